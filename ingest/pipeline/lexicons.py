@@ -107,3 +107,14 @@ def disease_entries() -> tuple[DiseaseEntry, ...]:
         )
         for row in _rows("diseases.tsv")
     )
+
+
+@lru_cache(maxsize=1)
+def hpo_english_extra_names() -> dict[str, tuple[str, ...]]:
+    """HPO id -> common English clinical phrasings the HPO labels and synonyms lack."""
+    if not (LEXICON_DIR / "hpo_en_extra.tsv").exists():
+        return {}
+    names: dict[str, tuple[str, ...]] = {}
+    for row in _rows("hpo_en_extra.tsv"):
+        names[row["hpo_id"]] = names.get(row["hpo_id"], ()) + _split(row["english_names"])
+    return names

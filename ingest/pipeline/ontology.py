@@ -230,7 +230,7 @@ def load_hpo() -> Hpo:
     cache_file = _cache_dir() / f"hpo-v{CACHE_FORMAT}.pickle"
     try:
         with cache_file.open("rb") as handle:
-            cached_stamp, hpo = pickle.load(handle)
+            cached_stamp, hpo = pickle.load(handle)  # noqa: S301 - our own cache file
         if cached_stamp == stamp:
             return hpo
     except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, TypeError):

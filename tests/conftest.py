@@ -1,0 +1,135 @@
+"""Shared fixtures. Tests run against a real PostgreSQL: the server DATABASE_URL names, or the
+embedded pgserver when it is unset.
+
+Vocabularies are loaded once per test session into the test database. Tests that need data
+committed for another process (a Celery worker, a web server, a browser) use `live_db`, which
+leaves the vocabularies in place and deletes only what the test created; do not use pytest-django's
+`transactional_db`/`live_server`, whose flush would empty the vocabulary tables for later tests.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+SHARED_DIR = REPO_DIR.parent / "shared"
+CORPUS_DIR = SHARED_DIR / "corpus"
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from ingest.vocabularies import vocabularies_load
+
+    with django_db_blocker.unblock():
+        vocabularies_load()
+
+
+def delete_registry_rows() -> None:
+    """Remove everything tests may create, keeping the vocabularies."""
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+
+    from cases.models import Case, IngestJob, Report
+
+    Case.objects.all().delete()
+    IngestJob.objects.all().delete()
+    Report.objects.all().delete()
+    for model in apps.get_models():
+        if model.__name__.startswith("Historical"):
+            model.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+
+@pytest.fixture
+def live_db(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Database access with real commits, visible to other processes; cleaned up afterwards."""
+    with django_db_blocker.unblock():
+        delete_registry_rows()
+        yield
+        from django.db import connections
+
+        for connection in connections.all():
+            connection.close_if_unusable_or_obsolete()
+        delete_registry_rows()
+
+
+@pytest.fixture
+def subprocess_env(django_db_setup) -> dict[str, str]:
+    """Environment for a child process that must use this test session's database and broker."""
+    from django.conf import settings
+
+    env = dict(os.environ)
+    env["DATABASE_NAME"] = settings.DATABASES["default"]["NAME"]
+    env["REGISTRY_TESTING"] = "1"
+    env.setdefault("DEBUG", "1")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_http(url: str, *, timeout: float = 30.0, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server process exited with {process.returncode} before answering {url}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback only
+                if response.status < 500:
+                    return
+        except OSError as error:
+            last_error = error
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout} s: {last_error}")
+
+
+@pytest.fixture
+def live_site(live_db, subprocess_env) -> Iterator[str]:
+    """The registry served by gunicorn (as in docker-compose) on a free loopback port."""
+    port = free_port()
+    env = dict(subprocess_env, DEBUG="1", ALLOWED_HOSTS="127.0.0.1,localhost")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "registry.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "4",
+            "--timeout",
+            "60",
+        ],
+        cwd=REPO_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base_url}/healthz", process=process)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -168,3 +168,24 @@ def test_served_site_answers(live_site):
         body = response.read().decode()
         assert response.status == 200
         assert "registry" in body.lower()
+
+
+@pytest.mark.django_db
+def test_search_columns_hold_ancestors_of_present_and_only_excluded_terms():
+    from cases.services import case_refresh_search_columns
+    from tests.factories import CaseFactory, OutcomeFactory, PhenotypicFeatureFactory, TreatmentFactory, term
+
+    case = CaseFactory()
+    PhenotypicFeatureFactory(case=case, term=term("HP:0003761"))
+    PhenotypicFeatureFactory(case=case, term=term("HP:0003493"), excluded=True)
+    PhenotypicFeatureFactory(case=case, term=term("HP:0030880"), rejected=True)
+    TreatmentFactory(case=case)
+    OutcomeFactory(case=case)
+    case_refresh_search_columns(case=case)
+    case.refresh_from_db()
+    assert {3761, 118, 1}.issubset(case.term_ids)
+    assert 30880 not in case.term_ids  # rejected facts do not count
+    assert case.excluded_term_ids == [3493]
+    assert len(case.agent_ids) == 1
+    assert case.outcome_codes == [1]
+    assert Case.objects.filter(term_ids__contains=[3011]).filter(pk=case.pk).exists()

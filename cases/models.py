@@ -246,6 +246,11 @@ class Case(models.Model):
         related_name="assigned_cases",
     )
     review_note = models.TextField(blank=True)
+    # Set when a curator merges this case into another describing the same patient: the row (its
+    # report, its citation and facts) stays, the public sees only the case it was merged into.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_cases"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -266,6 +271,7 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        permissions = [("publish_case", "Can publish or reject a case")]
         constraints = [
             models.UniqueConstraint(fields=["report", "ordinal"], name="case_unique_ordinal_per_report"),
             models.CheckConstraint(
@@ -296,6 +302,41 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.label or f"Case {self.pk}"
+
+
+class CaseDuplicate(models.Model):
+    """Two cases that probably describe the same patient (cases.curation.duplicates), until a
+    curator merges or dismisses them. case_a has the lower id, so a pair is stored once."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        MERGED = "merged", "Merged"
+        DISMISSED = "dismissed", "Dismissed"
+
+    case_a = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    case_b = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    reasons = models.JSONField(default=dict, blank=True, help_text="Score components and shared facts")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    detected_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case_a", "case_b"], name="duplicate_unique_pair"),
+            models.CheckConstraint(condition=Q(case_a__lt=models.F("case_b")), name="duplicate_pair_ordered"),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "merged", "dismissed"]), name="duplicate_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(score__gte=0, score__lte=1), name="duplicate_score_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cases {self.case_a_id} and {self.case_b_id} ({self.score:.2f})"
 
 
 # --- Facts ---------------------------------------------------------------------------------------

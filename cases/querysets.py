@@ -13,14 +13,19 @@ class CaseQuerySet(models.QuerySet):
     def not_rejected(self) -> CaseQuerySet:
         return self.exclude(status="rejected")
 
+    def not_merged(self) -> CaseQuerySet:
+        """Cases not merged into another (a merged case is a duplicate write-up of a patient)."""
+        return self.filter(merged_into__isnull=True)
+
     def visible_to(self, user) -> CaseQuerySet:
-        """What a user may see: staff see everything; the public never sees rejected cases, and
-        with PUBLIC_CURATED_ONLY only curated/published ones."""
+        """What a user may see: staff see everything; the public never sees rejected cases nor
+        duplicates merged into another case, and with PUBLIC_CURATED_ONLY only curated/published
+        ones."""
         if user is not None and user.is_authenticated and user.is_staff:
             return self.all()
         if settings.PUBLIC_CURATED_ONLY:
-            return self.published()
-        return self.not_rejected()
+            return self.published().not_merged()
+        return self.not_rejected().not_merged()
 
     def for_curator(self, user) -> CaseQuerySet:
         """The review queue of one curator: cases assigned to them that still need review."""

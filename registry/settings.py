@@ -168,6 +168,8 @@ INGEST_BATCH_SIZE = env_int("INGEST_BATCH_SIZE", 50, minimum=1)
 
 # --- Public visibility: when set, anonymous users see only curated/published cases -------------
 PUBLIC_CURATED_ONLY = env_bool("PUBLIC_CURATED_ONLY", False)
+# The admin shows history (who, when, what) but never rewrites it: reverting from the UI is off.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- REST framework ----------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -122,6 +122,9 @@ class Report(models.Model):
         PDF = "pdf", "PDF"
         JATS = "jats", "JATS XML"
         PHENOPACKET = "phenopacket", "GA4GH Phenopacket"
+        # A container (.zip, multi-line .jsonl) kept only when it is rejected as a whole (path
+        # traversal, zip bomb, unreadable), so that its bytes are not lost; members become reports.
+        ARCHIVE = "archive", "Archive"
 
     class ParseStatus(models.TextChoices):
         RECEIVED = "received", "Received"
@@ -156,7 +159,8 @@ class Report(models.Model):
         ordering = ["-received_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(format__in=["text", "pdf", "jats", "phenopacket"]), name="report_format_valid"
+                condition=Q(format__in=["text", "pdf", "jats", "phenopacket", "archive"]),
+                name="report_format_valid",
             ),
             models.CheckConstraint(
                 condition=Q(parse_status__in=["received", "parsed", "failed"]),

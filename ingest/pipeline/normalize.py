@@ -124,6 +124,9 @@ def _nfkc(match: re.Match[str]) -> str:
 
 
 _GLYPH_RE = re.compile("|".join(map(re.escape, GLYPH_REPAIRS)))
+# Private-use code points are glyphs a PDF font mapped nowhere (often a hyphen: "Jo\ue0111");
+# their meaning is unknown, so they are dropped rather than guessed.
+_PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 # Lines that are only a page number (·2541·, - 12 -, 12) or a figure/table caption.
 _PAGE_NUMBER_RE = re.compile(r"(?m)^[ \t]*[·\-–—•]?[ \t]*\d{1,5}[ \t]*[·\-–—•]?[ \t]*$")
 _CAPTION_RE = re.compile(
@@ -154,6 +157,7 @@ def normalise(original: str, *, language: str | None = None) -> Normalised:
         return norm
     _rewrite(norm, _nfkc_pattern(), _nfkc)
     _rewrite(norm, _GLYPH_RE, lambda m: GLYPH_REPAIRS[m.group(0)])
+    _rewrite(norm, _PRIVATE_USE_RE, "")
     _rewrite(norm, _PAGE_NUMBER_RE, "")
     _rewrite(norm, _CAPTION_RE, "")
     heads = _running_heads(norm.text)

@@ -21,10 +21,11 @@ _ZH_HEADINGS = [
     (REFERENCES, r"参考文献"),
     (INTRO, r"引言|前言|摘要"),
 ]
+_ZH_ALTERNATIVES = "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _ZH_HEADINGS)
+# A numbered heading ("2 讨论") may be glued to whatever the PDF put before it; an unnumbered one
+# must start a line or follow a sentence end.
 _ZH_HEADING_RE = re.compile(
-    r"(?:^|\n|。|\s)\s*(?:[0-9一二三四]{1,2}[.、\s]?\s*)?(?:"
-    + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _ZH_HEADINGS)
-    + r")(?=\s|:|[一-鿿])"
+    rf"(?:(?<![\d.])[0-9一二三四]{{1,2}}[.、\s]?\s*|(?:^|(?<=[\n。]))\s*)(?:{_ZH_ALTERNATIVES})(?![\u4e00-\u9fff]{{0,1}}(?:的|了|中|后|时))"
 )
 _EN_HEADINGS = [
     (CASE, r"case (?:report|presentation|description|history|summary|details)s?|clinical (?:presentation|history|case)|patient and methods|report of (?:a|the) case"),

@@ -33,7 +33,7 @@ import ahocorasick
 from . import lexicons
 from .ontology import Hpo, _cache_dir, data_dir, load_hpo
 
-VOCAB_FORMAT = 4  # bump when the structure or the build rules change
+VOCAB_FORMAT = 5  # bump when the structure or the build rules change
 
 LEXICON_DIR = lexicons.LEXICON_DIR
 
@@ -46,6 +46,9 @@ class Concept:
     code: str  # HP:…, ORPHA:…/OMIM:…, the drug's INN, the analyte's name
     label: str
     rank: int  # among concepts sharing one surface form, the lowest rank is preferred
+    # The surface form itself states absence ("双下肢不肿", legs not swollen): written with a
+    # leading "!" in pipeline_findings.tsv.
+    absent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +108,11 @@ def _is_word_char(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
 
+# Findings and diseases compete for the same words ("红斑" inside "系统性红斑狼疮", "insulin" inside
+# "insulin resistance"): within a group the longest mention wins; drugs yield to clinical mentions.
+_GROUP = {HPO: "clinical", DISEASE: "clinical", DRUG: "drug", ANALYTE: "analyte"}
+
+
 def _resolve(raw: list[tuple[int, int, tuple[int, ...]]], concepts: list[Concept]) -> list[Mention]:
     by_kind: dict[str, list[tuple[int, int, tuple[Concept, ...]]]] = {}
     for start, end, ids in raw:
@@ -114,17 +122,31 @@ def _resolve(raw: list[tuple[int, int, tuple[int, ...]]], concepts: list[Concept
             grouped.setdefault(concept.kind, []).append(concept)
         for kind, cs in grouped.items():
             best = min(c.rank for c in cs)
-            by_kind.setdefault(kind, []).append((start, end, tuple(c for c in cs if c.rank == best)))
+            by_kind.setdefault(_GROUP[kind], []).append((start, end, tuple(c for c in cs if c.rank == best)))
     mentions: list[Mention] = []
-    for items in by_kind.values():
-        # Longest first, then leftmost; a shorter mention inside a kept one is dropped.
+    clinical_spans: list[tuple[int, int]] = []
+    for group in ("clinical", "analyte", "drug"):
+        items = by_kind.get(group, [])
+        # Longest first, then leftmost; a shorter mention inside a kept one is dropped, but two
+        # kinds on exactly the same words (a finding that is also a disease name) both stay.
         items.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
         taken: list[tuple[int, int]] = []
         for start, end, cs in items:
-            if any(start < b and a < end for a, b in taken):
+            if any(start < b and a < end and (a, b) != (start, end) for a, b in taken):
+                continue
+            if group == "drug" and any(a <= start and end <= b and (a, b) != (start, end) for a, b in clinical_spans):
                 continue
             taken.append((start, end))
-            mentions.append(Mention(start, end, cs))
+            if group == "clinical":
+                # Keep the kinds apart so a mention carries one kind only.
+                for kind in (HPO, DISEASE):
+                    sub = tuple(c for c in cs if c.kind == kind)
+                    if sub:
+                        mentions.append(Mention(start, end, sub))
+            else:
+                mentions.append(Mention(start, end, cs))
+        if group == "clinical":
+            clinical_spans = taken
     mentions.sort(key=lambda m: (m.start, -m.end))
     return mentions
 
@@ -288,15 +310,15 @@ class _Builder:
         self.index: dict[tuple[str, str], int] = {}
         self.keys: dict[str, set[int]] = {}
 
-    def concept(self, kind: str, code: str, label: str, rank: int) -> int:
-        key = (kind, code)
+    def concept(self, kind: str, code: str, label: str, rank: int, absent: bool = False) -> int:
+        key = (kind, code, absent)
         if key in self.index:
             i = self.index[key]
             if rank < self.concepts[i].rank:
-                self.concepts[i] = Concept(kind, code, self.concepts[i].label, rank)
+                self.concepts[i] = Concept(kind, code, self.concepts[i].label, rank, absent)
             return i
         self.index[key] = len(self.concepts)
-        self.concepts.append(Concept(kind, code, label, rank))
+        self.concepts.append(Concept(kind, code, label, rank, absent))
         return self.index[key]
 
     def add(self, name: str, concept_id: int, *, english_variants: bool = True, rank: int | None = None) -> None:
@@ -340,8 +362,10 @@ def _build(hpo: Hpo) -> Vocabulary:
         term = hpo.get(row.get("hpo_id", ""))
         if term is None:
             continue
-        cid = b.concept(HPO, term.id, term.name, 0)
         for name in _split(row.get("english_names")) + _split(row.get("chinese_names")):
+            absent = name.startswith("!")
+            name = name.lstrip("!")
+            cid = b.concept(HPO, term.id, term.name, 0, absent)
             key = pattern_key(name)
             # The curated form overrides whatever HPO synonym shared it.
             if key in b.keys:

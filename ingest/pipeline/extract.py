@@ -21,7 +21,7 @@ from .context import context_of
 from .normalize import Normalised, detect_language, normalise
 from .ontology import load_hpo
 from .structure import CASE, Sentence, layout
-from .vocabulary import ANALYTE, DISEASE, DRUG, HPO, Concept, Mention, Vocabulary, key_text, load_vocabulary
+from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Concept, Mention, Vocabulary, key_text, load_vocabulary
 
 MAX_CHARS = 1_000_000  # a case report is far shorter; beyond this the text is not analysed
 
@@ -304,6 +304,15 @@ _COORD_EN = re.compile(r"^\s*(?:,|and|with|plus|\+|/|or|,\s*and)\s*$", re.I)
 _WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
 
 
+# A substance named as a test, not given: "glucose 472 mg/dL", "aldosterone levels", "C-peptide was".
+_LAB_CONTEXT = re.compile(
+    r"\s*(?:\(\w{1,10}\)\s*)?(?:levels?|concentrations?|assays?|tests?|testing|stain(?:ing)?|immunostaining|"
+    r"positive|negative|ratio|index|clearance|scan|scintigraphy|(?:was|were|is|of)\s+(?:\d|elevated|increased|decreased|"
+    r"low|high|normal|within)|[:=]?\s*\d+(?:\.\d+)?\s*(?:mg/dl|mmol/l|g/dl|g/l|ng/ml|pg/ml|u/l|iu/l|%|μmol/l|umol/l))",
+    re.I,
+)
+
+
 def _dose_unit(unit: str) -> str:
     u = unit.lower().replace("μ", "u")
     return {
@@ -364,9 +373,10 @@ class Extractor:
             language=lang,
             sentences=sentences,
             starts=[s.start for s in sentences],
-            mentions=self.vocab.find(key),
+            mentions=[],
             vocab=self.vocab,
         )
+        doc.mentions = _with_abbreviations(doc, self.vocab.find(key))
         patients = [Patient() for _ in range(n_patients)]
         for i, patient in enumerate(patients):
             spans = [(s.start, s.end) for s in sentences if s.patient == i and s.section == CASE]
@@ -400,9 +410,15 @@ class Extractor:
             return found[-1] if found else year
 
         measurement_spans = self._measurements(doc, sentence, mentions, patient, onset_at)
-        drugs = [m for m in mentions if m.kind == DRUG and not any(a <= m.start < b for a, b in measurement_spans)]
+        drugs = [
+            m
+            for m in mentions
+            if m.kind == DRUG
+            and not any(a <= m.start < b for a, b in measurement_spans)
+            and not _LAB_CONTEXT.match(doc.text, m.end)
+        ]
         self._treatments(doc, sentence, drugs, patient)
-        clinical = [m for m in mentions if m.kind in (HPO, DISEASE)]
+        clinical = [m for m in mentions if m.kind in (HPO, DISEASE, FINDING)]
         for m in clinical:
             rel_start, rel_end = m.start - s0, m.end - s0
             ctx = context_of(text, rel_start, rel_end, lang)
@@ -431,6 +447,16 @@ class Extractor:
                     patient.diagnoses.append(
                         {"code": concept.code, "label": concept.label, "status": status, "evidence": evidence}
                     )
+            elif m.kind == FINDING:
+                patient.features.append(
+                    {
+                        "code": None,
+                        "label": m.concepts[0].label,
+                        "excluded": ctx.negated,
+                        "onset": None if ctx.negated else onset_at(m.start),
+                        "evidence": evidence,
+                    }
+                )
             else:
                 concept = m.concepts[0]
                 if ctx.negated or ctx.uncertain:
@@ -449,7 +475,17 @@ class Extractor:
     # ------------------------------------------------------------- measurements
     def _measurements(self, doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Patient, onset_at) -> list[tuple[int, int]]:
         s0, s1 = sentence.start, sentence.end
-        analytes = [m for m in mentions if m.kind == ANALYTE]
+        analytes: list[Mention] = []
+        for m in mentions:
+            if m.kind != ANALYTE:
+                continue
+            # "免疫球蛋白G（IgG）18.2", "C-reactive protein (CRP) 12": the bracketed abbreviation
+            # is the same test, not a new one.
+            if analytes and analytes[-1].concepts[0].code == m.concepts[0].code and re.fullmatch(
+                r"\s*[(（]\s*", doc.text[analytes[-1].end : m.start]
+            ):
+                continue
+            analytes.append(m)
         spans: list[tuple[int, int]] = []
         for i, m in enumerate(analytes):
             concept = m.concepts[0]
@@ -649,8 +685,9 @@ class Extractor:
                 # What improved/recurred: the nearest finding or disease named before the cue,
                 # else the nearest one after it.
                 about_mention = None
-                preceding = [m for m in clinical if m.end - s0 <= a]
-                following = [m for m in clinical if m.start - s0 >= b]
+                coded = [m for m in clinical if m.kind != FINDING]
+                preceding = [m for m in coded if m.end - s0 <= a]
+                following = [m for m in coded if m.start - s0 >= b]
                 if preceding:
                     about_mention = preceding[-1]
                 elif following:
@@ -672,7 +709,7 @@ class Extractor:
                     outcome["follow_up"] = follow.group(0).strip()
                 patient.outcomes.append(outcome)
         # A measured series: sizes given for the same lesion in several sentences.
-        if patient.outcomes and clinical:
+        if patient.outcomes and any(m.kind == HPO for m in clinical):
             self._series(doc, patient)
 
     def _series(self, doc: Doc, patient: Patient) -> None:
@@ -701,17 +738,13 @@ class Extractor:
 
 def _tidy(patient: Patient) -> None:
     """Per-patient clean-up: a finding affirmed anywhere is not also reported absent."""
-    hpo = load_hpo()
-    present = {f["code"] for f in patient.features if not f["excluded"]}
-    present_closure: set[str] = set()
-    for code in present:
-        term = hpo.get(code)
-        if term:
-            present_closure |= term.ancestors
+    # Only the same code: an ancestor is not contradicted by a present descendant in practice
+    # ("ANA negative" beside "anti-Scl-70 positive", which HPO files under ANA positivity).
+    present_closure = {f["code"] for f in patient.features if not f["excluded"]}
     kept = []
     seen = set()
     for f in patient.features:
-        if f["excluded"] and f["code"] in present_closure:
+        if f["excluded"] and f["code"] and f["code"] in present_closure:
             continue
         key = (f["code"], f["excluded"], f["evidence"]["start"])
         if key in seen:
@@ -719,3 +752,31 @@ def _tidy(patient: Patient) -> None:
         seen.add(key)
         kept.append(f)
     patient.features = kept
+
+
+_ABBREVIATION = re.compile(r"\s*[(（]\s*([A-Za-z][A-Za-z0-9-]{1,9})\s*[)）]")
+
+
+def _with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Abbreviations the report defines ("diabetic ketoacidosis (DKA)") stand for the same concept
+    wherever they are used later in that report."""
+    aliases: dict[str, tuple] = {}
+    for m in mentions:
+        am = _ABBREVIATION.match(doc.text, m.end)
+        if am:
+            abbr = am.group(1)
+            if abbr.lower() != doc.text[m.start : m.end].lower() and not abbr.isdigit():
+                aliases.setdefault(abbr, m.concepts)
+    if not aliases:
+        return mentions
+    taken = [(m.start, m.end) for m in mentions]
+    extra: list[Mention] = []
+    pattern = re.compile(r"(?<![A-Za-z0-9-])(" + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r")(?![A-Za-z0-9-])")
+    for am in pattern.finditer(doc.text):
+        a, b = am.span()
+        if any(x < b and a < y for x, y in taken):
+            continue
+        extra.append(Mention(a, b, aliases[am.group(1)]))
+    if not extra:
+        return mentions
+    return sorted(mentions + extra, key=lambda m: (m.start, -m.end))

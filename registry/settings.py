@@ -198,6 +198,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a `status`; name each choice set so the schema's enum names are stable.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "DiagnosisStatusEnum": "cases.models.Diagnosis.Status",
+        "IngestJobStatusEnum": "cases.models.IngestJob.Status",
+    },
 }
 
 # Throttle counters need a cache shared by all web workers: Redis when configured.

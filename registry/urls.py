@@ -11,5 +11,6 @@ def health(request):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
+    path("api/", include("cases.api.urls")),
     path("", include("cases.urls")),
 ]

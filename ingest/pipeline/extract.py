@@ -213,6 +213,43 @@ _PRE_QUAL_EN = re.compile(
 )
 
 
+_GENERIC_VALUE = re.compile(
+    r"(?<![\w.])(?P<cmp>[<>≤≥]=?\s*)?(?P<val>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:[.,]\d+)?)(?:\s*/\s*\d+(?:\.\d+)?)?\s*"
+    r"(?P<unit>%|iu/l|u/l|mg/dl|ng/ml|ng/dl|mmhg|g/dl|pg/ml|/mm3|/mm³|/μl|/ul|g/l|mmol/l|μmol/l|umol/l|meq/l|miu/l|"
+    r"bpm|beats/min|beats per minute|breaths/min|/min|°c|℃|(?:x|×)\s*10\^?\d+\s*/\s*l)(?![a-z])",
+    re.I,
+)
+_GENERIC_QUAL = re.compile(
+    r"(?<![\w-])(?:(?:strongly|weakly|diffusely|focally)\s+)?(?:positive|positivity|negative|within normal limits|"
+    r"unremarkable|uneventful|elevated|increased|raised|reduced|decreased|normali[sz]ed|diminished|depressed|abnormal|normal)(?![\w-])"
+    r"|\(\s*[+-]\s*\)",
+    re.I,
+)
+_GENERIC_WORDS = {
+    "positivity": "positive", "within normal limits": "normal", "unremarkable": "normal", "uneventful": "normal",
+    "elevated": "high", "increased": "high", "raised": "high", "reduced": "low", "decreased": "low",
+    "diminished": "low", "depressed": "low", "normalized": "normal", "normalised": "normal", "+": "positive",
+    "-": "negative", "abnormal": "abnormal",
+}
+_SUBJECT_STOP = re.compile(r"\b(?:was|were|is|are|be|been|being|of|at|showed|revealed|demonstrated|came back|remained|became|with|and|had|has|found|to)\b|[,;:()]", re.I)
+_DETERMINERS = re.compile(r"^(?:the|a|an|his|her|their|its|both|all|serum|plasma)\s+", re.I)
+
+
+def _subject_phrase(before: str, after: str) -> str | None:
+    """The test a result is said of: the last words before "was/were/of…" ("the biopsy was
+    positive" -> "biopsy"), else the words right after ("positive for S-100" -> "s-100")."""
+    chunk = before.rstrip()
+    chunk = re.sub(r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed)(?:\s+(?:strongly|weakly|also|all|both|found to be|noted to be))?)+$", "", chunk, flags=re.I)
+    parts = _SUBJECT_STOP.split(chunk)
+    words = parts[-1].strip().split() if parts else []
+    phrase = " ".join(words[-4:])
+    phrase = _DETERMINERS.sub("", phrase).strip(" .")
+    if not phrase:
+        m = re.match(r"\s*(?:for|in)\s+([\w\-/ ]{2,40}?)(?:[,.;]|\s+(?:and|was|were|in)\b|$)", after)
+        phrase = m.group(1).strip() if m else ""
+    return phrase.lower() or None
+
+
 def _parse_number(text: str) -> float | None:
     try:
         return float(text.replace(",", ""))
@@ -269,7 +306,7 @@ _DOSE_UNIT = (
     r"mg/kg/d(?:ay)?|mg/kg|mg/m2|mg/m²|μg/kg|ug/kg|mg|mcg|μg|ug|ng|g(?![a-z])|ml|iu|units?|u(?![a-z])|"
     r"mmol|meq|tablets?|tabs?|capsules?|caps?|drops?|puffs?|片|粒|支|袋|丸|克|毫克|单位"
 )
-_DOSE_RE = re.compile(rf"(?<![0-9A-Za-z.])(?P<val>\d+(?:\.\d+)?)(?:\s*(?:-|–|~|to)\s*\d+(?:\.\d+)?)?\s*(?P<unit>{_DOSE_UNIT})(?![a-z])", re.I)
+_DOSE_RE = re.compile(rf"(?<![0-9A-Za-z.])(?P<val>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)(?:\s*(?:-|–|~|to)\s*\d+(?:\.\d+)?)?\s*(?P<unit>{_DOSE_UNIT})(?![a-z])", re.I)
 _DOSE_BEFORE_RE = re.compile(
     rf"(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>{_DOSE_UNIT})(?:\s*(?:/\s*(?:day|d)|daily|per day|a day))?\s*(?:of\s+)?(?:\w+\s+)?$", re.I
 )
@@ -537,7 +574,22 @@ class Extractor:
                     interpretation = "negative"  # "negative for ANA", "no anti-Scl-70"
                 else:
                     continue
-            evidence = doc.ev(start_pre, end)
+            # The evidence is the result as written ("18.2 g/L↑", "negative"); the test name has
+            # its own span, so a page can highlight both without a sentence-long snippet.
+            result_start = m.end + vm.start("val") if value is not None and vm else None
+            if result_start is None and interpretation is not None:
+                result_start = start_pre if start_pre < m.start else None
+            if result_start is None:
+                qm2 = None
+                for _, pattern in _QUAL_RE:
+                    qm2 = pattern.search(doc.text, m.end, end)
+                    if qm2:
+                        break
+                result_start = qm2.start() if qm2 else m.start
+            if start_pre < m.start:
+                evidence = doc.ev(start_pre, start_pre + len(pm.group(1)))
+            else:
+                evidence = doc.ev(result_start, max(end, result_start + 1))
             fact = {
                 "analyte": concept.code,
                 "value": value,
@@ -545,6 +597,7 @@ class Extractor:
                 "unit": unit,
                 "interpretation": interpretation,
                 "evidence": evidence,
+                "analyte_evidence": doc.ev(m.start, m.end),
             }
             when = onset_at(m.start)
             if when:
@@ -573,7 +626,54 @@ class Extractor:
                             "from_measurement": concept.code,
                         }
                     )
+        if doc.language != "zh":
+            spans.extend(self._generic_results(doc, sentence, mentions, patient, spans, onset_at))
         return spans
+
+    def _generic_results(self, doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Patient, known: list[tuple[int, int]], onset_at) -> list[tuple[int, int]]:
+        """Results of tests the analyte table does not know: "the biopsy was positive", "an ejection
+        fraction of 35%". The analyte is the phrase the result is said of; the evidence is the result."""
+        s0, s1 = sentence.start, sentence.end
+        blocked = known + [(m.start, m.end) for m in mentions if m.kind != ANALYTE]
+        found: list[tuple[int, int]] = []
+        for pattern, kind in ((_GENERIC_VALUE, "value"), (_GENERIC_QUAL, "qual")):
+            for gm in pattern.finditer(doc.text, s0, s1):
+                a, b = gm.span()
+                if any(x < b and a < y for x, y in blocked + found):
+                    continue
+                if gm.group(0).startswith("("):
+                    # "(+)": the sign is the result; the brackets are typography.
+                    inner = re.search(r"[+-]", gm.group(0))
+                    a, b = a + inner.start(), a + inner.end()
+                before = doc.text[max(s0, a - 60) : a]
+                after = doc.text[b : min(s1, b + 50)]
+                value = unit = comparator = None
+                if kind == "value":
+                    value = _parse_number(gm.group("val"))
+                    unit = _unit_norm(gm.group("unit"))
+                    comparator = _COMPARATORS.get((gm.group("cmp") or "").lower(), gm.group("cmp")) or None
+                    interpretation = None
+                    rm = _RANGE_RE.search(after)
+                    if rm and value is not None:
+                        interpretation = _interpretation_from_range(value, _parse_number(rm.group("lo")), _parse_number(rm.group("hi")), comparator)
+                else:
+                    word = gm.group(0).lower().strip("() ")
+                    interpretation = _GENERIC_WORDS.get(word, word if word in ("positive", "negative", "normal", "high", "low") else "abnormal")
+                analyte = _subject_phrase(before, after if kind == "qual" else "")
+                fact = {
+                    "analyte": analyte,
+                    "value": value,
+                    "comparator": comparator,
+                    "unit": unit,
+                    "interpretation": interpretation,
+                    "evidence": doc.ev(a, b),
+                }
+                when = onset_at(a)
+                if when:
+                    fact["when"] = when
+                patient.measurements.append(fact)
+                found.append((a, b))
+        return found
 
     # ------------------------------------------------------------- treatments
     def _treatments(self, doc: Doc, sentence: Sentence, drugs: list[Mention], patient: Patient) -> None:

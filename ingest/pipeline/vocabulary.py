@@ -33,7 +33,7 @@ import ahocorasick
 from . import lexicons
 from .ontology import Hpo, _cache_dir, data_dir, load_hpo
 
-VOCAB_FORMAT = 7  # bump when the structure or the build rules change
+VOCAB_FORMAT = 8  # bump when the structure or the build rules change
 
 LEXICON_DIR = lexicons.LEXICON_DIR
 
@@ -150,6 +150,11 @@ def _resolve(raw: list[tuple[int, int, tuple[int, ...]]], concepts: list[Concept
                 mentions.append(Mention(start, end, cs))
         if group in ("clinical", "analyte"):
             clinical_spans = clinical_spans + taken
+    # A test name alone is not a finding: "antinuclear antibodies" is also an HPO synonym, but only
+    # the result ("... were negative") says whether the patient has the finding.
+    analyte_spans = {(m.start, m.end) for m in mentions if m.kind == ANALYTE}
+    if analyte_spans:
+        mentions = [m for m in mentions if m.kind != HPO or (m.start, m.end) not in analyte_spans]
     mentions.sort(key=lambda m: (m.start, -m.end))
     return mentions
 
@@ -387,6 +392,10 @@ def _build(hpo: Hpo) -> Vocabulary:
     for entry in lexicons.disease_entries():
         cid = b.concept(DISEASE, entry.code, entry.label, 0)
         for name in (entry.label, *entry.english_names, *entry.chinese_names):
+            b.add(name, cid)
+    for row in _tsv("pipeline_diseases.tsv"):
+        cid = b.concept(DISEASE, row["code"], row["label"], 0)
+        for name in (row["label"], *_split(row.get("english_names")), *_split(row.get("chinese_names"))):
             b.add(name, cid)
     for disease in hpo.diseases.values():
         name = disease.name.split(";")[0].strip()

@@ -165,6 +165,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 INGEST_MAX_BYTES = env_int("INGEST_MAX_BYTES", 50 * 1024 * 1024, minimum=1)
 INGEST_MAX_ZIP_TOTAL_BYTES = env_int("INGEST_MAX_ZIP_TOTAL_BYTES", 500 * 1024 * 1024, minimum=1)
 INGEST_BATCH_SIZE = env_int("INGEST_BATCH_SIZE", 50, minimum=1)
+# The Celery queue ingestion tasks go to (tests give each worker its own).
+INGEST_QUEUE = env_str("INGEST_QUEUE") or "celery"
+# On worker start, re-queue jobs a killed worker left `running`. Needed with the filesystem broker,
+# which (unlike Redis with a visibility timeout) does not redeliver an unacknowledged message.
+INGEST_RECOVER_ON_START = env_bool("INGEST_RECOVER_ON_START", _broker is None)
 
 # --- Public visibility: when set, anonymous users see only curated/published cases -------------
 PUBLIC_CURATED_ONLY = env_bool("PUBLIC_CURATED_ONLY", False)

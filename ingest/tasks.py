@@ -1,0 +1,110 @@
+"""Celery tasks of the ingestion flow: thin, taking job ids; the work is in ingest.services.
+
+Delivery guarantees: `acks_late` + `reject_on_worker_lost` make the broker hand a job to another
+worker when the one running it dies (Redis: after the visibility timeout). The filesystem broker
+cannot redeliver, so a starting worker re-queues the `running` jobs nobody holds any more
+(`jobs_recover`). Either way job_run is idempotent: a job delivered twice produces its cases once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_process_init, worker_ready
+from django.conf import settings
+from django.db import connections
+
+from ingest import services
+
+logger = logging.getLogger(__name__)
+
+_RETRY = {
+    "autoretry_for": services.TRANSIENT_ERRORS,
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
+
+
+def _pause_for_tests(job) -> None:
+    """INGEST_TEST_JOB_DELAY (seconds), set only in a test worker's environment, holds a job
+    mid-parse so a test can kill the worker at a known point."""
+    delay = float(os.environ.get("INGEST_TEST_JOB_DELAY") or 0)
+    if delay:
+        marker = os.environ.get("INGEST_TEST_STARTED_FILE")
+        if marker:
+            Path(marker).write_text(str(job.pk))
+        time.sleep(delay)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+    **_RETRY,
+)
+def ingest_job(self, job_id: int) -> str | None:
+    job = services.job_run(job_id=job_id, before_parse=_pause_for_tests)
+    return job.status if job else None
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT * 5,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT * 5,
+    **_RETRY,
+)
+def ingest_jobs_batch(self, job_ids: list[int]) -> dict[str, int]:
+    """Many jobs per task for bulk imports; each job is still its own transaction, so one bad
+    report fails alone. A retry after a transient error skips the jobs already done."""
+    counts: dict[str, int] = {}
+    for index, job_id in enumerate(job_ids):
+        try:
+            job = services.job_run(job_id=job_id, before_parse=_pause_for_tests)
+        except SoftTimeLimitExceeded:
+            # The batch ran out of time: hand the jobs not yet started to a fresh task.
+            services.jobs_enqueue(job_ids=job_ids[index:])
+            break
+        if job is not None:
+            counts[job.status] = counts.get(job.status, 0) + 1
+    return counts
+
+
+@worker_process_init.connect
+def _warm_up_child(**kwargs) -> None:
+    # Load the ontology and vocabularies before the first job, not during it. (Celery's Django
+    # fixup already drops database connections inherited from the parent process.)
+    try:
+        from ingest.pipeline import warm_up
+
+        warm_up()
+    except Exception:  # the first job will report the same problem with its report attached
+        logger.exception("extraction pipeline warm-up failed")
+
+
+@worker_ready.connect
+def _recover_on_start(sender=None, **kwargs) -> None:
+    try:
+        if settings.INGEST_RECOVER_ON_START:
+            # Old queued jobs may have been lost with a filesystem broker message too.
+            services.jobs_recover(
+                include_queued_older_than=timedelta(minutes=10) if settings.USING_EMBEDDED_BROKER else None
+            )
+    except Exception:
+        logger.exception("could not re-queue jobs left by a stopped worker")
+    finally:
+        connections.close_all()
+        ready_file = os.environ.get("INGEST_WORKER_READY_FILE")
+        if ready_file:
+            Path(ready_file).write_text(str(os.getpid()))

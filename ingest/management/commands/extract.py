@@ -1,0 +1,41 @@
+"""`manage.py extract PATH... [--format jsonl|phenopacket]`: run the extraction pipeline on files.
+
+Files or directories (walked recursively: .txt and anything else the readers can turn into text:
+PDF, JATS XML), one JSON object a line per file on stdout with "source" the path as given or
+found. Nothing is written to the database; the command works without one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ingest.pipeline import cli, warm_up
+
+
+def _read(path: Path) -> str:
+    """Text of a report through the project's readers; plain decoding when they are unavailable."""
+    try:
+        from ingest import readers
+    except ImportError:
+        return cli.read_text(path)
+    return readers.read_document(path.read_bytes(), path.name).text
+
+
+class Command(BaseCommand):
+    help = "Extract coded facts from case-report files (no database access); JSON Lines on stdout."
+    requires_system_checks: list = []  # pure file processing: no models, no database
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("paths", nargs="+", help="files or directories")
+        parser.add_argument("--format", choices=["jsonl", "phenopacket"], default="jsonl")
+
+    def handle(self, *args, **options) -> None:
+        missing = [p for p in options["paths"] if not Path(p).exists()]
+        if missing:
+            raise CommandError(f"no such file or directory: {', '.join(missing)}")
+        warm_up()
+        status = cli.run(options["paths"], fmt=options["format"], out=self.stdout, err=self.stderr, reader=_read)
+        if status:
+            self.stderr.write("some files could not be read (see above)")

@@ -1,0 +1,1 @@
+"""The curation workflow: review states, fact corrections, duplicate patients (issue 6)."""

@@ -1,0 +1,230 @@
+"""Probable duplicate patients: the same person written up in more than one report.
+
+Candidates come from the GIN-indexed array columns (cases sharing one of a case's most informative
+features, same sex, similar age, from another report), never from all pairs. Each candidate pair is
+then scored on sex, age, IC-weighted feature overlap, shared treatments and shared dates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+
+from cases.models import FACT_MODELS, Case, CaseDuplicate, PhenotypicFeature, Term
+
+# A pair scoring at least this is flagged for a curator (calibrated on tests/curation/fixtures:
+# the same patient twice scores ~0.85, two different patients with a common disease ~0.3).
+DUPLICATE_THRESHOLD = 0.6
+# The same patient may be written up again a few years later, older by as much.
+AGE_TOLERANCE_YEARS = 3.0
+# How many of a case's rarest features seed its candidate query, and how many candidates to score.
+SEED_FEATURES = 6
+MAX_CANDIDATES = 500
+
+WEIGHTS = {"sex": 0.1, "age": 0.15, "features": 0.45, "treatments": 0.15, "years": 0.15}
+
+_YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20[0-4]\d)(?!\d)")
+_DATE_FIELDS = ("onset", "started", "stopped", "observed", "follow_up", "evidence_text")
+
+
+@dataclass
+class CaseProfile:
+    """What the scorer compares, loaded once per case."""
+
+    case_id: int
+    report_id: int
+    sex: str
+    age: float | None
+    term_closure: frozenset[int]
+    leaf_terms: frozenset[int]
+    agents: frozenset[int]
+    years: frozenset[int]
+
+
+@dataclass
+class DuplicateScore:
+    score: float
+    components: dict[str, float]
+    reasons: dict = field(default_factory=dict)
+
+
+def _years(case: Case) -> set[int]:
+    """Calendar years the case's facts mention (onset, treatment start/stop, test dates)."""
+    years: set[int] = set()
+    for fact_model in FACT_MODELS:
+        names = [f.name for f in fact_model._meta.concrete_fields if f.name in _DATE_FIELDS]
+        for row in fact_model.objects.filter(case=case, rejected=False).values_list(*names):
+            for value in row:
+                years.update(int(y) for y in _YEAR.findall(value or ""))
+    return years
+
+
+def case_profile(case: Case) -> CaseProfile:
+    leaves = set(
+        PhenotypicFeature.objects.filter(
+            case=case, rejected=False, excluded=False, term__isnull=False
+        ).values_list("term_id", flat=True)
+    )
+    return CaseProfile(
+        case_id=case.pk,
+        report_id=case.report_id,
+        sex=case.sex,
+        age=case.age_years,
+        term_closure=frozenset(case.term_ids) | frozenset(leaves),
+        leaf_terms=frozenset(leaves),
+        agents=frozenset(case.agent_ids),
+        years=frozenset(_years(case)),
+    )
+
+
+class _InformationContent:
+    """Term information content, fetched lazily and cached for one detection run."""
+
+    def __init__(self) -> None:
+        self._ic: dict[int, float] = {}
+
+    def load(self, ids: Iterable[int]) -> None:
+        missing = set(ids) - self._ic.keys()
+        if missing:
+            found = dict(Term.objects.filter(id__in=missing).values_list("id", "information_content"))
+            for term_id in missing:
+                self._ic[term_id] = found.get(term_id, 0.0)
+
+    def __getitem__(self, term_id: int) -> float:
+        return self._ic[term_id]
+
+
+def _jaccard(a: frozenset, b: frozenset) -> float | None:
+    union = a | b
+    return len(a & b) / len(union) if union else None
+
+
+def score_pair(a: CaseProfile, b: CaseProfile, ic: _InformationContent) -> DuplicateScore | None:
+    """How likely two cases describe one patient, in [0, 1]; None when they cannot (a different
+    sex, or ages too far apart, or the same report, whose patients are distinct by construction)."""
+    if a.report_id == b.report_id:
+        return None
+    known = {"female", "male"}
+    if a.sex in known and b.sex in known and a.sex != b.sex:
+        return None
+    if a.age is not None and b.age is not None and abs(a.age - b.age) > AGE_TOLERANCE_YEARS:
+        return None
+
+    components: dict[str, float] = {}
+    components["sex"] = 1.0 if a.sex == b.sex and a.sex in known else 0.5
+    if a.age is None or b.age is None:
+        components["age"] = 0.5
+    else:
+        components["age"] = 1.0 if abs(a.age - b.age) <= 1.0 else 0.5
+    # IC-weighted Jaccard over ancestor closures (simGIC): sharing a rare finding counts for much,
+    # sharing "Abnormality of the skin" for little, and a specific term in one report still meets
+    # its more general parent in the other.
+    ic.load(a.term_closure | b.term_closure)
+    union = sum(ic[t] for t in a.term_closure | b.term_closure)
+    components["features"] = sum(ic[t] for t in a.term_closure & b.term_closure) / union if union else 0.0
+    # Unknown treatments or dates neither support nor refute: count them as half.
+    treatments = _jaccard(a.agents, b.agents)
+    components["treatments"] = 0.5 if treatments is None else treatments
+    years = _jaccard(a.years, b.years)
+    components["years"] = 0.5 if years is None else years
+
+    score = sum(WEIGHTS[name] * value for name, value in components.items())
+    reasons = {
+        "components": {name: round(value, 3) for name, value in components.items()},
+        "shared_terms": sorted(a.leaf_terms & b.term_closure | b.leaf_terms & a.term_closure),
+        "shared_agents": sorted(a.agents & b.agents),
+        "shared_years": sorted(a.years & b.years),
+    }
+    return DuplicateScore(score=round(min(max(score, 0.0), 1.0), 4), components=components, reasons=reasons)
+
+
+def candidate_ids(profile: CaseProfile, ic: _InformationContent) -> list[int]:
+    """Cases worth scoring against this one, found through the GIN indexes."""
+    ic.load(profile.leaf_terms)
+    seeds = sorted(profile.leaf_terms, key=lambda t: ic[t], reverse=True)[:SEED_FEATURES]
+    if not seeds:
+        return []
+    query = (
+        Case.objects.filter(term_ids__overlap=seeds, merged_into__isnull=True)
+        .exclude(report_id=profile.report_id)
+        .exclude(status=Case.Status.REJECTED)
+    )
+    if profile.sex in ("female", "male"):
+        query = query.filter(sex__in=[profile.sex, "unknown", "other"])
+    if profile.age is not None:
+        query = query.filter(
+            Q(age_years__isnull=True)
+            | Q(
+                age_years__gte=profile.age - AGE_TOLERANCE_YEARS,
+                age_years__lte=profile.age + AGE_TOLERANCE_YEARS,
+            )
+        )
+    return list(query.order_by("id").values_list("id", flat=True)[:MAX_CANDIDATES])
+
+
+@dataclass
+class DetectionResult:
+    scanned: int = 0
+    scored: int = 0
+    flagged: list[CaseDuplicate] = field(default_factory=list)
+
+
+def _iter_cases(cases: Iterable[Case] | None) -> Iterator[Case]:
+    if cases is not None:
+        yield from cases
+        return
+    queryset = Case.objects.filter(merged_into__isnull=True).exclude(status=Case.Status.REJECTED)
+    yield from queryset.order_by("id").iterator(chunk_size=500)
+
+
+def duplicates_detect(
+    *, cases: Iterable[Case] | None = None, threshold: float = DUPLICATE_THRESHOLD
+) -> DetectionResult:
+    """Find probable duplicates of the given cases (all cases when None) and record each pair
+    scoring at least `threshold` as a CaseDuplicate. A pair a curator already merged or dismissed
+    keeps its verdict; an open pair gets the new score."""
+    result = DetectionResult()
+    ic = _InformationContent()
+    profiles: dict[int, CaseProfile] = {}
+
+    def profile_of(case_id: int) -> CaseProfile:
+        if case_id not in profiles:
+            profiles[case_id] = case_profile(Case.objects.get(pk=case_id))
+        return profiles[case_id]
+
+    seen: set[tuple[int, int]] = set()
+    for case in _iter_cases(cases):
+        result.scanned += 1
+        profile = profiles.setdefault(case.pk, case_profile(case))
+        for other_id in candidate_ids(profile, ic):
+            pair = (min(case.pk, other_id), max(case.pk, other_id))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            scored = score_pair(profile, profile_of(other_id), ic)
+            result.scored += 1
+            if scored is None or scored.score < threshold:
+                continue
+            result.flagged.append(_record(pair, scored))
+        # Profiles of scanned cases are not needed again in a full sweep (pairs are seen once).
+        if cases is None and len(profiles) > 20000:
+            profiles.clear()
+    return result
+
+
+@transaction.atomic
+def _record(pair: tuple[int, int], scored: DuplicateScore) -> CaseDuplicate:
+    duplicate, created = CaseDuplicate.objects.select_for_update().get_or_create(
+        case_a_id=pair[0],
+        case_b_id=pair[1],
+        defaults={"score": scored.score, "reasons": scored.reasons},
+    )
+    if not created and duplicate.status == CaseDuplicate.Status.OPEN:
+        duplicate.score = scored.score
+        duplicate.reasons = scored.reasons
+        duplicate.save(update_fields=["score", "reasons"])
+    return duplicate

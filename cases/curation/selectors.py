@@ -1,0 +1,179 @@
+"""Curation reads: the report text cut into highlightable segments, citations, change history."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from cases.models import FACT_MODELS, Case, Fact, Report
+
+FACT_KIND = {
+    "phenotypicfeature": "feature",
+    "diagnosis": "diagnosis",
+    "measurement": "measurement",
+    "treatment": "treatment",
+    "outcome": "outcome",
+}
+
+
+@dataclass(frozen=True)
+class EvidenceSpan:
+    kind: str  # feature, diagnosis, measurement, treatment, outcome
+    fact_id: int
+    start: int
+    end: int
+    label: str
+    rejected: bool
+    curator: bool
+
+
+@dataclass
+class Segment:
+    """A run of report text covered by the same set of evidence spans. `start` is its offset in
+    Report.text, so the page's script can turn a selection back into exact offsets."""
+
+    start: int
+    text: str
+    spans: list[EvidenceSpan] = field(default_factory=list)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    @property
+    def kinds(self) -> str:
+        return " ".join(sorted({f"ev-{s.kind}" for s in self.spans}))
+
+    @property
+    def rejected(self) -> bool:
+        return bool(self.spans) and all(s.rejected for s in self.spans)
+
+    @property
+    def fact_refs(self) -> str:
+        return " ".join(f"{s.kind}-{s.fact_id}" for s in self.spans)
+
+    @property
+    def title(self) -> str:
+        return "; ".join(f"{s.kind}: {s.label}{' (rejected)' if s.rejected else ''}" for s in self.spans)
+
+
+def _fact_label(fact: Fact) -> str:
+    for name in ("term", "disease", "agent"):
+        value = getattr(fact, name, None)
+        if value is not None:
+            return str(value)
+    for name in ("label", "agent_name", "analyte", "about"):
+        value = getattr(fact, name, "")
+        if value:
+            return value
+    return str(fact)
+
+
+def case_evidence_spans(*, case: Case) -> list[EvidenceSpan]:
+    spans: list[EvidenceSpan] = []
+    for fact_model in FACT_MODELS:
+        related = [n for n in ("term", "disease", "agent") if hasattr(fact_model, n)]
+        facts = fact_model.objects.filter(case=case, evidence_start__isnull=False).select_related(*related)
+        for fact in facts:
+            spans.append(
+                EvidenceSpan(
+                    kind=FACT_KIND[fact_model._meta.model_name],
+                    fact_id=fact.pk,
+                    start=fact.evidence_start,
+                    end=fact.evidence_end,
+                    label=_fact_label(fact),
+                    rejected=fact.rejected,
+                    curator=fact.provenance == "curator",
+                )
+            )
+    return spans
+
+
+def text_segments(*, text: str, spans: list[EvidenceSpan]) -> list[Segment]:
+    """Cut `text` at every span boundary (overlapping spans allowed) and at every carriage return.
+
+    A browser turns CR and CRLF into LF when it parses the page, which would shift every offset
+    after it; emitting each CR as an empty segment keeps the offsets of the text nodes exact.
+    """
+    n = len(text)
+    bounds = {0, n}
+    valid = [s for s in spans if 0 <= s.start <= s.end <= n]
+    for span in valid:
+        bounds.update((span.start, span.end))
+    cursor = text.find("\r")
+    while cursor != -1:
+        bounds.update((cursor, cursor + 1))
+        cursor = text.find("\r", cursor + 1)
+    points = sorted(bounds)
+    segments: list[Segment] = []
+    for start, end in itertools.pairwise(points):
+        if start == end:
+            continue
+        covering = [s for s in valid if s.start <= start and end <= s.end and s.start < s.end]
+        chunk = text[start:end]
+        segments.append(Segment(start=start, text="" if chunk == "\r" else chunk, spans=covering))
+    return segments
+
+
+def case_citations(*, case: Case) -> list[Report]:
+    """Every report that describes this patient: its own, then those of cases merged into it."""
+    reports = [case.report]
+    for merged in Case.objects.filter(merged_into=case).select_related("report").order_by("id"):
+        if merged.report_id not in {r.pk for r in reports}:
+            reports.append(merged.report)
+    return reports
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: str
+    what: str  # "case" or the fact's kind and id
+    action: str  # created / changed / deleted
+    reason: str
+    changes: list[tuple[str, str, str]]
+
+
+_ACTION = {"+": "created", "~": "changed", "-": "deleted"}
+_SKIP = {"updated_at", "history_id", "history_date", "history_user", "history_change_reason"}
+
+
+def case_history(*, case: Case, limit: int = 200) -> list[HistoryEntry]:
+    """Who changed what and when, on the case and all its facts, newest first."""
+    entries: list[HistoryEntry] = []
+    sources = [(case.history.all(), lambda rec: "case")]
+    for fact_model in FACT_MODELS:
+        kind = FACT_KIND[fact_model._meta.model_name]
+        sources.append(
+            (fact_model.history.filter(case_id=case.pk), lambda rec, kind=kind: f"{kind} {rec.id}")
+        )
+    for queryset, describe in sources:
+        records = list(queryset.select_related("history_user").order_by("id", "history_date")[: limit * 2])
+        previous_by_id: dict[int, object] = {}
+        for record in records:
+            previous = previous_by_id.get(record.id)
+            changes: list[tuple[str, str, str]] = []
+            if previous is not None and record.history_type == "~":
+                delta = record.diff_against(previous)
+                changes = [
+                    (c.field, _short(c.old), _short(c.new)) for c in delta.changes if c.field not in _SKIP
+                ]
+            previous_by_id[record.id] = record
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=record.history_user.get_username() if record.history_user else "system",
+                    what=describe(record),
+                    action=_ACTION.get(record.history_type, record.history_type),
+                    reason=record.history_change_reason or "",
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
+
+
+def _short(value: object) -> str:
+    text = "—" if value in (None, "") else str(value)
+    return text if len(text) <= 80 else text[:77] + "…"

@@ -1,0 +1,448 @@
+"""Curation writes: review states, assignment, fact corrections, merging duplicate patients.
+
+Every change goes through here so that the rules hold whichever door it comes in by (admin page,
+bulk action, command, test): transitions are checked against the state machine and the user's
+permissions, curator-touched facts are locked against re-parsing, and each save is attributed in
+the simple-history tables (who, when, and a reason).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import (
+    FACT_MODELS,
+    Case,
+    CaseDuplicate,
+    Diagnosis,
+    Fact,
+    Measurement,
+    Outcome,
+    PhenotypicFeature,
+    Provenance,
+    Report,
+    Treatment,
+)
+from cases.services import case_refresh_search_columns
+
+S = Case.Status
+
+# The review state machine. Going back is allowed where a curator may need it: a published case
+# can be reopened for correction, a rejected one reconsidered.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    S.MACHINE: frozenset({S.IN_REVIEW, S.REJECTED}),
+    S.IN_REVIEW: frozenset({S.CURATED, S.REJECTED, S.MACHINE}),
+    S.CURATED: frozenset({S.PUBLISHED, S.IN_REVIEW, S.REJECTED}),
+    S.PUBLISHED: frozenset({S.IN_REVIEW, S.REJECTED}),
+    S.REJECTED: frozenset({S.IN_REVIEW}),
+}
+
+# Publishing and rejecting decide what the public sees, so they need more than edit rights;
+# reopening a rejected case undoes such a decision and needs the same.
+PUBLISH_PERMISSION = "cases.publish_case"
+EDIT_PERMISSION = "cases.change_case"
+
+# Fields a curator never sets directly on a fact: they record where it came from and its review.
+FACT_SYSTEM_FIELDS = frozenset(
+    {
+        "id",
+        "case",
+        "provenance",
+        "parser_version",
+        "locked",
+        "rejected",
+        "rejected_reason",
+        "edited_by",
+        "updated_at",
+    }
+)
+
+
+def transition_permission(*, from_status: str, to_status: str) -> str:
+    if to_status in (S.PUBLISHED, S.REJECTED) or from_status == S.REJECTED:
+        return PUBLISH_PERMISSION
+    return EDIT_PERMISSION
+
+
+def _require(user, permission: str, what: str) -> None:
+    if user is None or not user.is_active or not user.is_staff or not user.has_perm(permission):
+        raise PermissionDenied(f"{getattr(user, 'username', 'anonymous')} may not {what}")
+
+
+@transaction.atomic
+def case_transition(*, case: Case, to_status: str, user, note: str = "") -> Case:
+    """Move a case to another review state; raises ValidationError for a transition the state
+    machine does not allow and PermissionDenied when the user lacks the right."""
+    if to_status not in S.values:
+        raise ValidationError(f"unknown status {to_status!r}")
+    # Lock the row: two curators acting on the same case must not both pass the check below.
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    from_status = locked.status
+    if to_status not in TRANSITIONS[from_status]:
+        raise ValidationError(
+            f"case {locked.pk}: cannot go from {S(from_status).label} to {S(to_status).label}",
+            code="invalid_transition",
+        )
+    _require(
+        user,
+        transition_permission(from_status=from_status, to_status=to_status),
+        f"move a case to {S(to_status).label}",
+    )
+    locked.status = to_status
+    if note:
+        locked.review_note = note
+    # Whoever starts reviewing an unassigned case is its curator from then on.
+    if to_status == S.IN_REVIEW and locked.assignee_id is None:
+        locked.assignee = user
+    locked._history_user = user
+    reason = f"{S(from_status).label} → {S(to_status).label}"
+    locked._change_reason = f"{reason}: {note}"[:100] if note else reason
+    locked.save()
+    case.status, case.review_note, case.assignee_id = locked.status, locked.review_note, locked.assignee_id
+    return locked
+
+
+@transaction.atomic
+def case_assign(*, cases: Iterable[Case], curator, user) -> int:
+    """Assign cases to a curator (or unassign with curator=None); returns how many changed."""
+    _require(user, EDIT_PERMISSION, "assign cases")
+    if curator is not None and not (
+        curator.is_active and curator.is_staff and curator.has_perm(EDIT_PERMISSION)
+    ):
+        raise ValidationError(f"{curator.username} is not a curator (needs staff status and edit rights)")
+    changed = 0
+    for case in Case.objects.select_for_update().filter(pk__in=[c.pk for c in cases]):
+        if case.assignee_id == (curator.pk if curator else None):
+            continue
+        case.assignee = curator
+        case._history_user = user
+        case._change_reason = f"assigned to {curator.username}" if curator else "unassigned"
+        case.save(update_fields=["assignee", "updated_at"])
+        changed += 1
+    return changed
+
+
+def _fact_permission(fact_model: type[Fact], action: str) -> str:
+    return f"cases.{action}_{fact_model._meta.model_name}"
+
+
+def evidence_check(*, case: Case, values: dict[str, Any]) -> None:
+    """An evidence span must index the report text exactly; its snippet is filled from the text
+    when left blank and must match it otherwise."""
+    start, end = values.get("evidence_start"), values.get("evidence_end")
+    if start is None and end is None:
+        return
+    if start is None or end is None:
+        raise ValidationError("evidence needs both a start and an end offset")
+    text = case.report.text
+    if not 0 <= start <= end <= len(text):
+        raise ValidationError(f"evidence span {start}-{end} lies outside the report text (0-{len(text)})")
+    snippet = text[start:end]
+    given = values.get("evidence_text") or ""
+    if not given:
+        values["evidence_text"] = snippet
+    elif given != snippet:
+        raise ValidationError(
+            f"evidence text {given[:40]!r} does not match the report at {start}-{end} ({snippet[:40]!r})"
+        )
+
+
+def _editable(fact_model: type[Fact], fields: dict[str, Any]) -> dict[str, Any]:
+    allowed = {f.name for f in fact_model._meta.concrete_fields} - FACT_SYSTEM_FIELDS
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValidationError(f"not editable on {fact_model.__name__}: {', '.join(sorted(unknown))}")
+    return dict(fields)
+
+
+def _mark_curated(fact: Fact, user) -> None:
+    fact.provenance = Provenance.CURATOR
+    fact.locked = True
+    fact.edited_by = user
+    fact._history_user = user
+
+
+@transaction.atomic
+def fact_create(*, fact_model: type[Fact], case: Case, user, **fields: Any) -> Fact:
+    """A fact entered by a curator: provenance curator, locked against re-parsing."""
+    if fact_model not in FACT_MODELS:
+        raise ValidationError(f"{fact_model!r} is not a fact model")
+    _require(user, _fact_permission(fact_model, "add"), f"add {fact_model._meta.verbose_name_plural}")
+    values = _editable(fact_model, fields)
+    evidence_check(case=case, values=values)
+    fact = fact_model(case=case, **values)
+    _mark_curated(fact, user)
+    fact._change_reason = "entered by curator"
+    fact.full_clean()
+    fact.save()
+    case_refresh_search_columns(case=case)
+    return fact
+
+
+@transaction.atomic
+def fact_update(*, fact: Fact, user, **fields: Any) -> Fact:
+    """A curator's correction of a fact; the fact is locked against re-parsing from then on."""
+    fact_model = type(fact)
+    _require(user, _fact_permission(fact_model, "change"), f"change {fact_model._meta.verbose_name_plural}")
+    values = _editable(fact_model, fields)
+    if {"evidence_start", "evidence_end", "evidence_text"} & set(values):
+        merged = {
+            "evidence_start": values.get("evidence_start", fact.evidence_start),
+            "evidence_end": values.get("evidence_end", fact.evidence_end),
+            "evidence_text": values.get("evidence_text", fact.evidence_text),
+        }
+        if "evidence_text" not in values and (
+            merged["evidence_start"] != fact.evidence_start or merged["evidence_end"] != fact.evidence_end
+        ):
+            merged["evidence_text"] = ""  # a moved span takes its snippet from the text
+        evidence_check(case=fact.case, values=merged)
+        values.update(merged)
+    changed = [name for name, value in values.items() if getattr(fact, name) != value]
+    for name, value in values.items():
+        setattr(fact, name, value)
+    _mark_curated(fact, user)
+    fact._change_reason = ("edited: " + ", ".join(changed))[:100] if changed else "confirmed by curator"
+    fact.full_clean()
+    fact.save()
+    case_refresh_search_columns(case=fact.case)
+    return fact
+
+
+@transaction.atomic
+def fact_reject(*, fact: Fact, user, reason: str) -> Fact:
+    """Mark a fact wrong. It is kept (with who and why) and locked, so a re-parse neither deletes
+    the record of the mistake nor brings the fact back; search columns drop it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("say why the fact is wrong")
+    _require(user, _fact_permission(type(fact), "change"), "reject facts")
+    fact.rejected = True
+    fact.rejected_reason = reason
+    fact.locked = True
+    fact.edited_by = user
+    fact._history_user = user
+    fact._change_reason = f"rejected: {reason}"[:100]
+    fact.save()
+    case_refresh_search_columns(case=fact.case)
+    return fact
+
+
+@transaction.atomic
+def fact_unreject(*, fact: Fact, user) -> Fact:
+    """Take back a rejection (the fact stays locked: a curator has looked at it)."""
+    _require(user, _fact_permission(type(fact), "change"), "change facts")
+    fact.rejected = False
+    fact.rejected_reason = ""
+    fact.locked = True
+    fact.edited_by = user
+    fact._history_user = user
+    fact._change_reason = "rejection withdrawn"
+    fact.save()
+    case_refresh_search_columns(case=fact.case)
+    return fact
+
+
+def _fact_key(fact: Fact) -> tuple:
+    """What makes two facts of a patient the same statement, whichever report they came from."""
+    if isinstance(fact, PhenotypicFeature):
+        return ("feature", fact.term_id or fact.label.lower(), fact.excluded)
+    if isinstance(fact, Diagnosis):
+        return ("diagnosis", fact.disease_id or fact.label.lower(), fact.status)
+    if isinstance(fact, Measurement):
+        return ("measurement", fact.analyte.lower(), fact.value, fact.unit, fact.observed)
+    if isinstance(fact, Treatment):
+        return ("treatment", fact.agent_id or fact.agent_name.lower(), fact.dose, fact.dose_unit)
+    if isinstance(fact, Outcome):
+        return ("outcome", fact.term_id or fact.about.lower(), fact.direction, fact.follow_up)
+    raise TypeError(fact)
+
+
+@transaction.atomic
+def case_merge(*, keep: Case, merge: Case, user) -> Case:
+    """Merge `merge` (a second write-up of the same patient) into `keep`.
+
+    Nothing is deleted: the merged case keeps its report (so its citation), its facts and its
+    history, and points at `keep` through `merged_into`; the public then sees only `keep`. Every
+    curator fact of the merged case that `keep` lacks is copied onto `keep` (locked, curator
+    provenance) so that search on `keep` reflects it; the copy keeps the evidence snippet but not
+    the offsets, which index the other report's text (the original stays on the merged case).
+    """
+    if keep.pk == merge.pk:
+        raise ValidationError("a case cannot be merged into itself")
+    _require(user, EDIT_PERMISSION, "merge cases")
+    keep, merge = (
+        Case.objects.select_for_update().select_related("report").get(pk=keep.pk),
+        Case.objects.select_for_update().select_related("report").get(pk=merge.pk),
+    )
+    if keep.merged_into_id is not None:
+        raise ValidationError(f"case {keep.pk} is itself merged into case {keep.merged_into_id}")
+    if merge.merged_into_id is not None:
+        raise ValidationError(f"case {merge.pk} is already merged into case {merge.merged_into_id}")
+
+    copied = 0
+    for fact_model in FACT_MODELS:
+        existing = {_fact_key(f) for f in fact_model.objects.filter(case=keep, rejected=False)}
+        curator_facts = fact_model.objects.filter(case=merge, rejected=False).filter(
+            provenance=Provenance.CURATOR
+        ) | fact_model.objects.filter(case=merge, rejected=False, locked=True)
+        for fact in curator_facts.order_by("id"):
+            key = _fact_key(fact)
+            if key in existing:
+                continue
+            existing.add(key)
+            copy = fact_model.objects.get(pk=fact.pk)
+            copy.pk = copy.id = None
+            copy._state.adding = True
+            copy.case = keep
+            copy.evidence_start = copy.evidence_end = None
+            copy.provenance = Provenance.CURATOR
+            copy.locked = True
+            copy._history_user = user
+            copy._change_reason = f"copied from merged case {merge.pk}"
+            copy.save()
+            copied += 1
+
+    # Flatten: cases already merged into `merge` now point at `keep` directly.
+    for earlier in Case.objects.filter(merged_into=merge):
+        earlier.merged_into = keep
+        earlier._history_user = user
+        earlier._change_reason = f"merged into case {keep.pk} (via case {merge.pk})"
+        earlier.save(update_fields=["merged_into", "updated_at"])
+    merge.merged_into = keep
+    merge._history_user = user
+    merge._change_reason = f"merged into case {keep.pk} ({copied} curator facts copied)"[:100]
+    merge.save(update_fields=["merged_into", "updated_at"])
+
+    low, high = sorted((keep.pk, merge.pk))
+    CaseDuplicate.objects.filter(case_a_id=low, case_b_id=high).update(
+        status=CaseDuplicate.Status.MERGED, resolved_by=user, resolved_at=timezone.now()
+    )
+    case_refresh_search_columns(case=keep)
+    return keep
+
+
+@transaction.atomic
+def duplicate_dismiss(*, duplicate: CaseDuplicate, user) -> CaseDuplicate:
+    """A curator's verdict that the pair are different patients; detection will not reopen it."""
+    _require(user, EDIT_PERMISSION, "dismiss duplicates")
+    duplicate.status = CaseDuplicate.Status.DISMISSED
+    duplicate.resolved_by = user
+    duplicate.resolved_at = timezone.now()
+    duplicate.save(update_fields=["status", "resolved_by", "resolved_at"])
+    return duplicate
+
+
+# --- Re-parse: the curator's side of ingest.services.report_reparse -----------------------------
+
+
+@dataclass
+class ReparseRow:
+    """What re-parsing did to one case of a report."""
+
+    case_id: int | None
+    label: str
+    added: int
+    removed: int
+    kept_locked: int
+    details: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class ReparseOutcome:
+    report: Report
+    selected_case_ids: list[int]
+    rows: list[ReparseRow] = field(default_factory=list)
+    error: str = ""
+    parser_version: str = ""
+
+
+def _count(value: Any) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, int):
+        return value
+    return len(value)
+
+
+def _describe(value: Any) -> list[str]:
+    if value is None or isinstance(value, int):
+        return []
+    return [str(item) for item in value]
+
+
+def _summary_rows(summary: Any) -> list[ReparseRow]:
+    """Per-case rows from the ingestion service's ReparseSummary (a dataclass whose `cases` holds
+    one entry per case with added / removed / kept-locked facts, as counts or lists)."""
+    entries = getattr(summary, "cases", None)
+    if isinstance(entries, dict):
+        entries = list(entries.values())
+    rows = []
+    for entry in entries or []:
+        get = (
+            entry.get
+            if isinstance(entry, dict)
+            else lambda name, default=None, e=entry: getattr(e, name, default)
+        )
+        case_id = get("case_id")
+        if case_id is None and get("case") is not None:
+            case_id = get("case").pk
+        kept = get("kept_locked", get("kept"))
+        rows.append(
+            ReparseRow(
+                case_id=case_id,
+                label=str(get("label", "") or (f"Case {case_id}" if case_id else "")),
+                added=_count(get("added")),
+                removed=_count(get("removed")),
+                kept_locked=_count(kept),
+                details={
+                    "added": _describe(get("added")),
+                    "removed": _describe(get("removed")),
+                    "kept locked": _describe(kept),
+                },
+            )
+        )
+    return rows
+
+
+def cases_reparse(*, cases: Iterable[Case], user) -> list[ReparseOutcome]:
+    """Re-parse the reports of the selected cases (each report once), replacing machine facts and
+    keeping curator-locked ones (ingest.services.report_reparse), and say what changed per case.
+    One report failing does not stop the others."""
+    _require(user, EDIT_PERMISSION, "re-parse cases")
+    # Imported here: ingestion depends on the extraction pipeline, which the admin does not need
+    # to load until someone re-parses.
+    from ingest.services import report_reparse
+
+    by_report: dict[int, ReparseOutcome] = {}
+    for case in cases:
+        outcome = by_report.setdefault(
+            case.report_id, ReparseOutcome(report=case.report, selected_case_ids=[])
+        )
+        outcome.selected_case_ids.append(case.pk)
+    for outcome in by_report.values():
+        try:
+            summary = report_reparse(report=outcome.report, user=user)
+        except Exception as error:  # one bad report must not hide the summary of the others
+            outcome.error = f"{error.__class__.__name__}: {error}"
+            continue
+        outcome.rows = _summary_rows(summary)
+        outcome.report.refresh_from_db()
+        outcome.parser_version = outcome.report.parser_version
+    return list(by_report.values())
+
+
+def reparse_totals(outcomes: list[ReparseOutcome]) -> dict[str, int]:
+    rows = [row for outcome in outcomes for row in outcome.rows]
+    return {
+        "reports": len(outcomes),
+        "failed": sum(1 for outcome in outcomes if outcome.error),
+        "added": sum(row.added for row in rows),
+        "removed": sum(row.removed for row in rows),
+        "kept_locked": sum(row.kept_locked for row in rows),
+    }

@@ -1,0 +1,35 @@
+"""Search over cases: the query language, faceted search on an in-memory bitmap index, similar
+cases by HPO semantic similarity, autocomplete and cohort summaries.
+
+Public interface (used by the HTML pages in cases/views.py and by the REST API in cases/api/):
+
+    parse_query(text) -> Query                      raises QuerySyntaxError(message, position)
+    CaseSearch(params).execute(user=…, offset=…, limit=…, facets=True) -> SearchResult
+    similar_to_case(case_id=…, limit=20, user=None) -> list[SimilarHit]
+    similar_to_features(features=[(hpo_id, observed)], sex=None, age=None, limit=20, user=None)
+    autocomplete(prefix, limit=10) -> list[dict(kind, id, label, label_zh, matched, language)]
+    cohort_summary(case_ids) -> dict
+"""
+
+from cases.search.autocomplete import autocomplete
+from cases.search.cohort import cohort_summary
+from cases.search.engine import CaseSearch, FacetValue, SearchResult
+from cases.search.query import Query, QuerySyntaxError, parse_query
+from cases.search.semantic import Conflict, Match
+from cases.search.similarity import SimilarHit, similar_to_case, similar_to_features
+
+__all__ = [
+    "CaseSearch",
+    "Conflict",
+    "FacetValue",
+    "Match",
+    "Query",
+    "QuerySyntaxError",
+    "SearchResult",
+    "SimilarHit",
+    "autocomplete",
+    "cohort_summary",
+    "parse_query",
+    "similar_to_case",
+    "similar_to_features",
+]

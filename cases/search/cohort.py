@@ -1,0 +1,92 @@
+"""Cohort summary of any set of cases: treatment → outcome counts per agent, outcome, sex and
+age distributions. Counted from the bitmap index, so a result set of 300k cases costs milliseconds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pyroaring import BitMap
+
+from cases.models import OUTCOME_CODES
+from cases.search.index import get_index
+from cases.search.vocabulary import get_vocabulary
+
+DIRECTIONS = list(OUTCOME_CODES)
+AGE_BANDS = [(0, 9), (10, 19), (20, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 79), (80, 130)]
+
+
+def cohort_summary(case_ids: Iterable[int], *, max_agents: int = 50) -> dict:
+    """{"total", "treatments": [{agent, agent_id, label_zh, cases, outcomes: {direction: n},
+    no_outcome}], "outcomes": {direction: n}, "no_outcome", "sex": {sex: n},
+    "age": [{band, low, high, count}], "age_unknown", "diagnoses": [{code, label, cases}]}.
+
+    Outcome counts are cases: a treated case with outcomes "improved" and "stable" (about
+    different findings) counts once under each, so the directions of an agent may sum to more
+    than its cases; `no_outcome` counts treated cases without any reported outcome."""
+    cohort = BitMap(int(i) for i in case_ids)
+    index = get_index()
+    vocabulary = get_vocabulary()
+    with index.lock:
+        cohort &= index.all
+        outcome_maps = {
+            name: index.outcome.get(code, BitMap()) & cohort for name, code in OUTCOME_CODES.items()
+        }
+        any_outcome = BitMap.union(*outcome_maps.values()) if outcome_maps else BitMap()
+        treatments = []
+        for agent_id, bitmap in index.agent.items():
+            treated = bitmap & cohort
+            if not treated:
+                continue
+            concept = vocabulary.agents.get(agent_id)
+            treatments.append(
+                {
+                    "agent": concept.code if concept else str(agent_id),
+                    "agent_id": agent_id,
+                    "label_zh": concept.label_zh if concept else "",
+                    "cases": len(treated),
+                    "outcomes": {
+                        name: treated.intersection_cardinality(m) for name, m in outcome_maps.items()
+                    },
+                    "no_outcome": len(treated - any_outcome),
+                }
+            )
+        treatments.sort(key=lambda row: (-row["cases"], row["agent"]))
+        sex = {
+            name: cohort.intersection_cardinality(index.sex.get(name, BitMap()))
+            for name in ("female", "male", "other", "unknown")
+        }
+        ages = {age: cohort.intersection_cardinality(bitmap) for age, bitmap in index.age.items()}
+        diagnoses = []
+        for disease_id, bitmap in index.disease.items():
+            count = cohort.intersection_cardinality(bitmap)
+            if count:
+                concept = vocabulary.diseases.get(disease_id)
+                diagnoses.append(
+                    {
+                        "code": concept.code if concept else str(disease_id),
+                        "label": concept.label if concept else "",
+                        "cases": count,
+                    }
+                )
+    diagnoses.sort(key=lambda row: (-row["cases"], row["code"]))
+    bands = []
+    for low, high in AGE_BANDS:
+        bands.append(
+            {
+                "band": f"{low}+" if high >= 130 else f"{low}–{high}",
+                "low": low,
+                "high": high,
+                "count": sum(count for age, count in ages.items() if low <= age <= high),
+            }
+        )
+    known = sum(band["count"] for band in bands)
+    return {
+        "total": len(cohort),
+        "treatments": treatments[:max_agents],
+        "outcomes": {name: len(m) for name, m in outcome_maps.items()},
+        "no_outcome": len(cohort - any_outcome),
+        "sex": sex,
+        "age": bands,
+        "age_unknown": len(cohort) - known,
+        "diagnoses": diagnoses[:20],
+    }

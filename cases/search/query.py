@@ -1,0 +1,392 @@
+"""The one-line query language of the search box (DESIGN.md "Search").
+
+    calcinosis + anti-Scl-70          and
+    raynaud | "digital ulcer"         or; quotes keep a phrase together
+    -fever   NOT fever                absent or explicitly excluded
+    excluded:fever                    explicitly excluded in the report
+    sex:female age:30-50 year:2010-2020 lang:zh drug:diltiazem outcome:improved
+    hpo:HP:0003761 disease:ORPHA:220402
+    (a | b) + c                       grouping
+
+Precedence: NOT binds tightest, then `+` (and; plain juxtaposition of fields and groups also means
+and), then `|`. A run of plain words between operators is one item ("skin ulcer"): the resolver
+first tries the whole run as a vocabulary name, then the longest names within it, and falls back
+to full-text search for what is left.
+
+This module is syntax only (no database): `parse_query` returns the tree, and every syntax error
+is a `QuerySyntaxError` carrying the character offset where it was found.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SEXES = ("female", "male", "other", "unknown")
+OUTCOMES = ("improved", "resolved", "stable", "worsened", "recurred", "died")
+FIELDS = ("sex", "age", "drug", "outcome", "hpo", "disease", "lang", "year", "excluded", "text")
+# Aliases people type
+FIELD_ALIASES = {
+    "language": "lang",
+    "agent": "drug",
+    "treatment": "drug",
+    "term": "hpo",
+    "feature": "hpo",
+    "diagnosis": "disease",
+    "dx": "disease",
+    "absent": "excluded",
+}
+
+
+class QuerySyntaxError(ValueError):
+    """A malformed query: `message` says what, `position` is the character offset where."""
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(f"{message} (at character {position + 1})")
+        self.message = message
+        self.position = position
+
+
+# --- The tree ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    position: int
+
+
+@dataclass(frozen=True)
+class Words(Node):
+    """Plain words, or a quoted phrase (resolved against the vocabularies, else full text)."""
+
+    text: str
+    quoted: bool = False
+
+
+@dataclass(frozen=True)
+class Field(Node):
+    """`name:value`; for age and year `low`/`high` hold the (inclusive) range."""
+
+    name: str
+    value: str
+    low: int | None = None
+    high: int | None = None
+
+
+@dataclass(frozen=True)
+class Not(Node):
+    child: Node
+
+
+@dataclass(frozen=True)
+class And(Node):
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or(Node):
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    root: Node | None  # None for an empty query
+    # Words and fields outside any NOT, for relevance ranking and highlighting
+    positives: tuple[Node, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return self.root is None
+
+
+# --- Tokens --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # WORD QUOTED FIELD AND OR NOT LPAREN RPAREN
+    text: str
+    position: int
+    value: str = ""  # for FIELD: the raw value
+
+
+_FIELD_RE = re.compile(r"([A-Za-z]+):")
+_SPECIAL = set('+|()"')
+
+
+def _tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+    at_item_start = True  # a '-' here is the NOT prefix, inside a word it is a hyphen
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            at_item_start = True
+            continue
+        if ch in "+＋":
+            tokens.append(Token("AND", ch, i))
+            i += 1
+            at_item_start = True
+            continue
+        if ch in "|｜":
+            tokens.append(Token("OR", ch, i))
+            i += 1
+            at_item_start = True
+            continue
+        if ch in "(（":
+            tokens.append(Token("LPAREN", ch, i))
+            i += 1
+            at_item_start = True
+            continue
+        if ch in ")）":
+            tokens.append(Token("RPAREN", ch, i))
+            i += 1
+            at_item_start = False
+            continue
+        if ch in "-－" and at_item_start:
+            tokens.append(Token("NOT", ch, i))
+            i += 1
+            continue
+        if ch in '"“”':
+            end = i + 1
+            while end < n and text[end] not in '"“”':
+                end += 1
+            if end >= n:
+                raise QuerySyntaxError('unterminated quote: add the closing "', i)
+            phrase = text[i + 1 : end].strip()
+            if not phrase:
+                raise QuerySyntaxError("empty quotes", i)
+            tokens.append(Token("QUOTED", phrase, i))
+            i = end + 1
+            at_item_start = False
+            continue
+        # A word: up to whitespace or an operator character (hyphens inside words are kept)
+        start = i
+        while i < n and not text[i].isspace() and text[i] not in _SPECIAL and text[i] not in "＋｜（）“”":
+            i += 1
+        word = text[start:i]
+        if word == "NOT":
+            tokens.append(Token("NOT", word, start))
+        elif word in ("AND", "OR"):
+            tokens.append(Token(word, word, start))
+        else:
+            match = _FIELD_RE.match(word)
+            if match and (match.group(1).lower() in FIELDS or match.group(1).lower() in FIELD_ALIASES):
+                value = word[match.end() :]
+                if not value and i < n and text[i] in '"“”':
+                    # field:"quoted value"
+                    end = i + 1
+                    while end < n and text[end] not in '"“”':
+                        end += 1
+                    if end >= n:
+                        raise QuerySyntaxError('unterminated quote: add the closing "', i)
+                    value = text[i + 1 : end].strip()
+                    i = end + 1
+                tokens.append(Token("FIELD", match.group(1).lower(), start, value))
+            elif match and not re.match(r"^[A-Za-z]+:\d", word):
+                # "foo:bar" with an unknown field name (but let ids such as HP:0001 through)
+                raise QuerySyntaxError(
+                    f"unknown field {match.group(1)!r}; use one of {', '.join(FIELDS)}", start
+                )
+            else:
+                tokens.append(Token("WORD", word, start))
+        at_item_start = False
+    return tokens
+
+
+# --- Parser --------------------------------------------------------------------------------------
+
+
+class _Parser:
+    def __init__(self, text: str, tokens: list[Token]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.i = 0
+
+    def peek(self) -> Token | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def take(self) -> Token:
+        token = self.tokens[self.i]
+        self.i += 1
+        return token
+
+    def end_position(self) -> int:
+        return len(self.text)
+
+    def parse(self) -> Node:
+        node = self.parse_or()
+        token = self.peek()
+        if token is not None:
+            if token.kind == "RPAREN":
+                raise QuerySyntaxError("unbalanced ')': no '(' opens it", token.position)
+            raise QuerySyntaxError(f"unexpected {token.text!r}", token.position)
+        return node
+
+    def parse_or(self) -> Node:
+        first = self.parse_and()
+        children = [first]
+        while (token := self.peek()) is not None and token.kind == "OR":
+            self.take()
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("OR", "AND", "RPAREN"):
+                where = nxt.position if nxt else self.end_position()
+                raise QuerySyntaxError(f"nothing after {token.text!r}: expected a term", where)
+            children.append(self.parse_and())
+        return children[0] if len(children) == 1 else Or(first.position, tuple(children))
+
+    def parse_and(self) -> Node:
+        first = self.parse_unary()
+        children = [first]
+        while (token := self.peek()) is not None and token.kind not in ("OR", "RPAREN"):
+            if token.kind == "AND":
+                self.take()
+                nxt = self.peek()
+                if nxt is None or nxt.kind in ("OR", "AND", "RPAREN"):
+                    where = nxt.position if nxt else self.end_position()
+                    raise QuerySyntaxError(f"nothing after {token.text!r}: expected a term", where)
+            children.append(self.parse_unary())
+        merged = _merge_words(children)
+        return merged[0] if len(merged) == 1 else And(first.position, tuple(merged))
+
+    def parse_unary(self) -> Node:
+        token = self.peek()
+        if token is None:
+            raise QuerySyntaxError("expected a term", self.end_position())
+        if token.kind == "NOT":
+            self.take()
+            nxt = self.peek()
+            if nxt is None or nxt.kind in ("OR", "AND", "RPAREN"):
+                where = nxt.position if nxt else self.end_position()
+                raise QuerySyntaxError(f"nothing after {token.text!r}: expected what to exclude", where)
+            return Not(token.position, self.parse_unary())
+        return self.parse_atom()
+
+    def parse_atom(self) -> Node:
+        token = self.take()
+        if token.kind == "LPAREN":
+            if (nxt := self.peek()) is not None and nxt.kind == "RPAREN":
+                raise QuerySyntaxError("empty parentheses", token.position)
+            if nxt is None:
+                raise QuerySyntaxError("unbalanced '(': add the closing ')'", token.position)
+            node = self.parse_or()
+            closing = self.peek()
+            if closing is None or closing.kind != "RPAREN":
+                raise QuerySyntaxError("unbalanced '(': add the closing ')'", token.position)
+            self.take()
+            return node
+        if token.kind == "RPAREN":
+            raise QuerySyntaxError("unbalanced ')': no '(' opens it", token.position)
+        if token.kind in ("AND", "OR"):
+            raise QuerySyntaxError(f"{token.text!r} needs a term before it", token.position)
+        if token.kind == "QUOTED":
+            return Words(token.position, token.text, quoted=True)
+        if token.kind == "FIELD":
+            return parse_field(token.text, token.value, token.position)
+        return Words(token.position, token.text)
+
+
+def _merge_words(children: list[Node]) -> list[Node]:
+    """Adjacent unquoted words form one item: "skin ulcer" is one name, not two."""
+    merged: list[Node] = []
+    for child in children:
+        previous = merged[-1] if merged else None
+        if (
+            isinstance(child, Words)
+            and not child.quoted
+            and isinstance(previous, Words)
+            and not previous.quoted
+            and getattr(previous, "_joinable", True)
+        ):
+            merged[-1] = Words(previous.position, f"{previous.text} {child.text}")
+        else:
+            merged.append(child)
+    return merged
+
+
+_RANGE_RE = re.compile(r"^(\d{1,4})?\s*(?:-|–|\.\.|to)?\s*(\d{1,4})?$")
+
+
+def parse_field(name: str, value: str, position: int) -> Field:
+    """Validate one `name:value` (also used for the separate URL parameters)."""
+    name = FIELD_ALIASES.get(name.lower(), name.lower())
+    value_position = position + len(name) + 1
+    value = value.strip()
+    if not value:
+        raise QuerySyntaxError(f"{name}: needs a value", value_position)
+    if name == "sex":
+        normalised = {
+            "f": "female",
+            "m": "male",
+            "woman": "female",
+            "man": "male",
+            "女": "female",
+            "男": "male",
+        }
+        sex = normalised.get(value.lower(), value.lower())
+        if sex not in SEXES:
+            raise QuerySyntaxError(f"sex must be one of {', '.join(SEXES)}, not {value!r}", value_position)
+        return Field(position, name, sex)
+    if name in ("age", "year"):
+        low, high = parse_range(value, value_position, what=name)
+        if name == "year" and ((low is not None and low < 1800) or (high is not None and high > 2100)):
+            raise QuerySyntaxError(f"year out of range: {value!r}", value_position)
+        if name == "age" and ((low is not None and low > 130) or (high is not None and high > 130)):
+            raise QuerySyntaxError(f"age out of range: {value!r}", value_position)
+        return Field(position, name, value, low, high)
+    if name == "outcome":
+        if value.lower() not in OUTCOMES:
+            raise QuerySyntaxError(
+                f"outcome must be one of {', '.join(OUTCOMES)}, not {value!r}", value_position
+            )
+        return Field(position, name, value.lower())
+    if name == "lang":
+        if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]+)?", value):
+            raise QuerySyntaxError(
+                f"lang must be a language code such as en or zh, not {value!r}", value_position
+            )
+        return Field(position, name, value.lower())
+    if name == "hpo" and re.fullmatch(r"(?i)(hp:)?\d{1,7}", value):
+        digits = value.split(":")[-1]
+        return Field(position, name, f"HP:{int(digits):07d}")
+    return Field(position, name, value)
+
+
+def parse_range(value: str, position: int, *, what: str) -> tuple[int | None, int | None]:
+    """`30-50`, `30-`, `-50`, `30` (a single value) -> inclusive bounds."""
+    match = _RANGE_RE.match(value)
+    if not match or (match.group(1) is None and match.group(2) is None):
+        raise QuerySyntaxError(f"{what} must be a number or a range such as 30-50, not {value!r}", position)
+    low = int(match.group(1)) if match.group(1) else None
+    high = int(match.group(2)) if match.group(2) else None
+    is_range = any(sep in value for sep in ("-", "–", "..", "to"))
+    if not is_range:
+        high = low
+    if low is not None and high is not None and low > high:
+        raise QuerySyntaxError(f"{what} range is reversed: {low} > {high}", position)
+    return low, high
+
+
+def _positives(node: Node | None, negated: bool = False) -> list[Node]:
+    if node is None:
+        return []
+    if isinstance(node, Not):
+        return _positives(node.child, not negated)
+    if isinstance(node, And | Or):
+        return [leaf for child in node.children for leaf in _positives(child, negated)]
+    return [] if negated else [node]
+
+
+def parse_query(text: str) -> Query:
+    """Parse one line of the query language into a tree; raises QuerySyntaxError."""
+    if text is None:
+        text = ""
+    if len(text) > 2000:
+        raise QuerySyntaxError("query too long (over 2000 characters)", 2000)
+    tokens = _tokenize(text)
+    if not tokens:
+        return Query(text=text, root=None)
+    root = _Parser(text, tokens).parse()
+    return Query(text=text, root=root, positives=tuple(_positives(root)))

@@ -1,0 +1,112 @@
+"""Similar cases: IC-weighted semantic similarity over HPO (cases/search/semantic.py) on the
+bitmap index, restricted to what the user may see."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from django.db import connection
+from pyroaring import BitMap
+
+from cases.search.index import get_index
+from cases.search.semantic import CANDIDATES, Conflict, Match, Ontology, Profile, rank, stage1
+from cases.search.vocabulary import get_vocabulary
+
+
+@dataclass
+class SimilarHit:
+    case_id: int
+    score: float
+    matches: list[Match] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+
+_ontology_lock = threading.Lock()
+_ontology: dict[str, object] = {"key": None, "ontology": None}
+
+
+def get_ontology() -> Ontology:
+    """IC and ancestors of the HPO terms in the database (built with the vocabulary cache)."""
+    vocabulary = get_vocabulary()
+    with _ontology_lock:
+        if _ontology["key"] is not vocabulary:
+            _ontology["ontology"] = Ontology(vocabulary.term_ic, vocabulary.term_ancestors)
+            _ontology["key"] = vocabulary
+        return _ontology["ontology"]
+
+
+def _hpo_number(value: str | int) -> int:
+    if isinstance(value, int):
+        return value
+    return int(str(value).upper().removeprefix("HP:"))
+
+
+def _profiles(case_ids: list[int], ontology: Ontology) -> dict[int, Profile]:
+    if not case_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, term_ids, excluded_term_ids FROM cases_case WHERE id = ANY(%s)", [list(case_ids)]
+        )
+        rows = cursor.fetchall()
+    # The columns hold closures; the annotated terms are the most specific ones among them.
+    return {case_id: Profile(ontology.leaves(terms), set(excluded)) for case_id, terms, excluded in rows}
+
+
+def _search(query: Profile, *, limit: int, user, skip: BitMap | None = None) -> list[SimilarHit]:
+    ontology = get_ontology()
+    query = Profile(
+        {t for t in query.present if t in ontology.ancestors},
+        {t for t in query.excluded if t in ontology.ancestors},
+    )
+    if not query.present and not query.excluded:
+        return []
+    index = get_index()
+    with index.lock:
+        universe = index.visible(user)
+        candidates = stage1(
+            ontology,
+            query,
+            index.term,
+            index.excluded,
+            universe,
+            skip=skip,
+            candidates=max(CANDIDATES, limit * 5),
+        )
+    ranked = rank(ontology, query, _profiles(candidates, ontology), limit=limit)
+    return [SimilarHit(s.case_id, round(s.score, 4), s.matches, s.conflicts) for s in ranked if s.score > 0]
+
+
+def similar_to_features(
+    *,
+    features: list[tuple[str, bool]],
+    sex: str | None = None,
+    age: float | None = None,
+    limit: int = 20,
+    user=None,
+) -> list[SimilarHit]:
+    """Cases most similar to a typed feature set: (hpo_id, observed) pairs. `sex` and `age` are
+    accepted for the API's sake; phenotype similarity alone ranks (they do not define a
+    phenotype, and filtering belongs to CaseSearch)."""
+    present = {_hpo_number(term) for term, observed in features if observed}
+    excluded = {_hpo_number(term) for term, observed in features if not observed} - present
+    return _search(Profile(present, excluded), limit=limit, user=user)
+
+
+def similar_to_case(*, case_id: int, limit: int = 20, user=None) -> list[SimilarHit]:
+    """Cases most similar to a stored case (itself and other patients of its report excluded)."""
+    ontology = get_ontology()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.term_ids, c.excluded_term_ids, c.report_id FROM cases_case c WHERE c.id = %s", [case_id]
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return []
+        terms, excluded, report_id = row
+        cursor.execute("SELECT id FROM cases_case WHERE report_id = %s", [report_id])
+        same_report = BitMap(r[0] for r in cursor.fetchall())
+    same_report.add(case_id)
+    query = Profile(ontology.leaves(terms), set(excluded))
+    return _search(query, limit=limit, user=user, skip=same_report)

@@ -1,0 +1,183 @@
+"""Names of the vocabularies (HPO terms, diseases, agents, analytes) in English and Chinese,
+normalised for lookup by the query language and autocomplete.
+
+Loaded once per process from the database and reloaded when the vocabulary tables change (a cheap
+count/max check at most every few seconds), so a curator adding a synonym is picked up without a
+restart.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+CHECK_INTERVAL = 2.0  # seconds between vocabulary change checks
+
+
+def normalise(text: str) -> str:
+    """Lookup key: NFKC (full-width -> ASCII), case-folded, punctuation and hyphens as one space.
+    "Anti-Scl-70" == "anti scl 70"; Chinese keeps its characters without spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _NON_WORD.sub(" ", text).replace("_", " ").strip()
+    text = re.sub(r"\s+", " ", text)
+    # Spaces between CJK characters carry no meaning
+    return re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", text)
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK.search(text))
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A vocabulary entry a name resolved to. `kind` is term/disease/agent; `id` is the integer in
+    the Case search columns (Term.id, Disease.id, Agent.id)."""
+
+    kind: str
+    id: int
+    code: str  # HP:…, ORPHA:…, agent name
+    label: str
+    label_zh: str = ""
+    via: str = ""  # e.g. "analyte anti-Scl-70" when an analyte implied the term
+
+
+@dataclass
+class Vocabulary:
+    names: dict[str, list[Concept]] = field(default_factory=lambda: defaultdict(list))
+    terms: dict[int, Concept] = field(default_factory=dict)
+    term_ic: dict[int, float] = field(default_factory=dict)
+    term_ancestors: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    term_phenotype: dict[int, bool] = field(default_factory=dict)
+    term_by_code: dict[str, int] = field(default_factory=dict)
+    diseases: dict[int, Concept] = field(default_factory=dict)
+    disease_by_code: dict[str, int] = field(default_factory=dict)
+    agents: dict[int, Concept] = field(default_factory=dict)
+    agent_by_name: dict[str, int] = field(default_factory=dict)
+    # For autocomplete: (normalised name, display name, language, concept), sorted by name
+    entries: list[tuple[str, str, str, Concept]] = field(default_factory=list)
+    max_words: int = 1
+    max_cjk_chars: int = 1
+
+    def add(self, name: str, concept: Concept, language: str) -> None:
+        key = normalise(name)
+        if not key:
+            return
+        bucket = self.names[key]
+        if concept not in bucket:
+            bucket.append(concept)
+        self.entries.append((key, name, language, concept))
+        self.max_words = max(self.max_words, key.count(" ") + 1)
+        if has_cjk(key):
+            self.max_cjk_chars = max(self.max_cjk_chars, len(key))
+
+    def lookup(self, text: str) -> list[Concept]:
+        key = normalise(text)
+        found = self.names.get(key)
+        if found:
+            return found
+        # English plural: "ulcers" -> "ulcer"
+        if key.endswith("s") and not has_cjk(key):
+            return self.names.get(key[:-1], [])
+        return []
+
+
+def _load() -> Vocabulary:
+    vocabulary = Vocabulary()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, hpo_id, label, synonyms_en, synonyms_zh, ancestor_ids, information_content,"
+            " is_phenotype FROM cases_term"
+        )
+        for term_id, hpo_id, label, syn_en, syn_zh, ancestors, ic, is_phenotype in cursor.fetchall():
+            concept = Concept("term", term_id, hpo_id, label, syn_zh[0] if syn_zh else "")
+            vocabulary.terms[term_id] = concept
+            vocabulary.term_ic[term_id] = ic or 0.0
+            vocabulary.term_ancestors[term_id] = tuple(ancestors)
+            vocabulary.term_phenotype[term_id] = is_phenotype
+            vocabulary.term_by_code[hpo_id] = term_id
+            vocabulary.add(label, concept, "en")
+            for name in syn_en:
+                vocabulary.add(name, concept, "en")
+            for name in syn_zh:
+                vocabulary.add(name, concept, "zh")
+        cursor.execute("SELECT id, code, label, synonyms_en, synonyms_zh FROM cases_disease")
+        for disease_id, code, label, syn_en, syn_zh in cursor.fetchall():
+            concept = Concept("disease", disease_id, code, label, syn_zh[0] if syn_zh else "")
+            vocabulary.diseases[disease_id] = concept
+            vocabulary.disease_by_code[code.upper()] = disease_id
+            vocabulary.add(label, concept, "en")
+            for name in syn_en:
+                vocabulary.add(name, concept, "en")
+            for name in syn_zh:
+                vocabulary.add(name, concept, "zh")
+        cursor.execute("SELECT id, name, synonyms_en, synonyms_zh FROM cases_agent")
+        for agent_id, name, syn_en, syn_zh in cursor.fetchall():
+            concept = Concept("agent", agent_id, name, name, syn_zh[0] if syn_zh else "")
+            vocabulary.agents[agent_id] = concept
+            vocabulary.agent_by_name[normalise(name)] = agent_id
+            vocabulary.add(name, concept, "en")
+            for synonym in syn_en:
+                vocabulary.add(synonym, concept, "en")
+            for synonym in syn_zh:
+                vocabulary.add(synonym, concept, "zh")
+        # An analyte name stands for the finding its abnormal result implies ("anti-Scl-70" ->
+        # anti-topoisomerase I antibody positivity), since features carry the HPO term.
+        cursor.execute(
+            "SELECT name, synonyms_en, synonyms_zh, term_when_positive_id, term_when_high_id,"
+            " term_when_low_id FROM cases_analyte"
+        )
+        for name, syn_en, syn_zh, positive, high, low in cursor.fetchall():
+            implied = positive or high or low
+            if implied is None or implied not in vocabulary.terms:
+                continue
+            base = vocabulary.terms[implied]
+            concept = Concept("term", base.id, base.code, base.label, base.label_zh, via=f"analyte {name}")
+            for synonym in [name, *syn_en]:
+                vocabulary.add(synonym, concept, "en")
+            for synonym in syn_zh:
+                vocabulary.add(synonym, concept, "zh")
+    vocabulary.entries.sort(key=lambda entry: entry[0])
+    return vocabulary
+
+
+_lock = threading.Lock()
+_state: dict[str, object] = {"vocabulary": None, "signature": None, "checked": 0.0}
+
+
+def _signature() -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM cases_term), (SELECT count(*) FROM cases_disease),"
+            " (SELECT count(*) FROM cases_agent), (SELECT max(id) FROM cases_agent),"
+            " (SELECT count(*) FROM cases_analyte), (SELECT current_database())"
+        )
+        return cursor.fetchone()
+
+
+def get_vocabulary() -> Vocabulary:
+    """The process-wide vocabulary, reloaded when the tables changed."""
+    now = time.monotonic()
+    with _lock:
+        vocabulary = _state["vocabulary"]
+        if vocabulary is not None and now - _state["checked"] < CHECK_INTERVAL:
+            return vocabulary
+        signature = _signature()
+        if vocabulary is None or signature != _state["signature"]:
+            vocabulary = _load()
+            _state["vocabulary"] = vocabulary
+            _state["signature"] = signature
+        _state["checked"] = now
+        return vocabulary
+
+
+def reset_vocabulary_cache() -> None:
+    with _lock:
+        _state.update(vocabulary=None, signature=None, checked=0.0)

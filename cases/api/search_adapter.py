@@ -8,43 +8,48 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-try:
-    from cases.search import QuerySyntaxError
-except ImportError:  # the search package is imported lazily below; its error class may move
-    from cases.search.query import QuerySyntaxError
+from cases.search.query import QuerySyntaxError
 
-__all__ = ["ORDERINGS", "QuerySyntaxError", "build_search"]
+__all__ = ["SORTS", "ParameterError", "QuerySyntaxError", "build_search"]
 
-# Values of the `ordering` parameter (CaseSearch sorts; the default is newest first).
-ORDERINGS = ("-id", "id", "-year", "year", "-age", "age")
+# Values of the `sort` parameter, as the HTML search page offers them.
+SORTS = ("relevance", "year", "-year")
 
 
 def build_search(params: Mapping[str, list[str]]):
-    from cases.search import CaseSearch
+    """A validated CaseSearch; raises QuerySyntaxError for `q` or ParameterError for a filter."""
+    search = _search_module().CaseSearch(params)
+    if search.query_error is not None:
+        raise search.query_error
+    if search.errors:
+        param, message = next(iter(search.errors.items()))
+        raise ParameterError(param, message)
+    return search
 
-    return CaseSearch(params)
+
+class ParameterError(ValueError):
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
+        self.message = message
 
 
-def facets_payload(facets: Any) -> dict[str, list[dict[str, Any]]]:
-    """{facet name: [{value, label, count}, ...]} from the search's facet counts."""
-    payload: dict[str, list[dict[str, Any]]] = {}
-    if not facets:
-        return payload
-    items = facets.items() if isinstance(facets, Mapping) else ((f.name, f.values) for f in facets)
-    for name, values in items:
-        rows = []
-        for value in values:
-            if isinstance(value, Mapping):
-                raw, label, count = value.get("value"), value.get("label"), value.get("count")
-            elif isinstance(value, tuple | list):
-                raw, label, count = (*value, None)[:3] if len(value) >= 3 else (value[0], value[0], value[1])
-            else:
-                raw, label, count = getattr(value, "value", None), getattr(value, "label", None), value.count
-            rows.append(
-                {"value": str(raw), "label": str(label if label is not None else raw), "count": int(count)}
-            )
-        payload[str(name)] = rows
-    return payload
+def facets_payload(facets: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """{facet name: [{value, label, label_zh, param, count}, ...]} from the search's FacetValues;
+    `param=value` added to the request refines the search by that value."""
+    return {
+        str(name): [
+            {
+                "value": value.key,
+                "label": value.label,
+                "label_zh": value.label_zh or "",
+                "param": value.param or "",
+                "count": int(value.count),
+            }
+            for value in values
+        ]
+        for name, values in (facets or {}).items()
+    }
 
 
 def _term_side(item: Any, side: str) -> tuple[str | None, str | None]:
@@ -80,22 +85,30 @@ def explanation_payload(hit: Any) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def similar_to_case(*, case_id: int, limit: int, user) -> list:
-    from cases.search import similar_to_case as run
+def _search_module():
+    """cases.search (its package exports CaseSearch, similar_to_*, autocomplete); imported on first
+    use so that importing the API does not build vocabularies."""
+    import cases.search
 
-    return list(run(case_id=case_id, limit=limit, user=user))
+    if not hasattr(cases.search, "CaseSearch"):  # TEMP until cases/search/__init__.py exports it
+        from cases.search import engine
+
+        return engine
+    return cases.search
+
+
+def similar_to_case(*, case_id: int, limit: int, user) -> list:
+    return list(_search_module().similar_to_case(case_id=case_id, limit=limit, user=user))
 
 
 def similar_to_features(*, features: list[tuple[str, bool]], sex, age, limit: int, user) -> list:
-    from cases.search import similar_to_features as run
-
-    return list(run(features=features, sex=sex, age=age, limit=limit, user=user))
+    return list(
+        _search_module().similar_to_features(features=features, sex=sex, age=age, limit=limit, user=user)
+    )
 
 
 def autocomplete(prefix: str, *, limit: int) -> list[dict[str, str]]:
-    from cases.search import autocomplete as run
-
-    return [_term_hit(hit) for hit in run(prefix, limit=limit)]
+    return [_term_hit(hit) for hit in _search_module().autocomplete(prefix, limit=limit)]
 
 
 def _term_hit(hit: Any) -> dict[str, str]:

@@ -244,8 +244,10 @@ class CaseDetailSerializer(CaseSummarySerializer):
 
 
 class FacetValueSerializer(serializers.Serializer):
-    value = serializers.CharField(help_text="What to put in the query to refine by this value")
+    value = serializers.CharField(help_text="Add `param=value` to the request to refine by this value")
     label = serializers.CharField()
+    label_zh = serializers.CharField(help_text="Chinese label, empty when none")
+    param = serializers.CharField(help_text="The request parameter this value refines (hpo, drug, sex, …)")
     count = serializers.IntegerField()
 
 

@@ -154,13 +154,21 @@ SEARCH_PARAMETERS = [
         "`sex:female age:30-50 -fever`, `drug:alendronate | drug:diltiazem`, `hpo:HP:0003761`, `lang:zh`",
     ),
     OpenApiParameter("sex", str, enum=[c for c, _ in Case.Sex.choices], description="Filter by sex"),
-    OpenApiParameter("age", str, description="Age band in years, e.g. `30-50`"),
+    OpenApiParameter("age_min", int, description="Youngest age in years"),
+    OpenApiParameter("age_max", int, description="Oldest age in years"),
     OpenApiParameter("hpo", str, many=True, description="HPO id the case has (or a descendant of it)"),
     OpenApiParameter("disease", str, many=True, description="Disease code, e.g. ORPHA:220402"),
     OpenApiParameter("drug", str, many=True, description="Agent (INN) the case was treated with"),
     OpenApiParameter("outcome", str, many=True, enum=[c for c, _ in Outcome.Direction.choices]),
-    OpenApiParameter("lang", str, description="Report language, `en` or `zh`"),
-    OpenApiParameter("year", str, description="Publication year or range, e.g. `2015-2020`"),
+    OpenApiParameter("lang", str, description="Report language, e.g. `en` or `zh`"),
+    OpenApiParameter("year_min", int, description="Earliest publication year"),
+    OpenApiParameter("year_max", int, description="Latest publication year"),
+    OpenApiParameter(
+        "sort",
+        str,
+        enum=list(search_adapter.SORTS),
+        description="relevance (default: query matches, curated first, newest), year (oldest first), -year",
+    ),
 ]
 
 
@@ -177,6 +185,8 @@ class CaseViewSet(GenericViewSet):
             return search_adapter.build_search(params)
         except search_adapter.QuerySyntaxError as error:
             raise QueryError(error.message, position=error.position) from error
+        except search_adapter.ParameterError as error:
+            raise drf_serializers.ValidationError({error.param: [error.message]}) from error
 
     def _execute(self, search, *, offset: int, limit: int, facets: bool):
         try:
@@ -197,12 +207,11 @@ class CaseViewSet(GenericViewSet):
     @extend_schema(
         operation_id="cases_search",
         summary="Search cases",
-        description="Cases matching the query, newest first unless `ordering` says otherwise, with facet "
-        "counts over all matching cases. Follow `next` for further pages: the cursor is opaque and tied "
-        "to the query and ordering.",
+        description="Cases matching the query in `sort` order, with facet counts over all matching "
+        "cases (each facet value names the parameter that refines by it). Follow `next` for further "
+        "pages: the cursor is opaque and tied to the query and sort order.",
         parameters=[
             *SEARCH_PARAMETERS,
-            OpenApiParameter("ordering", str, enum=list(search_adapter.ORDERINGS)),
             OpenApiParameter(
                 "limit", int, description=f"Page size, 1–{MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})"
             ),
@@ -306,8 +315,11 @@ class CaseViewSet(GenericViewSet):
         limit = _int_param(
             request.query_params, "limit", default=EXPORT_MAX_CASES, minimum=1, maximum=EXPORT_MAX_CASES
         )
-        result = self._execute(self._search(params), offset=0, limit=limit, facets=False)
-        return list(result.case_ids)
+        search = self._search(params)
+        try:
+            return search.all_ids(user=request.user)[:limit]
+        except search_adapter.QuerySyntaxError as error:
+            raise QueryError(error.message, position=error.position) from error
 
     @extend_schema(
         operation_id="cases_export_csv",

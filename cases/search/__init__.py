@@ -15,8 +15,7 @@ from cases.search.autocomplete import autocomplete
 from cases.search.cohort import cohort_summary
 from cases.search.engine import CaseSearch, FacetValue, SearchResult
 from cases.search.query import Query, QuerySyntaxError, parse_query
-from cases.search.semantic import Conflict, Match
-from cases.search.similarity import SimilarHit, similar_to_case, similar_to_features
+from cases.search.similarity import Conflict, Match, SimilarHit, similar_to_case, similar_to_features
 
 __all__ = [
     "CaseSearch",

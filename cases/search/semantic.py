@@ -32,7 +32,7 @@ CANDIDATES = 300
 
 
 @dataclass(frozen=True)
-class Match:
+class TermMatch:
     query_term: int
     case_term: int
     common_ancestor: int
@@ -40,7 +40,7 @@ class Match:
 
 
 @dataclass(frozen=True)
-class Conflict:
+class TermConflict:
     query_term: int
     case_term: int
     # "query observed, case excluded" or "query excluded, case observed"
@@ -52,8 +52,8 @@ class Conflict:
 class Scored:
     case_id: int
     score: float
-    matches: list[Match] = field(default_factory=list)
-    conflicts: list[Conflict] = field(default_factory=list)
+    matches: list[TermMatch] = field(default_factory=list)
+    conflicts: list[TermConflict] = field(default_factory=list)
 
 
 class Ontology:
@@ -155,7 +155,7 @@ def score_exact(ontology: Ontology, query: Profile, case: Profile, *, explain: b
     """The symmetric score of one case (present = the case's annotated terms, not the closure)."""
     query_closure = ontology.closure(query.present)
     case_closure = ontology.closure(case.present)
-    matches: list[Match] = []
+    matches: list[TermMatch] = []
     forward = 0.0
     for q in query.present:
         ancestor, ic = ontology.mica(q, case_closure)
@@ -164,24 +164,24 @@ def score_exact(ontology: Ontology, query: Profile, case: Profile, *, explain: b
             # Which case feature carries the common ancestor: the most specific one
             carriers = [t for t in case.present if ancestor in ontology.ancestors.get(t, {t})]
             case_term = max(carriers, key=lambda t: ontology.ic.get(t, 0.0)) if carriers else ancestor
-            matches.append(Match(q, case_term, ancestor, ic))
+            matches.append(TermMatch(q, case_term, ancestor, ic))
     backward = sum(ontology.mica(t, query_closure)[1] for t in case.present)
     if query.present and case.present:
         bma = 0.5 * (forward / len(query.present) + backward / len(case.present))
     else:
         bma = 0.0
-    conflicts: list[Conflict] = []
+    conflicts: list[TermConflict] = []
     for q in query.present:
         for excluded in case.excluded:
             if excluded in ontology.ancestors.get(q, {q}):
                 conflicts.append(
-                    Conflict(q, excluded, "query observed, case excluded", ontology.ic.get(excluded, 0.0))
+                    TermConflict(q, excluded, "query observed, case excluded", ontology.ic.get(excluded, 0.0))
                 )
     for excluded in query.excluded:
         if excluded in case_closure:
             carriers = [t for t in case.present if excluded in ontology.ancestors.get(t, {t})]
             conflicts.append(
-                Conflict(
+                TermConflict(
                     excluded,
                     carriers[0] if carriers else excluded,
                     "query excluded, case observed",

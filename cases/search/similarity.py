@@ -10,8 +10,37 @@ from django.db import connection
 from pyroaring import BitMap
 
 from cases.search.index import get_index
-from cases.search.semantic import CANDIDATES, Conflict, Match, Ontology, Profile, rank, stage1
+from cases.search.semantic import CANDIDATES, Ontology, Profile, TermConflict, TermMatch, rank, stage1
 from cases.search.vocabulary import get_vocabulary
+
+# Matches whose common ancestor is this general ("Phenotypic abnormality") explain nothing.
+EXPLAIN_MIN_IC = 0.5
+
+
+@dataclass(frozen=True)
+class Match:
+    """Query feature `query_term` matched case feature `case_term` through their most informative
+    common ancestor (HPO ids as HP:nnnnnnn)."""
+
+    query_term: str
+    case_term: str
+    common_ancestor: str
+    ic: float
+    query_term_label: str = ""
+    case_term_label: str = ""
+    common_ancestor_label: str = ""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """The query observed what the case excludes, or excludes what the case has."""
+
+    query_term: str
+    case_term: str
+    kind: str
+    ic: float
+    query_term_label: str = ""
+    case_term_label: str = ""
 
 
 @dataclass
@@ -20,6 +49,46 @@ class SimilarHit:
     score: float
     matches: list[Match] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
+
+
+def _explain(
+    hit_matches: list[TermMatch], hit_conflicts: list[TermConflict]
+) -> tuple[list[Match], list[Conflict]]:
+    terms = get_vocabulary().terms
+
+    def code(term_id: int) -> str:
+        concept = terms.get(term_id)
+        return concept.code if concept else f"HP:{term_id:07d}"
+
+    def label(term_id: int) -> str:
+        concept = terms.get(term_id)
+        return concept.label if concept else ""
+
+    matches = [
+        Match(
+            code(m.query_term),
+            code(m.case_term),
+            code(m.common_ancestor),
+            round(m.ic, 3),
+            label(m.query_term),
+            label(m.case_term),
+            label(m.common_ancestor),
+        )
+        for m in hit_matches
+        if m.ic >= EXPLAIN_MIN_IC
+    ]
+    conflicts = [
+        Conflict(
+            code(c.query_term),
+            code(c.case_term),
+            c.kind,
+            round(c.ic, 3),
+            label(c.query_term),
+            label(c.case_term),
+        )
+        for c in hit_conflicts
+    ]
+    return matches, conflicts
 
 
 _ontology_lock = threading.Lock()
@@ -75,7 +144,11 @@ def _search(query: Profile, *, limit: int, user, skip: BitMap | None = None) -> 
             candidates=max(CANDIDATES, limit * 5),
         )
     ranked = rank(ontology, query, _profiles(candidates, ontology), limit=limit)
-    return [SimilarHit(s.case_id, round(s.score, 4), s.matches, s.conflicts) for s in ranked if s.score > 0]
+    return [
+        SimilarHit(s.case_id, round(s.score, 4), *_explain(s.matches, s.conflicts))
+        for s in ranked
+        if s.score > 0
+    ]
 
 
 def similar_to_features(

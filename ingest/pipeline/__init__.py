@@ -44,11 +44,16 @@ def extract(text: str, *, source: str | None = None, language: str | None = None
         text = "" if text is None else str(text)
     try:
         record = _get_extractor().run(text, source=source, language=language)
-    except Exception as exc:  # noqa: BLE001 - the contract is a record, never an exception
+    except Exception as exc:
         logger.exception("extraction failed for %s", source)
         record = {"source": source, "language": language or "und", "patients": [], "error": repr(exc)}
     record["parser_version"] = PARSER_VERSION
-    return {"source": record.pop("source"), "language": record.pop("language"), "parser_version": PARSER_VERSION, **record}
+    return {
+        "source": record.pop("source"),
+        "language": record.pop("language"),
+        "parser_version": PARSER_VERSION,
+        **record,
+    }
 
 
 def to_phenopacket(record: dict, *, subject_id: str = "patient-1") -> dict | list[dict]:

@@ -23,7 +23,11 @@ def iter_paths(paths: Iterable[str]) -> Iterator[Path]:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and child.suffix.lower() not in SKIP_SUFFIXES and not child.name.startswith("."):
+                if (
+                    child.is_file()
+                    and child.suffix.lower() not in SKIP_SUFFIXES
+                    and not child.name.startswith(".")
+                ):
                     yield child
         else:
             yield path
@@ -60,7 +64,7 @@ def run(
     for path in iter_paths(paths):
         try:
             text = reader(path)
-        except Exception as exc:  # noqa: BLE001 - ReaderError, OSError, …: report and go on
+        except Exception as exc:
             err.write(f"{path}: cannot read: {exc}\n")
             failures += 1
             continue

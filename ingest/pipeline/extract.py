@@ -21,7 +21,18 @@ from .context import context_of
 from .normalize import Normalised, detect_language, normalise
 from .ontology import load_hpo
 from .structure import CASE, Sentence, layout
-from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Concept, Mention, Vocabulary, key_text, load_vocabulary
+from .vocabulary import (
+    ANALYTE,
+    DISEASE,
+    DRUG,
+    FINDING,
+    HPO,
+    Concept,
+    Mention,
+    Vocabulary,
+    key_text,
+    load_vocabulary,
+)
 
 MAX_CHARS = 1_000_000  # a case report is far shorter; beyond this the text is not analysed
 
@@ -77,13 +88,30 @@ _AGE_EN = re.compile(
     r"|\baged?\s*(?:of\s*)?(\d{1,3})\b(?:\s*(years?|months?))?",
     re.I,
 )
-_AGE_ZH = re.compile(r"(\d{1,3})\s*岁(?:\s*(\d{1,2})\s*个?月)?|(\d{1,2})\s*个?月(?:龄|大|婴儿|患儿)|(\d{1,2})\s*(?:天|日)龄")
+_AGE_ZH = re.compile(
+    r"(\d{1,3})\s*岁(?:\s*(\d{1,2})\s*个?月)?|(\d{1,2})\s*个?月(?:龄|大|婴儿|患儿)|(\d{1,2})\s*(?:天|日)龄"
+)
 _SEX_EN = re.compile(
-    r"\b(man|woman|male|female|boy|girl|gentleman|lady|men|women|mr|mrs|ms|gravida|pregnant|primigravida)\b", re.I
+    r"\b(man|woman|male|female|boy|girl|gentleman|lady|men|women|mr|mrs|ms|gravida|pregnant|primigravida)\b",
+    re.I,
 )
 _PRONOUN_EN = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
-_SEX_ZH = re.compile(r"(男|女)(?=[,，、\s]*\d{1,3}\s*岁)|(?:患者|患儿|病人)[,，\s]*(男|女)|(男|女)(?:性)?(?:患者|患儿)|(男|女)性")
-_FEMALE = {"woman", "female", "girl", "lady", "women", "mrs", "ms", "gravida", "pregnant", "primigravida", "女"}
+_SEX_ZH = re.compile(
+    r"(男|女)(?=[,，、\s]*\d{1,3}\s*岁)|(?:患者|患儿|病人)[,，\s]*(男|女)|(男|女)(?:性)?(?:患者|患儿)|(男|女)性"
+)
+_FEMALE = {
+    "woman",
+    "female",
+    "girl",
+    "lady",
+    "women",
+    "mrs",
+    "ms",
+    "gravida",
+    "pregnant",
+    "primigravida",
+    "女",
+}
 
 
 def _age_years(number: str, unit: str) -> float:
@@ -112,7 +140,10 @@ def _demographics(doc: Doc, patient: Patient, spans: list[tuple[int, int]]) -> N
                         years = _age_years(m.group(3), "月")
                     else:
                         years = _age_years(m.group(4), "天")
-                    patient.age = {"years": round(years, 2), "evidence": doc.ev(start + m.start(), start + m.end())}
+                    patient.age = {
+                        "years": round(years, 2),
+                        "evidence": doc.ev(start + m.start(), start + m.end()),
+                    }
             else:
                 m = _AGE_EN.search(chunk)
                 if m:
@@ -168,7 +199,9 @@ _DX_CUE_EN = re.compile(
     re.I,
 )
 _DX_CUE_ZH = re.compile(r"(?:诊断|确诊|诊为|考虑)[为是:]?\s*[\"“]?\s*$")
-_HISTORY_CUE_EN = re.compile(r"(?:history of|known|previous|prior|previously diagnosed)\s*(?:\w+\s+){0,3}$", re.I)
+_HISTORY_CUE_EN = re.compile(
+    r"(?:history of|known|previous|prior|previously diagnosed)\s*(?:\w+\s+){0,3}$", re.I
+)
 _HISTORY_CUE_ZH = re.compile(r"(?:既往|曾|有)[^,，。]{0,12}$")
 
 
@@ -201,11 +234,40 @@ _RANGE_RE = re.compile(
     re.I,
 )
 _QUAL_RE = [
-    ("positive", re.compile(r"弱阳性|阳性|\(\s*\++\s*\)|(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|\bdetected\b|\breactive\b", re.I)),
-    ("negative", re.compile(r"阴性|\(\s*-\s*\)|(?<![\w-])negative\b|\bnot detected\b|\bnon-?reactive\b|\bundetectable\b", re.I)),
-    ("high", re.compile(r"↑|\(h\)|升高|增高|偏高|增快|增加|(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated)\b", re.I)),
-    ("low", re.compile(r"↓|\(l\)|降低|减低|偏低|减少|下降|(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b", re.I)),
-    ("normal", re.compile(r"正常|(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b", re.I)),
+    (
+        "positive",
+        re.compile(
+            r"弱阳性|阳性|\(\s*\++\s*\)|(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|\bdetected\b|\breactive\b",
+            re.I,
+        ),
+    ),
+    (
+        "negative",
+        re.compile(
+            r"阴性|\(\s*-\s*\)|(?<![\w-])negative\b|\bnot detected\b|\bnon-?reactive\b|\bundetectable\b", re.I
+        ),
+    ),
+    (
+        "high",
+        re.compile(
+            r"↑|\(h\)|升高|增高|偏高|增快|增加|(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated)\b",
+            re.I,
+        ),
+    ),
+    (
+        "low",
+        re.compile(
+            r"↓|\(l\)|降低|减低|偏低|减少|下降|(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b",
+            re.I,
+        ),
+    ),
+    (
+        "normal",
+        re.compile(
+            r"正常|(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b",
+            re.I,
+        ),
+    ),
 ]
 _PRE_QUAL_EN = re.compile(
     r"(elevated|raised|increased|high|higher|low|decreased|reduced|positive|negative|normal)\s+(?:serum\s+|plasma\s+|blood\s+|levels? of\s+)?$",
@@ -226,12 +288,27 @@ _GENERIC_QUAL = re.compile(
     re.I,
 )
 _GENERIC_WORDS = {
-    "positivity": "positive", "within normal limits": "normal", "unremarkable": "normal", "uneventful": "normal",
-    "elevated": "high", "increased": "high", "raised": "high", "reduced": "low", "decreased": "low",
-    "diminished": "low", "depressed": "low", "normalized": "normal", "normalised": "normal", "+": "positive",
-    "-": "negative", "abnormal": "abnormal",
+    "positivity": "positive",
+    "within normal limits": "normal",
+    "unremarkable": "normal",
+    "uneventful": "normal",
+    "elevated": "high",
+    "increased": "high",
+    "raised": "high",
+    "reduced": "low",
+    "decreased": "low",
+    "diminished": "low",
+    "depressed": "low",
+    "normalized": "normal",
+    "normalised": "normal",
+    "+": "positive",
+    "-": "negative",
+    "abnormal": "abnormal",
 }
-_SUBJECT_STOP = re.compile(r"\b(?:was|were|is|are|be|been|being|of|at|showed|revealed|demonstrated|came back|remained|became|with|and|had|has|found|to)\b|[,;:()]", re.I)
+_SUBJECT_STOP = re.compile(
+    r"\b(?:was|were|is|are|be|been|being|of|at|showed|revealed|demonstrated|came back|remained|became|with|and|had|has|found|to)\b|[,;:()]",
+    re.I,
+)
 _DETERMINERS = re.compile(r"^(?:the|a|an|his|her|their|its|both|all|serum|plasma)\s+", re.I)
 
 
@@ -239,7 +316,12 @@ def _subject_phrase(before: str, after: str) -> str | None:
     """The test a result is said of: the last words before "was/were/of…" ("the biopsy was
     positive" -> "biopsy"), else the words right after ("positive for S-100" -> "s-100")."""
     chunk = before.rstrip()
-    chunk = re.sub(r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed)(?:\s+(?:strongly|weakly|also|all|both|found to be|noted to be))?)+$", "", chunk, flags=re.I)
+    chunk = re.sub(
+        r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed)(?:\s+(?:strongly|weakly|also|all|both|found to be|noted to be))?)+$",
+        "",
+        chunk,
+        flags=re.I,
+    )
     parts = _SUBJECT_STOP.split(chunk)
     words = parts[-1].strip().split() if parts else []
     phrase = " ".join(words[-4:])
@@ -263,13 +345,45 @@ def _unit_norm(unit: str | None) -> str | None:
     u = unit.strip().replace(" ", "").replace("μ", "u").replace("µ", "u")
     low = u.lower()
     table = {
-        "mmol/l": "mmol/L", "umol/l": "umol/L", "nmol/l": "nmol/L", "pmol/l": "pmol/L", "mg/dl": "mg/dL",
-        "mg/l": "mg/L", "g/dl": "g/dL", "g/l": "g/L", "ng/ml": "ng/mL", "ng/dl": "ng/dL", "pg/ml": "pg/mL",
-        "ug/l": "ug/L", "ug/dl": "ug/dL", "miu/l": "mIU/L", "miu/ml": "mIU/mL", "uiu/ml": "uIU/mL",
-        "iu/l": "IU/L", "iu/ml": "IU/mL", "u/l": "U/L", "u/ml": "U/mL", "meq/l": "mEq/L", "mm/1h": "mm/h",
-        "mm/hr": "mm/h", "mm/hour": "mm/h", "mmhg": "mmHg", "cmh2o": "cmH2O", "kpa": "kPa", "°c": "C",
-        "℃": "C", "°f": "F", "bpm": "/min", "beats/min": "/min", "beatsperminute": "/min", "breaths/min": "/min",
-        "ml": "mL", "fl": "fL", "/ul": "/uL", "/mm³": "/mm3", "cells/ul": "/uL",
+        "mmol/l": "mmol/L",
+        "umol/l": "umol/L",
+        "nmol/l": "nmol/L",
+        "pmol/l": "pmol/L",
+        "mg/dl": "mg/dL",
+        "mg/l": "mg/L",
+        "g/dl": "g/dL",
+        "g/l": "g/L",
+        "ng/ml": "ng/mL",
+        "ng/dl": "ng/dL",
+        "pg/ml": "pg/mL",
+        "ug/l": "ug/L",
+        "ug/dl": "ug/dL",
+        "miu/l": "mIU/L",
+        "miu/ml": "mIU/mL",
+        "uiu/ml": "uIU/mL",
+        "iu/l": "IU/L",
+        "iu/ml": "IU/mL",
+        "u/l": "U/L",
+        "u/ml": "U/mL",
+        "meq/l": "mEq/L",
+        "mm/1h": "mm/h",
+        "mm/hr": "mm/h",
+        "mm/hour": "mm/h",
+        "mmhg": "mmHg",
+        "cmh2o": "cmH2O",
+        "kpa": "kPa",
+        "°c": "C",
+        "℃": "C",
+        "°f": "F",
+        "bpm": "/min",
+        "beats/min": "/min",
+        "beatsperminute": "/min",
+        "breaths/min": "/min",
+        "ml": "mL",
+        "fl": "fL",
+        "/ul": "/uL",
+        "/mm³": "/mm3",
+        "cells/ul": "/uL",
     }
     if low in table:
         return table[low]
@@ -280,12 +394,17 @@ def _unit_norm(unit: str | None) -> str | None:
     return u
 
 
-def _interpretation_from_range(value: float, low: float | None, high: float | None, comparator: str | None) -> str | None:
+def _interpretation_from_range(
+    value: float, low: float | None, high: float | None, comparator: str | None
+) -> str | None:
     if low is None and high is None:
         return None
     if comparator in ("<", "≤", "<=", "less than", "below", "under", "lower than") and high is not None:
         return "normal" if value <= high else None
-    if comparator in (">", "≥", ">=", "greater than", "more than", "above", "over", "higher than") and high is not None:
+    if (
+        comparator in (">", "≥", ">=", "greater than", "more than", "above", "over", "higher than")
+        and high is not None
+    ):
         return "high" if value >= high else None
     if high is not None and value > high:
         return "high"
@@ -295,9 +414,18 @@ def _interpretation_from_range(value: float, low: float | None, high: float | No
 
 
 _COMPARATORS = {
-    "less than": "<", "below": "<", "under": "<", "lower than": "<", "up to": "<=",
-    "greater than": ">", "more than": ">", "above": ">", "over": ">", "higher than": ">",
-    "≤": "<=", "≥": ">=",
+    "less than": "<",
+    "below": "<",
+    "under": "<",
+    "lower than": "<",
+    "up to": "<=",
+    "greater than": ">",
+    "more than": ">",
+    "above": ">",
+    "over": ">",
+    "higher than": ">",
+    "≤": "<=",
+    "≥": ">=",
 }
 
 
@@ -306,39 +434,82 @@ _DOSE_UNIT = (
     r"mg/kg/d(?:ay)?|mg/kg|mg/m2|mg/m²|μg/kg|ug/kg|mg|mcg|μg|ug|ng|g(?![a-z])|ml|iu|units?|u(?![a-z])|"
     r"mmol|meq|tablets?|tabs?|capsules?|caps?|drops?|puffs?|片|粒|支|袋|丸|克|毫克|单位"
 )
-_DOSE_RE = re.compile(rf"(?<![0-9A-Za-z.])(?P<val>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)(?:\s*(?:-|–|~|to)\s*\d+(?:\.\d+)?)?\s*(?P<unit>{_DOSE_UNIT})(?![a-z])", re.I)
+_DOSE_RE = re.compile(
+    rf"(?<![0-9A-Za-z.])(?P<val>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)(?:\s*(?:-|–|~|to)\s*\d+(?:\.\d+)?)?\s*(?P<unit>{_DOSE_UNIT})(?![a-z])",
+    re.I,
+)
 _DOSE_BEFORE_RE = re.compile(
-    rf"(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>{_DOSE_UNIT})(?:\s*(?:/\s*(?:day|d)|daily|per day|a day))?\s*(?:of\s+)?(?:\w+\s+)?$", re.I
+    rf"(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>{_DOSE_UNIT})(?:\s*(?:/\s*(?:day|d)|daily|per day|a day))?\s*(?:of\s+)?(?:\w+\s+)?$",
+    re.I,
 )
 _ROUTES = [
     ("intralesional", re.compile(r"intralesional|病灶内注射|皮损内注射", re.I)),
-    ("intravenous", re.compile(r"静滴|静脉滴注|静脉注射|静注|静推|静脉输注|静脉|\bintravenous(?:ly)?\b|\bi\.?v\.?(?![a-z])|\binfusions?\b|\bdrip\b", re.I)),
-    ("intramuscular", re.compile(r"肌注|肌内注射|肌肉注射|\bintramuscular(?:ly)?\b|\bi\.?m\.?(?![a-z])", re.I)),
-    ("subcutaneous", re.compile(r"皮下注射|皮下|\bsubcutaneous(?:ly)?\b|\bs\.?c\.?(?![a-z])|\bsubcut\b", re.I)),
+    (
+        "intravenous",
+        re.compile(
+            r"静滴|静脉滴注|静脉注射|静注|静推|静脉输注|静脉|\bintravenous(?:ly)?\b|\bi\.?v\.?(?![a-z])|\binfusions?\b|\bdrip\b",
+            re.I,
+        ),
+    ),
+    (
+        "intramuscular",
+        re.compile(r"肌注|肌内注射|肌肉注射|\bintramuscular(?:ly)?\b|\bi\.?m\.?(?![a-z])", re.I),
+    ),
+    (
+        "subcutaneous",
+        re.compile(r"皮下注射|皮下|\bsubcutaneous(?:ly)?\b|\bs\.?c\.?(?![a-z])|\bsubcut\b", re.I),
+    ),
     ("inhaled", re.compile(r"吸入|雾化|\binhal(?:ed|ation|er)\b|\bnebuli[sz]ed\b", re.I)),
-    ("topical", re.compile(r"外用|外敷|湿敷|涂抹|涂擦|局部|换药|消毒|\btopical(?:ly)?\b|\bointment\b|\bcream\b|\bdressings?\b|\bwound care\b|\bapplied to\b", re.I)),
+    (
+        "topical",
+        re.compile(
+            r"外用|外敷|湿敷|涂抹|涂擦|局部|换药|消毒|\btopical(?:ly)?\b|\bointment\b|\bcream\b|\bdressings?\b|\bwound care\b|\bapplied to\b",
+            re.I,
+        ),
+    ),
     ("oral", re.compile(r"口服|顿服|\boral(?:ly)?\b|\bp\.?o\.?(?![a-z])|\bby mouth\b|\btablets?\b", re.I)),
 ]
 _DURATION_EN = re.compile(
     r"\bfor\s+(?:a total of\s+|another\s+|the next\s+|about\s+|approximately\s+)?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*(days?|weeks?|months?|years?)\b",
     re.I,
 )
-_DURATION_ZH = re.compile(r"(?:口服|服用|治疗|用药|使用|应用|连续|共|持续)\s*(\d+)\s*(?:个|多个)?\s*(天|日|周|月|年)")
+_DURATION_ZH = re.compile(
+    r"(?:口服|服用|治疗|用药|使用|应用|连续|共|持续)\s*(\d+)\s*(?:个|多个)?\s*(天|日|周|月|年)"
+)
 _ZH_UNIT = {"天": "days", "日": "days", "周": "weeks", "月": "months", "年": "years"}
 _STOP_EN = re.compile(
     r"(?:discontinued|stopped|withdrawn|ceased|interrupted|held|switched|tapered off)\b[^.;]{0,30}?\b(?:due to|because of|owing to|secondary to|after (?:the )?(?:development|onset|appearance) of|for)\s+([^.;,]{3,60})"
     r"|(?:due to|because of|owing to)\s+([^.;,]{3,60}?)[, ]+(?:\w+\s+){0,4}(?:was|were|had to be)\s+(?:discontinued|stopped|withdrawn)",
     re.I,
 )
-_STOP_ZH = re.compile(r"(?:出现|因|发生|引起|导致)([^,，。;；]{1,20}?)(?:后|而)?(?:停用|停药|停服|撤药|减停|停止)")
+_STOP_ZH = re.compile(
+    r"(?:出现|因|发生|引起|导致)([^,，。;；]{1,20}?)(?:后|而)?(?:停用|停药|停服|撤药|减停|停止)"
+)
 _CHANGE_RE = [
-    ("decreased", re.compile(r"减量|逐渐减|减至|减为|\btaper(?:ed|ing)?\b|\breduced to\b|\bdecreased to\b|\bweaned\b", re.I)),
+    (
+        "decreased",
+        re.compile(
+            r"减量|逐渐减|减至|减为|\btaper(?:ed|ing)?\b|\breduced to\b|\bdecreased to\b|\bweaned\b", re.I
+        ),
+    ),
     ("increased", re.compile(r"加量|增至|增加至|加至|\bincreased to\b|\bescalated\b|\buptitrated\b", re.I)),
     ("stopped", re.compile(r"停用|停药|停服|\bdiscontinued\b|\bstopped\b|\bwithdrawn\b|\bceased\b", re.I)),
 ]
 _COORD_ZH = re.compile(r"^\s*(?:联合|合并|加用|和|及|与|、|加|\+|/)\s*$")
 _COORD_EN = re.compile(r"^\s*(?:,|and|with|plus|\+|/|or|,\s*and)\s*$", re.I)
-_WORDNUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "twelve": 12}
+_WORDNUM = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+}
 
 
 # A substance named as a test, not given: "glucose 472 mg/dL", "aldosterone levels", "C-peptide was".
@@ -353,10 +524,30 @@ _LAB_CONTEXT = re.compile(
 def _dose_unit(unit: str) -> str:
     u = unit.lower().replace("μ", "u")
     return {
-        "mcg": "ug", "片": "tablet", "tablets": "tablet", "tabs": "tablet", "tab": "tablet", "粒": "capsule",
-        "capsules": "capsule", "caps": "capsule", "cap": "capsule", "ml": "mL", "iu": "IU", "units": "U",
-        "unit": "U", "u": "U", "克": "g", "毫克": "mg", "单位": "U", "drops": "drop", "puffs": "puff",
-        "支": "vial", "袋": "bag", "丸": "pill", "mg/m²": "mg/m2", "mg/kg/day": "mg/kg/d",
+        "mcg": "ug",
+        "片": "tablet",
+        "tablets": "tablet",
+        "tabs": "tablet",
+        "tab": "tablet",
+        "粒": "capsule",
+        "capsules": "capsule",
+        "caps": "capsule",
+        "cap": "capsule",
+        "ml": "mL",
+        "iu": "IU",
+        "units": "U",
+        "unit": "U",
+        "u": "U",
+        "克": "g",
+        "毫克": "mg",
+        "单位": "U",
+        "drops": "drop",
+        "puffs": "puff",
+        "支": "vial",
+        "袋": "bag",
+        "丸": "pill",
+        "mg/m²": "mg/m2",
+        "mg/kg/day": "mg/kg/d",
     }.get(u, u)
 
 
@@ -370,15 +561,40 @@ _OUTCOMES_ZH = [
     ("improved", re.compile(r"好转|改善|缩小|减轻|缓解|减少|下降|控制")),
 ]
 _OUTCOMES_EN = [
-    ("stable", re.compile(r"\b(?:remained stable|stable|unchanged|no (?:further )?progression|no recurrence|no new)\b", re.I)),
+    (
+        "stable",
+        re.compile(
+            r"\b(?:remained stable|stable|unchanged|no (?:further )?progression|no recurrence|no new)\b", re.I
+        ),
+    ),
     ("died", re.compile(r"\b(?:died|death|passed away|expired|deceased|succumbed)\b", re.I)),
-    ("resolved", re.compile(r"\b(?:resolved|resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation)\b", re.I)),
+    (
+        "resolved",
+        re.compile(
+            r"\b(?:resolved|resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation)\b",
+            re.I,
+        ),
+    ),
     ("recurred", re.compile(r"\b(?:recurred|recurrence|relapsed?|reappeared|recurrent)\b", re.I)),
-    ("worsened", re.compile(r"\b(?:worsened|worsening|deteriorat(?:ed|ion)|progressed|progression|exacerbat(?:ed|ion)|aggravated)\b", re.I)),
-    ("improved", re.compile(r"\b(?:improved|improvement|improving|better|decreased in size|shrank|shrunk|regressed|regression|alleviated|relieved|subsided|partial (?:remission|response)|reduced in size)\b", re.I)),
+    (
+        "worsened",
+        re.compile(
+            r"\b(?:worsened|worsening|deteriorat(?:ed|ion)|progressed|progression|exacerbat(?:ed|ion)|aggravated)\b",
+            re.I,
+        ),
+    ),
+    (
+        "improved",
+        re.compile(
+            r"\b(?:improved|improvement|improving|better|decreased in size|shrank|shrunk|regressed|regression|alleviated|relieved|subsided|partial (?:remission|response)|reduced in size)\b",
+            re.I,
+        ),
+    ),
 ]
 _SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|mm)(?![A-Za-z])", re.I)
-_FOLLOW_UP_ZH = re.compile(r"((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)\s*随访|随访\s*(\d+)\s*(?:个)?(天|周|月|年)|随访时")
+_FOLLOW_UP_ZH = re.compile(
+    r"((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)\s*随访|随访\s*(\d+)\s*(?:个)?(天|周|月|年)|随访时"
+)
 _FOLLOW_UP_EN = re.compile(
     r"(?:follow(?:ed)?[- ]up (?:of|for|after|at)?\s*|after\s+|at\s+)(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*[- ]?(days?|weeks?|months?|years?)(?:[- ]follow[- ]up)?",
     re.I,
@@ -436,11 +652,15 @@ class Extractor:
         return record
 
     # ------------------------------------------------------------- one sentence
-    def _sentence(self, doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Patient, year: str | None) -> str | None:
+    def _sentence(
+        self, doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Patient, year: str | None
+    ) -> str | None:
         s0, s1 = sentence.start, sentence.end
         text = doc.text[s0:s1]
         lang = doc.language
-        years = [(m.start(1) + s0, m.group(1)) for m in (_YEAR_ZH if lang == "zh" else _YEAR_EN).finditer(text)]
+        years = [
+            (m.start(1) + s0, m.group(1)) for m in (_YEAR_ZH if lang == "zh" else _YEAR_EN).finditer(text)
+        ]
 
         def onset_at(pos: int) -> str | None:
             found = [y for p, y in years if p < pos]
@@ -478,7 +698,9 @@ class Extractor:
                 status = None
                 if (_DX_CUE_ZH if lang == "zh" else _DX_CUE_EN).search(before):
                     status = "differential" if ctx.uncertain else "final"
-                elif (_HISTORY_CUE_ZH if lang == "zh" else _HISTORY_CUE_EN).search(before) and not ctx.negated:
+                elif (_HISTORY_CUE_ZH if lang == "zh" else _HISTORY_CUE_EN).search(
+                    before
+                ) and not ctx.negated:
                     status = "history"
                 if status and not ctx.negated and not any(c.kind == DISEASE for c in m.concepts):
                     patient.diagnoses.append(
@@ -510,7 +732,9 @@ class Extractor:
         return years[-1][1] if years else year
 
     # ------------------------------------------------------------- measurements
-    def _measurements(self, doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Patient, onset_at) -> list[tuple[int, int]]:
+    def _measurements(
+        self, doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Patient, onset_at
+    ) -> list[tuple[int, int]]:
         s0, s1 = sentence.start, sentence.end
         analytes: list[Mention] = []
         for m in mentions:
@@ -518,8 +742,10 @@ class Extractor:
                 continue
             # "免疫球蛋白G（IgG）18.2", "C-reactive protein (CRP) 12": the bracketed abbreviation
             # is the same test, not a new one.
-            if analytes and analytes[-1].concepts[0].code == m.concepts[0].code and re.fullmatch(
-                r"\s*[(（]\s*", doc.text[analytes[-1].end : m.start]
+            if (
+                analytes
+                and analytes[-1].concepts[0].code == m.concepts[0].code
+                and re.fullmatch(r"\s*[(（]\s*", doc.text[analytes[-1].end : m.start])
             ):
                 continue
             analytes.append(m)
@@ -542,31 +768,45 @@ class Extractor:
                 end = m.end + vm.end()
                 if vm.group("val2") and value is not None:
                     pass  # blood pressure style "120/80": keep the first (systolic) value
-            # The result words belong to this test only up to the next list separator.
+            # The result words belong to this test only up to the next list separator. With a
+            # number, an arrow or a stated reference range outranks words like "normal" in "(normal 11-14)".
             offset = end - m.end if value is not None else 0
-            qual_window = re.split(r"[;；。、,，]", window[offset : offset + 40])[0]
-            for label, pattern in _QUAL_RE:
-                qm = pattern.search(qual_window)
-                if qm:
-                    interpretation = label
-                    end = max(end, m.end + offset + qm.end())
-                    break
+            tail = window[offset : offset + 40]
+            qual_window = re.split(r"[;；。、,，]", tail)[0]
+            rm = _RANGE_RE.search(tail) if value is not None else None
+            arrow = re.match(r"\s*(↑|↓|\(h\)|\(l\))", tail, re.I) if value is not None else None
+            if arrow:
+                interpretation = "high" if arrow.group(1).lower() in ("↑", "(h)") else "low"
+                end = m.end + offset + arrow.end()
+            elif rm:
+                interpretation = _interpretation_from_range(
+                    value, _parse_number(rm.group("lo")), _parse_number(rm.group("hi")), comparator
+                )
+            else:
+                for label, pattern in _QUAL_RE:
+                    qm = pattern.search(qual_window)
+                    if qm:
+                        interpretation = label
+                        end = max(end, m.end + offset + qm.end())
+                        break
+            start_pre = m.start
+            pm = None
             if interpretation is None and doc.language != "zh":
-                pm = _PRE_QUAL_EN.search(doc.text[max(s0, m.start - 30) : m.start])
+                pre_text = doc.text[max(s0, m.start - 30) : m.start]
+                pm = _PRE_QUAL_EN.search(pre_text)
                 if pm:
                     word = pm.group(1).lower()
-                    interpretation = {"raised": "high", "elevated": "high", "increased": "high", "higher": "high",
-                                      "decreased": "low", "reduced": "low"}.get(word, word)
-                    start_pre = m.start - (len(doc.text[max(s0, m.start - 30) : m.start]) - pm.start())
-                else:
-                    start_pre = m.start
-            else:
-                start_pre = m.start
-            if value is not None and interpretation in (None, "normal") and interpretation != "normal":
-                rm = _RANGE_RE.search(window)
-                if rm:
-                    interpretation = _interpretation_from_range(value, _parse_number(rm.group("lo")), _parse_number(rm.group("hi")), comparator)
-                elif info and (not unit or not info.unit or unit.lower() == info.unit.lower()):
+                    interpretation = {
+                        "raised": "high",
+                        "elevated": "high",
+                        "increased": "high",
+                        "higher": "high",
+                        "decreased": "low",
+                        "reduced": "low",
+                    }.get(word, word)
+                    start_pre = m.start - (len(pre_text) - pm.start())
+            if value is not None and interpretation is None and info:
+                if not unit or not info.unit or unit.lower() == info.unit.lower():
                     interpretation = _interpretation_from_range(value, info.ref_low, info.ref_high, comparator)
             if value is None and interpretation is None:
                 ctx = context_of(doc.text[s0:s1], m.start - s0, m.end - s0, doc.language, post=False)
@@ -630,7 +870,15 @@ class Extractor:
             spans.extend(self._generic_results(doc, sentence, mentions, patient, spans, onset_at))
         return spans
 
-    def _generic_results(self, doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Patient, known: list[tuple[int, int]], onset_at) -> list[tuple[int, int]]:
+    def _generic_results(
+        self,
+        doc: Doc,
+        sentence: Sentence,
+        mentions: list[Mention],
+        patient: Patient,
+        known: list[tuple[int, int]],
+        onset_at,
+    ) -> list[tuple[int, int]]:
         """Results of tests the analyte table does not know: "the biopsy was positive", "an ejection
         fraction of 35%". The analyte is the phrase the result is said of; the evidence is the result."""
         s0, s1 = sentence.start, sentence.end
@@ -655,10 +903,15 @@ class Extractor:
                     interpretation = None
                     rm = _RANGE_RE.search(after)
                     if rm and value is not None:
-                        interpretation = _interpretation_from_range(value, _parse_number(rm.group("lo")), _parse_number(rm.group("hi")), comparator)
+                        interpretation = _interpretation_from_range(
+                            value, _parse_number(rm.group("lo")), _parse_number(rm.group("hi")), comparator
+                        )
                 else:
                     word = gm.group(0).lower().strip("() ")
-                    interpretation = _GENERIC_WORDS.get(word, word if word in ("positive", "negative", "normal", "high", "low") else "abnormal")
+                    interpretation = _GENERIC_WORDS.get(
+                        word,
+                        word if word in ("positive", "negative", "normal", "high", "low") else "abnormal",
+                    )
                 analyte = _subject_phrase(before, after if kind == "qual" else "")
                 fact = {
                     "analyte": analyte,
@@ -724,7 +977,11 @@ class Extractor:
                     fact["unit"] = _dose_unit(bm.group("unit"))
             for route, pattern in _ROUTES:
                 if pattern.search(window) or pattern.search(before[-20:]):
-                    if route == "oral" and not pattern.search(window) and not re.search(r"oral|口服|p\.?o", before[-20:], re.I):
+                    if (
+                        route == "oral"
+                        and not pattern.search(window)
+                        and not re.search(r"oral|口服|p\.?o", before[-20:], re.I)
+                    ):
                         continue
                     fact["route"] = route
                     break
@@ -793,7 +1050,11 @@ class Extractor:
                 elif following:
                     about_mention = following[0]
                 if about_mention is not None:
-                    concept = _most_specific(about_mention.concepts) if about_mention.kind == HPO else about_mention.concepts[0]
+                    concept = (
+                        _most_specific(about_mention.concepts)
+                        if about_mention.kind == HPO
+                        else about_mention.concepts[0]
+                    )
                     about = concept.label
                 else:
                     about = text[max(0, a - 12) : a].strip(" ,，")
@@ -869,9 +1130,20 @@ def _with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
                 aliases.setdefault(abbr, m.concepts)
     if not aliases:
         return mentions
-    taken = [(m.start, m.end) for m in mentions]
+    # The bracketed abbreviation right after its definition is the same mention, not a second one.
+    defined = set()
+    for m in mentions:
+        am = _ABBREVIATION.match(doc.text, m.end)
+        if am:
+            defined.add((am.start(1), am.end(1)))
+    mentions = [m for m in mentions if (m.start, m.end) not in defined]
+    taken = [(m.start, m.end) for m in mentions] + list(defined)
     extra: list[Mention] = []
-    pattern = re.compile(r"(?<![A-Za-z0-9-])(" + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True)) + r")(?![A-Za-z0-9-])")
+    pattern = re.compile(
+        r"(?<![A-Za-z0-9-])("
+        + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+        + r")(?![A-Za-z0-9-])"
+    )
     for am in pattern.finditer(doc.text):
         a, b = am.span()
         if any(x < b and a < y for x, y in taken):

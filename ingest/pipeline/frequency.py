@@ -9,7 +9,17 @@ import re
 
 _TIMES = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times", 6: "six times"}
 _WORDS = {"once": 1, "twice": 2, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "thrice": 3}
-_PERIOD_ZH = {"d": "day", "日": "day", "天": "day", "周": "week", "w": "week", "星期": "week", "月": "month", "h": "hour", "小时": "hour"}
+_PERIOD_ZH = {
+    "d": "day",
+    "日": "day",
+    "天": "day",
+    "周": "week",
+    "w": "week",
+    "星期": "week",
+    "月": "month",
+    "h": "hour",
+    "小时": "hour",
+}
 _ADVERB = {"day": "daily", "week": "weekly", "month": "monthly", "hour": "hourly"}
 
 # Order matters: the first pattern that matches wins, so specific forms come before general ones.
@@ -22,16 +32,64 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"隔日|隔天"), "every 2 days"),
     (re.compile(r"每周"), "once weekly"),
     (re.compile(r"每日|每天"), "once daily"),
-    (re.compile(r"(?<![a-z])q\.?\s*o\.?\s*d\.?(?![a-z])|\bevery other day\b|\bon alternate days\b|\balternate[- ]day\b|\bevery second day\b", re.I), "every 2 days"),
-    (re.compile(r"(?<![a-z])(?:b\.?i\.?d\.?|twice (?:a |per |each )?day|twice daily|q12h|q\.?12\.?h)(?![a-z])", re.I), "twice daily"),
-    (re.compile(r"(?<![a-z])(?:t\.?i\.?d\.?|three times (?:a |per |each )?day|three times daily|thrice daily|q8h|q\.?8\.?h)(?![a-z])", re.I), "three times daily"),
-    (re.compile(r"(?<![a-z])(?:q\.?i\.?d\.?|four times (?:a |per |each )?day|four times daily|q6h|q\.?6\.?h)(?![a-z])", re.I), "four times daily"),
-    (re.compile(r"(?<![a-z])(?:q\.?w\.?|qwk|once (?:a |per |each )?week|once weekly|weekly|every week|per week|/\s*week|/\s*wk)(?![a-z])", re.I), "once weekly"),
-    (re.compile(r"\bevery\s+(\d+|two|three|four|six|eight|twelve)\s*(hours?|h|days?|weeks?|months?)\b", re.I), "en_every"),
+    (
+        re.compile(
+            r"(?<![a-z])q\.?\s*o\.?\s*d\.?(?![a-z])|\bevery other day\b|\bon alternate days\b|\balternate[- ]day\b|\bevery second day\b",
+            re.I,
+        ),
+        "every 2 days",
+    ),
+    (
+        re.compile(
+            r"(?<![a-z])(?:b\.?i\.?d\.?|twice (?:a |per |each )?day|twice daily|q12h|q\.?12\.?h)(?![a-z])",
+            re.I,
+        ),
+        "twice daily",
+    ),
+    (
+        re.compile(
+            r"(?<![a-z])(?:t\.?i\.?d\.?|three times (?:a |per |each )?day|three times daily|thrice daily|q8h|q\.?8\.?h)(?![a-z])",
+            re.I,
+        ),
+        "three times daily",
+    ),
+    (
+        re.compile(
+            r"(?<![a-z])(?:q\.?i\.?d\.?|four times (?:a |per |each )?day|four times daily|q6h|q\.?6\.?h)(?![a-z])",
+            re.I,
+        ),
+        "four times daily",
+    ),
+    (
+        re.compile(
+            r"(?<![a-z])(?:q\.?w\.?|qwk|once (?:a |per |each )?week|once weekly|weekly|every week|per week)(?![a-z])|/\s*(?:week|wk)(?![a-z])",
+            re.I,
+        ),
+        "once weekly",
+    ),
+    (
+        re.compile(
+            r"\bevery\s+(\d+|two|three|four|six|eight|twelve)\s*(hours?|h|days?|weeks?|months?)\b", re.I
+        ),
+        "en_every",
+    ),
     (re.compile(r"\bq\s*(\d+)\s*h\b", re.I), "en_qh"),
-    (re.compile(r"(?<![a-z])(?:once (?:a |per |each )?month|monthly|every month)(?![a-z])", re.I), "once monthly"),
-    (re.compile(r"(?<![a-z])(?:q\.?d\.?|o\.?d\.?|once (?:a |per |each )?day|once daily|daily|every day|per day|a day|/\s*day|/\s*d|qam|qpm|at bedtime|qhs|nightly)(?![a-z])", re.I), "once daily"),
-    (re.compile(r"(?<![a-z])(?:prn|p\.r\.n\.|as needed|on demand|when necessary)(?![a-z])", re.I), "as needed"),
+    (
+        re.compile(r"(?<![a-z])(?:once (?:a |per |each )?month|monthly|every month)(?![a-z])", re.I),
+        "once monthly",
+    ),
+    (
+        re.compile(
+            r"(?<![a-z])(?:q\.?d\.?|o\.?d\.?|once (?:a |per |each )?day|once daily|daily|every day|per day|a day|/\s*day|/\s*d|qam|qpm|at bedtime|qhs|nightly)(?![a-z])",
+            re.I,
+        ),
+        "once daily",
+    ),
+    (re.compile(r"/\s*(?:day|d)(?![a-z])", re.I), "once daily"),  # "100 mg/day", "mg/d"
+    (
+        re.compile(r"(?<![a-z])(?:prn|p\.r\.n\.|as needed|on demand|when necessary)(?![a-z])", re.I),
+        "as needed",
+    ),
 ]
 
 
@@ -67,7 +125,11 @@ def frequency(text: str) -> str | None:
             return _times(n, unit)
         if kind == "en_every":
             raw = m.group(1).lower()
-            k = int(raw) if raw.isdigit() else {"two": 2, "three": 3, "four": 4, "six": 6, "eight": 8, "twelve": 12}[raw]
+            k = (
+                int(raw)
+                if raw.isdigit()
+                else {"two": 2, "three": 3, "four": 4, "six": 6, "eight": 8, "twelve": 12}[raw]
+            )
             unit = m.group(2).lower().rstrip("s")
             unit = "hour" if unit in ("h", "hour") else unit
             if unit == "hour" and k in (24,):

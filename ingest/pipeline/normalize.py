@@ -17,9 +17,9 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
 
 # PDF extractions of Chinese fonts split some rare characters into their components.
 GLYPH_REPAIRS: dict[str, str] = {
@@ -137,7 +137,9 @@ _CAPTION_RE = re.compile(
 _LATIN_BREAK_RE = re.compile(r"(?<=[A-Za-z,;])[ \t]*\n[ \t\n]*(?=[A-Za-z(])")
 # In Chinese text a line break that does not follow a sentence end is a PDF artefact.
 _CJK_BREAK_RE = re.compile(r"(?<=[^。！？!?:\n])[ \t]*\n[ \t\n]*")
-_CJK_SPACE_RE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t]+(?=[A-Za-z0-9(])|(?<=[A-Za-z0-9)])[ \t]+(?=[{_CJK}])")
+_CJK_SPACE_RE = re.compile(
+    rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t]+(?=[A-Za-z0-9(])|(?<=[A-Za-z0-9)])[ \t]+(?=[{_CJK}])"
+)
 # English words hyphenated at a line end: "treat-\nment".
 _HYPHEN_BREAK_RE = re.compile(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])")
 _SPACES_RE = re.compile(r"[ \t\r\f\v]{2,}")
@@ -152,7 +154,9 @@ def _running_heads(text: str) -> set[str]:
 
 def normalise(original: str, *, language: str | None = None) -> Normalised:
     """Clean `original` for matching; keep the offset map back to it."""
-    norm = Normalised(original, original, array("l", range(len(original))), array("l", range(1, len(original) + 1)))
+    norm = Normalised(
+        original, original, array("l", range(len(original))), array("l", range(1, len(original) + 1))
+    )
     if not original:
         return norm
     _rewrite(norm, _nfkc_pattern(), _nfkc)

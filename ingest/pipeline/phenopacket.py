@@ -30,14 +30,17 @@ INTERPRETATION = {
     "low": ("NCIT:C25250", "Low"),
     "normal": ("NCIT:C14165", "Normal"),
 }
-_ECO = {"id": "ECO:0006017", "label": "author statement from published clinical study used in manual assertion"}
+_ECO = {
+    "id": "ECO:0006017",
+    "label": "author statement from published clinical study used in manual assertion",
+}
 
 
 def _age_iso(years: float | None) -> str | None:
     if years is None:
         return None
     whole = int(years)
-    months = int(round((years - whole) * 12))
+    months = round((years - whole) * 12)
     if months == 12:
         whole, months = whole + 1, 0
     return f"P{whole}Y{months}M" if months else f"P{whole}Y"
@@ -122,14 +125,20 @@ def _medical_actions(patient: dict) -> list[dict]:
             treatment["routeOfAdministration"] = {"id": rid, "label": rlabel}
         if t.get("dose") is not None:
             interval: dict = {
-                "quantity": {"unit": {"id": f"UCUM:{t.get('unit') or '1'}", "label": t.get("unit") or ""}, "value": t["dose"]}
+                "quantity": {
+                    "unit": {"id": f"UCUM:{t.get('unit') or '1'}", "label": t.get("unit") or ""},
+                    "value": t["dose"],
+                }
             }
             if t.get("frequency"):
                 interval["scheduleFrequency"] = {"id": f"REGISTRY:{t['frequency']}", "label": t["frequency"]}
             treatment["doseIntervals"] = [interval]
         action: dict = {"treatment": treatment}
         if t.get("stopped_because"):
-            action["treatmentTerminationReason"] = {"id": "REGISTRY:adverse-event", "label": t["stopped_because"]}
+            action["treatmentTerminationReason"] = {
+                "id": "REGISTRY:adverse-event",
+                "label": t["stopped_because"],
+            }
         if response:
             action["responseToTreatment"] = response
         out.append(action)
@@ -140,11 +149,11 @@ def record_to_phenopackets(record: dict, *, subject_id: str = "patient-1") -> li
     """One phenopacket per patient of the record (at least one, possibly empty)."""
     patients = record.get("patients") or [{}]
     source = record.get("source") or ""
-    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    now = _dt.datetime.now(_dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     packets = []
     for index, patient in enumerate(patients, 1):
         sid = subject_id if len(patients) == 1 else f"{subject_id}-{index}"
-        digest = hashlib.sha1(f"{source}#{sid}".encode()).hexdigest()[:12]
+        digest = hashlib.sha256(f"{source}#{sid}".encode()).hexdigest()[:12]
         subject: dict = {"id": sid, "sex": SEX.get(patient.get("sex") or "", "UNKNOWN_SEX")}
         age = _age_iso((patient.get("age") or {}).get("years"))
         if age:
@@ -163,8 +172,22 @@ def record_to_phenopackets(record: dict, *, subject_id: str = "patient-1") -> li
             "createdBy": f"ingest.pipeline {PARSER_VERSION}",
             "phenopacketSchemaVersion": "2.0",
             "resources": [
-                {"id": "hp", "name": "Human Phenotype Ontology", "namespacePrefix": "HP", "url": "http://purl.obolibrary.org/obo/hp.owl", "version": "", "iriPrefix": "http://purl.obolibrary.org/obo/HP_"},
-                {"id": "ncit", "name": "NCI Thesaurus", "namespacePrefix": "NCIT", "url": "http://purl.obolibrary.org/obo/ncit.owl", "version": "", "iriPrefix": "http://purl.obolibrary.org/obo/NCIT_"},
+                {
+                    "id": "hp",
+                    "name": "Human Phenotype Ontology",
+                    "namespacePrefix": "HP",
+                    "url": "http://purl.obolibrary.org/obo/hp.owl",
+                    "version": "",
+                    "iriPrefix": "http://purl.obolibrary.org/obo/HP_",
+                },
+                {
+                    "id": "ncit",
+                    "name": "NCI Thesaurus",
+                    "namespacePrefix": "NCIT",
+                    "url": "http://purl.obolibrary.org/obo/ncit.owl",
+                    "version": "",
+                    "iriPrefix": "http://purl.obolibrary.org/obo/NCIT_",
+                },
             ],
         }
         if source:

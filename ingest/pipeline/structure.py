@@ -28,8 +28,14 @@ _ZH_HEADING_RE = re.compile(
     rf"(?:(?<![\d.])[0-9一二三四]{{1,2}}[.、\s]?\s*|(?:^|(?<=[\n。]))\s*)(?:{_ZH_ALTERNATIVES})(?![\u4e00-\u9fff]{{0,1}}(?:的|了|中|后|时))"
 )
 _EN_HEADINGS = [
-    (CASE, r"case (?:report|presentation|description|history|summary|details)s?|clinical (?:presentation|history|case)|patient and methods|report of (?:a|the) case"),
-    (DISCUSSION, r"discussion|conclusions?|comments?|literature review|review of (?:the )?literature|learning points"),
+    (
+        CASE,
+        r"case (?:report|presentation|description|history|summary|details)s?|clinical (?:presentation|history|case)|patient and methods|report of (?:a|the) case",
+    ),
+    (
+        DISCUSSION,
+        r"discussion|conclusions?|comments?|literature review|review of (?:the )?literature|learning points",
+    ),
     (REFERENCES, r"references|bibliography|acknowledge?ments?|conflicts? of interest|funding"),
     (INTRO, r"introduction|background|abstract|summary"),
 ]
@@ -94,8 +100,12 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # Case-series markers at the start of a sentence: "Case 2", "Patient B:", "患者2", "例2", "病例2".
-_SERIES_EN = re.compile(r"^(?:case|patient)\s+(\d{1,2}|[A-H])\b(?:\s*[:.)-]|\s+(?:was|is|a|an|had|presented))", re.I)
-_SERIES_ZH = re.compile(r"^(?:[(（]?\d[)）]\s*)?(?:患者|病例|例|患儿)\s*(\d{1,2}|[一二三四五六七八九十])(?![\d岁年月天日个周])")
+_SERIES_EN = re.compile(
+    r"^(?:case|patient)\s+(\d{1,2}|[A-H])\b(?:\s*[:.)-]|\s+(?:was|is|a|an|had|presented))", re.I
+)
+_SERIES_ZH = re.compile(
+    r"^(?:[(（]?\d[)）]\s*)?(?:患者|病例|例|患儿)\s*(\d{1,2}|[一二三四五六七八九十])(?![\d岁年月天日个周])"
+)
 
 
 def layout(text: str, language: str) -> tuple[list[Sentence], int]:

@@ -33,7 +33,7 @@ import ahocorasick
 from . import lexicons
 from .ontology import Hpo, _cache_dir, data_dir, load_hpo
 
-VOCAB_FORMAT = 8  # bump when the structure or the build rules change
+VOCAB_FORMAT = 9  # bump when the structure or the build rules change
 
 LEXICON_DIR = lexicons.LEXICON_DIR
 
@@ -98,9 +98,13 @@ class Vocabulary:
             # characters have none, so CJK-initial or CJK-final keys skip the check.
             if ascii_start and start > 0 and _is_word_char(key_text[start - 1]):
                 continue
-            if ascii_end and end < n and _is_word_char(key_text[end]):
-                if ascii_end != 2 or key_text[end].isalpha():
-                    continue
+            if (
+                ascii_end
+                and end < n
+                and _is_word_char(key_text[end])
+                and (ascii_end != 2 or key_text[end].isalpha())
+            ):
+                continue
             raw.append((start, end, ids))
         return _resolve(raw, self.concepts)
 
@@ -135,7 +139,9 @@ def _resolve(raw: list[tuple[int, int, tuple[int, ...]]], concepts: list[Concept
         for start, end, cs in items:
             if any(start < b and a < end and (a, b) != (start, end) for a, b in taken):
                 continue
-            if group == "drug" and any(a <= start and end <= b and (a, b) != (start, end) for a, b in clinical_spans):
+            if group == "drug" and any(
+                a <= start and end <= b and (a, b) != (start, end) for a, b in clinical_spans
+            ):
                 continue  # "insulin resistance", "alkaline phosphatase": not a treatment
             taken.append((start, end))
             if group == "clinical":
@@ -222,12 +228,11 @@ _STOP_KEYS = frozenset(
     """
     all may can will well back face hand hands head arm arms leg legs foot feet eye eyes ear ears
     fit fits spell spells lump lumps death dead tic tics cold hot normal abnormal abnormality
-    growth mole moles spot spots patch patches case cases low high left right small large
-    episode episodes attack attacks sign signs symptom symptoms finding findings disease disorder
-    syndrome condition lesion lesions change changes stage stages pain relief fall falls
-    apnea apneas stroke strokes sensation shock shocks crisis crises wasting block blocks
-    ca ct mri ace asa ast alt bun pt ptt pd ms as pe ra ad cd id it is in on at or an no not
-    """.split()
+    growth mole moles spot spots patch patches case cases low high left right small large episode
+    episodes attack attacks sign signs symptom symptoms finding findings disease disorder syndrome
+    condition change changes stage stages relief fall falls sensation crisis crises wasting block
+    blocks ca ct mri ace asa ast alt bun pt ptt pd ms as pe ra ad cd id it is in on at or an no not
+    """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
 
@@ -331,7 +336,9 @@ class _Builder:
         self.concepts.append(Concept(kind, code, label, rank, absent))
         return self.index[key]
 
-    def add(self, name: str, concept_id: int, *, english_variants: bool = True, rank: int | None = None) -> None:
+    def add(
+        self, name: str, concept_id: int, *, english_variants: bool = True, rank: int | None = None
+    ) -> None:
         key = pattern_key(name)
         if len(key) < 2 or key in _STOP_KEYS:
             return

@@ -1,0 +1,205 @@
+"""The extraction record on short, tricky reports of our own, in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline import PARSER_VERSION, extract
+
+
+def _patient(text: str, **kwargs) -> dict:
+    record = extract(text, **kwargs)
+    assert record["patients"], record
+    return record["patients"][0]
+
+
+def _codes(patient: dict, *, excluded: bool = False) -> set[str]:
+    return {f["code"] for f in patient["features"] if f["excluded"] is excluded and f["code"]}
+
+
+def _check_evidence(text: str, record: dict) -> None:
+    for patient in record["patients"]:
+        facts = [patient["age"]] if patient["age"] else []
+        for kind in ("features", "diagnoses", "measurements", "treatments", "outcomes"):
+            facts.extend(patient[kind])
+        for fact in facts:
+            ev = fact["evidence"]
+            assert 0 <= ev["start"] < ev["end"] <= len(text)
+            assert text[ev["start"] : ev["end"]] == ev["text"]
+
+
+ZH_REPORT = (
+    "１　病例资料　患者女，３５岁，因反复发热、关节痛２年入院。２０１８年外院诊断为“系统性红斑狼疮”，"
+    "给予泼尼松３０ｍｇ口服、１次／ｄ，并加用雷公藤２片、３次／ｄ口服，雷公藤服用５个月出现闭经后停用。"
+    "既往无高血压、糖尿病病史。其母亲有银屑病。查体：双下肢不肿，无皮疹。"
+    "实验室检查：红细胞沉降率６８ｍｍ／１ｈ，血红蛋白９０ｇ／Ｌ↓，抗核抗体阳性，抗Ｓｍ抗体阴性，尿蛋白（＋）。"
+    "予甲泼尼龙４０ｍｇ静滴、１次／ｄ，羟氯喹０．２ｇ口服、２次／ｄ，伤口予碘伏局部换药１次／２ｄ。"
+    "治疗２周后关节痛缓解。\n２　讨论　本病可用他克莫司、环磷酰胺治疗。"
+)
+
+EN_REPORT = (
+    "Case report\n"
+    "A 7-month-old girl was admitted with fever and cough. There was no rash, lymphadenopathy or "
+    "hepatosplenomegaly. Her father has asthma. Laboratory tests showed a hemoglobin of 8.1 g/dL (normal "
+    "11-14), an elevated ESR of 80 mm/h and a CRP of 45 mg/L; ANA was negative. She was given amoxicillin "
+    "250 mg orally three times daily for 7 days and ibuprofen 50 mg every 8 hours as needed. Methotrexate "
+    "was discontinued because of elevated liver enzymes. The fever resolved after 3 days.\n"
+    "Discussion\nWarfarin and colchicine have been used in similar patients."
+)
+
+
+def test_record_shape_and_version():
+    record = extract(ZH_REPORT, source="x.txt")
+    assert record["source"] == "x.txt"
+    assert record["language"] == "zh"
+    assert record["parser_version"] == PARSER_VERSION
+    patient = record["patients"][0]
+    assert set(patient) >= {"sex", "age", "features", "diagnoses", "measurements", "treatments", "outcomes"}
+    _check_evidence(ZH_REPORT, record)
+
+
+def test_chinese_demographics():
+    patient = _patient(ZH_REPORT)
+    assert patient["sex"] == "female"
+    assert patient["age"]["years"] == 35
+    assert patient["age"]["evidence"]["text"] == "３５岁"
+
+
+def test_chinese_features_negation_and_family():
+    patient = _patient(ZH_REPORT)
+    present, absent = _codes(patient), _codes(patient, excluded=True)
+    assert {"HP:0002829", "HP:0000141"} <= present  # arthralgia, amenorrhea
+    assert present & {"HP:0001945", "HP:0001954"}  # (recurrent) fever
+    assert {"HP:0000822", "HP:0000819", "HP:0010741"} <= absent  # no hypertension/diabetes, legs not swollen
+    assert "HP:0003765" not in present  # the mother's psoriasis is not the patient's
+
+
+def test_chinese_measurements_and_implied_features():
+    patient = _patient(ZH_REPORT)
+    by_analyte = {m["analyte"]: m for m in patient["measurements"]}
+    assert by_analyte["ESR"]["value"] == 68 and by_analyte["ESR"]["interpretation"] == "high"
+    assert by_analyte["hemoglobin"]["interpretation"] == "low"
+    assert by_analyte["ANA"]["interpretation"] == "positive"
+    assert "HP:0003565" in _codes(patient)  # raised ESR
+    assert "HP:0003493" in _codes(patient)  # ANA positive
+    assert "HP:0000093" in _codes(patient)  # urine protein (+)
+    assert "HP:0033040" in _codes(patient, excluded=True)  # anti-Sm negative
+
+
+def test_chinese_treatments():
+    patient = _patient(ZH_REPORT)
+    tx = patient["treatments"]
+    agents = {t["agent"] for t in tx}
+    assert {"prednisone", "methylprednisolone", "hydroxychloroquine"} <= agents
+    assert not agents & {"tacrolimus", "cyclophosphamide"}  # named only in the discussion
+    pred = next(t for t in tx if t["agent"] == "prednisone")
+    assert (pred["dose"], pred["unit"], pred["route"], pred["frequency"]) == (30, "mg", "oral", "once daily")
+    mp = next(t for t in tx if t["agent"] == "methylprednisolone")
+    assert (mp["route"], mp["frequency"]) == ("intravenous", "once daily")
+    hcq = next(t for t in tx if t["agent"] == "hydroxychloroquine")
+    assert (hcq["dose"], hcq["unit"], hcq["frequency"]) == (0.2, "g", "twice daily")
+    tw = [t for t in tx if "tripterygium" in t["agent"]]
+    assert any(t["dose"] == 2 and t["unit"] == "tablet" and t["frequency"] == "three times daily" for t in tw)
+    assert any(t["stopped_because"] == "amenorrhea" and t["duration"] == "5 months" for t in tw)
+    iodine = [t for t in tx if t["route"] == "topical"]
+    assert iodine and iodine[0]["frequency"] == "every 2 days"
+
+
+def test_chinese_diagnosis_and_outcome():
+    patient = _patient(ZH_REPORT)
+    assert any(d["code"] == "ORPHA:536" for d in patient["diagnoses"])
+    assert any(o["direction"] == "improved" for o in patient["outcomes"])
+
+
+def test_english_demographics_in_months():
+    patient = _patient(EN_REPORT)
+    assert patient["sex"] == "female"
+    assert patient["age"]["years"] == pytest.approx(7 / 12, abs=0.01)
+
+
+def test_english_features():
+    patient = _patient(EN_REPORT)
+    assert {"HP:0001945", "HP:0012735"} <= _codes(patient)
+    assert {"HP:0000988", "HP:0002716", "HP:0001433"} <= _codes(patient, excluded=True)
+    assert "HP:0002099" not in _codes(patient)  # the father's asthma
+
+
+def test_english_measurements():
+    patient = _patient(EN_REPORT)
+    by_analyte = {m["analyte"]: m for m in patient["measurements"] if m["analyte"]}
+    assert by_analyte["hemoglobin"]["value"] == 8.1
+    assert by_analyte["hemoglobin"]["unit"] == "g/dL"
+    assert by_analyte["hemoglobin"]["interpretation"] == "low"  # from the stated range
+    assert by_analyte["ESR"]["interpretation"] == "high"
+    assert by_analyte["ANA"]["interpretation"] == "negative"
+    assert "HP:0003493" in _codes(patient, excluded=True)
+
+
+def test_english_treatments():
+    patient = _patient(EN_REPORT)
+    tx = {t["agent"]: t for t in patient["treatments"]}
+    amox = tx["amoxicillin"]
+    assert (amox["dose"], amox["unit"], amox["route"], amox["frequency"], amox["duration"]) == (
+        250,
+        "mg",
+        "oral",
+        "three times daily",
+        "7 days",
+    )
+    assert tx["ibuprofen"]["frequency"] == "three times daily"
+    assert "elevated" in tx["methotrexate"]["stopped_because"] or "transaminase" in tx["methotrexate"]["stopped_because"]
+    assert "warfarin" not in tx and "colchicine" not in tx
+
+
+def test_english_outcome():
+    patient = _patient(EN_REPORT)
+    assert any(o["direction"] == "resolved" and o["about"] == "Fever" for o in patient["outcomes"])
+
+
+def test_case_series_gives_several_patients():
+    text = (
+        "Case 1: A 30-year-old man presented with fever and arthralgia.\n"
+        "Case 2: A 52-year-old woman presented with a skin ulcer and no fever."
+    )
+    record = extract(text)
+    assert len(record["patients"]) == 2
+    first, second = record["patients"]
+    assert (first["sex"], first["age"]["years"]) == ("male", 30)
+    assert (second["sex"], second["age"]["years"]) == ("female", 52)
+    assert "HP:0001945" in _codes(first)
+    assert "HP:0001945" in _codes(second, excluded=True)
+    assert "HP:0200042" in _codes(second)
+
+
+def test_ulcer_size_series_and_follow_up():
+    text = (
+        "患者女，40岁。右髂部可见一直径约5cm的破溃。治疗1周，破溃处伤口缩小至直径约4cm。"
+        "2015年11月5日随访时破溃处伤口直径约2.5cm，钙盐沉积稳定。"
+    )
+    patient = _patient(text)
+    improved = [o for o in patient["outcomes"] if o["direction"] == "improved"]
+    assert improved and [p["value"] for p in improved[0]["series"]] == [5, 4, 2.5]
+    assert any(o["direction"] == "stable" and "随访" in (o.get("follow_up") or "") for o in patient["outcomes"])
+
+
+def test_abbreviation_defined_in_the_report_is_followed():
+    text = "A 46-year-old woman had diabetic ketoacidosis (DKA). DKA resolved with insulin."
+    patient = _patient(text)
+    dka = [f for f in patient["features"] if f["code"] == "HP:0001953"]
+    assert len(dka) == 2
+
+
+@pytest.mark.parametrize("junk", ["", "   ", "\x00\x01\x02", "�" * 50, "1234567890", "lorem ipsum dolor"])
+def test_bad_input_gives_a_valid_empty_record(junk):
+    record = extract(junk)
+    assert record["parser_version"] == PARSER_VERSION
+    assert isinstance(record["patients"], list)
+    for patient in record["patients"]:
+        assert not patient["treatments"]
+
+
+def test_large_input_is_bounded():
+    text = ("患者女，40岁，发热。" + "无关文字" * 50) * 20000  # ~4.5 M characters
+    record = extract(text)
+    assert record.get("truncated_at")
+    assert record["patients"][0]["age"]["years"] == 40

@@ -1,0 +1,35 @@
+"""Dosing frequencies as written in both languages -> the controlled vocabulary."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline.frequency import frequency
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("60mg口服、1次/d", "once daily"),
+        ("2片、3次/d口服", "three times daily"),
+        ("70mg口服、1次/周", "once weekly"),
+        ("局部换药1次/2d", "every 2 days"),
+        ("每日2次", "twice daily"),
+        ("隔日1次", "every 2 days"),
+        ("10 mg qd", "once daily"),
+        ("500 mg b.i.d.", "twice daily"),
+        ("250 mg tid", "three times daily"),
+        ("1 g q.i.d.", "four times daily"),
+        ("15 mg qw", "once weekly"),
+        ("methotrexate 15 mg weekly", "once weekly"),
+        ("every other day", "every 2 days"),
+        ("every 8 hours", "three times daily"),
+        ("q12h", "twice daily"),
+        ("100 mg/day", "once daily"),
+        ("as needed", "as needed"),
+        ("once a month", "once monthly"),
+        ("60 mg", None),
+    ],
+)
+def test_frequency(text, expected):
+    assert frequency(text) == expected

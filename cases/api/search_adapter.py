@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cases.search.query import QuerySyntaxError
+from cases.search.query import QuerySyntaxError  # the query parser alone: cheap to import
 
 __all__ = ["SORTS", "ParameterError", "QuerySyntaxError", "build_search"]
 
@@ -52,36 +52,32 @@ def facets_payload(facets: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]
     }
 
 
-def _term_side(item: Any, side: str) -> tuple[str | None, str | None]:
-    if item is None:
-        return None, None
-    if isinstance(item, Mapping):
-        return item.get(side), item.get(f"{side}_label")
-    return getattr(item, side, None), getattr(item, f"{side}_label", None)
-
-
-def _pair(item: Any) -> dict[str, Any]:
-    if isinstance(item, Mapping):
-        get = item.get
-    else:
-
-        def get(key: str, default: Any = None) -> Any:
-            return getattr(item, key, default)
-
-    score = get("score")
-    return {
-        "query": get("query"),
-        "query_label": get("query_label"),
-        "case": get("case"),
-        "case_label": get("case_label"),
-        "score": None if score is None else round(float(score), 6),
-    }
-
-
 def explanation_payload(hit: Any) -> dict[str, list[dict[str, Any]]]:
+    """The shared features (through their most informative common ancestor) and the conflicts."""
     return {
-        "matches": [_pair(item) for item in (hit.matches or [])],
-        "conflicts": [_pair(item) for item in (hit.conflicts or [])],
+        "matches": [
+            {
+                "query_term": match.query_term,
+                "query_term_label": match.query_term_label,
+                "case_term": match.case_term,
+                "case_term_label": match.case_term_label,
+                "common_ancestor": match.common_ancestor,
+                "common_ancestor_label": match.common_ancestor_label,
+                "ic": round(float(match.ic), 4),
+            }
+            for match in hit.matches
+        ],
+        "conflicts": [
+            {
+                "query_term": conflict.query_term,
+                "query_term_label": conflict.query_term_label,
+                "case_term": conflict.case_term,
+                "case_term_label": conflict.case_term_label,
+                "kind": conflict.kind,
+                "ic": round(float(conflict.ic), 4),
+            }
+            for conflict in hit.conflicts
+        ],
     }
 
 
@@ -90,10 +86,6 @@ def _search_module():
     use so that importing the API does not build vocabularies."""
     import cases.search
 
-    if not hasattr(cases.search, "CaseSearch"):  # TEMP until cases/search/__init__.py exports it
-        from cases.search import engine
-
-        return engine
     return cases.search
 
 
@@ -107,17 +99,25 @@ def similar_to_features(*, features: list[tuple[str, bool]], sex, age, limit: in
     )
 
 
+QUERY_FIELD = {"term": "hpo", "disease": "disease", "agent": "drug"}
+
+
 def autocomplete(prefix: str, *, limit: int) -> list[dict[str, str]]:
-    return [_term_hit(hit) for hit in _search_module().autocomplete(prefix, limit=limit)]
-
-
-def _term_hit(hit: Any) -> dict[str, str]:
-    get = hit.get if isinstance(hit, Mapping) else (lambda key, default=None: getattr(hit, key, default))
-    kind = str(get("kind", "hpo"))
-    identifier = str(get("id", "") or get("code", ""))
-    label = str(get("label", ""))
-    matched = str(get("matched", "") or get("name", "") or label)
-    query = get("query") or {"hpo": f"hpo:{identifier}", "disease": f"disease:{identifier}"}.get(
-        kind, f"drug:{identifier}"
-    )
-    return {"kind": kind, "id": identifier, "label": label, "matched": matched, "query": str(query)}
+    """Autocomplete hits, each with the `field:value` that searches for it."""
+    hits = []
+    for hit in _search_module().autocomplete(prefix, limit=limit):
+        value = hit["id"]
+        if " " in value:
+            value = f'"{value}"'
+        hits.append(
+            {
+                "kind": hit["kind"],
+                "id": hit["id"],
+                "label": hit["label"],
+                "label_zh": hit.get("label_zh") or "",
+                "matched": hit["matched"],
+                "language": hit.get("language") or "",
+                "query": f"{QUERY_FIELD.get(hit['kind'], 'text')}:{value}",
+            }
+        )
+    return hits

@@ -278,17 +278,28 @@ class SimilarRequestSerializer(serializers.Serializer):
     limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)
 
 
-class MatchedTermSerializer(serializers.Serializer):
-    query = serializers.CharField(allow_null=True, help_text="HPO id on the query side")
-    query_label = serializers.CharField(allow_null=True)
-    case = serializers.CharField(allow_null=True, help_text="HPO id on the case side")
-    case_label = serializers.CharField(allow_null=True)
-    score = serializers.FloatField(allow_null=True, help_text="Information content of the shared term")
+class MatchSerializer(serializers.Serializer):
+    query_term = serializers.CharField(help_text="HPO id of the query feature")
+    query_term_label = serializers.CharField()
+    case_term = serializers.CharField(help_text="HPO id of the case feature it matched")
+    case_term_label = serializers.CharField()
+    common_ancestor = serializers.CharField(help_text="Their most informative common ancestor")
+    common_ancestor_label = serializers.CharField()
+    ic = serializers.FloatField(help_text="Information content of the common ancestor")
+
+
+class ConflictSerializer(serializers.Serializer):
+    query_term = serializers.CharField()
+    query_term_label = serializers.CharField()
+    case_term = serializers.CharField()
+    case_term_label = serializers.CharField()
+    kind = serializers.CharField(help_text='"query observed, case excluded" or the reverse')
+    ic = serializers.FloatField()
 
 
 class ExplanationSerializer(serializers.Serializer):
-    matches = MatchedTermSerializer(many=True, help_text="Features the two share (or their common ancestor)")
-    conflicts = MatchedTermSerializer(many=True, help_text="Present on one side, excluded on the other")
+    matches = MatchSerializer(many=True, help_text="Features the two share (directly or by ancestor)")
+    conflicts = ConflictSerializer(many=True, help_text="Present on one side, excluded on the other")
 
 
 class SimilarHitSerializer(serializers.Serializer):
@@ -305,11 +316,15 @@ class SimilarResponseSerializer(serializers.Serializer):
 
 
 class TermHitSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["hpo", "disease", "agent"])
+    kind = serializers.ChoiceField(choices=["term", "disease", "agent"], help_text="term = HPO term")
     id = serializers.CharField(help_text="HP:…, ORPHA:…/OMIM:…/MONDO:…, or the agent's INN")
     label = serializers.CharField()
+    label_zh = serializers.CharField(help_text="Chinese name, empty when none")
     matched = serializers.CharField(help_text="The name (label or synonym, English or Chinese) that matched")
-    query = serializers.CharField(help_text="What to put in a search query for this term")
+    language = serializers.CharField(help_text="Language of the matched name")
+    query = serializers.CharField(
+        help_text="What to put in a search query for this entry, e.g. hpo:HP:0003761"
+    )
 
 
 class TermListSerializer(serializers.Serializer):

@@ -343,14 +343,16 @@ def duplicate_dismiss(*, duplicate: CaseDuplicate, user) -> CaseDuplicate:
 
 @dataclass
 class ReparseRow:
-    """What re-parsing did to one case of a report."""
+    """What re-parsing did to one case of a report (from ingest's CaseChanges)."""
 
-    case_id: int | None
+    case_id: int
     label: str
     added: int
     removed: int
+    unchanged: int
     kept_locked: int
-    details: dict[str, list[str]] = field(default_factory=dict)
+    created: bool
+    deleted: bool
 
 
 @dataclass
@@ -362,52 +364,24 @@ class ReparseOutcome:
     parser_version: str = ""
 
 
-def _count(value: Any) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, int):
-        return value
-    return len(value)
-
-
-def _describe(value: Any) -> list[str]:
-    if value is None or isinstance(value, int):
-        return []
-    return [str(item) for item in value]
-
-
 def _summary_rows(summary: Any) -> list[ReparseRow]:
-    """Per-case rows from the ingestion service's ReparseSummary (a dataclass whose `cases` holds
-    one entry per case with added / removed / kept-locked facts, as counts or lists)."""
-    entries = getattr(summary, "cases", None)
-    if isinstance(entries, dict):
-        entries = list(entries.values())
-    rows = []
-    for entry in entries or []:
-        get = (
-            entry.get
-            if isinstance(entry, dict)
-            else lambda name, default=None, e=entry: getattr(e, name, default)
+    labels = {
+        case.pk: str(case)
+        for case in Case.objects.filter(pk__in=[changes.case_id for changes in summary.cases])
+    }
+    return [
+        ReparseRow(
+            case_id=changes.case_id,
+            label=labels.get(changes.case_id, f"Case {changes.case_id} (patient {changes.ordinal})"),
+            added=changes.added,
+            removed=changes.removed,
+            unchanged=changes.unchanged,
+            kept_locked=changes.kept_locked,
+            created=changes.created,
+            deleted=changes.deleted,
         )
-        case_id = get("case_id")
-        if case_id is None and get("case") is not None:
-            case_id = get("case").pk
-        kept = get("kept_locked", get("kept"))
-        rows.append(
-            ReparseRow(
-                case_id=case_id,
-                label=str(get("label", "") or (f"Case {case_id}" if case_id else "")),
-                added=_count(get("added")),
-                removed=_count(get("removed")),
-                kept_locked=_count(kept),
-                details={
-                    "added": _describe(get("added")),
-                    "removed": _describe(get("removed")),
-                    "kept locked": _describe(kept),
-                },
-            )
-        )
-    return rows
+        for changes in summary.cases
+    ]
 
 
 def cases_reparse(*, cases: Iterable[Case], user) -> list[ReparseOutcome]:
@@ -432,8 +406,7 @@ def cases_reparse(*, cases: Iterable[Case], user) -> list[ReparseOutcome]:
             outcome.error = f"{error.__class__.__name__}: {error}"
             continue
         outcome.rows = _summary_rows(summary)
-        outcome.report.refresh_from_db()
-        outcome.parser_version = outcome.report.parser_version
+        outcome.parser_version = summary.parser_version
     return list(by_report.values())
 
 
@@ -444,5 +417,6 @@ def reparse_totals(outcomes: list[ReparseOutcome]) -> dict[str, int]:
         "failed": sum(1 for outcome in outcomes if outcome.error),
         "added": sum(row.added for row in rows),
         "removed": sum(row.removed for row in rows),
+        "unchanged": sum(row.unchanged for row in rows),
         "kept_locked": sum(row.kept_locked for row in rows),
     }

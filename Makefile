@@ -21,6 +21,7 @@ setup: $(STAMP)
 
 run: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_roles
 	$(PY) manage.py load_vocabularies
 	$(PY) manage.py serve --ingest-samples
 

@@ -1098,16 +1098,15 @@ class Extractor:
 
 
 def _tidy(patient: Patient) -> None:
-    """Per-patient clean-up: a finding affirmed anywhere is not also reported absent."""
-    # Only the same code: an ancestor is not contradicted by a present descendant in practice
-    # ("ANA negative" beside "anti-Scl-70 positive", which HPO files under ANA positivity).
-    present_closure = {f["code"] for f in patient.features if not f["excluded"]}
+    """Per-patient clean-up: one entry per (code, polarity, place).
+
+    A finding negated at one time and present at another keeps both entries (each mention has its
+    own evidence and date); consumers that need one answer per finding let "present" win.
+    """
     kept = []
     seen = set()
     for f in patient.features:
-        if f["excluded"] and f["code"] and f["code"] in present_closure:
-            continue
-        key = (f["code"], f["excluded"], f["evidence"]["start"])
+        key = (f["code"] or f["label"], f["excluded"], f["evidence"]["start"])
         if key in seen:
             continue
         seen.add(key)

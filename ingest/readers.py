@@ -521,8 +521,12 @@ def expand(data: bytes, filename: str) -> list[Member]:
     lines of a .jsonl. Raises ReaderError when a container must be refused as a whole."""
     if not is_container(filename, data):
         return [Member(filename, data)]
-    if len(data) > settings.INGEST_MAX_BYTES:
-        check_size(data, filename)
+    # A container is bounded by the total budget; each member by INGEST_MAX_BYTES.
+    if len(data) > settings.INGEST_MAX_ZIP_TOTAL_BYTES:
+        raise ReaderError(
+            f"{filename} is {len(data):,} bytes, over the limit of {settings.INGEST_MAX_ZIP_TOTAL_BYTES:,} "
+            "bytes for an archive (INGEST_MAX_ZIP_TOTAL_BYTES)"
+        )
     if filename.lower().endswith(".jsonl"):
         # Each line keeps the .jsonl name so read_document knows to parse it as one JSON object.
         return list(_expand_jsonl(data, filename))

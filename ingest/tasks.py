@@ -16,7 +16,7 @@ from pathlib import Path
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_process_init, worker_ready
+from celery.signals import worker_init, worker_ready
 from django.conf import settings
 from django.db import connections
 
@@ -81,10 +81,11 @@ def ingest_jobs_batch(self, job_ids: list[int]) -> dict[str, int]:
     return counts
 
 
-@worker_process_init.connect
-def _warm_up_child(**kwargs) -> None:
-    # Load the ontology and vocabularies before the first job, not during it. (Celery's Django
-    # fixup already drops database connections inherited from the parent process.)
+@worker_init.connect
+def _warm_up(**kwargs) -> None:
+    # Load the ontology and vocabularies once in the main process, before the pool forks: the
+    # children share them copy-on-write, and none spends its start-up (Celery allows a child only
+    # a few seconds to report ready) or its first job loading them.
     try:
         from ingest.pipeline import warm_up
 

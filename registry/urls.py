@@ -11,6 +11,7 @@ def health(request):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", health, name="health"),
+    path("api/", include("ingest.api_urls")),
     path("api/", include("cases.api.urls")),
     path("", include("cases.urls")),
 ]

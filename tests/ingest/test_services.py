@@ -1,0 +1,231 @@
+"""The ingestion services in-process against the real test database: receive, duplicates, bad
+input, parse, re-parse with curator facts, retry and recovery. (The same flow through a real
+worker process is in test_worker.py.)"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from cases.models import Case, IngestJob, Measurement, PhenotypicFeature, Provenance, Report, Term
+from ingest import services
+from tests.conftest import CORPUS_DIR
+from tests.ingest.conftest import SAMPLES_DIR, make_pdf, make_zip
+
+pytestmark = pytest.mark.django_db
+
+SEED = CORPUS_DIR / "dev" / "crest-calcinosis-zh.txt"
+EN_SERIES = SAMPLES_DIR / "en-crest-case-series.txt"
+
+
+def receive_and_run(data: bytes, filename: str, **kwargs) -> IngestJob:
+    job = services.report_receive(data=data, filename=filename, queue=False, **kwargs)
+    if job.status == IngestJob.Status.QUEUED:
+        services.job_run(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def test_receive_stores_bytes_and_queues_after_commit(django_capture_on_commit_callbacks) -> None:
+    data = "患者，女，40岁。".encode("gb18030")
+    with django_capture_on_commit_callbacks() as callbacks:
+        job = services.report_receive(
+            data=data, filename="r.txt", citation={"pmid": "PMID:123", "year": 2020}
+        )
+    assert len(callbacks) == 1  # the task is sent only once the rows are committed
+    report = job.report
+    assert bytes(report.raw) == data
+    assert report.content_hash == services.content_hash(data)
+    assert (report.pmid, report.year, report.parse_status, job.status) == ("123", 2020, "received", "queued")
+
+
+def test_same_bytes_again_is_a_duplicate_of_the_existing_report() -> None:
+    data = EN_SERIES.read_bytes()
+    first = receive_and_run(data, "a.txt")
+    second = services.report_receive(data=data, filename="copy.txt", queue=False)
+    assert first.status == "done"
+    assert second.status == "duplicate" and second.report_id == first.report_id
+    assert Report.objects.count() == 1
+    assert Case.objects.filter(report=first.report).count() == 2
+
+
+def test_english_case_series_gives_two_cases_with_evidence() -> None:
+    job = receive_and_run(EN_SERIES.read_bytes(), "en-crest-case-series.txt")
+    assert job.status == "done", job.error
+    report = Report.objects.get(pk=job.report_id)
+    assert (report.parse_status, report.language, report.format) == ("parsed", "en", "text")
+    cases = list(Case.objects.filter(report=report).order_by("ordinal"))
+    assert [(case.sex, case.age_years) for case in cases] == [("female", 61.0), ("male", 44.0)]
+    calcinosis = Term.objects.get(hpo_id="HP:0003761").id
+    assert calcinosis in cases[0].term_ids
+    feature = PhenotypicFeature.objects.filter(case=cases[0], term_id__isnull=False).first()
+    assert report.text[feature.evidence_start : feature.evidence_end] == feature.evidence_text
+    assert feature.provenance == Provenance.MACHINE and feature.parser_version == report.parser_version
+    treatment = cases[0].treatments.get(agent__name="diltiazem")
+    assert (treatment.dose, treatment.dose_unit, treatment.route) == (60, "mg", "oral")
+
+
+@pytest.mark.corpus
+def test_chinese_seed_report() -> None:
+    if not SEED.exists():
+        pytest.skip("../shared/corpus is absent")
+    job = receive_and_run(SEED.read_bytes(), SEED.name)
+    assert job.status == "done", job.error
+    case = Case.objects.get(report_id=job.report_id)
+    assert (case.sex, case.age_years, case.language) == ("female", 40.0, "zh")
+    assert Term.objects.get(hpo_id="HP:0003761").id in case.term_ids
+    assert case.agent_ids, "treatments mapped to vocabulary agents"
+    assert case.treatments.filter(agent__name="diltiazem").exists()
+
+
+def test_phenopacket_import() -> None:
+    job = receive_and_run((SAMPLES_DIR / "phenopacket-crest.json").read_bytes(), "phenopacket-crest.json")
+    assert job.status == "done", job.error
+    case = Case.objects.get(report_id=job.report_id)
+    report = case.report
+    assert (report.format, report.pmid, report.parser_version) == (
+        "phenopacket",
+        "00000000",
+        services.IMPORTER_VERSION,
+    )
+    assert (case.sex, case.age_years) == ("female", 58.0)
+    features = {f.term.hpo_id: f for f in case.phenotypicfeatures.select_related("term")}
+    assert features["HP:0006515"].excluded and not features["HP:0003761"].excluded
+    assert features["HP:0003761"].provenance == Provenance.IMPORT and features["HP:0003761"].onset == "P50Y"
+    treatment = case.treatments.get()
+    assert (treatment.agent_name, treatment.dose, treatment.dose_unit, treatment.route) == (
+        "sodium thiosulfate",
+        12.5,
+        "g",
+        "intravenous",
+    )
+    assert case.outcomes.get().direction == "improved"
+    assert case.diagnosiss.get().label == "CREST syndrome"
+    assert case.measurements.get().value == 9.4
+
+
+def test_phenopacket_jsonl_gives_one_report_per_phenopacket() -> None:
+    packet = json.loads((SAMPLES_DIR / "phenopacket-crest.json").read_text())
+    lines = [json.dumps(dict(packet, id=f"p{index}")) for index in range(3)]
+    jobs = services.reports_receive(data="\n".join(lines).encode(), filename="many.jsonl", queue=False)
+    for job in jobs:
+        services.job_run(job_id=job.pk)
+    assert [IngestJob.objects.get(pk=job.pk).status for job in jobs] == ["done"] * 3
+    assert Case.objects.count() == 3 and Report.objects.count() == 3
+
+
+BAD_INPUTS = {
+    "empty.txt": (b"", "empty"),
+    "junk.txt": (bytes(range(256)) * 4, "binary"),
+    "invalid.txt": (b"Patient \xff\x81 text \x8d\x90\xff", "invalid bytes for every supported encoding"),
+    "report.exe": (b"MZ\x90\x00 some program", "unsupported file type"),
+    "scan.pdf": (make_pdf(["x"], with_text=False), "no text layer"),
+    "cut.pdf": (make_pdf(["A 40-year-old woman"])[:200], "truncated"),
+    "bad.xml": (b"<article><body><p>unclosed", "malformed XML"),
+    "bad.json": (b'{"id": "x",', "malformed JSON"),
+    "other.json": (b'{"name": "not a phenopacket"}', "not a GA4GH phenopacket"),
+}
+
+
+def test_each_bad_input_fails_alone_keeping_its_bytes(settings) -> None:
+    settings.INGEST_MAX_BYTES = 20_000
+    good = EN_SERIES.read_bytes()
+    documents = [(name, data) for name, (data, _) in BAD_INPUTS.items()]
+    documents += [("huge.txt", b"a" * 20_001), ("good.txt", good)]
+    documents.append(("traversal.zip", make_zip({"../escape.txt": b"a case"})))
+    documents.append(("bomb.zip", make_zip({"zeros.txt": b"0" * 2_000_000})))
+    jobs = services.reports_receive_many(documents=documents, queue=False, batch=uuid.uuid4())
+    for job in jobs:
+        if job.status == "queued":
+            services.job_run(job_id=job.pk)
+    by_name = {job.filename: IngestJob.objects.select_related("report").get(pk=job.pk) for job in jobs}
+    expected = {name: message for name, (_, message) in BAD_INPUTS.items()}
+    expected |= {"huge.txt": "over the limit", "traversal.zip": "path traversal", "bomb.zip": "declares 2,000,000 bytes"}
+    for name, message in expected.items():
+        job = by_name[name]
+        assert job.status == "failed", name
+        assert message in job.error, (name, job.error)
+        assert job.report.parse_status == "failed" and job.report.parse_error == job.error
+        assert bytes(job.report.raw) == dict(documents)[name], f"bytes of {name} kept"
+    assert by_name["good.txt"].status == "done"
+    assert Case.objects.filter(report=by_name["good.txt"].report).count() == 2
+    assert by_name["bomb.zip"].report.format == "archive"
+
+
+def test_retry_after_the_limit_is_raised(settings, django_capture_on_commit_callbacks) -> None:
+    settings.INGEST_MAX_BYTES = 100
+    job = receive_and_run(EN_SERIES.read_bytes(), "series.txt")
+    assert job.status == "failed" and "over the limit" in job.error
+    settings.INGEST_MAX_BYTES = 1_000_000
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.job_retry(job=job)
+    assert len(callbacks) == 1
+    job.refresh_from_db()
+    assert (job.status, job.error, job.report.parse_status) == ("queued", "", "received")
+    services.job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "done" and Case.objects.filter(report_id=job.report_id).count() == 2
+    with pytest.raises(ValueError, match="only failed or stuck jobs"):
+        services.job_retry(job=job)
+
+
+def test_a_job_run_twice_writes_its_cases_once() -> None:
+    job = services.report_receive(data=EN_SERIES.read_bytes(), filename="s.txt", queue=False)
+    services.job_run(job_id=job.pk)
+    services.job_run(job_id=job.pk)
+    # Even a job row pushed back to `running` (a redelivery after a crash) does not duplicate.
+    IngestJob.objects.filter(pk=job.pk).update(status="running")
+    services.job_run(job_id=job.pk)
+    assert Case.objects.filter(report_id=job.report_id).count() == 2
+    assert IngestJob.objects.get(pk=job.pk).status == "done"
+
+
+def test_recover_requeues_orphaned_running_jobs(django_capture_on_commit_callbacks) -> None:
+    job = services.report_receive(data=b"A 30-year-old man with fever.", filename="o.txt", queue=False)
+    IngestJob.objects.filter(pk=job.pk).update(status="running", attempts=1)
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.jobs_recover() == [job.pk]
+    assert len(callbacks) == 1
+
+
+def test_poison_job_fails_after_max_attempts() -> None:
+    job = services.report_receive(data=b"A 30-year-old man with fever.", filename="p.txt", queue=False)
+    IngestJob.objects.filter(pk=job.pk).update(status="running", attempts=services.MAX_ATTEMPTS)
+    services.job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and "gave up after 3 attempts" in job.error
+
+
+def test_reparse_keeps_curator_facts_and_replaces_machine_facts(django_user_model) -> None:
+    curator = django_user_model.objects.create_user("curator", password="a-long-test-password-123")
+    job = receive_and_run(EN_SERIES.read_bytes(), "series.txt")
+    case = Case.objects.get(report_id=job.report_id, ordinal=1)
+    machine = list(case.phenotypicfeatures.filter(term__isnull=False).order_by("id"))
+    assert len(machine) >= 3
+    locked, rejected, _plain = machine[0], machine[1], machine[2]
+    PhenotypicFeature.objects.filter(pk=locked.pk).update(locked=True, edited_by=curator, severity="severe")
+    PhenotypicFeature.objects.filter(pk=rejected.pk).update(rejected=True, rejected_reason="not this patient")
+    added_by_curator = PhenotypicFeature.objects.create(
+        case=case, term=Term.objects.get(hpo_id="HP:0001369"), provenance=Provenance.CURATOR, locked=True
+    )
+    stale = Measurement.objects.create(case=case, analyte="made-up analyte", provenance=Provenance.MACHINE)
+    before_ids = set(case.phenotypicfeatures.values_list("id", flat=True))
+
+    summary = services.report_reparse(report=case.report, user=curator)
+
+    after = PhenotypicFeature.objects.filter(case=case)
+    assert after.filter(pk=locked.pk, locked=True, severity="severe").exists()
+    assert after.filter(pk=rejected.pk, rejected=True).exists()
+    assert after.filter(pk=added_by_curator.pk).exists()
+    assert not Measurement.objects.filter(pk=stale.pk).exists()
+    # No machine fact beside a kept one with the same term (the locked, the rejected one).
+    for kept in (locked, rejected):
+        assert after.filter(term_id=kept.term_id, excluded=kept.excluded).count() == 1
+    # Unlocked machine facts were replaced by new rows.
+    assert set(after.values_list("id", flat=True)) - before_ids
+    first = next(changes for changes in summary.cases if changes.ordinal == 1)
+    assert first.kept_locked == 3 and first.removed >= 1
+    assert summary.kept_locked >= 3 and len(summary.cases) == 2
+    assert Case.objects.filter(report=case.report).count() == 2

@@ -1,12 +1,350 @@
-from django.http import HttpRequest, HttpResponse
+"""Server-rendered pages for researchers: search, case page, similar cases, cohort summary.
+
+Every page reads through cases.search / cases.selectors; the URL holds the whole state of a search
+(query, filters, sort, page), so a result set can be bookmarked, shared and summarised.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from cases.models import Case, Report
+from cases.search import (
+    CaseSearch,
+    QuerySyntaxError,
+    autocomplete,
+    cohort_summary,
+    similar_to_case,
+    similar_to_features,
+)
+from cases.search.engine import PARAMS
+from cases.search.vocabulary import get_vocabulary
+from cases.selectors import case_csv_rows, case_detail, case_summaries, case_visible_get, cases_csv_rows
+
+PAGE_SIZE = 20
+MAX_PAGE = 500
+FACET_TITLES = [
+    ("features", "Features"),
+    ("diagnoses", "Diagnoses"),
+    ("treatments", "Treatments"),
+    ("outcomes", "Outcomes"),
+    ("sex", "Sex"),
+    ("age", "Age"),
+    ("language", "Language"),
+    ("year", "Year"),
+]
 
 
+def _state(request: HttpRequest) -> list[tuple[str, str]]:
+    """The search parameters of the request as (name, value) pairs, in a stable order."""
+    return [(name, value) for name in PARAMS for value in request.GET.getlist(name) if value.strip()]
+
+
+def _url(pairs: list[tuple[str, str]], path: str = "/") -> str:
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+def _facet_link(state: list[tuple[str, str]], param: str, key: str) -> str:
+    """The current search refined by one facet value (page reset)."""
+    pairs = [(n, v) for n, v in state if n != "page"]
+    if param == "age":
+        low, high = key.split("-")
+        pairs = [(n, v) for n, v in pairs if n not in ("age_min", "age_max")]
+        pairs += [("age_min", low), ("age_max", high)]
+    elif param == "year":
+        pairs = [(n, v) for n, v in pairs if n not in ("year_min", "year_max")]
+        pairs += [("year_min", key), ("year_max", key)]
+    elif param in ("sex", "lang"):
+        pairs = [(n, v) for n, v in pairs if n != param] + [(param, key)]
+    elif (param, key) not in pairs:
+        pairs.append((param, key))
+    return _url(pairs)
+
+
+def _chips(state: list[tuple[str, str]]) -> list[dict]:
+    """Active filters, each with the URL that removes it."""
+    vocabulary = get_vocabulary()
+    chips = []
+    ranges = {"age": ("age_min", "age_max"), "year": ("year_min", "year_max")}
+    done_ranges = set()
+    for name, value in state:
+        if name in ("q", "sort"):
+            continue
+        for field_name, (low_name, high_name) in ranges.items():
+            if name in (low_name, high_name):
+                if field_name in done_ranges:
+                    break
+                done_ranges.add(field_name)
+                low = next((v for n, v in state if n == low_name), "")
+                high = next((v for n, v in state if n == high_name), "")
+                text = low if low == high else f"{low}–{high}"
+                chips.append(
+                    {
+                        "label": f"{field_name}: {text}",
+                        "remove": _url([(n, v) for n, v in state if n not in (low_name, high_name)]),
+                    }
+                )
+                break
+        else:
+            label = value
+            if name == "hpo":
+                term_id = vocabulary.term_by_code.get(value.upper())
+                if term_id is not None:
+                    label = f"{vocabulary.terms[term_id].label} ({value})"
+            elif name == "disease":
+                disease_id = vocabulary.disease_by_code.get(value.upper())
+                if disease_id is not None:
+                    label = f"{vocabulary.diseases[disease_id].label} ({value})"
+            chips.append(
+                {
+                    "label": f"{name}: {label}",
+                    "remove": _url([(n, v) for n, v in state if (n, v) != (name, value)]),
+                }
+            )
+    return chips
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return min(max(int(request.GET.get("page", "1")), 1), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The search page: query box, results with one-line summaries, facet sidebar."""
+    state = _state(request)
+    search = CaseSearch(request.GET)
+    page = _page_number(request)
+    context: dict = {
+        "q": request.GET.get("q", ""),
+        "sort": search.sort,
+        "state": state,
+        "chips": _chips(state),
+        "errors": {k: v for k, v in search.errors.items() if k != "q"},
+        "query_error": None,
+        "result": None,
+        "summaries": [],
+        "facets": [],
+    }
+    if search.is_valid:
+        try:
+            result = search.execute(user=request.user, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+        except QuerySyntaxError:
+            # Well-formed, but a value names nothing known (drug:unknownium): shown below
+            context["errors"] = {k: v for k, v in search.errors.items() if k != "q"}
+        else:
+            pages = max((result.total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+            base = [(n, v) for n, v in state if n != "page"]
+            context.update(
+                result=result,
+                summaries=case_summaries(case_ids=result.case_ids),
+                facets=[
+                    {
+                        "name": name,
+                        "title": title,
+                        "values": [
+                            {"value": value, "url": _facet_link(state, value.param, value.key)}
+                            for value in result.facets.get(name, [])
+                        ],
+                    }
+                    for name, title in FACET_TITLES
+                ],
+                page=page,
+                pages=pages,
+                first=(page - 1) * PAGE_SIZE + 1,
+                last=min(page * PAGE_SIZE, result.total),
+                prev_url=_url([*base, ("page", str(page - 1))]) if page > 1 else None,
+                next_url=_url([*base, ("page", str(page + 1))]) if page < pages and page < MAX_PAGE else None,
+                sort_urls={
+                    sort: _url(
+                        [(n, v) for n, v in base if n != "sort"]
+                        + ([("sort", sort)] if sort != "relevance" else [])
+                    )
+                    for sort in ("relevance", "-year", "year")
+                },
+                cohort_url=_url(base, "/cohort/"),
+                csv_url=_url(base, "/cohort/cases.csv"),
+            )
+    if search.query_error is not None:
+        error = search.query_error
+        text = context["q"]
+        context["query_error"] = {
+            "message": error.message,
+            "position": error.position + 1,
+            "before": text[: error.position],
+            "at": text[error.position : error.position + 1] or " ",
+            "after": text[error.position + 1 :],
+        }
+    return render(request, "cases/home.html", context)
+
+
+@require_GET
+def autocomplete_view(request: HttpRequest) -> JsonResponse:
+    prefix = request.GET.get("q", "")[:100]
+    try:
+        limit = int(request.GET.get("limit", "10"))
+    except ValueError:
+        limit = 10
+    return JsonResponse({"results": autocomplete(prefix, limit=limit)})
+
+
+@require_GET
+def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = case_visible_get(case_id=case_id, user=request.user)
+    if case is None:
+        raise Http404("No such case")
+    context = case_detail(case=case)
+    hits = similar_to_case(case_id=case.pk, limit=10, user=request.user)
+    context["similar"] = list(zip(hits, case_summaries(case_ids=[h.case_id for h in hits]), strict=False))
+    _align_similar(context, hits)
+    return render(request, "cases/case.html", context)
+
+
+def _align_similar(context: dict, hits) -> None:
+    # case_summaries drops cases deleted meanwhile: pair by id, not by position
+    by_id = {s["id"]: s for _, s in context["similar"]}
+    context["similar"] = [(hit, by_id[hit.case_id]) for hit in hits if hit.case_id in by_id]
+
+
+def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # Excel reads UTF-8 (Chinese) only with a BOM
+    writer = csv.writer(response)
+    for row in rows:
+        # A cell starting with = + - @ would run as a formula in a spreadsheet
+        writer.writerow(
+            ["'" + cell if cell and cell[0] in "=+-@\t\r" else cell for cell in (str(c) for c in row)]
+        )
+    return response
+
+
+@require_GET
+def case_csv(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = case_visible_get(case_id=case_id, user=request.user)
+    if case is None:
+        raise Http404("No such case")
+    return _csv_response(case_csv_rows(case=case), f"case-{case.pk}.csv")
+
+
+_FEATURE_SPLIT = re.compile(r"[,;\n]+")
+
+
+def parse_feature_list(text: str) -> tuple[list[tuple[str, bool]], list[str]]:
+    """ "HP:0003761, Raynaud phenomenon, -fever, 钙质沉着" -> ([(hpo id, observed)], [unknown names])."""
+    vocabulary = get_vocabulary()
+    features: list[tuple[str, bool]] = []
+    unknown: list[str] = []
+    for raw in _FEATURE_SPLIT.split(text or ""):
+        item = raw.strip()
+        if not item:
+            continue
+        observed = True
+        if item[0] in "-!－" or item.upper().startswith("NOT "):
+            observed = False
+            item = item[4:] if item.upper().startswith("NOT ") else item[1:]
+            item = item.strip()
+        match = re.fullmatch(r"(?i)(?:hp:)?(\d{1,7})", item)
+        if match and int(match.group(1)) in vocabulary.terms:
+            features.append((vocabulary.terms[int(match.group(1))].code, observed))
+            continue
+        concepts = [c for c in vocabulary.lookup(item) if c.kind == "term"]
+        if concepts:
+            features.append((concepts[0].code, observed))
+        else:
+            unknown.append(item)
+    return features, unknown
+
+
+@require_GET
+def similar_page(request: HttpRequest) -> HttpResponse:
+    """Similar cases for a typed set of features."""
+    text = request.GET.get("features", "")[:4000]
+    features, unknown = parse_feature_list(text)
+    hits = similar_to_features(features=features, limit=20, user=request.user) if features else []
+    summaries = {s["id"]: s for s in case_summaries(case_ids=[h.case_id for h in hits])}
+    vocabulary = get_vocabulary()
     return render(
         request,
-        "cases/home.html",
-        {"case_count": Case.objects.visible_to(request.user).count(), "report_count": Report.objects.count()},
+        "cases/similar.html",
+        {
+            "features_text": text,
+            "features": [
+                {"code": code, "observed": observed, "label": vocabulary.terms[int(code[3:])].label}
+                for code, observed in features
+            ],
+            "unknown": unknown,
+            "similar": [(hit, summaries[hit.case_id]) for hit in hits if hit.case_id in summaries],
+            "searched": bool(text.strip()),
+        },
     )
+
+
+def _cohort_ids(request: HttpRequest) -> tuple[CaseSearch, list[int] | None]:
+    search = CaseSearch(request.GET)
+    if not search.is_valid:
+        return search, None
+    try:
+        return search, search.all_ids(user=request.user)
+    except QuerySyntaxError:
+        return search, None
+
+
+@require_GET
+def cohort_page(request: HttpRequest) -> HttpResponse:
+    """Treatment → outcome table and age/sex distributions of a result set."""
+    state = [(n, v) for n, v in _state(request) if n != "page"]
+    search, ids = _cohort_ids(request)
+    context: dict = {
+        "state": state,
+        "search_url": _url(state),
+        "csv_url": _url(state, "/cohort/cases.csv"),
+        "errors": search.errors,
+    }
+    if ids is not None:
+        summary = cohort_summary(ids)
+        context["summary"] = summary
+        context["chips"] = _chips(state)
+        context["q"] = request.GET.get("q", "")
+        context["age_chart"] = _bar_chart([(band["band"], band["count"]) for band in summary["age"]])
+        context["sex_chart"] = _bar_chart(
+            [(sex.capitalize(), count) for sex, count in summary["sex"].items()]
+        )
+        context["directions"] = list(summary["outcomes"].keys())
+    return render(request, "cases/cohort.html", context)
+
+
+def _bar_chart(values: list[tuple[str, int]], *, width: int = 420, bar: int = 22, gap: int = 6) -> dict:
+    """Geometry of a horizontal bar chart the template draws as inline SVG."""
+    label_width, count_width = 70, 60
+    top = max((count for _, count in values), default=0) or 1
+    span = width - label_width - count_width
+    bars = [
+        {
+            "label": label,
+            "count": count,
+            "y": i * (bar + gap),
+            "text_y": i * (bar + gap) + bar * 0.7,
+            "width": round(span * count / top, 1),
+            "count_x": label_width + round(span * count / top, 1) + 4,
+        }
+        for i, (label, count) in enumerate(values)
+    ]
+    return {"bars": bars, "width": width, "height": len(values) * (bar + gap), "bar": bar, "x": label_width}
+
+
+@require_GET
+def cohort_csv(request: HttpRequest) -> HttpResponse:
+    search, ids = _cohort_ids(request)
+    if ids is None:
+        return HttpResponse(
+            "; ".join(f"{k}: {v}" for k, v in search.errors.items()), status=400, content_type="text/plain"
+        )
+    return _csv_response(cases_csv_rows(case_ids=ids[:100_000]), "cases.csv")

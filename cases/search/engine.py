@@ -393,7 +393,13 @@ class CaseSearch:
             evaluator = _Evaluator(index, vocabulary, universe)
             result = universe
             if self.query.root is not None:
-                result = result & evaluator.evaluate(self.query.root)
+                try:
+                    result = result & evaluator.evaluate(self.query.root)
+                except QuerySyntaxError as error:
+                    # Well-formed but naming nothing known (drug:unknownium): same treatment
+                    self.query_error = error
+                    self.errors["q"] = str(error)
+                    raise
             for param, _value, node in self.filters:
                 try:
                     bitmap = evaluator.field(node, False)

@@ -591,6 +591,10 @@ _OUTCOMES_EN = [
         ),
     ),
 ]
+# One alternation per language; at one position the earlier direction wins, and a longer cue that
+# starts earlier ("未再加重", "no progression") is found before the shorter one inside it.
+_OUTCOME_ZH_RE = re.compile("|".join(f"(?P<{d}>{p.pattern})" for d, p in _OUTCOMES_ZH))
+_OUTCOME_EN_RE = re.compile("|".join(f"(?P<{d}>{p.pattern})" for d, p in _OUTCOMES_EN), re.I)
 _SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|mm)(?![A-Za-z])", re.I)
 _FOLLOW_UP_ZH = re.compile(
     r"((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)\s*随访|随访\s*(\d+)\s*(?:个)?(天|周|月|年)|随访时"
@@ -648,6 +652,9 @@ class Extractor:
             year = self._sentence(doc, sentence, mentions, patient, year)
         for patient in patients:
             _tidy(patient)
+            if patient.outcomes:
+                # A measured series: sizes given for the same lesion in several sentences.
+                self._series(doc, patient)
         record["patients"] = [p.as_dict() for p in patients]
         return record
 
@@ -807,7 +814,9 @@ class Extractor:
                     start_pre = m.start - (len(pre_text) - pm.start())
             if value is not None and interpretation is None and info:
                 if not unit or not info.unit or unit.lower() == info.unit.lower():
-                    interpretation = _interpretation_from_range(value, info.ref_low, info.ref_high, comparator)
+                    interpretation = _interpretation_from_range(
+                        value, info.ref_low, info.ref_high, comparator
+                    )
             if value is None and interpretation is None:
                 ctx = context_of(doc.text[s0:s1], m.start - s0, m.end - s0, doc.language, post=False)
                 if ctx.negated and info and info.hpo_positive:
@@ -1027,51 +1036,44 @@ class Extractor:
     def _outcomes(self, doc: Doc, sentence: Sentence, clinical: list[Mention], patient: Patient) -> None:
         s0, s1 = sentence.start, sentence.end
         text = doc.text[s0:s1]
-        cues = _OUTCOMES_ZH if doc.language == "zh" else _OUTCOMES_EN
-        taken: list[tuple[int, int]] = []
-        for direction, pattern in cues:
-            for om in pattern.finditer(text):
-                a, b = om.span()
-                if any(a < y and x < b for x, y in taken):
-                    continue
-                # "症状控制" is improvement only in a treatment context; "无发热" is not an outcome.
-                ctx = context_of(text, a, b, doc.language, post=False)
-                if ctx.negated and direction != "stable":
-                    continue
-                taken.append((a, b))
-                # What improved/recurred: the nearest finding or disease named before the cue,
-                # else the nearest one after it.
-                about_mention = None
-                coded = [m for m in clinical if m.kind != FINDING]
-                preceding = [m for m in coded if m.end - s0 <= a]
-                following = [m for m in coded if m.start - s0 >= b]
-                if preceding:
-                    about_mention = preceding[-1]
-                elif following:
-                    about_mention = following[0]
-                if about_mention is not None:
-                    concept = (
-                        _most_specific(about_mention.concepts)
-                        if about_mention.kind == HPO
-                        else about_mention.concepts[0]
-                    )
-                    about = concept.label
-                else:
-                    about = text[max(0, a - 12) : a].strip(" ,，")
-                outcome = {
-                    "about": about,
-                    "direction": direction,
-                    "evidence": doc.ev(s0 + a, s0 + b),
-                }
-                if about_mention is not None:
-                    outcome["code"] = concept.code
-                follow = (_FOLLOW_UP_ZH if doc.language == "zh" else _FOLLOW_UP_EN).search(text)
-                if follow:
-                    outcome["follow_up"] = follow.group(0).strip()
-                patient.outcomes.append(outcome)
-        # A measured series: sizes given for the same lesion in several sentences.
-        if patient.outcomes and any(m.kind == HPO for m in clinical):
-            self._series(doc, patient)
+        cues = _OUTCOME_ZH_RE if doc.language == "zh" else _OUTCOME_EN_RE
+        for om in cues.finditer(text):
+            a, b = om.span()
+            direction = om.lastgroup
+            # "无发热" is not an outcome; "未再加重" (no further worsening) is matched as stable.
+            ctx = context_of(text, a, b, doc.language, post=False)
+            if ctx.negated and direction != "stable":
+                continue
+            # What improved/recurred: the nearest finding or disease named before the cue,
+            # else the nearest one after it.
+            about_mention = None
+            coded = [m for m in clinical if m.kind != FINDING]
+            preceding = [m for m in coded if m.end - s0 <= a]
+            following = [m for m in coded if m.start - s0 >= b]
+            if preceding:
+                about_mention = preceding[-1]
+            elif following:
+                about_mention = following[0]
+            if about_mention is not None:
+                concept = (
+                    _most_specific(about_mention.concepts)
+                    if about_mention.kind == HPO
+                    else about_mention.concepts[0]
+                )
+                about = concept.label
+            else:
+                about = text[max(0, a - 12) : a].strip(" ,，")
+            outcome = {
+                "about": about,
+                "direction": direction,
+                "evidence": doc.ev(s0 + a, s0 + b),
+            }
+            if about_mention is not None:
+                outcome["code"] = concept.code
+            follow = (_FOLLOW_UP_ZH if doc.language == "zh" else _FOLLOW_UP_EN).search(text)
+            if follow:
+                outcome["follow_up"] = follow.group(0).strip()
+            patient.outcomes.append(outcome)
 
     def _series(self, doc: Doc, patient: Patient) -> None:
         for outcome in patient.outcomes:

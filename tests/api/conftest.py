@@ -37,10 +37,18 @@ def evidence(text: str) -> dict:
     return {"evidence_start": start, "evidence_end": start + len(text), "evidence_text": text}
 
 
+_made = 0
+
+
 def make_full_case(**case_fields) -> Case:
     """A case with present and excluded features, a diagnosis, measurements, a treatment and an
     outcome, each with evidence, and its search columns refreshed."""
-    report = ReportFactory(text=REPORT_TEXT, pmid="31234567", doi="10.1000/example.123", journal="J Case Rep")
+    # Each report's text (hence content hash) is distinct; offsets into REPORT_TEXT stay valid.
+    global _made
+    _made += 1
+    report = ReportFactory(
+        text=f"{REPORT_TEXT} [{_made}]", pmid="31234567", doi="10.1000/example.123", journal="J Case Rep"
+    )
     case = CaseFactory(
         report=report, label="Case 1", age_text="40-year-old", age_start=2, age_end=13, **case_fields
     )

@@ -100,10 +100,14 @@ def test_similar_to_a_case(client):
 def test_similar_never_returns_cases_the_caller_may_not_see(client, staff_client):
     query = case_with("HP:0003761")
     hidden = case_with("HP:0003761", status=Case.Status.REJECTED)
-    public_ids = [hit["case"]["id"] for hit in client.get(f"/api/cases/{query.pk}/similar/").json()["results"]]
+    public_ids = [
+        hit["case"]["id"] for hit in client.get(f"/api/cases/{query.pk}/similar/").json()["results"]
+    ]
     assert hidden.pk not in public_ids
     assert client.get(f"/api/cases/{hidden.pk}/similar/").status_code == 404
-    staff_ids = [hit["case"]["id"] for hit in staff_client.get(f"/api/cases/{query.pk}/similar/").json()["results"]]
+    staff_ids = [
+        hit["case"]["id"] for hit in staff_client.get(f"/api/cases/{query.pk}/similar/").json()["results"]
+    ]
     assert hidden.pk in staff_ids
 
 

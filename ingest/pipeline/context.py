@@ -16,7 +16,7 @@ _EN_PSEUDO = r"no (?:change|further|longer|significant change|increase|decrease)
 _EN_NEG_PRE = (
     r"no|not|without|denie[sd]|denying|negative for|absence of|absent|free of|ruled out|rule out|"
     r"no evidence of|no signs? of|no history of|never|neither|nor|none|non|lack of|lacked|lacking|"
-    r"resolution of|excluded|exclude|unremarkable for|no complaints? of|did not|does not|was not|were not|"
+    r"exclusion of|excluded|exclude|unremarkable for|no complaints? of|did not|does not|was not|were not|"
     r"cannot be seen|failed to (?:show|reveal|demonstrate)"
 )
 _EN_NEG_POST = (
@@ -24,7 +24,11 @@ _EN_NEG_POST = (
     r"(?:negative|absent|ruled out|excluded|not (?:seen|found|detected|observed|present|identified|noted)|"
     r"unremarkable|within normal limits|normal)"
 )
-_EN_TERMINATORS = r"but|however|although|though|except|apart from|aside from|which|whereas|while|yet|who|presented|developed|showed|revealed|demonstrated|complained"
+# A causal link ends the scope: "was not tolerated secondary to hypotension" does not negate hypotension.
+_EN_TERMINATORS = (
+    r"but|however|although|though|except|apart from|aside from|which|whereas|while|yet|who|presented|developed|"
+    r"showed|revealed|demonstrated|complained|secondary to|due to|because of|caused by|owing to|resulting in|led to"
+)
 _EN_FAMILY = r"family history|mother|father|sister|brother|sibling|siblings|son|daughter|aunt|uncle|grandmother|grandfather|cousin|parents|relatives?|maternal|paternal"
 _EN_UNCERTAIN = r"possible|possibly|probable|probably|suspected|suspicion of|suspicious (?:for|of)|likely|may|might|could|questionable|query|cannot be excluded|differential diagnos[ie]s|to rule out|consider(?:ed)?|concern for|versus|vs"
 _EN_HISTORY = r"history of|previous|previously|prior|past|former|years? ago|months? ago|had been diagnosed"

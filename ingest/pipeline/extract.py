@@ -332,6 +332,15 @@ def _subject_phrase(before: str, after: str) -> str | None:
     return phrase.lower() or None
 
 
+# Values outside these bounds are not the patient's vital signs (a device setting, a typo).
+_PLAUSIBLE = {
+    "body temperature": (30.0, 43.5),
+    "heart rate": (15.0, 320.0),
+    "respiratory rate": (3.0, 90.0),
+    "SpO2": (30.0, 100.0),
+}
+
+
 def _parse_number(text: str) -> float | None:
     try:
         return float(text.replace(",", ""))
@@ -478,7 +487,7 @@ _DURATION_ZH = re.compile(
 )
 _ZH_UNIT = {"天": "days", "日": "days", "周": "weeks", "月": "months", "年": "years"}
 _STOP_EN = re.compile(
-    r"(?:discontinued|stopped|withdrawn|ceased|interrupted|held|switched|tapered off)\b[^.;]{0,30}?\b(?:due to|because of|owing to|secondary to|after (?:the )?(?:development|onset|appearance) of|for)\s+([^.;,]{3,60})"
+    r"(?:discontinued|stopped|withdrawn|ceased|interrupted|held|switched|tapered off|not tolerated|poorly tolerated)\b[^.;]{0,30}?\b(?:due to|because of|owing to|secondary to|after (?:the )?(?:development|onset|appearance) of|for)\s+([^.;,]{3,60})"
     r"|(?:due to|because of|owing to)\s+([^.;,]{3,60}?)[, ]+(?:\w+\s+){0,4}(?:was|were|had to be)\s+(?:discontinued|stopped|withdrawn)",
     re.I,
 )
@@ -725,6 +734,11 @@ class Extractor:
                 )
             else:
                 concept = m.concepts[0]
+                twin = next((x for x in clinical if x.kind == HPO and (x.start, x.end) == (m.start, m.end)), None)
+                if twin is not None and concept.code.startswith("OMIM:") and concept.rank >= 2:
+                    # "Obesity", "Asthma": OMIM files these as susceptibility entries; the HPO term
+                    # is the better code for the diagnosis.
+                    concept = _most_specific(twin.concepts)
                 if ctx.negated or ctx.uncertain:
                     status = "differential"
                 elif ctx.historical or (_HISTORY_CUE_ZH if lang == "zh" else _HISTORY_CUE_EN).search(before):
@@ -817,6 +831,9 @@ class Extractor:
                     interpretation = _interpretation_from_range(
                         value, info.ref_low, info.ref_high, comparator
                     )
+            limits = _PLAUSIBLE.get(concept.code)
+            if value is not None and limits and not limits[0] <= value <= limits[1]:
+                continue  # "maximum temperature of 48 °C" is the catheter's, not the patient's
             if value is None and interpretation is None:
                 ctx = context_of(doc.text[s0:s1], m.start - s0, m.end - s0, doc.language, post=False)
                 if ctx.negated and info and info.hpo_positive:
@@ -1020,7 +1037,7 @@ class Extractor:
                 continue
             gap = doc.text[drugs[i].end : drugs[i + 1].start]
             if coord.match(gap):
-                for key in ("route", "frequency", "duration"):
+                for key in ("route", "frequency", "duration", "stopped_because"):
                     if a.get(key) is None and b.get(key) is not None:
                         a[key] = b[key]
         patient.treatments.extend(f for f in facts if f)

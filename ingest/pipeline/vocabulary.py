@@ -33,7 +33,7 @@ import ahocorasick
 from . import lexicons
 from .ontology import Hpo, _cache_dir, data_dir, load_hpo
 
-VOCAB_FORMAT = 9  # bump when the structure or the build rules change
+VOCAB_FORMAT = 10  # bump when the structure or the build rules change
 
 LEXICON_DIR = lexicons.LEXICON_DIR
 
@@ -369,6 +369,14 @@ def _build(hpo: Hpo) -> Vocabulary:
                 continue
             b.add(synonym, b.concept(HPO, term.id, term.name, 0))
     for hpo_id, names in lexicons.hpo_chinese_names().items():
+        term = hpo.get(hpo_id)
+        if term is None:
+            continue
+        cid = b.concept(HPO, term.id, term.name, 0)
+        for name in names:
+            b.add(name, cid)
+    english_extra = getattr(lexicons, "hpo_english_extra_names", None)
+    for hpo_id, names in (english_extra() if english_extra else {}).items():
         term = hpo.get(hpo_id)
         if term is None:
             continue

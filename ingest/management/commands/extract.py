@@ -36,6 +36,8 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"no such file or directory: {', '.join(missing)}")
         warm_up()
-        status = cli.run(options["paths"], fmt=options["format"], out=self.stdout, err=self.stderr, reader=_read)
+        status = cli.run(
+            options["paths"], fmt=options["format"], out=self.stdout, err=self.stderr, reader=_read
+        )
         if status:
             self.stderr.write("some files could not be read (see above)")

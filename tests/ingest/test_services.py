@@ -142,7 +142,11 @@ def test_each_bad_input_fails_alone_keeping_its_bytes(settings) -> None:
             services.job_run(job_id=job.pk)
     by_name = {job.filename: IngestJob.objects.select_related("report").get(pk=job.pk) for job in jobs}
     expected = {name: message for name, (_, message) in BAD_INPUTS.items()}
-    expected |= {"huge.txt": "over the limit", "traversal.zip": "path traversal", "bomb.zip": "declares 2,000,000 bytes"}
+    expected |= {
+        "huge.txt": "over the limit",
+        "traversal.zip": "path traversal",
+        "bomb.zip": "declares 2,000,000 bytes",
+    }
     for name, message in expected.items():
         job = by_name[name]
         assert job.status == "failed", name

@@ -157,19 +157,13 @@ class FactInlineForm(forms.ModelForm):
         if cleaned.get("rejected") and not (cleaned.get("rejected_reason") or "").strip():
             self.add_error("rejected_reason", "Say why the fact is wrong.")
         case_id = self.instance.case_id
-        if case_id is not None and (
-            {"evidence_start", "evidence_end", "evidence_text"} & set(self.changed_data)
-        ):
+        if case_id is not None and ({"evidence_start", "evidence_end"} & set(self.changed_data)):
             case = models.Case.objects.select_related("report").get(pk=case_id)
-            values = {k: cleaned.get(k) for k in ("evidence_start", "evidence_end", "evidence_text")}
-            if "evidence_text" not in self.changed_data and self.instance.pk:
-                values["evidence_text"] = ""
+            values = {k: cleaned.get(k) for k in ("evidence_start", "evidence_end")}
             try:
                 services.evidence_check(case=case, values=values)
             except ValidationError as error:
-                self.add_error("evidence_text", error)
-            else:
-                cleaned["evidence_text"] = values["evidence_text"]
+                self.add_error("evidence_end", error)
         return cleaned
 
 
@@ -177,10 +171,11 @@ _SMALL = forms.NumberInput(attrs={"style": "width:5em"})
 _EVIDENCE_WIDGETS = {
     "evidence_start": _SMALL,
     "evidence_end": _SMALL,
-    "evidence_text": forms.TextInput(attrs={"size": 18}),
     "rejected_reason": forms.TextInput(attrs={"size": 18}),
 }
-_EVIDENCE_FIELDS = ("evidence_start", "evidence_end", "evidence_text", "rejected", "rejected_reason")
+# The snippet is not a form field: it is always the report text between the offsets (a text
+# input would also lose the newlines a snippet may span), filled in by the services.
+_EVIDENCE_FIELDS = ("evidence_start", "evidence_end", "evidence", "rejected", "rejected_reason")
 
 
 class FactInline(admin.TabularInline):
@@ -188,13 +183,17 @@ class FactInline(admin.TabularInline):
     extra = 0
     can_delete = False  # a wrong fact is rejected with a reason, never deleted
     show_change_link = False
-    readonly_fields = ("source",)
+    readonly_fields = ("evidence", "source")
     classes = ("fact-inline",)
 
     def get_formset(self, request, obj=None, **kwargs):
         widgets = dict(_EVIDENCE_WIDGETS)
         widgets.update(kwargs.pop("widgets", {}) or {})
         return super().get_formset(request, obj, widgets=widgets, **kwargs)
+
+    @admin.display(description="evidence text")
+    def evidence(self, fact: models.Fact) -> str:
+        return fact.evidence_text
 
     @admin.display(description="source")
     def source(self, fact: models.Fact) -> str:

@@ -240,15 +240,19 @@ class _Parser:
     def parse_and(self) -> Node:
         first = self.parse_unary()
         children = [first]
+        explicit = [False]  # whether a `+` stands before each child
         while (token := self.peek()) is not None and token.kind not in ("OR", "RPAREN"):
+            joined = False
             if token.kind == "AND":
                 self.take()
+                joined = True
                 nxt = self.peek()
                 if nxt is None or nxt.kind in ("OR", "AND", "RPAREN"):
                     where = nxt.position if nxt else self.end_position()
                     raise QuerySyntaxError(f"nothing after {token.text!r}: expected a term", where)
             children.append(self.parse_unary())
-        merged = _merge_words(children)
+            explicit.append(joined)
+        merged = _merge_words(children, explicit)
         return merged[0] if len(merged) == 1 else And(first.position, tuple(merged))
 
     def parse_unary(self) -> Node:
@@ -288,17 +292,18 @@ class _Parser:
         return Words(token.position, token.text)
 
 
-def _merge_words(children: list[Node]) -> list[Node]:
-    """Adjacent unquoted words form one item: "skin ulcer" is one name, not two."""
+def _merge_words(children: list[Node], explicit: list[bool]) -> list[Node]:
+    """Juxtaposed unquoted words form one item: "skin ulcer" is one name, not two; words joined
+    by an explicit `+` stay apart."""
     merged: list[Node] = []
-    for child in children:
+    for child, joined in zip(children, explicit, strict=True):
         previous = merged[-1] if merged else None
         if (
-            isinstance(child, Words)
+            not joined
+            and isinstance(child, Words)
             and not child.quoted
             and isinstance(previous, Words)
             and not previous.quoted
-            and getattr(previous, "_joinable", True)
         ):
             merged[-1] = Words(previous.position, f"{previous.text} {child.text}")
         else:

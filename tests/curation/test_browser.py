@@ -44,10 +44,14 @@ def test_curator_reviews_and_publishes_a_case(live_site, browser_page):
     from cases.curation.roles import roles_setup
     from cases.models import Case, PhenotypicFeature, Provenance
     from tests.curation.conftest import PASSWORD, _member, case_from_fixture
+    from tests.factories import CaseFactory, ReportFactory
 
     roles_setup()
     curator = _member("curator", "curators")
     case = case_from_fixture("crest-2019-en.txt")
+    # Characters outside the BMP count as two in JavaScript strings but one in Python's, and the
+    # browser turns CRLF into LF: offsets taken from a selection must still index the stored text.
+    tricky = CaseFactory(report=ReportFactory(text="𠮷野家 report.\r\nShe had 😀 tophaceous calcinosis.\r\n"))
     text = case.report.text
     wrong = case.phenotypicfeatures.get(term__hpo_id="HP:0001009")
     page = browser_page
@@ -128,3 +132,26 @@ def test_curator_reviews_and_publishes_a_case(live_site, browser_page):
     assert case.status == Case.Status.PUBLISHED
     assert case.history.first().history_user_id == curator.pk
     assert "Published" in page.inner_text("#history-box")
+
+    # Exact offsets on a text with astral characters and CRLF line ends.
+    page.goto(f"{live_site}/admin/cases/case/{tricky.pk}/change/")
+    page.wait_for_selector("#report-text")
+    page.evaluate(
+        """() => {
+            const pane = document.getElementById('report-text');
+            const walker = document.createTreeWalker(pane, NodeFilter.SHOW_TEXT);
+            let node;
+            while ((node = walker.nextNode()) && !node.data.includes('calcinosis')) {}
+            const at = node.data.indexOf('calcinosis');
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + 'calcinosis'.length);
+            window.getSelection().removeAllRanges();
+            window.getSelection().addRange(range);
+        }"""
+    )
+    page.wait_for_selector("#span-tools:not([hidden])")
+    tricky_text = tricky.report.text
+    at = tricky_text.index("calcinosis")
+    assert page.inner_text("#span-range") == f"{at}–{at + 10}"
+    assert page.inner_text("#span-text") == "calcinosis"

@@ -146,7 +146,7 @@ def test_english_treatments():
         "three times daily",
         "7 days",
     )
-    assert tx["ibuprofen"]["frequency"] == "three times daily"
+    assert tx["ibuprofen"]["frequency"] == "every 8 hours"
     assert "elevated" in tx["methotrexate"]["stopped_because"] or "transaminase" in tx["methotrexate"]["stopped_because"]
     assert "warfarin" not in tx and "colchicine" not in tx
 

@@ -487,7 +487,7 @@ _DURATION_ZH = re.compile(
 )
 _ZH_UNIT = {"天": "days", "日": "days", "周": "weeks", "月": "months", "年": "years"}
 _STOP_EN = re.compile(
-    r"(?:discontinued|stopped|withdrawn|ceased|interrupted|held|switched|tapered off|not tolerated|poorly tolerated)\b[^.;]{0,30}?\b(?:due to|because of|owing to|secondary to|after (?:the )?(?:development|onset|appearance) of|for)\s+([^.;,]{3,60})"
+    r"(?:discontinued|stopped|withdrawn|ceased|interrupted|held|switched|tapered off|not tolerated|poorly tolerated)\b[^.;]{0,30}?\b(?:due to|because(?: of)?|owing to|secondary to|after (?:the )?(?:development|onset|appearance) of|for)\s+([^.;,]{3,60})"
     r"|(?:due to|because of|owing to)\s+([^.;,]{3,60}?)[, ]+(?:\w+\s+){0,4}(?:was|were|had to be)\s+(?:discontinued|stopped|withdrawn)",
     re.I,
 )
@@ -735,7 +735,7 @@ class Extractor:
             else:
                 concept = m.concepts[0]
                 twin = next((x for x in clinical if x.kind == HPO and (x.start, x.end) == (m.start, m.end)), None)
-                if twin is not None and concept.code.startswith("OMIM:") and concept.rank >= 2:
+                if twin is not None and concept.code.startswith("OMIM:"):
                     # "Obesity", "Asthma": OMIM files these as susceptibility entries; the HPO term
                     # is the better code for the diagnosis.
                     concept = _most_specific(twin.concepts)
@@ -826,8 +826,8 @@ class Extractor:
                         "reduced": "low",
                     }.get(word, word)
                     start_pre = m.start - (len(pre_text) - pm.start())
-            if value is not None and interpretation is None and info:
-                if not unit or not info.unit or unit.lower() == info.unit.lower():
+            if value is not None and interpretation is None and info and info.ref_unit:
+                if unit and unit.lower() == info.ref_unit.lower() or not unit and info.ref_unit == info.unit:
                     interpretation = _interpretation_from_range(
                         value, info.ref_low, info.ref_high, comparator
                     )

@@ -41,21 +41,21 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     ),
     (
         re.compile(
-            r"(?<![a-z])(?:b\.?i\.?d\.?|twice (?:a |per |each )?day|twice daily|q12h|q\.?12\.?h)(?![a-z])",
+            r"(?<![a-z])(?:b\.?i\.?d\.?|twice (?:a |per |each )?day|twice daily)(?![a-z])",
             re.I,
         ),
         "twice daily",
     ),
     (
         re.compile(
-            r"(?<![a-z])(?:t\.?i\.?d\.?|three times (?:a |per |each )?day|three times daily|thrice daily|q8h|q\.?8\.?h)(?![a-z])",
+            r"(?<![a-z])(?:t\.?i\.?d\.?|three times (?:a |per |each )?day|three times daily|thrice daily)(?![a-z])",
             re.I,
         ),
         "three times daily",
     ),
     (
         re.compile(
-            r"(?<![a-z])(?:q\.?i\.?d\.?|four times (?:a |per |each )?day|four times daily|q6h|q\.?6\.?h)(?![a-z])",
+            r"(?<![a-z])(?:q\.?i\.?d\.?|four times (?:a |per |each )?day|four times daily)(?![a-z])",
             re.I,
         ),
         "four times daily",
@@ -132,14 +132,11 @@ def frequency(text: str) -> str | None:
             )
             unit = m.group(2).lower().rstrip("s")
             unit = "hour" if unit in ("h", "hour") else unit
-            if unit == "hour" and k in (24,):
+            # "every 8 hours" is kept as written: it fixes the interval, "three times daily" does not.
+            if unit == "hour" and k == 24:
                 return "once daily"
-            if unit == "hour" and 24 % k == 0 and k in (6, 8, 12):
-                return _times(24 // k, "day")
             return f"every {k} {unit}s" if k != 1 else f"once {_ADVERB.get(unit, unit)}"
         if kind == "en_qh":
             k = int(m.group(1))
-            if k in (6, 8, 12, 24):
-                return _times(24 // k, "day")
-            return f"every {k} hours"
+            return "once daily" if k == 24 else f"every {k} hours"
     return None

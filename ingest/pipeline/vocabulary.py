@@ -33,7 +33,7 @@ import ahocorasick
 from . import lexicons
 from .ontology import Hpo, _cache_dir, data_dir, load_hpo
 
-VOCAB_FORMAT = 10  # bump when the structure or the build rules change
+VOCAB_FORMAT = 12  # bump when the structure or the build rules change
 
 LEXICON_DIR = lexicons.LEXICON_DIR
 
@@ -60,6 +60,7 @@ class Analyte:
     hpo_high: str
     hpo_low: str
     hpo_positive: str
+    ref_unit: str = ""  # the unit ref_low/ref_high are in (may differ from the usual unit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,35 +453,55 @@ def _build(hpo: Hpo) -> Vocabulary:
         drugs.setdefault(inn, Drug(inn, "", ""))
         b.add(variant, b.concept(DRUG, inn, inn, 2), english_variants=False)
 
-    # Analytes: the pipeline's table (with reference intervals) merged with the shared one.
-    analytes: dict[str, Analyte] = {}
-    for r in _tsv("pipeline_analytes.tsv"):
-        analytes[r["analyte"]] = Analyte(
-            r["analyte"],
-            r.get("unit", ""),
-            _float(r.get("ref_low", "")),
-            _float(r.get("ref_high", "")),
-            r.get("hpo_high", ""),
-            r.get("hpo_low", ""),
-            r.get("hpo_positive", ""),
-        )
-        cid = b.concept(ANALYTE, r["analyte"], r["analyte"], 0)
-        for name in (r["analyte"], *_split(r.get("english_names")), *_split(r.get("chinese_names"))):
-            b.add(name, cid, english_variants=False)
+    # Analytes: the shared table names them (its canonical names are the record's); the pipeline's
+    # table adds reference intervals and more ways of writing them. The two are merged by shared names.
+    merged: dict[str, dict] = {}
+    alias: dict[str, str] = {}
     for e in lexicons.analyte_entries():
-        old = analytes.get(e.analyte)
-        analytes[e.analyte] = Analyte(
-            e.analyte,
-            e.default_unit or (old.unit if old else ""),
-            old.ref_low if old else None,
-            old.ref_high if old else None,
-            e.hpo_when_high or (old.hpo_high if old else ""),
-            e.hpo_when_low or (old.hpo_low if old else ""),
-            e.hpo_when_positive or (old.hpo_positive if old else ""),
-        )
-        cid = b.concept(ANALYTE, e.analyte, e.analyte, 0)
-        for name in (e.analyte, *e.english_names, *e.chinese_names):
-            b.add(name, cid, english_variants=False)
+        names = {pattern_key(n) for n in (e.analyte, *e.english_names, *e.chinese_names)}
+        merged[e.analyte] = {
+            "names": [e.analyte, *e.english_names, *e.chinese_names],
+            "unit": e.default_unit,
+            "ref": (None, None, ""),
+            "hpo": [e.hpo_when_high, e.hpo_when_low, e.hpo_when_positive],
+        }
+        for k in names:
+            alias.setdefault(k, e.analyte)
+    for r in _tsv("pipeline_analytes.tsv"):
+        names = [r["analyte"], *_split(r.get("english_names")), *_split(r.get("chinese_names"))]
+        keys = [pattern_key(n) for n in names]
+        canonical = next((alias[k] for k in keys if k in alias), None)
+        ref = (_float(r.get("ref_low", "")), _float(r.get("ref_high", "")), r.get("unit", ""))
+        hpo_ids = [r.get("hpo_high", ""), r.get("hpo_low", ""), r.get("hpo_positive", "")]
+        if canonical is None:
+            merged[r["analyte"]] = {"names": names, "unit": r.get("unit", ""), "ref": ref, "hpo": hpo_ids}
+            for k in keys:
+                alias.setdefault(k, r["analyte"])
+            continue
+        entry = merged[canonical]
+        entry["names"].extend(n for n, k in zip(names, keys, strict=True) if alias.setdefault(k, canonical) == canonical)
+        entry["ref"] = ref
+        entry["unit"] = entry["unit"] or r.get("unit", "")
+        entry["hpo"] = [a or b for a, b in zip(entry["hpo"], hpo_ids, strict=True)]
+    analytes: dict[str, Analyte] = {}
+    for name, entry in merged.items():
+        low, high, ref_unit = entry["ref"]
+        analytes[name] = Analyte(name, entry["unit"], low, high, *entry["hpo"], ref_unit=ref_unit)
+        cid = b.concept(ANALYTE, name, name, 0)
+        for n in entry["names"]:
+            b.add(n, cid, english_variants=False)
+
+    # "高血压病" / "hypertensive disease" are a disease entry and also the finding "高血压": the
+    # longer disease name would hide the finding, so such a key carries the HPO term as well.
+    for key, ids in b.keys.items():
+        kinds = {b.concepts[i].kind for i in ids}
+        if DISEASE not in kinds or HPO in kinds:
+            continue
+        for stem in (key[:-1] if key[-1:] in ("病", "症") else None, key.removesuffix(" disease")):
+            hpo_ids = {i for i in b.keys.get(stem or "", ()) if b.concepts[i].kind == HPO}
+            if stem and stem != key and hpo_ids:
+                ids.update(hpo_ids)
+                break
 
     automaton = ahocorasick.Automaton()
     for key, ids in b.keys.items():

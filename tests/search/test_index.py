@@ -1,0 +1,54 @@
+"""The in-memory index follows committed changes without being told (change stamps + deletion
+log), as every web worker must while ingestion and curation write."""
+
+from __future__ import annotations
+
+from cases.models import Case, PhenotypicFeature, Term
+from cases.search import CaseSearch
+from cases.search.index import drop_index, get_index
+from cases.services import case_refresh_search_columns
+from tests.search.builders import make_case, make_crest_zh
+
+
+def _ids(q: str) -> set[int]:
+    from django.contrib.auth.models import AnonymousUser
+
+    return set(CaseSearch({"q": q}).execute(user=AnonymousUser(), facets=False).case_ids)
+
+
+def test_index_refreshes_incrementally_after_commits(live_db):
+    drop_index()
+    crest = make_crest_zh()
+    first = get_index()
+    assert crest.pk in first.all
+    assert _ids("calcinosis") == {crest.pk}
+
+    # A new case appears without a rebuild of the index object
+    other = make_case(text="Calcinosis and fever.", features=[("HP:0003761", "Calcinosis"), ("HP:0001945", "fever")])
+    assert _ids("calcinosis") == {crest.pk, other.pk}
+    assert get_index() is first
+
+    # A curator codes a new feature: the service rewrites the search columns
+    PhenotypicFeature.objects.create(case=other, term=Term.objects.get(hpo_id="HP:0030880"))
+    case_refresh_search_columns(case=other)
+    assert _ids("raynaud phenomenon") == {crest.pk, other.pk}
+
+    # Status change (visibility) and deletion
+    Case.objects.filter(pk=crest.pk).update(status="rejected")
+    assert _ids("calcinosis") == {other.pk}
+    other_pk = other.pk
+    other.delete()
+    assert _ids("calcinosis") == set()
+    assert other_pk not in get_index().all
+    assert get_index() is first
+
+
+def test_index_is_per_process_state_rebuilt_on_demand(live_db):
+    drop_index()
+    crest = make_crest_zh()
+    index = get_index()
+    assert index.seen_seq > 0
+    assert crest.pk in index.term[3761]
+    assert crest.pk in index.excluded[822]
+    drop_index()
+    assert get_index() is not index

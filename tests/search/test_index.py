@@ -24,7 +24,9 @@ def test_index_refreshes_incrementally_after_commits(live_db):
     assert _ids("calcinosis") == {crest.pk}
 
     # A new case appears without a rebuild of the index object
-    other = make_case(text="Calcinosis and fever.", features=[("HP:0003761", "Calcinosis"), ("HP:0001945", "fever")])
+    other = make_case(
+        text="Calcinosis and fever.", features=[("HP:0003761", "Calcinosis"), ("HP:0001945", "fever")]
+    )
     assert _ids("calcinosis") == {crest.pk, other.pk}
     assert get_index() is first
 

@@ -37,19 +37,31 @@ def test_similar_matches_through_common_ancestors(registry, anonymous):
 
 def test_excluded_query_feature_counts_against(registry, anonymous):
     with_fever = similar_to_features(features=[("HP:0030880", True)], user=anonymous)
-    without_fever = similar_to_features(features=[("HP:0030880", True), ("HP:0001945", False)], user=anonymous)
+    without_fever = similar_to_features(
+        features=[("HP:0030880", True), ("HP:0001945", False)], user=anonymous
+    )
     score = {hit.case_id: hit.score for hit in with_fever}
     score_excl = {hit.case_id: hit.score for hit in without_fever}
     crest, raynaud = registry["crest"].pk, registry["raynaud"].pk
     # The Chinese case has fever: excluding fever in the query drops it below the Raynaud case
     assert crest in score and raynaud in score
     assert score_excl.get(crest, 0) < score_excl[raynaud]
-    assert any(c.kind == "query excluded, case observed" for hit in without_fever if hit.case_id == crest for c in hit.conflicts) or crest not in score_excl
+    assert (
+        any(
+            c.kind == "query excluded, case observed"
+            for hit in without_fever
+            if hit.case_id == crest
+            for c in hit.conflicts
+        )
+        or crest not in score_excl
+    )
 
 
 def test_score_is_symmetric_best_match_average():
     # A toy ontology: 1 root, 2 < 1, 3 < 2, 4 < 2, 5 < 1
-    ontology = Ontology({1: 0.0, 2: 1.0, 3: 3.0, 4: 2.5, 5: 2.0}, {1: [1], 2: [1, 2], 3: [1, 2, 3], 4: [1, 2, 4], 5: [1, 5]})
+    ontology = Ontology(
+        {1: 0.0, 2: 1.0, 3: 3.0, 4: 2.5, 5: 2.0}, {1: [1], 2: [1, 2], 3: [1, 2, 3], 4: [1, 2, 4], 5: [1, 5]}
+    )
     query = Profile({3}, set())
     same = score_exact(ontology, query, Profile({3}, set()))
     sibling = score_exact(ontology, query, Profile({4}, set()))

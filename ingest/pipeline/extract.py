@@ -211,7 +211,7 @@ _UNIT = (
     r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:9|12|6|3)\s*/\s*l|×10⁹/l|×10¹²/l|"
     r"mmol/l|μmol/l|umol/l|nmol/l|pmol/l|mg/dl|mg/l|g/dl|g/l|ng/ml|ng/dl|pg/ml|μg/l|ug/l|μg/dl|ug/dl|"
     r"miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|mmhg|cmh2o|kpa|"
-    r"/mm3|/mm³|/μl|/ul|/hpf|cells/μl|cells/ul|beats/min|beats per minute|bpm|breaths/min|/min|"
+    r"cells/mm3|cells/mm³|/mm3|/mm³|/μl|/ul|/hpf|cells/μl|cells/ul|beats/min|beats per minute|bpm|breaths/min|/min|"
     r"°c|℃|°f|kg/m2|kg|cm|mm|fl|pg|sec|s|ml|l/min|%|m(?![a-z])|g(?![a-z])"
 )
 # What may stand between a test name and its value: "(IgG)", "level was", "为", ":" — a closed set
@@ -220,7 +220,8 @@ _FILLER = (
     r"(?:\s+|[:=：,]|\([^()]{0,15}\)|（[^（）]{0,15}）|为|约|是|达|升至|降至|高达|"
     r"(?:was|were|is|are|of|at|level|levels|count|counts|titer|titre|concentration|value|values|measured|"
     r"reached|increased to|elevated to|decreased to|rose to|fell to|dropped to|about|approximately|around|"
-    r"a|an|the|serum|plasma|blood|total|peak|maximum|showed|revealed|initially|only|still|again|"
+    r"a|an|the|serum|plasma|blood|total|peak|maximum|showed|revealed|initially|only|still|again|had|has|have|been|"
+    r"score|scored|reading|result|"
     r"elevated|raised|increased|decreased|high|low|mildly|markedly|slightly)(?![a-z]))*"
 )
 _VALUE_RE = re.compile(
@@ -270,7 +271,8 @@ _QUAL_RE = [
     ),
 ]
 _PRE_QUAL_EN = re.compile(
-    r"(elevated|raised|increased|high|higher|low|decreased|reduced|positive|negative|normal)\s+(?:serum\s+|plasma\s+|blood\s+|levels? of\s+)?$",
+    r"(elevated|raised|increased|high|higher|low|decreased|reduced|suppressed|positive|negative|normal)\s+"
+    r"(?:serum\s+|plasma\s+|blood\s+|levels? of\s+)?$",
     re.I,
 )
 
@@ -351,7 +353,8 @@ def _parse_number(text: str) -> float | None:
 def _unit_norm(unit: str | None) -> str | None:
     if not unit:
         return None
-    u = unit.strip().replace(" ", "").replace("μ", "u").replace("µ", "u")
+    u = unit.strip().replace(" ", "").replace("μ", "u").replace("µ", "u").replace("cells/", "/")
+    u = u.replace("mm³", "mm3")
     low = u.lower()
     table = {
         "mmol/l": "mmol/L",
@@ -401,6 +404,28 @@ def _unit_norm(unit: str | None) -> str | None:
     if re.fullmatch(r"(?:x|×|\*)?10(?:\^|e)?12/l|×10¹²/l", low):
         return "10^12/L"
     return u
+
+
+_UNIT_EQUIVALENT = {"uiu/ml": "miu/l", "mu/l": "miu/l", "ug/l": "ng/ml", "mcg/l": "ng/ml", "/min": "/min"}
+
+
+def _same_unit(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    a, b = a.lower().replace("μ", "u"), b.lower().replace("μ", "u")
+    return _UNIT_EQUIVALENT.get(a, a) == _UNIT_EQUIVALENT.get(b, b)
+
+
+def _to_unit(value: float, unit: str | None, target: str) -> float | None:
+    """`value` in `target` units when the two units are the same or a known scale apart."""
+    if _same_unit(unit, target):
+        return value
+    u = (unit or "").lower().replace("μ", "u").replace("cells", "")
+    if target == "10^9/L" and u in ("/mm3", "/ul"):
+        return value / 1000  # 2,800/mm3 = 2.8 x 10^9/L
+    if target == "g/L" and u == "g/dl":
+        return value * 10
+    return None
 
 
 def _interpretation_from_range(
@@ -771,6 +796,7 @@ class Extractor:
                 continue
             analytes.append(m)
         spans: list[tuple[int, int]] = []
+        prev_pre: tuple[int, str] | None = None  # (end, interpretation) of a pre-qualified test
         for i, m in enumerate(analytes):
             concept = m.concepts[0]
             info = doc.vocab.analytes.get(concept.code)
@@ -824,13 +850,21 @@ class Extractor:
                         "higher": "high",
                         "decreased": "low",
                         "reduced": "low",
+                        "suppressed": "low",
                     }.get(word, word)
                     start_pre = m.start - (len(pre_text) - pm.start())
             if value is not None and interpretation is None and info and info.ref_unit:
-                if unit and unit.lower() == info.ref_unit.lower() or not unit and info.ref_unit == info.unit:
+                if _same_unit(unit, info.ref_unit) or not unit and info.ref_unit == info.unit:
                     interpretation = _interpretation_from_range(
                         value, info.ref_low, info.ref_high, comparator
                     )
+            if interpretation is None and value is None and prev_pre and re.fullmatch(
+                r"[^.;]{0,25}?(?:,|\band\b|,\s*and\b)\s*", doc.text[prev_pre[0] : m.start]
+            ):
+                # "elevated levels of anti-GAD antibody, anti-IA-2 antibody and insulin autoantibody"
+                interpretation = prev_pre[1]
+            if interpretation == "high" and value is None and info and info.hpo_positive and not info.hpo_high:
+                interpretation = "positive"  # an antibody "elevated" is an antibody found
             limits = _PLAUSIBLE.get(concept.code)
             if value is not None and limits and not limits[0] <= value <= limits[1]:
                 continue  # "maximum temperature of 48 °C" is the catheter's, not the patient's
@@ -856,6 +890,7 @@ class Extractor:
                 evidence = doc.ev(start_pre, start_pre + len(pm.group(1)))
             else:
                 evidence = doc.ev(result_start, max(end, result_start + 1))
+            prev_pre = (end, interpretation) if (start_pre < m.start or prev_pre) and value is None else None
             fact = {
                 "analyte": concept.code,
                 "value": value,

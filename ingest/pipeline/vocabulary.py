@@ -33,7 +33,7 @@ import ahocorasick
 from . import lexicons
 from .ontology import Hpo, _cache_dir, data_dir, load_hpo
 
-VOCAB_FORMAT = 12  # bump when the structure or the build rules change
+VOCAB_FORMAT = 13  # bump when the structure or the build rules change
 
 LEXICON_DIR = lexicons.LEXICON_DIR
 
@@ -159,9 +159,20 @@ def _resolve(raw: list[tuple[int, int, tuple[int, ...]]], concepts: list[Concept
             clinical_spans = clinical_spans + taken
     # A test name alone is not a finding: "antinuclear antibodies" is also an HPO synonym, but only
     # the result ("... were negative") says whether the patient has the finding.
-    analyte_spans = {(m.start, m.end) for m in mentions if m.kind == ANALYTE}
+    # Likewise a finding inside a test's name ("coma" in "Glasgow coma scale", "insulinoma" in
+    # "anti-insulinoma antigen 2 antibody") is not a finding.
+    analyte_spans = [(m.start, m.end) for m in mentions if m.kind == ANALYTE]
     if analyte_spans:
-        mentions = [m for m in mentions if m.kind != HPO or (m.start, m.end) not in analyte_spans]
+        exact = set(analyte_spans)
+
+        def keep(m: Mention) -> bool:
+            if m.kind in (ANALYTE, DRUG):
+                return True
+            if m.kind == HPO and (m.start, m.end) in exact:
+                return False
+            return not any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in analyte_spans)
+
+        mentions = [m for m in mentions if keep(m)]
     mentions.sort(key=lambda m: (m.start, -m.end))
     return mentions
 
@@ -219,6 +230,8 @@ def _english_variants(key: str) -> set[str]:
                 out.add(k[:-1] + "ies")
             elif k.endswith("sis"):
                 out.add(k[:-3] + "ses")
+            elif k.endswith("os"):
+                out.add(k + "es")  # exophthalmos -> exophthalmoses
             elif not k.endswith("s"):
                 out.add(k + "s")
     return out

@@ -60,7 +60,8 @@ BLOCKED_NAMES = frozenset(
     patient doctor nurse hospital clinic test tests scan study case report male female man woman
     child children baby adult oral tablet tablets capsule capsules injection solution cream gel
     ointment lotion spray drops patch powder syrup suspension elixir liquid dose doses
-    abbott pfizer merck novartis roche bayer sanofi lilly amgen teva mylan sandoz apotex
+    abbott pfizer merck novartis roche bayer sanofi lilly amgen teva mylan sandoz apotex biomet virbac
+    planum plasmin galanin armour erastin olean olestra trizma alkohol
     """.split()
 )
 

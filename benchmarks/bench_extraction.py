@@ -36,7 +36,9 @@ def _naive_baseline(texts: list[str]) -> float:
     from ingest.pipeline.ontology import load_hpo
 
     hpo = load_hpo()
-    names = {n.lower() for t in hpo.terms.values() if t.is_phenotype for n in [t.name, *t.synonyms] if len(n) > 3}
+    names = {
+        n.lower() for t in hpo.terms.values() if t.is_phenotype for n in [t.name, *t.synonyms] if len(n) > 3
+    }
     patterns = [re.compile(r"\b" + re.escape(n) + r"\b", re.I) for n in sorted(names)]
     started = time.perf_counter()
     for text in texts:
@@ -46,7 +48,9 @@ def _naive_baseline(texts: list[str]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     parser.add_argument("--baseline-docs", type=int, default=5)
@@ -57,7 +61,10 @@ def main() -> None:
         sys.exit(f"no reports under {args.corpus}")
     docs = (texts * (args.docs // len(texts) + 1))[: args.docs]
     sizes = sorted(len(t.encode()) for t in texts)
-    print(f"corpus: {len(texts)} reports, {sizes[0]}-{sizes[-1]} bytes (median {sizes[len(sizes) // 2]}); run: {len(docs)} docs")
+    print(
+        f"corpus: {len(texts)} reports, {sizes[0]}-{sizes[-1]} bytes "
+        f"(median {sizes[len(sizes) // 2]}); run: {len(docs)} docs"
+    )
 
     started = time.perf_counter()
     from ingest.pipeline import extract, warm_up
@@ -73,7 +80,9 @@ def main() -> None:
     for text in docs:
         record = extract(text)
         for patient in record["patients"]:
-            facts += sum(len(patient[k]) for k in ("features", "diagnoses", "measurements", "treatments", "outcomes"))
+            facts += sum(
+                len(patient[k]) for k in ("features", "diagnoses", "measurements", "treatments", "outcomes")
+            )
     elapsed = time.perf_counter() - started
     rate = len(docs) / elapsed
     print(f"extraction: {len(docs)} docs in {elapsed:.2f} s = {rate:.0f} reports/s ({facts} facts)")

@@ -147,7 +147,10 @@ def test_english_treatments():
         "7 days",
     )
     assert tx["ibuprofen"]["frequency"] == "every 8 hours"
-    assert "elevated" in tx["methotrexate"]["stopped_because"] or "transaminase" in tx["methotrexate"]["stopped_because"]
+    assert (
+        "elevated" in tx["methotrexate"]["stopped_because"]
+        or "transaminase" in tx["methotrexate"]["stopped_because"]
+    )
     assert "warfarin" not in tx and "colchicine" not in tx
 
 
@@ -179,7 +182,9 @@ def test_ulcer_size_series_and_follow_up():
     patient = _patient(text)
     improved = [o for o in patient["outcomes"] if o["direction"] == "improved"]
     assert improved and [p["value"] for p in improved[0]["series"]] == [5, 4, 2.5]
-    assert any(o["direction"] == "stable" and "随访" in (o.get("follow_up") or "") for o in patient["outcomes"])
+    assert any(
+        o["direction"] == "stable" and "随访" in (o.get("follow_up") or "") for o in patient["outcomes"]
+    )
 
 
 def test_abbreviation_defined_in_the_report_is_followed():

@@ -73,7 +73,11 @@ def test_language_detection(text, language):
 def test_sentences_do_not_split_on_abbreviations():
     text = "She was seen by Dr. Smith. Fig. 2 shows the lesion. It resolved."
     spans = split_sentences(text)
-    assert [text[a:b] for a, b in spans] == ["She was seen by Dr. Smith.", "Fig. 2 shows the lesion.", "It resolved."]
+    assert [text[a:b] for a, b in spans] == [
+        "She was seen by Dr. Smith.",
+        "Fig. 2 shows the lesion.",
+        "It resolved.",
+    ]
 
 
 def test_sections_case_then_discussion_in_chinese():
@@ -86,7 +90,10 @@ def test_sections_case_then_discussion_in_chinese():
 
 
 def test_sections_in_english_with_introduction():
-    text = "Introduction\nLupus is common.\nCase report\nA 30-year-old woman had fever.\nDiscussion\nFever is frequent."
+    text = (
+        "Introduction\nLupus is common.\nCase report\nA 30-year-old woman had fever.\n"
+        "Discussion\nFever is frequent."
+    )
     sentences, _ = layout(text, "en")
     by_text = {text[s.start : s.end]: s.section for s in sentences}
     assert by_text["Lupus is common."] == INTRO

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 # ----------------------------------------------------------------- English
-_EN_PSEUDO = r"no (?:change|further|longer|significant change|increase|decrease)|not only|without (?:difficulty|delay|complications? (?:during|after))|no doubt|not necessarily|gram[- ]negative|gram[- ]positive"
+_EN_PSEUDO = r"no (?:change|further|longer|significant change|increase|decrease)|not only|without (?:difficulty|delay|complications? (?:during|after))|no doubt|not necessarily|gram[- ]negative|gram[- ]positive"  # noqa: E501 - a pattern reads best on one line
 _EN_NEG_PRE = (
     r"no|not|without|denie[sd]|denying|negative for|absence of|absent|free of|ruled out|rule out|"
     r"no evidence of|no signs? of|no history of|never|neither|nor|none|non|lack of|lacked|lacking|"
@@ -26,11 +26,11 @@ _EN_NEG_POST = (
 )
 # A causal link ends the scope: "was not tolerated secondary to hypotension" does not negate hypotension.
 _EN_TERMINATORS = (
-    r"but|however|although|though|except|apart from|aside from|which|whereas|while|yet|who|presented|developed|"
-    r"showed|revealed|demonstrated|complained|secondary to|due to|because of|caused by|owing to|resulting in|led to"
+    r"but|however|although|though|except|apart from|aside from|which|whereas|while|yet|who|presented|developed|"  # noqa: E501 - a pattern reads best on one line
+    r"showed|revealed|demonstrated|complained|secondary to|due to|because of|caused by|owing to|resulting in|led to"  # noqa: E501 - a pattern reads best on one line
 )
-_EN_FAMILY = r"family history|mother|father|sister|brother|sibling|siblings|son|daughter|aunt|uncle|grandmother|grandfather|cousin|parents|relatives?|maternal|paternal"
-_EN_UNCERTAIN = r"possible|possibly|probable|probably|suspected|suspicion of|suspicious (?:for|of)|likely|may|might|could|questionable|query|cannot be excluded|differential diagnos[ie]s|to rule out|consider(?:ed)?|concern for|versus|vs"
+_EN_FAMILY = r"family history|mother|father|sister|brother|sibling|siblings|son|daughter|aunt|uncle|grandmother|grandfather|cousin|parents|relatives?|maternal|paternal"  # noqa: E501 - a pattern reads best on one line
+_EN_UNCERTAIN = r"possible|possibly|probable|probably|suspected|suspicion of|suspicious (?:for|of)|likely|may|might|could|questionable|query|cannot be excluded|differential diagnos[ie]s|to rule out|consider(?:ed)?|concern for|versus|vs"  # noqa: E501 - a pattern reads best on one line
 _EN_HISTORY = r"history of|previous|previously|prior|past|former|years? ago|months? ago|had been diagnosed"
 
 # ----------------------------------------------------------------- Chinese

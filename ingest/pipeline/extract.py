@@ -194,7 +194,7 @@ def _most_specific(concepts: tuple[Concept, ...]) -> Concept:
 
 
 _DX_CUE_EN = re.compile(
-    r"(?:diagnos(?:ed|is|es)\b(?:\s+(?:was|of|as|with|had|is))*|consistent with|compatible with|confirmed|suggestive of|impression of|"
+    r"(?:diagnos(?:ed|is|es)\b(?:\s+(?:was|of|as|with|had|is))*|consistent with|compatible with|confirmed|suggestive of|impression of|"  # noqa: E501 - a pattern reads best on one line
     r"found to have|proven)\s*(?:an?|the|primary|secondary|acute|chronic|severe|typical|definite)?\s*$",
     re.I,
 )
@@ -211,7 +211,7 @@ _UNIT = (
     r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:9|12|6|3)\s*/\s*l|×10⁹/l|×10¹²/l|"
     r"mmol/l|μmol/l|umol/l|nmol/l|pmol/l|mg/dl|mg/l|g/dl|g/l|ng/ml|ng/dl|pg/ml|μg/l|ug/l|μg/dl|ug/dl|"
     r"miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|mmhg|cmh2o|kpa|"
-    r"cells/mm3|cells/mm³|/mm3|/mm³|/μl|/ul|/hpf|cells/μl|cells/ul|beats/min|beats per minute|bpm|breaths/min|/min|"
+    r"cells/mm3|cells/mm³|/mm3|/mm³|/μl|/ul|/hpf|cells/μl|cells/ul|beats/min|beats per minute|bpm|breaths/min|/min|"  # noqa: E501 - a pattern reads best on one line
     r"°c|℃|°f|kg/m2|kg|cm|mm|fl|pg|sec|s|ml|l/min|%|m(?![a-z])|g(?![a-z])"
 )
 # What may stand between a test name and its value: "(IgG)", "level was", "为", ":" — a closed set
@@ -226,7 +226,7 @@ _FILLER = (
 )
 _VALUE_RE = re.compile(
     rf"^{_FILLER}"
-    r"(?P<cmp>[<>≤≥]=?|less than|greater than|more than|below|above|over|under|up to|higher than|lower than|<=|>=)?\s*"
+    r"(?P<cmp>[<>≤≥]=?|less than|greater than|more than|below|above|over|under|up to|higher than|lower than|<=|>=)?\s*"  # noqa: E501 - a pattern reads best on one line
     rf"(?P<val>{_NUM})(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{_UNIT})?",
     re.I,
 )
@@ -238,7 +238,7 @@ _QUAL_RE = [
     (
         "positive",
         re.compile(
-            r"弱阳性|阳性|\(\s*\++\s*\)|(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|\bdetected\b|\breactive\b",
+            r"弱阳性|阳性|\(\s*\++\s*\)|(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|\bdetected\b|\breactive\b",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
     ),
@@ -251,7 +251,7 @@ _QUAL_RE = [
     (
         "high",
         re.compile(
-            r"↑|\(h\)|升高|增高|偏高|增快|增加|(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated)\b",
+            r"↑|\(h\)|升高|增高|偏高|增快|增加|(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated)\b",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
     ),
@@ -265,7 +265,7 @@ _QUAL_RE = [
     (
         "normal",
         re.compile(
-            r"正常|(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b",
+            r"正常|(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
     ),
@@ -284,7 +284,7 @@ _GENERIC_VALUE = re.compile(
     re.I,
 )
 _GENERIC_QUAL = re.compile(
-    r"(?<![\w-])(?:(?:strongly|weakly|diffusely|focally)\s+)?(?:positive|positivity|negative|within normal limits|"
+    r"(?<![\w-])(?:(?:strongly|weakly|diffusely|focally)\s+)?(?:positive|positivity|negative|within normal limits|"  # noqa: E501 - a pattern reads best on one line
     r"unremarkable|uneventful|elevated|increased|raised|reduced|decreased|normali[sz]ed|diminished|depressed|abnormal|normal)(?![\w-])"
     r"|\(\s*[+-]\s*\)",
     re.I,
@@ -308,7 +308,7 @@ _GENERIC_WORDS = {
     "abnormal": "abnormal",
 }
 _SUBJECT_STOP = re.compile(
-    r"\b(?:was|were|is|are|be|been|being|of|at|showed|revealed|demonstrated|came back|remained|became|with|and|had|has|found|to)\b|[,;:()]",
+    r"\b(?:was|were|is|are|be|been|being|of|at|showed|revealed|demonstrated|came back|remained|became|with|and|had|has|found|to)\b|[,;:()]",  # noqa: E501 - a pattern reads best on one line
     re.I,
 )
 _DETERMINERS = re.compile(r"^(?:the|a|an|his|her|their|its|both|all|serum|plasma)\s+", re.I)
@@ -319,7 +319,7 @@ def _subject_phrase(before: str, after: str) -> str | None:
     positive" -> "biopsy"), else the words right after ("positive for S-100" -> "s-100")."""
     chunk = before.rstrip()
     chunk = re.sub(
-        r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed)(?:\s+(?:strongly|weakly|also|all|both|found to be|noted to be))?)+$",
+        r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed)(?:\s+(?:strongly|weakly|also|all|both|found to be|noted to be))?)+$",  # noqa: E501 - a pattern reads best on one line
         "",
         chunk,
         flags=re.I,
@@ -473,7 +473,7 @@ _DOSE_RE = re.compile(
     re.I,
 )
 _DOSE_BEFORE_RE = re.compile(
-    rf"(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>{_DOSE_UNIT})(?:\s*(?:/\s*(?:day|d)|daily|per day|a day))?\s*(?:of\s+)?(?:\w+\s+)?$",
+    rf"(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>{_DOSE_UNIT})(?:\s*(?:/\s*(?:day|d)|daily|per day|a day))?\s*(?:of\s+)?(?:\w+\s+)?$",  # noqa: E501 - a pattern reads best on one line
     re.I,
 )
 _ROUTES = [
@@ -497,14 +497,14 @@ _ROUTES = [
     (
         "topical",
         re.compile(
-            r"外用|外敷|湿敷|涂抹|涂擦|局部|换药|消毒|\btopical(?:ly)?\b|\bointment\b|\bcream\b|\bdressings?\b|\bwound care\b|\bapplied to\b",
+            r"外用|外敷|湿敷|涂抹|涂擦|局部|换药|消毒|\btopical(?:ly)?\b|\bointment\b|\bcream\b|\bdressings?\b|\bwound care\b|\bapplied to\b",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
     ),
     ("oral", re.compile(r"口服|顿服|\boral(?:ly)?\b|\bp\.?o\.?(?![a-z])|\bby mouth\b|\btablets?\b", re.I)),
 ]
 _DURATION_EN = re.compile(
-    r"\bfor\s+(?:a total of\s+|another\s+|the next\s+|about\s+|approximately\s+)?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*(days?|weeks?|months?|years?)\b",
+    r"\bfor\s+(?:a total of\s+|another\s+|the next\s+|about\s+|approximately\s+)?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*(days?|weeks?|months?|years?)\b",  # noqa: E501 - a pattern reads best on one line
     re.I,
 )
 _DURATION_ZH = re.compile(
@@ -512,8 +512,8 @@ _DURATION_ZH = re.compile(
 )
 _ZH_UNIT = {"天": "days", "日": "days", "周": "weeks", "月": "months", "年": "years"}
 _STOP_EN = re.compile(
-    r"(?:discontinued|stopped|withdrawn|ceased|interrupted|held|switched|tapered off|not tolerated|poorly tolerated)\b[^.;]{0,30}?\b(?:due to|because(?: of)?|owing to|secondary to|after (?:the )?(?:development|onset|appearance) of|for)\s+([^.;,]{3,60})"
-    r"|(?:due to|because of|owing to)\s+([^.;,]{3,60}?)[, ]+(?:\w+\s+){0,4}(?:was|were|had to be)\s+(?:discontinued|stopped|withdrawn)",
+    r"(?:discontinued|stopped|withdrawn|ceased|interrupted|held|switched|tapered off|not tolerated|poorly tolerated)\b[^.;]{0,30}?\b(?:due to|because(?: of)?|owing to|secondary to|after (?:the )?(?:development|onset|appearance) of|for)\s+([^.;,]{3,60})"  # noqa: E501 - a pattern reads best on one line
+    r"|(?:due to|because of|owing to)\s+([^.;,]{3,60}?)[, ]+(?:\w+\s+){0,4}(?:was|were|had to be)\s+(?:discontinued|stopped|withdrawn)",  # noqa: E501 - a pattern reads best on one line
     re.I,
 )
 _STOP_ZH = re.compile(
@@ -605,7 +605,7 @@ _OUTCOMES_EN = [
     (
         "resolved",
         re.compile(
-            r"\b(?:resolved|resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation)\b",
+            r"\b(?:resolved|resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation)\b",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
     ),
@@ -620,7 +620,7 @@ _OUTCOMES_EN = [
     (
         "improved",
         re.compile(
-            r"\b(?:improved|improvement|improving|better|decreased in size|shrank|shrunk|regressed|regression|alleviated|relieved|subsided|partial (?:remission|response)|reduced in size)\b",
+            r"\b(?:improved|improvement|improving|better|decreased in size|shrank|shrunk|regressed|regression|alleviated|relieved|subsided|partial (?:remission|response)|reduced in size)\b",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
     ),
@@ -634,7 +634,7 @@ _FOLLOW_UP_ZH = re.compile(
     r"((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)\s*随访|随访\s*(\d+)\s*(?:个)?(天|周|月|年)|随访时"
 )
 _FOLLOW_UP_EN = re.compile(
-    r"(?:follow(?:ed)?[- ]up (?:of|for|after|at)?\s*|after\s+|at\s+)(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*[- ]?(days?|weeks?|months?|years?)(?:[- ]follow[- ]up)?",
+    r"(?:follow(?:ed)?[- ]up (?:of|for|after|at)?\s*|after\s+|at\s+)(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*[- ]?(days?|weeks?|months?|years?)(?:[- ]follow[- ]up)?",  # noqa: E501 - a pattern reads best on one line
     re.I,
 )
 
@@ -759,7 +759,9 @@ class Extractor:
                 )
             else:
                 concept = m.concepts[0]
-                twin = next((x for x in clinical if x.kind == HPO and (x.start, x.end) == (m.start, m.end)), None)
+                twin = next(
+                    (x for x in clinical if x.kind == HPO and (x.start, x.end) == (m.start, m.end)), None
+                )
                 if twin is not None and concept.code.startswith("OMIM:"):
                     # "Obesity", "Asthma": OMIM files these as susceptibility entries; the HPO term
                     # is the better code for the diagnosis.
@@ -853,17 +855,36 @@ class Extractor:
                         "suppressed": "low",
                     }.get(word, word)
                     start_pre = m.start - (len(pre_text) - pm.start())
+            if value is not None and interpretation is None and vm:
+                # "had decreased to 2,800", "rose to 45": the verb says which way it went.
+                filler = window[: vm.start("val")]
+                if re.search(r"decreas|fell|dropped|reduc|declin|lower", filler, re.I):
+                    interpretation = "low"
+                elif re.search(r"increas|elevat|rose|raised|higher", filler, re.I):
+                    interpretation = "high"
             if value is not None and interpretation is None and info and info.ref_unit:
-                if _same_unit(unit, info.ref_unit) or not unit and info.ref_unit == info.unit:
+                scaled = _to_unit(value, unit, info.ref_unit)
+                if scaled is None and not unit and info.ref_high and value <= 10 * info.ref_high:
+                    scaled = value  # no unit written: compare only when the number is on the same scale
+                if scaled is not None:
                     interpretation = _interpretation_from_range(
-                        value, info.ref_low, info.ref_high, comparator
+                        scaled, info.ref_low, info.ref_high, comparator
                     )
-            if interpretation is None and value is None and prev_pre and re.fullmatch(
-                r"[^.;]{0,25}?(?:,|\band\b|,\s*and\b)\s*", doc.text[prev_pre[0] : m.start]
+            if (
+                interpretation is None
+                and value is None
+                and prev_pre
+                and re.fullmatch(r"[^.;]{0,25}?(?:,|\band\b|,\s*and\b)\s*", doc.text[prev_pre[0] : m.start])
             ):
                 # "elevated levels of anti-GAD antibody, anti-IA-2 antibody and insulin autoantibody"
                 interpretation = prev_pre[1]
-            if interpretation == "high" and value is None and info and info.hpo_positive and not info.hpo_high:
+            if (
+                interpretation == "high"
+                and value is None
+                and info
+                and info.hpo_positive
+                and not info.hpo_high
+            ):
                 interpretation = "positive"  # an antibody "elevated" is an antibody found
             limits = _PLAUSIBLE.get(concept.code)
             if value is not None and limits and not limits[0] <= value <= limits[1]:
@@ -1002,10 +1023,8 @@ class Extractor:
                 continue
             limit = drugs[i + 1].start if i + 1 < len(drugs) else s1
             window = doc.text[m.end : min(limit, m.end + 100)]
-            if zh:
-                window = re.split(r"[,，。;；]", window)[0]
-            else:
-                window = re.split(r"[;]|\.\s", window)[0]
+            # A Chinese clause ends at a comma; English writes "prednisone, 60 mg daily".
+            window = re.split(r"[,，。;；]" if zh else r"[;]|\.\s", window)[0]
             before = doc.text[max(s0, m.start - 40) : m.start]
             if zh:
                 before = re.split(r"[,，。;；]", before)[-1]

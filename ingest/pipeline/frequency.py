@@ -34,7 +34,7 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"每日|每天"), "once daily"),
     (
         re.compile(
-            r"(?<![a-z])q\.?\s*o\.?\s*d\.?(?![a-z])|\bevery other day\b|\bon alternate days\b|\balternate[- ]day\b|\bevery second day\b",
+            r"(?<![a-z])q\.?\s*o\.?\s*d\.?(?![a-z])|\bevery other day\b|\bon alternate days\b|\balternate[- ]day\b|\bevery second day\b",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
         "every 2 days",
@@ -48,7 +48,7 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     ),
     (
         re.compile(
-            r"(?<![a-z])(?:t\.?i\.?d\.?|three times (?:a |per |each )?day|three times daily|thrice daily)(?![a-z])",
+            r"(?<![a-z])(?:t\.?i\.?d\.?|three times (?:a |per |each )?day|three times daily|thrice daily)(?![a-z])",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
         "three times daily",
@@ -62,7 +62,7 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     ),
     (
         re.compile(
-            r"(?<![a-z])(?:q\.?w\.?|qwk|once (?:a |per |each )?week|once weekly|weekly|every week|per week)(?![a-z])|/\s*(?:week|wk)(?![a-z])",
+            r"(?<![a-z])(?:q\.?w\.?|qwk|once (?:a |per |each )?week|once weekly|weekly|every week|per week)(?![a-z])|/\s*(?:week|wk)(?![a-z])",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
         "once weekly",
@@ -80,7 +80,7 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     ),
     (
         re.compile(
-            r"(?<![a-z])(?:q\.?d\.?|o\.?d\.?|once (?:a |per |each )?day|once daily|daily|every day|per day|a day|/\s*day|/\s*d|qam|qpm|at bedtime|qhs|nightly)(?![a-z])",
+            r"(?<![a-z])(?:q\.?d\.?|o\.?d\.?|once (?:a |per |each )?day|once daily|daily|every day|per day|a day|/\s*day|/\s*d|qam|qpm|at bedtime|qhs|nightly)(?![a-z])",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
         "once daily",

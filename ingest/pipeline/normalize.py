@@ -138,7 +138,7 @@ _LATIN_BREAK_RE = re.compile(r"(?<=[A-Za-z,;])[ \t]*\n[ \t\n]*(?=[A-Za-z(])")
 # In Chinese text a line break that does not follow a sentence end is a PDF artefact.
 _CJK_BREAK_RE = re.compile(r"(?<=[^。！？!?:\n])[ \t]*\n[ \t\n]*")
 _CJK_SPACE_RE = re.compile(
-    rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t]+(?=[A-Za-z0-9(])|(?<=[A-Za-z0-9)])[ \t]+(?=[{_CJK}])"
+    rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t]+(?=[A-Za-z0-9(])|(?<=[A-Za-z0-9)])[ \t]+(?=[{_CJK}])"  # noqa: E501 - a pattern reads best on one line
 )
 # English words hyphenated at a line end: "treat-\nment".
 _HYPHEN_BREAK_RE = re.compile(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])")

@@ -30,7 +30,7 @@ _ZH_HEADING_RE = re.compile(
 _EN_HEADINGS = [
     (
         CASE,
-        r"case (?:report|presentation|description|history|summary|details)s?|clinical (?:presentation|history|case)|patient and methods|report of (?:a|the) case",
+        r"case (?:report|presentation|description|history|summary|details)s?|clinical (?:presentation|history|case)|patient and methods|report of (?:a|the) case",  # noqa: E501 - a pattern reads best on one line
     ),
     (
         DISCUSSION,

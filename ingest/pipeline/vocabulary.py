@@ -170,7 +170,9 @@ def _resolve(raw: list[tuple[int, int, tuple[int, ...]]], concepts: list[Concept
                 return True
             if m.kind == HPO and (m.start, m.end) in exact:
                 return False
-            return not any(a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in analyte_spans)
+            return not any(
+                a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in analyte_spans
+            )
 
         mentions = [m for m in mentions if keep(m)]
     mentions.sort(key=lambda m: (m.start, -m.end))
@@ -492,7 +494,9 @@ def _build(hpo: Hpo) -> Vocabulary:
                 alias.setdefault(k, r["analyte"])
             continue
         entry = merged[canonical]
-        entry["names"].extend(n for n, k in zip(names, keys, strict=True) if alias.setdefault(k, canonical) == canonical)
+        entry["names"].extend(
+            n for n, k in zip(names, keys, strict=True) if alias.setdefault(k, canonical) == canonical
+        )
         entry["ref"] = ref
         entry["unit"] = entry["unit"] or r.get("unit", "")
         entry["hpo"] = [a or b for a, b in zip(entry["hpo"], hpo_ids, strict=True)]

@@ -22,9 +22,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cases.models import (
+    OUTCOME_CODES,
     Agent,
     Analyte,
     Case,
@@ -341,67 +343,104 @@ def jobs_enqueue(*, job_ids: Sequence[int], batch_size: int | None = None) -> in
 
 
 def job_run(*, job_id: int, before_parse: Callable[[IngestJob], None] | None = None) -> IngestJob | None:
-    """Claim a job and parse its report; safe to call twice for the same job (the second call
-    finds it done). Transient database/broker errors propagate so the task retries; any other
-    error fails the job with its message and keeps the report's bytes."""
+    """Claim one job and parse its report (see jobs_run); returns the job as it ended."""
+    jobs_run(job_ids=[job_id], before_parse=before_parse)
+    return IngestJob.objects.filter(pk=job_id).first()
+
+
+@dataclass
+class RunResult:
+    done: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+    skipped: list[int] = field(default_factory=list)  # already finished (a second delivery)
+    unstarted: list[int] = field(default_factory=list)  # left for another task (time limit)
+
+
+def jobs_run(*, job_ids: Sequence[int], before_parse: Callable[[IngestJob], None] | None = None) -> RunResult:
+    """Claim jobs and parse their reports; safe to deliver twice (a finished job is skipped).
+
+    Two transactions per call, not per job, so that a bulk import is not bound by commits: the
+    claim (status `running`, one UPDATE) and the work, which holds the jobs' row locks until it
+    commits. A second delivery waits on those locks and then finds the jobs done; a worker that
+    dies releases them with the rollback, which is how `jobs_recover` tells an orphaned `running`
+    job from one in progress. Each job runs in its own savepoint: bad input fails that job alone,
+    with its message, and the report keeps its bytes. Transient database/broker errors propagate,
+    so the task retries the whole call.
+    """
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    ids = sorted(set(job_ids))
+    result = RunResult()
+    active = [IngestJob.Status.QUEUED, IngestJob.Status.RUNNING]
+    # A job whose worker died MAX_ATTEMPTS times is a poison pill: fail it instead of a 4th try.
+    for job_id, attempts in IngestJob.objects.filter(
+        pk__in=ids, status__in=active, attempts__gte=MAX_ATTEMPTS
+    ).values_list("id", "attempts"):
+        error = f"gave up after {attempts} attempts: the worker stopped during each of them"
+        _job_fail(job_id=job_id, error=error)
+        result.failed[job_id] = error
+    IngestJob.objects.filter(pk__in=ids, status__in=active, attempts__lt=MAX_ATTEMPTS).update(
+        status=IngestJob.Status.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now()
+    )
     with transaction.atomic():
-        job = IngestJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status not in (IngestJob.Status.QUEUED, IngestJob.Status.RUNNING):
-            return job
-        if job.attempts >= MAX_ATTEMPTS:
-            return _job_fail(
-                job_id=job_id,
-                error=f"gave up after {job.attempts} attempts: the worker stopped during each of them",
+        jobs = list(
+            IngestJob.objects.select_for_update(of=("self",))
+            .select_related("report")
+            .filter(pk__in=ids, status=IngestJob.Status.RUNNING)
+            .order_by("pk")
+        )
+        running = {job.pk for job in jobs}
+        result.skipped = [job_id for job_id in ids if job_id not in running and job_id not in result.failed]
+        for index, job in enumerate(jobs):
+            try:
+                with transaction.atomic():
+                    if job.report is None:
+                        raise ParseError("the job has no report")
+                    if before_parse is not None:
+                        before_parse(job)
+                    if job.report.format == Report.Format.ARCHIVE:
+                        _archive_expand(report=job.report, job=job)
+                    else:
+                        report_parse(report=job.report)
+                result.done.append(job.pk)
+            except TRANSIENT_ERRORS:
+                raise
+            except (ReaderError, ParseError) as error:
+                result.failed[job.pk] = str(error)
+            except SoftTimeLimitExceeded:
+                result.failed[job.pk] = "parsing took longer than the task's soft time limit"
+                result.unstarted = [later.pk for later in jobs[index + 1 :]]
+                break
+            except Exception as error:
+                logger.exception("ingest job %s failed", job.pk)
+                result.failed[job.pk] = f"internal error: {type(error).__name__}: {error}"
+        now = timezone.now()
+        if result.done:
+            IngestJob.objects.filter(pk__in=result.done).update(
+                status=IngestJob.Status.DONE, error="", finished_at=now
             )
-        job.status = IngestJob.Status.RUNNING
-        job.attempts += 1
-        job.started_at = timezone.now()
-        job.save(update_fields=["status", "attempts", "started_at"])
-    # The work runs in one transaction that holds the job row's lock: a second delivery waits on
-    # it and then sees `done`, and a worker that dies releases it with the rollback, which is how
-    # `jobs_recover` tells an orphaned `running` job from one in progress.
-    try:
-        with transaction.atomic():
-            job = IngestJob.objects.select_for_update().get(pk=job_id)
-            if job.status != IngestJob.Status.RUNNING:
-                return job
-            report = Report.objects.select_for_update().get(pk=job.report_id)
-            if before_parse is not None:
-                before_parse(job)
-            if report.format == Report.Format.ARCHIVE:
-                _archive_expand(report=report, job=job)
-            else:
-                report_parse(report=report)
-            job.status = IngestJob.Status.DONE
-            job.error = ""
-            job.finished_at = timezone.now()
-            job.save(update_fields=["status", "error", "finished_at"])
-            return job
-    except TRANSIENT_ERRORS:
-        raise
-    except (ReaderError, ParseError) as error:
-        return _job_fail(job_id=job_id, error=str(error))
-    except Exception as error:
-        from celery.exceptions import SoftTimeLimitExceeded
-
-        if isinstance(error, SoftTimeLimitExceeded):
-            return _job_fail(job_id=job_id, error="parsing took longer than the task's soft time limit")
-        logger.exception("ingest job %s failed", job_id)
-        return _job_fail(job_id=job_id, error=f"internal error: {type(error).__name__}: {error}")
+        for job in jobs:
+            if job.pk in result.failed:
+                _job_fail(job_id=job.pk, error=result.failed[job.pk], report_id=job.report_id)
+        if result.unstarted:
+            # Back to the queue, for a task with a fresh time limit.
+            IngestJob.objects.filter(pk__in=result.unstarted).update(status=IngestJob.Status.QUEUED)
+            unstarted = result.unstarted
+            transaction.on_commit(lambda: jobs_enqueue(job_ids=unstarted))
+    return result
 
 
-def _job_fail(*, job_id: int, error: str) -> IngestJob:
+def _job_fail(*, job_id: int, error: str, report_id: int | None = None) -> None:
     with transaction.atomic():
-        job = IngestJob.objects.select_for_update().get(pk=job_id)
-        job.status = IngestJob.Status.FAILED
-        job.error = error
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
-        if job.report_id:
-            Report.objects.filter(pk=job.report_id).update(
+        IngestJob.objects.filter(pk=job_id).update(
+            status=IngestJob.Status.FAILED, error=error, finished_at=timezone.now()
+        )
+        if report_id is None:
+            report_id = IngestJob.objects.filter(pk=job_id).values_list("report_id", flat=True).first()
+        if report_id:
+            Report.objects.filter(pk=report_id).update(
                 parse_status=Report.ParseStatus.FAILED, parse_error=error
             )
-    return job
 
 
 def _archive_expand(*, report: Report, job: IngestJob) -> None:
@@ -477,7 +516,8 @@ class _Vocab:
     def ensure(self) -> None:
         if time.monotonic() - self.loaded_at < self.TTL:
             return
-        self.term_ids = set(Term.objects.values_list("id", flat=True))
+        self.ancestors = dict(Term.objects.values_list("id", "ancestor_ids"))
+        self.term_ids = set(self.ancestors)
         self.diseases = dict(Disease.objects.values_list("code", "id"))
         self.agents: dict[str, int] = {}
         for agent_id, en, zh in Agent.objects.values_list("id", "synonyms_en", "synonyms_zh"):
@@ -661,6 +701,37 @@ def _build_facts(
             )
         )
     return facts
+
+
+def _search_columns(facts: dict[type[Fact], list[Fact]]) -> dict[str, list[int]]:
+    """Case search columns from unsaved facts (see case_refresh_search_columns for the rules)."""
+    features = [f for f in facts[PhenotypicFeature] if f.term_id is not None and not f.rejected]
+    present = {f.term_id for f in features if not f.excluded}
+    excluded = {f.term_id for f in features if f.excluded}
+    closure = set(present)
+    for term_id in present:
+        closure.update(_vocab.ancestors.get(term_id, ()))
+    return {
+        "term_ids": sorted(closure),
+        "excluded_term_ids": sorted(excluded - present),
+        "disease_ids": sorted(
+            {
+                d.disease_id
+                for d in facts[Diagnosis]
+                if d.disease_id is not None and not d.rejected and d.status != Diagnosis.Status.DIFFERENTIAL
+            }
+        ),
+        "agent_ids": sorted(
+            {t.agent_id for t in facts[Treatment] if t.agent_id is not None and not t.rejected}
+        ),
+        "outcome_codes": sorted(
+            {
+                OUTCOME_CODES[o.direction]
+                for o in facts[Outcome]
+                if not o.rejected and o.direction in OUTCOME_CODES
+            }
+        ),
+    }
 
 
 def _fact_key(fact: Fact) -> tuple:
@@ -930,7 +1001,8 @@ def _save_report(report: Report, parser_version: str) -> None:
 def report_parse(*, report: Report) -> list[Case]:
     """Decode a report and write its case(s) with their facts in one transaction. A report that
     already has cases is re-parsed instead (curators' facts kept), so running twice is harmless."""
-    if report.pk and Case.objects.filter(report=report).exists():
+    # Cases and parse_status=parsed are committed together, so the status says whether cases exist.
+    if report.parse_status == Report.ParseStatus.PARSED and Case.objects.filter(report=report).exists():
         report_reparse(report=report)
         return list(Case.objects.filter(report=report).order_by("ordinal"))
     _vocab.ensure()
@@ -940,7 +1012,7 @@ def report_parse(*, report: Report) -> list[Case]:
         _save_report(report, parsed.parser_version)
         cases = []
         for ordinal, patient in enumerate(parsed.patients, 1):
-            case = Case.objects.create(
+            case = Case(
                 report=report,
                 ordinal=ordinal,
                 language=report.language,
@@ -954,10 +1026,14 @@ def report_parse(*, report: Report) -> list[Case]:
                 parser_version=parsed.parser_version,
                 text_length=text_length,
             )
+            # The search columns computed from the facts in hand save re-reading them: the same
+            # rules as cases.services.case_refresh_search_columns (a test holds them equal).
+            for name, value in _search_columns(facts).items():
+                setattr(case, name, value)
+            case.save(force_insert=True)
             for model, rows in facts.items():
                 if rows:
                     model.objects.bulk_create(rows)
-            case_refresh_search_columns(case=case)
             cases.append(case)
     return cases
 

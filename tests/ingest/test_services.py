@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from cases.models import Case, IngestJob, Measurement, PhenotypicFeature, Provenance, Report, Term
+from cases.services import case_refresh_search_columns
 from ingest import services
 from tests.conftest import CORPUS_DIR
 from tests.ingest.conftest import SAMPLES_DIR, make_pdf, make_zip
@@ -78,6 +79,28 @@ def test_chinese_seed_report() -> None:
     assert Term.objects.get(hpo_id="HP:0003761").id in case.term_ids
     assert case.agent_ids, "treatments mapped to vocabulary agents"
     assert case.treatments.filter(agent__name="diltiazem").exists()
+
+
+def test_search_columns_written_on_parse_equal_the_case_service() -> None:
+    documents = [(p.name, p.read_bytes()) for p in sorted(SAMPLES_DIR.iterdir())]
+    for job in services.reports_receive_many(documents=documents, queue=False):
+        services.job_run(job_id=job.pk)
+    cases = list(Case.objects.select_related("report"))
+    assert len(cases) >= 7
+    columns = [
+        "term_ids",
+        "excluded_term_ids",
+        "disease_ids",
+        "agent_ids",
+        "outcome_codes",
+        "language",
+        "year",
+    ]
+    for case in cases:
+        stored = [getattr(case, name) for name in columns]
+        refreshed = case_refresh_search_columns(case=case, save=False)
+        assert stored == [getattr(refreshed, name) for name in columns], case.report.filename
+    assert any(case.term_ids and case.agent_ids and case.outcome_codes for case in cases)
 
 
 def test_phenopacket_import() -> None:

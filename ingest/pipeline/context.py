@@ -34,7 +34,11 @@ _EN_UNCERTAIN = r"possible|possibly|probable|probably|suspected|suspicion of|sus
 _EN_HISTORY = r"history of|previous|previously|prior|past|former|years? ago|months? ago|had been diagnosed"
 
 # ----------------------------------------------------------------- Chinese
-_ZH_PSEUDO = r"无明显诱因|无诱因|无明显原因|无明显变化|未再|无新增|不详|无特殊"
+# Words that contain a negation character without negating anything ("肌无力" is weakness).
+_ZH_PSEUDO = (
+    r"无明显诱因|无诱因|无明显原因|无明显变化|未再|无新增|不详|无特殊|无力|不适|不全|不良|不齐|不规则|"
+    r"不能|不典型|不明|不清|未分化|无菌|无痛性|不对称|不稳定|不佳"
+)
 _ZH_NEG_PRE = r"无|未见|未闻及|未触及|未发现|未出现|未|否认|不伴|未予|没有|排除|非|不"
 _ZH_NEG_POST = r"阴性|\(-\)|（-）|未见异常|未见明显异常|不明显|正常"
 _ZH_TERMINATORS = r"但|而|然而|后|出现|伴有"

@@ -212,7 +212,7 @@ _UNIT = (
     r"mmol/l|μmol/l|umol/l|nmol/l|pmol/l|mg/dl|mg/l|g/dl|g/l|ng/ml|ng/dl|pg/ml|μg/l|ug/l|μg/dl|ug/dl|"
     r"miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|mmhg|cmh2o|kpa|"
     r"cells/mm3|cells/mm³|/mm3|/mm³|/μl|/ul|/hpf|cells/μl|cells/ul|beats/min|beats per minute|bpm|breaths/min|/min|"  # noqa: E501 - a pattern reads best on one line
-    r"°c|℃|°f|kg/m2|kg|cm|mm|fl|pg|sec|s|ml|l/min|%|m(?![a-z])|g(?![a-z])"
+    r"°c|℃|°f|次/分|次/min|kg/m2|kg|cm|mm|fl|pg|sec|s|ml|l/min|%|m(?![a-z])|g(?![a-z])"
 )
 # What may stand between a test name and its value: "(IgG)", "level was", "为", ":" — a closed set
 # of filler tokens, so a value is never borrowed from the next test in a list.
@@ -334,6 +334,8 @@ def _subject_phrase(before: str, after: str) -> str | None:
     return phrase.lower() or None
 
 
+_TITER_RE = re.compile(r"^[^\d;,，。]{0,12}?(1\s*[:∶/]\s*(\d{1,6}))(?!\d)")
+
 # Values outside these bounds are not the patient's vital signs (a device setting, a typo).
 _PLAUSIBLE = {
     "body temperature": (30.0, 43.5),
@@ -388,6 +390,8 @@ def _unit_norm(unit: str | None) -> str | None:
         "℃": "C",
         "°f": "F",
         "bpm": "/min",
+        "次/分": "/min",
+        "次/min": "/min",
         "beats/min": "/min",
         "beatsperminute": "/min",
         "breaths/min": "/min",
@@ -592,7 +596,7 @@ _OUTCOMES_ZH = [
     ("resolved", re.compile(r"消失|痊愈|治愈|愈合|消退|恢复正常|完全缓解")),
     ("recurred", re.compile(r"复发|再发|再次出现")),
     ("worsened", re.compile(r"加重|恶化|进展|加剧")),
-    ("improved", re.compile(r"好转|改善|缩小|减轻|缓解|减少|下降|控制")),
+    ("improved", re.compile(r"好转|改善|缩小|减轻|缓解|减少|下降|控制(?:良好|尚可|稳定|可)|得到控制")),
 ]
 _OUTCOMES_EN = [
     (
@@ -809,6 +813,10 @@ class Extractor:
             interpretation = None
             end = m.end
             vm = _VALUE_RE.match(window)
+            titer = _TITER_RE.match(window)
+            if titer:
+                vm = None  # "1:320" is a dilution, not the number 1
+                end = m.end + titer.end()
             if vm:
                 value = _parse_number(vm.group("val"))
                 comparator = vm.group("cmp")
@@ -921,6 +929,8 @@ class Extractor:
                 "evidence": evidence,
                 "analyte_evidence": doc.ev(m.start, m.end),
             }
+            if titer:
+                fact["titer"] = "1:" + titer.group(2)
             when = onset_at(m.start)
             if when:
                 fact["when"] = when

@@ -208,3 +208,42 @@ def test_large_input_is_bounded():
     record = extract(text)
     assert record.get("truncated_at")
     assert record["patients"][0]["age"]["years"] == 40
+
+
+def test_case_series_with_heading_lines_and_relatives_as_patients():
+    text = (
+        "Abstract\nWe describe two siblings with familial Mediterranean fever.\n"
+        "Case presentation\nPatient 1\nA 12-year-old boy had recurrent fever. Colchicine 0.5 mg twice daily "
+        "was started and increased to 1 mg twice daily.\n"
+        "Patient 2\nHis 8-year-old sister had febrile attacks and no hepatosplenomegaly.\n"
+        "Discussion\nAnakinra is an alternative."
+    )
+    record = extract(text)
+    assert len(record["patients"]) == 2
+    boy, sister = record["patients"]
+    assert (boy["sex"], sister["sex"]) == ("male", "female")
+    assert "HP:0001945" in _codes(sister)  # the sister is a patient here, not family history
+    assert "HP:0001433" in _codes(sister, excluded=True)
+    assert all(any(d["code"] == "ORPHA:342" for d in p["diagnoses"]) for p in record["patients"])
+    colchicine = boy["treatments"][0]
+    assert colchicine["dose_changes"][0]["change"] == "increased"
+    assert colchicine["dose_changes"][0]["dose"] == 1
+    assert not any(t["agent"] == "anakinra" for p in record["patients"] for t in p["treatments"])
+
+
+def test_chinese_words_containing_negation_characters_do_not_negate():
+    patient = _patient("患者男，56岁，因四肢近端肌无力伴皮疹3个月入院。")
+    assert "HP:0000988" in _codes(patient)  # 肌无力 holds 无 but the rash is present
+
+
+def test_titer_is_not_read_as_the_number_one():
+    patient = _patient("患者女，30岁。抗核抗体1∶320阳性。")
+    ana = next(m for m in patient["measurements"] if m["analyte"] == "ANA")
+    assert ana["value"] is None and ana["titer"] == "1:320" and ana["interpretation"] == "positive"
+
+
+def test_implausible_vital_sign_is_not_the_patients():
+    patient = _patient(
+        "A 60-year-old man underwent ablation with a maximum temperature of 48 °C at the catheter tip."
+    )
+    assert "HP:0001945" not in _codes(patient)

@@ -122,7 +122,12 @@ def context_of(sentence: str, start: int, end: int, language: str, *, post: bool
             tail = re.split(r"[;:]|\bbut\b|\band\b(?= (?:a|an|the|he|she|his|her) )", tail)[0]
         if cues["post"].search(tail):
             ctx.negated = True
-    ctx.family = bool(cues["family"].search(before[-60:]))
+    family = [m for m in cues["family"].finditer(before[-60:])]
+    # "his 8-year-old sister had fever" in a case series: the relative is a patient of the report.
+    ctx.family = any(
+        not re.search(r"(?:year|month|week)s?[- ]old\s+$|岁的?$", before[-60:][: m.start()][-20:])
+        for m in family
+    )
     ctx.uncertain = bool(cues["uncertain"].search(scope[-50:]))
     ctx.historical = bool(cues["history"].search(before[-40:]))
     return ctx

@@ -82,6 +82,12 @@ class Doc:
 
 
 # ----------------------------------------------------------------- demographics
+_SUMMARY_CUE_EN = re.compile(
+    r"\bwe (?:describe|report|present)|\bcase (?:of|report|series)|\ba case\b|\bpatients? with\b|"
+    r"\b(?:man|woman|boy|girl|child|infant|siblings?|brothers|sisters) with\b",
+    re.I,
+)
+_SUMMARY_CUE_ZH = re.compile(r"报道|报告|病例|1例|一例|\d例|例患者")
 _AGE_EN = re.compile(
     r"\b(\d{1,3}(?:\.\d)?)\s*[- ]?\s*(years?|yrs?|y|months?|mos?|weeks?|wks?|days?)\s*[- ]?\s*old\b"
     r"|\b(\d{1,3})\s+(years?|months?|weeks?|days?)\s+of\s+age\b"
@@ -95,6 +101,14 @@ _SEX_EN = re.compile(
     r"\b(man|woman|male|female|boy|girl|gentleman|lady|men|women|mr|mrs|ms|gravida|pregnant|primigravida)\b",
     re.I,
 )
+# "a 12-year-old boy", "his 8-year-old sister": the noun after the age names the patient.
+_AGE_NOUN_EN = re.compile(
+    r"(?:year|month|week|day)s?[- ]old\s+(?:[a-z]+\s+){0,3}?"
+    r"(man|woman|boy|girl|male|female|gentleman|lady|infant\s+(?:boy|girl)|sister|brother|daughter|son|"
+    r"mother|father|wife|husband|aunt|uncle|niece|nephew|twin\s+(?:sister|brother))\b",
+    re.I,
+)
+_FEMALE_RELATIVES = {"sister", "daughter", "mother", "wife", "aunt", "niece"}
 _PRONOUN_EN = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
 _SEX_ZH = re.compile(
     r"(男|女)(?=[,，、\s]*\d{1,3}\s*岁)|(?:患者|患儿|病人)[,，\s]*(男|女)|(男|女)(?:性)?(?:患者|患儿)|(男|女)性"
@@ -152,6 +166,12 @@ def _demographics(doc: Doc, patient: Patient, spans: list[tuple[int, int]]) -> N
                     years = _age_years(number, unit)
                     if years <= 120:
                         patient.age = {"years": years, "evidence": doc.ev(start + m.start(), start + m.end())}
+        if patient.sex == "unknown" and doc.language != "zh":
+            m = _AGE_NOUN_EN.search(chunk)
+            if m:
+                word = m.group(1).lower().split()[-1]
+                patient.sex = "female" if word in _FEMALE or word in _FEMALE_RELATIVES else "male"
+                patient.sex_evidence = doc.ev(start + m.start(1), start + m.end(1))
         if patient.sex == "unknown":
             m = (_SEX_ZH if doc.language == "zh" else _SEX_EN).search(chunk)
             if m:
@@ -319,7 +339,7 @@ def _subject_phrase(before: str, after: str) -> str | None:
     positive" -> "biopsy"), else the words right after ("positive for S-100" -> "s-100")."""
     chunk = before.rstrip()
     chunk = re.sub(
-        r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed)(?:\s+(?:strongly|weakly|also|all|both|found to be|noted to be))?)+$",  # noqa: E501 - a pattern reads best on one line
+        r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed|markedly|mildly|slightly|significantly|highly|strongly|weakly|also|all|both|found to be|noted to be))+$",  # noqa: E501 - a pattern reads best on one line
         "",
         chunk,
         flags=re.I,
@@ -533,6 +553,13 @@ _CHANGE_RE = [
     ("increased", re.compile(r"加量|增至|增加至|加至|\bincreased to\b|\bescalated\b|\buptitrated\b", re.I)),
     ("stopped", re.compile(r"停用|停药|停服|\bdiscontinued\b|\bstopped\b|\bwithdrawn\b|\bceased\b", re.I)),
 ]
+# "increased to 1 mg twice daily", "逐渐减量至15mg": the dose from then on.
+_DOSE_CHANGE_RE = re.compile(
+    r"(increased|decreased|reduced|tapered|titrated(?: up| down)?|escalated|raised|lowered|weaned|"
+    r"加量|减量|增加|减少|调整)"
+    rf"\s*(?:again\s*)?(?:至|到|为|to)\s*(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>{_DOSE_UNIT})",
+    re.I,
+)
 _COORD_ZH = re.compile(r"^\s*(?:联合|合并|加用|和|及|与|、|加|\+|/)\s*$")
 _COORD_EN = re.compile(r"^\s*(?:,|and|with|plus|\+|/|or|,\s*and)\s*$", re.I)
 _WORDNUM = {
@@ -609,7 +636,7 @@ _OUTCOMES_EN = [
     (
         "resolved",
         re.compile(
-            r"\b(?:resolved|resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation)\b",  # noqa: E501 - a pattern reads best on one line
+            r"\b(?:resolved|resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation|(?:attack|symptom|disease|recurrence|seizure|pain)[- ]free|asymptomatic|in remission)\b",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
     ),
@@ -624,7 +651,7 @@ _OUTCOMES_EN = [
     (
         "improved",
         re.compile(
-            r"\b(?:improved|improvement|improving|better|decreased in size|shrank|shrunk|regressed|regression|alleviated|relieved|subsided|partial (?:remission|response)|reduced in size)\b",  # noqa: E501 - a pattern reads best on one line
+            r"\b(?:improved|improvement|improving|better|decreased in size|shrank|shrunk|regressed|regression|alleviated|relieved|subsided|partial (?:remission|response)|reduced in size|less frequent|less severe|decreased in frequency)\b",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
     ),
@@ -688,6 +715,7 @@ class Extractor:
             patient = patients[min(sentence.patient, len(patients) - 1)]
             mentions = by_sentence.get(si, [])
             year = self._sentence(doc, sentence, mentions, patient, year)
+        self._summary_diagnoses(doc, by_sentence, patients)
         for patient in patients:
             _tidy(patient)
             if patient.outcomes:
@@ -695,6 +723,37 @@ class Extractor:
                 self._series(doc, patient)
         record["patients"] = [p.as_dict() for p in patients]
         return record
+
+    def _summary_diagnoses(
+        self, doc: Doc, by_sentence: dict[int, list[Mention]], patients: list[Patient]
+    ) -> None:
+        """The title or abstract often names the diagnosis that the case part never repeats ("We
+        describe two siblings with familial Mediterranean fever"): diseases in a sentence that
+        presents the case are the patients' final diagnoses."""
+        cue = _SUMMARY_CUE_ZH if doc.language == "zh" else _SUMMARY_CUE_EN
+        for si, sentence in enumerate(doc.sentences):
+            if sentence.section == CASE:
+                break  # only what precedes the case part
+            if not cue.search(doc.text, sentence.start, sentence.end):
+                continue
+            for m in by_sentence.get(si, []):
+                if m.kind != DISEASE:
+                    continue
+                text = doc.text[sentence.start : sentence.end]
+                ctx = context_of(text, m.start - sentence.start, m.end - sentence.start, doc.language)
+                if ctx.negated:
+                    continue  # relatives here are the patients ("two siblings with ..."): no family filter
+                concept = m.concepts[0]
+                for patient in patients:
+                    if not any(d["code"] == concept.code for d in patient.diagnoses):
+                        patient.diagnoses.append(
+                            {
+                                "code": concept.code,
+                                "label": concept.label,
+                                "status": "differential" if ctx.uncertain else "final",
+                                "evidence": doc.ev(m.start, m.end),
+                            }
+                        )
 
     # ------------------------------------------------------------- one sentence
     def _sentence(
@@ -975,12 +1034,15 @@ class Extractor:
         fraction of 35%". The analyte is the phrase the result is said of; the evidence is the result."""
         s0, s1 = sentence.start, sentence.end
         blocked = known + [(m.start, m.end) for m in mentions if m.kind != ANALYTE]
+
         found: list[tuple[int, int]] = []
         for pattern, kind in ((_GENERIC_VALUE, "value"), (_GENERIC_QUAL, "qual")):
             for gm in pattern.finditer(doc.text, s0, s1):
                 a, b = gm.span()
                 if any(x < b and a < y for x, y in blocked + found):
                     continue
+                if kind == "qual" and re.match(r"\s+to\s+\d", doc.text[b : b + 8]):
+                    continue  # "increased to 1 mg": a dose change, not a test result
                 if gm.group(0).startswith("("):
                     # "(+)": the sign is the result; the brackets are typography.
                     inner = re.search(r"[+-]", gm.group(0))
@@ -1087,6 +1149,19 @@ class Extractor:
             if stop:
                 reason = next(g for g in stop.groups() if g)
                 fact["stopped_because"] = self._reason(doc, m.end + window.find(reason), reason)
+            changes = [
+                {
+                    "change": "increased"
+                    if re.match(r"inc|esc|rai|up|加|增", cm.group(1), re.I)
+                    else "decreased",
+                    "dose": _parse_number(cm.group("val")),
+                    "unit": _dose_unit(cm.group("unit")),
+                    "evidence": doc.ev(m.end + cm.start(), m.end + cm.end()),
+                }
+                for cm in _DOSE_CHANGE_RE.finditer(window)
+            ]
+            if changes:
+                fact["dose_changes"] = changes
             for change, pattern in _CHANGE_RE:
                 if pattern.search(window[:40]) or pattern.search(before[-12:]):
                     fact["change"] = change

@@ -101,7 +101,8 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 # Case-series markers at the start of a sentence: "Case 2", "Patient B:", "患者2", "例2", "病例2".
 _SERIES_EN = re.compile(
-    r"^(?:case|patient)\s+(\d{1,2}|[A-H])\b(?:\s*[:.)-]|\s+(?:was|is|a|an|had|presented))", re.I
+    r"^(?:case|patient)\s+(\d{1,2}|[A-H])\b(?:\s*[:.)-]|\s*$|\s+(?:was|is|a|an|had|presented|\())",
+    re.I,
 )
 _SERIES_ZH = re.compile(
     r"^(?:[(（]?\d[)）]\s*)?(?:患者|病例|例|患儿)\s*(\d{1,2}|[一二三四五六七八九十])(?![\d岁年月天日个周])"
@@ -132,7 +133,7 @@ def layout(text: str, language: str) -> tuple[list[Sentence], int]:
         if sentence.section != CASE:
             sentence.patient = patient
             continue
-        head = text[sentence.start : sentence.start + 40]
+        head = text[sentence.start : min(sentence.end, sentence.start + 40)]
         match = (_SERIES_ZH if language == "zh" else _SERIES_EN).match(head)
         if match:
             label = match.group(1).upper()

@@ -660,6 +660,18 @@ _OUTCOMES_EN = [
 # starts earlier ("未再加重", "no progression") is found before the shorter one inside it.
 _OUTCOME_ZH_RE = re.compile("|".join(f"(?P<{d}>{p.pattern})" for d, p in _OUTCOMES_ZH))
 _OUTCOME_EN_RE = re.compile("|".join(f"(?P<{d}>{p.pattern})" for d, p in _OUTCOMES_EN), re.I)
+_WORD_RE = re.compile(r"[a-z]+")
+# Every word that can start or anchor an English outcome cue (see _OUTCOMES_EN).
+_OUTCOME_EN_WORDS = frozenset(
+    """
+    stable unchanged progression recurrence new died death passed expired deceased succumbed resolved
+    resolution disappeared remission recovery response recovered cured healed normalized normalised
+    normalization normalisation free asymptomatic recurred relapse relapsed reappeared recurrent
+    worsened worsening deteriorated deterioration progressed exacerbated exacerbation aggravated improved
+    improvement improving better decreased shrank shrunk regressed regression alleviated relieved subsided
+    partial reduced less
+    """.split()  # noqa: SIM905 - a word list reads better as text
+)
 _SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|mm)(?![A-Za-z])", re.I)
 _FOLLOW_UP_ZH = re.compile(
     r"((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)\s*随访|随访\s*(\d+)\s*(?:个)?(天|周|月|年)|随访时"
@@ -1192,7 +1204,13 @@ class Extractor:
     def _outcomes(self, doc: Doc, sentence: Sentence, clinical: list[Mention], patient: Patient) -> None:
         s0, s1 = sentence.start, sentence.end
         text = doc.text[s0:s1]
-        cues = _OUTCOME_ZH_RE if doc.language == "zh" else _OUTCOME_EN_RE
+        if doc.language == "zh":
+            cues = _OUTCOME_ZH_RE
+        else:
+            # Most sentences carry no outcome word; a set look-up spares them the long alternation.
+            if _OUTCOME_EN_WORDS.isdisjoint(_WORD_RE.findall(text.lower())):
+                return
+            cues = _OUTCOME_EN_RE
         for om in cues.finditer(text):
             a, b = om.span()
             direction = om.lastgroup

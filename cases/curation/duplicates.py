@@ -8,11 +8,13 @@ then scored on sex, age, IC-weighted feature overlap, shared treatments and shar
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import IntegerField, Q
+from django.db.models.expressions import RawSQL
 
 from cases.models import FACT_MODELS, Case, CaseDuplicate, PhenotypicFeature, Term
 
@@ -23,7 +25,8 @@ DUPLICATE_THRESHOLD = 0.6
 AGE_TOLERANCE_YEARS = 3.0
 # How many of a case's rarest features seed its candidate query, and how many candidates to score.
 SEED_FEATURES = 6
-MAX_CANDIDATES = 500
+MAX_CANDIDATES = 200
+PROFILE_CHUNK = 500
 
 WEIGHTS = {"sex": 0.1, "age": 0.15, "features": 0.45, "treatments": 0.15, "years": 0.15}
 
@@ -52,50 +55,66 @@ class DuplicateScore:
     reasons: dict = field(default_factory=dict)
 
 
-def _years(case: Case) -> set[int]:
-    """Calendar years the case's facts mention (onset, treatment start/stop, test dates)."""
-    years: set[int] = set()
+def case_profiles(case_ids: Iterable[int]) -> dict[int, CaseProfile]:
+    """Profiles of many cases in a handful of queries (one per table), not a few per case."""
+    ids = list(case_ids)
+    if not ids:
+        return {}
+    leaves: dict[int, set[int]] = defaultdict(set)
+    years: dict[int, set[int]] = defaultdict(set)
+    for case_id, term_id, excluded, *values in PhenotypicFeature.objects.filter(
+        case_id__in=ids, rejected=False
+    ).values_list("case_id", "term_id", "excluded", "onset", "evidence_text"):
+        if term_id is not None and not excluded:
+            leaves[case_id].add(term_id)
+        for value in values:
+            if value:
+                years[case_id].update(int(y) for y in _YEAR.findall(value))
     for fact_model in FACT_MODELS:
+        if fact_model is PhenotypicFeature:
+            continue
         names = [f.name for f in fact_model._meta.concrete_fields if f.name in _DATE_FIELDS]
-        for row in fact_model.objects.filter(case=case, rejected=False).values_list(*names):
-            for value in row:
-                years.update(int(y) for y in _YEAR.findall(value or ""))
-    return years
+        rows = fact_model.objects.filter(case_id__in=ids, rejected=False).values_list("case_id", *names)
+        for case_id, *values in rows:
+            for value in values:
+                if value:
+                    years[case_id].update(int(y) for y in _YEAR.findall(value))
+    profiles = {}
+    for case_id, report_id, sex, age, term_ids, agent_ids in Case.objects.filter(pk__in=ids).values_list(
+        "id", "report_id", "sex", "age_years", "term_ids", "agent_ids"
+    ):
+        profiles[case_id] = CaseProfile(
+            case_id=case_id,
+            report_id=report_id,
+            sex=sex,
+            age=age,
+            term_closure=frozenset(term_ids) | frozenset(leaves[case_id]),
+            leaf_terms=frozenset(leaves[case_id]),
+            agents=frozenset(agent_ids),
+            years=frozenset(years[case_id]),
+        )
+    return profiles
 
 
 def case_profile(case: Case) -> CaseProfile:
-    leaves = set(
-        PhenotypicFeature.objects.filter(
-            case=case, rejected=False, excluded=False, term__isnull=False
-        ).values_list("term_id", flat=True)
-    )
-    return CaseProfile(
-        case_id=case.pk,
-        report_id=case.report_id,
-        sex=case.sex,
-        age=case.age_years,
-        term_closure=frozenset(case.term_ids) | frozenset(leaves),
-        leaf_terms=frozenset(leaves),
-        agents=frozenset(case.agent_ids),
-        years=frozenset(_years(case)),
-    )
+    return case_profiles([case.pk])[case.pk]
 
 
 class _InformationContent:
-    """Term information content, fetched lazily and cached for one detection run."""
+    """Information content of every term, read once per detection run: ~20k floats, cheaper in one
+    query than in one query per scored pair."""
 
     def __init__(self) -> None:
-        self._ic: dict[int, float] = {}
+        self._ic: dict[int, float] | None = None
 
-    def load(self, ids: Iterable[int]) -> None:
-        missing = set(ids) - self._ic.keys()
-        if missing:
-            found = dict(Term.objects.filter(id__in=missing).values_list("id", "information_content"))
-            for term_id in missing:
-                self._ic[term_id] = found.get(term_id, 0.0)
+    def load(self, ids: Iterable[int] = ()) -> None:
+        if self._ic is None:
+            self._ic = dict(Term.objects.values_list("id", "information_content"))
 
     def __getitem__(self, term_id: int) -> float:
-        return self._ic[term_id]
+        if self._ic is None:
+            self.load()
+        return self._ic.get(term_id, 0.0)
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float | None:
@@ -163,7 +182,18 @@ def candidate_ids(profile: CaseProfile, ic: _InformationContent) -> list[int]:
                 age_years__lte=profile.age + AGE_TOLERANCE_YEARS,
             )
         )
-    return list(query.order_by("id").values_list("id", flat=True)[:MAX_CANDIDATES])
+    # Rank by how many of this case's features the candidate has (its closure holds them), most
+    # first, and drop those sharing only one when there are several to share: a second write-up
+    # of the same patient repeats more than one finding.
+    shared = RawSQL(
+        "(SELECT count(*) FROM unnest(cases_case.term_ids) AS t(id) WHERE t.id = ANY(%s))",
+        (sorted(profile.leaf_terms),),
+        output_field=IntegerField(),
+    )
+    query = query.annotate(shared=shared)
+    if len(profile.leaf_terms) >= 3:
+        query = query.filter(shared__gte=2)
+    return list(query.order_by("-shared", "id").values_list("id", flat=True)[:MAX_CANDIDATES])
 
 
 @dataclass
@@ -171,14 +201,6 @@ class DetectionResult:
     scanned: int = 0
     scored: int = 0
     flagged: list[CaseDuplicate] = field(default_factory=list)
-
-
-def _iter_cases(cases: Iterable[Case] | None) -> Iterator[Case]:
-    if cases is not None:
-        yield from cases
-        return
-    queryset = Case.objects.filter(merged_into__isnull=True).exclude(status=Case.Status.REJECTED)
-    yield from queryset.order_by("id").iterator(chunk_size=500)
 
 
 def duplicates_detect(
@@ -190,29 +212,47 @@ def duplicates_detect(
     result = DetectionResult()
     ic = _InformationContent()
     profiles: dict[int, CaseProfile] = {}
+    if cases is not None:
+        cases = list(cases)
+        order = [case.pk for case in cases]
+    else:
+        order = list(
+            Case.objects.filter(merged_into__isnull=True)
+            .exclude(status=Case.Status.REJECTED)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+    position = {case_id: index for index, case_id in enumerate(order)}
 
-    def profile_of(case_id: int) -> CaseProfile:
-        if case_id not in profiles:
-            profiles[case_id] = case_profile(Case.objects.get(pk=case_id))
-        return profiles[case_id]
+    def next_ids(case_id: int) -> list[int]:
+        index = position[case_id]
+        return order[index : index + PROFILE_CHUNK]
 
     seen: set[tuple[int, int]] = set()
-    for case in _iter_cases(cases):
+    for case_id in order:
         result.scanned += 1
-        profile = profiles.setdefault(case.pk, case_profile(case))
-        for other_id in candidate_ids(profile, ic):
-            pair = (min(case.pk, other_id), max(case.pk, other_id))
+        if case_id not in profiles:
+            # Profiles of the cases to scan are loaded a chunk at a time, not one by one.
+            profiles.update(case_profiles(next_ids(case_id)))
+        profile = profiles[case_id]
+        candidates = candidate_ids(profile, ic)
+        profiles.update(case_profiles([c for c in candidates if c not in profiles]))
+        for other_id in candidates:
+            pair = (min(case_id, other_id), max(case_id, other_id))
             if pair in seen:
                 continue
             seen.add(pair)
-            scored = score_pair(profile, profile_of(other_id), ic)
+            scored = score_pair(profile, profiles[other_id], ic)
             result.scored += 1
             if scored is None or scored.score < threshold:
                 continue
             result.flagged.append(_record(pair, scored))
-        # Profiles of scanned cases are not needed again in a full sweep (pairs are seen once).
-        if cases is None and len(profiles) > 20000:
+        # Bounded memory on a full sweep: forgetting only costs reloading a profile or scoring a
+        # pair twice (recording a pair is idempotent).
+        if len(profiles) > 50_000:
             profiles.clear()
+        if len(seen) > 1_000_000:
+            seen.clear()
     return result
 
 

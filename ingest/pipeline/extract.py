@@ -290,6 +290,11 @@ _QUAL_RE = [
         ),
     ),
 ]
+# "(normal <300 U/L)", "(reference: < 5)": only an upper limit is stated.
+_UPPER_LIMIT_RE = re.compile(
+    rf"(?:normal|reference|ref\.?|range|参考值|参考范围|正常值|正常)[^\d<>≤]{{0,20}}(?:<|≤|less than|below|up to)\s*(?P<hi>{_NUM})",  # noqa: E501 - a pattern reads best on one line
+    re.I,
+)
 _PRE_QUAL_EN = re.compile(
     r"(elevated|raised|increased|high|higher|low|decreased|reduced|suppressed|positive|negative|normal)\s+"
     r"(?:serum\s+|plasma\s+|blood\s+|levels? of\s+)?$",
@@ -900,8 +905,12 @@ class Extractor:
             # number, an arrow or a stated reference range outranks words like "normal" in "(normal 11-14)".
             offset = end - m.end if value is not None else 0
             tail = window[offset : offset + 40]
-            qual_window = re.split(r"[;；。、,，]", tail)[0]
+            # A bracket with a number in it is a reference interval: its "normal" is not the result.
+            qual_window = re.split(r"[;；。、,，]", re.sub(r"[(（][^()（）]*\d[^()（）]*[)）]?", " ", tail))[
+                0
+            ]
             rm = _RANGE_RE.search(tail) if value is not None else None
+            upper = _UPPER_LIMIT_RE.search(tail) if value is not None and not rm else None
             arrow = re.match(r"\s*(↑|↓|\(h\)|\(l\))", tail, re.I) if value is not None else None
             if arrow:
                 interpretation = "high" if arrow.group(1).lower() in ("↑", "(h)") else "low"
@@ -909,6 +918,10 @@ class Extractor:
             elif rm:
                 interpretation = _interpretation_from_range(
                     value, _parse_number(rm.group("lo")), _parse_number(rm.group("hi")), comparator
+                )
+            elif upper:
+                interpretation = _interpretation_from_range(
+                    value, None, _parse_number(upper.group("hi")), comparator
                 )
             else:
                 for label, pattern in _QUAL_RE:

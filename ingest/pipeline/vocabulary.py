@@ -33,7 +33,7 @@ import ahocorasick
 from . import lexicons
 from .ontology import Hpo, _cache_dir, data_dir, load_hpo
 
-VOCAB_FORMAT = 13  # bump when the structure or the build rules change
+VOCAB_FORMAT = 14  # bump when the structure or the build rules change
 
 LEXICON_DIR = lexicons.LEXICON_DIR
 
@@ -454,6 +454,8 @@ def _build(hpo: Hpo) -> Vocabulary:
         if r.get("inn")
     ]
     for inn, code, drug_class, english, chinese, rank in drug_rows:
+        # "AT 10", "PT 9": a short code and a strength; as text they are a time or a score.
+        english = tuple(n for n in english if not re.fullmatch(r"[A-Za-z]{1,3} \d+", n))
         drugs.setdefault(inn, Drug(inn, code, drug_class))
         cid = b.concept(DRUG, inn, inn, rank)
         for name in (inn, *english, *chinese):

@@ -14,7 +14,7 @@ from cases.models import Case, Diagnosis, Measurement, Outcome, PhenotypicFeatur
 # --- Shared pieces --------------------------------------------------------------------------------
 
 
-class CitationSerializer(serializers.Serializer):
+class CaseCitationSerializer(serializers.Serializer):
     report_id = serializers.IntegerField(source="id")
     title = serializers.CharField()
     journal = serializers.CharField()
@@ -166,7 +166,7 @@ class CaseSummarySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Case.Status.choices)
     language = serializers.CharField()
     year = serializers.IntegerField(allow_null=True)
-    citation = CitationSerializer(source="report")
+    citation = CaseCitationSerializer(source="report")
     features = serializers.SerializerMethodField()
     diagnoses = serializers.SerializerMethodField()
 

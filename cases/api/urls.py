@@ -18,5 +18,6 @@ urlpatterns = [
     path("similar/", views.SimilarView.as_view(), name="similar"),
     path("terms/", views.TermsView.as_view(), name="terms"),
     path("stats/", views.StatsView.as_view(), name="stats"),
+    path("cases/", views.CaseViewSet.as_view({"get": "search"}), name="case-list"),
     *router.urls,
 ]

@@ -25,7 +25,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -131,6 +132,13 @@ def cases_in_order(ids: list[int], *, user, prefetches: list[Prefetch]) -> list[
     return [by_id[case_id] for case_id in ids if case_id in by_id]
 
 
+def _case_id(pk: str) -> int:
+    """A case id from the URL; anything that is not a bigint cannot name a case."""
+    if not (pk.isascii() and pk.isdigit()) or len(pk) > 18:
+        raise NotFound()
+    return int(pk)
+
+
 def _int_param(params: Mapping[str, Any], name: str, *, default: int, minimum: int, maximum: int) -> int:
     raw = params.get(name)
     if raw in (None, ""):
@@ -176,6 +184,9 @@ class CaseViewSet(GenericViewSet):
     """Cases the caller may see (anonymous: what the public sees)."""
 
     serializer_class = CaseSummarySerializer
+    # Any path segment reaches the view, so a malformed id is a JSON 404 (see _case_id), never an
+    # HTML page from the URL resolver or a database error.
+    lookup_value_regex = "[^/]+"
 
     def get_queryset(self) -> QuerySet[Case]:
         return Case.objects.visible_to(self.request.user)
@@ -220,7 +231,9 @@ class CaseViewSet(GenericViewSet):
         ],
         responses={200: CaseListResponseSerializer, 400: ERRORS[400], 429: ERRORS[429]},
     )
-    def list(self, request: Request) -> Response:
+    # Not named `list`: the response is one object (count, cursors, results, facets), which a
+    # `list` action would be documented as an array of.
+    def search(self, request: Request) -> Response:
         params = dict(request.query_params.lists())
         limit = _int_param(
             request.query_params, "limit", default=DEFAULT_PAGE_SIZE, minimum=1, maximum=MAX_PAGE_SIZE
@@ -274,7 +287,7 @@ class CaseViewSet(GenericViewSet):
             .select_related("report")
             .defer("report__raw", "report__text", "report__metadata")
             .prefetch_related(*detail_prefetches()),
-            pk=pk,
+            pk=_case_id(pk),
         )
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data)
 
@@ -289,7 +302,7 @@ class CaseViewSet(GenericViewSet):
     @action(detail=True, methods=["get"])
     def similar(self, request: Request, pk: str) -> Response:
         limit = _int_param(request.query_params, "limit", default=20, minimum=1, maximum=100)
-        case = get_object_or_404(self.get_queryset().only("id"), pk=pk)
+        case = get_object_or_404(self.get_queryset().only("id"), pk=_case_id(pk))
         hits = search_adapter.similar_to_case(case_id=case.id, limit=limit, user=request.user)
         return Response(
             {"results": similar_results(hits, request=request, context=self.get_serializer_context())}
@@ -306,7 +319,8 @@ class CaseViewSet(GenericViewSet):
     @action(detail=True, methods=["get"])
     def phenopacket(self, request: Request, pk: str) -> Response:
         case = get_object_or_404(
-            self.get_queryset().select_related("report").prefetch_related(*detail_prefetches()), pk=pk
+            self.get_queryset().select_related("report").prefetch_related(*detail_prefetches()),
+            pk=_case_id(pk),
         )
         return Response(case_to_phenopacket(case))
 
@@ -370,21 +384,13 @@ class CaseViewSet(GenericViewSet):
             buffer, as_attachment=True, filename="phenopackets.zip", content_type="application/zip"
         )
 
-    # Exports are files, not JSON: without this, DRF content negotiation would 406 on Accept: text/csv.
-    def get_renderers(self):
+    # Exports answer with a file whatever the client accepts (success bypasses DRF rendering);
+    # their errors are JSON. Without this, `Accept: text/csv` would be refused with 406.
+    def perform_content_negotiation(self, request: Request, force: bool = False):
         if getattr(self, "action", None) in ("export_csv", "export_phenopackets"):
-            return [JSONRenderer(), PassthroughRenderer()]
-        return super().get_renderers()
-
-
-class PassthroughRenderer(BaseRenderer):
-    """Lets file responses through whatever the client accepts; errors still render as JSON."""
-
-    media_type = "*/*"
-    format = "file"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
-        return json.dumps(data).encode() if data is not None else b""
+            renderer = JSONRenderer()
+            return renderer, renderer.media_type
+        return super().perform_content_negotiation(request, force)
 
 
 def iter_cases(ids: list[int], *, user, prefetches: list[Prefetch], chunk: int = 500) -> Iterator[Case]:

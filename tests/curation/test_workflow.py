@@ -197,3 +197,23 @@ def test_roles_setup_is_idempotent(roles):
 
     assert roles_setup() == roles
     assert roles["curators"] == len(set(CURATOR_PERMISSIONS))
+
+
+def test_public_case_page_hides_rejected_and_merged_cases(client, curator):
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("cases:case", args=[1])
+    except NoReverseMatch:
+        pytest.skip("the public case page (cases:case) is not built yet")
+    shown = CaseFactory()
+    rejected = CaseFactory()
+    services.case_transition(case=rejected, to_status=S.REJECTED, user=curator, note="not a case report")
+    merged = CaseFactory()
+    services.case_merge(keep=shown, merge=merged, user=curator)
+    assert client.get(reverse("cases:case", args=[shown.pk])).status_code == 200
+    assert client.get(reverse("cases:case", args=[rejected.pk])).status_code == 404
+    assert client.get(reverse("cases:case", args=[merged.pk])).status_code == 404
+    # Staff still reach every case.
+    client.force_login(curator)
+    assert client.get(reverse("cases:case", args=[rejected.pk])).status_code == 200

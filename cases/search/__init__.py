@@ -9,13 +9,31 @@ Public interface (used by the HTML pages in cases/views.py and by the REST API i
     similar_to_features(features=[(hpo_id, observed)], sex=None, age=None, limit=20, user=None)
     autocomplete(prefix, limit=10) -> list[dict(kind, id, label, label_zh, matched, language)]
     cohort_summary(case_ids) -> dict
+
+Names are imported lazily so that the Django-free parts (query.py, semantic.py) can be used by
+scripts without configuring Django.
 """
 
-from cases.search.autocomplete import autocomplete
-from cases.search.cohort import cohort_summary
-from cases.search.engine import CaseSearch, FacetValue, SearchResult
-from cases.search.query import Query, QuerySyntaxError, parse_query
-from cases.search.similarity import Conflict, Match, SimilarHit, similar_to_case, similar_to_features
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+_EXPORTS = {
+    "autocomplete": "cases.search.autocomplete",
+    "cohort_summary": "cases.search.cohort",
+    "CaseSearch": "cases.search.engine",
+    "FacetValue": "cases.search.engine",
+    "SearchResult": "cases.search.engine",
+    "Query": "cases.search.query",
+    "QuerySyntaxError": "cases.search.query",
+    "parse_query": "cases.search.query",
+    "Conflict": "cases.search.similarity",
+    "Match": "cases.search.similarity",
+    "SimilarHit": "cases.search.similarity",
+    "similar_to_case": "cases.search.similarity",
+    "similar_to_features": "cases.search.similarity",
+}
 
 __all__ = [
     "CaseSearch",
@@ -32,3 +50,19 @@ __all__ = [
     "similar_to_case",
     "similar_to_features",
 ]
+
+if TYPE_CHECKING:
+    from cases.search.autocomplete import autocomplete
+    from cases.search.cohort import cohort_summary
+    from cases.search.engine import CaseSearch, FacetValue, SearchResult
+    from cases.search.query import Query, QuerySyntaxError, parse_query
+    from cases.search.similarity import Conflict, Match, SimilarHit, similar_to_case, similar_to_features
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cases.search' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -58,8 +58,11 @@ class SearchIndex:
     disease: dict[int, BitMap] = field(default_factory=lambda: defaultdict(BitMap))
     agent: dict[int, BitMap] = field(default_factory=lambda: defaultdict(BitMap))
     outcome: dict[int, BitMap] = field(default_factory=lambda: defaultdict(BitMap))
-    # Per-case values for ordering, indexed by case id
+    # Per-case values, indexed by case id: year for ordering; for similarity (semantic.py) the
+    # summed information content of the observed closure and of observed ∪ excluded closures
     year_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int16))
+    observed_ic: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    mentioned_ic: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     seen_seq: int = 0
     refreshed_at: float = 0.0
     build_seconds: float = 0.0
@@ -83,9 +86,12 @@ class SearchIndex:
 
     def _ensure_capacity(self, max_id: int) -> None:
         if max_id >= len(self.year_of):
-            grown = np.zeros(max(max_id + 1, int(len(self.year_of) * 1.5) + 1024), dtype=np.int16)
-            grown[: len(self.year_of)] = self.year_of
-            self.year_of = grown
+            size = max(max_id + 1, int(len(self.year_of) * 1.5) + 1024)
+            for name in ("year_of", "observed_ic", "mentioned_ic"):
+                current = getattr(self, name)
+                grown = np.zeros(size, dtype=current.dtype)
+                grown[: len(current)] = current
+                setattr(self, name, grown)
 
     def _add_scalars(self, rows: list[tuple]) -> None:
         if not rows:
@@ -152,11 +158,47 @@ class SearchIndex:
             result = cursor.fetchone()
         ids = _parse_ints(result[0])
         families = [self.term, self.excluded, self.disease, self.agent, self.outcome]
+        parsed = []
         for position, family in enumerate(families):
             counts = _parse_ints(result[1 + 2 * position])
             values = _parse_ints(result[2 + 2 * position])
+            parsed.append((counts, values))
             self._add_arrays(family, ids, counts, values)
+        self._add_information_content(ids, *parsed[0], *parsed[1])
         return loaded
+
+    def _add_information_content(
+        self,
+        ids: np.ndarray,
+        term_counts: np.ndarray,
+        terms: np.ndarray,
+        excluded_counts: np.ndarray,
+        excluded: np.ndarray,
+    ) -> None:
+        """observed_ic / mentioned_ic of the given cases (see semantic.py)."""
+        from cases.search.vocabulary import get_vocabulary
+
+        vocabulary = get_vocabulary()
+        lookup_ids, lookup_ic = _ic_lookup(vocabulary)
+        observed = np.zeros(len(ids))
+        if len(terms):
+            positions = np.clip(np.searchsorted(lookup_ids, terms), 0, len(lookup_ids) - 1)
+            weights = np.where(lookup_ids[positions] == terms, lookup_ic[positions], 0.0)
+            owners = np.repeat(np.arange(len(ids)), term_counts)
+            observed = np.bincount(owners, weights=weights, minlength=len(ids))
+        mentioned = observed.copy()
+        if len(excluded):
+            term_ends = np.cumsum(term_counts)
+            excluded_ends = np.cumsum(excluded_counts)
+            ancestors, ic = vocabulary.term_ancestors, vocabulary.term_ic
+            for row in np.flatnonzero(excluded_counts).tolist():
+                closure = set(terms[term_ends[row] - term_counts[row] : term_ends[row]].tolist())
+                extra: set[int] = set()
+                for term in excluded[excluded_ends[row] - excluded_counts[row] : excluded_ends[row]].tolist():
+                    extra.update(ancestors.get(term, (term,)))
+                mentioned[row] += sum(ic.get(term, 0.0) for term in extra - closure)
+        self.observed_ic[ids] = observed
+        self.mentioned_ic[ids] = mentioned
 
     def build(self) -> None:
         started = time.perf_counter()
@@ -231,6 +273,19 @@ class SearchIndex:
         else:
             allowed = self.all - self.status.get("rejected", BitMap())
         return allowed - self.merged
+
+
+_ic_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _ic_lookup(vocabulary) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted term ids and their IC, for vectorised lookups."""
+    key = id(vocabulary)
+    if key not in _ic_cache:
+        _ic_cache.clear()
+        ids = np.array(sorted(vocabulary.term_ic), dtype=np.int64)
+        _ic_cache[key] = (ids, np.array([vocabulary.term_ic[int(i)] for i in ids], dtype=np.float64))
+    return _ic_cache[key]
 
 
 class _RebuildNeeded(Exception):

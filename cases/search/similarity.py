@@ -10,7 +10,15 @@ from django.db import connection
 from pyroaring import BitMap
 
 from cases.search.index import get_index
-from cases.search.semantic import CANDIDATES, Ontology, Profile, TermConflict, TermMatch, rank, stage1
+from cases.search.semantic import (
+    Ontology,
+    Profile,
+    TermConflict,
+    TermMatch,
+    excluded_closure,
+    explain,
+    top_cases,
+)
 from cases.search.vocabulary import get_vocabulary
 
 # Matches whose common ancestor is this general ("Phenotypic abnormality") explain nothing.
@@ -133,22 +141,24 @@ def _search(query: Profile, *, limit: int, user, skip: BitMap | None = None) -> 
         return []
     index = get_index()
     with index.lock:
-        universe = index.visible(user)
-        candidates = stage1(
-            ontology,
-            query,
-            index.term,
-            index.excluded,
-            universe,
-            skip=skip,
-            candidates=max(CANDIDATES, limit * 5),
-        )
-    ranked = rank(ontology, query, _profiles(candidates, ontology), limit=limit)
-    return [
-        SimilarHit(s.case_id, round(s.score, 4), *_explain(s.matches, s.conflicts))
-        for s in ranked
-        if s.score > 0
-    ]
+        # Cases excluding a term or a descendant, derived from the index when it changed
+        key = (index.seen_seq, len(index.all))
+        if getattr(index, "_excluded_closure_key", None) != key:
+            index.excluded_closure = excluded_closure(ontology, index.excluded)
+            index._excluded_closure_key = key
+        pool = index.visible(user)
+        if skip:
+            pool -= skip
+        best = top_cases(ontology, index, query, pool, limit=limit)
+    profiles = _profiles([case_id for case_id, _ in best], ontology)
+    hits = []
+    for case_id, score in best:
+        profile = profiles.get(case_id)
+        if profile is None:
+            continue
+        matches, conflicts = explain(ontology, query, profile)
+        hits.append(SimilarHit(case_id, round(score, 4), *_explain(matches, conflicts)))
+    return hits
 
 
 def similar_to_features(

@@ -2,25 +2,55 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from types import SimpleNamespace
+
+import numpy as np
+from pyroaring import BitMap
+
+from cases.models import PhenotypicFeature
 from cases.search import similar_to_case, similar_to_features
-from cases.search.semantic import Ontology, Profile, score_exact
+from cases.search.semantic import (
+    W_OBSERVED,
+    Ontology,
+    Profile,
+    excluded_closure,
+    explain,
+    score_cases,
+    top_cases,
+)
+from cases.services import case_refresh_search_columns
 
 
-def test_similar_to_case_ranks_shared_specific_features_first(registry, anonymous):
+def test_similar_to_case_ranks_and_explains(registry, anonymous):
     hits = similar_to_case(case_id=registry["crest"].pk, user=anonymous)
     ranked = [hit.case_id for hit in hits]
     assert registry["crest"].pk not in ranked
     assert registry["rejected"].pk not in ranked  # not visible to the public
-    # The Raynaud case shares Raynaud and sclerodactyly but excludes calcinosis and fever, which the
-    # Chinese case has: the dermatomyositis case (calcinosis + Raynaud) ranks above it.
-    assert ranked.index(registry["dermato"].pk) < ranked.index(registry["raynaud"].pk)
+    # The two CREST-like English cases (calcinosis + Raynaud; Raynaud + sclerodactyly) come before
+    # the calcinosis cutis case
+    assert set(ranked[:2]) == {registry["dermato"].pk, registry["raynaud"].pk}
+    assert ranked[2] == registry["cutis"].pk
     dermato = hits[ranked.index(registry["dermato"].pk)]
     pairs = {(m.query_term, m.case_term) for m in dermato.matches}
     assert ("HP:0003761", "HP:0003761") in pairs and ("HP:0030880", "HP:0030880") in pairs
+    assert dermato.matches[0].query_term_label == "Calcinosis"
     raynaud = hits[ranked.index(registry["raynaud"].pk)]
     assert {c.case_term for c in raynaud.conflicts} == {"HP:0003761", "HP:0001945"}
     assert all(hit.score > 0 for hit in hits)
     assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
+
+
+def test_excluded_features_of_a_case_count_against_it(registry, anonymous):
+    def raynaud_score() -> float:
+        hits = similar_to_case(case_id=registry["crest"].pk, user=anonymous)
+        return next(hit.score for hit in hits if hit.case_id == registry["raynaud"].pk)
+
+    with_exclusions = raynaud_score()
+    # Without its "no calcinosis, no fever" the Raynaud case is a better match for the CREST case
+    PhenotypicFeature.objects.filter(case=registry["raynaud"], excluded=True).update(rejected=True)
+    case_refresh_search_columns(case=registry["raynaud"])
+    assert raynaud_score() > with_exclusions
 
 
 def test_similar_matches_through_common_ancestors(registry, anonymous):
@@ -57,17 +87,48 @@ def test_excluded_query_feature_counts_against(registry, anonymous):
     )
 
 
-def test_score_is_symmetric_best_match_average():
+def _toy_index(ontology: Ontology, cases: dict[int, Profile]) -> SimpleNamespace:
+    term, excluded = defaultdict(BitMap), defaultdict(BitMap)
+    size = max(cases) + 1
+    observed_ic, mentioned_ic = np.zeros(size), np.zeros(size)
+    for case_id, profile in cases.items():
+        closure = ontology.closure(profile.present)
+        for t in closure:
+            term[t].add(case_id)
+        for t in profile.excluded:
+            excluded[t].add(case_id)
+        observed_ic[case_id] = sum(ontology.ic[t] for t in closure)
+        mentioned_ic[case_id] = sum(ontology.ic[t] for t in closure | ontology.closure(profile.excluded))
+    return SimpleNamespace(
+        term=term,
+        excluded=excluded,
+        excluded_closure=excluded_closure(ontology, excluded),
+        observed_ic=observed_ic,
+        mentioned_ic=mentioned_ic,
+    )
+
+
+def test_ic_weighted_closure_overlap_and_conflicts():
     # A toy ontology: 1 root, 2 < 1, 3 < 2, 4 < 2, 5 < 1
     ontology = Ontology(
         {1: 0.0, 2: 1.0, 3: 3.0, 4: 2.5, 5: 2.0}, {1: [1], 2: [1, 2], 3: [1, 2, 3], 4: [1, 2, 4], 5: [1, 5]}
     )
-    query = Profile({3}, set())
-    same = score_exact(ontology, query, Profile({3}, set()))
-    sibling = score_exact(ontology, query, Profile({4}, set()))
-    unrelated = score_exact(ontology, query, Profile({5}, set()))
-    assert same.score == 3.0
-    assert sibling.score == 1.0 and sibling.matches[0].common_ancestor == 2
-    assert unrelated.score == 0.0
-    conflicting = score_exact(ontology, query, Profile({3}, {2}))
-    assert conflicting.score < same.score and conflicting.conflicts[0].case_term == 2
+    cases = {
+        1: Profile({3}, set()),  # same
+        2: Profile({4}, set()),  # sibling: shares 2
+        3: Profile({5}, set()),  # unrelated
+        4: Profile({4}, {3}),  # the sibling, explicitly without the query's feature
+    }
+    index = _toy_index(ontology, cases)
+    ids, scores = score_cases(ontology, index, Profile({3}, set()), BitMap(cases))
+    score = dict(zip(ids.tolist(), scores.tolist(), strict=True))
+    assert score[1] == 1.0 + W_OBSERVED * 1.0  # identical closures
+    assert score[1] > score[2] > score[3] == 0.0
+    assert score[2] == (1.0 / 6.5) * (1 + W_OBSERVED)  # IC(2) / IC({2, 3, 4})
+    assert score[4] < score[2]  # the explicit contradiction costs more than examining term 3 gains
+    best = top_cases(ontology, index, Profile({3}, set()), BitMap(cases), limit=2)
+    assert [case_id for case_id, _ in best] == [1, 2]
+    matches, conflicts = explain(ontology, Profile({3}, set()), cases[2])
+    assert (matches[0].case_term, matches[0].common_ancestor) == (4, 2)
+    _, conflicts = explain(ontology, Profile({3}, set()), cases[4])
+    assert conflicts[0].case_term == 3 and conflicts[0].kind == "query observed, case excluded"

@@ -211,9 +211,27 @@ def test_public_case_page_hides_rejected_and_merged_cases(client, curator):
     services.case_transition(case=rejected, to_status=S.REJECTED, user=curator, note="not a case report")
     merged = CaseFactory()
     services.case_merge(keep=shown, merge=merged, user=curator)
-    assert client.get(reverse("cases:case", args=[shown.pk])).status_code == 200
+    response = client.get(reverse("cases:case", args=[shown.pk]))
+    assert response.status_code == 200 and "Unreviewed" in response.content.decode()
+    for target in (S.IN_REVIEW, S.CURATED, S.PUBLISHED):
+        services.case_transition(case=shown, to_status=target, user=curator)
+    assert "Unreviewed" not in client.get(reverse("cases:case", args=[shown.pk])).content.decode()
     assert client.get(reverse("cases:case", args=[rejected.pk])).status_code == 404
     assert client.get(reverse("cases:case", args=[merged.pk])).status_code == 404
     # Staff still reach every case.
     client.force_login(curator)
     assert client.get(reverse("cases:case", args=[rejected.pk])).status_code == 200
+
+
+def test_withdrawn_rejection_restores_the_fact_in_search(crest_case, curator):
+    feature = crest_case.phenotypicfeatures.get(term__hpo_id="HP:0001009")
+    services.fact_reject(fact=feature, user=curator, reason="mistake")
+    services.fact_unreject(fact=feature, user=curator)
+    feature.refresh_from_db()
+    crest_case.refresh_from_db()
+    assert not feature.rejected and feature.rejected_reason == "" and feature.locked
+    assert feature.term_id in crest_case.term_ids
+    assert [r.history_change_reason for r in feature.history.order_by("-history_id")[:2]] == [
+        "rejection withdrawn",
+        "rejected: mistake",
+    ]

@@ -247,3 +247,25 @@ def test_implausible_vital_sign_is_not_the_patients():
         "A 60-year-old man underwent ablation with a maximum temperature of 48 °C at the catheter tip."
     )
     assert "HP:0001945" not in _codes(patient)
+
+
+def test_chinese_case_series_with_headings_and_prescription_clauses():
+    text = (
+        "临床资料\n例1 患儿，女，8个月，因咳嗽、发热3天入院。予头孢曲松钠0.5g静脉滴注，每日1次。"
+        "诊断：肺炎，低钠血症。\n"
+        "例2 患儿，男，3岁，因抽搐1次入院。其母有糖尿病史。\n讨论\n丙戊酸钠可用于治疗。"
+    )
+    record = extract(text)
+    assert len(record["patients"]) == 2
+    first, second = record["patients"]
+    assert first["age"]["years"] == pytest.approx(8 / 12, abs=0.01) and first["sex"] == "female"
+    assert second["age"]["years"] == 3 and second["sex"] == "male"
+    ceftriaxone = first["treatments"][0]
+    assert (ceftriaxone["agent"], ceftriaxone["route"], ceftriaxone["frequency"]) == (
+        "ceftriaxone",
+        "intravenous",
+        "once daily",
+    )
+    assert {"HP:0002902"} <= {d["code"] for d in first["diagnoses"]}  # every item after 诊断：
+    assert "HP:0000819" not in _codes(second)  # the mother's diabetes
+    assert not second["treatments"]  # valproate is named only in the discussion

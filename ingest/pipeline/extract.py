@@ -95,7 +95,7 @@ _AGE_EN = re.compile(
     re.I,
 )
 _AGE_ZH = re.compile(
-    r"(\d{1,3})\s*岁(?:\s*(\d{1,2})\s*个?月)?|(\d{1,2})\s*个?月(?:龄|大|婴儿|患儿)|(\d{1,2})\s*(?:天|日)龄"
+    r"(\d{1,3})\s*岁(?:\s*(\d{1,2})\s*个?月)?|(\d{1,2})\s*个?月(?:龄|大|婴儿|患儿|(?=[,，]))|(\d{1,2})\s*(?:天|日)龄"
 )
 _SEX_EN = re.compile(
     r"\b(man|woman|male|female|boy|girl|gentleman|lady|men|women|mr|mrs|ms|gravida|pregnant|primigravida)\b",
@@ -218,6 +218,7 @@ _DX_CUE_EN = re.compile(
     r"found to have|proven)\s*(?:an?|the|primary|secondary|acute|chronic|severe|typical|definite)?\s*$",
     re.I,
 )
+_DX_LIST_ZH = re.compile(r"(?:^|\n)\s*(?:入院|出院|临床|最终|术后)?诊断[:：]|诊断为")  # "诊断：A，B，C"
 _DX_CUE_ZH = re.compile(r"(?:诊断|确诊|诊为|考虑)[为是:]?\s*[\"“]?\s*$")
 _HISTORY_CUE_EN = re.compile(
     r"(?:history of|known|previous|prior|previously diagnosed)\s*(?:\w+\s+){0,3}$", re.I
@@ -435,6 +436,9 @@ def _unit_norm(unit: str | None) -> str | None:
     return u
 
 
+# Units a report often leaves out ("temperature 39", "heart rate 120"); for others a bare number
+# may be a fraction or another scale ("中性粒细胞0.78"), so it is not compared with the table.
+_UNITLESS_OK = frozenset({"C", "/min", "mmHg", "%", "ratio", "score"})
 _UNIT_EQUIVALENT = {"uiu/ml": "miu/l", "mu/l": "miu/l", "ug/l": "ng/ml", "mcg/l": "ng/ml", "/min": "/min"}
 
 
@@ -563,6 +567,11 @@ _DOSE_CHANGE_RE = re.compile(
     r"(increased|decreased|reduced|tapered|titrated(?: up| down)?|escalated|raised|lowered|weaned|"
     r"加量|减量|增加|减少|调整)"
     rf"\s*(?:again\s*)?(?:至|到|为|to)\s*(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>{_DOSE_UNIT})",
+    re.I,
+)
+_ZH_ADMIN_CLAUSE = re.compile(
+    r"\s*(?:每|隔|[0-9]+\s*次|q[0-9dwh]|bid|tid|qid|qd|qod|静|口服|顿服|皮下|肌|雾化|外用|局部|疗程|共|连续|持续|"
+    r"[0-9.]+\s*(?:mg|g|μg|ug|ml|片|粒|u|iu))",
     re.I,
 )
 _COORD_ZH = re.compile(r"^\s*(?:联合|合并|加用|和|及|与|、|加|\+|/)\s*$")
@@ -817,7 +826,9 @@ class Extractor:
                     feature["uncertain"] = True
                 patient.features.append(feature)
                 status = None
-                if (_DX_CUE_ZH if lang == "zh" else _DX_CUE_EN).search(before):
+                if (_DX_CUE_ZH if lang == "zh" else _DX_CUE_EN).search(before) or (
+                    lang == "zh" and _DX_LIST_ZH.search(text, 0, rel_start)
+                ):
                     status = "differential" if ctx.uncertain else "final"
                 elif (_HISTORY_CUE_ZH if lang == "zh" else _HISTORY_CUE_EN).search(
                     before
@@ -956,7 +967,7 @@ class Extractor:
                     interpretation = "high"
             if value is not None and interpretation is None and info and info.ref_unit:
                 scaled = _to_unit(value, unit, info.ref_unit)
-                if scaled is None and not unit and info.ref_high and value <= 10 * info.ref_high:
+                if scaled is None and not unit and info.ref_unit in _UNITLESS_OK and info.ref_high:
                     scaled = value  # no unit written: compare only when the number is on the same scale
                 if scaled is not None:
                     interpretation = _interpretation_from_range(
@@ -1121,7 +1132,16 @@ class Extractor:
             limit = drugs[i + 1].start if i + 1 < len(drugs) else s1
             window = doc.text[m.end : min(limit, m.end + 100)]
             # A Chinese clause ends at a comma; English writes "prednisone, 60 mg daily".
-            window = re.split(r"[,，。;；]" if zh else r"[;]|\.\s", window)[0]
+            if zh:
+                # "0.5g静脉滴注，每日1次": the administration may continue in the next clause.
+                clauses = re.split(r"[,，。;；]", window)
+                window = clauses[0]
+                for clause in clauses[1:]:
+                    if not _ZH_ADMIN_CLAUSE.match(clause):
+                        break
+                    window += "，" + clause
+            else:
+                window = re.split(r"[;]|\.\s", window)[0]
             before = doc.text[max(s0, m.start - 40) : m.start]
             if zh:
                 before = re.split(r"[,，。;；]", before)[-1]

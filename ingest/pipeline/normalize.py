@@ -146,6 +146,21 @@ _SPACES_RE = re.compile(r"[ \t\r\f\v]{2,}")
 _BLANK_LINES_RE = re.compile(r"\n(?:[ \t]*\n)+")
 
 
+_HEADING_LINE = re.compile(
+    r"(?:[0-9一二三四]{1,2}[.、\s]*)?(?:临床资料|一般资料|病例(?:资料|报告|介绍|摘要|报道)|病历摘要|讨论|参考文献|"
+    r"引言|前言|摘要|结论|小结|文献复习|(?:例|病例|患者|患儿)\s*[0-9一二三四五六七八九十]{1,2})\s*[:：]?"
+)
+
+
+def _join_unless_heading(match: re.Match[str]) -> str:
+    """A PDF line break inside a Chinese sentence goes; the break after a short heading line
+    ("临床资料", "例1") stays, so the heading does not run into the first sentence."""
+    text = match.string
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    previous = text[line_start : match.start()].strip()
+    return "\n" if _HEADING_LINE.fullmatch(previous) else ""
+
+
 def _running_heads(text: str) -> set[str]:
     """Short lines repeated several times (journal name, author, page header) are running heads."""
     counts = Counter(line.strip() for line in text.splitlines() if 3 <= len(line.strip()) <= 80)
@@ -171,7 +186,7 @@ def normalise(original: str, *, language: str | None = None) -> Normalised:
     _rewrite(norm, _HYPHEN_BREAK_RE, "")
     if language != "en":
         _rewrite(norm, _LATIN_BREAK_RE, " ")
-        _rewrite(norm, _CJK_BREAK_RE, "")
+        _rewrite(norm, _CJK_BREAK_RE, _join_unless_heading)
         _rewrite(norm, _CJK_SPACE_RE, "")
     _rewrite(norm, _BLANK_LINES_RE, "\n")
     _rewrite(norm, _SPACES_RE, " ")

@@ -42,7 +42,7 @@ _EN_HEADINGS = [
 _EN_HEADING_RE = re.compile(
     r"(?im)^[ \t]*(?:\d{1,2}\.?[ \t]*)?(?:"
     + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _EN_HEADINGS)
-    + r")[ \t]*[:.]?[ \t]*$"
+    + r")(?:[ \t]*[:.]?[ \t]*$|[ \t]*[:：][ \t]*)"  # alone on its line, or "Discussion: text"
 )
 
 

@@ -100,6 +100,25 @@ def _rewrite(norm: Normalised, pattern: re.Pattern[str], repl: str | Replacement
     norm.ends = new_ends
 
 
+# Beyond NFKC: curly quotes, dashes and no-break spaces as plain ASCII ("70–year–old"), one
+# character for one so offsets stay aligned.
+_FOLD = {
+    "’": "'",
+    "‘": "'",
+    "“": '"',
+    "”": '"',
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+    "–": "-",
+    "—": "-",
+    "‐": "-",
+    "‑": "-",
+    "‒": "-",
+    "−": "-",
+}
+
+
 @lru_cache(maxsize=1)
 def _nfkc_pattern() -> re.Pattern[str]:
     """A character class of every BMP character that NFKC (or our quote folding) changes.
@@ -112,15 +131,14 @@ def _nfkc_pattern() -> re.Pattern[str]:
         for cp in range(0x80, 0x10000)
         if not 0xD800 <= cp <= 0xDFFF and unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
     ]
-    changed += ["’", "‘", "“", "”", "\u00a0"]
+    changed += list(_FOLD)
     return re.compile("[" + "".join(re.escape(c) for c in changed) + "]")
 
 
 def _nfkc(match: re.Match[str]) -> str:
     char = match.group(0)
     out = unicodedata.normalize("NFKC", char)
-    # NFKC turns the ideographic space into a plain space; quotes stay curly, make them plain.
-    return {"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "}.get(out, out)
+    return _FOLD.get(out, out)
 
 
 _GLYPH_RE = re.compile("|".join(map(re.escape, GLYPH_REPAIRS)))

@@ -363,9 +363,11 @@ def jobs_run(*, job_ids: Sequence[int], before_parse: Callable[[IngestJob], None
     claim (status `running`, one UPDATE) and the work, which holds the jobs' row locks until it
     commits. A second delivery waits on those locks and then finds the jobs done; a worker that
     dies releases them with the rollback, which is how `jobs_recover` tells an orphaned `running`
-    job from one in progress. Each job runs in its own savepoint: bad input fails that job alone,
-    with its message, and the report keeps its bytes. Transient database/broker errors propagate,
-    so the task retries the whole call.
+    job from one in progress. Every report is decoded and extracted before anything is written,
+    so bad input fails its job alone, with its message, and the report keeps its bytes; then the
+    prepared reports are written in bulk (one statement per table for the whole batch), or one by
+    one if the bulk write fails. Transient database/broker errors propagate, so the task retries
+    the whole call.
     """
     from celery.exceptions import SoftTimeLimitExceeded
 
@@ -391,18 +393,24 @@ def jobs_run(*, job_ids: Sequence[int], before_parse: Callable[[IngestJob], None
         )
         running = {job.pk for job in jobs}
         result.skipped = [job_id for job_id in ids if job_id not in running and job_id not in result.failed]
+        prepared: list[tuple[IngestJob, _Prepared]] = []
         for index, job in enumerate(jobs):
             try:
-                with transaction.atomic():
-                    if job.report is None:
-                        raise ParseError("the job has no report")
-                    if before_parse is not None:
-                        before_parse(job)
-                    if job.report.format == Report.Format.ARCHIVE:
-                        _archive_expand(report=job.report, job=job)
-                    else:
-                        report_parse(report=job.report)
-                result.done.append(job.pk)
+                if job.report is None:
+                    raise ParseError("the job has no report")
+                if before_parse is not None:
+                    before_parse(job)
+                report = job.report
+                if report.format == Report.Format.ARCHIVE or report.parse_status == Report.ParseStatus.PARSED:
+                    # Rare paths (a refused archive retried, a report parsed before): one at a time.
+                    with transaction.atomic():
+                        if report.format == Report.Format.ARCHIVE:
+                            _archive_expand(report=report, job=job)
+                        else:
+                            report_parse(report=report)
+                    result.done.append(job.pk)
+                else:
+                    prepared.append((job, _prepare(report)))
             except TRANSIENT_ERRORS:
                 raise
             except (ReaderError, ParseError) as error:
@@ -414,6 +422,27 @@ def jobs_run(*, job_ids: Sequence[int], before_parse: Callable[[IngestJob], None
             except Exception as error:
                 logger.exception("ingest job %s failed", job.pk)
                 result.failed[job.pk] = f"internal error: {type(error).__name__}: {error}"
+        if prepared:
+            try:
+                with transaction.atomic():
+                    _write([item for _, item in prepared])
+                result.done.extend(job.pk for job, _ in prepared)
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception:
+                # One report's rows broke the bulk write: write them one by one so that only
+                # that report fails.
+                logger.warning("bulk write of %d reports failed; writing them one by one", len(prepared))
+                for job, item in prepared:
+                    try:
+                        with transaction.atomic():
+                            _write([item])
+                        result.done.append(job.pk)
+                    except TRANSIENT_ERRORS:
+                        raise
+                    except Exception as error:
+                        logger.exception("ingest job %s failed", job.pk)
+                        result.failed[job.pk] = f"internal error: {type(error).__name__}: {error}"
         now = timezone.now()
         if result.done:
             IngestJob.objects.filter(pk__in=result.done).update(
@@ -972,30 +1001,100 @@ def _decode_and_extract(report: Report) -> _Parsed:
     return _Parsed(patients or [{}], Provenance.MACHINE, str(record.get("parser_version") or ""))
 
 
-def _save_report(report: Report, parser_version: str) -> None:
+_REPORT_PARSE_FIELDS = [
+    "format",
+    "text",
+    "encoding",
+    "language",
+    "metadata",
+    "title",
+    "journal",
+    "year",
+    "pmid",
+    "doi",
+    "authors",
+    "parse_status",
+    "parse_error",
+    "parser_version",
+    "parsed_at",
+]
+
+
+def _mark_parsed(report: Report, parser_version: str) -> None:
     report.parse_status = Report.ParseStatus.PARSED
     report.parse_error = ""
     report.parser_version = parser_version[:40]
     report.parsed_at = timezone.now()
-    report.save(
-        update_fields=[
-            "format",
-            "text",
-            "encoding",
-            "language",
-            "metadata",
-            "title",
-            "journal",
-            "year",
-            "pmid",
-            "doi",
-            "authors",
-            "parse_status",
-            "parse_error",
-            "parser_version",
-            "parsed_at",
-        ]
-    )
+
+
+def _save_report(report: Report, parser_version: str) -> None:
+    _mark_parsed(report, parser_version)
+    report.save(update_fields=_REPORT_PARSE_FIELDS)
+
+
+@dataclass
+class _Prepared:
+    """A report decoded and extracted, its cases and facts built but not yet written."""
+
+    report: Report
+    cases: list[Case]
+    facts: list[dict[type[Fact], list[Fact]]]
+
+
+def _prepare(report: Report) -> _Prepared:
+    """Everything of a parse that needs no write: bad input fails here, before any row changes."""
+    _vocab.ensure()
+    parsed = _decode_and_extract(report)
+    _mark_parsed(report, parsed.parser_version)
+    text_length = len(report.text)
+    prepared = _Prepared(report=report, cases=[], facts=[])
+    for ordinal, patient in enumerate(parsed.patients, 1):
+        case = Case(
+            report=report,
+            ordinal=ordinal,
+            language=report.language,
+            year=report.year,
+            **_case_fields(patient, text_length=text_length),
+        )
+        facts = _build_facts(
+            case,
+            patient,
+            provenance=parsed.provenance,
+            parser_version=parsed.parser_version,
+            text_length=text_length,
+        )
+        # The search columns computed from the facts in hand save re-reading them: the same
+        # rules as cases.services.case_refresh_search_columns (a test holds them equal).
+        for name, value in _search_columns(facts).items():
+            setattr(case, name, value)
+        prepared.cases.append(case)
+        prepared.facts.append(facts)
+    return prepared
+
+
+def _write(items: Sequence[_Prepared]) -> None:
+    """Write prepared reports in bulk: one UPDATE of the reports, one INSERT of the cases (and
+    their history rows), one INSERT per fact table, however many reports there are."""
+    from simple_history.utils import bulk_create_with_history
+
+    cases = [case for item in items for case in item.cases]
+    for case in cases:  # after a failed attempt the same objects are written again
+        case.pk = None
+        case._state.adding = True
+    Report.objects.bulk_update([item.report for item in items], _REPORT_PARSE_FIELDS)
+    if cases:
+        bulk_create_with_history(cases, Case)
+    rows: dict[type[Fact], list[Fact]] = {}
+    for item in items:
+        for case, facts in zip(item.cases, item.facts, strict=True):
+            for model, facts_of_model in facts.items():
+                for fact in facts_of_model:
+                    fact.pk = None
+                    fact.case = case  # now with its id
+                rows.setdefault(model, []).extend(facts_of_model)
+    for model, facts_of_model in rows.items():
+        if facts_of_model:
+            model.objects.bulk_create(facts_of_model, batch_size=2000)
 
 
 def report_parse(*, report: Report) -> list[Case]:
@@ -1005,37 +1104,10 @@ def report_parse(*, report: Report) -> list[Case]:
     if report.parse_status == Report.ParseStatus.PARSED and Case.objects.filter(report=report).exists():
         report_reparse(report=report)
         return list(Case.objects.filter(report=report).order_by("ordinal"))
-    _vocab.ensure()
-    parsed = _decode_and_extract(report)
-    text_length = len(report.text)
+    prepared = _prepare(report)
     with transaction.atomic():
-        _save_report(report, parsed.parser_version)
-        cases = []
-        for ordinal, patient in enumerate(parsed.patients, 1):
-            case = Case(
-                report=report,
-                ordinal=ordinal,
-                language=report.language,
-                year=report.year,
-                **_case_fields(patient, text_length=text_length),
-            )
-            facts = _build_facts(
-                case,
-                patient,
-                provenance=parsed.provenance,
-                parser_version=parsed.parser_version,
-                text_length=text_length,
-            )
-            # The search columns computed from the facts in hand save re-reading them: the same
-            # rules as cases.services.case_refresh_search_columns (a test holds them equal).
-            for name, value in _search_columns(facts).items():
-                setattr(case, name, value)
-            case.save(force_insert=True)
-            for model, rows in facts.items():
-                if rows:
-                    model.objects.bulk_create(rows)
-            cases.append(case)
-    return cases
+        _write([prepared])
+    return prepared.cases
 
 
 @dataclass

@@ -256,3 +256,25 @@ def test_reparse_keeps_curator_facts_and_replaces_machine_facts(django_user_mode
     assert first.kept_locked == 3 and first.removed >= 1
     assert summary.kept_locked >= 3 and len(summary.cases) == 2
     assert Case.objects.filter(report=case.report).count() == 2
+
+
+def test_a_row_the_database_refuses_fails_its_job_alone(monkeypatch) -> None:
+    original = services._prepare
+
+    def prepare(report):
+        prepared = original(report)
+        if report.filename == "bad-row.txt":
+            prepared.cases[0].age_years = 500  # violates the case_age_plausible constraint
+        return prepared
+
+    monkeypatch.setattr(services, "_prepare", prepare)
+    documents = [("bad-row.txt", b"A 30-year-old man with fever.")]
+    documents += [(path.name, path.read_bytes()) for path in sorted(SAMPLES_DIR.glob("en-*.txt"))]
+    jobs = services.reports_receive_many(documents=documents, queue=False)
+    result = services.jobs_run(job_ids=[job.pk for job in jobs])
+    assert len(result.done) == 3 and list(result.failed) == [jobs[0].pk]
+    bad = IngestJob.objects.get(pk=jobs[0].pk)
+    assert bad.status == "failed" and "IntegrityError" in bad.error
+    assert not Case.objects.filter(report_id=bad.report_id).exists()
+    assert Report.objects.get(pk=bad.report_id).parse_status == "failed"
+    assert Case.objects.filter(report__filename__startswith="en-").count() == 4

@@ -54,3 +54,25 @@ def test_family_history_is_not_the_patient():
 def test_uncertainty():
     assert _ctx("A possible sarcoidosis was considered.", "sarcoidosis", "en").uncertain
     assert _ctx("考虑为可能的结节病", "结节病", "zh").uncertain
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "negated"),
+    [
+        (
+            "Patent foramen ovale (PFO), atrial septal defect and anomalous veins were ruled out.",
+            "atrial septal defect",
+            True,
+        ),
+        ("Hypertension, proteinuria, and hand-foot syndrome were not observed.", "Hypertension", True),
+        ("He had fever, and the cultures were negative.", "fever", False),
+        ("Fever and cough were present.", "Fever", False),
+        (
+            "Therapy with nifedipine was not tolerated secondary to orthostatic hypotension.",
+            "orthostatic hypotension",
+            False,
+        ),
+    ],
+)
+def test_english_list_negation_and_causal_scope(sentence, mention, negated):
+    assert _ctx(sentence, mention, "en").negated is negated

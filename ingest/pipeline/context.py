@@ -70,6 +70,19 @@ ZH = {
     "history": re.compile(_ZH_HISTORY),
 }
 
+_EN_LIST_POST = re.compile(
+    r"^(?P<items>(?:\s*(?:,|\band\b|\bor\b|\bnor\b|\([^)]{0,20}\))\s*[\w'/-]+(?:\s+[\w'/-]+){0,5})+?)"
+    r"\s*,?\s*(?:were|was|are|is|have been|had been)\s+(?:all\s+|also\s+|both\s+)?"
+    r"(?:ruled out|excluded|not (?:observed|seen|found|detected|present|noted|identified|evident)|absent|negative)\b",  # noqa: E501 - a pattern reads best on one line
+    re.I,
+)
+# A verb, or "and the …", starts a new clause: "He had fever, and the cultures were negative."
+_LIST_BREAKERS = re.compile(
+    r"\b(?:was|were|is|are|had|has|have|which|that|but|who|showed|revealed)\b"
+    r"|(?:,|\band|\bor)\s+(?:the|a|an|his|her|their|its|this|these|all|he|she|they)\b",
+    re.I,
+)
+
 # How far a pre-negation reaches: English words, Chinese characters.
 EN_NEG_WORDS = 8
 ZH_NEG_CHARS = 14
@@ -121,6 +134,12 @@ def context_of(sentence: str, start: int, end: int, language: str, *, post: bool
         if language != "zh":
             tail = re.split(r"[;:]|\bbut\b|\band\b(?= (?:a|an|the|he|she|his|her) )", tail)[0]
         if cues["post"].search(tail):
+            ctx.negated = True
+    if not ctx.negated and post and language != "zh":
+        # "Patent foramen ovale (PFO), atrial septal defect and anomalous veins were ruled out":
+        # a post-cue after a list reaches back over every item of it.
+        lm = _EN_LIST_POST.match(after[:160])
+        if lm and not _LIST_BREAKERS.search(lm.group("items")):
             ctx.negated = True
     family = [m for m in cues["family"].finditer(before[-60:])]
     # "his 8-year-old sister had fever" in a case series: the relative is a patient of the report.

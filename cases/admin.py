@@ -187,6 +187,9 @@ class FactInline(admin.TabularInline):
     readonly_fields = ("evidence", "source")
     classes = ("fact-inline",)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("edited_by", *self.autocomplete_fields)
+
     def get_formset(self, request, obj=None, **kwargs):
         widgets = dict(_EVIDENCE_WIDGETS)
         widgets.update(kwargs.pop("widgets", {}) or {})

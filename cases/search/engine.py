@@ -9,13 +9,13 @@ the in-memory bitmap index (cases/search/index.py); facets are counted from the 
 
 from __future__ import annotations
 
+import heapq
 import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.db import connection
 from pyroaring import BitMap
 
 from cases.models import OUTCOME_CODES
@@ -55,9 +55,6 @@ AGE_BANDS = [(0, 9), (10, 19), (20, 29), (30, 39), (40, 49), (50, 59), (60, 69),
 FACET_LIMIT = 15
 # Facet features: very general terms ("Abnormality of the skin") say nothing about a result set.
 MIN_FACET_IC = 1.5
-# Above this many results, features are counted over the most frequent informative terms only.
-EXACT_FACETS_BELOW = 5000
-TERM_FACET_CANDIDATES = 3000
 OUTCOME_NAMES = {code: name for name, code in OUTCOME_CODES.items()}
 
 
@@ -471,83 +468,45 @@ class CaseSearch:
         active_hpo = {node.value for param, _, node in self.filters if param == "hpo"}
         active_disease = {node.value.upper() for param, _, node in self.filters if param == "disease"}
         active_drug = {normalise(node.value) for param, _, node in self.filters if param == "drug"}
+        candidates = _facet_candidates(index, vocabulary)
 
-        small = len(result) <= EXACT_FACETS_BELOW
-        exact = _exact_array_counts(result) if small and result else None
-
-        # Features
-        if exact is not None:
-            term_counts = exact["term_ids"]
-        else:
-            term_counts = {
-                term_id: result.intersection_cardinality(bitmap)
-                for term_id, bitmap in _term_candidates(index, vocabulary)
-            }
-        feature_values = []
-        for term_id, count in term_counts.items():
-            concept = vocabulary.terms.get(term_id)
-            if (
-                not count
-                or concept is None
-                or not vocabulary.term_phenotype.get(term_id, False)
-                or vocabulary.term_ic.get(term_id, 0.0) < MIN_FACET_IC
-                or concept.code in active_hpo
-            ):
-                continue
-            feature_values.append((count, vocabulary.term_ic.get(term_id, 0.0), concept))
-        feature_values.sort(key=lambda row: (-row[0], -row[1]))
+        # Features: the most frequent informative terms of the result set. A general term
+        # counted exactly as often as a more specific one already shown adds nothing: skipped.
         chosen: list[FacetValue] = []
         chosen_ids: list[int] = []
-        for count, _ic, concept in feature_values:
-            # A general term counted exactly as often as a more specific one already shown adds
-            # nothing: skip it.
+        for term_id, count in _top_counts(result, candidates["term"], FACET_LIMIT * 4):
+            concept = vocabulary.terms[term_id]
+            if concept.code in active_hpo:
+                continue
             if any(
-                concept.id in vocabulary.term_ancestors.get(other, ()) and other_count == count
-                for other, other_count in zip(chosen_ids, (v.count for v in chosen), strict=True)
+                term_id in vocabulary.term_ancestors.get(other, ()) and value.count == count
+                for other, value in zip(chosen_ids, chosen, strict=True)
             ):
                 continue
             chosen.append(FacetValue(concept.code, concept.label, count, concept.label_zh, "hpo"))
-            chosen_ids.append(concept.id)
+            chosen_ids.append(term_id)
             if len(chosen) >= FACET_LIMIT:
                 break
         facets["features"] = chosen
-
-        def ranked(family: dict, counts: dict | None, make) -> list[FacetValue]:
-            if counts is None:
-                counts = {key: result.intersection_cardinality(bitmap) for key, bitmap in family.items()}
-            values = [make(key, count) for key, count in counts.items() if count]
-            values = [value for value in values if value is not None]
-            values.sort(key=lambda value: (-value.count, value.label))
-            return values[:FACET_LIMIT]
-
-        def disease_value(key: int, count: int) -> FacetValue | None:
-            concept = vocabulary.diseases.get(key)
-            if concept is None or concept.code.upper() in active_disease:
-                return None
-            return FacetValue(concept.code, concept.label, count, concept.label_zh, "disease")
-
-        def agent_value(key: int, count: int) -> FacetValue | None:
-            concept = vocabulary.agents.get(key)
-            if concept is None or normalise(concept.code) in active_drug:
-                return None
-            return FacetValue(concept.code, concept.label, count, concept.label_zh, "drug")
-
-        facets["diagnoses"] = ranked(index.disease, exact["disease_ids"] if exact else None, disease_value)
-        facets["treatments"] = ranked(index.agent, exact["agent_ids"] if exact else None, agent_value)
-        facets["outcomes"] = sorted(
-            (
-                FacetValue(
-                    OUTCOME_NAMES[code],
-                    OUTCOME_NAMES[code],
-                    result.intersection_cardinality(bitmap),
-                    "",
-                    "outcome",
-                )
-                for code, bitmap in index.outcome.items()
-                if code in OUTCOME_NAMES and result.intersection_cardinality(bitmap)
-            ),
-            key=lambda value: OUTCOME_CODES[value.key],
-        )
+        diagnoses = []
+        for disease_id, count in _top_counts(
+            result, candidates["disease"], FACET_LIMIT + len(active_disease)
+        ):
+            concept = vocabulary.diseases[disease_id]
+            if concept.code.upper() not in active_disease:
+                diagnoses.append(FacetValue(concept.code, concept.label, count, concept.label_zh, "disease"))
+        facets["diagnoses"] = diagnoses[:FACET_LIMIT]
+        treatments = []
+        for agent_id, count in _top_counts(result, candidates["agent"], FACET_LIMIT + len(active_drug)):
+            concept = vocabulary.agents[agent_id]
+            if normalise(concept.code) not in active_drug:
+                treatments.append(FacetValue(concept.code, concept.label, count, concept.label_zh, "drug"))
+        facets["treatments"] = treatments[:FACET_LIMIT]
+        facets["outcomes"] = [
+            FacetValue(OUTCOME_NAMES[code], OUTCOME_NAMES[code], count, "", "outcome")
+            for code in sorted(index.outcome)
+            if code in OUTCOME_NAMES and (count := result.intersection_cardinality(index.outcome[code]))
+        ]
         facets["sex"] = [
             FacetValue(sex, sex.capitalize(), count, "", "sex")
             for sex in ("female", "male", "other", "unknown")
@@ -592,37 +551,51 @@ def _language_label(code: str) -> str:
     }.get(code, code)
 
 
-def _term_candidates(index: SearchIndex, vocabulary: Vocabulary) -> list[tuple[int, BitMap]]:
-    """The most frequent informative phenotype terms of the index, cached per index state."""
-    key = (id(index), index.seen_seq)
-    cached = _candidate_cache.get("terms")
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    rows = [
-        (len(bitmap), term_id, bitmap)
-        for term_id, bitmap in index.term.items()
-        if vocabulary.term_phenotype.get(term_id, False)
-        and vocabulary.term_ic.get(term_id, 0.0) >= MIN_FACET_IC
-    ]
-    rows.sort(key=lambda row: -row[0])
-    candidates = [(term_id, bitmap) for _, term_id, bitmap in rows[:TERM_FACET_CANDIDATES] if _]
-    _candidate_cache["terms"] = (key, candidates)
-    return candidates
+def _top_counts(result: BitMap, candidates: list[tuple[int, int, BitMap]], k: int) -> list[tuple[int, int]]:
+    """The k values with the most cases in `result`, exactly, most first (ties: larger overall).
+
+    Candidates come sorted by their overall size, and a value can never count more cases of the
+    result than it has overall: once k counts are at least the next candidate's size, nothing
+    further can enter the top k. On broad result sets this stops after a few dozen bitmaps."""
+    heap: list[tuple[int, int, int]] = []  # (count, -position, key): position breaks ties
+    for position, (size, key, bitmap) in enumerate(candidates):
+        if len(heap) >= k and heap[0][0] >= size:
+            break
+        count = result.intersection_cardinality(bitmap)
+        if not count:
+            continue
+        if len(heap) < k:
+            heapq.heappush(heap, (count, -position, key))
+        elif count > heap[0][0]:
+            heapq.heapreplace(heap, (count, -position, key))
+    return [(key, count) for count, _, key in sorted(heap, reverse=True)]
 
 
 _candidate_cache: dict[str, tuple] = {}
 
 
-def _exact_array_counts(result: BitMap) -> dict[str, dict[int, int]]:
-    """Exact value counts of the array columns over a small result set, counted by PostgreSQL."""
-    ids = list(result)
-    counts: dict[str, dict[int, int]] = {}
-    with connection.cursor() as cursor:
-        for column in ("term_ids", "disease_ids", "agent_ids"):
-            cursor.execute(
-                f"SELECT value, count(*) FROM cases_case, unnest({column}) AS value"  # noqa: S608
-                " WHERE id = ANY(%s) GROUP BY value",
-                [ids],
-            )
-            counts[column] = dict(cursor.fetchall())
-    return counts
+def _facet_candidates(index: SearchIndex, vocabulary: Vocabulary) -> dict[str, list[tuple[int, int, BitMap]]]:
+    """Facet values of the index as (size, key, bitmap), largest first; cached per index state.
+    Features are restricted to informative phenotype terms (IC ≥ MIN_FACET_IC)."""
+    key = (id(index), index.seen_seq, id(vocabulary))
+    cached = _candidate_cache.get("facets")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+
+    def ranked(family: dict, keep) -> list[tuple[int, int, BitMap]]:
+        rows = [(len(bitmap), value, bitmap) for value, bitmap in family.items() if keep(value) and bitmap]
+        rows.sort(key=lambda row: (-row[0], row[1]))
+        return rows
+
+    candidates = {
+        "term": ranked(
+            index.term,
+            lambda t: (
+                vocabulary.term_phenotype.get(t, False) and vocabulary.term_ic.get(t, 0.0) >= MIN_FACET_IC
+            ),
+        ),
+        "disease": ranked(index.disease, lambda d: d in vocabulary.diseases),
+        "agent": ranked(index.agent, lambda a: a in vocabulary.agents),
+    }
+    _candidate_cache["facets"] = (key, candidates)
+    return candidates

@@ -360,3 +360,69 @@ class ErrorDetailSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
+
+
+# --- Fast path for lists --------------------------------------------------------------------------
+
+
+def case_summaries(ids: list[int], *, user, request) -> list[dict[str, Any]]:
+    """What CaseSummarySerializer produces for the visible cases among `ids`, in that order, built
+    from three flat queries (cases with their citation, features, diagnoses) without model
+    instances: a list page serialises up to a hundred cases, and instantiating every fact with its
+    term (whose ancestor arrays are large) cost more than the queries. tests/api/test_cases.py checks
+    that both give the same output; the schema documents the serializer.
+    """
+    if not ids:
+        return []
+    base = reverse("api:case-list")
+    if request is not None:
+        base = request.build_absolute_uri(base)
+    rows = Case.objects.visible_to(user).filter(id__in=ids).values_list(*_CASE_COLUMNS)
+    by_id: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        case_id = row[0]
+        by_id[case_id] = {
+            "id": case_id,
+            "url": f"{base}{case_id}/",
+            **dict(zip(_CASE_COLUMNS[1:8], row[1:8], strict=True)),
+            "citation": dict(zip(_CITATION_KEYS, row[8:], strict=True)),
+            "features": [],
+            "diagnoses": [],
+        }
+    found = list(by_id)
+    features = (
+        PhenotypicFeature.objects.filter(case_id__in=found, rejected=False, term__isnull=False)
+        .order_by("evidence_start", "id")
+        .values_list("case_id", "term__hpo_id", "term__label", "excluded")
+    )
+    for case_id, hpo_id, label, excluded in features:
+        by_id[case_id]["features"].append({"hpo_id": hpo_id, "label": label, "excluded": excluded})
+    diagnoses = (
+        Diagnosis.objects.filter(case_id__in=found, rejected=False, disease__isnull=False)
+        .order_by("evidence_start", "id")
+        .values_list("case_id", "disease__code", "disease__label", "status")
+    )
+    for case_id, code, label, status in diagnoses:
+        by_id[case_id]["diagnoses"].append({"code": code, "label": label, "status": status})
+    return [by_id[case_id] for case_id in ids if case_id in by_id]
+
+
+_CASE_COLUMNS = (
+    "id",
+    "label",
+    "sex",
+    "age_years",
+    "country",
+    "status",
+    "language",
+    "year",
+    "report_id",
+    "report__title",
+    "report__journal",
+    "report__year",
+    "report__pmid",
+    "report__doi",
+    "report__language",
+    "report__format",
+)
+_CITATION_KEYS = ("report_id", "title", "journal", "year", "pmid", "doi", "language", "format")

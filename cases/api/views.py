@@ -45,6 +45,7 @@ from cases.api.serializers import (
     SimilarResponseSerializer,
     StatsSerializer,
     TermListSerializer,
+    case_summaries,
 )
 from cases.models import (
     Agent,
@@ -257,7 +258,6 @@ class CaseViewSet(GenericViewSet):
             start = realign(window, window_start, cursor)
             ids = window[start - window_start : start - window_start + limit]
 
-        cases = cases_in_order(ids, user=request.user, prefetches=summary_prefetches())
         next_url = previous_url = None
         if start + len(ids) < result.total and ids:
             next_url = self._page_url(request, Cursor(start + len(ids), ids[-1], fingerprint))
@@ -265,13 +265,12 @@ class CaseViewSet(GenericViewSet):
             previous_url = self._page_url(
                 request, Cursor(max(0, start - limit), None, fingerprint, backwards=True)
             )
-        context = self.get_serializer_context()
         return Response(
             {
                 "count": result.total,
                 "next": next_url,
                 "previous": previous_url,
-                "results": CaseSummarySerializer(cases, many=True, context=context).data,
+                "results": case_summaries(ids, user=request.user, request=request),
                 "facets": search_adapter.facets_payload(result.facets) if want_facets else {},
             }
         )
@@ -304,9 +303,7 @@ class CaseViewSet(GenericViewSet):
         limit = _int_param(request.query_params, "limit", default=20, minimum=1, maximum=100)
         case = get_object_or_404(self.get_queryset().only("id"), pk=_case_id(pk))
         hits = search_adapter.similar_to_case(case_id=case.id, limit=limit, user=request.user)
-        return Response(
-            {"results": similar_results(hits, request=request, context=self.get_serializer_context())}
-        )
+        return Response({"results": similar_results(hits, request=request)})
 
     @extend_schema(
         operation_id="cases_phenopacket",
@@ -475,28 +472,22 @@ def csv_rows(ids: list[int], *, user) -> Iterator[str]:
         yield flush()
 
 
-def similar_results(hits, *, request: Request, context: dict[str, Any]) -> list[dict[str, Any]]:
+def similar_results(hits, *, request: Request) -> list[dict[str, Any]]:
     """Ranked hits joined with their case summaries (hits of cases the caller may not see drop out)."""
     hits = list(hits)
-    cases = {
-        case.id: case
-        for case in cases_in_order(
-            [hit.case_id for hit in hits], user=request.user, prefetches=summary_prefetches()
-        )
+    summaries = {
+        summary["id"]: summary
+        for summary in case_summaries([hit.case_id for hit in hits], user=request.user, request=request)
     }
-    results = []
-    for hit in hits:
-        case = cases.get(hit.case_id)
-        if case is None:
-            continue
-        results.append(
-            {
-                "score": round(float(hit.score), 6),
-                "case": CaseSummarySerializer(case, context=context).data,
-                "explanation": search_adapter.explanation_payload(hit),
-            }
-        )
-    return results
+    return [
+        {
+            "score": round(float(hit.score), 6),
+            "case": summaries[hit.case_id],
+            "explanation": search_adapter.explanation_payload(hit),
+        }
+        for hit in hits
+        if hit.case_id in summaries
+    ]
 
 
 class SimilarView(APIView):
@@ -544,7 +535,7 @@ class SimilarView(APIView):
             limit=data["limit"],
             user=request.user,
         )
-        return Response({"results": similar_results(hits, request=request, context={"request": request})})
+        return Response({"results": similar_results(hits, request=request)})
 
 
 class TermsView(APIView):

@@ -143,3 +143,17 @@ def test_docs_and_schema_are_served_with_local_assets(client):
     assert "swagger-ui" in html
     assert "cdn" not in html.lower() and "unpkg" not in html.lower()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+
+
+def test_fast_list_serialisation_matches_the_documented_serializer(rf, full_case):
+    """The list endpoints build summaries directly for speed; they must equal the serializer the
+    OpenAPI schema documents."""
+    from cases.api.serializers import CaseSummarySerializer, case_summaries
+    from cases.api.views import cases_in_order, summary_prefetches
+
+    PhenotypicFeature.objects.filter(case=full_case, term__hpo_id="HP:0001945").update(rejected=True)
+    request = rf.get("/api/cases/")
+    (case,) = cases_in_order([full_case.pk], user=None, prefetches=summary_prefetches())
+    documented = CaseSummarySerializer(case, context={"request": request}).data
+    assert case_summaries([full_case.pk], user=None, request=request) == [documented]
+    assert len(documented["features"]) == 2

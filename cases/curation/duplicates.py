@@ -18,13 +18,15 @@ from django.db.models.expressions import RawSQL
 
 from cases.models import FACT_MODELS, Case, CaseDuplicate, PhenotypicFeature, Term
 
-# A pair scoring at least this is flagged for a curator (calibrated on tests/curation/fixtures:
-# the same patient twice scores ~0.85, two different patients with a common disease ~0.3).
+# A pair scoring at least this is flagged for a curator (calibrated on tests/curation/fixtures,
+# where the same patient twice scores ~0.95 and a different woman with one shared finding ~0.3,
+# and on benchmarks/bench_curation_duplicates.py).
 DUPLICATE_THRESHOLD = 0.6
 # The same patient may be written up again a few years later, older by as much.
 AGE_TOLERANCE_YEARS = 3.0
 # How many of a case's rarest features seed its candidate query, and how many candidates to score.
 SEED_FEATURES = 6
+FULL_EVIDENCE_FEATURES = 4
 MAX_CANDIDATES = 200
 PROFILE_CHUNK = 500
 
@@ -142,9 +144,13 @@ def score_pair(a: CaseProfile, b: CaseProfile, ic: _InformationContent) -> Dupli
     # IC-weighted Jaccard over ancestor closures (simGIC): sharing a rare finding counts for much,
     # sharing "Abnormality of the skin" for little, and a specific term in one report still meets
     # its more general parent in the other.
+    # Two or three shared findings happen by chance among thousands of patients with a common
+    # disease; full weight needs FULL_EVIDENCE_FEATURES of them.
     ic.load(a.term_closure | b.term_closure)
     union = sum(ic[t] for t in a.term_closure | b.term_closure)
-    components["features"] = sum(ic[t] for t in a.term_closure & b.term_closure) / union if union else 0.0
+    sim_gic = sum(ic[t] for t in a.term_closure & b.term_closure) / union if union else 0.0
+    shared = max(len(a.leaf_terms & b.term_closure), len(b.leaf_terms & a.term_closure))
+    components["features"] = sim_gic * min(1.0, shared / FULL_EVIDENCE_FEATURES)
     # Unknown treatments or dates neither support nor refute: count them as half.
     treatments = _jaccard(a.agents, b.agents)
     components["treatments"] = 0.5 if treatments is None else treatments

@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connection
 from pyroaring import BitMap
 
 from cases.models import OUTCOME_CODES
@@ -470,6 +471,14 @@ class CaseSearch:
         active_drug = {normalise(node.value) for param, _, node in self.filters if param == "drug"}
         candidates = _facet_candidates(index, vocabulary)
 
+        exact = _exact_counts(result) if len(result) <= EXACT_FACETS_UP_TO else None
+        if exact is not None:
+            # A small result set: PostgreSQL counts its few arrays faster than scanning every
+            # value's bitmap (whose sizes cannot bound small counts early).
+            candidates = {
+                family: [row for row in rows if row[1] in exact[family]]
+                for family, rows in candidates.items()
+            }
         # Features: the most frequent informative terms of the result set. A general term
         # counted exactly as often as a more specific one already shown adds nothing: skipped.
         chosen: list[FacetValue] = []
@@ -572,6 +581,22 @@ def _top_counts(result: BitMap, candidates: list[tuple[int, int, BitMap]], k: in
 
 
 _candidate_cache: dict[str, tuple] = {}
+EXACT_FACETS_UP_TO = 300
+
+
+def _exact_counts(result: BitMap) -> dict[str, set[int]]:
+    """The values present in a small result set, per family, from its stored arrays."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'term', value FROM cases_case, unnest(term_ids) AS value WHERE id = ANY(%s)"
+            " UNION SELECT 'disease', value FROM cases_case, unnest(disease_ids) AS value WHERE id = ANY(%s)"
+            " UNION SELECT 'agent', value FROM cases_case, unnest(agent_ids) AS value WHERE id = ANY(%s)",
+            [list(result)] * 3,
+        )
+        present: dict[str, set[int]] = {"term": set(), "disease": set(), "agent": set()}
+        for family, value in cursor.fetchall():
+            present[family].add(value)
+    return present
 
 
 def _facet_candidates(index: SearchIndex, vocabulary: Vocabulary) -> dict[str, list[tuple[int, int, BitMap]]]:

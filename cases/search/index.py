@@ -63,6 +63,10 @@ class SearchIndex:
     year_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int16))
     observed_ic: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
     mentioned_ic: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
+    # Derived for similarity: cases excluding a term or one of its descendants (semantic.py),
+    # recomputed when the index changed (key: seen_seq and size)
+    excluded_closure: dict[int, BitMap] = field(default_factory=dict)
+    _excluded_closure_key: tuple | None = None
     seen_seq: int = 0
     refreshed_at: float = 0.0
     build_seconds: float = 0.0
@@ -118,18 +122,20 @@ class SearchIndex:
     def _add_arrays(self, family: dict, ids: np.ndarray, counts: np.ndarray, values: np.ndarray) -> None:
         if len(values) == 0:
             return
-        owners = np.repeat(ids, counts)
-        order = np.argsort(values, kind="stable")
-        values = values[order]
-        owners = owners[order]
+        # One sort of (value, owner) packed in 64 bits groups the owners of each value, in order
+        packed = (values.astype(np.uint64) << np.uint64(32)) | np.repeat(ids, counts).astype(np.uint64)
+        packed.sort()
+        values = (packed >> np.uint64(32)).astype(np.int64)
+        owners = (packed & np.uint64(0xFFFFFFFF)).astype(np.uint32)
         bounds = np.flatnonzero(np.diff(values)) + 1
         starts = np.concatenate(([0], bounds))
         ends = np.concatenate((bounds, [len(values)]))
         for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
             family[int(values[start])].update(_bitmap(owners[start:end]))
 
-    def load_rows(self, where: str, params: list) -> int:
-        """Add the cases matching `where` (they must not be in the index already)."""
+    def load_rows(self, where: str, params: list, *, per_row_ic: bool = True) -> int:
+        """Add the cases matching `where` (they must not be in the index already). A full build
+        passes per_row_ic=False and computes the information-content sums from the bitmaps."""
         loaded = 0
         with connection.cursor() as cursor:
             # `where` is one of two fixed conditions of this module; values travel as parameters.
@@ -164,8 +170,33 @@ class SearchIndex:
             values = _parse_ints(result[2 + 2 * position])
             parsed.append((counts, values))
             self._add_arrays(family, ids, counts, values)
-        self._add_information_content(ids, *parsed[0], *parsed[1])
+        if per_row_ic:
+            self._add_information_content(ids, *parsed[0], *parsed[1])
         return loaded
+
+    def _information_content_from_bitmaps(self) -> None:
+        """observed_ic / mentioned_ic of every case at once: one vectorised add per term bitmap
+        instead of a lookup per stored value (the build of a million cases)."""
+        from cases.search.semantic import excluded_closure
+        from cases.search.similarity import get_ontology
+
+        ontology = get_ontology()
+        observed = np.zeros(len(self.observed_ic))
+        for term, bitmap in self.term.items():
+            ic = ontology.ic.get(term, 0.0)
+            if ic > 0 and bitmap:
+                observed[np.frombuffer(bitmap.to_array(), dtype=np.uint32)] += ic
+        mentioned = observed.copy()
+        closure = excluded_closure(ontology, self.excluded)
+        for term, bitmap in closure.items():
+            ic = ontology.ic.get(term, 0.0)
+            extra = bitmap - self.term[term] if term in self.term else bitmap
+            if ic > 0 and extra:
+                mentioned[np.frombuffer(extra.to_array(), dtype=np.uint32)] += ic
+        self.observed_ic = observed
+        self.mentioned_ic = mentioned
+        self.excluded_closure = closure
+        self._excluded_closure_key = (self.seen_seq, len(self.all))
 
     def _add_information_content(
         self,
@@ -207,12 +238,16 @@ class SearchIndex:
             last_value, is_called = cursor.fetchone()
             cursor.execute("SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM cases_case")
             low, high = cursor.fetchone()
+            # Deletions older than any process may still be patching from (processes idle for
+            # longer than MAX_INCREMENTAL_AGE rebuild instead) are no longer needed.
+            cursor.execute("DELETE FROM cases_search_deleted WHERE deleted_at < now() - interval '1 day'")
         # Stamps taken before the build started are covered by it (modulo late commits, which the
         # look-back window of the next refresh re-reads).
         self.seen_seq = last_value if is_called else 0
         self._ensure_capacity(high)
         for start in range(low, high + 1, CHUNK):
-            self.load_rows("id >= %s AND id < %s", [start, start + CHUNK])
+            self.load_rows("id >= %s AND id < %s", [start, start + CHUNK], per_row_ic=False)
+        self._information_content_from_bitmaps()
         for family in self.families():
             for bitmap in family.values():
                 bitmap.run_optimize()
@@ -313,7 +348,10 @@ def get_index() -> SearchIndex:
         # (every pytest-django test) undoes them without a trace in the change log. A small
         # database is then simply indexed afresh for this query instead of polluting the cache.
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) < %s FROM cases_case", [SMALL_DATABASE])
+            cursor.execute(
+                "SELECT count(*) < %s FROM (SELECT 1 FROM cases_case LIMIT %s) AS bounded",
+                [SMALL_DATABASE, SMALL_DATABASE],
+            )
             small = cursor.fetchone()[0]
         if small:
             index = SearchIndex(database=database)

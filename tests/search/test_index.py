@@ -54,3 +54,19 @@ def test_index_is_per_process_state_rebuilt_on_demand(live_db):
     assert crest.pk in index.excluded[822]
     drop_index()
     assert get_index() is not index
+
+
+def test_information_content_sums_agree_between_build_and_patch(registry):
+    # The full build sums IC from the bitmaps; an incremental refresh per stored row: same numbers
+    from cases.search.index import SearchIndex
+
+    built = SearchIndex(database="test")
+    built.build()
+    patched = SearchIndex(database="test")
+    ids = [case.pk for case in registry.values()]
+    patched.load_rows("id = ANY(%s)", [ids])
+    for case_id in ids:
+        assert abs(built.observed_ic[case_id] - patched.observed_ic[case_id]) < 1e-6
+        assert abs(built.mentioned_ic[case_id] - patched.mentioned_ic[case_id]) < 1e-6
+    raynaud = registry["raynaud"].pk
+    assert built.mentioned_ic[raynaud] > built.observed_ic[raynaud] > 0  # it excludes calcinosis, fever

@@ -27,6 +27,9 @@ from cases.curation.duplicates import duplicates_detect
 from cases.curation.selectors import case_citations, case_evidence_spans, case_history, text_segments
 
 S = models.Case.Status
+# Re-parsing runs the extraction pipeline in the request, so a selection must stay small enough
+# to answer within the web server's timeout.
+REPARSE_MAX_REPORTS = 100
 
 
 # --- History: visible, never rewritten --------------------------------------------------------
@@ -393,6 +396,16 @@ class FeatureFilter(admin.SimpleListFilter):
 # --- Cases: the review queue and the review page -----------------------------------------------
 
 
+def _curators():
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | Q(groups__name="curators"))
+        .distinct()
+        .order_by("username")
+    )
+
+
 class CaseAdminForm(forms.ModelForm):
     class Meta:
         model = models.Case
@@ -401,7 +414,7 @@ class CaseAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "assignee" in self.fields:
-            self.fields["assignee"].queryset = get_user_model().objects.filter(is_staff=True, is_active=True)
+            self.fields["assignee"].queryset = _curators()
 
 
 class AssignForm(forms.Form):
@@ -411,13 +424,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["curator"].queryset = (
-            get_user_model()
-            .objects.filter(is_active=True, is_staff=True)
-            .filter(Q(is_superuser=True) | Q(groups__name="curators"))
-            .distinct()
-            .order_by("username")
-        )
+        self.fields["curator"].queryset = _curators()
 
 
 class NoteForm(forms.Form):
@@ -688,6 +695,15 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
 
     @admin.action(description="Re-parse selected cases' reports (keeps curator-locked facts)")
     def reparse(self, request, queryset):
+        reports = queryset.values("report_id").distinct().count()
+        if reports > REPARSE_MAX_REPORTS:
+            self.message_user(
+                request,
+                f"{reports} reports selected; re-parse at most {REPARSE_MAX_REPORTS} at a time here "
+                "(the summary is built while you wait). Narrow the selection with the filters.",
+                messages.ERROR,
+            )
+            return None
         try:
             outcomes = services.cases_reparse(
                 cases=list(queryset.select_related("report")), user=request.user

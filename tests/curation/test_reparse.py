@@ -92,3 +92,19 @@ def test_viewer_has_no_reparse_action(client, viewer):
         reverse("admin:cases_case_changelist"), {"action": "reparse", "_selected_action": [str(case.pk)]}
     )
     assert b"Re-parse summary" not in response.content
+
+
+def test_reparse_refuses_too_large_a_selection(client, curator, monkeypatch):
+    import cases.admin
+
+    monkeypatch.setattr(cases.admin, "REPARSE_MAX_REPORTS", 1)
+    cases_ = [case_from_fixture("lupus-2022-en.txt"), case_from_fixture("crest-2019-en.txt")]
+    before = {c.pk: set(c.phenotypicfeatures.values_list("pk", flat=True)) for c in cases_}
+    assert client.login(username=curator.username, password=PASSWORD)
+    response = client.post(
+        reverse("admin:cases_case_changelist"),
+        {"action": "reparse", "_selected_action": [str(c.pk) for c in cases_]},
+        follow=True,
+    )
+    assert "re-parse at most 1 at a time" in response.content.decode()
+    assert {c.pk: set(c.phenotypicfeatures.values_list("pk", flat=True)) for c in cases_} == before

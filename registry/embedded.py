@@ -56,11 +56,14 @@ def embedded_database() -> dict:
 
 
 def stop_embedded_database() -> None:
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(VAR_DIR / "run"))
     import pgserver
 
     pgdata = VAR_DIR / "pgdata"
     if (pgdata / "postmaster.pid").exists():
-        pgserver.pg_ctl(["-w", "stop"], pgdata=pgdata)
+        # As root, pgserver runs PostgreSQL as its own unprivileged user; pg_ctl must run as it too.
+        user = "pgserver" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+        pgserver.pg_ctl(["-w", "stop"], pgdata=pgdata, user=user)
 
 
 def filesystem_broker() -> tuple[str, dict]:

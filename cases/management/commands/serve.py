@@ -71,7 +71,12 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Registry at http://{bind}/ — Ctrl-C stops it"))
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)
-            self.stderr.write("a child process exited; stopping the other")
+            # Ctrl-C reaches the children too (same process group), so one of them may notice
+            # first; only an exit with an error is worth reporting.
+            failed = [child for child in children if child.returncode not in (None, 0, -2, -15)]
+            if failed:
+                child = failed[0]
+                self.stderr.write(f"{child.args[2]} exited with {child.returncode}; stopping the rest")
         except KeyboardInterrupt:
             self.stdout.write("stopping…")
         finally:

@@ -106,8 +106,9 @@ def _masked(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
 def context_of(sentence: str, start: int, end: int, language: str, *, post: bool = True) -> Context:
     """Context of the mention at [start, end) of `sentence` (offsets relative to the sentence)."""
     cues = ZH if language == "zh" else EN
-    before = sentence[:start]
-    after = sentence[end:]
+    # Cues act within a clause: a bounded window keeps the cost per mention constant.
+    before = sentence[max(0, start - 300) : start]
+    after = sentence[end : end + 200]
     ctx = Context()
     # The pre-cue scope: back to the last clause break (Chinese) or terminator (both).
     if language == "zh":

@@ -238,7 +238,7 @@ _UNIT = (
 # What may stand between a test name and its value: "(IgG)", "level was", "为", ":" — a closed set
 # of filler tokens, so a value is never borrowed from the next test in a list.
 _FILLER = (
-    r"(?:\s+|[:=：,]|\([^()]{0,15}\)|（[^（）]{0,15}）|为|约|是|达|升至|降至|高达|"
+    r"(?:\s|[:=：,]|\([^()]{0,15}\)|（[^（）]{0,15}）|为|约|是|达|升至|降至|高达|"
     r"(?:was|were|is|are|of|at|level|levels|count|counts|titer|titre|concentration|value|values|measured|"
     r"reached|increased to|elevated to|decreased to|rose to|fell to|dropped to|about|approximately|around|"
     r"a|an|the|serum|plasma|blood|total|peak|maximum|showed|revealed|initially|only|still|again|had|has|have|been|"
@@ -742,11 +742,11 @@ class Extractor:
             mentions = by_sentence.get(si, [])
             year = self._sentence(doc, sentence, mentions, patient, year)
         self._summary_diagnoses(doc, by_sentence, patients)
-        for patient in patients:
+        for index, patient in enumerate(patients):
             _tidy(patient)
             if patient.outcomes:
                 # A measured series: sizes given for the same lesion in several sentences.
-                self._series(doc, patient)
+                self._series(doc, patient, index)
         record["patients"] = [p.as_dict() for p in patients]
         return record
 
@@ -771,7 +771,7 @@ class Extractor:
                     continue  # relatives here are the patients ("two siblings with ..."): no family filter
                 concept = m.concepts[0]
                 for patient in patients:
-                    if not any(d["code"] == concept.code for d in patient.diagnoses):
+                    if concept.code not in {d["code"] for d in patient.diagnoses[:200]}:
                         patient.diagnoses.append(
                             {
                                 "code": concept.code,
@@ -1282,27 +1282,30 @@ class Extractor:
                 outcome["follow_up"] = follow.group(0).strip()
             patient.outcomes.append(outcome)
 
-    def _series(self, doc: Doc, patient: Patient) -> None:
-        for outcome in patient.outcomes:
-            if outcome.get("series") or "code" not in outcome:
-                continue
-            code = outcome["code"]
-            values = []
-            for m in doc.mentions:
-                if m.kind != HPO or _most_specific(m.concepts).code != code:
-                    continue
+    def _series(self, doc: Doc, patient: Patient, patient_index: int) -> None:
+        """Sizes written in the sentences that name the outcome's finding, in text order."""
+        sentences_of: dict[str, set[int]] = {}
+        for m in doc.mentions:
+            if m.kind == HPO:
                 si = doc.sentence_of(m.start)
                 sentence = doc.sentences[si]
-                if sentence.section != CASE:
-                    continue
+                if sentence.section == CASE and sentence.patient == patient_index:
+                    sentences_of.setdefault(_most_specific(m.concepts).code, set()).add(si)
+        done: set[str] = set()
+        for outcome in patient.outcomes:
+            code = outcome.get("code")
+            if not code or code in done or code not in sentences_of:
+                continue
+            done.add(code)
+            values = set()
+            for si in sentences_of[code]:
+                sentence = doc.sentences[si]
                 for sm in _SIZE_RE.finditer(doc.text, sentence.start, sentence.end):
-                    item = (sm.start(), float(sm.group(1)), sm.group(2).lower())
-                    if item not in values:
-                        values.append(item)
-            values.sort()
-            if len(values) >= 2 and len({u for _, _, u in values}) == 1:
+                    values.add((sm.start(), float(sm.group(1)), sm.group(2).lower()))
+            ordered = sorted(values)
+            if len(ordered) >= 2 and len({u for _, _, u in ordered}) == 1:
                 outcome["series"] = [
-                    {"value": v, "unit": u, "evidence": doc.ev(p, p + len(f"{v:g}"))} for p, v, u in values
+                    {"value": v, "unit": u, "evidence": doc.ev(p, p + len(f"{v:g}"))} for p, v, u in ordered
                 ]
 
 
@@ -1345,7 +1348,9 @@ def _with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         if am:
             defined.add((am.start(1), am.end(1)))
     mentions = [m for m in mentions if (m.start, m.end) not in defined]
-    taken = [(m.start, m.end) for m in mentions] + list(defined)
+    taken = bytearray(len(doc.text) + 1)
+    for a, b in [(m.start, m.end) for m in mentions] + list(defined):
+        taken[a:b] = b"\x01" * (b - a)
     extra: list[Mention] = []
     pattern = re.compile(
         r"(?<![A-Za-z0-9-])("
@@ -1354,7 +1359,7 @@ def _with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     )
     for am in pattern.finditer(doc.text):
         a, b = am.span()
-        if any(x < b and a < y for x, y in taken):
+        if taken.find(1, a, b) != -1:
             continue
         extra.append(Mention(a, b, aliases[am.group(1)]))
     if not extra:

@@ -76,7 +76,25 @@ _ABBREVIATIONS = re.compile(
 _SENTENCE_END = re.compile(r"[。！？!?]+|\n+|\.(?=\s+[\"'(\[]?[A-Z0-9])|\.(?=\s*$)|;(?=\s)|；")
 
 
+MAX_SENTENCE = 1500  # longer runs (tables, junk without punctuation) are cut at a comma or space
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
+    return [piece for span in _split_sentences(text) for piece in _cap(text, *span)]
+
+
+def _cap(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    pieces = []
+    while end - start > MAX_SENTENCE:
+        cut = max(text.rfind(",", start, start + MAX_SENTENCE), text.rfind(" ", start, start + MAX_SENTENCE))
+        cut = cut + 1 if cut > start else start + MAX_SENTENCE
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
+
+
+def _split_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for match in _SENTENCE_END.finditer(text):

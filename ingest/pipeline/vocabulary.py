@@ -121,7 +121,9 @@ _GROUP = {HPO: "clinical", DISEASE: "clinical", FINDING: "clinical", DRUG: "drug
 
 def _resolve(raw: list[tuple[int, int, tuple[int, ...]]], concepts: list[Concept]) -> list[Mention]:
     by_kind: dict[str, list[tuple[int, int, tuple[Concept, ...]]]] = {}
+    size = 0
     for start, end, ids in raw:
+        size = max(size, end)
         grouped: dict[str, list[Concept]] = {}
         for i in ids:
             concept = concepts[i]
@@ -129,22 +131,25 @@ def _resolve(raw: list[tuple[int, int, tuple[int, ...]]], concepts: list[Concept
         for kind, cs in grouped.items():
             best = min(c.rank for c in cs)
             by_kind.setdefault(_GROUP[kind], []).append((start, end, tuple(c for c in cs if c.rank == best)))
+    # Occupancy masks (one byte a character) answer "does this span overlap / lie inside what was
+    # kept?" in C, so resolution stays linear even for a pathological text with 100,000 mentions.
+    masks: dict[str, bytearray] = {}
+    kept_spans: dict[str, set[tuple[int, int]]] = {}
     mentions: list[Mention] = []
-    clinical_spans: list[tuple[int, int]] = []
     for group in ("clinical", "analyte", "drug"):
         items = by_kind.get(group, [])
         # Longest first, then leftmost; a shorter mention inside a kept one is dropped, but two
         # kinds on exactly the same words (a finding that is also a disease name) both stay.
         items.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
-        taken: list[tuple[int, int]] = []
+        mask = masks[group] = bytearray(size)
+        kept = kept_spans[group] = set()
         for start, end, cs in items:
-            if any(start < b and a < end and (a, b) != (start, end) for a, b in taken):
+            if (start, end) not in kept and mask.find(1, start, end) != -1:
                 continue
-            if group == "drug" and any(
-                a <= start and end <= b and (a, b) != (start, end) for a, b in clinical_spans
-            ):
+            if group == "drug" and _inside(masks, kept_spans, ("clinical", "analyte"), start, end):
                 continue  # "insulin resistance", "alkaline phosphatase": not a treatment
-            taken.append((start, end))
+            kept.add((start, end))
+            mask[start:end] = b"\x01" * (end - start)
             if group == "clinical":
                 # Keep the kinds apart so a mention carries one kind only.
                 for kind in (HPO, DISEASE, FINDING):
@@ -155,28 +160,38 @@ def _resolve(raw: list[tuple[int, int, tuple[int, ...]]], concepts: list[Concept
                         mentions.append(Mention(start, end, sub))
             else:
                 mentions.append(Mention(start, end, cs))
-        if group in ("clinical", "analyte"):
-            clinical_spans = clinical_spans + taken
     # A test name alone is not a finding: "antinuclear antibodies" is also an HPO synonym, but only
     # the result ("... were negative") says whether the patient has the finding.
     # Likewise a finding inside a test's name ("coma" in "Glasgow coma scale", "insulinoma" in
     # "anti-insulinoma antigen 2 antibody") is not a finding.
-    analyte_spans = [(m.start, m.end) for m in mentions if m.kind == ANALYTE]
-    if analyte_spans:
-        exact = set(analyte_spans)
+    if kept_spans.get("analyte"):
+        exact = kept_spans["analyte"]
 
         def keep(m: Mention) -> bool:
             if m.kind in (ANALYTE, DRUG):
                 return True
             if m.kind == HPO and (m.start, m.end) in exact:
                 return False
-            return not any(
-                a <= m.start and m.end <= b and (a, b) != (m.start, m.end) for a, b in analyte_spans
-            )
+            return not _inside(masks, kept_spans, ("analyte",), m.start, m.end)
 
         mentions = [m for m in mentions if keep(m)]
     mentions.sort(key=lambda m: (m.start, -m.end))
     return mentions
+
+
+def _inside(
+    masks: dict[str, bytearray],
+    spans: dict[str, set[tuple[int, int]]],
+    groups: tuple[str, ...],
+    start: int,
+    end: int,
+) -> bool:
+    """True when [start, end) is covered by kept mentions of `groups` and is not one of them itself."""
+    for group in groups:
+        mask = masks.get(group)
+        if mask is not None and (start, end) not in spans[group] and mask.find(0, start, end) == -1:
+            return True
+    return False
 
 
 # ------------------------------------------------------------------ keys

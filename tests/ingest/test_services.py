@@ -278,3 +278,23 @@ def test_a_row_the_database_refuses_fails_its_job_alone(monkeypatch) -> None:
     assert not Case.objects.filter(report_id=bad.report_id).exists()
     assert Report.objects.get(pk=bad.report_id).parse_status == "failed"
     assert Case.objects.filter(report__filename__startswith="en-").count() == 4
+
+
+def test_ingest_command_sync_progress_and_summary(tmp_path) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    folder = tmp_path / "reports"
+    (folder / "nested").mkdir(parents=True)
+    (folder / "a.txt").write_bytes(EN_SERIES.read_bytes())
+    (folder / "nested" / "b.json").write_bytes((SAMPLES_DIR / "phenopacket-crest.json").read_bytes())
+    (folder / "nested" / "broken.json").write_bytes(b'{"id": ')
+    out, err = StringIO(), StringIO()
+    call_command("ingest", str(folder), "--sync", stdout=out, stderr=err)
+    assert "summary: 2 done, 0 duplicate, 1 failed" in out.getvalue()
+    assert "failed reports/nested/broken.json: malformed JSON" in out.getvalue()
+    assert "parsed [" in err.getvalue() and "3/3" in err.getvalue()
+    out = StringIO()
+    call_command("ingest", str(folder / "a.txt"), "--sync", "--quiet-progress", stdout=out)
+    assert "summary: 0 done, 1 duplicate, 0 failed" in out.getvalue()

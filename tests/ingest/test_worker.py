@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import time
 import uuid
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from cases.models import Case, IngestJob, Report, Term
 from ingest import services
@@ -45,6 +47,18 @@ def test_worker_ingests_samples_seed_and_bad_input(worker_factory) -> None:
     again = services.reports_receive_many(documents=documents, batch=uuid.uuid4())
     assert {job.status for job in again} == {"duplicate"}
     assert Case.objects.count() == cases_before and Report.objects.count() == len(documents)
+
+
+def test_ingest_command_waits_for_the_worker(worker_factory, tmp_path) -> None:
+    worker_factory()
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "one.txt").write_bytes((SAMPLES_DIR / "en-dermatomyositis.txt").read_bytes())
+    (folder / "two.txt").write_bytes((SAMPLES_DIR / "zh-lupus-nephritis.txt").read_bytes())
+    out = StringIO()
+    call_command("ingest", str(folder), "--wait", "--timeout", "90", "--quiet-progress", stdout=out)
+    assert "summary: 2 done, 0 duplicate, 0 failed, 0 queued, 0 running" in out.getvalue()
+    assert Case.objects.filter(report__filename__endswith="two.txt", sex="female", age_years=26).exists()
 
 
 def test_killed_worker_job_completes_exactly_once_after_restart(worker_factory, tmp_path) -> None:

@@ -8,7 +8,6 @@ The final summary counts done / duplicate / failed jobs and lists the reasons fo
 
 from __future__ import annotations
 
-import sys
 import time
 import uuid
 from collections import Counter
@@ -24,8 +23,8 @@ FINISHED = {IngestJob.Status.DONE, IngestJob.Status.FAILED, IngestJob.Status.DUP
 
 
 class Progress:
-    """A one-line text progress bar on stderr (redrawn in place on a terminal, every 10% when
-    the output is a log file)."""
+    """A one-line text progress bar on the command's stderr (redrawn in place on a terminal,
+    every 10% when the output is a log file)."""
 
     def __init__(self, stream, label: str, total: int) -> None:
         self.stream, self.label, self.total = stream, label, max(total, 1)
@@ -43,12 +42,12 @@ class Progress:
         bar = "#" * int(fraction * width) + "." * (width - int(fraction * width))
         rate = done / max(time.monotonic() - self.started, 1e-6)
         line = f"{self.label} [{bar}] {done}/{self.total} {fraction:4.0%} {rate:6.1f}/s {extra}"
-        self.stream.write(("\r" + line) if self.tty else line + "\n")
+        self.stream.write(("\r" + line) if self.tty else line + "\n", ending="")
         self.stream.flush()
 
     def finish(self) -> None:
         if self.tty:
-            self.stream.write("\n")
+            self.stream.write("\n", ending="")
             self.stream.flush()
 
 
@@ -77,7 +76,7 @@ class Command(BaseCommand):
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}")
         batch = uuid.uuid4()
-        err = sys.stderr if not options["quiet_progress"] else None
+        err = self.stderr if not options["quiet_progress"] else None
         files = sum(1 for root in paths for _ in readers.iter_path(root))
         receiving = Progress(err, "received", files) if err else None
         count = 0

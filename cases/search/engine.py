@@ -471,19 +471,26 @@ class CaseSearch:
         active_drug = {normalise(node.value) for param, _, node in self.filters if param == "drug"}
         candidates = _facet_candidates(index, vocabulary)
 
-        exact = _exact_counts(result) if len(result) <= EXACT_FACETS_UP_TO else None
-        if exact is not None:
+        if len(result) <= EXACT_FACETS_UP_TO:
             # A small result set: PostgreSQL counts its few arrays faster than scanning every
             # value's bitmap (whose sizes cannot bound small counts early).
-            candidates = {
-                family: [row for row in rows if row[1] in exact[family]]
-                for family, rows in candidates.items()
-            }
+            counts = _exact_counts(result)
+
+            def top(family: str, k: int) -> list[tuple[int, int]]:
+                allowed = candidates["keep"][family]
+                rows = [(count, value) for value, count in counts[family].items() if allowed(value)]
+                rows.sort(key=lambda row: (-row[0], row[1]))
+                return [(value, count) for count, value in rows[:k]]
+        else:
+
+            def top(family: str, k: int) -> list[tuple[int, int]]:
+                return _top_counts(result, candidates[family], k)
+
         # Features: the most frequent informative terms of the result set. A general term
         # counted exactly as often as a more specific one already shown adds nothing: skipped.
         chosen: list[FacetValue] = []
         chosen_ids: list[int] = []
-        for term_id, count in _top_counts(result, candidates["term"], FACET_LIMIT * 4):
+        for term_id, count in top("term", FACET_LIMIT * 4):
             concept = vocabulary.terms[term_id]
             if concept.code in active_hpo:
                 continue
@@ -498,15 +505,13 @@ class CaseSearch:
                 break
         facets["features"] = chosen
         diagnoses = []
-        for disease_id, count in _top_counts(
-            result, candidates["disease"], FACET_LIMIT + len(active_disease)
-        ):
+        for disease_id, count in top("disease", FACET_LIMIT + len(active_disease)):
             concept = vocabulary.diseases[disease_id]
             if concept.code.upper() not in active_disease:
                 diagnoses.append(FacetValue(concept.code, concept.label, count, concept.label_zh, "disease"))
         facets["diagnoses"] = diagnoses[:FACET_LIMIT]
         treatments = []
-        for agent_id, count in _top_counts(result, candidates["agent"], FACET_LIMIT + len(active_drug)):
+        for agent_id, count in top("agent", FACET_LIMIT + len(active_drug)):
             concept = vocabulary.agents[agent_id]
             if normalise(concept.code) not in active_drug:
                 treatments.append(FacetValue(concept.code, concept.label, count, concept.label_zh, "drug"))
@@ -584,19 +589,23 @@ _candidate_cache: dict[str, tuple] = {}
 EXACT_FACETS_UP_TO = 300
 
 
-def _exact_counts(result: BitMap) -> dict[str, set[int]]:
-    """The values present in a small result set, per family, from its stored arrays."""
+def _exact_counts(result: BitMap) -> dict[str, dict[int, int]]:
+    """Value counts of a small result set, per family, from its stored arrays (one round trip)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT 'term', value FROM cases_case, unnest(term_ids) AS value WHERE id = ANY(%s)"
-            " UNION SELECT 'disease', value FROM cases_case, unnest(disease_ids) AS value WHERE id = ANY(%s)"
-            " UNION SELECT 'agent', value FROM cases_case, unnest(agent_ids) AS value WHERE id = ANY(%s)",
+            "SELECT 1, value, count(*) FROM cases_case, unnest(term_ids) AS value"
+            " WHERE id = ANY(%s) GROUP BY value"
+            " UNION ALL SELECT 2, value, count(*) FROM cases_case, unnest(disease_ids) AS value"
+            " WHERE id = ANY(%s) GROUP BY value"
+            " UNION ALL SELECT 3, value, count(*) FROM cases_case, unnest(agent_ids) AS value"
+            " WHERE id = ANY(%s) GROUP BY value",
             [list(result)] * 3,
         )
-        present: dict[str, set[int]] = {"term": set(), "disease": set(), "agent": set()}
-        for family, value in cursor.fetchall():
-            present[family].add(value)
-    return present
+        counts: dict[str, dict[int, int]] = {"term": {}, "disease": {}, "agent": {}}
+        names = {1: "term", 2: "disease", 3: "agent"}
+        for family, value, count in cursor.fetchall():
+            counts[names[family]][value] = count
+    return counts
 
 
 def _facet_candidates(index: SearchIndex, vocabulary: Vocabulary) -> dict[str, list[tuple[int, int, BitMap]]]:
@@ -612,15 +621,14 @@ def _facet_candidates(index: SearchIndex, vocabulary: Vocabulary) -> dict[str, l
         rows.sort(key=lambda row: (-row[0], row[1]))
         return rows
 
-    candidates = {
-        "term": ranked(
-            index.term,
-            lambda t: (
-                vocabulary.term_phenotype.get(t, False) and vocabulary.term_ic.get(t, 0.0) >= MIN_FACET_IC
-            ),
+    keep = {
+        "term": lambda t: (
+            vocabulary.term_phenotype.get(t, False) and vocabulary.term_ic.get(t, 0.0) >= MIN_FACET_IC
         ),
-        "disease": ranked(index.disease, lambda d: d in vocabulary.diseases),
-        "agent": ranked(index.agent, lambda a: a in vocabulary.agents),
+        "disease": lambda d: d in vocabulary.diseases,
+        "agent": lambda a: a in vocabulary.agents,
     }
+    candidates = {family: ranked(getattr(index, family), keep[family]) for family in keep}
+    candidates["keep"] = keep
     _candidate_cache["facets"] = (key, candidates)
     return candidates

@@ -151,3 +151,44 @@ def test_throttle_rates_come_from_the_environment():
         timeout=60,
     ).stdout
     assert output.strip() == "{'anon': '7/second', 'user': '70/second'}"
+
+
+def test_token_write_permission_class():
+    """The write rule offered to every API write: a token (not a session) and the model permission."""
+    from django.contrib.auth.models import Permission
+    from rest_framework.generics import ListCreateAPIView
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from cases.api.permissions import TokenWriteModelPermissions
+    from cases.models import Report
+
+    class Reports(ListCreateAPIView):
+        permission_classes = [TokenWriteModelPermissions]
+        queryset = Report.objects.none()
+
+        def list(self, request):
+            return Response([])
+
+        def create(self, request):
+            return Response({"created": True}, status=201)
+
+    view = Reports.as_view()
+    factory = APIRequestFactory()
+    allowed = UserFactory(username="allowed")
+    allowed.user_permissions.add(
+        Permission.objects.get(content_type__app_label="cases", codename="add_report")
+    )
+    allowed_token = Token.objects.create(user=allowed)
+    denied_token = Token.objects.create(user=UserFactory(username="denied"))
+
+    assert view(factory.get("/")).status_code == 200  # reads are open
+    assert view(factory.post("/", {})).status_code == 401  # anonymous write
+    no_permission = factory.post("/", {}, HTTP_AUTHORIZATION=f"Token {denied_token.key}")
+    assert view(no_permission).status_code == 403
+    # Authenticated some other way than a token (as a browser session would be): refused.
+    not_by_token = factory.post("/", {})
+    force_authenticate(not_by_token, user=allowed)
+    assert view(not_by_token).status_code == 403
+    permitted = factory.post("/", {}, HTTP_AUTHORIZATION=f"Token {allowed_token.key}")
+    assert view(permitted).status_code == 201

@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import uuid
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -19,6 +21,12 @@ from rest_framework.views import APIView
 
 from cases.models import Case, IngestJob
 from ingest import services
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+    default_detail = "The upload is larger than the registry accepts."
 
 
 class CitationSerializer(serializers.Serializer):
@@ -117,6 +125,7 @@ class ReportReceiveView(APIView):
             202: OpenApiResponse(ReceiptSerializer, description="Stored and queued"),
             400: OpenApiResponse(description="Nothing usable in the request"),
             401: OpenApiResponse(description="Not authenticated"),
+            413: OpenApiResponse(description="Upload larger than INGEST_MAX_ZIP_TOTAL_BYTES"),
         },
         examples=[
             OpenApiExample(
@@ -141,6 +150,11 @@ class ReportReceiveView(APIView):
             return self._json_submission(request)
         upload = request.FILES.get("file")
         if upload is not None:
+            # Over the largest size any reader accepts, the bytes are refused before being read
+            # into memory; below it, a file too large for its kind becomes a failed job.
+            ceiling = max(settings.INGEST_MAX_BYTES, settings.INGEST_MAX_ZIP_TOTAL_BYTES)
+            if upload.size is not None and upload.size > ceiling:
+                raise PayloadTooLarge(f"{upload.name} is {upload.size:,} bytes; the limit is {ceiling:,}")
             citation = None
             if request.data.get("citation"):
                 try:

@@ -378,7 +378,7 @@ def jobs_run(*, job_ids: Sequence[int], before_parse: Callable[[IngestJob], None
     for job_id, attempts in IngestJob.objects.filter(
         pk__in=ids, status__in=active, attempts__gte=MAX_ATTEMPTS
     ).values_list("id", "attempts"):
-        error = f"gave up after {attempts} attempts: the worker stopped during each of them"
+        error = f"gave up after {attempts} attempts: the worker or the database stopped during each of them"
         _job_fail(job_id=job_id, error=error)
         result.failed[job_id] = error
     IngestJob.objects.filter(pk__in=ids, status__in=active, attempts__lt=MAX_ATTEMPTS).update(

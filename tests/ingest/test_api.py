@@ -114,3 +114,18 @@ def test_openapi_schema_documents_the_ingestion_endpoints(client) -> None:
     assert set(post["requestBody"]["content"]) == {"multipart/form-data", "application/json"}
     assert "202" in post["responses"]
     assert "/api/jobs/{id}/" in schema["paths"]
+
+
+def test_oversize_upload_refused_and_over_max_becomes_failed_job(client, settings) -> None:
+    settings.INGEST_MAX_BYTES = 50
+    settings.INGEST_MAX_ZIP_TOTAL_BYTES = 100
+    huge = SimpleUploadedFile("huge.txt", b"a" * 101)
+    assert client.post("/api/reports/", {"file": huge}, format="multipart").status_code == 413
+    big = SimpleUploadedFile("big.txt", b"a" * 80)
+    response = client.post("/api/reports/", {"file": big}, format="multipart")
+    assert response.status_code == 202
+    job = IngestJob.objects.get(pk=response.json()["jobs"][0]["id"])
+    services.job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and "over the limit of 50 bytes" in job.error
+    assert bytes(job.report.raw) == b"a" * 80

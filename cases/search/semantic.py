@@ -114,21 +114,32 @@ def score_cases(
     observed = ontology.closure(query.present)
     mentioned = observed | ontology.closure(query.excluded)
     size = pool.max() + 1
-    shared_mentioned = np.zeros(size)
+    pool_size = len(pool)
+    # shared_observed: Σ IC of the query's observed closure that a case observes too;
+    # extra: what the mentioned closures share beyond that, so each big bitmap is added once
     shared_observed = np.zeros(size)
+    extra = np.zeros(size)
+    base = 0.0
     empty = BitMap()
     for term in mentioned:
         ic = ontology.ic.get(term, 0.0)
         if ic <= 1e-6:
             continue
-        has = index.term.get(term, empty)
-        either = (has | index.excluded_closure.get(term, empty)) & pool
-        if either:
-            shared_mentioned[_ids(either)] += ic
+        has = index.term.get(term, empty) & pool
+        excluded_only = (index.excluded_closure.get(term, empty) & pool) - has
         if term in observed:
-            has = has & pool
-            if has:
+            if len(has) * 2 > pool_size:
+                # General terms hold most cases: add to everyone, take back from the few without
+                base += ic
+                rest = pool - has
+                if rest:
+                    shared_observed[_ids(rest)] -= ic
+            elif has:
                 shared_observed[_ids(has)] += ic
+        elif has:
+            extra[_ids(has)] += ic
+        if excluded_only:
+            extra[_ids(excluded_only)] += ic
     penalty = np.zeros(size)
     for q in query.present:
         for ancestor in ontology.ancestors.get(q, {q}):
@@ -146,8 +157,8 @@ def score_cases(
     ids = _ids(pool).astype(np.int64)
     query_mentioned = sum(ontology.ic.get(t, 0.0) for t in mentioned)
     query_observed = sum(ontology.ic.get(t, 0.0) for t in observed)
-    inter_m = shared_mentioned[ids]
-    inter_o = shared_observed[ids]
+    inter_o = shared_observed[ids] + base
+    inter_m = inter_o + extra[ids]
     union_m = query_mentioned + index.mentioned_ic[ids] - inter_m
     union_o = query_observed + index.observed_ic[ids] - inter_o
     scores = np.divide(inter_m, union_m, out=np.zeros(len(ids)), where=union_m > 1e-9)

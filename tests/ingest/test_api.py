@@ -129,3 +129,25 @@ def test_oversize_upload_refused_and_over_max_becomes_failed_job(client, setting
     job.refresh_from_db()
     assert job.status == "failed" and "over the limit of 50 bytes" in job.error
     assert bytes(job.report.raw) == b"a" * 80
+
+
+def test_admin_lists_errors_and_retries_failed_jobs(django_user_model, settings) -> None:
+    from django.test import Client
+
+    admin_user = django_user_model.objects.create_superuser(
+        "boss", "boss@example.org", "a-long-test-password-123"
+    )
+    browser = Client()
+    browser.force_login(admin_user)
+    settings.INGEST_MAX_BYTES = 10
+    job = services.report_receive(data=b"A 3-year-old boy with fever.", filename="x.txt", queue=False)
+    services.job_run(job_id=job.pk)
+    page = browser.get("/admin/cases/ingestjob/")
+    assert page.status_code == 200 and "over the limit of 10 bytes" in page.content.decode()
+    settings.INGEST_MAX_BYTES = 1000
+    response = browser.post(
+        "/admin/cases/ingestjob/", {"action": "retry_jobs", "_selected_action": [job.pk]}, follow=True
+    )
+    assert response.status_code == 200 and "1 job(s) queued again" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == "queued" and job.error == ""

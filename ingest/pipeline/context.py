@@ -107,7 +107,7 @@ def context_of(sentence: str, start: int, end: int, language: str, *, post: bool
     """Context of the mention at [start, end) of `sentence` (offsets relative to the sentence)."""
     cues = ZH if language == "zh" else EN
     # Cues act within a clause: a bounded window keeps the cost per mention constant.
-    before = sentence[max(0, start - 300) : start]
+    before = sentence[max(0, start - 160) : start]
     after = sentence[end : end + 200]
     ctx = Context()
     # The pre-cue scope: back to the last clause break (Chinese) or terminator (both).
@@ -121,15 +121,17 @@ def context_of(sentence: str, start: int, end: int, language: str, *, post: bool
         scope_start = max(scope_start, m.end())
     scope = before[scope_start:]
     pseudo = _masked(cues["pseudo"], scope)
+    # Only the nearest real cue matters: a farther one has a longer gap to the mention.
+    nearest = None
     for m in cues["neg"].finditer(scope):
-        if any(a <= m.start() < b for a, b in pseudo):
-            continue
-        gap = scope[m.end() :]
+        if not any(a <= m.start() < b for a, b in pseudo):
+            nearest = m
+    if nearest is not None:
+        gap = scope[nearest.end() :]
         if language == "zh":
-            if len(gap) <= ZH_NEG_CHARS:
-                ctx.negated = True
-        elif len(_WORD.findall(gap)) <= EN_NEG_WORDS:
-            ctx.negated = True
+            ctx.negated = len(gap) <= ZH_NEG_CHARS
+        else:
+            ctx.negated = len(_WORD.findall(gap)) <= EN_NEG_WORDS
     if not ctx.negated and post:
         tail = after[:40]
         if language != "zh":

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -153,6 +154,15 @@ class IngestJobAdmin(admin.ModelAdmin):
 # --- Facts, edited inline on the case page ------------------------------------------------------
 
 
+def _plain_related(formfield):
+    """Vocabulary terms and users are picked, never created or edited from a fact row or a case."""
+    widget = getattr(formfield, "widget", None)
+    if isinstance(widget, RelatedFieldWidgetWrapper):
+        widget.can_add_related = widget.can_change_related = False
+        widget.can_delete_related = widget.can_view_related = False
+    return formfield
+
+
 class FactInlineForm(forms.ModelForm):
     """Checks what the services will check, so errors show beside the field instead of a 500."""
 
@@ -192,6 +202,9 @@ class FactInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("edited_by", *self.autocomplete_fields)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return _plain_related(super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def get_formset(self, request, obj=None, **kwargs):
         widgets = dict(_EVIDENCE_WIDGETS)
@@ -462,6 +475,8 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
     # At a million cases an unfiltered COUNT(*) per page view is the slowest query of the queue;
     # the filtered count is enough to paginate.
     show_full_result_count = False
+    # Facet counts run one COUNT per filter choice over the whole queue: too slow at scale.
+    show_facets = admin.ShowFacets.NEVER
     inlines = FACT_INLINES
     readonly_fields = ("status", "report_link", "merged_into", "created_at", "updated_at")
     fieldsets = (
@@ -478,6 +493,9 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
         "reparse",
         "find_duplicates",
     )
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return _plain_related(super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def get_queryset(self, request):
         # The queue shows report titles; never drag every report's raw bytes and full text along.

@@ -38,6 +38,11 @@ def browser_page(monkeypatch):
             yield page
         finally:
             browser.close()
+            # ORM calls made inside Playwright's context get a connection of their own (Django's
+            # connections are per context); close it, or the test database cannot be dropped.
+            from django.db import connections
+
+            connections.close_all()
 
 
 def test_curator_reviews_and_publishes_a_case(live_site, browser_page):

@@ -726,7 +726,7 @@ class Extractor:
             mentions=[],
             vocab=self.vocab,
         )
-        doc.mentions = _with_abbreviations(doc, self.vocab.find(key))
+        doc.mentions = _with_inn_stems(doc, _with_abbreviations(doc, self.vocab.find(key)))
         patients = [Patient() for _ in range(n_patients)]
         for i, patient in enumerate(patients):
             spans = [(s.start, s.end) for s in sentences if s.patient == i and s.section == CASE]
@@ -1369,6 +1369,27 @@ def _with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         if taken.find(1, a, b) != -1:
             continue
         extra.append(Mention(a, b, aliases[am.group(1)]))
+    if not extra:
+        return mentions
+    return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
+
+
+# Stems that only drug names have (targeted therapies are named faster than any list is updated).
+_NEW_DRUG_RE = re.compile(
+    r"(?<![A-Za-z-])[A-Za-z]{3,}(?:tinib|zumab|ximab|mumab|tumab|ciclib|parib|lisib|rafenib|zomib|degib)(?![A-Za-z-])"
+)
+
+
+def _with_inn_stems(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    taken = bytearray(len(doc.text) + 1)
+    for m in mentions:
+        taken[m.start : m.end] = b"\x01" * (m.end - m.start)
+    extra = []
+    for dm in _NEW_DRUG_RE.finditer(doc.text):
+        a, b = dm.span()
+        if taken.find(1, a, b) == -1:
+            name = dm.group(0).lower()
+            extra.append(Mention(a, b, (Concept(DRUG, name, name, 3),)))
     if not extra:
         return mentions
     return sorted(mentions + extra, key=lambda m: (m.start, -m.end))

@@ -33,7 +33,7 @@ import ahocorasick
 from . import lexicons
 from .ontology import Hpo, _cache_dir, data_dir, load_hpo
 
-VOCAB_FORMAT = 14  # bump when the structure or the build rules change
+VOCAB_FORMAT = 15  # bump when the structure or the build rules change
 
 LEXICON_DIR = lexicons.LEXICON_DIR
 
@@ -295,6 +295,18 @@ def _float(cell: str) -> float | None:
         return None
 
 
+# WHO INN stems: a name that ends like a drug class is a drug ("apatinib", "landiolol"); the
+# offline dictionary's other entries ("aldosterone", "alkaline phosphatase", "hematoxylin") are
+# usually lab tests or reagents in a case report.
+_INN_STEM = re.compile(
+    r"(?:mab|nib|cillin|mycin|micin|cycline|floxacin|oxacin|azole|vir|pril|sartan|olol|alol|dipine|statin|"
+    r"platin|taxel|rubicin|parin|lukast|tidine|prazole|semide|thiazide|zepam|zolam|barbital|caine|profen|"
+    r"fenac|fungin|cef\w+|ceph\w+|parib|lisib|ciclib|cept|kinra|dronate|relin|gliptin|gliflozin|glinide|"
+    r"glitazone|sone|olone|triptan|setron|pramine|oxetine|apine|idone|azepam|trexate|abine|uridine|"
+    r"citabine|fosfamide|mustine|sulfan|tecan|mide|amide|dronic acid|lamide|artan|conazole)$"
+)
+
+
 def _drug_ner_path() -> Path | None:
     spec = importlib.util.find_spec("drug_named_entity_recognition")
     if spec is None or not spec.submodule_search_locations:
@@ -481,6 +493,8 @@ def _build(hpo: Hpo) -> Vocabulary:
         key = pattern_key(variant)
         if key in b.keys or key in hpo_or_analyte_keys:
             continue
+        if not _INN_STEM.search(key):
+            continue  # the dictionary's long tail is mostly hormones, enzymes and stains: keep real INNs
         inn = english_to_inn.get(pattern_key(canonical), canonical)
         drugs.setdefault(inn, Drug(inn, "", ""))
         b.add(variant, b.concept(DRUG, inn, inn, 2), english_variants=False)

@@ -269,3 +269,12 @@ def test_chinese_case_series_with_headings_and_prescription_clauses():
     assert {"HP:0002902"} <= {d["code"] for d in first["diagnoses"]}  # every item after 诊断：
     assert "HP:0000819" not in _codes(second)  # the mother's diabetes
     assert not second["treatments"]  # valproate is named only in the discussion
+
+
+def test_marker_suffixes_and_bracketed_signs_are_results():
+    patient = _patient(
+        "A 50-year-old man. Flow cytometry showed CD19- CD56+ cells; anti-HBs (-). The x-ray was done."
+    )
+    results = {(m["analyte"], m["interpretation"]) for m in patient["measurements"]}
+    assert {("cd19", "negative"), ("cd56", "positive"), ("anti-hbs", "negative")} <= results
+    assert not any(m["analyte"] == "x" for m in patient["measurements"])  # "x-ray" is a word

@@ -314,7 +314,9 @@ _GENERIC_VALUE = re.compile(
 _GENERIC_QUAL = re.compile(
     r"(?<![\w-])(?:(?:strongly|weakly|diffusely|focally)\s+)?(?:positive|positivity|negative|within normal limits|"  # noqa: E501 - a pattern reads best on one line
     r"unremarkable|uneventful|elevated|increased|raised|reduced|decreased|normali[sz]ed|diminished|depressed|abnormal|normal)(?![\w-])"
-    r"|\(\s*[+-]\s*\)",
+    r"|\(\s*(?:\+{1,4}|-)\s*\)"
+    # Marker status written as a suffix: "CD56+ CD138+", "CD19-".
+    r"|(?<=[A-Za-z0-9])(?<=\d|[A-Z])(?:\+{1,3}|-)(?=[\s,;.)]|$)",
     re.I,
 )
 _GENERIC_WORDS = {
@@ -1088,10 +1090,15 @@ class Extractor:
                     continue  # "increased to 1 mg": a dose change, not a test result
                 if gm.group(0).startswith("("):
                     # "(+)": the sign is the result; the brackets are typography.
-                    inner = re.search(r"[+-]", gm.group(0))
+                    inner = re.search(r"\++|-", gm.group(0))
                     a, b = a + inner.start(), a + inner.end()
-                before = doc.text[max(s0, a - 60) : a]
-                after = doc.text[b : min(s1, b + 50)]
+                marker = None
+                if kind == "qual" and gm.group(0)[0] in "+-":
+                    marker = re.search(r"([A-Za-z0-9][A-Za-z0-9/-]{0,15})$", doc.text[max(s0, a - 16) : a])
+                    if gm.group(0) == "-" and (not marker or not re.search(r"\d", marker.group(1))):
+                        continue  # a hyphen after a word is punctuation; "CD19-" is a result
+                before = doc.text[max(s0, gm.start() - 60) : gm.start()]
+                after = doc.text[gm.end() : min(s1, gm.end() + 50)]
                 value = unit = comparator = None
                 if kind == "value":
                     value = _parse_number(gm.group("val"))
@@ -1105,11 +1112,16 @@ class Extractor:
                         )
                 else:
                     word = gm.group(0).lower().strip("() ")
+                    word = "+" if word.startswith("+") else word
                     interpretation = _GENERIC_WORDS.get(
                         word,
                         word if word in ("positive", "negative", "normal", "high", "low") else "abnormal",
                     )
-                analyte = _subject_phrase(before, after if kind == "qual" else "")
+                analyte = (
+                    marker.group(1).lower()
+                    if marker
+                    else _subject_phrase(before, after if kind == "qual" else "")
+                )
                 fact = {
                     "analyte": analyte,
                     "value": value,

@@ -285,7 +285,7 @@ def reports_receive_many(
     batch: uuid.UUID | None = None,
     queue: bool = True,
     batch_size: int | None = None,
-    chunk: int = 500,
+    chunk: int = 200,
     progress: Callable[[int], None] | None = None,
 ) -> list[IngestJob]:
     """Receive many files (a folder, thousands of phenopackets) in chunked bulk transactions."""
@@ -293,16 +293,19 @@ def reports_receive_many(
     pending: list[Member] = []
     user = user if getattr(user, "is_authenticated", False) else None
 
-    def flush() -> None:
-        if pending:
+    def flush(*, partial: bool = False) -> None:
+        # Commit (and so queue) chunk by chunk: the workers start on the first chunk while the
+        # rest is still being received, even when one .jsonl or .zip holds thousands of reports.
+        while pending and (len(pending) >= chunk or not partial):
+            part = pending[:chunk]
+            del pending[:chunk]
             jobs.extend(
                 _receive_members(
-                    pending, citation=None, user=user, batch=batch, queue=queue, batch_size=batch_size
+                    part, citation=None, user=user, batch=batch, queue=queue, batch_size=batch_size
                 )
             )
             if progress:
                 progress(len(jobs))
-            pending.clear()
 
     for name, data in documents:
         try:
@@ -314,8 +317,7 @@ def reports_receive_many(
             )
             continue
         pending.extend(members)
-        if len(pending) >= chunk:
-            flush()
+        flush(partial=True)
     flush()
     return jobs
 

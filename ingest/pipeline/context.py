@@ -71,7 +71,7 @@ ZH = {
 }
 
 _EN_LIST_POST = re.compile(
-    r"^(?P<items>(?:\s*(?:,|\band\b|\bor\b|\bnor\b|\([^)]{0,20}\))\s*[\w'/-]+(?:\s+[\w'/-]+){0,5})+?)"
+    r"^(?P<items>(?:(?:\s*(?:,|\band\b|\bor\b|\bnor\b|\([^)]{0,20}\)))+\s*[\w'/-]+(?:\s+[\w'/-]+){0,5})+?)"
     r"\s*,?\s*(?:were|was|are|is|have been|had been)\s+(?:all\s+|also\s+|both\s+)?"
     r"(?:ruled out|excluded|not (?:observed|seen|found|detected|present|noted|identified|evident)|absent|negative)\b",  # noqa: E501 - a pattern reads best on one line
     re.I,

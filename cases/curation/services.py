@@ -94,6 +94,8 @@ def case_transition(*, case: Case, to_status: str, user, note: str = "") -> Case
         transition_permission(from_status=from_status, to_status=to_status),
         f"move a case to {S(to_status).label}",
     )
+    if to_status == S.REJECTED and not note.strip():
+        raise ValidationError("say why the case is rejected (a note is required)", code="note_required")
     locked.status = to_status
     if note:
         locked.review_note = note

@@ -51,7 +51,7 @@ def test_every_allowed_transition_works_for_a_curator(curator):
     for start, targets in services.TRANSITIONS.items():
         for target in targets:
             case = CaseFactory(status=start)
-            services.case_transition(case=case, to_status=target, user=curator)
+            services.case_transition(case=case, to_status=target, user=curator, note="checked")
             assert Case.objects.get(pk=case.pk).status == target
 
 
@@ -235,3 +235,15 @@ def test_withdrawn_rejection_restores_the_fact_in_search(crest_case, curator):
         "rejection withdrawn",
         "rejected: mistake",
     ]
+
+
+def test_rejecting_a_case_needs_a_reason(curator):
+    case = CaseFactory()
+    with pytest.raises(ValidationError, match="say why"):
+        services.case_transition(case=case, to_status=S.REJECTED, user=curator, note=" ")
+    services.case_transition(
+        case=case, to_status=S.REJECTED, user=curator, note="a review article, no patient"
+    )
+    case.refresh_from_db()
+    assert case.status == S.REJECTED and case.review_note == "a review article, no patient"
+    assert case.history.first().history_change_reason.endswith("a review article, no patient")

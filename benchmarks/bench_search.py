@@ -494,6 +494,7 @@ def main() -> None:
     parser.add_argument("--database", default="reg_bench")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--baseline-repeat", type=int, default=2)
+    parser.add_argument("--baseline-queries", type=int, default=0, help="how many broad queries (0: all)")
     parser.add_argument("--similar", type=int, default=40, help="similar-case queries (0 to skip)")
     parser.add_argument("--reuse", action="store_true", help="keep the loaded data when the count matches")
     args = parser.parse_args()
@@ -532,6 +533,8 @@ def main() -> None:
                 f"{name:<8} {row['p50']:8.1f} {row['p95']:8.1f}   {low:,}–{high:,} ({high / n_cases:.0%} max)"
             )
         broad_simple = [params for params in queries["broad"] if params["q"].startswith(("hpo:", "drug:"))]
+        if args.baseline_queries:
+            broad_simple = broad_simple[: args.baseline_queries]
         baseline = run_baseline(broad_simple, args.baseline_repeat)
         ours = run_case_search({"broad": broad_simple}, args.repeat)["broad"]
         print(

@@ -11,7 +11,7 @@ share everything up to their common ancestor, weighted by how informative each s
 - "mentioned" is the closure of observed and excluded features together: two reports that both
   examined a finding (present or explicitly absent) were written about similar patients. On the
   phenopacket-store evaluation this is what lifts hit@10 from ~0.70 to ~0.80 (see
-  benchmarks/eval_similarity.py, which also measured Resnik best-match average: below Jaccard).
+  benchmarks/eval_similarity.py, which also measures Resnik best-match average).
 - Conflicts count against a match: the query observes q while the case excludes q or a more
   general term of it, or the query excludes e while the case has e or something more specific.
 - Each hit is explained per query feature by its most informative common ancestor (MICA) with
@@ -88,7 +88,7 @@ class Profile:
 
 
 W_OBSERVED = 0.3
-W_CONFLICT = 2.0
+W_CONFLICT = 1.0
 
 
 class PhenotypeIndex(Protocol):
@@ -161,10 +161,15 @@ def score_cases(
     inter_m = inter_o + extra[ids]
     union_m = query_mentioned + index.mentioned_ic[ids] - inter_m
     union_o = query_observed + index.observed_ic[ids] - inter_o
-    scores = np.divide(inter_m, union_m, out=np.zeros(len(ids)), where=union_m > 1e-9)
+    # A contradicted term was examined by both reports but does not count as shared: take its IC
+    # back out of the examined overlap before the penalty applies.
+    conflicts = penalty[ids]
+    scores = np.divide(
+        np.maximum(inter_m - conflicts, 0.0), union_m, out=np.zeros(len(ids)), where=union_m > 1e-9
+    )
     scores += W_OBSERVED * np.divide(inter_o, union_o, out=np.zeros(len(ids)), where=union_o > 1e-9)
     if query_mentioned > 0:
-        scores -= W_CONFLICT * penalty[ids] / query_mentioned
+        scores -= W_CONFLICT * conflicts / query_mentioned
     return ids, scores
 
 

@@ -142,3 +142,8 @@ def test_command_and_admin_actions(patients, client, curator, capsys):
     duplicate.refresh_from_db()
     assert duplicate.status == CaseDuplicate.Status.MERGED
     assert Case.objects.get(pk=duplicate.case_b_id).merged_into_id == duplicate.case_a_id
+    # The kept case's review page cites both reports.
+    page = client.get(reverse("admin:cases_case_change", args=[duplicate.case_a_id])).content.decode()
+    assert "also reported in" in page
+    for case in (duplicate.case_a, duplicate.case_b):
+        assert case.report.title in page

@@ -278,3 +278,19 @@ def test_marker_suffixes_and_bracketed_signs_are_results():
     results = {(m["analyte"], m["interpretation"]) for m in patient["measurements"]}
     assert {("cd19", "negative"), ("cd56", "positive"), ("anti-hbs", "negative")} <= results
     assert not any(m["analyte"] == "x" for m in patient["measurements"])  # "x-ray" is a word
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "患者女，30岁。抗核抗体、抗dsDNA抗体均阴性。",
+        "A 30-year-old woman. ANA and anti-dsDNA were both negative.",
+    ],
+)
+def test_one_result_shared_by_a_list_of_tests(text):
+    patient = _patient(text)
+    assert [(m["analyte"], m["interpretation"]) for m in patient["measurements"]] == [
+        ("ANA", "negative"),
+        ("anti-dsDNA", "negative"),
+    ]
+    assert {"HP:0003493", "HP:0020151"} <= _codes(patient, excluded=True)

@@ -899,6 +899,7 @@ class Extractor:
             analytes.append(m)
         spans: list[tuple[int, int]] = []
         prev_pre: tuple[int, str] | None = None  # (end, interpretation) of a pre-qualified test
+        pending: list[Mention] = []  # tests named without a result yet
         for i, m in enumerate(analytes):
             concept = m.concepts[0]
             info = doc.vocab.analytes.get(concept.code)
@@ -1006,6 +1007,7 @@ class Extractor:
                 if ctx.negated and info and info.hpo_positive:
                     interpretation = "negative"  # "negative for ANA", "no anti-Scl-70"
                 else:
+                    pending.append(m)  # may share the result of the next test: "A、B均阴性"
                     continue
             # The evidence is the result as written ("18.2 g/L↑", "negative"); the test name has
             # its own span, so a page can highlight both without a sentence-long snippet.
@@ -1038,30 +1040,26 @@ class Extractor:
             when = onset_at(m.start)
             if when:
                 fact["when"] = when
-            patient.measurements.append(fact)
             spans.append((m.start, end))
-            if info:
-                implied, excluded = None, False
-                if interpretation == "high":
-                    implied = info.hpo_high
-                elif interpretation == "low":
-                    implied = info.hpo_low
-                elif interpretation == "positive":
-                    implied = info.hpo_positive
-                elif interpretation == "negative":
-                    implied, excluded = info.hpo_positive, True
-                term = load_hpo().get(implied) if implied else None
-                if term:
-                    patient.features.append(
-                        {
-                            "code": term.id,
-                            "label": term.name,
-                            "excluded": excluded,
-                            "onset": None if excluded else when,
-                            "evidence": evidence,
-                            "from_measurement": concept.code,
-                        }
+            _emit_measurement(patient, fact, info)
+            shared = (
+                value is None and pending and _SHARED_RESULT.search(doc.text, pending[-1].end, result_start)
+            )
+            if shared:
+                # "抗核抗体、抗dsDNA抗体均阴性", "ANA and anti-dsDNA were both negative"
+                chain = [m]
+                for earlier in reversed(pending):
+                    if not _LIST_GAP.fullmatch(doc.text[earlier.end : chain[-1].start]):
+                        break
+                    chain.append(earlier)
+                for earlier in chain[1:]:
+                    other = dict(
+                        fact,
+                        analyte=earlier.concepts[0].code,
+                        analyte_evidence=doc.ev(earlier.start, earlier.end),
                     )
+                    _emit_measurement(patient, other, doc.vocab.analytes.get(earlier.concepts[0].code))
+            pending = []
         if doc.language != "zh":
             spans.extend(self._generic_results(doc, sentence, mentions, patient, spans, onset_at))
         return spans
@@ -1328,6 +1326,40 @@ class Extractor:
                 ]
 
 
+_SHARED_RESULT = re.compile(r"均|都|皆|\ball\b|\bboth\b|\bwere\b|\bare\b", re.I)
+_LIST_GAP = re.compile(r"\s*(?:[、,，/]|和|及|与|\band\b|\bor\b|,\s*and\b)\s*", re.I)
+
+
+def _emit_measurement(patient: Patient, fact: dict, info) -> None:
+    """Record a measurement and the HPO finding its result implies (ESR high -> HP:0003565,
+    ANA negative -> HP:0003493 excluded)."""
+    patient.measurements.append(fact)
+    if not info:
+        return
+    interpretation = fact.get("interpretation")
+    implied, excluded = None, False
+    if interpretation == "high":
+        implied = info.hpo_high
+    elif interpretation == "low":
+        implied = info.hpo_low
+    elif interpretation == "positive":
+        implied = info.hpo_positive
+    elif interpretation == "negative":
+        implied, excluded = info.hpo_positive, True
+    term = load_hpo().get(implied) if implied else None
+    if term:
+        patient.features.append(
+            {
+                "code": term.id,
+                "label": term.name,
+                "excluded": excluded,
+                "onset": None if excluded else fact.get("when"),
+                "evidence": fact["evidence"],
+                "from_measurement": fact["analyte"],
+            }
+        )
+
+
 def _tidy(patient: Patient) -> None:
     """Per-patient clean-up: one entry per (code, polarity, place).
 
@@ -1342,7 +1374,8 @@ def _tidy(patient: Patient) -> None:
             continue
         seen.add(key)
         kept.append(f)
-    patient.features = kept
+    patient.features = sorted(kept, key=lambda f: f["evidence"]["start"])
+    patient.measurements.sort(key=lambda m: (m.get("analyte_evidence") or m["evidence"])["start"])
 
 
 _ABBREVIATION = re.compile(r"\s*[(（]\s*([A-Za-z][A-Za-z0-9-]{1,9})\s*[)）]")

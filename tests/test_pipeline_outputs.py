@@ -54,3 +54,10 @@ def test_phenopacket_for_a_case_series_is_a_list():
     record = extract("Case 1: A 30-year-old man had fever.\nCase 2: A 40-year-old woman had a rash.")
     packets = to_phenopacket(record, subject_id="s")
     assert isinstance(packets, list) and [p["subject"]["id"] for p in packets] == ["s-1", "s-2"]
+
+
+def test_package_extract_stays_a_function_after_first_use():
+    import ingest.pipeline as pipeline
+
+    pipeline.extract("A 30-year-old man had fever.")
+    assert callable(pipeline.extract) and pipeline.extract.__name__ == "extract"

@@ -24,7 +24,9 @@ _extractor = None
 def _get_extractor():
     global _extractor
     if _extractor is None:
-        from .extract import Extractor
+        # The module is named extractor, not extract: a submodule named like the package-level
+        # function would replace that function as an attribute of the package once imported.
+        from .extractor import Extractor
 
         _extractor = Extractor()
     return _extractor

@@ -1348,6 +1348,7 @@ def _emit_measurement(patient: Patient, fact: dict, info) -> None:
         implied, excluded = info.hpo_positive, True
     term = load_hpo().get(implied) if implied else None
     if term:
+        fact["code"] = term.id  # the finding this result speaks to (present or, if negative, absent)
         patient.features.append(
             {
                 "code": term.id,

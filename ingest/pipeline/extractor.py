@@ -1058,6 +1058,7 @@ class Extractor:
                         analyte=earlier.concepts[0].code,
                         analyte_evidence=doc.ev(earlier.start, earlier.end),
                     )
+                    other.pop("code", None)  # the other test's own finding is looked up afresh
                     _emit_measurement(patient, other, doc.vocab.analytes.get(earlier.concepts[0].code))
             pending = []
         if doc.language != "zh":

@@ -669,7 +669,8 @@ _OUTCOMES_EN = [
     (
         "improved",
         re.compile(
-            r"\b(?:improved|improvement|improving|better|decreased in size|shrank|shrunk|regressed|regression|alleviated|relieved|subsided|partial (?:remission|response)|reduced in size|less frequent|less severe|decreased in frequency)\b",  # noqa: E501 - a pattern reads best on one line
+            r"\b(?:improved|improvement|improving|better|decreased in size|shrank|shrunk|regressed|regression|alleviated|relieved|subsided|partial (?:remission|response)|reduced in size|less frequent|less severe|decreased in frequency|good (?:general )?condition|"  # noqa: E501 - a pattern reads best on one line
+            r"recovered uneventfully|uneventful recovery|was discharged|discharged home)\b",
             re.I,
         ),
     ),
@@ -687,7 +688,7 @@ _OUTCOME_EN_WORDS = frozenset(
     normalization normalisation free asymptomatic recurred relapse relapsed reappeared recurrent
     worsened worsening deteriorated deterioration progressed exacerbated exacerbation aggravated improved
     improvement improving better decreased shrank shrunk regressed regression alleviated relieved subsided
-    partial reduced less
+    partial reduced less good uneventfully uneventful discharged
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 _SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|mm)(?![A-Za-z])", re.I)

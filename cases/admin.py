@@ -573,6 +573,7 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
                     for inline in FACT_INLINES
                 ],
                 can_edit_facts=self.has_change_permission(request, case),
+                can_reparse=request.user.has_perm(services.EDIT_PERMISSION),
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)
 

@@ -82,6 +82,7 @@ def test_viewer_reads_the_queue_but_cannot_edit(client, crest_case, viewer):
     page = client.get(reverse("admin:cases_case_change", args=[crest_case.pk])).content.decode()
     assert 'id="transition-form"' not in page
     assert 'id="span-tools"' not in page
+    assert 'id="reparse-button"' not in page
     data = case_form_data(crest_case) | {"label": "changed by viewer"}
     response = client.post(reverse("admin:cases_case_change", args=[crest_case.pk]), data)
     assert response.status_code == 403

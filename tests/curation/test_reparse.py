@@ -41,6 +41,9 @@ def test_locked_facts_survive_reparse_and_summary_is_shown(client, curator):
     locked_ids = {edited.pk, rejected.pk, added.pk}
 
     assert client.login(username=curator.username, password=PASSWORD)
+    # The case page's button posts this action for the one case.
+    page = client.get(reverse("admin:cases_case_change", args=[case.pk])).content.decode()
+    assert 'id="reparse-button"' in page
     response = client.post(
         reverse("admin:cases_case_changelist"), {"action": "reparse", "_selected_action": [str(case.pk)]}
     )

@@ -23,6 +23,7 @@ import importlib.util
 import os
 import pickle
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -352,7 +353,14 @@ def _sources() -> list[Path]:
 
 
 def _stamp() -> str:
-    parts = [f"v{VOCAB_FORMAT}"]
+    # The pickled automaton belongs to one build of pyahocorasick and one Python.
+    try:
+        from importlib.metadata import version
+
+        library = version("pyahocorasick")
+    except Exception:  # noqa: BLE001 - metadata missing: the cache is still keyed by the files
+        library = "?"
+    parts = [f"v{VOCAB_FORMAT}", f"py{sys.version_info[0]}.{sys.version_info[1]}", f"aho{library}"]
     for path in _sources():
         try:
             st = path.stat()

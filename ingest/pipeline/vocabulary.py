@@ -358,7 +358,7 @@ def _stamp() -> str:
         from importlib.metadata import version
 
         library = version("pyahocorasick")
-    except Exception:  # noqa: BLE001 - metadata missing: the cache is still keyed by the files
+    except Exception:
         library = "?"
     parts = [f"v{VOCAB_FORMAT}", f"py{sys.version_info[0]}.{sys.version_info[1]}", f"aho{library}"]
     for path in _sources():

@@ -294,3 +294,17 @@ def test_one_result_shared_by_a_list_of_tests(text):
         ("anti-dsDNA", "negative"),
     ]
     assert {"HP:0003493", "HP:0020151"} <= _codes(patient, excluded=True)
+
+
+def test_family_outcomes_durations_and_neighbouring_routes():
+    text = (
+        "A 58-year-old woman presented with a 3-month history of progressive dyspnea. Her mother died of "
+        "breast cancer. She was given loperamide 2 mg as needed and topical mupirocin. Serum CEA was "
+        "48.6 ng/mL (normal <5 ng/mL)."
+    )
+    patient = _patient(text)
+    assert not any(o["direction"] == "died" for o in patient["outcomes"])
+    assert not any(d["code"] == "HP:0002094" and d["status"] == "history" for d in patient["diagnoses"])
+    routes = {t["agent"]: t["route"] for t in patient["treatments"]}
+    assert routes == {"loperamide": None, "mupirocin": "topical"}
+    assert [m["analyte"] for m in patient["measurements"]] == ["CEA"]  # the reference range is no result

@@ -225,6 +225,8 @@ _DX_CUE_ZH = re.compile(r"(?:诊断|确诊|诊为|考虑)[为是:]?\s*[\"“]?\s
 _HISTORY_CUE_EN = re.compile(
     r"(?:history of|known|previous|prior|previously diagnosed)\s*(?:\w+\s+){0,3}$", re.I
 )
+# "a 3-month history of dyspnea" dates the present illness; it is not a past diagnosis.
+_DURATION_HISTORY = re.compile(r"\d+[- ](?:day|week|month|year)s?[- ]history of\s*(?:[\w-]+\s+){0,3}$", re.I)
 _HISTORY_CUE_ZH = re.compile(r"(?:既往|曾|有)[^,，。]{0,12}$")
 
 
@@ -312,7 +314,7 @@ _GENERIC_VALUE = re.compile(
     re.I,
 )
 _GENERIC_QUAL = re.compile(
-    r"(?<![\w-])(?:(?:strongly|weakly|diffusely|focally)\s+)?(?:positive|positivity|negative|within normal limits|"  # noqa: E501 - a pattern reads best on one line
+    r"(?<![\w-])(?:(?:strongly|weakly|diffusely|focally)\s+)?(?:positive|positivity|negative|negativity|within normal limits|"  # noqa: E501 - a pattern reads best on one line
     r"unremarkable|uneventful|elevated|increased|raised|reduced|decreased|normali[sz]ed|diminished|depressed|abnormal|normal)(?![\w-])"
     r"|\(\s*(?:\+{1,4}|-)\s*\)"
     # Marker status written as a suffix: "CD56+ CD138+", "CD19-".
@@ -321,6 +323,7 @@ _GENERIC_QUAL = re.compile(
 )
 _GENERIC_WORDS = {
     "positivity": "positive",
+    "negativity": "negative",
     "within normal limits": "normal",
     "unremarkable": "normal",
     "uneventful": "normal",
@@ -840,9 +843,11 @@ class Extractor:
                     lang == "zh" and _DX_LIST_ZH.search(text, 0, rel_start)
                 ):
                     status = "differential" if ctx.uncertain else "final"
-                elif (_HISTORY_CUE_ZH if lang == "zh" else _HISTORY_CUE_EN).search(
-                    before
-                ) and not ctx.negated:
+                elif (
+                    (_HISTORY_CUE_ZH if lang == "zh" else _HISTORY_CUE_EN).search(before)
+                    and not _DURATION_HISTORY.search(before)
+                    and not ctx.negated
+                ):
                     status = "history"
                 if status and not ctx.negated and not any(c.kind == DISEASE for c in m.concepts):
                     patient.diagnoses.append(
@@ -969,13 +974,6 @@ class Extractor:
                         "suppressed": "low",
                     }.get(word, word)
                     start_pre = m.start - (len(pre_text) - pm.start())
-            if value is not None and interpretation is None and vm:
-                # "had decreased to 2,800", "rose to 45": the verb says which way it went.
-                filler = window[: vm.start("val")]
-                if re.search(r"decreas|fell|dropped|reduc|declin|lower", filler, re.I):
-                    interpretation = "low"
-                elif re.search(r"increas|elevat|rose|raised|higher", filler, re.I):
-                    interpretation = "high"
             if value is not None and interpretation is None and info and info.ref_unit:
                 scaled = _to_unit(value, unit, info.ref_unit)
                 if scaled is None and not unit and info.ref_unit in _UNITLESS_OK and info.ref_high:
@@ -984,6 +982,13 @@ class Extractor:
                     interpretation = _interpretation_from_range(
                         scaled, info.ref_low, info.ref_high, comparator
                     )
+            if value is not None and interpretation is None and vm:
+                # No reference to compare with: "had decreased to 2,800", "rose to 45" say which way.
+                filler = window[: vm.start("val")]
+                if re.search(r"decreas|fell|dropped|reduc|declin|lower", filler, re.I):
+                    interpretation = "low"
+                elif re.search(r"increas|elevat|rose|raised|higher", filler, re.I):
+                    interpretation = "high"
             if (
                 interpretation is None
                 and value is None
@@ -1041,7 +1046,8 @@ class Extractor:
             when = onset_at(m.start)
             if when:
                 fact["when"] = when
-            spans.append((m.start, end))
+            reference = re.match(r"\s*[(（][^()（）]{0,40}\d[^()（）]{0,20}[)）]", doc.text[end : end + 64])
+            spans.append((m.start, end + (reference.end() if reference else 0)))  # "(normal <5)" is no result
             _emit_measurement(patient, fact, info)
             shared = (
                 value is None and pending and _SHARED_RESULT.search(doc.text, pending[-1].end, result_start)
@@ -1150,6 +1156,11 @@ class Extractor:
                 continue
             limit = drugs[i + 1].start if i + 1 < len(drugs) else s1
             window = doc.text[m.end : min(limit, m.end + 100)]
+            if not zh and i + 1 < len(drugs) and limit <= m.end + 100:
+                # "loperamide 2 mg as needed and topical mupirocin": "topical" is the next drug's.
+                cut = re.search(r"(?:,|\band\b|\bplus\b|\bwith\b)(?:\s+[\w-]+){0,2}\s*$", window)
+                if cut:
+                    window = window[: cut.start()]
             # A Chinese clause ends at a comma; English writes "prednisone, 60 mg daily".
             if zh:
                 # "0.5g静脉滴注，每日1次": the administration may continue in the next clause.
@@ -1268,8 +1279,8 @@ class Extractor:
             direction = om.lastgroup
             # "无发热" is not an outcome; "未再加重" (no further worsening) is matched as stable.
             ctx = context_of(text, a, b, doc.language, post=False)
-            if ctx.negated and direction != "stable":
-                continue
+            if (ctx.negated and direction != "stable") or ctx.family:
+                continue  # "her mother died of breast cancer" is not this patient's outcome
             # What improved/recurred: the nearest finding or disease named before the cue,
             # else the nearest one after it.
             about_mention = None

@@ -780,6 +780,10 @@ class CaseDuplicateAdmin(admin.ModelAdmin):
     )
     actions = ("merge_into_first", "merge_into_second", "dismiss")
 
+    def get_queryset(self, request):
+        heavy = ("case_a__report__raw", "case_a__report__text", "case_b__report__raw", "case_b__report__text")
+        return super().get_queryset(request).defer(*heavy)
+
     def has_add_permission(self, request) -> bool:
         return False
 
@@ -825,15 +829,15 @@ class CaseDuplicateAdmin(admin.ModelAdmin):
                 self.message_user(request, _message(error), messages.WARNING)
         self.message_user(request, f"{merged} pair(s) merged.", messages.SUCCESS)
 
-    @admin.action(description="Merge: keep case A, merge case B into it")
+    @admin.action(description="Merge: keep case A, merge case B into it", permissions=["change"])
     def merge_into_first(self, request, queryset):
         self._merge(request, queryset, keep_first=True)
 
-    @admin.action(description="Merge: keep case B, merge case A into it")
+    @admin.action(description="Merge: keep case B, merge case A into it", permissions=["change"])
     def merge_into_second(self, request, queryset):
         self._merge(request, queryset, keep_first=False)
 
-    @admin.action(description="Dismiss: different patients")
+    @admin.action(description="Dismiss: different patients", permissions=["change"])
     def dismiss(self, request, queryset):
         for duplicate in queryset.filter(status=models.CaseDuplicate.Status.OPEN):
             services.duplicate_dismiss(duplicate=duplicate, user=request.user)

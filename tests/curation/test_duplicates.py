@@ -147,3 +147,17 @@ def test_command_and_admin_actions(patients, client, curator, capsys):
     assert "also reported in" in page
     for case in (duplicate.case_a, duplicate.case_b):
         assert case.report.title in page
+
+
+def test_viewer_cannot_merge_or_dismiss(patients, client, viewer):
+    duplicates_detect()
+    duplicate = CaseDuplicate.objects.get()
+    assert client.login(username=viewer.username, password=PASSWORD)
+    changelist = reverse("admin:cases_caseduplicate_changelist")
+    page = client.get(changelist).content.decode()
+    assert "shared feature" in page and 'value="merge_into_first"' not in page
+    client.post(changelist, {"action": "merge_into_first", "_selected_action": [str(duplicate.pk)]})
+    client.post(changelist, {"action": "dismiss", "_selected_action": [str(duplicate.pk)]})
+    duplicate.refresh_from_db()
+    assert duplicate.status == CaseDuplicate.Status.OPEN
+    assert not Case.objects.filter(merged_into__isnull=False).exists()

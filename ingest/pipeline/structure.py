@@ -34,7 +34,8 @@ _EN_HEADINGS = [
     ),
     (
         DISCUSSION,
-        r"discussion|conclusions?|comments?|literature review|review of (?:the )?literature|learning points",
+        r"discussion(?: and [a-z ]{3,40})?|conclusions?|comments?|literature review|review of (?:the )?literature|"
+        r"learning points",
     ),
     (REFERENCES, r"references|bibliography|acknowledge?ments?|conflicts? of interest|funding"),
     (INTRO, r"introduction|background|abstract|summary"),

@@ -34,7 +34,7 @@ _EN_HEADINGS = [
     ),
     (
         DISCUSSION,
-        r"discussion(?: and [a-z ]{3,40})?|conclusions?|comments?|literature review|review of (?:the )?literature|"
+        r"discussion(?: and [a-z ]{3,40})?|conclusions?|comments?|literature review|review of (?:the )?literature|"  # noqa: E501 - a pattern reads best on one line
         r"learning points",
     ),
     (REFERENCES, r"references|bibliography|acknowledge?ments?|conflicts? of interest|funding"),

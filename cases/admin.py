@@ -477,6 +477,7 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
     show_full_result_count = False
     # Facet counts run one COUNT per filter choice over the whole queue: too slow at scale.
     show_facets = admin.ShowFacets.NEVER
+    history_list_display = ("status", "assignee")
     inlines = FACT_INLINES
     readonly_fields = ("status", "report_link", "merged_into", "created_at", "updated_at")
     fieldsets = (

@@ -106,3 +106,9 @@ def test_case_series_markers_give_patients():
     sentences, n = layout(text, "en")
     assert n == 2
     assert [s.patient for s in sentences] == [0, 1]
+
+
+def test_without_a_case_heading_the_abstract_is_read_as_the_case():
+    text = "Abstract\nA 30-year-old woman had fever.\nDiscussion\nFever is frequent."
+    sentences, _ = layout(text, "en")
+    assert [s.section for s in sentences] == [CASE, CASE, DISCUSSION, DISCUSSION]

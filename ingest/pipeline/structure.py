@@ -144,6 +144,10 @@ def layout(text: str, language: str) -> tuple[list[Sentence], int]:
             # Before any heading: the case itself when the report has no case heading (short
             # reports, abstracts); the title/abstract/introduction when it has one.
             section = INTRO if has_case_heading else CASE
+        if section == INTRO and not has_case_heading:
+            # No heading announces the case: the case may sit under "Abstract"/"Introduction"
+            # (short reports); reading it there beats reading nothing.
+            section = CASE
         sentences.append(Sentence(start, end, section))
     # Case series: a new patient starts at each marker in the case part.
     markers: dict[str, int] = {}

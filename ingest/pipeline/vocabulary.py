@@ -589,6 +589,9 @@ def load_vocabulary() -> Vocabulary:
         with temporary.open("wb") as handle:
             pickle.dump((stamp, vocabulary), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, cache_file)
+        for stale in cache_file.parent.glob("pipeline-vocabulary-v*.pickle"):
+            if stale != cache_file:
+                stale.unlink(missing_ok=True)  # caches of older build rules are never read again
     except (OSError, pickle.PicklingError):
         pass
     return vocabulary

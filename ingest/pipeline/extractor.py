@@ -93,14 +93,16 @@ _SUMMARY_CUE_ZH = re.compile(r"报道|报告|病例|1例|一例|\d例|例患者"
 _AGE_EN = re.compile(
     r"\b(\d{1,3}(?:\.\d)?)\s*[- ]?\s*(years?|yrs?|y|months?|mos?|weeks?|wks?|days?)\s*[- ]?\s*old\b"
     r"|\b(\d{1,3})\s+(years?|months?|weeks?|days?)\s+of\s+age\b"
-    r"|\baged?\s*(?:of\s*)?(\d{1,3})\b(?:\s*(years?|months?))?",
+    r"|\baged?\s*(?:of\s*)?(\d{1,3})\b(?:\s*(years?|months?))?"
+    r"|\b(\d{1,3})\s*[- ]?\s*(y/?o|yo)\b",  # "45 y/o", "45-yo"
     re.I,
 )
 _AGE_ZH = re.compile(
     r"(\d{1,3})\s*岁(?:\s*(\d{1,2})\s*个?月)?|(\d{1,2})\s*个?月(?:龄|大|婴儿|患儿|(?=[,，]))|(\d{1,2})\s*(?:天|日)龄"
 )
 _SEX_EN = re.compile(
-    r"\b(man|woman|male|female|boy|girl|gentleman|lady|men|women|mr|mrs|ms|gravida|pregnant|primigravida)\b",
+    r"\b(man|woman|male|female|boy|girl|gentleman|lady|men|women|mr|mrs|ms|gravida|pregnant|primigravida|"
+    r"g\d+\s*p\d+)\b",  # "G3P2": obstetric history, a woman
     re.I,
 )
 # "a 12-year-old boy", "his 8-year-old sister": the noun after the age names the patient.
@@ -115,6 +117,7 @@ _PRONOUN_EN = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
 _SEX_ZH = re.compile(
     r"(男|女)(?=[,，、\s]*\d{1,3}\s*岁)|(?:患者|患儿|病人)[,，\s]*(男|女)|(男|女)(?:性)?(?:患者|患儿)|(男|女)性"
 )
+_FEMALE_RE = re.compile(r"g\d+\s*p\d+", re.I)
 _FEMALE = {
     "woman",
     "female",
@@ -163,7 +166,7 @@ def _demographics(doc: Doc, patient: Patient, spans: list[tuple[int, int]]) -> N
             else:
                 m = _AGE_EN.search(chunk)
                 if m:
-                    number = m.group(1) or m.group(3) or m.group(5)
+                    number = m.group(1) or m.group(3) or m.group(5) or m.group(7)
                     unit = m.group(2) or m.group(4) or m.group(6) or "years"
                     years = _age_years(number, unit)
                     if years <= 120:
@@ -178,7 +181,7 @@ def _demographics(doc: Doc, patient: Patient, spans: list[tuple[int, int]]) -> N
             m = (_SEX_ZH if doc.language == "zh" else _SEX_EN).search(chunk)
             if m:
                 word = next(g for g in m.groups() if g) if m.groups() else m.group(0)
-                patient.sex = "female" if word.lower() in _FEMALE else "male"
+                patient.sex = "female" if word.lower() in _FEMALE or _FEMALE_RE.fullmatch(word) else "male"
                 gi = next(i for i, g in enumerate(m.groups(), 1) if g) if m.groups() else 0
                 patient.sex_evidence = doc.ev(start + m.start(gi), start + m.end(gi))
         if patient.age is not None and patient.sex != "unknown":

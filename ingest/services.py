@@ -157,13 +157,13 @@ def _receive_members(
             except IntegrityError:
                 # Someone received some of the same bytes concurrently: fall back to one at a time.
                 for digest, report in list(fresh.items()):
-                    existing = Report.objects.filter(content_hash=digest).values_list("id", flat=True).first()
-                    if existing is not None:
-                        known[digest] = existing
+                    report.pk = None
+                    try:
+                        with transaction.atomic():
+                            report.save(force_insert=True)
+                    except IntegrityError:
+                        known[digest] = Report.objects.values_list("id", flat=True).get(content_hash=digest)
                         del fresh[digest]
-                    else:
-                        report.pk = None
-                        report.save(force_insert=True)
         jobs: list[IngestJob] = []
         claimed: set[str] = set()
         for member, digest in zip(members, hashes, strict=True):
@@ -190,8 +190,18 @@ def _receive_members(
         IngestJob.objects.bulk_create(jobs)
         to_run = [job.pk for job in jobs if job.status == IngestJob.Status.QUEUED]
         if queue and to_run:
-            transaction.on_commit(lambda: jobs_enqueue(job_ids=to_run, batch_size=batch_size))
+            transaction.on_commit(lambda: _enqueue_after_commit(to_run, batch_size))
     return jobs
+
+
+def _enqueue_after_commit(job_ids: list[int], batch_size: int | None) -> None:
+    """The rows are committed by now: a broker that is down must not turn the receipt into an
+    error. The jobs stay `queued`; `manage.py ingest --requeue` (or the admin's retry) sends them
+    again once the broker is back."""
+    try:
+        jobs_enqueue(job_ids=job_ids, batch_size=batch_size)
+    except TRANSIENT_ERRORS:
+        logger.exception("could not queue %d ingest job(s); they stay queued in the database", len(job_ids))
 
 
 def _receive_rejected_archive(

@@ -298,3 +298,20 @@ def test_ingest_command_sync_progress_and_summary(tmp_path) -> None:
     out = StringIO()
     call_command("ingest", str(folder / "a.txt"), "--sync", "--quiet-progress", stdout=out)
     assert "summary: 0 done, 1 duplicate, 0 failed" in out.getvalue()
+
+
+def test_requeue_command_sends_stale_queued_jobs_again(django_capture_on_commit_callbacks) -> None:
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    stale = services.report_receive(data=b"A 30-year-old man with fever.", filename="s.txt", queue=False)
+    fresh = services.report_receive(data=b"A 31-year-old man with fever.", filename="f.txt", queue=False)
+    IngestJob.objects.filter(pk=stale.pk).update(queued_at=timezone.now() - timedelta(hours=1))
+    out = StringIO()
+    with django_capture_on_commit_callbacks() as callbacks:
+        call_command("ingest", "--requeue", "--older-than", "30", stdout=out)
+    assert "re-queued 1 job(s)" in out.getvalue() and len(callbacks) == 1
+    assert IngestJob.objects.get(pk=fresh.pk).status == "queued"

@@ -2,6 +2,7 @@
 
     --sync   parse in this process (no worker needed)
     --wait   wait until the workers have finished every job, showing progress
+    --requeue  send again jobs left behind by a dead worker or a broker outage
 
 The final summary counts done / duplicate / failed jobs and lists the reasons for failures.
 """
@@ -12,6 +13,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -62,7 +64,7 @@ class Command(BaseCommand):
     help = "Ingest case reports (.txt .pdf .xml .json .jsonl .zip, folders recursively)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("paths", nargs="+", type=Path)
+        parser.add_argument("paths", nargs="*", type=Path)
         parser.add_argument("--sync", action="store_true", help="parse in this process, without a worker")
         parser.add_argument("--wait", action="store_true", help="wait for the workers to finish the jobs")
         parser.add_argument(
@@ -70,8 +72,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--timeout", type=float, default=3600, help="seconds --wait waits at most")
         parser.add_argument("--quiet-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--requeue",
+            action="store_true",
+            help="send again the jobs left behind (running with no live worker, or queued for longer "
+            "than --older-than minutes, e.g. after the broker was down); no PATH needed",
+        )
+        parser.add_argument("--older-than", type=float, default=10.0, help="minutes, for --requeue")
 
     def handle(self, *args, paths: list[Path], sync: bool, wait: bool, **options) -> None:
+        if options["requeue"]:
+            ids = services.jobs_recover(include_queued_older_than=timedelta(minutes=options["older_than"]))
+            self.stdout.write(f"re-queued {len(ids)} job(s)")
+            if not paths:
+                return
+        if not paths:
+            raise CommandError("give at least one file or folder to ingest")
         missing = [str(path) for path in paths if not path.exists()]
         if missing:
             raise CommandError(f"no such file or folder: {', '.join(missing)}")

@@ -501,6 +501,39 @@ end
 """
 
 
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def server_pids(server: subprocess.Popen, database_name: str) -> list[int]:
+    """The gunicorn workers and the PostgreSQL backends serving them: their CPU time per request is
+    what the endpoint costs, whatever else the machine is running."""
+    from django.db import connection
+
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND backend_type = 'client backend' "
+            "AND pid <> pg_backend_pid()",
+            [database_name],
+        )
+        backends = [row[0] for row in cursor.fetchall()]
+    return [int(pid) for pid in children] + backends
+
+
+def cpu_of(pids: list[int]) -> dict[int, float]:
+    return {pid: _cpu_seconds(pid) for pid in pids}
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds spent between two readings by processes alive at the second one."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items() if seconds)
+
+
 def run_wrk(base: str, paths: list[str], *, duration: int, connections: int) -> dict:
     lua = WRK_SCRIPT % ", ".join(json.dumps(p) for p in paths)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
@@ -618,8 +651,16 @@ def main() -> None:
         _, base_body = get(base + baseline_paths[5])
         api_json, base_json = json.loads(api_body), json.loads(base_body)
         assert api_json["count"] == base_json["count"], (api_json["count"], base_json["count"])
+        database_name = urlsplit(args.database_url).path.lstrip("/")
         for name, paths in (("api", api_paths), ("baseline", baseline_paths)):
+            cpu_before = cpu_of(server_pids(server, database_name))
             results[name] = load(base, paths, duration=args.duration, connections=args.connections)
+            cpu_after = cpu_of(server_pids(server, database_name))
+            # Server CPU (2 gunicorn workers + their database backends) per request: the cost of
+            # the endpoint independent of other load on the machine.
+            results[name]["server_cpu_ms"] = (
+                1000 * cpu_used(cpu_before, cpu_after) / max(results[name]["requests"], 1)
+            )
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -632,13 +673,14 @@ def main() -> None:
         f"{args.connections} connections, {args.duration} s per run, {len(api_paths)} queries in rotation"
     )
     print(
-        f"{'run':<10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}  generator"
+        f"{'run':<10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}"
+        f"{'cpu ms/req':>12}  generator"
     )
     for name, figures in results.items():
         print(
             f"{name:<10}{figures['rps']:>9.1f}{figures['p50_ms']:>9.1f}{figures['p95_ms']:>9.1f}"
             f"{figures['p99_ms']:>9.1f}{figures['max_ms']:>9.1f}{figures['errors']:>8}"
-            f"  {figures['generator']}"
+            f"{figures['server_cpu_ms']:>12.1f}  {figures['generator']}"
         )
     api, baseline = results["api"], results["baseline"]
     print(
@@ -648,6 +690,12 @@ def main() -> None:
     print(
         f"targets: >= 200 req/s {'met' if api['rps'] >= 200 else 'NOT met'}; "
         f"p95 <= 50 ms {'met' if api['p95_ms'] <= 50 else 'NOT met'}"
+    )
+    load_average = os.getloadavg()[0]
+    print(
+        f"server CPU per request (2 workers + their database backends): {api['server_cpu_ms']:.1f} ms, "
+        f"which bounds throughput on 2 otherwise idle cores at ~{2000 / api['server_cpu_ms']:.0f} req/s; "
+        f"1-min load average at the end: {load_average:.1f} on {os.cpu_count()} CPUs"
     )
     if args.json:
         print(json.dumps(results, indent=2))

@@ -3,10 +3,13 @@ exactly what a response holds; reads of related rows rely on the prefetches in c
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.postgres.aggregates import JSONBAgg
+from django.db import connection
 from django.db.models import OuterRef, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
@@ -381,12 +384,10 @@ def case_summaries(ids: list[int], *, user, request) -> list[dict[str, Any]]:
     base = reverse("api:case-list")
     if request is not None:
         base = request.build_absolute_uri(base)
-    rows = (
-        Case.objects.visible_to(user)
-        .filter(id__in=ids)
-        .annotate(features_json=_FEATURES_JSON, diagnoses_json=_DIAGNOSES_JSON)
-        .values_list(*_CASE_COLUMNS, "features_json", "diagnoses_json")
-    )
+    sql, params = _summary_sql(user, ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     by_id: dict[int, dict[str, Any]] = {}
     for row in rows:
         case_id = row[0]
@@ -395,10 +396,48 @@ def case_summaries(ids: list[int], *, user, request) -> list[dict[str, Any]]:
             "url": f"{base}{case_id}/",
             **dict(zip(_CASE_COLUMNS[1:8], row[1:8], strict=True)),
             "citation": dict(zip(_CITATION_KEYS, row[8:16], strict=True)),
-            "features": row[16] or [],
-            "diagnoses": row[17] or [],
+            # Django's PostgreSQL backend hands jsonb to Python as text.
+            "features": _json(row[16]),
+            "diagnoses": _json(row[17]),
         }
     return [by_id[case_id] for case_id in ids if case_id in by_id]
+
+
+def _json(value: str | list | None) -> list:
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, str) else value
+
+
+_IDS = object()  # marks where the id array goes in a cached statement
+_summary_statements: dict[str, tuple[str, tuple, int]] = {}
+
+
+def _summary_sql(user, ids: list[int]) -> tuple[str, list]:
+    """The summary statement for this user's visibility, compiled by the ORM once per distinct
+    visibility rule and reused with new ids: compiling the subqueries cost more CPU than running
+    them. The key is the SQL of `visible_to(user)` itself, so any change to the visibility rules
+    (or a setting they read) gives a new statement rather than a stale one."""
+    visible = Case.objects.visible_to(user)
+    key_sql, key_params = visible.values("id").query.sql_with_params()
+    key = f"{key_sql}|{key_params!r}"
+    cached = _summary_statements.get(key)
+    if cached is None:
+        marker = [_IDS]
+        queryset = (
+            visible.filter(id__in=RawSQL("SELECT unnest(%s::bigint[])", (marker,)))
+            .annotate(features_json=_FEATURES_JSON, diagnoses_json=_DIAGNOSES_JSON)
+            .values_list(*_CASE_COLUMNS, "features_json", "diagnoses_json")
+        )
+        sql, params = queryset.query.sql_with_params()
+        position = next(index for index, param in enumerate(params) if param is marker)
+        cached = (sql, tuple(params), position)
+        if len(_summary_statements) < 64:
+            _summary_statements[key] = cached
+    sql, params, position = cached
+    bound = list(params)
+    bound[position] = list(ids)
+    return sql, bound
 
 
 def _json_list(model, fields: dict[str, str], **conditions) -> Subquery:

@@ -177,3 +177,12 @@ def test_list_query_count_does_not_grow_with_page_size(client):
     client.get("/api/cases/", {"limit": 1})  # the search loads its vocabulary cache once
     small, large = _queries(client, 2), _queries(client, 30)
     assert small == large
+
+
+def test_list_follows_a_change_of_visibility_rules(client, settings):
+    machine = make_cases(1)[0]
+    published = make_cases(1)[0]
+    Case.objects.filter(pk=published.pk).update(status=Case.Status.PUBLISHED)
+    assert {c["id"] for c in client.get("/api/cases/").json()["results"]} == {machine.pk, published.pk}
+    settings.PUBLIC_CURATED_ONLY = True
+    assert [c["id"] for c in client.get("/api/cases/").json()["results"]] == [published.pk]

@@ -308,3 +308,23 @@ def test_family_outcomes_durations_and_neighbouring_routes():
     routes = {t["agent"]: t["route"] for t in patient["treatments"]}
     assert routes == {"loperamide": None, "mupirocin": "topical"}
     assert [m["analyte"] for m in patient["measurements"]] == ["CEA"]  # the reference range is no result
+
+
+def test_chinese_prescription_forms():
+    text = (
+        "患者女，35岁。予甲氨蝶呤10 mg每周1次口服，阿司匹林肠溶片100mg qd，静脉滴注丙种球蛋白20g/d×5d，"
+        "依诺肝素4000IU皮下注射q12h，外用他克莫司软膏。因出现闭经停用甲氨蝶呤。"
+    )
+    tx = _patient(text)["treatments"]
+    by_agent = {}
+    for t in tx:
+        by_agent.setdefault(t["agent"], []).append(t)
+    mtx = by_agent["methotrexate"][0]
+    assert (mtx["dose"], mtx["unit"], mtx["route"], mtx["frequency"]) == (10, "mg", "oral", "once weekly")
+    aspirin = by_agent["acetylsalicylic acid"][0]
+    assert (aspirin["route"], aspirin["frequency"]) == ("oral", "once daily")  # not the next drug's drip
+    ivig = by_agent["intravenous immunoglobulin"][0]
+    assert (ivig["route"], ivig["duration"]) == ("intravenous", "5 days")
+    assert by_agent["enoxaparin"][0]["frequency"] == "every 12 hours"
+    assert by_agent["tacrolimus"][0]["route"] == "topical"
+    assert by_agent["methotrexate"][-1]["stopped_because"] == "amenorrhea"

@@ -544,16 +544,22 @@ _ROUTES = [
             re.I,
         ),
     ),
-    ("oral", re.compile(r"口服|顿服|\boral(?:ly)?\b|\bp\.?o\.?(?![a-z])|\bby mouth\b|\btablets?\b", re.I)),
+    (
+        "oral",
+        re.compile(
+            r"口服|顿服|肠溶片|缓释片|控释片|片剂|胶囊|颗粒|口服液|片(?=[0-9,，、\s])|\boral(?:ly)?\b|\bp\.?o\.?(?![a-z])|\bby mouth\b|\btablets?\b",  # noqa: E501 - a pattern reads best on one line
+            re.I,
+        ),
+    ),
 ]
 _DURATION_EN = re.compile(
     r"\bfor\s+(?:a total of\s+|another\s+|the next\s+|about\s+|approximately\s+)?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*(days?|weeks?|months?|years?)\b",  # noqa: E501 - a pattern reads best on one line
     re.I,
 )
 _DURATION_ZH = re.compile(
-    r"(?:口服|服用|治疗|用药|使用|应用|连续|共|持续)\s*(\d+)\s*(?:个|多个)?\s*(天|日|周|月|年)"
+    r"(?:口服|服用|治疗|用药|使用|应用|连续|共|持续|[×x*])\s*(\d+)\s*(?:个|多个)?\s*(天|日|周|月|年|d(?![a-z]))"
 )
-_ZH_UNIT = {"天": "days", "日": "days", "周": "weeks", "月": "months", "年": "years"}
+_ZH_UNIT = {"天": "days", "日": "days", "d": "days", "周": "weeks", "月": "months", "年": "years"}
 _STOP_EN = re.compile(
     r"(?:discontinued|stopped|withdrawn|ceased|interrupted|held|switched|tapered off|not tolerated|poorly tolerated)\b[^.;]{0,30}?\b(?:due to|because(?: of)?|owing to|secondary to|after (?:the )?(?:development|onset|appearance) of|for)\s+([^.;,]{3,60})"  # noqa: E501 - a pattern reads best on one line
     r"|(?:due to|because of|owing to)\s+([^.;,]{3,60}?)[, ]+(?:\w+\s+){0,4}(?:was|were|had to be)\s+(?:discontinued|stopped|withdrawn)",  # noqa: E501 - a pattern reads best on one line
@@ -562,6 +568,7 @@ _STOP_EN = re.compile(
 _STOP_ZH = re.compile(
     r"(?:出现|因|发生|引起|导致)([^,，。;；]{1,20}?)(?:后|而)?(?:停用|停药|停服|撤药|减停|停止)"
 )
+_STOP_BEFORE_ZH = re.compile(r"(?:因|由于)(?:出现)?([^,，。;；]{1,20}?)(?:而)?(?:停用|停药|停服|撤停)$")
 _CHANGE_RE = [
     (
         "decreased",
@@ -1169,9 +1176,10 @@ class Extractor:
                 # "0.5g静脉滴注，每日1次": the administration may continue in the next clause.
                 clauses = re.split(r"[,，。;；]", window)
                 window = clauses[0]
-                for clause in clauses[1:]:
-                    if not _ZH_ADMIN_CLAUSE.match(clause):
-                        break
+                truncated = i + 1 < len(drugs) and limit <= m.end + 100
+                for k, clause in enumerate(clauses[1:], 1):
+                    if not _ZH_ADMIN_CLAUSE.match(clause) or (truncated and k == len(clauses) - 1):
+                        break  # the last clause before the next drug is that drug's ("，静脉滴注丙种球蛋白")
                     window += "，" + clause
             else:
                 window = re.split(r"[;]|\.\s", window)[0]
@@ -1227,6 +1235,10 @@ class Extractor:
             if stop:
                 reason = next(g for g in stop.groups() if g)
                 fact["stopped_because"] = self._reason(doc, m.end + window.find(reason), reason)
+            elif zh and (pre := _STOP_BEFORE_ZH.search(before)):
+                # "因出现肝功能异常停用甲氨蝶呤": the reason comes before the drug.
+                reason = pre.group(1)
+                fact["stopped_because"] = self._reason(doc, m.start - len(before) + pre.start(1), reason)
             changes = [
                 {
                     "change": "increased"

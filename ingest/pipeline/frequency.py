@@ -73,7 +73,7 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
         ),
         "en_every",
     ),
-    (re.compile(r"\bq\s*(\d+)\s*h\b", re.I), "en_qh"),
+    (re.compile(r"(?<![A-Za-z])q\s*(\d+)\s*h(?![a-z])", re.I), "en_qh"),
     (
         re.compile(r"(?<![a-z])(?:once (?:a |per |each )?month|monthly|every month)(?![a-z])", re.I),
         "once monthly",

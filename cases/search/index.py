@@ -19,10 +19,15 @@ from __future__ import annotations
 import array
 import logging
 import math
+import os
+import pickle
+import re
+import tempfile
 import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from django.db import connection
@@ -34,7 +39,7 @@ STATUSES = ("machine", "in_review", "curated", "published", "rejected")
 ARRAY_COLUMNS = ("term_ids", "excluded_term_ids", "disease_ids", "agent_ids", "outcome_codes")
 LOOKBACK = 2000  # stamps re-read on each refresh (see module docstring)
 REBUILD_ABOVE = 50_000  # changed rows above which a rebuild is cheaper than patching
-MAX_INCREMENTAL_AGE = 3600.0  # seconds: after a longer pause, rebuild (deletion log is pruned)
+MAX_INCREMENTAL_AGE = 6 * 3600.0  # seconds: after a longer pause, rebuild (deletion log: 1 day)
 CHUNK = 100_000
 
 
@@ -360,19 +365,85 @@ def get_index() -> SearchIndex:
     with _registry_lock:
         index = _indexes.get(database)
         if index is None:
-            index = SearchIndex(database=database)
+            index = _load_snapshot(database)
+            if index is None:
+                index = _build_and_save(database)
+                _indexes[database] = index
+                return index
             _indexes[database] = index
-            index.build()
-            return index
     with index.lock:
         try:
             index.refresh()
         except _RebuildNeeded:
-            fresh = SearchIndex(database=database)
-            fresh.build()
+            fresh = _build_and_save(database)
             with _registry_lock:
                 _indexes[database] = fresh
             return fresh
+    return index
+
+
+# --- snapshots: a worker process starts from the last build instead of rebuilding ---------------
+
+SNAPSHOT_MIN_CASES = 50_000  # below this a build takes about a second: not worth a file
+SNAPSHOT_MAX_AGE = MAX_INCREMENTAL_AGE
+_PICKLED = (
+    "all", "status", "merged", "sex", "age", "language", "year", "term", "excluded", "disease",
+    "agent", "outcome", "year_of", "observed_ic", "mentioned_ic", "seen_seq",
+)  # fmt: skip
+
+
+def _database_identity() -> str:
+    """Server and database incarnation: a database recreated under the same name (tests) or
+    another server must not reuse a snapshot."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT system_identifier FROM pg_control_system())::text || '-' || oid::text"
+            " FROM pg_database WHERE datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+def _snapshot_path(database: str) -> Path:
+    from django.conf import settings
+
+    folder = Path(getattr(settings, "VAR_DIR", Path(tempfile.gettempdir()))) / "cache" / "search"
+    return folder / f"index-{re.sub(r'[^A-Za-z0-9_.-]', '_', database)}.pickle"
+
+
+def _build_and_save(database: str) -> SearchIndex:
+    index = SearchIndex(database=database)
+    index.build()
+    if len(index.all) >= SNAPSHOT_MIN_CASES:
+        try:
+            path = _snapshot_path(database)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            state = {name: getattr(index, name) for name in _PICKLED}
+            state["identity"] = _database_identity()
+            state["saved_at"] = time.time()
+            temporary = path.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as handle:
+                pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(path)  # atomic: other workers never read a partial file
+        except OSError as error:  # a read-only disk only costs the next worker a build
+            logger.warning("could not save the search index snapshot: %s", error)
+    return index
+
+
+def _load_snapshot(database: str) -> SearchIndex | None:
+    path = _snapshot_path(database)
+    try:
+        with path.open("rb") as handle:
+            state = pickle.load(handle)  # noqa: S301 - our own file in the project's var folder
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return None
+    age = time.time() - state.get("saved_at", 0)
+    if age > SNAPSHOT_MAX_AGE or state.get("identity") != _database_identity():
+        return None
+    index = SearchIndex(database=database)
+    for name in _PICKLED:
+        setattr(index, name, state[name])
+    index.refreshed_at = time.monotonic() - age
+    logger.info("search index of %s: %d cases from the snapshot of %.0f s ago", database, len(index.all), age)
     return index
 
 

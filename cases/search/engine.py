@@ -482,9 +482,30 @@ class CaseSearch:
                 rows.sort(key=lambda row: (-row[0], row[1]))
                 return [(value, count) for count, value in rows[:k]]
         else:
+            sampled: dict[str, dict[int, int]] = {}
 
             def top(family: str, k: int) -> list[tuple[int, int]]:
-                return _top_counts(result, candidates[family], k)
+                found = _top_counts(result, candidates[family], k, budget=SCAN_BUDGET)
+                if found is not None:
+                    return found
+                # The sizes did not bound the counts soon enough (a result of a few thousand
+                # among a million): take the values present in an even sample of the result as
+                # candidates and count those exactly.
+                if not sampled:
+                    sampled.update(_exact_counts(_even_sample(result, SAMPLE_SIZE)))
+                allowed = candidates["keep"][family]
+                family_map = getattr(index, family)
+                likely = sorted(
+                    (
+                        (n, value)
+                        for value, n in sampled[family].items()
+                        if allowed(value) and value in family_map
+                    ),
+                    reverse=True,
+                )[:SAMPLED_CANDIDATES]
+                exact = [(result.intersection_cardinality(family_map[value]), value) for _, value in likely]
+                exact.sort(key=lambda row: (-row[0], row[1]))
+                return [(value, count) for count, value in exact[:k] if count]
 
         # Features: the most frequent informative terms of the result set. A general term
         # counted exactly as often as a more specific one already shown adds nothing: skipped.
@@ -565,16 +586,21 @@ def _language_label(code: str) -> str:
     }.get(code, code)
 
 
-def _top_counts(result: BitMap, candidates: list[tuple[int, int, BitMap]], k: int) -> list[tuple[int, int]]:
+def _top_counts(
+    result: BitMap, candidates: list[tuple[int, int, BitMap]], k: int, budget: int | None = None
+) -> list[tuple[int, int]] | None:
     """The k values with the most cases in `result`, exactly, most first (ties: larger overall).
 
     Candidates come sorted by their overall size, and a value can never count more cases of the
     result than it has overall: once k counts are at least the next candidate's size, nothing
-    further can enter the top k. On broad result sets this stops after a few dozen bitmaps."""
+    further can enter the top k. On broad result sets this stops after a few dozen bitmaps.
+    With a `budget`, gives up (None) after that many bitmaps without reaching the bound."""
     heap: list[tuple[int, int, int]] = []  # (count, -position, key): position breaks ties
     for position, (size, key, bitmap) in enumerate(candidates):
         if len(heap) >= k and heap[0][0] >= size:
             break
+        if budget is not None and position >= budget:
+            return None
         count = result.intersection_cardinality(bitmap)
         if not count:
             continue
@@ -587,6 +613,16 @@ def _top_counts(result: BitMap, candidates: list[tuple[int, int, BitMap]], k: in
 
 _candidate_cache: dict[str, tuple] = {}
 EXACT_FACETS_UP_TO = 300
+SCAN_BUDGET = 300  # bitmaps scanned before falling back to sampled candidates
+SAMPLE_SIZE = 400
+SAMPLED_CANDIDATES = 120
+
+
+def _even_sample(result: BitMap, size: int) -> BitMap:
+    ids = np.frombuffer(result.to_array(), dtype=np.uint32)
+    if len(ids) <= size:
+        return result
+    return BitMap(ids[np.linspace(0, len(ids) - 1, size).astype(np.int64)].tolist())
 
 
 def _exact_counts(result: BitMap) -> dict[str, dict[int, int]]:

@@ -148,3 +148,20 @@ def test_interpretation_explains_resolution(registry, anonymous):
     parts = {part["text"]: part for part in result.interpretation}
     assert parts["钙质沉着"]["concepts"][0]["code"] == "HP:0003761"
     assert parts["钙化"].get("fulltext") is True
+
+
+@pytest.mark.parametrize("path", ["exact", "scan", "sampled"])
+def test_facet_strategies_agree(registry, anonymous, monkeypatch, path):
+    # Small results are counted by SQL, broad ones by scanning bitmaps in size order, and
+    # mid-size ones among a million from candidates seen in a sample: the same counts here.
+    from cases.search import engine
+
+    if path != "exact":
+        monkeypatch.setattr(engine, "EXACT_FACETS_UP_TO", 0)
+    if path == "sampled":
+        monkeypatch.setattr(engine, "SCAN_BUDGET", 0)
+    facets = run({"q": "calcinosis | calcinosis cutis | raynaud phenomenon"}, anonymous).facets
+    assert {v.key: v.count for v in facets["treatments"]} == {"diltiazem": 2, "prednisone": 1, "nifedipine": 1}
+    features = {v.key: v.count for v in facets["features"]}
+    assert features["HP:0030880"] == 3 and features["HP:0003761"] == 2 and features["HP:0001945"] == 2
+    assert [v.key for v in facets["diagnoses"]] == ["ORPHA:220402"]

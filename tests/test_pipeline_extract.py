@@ -328,3 +328,17 @@ def test_chinese_prescription_forms():
     assert by_agent["enoxaparin"][0]["frequency"] == "every 12 hours"
     assert by_agent["tacrolimus"][0]["route"] == "topical"
     assert by_agent["methotrexate"][-1]["stopped_because"] == "amenorrhea"
+
+
+def test_result_after_a_list_of_tests_and_noun_qualifiers():
+    text = (
+        "A 76-year-old woman. Serum total bilirubin, CEA and CA19-9 were all within normal ranges. "
+        "Laboratory data revealed an elevation of alanine aminotransferase."
+    )
+    results = {(m["analyte"], m["interpretation"]) for m in _patient(text)["measurements"]}
+    assert {
+        ("total bilirubin", "normal"),
+        ("CEA", "normal"),
+        ("CA 19-9", "normal"),
+        ("ALT", "high"),
+    } <= results

@@ -304,7 +304,8 @@ _UPPER_LIMIT_RE = re.compile(
     re.I,
 )
 _PRE_QUAL_EN = re.compile(
-    r"(elevated|raised|increased|high|higher|low|decreased|reduced|suppressed|positive|negative|normal)\s+"
+    r"(elevated|raised|increased|high|higher|low|decreased|reduced|suppressed|positive|negative|normal|"
+    r"elevation|increase|rise|decrease|reduction|drop)\s+(?:(?:of|in)\s+)?"
     r"(?:serum\s+|plasma\s+|blood\s+|levels? of\s+)?$",
     re.I,
 )
@@ -317,7 +318,7 @@ _GENERIC_VALUE = re.compile(
     re.I,
 )
 _GENERIC_QUAL = re.compile(
-    r"(?<![\w-])(?:(?:strongly|weakly|diffusely|focally)\s+)?(?:positive|positivity|negative|negativity|within normal limits|"  # noqa: E501 - a pattern reads best on one line
+    r"(?<![\w-])(?:(?:strongly|weakly|diffusely|focally)\s+)?(?:positive|positivity|negative|negativity|within normal (?:limits|ranges?)|"  # noqa: E501 - a pattern reads best on one line
     r"unremarkable|uneventful|elevated|increased|raised|reduced|decreased|normali[sz]ed|diminished|depressed|abnormal|normal)(?![\w-])"
     r"|\(\s*(?:\+{1,4}|-)\s*\)"
     # Marker status written as a suffix: "CD56+ CD138+", "CD19-".
@@ -328,6 +329,8 @@ _GENERIC_WORDS = {
     "positivity": "positive",
     "negativity": "negative",
     "within normal limits": "normal",
+    "within normal range": "normal",
+    "within normal ranges": "normal",
     "unremarkable": "normal",
     "uneventful": "normal",
     "elevated": "high",
@@ -982,6 +985,12 @@ class Extractor:
                         "decreased": "low",
                         "reduced": "low",
                         "suppressed": "low",
+                        "elevation": "high",
+                        "increase": "high",
+                        "rise": "high",
+                        "decrease": "low",
+                        "reduction": "low",
+                        "drop": "low",
                     }.get(word, word)
                     start_pre = m.start - (len(pre_text) - pm.start())
             if value is not None and interpretation is None and info and info.ref_unit:
@@ -1078,6 +1087,29 @@ class Extractor:
                     other.pop("code", None)  # the other test's own finding is looked up afresh
                     _emit_measurement(patient, other, doc.vocab.analytes.get(earlier.concepts[0].code))
             pending = []
+        if pending:
+            # "bilirubin, CEA and CA19-9 were all within normal ranges": the result follows the list.
+            tail = _SHARED_TAIL.match(doc.text, pending[-1].end, min(s1, pending[-1].end + 140))
+            chain = pending[-1:]
+            for earlier in reversed(pending[:-1]):
+                if not re.fullmatch(r"[^.;。；]{0,40}", doc.text[earlier.end : chain[-1].start]):
+                    break
+                chain.append(earlier)
+            if tail:
+                word = tail.group("result").lower()
+                interpretation = _SHARED_WORDS.get(word, word)
+                for earlier in chain:
+                    fact = {
+                        "analyte": earlier.concepts[0].code,
+                        "value": None,
+                        "comparator": None,
+                        "unit": None,
+                        "interpretation": interpretation,
+                        "evidence": doc.ev(tail.start("result"), tail.end("result")),
+                        "analyte_evidence": doc.ev(earlier.start, earlier.end),
+                    }
+                    _emit_measurement(patient, fact, doc.vocab.analytes.get(earlier.concepts[0].code))
+                spans.append((tail.start("result"), tail.end("result")))
         if doc.language != "zh":
             spans.extend(self._generic_results(doc, sentence, mentions, patient, spans, onset_at))
         return spans
@@ -1354,6 +1386,28 @@ class Extractor:
                 ]
 
 
+_SHARED_TAIL = re.compile(
+    r"[^.;。；]{0,100}?(?:\b(?:were|are)\s+(?:all\s+|both\s+)?|均|都|皆)"
+    r"(?P<result>within normal (?:limits|ranges?)|normal|negative|positive|elevated|increased|decreased|"
+    r"unremarkable|正常|阴性|阳性|升高|增高|降低|减低)",
+    re.I,
+)
+_SHARED_WORDS = {
+    "within normal limits": "normal",
+    "within normal range": "normal",
+    "within normal ranges": "normal",
+    "unremarkable": "normal",
+    "elevated": "high",
+    "increased": "high",
+    "decreased": "low",
+    "正常": "normal",
+    "阴性": "negative",
+    "阳性": "positive",
+    "升高": "high",
+    "增高": "high",
+    "降低": "low",
+    "减低": "low",
+}
 _SHARED_RESULT = re.compile(r"均|都|皆|\ball\b|\bboth\b|\bwere\b|\bare\b", re.I)
 _LIST_GAP = re.compile(r"\s*(?:[、,，/]|和|及|与|\band\b|\bor\b|,\s*and\b)\s*", re.I)
 

@@ -651,6 +651,15 @@ def main() -> None:
         _, base_body = get(base + baseline_paths[5])
         api_json, base_json = json.loads(api_body), json.loads(base_body)
         assert api_json["count"] == base_json["count"], (api_json["count"], base_json["count"])
+        # One request at a time per query, both variants: latency without queueing.
+        sequential = []
+        for api_path, baseline_path in zip(api_paths, baseline_paths, strict=True):
+            timings = []
+            for path in (api_path, baseline_path):
+                began = time.perf_counter()
+                get(base + path)
+                timings.append((time.perf_counter() - began) * 1000)
+            sequential.append((api_path, *timings))
         database_name = urlsplit(args.database_url).path.lstrip("/")
         for name, paths in (("api", api_paths), ("baseline", baseline_paths)):
             cpu_before = cpu_of(server_pids(server, database_name))
@@ -683,6 +692,9 @@ def main() -> None:
             f"{figures['server_cpu_ms']:>12.1f}  {figures['generator']}"
         )
     api, baseline = results["api"], results["baseline"]
+    print(f"\none request at a time: {'api ms':>8}{'baseline ms':>13}  query")
+    for path, api_ms, baseline_ms in sequential:
+        print(f"{'':<22}{api_ms:>8.1f}{baseline_ms:>13.1f}  {path.split('?', 1)[1]}")
     print(
         f"api vs baseline: {api['rps'] / baseline['rps']:.1f}x throughput, "
         f"p95 {baseline['p95_ms'] / api['p95_ms']:.1f}x lower"

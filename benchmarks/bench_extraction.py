@@ -22,6 +22,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in __import__("os").getloadavg())
+    except OSError:
+        return "n/a"
+
+
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
@@ -76,6 +83,7 @@ def main() -> None:
     for text in texts:  # warm-up: lazy caches, regex compilation
         extract(text)
     started = time.perf_counter()
+    cpu_started = time.process_time()
     facts = 0
     for text in docs:
         record = extract(text)
@@ -84,8 +92,11 @@ def main() -> None:
                 len(patient[k]) for k in ("features", "diagnoses", "measurements", "treatments", "outcomes")
             )
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     rate = len(docs) / elapsed
     print(f"extraction: {len(docs)} docs in {elapsed:.2f} s = {rate:.0f} reports/s ({facts} facts)")
+    # On a shared machine wall time includes other processes' load; CPU time does not.
+    print(f"  CPU time {cpu:.2f} s = {len(docs) / cpu:.0f} reports/s per busy core; load average {_load()}")
     print(f"peak RSS: {_rss_mb():.0f} MB")
 
     sample = texts[: args.baseline_docs]

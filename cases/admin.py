@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect, RelatedFieldWidgetWrapper
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -154,6 +155,24 @@ class IngestJobAdmin(admin.ModelAdmin):
 # --- Facts, edited inline on the case page ------------------------------------------------------
 
 
+class VocabularyAutocompleteView(AutocompleteJsonView):
+    """The admin's autocomplete, with each term's Chinese name beside its English label, so a
+    curator who searches in Chinese sees what matched (the matching name when there is one)."""
+
+    def serialize_result(self, obj, to_field_name):
+        result = super().serialize_result(obj, to_field_name)
+        names = list(getattr(obj, "synonyms_zh", None) or [])
+        if names:
+            term = self.term.strip()
+            matched = next((name for name in names if term and term in name), names[0])
+            result["text"] = f"{result['text']} · {matched}"
+        return result
+
+
+class VocabularyAutocomplete(AutocompleteSelect):
+    url_name = "%s:cases_vocabulary_autocomplete"
+
+
 def _plain_related(formfield):
     """Vocabulary terms and users are picked, never created or edited from a fact row or a case."""
     widget = getattr(formfield, "widget", None)
@@ -205,6 +224,11 @@ class FactInline(admin.TabularInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return _plain_related(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields and "widget" not in kwargs:
+            kwargs["widget"] = VocabularyAutocomplete(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
         widgets = dict(_EVIDENCE_WIDGETS)
@@ -546,6 +570,11 @@ class CaseAdmin(ReadOnlyHistoryAdmin):
 
     def get_urls(self):
         return [
+            path(
+                "vocabulary-autocomplete/",
+                self.admin_site.admin_view(VocabularyAutocompleteView.as_view(admin_site=self.admin_site)),
+                name="cases_vocabulary_autocomplete",
+            ),
             path(
                 "<path:object_id>/transition/",
                 self.admin_site.admin_view(self.transition_view),

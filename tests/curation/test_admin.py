@@ -286,6 +286,14 @@ def test_autocomplete_in_both_languages(client, crest_case, curator):
     assert search("泼尼松", "treatment", "agent")[0] == "prednisone"
     assert search("CREST综合征", "diagnosis", "disease")[0].startswith("ORPHA:220402")
 
+    # The fact rows' widgets use the same search, answering with the matching Chinese name.
+    page = client.get(reverse("admin:cases_case_change", args=[crest_case.pk])).content.decode()
+    url = reverse("admin:cases_vocabulary_autocomplete")
+    assert f'data-ajax--url="{url}"' in page
+    assert search("钙质沉着症", "phenotypicfeature", "term")[0] == "HP:0003761 Calcinosis · 钙质沉着症"
+    assert search("calcinosis", "phenotypicfeature", "term")[0] == "HP:0003761 Calcinosis · 钙质沉着"
+    assert search("泼尼松", "treatment", "agent")[0] == "prednisone · 泼尼松"
+
 
 def test_history_is_shown_but_cannot_be_reverted(client, crest_case, curator):
     from cases.curation import services

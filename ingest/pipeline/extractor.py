@@ -203,7 +203,12 @@ def _demographics(doc: Doc, patient: Patient, spans: list[tuple[int, int]]) -> N
 
 # ----------------------------------------------------------------- helpers
 _YEAR_ZH = re.compile(r"((?:19|20)\d\d)\s*年")
-_YEAR_EN = re.compile(r"\b(?:in|since|from|on|during|of)?\s*(?:[A-Z][a-z]+\s+)?((?:19|20)\d\d)\b")
+# A year, not a quantity: "in 2009", "March 2009" but not "2000 mg" or "1,950 cells".
+_YEAR_EN = re.compile(
+    r"(?<![\d,.])((?:19|20)\d\d)\b"
+    r"(?!\s*(?:mg|g|ml|l|iu|u|units?|cells|μg|ug|mcg|kg|mm|cm|ng|pg|mmol|meq|%|/|,\d|\.\d)(?![a-z]))",
+    re.I,
+)
 
 
 def _most_specific(concepts: tuple[Concept, ...]) -> Concept:

@@ -342,3 +342,15 @@ def test_result_after_a_list_of_tests_and_noun_qualifiers():
         ("CA 19-9", "normal"),
         ("ALT", "high"),
     } <= results
+
+
+def test_blood_pressure_pairs_and_two_letter_tests():
+    patient = _patient(
+        "A 34-year-old woman. Blood pressure was 180/110 mmHg; later BP 85/50 mmHg, Hb 9.1 g/dL."
+    )
+    bp = [m for m in patient["measurements"] if m["analyte"] == "blood pressure"]
+    assert [(m["value"], m["value2"], m["interpretation"]) for m in bp] == [
+        (180, 110, "high"),
+        (85, 50, "low"),
+    ]
+    assert any(m["analyte"] == "hemoglobin" and m["interpretation"] == "low" for m in patient["measurements"])

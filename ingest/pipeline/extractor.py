@@ -930,7 +930,7 @@ class Extractor:
             limit = analytes[i + 1].start if i + 1 < len(analytes) else s1
             limit = min(limit, m.end + 70)
             window = doc.text[m.end : limit]
-            value = comparator = unit = None
+            value = comparator = unit = diastolic = None
             interpretation = None
             end = m.end
             vm = _VALUE_RE.match(window)
@@ -944,8 +944,7 @@ class Extractor:
                 comparator = _COMPARATORS.get((comparator or "").lower(), comparator) if comparator else None
                 unit = _unit_norm(vm.group("unit"))
                 end = m.end + vm.end()
-                if vm.group("val2") and value is not None:
-                    pass  # blood pressure style "120/80": keep the first (systolic) value
+                diastolic = _parse_number(vm.group("val2")) if vm.group("val2") else None
             # The result words belong to this test only up to the next list separator. With a
             # number, an arrow or a stated reference range outranks words like "normal" in "(normal 11-14)".
             offset = end - m.end if value is not None else 0
@@ -998,6 +997,19 @@ class Extractor:
                         "drop": "low",
                     }.get(word, word)
                     start_pre = m.start - (len(pre_text) - pm.start())
+            if (
+                value is not None
+                and interpretation is None
+                and diastolic is not None
+                and concept.code == "blood pressure"
+            ):
+                # "180/110 mmHg": the value is the systolic pressure; either number can make it abnormal.
+                if value >= 140 or diastolic >= 90:
+                    interpretation = "high"
+                elif value < 90 or diastolic < 60:
+                    interpretation = "low"
+                else:
+                    interpretation = "normal"
             if value is not None and interpretation is None and info and info.ref_unit:
                 scaled = _to_unit(value, unit, info.ref_unit)
                 if scaled is None and not unit and info.ref_unit in _UNITLESS_OK and info.ref_high:
@@ -1067,6 +1079,8 @@ class Extractor:
             }
             if titer:
                 fact["titer"] = "1:" + titer.group(2)
+            if diastolic is not None:
+                fact["value2"] = diastolic  # the second number of "120/80 mmHg"
             when = onset_at(m.start)
             if when:
                 fact["when"] = when

@@ -34,7 +34,7 @@ import ahocorasick
 from . import lexicons
 from .ontology import Hpo, _cache_dir, data_dir, load_hpo
 
-VOCAB_FORMAT = 15  # bump when the structure or the build rules change
+VOCAB_FORMAT = 16  # bump when the structure or the build rules change
 
 LEXICON_DIR = lexicons.LEXICON_DIR
 
@@ -268,6 +268,11 @@ _STOP_KEYS = frozenset(
 )
 
 
+# Two-letter abbreviations are ambiguous in general ("hr" is also an hour); these few are read as
+# tests, and only ever yield a measurement when a value follows them.
+_TWO_LETTER_TESTS = frozenset({"bp", "hb", "ef", "ph", "ck", "rf"})
+
+
 def _ascii_edges(key: str) -> tuple[bool, bool]:
     return _is_word_char(key[0]), _is_word_char(key[-1])
 
@@ -393,7 +398,9 @@ class _Builder:
         key = pattern_key(name)
         if len(key) < 2 or key in _STOP_KEYS:
             return
-        if key.isascii() and len(key) < 3:
+        if key.isascii() and len(key) < 3 and not (
+            key in _TWO_LETTER_TESTS and self.concepts[concept_id].kind == ANALYTE
+        ):
             return
         keys = _english_variants(key) if english_variants and key.isascii() else {key}
         if rank is not None and rank != self.concepts[concept_id].rank:

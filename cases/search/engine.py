@@ -495,11 +495,14 @@ class CaseSearch:
                     sampled.update(_exact_counts(_even_sample(result, SAMPLE_SIZE)))
                 allowed = candidates["keep"][family]
                 family_map = getattr(index, family)
+                # A value seen once in the sample is rare in the result: not a top value
+                seen = sampled[family]
+                floor = 2 if len(result) > SAMPLE_SIZE and len(seen) > SAMPLED_CANDIDATES else 1
                 likely = sorted(
                     (
                         (n, value)
-                        for value, n in sampled[family].items()
-                        if allowed(value) and value in family_map
+                        for value, n in seen.items()
+                        if n >= floor and allowed(value) and value in family_map
                     ),
                     reverse=True,
                 )[:SAMPLED_CANDIDATES]
@@ -613,8 +616,8 @@ def _top_counts(
 
 _candidate_cache: dict[str, tuple] = {}
 EXACT_FACETS_UP_TO = 300
-SCAN_BUDGET = 300  # bitmaps scanned before falling back to sampled candidates
-SAMPLE_SIZE = 400
+SCAN_BUDGET = 120  # bitmaps scanned before falling back to sampled candidates
+SAMPLE_SIZE = 300
 SAMPLED_CANDIDATES = 120
 
 
@@ -629,13 +632,12 @@ def _exact_counts(result: BitMap) -> dict[str, dict[int, int]]:
     """Value counts of a small result set, per family, from its stored arrays (one round trip)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT 1, value, count(*) FROM cases_case, unnest(term_ids) AS value"
-            " WHERE id = ANY(%s) GROUP BY value"
-            " UNION ALL SELECT 2, value, count(*) FROM cases_case, unnest(disease_ids) AS value"
-            " WHERE id = ANY(%s) GROUP BY value"
-            " UNION ALL SELECT 3, value, count(*) FROM cases_case, unnest(agent_ids) AS value"
-            " WHERE id = ANY(%s) GROUP BY value",
-            [list(result)] * 3,
+            "WITH chosen AS MATERIALIZED (SELECT term_ids, disease_ids, agent_ids FROM cases_case"
+            " WHERE id = ANY(%s::int8[]))"
+            " SELECT 1, value, count(*) FROM chosen, unnest(term_ids) AS value GROUP BY value"
+            " UNION ALL SELECT 2, value, count(*) FROM chosen, unnest(disease_ids) AS value GROUP BY value"
+            " UNION ALL SELECT 3, value, count(*) FROM chosen, unnest(agent_ids) AS value GROUP BY value",
+            ["{" + ",".join(map(str, result)) + "}"],
         )
         counts: dict[str, dict[int, int]] = {"term": {}, "disease": {}, "agent": {}}
         names = {1: "term", 2: "disease", 3: "agent"}

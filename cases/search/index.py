@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 STATUSES = ("machine", "in_review", "curated", "published", "rejected")
 ARRAY_COLUMNS = ("term_ids", "excluded_term_ids", "disease_ids", "agent_ids", "outcome_codes")
+TRUNCATED = -1  # marker in cases_search_deleted: every case may have changed (migration 0005)
 LOOKBACK = 2000  # stamps re-read on each refresh (see module docstring)
 REBUILD_ABOVE = 50_000  # changed rows above which a rebuild is cheaper than patching
 MAX_INCREMENTAL_AGE = 6 * 3600.0  # seconds: after a longer pause, rebuild (deletion log: 1 day)
@@ -287,6 +288,8 @@ class SearchIndex:
             changed_ids = [row[0] for row in cursor.fetchall()]
             cursor.execute("SELECT case_id FROM cases_search_deleted WHERE seq > %s", [since])
             deleted_ids = [row[0] for row in cursor.fetchall()]
+        if TRUNCATED in deleted_ids:  # the table was truncated (or bulk-loaded around triggers)
+            raise _RebuildNeeded
         gone = BitMap(changed_ids) | BitMap(deleted_ids)
         if gone:
             self.all -= gone

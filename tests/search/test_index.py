@@ -91,3 +91,15 @@ def test_a_new_worker_starts_from_the_snapshot_and_catches_up(live_db, settings,
     assert restored is not built
     assert {crest.pk, other.pk} <= set(restored.all)
     assert _ids("calcinosis") == {crest.pk, other.pk}
+
+
+def test_truncate_makes_every_index_rebuild(live_db):
+    from django.db import connection
+
+    drop_index()
+    crest = make_crest_zh()
+    assert crest.pk in get_index().all
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE cases_case CASCADE")  # no row triggers fire
+    assert crest.pk not in get_index().all
+    assert _ids("calcinosis") == set()

@@ -161,7 +161,11 @@ def test_facet_strategies_agree(registry, anonymous, monkeypatch, path):
     if path == "sampled":
         monkeypatch.setattr(engine, "SCAN_BUDGET", 0)
     facets = run({"q": "calcinosis | calcinosis cutis | raynaud phenomenon"}, anonymous).facets
-    assert {v.key: v.count for v in facets["treatments"]} == {"diltiazem": 2, "prednisone": 1, "nifedipine": 1}
+    assert {v.key: v.count for v in facets["treatments"]} == {
+        "diltiazem": 2,
+        "prednisone": 1,
+        "nifedipine": 1,
+    }
     features = {v.key: v.count for v in facets["features"]}
     assert features["HP:0030880"] == 3 and features["HP:0003761"] == 2 and features["HP:0001945"] == 2
     assert [v.key for v in facets["diagnoses"]] == ["ORPHA:220402"]

@@ -354,3 +354,14 @@ def test_blood_pressure_pairs_and_two_letter_tests():
         (85, 50, "low"),
     ]
     assert any(m["analyte"] == "hemoglobin" and m["interpretation"] == "low" for m in patient["measurements"])
+
+
+def test_diagnosis_status_from_dates_and_cues():
+    text = (
+        "患者女，40岁。1994年外院诊断为“系统性红斑狼疮”，但仍有雷诺现象。既往无高血压病史。"
+        "2015年7月入院。诊断：CREST综合征。"
+    )
+    status = {(d["code"], d["status"]) for d in _patient(text)["diagnoses"]}
+    assert ("ORPHA:536", "history") in status  # diagnosed two decades before this admission
+    assert ("ORPHA:220402", "final") in status
+    assert not any(code == "HP:0030880" for code, _ in status)  # "仍有" is not a past diagnosis

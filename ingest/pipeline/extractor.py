@@ -75,6 +75,7 @@ class Doc:
     starts: list[int]
     mentions: list[Mention]
     vocab: Vocabulary
+    latest_year: int | None = None  # the last year the case part names: the report's "now"
 
     def sentence_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.starts, pos) - 1)
@@ -228,14 +229,14 @@ _DX_CUE_EN = re.compile(
     r"found to have|proven)\s*(?:an?|the|primary|secondary|acute|chronic|severe|typical|definite)?\s*$",
     re.I,
 )
-_DX_LIST_ZH = re.compile(r"(?:^|\n)\s*(?:入院|出院|临床|最终|术后)?诊断[:：]|诊断为")  # "诊断：A，B，C"
+_DX_LIST_ZH = re.compile(r"(?:入院|出院|临床|最终|术后|初步)?诊断[:：]")  # "诊断：A，B，C"
 _DX_CUE_ZH = re.compile(r"(?:诊断|确诊|诊为|考虑)[为是:]?\s*[\"“]?\s*$")
 _HISTORY_CUE_EN = re.compile(
     r"(?:history of|known|previous|prior|previously diagnosed)\s*(?:\w+\s+){0,3}$", re.I
 )
 # "a 3-month history of dyspnea" dates the present illness; it is not a past diagnosis.
 _DURATION_HISTORY = re.compile(r"\d+[- ](?:day|week|month|year)s?[- ]history of\s*(?:[\w-]+\s+){0,3}$", re.I)
-_HISTORY_CUE_ZH = re.compile(r"(?:既往|曾|有)[^,，。]{0,12}$")
+_HISTORY_CUE_ZH = re.compile(r"(?:既往|曾经?|素有|原有|早年)[^,，。]{0,12}$")
 
 
 # ----------------------------------------------------------------- measurements
@@ -751,6 +752,13 @@ class Extractor:
             vocab=self.vocab,
         )
         doc.mentions = _with_inn_stems(doc, _with_abbreviations(doc, self.vocab.find(key)))
+        case_years = [
+            int(next(g for g in ym.groups() if g))
+            for s_ in sentences
+            if s_.section == CASE
+            for ym in (_YEAR_ZH if lang == "zh" else _YEAR_EN).finditer(doc.text, s_.start, s_.end)
+        ]
+        doc.latest_year = max(case_years) if case_years else None
         patients = [Patient() for _ in range(n_patients)]
         for i, patient in enumerate(patients):
             spans = [(s.start, s.end) for s in sentences if s.patient == i and s.section == CASE]
@@ -896,6 +904,9 @@ class Extractor:
                     status = "history"
                 else:
                     status = "final"
+                    onset = onset_at(m.start)
+                    if onset and doc.latest_year and int(onset) < doc.latest_year - 1:
+                        status = "history"  # diagnosed years before the admission the report is about
                 dx = {"code": concept.code, "label": concept.label, "status": status, "evidence": evidence}
                 if ctx.negated:
                     dx["excluded"] = True

@@ -398,8 +398,10 @@ class _Builder:
         key = pattern_key(name)
         if len(key) < 2 or key in _STOP_KEYS:
             return
-        if key.isascii() and len(key) < 3 and not (
-            key in _TWO_LETTER_TESTS and self.concepts[concept_id].kind == ANALYTE
+        if (
+            key.isascii()
+            and len(key) < 3
+            and not (key in _TWO_LETTER_TESTS and self.concepts[concept_id].kind == ANALYTE)
         ):
             return
         keys = _english_variants(key) if english_variants and key.isascii() else {key}

@@ -349,7 +349,9 @@ class StatsSerializer(serializers.Serializer):
     by_status = CountSerializer(many=True)
     by_sex = CountSerializer(many=True)
     by_language = CountSerializer(many=True)
-    top_features = CountSerializer(many=True)
+    top_features = CountSerializer(
+        many=True, help_text="Informative HPO terms by number of cases having them (or a more specific term)"
+    )
     top_diagnoses = CountSerializer(many=True)
     top_agents = CountSerializer(many=True)
     vocabulary = serializers.DictField(child=serializers.IntegerField())

@@ -55,7 +55,6 @@ from cases.models import (
     Measurement,
     Outcome,
     PhenotypicFeature,
-    Report,
     Term,
     Treatment,
 )
@@ -71,6 +70,19 @@ ERRORS = {
     404: OpenApiResponse(ErrorSerializer, description="No such case, or not visible to you"),
     429: OpenApiResponse(ErrorSerializer, description="Too many requests; retry after `error.retry_after` s"),
 }
+
+
+# Columns no response reads: the report's bytes and text, and the case's search arrays.
+DEFERRED = (
+    "report__raw",
+    "report__text",
+    "report__metadata",
+    "term_ids",
+    "excluded_term_ids",
+    "disease_ids",
+    "agent_ids",
+    "outcome_codes",
+)
 
 
 def summary_prefetches() -> list[Prefetch]:
@@ -118,6 +130,36 @@ def detail_prefetches() -> list[Prefetch]:
     ]
 
 
+def csv_prefetches() -> list[Prefetch]:
+    """What a CSV row reads, and only that: the vocabulary rows carry large arrays (ancestors,
+    synonyms) that an export of thousands of cases must not load."""
+    fact_fields = ("id", "case_id", "rejected", "evidence_start")
+    return [
+        Prefetch(
+            "phenotypicfeatures",
+            queryset=PhenotypicFeature.objects.filter(rejected=False, term__isnull=False)
+            .select_related("term")
+            .only(*fact_fields, "excluded", "term__hpo_id", "term__label"),
+        ),
+        Prefetch(
+            "diagnosiss",
+            queryset=Diagnosis.objects.filter(rejected=False, disease__isnull=False)
+            .select_related("disease")
+            .only(*fact_fields, "disease__code", "disease__label"),
+        ),
+        Prefetch(
+            "treatments",
+            queryset=Treatment.objects.filter(rejected=False)
+            .select_related("agent")
+            .only(*fact_fields, "agent_name", "agent__name"),
+        ),
+        Prefetch(
+            "outcomes",
+            queryset=Outcome.objects.filter(rejected=False).only(*fact_fields, "about", "direction"),
+        ),
+    ]
+
+
 def cases_in_order(ids: list[int], *, user, prefetches: list[Prefetch]) -> list[Case]:
     """The visible cases with these ids, in the order given, loaded with a fixed number of queries."""
     if not ids:
@@ -126,7 +168,7 @@ def cases_in_order(ids: list[int], *, user, prefetches: list[Prefetch]) -> list[
         Case.objects.visible_to(user)
         .filter(id__in=ids)
         .select_related("report")
-        .defer("report__raw", "report__text", "report__metadata")
+        .defer(*DEFERRED)
         .prefetch_related(*prefetches)
     )
     by_id = {case.id: case for case in rows}
@@ -284,7 +326,7 @@ class CaseViewSet(GenericViewSet):
         case = get_object_or_404(
             self.get_queryset()
             .select_related("report")
-            .defer("report__raw", "report__text", "report__metadata")
+            .defer(*DEFERRED)
             .prefetch_related(*detail_prefetches()),
             pk=_case_id(pk),
         )
@@ -440,7 +482,7 @@ def csv_rows(ids: list[int], *, user) -> Iterator[str]:
 
     writer.writerow(CSV_COLUMNS)
     yield flush()
-    for case in iter_cases(ids, user=user, prefetches=detail_prefetches()):
+    for case in iter_cases(ids, user=user, prefetches=csv_prefetches()):
         report = case.report
         features = [f for f in case.phenotypicfeatures.all() if f.term is not None]
         writer.writerow(
@@ -565,39 +607,30 @@ def _counts(rows: Iterable[tuple[Any, Any, int]]) -> list[dict[str, Any]]:
 
 
 def registry_stats(user) -> dict[str, Any]:
+    """Counts over the cases visible to `user`. Everything but the status breakdown comes from the
+    search's facets over an empty query (its bitmap index answers in milliseconds what GROUP BY over
+    the fact tables answers in seconds at 100k cases); features count the cases that have the term
+    or a more specific one, as the search facets do."""
+    result = search_adapter.build_search({}).execute(user=user, offset=0, limit=0, facets=True)
+    facets = search_adapter.facets_payload(result.facets)
+
+    def top(name: str, limit: int) -> list[dict[str, Any]]:
+        return [
+            {key: row[key] for key in ("value", "label", "count")} for row in facets.get(name, [])[:limit]
+        ]
+
     visible = Case.objects.visible_to(user)
     status_labels = dict(Case.Status.choices)
-    sex_labels = dict(Case.Sex.choices)
     by_status = visible.values_list("status").annotate(n=Count("id")).order_by("-n", "status")
-    by_sex = visible.values_list("sex").annotate(n=Count("id")).order_by("-n", "sex")
-    by_language = visible.values_list("language").annotate(n=Count("id")).order_by("-n", "language")
-    top_features = (
-        PhenotypicFeature.objects.filter(case__in=visible, rejected=False, excluded=False, term__isnull=False)
-        .values_list("term__hpo_id", "term__label")
-        .annotate(n=Count("case_id", distinct=True))
-        .order_by("-n", "term__hpo_id")[:10]
-    )
-    top_diagnoses = (
-        Diagnosis.objects.filter(case__in=visible, rejected=False, disease__isnull=False)
-        .values_list("disease__code", "disease__label")
-        .annotate(n=Count("case_id", distinct=True))
-        .order_by("-n", "disease__code")[:10]
-    )
-    top_agents = (
-        Treatment.objects.filter(case__in=visible, rejected=False, agent__isnull=False)
-        .values_list("agent__name", "agent__name")
-        .annotate(n=Count("case_id", distinct=True))
-        .order_by("-n", "agent__name")[:10]
-    )
     return {
-        "cases": visible.count(),
-        "reports": Report.objects.filter(cases__in=visible).distinct().count(),
+        "cases": result.total,
+        "reports": visible.values("report_id").distinct().count(),
         "by_status": _counts((s, status_labels.get(s, s), n) for s, n in by_status),
-        "by_sex": _counts((s, sex_labels.get(s, s), n) for s, n in by_sex),
-        "by_language": _counts((lang or "", lang or "unknown", n) for lang, n in by_language),
-        "top_features": _counts(top_features),
-        "top_diagnoses": _counts(top_diagnoses),
-        "top_agents": _counts(top_agents),
+        "by_sex": top("sex", 10),
+        "by_language": top("language", 50),
+        "top_features": top("features", 10),
+        "top_diagnoses": top("diagnoses", 10),
+        "top_agents": top("treatments", 10),
         "vocabulary": {
             "hpo_terms": Term.objects.count(),
             "diseases": Disease.objects.count(),

@@ -365,3 +365,13 @@ def test_diagnosis_status_from_dates_and_cues():
     assert ("ORPHA:536", "history") in status  # diagnosed two decades before this admission
     assert ("ORPHA:220402", "final") in status
     assert not any(code == "HP:0030880" for code, _ in status)  # "仍有" is not a past diagnosis
+
+
+def test_diagnosis_lists_and_suspected_diagnoses():
+    text = (
+        "A 46-year-old woman was diagnosed with DKA and thyroid storm. "
+        "Methimazole was discontinued because methimazole-induced neutropenia was suspected."
+    )
+    status = {(d["code"], d["status"]) for d in _patient(text)["diagnoses"]}
+    assert ("HP:0000836", "final") in status  # the second item of "diagnosed with A and B"
+    assert ("HP:0001875", "differential") in status

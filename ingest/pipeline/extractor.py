@@ -226,8 +226,14 @@ def _most_specific(concepts: tuple[Concept, ...]) -> Concept:
 
 _DX_CUE_EN = re.compile(
     r"(?:diagnos(?:ed|is|es)\b(?:\s+(?:was|of|as|with|had|is))*|consistent with|compatible with|confirmed|suggestive of|impression of|"  # noqa: E501 - a pattern reads best on one line
-    r"found to have|proven)\s*(?:an?|the|primary|secondary|acute|chronic|severe|typical|definite)?\s*$",
+    r"found to have|proven)\s*(?:an?|the|primary|secondary|acute|chronic|severe|typical|definite)?\s*"
+    # "diagnosed with DKA and thyroid storm": the cue covers every item of the list
+    r"(?:[\w'-]+(?:\s+[\w'-]+){0,3}\s*(?:,\s*and|,|and|or)\s+(?:an?\s+|the\s+)?){0,3}$",
     re.I,
+)
+# "methimazole-induced neutropenia was suspected", "... was diagnosed"
+_DX_POST_EN = re.compile(
+    r"\s*(?:was|were|is)\s+(?:(suspected|considered|likely)|diagnosed|confirmed|established)\b", re.I
 )
 _DX_LIST_ZH = re.compile(r"(?:入院|出院|临床|最终|术后|初步)?诊断[:：]")  # "诊断：A，B，C"
 _DX_CUE_ZH = re.compile(r"(?:诊断|确诊|诊为|考虑)[为是:]?\s*[\"“]?\s*$")
@@ -865,10 +871,13 @@ class Extractor:
                     feature["uncertain"] = True
                 patient.features.append(feature)
                 status = None
+                post_dx = _DX_POST_EN.match(text, rel_end) if lang != "zh" else None
                 if (_DX_CUE_ZH if lang == "zh" else _DX_CUE_EN).search(before) or (
                     lang == "zh" and _DX_LIST_ZH.search(text, 0, rel_start)
                 ):
                     status = "differential" if ctx.uncertain else "final"
+                elif post_dx and not ctx.negated:
+                    status = "differential" if post_dx.group(1) or ctx.uncertain else "final"
                 elif (
                     (_HISTORY_CUE_ZH if lang == "zh" else _HISTORY_CUE_EN).search(before)
                     and not _DURATION_HISTORY.search(before)

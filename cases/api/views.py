@@ -103,29 +103,49 @@ def summary_prefetches() -> list[Prefetch]:
     ]
 
 
+def _vocabulary_arrays(*relations: str) -> list[str]:
+    """Large array columns of the vocabulary rows a fact joins to, which no response reads."""
+    columns = {
+        "term": ("synonyms_en", "synonyms_zh", "parent_ids", "ancestor_ids"),
+        "disease": ("synonyms_en", "synonyms_zh", "annotated_term_ids"),
+        "agent": ("synonyms_en", "synonyms_zh"),
+        "analyte_ref": ("synonyms_en", "synonyms_zh"),
+    }
+    return [f"{relation}__{column}" for relation in relations for column in columns[relation]]
+
+
 def detail_prefetches() -> list[Prefetch]:
     """Every fact of a case with what its serializer reads (5 queries for any number of cases)."""
     return [
         Prefetch(
             "phenotypicfeatures",
-            queryset=PhenotypicFeature.objects.filter(rejected=False).select_related("term", "edited_by"),
+            queryset=PhenotypicFeature.objects.filter(rejected=False)
+            .select_related("term", "edited_by")
+            .defer(*_vocabulary_arrays("term")),
         ),
         Prefetch(
             "diagnosiss",
-            queryset=Diagnosis.objects.filter(rejected=False).select_related("disease", "edited_by"),
+            queryset=Diagnosis.objects.filter(rejected=False)
+            .select_related("disease", "edited_by")
+            .defer(*_vocabulary_arrays("disease")),
         ),
         Prefetch(
             "measurements",
-            queryset=Measurement.objects.filter(rejected=False).select_related(
-                "term", "analyte_ref", "edited_by"
-            ),
+            queryset=Measurement.objects.filter(rejected=False)
+            .select_related("term", "analyte_ref", "edited_by")
+            .defer(*_vocabulary_arrays("term", "analyte_ref")),
         ),
         Prefetch(
             "treatments",
-            queryset=Treatment.objects.filter(rejected=False).select_related("agent", "edited_by"),
+            queryset=Treatment.objects.filter(rejected=False)
+            .select_related("agent", "edited_by")
+            .defer(*_vocabulary_arrays("agent")),
         ),
         Prefetch(
-            "outcomes", queryset=Outcome.objects.filter(rejected=False).select_related("term", "edited_by")
+            "outcomes",
+            queryset=Outcome.objects.filter(rejected=False)
+            .select_related("term", "edited_by")
+            .defer(*_vocabulary_arrays("term")),
         ),
     ]
 

@@ -315,3 +315,30 @@ def test_requeue_command_sends_stale_queued_jobs_again(django_capture_on_commit_
         call_command("ingest", "--requeue", "--older-than", "30", stdout=out)
     assert "re-queued 1 job(s)" in out.getvalue() and len(callbacks) == 1
     assert IngestJob.objects.get(pk=fresh.pk).status == "queued"
+
+
+def test_jats_and_pdf_reports_become_cases_with_citation() -> None:
+    from tests.ingest.test_readers import JATS
+
+    job = receive_and_run(JATS, "article.xml")
+    assert job.status == "done", job.error
+    report = Report.objects.get(pk=job.report_id)
+    assert (report.format, report.pmid, report.doi, report.year, report.journal) == (
+        "jats",
+        "31234567",
+        "10.1002/ccr3.9999",
+        2019,
+        "Clinical Case Reports",
+    )
+    assert report.authors == ["Wei Li", "Anna Smith"] and report.title == "Calcinosis cutis in CREST syndrome"
+    assert report.metadata["case_section"]["title"] == "Case presentation"
+    case = Case.objects.get(report=report)
+    assert (case.sex, case.age_years) == ("female", 40.0)
+    assert Term.objects.get(hpo_id="HP:0003761").id in case.term_ids
+
+    pdf = make_pdf(["Case report", "A 61-year-old man presented with fever and a skin ulcer."])
+    job = receive_and_run(pdf, "report.pdf")
+    assert job.status == "done", job.error
+    case = Case.objects.get(report_id=job.report_id)
+    assert (case.report.format, case.sex, case.age_years) == ("pdf", "male", 61.0)
+    assert bytes(case.report.raw) == pdf

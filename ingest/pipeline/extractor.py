@@ -464,7 +464,14 @@ def _unit_norm(unit: str | None) -> str | None:
 # Units a report often leaves out ("temperature 39", "heart rate 120"); for others a bare number
 # may be a fraction or another scale ("中性粒细胞0.78"), so it is not compared with the table.
 _UNITLESS_OK = frozenset({"C", "/min", "mmHg", "%", "ratio", "score"})
-_UNIT_EQUIVALENT = {"uiu/ml": "miu/l", "mu/l": "miu/l", "ug/l": "ng/ml", "mcg/l": "ng/ml", "/min": "/min"}
+_UNIT_EQUIVALENT = {
+    "uiu/ml": "miu/l",
+    "mu/l": "miu/l",
+    "ug/l": "ng/ml",
+    "mcg/l": "ng/ml",
+    "iu/l": "u/l",
+    "/min": "/min",
+}
 
 
 def _same_unit(a: str | None, b: str | None) -> bool:

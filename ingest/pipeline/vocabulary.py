@@ -34,7 +34,7 @@ import ahocorasick
 from . import lexicons
 from .ontology import Hpo, _cache_dir, data_dir, load_hpo
 
-VOCAB_FORMAT = 16  # bump when the structure or the build rules change
+VOCAB_FORMAT = 18  # bump when the structure or the build rules change
 
 LEXICON_DIR = lexicons.LEXICON_DIR
 
@@ -263,7 +263,7 @@ _STOP_KEYS = frozenset(
     growth mole moles spot spots patch patches case cases low high left right small large episode
     episodes attack attacks sign signs symptom symptoms finding findings disease disorder syndrome
     condition change changes stage stages relief fall falls sensation crisis crises wasting block
-    blocks ca ct mri ace asa ast alt bun pt ptt pd ms as pe ra ad cd id it is in on at or an no not
+    blocks ca ct mri ace asa pt ptt pd ms as pe ra ad cd id it is in on at or an no not
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
@@ -405,6 +405,9 @@ class _Builder:
         ):
             return
         keys = _english_variants(key) if english_variants and key.isascii() else {key}
+        # "α-fetoprotein", "β-blocker", "γ-glutamyl transferase": Greek letters for the spelled ones.
+        for word, letter in (("alpha ", "α "), ("beta ", "β "), ("gamma ", "γ ")):
+            keys |= {k.replace(word, letter) for k in keys if word in k}
         if rank is not None and rank != self.concepts[concept_id].rank:
             c = self.concepts[concept_id]
             concept_id = self.concept(c.kind, c.code, c.label, rank)
@@ -571,7 +574,12 @@ def _build(hpo: Hpo) -> Vocabulary:
     automaton = ahocorasick.Automaton()
     for key, ids in b.keys.items():
         start_ascii, end_ascii = _ascii_edges(key)
-        if end_ascii and key[-1].isalpha() and all(b.concepts[i].kind == ANALYTE for i in ids):
+        if (
+            end_ascii
+            and key[-1].isalpha()
+            and len(key) >= 3
+            and all(b.concepts[i].kind == ANALYTE for i in ids)
+        ):
             end_ascii = 2  # lab names may run into their value ("IgA5.93g/L"): only a letter may not follow
         automaton.add_word(key, (len(key), tuple(sorted(ids)), start_ascii, end_ascii))
     automaton.make_automaton()

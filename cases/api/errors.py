@@ -50,6 +50,8 @@ def _first_message(detail: Any) -> tuple[str, str | None, str | None]:
         return "Invalid input.", None, None
     if isinstance(detail, list):
         for index, item in enumerate(detail):
+            if not item:  # a valid item of a list of objects has an empty error dict
+                continue
             message, field, code = _first_message(item)
             if isinstance(item, dict):
                 return message, (f"{index}.{field}" if field else str(index)), code

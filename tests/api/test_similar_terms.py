@@ -68,6 +68,10 @@ def test_match_reports_conflicts(client):
         ({"features": []}, "features"),
         ({"features": [{"id": "calcinosis"}]}, "features.0.id"),
         ({"features": [{"id": "HP:9999999"}]}, "features.0.id"),
+        (
+            {"features": [{"id": "HP:0003761"}, {"id": "HP:0001945", "observed": "perhaps"}]},
+            "features.1.observed",
+        ),
         ({"features": [{"id": "HP:0003761"}], "limit": 0}, "limit"),
         ({"features": [{"id": "HP:0003761"}], "sex": "robot"}, "sex"),
         ({"features": [{"id": "HP:0003761"}], "age": -3}, "age"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from google.protobuf.json_format import Parse
 from phenopackets import Phenopacket
 
@@ -61,3 +62,23 @@ def test_package_extract_stays_a_function_after_first_use():
 
     pipeline.extract("A 30-year-old man had fever.")
     assert callable(pipeline.extract) and pipeline.extract.__name__ == "extract"
+
+
+def test_manage_py_extract_needs_no_database(tmp_path):
+    """`manage.py extract` prints one record a line per file; no database access (no db mark)."""
+    try:
+        import django
+        from django.conf import settings
+
+        settings.INSTALLED_APPS  # noqa: B018 - fails here when no settings are configured
+        django.setup()
+    except Exception as exc:  # plain pytest without Django settings: nothing to run the command in
+        pytest.skip(f"Django settings unavailable: {exc}")
+    from django.core.management import call_command
+
+    (tmp_path / "r.txt").write_text(REPORT, encoding="utf-8")
+    out = io.StringIO()
+    call_command("extract", str(tmp_path), stdout=out)
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["source"] for r in records] == [str(tmp_path / "r.txt")]
+    assert records[0]["patients"][0]["treatments"][0]["agent"] == "prednisone"

@@ -1392,7 +1392,7 @@ class Extractor:
                 )
                 about = concept.label
             else:
-                about = text[max(0, a - 12) : a].strip(" ,，")
+                about = "overall condition"  # no finding named near the cue: the patient as a whole
             outcome = {
                 "about": about,
                 "direction": direction,

@@ -20,12 +20,14 @@ VAR_DIR = embedded.VAR_DIR
 
 DEBUG = env_bool("DEBUG", False)
 _running_tests = "pytest" in sys.modules or env_bool("REGISTRY_TESTING", False)
+# Set by manage.py for commands that never touch the database (`extract`).
+_no_database = env_bool("REGISTRY_NO_DATABASE", False)
 
 # A development key is allowed only when DEBUG is on or under the tests; a real deployment must
 # set SECRET_KEY, and start-up refuses to serve without it.
 SECRET_KEY = env_str("SECRET_KEY") or ""
 if not SECRET_KEY:
-    if DEBUG or _running_tests or env_bool("REGISTRY_ALLOW_DEV_SECRET", False):
+    if DEBUG or _running_tests or _no_database or env_bool("REGISTRY_ALLOW_DEV_SECRET", False):
         SECRET_KEY = "dev-only-insecure-key-not-for-deployment"  # noqa: S105
     else:
         raise ImproperlyConfigured(
@@ -89,7 +91,11 @@ TEMPLATES = [
 
 # --- Database: a real server from DATABASE_URL, else the embedded pgserver ---------------------
 _database = env_database("DATABASE_URL")
-DATABASES = {"default": _database or embedded.embedded_database()}
+if _no_database:
+    # Any query raises, which is what a command promising not to touch the database wants.
+    DATABASES = {"default": {"ENGINE": "django.db.backends.dummy"}}
+else:
+    DATABASES = {"default": _database or embedded.embedded_database()}
 # Lets a subprocess (a Celery worker or web server started by the tests) use the test database
 # on the same server without rebuilding the URL.
 if env_str("DATABASE_NAME"):

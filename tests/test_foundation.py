@@ -189,3 +189,25 @@ def test_search_columns_hold_ancestors_of_present_and_only_excluded_terms():
     assert len(case.agent_ids) == 1
     assert case.outcome_codes == [1]
     assert Case.objects.filter(term_ids__contains=[3011]).filter(pk=case.pk).exists()
+
+
+def test_extract_needs_no_database_server_or_secret(tmp_path):
+    import json
+    import os
+
+    report = tmp_path / "report.txt"
+    report.write_text("A 40-year-old woman presented with fever. She was given prednisone 60 mg daily.")
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    env["DATABASE_URL"] = "postgres://nobody@127.0.0.1:1/unreachable"  # would fail if touched
+    result = subprocess.run(
+        [sys.executable, "manage.py", "extract", str(report)],
+        cwd=REPO_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout.splitlines()[0])
+    assert record["source"] == str(report)
+    assert record["patients"][0]["sex"] == "female"

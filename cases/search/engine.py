@@ -514,7 +514,7 @@ class CaseSearch:
         # counted exactly as often as a more specific one already shown adds nothing: skipped.
         chosen: list[FacetValue] = []
         chosen_ids: list[int] = []
-        for term_id, count in top("term", FACET_LIMIT * 4):
+        for term_id, count in top("term", FACET_LIMIT * 2):
             concept = vocabulary.terms[term_id]
             if concept.code in active_hpo:
                 continue
@@ -616,7 +616,7 @@ def _top_counts(
 
 _candidate_cache: dict[str, tuple] = {}
 EXACT_FACETS_UP_TO = 300
-SCAN_BUDGET = 120  # bitmaps scanned before falling back to sampled candidates
+SCAN_BUDGET = 600  # bitmaps scanned before falling back to sampled candidates
 SAMPLE_SIZE = 300
 SAMPLED_CANDIDATES = 120
 

@@ -483,11 +483,15 @@ class CaseSearch:
                 return [(value, count) for count, value in rows[:k]]
         else:
             sampled: dict[str, dict[int, int]] = {}
+            broad = len(result) >= BROAD_SHARE * max(len(index.all), 1)
 
             def top(family: str, k: int) -> list[tuple[int, int]]:
-                found = _top_counts(result, candidates[family], k, budget=SCAN_BUDGET)
-                if found is not None:
-                    return found
+                # Broad results: scanning values in size order stops after a few dozen bitmaps.
+                # Below ~10% of the cases the sizes bound the counts too late to pay off.
+                if broad:
+                    found = _top_counts(result, candidates[family], k, budget=SCAN_BUDGET)
+                    if found is not None:
+                        return found
                 # The sizes did not bound the counts soon enough (a result of a few thousand
                 # among a million): take the values present in an even sample of the result as
                 # candidates and count those exactly.
@@ -617,6 +621,7 @@ def _top_counts(
 _candidate_cache: dict[str, tuple] = {}
 EXACT_FACETS_UP_TO = 300
 SCAN_BUDGET = 600  # bitmaps scanned before falling back to sampled candidates
+BROAD_SHARE = 0.1  # result sets at least this share of all cases scan; smaller ones sample
 SAMPLE_SIZE = 300
 SAMPLED_CANDIDATES = 120
 

@@ -71,11 +71,13 @@ def filesystem_broker() -> tuple[str, dict]:
     folder = VAR_DIR / "broker"
     queue_dir = folder / "queue"
     processed_dir = folder / "processed"
-    for path in (queue_dir, processed_dir):
+    control_dir = folder / "control"  # broadcast exchanges; Kombu's default is ./control of the cwd
+    for path in (queue_dir, processed_dir, control_dir):
         path.mkdir(parents=True, exist_ok=True)
     return "filesystem://", {
         "data_folder_in": str(queue_dir),
         "data_folder_out": str(queue_dir),
         "processed_folder": str(processed_dir),
+        "control_folder": str(control_dir),
         "store_processed": False,
     }

@@ -439,6 +439,9 @@ def start_server(database_url: str, port: int) -> subprocess.Popen:
             f"127.0.0.1:{port}",
             "--workers",
             "2",
+            # sync (the default, as docker-compose runs it) or gthread, which keeps connections alive
+            "--worker-class",
+            os.environ.get("BENCH_WORKER_CLASS", "sync"),
             "--timeout",
             "120",
             "--log-level",

@@ -309,7 +309,7 @@ def cohort_page(request: HttpRequest) -> HttpResponse:
         "errors": search.errors,
     }
     if ids is not None:
-        summary = cohort_summary(ids)
+        summary = cohort_summary(ids, user=request.user)
         context["summary"] = summary
         context["chips"] = _chips(state)
         context["q"] = request.GET.get("q", "")

@@ -15,19 +15,25 @@ DIRECTIONS = list(OUTCOME_CODES)
 AGE_BANDS = [(0, 9), (10, 19), (20, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 79), (80, 130)]
 
 
-def cohort_summary(case_ids: Iterable[int], *, max_agents: int = 50) -> dict:
+_ANYONE = object()
+
+
+def cohort_summary(case_ids: Iterable[int], *, max_agents: int = 50, user=_ANYONE) -> dict:
     """{"total", "treatments": [{agent, agent_id, label_zh, cases, outcomes: {direction: n},
     no_outcome}], "outcomes": {direction: n}, "no_outcome", "sex": {sex: n},
     "age": [{band, low, high, count}], "age_unknown", "diagnoses": [{code, label, cases}]}.
 
     Outcome counts are cases: a treated case with outcomes "improved" and "stable" (about
     different findings) counts once under each, so the directions of an agent may sum to more
-    than its cases; `no_outcome` counts treated cases without any reported outcome."""
+    than its cases; `no_outcome` counts treated cases without any reported outcome.
+
+    Ids from CaseSearch are already restricted to what the user may see; pass `user` to restrict
+    ids from elsewhere the same way (Case.objects.visible_to)."""
     cohort = BitMap(int(i) for i in case_ids)
     index = get_index()
     vocabulary = get_vocabulary()
     with index.lock:
-        cohort &= index.all
+        cohort &= index.all if user is _ANYONE else index.visible(user)
         outcome_maps = {
             name: index.outcome.get(code, BitMap()) & cohort for name, code in OUTCOME_CODES.items()
         }

@@ -40,3 +40,10 @@ def test_cohort_of_a_search(registry, anonymous):
     summary = cohort_summary(ids)
     assert summary["total"] == 3
     assert {row["agent"] for row in summary["treatments"]} == {"diltiazem", "nifedipine"}
+
+
+def test_cohort_summary_restricted_to_what_the_user_may_see(registry, anonymous, staff):
+    ids = [case.pk for case in registry.values()]
+    assert cohort_summary(ids)["total"] == 5
+    assert cohort_summary(ids, user=anonymous)["total"] == 4  # not the rejected case
+    assert cohort_summary(ids, user=staff)["total"] == 5

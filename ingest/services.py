@@ -42,6 +42,7 @@ from cases.models import (
     Term,
     Treatment,
 )
+from cases.phenopackets import route_from_code
 from cases.services import case_refresh_search_columns
 from ingest import readers
 from ingest.readers import Member, ReaderError
@@ -909,14 +910,17 @@ def phenopacket_patient(packet: dict) -> dict:
             agent = treatment.get("agent") or {}
             doses = treatment.get("doseIntervals") or [{}]
             quantity = (doses[0] or {}).get("quantity") or {}
-            route = str((treatment.get("routeOfAdministration") or {}).get("label", "")).lower()
+            route_term = treatment.get("routeOfAdministration") or {}
+            route = str(route_term.get("label", "")).lower()
             treatments.append(
                 {
                     "agent": str(agent.get("label") or agent.get("id") or "").lower(),
                     "code": agent.get("id"),
                     "dose": quantity.get("value"),
                     "unit": (quantity.get("unit") or {}).get("label", ""),
-                    "route": _PP_ROUTE.get(route, "other" if route else ""),
+                    # NCIT codes first (what our export and most tools write), then plain labels.
+                    "route": route_from_code(str(route_term.get("id", "")))
+                    or _PP_ROUTE.get(route, "other" if route else ""),
                     "frequency": ((doses[0] or {}).get("scheduleFrequency") or {}).get("label", ""),
                     "stopped_because": (action.get("treatmentTerminationReason") or {}).get("label", ""),
                 }

@@ -39,7 +39,9 @@ def coded_facts(case: Case) -> dict:
         "disease_ids": case.disease_ids,
         "agent_ids": case.agent_ids,
         "outcome_codes": case.outcome_codes,
-        "doses": sorted((t.agent.name, t.dose, t.dose_unit, t.frequency) for t in case.treatments.all()),
+        "doses": sorted(
+            (t.agent.name, t.dose, t.dose_unit, t.route, t.frequency) for t in case.treatments.all()
+        ),
         "measurements": sorted(
             (m.analyte, m.value, m.unit) for m in case.measurements.all() if m.value is not None
         ),

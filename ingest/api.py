@@ -19,7 +19,8 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from cases.models import Case, IngestJob
+from cases.api.permissions import TokenWriteModelPermissions
+from cases.models import Case, IngestJob, Report
 from ingest import services
 
 
@@ -106,7 +107,10 @@ def _is_phenopacket(payload: object) -> bool:
 
 
 class ReportReceiveView(APIView):
-    permission_classes = [IsAuthenticated]
+    # Writes come from programs: a token of a user holding `cases.add_report` (see
+    # cases.api.permissions); a logged-in browser session alone is not enough.
+    permission_classes = [TokenWriteModelPermissions]
+    queryset = Report.objects.none()  # tells the model-permission check which model is written
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(

@@ -20,7 +20,10 @@ TEXT = "A 52-year-old woman with calcinosis and Raynaud phenomenon. Anti-Scl-70 
 
 @pytest.fixture
 def client(django_user_model) -> APIClient:
+    from django.contrib.auth.models import Permission
+
     user = django_user_model.objects.create_user("client", password="a-long-test-password-123")
+    user.user_permissions.add(Permission.objects.get(codename="add_report", content_type__app_label="cases"))
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     api.user = user
@@ -92,6 +95,17 @@ def test_authentication_required_and_jobs_private(client, django_user_model) -> 
     staff = django_user_model.objects.create_user("staff", password="a-long-test-password-123", is_staff=True)
     anonymous.force_authenticate(staff)
     assert anonymous.get(f"/api/jobs/{job.pk}/").json()["id"] == job.pk
+
+
+def test_submitting_needs_a_token_with_the_add_report_permission(client, django_user_model) -> None:
+    unprivileged = django_user_model.objects.create_user("reader", password="a-long-test-password-123")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=unprivileged).key}")
+    assert api.post("/api/reports/", {"text": TEXT}, format="json").status_code == 403
+    session = APIClient(enforce_csrf_checks=False)
+    session.force_login(client.user)  # the permission, but through a browser session, not a token
+    assert session.post("/api/reports/", {"text": TEXT}, format="json").status_code == 403
+    assert client.post("/api/reports/", {"text": TEXT}, format="json").status_code == 202
 
 
 def test_bad_requests_say_what_is_wrong(client) -> None:

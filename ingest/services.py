@@ -594,6 +594,20 @@ class _Vocab:
                 return found
         return None
 
+    def agent_or_create(self, name: str, code: object = None) -> int:
+        """The agent for a treatment, creating it when the vocabulary lacks it: the pipeline
+        names agents by INN from a wider drug dictionary than the curated lexicon, and a drug
+        without a row could be neither filtered on nor counted in the facets."""
+        found = self.agent(name, code)
+        if found is not None:
+            return found
+        key = name.strip().lower()
+        has_code = isinstance(code, str) and code and not code.startswith("HP:")
+        defaults = {"code": code[:32]} if has_code else {}
+        agent, _created = Agent.objects.get_or_create(name=key, defaults=defaults)
+        self.agents[key] = agent.pk
+        return agent.pk
+
     def analyte(self, name: object) -> int | None:
         return self.analytes.get(name.strip().lower()) if isinstance(name, str) else None
 
@@ -711,7 +725,7 @@ def _build_facts(
         dose = _float(item.get("dose"))
         facts[Treatment].append(
             Treatment(
-                agent_id=_vocab.agent(name, item.get("code")),
+                agent_id=_vocab.agent_or_create(name, item.get("code")),
                 agent_name=name,
                 dose=dose if dose is None or dose >= 0 else None,
                 dose_unit=_text(item.get("unit") or item.get("dose_unit"), 30),

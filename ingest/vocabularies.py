@@ -19,6 +19,10 @@ from ingest.pipeline.ontology import hpo_int, load_hpo
 
 logger = logging.getLogger(__name__)
 
+# The extraction pipeline's own supplementary lexicons, in the same columns as the curated ones.
+SUPPLEMENT_DRUGS = "pipeline_drugs.tsv"
+SUPPLEMENT_DISEASES = "pipeline_diseases.tsv"
+
 
 @dataclass
 class LoadCounts:
@@ -110,7 +114,9 @@ def _disease_rows() -> dict[object, dict]:
             "synonyms_zh": [],
             "annotated_term_ids": sorted(hpo_int(term_id) for term_id in disease.term_ids),
         }
-    for entry in lexicons.disease_entries():
+    # The curated list first, then the pipeline's supplement (abbreviations, Chinese names): the
+    # search must resolve every name the extractor recognises.
+    for entry in (*lexicons.disease_entries(), *lexicons.disease_entries(SUPPLEMENT_DISEASES)):
         row = rows.setdefault(
             entry.code, {"label": entry.label, "synonyms_en": [], "synonyms_zh": [], "annotated_term_ids": []}
         )
@@ -123,7 +129,7 @@ def _disease_rows() -> dict[object, dict]:
 
 def _agent_rows() -> dict[object, dict]:
     rows: dict[object, dict] = {}
-    for entry in lexicons.drug_entries():
+    for entry in (*lexicons.drug_entries(), *lexicons.drug_entries(SUPPLEMENT_DRUGS)):
         row = rows.setdefault(entry.inn, {"code": "", "drug_class": "", "synonyms_en": [], "synonyms_zh": []})
         row["code"] = row["code"] or entry.code
         row["drug_class"] = row["drug_class"] or entry.drug_class

@@ -67,7 +67,8 @@ def hpo_chinese_names() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1)
-def drug_entries() -> tuple[DrugEntry, ...]:
+def drug_entries(filename: str = "drugs.tsv") -> tuple[DrugEntry, ...]:
+    """Agents of a drug lexicon file (`drugs.tsv`, or a supplement in the same columns)."""
     return tuple(
         DrugEntry(
             inn=row["inn"].lower(),
@@ -76,7 +77,7 @@ def drug_entries() -> tuple[DrugEntry, ...]:
             english_names=_split(row["english_names"]),
             chinese_names=_split(row["chinese_names"]),
         )
-        for row in _rows("drugs.tsv")
+        for row in _rows(filename)
     )
 
 
@@ -97,7 +98,8 @@ def analyte_entries() -> tuple[AnalyteEntry, ...]:
 
 
 @lru_cache(maxsize=1)
-def disease_entries() -> tuple[DiseaseEntry, ...]:
+def disease_entries(filename: str = "diseases.tsv") -> tuple[DiseaseEntry, ...]:
+    """Diseases of a disease lexicon file (`diseases.tsv`, or a supplement in the same columns)."""
     return tuple(
         DiseaseEntry(
             code=row["code"],
@@ -105,7 +107,7 @@ def disease_entries() -> tuple[DiseaseEntry, ...]:
             english_names=_split(row["english_names"]),
             chinese_names=_split(row["chinese_names"]),
         )
-        for row in _rows("diseases.tsv")
+        for row in _rows(filename)
     )
 
 

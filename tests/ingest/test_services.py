@@ -342,3 +342,21 @@ def test_jats_and_pdf_reports_become_cases_with_citation() -> None:
     case = Case.objects.get(report_id=job.report_id)
     assert (case.report.format, case.sex, case.age_years) == ("pdf", "male", 61.0)
     assert bytes(case.report.raw) == pdf
+
+
+def test_an_agent_missing_from_the_vocabulary_is_created_and_searchable() -> None:
+    from cases.models import Agent, Treatment
+
+    Agent.objects.filter(name="ivabradine").delete()
+    services.vocabulary_cache_clear()
+    try:
+        job = receive_and_run(
+            b"A 58-year-old man with heart failure was started on ivabradine 5 mg twice daily.", "hf.txt"
+        )
+    finally:
+        services.vocabulary_cache_clear()
+    assert job.status == "done", job.error
+    treatment = Treatment.objects.get(case__report_id=job.report_id)
+    agent = Agent.objects.get(name="ivabradine")
+    assert treatment.agent_id == agent.pk
+    assert Case.objects.get(report_id=job.report_id).agent_ids == [agent.pk]

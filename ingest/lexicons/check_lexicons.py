@@ -25,8 +25,13 @@ COLUMNS = {
     "hpo_zh.tsv": ("hpo_id", "chinese_names"),
     "hpo_en_extra.tsv": ("hpo_id", "english_names"),
     "analytes.tsv": (
-        "analyte", "english_names", "chinese_names", "default_unit",
-        "hpo_when_high", "hpo_when_low", "hpo_when_positive",
+        "analyte",
+        "english_names",
+        "chinese_names",
+        "default_unit",
+        "hpo_when_high",
+        "hpo_when_low",
+        "hpo_when_positive",
     ),
     "diseases.tsv": ("code", "label", "english_names", "chinese_names"),
 }

@@ -724,7 +724,7 @@ _OUTCOME_EN_WORDS = frozenset(
     worsened worsening deteriorated deterioration progressed exacerbated exacerbation aggravated improved
     improvement improving better decreased shrank shrunk regressed regression alleviated relieved subsided
     partial reduced less good uneventfully uneventful discharged
-    """.split()  # noqa: SIM905 - a word list reads better as text
+    """.split()
 )
 _SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|mm)(?![A-Za-z])", re.I)
 _FOLLOW_UP_ZH = re.compile(

@@ -264,7 +264,7 @@ _STOP_KEYS = frozenset(
     episodes attack attacks sign signs symptom symptoms finding findings disease disorder syndrome
     condition change changes stage stages relief fall falls sensation crisis crises wasting block
     blocks ca ct mri ace asa pt ptt pd ms as pe ra ad cd id it is in on at or an no not
-    """.split()  # noqa: SIM905 - a word list reads better as text
+    """.split()
 )
 
 

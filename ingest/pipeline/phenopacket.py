@@ -13,7 +13,9 @@ import hashlib
 
 from . import PARSER_VERSION
 
-SEX = {"female": "FEMALE", "male": "MALE", "other": "OTHER_SEX"}
+# Code tables shared with the database export (cases/phenopackets.py imports them from here, as
+# this module must stay free of Django), so both exports say the same thing in the same codes.
+SEX = {"female": "FEMALE", "male": "MALE", "other": "OTHER_SEX", "unknown": "UNKNOWN_SEX"}
 ROUTES = {
     "oral": ("NCIT:C38288", "Oral Route of Administration"),
     "intravenous": ("NCIT:C38276", "Intravenous Route of Administration"),
@@ -22,15 +24,23 @@ ROUTES = {
     "topical": ("NCIT:C38304", "Topical Route of Administration"),
     "inhaled": ("NCIT:C38216", "Inhalation Route of Administration"),
     "intralesional": ("NCIT:C38250", "Intralesional Route of Administration"),
+    "intrathecal": ("NCIT:C38277", "Intrathecal Route of Administration"),
+    "intra-articular": ("NCIT:C38223", "Intraarticular Route of Administration"),
+    "rectal": ("NCIT:C38295", "Rectal Route of Administration"),
+    "sublingual": ("NCIT:C38300", "Sublingual Route of Administration"),
+    "transdermal": ("NCIT:C38305", "Transdermal Route of Administration"),
+    "ophthalmic": ("NCIT:C38287", "Ophthalmic Route of Administration"),
+    "nasal": ("NCIT:C38284", "Nasal Route of Administration"),
 }
-INTERPRETATION = {
+INTERPRETATIONS = {
+    "high": ("NCIT:C25223", "High"),
+    "low": ("NCIT:C25220", "Low"),
+    "normal": ("NCIT:C14165", "Normal"),
     "positive": ("NCIT:C38758", "Positive"),
     "negative": ("NCIT:C38757", "Negative"),
-    "high": ("NCIT:C25249", "High"),
-    "low": ("NCIT:C25250", "Low"),
-    "normal": ("NCIT:C14165", "Normal"),
+    "abnormal": ("NCIT:C25401", "Abnormal"),
 }
-_ECO = {
+EVIDENCE_CODE = {
     "id": "ECO:0006017",
     "label": "author statement from published clinical study used in manual assertion",
 }
@@ -50,7 +60,7 @@ def _evidence(fact: dict) -> list[dict]:
     ev = fact.get("evidence") or {}
     if not ev.get("text"):
         return []
-    return [{"evidenceCode": _ECO, "reference": {"description": ev["text"]}}]
+    return [{"evidenceCode": EVIDENCE_CODE, "reference": {"description": ev["text"]}}]
 
 
 def _features(patient: dict) -> list[dict]:
@@ -91,8 +101,8 @@ def _measurements(patient: dict) -> list[dict]:
         if m.get("value") is not None:
             unit = m.get("unit") or "1"
             item["value"] = {"quantity": {"unit": {"id": f"UCUM:{unit}", "label": unit}, "value": m["value"]}}
-        elif m.get("interpretation") in INTERPRETATION:
-            code, label = INTERPRETATION[m["interpretation"]]
+        elif m.get("interpretation") in INTERPRETATIONS:
+            code, label = INTERPRETATIONS[m["interpretation"]]
             item["value"] = {"ontologyClass": {"id": code, "label": label}}
         else:
             continue

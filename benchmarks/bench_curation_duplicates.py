@@ -28,34 +28,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+from benchmarks.common import use_benchmark_database  # noqa: E402 - after sys.path
+
 os.environ.setdefault("DEBUG", "1")
 
 
 def _setup_database() -> str:
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.db import connection, connections
-
-    name = f"{settings.DATABASES['default']['NAME']}_curbench"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connections.close_all()
-    settings.DATABASES["default"]["NAME"] = name
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from cases.models import Term
-
-    if not Term.objects.exists():
-        from ingest.vocabularies import vocabularies_load
-
-        print("loading vocabularies into the benchmark database …", flush=True)
-        vocabularies_load()
-    return name
+    return use_benchmark_database("curbench")
 
 
 def _empty() -> None:

@@ -32,6 +32,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+from benchmarks.common import use_benchmark_database  # noqa: E402 - after sys.path
+
 # Measured as deployed: with DEBUG on, Django keeps the SQL of every query, which costs the bulk
 # writes of an import a third of their time. No secret is needed for a local measurement.
 os.environ["DEBUG"] = "0"
@@ -40,32 +42,7 @@ CORPUS = REPO.parent / "shared" / "corpus"
 
 
 def _setup_database() -> str:
-    """Point Django at the benchmark database, creating and preparing it when needed."""
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.db import connection, connections
-
-    name = f"{settings.DATABASES['default']['NAME']}_bench"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    connections.close_all()
-    settings.DATABASES["default"]["NAME"] = name
-    os.environ["DATABASE_NAME"] = name
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from cases.models import Term
-
-    if not Term.objects.exists():
-        from ingest.vocabularies import vocabularies_load
-
-        print("loading vocabularies into the benchmark database …", flush=True)
-        vocabularies_load()
-    return name
+    return use_benchmark_database("bench")
 
 
 def _empty() -> None:

@@ -27,10 +27,24 @@ FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, request):
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
     from ingest.vocabularies import vocabularies_load
 
     with django_db_blocker.unblock():
+        if not connection.settings_dict["NAME"].startswith("test_"):
+            # pytest-django creates the test database only when a selected test is marked for it;
+            # a run of `live_db` tests alone (they commit for other processes, so they are not
+            # marked) would otherwise write to the configured database itself.
+            created = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+
+            def drop() -> None:
+                with django_db_blocker.unblock():
+                    teardown_databases(created, verbosity=0)
+
+            request.addfinalizer(drop)
         vocabularies_load()
 
 

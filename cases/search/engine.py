@@ -57,6 +57,9 @@ FACET_LIMIT = 15
 # Facet features: very general terms ("Abnormality of the skin") say nothing about a result set.
 MIN_FACET_IC = 1.5
 OUTCOME_NAMES = {code: name for name, code in OUTCOME_CODES.items()}
+FACET_CACHE_SIZE = 256  # result sets whose facet counts each process remembers
+# id(SearchIndex) -> {(change stamp, vocabulary, active filters, result bitmap): facets}
+_facet_cache: dict[int, dict[tuple, dict]] = {}
 
 
 @dataclass(frozen=True)
@@ -414,7 +417,7 @@ class CaseSearch:
         result, evaluator, index = self.matching(user=user)
         with index.lock:
             page = self._order(result, evaluator, index, offset + limit)[offset : offset + limit]
-            facet_values = self._facets(result, index, evaluator.vocabulary) if facets else {}
+            facet_values = self._cached_facets(result, index, evaluator.vocabulary) if facets else {}
         return SearchResult(
             total=len(result),
             case_ids=page,
@@ -461,6 +464,28 @@ class CaseSearch:
         return ids[top].tolist()
 
     # --- facets -------------------------------------------------------------------------------
+
+    def _cached_facets(
+        self, result: BitMap, index: SearchIndex, vocabulary: Vocabulary
+    ) -> dict[str, list[FacetValue]]:
+        """Facets of a result set, remembered until the index changes.
+
+        Counting is most of the cost of a query, and the same result sets come back all the time
+        (the front page, paging through one search, popular queries). The key holds the index's
+        change stamp, so any case written since makes every older entry unreachable; the result
+        set is keyed by its serialized bitmap, so two spellings of one query share an entry."""
+        active = tuple(sorted((param, str(node.value)) for param, _value, node in self.filters))
+        key = (index.seen_seq, id(vocabulary), active, result.serialize())
+        cache = _facet_cache.setdefault(id(index), {})
+        found = cache.get(key)
+        if found is None:
+            found = self._facets(result, index, vocabulary)
+            if len(cache) >= FACET_CACHE_SIZE:
+                cache.pop(next(iter(cache)))  # oldest first: insertion order
+            cache[key] = found
+        else:
+            cache[key] = cache.pop(key)  # most recently used moves to the end
+        return {name: list(values) for name, values in found.items()}  # callers get their own lists
 
     def _facets(
         self, result: BitMap, index: SearchIndex, vocabulary: Vocabulary

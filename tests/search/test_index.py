@@ -103,3 +103,19 @@ def test_truncate_makes_every_index_rebuild(live_db):
         cursor.execute("TRUNCATE cases_case CASCADE")  # no row triggers fire
     assert crest.pk not in get_index().all
     assert _ids("calcinosis") == set()
+
+
+def test_remembered_facets_are_forgotten_when_a_case_changes(live_db):
+    from django.contrib.auth.models import AnonymousUser
+
+    drop_index()
+    make_case(text="Calcinosis in a woman.", features=[("HP:0003761", "Calcinosis")], sex="female")
+
+    def sexes() -> dict[str, int]:
+        result = CaseSearch({"q": "calcinosis"}).execute(user=AnonymousUser())
+        return {value.key: value.count for value in result.facets["sex"]}
+
+    assert sexes() == {"female": 1}
+    assert sexes() == {"female": 1}  # the second answer comes from the remembered facets
+    make_case(text="Calcinosis in a man.", features=[("HP:0003761", "Calcinosis")], sex="male")
+    assert sexes() == {"female": 1, "male": 1}

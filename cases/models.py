@@ -413,6 +413,8 @@ class Diagnosis(Fact):
         HISTORY = "history", "History"
         DIFFERENTIAL = "differential", "Differential"
 
+    # Named here: the base class's "%(class)ss" pattern would give `case.diagnoses`.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="diagnoses")
     disease = models.ForeignKey(Disease, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     label = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.FINAL)

@@ -366,7 +366,7 @@ def case_to_phenopacket(case: Case) -> dict[str, Any]:
         for item in (_feature(feature, primary_reference) for feature in _live(case.phenotypicfeatures.all()))
         if item is not None
     ]
-    diseases = [item for item in (_disease(d) for d in _live(case.diagnosiss.all())) if item is not None]
+    diseases = [item for item in (_disease(d) for d in _live(case.diagnoses.all())) if item is not None]
     measurements = [_measurement(m) for m in _live(case.measurements.all())]
     response = _response(outcomes)
     actions = [_medical_action(t, response) for t in _live(case.treatments.all())]

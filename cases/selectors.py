@@ -37,7 +37,7 @@ def case_summaries(*, case_ids: list[int]) -> list[dict]:
                 .select_related("term")
                 .order_by("-term__information_content"),
             ),
-            Prefetch("diagnosiss", queryset=_live(Diagnosis).select_related("disease")),
+            Prefetch("diagnoses", queryset=_live(Diagnosis).select_related("disease")),
             Prefetch("treatments", queryset=_live(Treatment).select_related("agent")),
             Prefetch("outcomes", queryset=_live(Outcome)),
         )
@@ -62,7 +62,7 @@ def case_summaries(*, case_ids: list[int]) -> list[dict]:
                 "excluded": [_feature_label(f) for f in excluded[:3]],
                 "diagnoses": [
                     (d.disease.label if d.disease else d.label)
-                    for d in case.diagnosiss.all()
+                    for d in case.diagnoses.all()
                     if d.status != "differential"
                 ],
                 "treatments": sorted(

@@ -188,7 +188,7 @@ class CaseSummarySerializer(serializers.Serializer):
 
     @extend_schema_field(DiagnosisBriefSerializer(many=True))
     def get_diagnoses(self, case: Case) -> list[dict[str, Any]]:
-        diagnoses = [d for d in live_facts(case.diagnosiss.all()) if d.disease is not None]
+        diagnoses = [d for d in live_facts(case.diagnoses.all()) if d.disease is not None]
         return DiagnosisBriefSerializer(diagnoses, many=True).data
 
 
@@ -226,7 +226,7 @@ class CaseDetailSerializer(CaseSummarySerializer):
 
     @extend_schema_field(DiagnosisSerializer(many=True))
     def get_diagnoses(self, case: Case) -> list[dict[str, Any]]:
-        return DiagnosisSerializer(live_facts(case.diagnosiss.all()), many=True).data
+        return DiagnosisSerializer(live_facts(case.diagnoses.all()), many=True).data
 
     @extend_schema_field(MeasurementSerializer(many=True))
     def get_measurements(self, case: Case) -> list[dict[str, Any]]:

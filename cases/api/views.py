@@ -95,7 +95,7 @@ def summary_prefetches() -> list[Prefetch]:
             ),
         ),
         Prefetch(
-            "diagnosiss",
+            "diagnoses",
             queryset=Diagnosis.objects.filter(rejected=False, disease__isnull=False).select_related(
                 "disease"
             ),
@@ -124,7 +124,7 @@ def detail_prefetches() -> list[Prefetch]:
             .defer(*_vocabulary_arrays("term")),
         ),
         Prefetch(
-            "diagnosiss",
+            "diagnoses",
             queryset=Diagnosis.objects.filter(rejected=False)
             .select_related("disease", "edited_by")
             .defer(*_vocabulary_arrays("disease")),
@@ -162,7 +162,7 @@ def csv_prefetches() -> list[Prefetch]:
             .only(*fact_fields, "excluded", "term__hpo_id", "term__label"),
         ),
         Prefetch(
-            "diagnosiss",
+            "diagnoses",
             queryset=Diagnosis.objects.filter(rejected=False, disease__isnull=False)
             .select_related("disease")
             .only(*fact_fields, "disease__code", "disease__label"),
@@ -523,7 +523,7 @@ def csv_rows(ids: list[int], *, user) -> Iterator[str]:
                     report.doi,
                     _join(f"{f.term.hpo_id} {f.term.label}" for f in features if not f.excluded),
                     _join(f"{f.term.hpo_id} {f.term.label}" for f in features if f.excluded),
-                    _join(f"{d.disease.code} {d.disease.label}" for d in case.diagnosiss.all() if d.disease),
+                    _join(f"{d.disease.code} {d.disease.label}" for d in case.diagnoses.all() if d.disease),
                     _join(t.agent.name if t.agent else t.agent_name for t in case.treatments.all()),
                     _join(
                         f"{o.about}: {o.direction}" if o.about else o.direction for o in case.outcomes.all()

@@ -94,7 +94,7 @@ def test_every_curie_prefix_is_declared_as_a_resource():
 def test_rejected_facts_and_differential_diagnoses_are_not_exported():
     case = make_full_case()
     Treatment.objects.filter(case=case).update(rejected=True)
-    case.diagnosiss.update(status="differential")
+    case.diagnoses.update(status="differential")
     packet = parse(case_to_phenopacket(Case.objects.get(pk=case.pk)))
     assert not packet.medical_actions
     assert not packet.diseases

@@ -125,7 +125,7 @@ def test_phenopacket_import() -> None:
         "intravenous",
     )
     assert case.outcomes.get().direction == "improved"
-    assert case.diagnosiss.get().label == "CREST syndrome"
+    assert case.diagnoses.get().label == "CREST syndrome"
     assert case.measurements.get().value == 9.4
 
 

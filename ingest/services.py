@@ -553,10 +553,12 @@ class _Vocab:
     TTL = 300.0
 
     def __init__(self) -> None:
-        self.loaded_at = 0.0
+        # None, not 0.0: the monotonic clock starts near zero at boot, so "0.0 seconds ago" could
+        # look fresh on a machine up for less than TTL and the tables would never be read.
+        self.loaded_at: float | None = None
 
     def ensure(self) -> None:
-        if time.monotonic() - self.loaded_at < self.TTL:
+        if self.loaded_at is not None and time.monotonic() - self.loaded_at < self.TTL:
             return
         self.ancestors = dict(Term.objects.values_list("id", "ancestor_ids"))
         self.term_ids = set(self.ancestors)
@@ -616,7 +618,7 @@ _vocab = _Vocab()
 
 
 def vocabulary_cache_clear() -> None:
-    _vocab.loaded_at = 0.0
+    _vocab.loaded_at = None
 
 
 def _evidence(item: dict, text_length: int | None) -> dict:

@@ -40,7 +40,7 @@ def _corpus(root: Path) -> list[str]:
 
 def _naive_baseline(texts: list[str]) -> float:
     """Reports/s of per-label regexes (word-bounded, case-insensitive), every label tried on every text."""
-    from ingest.pipeline.ontology import load_hpo
+    from vocab.hpo import load_hpo
 
     hpo = load_hpo()
     names = {

@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO))
 
 from cases.search import semantic  # noqa: E402
 from cases.search.semantic import Ontology, Profile, excluded_closure, top_cases  # noqa: E402
-from ingest.pipeline.ontology import hpo_int, load_hpo  # noqa: E402
+from vocab.hpo import hpo_int, load_hpo  # noqa: E402
 
 DEFAULT_JSONL = REPO.parent / "shared" / "corpus" / "phenopackets" / "phenopacket-store-dev.jsonl"
 

@@ -32,7 +32,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from cases.models import Case, Diagnosis, Measurement, Outcome, PhenotypicFeature, Treatment
-from ingest.pipeline.phenopacket import EVIDENCE_CODE, INTERPRETATIONS, ROUTES, SEX
+from vocab.codes import EVIDENCE_CODE, INTERPRETATIONS, ROUTES, SEX
 
 SCHEMA_VERSION = "2.0"
 CREATED_BY = "case-registry"
@@ -110,7 +110,7 @@ RESOURCE_VERSIONS = {"ORPHA": "", "OMIM": "", "MONDO": "", "NCIT": "", "ECO": ""
 def hpo_version() -> str:
     """The data-version of the HPO the vocabularies were loaded from (first lines of hp.obo)."""
     try:
-        from ingest.pipeline.ontology import data_dir
+        from vocab.hpo import data_dir
 
         with open(data_dir() / "hp.obo", encoding="utf-8") as handle:
             for _number, line in zip(range(40), handle, strict=False):

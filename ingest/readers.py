@@ -23,6 +23,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from vocab.languages import detect_language
+
 TEXT, PDF, JATS, PHENOPACKET, ARCHIVE = "text", "pdf", "jats", "phenopacket", "archive"
 
 EXTENSIONS: dict[str, str] = {
@@ -47,8 +49,6 @@ MAX_ZIP_DEPTH = 3
 MAX_COMPRESSION_RATIO = 200
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
 class ReaderError(Exception):
@@ -131,14 +131,6 @@ def read_document(data: bytes, filename: str, *, format: str | None = None) -> D
 
 
 # --- plain text ----------------------------------------------------------------------------------
-
-
-def detect_language(text: str) -> str:
-    """ "zh" when Chinese characters make up a real part of the text, else "en"."""
-    sample = text[:20000]
-    cjk = len(_CJK.findall(sample))
-    latin = len(_LATIN_WORD.findall(sample))
-    return "zh" if cjk and cjk >= latin else "en"
 
 
 def decode_text(data: bytes) -> tuple[str, str]:

@@ -15,7 +15,7 @@ from django.db import models, transaction
 
 from cases.models import Agent, Analyte, Disease, Term
 from ingest.pipeline import lexicons
-from ingest.pipeline.ontology import hpo_int, load_hpo
+from vocab.hpo import hpo_int, load_hpo
 
 logger = logging.getLogger(__name__)
 

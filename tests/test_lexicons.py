@@ -6,7 +6,7 @@ import pytest
 
 from ingest.lexicons import check_lexicons as check
 from ingest.pipeline import lexicons
-from ingest.pipeline.ontology import load_hpo
+from vocab.hpo import load_hpo
 
 
 @pytest.mark.parametrize("name", sorted(check.CHECKS))

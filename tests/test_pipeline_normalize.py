@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pipeline.normalize import detect_language, normalise
+from ingest.pipeline.normalize import normalise
 from ingest.pipeline.structure import CASE, DISCUSSION, INTRO, layout, split_sentences
+from vocab.languages import detect_language
 
 
 def _round_trip(original: str, needle: str) -> dict:

@@ -34,7 +34,8 @@ from cases.search.query import (
     parse_field,
     parse_query,
 )
-from cases.search.vocabulary import Concept, Vocabulary, get_vocabulary, has_cjk, normalise
+from cases.search.vocabulary import Concept, Vocabulary, get_vocabulary, normalise
+from vocab.languages import has_cjk
 
 SORTS = ("relevance", "year", "-year")
 MULTI_PARAMS = ("hpo", "disease", "drug", "outcome")

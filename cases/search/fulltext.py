@@ -13,9 +13,8 @@ import re
 
 from django.db import connection
 
-from cases.search.vocabulary import has_cjk
-
-_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+from vocab.languages import CJK_RUN_RE as _CJK_RUN
+from vocab.languages import has_cjk
 
 
 def _bigram_tsquery(run: str) -> str | None:

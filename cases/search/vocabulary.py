@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from vocab.languages import CJK_CHARS, has_cjk
+
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SPACE_BETWEEN_HAN = re.compile(f"(?<=[{CJK_CHARS}])\\s+(?=[{CJK_CHARS}])")
 CHECK_INTERVAL = 2.0  # seconds between vocabulary change checks
 
 
@@ -29,11 +31,7 @@ def normalise(text: str) -> str:
     text = _NON_WORD.sub(" ", text).replace("_", " ").strip()
     text = re.sub(r"\s+", " ", text)
     # Spaces between CJK characters carry no meaning
-    return re.sub(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])", "", text)
-
-
-def has_cjk(text: str) -> bool:
-    return bool(_CJK.search(text))
+    return _SPACE_BETWEEN_HAN.sub("", text)
 
 
 @dataclass(frozen=True)

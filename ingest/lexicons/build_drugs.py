@@ -123,7 +123,7 @@ def package_stopwords() -> frozenset[str]:
 
 def hpo_words() -> frozenset[str]:
     """Single words of HPO labels and synonyms: a 'brand name' that is one of them is too risky."""
-    from ingest.pipeline.ontology import load_hpo
+    from vocab.hpo import load_hpo
 
     words: set[str] = set()
     for term in load_hpo().terms.values():

@@ -52,7 +52,7 @@ DISEASE_RE = re.compile(r"^(ORPHA:\d+|OMIM:\d{6}|MONDO:\d{7})$")
 
 @lru_cache(maxsize=1)
 def _hpo():
-    from ingest.pipeline.ontology import load_hpo
+    from vocab.hpo import load_hpo
 
     return load_hpo()
 

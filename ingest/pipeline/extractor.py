@@ -17,10 +17,12 @@ import re
 import time
 from dataclasses import dataclass, field
 
+from vocab.hpo import load_hpo
+from vocab.languages import detect_language
+
 from . import frequency as freq
 from .context import context_of
-from .normalize import Normalised, detect_language, normalise
-from .ontology import load_hpo
+from .normalize import Normalised, normalise
 from .structure import CASE, Sentence, layout
 from .vocabulary import (
     ANALYTE,

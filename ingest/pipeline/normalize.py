@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from vocab.languages import CJK_CHARS
+
 # PDF extractions of Chinese fonts split some rare characters into their components.
 GLYPH_REPAIRS: dict[str, str] = {
     "艹卓": "䓬",  # 地尔硫䓬 (diltiazem), 苯二氮䓬 (benzodiazepine)
@@ -28,7 +30,7 @@ GLYPH_REPAIRS: dict[str, str] = {
     "石页": "硕",
 }
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = CJK_CHARS
 _CJK_OR_PUNCT = _CJK + "\u3000-\u303f\uff00-\uffef，。、；：？！（）“”‘’《》【】"
 
 
@@ -209,22 +211,3 @@ def normalise(original: str, *, language: str | None = None) -> Normalised:
     _rewrite(norm, _BLANK_LINES_RE, "\n")
     _rewrite(norm, _SPACES_RE, " ")
     return norm
-
-
-_CJK_CHAR_RE = re.compile(f"[{_CJK}]")
-_LATIN_WORD_RE = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]{2,}")
-
-
-def detect_language(text: str) -> str:
-    """'zh' when Chinese characters make up a real share of the words, else 'en'.
-
-    Counted on a sample so the cost is bounded; a Chinese report with English terms in brackets
-    is still Chinese, an English report quoting one Chinese name is still English.
-    """
-    sample = text[:20000]
-    cjk = len(_CJK_CHAR_RE.findall(sample))
-    latin = len(_LATIN_WORD_RE.findall(sample))
-    if cjk == 0 and latin == 0:
-        return "und"
-    # One Chinese character carries about as much as one English word.
-    return "zh" if cjk >= latin * 0.5 else "en"

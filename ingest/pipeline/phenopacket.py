@@ -11,39 +11,9 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 
-from . import PARSER_VERSION
+from vocab.codes import EVIDENCE_CODE, INTERPRETATIONS, ROUTES, SEX
 
-# Code tables shared with the database export (cases/phenopackets.py imports them from here, as
-# this module must stay free of Django), so both exports say the same thing in the same codes.
-SEX = {"female": "FEMALE", "male": "MALE", "other": "OTHER_SEX", "unknown": "UNKNOWN_SEX"}
-ROUTES = {
-    "oral": ("NCIT:C38288", "Oral Route of Administration"),
-    "intravenous": ("NCIT:C38276", "Intravenous Route of Administration"),
-    "intramuscular": ("NCIT:C28161", "Intramuscular Route of Administration"),
-    "subcutaneous": ("NCIT:C38299", "Subcutaneous Route of Administration"),
-    "topical": ("NCIT:C38304", "Topical Route of Administration"),
-    "inhaled": ("NCIT:C38216", "Inhalation Route of Administration"),
-    "intralesional": ("NCIT:C38250", "Intralesional Route of Administration"),
-    "intrathecal": ("NCIT:C38277", "Intrathecal Route of Administration"),
-    "intra-articular": ("NCIT:C38223", "Intraarticular Route of Administration"),
-    "rectal": ("NCIT:C38295", "Rectal Route of Administration"),
-    "sublingual": ("NCIT:C38300", "Sublingual Route of Administration"),
-    "transdermal": ("NCIT:C38305", "Transdermal Route of Administration"),
-    "ophthalmic": ("NCIT:C38287", "Ophthalmic Route of Administration"),
-    "nasal": ("NCIT:C38284", "Nasal Route of Administration"),
-}
-INTERPRETATIONS = {
-    "high": ("NCIT:C25223", "High"),
-    "low": ("NCIT:C25220", "Low"),
-    "normal": ("NCIT:C14165", "Normal"),
-    "positive": ("NCIT:C38758", "Positive"),
-    "negative": ("NCIT:C38757", "Negative"),
-    "abnormal": ("NCIT:C25401", "Abnormal"),
-}
-EVIDENCE_CODE = {
-    "id": "ECO:0006017",
-    "label": "author statement from published clinical study used in manual assertion",
-}
+from . import PARSER_VERSION
 
 
 def _age_iso(years: float | None) -> str | None:

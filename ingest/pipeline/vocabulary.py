@@ -31,8 +31,9 @@ from pathlib import Path
 
 import ahocorasick
 
+from vocab.hpo import Hpo, cache_dir, data_dir, load_hpo
+
 from . import lexicons
-from .ontology import Hpo, _cache_dir, data_dir, load_hpo
 
 VOCAB_FORMAT = 18  # bump when the structure or the build rules change
 
@@ -591,7 +592,7 @@ def load_vocabulary() -> Vocabulary:
     """The compiled vocabulary: built once per machine, then read from the pickle cache."""
     hpo = load_hpo()
     stamp = _stamp()
-    cache_file = _cache_dir() / f"pipeline-vocabulary-v{VOCAB_FORMAT}.pickle"
+    cache_file = cache_dir() / f"pipeline-vocabulary-v{VOCAB_FORMAT}.pickle"
     try:
         with cache_file.open("rb") as handle:
             cached_stamp, vocabulary = pickle.load(handle)  # noqa: S301 - our own cache file

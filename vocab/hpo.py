@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-CACHE_FORMAT = 3  # bump when the pickled structure changes
+CACHE_FORMAT = 4  # bump when the pickled structure (or the module it lives in) changes
 
 # Top-level branch for phenotypic abnormalities; the other branches (onset, inheritance, …) hold
 # modifiers, not findings, so they are not offered as features.
@@ -96,11 +96,11 @@ def data_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
     configured = os.environ.get("REGISTRY_CACHE_DIR")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[2] / "var" / "cache"
+    return Path(__file__).resolve().parents[1] / "var" / "cache"
 
 
 def _parse_obo(path: Path) -> tuple[str, dict[str, HpoTerm], dict[str, str]]:
@@ -227,14 +227,14 @@ def load_hpo() -> Hpo:
         f"{(directory / name).stat().st_size}:{int((directory / name).stat().st_mtime)}"
         for name in ("hp.obo", "phenotype.hpoa")
     )
-    cache_file = _cache_dir() / f"hpo-v{CACHE_FORMAT}.pickle"
+    cache_file = cache_dir() / f"hpo-v{CACHE_FORMAT}.pickle"
     try:
         with cache_file.open("rb") as handle:
             cached_stamp, hpo = pickle.load(handle)  # noqa: S301 - our own cache file
         if cached_stamp == stamp:
             return hpo
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, TypeError):
-        pass
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, TypeError, ImportError):
+        pass  # no cache, or one written by older code: build again
     hpo = _build(directory)
     try:
         cache_file.parent.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 
-from ingest.services import job_retry
+from ingest.services.jobs import job_retry
 
 
 @admin.action(description="Retry the selected failed jobs", permissions=["change"])

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from cases.api.permissions import TokenWriteModelPermissions
 from cases.models import Case, IngestJob, Report
-from ingest import services
+from ingest.services.receive import reports_receive
 
 
 class PayloadTooLarge(APIException):
@@ -142,7 +142,7 @@ class ReportReceiveView(APIView):
     )
     def post(self, request: Request) -> Response:
         data, filename, citation = self._submission(request)
-        jobs = services.reports_receive(
+        jobs = reports_receive(
             data=data, filename=filename, citation=citation, user=request.user, batch=uuid.uuid4()
         )
         payload = JobSerializer(jobs, many=True, context={"request": request}).data

@@ -1,4 +1,5 @@
-"""Celery tasks of the ingestion flow: thin, taking job ids; the work is in ingest.services.
+"""Celery tasks of the ingestion flow: thin, taking job ids; the work is in ingest.services (which
+names these tasks in ingest.services.dispatch rather than importing this module).
 
 Delivery guarantees: `acks_late` + `reject_on_worker_lost` make the broker hand a job to another
 worker when the one running it dies (Redis: after the visibility timeout). The filesystem broker
@@ -19,12 +20,14 @@ from celery.signals import worker_init, worker_ready
 from django.conf import settings
 from django.db import connections
 
-from ingest import services
+from ingest.services.dispatch import INGEST_JOB_TASK, INGEST_JOBS_BATCH_TASK
+from ingest.services.errors import TRANSIENT_ERRORS
+from ingest.services.jobs import job_run, jobs_recover, jobs_run
 
 logger = logging.getLogger(__name__)
 
 _RETRY = {
-    "autoretry_for": services.TRANSIENT_ERRORS,
+    "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": 2,
     "retry_backoff_max": 120,
     "retry_jitter": True,
@@ -44,6 +47,7 @@ def _pause_for_tests(job) -> None:
 
 
 @shared_task(
+    name=INGEST_JOB_TASK,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -52,11 +56,12 @@ def _pause_for_tests(job) -> None:
     **_RETRY,
 )
 def ingest_job(self, job_id: int) -> str | None:
-    job = services.job_run(job_id=job_id, before_parse=_pause_for_tests)
+    job = job_run(job_id=job_id, before_parse=_pause_for_tests)
     return job.status if job else None
 
 
 @shared_task(
+    name=INGEST_JOBS_BATCH_TASK,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -67,7 +72,7 @@ def ingest_job(self, job_id: int) -> str | None:
 def ingest_jobs_batch(self, job_ids: list[int]) -> dict[str, int]:
     """Many jobs per task for bulk imports (each job still fails alone). A retry after a
     transient error, or a second delivery, skips the jobs already finished."""
-    result = services.jobs_run(job_ids=job_ids, before_parse=_pause_for_tests)
+    result = jobs_run(job_ids=job_ids, before_parse=_pause_for_tests)
     return {"done": len(result.done), "failed": len(result.failed), "skipped": len(result.skipped)}
 
 
@@ -89,7 +94,7 @@ def _recover_on_start(sender=None, **kwargs) -> None:
     try:
         if settings.INGEST_RECOVER_ON_START:
             # Old queued jobs may have been lost with a filesystem broker message too.
-            services.jobs_recover(
+            jobs_recover(
                 include_queued_older_than=timedelta(minutes=10) if settings.USING_EMBEDDED_BROKER else None
             )
     except Exception:

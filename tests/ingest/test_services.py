@@ -259,7 +259,9 @@ def test_reparse_keeps_curator_facts_and_replaces_machine_facts(django_user_mode
 
 
 def test_a_row_the_database_refuses_fails_its_job_alone(monkeypatch) -> None:
-    original = services._prepare
+    from ingest.services import parse
+
+    original = parse.prepare
 
     def prepare(report):
         prepared = original(report)
@@ -267,7 +269,7 @@ def test_a_row_the_database_refuses_fails_its_job_alone(monkeypatch) -> None:
             prepared.cases[0].age_years = 500  # violates the case_age_plausible constraint
         return prepared
 
-    monkeypatch.setattr(services, "_prepare", prepare)
+    monkeypatch.setattr(parse, "prepare", prepare)
     documents = [("bad-row.txt", b"A 30-year-old man with fever.")]
     documents += [(path.name, path.read_bytes()) for path in sorted(SAMPLES_DIR.glob("en-*.txt"))]
     jobs = services.reports_receive_many(documents=documents, queue=False)

@@ -19,7 +19,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import IngestJob
-from ingest import readers, services
+from ingest import readers
+from ingest.services.jobs import job_run, jobs_recover
+from ingest.services.receive import reports_receive_many
 
 FINISHED = {IngestJob.Status.DONE, IngestJob.Status.FAILED, IngestJob.Status.DUPLICATE}
 
@@ -82,7 +84,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths: list[Path], sync: bool, wait: bool, **options) -> None:
         if options["requeue"]:
-            ids = services.jobs_recover(include_queued_older_than=timedelta(minutes=options["older_than"]))
+            ids = jobs_recover(include_queued_older_than=timedelta(minutes=options["older_than"]))
             self.stdout.write(f"re-queued {len(ids)} job(s)")
             if not paths:
                 return
@@ -105,7 +107,7 @@ class Command(BaseCommand):
                     receiving.update(count)
                 yield item
 
-        jobs = services.reports_receive_many(
+        jobs = reports_receive_many(
             documents=counted(), batch=batch, queue=not sync, batch_size=options["batch_size"]
         )
         if receiving:
@@ -114,7 +116,7 @@ class Command(BaseCommand):
         if sync and to_run:
             parsing = Progress(err, "parsed", len(to_run)) if err else None
             for index, job_id in enumerate(to_run, 1):
-                services.job_run(job_id=job_id)
+                job_run(job_id=job_id)
                 if parsing:
                     parsing.update(index)
             if parsing:

@@ -1,0 +1,85 @@
+"""Vocabulary row ids by code or name, as the fact rows reference them (HPO terms, diseases,
+agents, analytes), loaded once per process and refreshed every few minutes: a bulk import would
+otherwise spend more time on look-ups than on writing."""
+
+from __future__ import annotations
+
+import time
+
+from cases.models import Agent, Analyte, Disease, Term
+
+
+class VocabularyIds:
+    """Vocabulary ids by code or name, loaded once per process: a bulk import would otherwise
+    spend more time on look-ups than on writing."""
+
+    TTL = 300.0
+
+    def __init__(self) -> None:
+        # None, not 0.0: the monotonic clock starts near zero at boot, so "0.0 seconds ago" could
+        # look fresh on a machine up for less than TTL and the tables would never be read.
+        self.loaded_at: float | None = None
+
+    def ensure(self) -> None:
+        if self.loaded_at is not None and time.monotonic() - self.loaded_at < self.TTL:
+            return
+        self.ancestors = dict(Term.objects.values_list("id", "ancestor_ids"))
+        self.term_ids = set(self.ancestors)
+        self.diseases = dict(Disease.objects.values_list("code", "id"))
+        self.agents: dict[str, int] = {}
+        for agent_id, en, zh in Agent.objects.values_list("id", "synonyms_en", "synonyms_zh"):
+            for synonym in (*en, *zh):
+                self.agents.setdefault(synonym.strip().lower(), agent_id)
+        # The INN wins over a synonym another agent happens to share.
+        for agent_id, name in Agent.objects.values_list("id", "name"):
+            self.agents[name.strip().lower()] = agent_id
+        self.analytes: dict[str, int] = {}
+        for analyte_id, en, zh in Analyte.objects.values_list("id", "synonyms_en", "synonyms_zh"):
+            for synonym in (*en, *zh):
+                self.analytes.setdefault(synonym.strip().lower(), analyte_id)
+        for analyte_id, name in Analyte.objects.values_list("id", "name"):
+            self.analytes[name.strip().lower()] = analyte_id
+        self.loaded_at = time.monotonic()
+
+    def term(self, code: object) -> int | None:
+        if not isinstance(code, str) or not code.startswith("HP:"):
+            return None
+        try:
+            number = int(code[3:])
+        except ValueError:
+            return None
+        return number if number in self.term_ids else None
+
+    def disease(self, code: object) -> int | None:
+        return self.diseases.get(code) if isinstance(code, str) else None
+
+    def agent(self, *names: object) -> int | None:
+        for name in names:
+            if isinstance(name, str) and (found := self.agents.get(name.strip().lower())):
+                return found
+        return None
+
+    def agent_or_create(self, name: str, code: object = None) -> int:
+        """The agent for a treatment, creating it when the vocabulary lacks it: the pipeline
+        names agents by INN from a wider drug dictionary than the curated lexicon, and a drug
+        without a row could be neither filtered on nor counted in the facets."""
+        found = self.agent(name, code)
+        if found is not None:
+            return found
+        key = name.strip().lower()
+        has_code = isinstance(code, str) and code and not code.startswith("HP:")
+        defaults = {"code": code[:32]} if has_code else {}
+        agent, _created = Agent.objects.get_or_create(name=key, defaults=defaults)
+        self.agents[key] = agent.pk
+        return agent.pk
+
+    def analyte(self, name: object) -> int | None:
+        return self.analytes.get(name.strip().lower()) if isinstance(name, str) else None
+
+
+vocabulary_ids = VocabularyIds()
+
+
+def vocabulary_cache_clear() -> None:
+    """Read the vocabulary tables again on the next parse (after loading vocabularies, in tests)."""
+    vocabulary_ids.loaded_at = None

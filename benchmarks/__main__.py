@@ -16,6 +16,7 @@ HERE = Path(__file__).resolve().parent
 
 # Cheapest first, so an interrupted run still reports the quick figures.
 ORDER = (
+    "bench_vocab",
     "bench_extraction",
     "eval_similarity",
     "bench_ingest",

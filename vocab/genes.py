@@ -63,7 +63,7 @@ class Gene:
 @dataclass(frozen=True, slots=True)
 class GeneResolution:
     query: str
-    hgnc_id: str | None  # the best reading: approved > previous > alias; None when unknown
+    hgnc_id: str | None  # the reading: approved > previous > alias; None when unknown or undecided
     symbol: str | None  # its approved symbol
     via: str  # "approved", "previous", "alias" or "unknown"
     candidates: tuple[str, ...] = ()  # every gene carrying the symbol in any role, best first
@@ -137,27 +137,36 @@ class GeneSet:
         return None if position is None else self._hgnc_id(position)
 
     def resolve(self, symbol: str, *, case_sensitive: bool = True) -> GeneResolution:
-        """The gene a symbol stands for: approved symbols first, then previous, then aliases, with
-        every other gene that carries the symbol listed in `candidates`. Case-insensitive lookup
-        tries each spelling HGNC uses (c1orf21 → C1orf21); report text in lower case is usually a
-        word, not a gene, so it is off by default."""
+        """The gene a symbol stands for: an approved symbol first, else a previous symbol, else an
+        alias, with every gene that carries the symbol in any role listed in `candidates`. When
+        the deciding role is shared (an alias of four genes, none approved) there is no best
+        reading: `hgnc_id` is None, `via` says which role, and the candidates are all there.
+
+        Case-insensitive lookup tries each spelling HGNC uses (c1orf21 → C1orf21); it is off by
+        default because a lower-case word in a report is usually a word, not a gene."""
         query = symbol.strip()
         spellings = (query,)
         if not case_sensitive:
             spellings = self.folded_index.get(query.upper(), (query,))
-        ranked: dict[int, str] = {}  # position -> how it was reached, best role first
-        for role, index in ((APPROVED, self.approved_index), (PREVIOUS, self.previous_index)):
+        by_role: dict[str, list[int]] = {}
+        seen: set[int] = set()
+        for role, index in (
+            (APPROVED, self.approved_index),
+            (PREVIOUS, self.previous_index),
+            (ALIAS, self.alias_index),
+        ):
             for spelling in spellings:
                 for position in _positions(index.get(spelling)):
-                    ranked.setdefault(position, role)
-        for spelling in spellings:
-            for position in _positions(self.alias_index.get(spelling)):
-                ranked.setdefault(position, ALIAS)
-        if not ranked:
+                    if position not in seen:
+                        seen.add(position)
+                        by_role.setdefault(role, []).append(position)
+        if not by_role:
             return GeneResolution(query, None, None, "unknown")
-        best, via = next(iter(ranked.items()))
-        candidates = tuple(self._hgnc_id(position) for position in ranked)
-        return GeneResolution(query, candidates[0], self.symbols[best], via, candidates)
+        via, deciding = next(iter(by_role.items()))
+        candidates = tuple(self._hgnc_id(p) for positions in by_role.values() for p in positions)
+        if len(deciding) > 1:
+            return GeneResolution(query, None, None, via, candidates)
+        return GeneResolution(query, candidates[0], self.symbols[deciding[0]], via, candidates)
 
     def common_word_reason(self, symbol: str) -> str | None:
         """Why a symbol is also an ordinary word ("english word", "clinical abbreviation",

@@ -185,17 +185,16 @@ def to_simplified(text: str, *, config: str = DEFAULT_CONFIG) -> SimplifiedText:
     患者為男性，56歲 → 患者为男性，56岁, and `to_original(9, 10)` of 岁 is the span of 歲.
     """
     config = choose_config(text, config)
-    reference = text.translate(character_table(config))
     try:
         converted = converter(config).convert(text)
     except UnicodeEncodeError:  # lone surrogates from a damaged decode: characters only
-        converted = reference
+        converted = text.translate(character_table(config))
     if len(converted) == len(text):
         # Phrases of the same length map position to position. (A text where one phrase grows
         # and another shrinks by as much would also land here; OpenCC's t2s tables have no
         # length-changing phrases at all, and the regional ones very few.)
         return SimplifiedText(converted, text)
-    return _align(text, reference, converted)
+    return _align(text, text.translate(character_table(config)), converted)
 
 
 def simplify(text: str, *, config: str = DEFAULT_CONFIG) -> str:

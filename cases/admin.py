@@ -134,24 +134,6 @@ class AnalyteAdmin(VocabularyAdmin):
     raw_id_fields = ("term_when_high", "term_when_low", "term_when_positive")
 
 
-@admin.register(models.Report)
-class ReportAdmin(admin.ModelAdmin):
-    list_display = ("id", "title", "format", "language", "year", "pmid", "parse_status", "received_at")
-    list_filter = ("format", "language", "parse_status", "parser_version")
-    search_fields = ("title", "pmid", "doi", "filename", "content_hash")
-    readonly_fields = ("content_hash", "received_at", "parsed_at", "parser_version", "parse_error")
-    exclude = ("raw",)
-
-
-@admin.register(models.IngestJob)
-class IngestJobAdmin(admin.ModelAdmin):
-    list_display = ("id", "filename", "status", "report", "attempts", "queued_at", "finished_at")
-    list_filter = ("status",)
-    search_fields = ("filename", "error")
-    readonly_fields = ("queued_at", "started_at", "finished_at")
-    raw_id_fields = ("report", "created_by")
-
-
 # --- Facts, edited inline on the case page ------------------------------------------------------
 
 

@@ -117,15 +117,6 @@ class Report(models.Model):
     """A source document exactly as received. Its bytes are kept even when parsing fails, so a
     report can always be re-parsed after a fix."""
 
-    class Format(models.TextChoices):
-        TEXT = "text", "Plain text"
-        PDF = "pdf", "PDF"
-        JATS = "jats", "JATS XML"
-        PHENOPACKET = "phenopacket", "GA4GH Phenopacket"
-        # A container (.zip, multi-line .jsonl) kept only when it is rejected as a whole (path
-        # traversal, zip bomb, unreadable), so that its bytes are not lost; members become reports.
-        ARCHIVE = "archive", "Archive"
-
     class ParseStatus(models.TextChoices):
         RECEIVED = "received", "Received"
         PARSED = "parsed", "Parsed"
@@ -134,7 +125,11 @@ class Report(models.Model):
     raw = models.BinaryField(help_text="The bytes as received")
     content_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the raw bytes")
     filename = models.CharField(max_length=500, blank=True)
-    format = models.CharField(max_length=16, choices=Format.choices)
+    # The name of a format of the ingestion's format registry (text, pdf, jats, phenopacket, and
+    # archive for a container refused as a whole), decided once on receipt; empty when the file
+    # was of no known format. The registry is the one declaration of the formats: no choices or
+    # check constraint here, so adding a format needs no migration; only ingestion writes it.
+    format = models.CharField(max_length=16, blank=True)
     encoding = models.CharField(max_length=40, blank=True)
     text = models.TextField(blank=True, help_text="Decoded text; evidence offsets index this")
     language = models.CharField(max_length=8, blank=True)
@@ -158,10 +153,6 @@ class Report(models.Model):
     class Meta:
         ordering = ["-received_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(format__in=["text", "pdf", "jats", "phenopacket", "archive"]),
-                name="report_format_valid",
-            ),
             models.CheckConstraint(
                 condition=Q(parse_status__in=["received", "parsed", "failed"]),
                 name="report_parse_status_valid",

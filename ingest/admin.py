@@ -1,31 +1,88 @@
-"""Ingestion additions to the IngestJob admin that cases/admin.py registers: a "retry" action and
-the error column. Added here, after cases' admin is loaded (INSTALLED_APPS order), so the admin
-module of another area needs no edit; an explicit registration there takes precedence."""
+"""Admin of the ingestion's models (they live in cases.models): reports and jobs.
+
+Registered here rather than in cases/admin.py because they show what only ingestion knows, the
+labels of the report formats (ingest.formats), and `cases` never imports `ingest`. A report's
+format is read-only: it is decided once on receipt, and only the services write it.
+"""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.utils.text import Truncator
 
-from cases.models import IngestJob
-from ingest.admin_actions import retry_jobs
+from cases.models import IngestJob, Report
+from ingest.formats import FORMATS
+from ingest.services.jobs import job_retry
 
 
-@admin.display(description="error")
-def job_error(job: IngestJob) -> str:
-    return Truncator(job.error).chars(120)
+class FormatFilter(admin.SimpleListFilter):
+    title = "format"
+    parameter_name = "format"
+
+    def lookups(self, request, model_admin) -> list[tuple[str, str]]:
+        return [(fmt.name, fmt.label) for fmt in FORMATS] + [("-", FORMATS.label(""))]
+
+    def queryset(self, request, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        if value is None:
+            return queryset
+        return queryset.filter(format="" if value == "-" else value)
 
 
-def _extend_job_admin() -> None:
-    job_admin = admin.site._registry.get(IngestJob)
-    if job_admin is None:
-        return
-    actions = list(job_admin.actions or [])
-    if retry_jobs not in actions and "retry_jobs" not in actions:
-        job_admin.actions = [*actions, retry_jobs]
-    display = list(job_admin.list_display)
-    if "error" not in display and job_error not in display:
-        job_admin.list_display = (*display, job_error)
+@admin.register(Report)
+class ReportAdmin(admin.ModelAdmin):
+    list_display = ("id", "title", "format_label", "language", "year", "pmid", "parse_status", "received_at")
+    list_filter = (FormatFilter, "language", "parse_status", "parser_version")
+    search_fields = ("title", "pmid", "doi", "filename", "content_hash")
+    readonly_fields = (
+        "content_hash",
+        "format_label",
+        "received_at",
+        "parsed_at",
+        "parser_version",
+        "parse_error",
+    )
+    exclude = ("raw", "format")
+
+    @admin.display(description="format", ordering="format")
+    def format_label(self, report: Report) -> str:
+        return FORMATS.label(report.format)
 
 
-_extend_job_admin()
+@admin.action(description="Retry the selected failed jobs", permissions=["change"])
+def retry_jobs(modeladmin, request, queryset) -> None:
+    retried, refused = 0, []
+    for job in queryset:
+        try:
+            job_retry(job=job)
+            retried += 1
+        except ValueError as error:
+            refused.append(str(error))
+    if retried:
+        modeladmin.message_user(request, f"{retried} job(s) queued again.", messages.SUCCESS)
+    for reason in refused[:10]:
+        modeladmin.message_user(request, reason, messages.WARNING)
+
+
+@admin.register(IngestJob)
+class IngestJobAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "filename",
+        "status",
+        "report",
+        "attempts",
+        "queued_at",
+        "finished_at",
+        "short_error",
+    )
+    list_filter = ("status",)
+    search_fields = ("filename", "error")
+    readonly_fields = ("queued_at", "started_at", "finished_at")
+    raw_id_fields = ("report", "created_by")
+    actions = [retry_jobs]
+
+    @admin.display(description="error")
+    def short_error(self, job: IngestJob) -> str:
+        return Truncator(job.error).chars(120)

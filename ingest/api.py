@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from cases.api.permissions import TokenWriteModelPermissions
 from cases.models import Case, IngestJob, Report
+from ingest.formats import FORMATS
 from ingest.services.receive import reports_receive
 
 
@@ -48,9 +49,7 @@ class TextSubmissionSerializer(serializers.Serializer):
 
 
 class FileSubmissionSerializer(serializers.Serializer):
-    file = serializers.FileField(
-        help_text=".txt (any common encoding), .pdf, JATS .xml, phenopacket .json/.jsonl, or a .zip of these"
-    )
+    file = serializers.FileField(help_text=f"A report file: {FORMATS.describe()}")
     citation = serializers.CharField(
         required=False,
         help_text="Optional citation as a JSON object (title, journal, year, pmid, doi, authors)",
@@ -186,9 +185,11 @@ class ReportReceiveView(APIView):
         serializer = TextSubmissionSerializer(data=payload)
         serializer.is_valid(raise_exception=True)
         values = serializer.validated_data
-        name = values.get("filename") or "submitted.txt"
-        if not name.lower().endswith((".txt", ".text", ".md")):
-            name += ".txt"
+        # Text sent as JSON is plain text whatever name it is given.
+        plain = FORMATS.default
+        name = values.get("filename") or f"submitted{plain.suffixes[0]}"
+        if not name.lower().endswith(plain.suffixes):
+            name += plain.suffixes[0]
         return values["text"].encode("utf-8"), name, dict(values.get("citation") or {}) or None
 
 

@@ -27,7 +27,7 @@ class ReportFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"Case report number {n}: a 40-year-old woman with calcinosis.")
     raw = factory.LazyAttribute(lambda report: report.text.encode("utf-8"))
     content_hash = factory.LazyAttribute(lambda report: hashlib.sha256(report.raw).hexdigest())
-    format = models.Report.Format.TEXT
+    format = "text"
     encoding = "utf-8"
     language = "en"
     title = factory.Sequence(lambda n: f"A case report {n}")

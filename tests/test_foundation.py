@@ -26,10 +26,6 @@ class TestConstraints:
         with pytest.raises(IntegrityError), transaction.atomic():
             make_report()
 
-    def test_unknown_format_is_rejected_by_the_database(self):
-        with pytest.raises(IntegrityError), transaction.atomic():
-            make_report(format="docx")
-
     def test_unknown_sex_and_status_are_rejected(self):
         report = make_report()
         with pytest.raises(IntegrityError), transaction.atomic():

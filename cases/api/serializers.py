@@ -15,7 +15,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import Case, Diagnosis, Measurement, Outcome, PhenotypicFeature, Report, Treatment
+from cases.models import Case, Diagnosis, Measurement, Outcome, PhenotypicFeature, Treatment
 
 # --- Shared pieces --------------------------------------------------------------------------------
 
@@ -28,7 +28,7 @@ class CaseCitationSerializer(serializers.Serializer):
     pmid = serializers.CharField(help_text="PubMed id, empty when unknown")
     doi = serializers.CharField(help_text="DOI, empty when unknown")
     language = serializers.CharField()
-    format = serializers.ChoiceField(choices=Report.Format.choices)
+    format = serializers.CharField(help_text="The report's format: text, pdf, jats, phenopacket, …")
 
 
 class EvidenceSerializer(serializers.Serializer):

@@ -12,22 +12,29 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
+from ingest.formats import FORMATS
+
 from . import extract, to_phenopacket
 
-TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
-SKIP_SUFFIXES = {".ann", ".json", ".jsonl", ".pickle", ".pkl", ".gz", ".zip", ".png", ".jpg", ".jpeg", ".gif"}
+
+# Suffixes come from the report-format registry (ingest/formats/, Django-free), asked at each run:
+# a folder is walked for the formats whose reading gives report text, plus files without a suffix
+# (read as plain text).
+def text_suffixes() -> frozenset[str]:
+    return frozenset({*FORMATS.default.suffixes, ""})
+
+
+def extractable_suffixes() -> frozenset[str]:
+    return frozenset({*FORMATS.suffixes(report_text_only=True), ""})
 
 
 def iter_paths(paths: Iterable[str]) -> Iterator[Path]:
+    suffixes = extractable_suffixes()
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if (
-                    child.is_file()
-                    and child.suffix.lower() not in SKIP_SUFFIXES
-                    and not child.name.startswith(".")
-                ):
+                if child.is_file() and child.suffix.lower() in suffixes and not child.name.startswith("."):
                     yield child
         else:
             yield path
@@ -61,6 +68,7 @@ def run(
 ) -> int:
     """Extract every file under `paths`; 1 when some file could not be read, else 0."""
     failures = 0
+    plain_text = text_suffixes()
     for path in iter_paths(paths):
         try:
             text = reader(path)
@@ -68,7 +76,7 @@ def run(
             err.write(f"{path}: cannot read: {exc}\n")
             failures += 1
             continue
-        if "\x00" in text[:4096] and path.suffix.lower() not in TEXT_SUFFIXES:
+        if "\x00" in text[:4096] and path.suffix.lower() not in plain_text:
             continue  # a binary file met while walking a directory
         record = extract(text, source=str(path))
         if fmt == "phenopacket":

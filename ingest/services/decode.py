@@ -1,8 +1,9 @@
 """A report's bytes -> its decoded fields and its patients, before anything is written.
 
-The reader (ingest.readers) decodes the bytes into a Document; a phenopacket is imported, anything
-else goes through the extraction pipeline. The Report object gets its decoded fields (text,
-encoding, language, citation, metadata) in memory; `parse` and `reparse` save them.
+The reader of the format decided on receipt (ingest.formats) decodes the bytes into a Document;
+phenopackets are imported, text goes through the extraction pipeline. The Report object gets its
+decoded fields (text, encoding, language, citation, metadata) in memory; `parse` and `reparse`
+save them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from cases.models import Provenance, Report
 from ingest import readers
+from ingest.formats import FORMATS
 from ingest.pipeline import extract
 from vocab.languages import LANGUAGES
 
@@ -51,9 +53,8 @@ class Parsed:
 
 def decode_and_extract(report: Report) -> Parsed:
     """Read the report's bytes and produce its patients; fills the report's decoded fields."""
-    name = readers.member_format_name(report.filename) or f"report.{report.format}"
-    document = readers.read_document(bytes(report.raw), name)
-    report.format = document.format
+    document = readers.read_document(bytes(report.raw), report.filename, format=report.format)
+    report.format = FORMATS.validate(document.format)
     report.text = document.text
     report.encoding = document.encoding
     report.metadata = {**(report.metadata or {}), **document.metadata}
@@ -61,7 +62,7 @@ def decode_and_extract(report: Report) -> Parsed:
     for key, value in citation_fields(document.citation).items():
         if not getattr(report, key):
             setattr(report, key, value)
-    if document.format == readers.PHENOPACKET:
+    if document.phenopackets:  # structured data: imported, not extracted
         report.language = report.language or "en"
         report.metadata["phenopacket_ids"] = [packet.get("id") for packet in document.phenopackets]
         return Parsed(

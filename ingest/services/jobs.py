@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cases.models import IngestJob, Report
 from ingest import readers
+from ingest.formats import FORMATS
 from ingest.readers import ReaderError
 
 from . import parse
@@ -90,10 +91,11 @@ def jobs_run(*, job_ids: Sequence[int], before_parse: Callable[[IngestJob], None
                 if before_parse is not None:
                     before_parse(job)
                 report = job.report
-                if report.format == Report.Format.ARCHIVE or report.parse_status == Report.ParseStatus.PARSED:
+                container = report.format in FORMATS and FORMATS.get(report.format).is_container
+                if container or report.parse_status == Report.ParseStatus.PARSED:
                     # Rare paths (a refused archive retried, a report parsed before): one at a time.
                     with transaction.atomic():
-                        if report.format == Report.Format.ARCHIVE:
+                        if container:
                             _archive_expand(report=report, job=job)
                         else:
                             parse.report_parse(report=report)
@@ -163,7 +165,7 @@ def _job_fail(*, job_id: int, error: str, report_id: int | None = None) -> None:
 
 def _archive_expand(*, report: Report, job: IngestJob) -> None:
     """Retrying a refused container (e.g. after raising a limit): receive its members now."""
-    members = readers.expand(bytes(report.raw), report.filename)
+    members = readers.split(bytes(report.raw), report.filename)
     receive_members(members, citation=None, user=job.created_by, batch=job.batch, queue=True, batch_size=None)
     report.parse_status = Report.ParseStatus.PARSED
     report.parse_error = ""

@@ -4,6 +4,10 @@ Receiving stores each report byte for byte with its content hash and its job in 
 queues the jobs after commit; the same bytes again give a `duplicate` job pointing at the existing
 report. A container (.zip, multi-line .jsonl) is split into its documents here, so that each
 becomes its own report and job; a container refused as a whole keeps its bytes in one failed job.
+
+This is the one place a report's format is decided (ingest.formats, `FORMATS.split`); it is
+stored on the Report and the workers read with it. A document of no format the registry knows
+(an unknown suffix, content that contradicts its name) fails its job at once, its bytes kept.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from django.utils import timezone
 
 from cases.models import IngestJob, Report
 from ingest import readers
+from ingest.formats import FORMATS
 from ingest.readers import Member, ReaderError
 
 from .citation import citation_fields, clip
@@ -31,11 +36,20 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _guess_format(name: str) -> str:
-    suffix = name.split("#", 1)[0].rsplit(".", 1)
-    ext = f".{suffix[1].lower()}" if len(suffix) == 2 else ""
-    fmt = readers.EXTENSIONS.get(ext, readers.TEXT)
-    return readers.TEXT if fmt == readers.ARCHIVE else fmt
+def _report(member: Member, digest: str, cite: dict) -> Report:
+    """An unsaved Report for a received document: its format as the registry decided it, or,
+    when it could not, no format and the reason, so that its job fails at once."""
+    report = Report(
+        raw=member.data,
+        content_hash=digest,
+        filename=clip(member.name, 500),
+        format=FORMATS.validate(member.format) if member.format else "",
+        **cite,
+    )
+    if member.error:
+        report.parse_status = Report.ParseStatus.FAILED
+        report.parse_error = member.error
+    return report
 
 
 def receive_members(
@@ -56,13 +70,7 @@ def receive_members(
         fresh: dict[str, Report] = {}
         for member, digest in zip(members, hashes, strict=True):
             if digest not in known and digest not in fresh:
-                fresh[digest] = Report(
-                    raw=member.data,
-                    content_hash=digest,
-                    filename=clip(member.name, 500),
-                    format=_guess_format(member.name),
-                    **cite,
-                )
+                fresh[digest] = _report(member, digest, cite)
         if fresh:
             try:
                 with transaction.atomic():
@@ -82,11 +90,12 @@ def receive_members(
         for member, digest in zip(members, hashes, strict=True):
             if digest in fresh and digest not in claimed:
                 claimed.add(digest)
-                jobs.append(
-                    IngestJob(
-                        report=fresh[digest], filename=clip(member.name, 500), batch=batch, created_by=user
-                    )
+                job = IngestJob(
+                    report=fresh[digest], filename=clip(member.name, 500), batch=batch, created_by=user
                 )
+                if member.error:  # not a format the registry recognises: nothing for a worker to do
+                    job.status, job.error, job.finished_at = IngestJob.Status.FAILED, member.error, now
+                jobs.append(job)
             else:
                 report_id = known[digest] if digest in known else fresh[digest].pk
                 jobs.append(
@@ -120,9 +129,11 @@ def _enqueue_after_commit(job_ids: list[int], batch_size: int | None) -> None:
 def _receive_rejected_archive(
     *, data: bytes, filename: str, error: str, user, batch: uuid.UUID | None
 ) -> IngestJob:
-    """A container refused as a whole: its bytes are kept in an archive report, its job failed."""
+    """A container refused as a whole: its bytes are kept in a report of the container's format,
+    its job failed."""
     digest = content_hash(data)
     now = timezone.now()
+    container = FORMATS.container_for(data, filename)
     with transaction.atomic():
         report = Report.objects.filter(content_hash=digest).first()
         if report is not None:
@@ -139,7 +150,7 @@ def _receive_rejected_archive(
             raw=data,
             content_hash=digest,
             filename=clip(filename, 500),
-            format=Report.Format.ARCHIVE,
+            format=FORMATS.validate(container.name) if container else "",
             parse_status=Report.ParseStatus.FAILED,
             parse_error=error,
         )
@@ -168,7 +179,7 @@ def reports_receive(
     of a .jsonl), or one failed job keeping the bytes when the container is refused as a whole."""
     user = user if getattr(user, "is_authenticated", False) else None
     try:
-        members = readers.expand(data, filename)
+        members = readers.split(data, filename)
     except ReaderError as error:
         return [
             _receive_rejected_archive(data=data, filename=filename, error=str(error), user=user, batch=batch)
@@ -232,7 +243,7 @@ def reports_receive_many(
 
     for name, data in documents:
         try:
-            members = readers.expand(data, name)
+            members = readers.split(data, name)
         except ReaderError as error:
             flush()
             jobs.append(

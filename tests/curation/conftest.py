@@ -72,7 +72,7 @@ def case_from_fixture(name: str, **case_fields):
         raw=raw,
         content_hash=hashlib.sha256(raw).hexdigest(),
         filename=name,
-        format=Report.Format.TEXT,
+        format="text",
         encoding="utf-8",
         text=text,
         language=spec["language"],

@@ -11,6 +11,7 @@ import zipfile
 import pytest
 
 from ingest import readers
+from ingest.formats import FORMATS, Limits
 from ingest.readers import ReaderError
 from tests.ingest.conftest import SAMPLES_DIR, make_pdf, make_zip
 
@@ -184,33 +185,33 @@ def test_zip_members_recursive_and_jsonl_lines() -> None:
     data = make_zip(
         {"a.txt": ZH.encode(), "nested.zip": inner, "packets.jsonl": jsonl, "__MACOSX/._a.txt": b"x"}
     )
-    members = readers.expand(data, "upload.zip")
-    names = sorted(member.name for member in members)
-    assert names == [
-        "upload.zip/a.txt",
-        "upload.zip/nested.zip/inner/b.txt",
-        "upload.zip/packets.jsonl#1",
-        "upload.zip/packets.jsonl#2",
+    members = readers.split(data, "upload.zip")
+    formats = sorted((member.name, member.format) for member in members)
+    assert formats == [
+        ("upload.zip/a.txt", "text"),
+        ("upload.zip/nested.zip/inner/b.txt", "text"),
+        ("upload.zip/packets.jsonl#1", "phenopacket"),
+        ("upload.zip/packets.jsonl#2", "phenopacket"),
     ]
     line = next(member for member in members if member.name.endswith("#2"))
-    doc = readers.read_document(line.data, readers.member_format_name(line.name))
+    doc = readers.read_document(line.data, line.name, format=line.format)
     assert doc.phenopackets[0]["id"] == "second"
 
 
 def test_zip_path_traversal_refused() -> None:
     data = make_zip({"ok.txt": EN.encode(), "../../etc/evil.txt": b"x"})
     with pytest.raises(ReaderError, match="path traversal"):
-        readers.expand(data, "evil.zip")
+        readers.split(data, "evil.zip")
 
 
 def test_zip_bomb_refused_by_ratio_and_declared_size(settings) -> None:
     bomb = make_zip({"zeros.txt": b"0" * 5_000_000})
     with pytest.raises(ReaderError, match="zip bomb"):
-        readers.expand(bomb, "bomb.zip")
+        readers.split(bomb, "bomb.zip")
     settings.INGEST_MAX_BYTES = 1000
     stored = make_zip({"big.txt": os.urandom(2000)}, compression=zipfile.ZIP_STORED)
     with pytest.raises(ReaderError, match="over the limit"):
-        readers.expand(stored, "big.zip")
+        readers.split(stored, "big.zip")
 
 
 def test_zip_member_that_lies_about_its_size(settings) -> None:
@@ -220,19 +221,18 @@ def test_zip_member_that_lies_about_its_size(settings) -> None:
     central = data.rfind(b"PK\x01\x02")
     data[central + 24 : central + 28] = (500).to_bytes(4, "little")
     with pytest.raises(ReaderError, match=r"a\.txt"):
-        readers.expand(bytes(data), "liar.zip")
+        readers.split(bytes(data), "liar.zip")
 
 
-def test_zip_with_too_many_members(monkeypatch) -> None:
-    monkeypatch.setattr(readers, "MAX_ZIP_MEMBERS", 3)
+def test_zip_with_too_many_members() -> None:
     data = make_zip({f"{index}.txt": EN.encode() for index in range(5)})
     with pytest.raises(ReaderError, match="more than the limit of 3"):
-        readers.expand(data, "many.zip")
+        FORMATS.split(data, "many.zip", Limits(max_archive_members=3))
 
 
 def test_damaged_zip() -> None:
     with pytest.raises(ReaderError, match="damaged zip"):
-        readers.expand(b"PK\x03\x04 not really a zip", "broken.zip")
+        readers.split(b"PK\x03\x04 not really a zip", "broken.zip")
 
 
 def test_folders_recursively(tmp_path) -> None:

@@ -40,7 +40,7 @@ def make_report(
     return Report.objects.create(
         raw=raw,
         content_hash=hashlib.sha256(raw + title.encode()).hexdigest(),
-        format=Report.Format.TEXT,
+        format="text",
         encoding="utf-8",
         text=text,
         language=language,

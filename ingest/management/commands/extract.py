@@ -1,8 +1,9 @@
 """`manage.py extract PATH... [--format jsonl|phenopacket]`: run the extraction pipeline on files.
 
-Files or directories (walked recursively: .txt and anything else the readers can turn into text:
-PDF, JATS XML), one JSON object a line per file on stdout with "source" the path as given or
-found. Nothing is written to the database; the command works without one.
+Files or directories (walked recursively for the report-text formats of ingest.formats: plain
+text, PDF, JATS XML, …), read with the same registry as ingestion, one JSON object a line per file
+on stdout with "source" the path as given or found. Nothing is written to the database; the
+command works without one.
 """
 
 from __future__ import annotations
@@ -11,15 +12,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ingest import readers
 from ingest.pipeline import cli, warm_up
 
 
 def _read(path: Path) -> str:
-    """Text of a report through the project's readers; plain decoding when they are unavailable."""
-    try:
-        from ingest import readers
-    except ImportError:
-        return cli.read_text(path)
+    """Text of a report through the format registry, with the settings' size limits."""
     return readers.read_document(path.read_bytes(), path.name).text
 
 

@@ -20,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import IngestJob
 from ingest import readers
+from ingest.formats import FORMATS
 from ingest.services.jobs import job_run, jobs_recover
 from ingest.services.receive import reports_receive_many
 
@@ -63,7 +64,7 @@ def _documents(paths: list[Path]) -> Iterator[tuple[str, bytes]]:
 
 
 class Command(BaseCommand):
-    help = "Ingest case reports (.txt .pdf .xml .json .jsonl .zip, folders recursively)."
+    help = f"Ingest case reports ({' '.join(FORMATS.suffixes())}; folders recursively)."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("paths", nargs="*", type=Path)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -316,7 +317,7 @@ class DiseaseOntology:
     def ids_for_name(self, text: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(match.mondo_id for match in self.name_matches(text)))
 
-    def names(self):
+    def names(self) -> Iterator[tuple[str, str, str]]:
         """(name, MONDO id, kind) for every indexed name, for building matchers and autocomplete."""
         for position, label in enumerate(self.labels):
             disease_id = self._id(position)

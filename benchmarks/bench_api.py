@@ -15,7 +15,10 @@ Two runs over the same mix of queries (all cases, one feature, two features, a d
 filters, year sort), in the same session against the same server:
 
 - `api`: the endpoint as shipped — CaseSearch filters and counts facets on its in-memory bitmap
-  index, the page of 20 is loaded with a fixed number of queries;
+  index, the page of 20 is loaded with a fixed number of queries; the queries rotate, so after
+  the warm-up their facet counts come from the per-process facet cache;
+- `uncached`: the same endpoint with the facet cache emptied before every request (mounted at
+  /bench/uncached/api/cases/ in this benchmark's WSGI app): every request counts its facets;
 - `baseline`: the same filter and page, but facet counts computed the naive way, with one ORM
   `Count … GROUP BY` query per facet over the matching cases (what a plain DRF filter backend would
   do); mounted only in this benchmark's WSGI app at /bench/baseline/cases/.
@@ -380,10 +383,18 @@ def _baseline_view():
 
 _application = None
 _application_lock = threading.Lock()
+UNCACHED_PREFIX = "/bench/uncached"
+
+
+def _forget_facet_counts() -> None:
+    from cases.search.engine import _facet_cache
+
+    _facet_cache.clear()
 
 
 def wsgi_app(environ, start_response):
-    """gunicorn entry point: the registry plus /bench/baseline/cases/."""
+    """gunicorn entry point: the registry plus /bench/baseline/cases/, and every path again under
+    /bench/uncached/ with the facet cache emptied first."""
     global _application
     if _application is None:
         with _application_lock:
@@ -398,6 +409,10 @@ def wsgi_app(environ, start_response):
                 urls.urlpatterns.insert(0, path("bench/baseline/cases/", _baseline_view()))
                 clear_url_caches()
                 _application = application
+    path = environ.get("PATH_INFO", "")
+    if path.startswith(UNCACHED_PREFIX + "/"):
+        environ = {**environ, "PATH_INFO": path[len(UNCACHED_PREFIX) :]}
+        _forget_facet_counts()
     return _application(environ, start_response)
 
 
@@ -641,6 +656,7 @@ def main() -> None:
     prepare(args.database_url, args.cases, reload=args.reload)
     api_paths = ["/api/cases/?" + urlencode(params) for params in query_mix()]
     baseline_paths = [path.replace("/api/cases/", "/bench/baseline/cases/") for path in api_paths]
+    uncached_paths = [UNCACHED_PREFIX + path for path in api_paths]
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -648,7 +664,7 @@ def main() -> None:
     load = run_wrk if shutil.which("wrk") else run_threads
     results = {}
     try:
-        warm_up(base, api_paths + baseline_paths, server)
+        warm_up(base, api_paths + baseline_paths + uncached_paths, server)
         # Facet payloads must agree between the two (same filter, same counts for simple facets).
         _, api_body = get(base + api_paths[5])
         _, base_body = get(base + baseline_paths[5])
@@ -656,15 +672,17 @@ def main() -> None:
         assert api_json["count"] == base_json["count"], (api_json["count"], base_json["count"])
         # One request at a time per query, both variants: latency without queueing.
         sequential = []
-        for api_path, baseline_path in zip(api_paths, baseline_paths, strict=True):
+        for api_path, uncached_path, baseline_path in zip(
+            api_paths, uncached_paths, baseline_paths, strict=True
+        ):
             timings = []
-            for path in (api_path, baseline_path):
+            for path in (api_path, uncached_path, baseline_path):
                 began = time.perf_counter()
                 get(base + path)
                 timings.append((time.perf_counter() - began) * 1000)
             sequential.append((api_path, *timings))
         database_name = urlsplit(args.database_url).path.lstrip("/")
-        for name, paths in (("api", api_paths), ("baseline", baseline_paths)):
+        for name, paths in (("api", api_paths), ("uncached", uncached_paths), ("baseline", baseline_paths)):
             cpu_before = cpu_of(server_pids(server, database_name))
             results[name] = load(base, paths, duration=args.duration, connections=args.connections)
             cpu_after = cpu_of(server_pids(server, database_name))
@@ -695,9 +713,9 @@ def main() -> None:
             f"{figures['server_cpu_ms']:>12.1f}  {figures['generator']}"
         )
     api, baseline = results["api"], results["baseline"]
-    print(f"\none request at a time: {'api ms':>8}{'baseline ms':>13}  query")
-    for path, api_ms, baseline_ms in sequential:
-        print(f"{'':<22}{api_ms:>8.1f}{baseline_ms:>13.1f}  {path.split('?', 1)[1]}")
+    print(f"\none request at a time: {'api ms':>8}{'uncached ms':>13}{'baseline ms':>13}  query")
+    for path, api_ms, uncached_ms, baseline_ms in sequential:
+        print(f"{'':<22}{api_ms:>8.1f}{uncached_ms:>13.1f}{baseline_ms:>13.1f}  {path.split('?', 1)[1]}")
     print(
         f"api vs baseline: {api['rps'] / baseline['rps']:.1f}x throughput, "
         f"p95 {baseline['p95_ms'] / api['p95_ms']:.1f}x lower"

@@ -387,7 +387,7 @@ UNCACHED_PREFIX = "/bench/uncached"
 
 
 def _forget_facet_counts() -> None:
-    from cases.search.engine import _facet_cache
+    from cases.search.counting import _facet_cache
 
     _facet_cache.clear()
 

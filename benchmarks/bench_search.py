@@ -390,7 +390,7 @@ def run_case_search(queries: dict[str, list[dict]], repeat: int) -> dict[str, di
     from django.contrib.auth.models import AnonymousUser
 
     from cases.search import CaseSearch
-    from cases.search.engine import _facet_cache
+    from cases.search.counting import _facet_cache
 
     user = AnonymousUser()
     results = {}

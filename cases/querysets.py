@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
+
+from cases.visibility import REVIEWED, case_visibility
 
 
 class CaseQuerySet(models.QuerySet):
     def published(self) -> CaseQuerySet:
-        return self.filter(status__in=["curated", "published"])
+        return self.filter(status__in=REVIEWED)
 
     def not_rejected(self) -> CaseQuerySet:
         return self.exclude(status="rejected")
@@ -18,14 +19,14 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(merged_into__isnull=True)
 
     def visible_to(self, user) -> CaseQuerySet:
-        """What a user may see: staff see everything; the public never sees rejected cases nor
-        duplicates merged into another case, and with PUBLIC_CURATED_ONLY only curated/published
-        ones."""
-        if user is not None and user.is_authenticated and user.is_staff:
+        """What a user may see (the rule is cases/visibility.py, which the search index reads
+        too): staff see everything; the public never sees rejected cases nor duplicates merged
+        into another case, and with PUBLIC_CURATED_ONLY only curated/published ones."""
+        rule = case_visibility(user)
+        if rule.everything:
             return self.all()
-        if settings.PUBLIC_CURATED_ONLY:
-            return self.published().not_merged()
-        return self.not_rejected().not_merged()
+        queryset = self.filter(status__in=rule.statuses)
+        return queryset if rule.merged else queryset.not_merged()
 
     def for_curator(self, user) -> CaseQuerySet:
         """The review queue of one curator: cases assigned to them that still need review."""

@@ -22,27 +22,20 @@ from cases.search import (
     similar_to_case,
     similar_to_features,
 )
-from cases.search.engine import PARAMS
+from cases.search.engine import search_parameters
+from cases.search.facets import FACETS
 from cases.search.vocabulary import get_vocabulary
 from cases.selectors import case_csv_rows, case_detail, case_summaries, case_visible_get, cases_csv_rows
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
-FACET_TITLES = [
-    ("features", "Features"),
-    ("diagnoses", "Diagnoses"),
-    ("treatments", "Treatments"),
-    ("outcomes", "Outcomes"),
-    ("sex", "Sex"),
-    ("age", "Age"),
-    ("language", "Language"),
-    ("year", "Year"),
-]
 
 
 def _state(request: HttpRequest) -> list[tuple[str, str]]:
     """The search parameters of the request as (name, value) pairs, in a stable order."""
-    return [(name, value) for name in PARAMS for value in request.GET.getlist(name) if value.strip()]
+    return [
+        (name, value) for name in search_parameters() for value in request.GET.getlist(name) if value.strip()
+    ]
 
 
 def _url(pairs: list[tuple[str, str]], path: str = "/") -> str:
@@ -52,57 +45,39 @@ def _url(pairs: list[tuple[str, str]], path: str = "/") -> str:
 def _facet_link(state: list[tuple[str, str]], param: str, key: str) -> str:
     """The current search refined by one facet value (page reset)."""
     pairs = [(n, v) for n, v in state if n != "page"]
-    if param == "age":
-        low, high = key.split("-")
-        pairs = [(n, v) for n, v in pairs if n not in ("age_min", "age_max")]
-        pairs += [("age_min", low), ("age_max", high)]
-    elif param == "year":
-        pairs = [(n, v) for n, v in pairs if n not in ("year_min", "year_max")]
-        pairs += [("year_min", key), ("year_max", key)]
-    elif param in ("sex", "lang"):
-        pairs = [(n, v) for n, v in pairs if n != param] + [(param, key)]
-    elif (param, key) not in pairs:
-        pairs.append((param, key))
+    facet = FACETS.get(param)
+    if facet is not None and facet.param is not None:
+        pairs = facet.param.refine(facet.name, pairs, key)
     return _url(pairs)
 
 
 def _chips(state: list[tuple[str, str]]) -> list[dict]:
-    """Active filters, each with the URL that removes it."""
+    """Active filters, each with the URL that removes it (one chip for both ends of a range)."""
     vocabulary = get_vocabulary()
     chips = []
-    ranges = {"age": ("age_min", "age_max"), "year": ("year_min", "year_max")}
     done_ranges = set()
     for name, value in state:
-        if name in ("q", "sort"):
+        facet = FACETS.for_param(name)
+        if facet is None:  # q, sort
             continue
-        for field_name, (low_name, high_name) in ranges.items():
-            if name in (low_name, high_name):
-                if field_name in done_ranges:
-                    break
-                done_ranges.add(field_name)
-                low = next((v for n, v in state if n == low_name), "")
-                high = next((v for n, v in state if n == high_name), "")
-                text = low if low == high else f"{low}–{high}"
-                chips.append(
-                    {
-                        "label": f"{field_name}: {text}",
-                        "remove": _url([(n, v) for n, v in state if n not in (low_name, high_name)]),
-                    }
-                )
-                break
-        else:
-            label = value
-            if name == "hpo":
-                term_id = vocabulary.term_by_code.get(value.upper())
-                if term_id is not None:
-                    label = f"{vocabulary.terms[term_id].label} ({value})"
-            elif name == "disease":
-                disease_id = vocabulary.disease_by_code.get(value.upper())
-                if disease_id is not None:
-                    label = f"{vocabulary.diseases[disease_id].label} ({value})"
+        if facet.param.ranged:
+            if facet.name in done_ranges:
+                continue
+            done_ranges.add(facet.name)
+            low_name, high_name = facet.param_names
+            low = next((v for n, v in state if n == low_name), "")
+            high = next((v for n, v in state if n == high_name), "")
+            text = low if low == high else f"{low}–{high}"
             chips.append(
                 {
-                    "label": f"{name}: {label}",
+                    "label": f"{facet.name}: {text}",
+                    "remove": _url([(n, v) for n, v in state if n not in (low_name, high_name)]),
+                }
+            )
+        else:
+            chips.append(
+                {
+                    "label": f"{name}: {facet.chip_label(value, vocabulary)}",
                     "remove": _url([(n, v) for n, v in state if (n, v) != (name, value)]),
                 }
             )
@@ -124,6 +99,7 @@ def home(request: HttpRequest) -> HttpResponse:
     page = _page_number(request)
     context: dict = {
         "q": request.GET.get("q", ""),
+        "query_examples": [facet.example for facet in FACETS if facet.example],
         "sort": search.sort,
         "state": state,
         "chips": _chips(state),
@@ -147,14 +123,15 @@ def home(request: HttpRequest) -> HttpResponse:
                 summaries=case_summaries(case_ids=result.case_ids),
                 facets=[
                     {
-                        "name": name,
-                        "title": title,
+                        "name": facet.counts_key,
+                        "title": facet.title,
+                        "show_code": facet.show_code,
                         "values": [
                             {"value": value, "url": _facet_link(state, value.param, value.key)}
-                            for value in result.facets.get(name, [])
+                            for value in result.facets.get(facet.counts_key, [])
                         ],
                     }
-                    for name, title in FACET_TITLES
+                    for facet in FACETS.counted()
                 ],
                 page=page,
                 pages=pages,

@@ -99,16 +99,16 @@ def similar_to_features(*, features: list[tuple[str, bool]], sex, age, limit: in
     )
 
 
-QUERY_FIELD = {"term": "hpo", "disease": "disease", "agent": "drug"}
-
-
 def autocomplete(prefix: str, *, limit: int) -> list[dict[str, str]]:
     """Autocomplete hits, each with the `field:value` that searches for it."""
+    from cases.search.facets import FACETS
+
     hits = []
     for hit in _search_module().autocomplete(prefix, limit=limit):
         value = hit["id"]
         if " " in value:
             value = f'"{value}"'
+        facet = FACETS.for_concept(hit["kind"])
         hits.append(
             {
                 "kind": hit["kind"],
@@ -117,7 +117,7 @@ def autocomplete(prefix: str, *, limit: int) -> list[dict[str, str]]:
                 "label_zh": hit.get("label_zh") or "",
                 "matched": hit["matched"],
                 "language": hit.get("language") or "",
-                "query": f"{QUERY_FIELD.get(hit['kind'], 'text')}:{value}",
+                "query": f"{facet.name if facet is not None else 'text'}:{value}",
             }
         )
     return hits

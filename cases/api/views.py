@@ -59,6 +59,7 @@ from cases.models import (
     Treatment,
 )
 from cases.phenopackets import case_to_phenopacket
+from cases.search.facets import FACETS
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -217,30 +218,36 @@ def _int_param(params: Mapping[str, Any], name: str, *, default: int, minimum: i
     return value
 
 
-SEARCH_PARAMETERS = [
-    OpenApiParameter(
-        "q",
-        str,
-        description="Query in the search language, e.g. `calcinosis + anti-Scl-70`, "
-        "`sex:female age:30-50 -fever`, `drug:alendronate | drug:diltiazem`, `hpo:HP:0003761`, `lang:zh`",
-    ),
-    OpenApiParameter("sex", str, enum=[c for c, _ in Case.Sex.choices], description="Filter by sex"),
-    OpenApiParameter("age_min", int, description="Youngest age in years"),
-    OpenApiParameter("age_max", int, description="Oldest age in years"),
-    OpenApiParameter("hpo", str, many=True, description="HPO id the case has (or a descendant of it)"),
-    OpenApiParameter("disease", str, many=True, description="Disease code, e.g. ORPHA:220402"),
-    OpenApiParameter("drug", str, many=True, description="Agent (INN) the case was treated with"),
-    OpenApiParameter("outcome", str, many=True, enum=[c for c, _ in Outcome.Direction.choices]),
-    OpenApiParameter("lang", str, description="Report language, e.g. `en` or `zh`"),
-    OpenApiParameter("year_min", int, description="Earliest publication year"),
-    OpenApiParameter("year_max", int, description="Latest publication year"),
-    OpenApiParameter(
-        "sort",
-        str,
-        enum=list(search_adapter.SORTS),
-        description="relevance (default: query matches, curated first, newest), year (oldest first), -year",
-    ),
-]
+def _search_parameters() -> list[OpenApiParameter]:
+    """`q`, every facet's parameters as its declaration documents them (cases/search/facets/),
+    and `sort`."""
+    parameters = [
+        OpenApiParameter(
+            "q",
+            str,
+            description="Query in the search language, e.g. `calcinosis + anti-Scl-70`, "
+            "`sex:female age:30-50 -fever`, `drug:alendronate | drug:diltiazem`, `hpo:HP:0003761`, `lang:zh`",
+        )
+    ]
+    for facet in FACETS.with_params():
+        for doc in facet.param.docs(facet.name):
+            enum = list(doc.enum) or None
+            parameters.append(
+                OpenApiParameter(doc.name, doc.type, many=doc.many, enum=enum, description=doc.description)
+            )
+    parameters.append(
+        OpenApiParameter(
+            "sort",
+            str,
+            enum=list(search_adapter.SORTS),
+            description="relevance (default: query matches, curated first, newest), "
+            "year (oldest first), -year",
+        )
+    )
+    return parameters
+
+
+SEARCH_PARAMETERS = _search_parameters()
 
 
 class CaseViewSet(GenericViewSet):

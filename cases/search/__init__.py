@@ -10,8 +10,22 @@ Public interface (used by the HTML pages in cases/views.py and by the REST API i
     autocomplete(prefix, limit=10) -> list[dict(kind, id, label, label_zh, matched, language)]
     cohort_summary(case_ids) -> dict
 
-Names are imported lazily so that the Django-free parts (query.py, semantic.py) can be used by
-scripts without configuring Django.
+Layout (each module says more):
+
+    facets/        the facets, each declared once (field, parameters, column, counts, labels);
+                   FACETS is the registry every module below reads
+    syntax.py      query tree and syntax errors      query.py       tokenizer and parser
+    vocabulary.py  names of terms, diseases, agents  fulltext.py    report text search
+    index.py       bitmap families of the declared columns, kept fresh from a change log
+                   (snapshot.py: saved builds; information.py: IC sums for similarity)
+    evaluation.py  query tree -> bitmap              ordering.py    relevance / year order
+    counting.py    facet counts of a result set      engine.py      CaseSearch, the facade
+    semantic.py    phenotype similarity (no Django)  similarity.py  similar cases on the index
+    ontology.py    the HPO ontology of the database  cohort.py, autocomplete.py
+    Visibility (which cases a user may see) is cases/visibility.py, shared with the querysets.
+
+Names are imported lazily so that the Django-free parts (query.py and the facet declarations it
+reads, semantic.py) can be used by scripts without configuring Django.
 """
 
 from __future__ import annotations
@@ -23,7 +37,7 @@ _EXPORTS = {
     "autocomplete": "cases.search.autocomplete",
     "cohort_summary": "cases.search.cohort",
     "CaseSearch": "cases.search.engine",
-    "FacetValue": "cases.search.engine",
+    "FacetValue": "cases.search.facets",
     "SearchResult": "cases.search.engine",
     "Query": "cases.search.query",
     "QuerySyntaxError": "cases.search.query",
@@ -54,7 +68,8 @@ __all__ = [
 if TYPE_CHECKING:
     from cases.search.autocomplete import autocomplete
     from cases.search.cohort import cohort_summary
-    from cases.search.engine import CaseSearch, FacetValue, SearchResult
+    from cases.search.engine import CaseSearch, SearchResult
+    from cases.search.facets import FacetValue
     from cases.search.query import Query, QuerySyntaxError, parse_query
     from cases.search.similarity import Conflict, Match, SimilarHit, similar_to_case, similar_to_features
 

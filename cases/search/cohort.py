@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from pyroaring import BitMap
 
 from cases.models import OUTCOME_CODES
+from cases.search.facets.age import AGE, AGE_BANDS
+from cases.search.facets.range import band_label
+from cases.search.facets.sex import SEXES
 from cases.search.index import get_index
 from cases.search.vocabulary import get_vocabulary
 
 DIRECTIONS = list(OUTCOME_CODES)
-AGE_BANDS = [(0, 9), (10, 19), (20, 29), (30, 39), (40, 49), (50, 59), (60, 69), (70, 79), (80, 130)]
 
 
 _ANYONE = object()
@@ -35,11 +37,11 @@ def cohort_summary(case_ids: Iterable[int], *, max_agents: int = 50, user=_ANYON
     with index.lock:
         cohort &= index.all if user is _ANYONE else index.visible(user)
         outcome_maps = {
-            name: index.outcome.get(code, BitMap()) & cohort for name, code in OUTCOME_CODES.items()
+            name: index.family("outcome").get(code, BitMap()) & cohort for name, code in OUTCOME_CODES.items()
         }
         any_outcome = BitMap.union(*outcome_maps.values()) if outcome_maps else BitMap()
         treatments = []
-        for agent_id, bitmap in index.agent.items():
+        for agent_id, bitmap in index.family("agent").items():
             treated = bitmap & cohort
             if not treated:
                 continue
@@ -58,12 +60,11 @@ def cohort_summary(case_ids: Iterable[int], *, max_agents: int = 50, user=_ANYON
             )
         treatments.sort(key=lambda row: (-row["cases"], row["agent"]))
         sex = {
-            name: cohort.intersection_cardinality(index.sex.get(name, BitMap()))
-            for name in ("female", "male", "other", "unknown")
+            name: cohort.intersection_cardinality(index.family("sex").get(name, BitMap())) for name in SEXES
         }
-        ages = {age: cohort.intersection_cardinality(bitmap) for age, bitmap in index.age.items()}
+        ages = {age: cohort.intersection_cardinality(bitmap) for age, bitmap in index.family("age").items()}
         diagnoses = []
-        for disease_id, bitmap in index.disease.items():
+        for disease_id, bitmap in index.family("disease").items():
             count = cohort.intersection_cardinality(bitmap)
             if count:
                 concept = vocabulary.diseases.get(disease_id)
@@ -79,7 +80,7 @@ def cohort_summary(case_ids: Iterable[int], *, max_agents: int = 50, user=_ANYON
     for low, high in AGE_BANDS:
         bands.append(
             {
-                "band": f"{low}+" if high >= 130 else f"{low}–{high}",
+                "band": band_label(low, high, AGE.maximum),
                 "low": low,
                 "high": high,
                 "count": sum(count for age, count in ages.items() if low <= age <= high),

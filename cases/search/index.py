@@ -1,5 +1,10 @@
 """An in-memory index of per-value bitmaps (pyroaring) over the denormalised search columns of Case.
 
+Which columns, and how each becomes a family of bitmaps, the facet declarations say (facets/,
+`Facet.column`): one family per declared column, read as `index.family("term")` or `index.term`.
+Beside them the index keeps what visibility (cases/visibility.py) and ordering need: every case,
+the status family, merged duplicates, and each case's year.
+
 Why: boolean filters and facet counts over a broad result set (hundreds of thousands of cases)
 with `unnest … GROUP BY` cost hundreds of milliseconds at a million cases; intersecting compressed
 bitmaps costs microseconds per facet value. See benchmarks/bench_search.py for the figures.
@@ -11,32 +16,32 @@ value of one sequence (`cases_case.search_seq`) and logs deletions with it
 (one tiny query); when it moved, only rows stamped after the last seen value are re-read. Because
 a sequence value is taken before its transaction commits, a refresh re-reads a look-back window of
 stamps so that a transaction committing late is still seen; after a long pause or a bulk change the
-index is rebuilt.
+index is rebuilt. A new process starts from the last saved build when there is one (snapshot.py);
+an index or snapshot built for another set of declared columns is rebuilt.
 """
 
 from __future__ import annotations
 
 import array
 import logging
-import math
-import os
-import pickle
-import re
-import tempfile
 import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 from django.db import connection
 from pyroaring import BitMap
 
+from cases.search.facets import FACETS, Column
+from cases.search.information import information_from_bitmaps, information_of_rows
+from cases.search.ontology import get_ontology
+from cases.search.snapshot import load_snapshot, save_snapshot
+from cases.search.vocabulary import get_vocabulary
+from cases.visibility import case_visibility
+
 logger = logging.getLogger(__name__)
 
-STATUSES = ("machine", "in_review", "curated", "published", "rejected")
-ARRAY_COLUMNS = ("term_ids", "excluded_term_ids", "disease_ids", "agent_ids", "outcome_codes")
 TRUNCATED = -1  # marker in cases_search_deleted: every case may have changed (migration 0005)
 LOOKBACK = 2000  # stamps re-read on each refresh (see module docstring)
 REBUILD_ABOVE = 50_000  # changed rows above which a rebuild is cheaper than patching
@@ -49,21 +54,22 @@ def _bitmap(values: np.ndarray) -> BitMap:
     return BitMap(array.array("I", np.ascontiguousarray(values, dtype=np.uint32).tobytes()))
 
 
+def declared_layout() -> tuple[tuple[str, str, bool], ...]:
+    """The declared columns as (family, column, array): an index (or a snapshot) built for
+    another layout is rebuilt."""
+    return tuple((column.family, column.name, column.array) for column in FACETS.columns())
+
+
 @dataclass
 class SearchIndex:
     database: str
     all: BitMap = field(default_factory=BitMap)
     status: dict[str, BitMap] = field(default_factory=lambda: defaultdict(BitMap))
     merged: BitMap = field(default_factory=BitMap)
-    sex: dict[str, BitMap] = field(default_factory=lambda: defaultdict(BitMap))
-    age: dict[int, BitMap] = field(default_factory=lambda: defaultdict(BitMap))  # floor(years)
-    language: dict[str, BitMap] = field(default_factory=lambda: defaultdict(BitMap))
-    year: dict[int, BitMap] = field(default_factory=lambda: defaultdict(BitMap))
-    term: dict[int, BitMap] = field(default_factory=lambda: defaultdict(BitMap))
-    excluded: dict[int, BitMap] = field(default_factory=lambda: defaultdict(BitMap))
-    disease: dict[int, BitMap] = field(default_factory=lambda: defaultdict(BitMap))
-    agent: dict[int, BitMap] = field(default_factory=lambda: defaultdict(BitMap))
-    outcome: dict[int, BitMap] = field(default_factory=lambda: defaultdict(BitMap))
+    # One family per declared column: {family name: {value: cases}} (sex, age, language, year,
+    # term, excluded, disease, agent, outcome today)
+    families: dict[str, dict] = field(default_factory=dict)
+    layout: tuple = ()
     # Per-case values, indexed by case id: year for ordering; for similarity (semantic.py) the
     # summed information content of the observed closure and of observed ∪ excluded closures
     year_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int16))
@@ -78,21 +84,29 @@ class SearchIndex:
     build_seconds: float = 0.0
     lock: threading.RLock = field(default_factory=threading.RLock)
 
+    def __post_init__(self) -> None:
+        if not self.layout:
+            self.layout = declared_layout()
+        self._columns: list[Column] = FACETS.columns()
+        for column in self._columns:
+            self.families.setdefault(column.family, defaultdict(BitMap))
+
+    def __getattr__(self, name: str):
+        # index.term, index.sex, …: the families by name (semantic.py's PhenotypeIndex reads
+        # index.term and index.excluded).
+        families = self.__dict__.get("families")
+        if families is not None and name in families:
+            return families[name]
+        raise AttributeError(f"{type(self).__name__!r} has no attribute or bitmap family {name!r}")
+
+    def family(self, name: str) -> dict:
+        """The bitmaps of one declared family, {value: cases} (empty when none is declared)."""
+        return self.families.get(name, {})
+
     # --- construction --------------------------------------------------------------------------
 
-    def families(self) -> list[dict]:
-        return [
-            self.status,
-            self.sex,
-            self.age,
-            self.language,
-            self.year,
-            self.term,
-            self.excluded,
-            self.disease,
-            self.agent,
-            self.outcome,
-        ]
+    def all_families(self) -> list[dict]:
+        return [self.status, *self.families.values()]
 
     def _ensure_capacity(self, max_id: int) -> None:
         if max_id >= len(self.year_of):
@@ -104,26 +118,39 @@ class SearchIndex:
                 setattr(self, name, grown)
 
     def _add_scalars(self, rows: list[tuple]) -> None:
+        """Rows of (id, status, merged, year, *declared scalar columns)."""
         if not rows:
             return
         self._ensure_capacity(max(row[0] for row in rows))
-        groups: dict[tuple[str, object], list[int]] = defaultdict(list)
+        ids = [row[0] for row in rows]
+        status: dict[str, list[int]] = defaultdict(list)
         merged: list[int] = []
-        for case_id, status, sex, age, language, year, is_merged in rows:
-            groups[("status", status)].append(case_id)
-            groups[("sex", sex or "unknown")].append(case_id)
-            if age is not None and not math.isnan(age):
-                groups[("age", int(age))].append(case_id)
-            groups[("language", language or "")].append(case_id)
+        for case_id, case_status, is_merged, year, *_ in rows:
+            status[case_status].append(case_id)
             if year:
-                groups[("year", int(year))].append(case_id)
                 self.year_of[case_id] = year
             if is_merged:
                 merged.append(case_id)
-        self.all.update(row[0] for row in rows)
+        self.all.update(ids)
         self.merged.update(merged)
-        for (family, value), ids in groups.items():
-            getattr(self, family)[value].update(ids)
+        for value, members in status.items():
+            self.status[value].update(members)
+        for position, column in enumerate(self._scalar_columns(), start=4):
+            groups: dict[object, list[int]] = defaultdict(list)
+            key = column.key
+            for case_id, row in zip(ids, rows, strict=True):
+                value = key(row[position])
+                if value is not None:
+                    groups[value].append(case_id)
+            family = self.families[column.family]
+            for value, members in groups.items():
+                family[value].update(members)
+
+    def _scalar_columns(self) -> list[Column]:
+        return [column for column in self._columns if not column.array]
+
+    def _array_columns(self) -> list[Column]:
+        return [column for column in self._columns if column.array]
 
     def _add_arrays(self, family: dict, ids: np.ndarray, counts: np.ndarray, values: np.ndarray) -> None:
         if len(values) == 0:
@@ -142,25 +169,27 @@ class SearchIndex:
     def load_rows(self, where: str, params: list, *, per_row_ic: bool = True) -> int:
         """Add the cases matching `where` (they must not be in the index already). A full build
         passes per_row_ic=False and computes the information-content sums from the bitmaps."""
-        loaded = 0
+        quote = connection.ops.quote_name
+        scalars = "".join(f", {quote(column.name)}" for column in self._scalar_columns())
+        arrays = self._array_columns()
         with connection.cursor() as cursor:
-            # `where` is one of two fixed conditions of this module; values travel as parameters.
+            # `where` is one of two fixed conditions of this module and the columns come from the
+            # facet declarations; values travel as parameters.
             cursor.execute(
-                "SELECT id, status, sex, age_years, language, year, merged_into_id IS NOT NULL"  # noqa: S608
-                f" FROM cases_case WHERE {where}",
+                "SELECT id, status, merged_into_id IS NOT NULL, year"  # noqa: S608
+                f"{scalars} FROM cases_case WHERE {where}",
                 params,
             )
             rows = cursor.fetchall()
             self._add_scalars(rows)
-            loaded = len(rows)
-            if not rows:
-                return 0
+            if not rows or not arrays:
+                return len(rows)
             # Arrays travel as one comma-joined string per column (parsed by numpy in C) instead
             # of a Python list per row: 10x faster to load a million cases.
             aggregates = ", ".join(
-                f"string_agg(cardinality({column})::text, ',' ORDER BY id),"
-                f" string_agg(NULLIF(array_to_string({column}, ','), ''), ',' ORDER BY id)"
-                for column in ARRAY_COLUMNS
+                f"string_agg(cardinality({quote(column.name)})::text, ',' ORDER BY id),"
+                f" string_agg(NULLIF(array_to_string({quote(column.name)}, ','), ''), ',' ORDER BY id)"
+                for column in arrays
             )
             cursor.execute(
                 f"SELECT string_agg(id::text, ',' ORDER BY id), {aggregates}"  # noqa: S608
@@ -169,73 +198,25 @@ class SearchIndex:
             )
             result = cursor.fetchone()
         ids = _parse_ints(result[0])
-        families = [self.term, self.excluded, self.disease, self.agent, self.outcome]
-        parsed = []
-        for position, family in enumerate(families):
+        parsed = {}
+        for position, column in enumerate(arrays):
             counts = _parse_ints(result[1 + 2 * position])
             values = _parse_ints(result[2 + 2 * position])
-            parsed.append((counts, values))
-            self._add_arrays(family, ids, counts, values)
-        if per_row_ic:
-            self._add_information_content(ids, *parsed[0], *parsed[1])
-        return loaded
+            parsed[column.family] = (counts, values)
+            self._add_arrays(self.families[column.family], ids, counts, values)
+        if per_row_ic and "term" in parsed and "excluded" in parsed:
+            vocabulary = get_vocabulary()
+            observed, mentioned = information_of_rows(vocabulary, ids, *parsed["term"], *parsed["excluded"])
+            self.observed_ic[ids] = observed
+            self.mentioned_ic[ids] = mentioned
+        return len(rows)
 
     def _information_content_from_bitmaps(self) -> None:
-        """observed_ic / mentioned_ic of every case at once: one vectorised add per term bitmap
-        instead of a lookup per stored value (the build of a million cases)."""
-        from cases.search.semantic import excluded_closure
-        from cases.search.similarity import get_ontology
-
-        ontology = get_ontology()
-        observed = np.zeros(len(self.observed_ic))
-        for term, bitmap in self.term.items():
-            ic = ontology.ic.get(term, 0.0)
-            if ic > 0 and bitmap:
-                observed[np.frombuffer(bitmap.to_array(), dtype=np.uint32)] += ic
-        mentioned = observed.copy()
-        closure = excluded_closure(ontology, self.excluded)
-        for term, bitmap in closure.items():
-            ic = ontology.ic.get(term, 0.0)
-            extra = bitmap - self.term[term] if term in self.term else bitmap
-            if ic > 0 and extra:
-                mentioned[np.frombuffer(extra.to_array(), dtype=np.uint32)] += ic
-        self.observed_ic = observed
-        self.mentioned_ic = mentioned
-        self.excluded_closure = closure
+        observed, mentioned, closure = information_from_bitmaps(
+            get_ontology(), self.family("term"), self.family("excluded"), len(self.observed_ic)
+        )
+        self.observed_ic, self.mentioned_ic, self.excluded_closure = observed, mentioned, closure
         self._excluded_closure_key = (self.seen_seq, len(self.all))
-
-    def _add_information_content(
-        self,
-        ids: np.ndarray,
-        term_counts: np.ndarray,
-        terms: np.ndarray,
-        excluded_counts: np.ndarray,
-        excluded: np.ndarray,
-    ) -> None:
-        """observed_ic / mentioned_ic of the given cases (see semantic.py)."""
-        from cases.search.vocabulary import get_vocabulary
-
-        vocabulary = get_vocabulary()
-        lookup_ids, lookup_ic = _ic_lookup(vocabulary)
-        observed = np.zeros(len(ids))
-        if len(terms):
-            positions = np.clip(np.searchsorted(lookup_ids, terms), 0, len(lookup_ids) - 1)
-            weights = np.where(lookup_ids[positions] == terms, lookup_ic[positions], 0.0)
-            owners = np.repeat(np.arange(len(ids)), term_counts)
-            observed = np.bincount(owners, weights=weights, minlength=len(ids))
-        mentioned = observed.copy()
-        if len(excluded):
-            term_ends = np.cumsum(term_counts)
-            excluded_ends = np.cumsum(excluded_counts)
-            ancestors, ic = vocabulary.term_ancestors, vocabulary.term_ic
-            for row in np.flatnonzero(excluded_counts).tolist():
-                closure = set(terms[term_ends[row] - term_counts[row] : term_ends[row]].tolist())
-                extra: set[int] = set()
-                for term in excluded[excluded_ends[row] - excluded_counts[row] : excluded_ends[row]].tolist():
-                    extra.update(ancestors.get(term, (term,)))
-                mentioned[row] += sum(ic.get(term, 0.0) for term in extra - closure)
-        self.observed_ic[ids] = observed
-        self.mentioned_ic[ids] = mentioned
 
     def build(self) -> None:
         started = time.perf_counter()
@@ -254,7 +235,7 @@ class SearchIndex:
         for start in range(low, high + 1, CHUNK):
             self.load_rows("id >= %s AND id < %s", [start, start + CHUNK], per_row_ic=False)
         self._information_content_from_bitmaps()
-        for family in self.families():
+        for family in self.all_families():
             for bitmap in family.values():
                 bitmap.run_optimize()
         self.refreshed_at = time.monotonic()
@@ -294,7 +275,7 @@ class SearchIndex:
         if gone:
             self.all -= gone
             self.merged -= gone
-            for family in self.families():
+            for family in self.all_families():
                 for bitmap in family.values():
                     bitmap -= gone
         if changed_ids:
@@ -306,29 +287,13 @@ class SearchIndex:
     # --- visibility ----------------------------------------------------------------------------
 
     def visible(self, user) -> BitMap:
-        """Case.objects.visible_to(user) as a bitmap (the same rules, see cases/querysets.py)."""
-        from django.conf import settings
-
-        if user is not None and getattr(user, "is_authenticated", False) and getattr(user, "is_staff", False):
+        """The cases `user` may see, as a new bitmap: the rule of cases/visibility.py, which
+        Case.objects.visible_to(user) applies in SQL."""
+        rule = case_visibility(user)
+        if rule.everything:
             return self.all.copy()
-        if settings.PUBLIC_CURATED_ONLY:
-            allowed = self.status.get("curated", BitMap()) | self.status.get("published", BitMap())
-        else:
-            allowed = self.all - self.status.get("rejected", BitMap())
-        return allowed - self.merged
-
-
-_ic_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-
-
-def _ic_lookup(vocabulary) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted term ids and their IC, for vectorised lookups."""
-    key = id(vocabulary)
-    if key not in _ic_cache:
-        _ic_cache.clear()
-        ids = np.array(sorted(vocabulary.term_ic), dtype=np.int64)
-        _ic_cache[key] = (ids, np.array([vocabulary.term_ic[int(i)] for i in ids], dtype=np.float64))
-    return _ic_cache[key]
+        allowed = BitMap.union(*(self.status.get(status) or BitMap() for status in rule.statuses))
+        return allowed if rule.merged else allowed - self.merged
 
 
 class _RebuildNeeded(Exception):
@@ -367,6 +332,8 @@ def get_index() -> SearchIndex:
             return index
     with _registry_lock:
         index = _indexes.get(database)
+        if index is not None and index.layout != declared_layout():
+            index = None  # a facet was declared (or withdrawn) since it was built
         if index is None:
             index = _load_snapshot(database)
             if index is None:
@@ -388,59 +355,25 @@ def get_index() -> SearchIndex:
 # --- snapshots: a worker process starts from the last build instead of rebuilding ---------------
 
 SNAPSHOT_MIN_CASES = 50_000  # below this a build takes about a second: not worth a file
-SNAPSHOT_MAX_AGE = MAX_INCREMENTAL_AGE
 _PICKLED = (
-    "all", "status", "merged", "sex", "age", "language", "year", "term", "excluded", "disease",
-    "agent", "outcome", "year_of", "observed_ic", "mentioned_ic", "seen_seq",
+    "all", "status", "merged", "families", "layout", "year_of", "observed_ic", "mentioned_ic", "seen_seq",
 )  # fmt: skip
-
-
-def _database_identity() -> str:
-    """Server and database incarnation: a database recreated under the same name (tests) or
-    another server must not reuse a snapshot."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (SELECT system_identifier FROM pg_control_system())::text || '-' || oid::text"
-            " FROM pg_database WHERE datname = current_database()"
-        )
-        return cursor.fetchone()[0]
-
-
-def _snapshot_path(database: str) -> Path:
-    from django.conf import settings
-
-    folder = Path(getattr(settings, "VAR_DIR", Path(tempfile.gettempdir()))) / "cache" / "search"
-    return folder / f"index-{re.sub(r'[^A-Za-z0-9_.-]', '_', database)}.pickle"
 
 
 def _build_and_save(database: str) -> SearchIndex:
     index = SearchIndex(database=database)
     index.build()
     if len(index.all) >= SNAPSHOT_MIN_CASES:
-        try:
-            path = _snapshot_path(database)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            state = {name: getattr(index, name) for name in _PICKLED}
-            state["identity"] = _database_identity()
-            state["saved_at"] = time.time()
-            temporary = path.with_suffix(f".{os.getpid()}.tmp")
-            with temporary.open("wb") as handle:
-                pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            temporary.replace(path)  # atomic: other workers never read a partial file
-        except OSError as error:  # a read-only disk only costs the next worker a build
-            logger.warning("could not save the search index snapshot: %s", error)
+        save_snapshot(database, {name: getattr(index, name) for name in _PICKLED})
     return index
 
 
 def _load_snapshot(database: str) -> SearchIndex | None:
-    path = _snapshot_path(database)
-    try:
-        with path.open("rb") as handle:
-            state = pickle.load(handle)  # noqa: S301 - our own file in the project's var folder
-    except (OSError, pickle.UnpicklingError, EOFError):
+    found = load_snapshot(database, max_age=MAX_INCREMENTAL_AGE)
+    if found is None:
         return None
-    age = time.time() - state.get("saved_at", 0)
-    if age > SNAPSHOT_MAX_AGE or state.get("identity") != _database_identity():
+    state, age = found
+    if state.get("layout") != declared_layout():  # saved before a facet was added or changed
         return None
     index = SearchIndex(database=database)
     for name in _PICKLED:

@@ -5,7 +5,7 @@
     -fever   NOT fever                absent or explicitly excluded
     excluded:fever                    explicitly excluded in the report
     sex:female age:30-50 year:2010-2020 lang:zh drug:diltiazem outcome:improved
-    hpo:HP:0003761 disease:ORPHA:220402
+    hpo:HP:0003761 disease:ORPHA:220402   (the fields are the facet declarations, facets/)
     (a | b) + c                       grouping
 
 Precedence: NOT binds tightest, then `+` (and; plain juxtaposition of fields and groups also means
@@ -13,91 +13,43 @@ and), then `|`. A run of plain words between operators is one item ("skin ulcer"
 first tries the whole run as a vocabulary name, then the longest names within it, and falls back
 to full-text search for what is left.
 
-This module is syntax only (no database): `parse_query` returns the tree, and every syntax error
-is a `QuerySyntaxError` carrying the character offset where it was found.
+This module is syntax only (no database): `parse_query` returns the tree (syntax.py), and every
+syntax error is a `QuerySyntaxError` carrying the character offset where it was found. Which
+`name:` prefixes are fields, their aliases and how each value is checked come from the facet
+registry (`cases.search.facets.FACETS`), so a new facet needs no change here.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-SEXES = ("female", "male", "other", "unknown")
-OUTCOMES = ("improved", "resolved", "stable", "worsened", "recurred", "died")
-FIELDS = ("sex", "age", "drug", "outcome", "hpo", "disease", "lang", "year", "excluded", "text")
-# Aliases people type
-FIELD_ALIASES = {
-    "language": "lang",
-    "agent": "drug",
-    "treatment": "drug",
-    "term": "hpo",
-    "feature": "hpo",
-    "diagnosis": "disease",
-    "dx": "disease",
-    "absent": "excluded",
-}
+from cases.search.facets import FACETS
+from cases.search.syntax import (
+    And,
+    Field,
+    Node,
+    Not,
+    Or,
+    Query,
+    QuerySyntaxError,
+    Words,
+    parse_range,
+)
 
-
-class QuerySyntaxError(ValueError):
-    """A malformed query: `message` says what, `position` is the character offset where."""
-
-    def __init__(self, message: str, position: int) -> None:
-        super().__init__(f"{message} (at character {position + 1})")
-        self.message = message
-        self.position = position
-
-
-# --- The tree ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Node:
-    position: int
-
-
-@dataclass(frozen=True)
-class Words(Node):
-    """Plain words, or a quoted phrase (resolved against the vocabularies, else full text)."""
-
-    text: str
-    quoted: bool = False
-
-
-@dataclass(frozen=True)
-class Field(Node):
-    """`name:value`; for age and year `low`/`high` hold the (inclusive) range."""
-
-    name: str
-    value: str
-    low: int | None = None
-    high: int | None = None
-
-
-@dataclass(frozen=True)
-class Not(Node):
-    child: Node
-
-
-@dataclass(frozen=True)
-class And(Node):
-    children: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Or(Node):
-    children: tuple[Node, ...]
-
-
-@dataclass(frozen=True)
-class Query:
-    text: str
-    root: Node | None  # None for an empty query
-    # Words and fields outside any NOT, for relevance ranking and highlighting
-    positives: tuple[Node, ...] = field(default=())
-
-    @property
-    def empty(self) -> bool:
-        return self.root is None
+__all__ = [
+    "And",
+    "Field",
+    "Node",
+    "Not",
+    "Or",
+    "Query",
+    "QuerySyntaxError",
+    "Words",
+    "parse_field",
+    "parse_query",
+    "parse_range",
+]
 
 
 # --- Tokens --------------------------------------------------------------------------------------
@@ -173,7 +125,7 @@ def _tokenize(text: str) -> list[Token]:
             tokens.append(Token(word, word, start))
         else:
             match = _FIELD_RE.match(word)
-            if match and (match.group(1).lower() in FIELDS or match.group(1).lower() in FIELD_ALIASES):
+            if match and FACETS.get(match.group(1).lower()) is not None:
                 value = word[match.end() :]
                 if not value and i < n and text[i] in '"“”':
                     # field:"quoted value"
@@ -188,7 +140,7 @@ def _tokenize(text: str) -> list[Token]:
             elif match and not re.match(r"^[A-Za-z]+:\d", word):
                 # "foo:bar" with an unknown field name (but let ids such as HP:0001 through)
                 raise QuerySyntaxError(
-                    f"unknown field {match.group(1)!r}; use one of {', '.join(FIELDS)}", start
+                    f"unknown field {match.group(1)!r}; use one of {', '.join(FACETS.fields)}", start
                 )
             else:
                 tokens.append(Token("WORD", word, start))
@@ -311,67 +263,16 @@ def _merge_words(children: list[Node], explicit: list[bool]) -> list[Node]:
     return merged
 
 
-_RANGE_RE = re.compile(r"^(\d{1,4})?\s*(?:-|–|\.\.|to)?\s*(\d{1,4})?$")
-
-
 def parse_field(name: str, value: str, position: int) -> Field:
-    """Validate one `name:value` (also used for the separate URL parameters)."""
-    name = FIELD_ALIASES.get(name.lower(), name.lower())
-    value_position = position + len(name) + 1
+    """Validate one `name:value` (also used for the separate URL parameters): the facet declared
+    under `name` (or an alias of it) checks and normalises the value."""
+    facet = FACETS.get(name.lower())
+    if facet is None:
+        raise QuerySyntaxError(f"unknown field {name!r}; use one of {', '.join(FACETS.fields)}", position)
     value = value.strip()
     if not value:
-        raise QuerySyntaxError(f"{name}: needs a value", value_position)
-    if name == "sex":
-        normalised = {
-            "f": "female",
-            "m": "male",
-            "woman": "female",
-            "man": "male",
-            "女": "female",
-            "男": "male",
-        }
-        sex = normalised.get(value.lower(), value.lower())
-        if sex not in SEXES:
-            raise QuerySyntaxError(f"sex must be one of {', '.join(SEXES)}, not {value!r}", value_position)
-        return Field(position, name, sex)
-    if name in ("age", "year"):
-        low, high = parse_range(value, value_position, what=name)
-        if name == "year" and ((low is not None and low < 1800) or (high is not None and high > 2100)):
-            raise QuerySyntaxError(f"year out of range: {value!r}", value_position)
-        if name == "age" and ((low is not None and low > 130) or (high is not None and high > 130)):
-            raise QuerySyntaxError(f"age out of range: {value!r}", value_position)
-        return Field(position, name, value, low, high)
-    if name == "outcome":
-        if value.lower() not in OUTCOMES:
-            raise QuerySyntaxError(
-                f"outcome must be one of {', '.join(OUTCOMES)}, not {value!r}", value_position
-            )
-        return Field(position, name, value.lower())
-    if name == "lang":
-        if not re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]+)?", value):
-            raise QuerySyntaxError(
-                f"lang must be a language code such as en or zh, not {value!r}", value_position
-            )
-        return Field(position, name, value.lower())
-    if name == "hpo" and re.fullmatch(r"(?i)(hp:)?\d{1,7}", value):
-        digits = value.split(":")[-1]
-        return Field(position, name, f"HP:{int(digits):07d}")
-    return Field(position, name, value)
-
-
-def parse_range(value: str, position: int, *, what: str) -> tuple[int | None, int | None]:
-    """`30-50`, `30-`, `-50`, `30` (a single value) -> inclusive bounds."""
-    match = _RANGE_RE.match(value)
-    if not match or (match.group(1) is None and match.group(2) is None):
-        raise QuerySyntaxError(f"{what} must be a number or a range such as 30-50, not {value!r}", position)
-    low = int(match.group(1)) if match.group(1) else None
-    high = int(match.group(2)) if match.group(2) else None
-    is_range = any(sep in value for sep in ("-", "–", "..", "to"))
-    if not is_range:
-        high = low
-    if low is not None and high is not None and low > high:
-        raise QuerySyntaxError(f"{what} range is reversed: {low} > {high}", position)
-    return low, high
+        raise QuerySyntaxError(f"{facet.name}: needs a value", facet.value_position(position))
+    return facet.parse(value, position)
 
 
 def _positives(node: Node | None, negated: bool = False) -> list[Node]:

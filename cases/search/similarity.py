@@ -3,13 +3,13 @@ bitmap index, restricted to what the user may see."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 from django.db import connection
 from pyroaring import BitMap
 
 from cases.search.index import get_index
+from cases.search.ontology import get_ontology
 from cases.search.semantic import (
     Ontology,
     Profile,
@@ -97,20 +97,6 @@ def _explain(
         for c in hit_conflicts
     ]
     return matches, conflicts
-
-
-_ontology_lock = threading.Lock()
-_ontology: dict[str, object] = {"key": None, "ontology": None}
-
-
-def get_ontology() -> Ontology:
-    """IC and ancestors of the HPO terms in the database (built with the vocabulary cache)."""
-    vocabulary = get_vocabulary()
-    with _ontology_lock:
-        if _ontology["key"] is not vocabulary:
-            _ontology["ontology"] = Ontology(vocabulary.term_ic, vocabulary.term_ancestors)
-            _ontology["key"] = vocabulary
-        return _ontology["ontology"]
 
 
 def _hpo_number(value: str | int) -> int:

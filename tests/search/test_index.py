@@ -76,13 +76,14 @@ def test_information_content_sums_agree_between_build_and_patch(registry):
 
 def test_a_new_worker_starts_from_the_snapshot_and_catches_up(live_db, settings, tmp_path, monkeypatch):
     from cases.search import index as index_module
+    from cases.search.snapshot import snapshot_path
 
     settings.VAR_DIR = tmp_path
     monkeypatch.setattr(index_module, "SNAPSHOT_MIN_CASES", 1)
     drop_index()
     crest = make_crest_zh()
     built = get_index()
-    assert index_module._snapshot_path(built.database).exists()
+    assert snapshot_path(built.database).exists()
 
     drop_index()  # as in a freshly started worker process
     other = make_case(text="Calcinosis.", features=[("HP:0003761", "Calcinosis")])

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from cases.search.query import And, Field, Not, Or, QuerySyntaxError, Words, parse_query
@@ -87,3 +90,15 @@ def test_malformed_queries_say_what_and_where(text, position, fragment):
     assert fragment in caught.value.message
     assert caught.value.position == position
     assert isinstance(caught.value, ValueError)
+
+
+def test_the_parser_needs_no_django_settings():
+    """Scripts parse queries without configuring Django: the facet declarations it reads load
+    without settings."""
+    code = "from cases.search.query import parse_query; print(parse_query('sex:f age:30- hpo:3761').root)"
+    without_settings = {"PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=without_settings, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "HP:0003761" in result.stdout and "female" in result.stdout

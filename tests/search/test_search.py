@@ -154,12 +154,12 @@ def test_interpretation_explains_resolution(registry, anonymous):
 def test_facet_strategies_agree(registry, anonymous, monkeypatch, path):
     # Small results are counted by SQL, broad ones by scanning bitmaps in size order, and
     # mid-size ones among a million from candidates seen in a sample: the same counts here.
-    from cases.search import engine
+    from cases.search import counting
 
     if path != "exact":
-        monkeypatch.setattr(engine, "EXACT_FACETS_UP_TO", 0)
+        monkeypatch.setattr(counting, "EXACT_FACETS_UP_TO", 0)
     if path == "sampled":
-        monkeypatch.setattr(engine, "SCAN_BUDGET", 0)
+        monkeypatch.setattr(counting, "SCAN_BUDGET", 0)
     facets = run({"q": "calcinosis | calcinosis cutis | raynaud phenomenon"}, anonymous).facets
     assert {v.key: v.count for v in facets["treatments"]} == {
         "diltiazem": 2,

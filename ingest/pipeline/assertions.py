@@ -1,4 +1,6 @@
-"""Context of a mention: negated, about a relative, uncertain, historical (ConText-style, two languages).
+"""Stage: assertions. Whether a mention is negated, about a relative, uncertain or historical.
+
+ConText-style, in every language the registry reads.
 
 A cue governs the mentions after it (or, for post-cues such as "was negative" / 阴性, the mention
 just before it) up to a scope boundary: the sentence end, a clause break in Chinese (，；), or a
@@ -92,7 +94,7 @@ _WORD = re.compile(r"[A-Za-z0-9]+")
 
 
 @dataclass(slots=True)
-class Context:
+class Assertion:
     negated: bool = False
     family: bool = False
     uncertain: bool = False
@@ -103,13 +105,13 @@ def _masked(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     return [m.span() for m in pattern.finditer(text)]
 
 
-def context_of(sentence: str, start: int, end: int, language: str, *, post: bool = True) -> Context:
-    """Context of the mention at [start, end) of `sentence` (offsets relative to the sentence)."""
+def assertion_of(sentence: str, start: int, end: int, language: str, *, post: bool = True) -> Assertion:
+    """The assertion of the mention at [start, end) of `sentence` (offsets relative to the sentence)."""
     cues = ZH if language == "zh" else EN
     # Cues act within a clause: a bounded window keeps the cost per mention constant.
     before = sentence[max(0, start - 160) : start]
     after = sentence[end : end + 200]
-    ctx = Context()
+    ctx = Assertion()
     # The pre-cue scope: back to the last clause break (Chinese) or terminator (both).
     if language == "zh":
         breaks = [m.end() for m in _CLAUSE_BREAK_ZH.finditer(before)]

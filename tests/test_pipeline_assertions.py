@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pipeline.context import context_of
+from ingest.pipeline.assertions import assertion_of
 
 
 def _ctx(sentence: str, mention: str, language: str):
     i = sentence.index(mention)
-    return context_of(sentence, i, i + len(mention), language)
+    return assertion_of(sentence, i, i + len(mention), language)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,343 @@
+"""Stage: measurements. Lab tests, vital signs and scores with their results, and the findings
+those results imply.
+
+For each analyte the vocabulary found in a case sentence, the result is read from the words right
+after it (value, unit, comparator, titre, arrow, a stated reference range, result words) or
+before it ("elevated ESR"); a value without words is compared with the analyte's reference
+interval. A result written once for a list of tests ("ANA and anti-dsDNA were both negative",
+"抗核抗体、抗dsDNA抗体均阴性") is given to every test of the list. A result that implies an HPO
+finding adds that feature (ESR high -> HP:0003565; ANA negative -> HP:0003493 excluded). Results
+of tests the vocabulary does not know are read by `unnamed_results.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from vocab.hpo import load_hpo
+
+from .assertions import assertion_of
+from .document import Doc, Patient
+from .quantities import (
+    COMPARATORS,
+    QUALIFIERS,
+    RANGE_RE,
+    UNITLESS_OK,
+    UPPER_LIMIT_RE,
+    VALUE_RE,
+    interpretation_from_range,
+    normalise_unit,
+    parse_number,
+    to_unit,
+)
+from .structure import Sentence
+from .unnamed_results import unnamed_results
+from .vocabulary import ANALYTE, Mention
+
+_PRE_QUAL_EN = re.compile(
+    r"(elevated|raised|increased|high|higher|low|decreased|reduced|suppressed|positive|negative|normal|"
+    r"elevation|increase|rise|decrease|reduction|drop)\s+(?:(?:of|in)\s+)?"
+    r"(?:serum\s+|plasma\s+|blood\s+|levels? of\s+)?$",
+    re.I,
+)
+
+
+_TITER_RE = re.compile(r"^[^\d;,，。]{0,12}?(1\s*[:∶/]\s*(\d{1,6}))(?!\d)")
+
+# Values outside these bounds are not the patient's vital signs (a device setting, a typo).
+_PLAUSIBLE = {
+    "body temperature": (30.0, 43.5),
+    "heart rate": (15.0, 320.0),
+    "respiratory rate": (3.0, 90.0),
+    "SpO2": (30.0, 100.0),
+}
+
+
+_SHARED_TAIL = re.compile(
+    r"[^.;。；]{0,100}?(?:\b(?:were|are)\s+(?:all\s+|both\s+)?|均|都|皆)"
+    r"(?P<result>within normal (?:limits|ranges?)|normal|negative|positive|elevated|increased|decreased|"
+    r"unremarkable|正常|阴性|阳性|升高|增高|降低|减低)",
+    re.I,
+)
+_SHARED_WORDS = {
+    "within normal limits": "normal",
+    "within normal range": "normal",
+    "within normal ranges": "normal",
+    "unremarkable": "normal",
+    "elevated": "high",
+    "increased": "high",
+    "decreased": "low",
+    "正常": "normal",
+    "阴性": "negative",
+    "阳性": "positive",
+    "升高": "high",
+    "增高": "high",
+    "降低": "low",
+    "减低": "low",
+}
+_SHARED_RESULT = re.compile(r"均|都|皆|\ball\b|\bboth\b|\bwere\b|\bare\b", re.I)
+_LIST_GAP = re.compile(r"\s*(?:[、,，/]|和|及|与|\band\b|\bor\b|,\s*and\b)\s*", re.I)
+
+
+def measurements(
+    doc: Doc,
+    sentence: Sentence,
+    mentions: list[Mention],
+    patient: Patient,
+    onset_at: Callable[[int], str | None],
+) -> list[tuple[int, int]]:
+    """Measurements of `patient` from the analyte mentions of one case sentence.
+
+    Returns the spans the results occupy (test name to result), so the treatment stage does not
+    read a substance named as a test ("glucose 472 mg/dL") as a drug given.
+    """
+    s0, s1 = sentence.start, sentence.end
+    analytes: list[Mention] = []
+    for m in mentions:
+        if m.kind != ANALYTE:
+            continue
+        # "免疫球蛋白G（IgG）18.2", "C-reactive protein (CRP) 12": the bracketed abbreviation
+        # is the same test, not a new one.
+        if (
+            analytes
+            and analytes[-1].concepts[0].code == m.concepts[0].code
+            and re.fullmatch(r"\s*[(（]\s*", doc.text[analytes[-1].end : m.start])
+        ):
+            continue
+        analytes.append(m)
+    spans: list[tuple[int, int]] = []
+    prev_pre: tuple[int, str] | None = None  # (end, interpretation) of a pre-qualified test
+    pending: list[Mention] = []  # tests named without a result yet
+    for i, m in enumerate(analytes):
+        concept = m.concepts[0]
+        info = doc.vocab.analytes.get(concept.code)
+        limit = analytes[i + 1].start if i + 1 < len(analytes) else s1
+        limit = min(limit, m.end + 70)
+        window = doc.text[m.end : limit]
+        value = comparator = unit = diastolic = None
+        interpretation = None
+        end = m.end
+        vm = VALUE_RE.match(window)
+        titer = _TITER_RE.match(window)
+        if titer:
+            vm = None  # "1:320" is a dilution, not the number 1
+            end = m.end + titer.end()
+        if vm:
+            value = parse_number(vm.group("val"))
+            comparator = vm.group("cmp")
+            comparator = COMPARATORS.get((comparator or "").lower(), comparator) if comparator else None
+            unit = normalise_unit(vm.group("unit"))
+            end = m.end + vm.end()
+            diastolic = parse_number(vm.group("val2")) if vm.group("val2") else None
+        # The result words belong to this test only up to the next list separator. With a
+        # number, an arrow or a stated reference range outranks words like "normal" in "(normal 11-14)".
+        offset = end - m.end if value is not None else 0
+        tail = window[offset : offset + 40]
+        # A bracket with a number in it is a reference interval: its "normal" is not the result.
+        qual_window = re.split(r"[;；。、,，]", re.sub(r"[(（][^()（）]*\d[^()（）]*[)）]?", " ", tail))[0]
+        rm = RANGE_RE.search(tail) if value is not None else None
+        upper = UPPER_LIMIT_RE.search(tail) if value is not None and not rm else None
+        arrow = re.match(r"\s*(↑|↓|\(h\)|\(l\))", tail, re.I) if value is not None else None
+        if arrow:
+            interpretation = "high" if arrow.group(1).lower() in ("↑", "(h)") else "low"
+            end = m.end + offset + arrow.end()
+        elif rm:
+            interpretation = interpretation_from_range(
+                value, parse_number(rm.group("lo")), parse_number(rm.group("hi")), comparator
+            )
+        elif upper:
+            interpretation = interpretation_from_range(
+                value, None, parse_number(upper.group("hi")), comparator
+            )
+        else:
+            for label, pattern in QUALIFIERS:
+                qm = pattern.search(qual_window)
+                if qm:
+                    interpretation = label
+                    end = max(end, m.end + offset + qm.end())
+                    break
+        start_pre = m.start
+        pm = None
+        if interpretation is None and doc.language != "zh":
+            pre_text = doc.text[max(s0, m.start - 30) : m.start]
+            pm = _PRE_QUAL_EN.search(pre_text)
+            if pm:
+                word = pm.group(1).lower()
+                interpretation = {
+                    "raised": "high",
+                    "elevated": "high",
+                    "increased": "high",
+                    "higher": "high",
+                    "decreased": "low",
+                    "reduced": "low",
+                    "suppressed": "low",
+                    "elevation": "high",
+                    "increase": "high",
+                    "rise": "high",
+                    "decrease": "low",
+                    "reduction": "low",
+                    "drop": "low",
+                }.get(word, word)
+                start_pre = m.start - (len(pre_text) - pm.start())
+        if (
+            value is not None
+            and interpretation is None
+            and diastolic is not None
+            and concept.code == "blood pressure"
+        ):
+            # "180/110 mmHg": the value is the systolic pressure; either number can make it abnormal.
+            if value >= 140 or diastolic >= 90:
+                interpretation = "high"
+            elif value < 90 or diastolic < 60:
+                interpretation = "low"
+            else:
+                interpretation = "normal"
+        if value is not None and interpretation is None and info and info.ref_unit:
+            scaled = to_unit(value, unit, info.ref_unit)
+            if scaled is None and not unit and info.ref_unit in UNITLESS_OK and info.ref_high:
+                scaled = value  # no unit written: compare only when the number is on the same scale
+            if scaled is not None:
+                interpretation = interpretation_from_range(scaled, info.ref_low, info.ref_high, comparator)
+        if value is not None and interpretation is None and vm:
+            # No reference to compare with: "had decreased to 2,800", "rose to 45" say which way.
+            filler = window[: vm.start("val")]
+            if re.search(r"decreas|fell|dropped|reduc|declin|lower", filler, re.I):
+                interpretation = "low"
+            elif re.search(r"increas|elevat|rose|raised|higher", filler, re.I):
+                interpretation = "high"
+        if (
+            interpretation is None
+            and value is None
+            and prev_pre
+            and re.fullmatch(r"[^.;]{0,25}?(?:,|\band\b|,\s*and\b)\s*", doc.text[prev_pre[0] : m.start])
+        ):
+            # "elevated levels of anti-GAD antibody, anti-IA-2 antibody and insulin autoantibody"
+            interpretation = prev_pre[1]
+        if interpretation == "high" and value is None and info and info.hpo_positive and not info.hpo_high:
+            interpretation = "positive"  # an antibody "elevated" is an antibody found
+        limits = _PLAUSIBLE.get(concept.code)
+        if value is not None and limits and not limits[0] <= value <= limits[1]:
+            continue  # "maximum temperature of 48 °C" is the catheter's, not the patient's
+        if value is None and interpretation is None:
+            ctx = assertion_of(doc.text[s0:s1], m.start - s0, m.end - s0, doc.language, post=False)
+            if ctx.negated and info and info.hpo_positive:
+                interpretation = "negative"  # "negative for ANA", "no anti-Scl-70"
+            else:
+                pending.append(m)  # may share the result of the next test: "A、B均阴性"
+                continue
+        # The evidence is the result as written ("18.2 g/L↑", "negative"); the test name has
+        # its own span, so a page can highlight both without a sentence-long snippet.
+        result_start = m.end + vm.start("val") if value is not None and vm else None
+        if result_start is None and interpretation is not None:
+            result_start = start_pre if start_pre < m.start else None
+        if result_start is None:
+            qm2 = None
+            for _, pattern in QUALIFIERS:
+                qm2 = pattern.search(doc.text, m.end, end)
+                if qm2:
+                    break
+            result_start = qm2.start() if qm2 else m.start
+        if start_pre < m.start:
+            evidence = doc.ev(start_pre, start_pre + len(pm.group(1)))
+        else:
+            evidence = doc.ev(result_start, max(end, result_start + 1))
+        prev_pre = (end, interpretation) if (start_pre < m.start or prev_pre) and value is None else None
+        fact = {
+            "analyte": concept.code,
+            "value": value,
+            "comparator": comparator,
+            "unit": unit,
+            "interpretation": interpretation,
+            "evidence": evidence,
+            "analyte_evidence": doc.ev(m.start, m.end),
+        }
+        if titer:
+            fact["titer"] = "1:" + titer.group(2)
+        if diastolic is not None:
+            fact["value2"] = diastolic  # the second number of "120/80 mmHg"
+        when = onset_at(m.start)
+        if when:
+            fact["when"] = when
+        reference = re.match(r"\s*[(（][^()（）]{0,40}\d[^()（）]{0,20}[)）]", doc.text[end : end + 64])
+        spans.append((m.start, end + (reference.end() if reference else 0)))  # "(normal <5)" is no result
+        _emit_measurement(patient, fact, info)
+        shared = value is None and pending and _SHARED_RESULT.search(doc.text, pending[-1].end, result_start)
+        if shared:
+            # "抗核抗体、抗dsDNA抗体均阴性", "ANA and anti-dsDNA were both negative"
+            chain = [m]
+            for earlier in reversed(pending):
+                if not _LIST_GAP.fullmatch(doc.text[earlier.end : chain[-1].start]):
+                    break
+                chain.append(earlier)
+            for earlier in chain[1:]:
+                other = dict(
+                    fact,
+                    analyte=earlier.concepts[0].code,
+                    analyte_evidence=doc.ev(earlier.start, earlier.end),
+                )
+                other.pop("code", None)  # the other test's own finding is looked up afresh
+                _emit_measurement(patient, other, doc.vocab.analytes.get(earlier.concepts[0].code))
+        pending = []
+    if pending:
+        # "bilirubin, CEA and CA19-9 were all within normal ranges": the result follows the list.
+        tail = _SHARED_TAIL.match(doc.text, pending[-1].end, min(s1, pending[-1].end + 140))
+        chain = pending[-1:]
+        for earlier in reversed(pending[:-1]):
+            if not re.fullmatch(r"[^.;。；]{0,40}", doc.text[earlier.end : chain[-1].start]):
+                break
+            chain.append(earlier)
+        if tail:
+            word = tail.group("result").lower()
+            interpretation = _SHARED_WORDS.get(word, word)
+            for earlier in chain:
+                fact = {
+                    "analyte": earlier.concepts[0].code,
+                    "value": None,
+                    "comparator": None,
+                    "unit": None,
+                    "interpretation": interpretation,
+                    "evidence": doc.ev(tail.start("result"), tail.end("result")),
+                    "analyte_evidence": doc.ev(earlier.start, earlier.end),
+                }
+                _emit_measurement(patient, fact, doc.vocab.analytes.get(earlier.concepts[0].code))
+            spans.append((tail.start("result"), tail.end("result")))
+    if doc.language != "zh":
+        spans.extend(unnamed_results(doc, sentence, mentions, patient, spans, onset_at))
+    return spans
+
+
+def _emit_measurement(patient: Patient, fact: dict, info) -> None:
+    """Record a measurement and the HPO finding its result implies (ESR high -> HP:0003565,
+    ANA negative -> HP:0003493 excluded)."""
+    patient.measurements.append(fact)
+    if not info:
+        return
+    interpretation = fact.get("interpretation")
+    implied, excluded = None, False
+    if interpretation == "high":
+        implied = info.hpo_high
+    elif interpretation == "low":
+        implied = info.hpo_low
+    elif interpretation == "positive":
+        implied = info.hpo_positive
+    elif interpretation == "negative":
+        implied, excluded = info.hpo_positive, True
+    term = load_hpo().get(implied) if implied else None
+    if term:
+        fact["code"] = term.id  # the finding this result speaks to (present or, if negative, absent)
+        patient.features.append(
+            {
+                "code": term.id,
+                "label": term.name,
+                "excluded": excluded,
+                "onset": None if excluded else fact.get("when"),
+                "evidence": fact["evidence"],
+                "from_measurement": fact["analyte"],
+            }
+        )
+
+
+def sort_measurements(patient: Patient) -> None:
+    """Per-patient clean-up: measurements in the order their tests are named."""
+    patient.measurements.sort(key=lambda m: (m.get("analyte_evidence") or m["evidence"])["start"])

@@ -1,0 +1,102 @@
+"""Stage: mentions. Every place the report names something the vocabulary knows.
+
+One Aho-Corasick pass of the compiled vocabulary (`vocabulary.py`) over the matcher view of the
+text gives the mentions of findings, diseases, drugs and analytes, overlaps already resolved.
+Two additions make the list fit the report at hand:
+
+- abbreviations the report defines ("diabetic ketoacidosis (DKA)") stand for the same concept
+  wherever they are used later in that report;
+- a word with a stem that only drug names have ("…tinib", "…zumab") is a drug even when no list
+  knows it yet.
+
+The later stages (assertions, findings, measurements, treatments, outcomes) only read mentions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vocab.hpo import load_hpo
+
+from .document import Doc
+from .vocabulary import DRUG, Concept, Mention
+
+
+def find_mentions(doc: Doc) -> list[Mention]:
+    """All mentions of `doc`, sorted by (start, longest first)."""
+    return _with_inn_stems(doc, _with_abbreviations(doc, doc.vocab.find(doc.key)))
+
+
+def most_specific(concepts: tuple[Concept, ...]) -> Concept:
+    """Of the HPO terms one surface form stands for, the deepest in the ontology."""
+    if len(concepts) == 1:
+        return concepts[0]
+    hpo = load_hpo()
+
+    def depth(c: Concept) -> int:
+        term = hpo.get(c.code)
+        return len(term.ancestors) if term else 0
+
+    return max(concepts, key=depth)
+
+
+_ABBREVIATION = re.compile(r"\s*[(（]\s*([A-Za-z][A-Za-z0-9-]{1,9})\s*[)）]")
+
+
+def _with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Abbreviations the report defines ("diabetic ketoacidosis (DKA)") stand for the same concept
+    wherever they are used later in that report."""
+    aliases: dict[str, tuple] = {}
+    for m in mentions:
+        am = _ABBREVIATION.match(doc.text, m.end)
+        if am:
+            abbr = am.group(1)
+            if abbr.lower() != doc.text[m.start : m.end].lower() and not abbr.isdigit():
+                aliases.setdefault(abbr, m.concepts)
+    if not aliases:
+        return mentions
+    # The bracketed abbreviation right after its definition is the same mention, not a second one.
+    defined = set()
+    for m in mentions:
+        am = _ABBREVIATION.match(doc.text, m.end)
+        if am:
+            defined.add((am.start(1), am.end(1)))
+    mentions = [m for m in mentions if (m.start, m.end) not in defined]
+    taken = bytearray(len(doc.text) + 1)
+    for a, b in [(m.start, m.end) for m in mentions] + list(defined):
+        taken[a:b] = b"\x01" * (b - a)
+    extra: list[Mention] = []
+    pattern = re.compile(
+        r"(?<![A-Za-z0-9-])("
+        + "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+        + r")(?![A-Za-z0-9-])"
+    )
+    for am in pattern.finditer(doc.text):
+        a, b = am.span()
+        if taken.find(1, a, b) != -1:
+            continue
+        extra.append(Mention(a, b, aliases[am.group(1)]))
+    if not extra:
+        return mentions
+    return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
+
+
+# Stems that only drug names have (targeted therapies are named faster than any list is updated).
+_NEW_DRUG_RE = re.compile(
+    r"(?<![A-Za-z-])[A-Za-z]{3,}(?:tinib|zumab|ximab|mumab|tumab|ciclib|parib|lisib|rafenib|zomib|degib)(?![A-Za-z-])"
+)
+
+
+def _with_inn_stems(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    taken = bytearray(len(doc.text) + 1)
+    for m in mentions:
+        taken[m.start : m.end] = b"\x01" * (m.end - m.start)
+    extra = []
+    for dm in _NEW_DRUG_RE.finditer(doc.text):
+        a, b = dm.span()
+        if taken.find(1, a, b) == -1:
+            name = dm.group(0).lower()
+            extra.append(Mention(a, b, (Concept(DRUG, name, name, 3),)))
+    if not extra:
+        return mentions
+    return sorted(mentions + extra, key=lambda m: (m.start, -m.end))

@@ -1,0 +1,214 @@
+"""Numbers, units, reference ranges and result words: what the measurement and treatment stages
+share to read a quantity as written.
+
+`VALUE_RE` reads "18.2 g/L", "< 5", "120/80 mmHg" after a test name; `RANGE_RE` and
+`UPPER_LIMIT_RE` read a stated reference interval; `QUALIFIERS` are the result words (positive,
+negative, high, low, normal) in the order they are tried; `normalise_unit` gives the record's
+spelling of a unit and `to_unit` converts between the few scales reports mix.
+"""
+
+from __future__ import annotations
+
+import re
+
+NUM = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
+UNIT = (
+    r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:9|12|6|3)\s*/\s*l|×10⁹/l|×10¹²/l|"
+    r"mmol/l|μmol/l|umol/l|nmol/l|pmol/l|mg/dl|mg/l|g/dl|g/l|ng/ml|ng/dl|pg/ml|μg/l|ug/l|μg/dl|ug/dl|"
+    r"miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|mmhg|cmh2o|kpa|"
+    r"cells/mm3|cells/mm³|/mm3|/mm³|/μl|/ul|/hpf|cells/μl|cells/ul|beats/min|beats per minute|bpm|breaths/min|/min|"  # noqa: E501 - a pattern reads best on one line
+    r"°c|℃|°f|次/分|次/min|kg/m2|kg|cm|mm|fl|pg|sec|s|ml|l/min|%|m(?![a-z])|g(?![a-z])"
+)
+# What may stand between a test name and its value: "(IgG)", "level was", "为", ":" — a closed set
+# of filler tokens, so a value is never borrowed from the next test in a list.
+FILLER = (
+    r"(?:\s|[:=：,]|\([^()]{0,15}\)|（[^（）]{0,15}）|为|约|是|达|升至|降至|高达|"
+    r"(?:was|were|is|are|of|at|level|levels|count|counts|titer|titre|concentration|value|values|measured|"
+    r"reached|increased to|elevated to|decreased to|rose to|fell to|dropped to|about|approximately|around|"
+    r"a|an|the|serum|plasma|blood|total|peak|maximum|showed|revealed|initially|only|still|again|had|has|have|been|"
+    r"score|scored|reading|result|"
+    r"elevated|raised|increased|decreased|high|low|mildly|markedly|slightly)(?![a-z]))*"
+)
+VALUE_RE = re.compile(
+    rf"^{FILLER}"
+    r"(?P<cmp>[<>≤≥]=?|less than|greater than|more than|below|above|over|under|up to|higher than|lower than|<=|>=)?\s*"  # noqa: E501 - a pattern reads best on one line
+    rf"(?P<val>{NUM})(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{UNIT})?",
+    re.I,
+)
+RANGE_RE = re.compile(
+    rf"(?:normal|reference|ref\.?|range|参考值|参考范围|正常值|正常)[^\d]{{0,20}}(?P<lo>{NUM})\s*(?:-|–|~|～|to)\s*(?P<hi>{NUM})",
+    re.I,
+)
+QUALIFIERS = [
+    (
+        "positive",
+        re.compile(
+            r"弱阳性|阳性|\(\s*\++\s*\)|(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|\bdetected\b|\breactive\b",  # noqa: E501 - a pattern reads best on one line
+            re.I,
+        ),
+    ),
+    (
+        "negative",
+        re.compile(
+            r"阴性|\(\s*-\s*\)|(?<![\w-])negative\b|\bnot detected\b|\bnon-?reactive\b|\bundetectable\b", re.I
+        ),
+    ),
+    (
+        "high",
+        re.compile(
+            r"↑|\(h\)|升高|增高|偏高|增快|增加|(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated)\b",  # noqa: E501 - a pattern reads best on one line
+            re.I,
+        ),
+    ),
+    (
+        "low",
+        re.compile(
+            r"↓|\(l\)|降低|减低|偏低|减少|下降|(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b",
+            re.I,
+        ),
+    ),
+    (
+        "normal",
+        re.compile(
+            r"正常|(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b",  # noqa: E501 - a pattern reads best on one line
+            re.I,
+        ),
+    ),
+]
+# "(normal <300 U/L)", "(reference: < 5)": only an upper limit is stated.
+UPPER_LIMIT_RE = re.compile(
+    rf"(?:normal|reference|ref\.?|range|参考值|参考范围|正常值|正常)[^\d<>≤]{{0,20}}(?:<|≤|less than|below|up to)\s*(?P<hi>{NUM})",  # noqa: E501 - a pattern reads best on one line
+    re.I,
+)
+
+
+def parse_number(text: str) -> float | None:
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def normalise_unit(unit: str | None) -> str | None:
+    if not unit:
+        return None
+    u = unit.strip().replace(" ", "").replace("μ", "u").replace("µ", "u").replace("cells/", "/")
+    u = u.replace("mm³", "mm3")
+    low = u.lower()
+    table = {
+        "mmol/l": "mmol/L",
+        "umol/l": "umol/L",
+        "nmol/l": "nmol/L",
+        "pmol/l": "pmol/L",
+        "mg/dl": "mg/dL",
+        "mg/l": "mg/L",
+        "g/dl": "g/dL",
+        "g/l": "g/L",
+        "ng/ml": "ng/mL",
+        "ng/dl": "ng/dL",
+        "pg/ml": "pg/mL",
+        "ug/l": "ug/L",
+        "ug/dl": "ug/dL",
+        "miu/l": "mIU/L",
+        "miu/ml": "mIU/mL",
+        "uiu/ml": "uIU/mL",
+        "iu/l": "IU/L",
+        "iu/ml": "IU/mL",
+        "u/l": "U/L",
+        "u/ml": "U/mL",
+        "meq/l": "mEq/L",
+        "mm/1h": "mm/h",
+        "mm/hr": "mm/h",
+        "mm/hour": "mm/h",
+        "mmhg": "mmHg",
+        "cmh2o": "cmH2O",
+        "kpa": "kPa",
+        "°c": "C",
+        "℃": "C",
+        "°f": "F",
+        "bpm": "/min",
+        "次/分": "/min",
+        "次/min": "/min",
+        "beats/min": "/min",
+        "beatsperminute": "/min",
+        "breaths/min": "/min",
+        "ml": "mL",
+        "fl": "fL",
+        "/ul": "/uL",
+        "/mm³": "/mm3",
+        "cells/ul": "/uL",
+    }
+    if low in table:
+        return table[low]
+    if re.fullmatch(r"(?:x|×|\*)?10(?:\^|e)?9/l|×10⁹/l", low):
+        return "10^9/L"
+    if re.fullmatch(r"(?:x|×|\*)?10(?:\^|e)?12/l|×10¹²/l", low):
+        return "10^12/L"
+    return u
+
+
+# Units a report often leaves out ("temperature 39", "heart rate 120"); for others a bare number
+# may be a fraction or another scale ("中性粒细胞0.78"), so it is not compared with the table.
+UNITLESS_OK = frozenset({"C", "/min", "mmHg", "%", "ratio", "score"})
+_UNIT_EQUIVALENT = {
+    "uiu/ml": "miu/l",
+    "mu/l": "miu/l",
+    "ug/l": "ng/ml",
+    "mcg/l": "ng/ml",
+    "iu/l": "u/l",
+    "/min": "/min",
+}
+
+
+def same_unit(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    a, b = a.lower().replace("μ", "u"), b.lower().replace("μ", "u")
+    return _UNIT_EQUIVALENT.get(a, a) == _UNIT_EQUIVALENT.get(b, b)
+
+
+def to_unit(value: float, unit: str | None, target: str) -> float | None:
+    """`value` in `target` units when the two units are the same or a known scale apart."""
+    if same_unit(unit, target):
+        return value
+    u = (unit or "").lower().replace("μ", "u").replace("cells", "")
+    if target == "10^9/L" and u in ("/mm3", "/ul"):
+        return value / 1000  # 2,800/mm3 = 2.8 x 10^9/L
+    if target == "g/L" and u == "g/dl":
+        return value * 10
+    return None
+
+
+def interpretation_from_range(
+    value: float, low: float | None, high: float | None, comparator: str | None
+) -> str | None:
+    if low is None and high is None:
+        return None
+    if comparator in ("<", "≤", "<=", "less than", "below", "under", "lower than") and high is not None:
+        return "normal" if value <= high else None
+    if (
+        comparator in (">", "≥", ">=", "greater than", "more than", "above", "over", "higher than")
+        and high is not None
+    ):
+        return "high" if value >= high else None
+    if high is not None and value > high:
+        return "high"
+    if low is not None and value < low:
+        return "low"
+    return "normal"
+
+
+COMPARATORS = {
+    "less than": "<",
+    "below": "<",
+    "under": "<",
+    "lower than": "<",
+    "up to": "<=",
+    "greater than": ">",
+    "more than": ">",
+    "above": ">",
+    "over": ">",
+    "higher than": ">",
+    "≤": "<=",
+    "≥": ">=",
+}

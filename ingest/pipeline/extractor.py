@@ -22,10 +22,9 @@ judge each. Consumers that want one row per finding group by (code, excluded).
 
 from __future__ import annotations
 
-import re
 import time
 
-from vocab.languages import detect_language
+from vocab import languages
 
 from .demographics import demographics
 from .document import Doc, Patient
@@ -42,14 +41,6 @@ from .vocabulary_build import load_vocabulary
 TIME_BUDGET = 20.0  # seconds of fact extraction per report before it stops and says so
 MAX_CHARS = 600_000  # a case report is far shorter (a book chapter at most); beyond this nothing is read
 
-_YEAR_ZH = re.compile(r"((?:19|20)\d\d)\s*年")
-# A year, not a quantity: "in 2009", "March 2009" but not "2000 mg" or "1,950 cells".
-_YEAR_EN = re.compile(
-    r"(?<![\d,.])((?:19|20)\d\d)\b"
-    r"(?!\s*(?:mg|g|ml|l|iu|u|units?|cells|μg|ug|mcg|kg|mm|cm|ng|pg|mmol|meq|%|/|,\d|\.\d)(?![a-z]))",
-    re.I,
-)
-
 
 class Extractor:
     def __init__(self, vocab: Vocabulary | None = None) -> None:
@@ -58,7 +49,7 @@ class Extractor:
     def run(self, text: str, *, source: str | None, language: str | None) -> dict:
         truncated = len(text) > MAX_CHARS
         body = text[:MAX_CHARS]
-        lang = language if language in ("zh", "en") else detect_language(body)
+        lang = language if language in languages.LANGUAGES else languages.detect_language(body)
         record: dict = {"source": source, "language": lang, "patients": []}
         if truncated:
             record["truncated_at"] = MAX_CHARS
@@ -82,7 +73,7 @@ class Extractor:
             int(next(g for g in ym.groups() if g))
             for s_ in sentences
             if s_.section == CASE
-            for ym in (_YEAR_ZH if lang == "zh" else _YEAR_EN).finditer(doc.text, s_.start, s_.end)
+            for ym in languages.get(lang).YEAR_RE.finditer(doc.text, s_.start, s_.end)
         ]
         doc.latest_year = max(case_years) if case_years else None
         patients = [Patient() for _ in range(n_patients)]
@@ -122,9 +113,7 @@ def _sentence(
     """Run the fact stages over one case sentence; returns the year the text has reached after it."""
     s0 = sentence.start
     text = doc.text[s0 : sentence.end]
-    years = [
-        (m.start(1) + s0, m.group(1)) for m in (_YEAR_ZH if doc.language == "zh" else _YEAR_EN).finditer(text)
-    ]
+    years = [(m.start(1) + s0, m.group(1)) for m in languages.get(doc.language).YEAR_RE.finditer(text)]
 
     def onset_at(pos: int) -> str | None:
         found = [y for p, y in years if p < pos]

@@ -4,7 +4,8 @@ A mention of an HPO term becomes a feature (excluded when its assertion is negat
 form itself states absence), and also a diagnosis when a diagnosis cue precedes or follows it; a
 disease mention becomes a diagnosis whose status (final, differential, history) comes from its
 assertion and the cues around it; a generic finding the vocabulary cannot code becomes an uncoded
-feature. Mentions about a relative are no facts of the patient.
+feature. Mentions about a relative are no facts of the patient. The diagnosis, history and
+summary cues are the report language's (`vocab/languages/`, section "findings and diagnoses").
 
 Also here: the diagnoses a title or abstract names that the case part never repeats, and the
 per-patient clean-up of features.
@@ -15,37 +16,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from vocab import languages
+
 from .assertions import assertion_of
 from .document import Doc, Patient
 from .mentions import most_specific
 from .structure import CASE, Sentence
 from .vocabulary import DISEASE, FINDING, HPO, Mention
 
-_SUMMARY_CUE_EN = re.compile(
-    r"\bwe (?:describe|report|present)|\bcase (?:of|report|series)|\ba case\b|\bpatients? with\b|"
-    r"\b(?:man|woman|boy|girl|child|infant|siblings?|brothers|sisters) with\b",
-    re.I,
-)
-_SUMMARY_CUE_ZH = re.compile(r"报道|报告|病例|1例|一例|\d例|例患者")
-_DX_CUE_EN = re.compile(
-    r"(?:diagnos(?:ed|is|es)\b(?:\s+(?:was|of|as|with|had|is))*|consistent with|compatible with|confirmed|suggestive of|impression of|"  # noqa: E501 - a pattern reads best on one line
-    r"found to have|proven)\s*(?:an?|the|primary|secondary|acute|chronic|severe|typical|definite)?\s*"
-    # "diagnosed with DKA and thyroid storm": the cue covers every item of the list
-    r"(?:[\w'-]+(?:\s+[\w'-]+){0,3}\s*(?:,\s*and|,|and|or)\s+(?:an?\s+|the\s+)?){0,3}$",
-    re.I,
-)
-# "methimazole-induced neutropenia was suspected", "... was diagnosed"
-_DX_POST_EN = re.compile(
-    r"\s*(?:was|were|is)\s+(?:(suspected|considered|likely)|diagnosed|confirmed|established)\b", re.I
-)
-_DX_LIST_ZH = re.compile(r"(?:入院|出院|临床|最终|术后|初步)?诊断[:：]")  # "诊断：A，B，C"
-_DX_CUE_ZH = re.compile(r"(?:诊断|确诊|诊为|考虑)[为是:]?\s*[\"“]?\s*$")
-_HISTORY_CUE_EN = re.compile(
-    r"(?:history of|known|previous|prior|previously diagnosed)\s*(?:\w+\s+){0,3}$", re.I
-)
-# "a 3-month history of dyspnea" dates the present illness; it is not a past diagnosis.
-_DURATION_HISTORY = re.compile(r"\d+[- ](?:day|week|month|year)s?[- ]history of\s*(?:[\w-]+\s+){0,3}$", re.I)
-_HISTORY_CUE_ZH = re.compile(r"(?:既往|曾经?|素有|原有|早年)[^,，。]{0,12}$")
+# "a 3-month history of dyspnea" dates the present illness; it is not a past diagnosis. Written in
+# any language, whatever the report's.
+_DURATION_HISTORY = re.compile(languages.alternatives("DURATION_HISTORY_WORDS"), re.I)
 
 
 def link_findings(
@@ -61,10 +42,10 @@ def link_findings(
     """
     s0 = sentence.start
     text = doc.text[s0 : sentence.end]
-    lang = doc.language
+    lang = languages.get(doc.language)
     for m in clinical:
         rel_start, rel_end = m.start - s0, m.end - s0
-        ctx = assertion_of(text, rel_start, rel_end, lang)
+        ctx = assertion_of(text, rel_start, rel_end, doc.language)
         if ctx.family:
             continue
         evidence = doc.ev(m.start, m.end)
@@ -82,15 +63,15 @@ def link_findings(
                 feature["uncertain"] = True
             patient.features.append(feature)
             status = None
-            post_dx = _DX_POST_EN.match(text, rel_end) if lang != "zh" else None
-            if (_DX_CUE_ZH if lang == "zh" else _DX_CUE_EN).search(before) or (
-                lang == "zh" and _DX_LIST_ZH.search(text, 0, rel_start)
+            post_dx = lang.DIAGNOSIS_POST_RE.match(text, rel_end) if lang.DIAGNOSIS_POST_RE else None
+            if lang.DIAGNOSIS_CUE_RE.search(before) or (
+                lang.DIAGNOSIS_LIST_RE is not None and lang.DIAGNOSIS_LIST_RE.search(text, 0, rel_start)
             ):
                 status = "differential" if ctx.uncertain else "final"
             elif post_dx and not ctx.negated:
                 status = "differential" if post_dx.group(1) or ctx.uncertain else "final"
             elif (
-                (_HISTORY_CUE_ZH if lang == "zh" else _HISTORY_CUE_EN).search(before)
+                lang.HISTORY_CUE_RE.search(before)
                 and not _DURATION_HISTORY.search(before)
                 and not ctx.negated
             ):
@@ -118,7 +99,7 @@ def link_findings(
                 concept = most_specific(twin.concepts)
             if ctx.negated or ctx.uncertain:
                 status = "differential"
-            elif ctx.historical or (_HISTORY_CUE_ZH if lang == "zh" else _HISTORY_CUE_EN).search(before):
+            elif ctx.historical or lang.HISTORY_CUE_RE.search(before):
                 status = "history"
             else:
                 status = "final"
@@ -135,7 +116,7 @@ def summary_diagnoses(doc: Doc, by_sentence: dict[int, list[Mention]], patients:
     """The title or abstract often names the diagnosis that the case part never repeats ("We
     describe two siblings with familial Mediterranean fever"): diseases in a sentence that
     presents the case are the patients' final diagnoses."""
-    cue = _SUMMARY_CUE_ZH if doc.language == "zh" else _SUMMARY_CUE_EN
+    cue = languages.get(doc.language).SUMMARY_CUE_RE
     for si, sentence in enumerate(doc.sentences):
         if sentence.section == CASE:
             break  # only what precedes the case part

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from vocab import languages
 from vocab.hpo import load_hpo
 
 from .assertions import assertion_of
@@ -35,14 +36,6 @@ from .structure import Sentence
 from .unnamed_results import unnamed_results
 from .vocabulary import ANALYTE, Mention
 
-_PRE_QUAL_EN = re.compile(
-    r"(elevated|raised|increased|high|higher|low|decreased|reduced|suppressed|positive|negative|normal|"
-    r"elevation|increase|rise|decrease|reduction|drop)\s+(?:(?:of|in)\s+)?"
-    r"(?:serum\s+|plasma\s+|blood\s+|levels? of\s+)?$",
-    re.I,
-)
-
-
 _TITER_RE = re.compile(r"^[^\d;,，。]{0,12}?(1\s*[:∶/]\s*(\d{1,6}))(?!\d)")
 
 # Values outside these bounds are not the patient's vital signs (a device setting, a typo).
@@ -54,30 +47,21 @@ _PLAUSIBLE = {
 }
 
 
+# Written in any language, whatever the report's (see `vocab/languages/`, "measurements"):
+# "had decreased to 2,800", "rose to 45" say which way a value went;
+_FALLING = re.compile(languages.alternatives("FALLING_WORDS"), re.I)
+_RISING = re.compile(languages.alternatives("RISING_WORDS"), re.I)
+# "bilirubin, CEA and CA19-9 were all within normal ranges", "抗核抗体、抗dsDNA抗体均阴性": one
+# result after a list of tests;
+_SHARED_WORDS = languages.merged("SHARED_RESULT_WORDS")
 _SHARED_TAIL = re.compile(
-    r"[^.;。；]{0,100}?(?:\b(?:were|are)\s+(?:all\s+|both\s+)?|均|都|皆)"
-    r"(?P<result>within normal (?:limits|ranges?)|normal|negative|positive|elevated|increased|decreased|"
-    r"unremarkable|正常|阴性|阳性|升高|增高|降低|减低)",
+    rf"[^.;。；]{{0,100}}?(?:{languages.alternatives('SHARED_RESULT_CUE_WORDS')})"
+    rf"(?P<result>{languages.literal_alternatives(_SHARED_WORDS)})",
     re.I,
 )
-_SHARED_WORDS = {
-    "within normal limits": "normal",
-    "within normal range": "normal",
-    "within normal ranges": "normal",
-    "unremarkable": "normal",
-    "elevated": "high",
-    "increased": "high",
-    "decreased": "low",
-    "正常": "normal",
-    "阴性": "negative",
-    "阳性": "positive",
-    "升高": "high",
-    "增高": "high",
-    "降低": "low",
-    "减低": "low",
-}
-_SHARED_RESULT = re.compile(r"均|都|皆|\ball\b|\bboth\b|\bwere\b|\bare\b", re.I)
-_LIST_GAP = re.compile(r"\s*(?:[、,，/]|和|及|与|\band\b|\bor\b|,\s*and\b)\s*", re.I)
+_SHARED_RESULT = re.compile(languages.alternatives("SHARED_RESULT_MARKER_WORDS"), re.I)
+# and what separates the tests of such a list.
+_LIST_GAP = re.compile(rf"\s*(?:[、,，/]|{languages.alternatives('LIST_JOIN_WORDS')})\s*", re.I)
 
 
 def measurements(
@@ -93,6 +77,7 @@ def measurements(
     read a substance named as a test ("glucose 472 mg/dL") as a drug given.
     """
     s0, s1 = sentence.start, sentence.end
+    lang = languages.get(doc.language)
     analytes: list[Mention] = []
     for m in mentions:
         if m.kind != ANALYTE:
@@ -159,26 +144,13 @@ def measurements(
                     break
         start_pre = m.start
         pm = None
-        if interpretation is None and doc.language != "zh":
+        if interpretation is None and lang.PRE_QUALIFIER_RE is not None:
+            # "elevated ESR": the result written before the test.
             pre_text = doc.text[max(s0, m.start - 30) : m.start]
-            pm = _PRE_QUAL_EN.search(pre_text)
+            pm = lang.PRE_QUALIFIER_RE.search(pre_text)
             if pm:
                 word = pm.group(1).lower()
-                interpretation = {
-                    "raised": "high",
-                    "elevated": "high",
-                    "increased": "high",
-                    "higher": "high",
-                    "decreased": "low",
-                    "reduced": "low",
-                    "suppressed": "low",
-                    "elevation": "high",
-                    "increase": "high",
-                    "rise": "high",
-                    "decrease": "low",
-                    "reduction": "low",
-                    "drop": "low",
-                }.get(word, word)
+                interpretation = lang.PRE_QUALIFIER_MEANINGS.get(word, word)
                 start_pre = m.start - (len(pre_text) - pm.start())
         if (
             value is not None
@@ -202,15 +174,15 @@ def measurements(
         if value is not None and interpretation is None and vm:
             # No reference to compare with: "had decreased to 2,800", "rose to 45" say which way.
             filler = window[: vm.start("val")]
-            if re.search(r"decreas|fell|dropped|reduc|declin|lower", filler, re.I):
+            if _FALLING.search(filler):
                 interpretation = "low"
-            elif re.search(r"increas|elevat|rose|raised|higher", filler, re.I):
+            elif _RISING.search(filler):
                 interpretation = "high"
         if (
             interpretation is None
             and value is None
             and prev_pre
-            and re.fullmatch(r"[^.;]{0,25}?(?:,|\band\b|,\s*and\b)\s*", doc.text[prev_pre[0] : m.start])
+            and lang.PRE_QUALIFIER_LIST_RE.fullmatch(doc.text[prev_pre[0] : m.start])
         ):
             # "elevated levels of anti-GAD antibody, anti-IA-2 antibody and insulin autoantibody"
             interpretation = prev_pre[1]
@@ -302,8 +274,7 @@ def measurements(
                 }
                 _emit_measurement(patient, fact, doc.vocab.analytes.get(earlier.concepts[0].code))
             spans.append((tail.start("result"), tail.end("result")))
-    if doc.language != "zh":
-        spans.extend(unnamed_results(doc, sentence, mentions, patient, spans, onset_at))
+    spans.extend(unnamed_results(doc, sentence, mentions, patient, spans, onset_at))
     return spans
 
 

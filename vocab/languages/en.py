@@ -1,12 +1,23 @@
-"""English."""
+"""English: detection, and the cues and patterns the extraction pipeline reads for it.
+
+Sections follow the pipeline's stages; `__init__.py` lists what each name must be. Names ending in
+`_WORDS` are regular-expression alternatives (or dicts of them) that the stages join across all
+languages and try on every report; the others are used for English reports only. `None` means
+the stage has nothing of the kind to do for English. The cue lists are generic clinical
+phrasing, not copied from any one report.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from ._common import ADVERB, CASE, DISCUSSION, INTRO, REFERENCES
 
 CODE = "en"
 NAME = "English"
 
+# ----------------------------------------------------------------- detection
 # Words of two or more Latin letters, full-width ones included (PDF text of Chinese journals).
 LATIN_WORD_RE = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]{2,}")
 
@@ -15,3 +26,622 @@ def share(sample: str) -> float:
     """Evidence that `sample` is English: its Latin words, each worth half a Han character, so a
     Chinese report with English terms in brackets is still Chinese."""
     return len(LATIN_WORD_RE.findall(sample)) * 0.5
+
+
+# ----------------------------------------------------------------- normalise
+GLYPH_REPAIRS: dict[str, str] = {}
+LINE_REPAIRS: list = []  # English PDF line breaks are repaired for every language (hyphenation)
+
+# ----------------------------------------------------------------- structure
+_HEADINGS = [
+    (
+        CASE,
+        r"case (?:report|presentation|description|history|summary|details)s?|clinical (?:presentation|history|case)|patient and methods|report of (?:a|the) case",  # noqa: E501 - a pattern reads best on one line
+    ),
+    (
+        DISCUSSION,
+        r"discussion(?: and [a-z ]{3,40})?|conclusions?|comments?|literature review|review of (?:the )?literature|"  # noqa: E501 - a pattern reads best on one line
+        r"learning points",
+    ),
+    (REFERENCES, r"references|bibliography|acknowledge?ments?|conflicts? of interest|funding"),
+    (INTRO, r"introduction|background|abstract|summary"),
+]
+HEADING_RE = re.compile(
+    r"(?im)^[ \t]*(?:\d{1,2}\.?[ \t]*)?(?:"
+    + "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _HEADINGS)
+    + r")(?:[ \t]*[:.]?[ \t]*$|[ \t]*[:：][ \t]*)"  # alone on its line, or "Discussion: text"
+)
+HEADING_PATTERNS = (HEADING_RE,)
+# Case-series markers at the start of a sentence: "Case 2", "Patient B:".
+CASE_SERIES_RE = re.compile(
+    r"^(?:case|patient)\s+(\d{1,2}|[A-H])\b(?:\s*[:.)-]|\s*$|\s+(?:was|is|a|an|had|presented|\())",
+    re.I,
+)
+
+# ----------------------------------------------------------------- vocabulary
+# Surface forms that are English words or abbreviations with other everyday meanings.
+AMBIGUOUS_NAMES = frozenset(
+    """
+    all may can will well back face hand hands head arm arms leg legs foot feet eye eyes ear ears
+    fit fits spell spells lump lumps death dead tic tics cold hot normal abnormal abnormality
+    growth mole moles spot spots patch patches case cases low high left right small large episode
+    episodes attack attacks sign signs symptom symptoms finding findings disease disorder syndrome
+    condition change changes stage stages relief fall falls sensation crisis crises wasting block
+    blocks ca ct mri ace asa pt ptt pd ms as pe ra ad cd id it is in on at or an no not
+    """.split()
+)
+
+# British spellings are common in case reports; HPO writes American.
+_SPELLING_VARIANTS = (
+    ("edema", "oedema"),
+    ("emia", "aemia"),
+    ("hemo", "haemo"),
+    ("hema", "haema"),
+    ("esophag", "oesophag"),
+    ("rrhea", "rrhoea"),
+    ("tumor", "tumour"),
+    ("pnea", "pnoea"),
+    ("ischemi", "ischaemi"),
+    ("leukemi", "leukaemi"),
+    ("estrogen", "oestrogen"),
+    ("pediatric", "paediatric"),
+    ("anesthe", "anaesthe"),
+    ("orrhage", "orrhage"),
+    ("color", "colour"),
+    ("fetal", "foetal"),
+)
+
+
+def name_variants(key: str) -> set[str]:
+    """A Latin-script vocabulary key with its British spellings and plurals."""
+    if not key.isascii():
+        return {key}
+    out = {key}
+    for american, british in _SPELLING_VARIANTS:
+        for k in list(out):
+            if american in k:
+                out.add(k.replace(american, british))
+    for k in list(out):
+        last = k.rsplit(" ", 1)[-1]
+        if len(last) >= 4 and last.isalpha():
+            if k.endswith("y") and not k.endswith(("ay", "ey", "oy")):
+                out.add(k[:-1] + "ies")
+            elif k.endswith("sis"):
+                out.add(k[:-3] + "ses")
+            elif k.endswith("os"):
+                out.add(k + "es")  # exophthalmos -> exophthalmoses
+            elif not k.endswith("s"):
+                out.add(k + "s")
+    return out
+
+
+def disease_name_stem(key: str) -> str | None:
+    """The finding a disease name is built on: "hypertensive disease" -> "hypertensive"."""
+    return key[: -len(" disease")] if key.endswith(" disease") else None
+
+
+# ----------------------------------------------------------------- assertions
+def _words(pattern: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w])", re.I)
+
+
+PSEUDO_NEGATION_RE = _words(
+    r"no (?:change|further|longer|significant change|increase|decrease)|not only|without (?:difficulty|delay|complications? (?:during|after))|no doubt|not necessarily|gram[- ]negative|gram[- ]positive"  # noqa: E501 - a pattern reads best on one line
+)
+NEGATION_RE = _words(
+    r"no|not|without|denie[sd]|denying|negative for|absence of|absent|free of|ruled out|rule out|"
+    r"no evidence of|no signs? of|no history of|never|neither|nor|none|non|lack of|lacked|lacking|"
+    r"exclusion of|excluded|exclude|unremarkable for|no complaints? of|did not|does not|was not|were not|"
+    r"cannot be seen|failed to (?:show|reveal|demonstrate)"
+)
+_POST_NEGATION = (
+    r"(?:was|were|is|are|being|been|came back|tested|proved|remained)?\s*(?:all\s+|also\s+|both\s+)?"
+    r"(?:negative|absent|ruled out|excluded|not (?:seen|found|detected|observed|present|identified|noted)|"
+    r"unremarkable|within normal limits|normal)"
+)
+POST_NEGATION_RE = re.compile(rf"^[\s,]*(?:\([^)]{{0,30}}\)\s*)?{_POST_NEGATION}\b", re.I)
+# A causal link ends the scope: "was not tolerated secondary to hypotension" does not negate hypotension.
+SCOPE_END_RE = _words(
+    r"but|however|although|though|except|apart from|aside from|which|whereas|while|yet|who|presented|developed|"  # noqa: E501 - a pattern reads best on one line
+    r"showed|revealed|demonstrated|complained|secondary to|due to|because of|caused by|owing to|resulting in|led to"  # noqa: E501 - a pattern reads best on one line
+)
+CLAUSE_BREAK_RE = re.compile(r"[;:]|\.\s")
+FAMILY_RE = _words(
+    r"family history|mother|father|sister|brother|sibling|siblings|son|daughter|aunt|uncle|grandmother|grandfather|cousin|parents|relatives?|maternal|paternal"  # noqa: E501 - a pattern reads best on one line
+)
+UNCERTAIN_RE = _words(
+    r"possible|possibly|probable|probably|suspected|suspicion of|suspicious (?:for|of)|likely|may|might|could|questionable|query|cannot be excluded|differential diagnos[ie]s|to rule out|consider(?:ed)?|concern for|versus|vs"  # noqa: E501 - a pattern reads best on one line
+)
+HISTORY_RE = _words(
+    r"history of|previous|previously|prior|past|former|years? ago|months? ago|had been diagnosed"
+)
+# A post-cue reaches back only within its clause: "… but the cultures were negative".
+POST_SCOPE_END_RE = re.compile(r"[;:]|\bbut\b|\band\b(?= (?:a|an|the|he|she|his|her) )")
+# "Patent foramen ovale (PFO), atrial septal defect and anomalous veins were ruled out": a post-cue
+# after a list reaches back over every item of it …
+LIST_NEGATION_RE = re.compile(
+    r"^(?P<items>(?:(?:\s*(?:,|\band\b|\bor\b|\bnor\b|\([^)]{0,20}\)))+\s*[\w'/-]+(?:\s+[\w'/-]+){0,5})+?)"
+    r"\s*,?\s*(?:were|was|are|is|have been|had been)\s+(?:all\s+|also\s+|both\s+)?"
+    r"(?:ruled out|excluded|not (?:observed|seen|found|detected|present|noted|identified|evident)|absent|negative)\b",  # noqa: E501 - a pattern reads best on one line
+    re.I,
+)
+# … unless a verb, or "and the …", starts a new clause: "He had fever, and the cultures were negative."
+LIST_BREAK_RE = re.compile(
+    r"\b(?:was|were|is|are|had|has|have|which|that|but|who|showed|revealed)\b"
+    r"|(?:,|\band|\bor)\s+(?:the|a|an|his|her|their|its|this|these|all|he|she|they)\b",
+    re.I,
+)
+# "his 8-year-old sister had fever" in a case series: the relative is a patient of the report.
+AGED_RELATIVE_WORDS = r"(?:year|month|week)s?[- ]old\s+$"
+
+NEGATION_REACH_WORDS = 8  # how far a negation cue reaches, in words
+_WORD_RE = re.compile(r"[A-Za-z0-9]+")
+
+
+def negation_reaches(gap: str) -> bool:
+    """Whether a negation cue still governs a mention `gap` after it."""
+    return len(_WORD_RE.findall(gap)) <= NEGATION_REACH_WORDS
+
+
+# ----------------------------------------------------------------- demographics
+AGE_RE = re.compile(
+    r"\b(\d{1,3}(?:\.\d)?)\s*[- ]?\s*(years?|yrs?|y|months?|mos?|weeks?|wks?|days?)\s*[- ]?\s*old\b"
+    r"|\b(\d{1,3})\s+(years?|months?|weeks?|days?)\s+of\s+age\b"
+    r"|\baged?\s*(?:of\s*)?(\d{1,3})\b(?:\s*(years?|months?))?"
+    r"|\b(\d{1,3})\s*[- ]?\s*(y/?o|yo)\b",  # "45 y/o", "45-yo"
+    re.I,
+)
+SEX_RE = re.compile(
+    r"\b(man|woman|male|female|boy|girl|gentleman|lady|men|women|mr|mrs|ms|gravida|pregnant|primigravida|"
+    r"g\d+\s*p\d+)\b",  # "G3P2": obstetric history, a woman
+    re.I,
+)
+# "a 12-year-old boy", "his 8-year-old sister": the noun after the age names the patient.
+_AGE_NOUN_RE = re.compile(
+    r"(?:year|month|week|day)s?[- ]old\s+(?:[a-z]+\s+){0,3}?"
+    r"(man|woman|boy|girl|male|female|gentleman|lady|infant\s+(?:boy|girl)|sister|brother|daughter|son|"
+    r"mother|father|wife|husband|aunt|uncle|niece|nephew|twin\s+(?:sister|brother))\b",
+    re.I,
+)
+_FEMALE = {"woman", "female", "girl", "lady", "women", "mrs", "ms", "gravida", "pregnant", "primigravida"}
+_FEMALE_RELATIVES = {"sister", "daughter", "mother", "wife", "aunt", "niece"}
+_OBSTETRIC_RE = re.compile(r"g\d+\s*p\d+", re.I)
+_PRONOUN_RE = re.compile(r"\b(he|his|him|she|her|hers)\b", re.I)
+
+
+def _age_years(number: str, unit: str) -> float:
+    value = float(number)
+    unit = (unit or "y").lower()
+    if unit.startswith("mo"):
+        return round(value / 12, 2)
+    if unit.startswith("w"):
+        return round(value / 52, 2)
+    if unit.startswith("d"):
+        return round(value / 365, 3)
+    return value
+
+
+def find_age(chunk: str) -> tuple[float, int, int] | None:
+    """(age in years, start, end) of the first age `chunk` states, or None (also when implausible)."""
+    m = AGE_RE.search(chunk)
+    if not m:
+        return None
+    number = m.group(1) or m.group(3) or m.group(5) or m.group(7)
+    unit = m.group(2) or m.group(4) or m.group(6) or "years"
+    years = _age_years(number, unit)
+    return (years, m.start(), m.end()) if years <= 120 else None
+
+
+def find_sex(chunk: str) -> tuple[str, int, int] | None:
+    """("female" | "male", start, end) of the first sex `chunk` states, or None.
+
+    The noun after an age names the patient ("a 12-year-old boy") and is preferred to any other
+    sex word of the chunk.
+    """
+    m = _AGE_NOUN_RE.search(chunk)
+    if m:
+        word = m.group(1).lower().split()[-1]
+        sex = "female" if word in _FEMALE or word in _FEMALE_RELATIVES else "male"
+        return sex, m.start(1), m.end(1)
+    m = SEX_RE.search(chunk)
+    if m:
+        word = m.group(1)
+        sex = "female" if word.lower() in _FEMALE or _OBSTETRIC_RE.fullmatch(word) else "male"
+        return sex, m.start(1), m.end(1)
+    return None
+
+
+def sex_from_pronouns(text: str, spans: Iterable[tuple[int, int]]) -> str | None:
+    """No sex noun: the pronouns of `text[start:end]` for each span decide, when they agree clearly."""
+    he = she = 0
+    for start, end in spans:
+        for m in _PRONOUN_RE.finditer(text, start, end):
+            if m.group(1).lower() in ("he", "his", "him"):
+                he += 1
+            else:
+                she += 1
+    if he >= 2 * she + 1:
+        return "male"
+    if she >= 2 * he + 1:
+        return "female"
+    return None
+
+
+# ----------------------------------------------------------------- dates
+# A year, not a quantity: "in 2009", "March 2009" but not "2000 mg" or "1,950 cells".
+YEAR_RE = re.compile(
+    r"(?<![\d,.])((?:19|20)\d\d)\b"
+    r"(?!\s*(?:mg|g|ml|l|iu|u|units?|cells|μg|ug|mcg|kg|mm|cm|ng|pg|mmol|meq|%|/|,\d|\.\d)(?![a-z]))",
+    re.I,
+)
+
+# ----------------------------------------------------------------- findings and diagnoses
+SUMMARY_CUE_RE = re.compile(
+    r"\bwe (?:describe|report|present)|\bcase (?:of|report|series)|\ba case\b|\bpatients? with\b|"
+    r"\b(?:man|woman|boy|girl|child|infant|siblings?|brothers|sisters) with\b",
+    re.I,
+)
+DIAGNOSIS_CUE_RE = re.compile(
+    r"(?:diagnos(?:ed|is|es)\b(?:\s+(?:was|of|as|with|had|is))*|consistent with|compatible with|confirmed|suggestive of|impression of|"  # noqa: E501 - a pattern reads best on one line
+    r"found to have|proven)\s*(?:an?|the|primary|secondary|acute|chronic|severe|typical|definite)?\s*"
+    # "diagnosed with DKA and thyroid storm": the cue covers every item of the list
+    r"(?:[\w'-]+(?:\s+[\w'-]+){0,3}\s*(?:,\s*and|,|and|or)\s+(?:an?\s+|the\s+)?){0,3}$",
+    re.I,
+)
+# "methimazole-induced neutropenia was suspected", "... was diagnosed"
+DIAGNOSIS_POST_RE = re.compile(
+    r"\s*(?:was|were|is)\s+(?:(suspected|considered|likely)|diagnosed|confirmed|established)\b", re.I
+)
+DIAGNOSIS_LIST_RE = None
+HISTORY_CUE_RE = re.compile(
+    r"(?:history of|known|previous|prior|previously diagnosed)\s*(?:\w+\s+){0,3}$", re.I
+)
+# "a 3-month history of dyspnea" dates the present illness; it is not a past diagnosis.
+DURATION_HISTORY_WORDS = r"\d+[- ](?:day|week|month|year)s?[- ]history of\s*(?:[\w-]+\s+){0,3}$"
+
+# ----------------------------------------------------------------- measurements
+VALUE_FILLER_WORDS = (
+    r"(?:was|were|is|are|of|at|level|levels|count|counts|titer|titre|concentration|value|values|measured|"
+    r"reached|increased to|elevated to|decreased to|rose to|fell to|dropped to|about|approximately|around|"
+    r"a|an|the|serum|plasma|blood|total|peak|maximum|showed|revealed|initially|only|still|again|had|has|have|been|"
+    r"score|scored|reading|result|"
+    r"elevated|raised|increased|decreased|high|low|mildly|markedly|slightly)(?![a-z])"
+)
+COMPARATOR_WORDS = {
+    "less than": "<",
+    "below": "<",
+    "under": "<",
+    "lower than": "<",
+    "up to": "<=",
+    "greater than": ">",
+    "more than": ">",
+    "above": ">",
+    "over": ">",
+    "higher than": ">",
+}
+REFERENCE_WORDS = r"normal|reference|ref\.?|range"
+RANGE_WORDS = r"to"
+UPPER_LIMIT_WORDS = r"less than|below|up to"
+RESULT_WORDS = {
+    "positive": r"(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|\bdetected\b|\breactive\b",  # noqa: E501 - a pattern reads best on one line
+    "negative": r"(?<![\w-])negative\b|\bnot detected\b|\bnon-?reactive\b|\bundetectable\b",
+    "high": r"(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated)\b",
+    "low": r"(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b",
+    "normal": r"(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b",  # noqa: E501 - a pattern reads best on one line
+}
+FALLING_WORDS = r"decreas|fell|dropped|reduc|declin|lower"
+RISING_WORDS = r"increas|elevat|rose|raised|higher"
+SHARED_RESULT_CUE_WORDS = r"\b(?:were|are)\s+(?:all\s+|both\s+)?"
+SHARED_RESULT_WORDS = {
+    "within normal limits": "normal",
+    "within normal range": "normal",
+    "within normal ranges": "normal",
+    "normal": "normal",
+    "negative": "negative",
+    "positive": "positive",
+    "elevated": "high",
+    "increased": "high",
+    "decreased": "low",
+    "unremarkable": "normal",
+}
+SHARED_RESULT_MARKER_WORDS = r"\ball\b|\bboth\b|\bwere\b|\bare\b"
+LIST_JOIN_WORDS = r"\band\b|\bor\b|,\s*and\b"
+# "elevated ESR", "raised levels of": the result written before the test.
+PRE_QUALIFIER_RE = re.compile(
+    r"(elevated|raised|increased|high|higher|low|decreased|reduced|suppressed|positive|negative|normal|"
+    r"elevation|increase|rise|decrease|reduction|drop)\s+(?:(?:of|in)\s+)?"
+    r"(?:serum\s+|plasma\s+|blood\s+|levels? of\s+)?$",
+    re.I,
+)
+PRE_QUALIFIER_MEANINGS = {
+    "raised": "high",
+    "elevated": "high",
+    "increased": "high",
+    "higher": "high",
+    "decreased": "low",
+    "reduced": "low",
+    "suppressed": "low",
+    "elevation": "high",
+    "increase": "high",
+    "rise": "high",
+    "decrease": "low",
+    "reduction": "low",
+    "drop": "low",
+}
+# "elevated levels of anti-GAD antibody, anti-IA-2 antibody and insulin autoantibody": the
+# pre-qualifier reaches the next tests of a list.
+PRE_QUALIFIER_LIST_RE = re.compile(r"[^.;]{0,25}?(?:,|\band\b|,\s*and\b)\s*")
+# Results of tests the vocabulary does not know ("the biopsy was positive", "CD56+").
+UNNAMED_RESULT_RE = re.compile(
+    r"(?<![\w-])(?:(?:strongly|weakly|diffusely|focally)\s+)?(?:positive|positivity|negative|negativity|within normal (?:limits|ranges?)|"  # noqa: E501 - a pattern reads best on one line
+    r"unremarkable|uneventful|elevated|increased|raised|reduced|decreased|normali[sz]ed|diminished|depressed|abnormal|normal)(?![\w-])"
+    r"|\(\s*(?:\+{1,4}|-)\s*\)"
+    # Marker status written as a suffix: "CD56+ CD138+", "CD19-".
+    r"|(?<=[A-Za-z0-9])(?<=\d|[A-Z])(?:\+{1,3}|-)(?=[\s,;.)]|$)",
+    re.I,
+)
+UNNAMED_RESULT_MEANINGS = {
+    "positivity": "positive",
+    "negativity": "negative",
+    "within normal limits": "normal",
+    "within normal range": "normal",
+    "within normal ranges": "normal",
+    "unremarkable": "normal",
+    "uneventful": "normal",
+    "elevated": "high",
+    "increased": "high",
+    "raised": "high",
+    "reduced": "low",
+    "decreased": "low",
+    "diminished": "low",
+    "depressed": "low",
+    "normalized": "normal",
+    "normalised": "normal",
+    "+": "positive",
+    "-": "negative",
+    "abnormal": "abnormal",
+}
+_SUBJECT_STOP = re.compile(
+    r"\b(?:was|were|is|are|be|been|being|of|at|showed|revealed|demonstrated|came back|remained|became|with|and|had|has|found|to)\b|[,;:()]",  # noqa: E501 - a pattern reads best on one line
+    re.I,
+)
+_DETERMINERS = re.compile(r"^(?:the|a|an|his|her|their|its|both|all|serum|plasma)\s+", re.I)
+
+
+def subject_phrase(before: str, after: str) -> str | None:
+    """The test a result is said of: the last words before "was/were/of…" ("the biopsy was
+    positive" -> "biopsy"), else the words right after ("positive for S-100" -> "s-100")."""
+    chunk = before.rstrip()
+    chunk = re.sub(
+        r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed|markedly|mildly|slightly|significantly|highly|strongly|weakly|also|all|both|found to be|noted to be))+$",  # noqa: E501 - a pattern reads best on one line
+        "",
+        chunk,
+        flags=re.I,
+    )
+    parts = _SUBJECT_STOP.split(chunk)
+    words = parts[-1].strip().split() if parts else []
+    phrase = " ".join(words[-4:])
+    phrase = _DETERMINERS.sub("", phrase).strip(" .")
+    if not phrase:
+        m = re.match(r"\s*(?:for|in)\s+([\w\-/ ]{2,40}?)(?:[,.;]|\s+(?:and|was|were|in)\b|$)", after)
+        phrase = m.group(1).strip() if m else ""
+    return phrase.lower() or None
+
+
+# ----------------------------------------------------------------- treatments
+DOSE_UNIT_WORDS = {
+    "units": "U",
+    "unit": "U",
+    "tablets": "tablet",
+    "tablet": "tablet",
+    "tabs": "tablet",
+    "tab": "tablet",
+    "capsules": "capsule",
+    "capsule": "capsule",
+    "caps": "capsule",
+    "cap": "capsule",
+    "drops": "drop",
+    "drop": "drop",
+    "puffs": "puff",
+    "puff": "puff",
+}
+ROUTE_WORDS = {
+    "intralesional": r"intralesional",
+    "intravenous": r"\bintravenous(?:ly)?\b|\bi\.?v\.?(?![a-z])|\binfusions?\b|\bdrip\b",
+    "intramuscular": r"\bintramuscular(?:ly)?\b|\bi\.?m\.?(?![a-z])",
+    "subcutaneous": r"\bsubcutaneous(?:ly)?\b|\bs\.?c\.?(?![a-z])|\bsubcut\b",
+    "inhaled": r"\binhal(?:ed|ation|er)\b|\bnebuli[sz]ed\b",
+    "topical": r"\btopical(?:ly)?\b|\bointment\b|\bcream\b|\bdressings?\b|\bwound care\b|\bapplied to\b",
+    "oral": r"\boral(?:ly)?\b|\bp\.?o\.?(?![a-z])|\bby mouth\b|\btablets?\b",
+}
+STATED_ORAL_WORDS = r"oral|p\.?o"
+CHANGE_WORDS = {
+    "decreased": r"\btaper(?:ed|ing)?\b|\breduced to\b|\bdecreased to\b|\bweaned\b",
+    "increased": r"\bincreased to\b|\bescalated\b|\buptitrated\b",
+    "stopped": r"\bdiscontinued\b|\bstopped\b|\bwithdrawn\b|\bceased\b",
+}
+DOSE_CHANGE_WORDS = (
+    r"increased|decreased|reduced|tapered|titrated(?: up| down)?|escalated|raised|lowered|weaned"
+)
+AGAIN_WORDS = r"again"
+DOSE_CHANGE_TO_WORDS = r"to"
+INCREASE_WORDS = r"inc|esc|rai|up"
+# A substance named as a test, not given: "aldosterone levels", "C-peptide was elevated".
+LAB_CONTEXT_WORDS = (
+    r"levels?|concentrations?|assays?|tests?|testing|stain(?:ing)?|immunostaining|"
+    r"positive|negative|ratio|index|clearance|scan|scintigraphy|(?:was|were|is|of)\s+(?:\d|elevated|increased|decreased|"
+    r"low|high|normal|within)"
+)
+PER_DAY_WORDS = r"daily|per day|a day"
+QUANTITY_OF_WORDS = r"of"
+
+DOSE_REACH = 45  # a dose further than this many characters after the drug is another drug's
+DURATION_RE = re.compile(
+    r"\bfor\s+(?:a total of\s+|another\s+|the next\s+|about\s+|approximately\s+)?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*(days?|weeks?|months?|years?)\b",  # noqa: E501 - a pattern reads best on one line
+    re.I,
+)
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+}
+TIME_UNITS: dict[str, str] = {}  # "days", "weeks" are already the record's words
+STOP_RE = re.compile(
+    r"(?:discontinued|stopped|withdrawn|ceased|interrupted|held|switched|tapered off|not tolerated|poorly tolerated)\b[^.;]{0,30}?\b(?:due to|because(?: of)?|owing to|secondary to|after (?:the )?(?:development|onset|appearance) of|for)\s+([^.;,]{3,60})"  # noqa: E501 - a pattern reads best on one line
+    r"|(?:due to|because of|owing to)\s+([^.;,]{3,60}?)[, ]+(?:\w+\s+){0,4}(?:was|were|had to be)\s+(?:discontinued|stopped|withdrawn)",  # noqa: E501 - a pattern reads best on one line
+    re.I,
+)
+STOP_BEFORE_RE = None
+COORDINATION_RE = re.compile(r"^\s*(?:,|and|with|plus|\+|/|or|,\s*and)\s*$", re.I)
+# "loperamide 2 mg as needed and topical mupirocin": "topical" is the next drug's.
+_NEXT_DRUG_LEAD_RE = re.compile(r"(?:,|\band\b|\bplus\b|\bwith\b)(?:\s+[\w-]+){0,2}\s*$")
+_SENTENCE_PART_END_RE = re.compile(r"[;]|\.\s")
+
+
+def administration_window(window: str, truncated: bool) -> str:
+    """The words after a drug that describe its administration: English writes "prednisone, 60 mg
+    daily", so up to the end of the sentence part. `truncated`: the window stops at the next drug,
+    and the words that lead into that drug are its own."""
+    if truncated:
+        cut = _NEXT_DRUG_LEAD_RE.search(window)
+        if cut:
+            window = window[: cut.start()]
+    return _SENTENCE_PART_END_RE.split(window)[0]
+
+
+def administration_before(before: str) -> str:
+    """The words before a drug that may describe its administration."""
+    return before
+
+
+# ----------------------------------------------------------------- frequency
+_NUMBER = {"two": 2, "three": 3, "four": 4, "six": 6, "eight": 8, "twelve": 12}
+
+
+def _every(m: re.Match[str]) -> str:
+    raw = m.group(1).lower()
+    k = int(raw) if raw.isdigit() else _NUMBER[raw]
+    unit = m.group(2).lower().rstrip("s")
+    unit = "hour" if unit in ("h", "hour") else unit
+    # "every 8 hours" is kept as written: it fixes the interval, "three times daily" does not.
+    if unit == "hour" and k == 24:
+        return "once daily"
+    return f"every {k} {unit}s" if k != 1 else f"once {ADVERB.get(unit, unit)}"
+
+
+def _every_hours(m: re.Match[str]) -> str:
+    k = int(m.group(1))
+    return "once daily" if k == 24 else f"every {k} hours"
+
+
+FREQUENCY_RULES = [
+    (
+        re.compile(
+            r"(?<![a-z])q\.?\s*o\.?\s*d\.?(?![a-z])|\bevery other day\b|\bon alternate days\b|\balternate[- ]day\b|\bevery second day\b",  # noqa: E501 - a pattern reads best on one line
+            re.I,
+        ),
+        "every 2 days",
+    ),
+    (
+        re.compile(r"(?<![a-z])(?:b\.?i\.?d\.?|twice (?:a |per |each )?day|twice daily)(?![a-z])", re.I),
+        "twice daily",
+    ),
+    (
+        re.compile(
+            r"(?<![a-z])(?:t\.?i\.?d\.?|three times (?:a |per |each )?day|three times daily|thrice daily)(?![a-z])",  # noqa: E501 - a pattern reads best on one line
+            re.I,
+        ),
+        "three times daily",
+    ),
+    (
+        re.compile(
+            r"(?<![a-z])(?:q\.?i\.?d\.?|four times (?:a |per |each )?day|four times daily)(?![a-z])", re.I
+        ),
+        "four times daily",
+    ),
+    (
+        re.compile(
+            r"(?<![a-z])(?:q\.?w\.?|qwk|once (?:a |per |each )?week|once weekly|weekly|every week|per week)(?![a-z])|/\s*(?:week|wk)(?![a-z])",  # noqa: E501 - a pattern reads best on one line
+            re.I,
+        ),
+        "once weekly",
+    ),
+    (
+        re.compile(
+            r"\bevery\s+(\d+|two|three|four|six|eight|twelve)\s*(hours?|h|days?|weeks?|months?)\b", re.I
+        ),
+        _every,
+    ),
+    (re.compile(r"(?<![A-Za-z])q\s*(\d+)\s*h(?![a-z])", re.I), _every_hours),
+    (
+        re.compile(r"(?<![a-z])(?:once (?:a |per |each )?month|monthly|every month)(?![a-z])", re.I),
+        "once monthly",
+    ),
+    (
+        re.compile(
+            r"(?<![a-z])(?:q\.?d\.?|o\.?d\.?|once (?:a |per |each )?day|once daily|daily|every day|per day|a day|/\s*day|/\s*d|qam|qpm|at bedtime|qhs|nightly)(?![a-z])",  # noqa: E501 - a pattern reads best on one line
+            re.I,
+        ),
+        "once daily",
+    ),
+    (re.compile(r"/\s*(?:day|d)(?![a-z])", re.I), "once daily"),  # "100 mg/day", "mg/d"
+    (
+        re.compile(r"(?<![a-z])(?:prn|p\.r\.n\.|as needed|on demand|when necessary)(?![a-z])", re.I),
+        "as needed",
+    ),
+]
+
+# ----------------------------------------------------------------- outcomes
+OUTCOME_CUES = [
+    ("stable", r"\b(?:remained stable|stable|unchanged|no (?:further )?progression|no recurrence|no new)\b"),
+    ("died", r"\b(?:died|death|passed away|expired|deceased|succumbed)\b"),
+    (
+        "resolved",
+        r"\b(?:resolved|resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation|(?:attack|symptom|disease|recurrence|seizure|pain)[- ]free|asymptomatic|in remission)\b",  # noqa: E501 - a pattern reads best on one line
+    ),
+    ("recurred", r"\b(?:recurred|recurrence|relapsed?|reappeared|recurrent)\b"),
+    (
+        "worsened",
+        r"\b(?:worsened|worsening|deteriorat(?:ed|ion)|progressed|progression|exacerbat(?:ed|ion)|aggravated)\b",
+    ),
+    (
+        "improved",
+        r"\b(?:improved|improvement|improving|better|decreased in size|shrank|shrunk|regressed|regression|alleviated|relieved|subsided|partial (?:remission|response)|reduced in size|less frequent|less severe|decreased in frequency|good (?:general )?condition|"  # noqa: E501 - a pattern reads best on one line
+        r"recovered uneventfully|uneventful recovery|was discharged|discharged home)\b",
+    ),
+]
+# One alternation; at one position the earlier direction wins, and a longer cue that starts
+# earlier ("no progression") is found before the shorter one inside it.
+OUTCOME_RE = re.compile("|".join(f"(?P<{direction}>{cues})" for direction, cues in OUTCOME_CUES), re.I)
+# Every word that can start or anchor an outcome cue (see OUTCOME_CUES).
+_OUTCOME_ANCHORS = frozenset(
+    """
+    stable unchanged progression recurrence new died death passed expired deceased succumbed resolved
+    resolution disappeared remission recovery response recovered cured healed normalized normalised
+    normalization normalisation free asymptomatic recurred relapse relapsed reappeared recurrent
+    worsened worsening deteriorated deterioration progressed exacerbated exacerbation aggravated improved
+    improvement improving better decreased shrank shrunk regressed regression alleviated relieved subsided
+    partial reduced less good uneventfully uneventful discharged
+    """.split()
+)
+_LOWER_WORD_RE = re.compile(r"[a-z]+")
+
+
+def may_state_outcome(sentence: str) -> bool:
+    """False when `sentence` cannot hold an outcome cue. Most sentences carry no outcome word; a
+    set look-up spares them the long alternation."""
+    return not _OUTCOME_ANCHORS.isdisjoint(_LOWER_WORD_RE.findall(sentence.lower()))
+
+
+FOLLOW_UP_RE = re.compile(
+    r"(?:follow(?:ed)?[- ]up (?:of|for|after|at)?\s*|after\s+|at\s+)(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*[- ]?(days?|weeks?|months?|years?)(?:[- ]follow[- ]up)?",  # noqa: E501 - a pattern reads best on one line
+    re.I,
+)

@@ -1,12 +1,24 @@
-"""Chinese (simplified and traditional script)."""
+"""Chinese (simplified and traditional script): detection, script handling, and the cues and
+patterns the extraction pipeline reads for it.
+
+Sections follow the pipeline's stages; `__init__.py` lists what each name must be. Names ending in
+`_WORDS` are regular-expression alternatives (or dicts of them) that the stages join across all
+languages and try on every report; the others are used for Chinese reports only. `None` means
+the stage has nothing of the kind to do for Chinese.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+
+from . import en
+from ._common import CASE, DISCUSSION, INTRO, REFERENCES, times_per
 
 CODE = "zh"
 NAME = "Chinese"
 
+# ----------------------------------------------------------------- detection and script
 # CJK Unified Ideographs, Extension A and the compatibility ideographs (not the Yijing symbols
 # between A and the main block, which are no words).
 HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -16,3 +28,330 @@ HAN_RE = re.compile(f"[{HAN_CHARS}]")
 def share(sample: str) -> float:
     """Evidence that `sample` is Chinese: its Han characters (about one English word each)."""
     return float(len(HAN_RE.findall(sample)))
+
+
+# ----------------------------------------------------------------- normalise
+# PDF extractions of Chinese fonts split some rare characters into their components.
+GLYPH_REPAIRS: dict[str, str] = {
+    "艹卓": "䓬",  # 地尔硫䓬 (diltiazem), 苯二氮䓬 (benzodiazepine)
+    "艹频": "蘋",
+    "石页": "硕",
+}
+
+_HEADING_LINE = re.compile(
+    r"(?:[0-9一二三四]{1,2}[.、\s]*)?(?:临床资料|一般资料|病例(?:资料|报告|介绍|摘要|报道)|病历摘要|讨论|参考文献|"
+    r"引言|前言|摘要|结论|小结|文献复习|(?:例|病例|患者|患儿)\s*[0-9一二三四五六七八九十]{1,2})\s*[:：]?"
+)
+
+
+def _join_unless_heading(match: re.Match[str]) -> str:
+    """A PDF line break inside a Chinese sentence goes; the break after a short heading line
+    ("临床资料", "例1") stays, so the heading does not run into the first sentence."""
+    text = match.string
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    previous = text[line_start : match.start()].strip()
+    return "\n" if _HEADING_LINE.fullmatch(previous) else ""
+
+
+# A Chinese sentence broken across lines by the PDF: no real break between two CJK characters
+# (or a CJK character and a digit/letter), and no space inside a Chinese word either.
+_LATIN_BREAK_RE = re.compile(r"(?<=[A-Za-z,;])[ \t]*\n[ \t\n]*(?=[A-Za-z(])")
+# In Chinese text a line break that does not follow a sentence end is a PDF artefact.
+_CJK_BREAK_RE = re.compile(r"(?<=[^。！？!?:\n])[ \t]*\n[ \t\n]*")
+_CJK_SPACE_RE = re.compile(
+    rf"(?<=[{HAN_CHARS}])[ \t]+(?=[{HAN_CHARS}])|(?<=[{HAN_CHARS}])[ \t]+(?=[A-Za-z0-9(])|(?<=[A-Za-z0-9)])[ \t]+(?=[{HAN_CHARS}])"  # noqa: E501 - a pattern reads best on one line
+)
+LINE_REPAIRS = [(_LATIN_BREAK_RE, " "), (_CJK_BREAK_RE, _join_unless_heading), (_CJK_SPACE_RE, "")]
+
+# ----------------------------------------------------------------- structure
+# Headings in Chinese journals: "1 病例资料", "2 讨论", "参考文献"; they may run into the first
+# sentence of the section after PDF extraction, so no end-of-line anchor.
+_HEADINGS = [
+    (CASE, r"病例(?:资料|报告|介绍|摘要|报道)|病历摘要|临床资料|一般资料|患者资料"),
+    (DISCUSSION, r"讨论|文献复习|文献回顾|小结|结论"),
+    (REFERENCES, r"参考文献"),
+    (INTRO, r"引言|前言|摘要"),
+]
+_HEADING_ALTERNATIVES = "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _HEADINGS)
+# A numbered heading ("2 讨论") may be glued to whatever the PDF put before it; an unnumbered one
+# must start a line or follow a sentence end.
+HEADING_RE = re.compile(
+    rf"(?:(?<![\d.])[0-9一二三四]{{1,2}}[.、\s]?\s*|(?:^|(?<=[\n。]))\s*)(?:{_HEADING_ALTERNATIVES})(?![\u4e00-\u9fff]{{0,1}}(?:的|了|中|后|时))"
+)
+# Chinese headings are found inline; Chinese reports often carry English headings as well.
+HEADING_PATTERNS = (HEADING_RE, en.HEADING_RE)
+# Case-series markers at the start of a sentence: "患者2", "例2", "病例2", "(1)患儿1".
+CASE_SERIES_RE = re.compile(
+    r"^(?:[(（]?\d[)）]\s*)?(?:患者|病例|例|患儿)\s*(\d{1,2}|[一二三四五六七八九十])(?![\d岁年月天日个周])"
+)
+
+# ----------------------------------------------------------------- vocabulary
+AMBIGUOUS_NAMES: frozenset[str] = frozenset()
+
+
+def name_variants(key: str) -> set[str]:
+    """Other spellings of a vocabulary key (Chinese has none to add)."""
+    return {key}
+
+
+def disease_name_stem(key: str) -> str | None:
+    """The finding a disease name is built on: "高血压病" -> "高血压"."""
+    return key[:-1] if key[-1:] in ("病", "症") else None
+
+
+# ----------------------------------------------------------------- assertions
+# Words that contain a negation character without negating anything ("肌无力" is weakness).
+PSEUDO_NEGATION_RE = re.compile(
+    r"无明显诱因|无诱因|无明显原因|无明显变化|未再|无新增|不详|无特殊|无力|不适|不全|不良|不齐|不规则|"
+    r"不能|不典型|不明|不清|未分化|无菌|无痛性|不对称|不稳定|不佳"
+)
+NEGATION_RE = re.compile(r"无|未见|未闻及|未触及|未发现|未出现|未|否认|不伴|未予|没有|排除|非|不")
+POST_NEGATION_RE = re.compile(
+    r"^\s*(?:[(（][^)）]{0,20}[)）])?\s*(?:均|为|呈|亦|也)?(?:阴性|\(-\)|（-）|未见异常|未见明显异常|不明显|正常)"
+)
+SCOPE_END_RE = re.compile(r"但|而|然而|后|出现|伴有")
+CLAUSE_BREAK_RE = re.compile(r"[,，;；:：。]")
+FAMILY_RE = re.compile(
+    r"家族史|家族中|其母|其父|母亲|父亲|姐姐|哥哥|弟弟|妹妹|兄弟|姐妹|子女|儿子|女儿|祖父|祖母|外祖"
+)
+UNCERTAIN_RE = re.compile(r"疑似|可疑|可能|待排|不除外|不能排除|鉴别|考虑为|倾向")
+HISTORY_RE = re.compile(r"既往|曾|病史|年前|个月前|多年")
+POST_SCOPE_END_RE = None
+LIST_NEGATION_RE = None
+LIST_BREAK_RE = None
+AGED_RELATIVE_WORDS = r"岁的?$"
+
+NEGATION_REACH_CHARS = 14  # how far a negation cue reaches, in characters
+
+
+def negation_reaches(gap: str) -> bool:
+    """Whether a negation cue still governs a mention `gap` after it."""
+    return len(gap) <= NEGATION_REACH_CHARS
+
+
+# ----------------------------------------------------------------- demographics
+AGE_RE = re.compile(
+    r"(\d{1,3})\s*岁(?:\s*(\d{1,2})\s*个?月)?|(\d{1,2})\s*个?月(?:龄|大|婴儿|患儿|(?=[,，]))|(\d{1,2})\s*(?:天|日)龄"
+)
+SEX_RE = re.compile(
+    r"(男|女)(?=[,，、\s]*\d{1,3}\s*岁)|(?:患者|患儿|病人)[,，\s]*(男|女)|(男|女)(?:性)?(?:患者|患儿)|(男|女)性"
+)
+
+
+def find_age(chunk: str) -> tuple[float, int, int] | None:
+    """(age in years, start, end) of the first age `chunk` states, or None."""
+    m = AGE_RE.search(chunk)
+    if not m:
+        return None
+    if m.group(1):
+        years = float(m.group(1)) + (float(m.group(2)) / 12 if m.group(2) else 0)
+    elif m.group(3):
+        years = round(float(m.group(3)) / 12, 2)
+    else:
+        years = round(float(m.group(4)) / 365, 3)
+    return round(years, 2), m.start(), m.end()
+
+
+def find_sex(chunk: str) -> tuple[str, int, int] | None:
+    """("female" | "male", start, end) of the first sex `chunk` states, or None."""
+    m = SEX_RE.search(chunk)
+    if not m:
+        return None
+    group = next(i for i, g in enumerate(m.groups(), 1) if g)
+    return ("female" if m.group(group) == "女" else "male"), m.start(group), m.end(group)
+
+
+def sex_from_pronouns(text: str, spans: Iterable[tuple[int, int]]) -> str | None:
+    """Chinese pronouns (他/她) are too often about others to decide the patient's sex."""
+    return None
+
+
+# ----------------------------------------------------------------- dates
+YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
+
+# ----------------------------------------------------------------- findings and diagnoses
+SUMMARY_CUE_RE = re.compile(r"报道|报告|病例|1例|一例|\d例|例患者")
+DIAGNOSIS_CUE_RE = re.compile(r"(?:诊断|确诊|诊为|考虑)[为是:]?\s*[\"“]?\s*$")
+DIAGNOSIS_POST_RE = None
+DIAGNOSIS_LIST_RE = re.compile(r"(?:入院|出院|临床|最终|术后|初步)?诊断[:：]")  # "诊断：A，B，C"
+HISTORY_CUE_RE = re.compile(r"(?:既往|曾经?|素有|原有|早年)[^,，。]{0,12}$")
+DURATION_HISTORY_WORDS = ""
+
+# ----------------------------------------------------------------- measurements
+VALUE_FILLER_WORDS = r"为|约|是|达|升至|降至|高达"
+COMPARATOR_WORDS: dict[str, str] = {}
+REFERENCE_WORDS = r"参考值|参考范围|正常值|正常"
+RANGE_WORDS = ""
+UPPER_LIMIT_WORDS = ""
+RESULT_WORDS = {
+    "positive": r"弱阳性|阳性",
+    "negative": r"阴性",
+    "high": r"升高|增高|偏高|增快|增加",
+    "low": r"降低|减低|偏低|减少|下降",
+    "normal": r"正常",
+}
+FALLING_WORDS = ""
+RISING_WORDS = ""
+SHARED_RESULT_CUE_WORDS = r"均|都|皆"
+SHARED_RESULT_WORDS = {
+    "正常": "normal",
+    "阴性": "negative",
+    "阳性": "positive",
+    "升高": "high",
+    "增高": "high",
+    "降低": "low",
+    "减低": "low",
+}
+SHARED_RESULT_MARKER_WORDS = r"均|都|皆"
+LIST_JOIN_WORDS = r"和|及|与"
+PRE_QUALIFIER_RE = None
+PRE_QUALIFIER_MEANINGS: dict[str, str] = {}
+PRE_QUALIFIER_LIST_RE = None
+UNNAMED_RESULT_RE = None
+UNNAMED_RESULT_MEANINGS: dict[str, str] = {}
+subject_phrase = None
+
+# ----------------------------------------------------------------- treatments
+DOSE_UNIT_WORDS = {
+    "片": "tablet",
+    "粒": "capsule",
+    "支": "vial",
+    "袋": "bag",
+    "丸": "pill",
+    "克": "g",
+    "毫克": "mg",
+    "单位": "U",
+}
+ROUTE_WORDS = {
+    "intralesional": r"病灶内注射|皮损内注射",
+    "intravenous": r"静滴|静脉滴注|静脉注射|静注|静推|静脉输注|静脉",
+    "intramuscular": r"肌注|肌内注射|肌肉注射",
+    "subcutaneous": r"皮下注射|皮下",
+    "inhaled": r"吸入|雾化",
+    "topical": r"外用|外敷|湿敷|涂抹|涂擦|局部|换药|消毒",
+    "oral": r"口服|顿服|肠溶片|缓释片|控释片|片剂|胶囊|颗粒|口服液|片(?=[0-9,，、\s])",
+}
+STATED_ORAL_WORDS = r"口服"
+CHANGE_WORDS = {
+    "decreased": r"减量|逐渐减|减至|减为",
+    "increased": r"加量|增至|增加至|加至",
+    "stopped": r"停用|停药|停服",
+}
+DOSE_CHANGE_WORDS = r"加量|减量|增加|减少|调整"
+AGAIN_WORDS = ""
+DOSE_CHANGE_TO_WORDS = r"至|到|为"
+INCREASE_WORDS = r"加|增"
+LAB_CONTEXT_WORDS = ""
+PER_DAY_WORDS = ""
+QUANTITY_OF_WORDS = ""
+
+DOSE_REACH = None  # a Chinese clause is short: the dose may sit anywhere in it
+DURATION_RE = re.compile(
+    r"(?:口服|服用|治疗|用药|使用|应用|连续|共|持续|[×x*])\s*(\d+)\s*(?:个|多个)?\s*(天|日|周|月|年|d(?![a-z]))"
+)
+NUMBER_WORDS: dict[str, int] = {}
+TIME_UNITS = {"天": "days", "日": "days", "d": "days", "周": "weeks", "月": "months", "年": "years"}
+STOP_RE = re.compile(
+    r"(?:出现|因|发生|引起|导致)([^,，。;；]{1,20}?)(?:后|而)?(?:停用|停药|停服|撤药|减停|停止)"
+)
+# "因出现肝功能异常停用甲氨蝶呤": the reason comes before the drug.
+STOP_BEFORE_RE = re.compile(r"(?:因|由于)(?:出现)?([^,，。;；]{1,20}?)(?:而)?(?:停用|停药|停服|撤停)$")
+COORDINATION_RE = re.compile(r"^\s*(?:联合|合并|加用|和|及|与|、|加|\+|/)\s*$")
+
+_CLAUSE_SPLIT_RE = re.compile(r"[,，。;；]")
+_ADMINISTRATION_CLAUSE_RE = re.compile(
+    r"\s*(?:每|隔|[0-9]+\s*次|q[0-9dwh]|bid|tid|qid|qd|qod|静|口服|顿服|皮下|肌|雾化|外用|局部|疗程|共|连续|持续|"
+    r"[0-9.]+\s*(?:mg|g|μg|ug|ml|片|粒|u|iu))",
+    re.I,
+)
+
+
+def administration_window(window: str, truncated: bool) -> str:
+    """The words after a drug that describe its administration.
+
+    A Chinese clause ends at a comma, but "0.5g静脉滴注，每日1次": the administration may continue
+    in the next clauses. `truncated`: the window stops at the next drug, whose administration the
+    last clause before it is ("，静脉滴注丙种球蛋白").
+    """
+    clauses = _CLAUSE_SPLIT_RE.split(window)
+    window = clauses[0]
+    for k, clause in enumerate(clauses[1:], 1):
+        if not _ADMINISTRATION_CLAUSE_RE.match(clause) or (truncated and k == len(clauses) - 1):
+            break
+        window += "，" + clause
+    return window
+
+
+def administration_before(before: str) -> str:
+    """The words before a drug that may describe its administration: its own clause."""
+    return _CLAUSE_SPLIT_RE.split(before)[-1]
+
+
+# ----------------------------------------------------------------- frequency
+_PERIOD = {
+    "d": "day",
+    "日": "day",
+    "天": "day",
+    "周": "week",
+    "w": "week",
+    "星期": "week",
+    "月": "month",
+    "h": "hour",
+    "小时": "hour",
+}
+
+
+def _every(n: int, k: int, unit: str) -> str:
+    if k <= 1:
+        return times_per(n, unit)
+    return f"every {k} {unit}s" if n == 1 else f"{n} times every {k} {unit}s"
+
+
+FREQUENCY_RULES = [
+    # 1次/2d, 1次/2周
+    (
+        re.compile(r"(\d+)\s*次\s*/\s*(\d+)\s*(d|日|天|周|w|月)", re.I),
+        lambda m: _every(int(m.group(1)), int(m.group(2)), _PERIOD.get(m.group(3).lower(), "day")),
+    ),
+    # 每2日1次
+    (
+        re.compile(r"每\s*(\d+)\s*(日|天|周|月|小时|h)\s*(\d+)\s*次"),
+        lambda m: _every(int(m.group(3)), int(m.group(1)), _PERIOD.get(m.group(2), "day")),
+    ),
+    # 3次/d
+    (
+        re.compile(r"(\d+)\s*次\s*/\s*(d|日|天|周|w|星期|月|h|小时)", re.I),
+        lambda m: times_per(int(m.group(1)), _PERIOD.get(m.group(2).lower(), "day")),
+    ),
+    # 每日3次
+    (
+        re.compile(r"每\s*(日|天|周|星期|月)\s*(\d+)\s*次"),
+        lambda m: times_per(int(m.group(2)), _PERIOD.get(m.group(1), "day")),
+    ),
+    (re.compile(r"隔日|隔天"), "every 2 days"),
+    (re.compile(r"每周"), "once weekly"),
+    (re.compile(r"每日|每天"), "once daily"),
+]
+
+# ----------------------------------------------------------------- outcomes
+OUTCOME_CUES = [
+    ("stable", r"稳定|未再加重|无新增|无进展|未见进展|无明显变化|未再复发|无复发"),
+    ("died", r"死亡|去世|病逝"),
+    ("resolved", r"消失|痊愈|治愈|愈合|消退|恢复正常|完全缓解"),
+    ("recurred", r"复发|再发|再次出现"),
+    ("worsened", r"加重|恶化|进展|加剧"),
+    ("improved", r"好转|改善|缩小|减轻|缓解|减少|下降|控制(?:良好|尚可|稳定|可)|得到控制"),
+]
+# One alternation; at one position the earlier direction wins, and a longer cue that starts
+# earlier ("未再加重") is found before the shorter one inside it.
+OUTCOME_RE = re.compile("|".join(f"(?P<{direction}>{cues})" for direction, cues in OUTCOME_CUES))
+
+
+def may_state_outcome(sentence: str) -> bool:
+    """False when `sentence` cannot hold an outcome cue (no quick test for Chinese: always try)."""
+    return True
+
+
+FOLLOW_UP_RE = re.compile(
+    r"((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)\s*随访|随访\s*(\d+)\s*(?:个)?(天|周|月|年)|随访时"
+)

@@ -1,0 +1,100 @@
+"""The files and packages the vocabulary is built from (see `vocabulary_build.py`), read.
+
+A new source of names (another lexicon, an official translation) gets its reader here and its
+place in the build order in `vocabulary_build._build`; adding its path to `sources()` makes a
+change to it rebuild the cache.
+"""
+
+from __future__ import annotations
+
+import bz2
+import csv
+import importlib.util
+import pickle
+import re
+from pathlib import Path
+
+from vocab.hpo import data_dir
+
+from . import lexicons
+
+LEXICON_DIR = lexicons.LEXICON_DIR
+
+
+def tsv(filename: str) -> list[dict[str, str]]:
+    path = LEXICON_DIR / filename
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+    return [
+        {k: (v or "").strip() for k, v in row.items() if k}
+        for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+    ]
+
+
+def split_cell(cell: str | None) -> list[str]:
+    return [p.strip() for p in (cell or "").split("|") if p.strip()]
+
+
+def to_float(cell: str) -> float | None:
+    try:
+        return float(cell)
+    except (TypeError, ValueError):
+        return None
+
+
+# WHO INN stems: a name that ends like a drug class is a drug ("apatinib", "landiolol"); the
+# offline dictionary's other entries ("aldosterone", "alkaline phosphatase", "hematoxylin") are
+# usually lab tests or reagents in a case report.
+INN_STEM = re.compile(
+    r"(?:mab|nib|cillin|mycin|micin|cycline|floxacin|oxacin|azole|vir|pril|sartan|olol|alol|dipine|statin|"
+    r"platin|taxel|rubicin|parin|lukast|tidine|prazole|semide|thiazide|zepam|zolam|barbital|caine|profen|"
+    r"fenac|fungin|cef\w+|ceph\w+|parib|lisib|ciclib|cept|kinra|dronate|relin|gliptin|gliflozin|glinide|"
+    r"glitazone|sone|olone|triptan|setron|pramine|oxetine|apine|idone|azepam|trexate|abine|uridine|"
+    r"citabine|fosfamide|mustine|sulfan|tecan|mide|amide|dronic acid|lamide|artan|conazole)$"
+)
+
+
+def drug_ner_path() -> Path | None:
+    spec = importlib.util.find_spec("drug_named_entity_recognition")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / "drug_ner_dictionary.pkl.bz2"
+    return path if path.exists() else None
+
+
+def drug_ner_names() -> dict[str, str]:
+    """English drug name -> canonical name, from the offline dictionary of drug-named-entity-recognition.
+
+    Read directly (not through its module, which does network look-ups). Only entries with a
+    DrugBank or MedlinePlus id are kept: the dictionary also lists MeSH enzymes and receptors,
+    which in a case report are lab tests, not treatments.
+    """
+    path = drug_ner_path()
+    if path is None:
+        return {}
+    with bz2.open(path, "rb") as handle:
+        data = pickle.load(handle)  # noqa: S301 - a data file shipped inside an installed package
+    canonical_data = data.get("drug_canonical_to_data", {})
+    out: dict[str, str] = {}
+    for variant, canonicals in data.get("drug_variant_to_canonical", {}).items():
+        if not canonicals or len(variant) < 4 or "," in variant or len(variant.split()) > 3:
+            continue
+        if any(ch.isdigit() for ch in variant) and " " in variant:
+            continue  # "at 10", "pt 9": codes and strengths, not names
+        canonical = canonicals[0]
+        info = canonical_data.get(canonical, {})
+        if not (info.get("drugbank_id") or info.get("medline_plus_id")):
+            continue
+        out[variant] = canonical.lower()
+    return out
+
+
+def sources() -> list[Path]:
+    paths = [data_dir() / "hp.obo", data_dir() / "phenotype.hpoa"]
+    paths += sorted(LEXICON_DIR.glob("*.tsv"))
+    ner = drug_ner_path()
+    if ner:
+        paths.append(ner)
+    return paths

@@ -147,7 +147,8 @@ _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff]")
 # Lines that are only a page number (·2541·, - 12 -, 12) or a figure/table caption.
 _PAGE_NUMBER_RE = re.compile(r"(?m)^[ \t]*[·\-–—•]?[ \t]*\d{1,5}[ \t]*[·\-–—•]?[ \t]*$")
 _CAPTION_RE = re.compile(
-    r"(?m)^[ \t]*(?:图|表|Fig\.?|Figure|Table)[ \t]*\d{1,3}[A-Za-z]?(?:[ \t]|[.:：])[^\n]{0,200}$"
+    rf"(?m)^[ \t]*(?:{languages.alternatives('CAPTION_WORDS')})"
+    r"[ \t]*\d{1,3}[A-Za-z]?(?:[ \t]|[.:：])[^\n]{0,200}$"
 )
 # English words hyphenated at a line end: "treat-\nment".
 _HYPHEN_BREAK_RE = re.compile(r"(?<=[a-z])-[ \t]*\n[ \t]*(?=[a-z])")

@@ -18,8 +18,9 @@ UNIT = (
     r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:9|12|6|3)\s*/\s*l|×10⁹/l|×10¹²/l|"
     r"mmol/l|μmol/l|umol/l|nmol/l|pmol/l|mg/dl|mg/l|g/dl|g/l|ng/ml|ng/dl|pg/ml|μg/l|ug/l|μg/dl|ug/dl|"
     r"miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|mmhg|cmh2o|kpa|"
-    r"cells/mm3|cells/mm³|/mm3|/mm³|/μl|/ul|/hpf|cells/μl|cells/ul|beats/min|beats per minute|bpm|breaths/min|/min|"  # noqa: E501 - a pattern reads best on one line
-    r"°c|℃|°f|次/分|次/min|kg/m2|kg|cm|mm|fl|pg|sec|s|ml|l/min|%|m(?![a-z])|g(?![a-z])"
+    r"cells/mm3|cells/mm³|/mm3|/mm³|/μl|/ul|/hpf|cells/μl|cells/ul|"
+    + languages.literal_alternatives(languages.merged("UNIT_WORDS"))  # "bpm", "次/分"
+    + r"|/min|°c|℃|°f|kg/m2|kg|cm|mm|fl|pg|sec|s|ml|l/min|%|m(?![a-z])|g(?![a-z])"
 )
 # What may stand between a test name and its value: "(IgG)", "level was", "为", ":" — a closed set
 # of filler tokens, so a value is never borrowed from the next test in a list.
@@ -72,57 +73,67 @@ def parse_number(text: str) -> float | None:
         return None
 
 
+def _unit_key(unit: str) -> str:
+    return (
+        unit.strip()
+        .replace(" ", "")
+        .replace("μ", "u")
+        .replace("µ", "u")
+        .replace("cells/", "/")
+        .replace("mm³", "mm3")
+        .lower()
+    )
+
+
+# Units as written (lower case, no spaces) -> the record's spelling.
+_UNIT_SPELLING = {
+    "mmol/l": "mmol/L",
+    "umol/l": "umol/L",
+    "nmol/l": "nmol/L",
+    "pmol/l": "pmol/L",
+    "mg/dl": "mg/dL",
+    "mg/l": "mg/L",
+    "g/dl": "g/dL",
+    "g/l": "g/L",
+    "ng/ml": "ng/mL",
+    "ng/dl": "ng/dL",
+    "pg/ml": "pg/mL",
+    "ug/l": "ug/L",
+    "ug/dl": "ug/dL",
+    "miu/l": "mIU/L",
+    "miu/ml": "mIU/mL",
+    "uiu/ml": "uIU/mL",
+    "iu/l": "IU/L",
+    "iu/ml": "IU/mL",
+    "u/l": "U/L",
+    "u/ml": "U/mL",
+    "meq/l": "mEq/L",
+    "mm/1h": "mm/h",
+    "mm/hr": "mm/h",
+    "mm/hour": "mm/h",
+    "mmhg": "mmHg",
+    "cmh2o": "cmH2O",
+    "kpa": "kPa",
+    "°c": "C",
+    "℃": "C",
+    "°f": "F",
+    "ml": "mL",
+    "fl": "fL",
+    "/ul": "/uL",
+    "/mm³": "/mm3",
+    "cells/ul": "/uL",
+    **{_unit_key(written): unit for written, unit in languages.merged("UNIT_WORDS").items()},
+}
+
+
 def normalise_unit(unit: str | None) -> str | None:
     if not unit:
         return None
     u = unit.strip().replace(" ", "").replace("μ", "u").replace("µ", "u").replace("cells/", "/")
     u = u.replace("mm³", "mm3")
     low = u.lower()
-    table = {
-        "mmol/l": "mmol/L",
-        "umol/l": "umol/L",
-        "nmol/l": "nmol/L",
-        "pmol/l": "pmol/L",
-        "mg/dl": "mg/dL",
-        "mg/l": "mg/L",
-        "g/dl": "g/dL",
-        "g/l": "g/L",
-        "ng/ml": "ng/mL",
-        "ng/dl": "ng/dL",
-        "pg/ml": "pg/mL",
-        "ug/l": "ug/L",
-        "ug/dl": "ug/dL",
-        "miu/l": "mIU/L",
-        "miu/ml": "mIU/mL",
-        "uiu/ml": "uIU/mL",
-        "iu/l": "IU/L",
-        "iu/ml": "IU/mL",
-        "u/l": "U/L",
-        "u/ml": "U/mL",
-        "meq/l": "mEq/L",
-        "mm/1h": "mm/h",
-        "mm/hr": "mm/h",
-        "mm/hour": "mm/h",
-        "mmhg": "mmHg",
-        "cmh2o": "cmH2O",
-        "kpa": "kPa",
-        "°c": "C",
-        "℃": "C",
-        "°f": "F",
-        "bpm": "/min",
-        "次/分": "/min",
-        "次/min": "/min",
-        "beats/min": "/min",
-        "beatsperminute": "/min",
-        "breaths/min": "/min",
-        "ml": "mL",
-        "fl": "fL",
-        "/ul": "/uL",
-        "/mm³": "/mm3",
-        "cells/ul": "/uL",
-    }
-    if low in table:
-        return table[low]
+    if low in _UNIT_SPELLING:
+        return _UNIT_SPELLING[low]
     if re.fullmatch(r"(?:x|×|\*)?10(?:\^|e)?9/l|×10⁹/l", low):
         return "10^9/L"
     if re.fullmatch(r"(?:x|×|\*)?10(?:\^|e)?12/l|×10¹²/l", low):

@@ -40,9 +40,7 @@ def sections(text: str, language: str) -> list[tuple[int, str]]:
     return out
 
 
-_ABBREVIATIONS = re.compile(
-    r"(?:\b(?:Dr|Mr|Mrs|Ms|Prof|Fig|Figs|vs|etc|e\.g|i\.e|approx|No|no|St|al|ca|Inc|Ltd|resp|min|max)|\b[A-Z])\.$"
-)
+_ABBREVIATIONS = re.compile(rf"(?:\b(?:{languages.alternatives('ABBREVIATION_WORDS')})|\b[A-Z])\.$")
 _SENTENCE_END = re.compile(r"[。！？!?]+|\n+|\.(?=\s+[\"'(\[]?[A-Z0-9])|\.(?=\s*$)|;(?=\s)|；")
 
 

@@ -19,12 +19,21 @@ from .quantities import COMPARATORS, RANGE_RE, interpretation_from_range, normal
 from .structure import Sentence
 from .vocabulary import ANALYTE, Mention
 
-_GENERIC_VALUE = re.compile(
-    r"(?<![\w.])(?P<cmp>[<>≤≥]=?\s*)?(?P<val>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:[.,]\d+)?)(?:\s*/\s*\d+(?:\.\d+)?)?\s*"
-    r"(?P<unit>%|iu/l|u/l|mg/dl|ng/ml|ng/dl|mmhg|g/dl|pg/ml|/mm3|/mm³|/μl|/ul|g/l|mmol/l|μmol/l|umol/l|meq/l|miu/l|"
-    r"bpm|beats/min|beats per minute|breaths/min|/min|°c|℃|(?:x|×)\s*10\^?\d+\s*/\s*l)(?![a-z])",
-    re.I,
-)
+
+def _value_pattern(unit_words: dict[str, str]) -> re.Pattern[str]:
+    """A value with a unit ("35%", "120 mmHg", "88 bpm"); units written as words are the report
+    language's (`UNIT_WORDS`)."""
+    words = languages.literal_alternatives(unit_words) + "|" if unit_words else ""
+    return re.compile(
+        r"(?<![\w.])(?P<cmp>[<>≤≥]=?\s*)?(?P<val>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:[.,]\d+)?)(?:\s*/\s*\d+(?:\.\d+)?)?\s*"
+        r"(?P<unit>%|iu/l|u/l|mg/dl|ng/ml|ng/dl|mmhg|g/dl|pg/ml|/mm3|/mm³|/μl|/ul|g/l|mmol/l|μmol/l|umol/l|meq/l|miu/l|"
+        + words
+        + r"/min|°c|℃|(?:x|×)\s*10\^?\d+\s*/\s*l)(?![a-z])",
+        re.I,
+    )
+
+
+_VALUE = {code: _value_pattern(module.UNIT_WORDS) for code, module in languages.LANGUAGES.items()}
 # "increased to 1 mg": a dose change, not a test result.
 _DOSE_AFTER = {
     code: re.compile(rf"\s+(?:{module.DOSE_CHANGE_TO_WORDS})\s+\d")
@@ -51,7 +60,7 @@ def unnamed_results(
     blocked = known + [(m.start, m.end) for m in mentions if m.kind != ANALYTE]
 
     found: list[tuple[int, int]] = []
-    for pattern, kind in ((_GENERIC_VALUE, "value"), (lang.UNNAMED_RESULT_RE, "qual")):
+    for pattern, kind in ((_VALUE[lang.CODE], "value"), (lang.UNNAMED_RESULT_RE, "qual")):
         for gm in pattern.finditer(doc.text, s0, s1):
             a, b = gm.span()
             if any(x < b and a < y for x, y in blocked + found):

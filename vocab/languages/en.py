@@ -30,6 +30,7 @@ def share(sample: str) -> float:
 
 # ----------------------------------------------------------------- normalise
 GLYPH_REPAIRS: dict[str, str] = {}
+CAPTION_WORDS = r"Fig\.?|Figure|Table"  # a line "Figure 2 …" is a caption, not report text
 LINE_REPAIRS: list = []  # English PDF line breaks are repaired for every language (hyphenation)
 
 # ----------------------------------------------------------------- structure
@@ -52,6 +53,8 @@ HEADING_RE = re.compile(
     + r")(?:[ \t]*[:.]?[ \t]*$|[ \t]*[:：][ \t]*)"  # alone on its line, or "Discussion: text"
 )
 HEADING_PATTERNS = (HEADING_RE,)
+# Words written with a full stop that does not end the sentence ("Dr.", "e.g.", "Fig.").
+ABBREVIATION_WORDS = r"Dr|Mr|Mrs|Ms|Prof|Fig|Figs|vs|etc|e\.g|i\.e|approx|No|no|St|al|ca|Inc|Ltd|resp|min|max"
 # Case-series markers at the start of a sentence: "Case 2", "Patient B:".
 CASE_SERIES_RE = re.compile(
     r"^(?:case|patient)\s+(\d{1,2}|[A-H])\b(?:\s*[:.)-]|\s*$|\s+(?:was|is|a|an|had|presented|\())",
@@ -307,6 +310,8 @@ VALUE_FILLER_WORDS = (
     r"score|scored|reading|result|"
     r"elevated|raised|increased|decreased|high|low|mildly|markedly|slightly)(?![a-z])"
 )
+# Units written as words or letters of this language -> the record's unit.
+UNIT_WORDS = {"beats/min": "/min", "beats per minute": "/min", "bpm": "/min", "breaths/min": "/min"}
 COMPARATOR_WORDS = {
     "less than": "<",
     "below": "<",

@@ -38,6 +38,8 @@ GLYPH_REPAIRS: dict[str, str] = {
     "石页": "硕",
 }
 
+CAPTION_WORDS = r"图|表"  # a line "图2 …" is a caption, not report text
+
 _HEADING_LINE = re.compile(
     r"(?:[0-9一二三四]{1,2}[.、\s]*)?(?:临床资料|一般资料|病例(?:资料|报告|介绍|摘要|报道)|病历摘要|讨论|参考文献|"
     r"引言|前言|摘要|结论|小结|文献复习|(?:例|病例|患者|患儿)\s*[0-9一二三四五六七八九十]{1,2})\s*[:：]?"
@@ -80,6 +82,7 @@ HEADING_RE = re.compile(
 )
 # Chinese headings are found inline; Chinese reports often carry English headings as well.
 HEADING_PATTERNS = (HEADING_RE, en.HEADING_RE)
+ABBREVIATION_WORDS = ""  # a Chinese full stop (。) always ends the sentence
 # Case-series markers at the start of a sentence: "患者2", "例2", "病例2", "(1)患儿1".
 CASE_SERIES_RE = re.compile(
     r"^(?:[(（]?\d[)）]\s*)?(?:患者|病例|例|患儿)\s*(\d{1,2}|[一二三四五六七八九十])(?![\d岁年月天日个周])"
@@ -179,6 +182,7 @@ DURATION_HISTORY_WORDS = ""
 
 # ----------------------------------------------------------------- measurements
 VALUE_FILLER_WORDS = r"为|约|是|达|升至|降至|高达"
+UNIT_WORDS = {"次/分": "/min", "次/min": "/min"}
 COMPARATOR_WORDS: dict[str, str] = {}
 REFERENCE_WORDS = r"参考值|参考范围|正常值|正常"
 RANGE_WORDS = ""

@@ -19,6 +19,8 @@ from .mentions import most_specific
 from .structure import CASE, Sentence
 from .vocabulary import FINDING, HPO, Mention
 
+# The record's outcome directions: the named groups a language's `OUTCOME_RE` may use.
+DIRECTIONS = ("improved", "resolved", "stable", "worsened", "recurred", "died")
 _SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|mm)(?![A-Za-z])", re.I)
 
 

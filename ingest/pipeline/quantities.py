@@ -53,7 +53,9 @@ _RESULT_SYMBOLS = {
     "low": r"↓|\(l\)",
     "normal": "",
 }
-# (interpretation, pattern) in the order they are tried: the first that matches wins.
+# Interpretations (the keys of a language's `RESULT_WORDS`) in the order they are tried: the first
+# that matches wins.
+RESULT_ORDER = ("positive", "negative", "high", "low", "normal")
 QUALIFIERS = [
     (
         label,
@@ -62,7 +64,7 @@ QUALIFIERS = [
             re.I,
         ),
     )
-    for label in ("positive", "negative", "high", "low", "normal")
+    for label in RESULT_ORDER
 ]
 
 

@@ -51,24 +51,16 @@ _DOSE_BEFORE_RE = re.compile(
     rf"\s*(?:(?:{languages.alternatives('QUANTITY_OF_WORDS')})\s+)?(?:\w+\s+)?$",
     re.I,
 )
-# (route, pattern) in the order they are tried: the first route the words name wins.
-_ROUTES = [
-    (route, re.compile(languages.alternatives("ROUTE_WORDS", route), re.I))
-    for route in (
-        "intralesional",
-        "intravenous",
-        "intramuscular",
-        "subcutaneous",
-        "inhaled",
-        "topical",
-        "oral",
-    )
-]
+# Routes (the keys of `vocab.codes.ROUTES` a language's `ROUTE_WORDS` may name) in the order they
+# are tried: the first route the words name wins.
+ROUTE_ORDER = ("intralesional", "intravenous", "intramuscular", "subcutaneous", "inhaled", "topical", "oral")
+_ROUTES = [(route, re.compile(languages.alternatives("ROUTE_WORDS", route), re.I)) for route in ROUTE_ORDER]
 # Words that imply the oral route only after the drug ("tablets") do not count before it.
 _STATED_ORAL = re.compile(languages.alternatives("STATED_ORAL_WORDS"), re.I)
+# Dose changes (the keys of a language's `CHANGE_WORDS`) in the order they are tried.
+CHANGE_ORDER = ("decreased", "increased", "stopped")
 _CHANGES = [
-    (change, re.compile(languages.alternatives("CHANGE_WORDS", change), re.I))
-    for change in ("decreased", "increased", "stopped")
+    (change, re.compile(languages.alternatives("CHANGE_WORDS", change), re.I)) for change in CHANGE_ORDER
 ]
 # "increased to 1 mg twice daily", "逐渐减量至15mg": the dose from then on.
 _DOSE_CHANGE_RE = re.compile(
@@ -162,7 +154,7 @@ def _treatments(doc: Doc, sentence: Sentence, drugs: list[Mention], patient: Pat
         dur = lang.DURATION_RE.search(window)
         if dur:
             n = dur.group(1)
-            n = str(lang.NUMBER_WORDS.get(n.lower(), n)) if not n.isdigit() else n
+            n = str(lang.NUMBER_NAMES.get(n.lower(), n)) if not n.isdigit() else n
             fact["duration"] = f"{n} {lang.TIME_UNITS.get(dur.group(2), dur.group(2).lower())}"
             if not fact["duration"].endswith("s") and n != "1":
                 fact["duration"] += "s"

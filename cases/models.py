@@ -190,6 +190,11 @@ class IngestJob(models.Model):
     queued_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease of the worker running the job: it renews `lease_until` while it works, and writes
+    # the job's cases only while `lease_token` is still its own. A `running` job whose lease ran
+    # out belongs to a dead worker and is queued again (ingest.services.jobs).
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_token = models.UUIDField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-queued_at"]

@@ -1,18 +1,24 @@
-"""Ingestion endpoints: submit reports (`POST /api/reports/`) and follow their jobs
-(`GET /api/jobs/{id}/`). Receiving only stores the bytes and queues a job, so the answer is
-202 Accepted with the job's URL; the workers do the parsing."""
+"""Ingestion endpoints: submit reports (`POST /api/reports/`) and follow their jobs, one at a time
+(`GET /api/jobs/{id}/`) or a whole upload at once (`GET /api/batches/{uuid}/`). Receiving only
+stores the bytes and queues jobs, so the answer is 202 Accepted with the URLs of the jobs and of
+their batch; the workers do the parsing."""
 
 from __future__ import annotations
 
-import json
 import uuid
 
 from django.conf import settings
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.exceptions import NotFound, ParseError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,12 +29,17 @@ from cases.api.permissions import TokenWriteModelPermissions
 from cases.models import Case, IngestJob, Report
 from ingest.formats import FORMATS
 from ingest.services.receive import reports_receive
+from registry.parsers import (
+    PayloadTooLarge,
+    RawJSON,
+    SafeFormParser,
+    SafeJSONParser,
+    SafeMultiPartParser,
+    loads,
+)
 
-
-class PayloadTooLarge(APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "too_large"
-    default_detail = "The upload is larger than the registry accepts."
+# Room for the JSON around a report's text (`{"text": …, "citation": …}`) beyond INGEST_MAX_BYTES.
+JSON_ENVELOPE_BYTES = 64 * 1024
 
 
 class CitationSerializer(serializers.Serializer):
@@ -94,6 +105,7 @@ ReceiptSerializer = inline_serializer(
     "IngestReceipt",
     fields={
         "batch": serializers.UUIDField(),
+        "batch_url": serializers.URLField(help_text="URL of the batch's status: every job of this upload"),
         "job": serializers.URLField(help_text="URL of the first (usually only) job"),
         "jobs": JobSerializer(many=True),
     },
@@ -110,7 +122,15 @@ class ReportReceiveView(APIView):
     # cases.api.permissions); a logged-in browser session alone is not enough.
     permission_classes = [TokenWriteModelPermissions]
     queryset = Report.objects.none()  # tells the model-permission check which model is written
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [SafeMultiPartParser, SafeFormParser, SafeJSONParser]
+    # A JSON body is a report (a phenopacket, or text with its citation): it may be as large as a
+    # report may be, with room for the JSON around a text; it is stored exactly as sent.
+    keep_raw_json = True
+    max_json_body_setting = "INGEST_MAX_BYTES; send larger reports as a multipart file"
+
+    @property
+    def max_json_body(self) -> int:
+        return settings.INGEST_MAX_BYTES + JSON_ENVELOPE_BYTES
 
     @extend_schema(
         operation_id="reports_create",
@@ -118,7 +138,10 @@ class ReportReceiveView(APIView):
         description=(
             'Multipart upload of a file, or JSON `{"text": ..., "citation": {...}}`, or a GA4GH '
             "phenopacket v2 JSON object (or array) as the body. A .zip or multi-line .jsonl gives one "
-            "job per document. Identical bytes submitted again give a job with status `duplicate`."
+            "job per document. Identical bytes submitted again give a job with status `duplicate`. "
+            "A JSON body may be as large as a report (INGEST_MAX_BYTES, plus 64 KiB for the JSON "
+            "around a text) and nest at most 100 levels; send larger reports as a multipart file. "
+            "The receipt links the batch (`batch_url`): one URL for how all its jobs went."
         ),
         request={
             "multipart/form-data": FileSubmissionSerializer,
@@ -126,9 +149,14 @@ class ReportReceiveView(APIView):
         },
         responses={
             202: OpenApiResponse(ReceiptSerializer, description="Stored and queued"),
-            400: OpenApiResponse(description="Nothing usable in the request"),
+            400: OpenApiResponse(
+                description="Nothing usable in the request, malformed or too deeply nested JSON"
+            ),
             401: OpenApiResponse(description="Not authenticated"),
-            413: OpenApiResponse(description="Upload larger than INGEST_MAX_ZIP_TOTAL_BYTES"),
+            413: OpenApiResponse(
+                description="A file larger than INGEST_MAX_ZIP_TOTAL_BYTES (and INGEST_MAX_BYTES), or a "
+                "JSON body larger than INGEST_MAX_BYTES plus 64 KiB; the message names the limit"
+            ),
         },
         examples=[
             OpenApiExample(
@@ -145,7 +173,8 @@ class ReportReceiveView(APIView):
             data=data, filename=filename, citation=citation, user=request.user, batch=uuid.uuid4()
         )
         payload = JobSerializer(jobs, many=True, context={"request": request}).data
-        body = {"batch": jobs[0].batch, "job": payload[0]["url"], "jobs": payload}
+        batch_url = reverse("ingest_api:batch-detail", args=[jobs[0].batch], request=request)
+        body = {"batch": jobs[0].batch, "batch_url": batch_url, "job": payload[0]["url"], "jobs": payload}
         return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": payload[0]["url"]})
 
     def _submission(self, request: Request) -> tuple[bytes, str, dict | None]:
@@ -161,8 +190,8 @@ class ReportReceiveView(APIView):
             citation = None
             if request.data.get("citation"):
                 try:
-                    raw_citation = json.loads(request.data["citation"])
-                except (TypeError, ValueError) as error:
+                    raw_citation = loads(request.data["citation"])
+                except ParseError as error:
                     raise serializers.ValidationError({"citation": f"not a JSON object: {error}"}) from None
                 serializer = CitationSerializer(data=raw_citation)
                 serializer.is_valid(raise_exception=True)
@@ -173,13 +202,12 @@ class ReportReceiveView(APIView):
         )
 
     def _json_submission(self, request: Request) -> tuple[bytes, str, dict | None]:
-        # Read the body before DRF parses it: a phenopacket is stored exactly as sent, not as a
-        # re-serialisation of the parsed JSON.
-        body = request.body
-        try:
-            payload = json.loads(body)
-        except ValueError as error:
-            raise serializers.ValidationError({"body": f"malformed JSON: {error}"}) from None
+        # The parser keeps the bytes (keep_raw_json): a phenopacket is stored exactly as sent,
+        # not as a re-serialisation of the parsed JSON.
+        sent = request.data
+        if not isinstance(sent, RawJSON):  # an empty body
+            raise serializers.ValidationError({"body": "the JSON body is empty"})
+        body, payload = sent.raw, sent.value
         if _is_phenopacket(payload):
             return body, "phenopacket.json", None
         serializer = TextSubmissionSerializer(data=payload)
@@ -203,9 +231,113 @@ class JobDetailView(APIView):
         tags=["ingestion"],
     )
     def get(self, request: Request, pk: int) -> Response:
-        jobs = IngestJob.objects.all()
-        if not request.user.is_staff:
-            # A client sees the jobs it submitted; staff see all of them.
-            jobs = jobs.filter(created_by=request.user)
-        job = get_object_or_404(jobs, pk=pk)
+        job = get_object_or_404(_visible_jobs(request), pk=pk)
         return Response(JobSerializer(job, context={"request": request}).data)
+
+
+def _visible_jobs(request: Request):
+    """A client sees the jobs it submitted; staff see all of them."""
+    jobs = IngestJob.objects.all()
+    return jobs if request.user.is_staff else jobs.filter(created_by=request.user)
+
+
+FAILURES_PAGE = 100
+FAILURES_PAGE_MAX = 1000
+
+
+class BatchFailureSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    filename = serializers.CharField()
+    error = serializers.CharField()
+
+
+class BatchCountsSerializer(serializers.Serializer):
+    queued = serializers.IntegerField()
+    running = serializers.IntegerField()
+    done = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    duplicate = serializers.IntegerField()
+
+
+class BatchSerializer(serializers.Serializer):
+    batch = serializers.UUIDField()
+    url = serializers.URLField()
+    total = serializers.IntegerField(help_text="Jobs in the batch")
+    counts = BatchCountsSerializer(help_text="Jobs by status")
+    finished = serializers.BooleanField(help_text="No job is queued or running any more")
+    failures = BatchFailureSerializer(
+        many=True, help_text="Failed jobs in id order, a page at a time (`failures_limit`)"
+    )
+    failures_next = serializers.URLField(
+        allow_null=True, help_text="The next page of failures, or null when this is the last"
+    )
+
+
+class BatchDetailView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="batches_retrieve",
+        summary="Status of an upload: its jobs counted by status, the failures listed",
+        description=(
+            "One URL per upload (the `batch_url` of the receipt): how many of its jobs are queued, "
+            "running, done, failed or duplicate, and the failed jobs with their errors, "
+            f"{FAILURES_PAGE} a page by default (`failures_limit` up to {FAILURES_PAGE_MAX}, then "
+            "follow `failures_next`)."
+        ),
+        parameters=[
+            OpenApiParameter("failures_limit", int, description=f"Failures per page (1-{FAILURES_PAGE_MAX})"),
+            OpenApiParameter(
+                "failures_after", int, description="Failures with a job id above this (from failures_next)"
+            ),
+        ],
+        responses={
+            200: BatchSerializer,
+            400: OpenApiResponse(description="A paging parameter is not a whole number in range"),
+            401: OpenApiResponse(description="Not authenticated"),
+            404: OpenApiResponse(description="No such batch (or none of its jobs is yours)"),
+        },
+        tags=["ingestion"],
+    )
+    def get(self, request: Request, batch: uuid.UUID) -> Response:
+        jobs = _visible_jobs(request).filter(batch=batch)
+        counts = dict(jobs.order_by().values_list("status").annotate(n=Count("id")))
+        if not counts:
+            raise NotFound("No such batch (or none of its jobs is yours).")
+        limit = _whole_number(request, "failures_limit", FAILURES_PAGE, 1, FAILURES_PAGE_MAX)
+        after = _whole_number(request, "failures_after", 0, 0, None)
+        page = list(
+            jobs.filter(status=IngestJob.Status.FAILED, pk__gt=after)
+            .order_by("pk")
+            .values("id", "filename", "error")[: limit + 1]
+        )
+        more, page = len(page) > limit, page[:limit]
+        for failure in page:
+            failure["url"] = reverse("ingest_api:job-detail", args=[failure["id"]], request=request)
+        url = reverse("ingest_api:batch-detail", args=[batch], request=request)
+        next_url = f"{url}?failures_limit={limit}&failures_after={page[-1]['id']}" if more else None
+        body = {
+            "batch": batch,
+            "url": url,
+            "total": sum(counts.values()),
+            "counts": {value: counts.get(value, 0) for value in IngestJob.Status.values},
+            "finished": not (counts.get(IngestJob.Status.QUEUED) or counts.get(IngestJob.Status.RUNNING)),
+            "failures": page,
+            "failures_next": next_url,
+        }
+        return Response(BatchSerializer(body).data)
+
+
+def _whole_number(request: Request, name: str, default: int, low: int, high: int | None) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise serializers.ValidationError({name: "a whole number"}) from None
+    if value < low or (high is not None and value > high):
+        bound = f"from {low} to {high}" if high is not None else f"{low} or more"
+        raise serializers.ValidationError({name: f"{bound}"})
+    return value

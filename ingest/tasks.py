@@ -1,10 +1,11 @@
 """Celery tasks of the ingestion flow: thin, taking job ids; the work is in ingest.services (which
 names these tasks in ingest.services.dispatch rather than importing this module).
 
-Delivery guarantees: `acks_late` + `reject_on_worker_lost` make the broker hand a job to another
-worker when the one running it dies (Redis: after the visibility timeout). The filesystem broker
-cannot redeliver, so a starting worker re-queues the `running` jobs nobody holds any more
-(`jobs_recover`). Either way job_run is idempotent: a job delivered twice produces its cases once.
+Delivery guarantees: a worker holds a lease on the jobs it runs (ingest.services.lease); every
+worker runs the reaper (`jobs_recover`) at start and on its timer, which re-queues the `running`
+jobs whose lease ran out because their worker died, on any broker and without a beat process.
+`acks_late` + `reject_on_worker_lost` also make Redis hand an unacknowledged message to another
+worker after the visibility timeout. Either way a job runs once: its claim takes the lease.
 """
 
 from __future__ import annotations
@@ -89,18 +90,32 @@ def _warm_up(**kwargs) -> None:
         logger.exception("extraction pipeline warm-up failed")
 
 
-@worker_ready.connect
-def _recover_on_start(sender=None, **kwargs) -> None:
+def _reap(*, stale_queued: bool = False) -> None:
+    """Re-queue the jobs of dead workers (expired leases); runs in the worker's main process, on
+    its timer, and holds no database connection between runs (the pool forks from this process)."""
     try:
-        if settings.INGEST_RECOVER_ON_START:
-            # Old queued jobs may have been lost with a filesystem broker message too.
-            jobs_recover(
-                include_queued_older_than=timedelta(minutes=10) if settings.USING_EMBEDDED_BROKER else None
-            )
+        jobs_recover(include_queued_older_than=timedelta(minutes=10) if stale_queued else None)
     except Exception:
         logger.exception("could not re-queue jobs left by a stopped worker")
     finally:
         connections.close_all()
+
+
+@worker_ready.connect
+def _start_reaper(sender=None, **kwargs) -> None:
+    """Reap once at start, then every INGEST_REAPER_INTERVAL seconds on the worker's own timer
+    (the event loop with Redis, a timer thread otherwise): no beat process is needed, and any
+    live worker finishes the jobs of a dead one."""
+    try:
+        # With the filesystem broker a message is gone once a worker took it: old queued jobs
+        # may have been lost with a dead worker too.
+        _reap(stale_queued=settings.INGEST_RECOVER_ON_START and settings.USING_EMBEDDED_BROKER)
+        timer = getattr(sender, "timer", None)
+        if timer is not None:
+            timer.call_repeatedly(settings.INGEST_REAPER_INTERVAL, _reap)
+        else:
+            logger.warning("no worker timer: jobs of dead workers are re-queued only at worker start")
+    finally:
         ready_file = os.environ.get("INGEST_WORKER_READY_FILE")
         if ready_file:
             Path(ready_file).write_text(str(os.getpid()))

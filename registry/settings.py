@@ -173,9 +173,16 @@ INGEST_MAX_ZIP_TOTAL_BYTES = env_int("INGEST_MAX_ZIP_TOTAL_BYTES", 500 * 1024 * 
 INGEST_BATCH_SIZE = env_int("INGEST_BATCH_SIZE", 50, minimum=1)
 # The Celery queue ingestion tasks go to (tests give each worker its own).
 INGEST_QUEUE = env_str("INGEST_QUEUE") or "celery"
-# On worker start, re-queue jobs a killed worker left `running`. Needed with the filesystem broker,
-# which (unlike Redis with a visibility timeout) does not redeliver an unacknowledged message.
+# On worker start, also send again jobs `queued` for over 10 minutes. Needed with the filesystem
+# broker, whose message is gone once a worker took it (a dead worker's `running` jobs are re-queued
+# by every worker's lease reaper, on any broker: see below).
 INGEST_RECOVER_ON_START = env_bool("INGEST_RECOVER_ON_START", _broker is None)
+# A worker holds a lease on the jobs it runs, renewed every third of this many seconds while it
+# works; every worker re-queues, every INGEST_REAPER_INTERVAL seconds, the `running` jobs whose
+# lease ran out (their worker died), on any broker. A dead worker's jobs are queued again within
+# INGEST_LEASE_SECONDS + INGEST_REAPER_INTERVAL.
+INGEST_LEASE_SECONDS = env_int("INGEST_LEASE_SECONDS", 60, minimum=3)
+INGEST_REAPER_INTERVAL = env_int("INGEST_REAPER_INTERVAL", 15, minimum=1)
 
 # --- Public visibility: when set, anonymous users see only curated/published cases -------------
 PUBLIC_CURATED_ONLY = env_bool("PUBLIC_CURATED_ONLY", False)
@@ -190,6 +197,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Bodies bounded in size (413) and JSON in nesting (400): never a 500 (registry/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "registry.parsers.SafeJSONParser",
+        "registry.parsers.SafeFormParser",
+        "registry.parsers.SafeMultiPartParser",
+    ],
     # One JSON error shape for every API endpoint ({"error": {"code", "message", ...}}).
     "EXCEPTION_HANDLER": "cases.api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [

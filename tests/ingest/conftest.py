@@ -154,7 +154,11 @@ def worker_factory(live_db, subprocess_env, settings, tmp_path) -> Iterator[Call
     workers: list[Worker] = []
 
     def start(**kwargs) -> Worker:
-        worker = Worker(subprocess_env, queue, tmp_path)
+        # Each worker its own folder for its ready file and log (a second worker must not
+        # overwrite the first one's log).
+        folder = tmp_path / f"worker-{len(workers) + 1}"
+        folder.mkdir()
+        worker = Worker(subprocess_env, queue, folder)
         workers.append(worker)
         worker.start(**kwargs)
         return worker

@@ -165,3 +165,114 @@ def test_admin_lists_errors_and_retries_failed_jobs(django_user_model, settings)
     assert response.status_code == 200 and "1 job(s) queued again" in response.content.decode()
     job.refresh_from_db()
     assert job.status == "queued" and job.error == ""
+
+
+def test_a_json_report_larger_than_django_s_form_limit_is_accepted(client, settings) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    packet = json.loads((SAMPLES_DIR / "phenopacket-crest.json").read_text())
+    packet["metaData"]["padding"] = "x" * 150_000  # a big report, as sent
+    body = json.dumps(packet).encode()
+    response = client.generic("POST", "/api/reports/", body, content_type="application/json")
+    assert response.status_code == 202, response.content
+    job = IngestJob.objects.get(pk=response.json()["jobs"][0]["id"])
+    assert bytes(job.report.raw) == body and job.report.format == "phenopacket"
+    text = {"text": TEXT + " " + "More history. " * 10_000}
+    response = client.post("/api/reports/", text, format="json")
+    assert response.status_code == 202, response.content
+
+
+def test_a_json_body_over_the_report_limit_is_413_naming_it(client, settings) -> None:
+    settings.INGEST_MAX_BYTES = 1_000
+    body = json.dumps({"text": "a" * 100_000}).encode()
+    response = client.generic("POST", "/api/reports/", body, content_type="application/json")
+    assert response.status_code == 413
+    error = response.json()["error"]
+    assert error["code"] == "too_large"
+    assert "INGEST_MAX_BYTES" in error["message"] and f"{1_000 + 64 * 1024:,}" in error["message"]
+
+
+def test_deeply_nested_json_is_a_400_not_a_500(client) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    response = client.generic("POST", "/api/reports/", deep, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested too deeply" in response.json()["error"]["message"]
+    # Deep but within what Python parses: refused by the explicit limit, before any recursion.
+    deep = b'{"text": "x", "citation": ' + b"[" * 150 + b"]" * 150 + b"}"
+    response = client.generic("POST", "/api/reports/", deep, content_type="application/json")
+    assert response.status_code == 400 and "100 levels" in response.json()["error"]["message"]
+    upload = SimpleUploadedFile("a.txt", TEXT.encode())
+    citation = "[" * 100_000 + "]" * 100_000
+    response = client.post("/api/reports/", {"file": upload, "citation": citation}, format="multipart")
+    assert response.status_code == 400 and "nested too deeply" in json.dumps(response.json())
+
+
+def test_batch_status_counts_jobs_and_lists_failures(client, django_user_model) -> None:
+    members = {f"ok-{n}.txt": f"A {20 + n}-year-old man with fever.".encode() for n in range(3)}
+    members |= {f"broken-{n}.json": f'{{"id": "{n}", '.encode() for n in range(4)}
+    members["what.exe"] = b"MZ a program"
+    members["copy.txt"] = members["ok-0.txt"]
+    response = client.post(
+        "/api/reports/", {"file": SimpleUploadedFile("up.zip", make_zip(members))}, format="multipart"
+    )
+    assert response.status_code == 202
+    receipt = response.json()
+    batch_url = receipt["batch_url"]
+    assert batch_url.endswith(f"/api/batches/{receipt['batch']}/")
+
+    status = client.get(batch_url).json()
+    assert status["counts"] == {"queued": 7, "running": 0, "done": 0, "failed": 1, "duplicate": 1}
+    assert (status["total"], status["finished"]) == (9, False)
+    assert [(f["filename"], "unsupported file type" in f["error"]) for f in status["failures"]] == [
+        ("up.zip/what.exe", True)
+    ]
+    for job in receipt["jobs"]:
+        if job["status"] == "queued":
+            services.job_run(job_id=job["id"])
+    status = client.get(batch_url).json()
+    assert status["counts"] == {"queued": 0, "running": 0, "done": 3, "failed": 5, "duplicate": 1}
+    assert status["finished"] is True and status["failures_next"] is None
+    broken = {job["id"] for job in receipt["jobs"] if job["filename"].startswith("up.zip/broken")}
+    assert {f["id"] for f in status["failures"] if "malformed JSON" in f["error"]} == broken
+    assert client.get(status["failures"][0]["url"]).json()["status"] == "failed"
+
+    # Failures a page at a time, following failures_next.
+    page = client.get(batch_url, {"failures_limit": 2}).json()
+    seen = [f["id"] for f in page["failures"]]
+    while page["failures_next"]:
+        page = client.get(page["failures_next"]).json()
+        seen += [f["id"] for f in page["failures"]]
+    assert seen == sorted(f["id"] for f in status["failures"]) and len(seen) == 5
+    assert client.get(batch_url, {"failures_limit": 0}).status_code == 400
+
+    # Permissions as for a job: the submitter and staff; no one else, nor anonymous clients.
+    assert APIClient().get(batch_url).status_code in (401, 403)
+    stranger = APIClient()
+    stranger.force_authenticate(django_user_model.objects.create_user("other", password="x-long-pass-123"))
+    assert stranger.get(batch_url).status_code == 404
+    staff = APIClient()
+    staff.force_authenticate(
+        django_user_model.objects.create_user("staff", password="x-123456", is_staff=True)
+    )
+    assert staff.get(batch_url).json()["total"] == 9
+    assert client.get("/api/batches/00000000-0000-0000-0000-000000000000/").status_code == 404
+
+
+def test_openapi_schema_documents_the_batch_status(client) -> None:
+    response = client.get("/api/schema/", HTTP_ACCEPT="application/json")
+    if response.status_code == 404:
+        pytest.skip("the schema view (cases/api) is not wired yet")
+    schema = response.json() if response["Content-Type"].startswith("application/json") else None
+    if schema is None:
+        import yaml
+
+        schema = yaml.safe_load(response.content)
+    operation = schema["paths"]["/api/batches/{batch}/"]["get"]
+    assert operation["operationId"] == "batches_retrieve"
+    assert {p["name"] for p in operation["parameters"]} >= {"batch", "failures_limit", "failures_after"}
+    assert {"200", "404"} <= set(operation["responses"])
+    body = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    properties = schema["components"]["schemas"][body]["properties"]
+    assert {"counts", "failures", "failures_next", "finished", "total"} <= set(properties)
+    receipt = schema["paths"]["/api/reports/"]["post"]["responses"]["202"]["content"]["application/json"]
+    receipt_name = receipt["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "batch_url" in schema["components"]["schemas"][receipt_name]["properties"]

@@ -43,6 +43,90 @@ def _find(root, path: str):
     return frontier[0]
 
 
+# Publication dates, preferred first: the first publication (epub), the print issue, the
+# collection; JATS 1.1+ writes them as date-type="pub" with a publication-format. pmc-release (the
+# date PMC opened the text, often a year after an embargo) and history dates are not publication.
+_PUB_DATE_PREFERENCE = ("epub", "ppub", "epub-ppub", "collection", "pub:electronic", "pub:print", "pub")
+_NOT_PUBLICATION = {"pmc-release", "nihms-submitted", "manuscript", "received", "accepted", "rev-recd"}
+
+
+def _children(element, name: str) -> list:
+    return [child for child in element if _local(child.tag) == name] if element is not None else []
+
+
+def _pub_year(meta) -> int | None:
+    ranked: list[tuple[int, int]] = []
+    for node in _children(meta, "pub-date"):
+        kind = node.get("pub-type") or node.get("date-type") or ""
+        if kind in _NOT_PUBLICATION:
+            continue
+        if kind == "pub" and node.get("publication-format"):
+            kind = f"pub:{node.get('publication-format')}"
+        year_text = _text_of(_find(node, "year")) or (node.get("iso-8601-date") or "")[:4]
+        if not year_text.isdigit():
+            continue
+        rank = _PUB_DATE_PREFERENCE.index(kind) if kind in _PUB_DATE_PREFERENCE else len(_PUB_DATE_PREFERENCE)
+        ranked.append((rank, int(year_text)))
+    return min(ranked)[1] if ranked else None
+
+
+def _author(contrib) -> str:
+    """Surname first, then given names, as a citation lists them ("Li Wei", "Smith Anna M"); a
+    group's name; or the name as the article wrote it."""
+    name = _find(contrib, "name")
+    if name is not None:
+        surname, given = _text_of(_find(name, "surname")), _text_of(_find(name, "given-names"))
+        return " ".join(part for part in (surname, given) if part)
+    for tag in ("collab", "string-name"):
+        node = _find(contrib, tag)
+        if node is not None and _text_of(node):
+            return _text_of(node)
+    return ""
+
+
+def front_citation(article) -> dict:
+    """The citation of the front matter: title, journal, year, authors, pmid, doi, pmcid."""
+    front = _find(article, "front")
+    meta = _find(front if front is not None else article, "article-meta")
+    journal_meta = _find(front if front is not None else article, "journal-meta")
+    citation: dict = {}
+    if journal_meta is not None:
+        titles = [_text_of(node) for node in journal_meta.iter() if _local(node.tag) == "journal-title"]
+        abbreviated = [
+            _text_of(node) for node in journal_meta.iter() if _local(node.tag) == "abbrev-journal-title"
+        ]
+        citation["journal"] = next((t for t in titles + abbreviated if t), "")
+    if meta is not None:
+        citation.update(_article_meta_citation(meta))
+    found = {key: value for key, value in citation.items() if value}
+    if found:
+        found["sources"] = {key: "jats-front-matter" for key in found}
+    return found
+
+
+def _article_meta_citation(meta) -> dict:
+    citation: dict = {}
+    title_group = next(iter(_children(meta, "title-group")), None)
+    title = _find(title_group, "article-title") if title_group is not None else None
+    citation["title"] = _text_of(title)
+    for node in _children(meta, "article-id"):
+        kind, value = node.get("pub-id-type", ""), _text_of(node)
+        if kind == "pmid" and value.isdigit():
+            citation.setdefault("pmid", value)
+        elif kind == "doi" and value:
+            citation.setdefault("doi", value)
+        elif kind in ("pmc", "pmcid") and value:
+            citation.setdefault("pmcid", value if value.upper().startswith("PMC") else f"PMC{value}")
+    citation["year"] = _pub_year(meta)
+    citation["authors"] = [
+        name
+        for group in _children(meta, "contrib-group")
+        for contrib in _children(group, "contrib")
+        if contrib.get("contrib-type", "author") == "author" and (name := _author(contrib))
+    ]
+    return citation
+
+
 def read_jats(data: bytes) -> Document:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, fromstring
@@ -58,34 +142,7 @@ def read_jats(data: bytes) -> Document:
     article = root if _local(root.tag) == "article" else _find(root, "article")
     if article is None:
         raise ReaderError("no <article> element in the XML")
-    meta = _find(article, "article-meta")
-    citation: dict = {}
-    if meta is not None:
-        citation["title"] = _text_of(_find(meta, "article-title"))
-        for node in meta.iter():
-            if _local(node.tag) == "article-id":
-                kind = node.get("pub-id-type", "")
-                if kind == "pmid":
-                    citation["pmid"] = _text_of(node)
-                elif kind == "doi":
-                    citation["doi"] = _text_of(node)
-        for node in meta.iter():
-            if _local(node.tag) == "pub-date":
-                year = _find(node, "year")
-                if year is not None and _text_of(year).isdigit():
-                    citation["year"] = int(_text_of(year))
-                    break
-        authors = []
-        for contrib in meta.iter():
-            if _local(contrib.tag) == "contrib" and contrib.get("contrib-type", "author") == "author":
-                surname, given = _find(contrib, "surname"), _find(contrib, "given-names")
-                name = " ".join(part for part in (_text_of(given), _text_of(surname)) if part)
-                if name:
-                    authors.append(name)
-        citation["authors"] = authors
-    journal = _find(article, "journal-title")
-    if journal is not None:
-        citation["journal"] = _text_of(journal)
+    citation = front_citation(article)
 
     # The stored text: title, abstract, then each top-level section with its heading on a line,
     # so the pipeline's section finder sees the same headings a reader would.
@@ -137,7 +194,7 @@ def read_jats(data: bytes) -> Document:
         text=text,
         encoding="utf-8",
         language=detect_language(text),
-        citation={key: value for key, value in citation.items() if value},
+        citation=citation,
         metadata=metadata,
     )
 

@@ -9,6 +9,7 @@ import logging
 from vocab.languages import detect_language
 
 from .base import Document, Format, Limits, ReaderError
+from .pdf_citation import pdf_citation
 
 NAME = "pdf"
 
@@ -27,8 +28,7 @@ def read_pdf(data: bytes) -> Document:
         if reader.is_encrypted:
             raise ReaderError("the PDF is encrypted; upload a decrypted copy")
         pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata or {}
-        title = str(info.get("/Title") or "").strip()
+        citation = pdf_citation(reader, pages[0]) if pages else {}
     except ReaderError:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as error:
@@ -39,7 +39,6 @@ def read_pdf(data: bytes) -> Document:
     text = "\n".join(page.strip("\n") for page in pages)
     if not text.strip():
         raise ReaderError("the PDF has no text layer (a scanned image?); OCR it first")
-    citation = {"title": title} if title else {}
     return Document(
         format=NAME,
         text=text,

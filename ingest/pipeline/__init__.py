@@ -37,10 +37,14 @@ def warm_up() -> None:
     _get_extractor()
 
 
-def extract(text: str, *, source: str | None = None, language: str | None = None) -> dict:
+def extract(
+    text: str, *, source: str | None = None, language: str | None = None, citation: dict | None = None
+) -> dict:
     """The extraction record for one report (see DESIGN.md, "Extraction record").
 
     `language` ("zh"/"en") overrides detection. Evidence offsets index `text` exactly as given.
+    `citation` is what the reader found in the file (JATS front matter, PDF metadata); the record's
+    "citation" is that, with the gaps filled from the text's first lines (`citation.py`).
     """
     if not isinstance(text, str):
         text = "" if text is None else str(text)
@@ -50,12 +54,23 @@ def extract(text: str, *, source: str | None = None, language: str | None = None
         logger.exception("extraction failed for %s", source)
         record = {"source": source, "language": language or "und", "patients": [], "error": repr(exc)}
     record["parser_version"] = PARSER_VERSION
+    record["citation"] = _citation(text, citation, source)
     return {
         "source": record.pop("source"),
         "language": record.pop("language"),
         "parser_version": PARSER_VERSION,
         **record,
     }
+
+
+def _citation(text: str, given: dict | None, source: str | None) -> dict:
+    from .citation import merge_citations, text_citation
+
+    try:
+        return merge_citations(given, text_citation(text))
+    except Exception:  # the citation is a side dish: its failure must not cost the facts
+        logger.exception("citation extraction failed for %s", source)
+        return merge_citations(given)
 
 
 def to_phenopacket(record: dict, *, subject_id: str = "patient-1") -> dict | list[dict]:

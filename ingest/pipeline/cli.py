@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from ingest.formats import FORMATS
+from ingest.formats import FORMATS, Document
 
 from . import extract, to_phenopacket
 
@@ -64,21 +64,24 @@ def run(
     fmt: str = "jsonl",
     out: TextIO = sys.stdout,
     err: TextIO = sys.stderr,
-    reader: Callable[[Path], str] = read_text,
+    reader: Callable[[Path], str | Document] = read_text,
 ) -> int:
     """Extract every file under `paths`; 1 when some file could not be read, else 0."""
     failures = 0
     plain_text = text_suffixes()
     for path in iter_paths(paths):
         try:
-            text = reader(path)
+            document = reader(path)
         except Exception as exc:
             err.write(f"{path}: cannot read: {exc}\n")
             failures += 1
             continue
+        # A reader gives the text, or a document (ingest.formats) with the citation it found too.
+        text = document if isinstance(document, str) else document.text
+        citation = None if isinstance(document, str) else document.citation
         if "\x00" in text[:4096] and path.suffix.lower() not in plain_text:
             continue  # a binary file met while walking a directory
-        record = extract(text, source=str(path))
+        record = extract(text, source=str(path), citation=citation)
         if fmt == "phenopacket":
             packets = to_phenopacket(record, subject_id=path.stem)
             for packet in packets if isinstance(packets, list) else [packets]:

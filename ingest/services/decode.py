@@ -18,7 +18,7 @@ from ingest.formats import FORMATS
 from ingest.pipeline import extract
 from vocab.languages import LANGUAGES
 
-from .citation import citation_fields
+from .citation import report_apply_citation
 from .errors import ParseError
 from .phenopacket_import import IMPORTER_VERSION, phenopacket_patient
 
@@ -58,17 +58,16 @@ def decode_and_extract(report: Report) -> Parsed:
     report.text = document.text
     report.encoding = document.encoding
     report.metadata = {**(report.metadata or {}), **document.metadata}
-    # A citation given on receipt (API) wins over what the reader found in the file.
-    for key, value in citation_fields(document.citation).items():
-        if not getattr(report, key):
-            setattr(report, key, value)
     if document.phenopackets:  # structured data: imported, not extracted
+        report_apply_citation(report=report, citation=document.citation, default_source=report.format)
         report.language = report.language or "en"
         report.metadata["phenopacket_ids"] = [packet.get("id") for packet in document.phenopackets]
         return Parsed(
             [phenopacket_patient(p) for p in document.phenopackets], Provenance.IMPORT, IMPORTER_VERSION
         )
-    record = extract(document.text, source=report.filename or None, language=None)
+    record = extract(document.text, source=report.filename or None, language=None, citation=document.citation)
+    # A citation given on receipt (API) or by a curator wins over what the parse found.
+    report_apply_citation(report=report, citation=record.get("citation"), default_source=report.format)
     if record.get("error"):
         raise ParseError(f"the extraction pipeline failed on this report: {record['error']}")
     # The pipeline's language when it is one the registry knows (vocab.languages), else the reader's.

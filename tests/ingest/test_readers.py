@@ -138,14 +138,16 @@ def test_pdf_truncated_in_the_middle() -> None:
 
 def test_jats_citation_sections_and_case_section() -> None:
     doc = readers.read_document(JATS, "article.xml")
+    sources = doc.citation.pop("sources")
     assert doc.citation == {
         "title": "Calcinosis cutis in CREST syndrome",
         "pmid": "31234567",
         "doi": "10.1002/ccr3.9999",
         "year": 2019,
-        "authors": ["Wei Li", "Anna Smith"],
+        "authors": ["Li Wei", "Smith Anna"],  # surname first, as a citation lists them
         "journal": "Clinical Case Reports",
     }
+    assert set(sources) == set(doc.citation) and set(sources.values()) == {"jats-front-matter"}
     case = doc.metadata["case_section"]
     assert case["title"] == "Case presentation"
     assert doc.text[case["start"] : case["end"]].startswith("Case presentation\nA 40-year-old woman")

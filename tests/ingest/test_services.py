@@ -332,7 +332,8 @@ def test_jats_and_pdf_reports_become_cases_with_citation() -> None:
         2019,
         "Clinical Case Reports",
     )
-    assert report.authors == ["Wei Li", "Anna Smith"] and report.title == "Calcinosis cutis in CREST syndrome"
+    assert report.authors == ["Li Wei", "Smith Anna"] and report.title == "Calcinosis cutis in CREST syndrome"
+    assert report.metadata["citation_sources"]["year"] == "jats-front-matter"
     assert report.metadata["case_section"]["title"] == "Case presentation"
     case = Case.objects.get(report=report)
     assert (case.sex, case.age_years) == ("female", 40.0)

@@ -16,9 +16,10 @@ from ingest import readers
 from ingest.pipeline import cli, warm_up
 
 
-def _read(path: Path) -> str:
-    """Text of a report through the format registry, with the settings' size limits."""
-    return readers.read_document(path.read_bytes(), path.name).text
+def _read(path: Path) -> readers.Document:
+    """A report through the format registry, with the settings' size limits: its text and the
+    citation the reader found (JATS front matter, PDF metadata)."""
+    return readers.read_document(path.read_bytes(), path.name)
 
 
 class Command(BaseCommand):

@@ -38,8 +38,9 @@ def order_ids(result: BitMap, items: list[Item], index: SearchIndex, *, sort: st
         keys = (np.minimum(scores, (1 << 19) - 1) << 43) | (bonus << 42) | (years << 31) | ids
     elif sort == "-year":
         keys = (years << 31) | ids
-    else:  # oldest first; unknown years last
-        keys = ((2100 - np.where(years == 0, -1, years)) << 31) | ((1 << 31) - 1 - ids)
+    else:  # oldest first; unknown years (0) last: they get the lowest key, every known year a higher one
+        oldest_first = np.where(years == 0, 0, 2101 - years)
+        keys = (oldest_first << 31) | ((1 << 31) - 1 - ids)
     top = np.argpartition(-keys, needed - 1)[:needed] if needed < len(keys) else np.arange(len(keys))
     top = top[np.argsort(-keys[top], kind="stable")]
     return ids[top].tolist()

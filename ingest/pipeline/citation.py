@@ -91,3 +91,14 @@ def merge_citations(*citations: dict | None) -> dict:
     if sources:
         merged["sources"] = sources
     return merged
+
+
+def front_matter_end(text: str) -> int:
+    """Where the front matter of a text ends (0 when it has none): the journal's header lines,
+    the title, byline, affiliations and identifiers. Years there date the publication, not the
+    patient's story, so the extractor takes no onset from them."""
+    front = text[:FRONT_CHARS]
+    if not front.strip():
+        return 0
+    marks = bool(find_doi(front) or find_pmid(front) or find_year(front))
+    return front_matter(front, has_citation_marks=marks).end

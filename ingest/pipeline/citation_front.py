@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from .citation_marks import find_year, journal_line
 
@@ -88,9 +89,13 @@ _HAN_NAME = re.compile(r"^[\u3400-\u9fff]{2,4}$|^[\u3400-\u9fff]{1,6}·[\u3400-\
 _NOT_NAME_CHARS = re.compile(r"[病患例资資料报報摘要院科诊診治岁歲症炎检檢查史男女]")
 _AFFILIATION_EN = re.compile(
     r"^\s*(?:[\d*†‡§¶]+\s*)?(?:department|dept\.|division|school|faculty|university|hospital|institute|"
-    r"center|centre|college|clinic|from the)\b|\b(?:university|hospital|department of)\b.*,",
+    r"center|centre|college|clinic|laboratory|from the)\b",
     re.I,
 )
+_INSTITUTION = re.compile(
+    r"\b(?:University|Hospital|Institute|College|Center|Centre|Clinic|Department|School)\b"
+)
+_MINOR_WORDS = {"of", "and", "the", "for", "de", "la", "del", "di", "du", "da", "at", "&"}
 _AFFILIATION_ZH = re.compile(r"医院|醫院|大学|大學|学院|學院|研究所|研究院|作者单位|作者單位")
 
 
@@ -99,6 +104,7 @@ class FrontMatter:
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     header_lines: list[str] = field(default_factory=list)  # what the journal printed above the title
+    end: int = 0  # where the front matter (header, title, byline, identifiers) ends in the text
 
 
 def _fold(line: str) -> str:
@@ -131,9 +137,19 @@ def is_header(line: str) -> bool:
 
 
 def is_affiliation(line: str) -> bool:
+    """An author's institution: "Department of Rheumatology, …", "1 Hebei General Hospital, Hebei,
+    China", "（北京协和医院皮肤科，北京 100730）". Prose that names a hospital is not one."""
     if is_han(line):
-        return bool(_AFFILIATION_ZH.search(line)) and "例" not in line and len(line) <= 120
-    return bool(_AFFILIATION_EN.search(line))
+        return (
+            bool(_AFFILIATION_ZH.search(line)) and "例" not in line and "。" not in line and len(line) <= 120
+        )
+    if _AFFILIATION_EN.match(line):
+        return True
+    # Otherwise only a comma-separated list of capitalised names with an institution among them.
+    text = _MARKS.sub(" ", line).strip(" .;")
+    words = [word for part in text.split(",") for word in part.split()]
+    capitalised = all(word[0].isupper() or word.isdigit() or word.lower() in _MINOR_WORDS for word in words)
+    return bool(words) and capitalised and bool(_INSTITUTION.search(text))
 
 
 def byline_names(line: str, *, labelled: bool = False) -> list[str]:
@@ -210,10 +226,13 @@ def _join(lines: list[str]) -> str:
 
 
 def front_matter(front: str, *, has_citation_marks: bool) -> FrontMatter:
-    """The title and byline at the top of `front` (the first lines of a text)."""
+    """The title and byline at the top of `front` (the first lines of a text), and where the
+    front matter ends."""
     result = FrontMatter()
+    raw_lines = front.split("\n")[:MAX_LINES]
+    line_ends = list(accumulate(len(line) + 1 for line in raw_lines))
     # Decisions read the folded line (full-width to ASCII); the title keeps the text as written.
-    written = [re.sub(r"\s+", " ", line).strip() for line in front.split("\n")[:MAX_LINES]]
+    written = [re.sub(r"\s+", " ", line).strip() for line in raw_lines]
     lines = [_fold(line) for line in written]
     # Labelled fields ("Title: …", "作者：…") count wherever the header has them.
     for number, line in enumerate(lines[: MAX_HEADER_LINES * 2]):
@@ -232,6 +251,7 @@ def front_matter(front: str, *, has_citation_marks: bool) -> FrontMatter:
             break
         if line:
             result.header_lines.append(line)
+            result.end = min(line_ends[index], len(front))
             skipped += 1
         index += 1
     if result.title is not None or index >= len(lines) or not _title_like(lines[index], first=True):
@@ -252,10 +272,26 @@ def front_matter(front: str, *, has_citation_marks: bool) -> FrontMatter:
     strong = bool(names) or _label_of_known_field(following) or is_heading(following)
     strong = strong or is_affiliation(following) or is_header(following)
     title = _join(written[first:index])
-    if strong or has_citation_marks or _TITLE_MARKER.search(_fold(title)):
-        result.title = title
-        if names and not result.authors:
-            result.authors = names
+    if not (strong or has_citation_marks or _TITLE_MARKER.search(_fold(title))):
+        return result
+    result.title = title
+    if names and not result.authors:
+        result.authors = names
+    result.end = min(line_ends[index - 1], len(front))
+    # The byline, affiliations, DOI and dates under the title belong to the front matter too.
+    for number in range(index, min(len(lines), index + MAX_HEADER_LINES)):
+        line = lines[number]
+        if not line:
+            continue
+        if (
+            is_heading(line)
+            or is_narrative(line)
+            or not (
+                byline_names(line) or _label_of_known_field(line) or is_affiliation(line) or is_header(line)
+            )
+        ):
+            break
+        result.end = min(line_ends[number], len(front))
     return result
 
 

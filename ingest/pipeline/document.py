@@ -53,6 +53,7 @@ class Doc:
     mentions: list[Mention]
     vocab: Vocabulary
     latest_year: int | None = None  # the last year the case part names: the report's "now"
+    front_end: int = 0  # end of the front matter (journal header, title, byline): its years date the article
 
     def sentence_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.starts, pos) - 1)

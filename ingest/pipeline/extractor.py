@@ -22,10 +22,12 @@ judge each. Consumers that want one row per finding group by (code, excluded).
 
 from __future__ import annotations
 
+import bisect
 import time
 
 from vocab import languages
 
+from .citation import front_matter_end
 from .demographics import demographics
 from .document import Doc, Patient
 from .findings import link_findings, summary_diagnoses, tidy_features
@@ -69,11 +71,13 @@ class Extractor:
             vocab=self.vocab,
         )
         doc.mentions = find_mentions(doc)
+        doc.front_end = bisect.bisect_left(norm.starts, front_matter_end(body))
         case_years = [
             int(next(g for g in ym.groups() if g))
             for s_ in sentences
             if s_.section == CASE
             for ym in languages.get(lang).YEAR_RE.finditer(doc.text, s_.start, s_.end)
+            if ym.start() >= doc.front_end
         ]
         doc.latest_year = max(case_years) if case_years else None
         patients = [Patient() for _ in range(n_patients)]
@@ -113,7 +117,11 @@ def _sentence(
     """Run the fact stages over one case sentence; returns the year the text has reached after it."""
     s0 = sentence.start
     text = doc.text[s0 : sentence.end]
-    years = [(m.start(1) + s0, m.group(1)) for m in languages.get(doc.language).YEAR_RE.finditer(text)]
+    years = [
+        (m.start(1) + s0, m.group(1))
+        for m in languages.get(doc.language).YEAR_RE.finditer(text)
+        if m.start(1) + s0 >= doc.front_end
+    ]
 
     def onset_at(pos: int) -> str | None:
         found = [y for p, y in years if p < pos]

@@ -26,7 +26,9 @@ that is why they live in citation_marks.py and citation_front.py, not in vocab/l
 
 from __future__ import annotations
 
-from .citation_front import front_matter
+from functools import lru_cache
+
+from .citation_front import FrontMatter, front_matter
 from .citation_marks import find_doi, find_pmcid, find_pmid, find_year, fold, journal_before, journal_line
 
 FIELDS = ("title", "journal", "year", "authors", "doi", "pmid")
@@ -41,31 +43,15 @@ def text_citation(
     front = text[:front_chars] if front_chars else text
     if not front.strip():
         return {}
-    citation: dict = {}
-    if doi := find_doi(front):
-        citation["doi"] = doi
-    if pmid := find_pmid(front):
-        citation["pmid"] = pmid
-    if pmcid := find_pmcid(front):
-        citation["pmcid"] = pmcid
-    found_year = find_year(front)
-    if found_year:
-        year, kind, match = found_year
-        citation["year"] = year
-        if kind == "citation line":
-            folded = fold(front)
-            line_start = folded.rfind("\n", 0, match.start()) + 1
-            journal = journal_before(folded[line_start:], match.start() - line_start)
-            if journal:
-                citation["journal"] = journal
-    head = front_matter(front, has_citation_marks=bool(citation))
+    marks, head = _read_front(front)
+    citation = dict(marks)
     if head.title:
         citation["title"] = head.title
     if head.authors:
-        citation["authors"] = head.authors
+        citation["authors"] = list(head.authors)
     if "journal" not in citation:
         for line in head.header_lines:
-            if journal := journal_line(fold(line)):
+            if journal := journal_line(line):
                 citation["journal"] = journal
                 break
     if citation:
@@ -98,7 +84,30 @@ def front_matter_end(text: str) -> int:
     the title, byline, affiliations and identifiers. Years there date the publication, not the
     patient's story, so the extractor takes no onset from them."""
     front = text[:FRONT_CHARS]
-    if not front.strip():
-        return 0
-    marks = bool(find_doi(front) or find_pmid(front) or find_year(front))
-    return front_matter(front, has_citation_marks=marks).end
+    return _read_front(front)[1].end if front.strip() else 0
+
+
+# The extraction of a report asks twice for the same front (the extractor for its end, `extract`
+# for its citation): read once.
+@lru_cache(maxsize=8)
+def _read_front(front: str) -> tuple[dict, FrontMatter]:
+    """The publication marks of a text's front (doi, pmid, pmcid, year and the journal of its
+    citation line) and its front matter. Callers copy what they keep: the result is shared."""
+    marks: dict = {}
+    if doi := find_doi(front):
+        marks["doi"] = doi
+    if pmid := find_pmid(front):
+        marks["pmid"] = pmid
+    if pmcid := find_pmcid(front):
+        marks["pmcid"] = pmcid
+    found_year = find_year(front)
+    if found_year:
+        year, kind, match = found_year
+        marks["year"] = year
+        if kind == "citation line":
+            folded = fold(front)
+            line_start = folded.rfind("\n", 0, match.start()) + 1
+            journal = journal_before(folded[line_start:], match.start() - line_start)
+            if journal:
+                marks["journal"] = journal
+    return marks, front_matter(front, has_citation_marks=bool(marks))

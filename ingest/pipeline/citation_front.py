@@ -14,16 +14,15 @@ paragraph takes more, so a block that runs on is a paragraph and gives no title.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from .citation_marks import find_year, journal_line
+from .citation_marks import find_year, fold, journal_line
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 MAX_TITLE_LINES = 3
 MAX_HEADER_LINES = 12
-MAX_LINES = 60
+MAX_LINES = 40
 
 _HEADING_EN = re.compile(
     r"^\s*[\[(]?(?:\d+(?:\.\d+)*\.?\s*)?(?:abstract|summary|background|introduction|keywords?|key\s+words|"
@@ -108,7 +107,7 @@ class FrontMatter:
 
 
 def _fold(line: str) -> str:
-    return unicodedata.normalize("NFKC", line).strip()
+    return fold(line).strip()
 
 
 def is_han(line: str) -> bool:
@@ -232,7 +231,7 @@ def front_matter(front: str, *, has_citation_marks: bool) -> FrontMatter:
     raw_lines = front.split("\n")[:MAX_LINES]
     line_ends = list(accumulate(len(line) + 1 for line in raw_lines))
     # Decisions read the folded line (full-width to ASCII); the title keeps the text as written.
-    written = [re.sub(r"\s+", " ", line).strip() for line in raw_lines]
+    written = [" ".join(line.split()) for line in raw_lines]
     lines = [_fold(line) for line in written]
     # Labelled fields ("Title: …", "作者：…") count wherever the header has them.
     for number, line in enumerate(lines[: MAX_HEADER_LINES * 2]):

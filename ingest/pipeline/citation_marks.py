@@ -61,10 +61,12 @@ _PUBLISHED = [
         r"^\s*(?:year|publication\s+year|年份|发表年份|發表年份)\s*[:：]\s*" + _Y + r"\s*$", re.I | re.M
     ),
 ]
-_COPYRIGHT = [re.compile(r"(?:©|\(c\)|copyright)[^\n\d]{0,40}?" + _Y + r"\b", re.I)]
+# "(c)" is left out: a narrative's list "(a) … (b) … (c) in 2016 …" would date the article.
+_COPYRIGHT = [re.compile(r"(?:©|copyright)[^\n\d]{0,40}?" + _Y + r"\b", re.I)]
 # The Chinese Medical Association's DOIs carry year, issue and article:
 # 10.3760/cma.j.issn.0412-4030.2016.03.012
 _DOI_YEAR = [re.compile(r"cma\.j\.(?:issn\.)?[\dxX]{4}-?[\dxX]{4}\.(?P<year>(?:19|20)\d{2})\.\d{1,2}\.\d+")]
+_ANY_YEAR = re.compile(r"(?:19|20)\d{2}")
 YEAR_TIERS = (
     ("citation line", _CITATION_LINE),
     ("published date", _PUBLISHED),
@@ -87,6 +89,8 @@ def plausible_year(value: object) -> int | None:
 
 def fold(text: str) -> str:
     """Full-width digits and letters to ASCII (Chinese journals print "２０１６"); same meaning."""
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text
     return unicodedata.normalize("NFKC", text)
 
 
@@ -120,6 +124,8 @@ def find_year(text: str) -> tuple[int, str, re.Match] | None:
     """(year, kind of context, match) from the strongest citation-like context, or None. A tier
     whose contexts name different years gives none, and so does every tier below it."""
     folded = fold(text)
+    if not _ANY_YEAR.search(folded):
+        return None
     for kind, patterns in YEAR_TIERS:
         found = [
             (year, match)

@@ -76,3 +76,95 @@ def test_uncertainty():
 )
 def test_english_list_negation_and_causal_scope(sentence, mention, negated):
     assert _ctx(sentence, mention, "en").negated is negated
+
+
+# --- clause scope (issue 11): a cue stops where its clause does, in both languages -------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "negated"),
+    [
+        # a list after the cue: every item is negated
+        ("On admission she had no cough, wheezing or chest tightness.", "wheezing", True),
+        ("On admission she had no cough, wheezing or chest tightness.", "chest tightness", True),
+        # a new predicate ends the cue's clause
+        ("A woman with no relevant medical history presenting with syncope.", "syncope", False),
+        ("He had no prior surgery and was admitted for jaundice.", "jaundice", False),
+        # a cue that negates a verb does not reach the finding after it
+        ("The diarrhoea did not settle and vomiting developed on day 4.", "vomiting", False),
+        ("It was never possible to control the hyperkalaemia.", "hyperkalaemia", False),
+        ("There was no improvement in his dyspnoea.", "dyspnoea", False),
+        ("Imaging excluded a structural cause of the seizures.", "seizures", False),
+        # … but does through a verb that states a finding
+        ("The child did not develop any rash.", "rash", True),
+        ("The abdomen was not distended.", "distended", True),
+        # a result word after a comma starts an item of its own
+        ("There was no sign of bleeding, raised lactate and low platelets.", "low platelets", False),
+        # a place after the negated noun is not negated
+        ("Ultrasound showed no flow within the renal cyst.", "renal cyst", False),
+        # "non-" negates only the word it is attached to
+        ("Biopsy showed non-caseating granulomas typical of sarcoidosis.", "sarcoidosis", False),
+        ("The abdomen was soft and non-tender.", "tender", True),
+        # "negative for" says what the tested thing lacks
+        ("The lymphoma was negative for CD10.", "lymphoma", False),
+        ("Hepatitis C serology was negative.", "Hepatitis C", True),
+        ("Two days later the haematuria had resolved, but proteinuria persisted.", "proteinuria", False),
+    ],
+)
+def test_english_clause_scope(sentence, mention, negated):
+    assert _ctx(sentence, mention, "en").negated is negated
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "negated"),
+    [
+        ("咽部无充血，扁桃体肿大", "扁桃体肿大", False),  # a comma ends the clause
+        ("咽部无充血，扁桃体肿大", "充血", True),
+        ("无咳嗽、咳痰及胸闷", "胸闷", True),  # a list after 无
+        ("患者未出现抽搐", "抽搐", True),  # 出现 inside the cue 未出现 ends nothing
+        ("患儿不伴呕吐", "呕吐", True),
+        ("酸中毒始终未能纠正", "酸中毒", False),  # the negation is 纠正's
+        ("补液后仍未能纠正低钠血症", "低钠血症", False),
+        ("最终诊断为不完全性肠梗阻", "肠梗阻", False),  # 不 belongs to 不完全
+        ("四肢不肿", "肿", True),  # 不 right before the finding
+        ("头颅MRI平扫未见异常", "头颅MRI", True),
+    ],
+)
+def test_chinese_clause_scope(sentence, mention, negated):
+    assert _ctx(sentence, mention, "zh").negated is negated
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "language", "value"),
+    [
+        ("He had a fever of 39 °C.", "fever", "en", "present"),
+        ("She had no fever.", "fever", "en", "negated"),
+        ("His father had gout.", "gout", "en", "family"),
+        ("Pulmonary embolism was suspected.", "Pulmonary embolism", "en", "hypothetical"),
+        (
+            "Heparin was started to prevent deep vein thrombosis.",
+            "deep vein thrombosis",
+            "en",
+            "hypothetical",
+        ),
+        ("She had a history of asthma.", "asthma", "en", "historical"),
+        ("The rash resolved within a week.", "rash", "en", "resolved"),
+        ("MRI showed complete resolution of the oedema.", "oedema", "en", "resolved"),
+        ("Nausea, vomiting and dizziness disappeared.", "Nausea", "en", "resolved"),
+        ("患儿发热", "发热", "zh", "present"),
+        ("其父有痛风", "痛风", "zh", "family"),
+        ("结核不能排除", "结核", "zh", "hypothetical"),
+        ("考虑肺栓塞可能", "肺栓塞", "zh", "hypothetical"),
+        ("既往有哮喘", "哮喘", "zh", "historical"),
+        ("治疗3天后皮疹消退", "皮疹", "zh", "resolved"),
+        ("恶心、呕吐均消失", "恶心", "zh", "resolved"),
+    ],
+)
+def test_assertion_values(sentence, mention, language, value):
+    assert _ctx(sentence, mention, language).value == value
+
+
+def test_a_relative_who_only_tells_leaves_the_finding_to_the_patient():
+    assert not _ctx("Her mother noticed a rash on the child's legs.", "rash", "en").family
+    assert not _ctx("其母发现患儿皮疹", "皮疹", "zh").family
+    assert _ctx("His brother has epilepsy.", "epilepsy", "en").family

@@ -190,8 +190,11 @@ def test_ulcer_size_series_and_follow_up():
 def test_abbreviation_defined_in_the_report_is_followed():
     text = "A 46-year-old woman had diabetic ketoacidosis (DKA). DKA resolved with insulin."
     patient = _patient(text)
-    dka = [f for f in patient["features"] if f["code"] == "HP:0001953"]
-    assert len(dka) == 2
+    (dka,) = [f for f in patient["features"] if f["code"] == "HP:0001953"]
+    # One fact for the finding, both places as its mentions; "DKA resolved" is the same DKA.
+    assert [m["text"] for m in dka["mentions"]] == ["diabetic ketoacidosis", "DKA"]
+    assert [m["assertion"] for m in dka["mentions"]] == ["present", "resolved"]
+    assert dka["assertion"] == "present" and dka["evidence"]["text"] == "diabetic ketoacidosis"
 
 
 @pytest.mark.parametrize("junk", ["", "   ", "\x00\x01\x02", "�" * 50, "1234567890", "lorem ipsum dolor"])

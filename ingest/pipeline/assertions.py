@@ -1,10 +1,21 @@
-"""Stage: assertions. Whether a mention is negated, about a relative, uncertain or historical.
+"""Stage: assertions. What a mention asserts: present, negated, historical, a relative's,
+hypothetical (uncertain or conditional) or resolved.
 
 The one place that says what a mention asserts; findings, measurements, treatments and outcomes
-all ask `assertion_of` and never look for cues themselves. ConText-style: a cue governs the
-mentions after it (or, for post-cues such as "was negative" / 阴性, the mention just before it) up
-to a scope boundary: the last clause break, or a terminating word ("but", "however", 但). The cues
-and boundaries are the report language's (`vocab/languages/`, section "assertions").
+all ask `assertion_of` and never look for cues themselves. ConText-style, scoped to the clause:
+
+- a pre-cue ("no", "denied", 无, 否认) governs the mentions after it up to the clause boundary: the
+  last clause break before the mention (；。 in both languages, ，too in Chinese, where a comma ends a
+  clause) or a word that starts another clause ("but", "however", "although", "whereas",
+  "except", a new verb: "… presenting with chest pain", 但, 而). Between cue and mention there may
+  be a list ("no fever, chills or rash": every item is negated), but nothing that the cue negates
+  instead: "it was never possible to correct the metabolic acidosis" negates "possible", not the
+  acidosis; the language's `negation_reaches(cue, gap)` decides;
+- a post-cue ("… were negative", 阴性, "… resolved", 消失) governs the mention right before it,
+  or every item of a list that ends right before it;
+- a cue inside a cue is no cue of its own ("出现" in "未出现").
+
+The cues and boundaries are the report language's (`vocab/languages/`, section "assertions").
 """
 
 from __future__ import annotations
@@ -14,62 +25,128 @@ from dataclasses import dataclass
 
 from vocab import languages
 
+PRESENT, NEGATED, HISTORICAL, FAMILY, HYPOTHETICAL, RESOLVED = (
+    "present",
+    "negated",
+    "historical",
+    "family",
+    "hypothetical",
+    "resolved",
+)
+# The values of a feature's "assertion" (DESIGN.md, "Extraction record"), from the strongest claim
+# about the patient's phenotype to the weakest: when the mentions of one finding disagree, the
+# merged fact takes the first of this order that any mention has (see `merging.py`).
+ASSERTIONS = (PRESENT, RESOLVED, HISTORICAL, HYPOTHETICAL, NEGATED, FAMILY)
+
 # "his 8-year-old sister had fever" in a case series: the relative is a patient of the report.
 # Written in any language, whatever the report's.
 _AGED_RELATIVE = re.compile(languages.alternatives("AGED_RELATIVE_WORDS"))
+# "a 3-month history of dyspnea" dates the present illness; it is not a past finding.
+_DURATION_HISTORY = re.compile(languages.alternatives("DURATION_HISTORY_WORDS"), re.I)
+
+_BEFORE = 160  # characters of the sentence read before a mention: bounded cost per mention
+_AFTER = 200
 
 
 @dataclass(slots=True)
 class Assertion:
     negated: bool = False
     family: bool = False
-    uncertain: bool = False
+    uncertain: bool = False  # hypothetical: suspected, possible, conditional ("if", "to prevent")
     historical: bool = False
+    resolved: bool = False
+
+    @property
+    def value(self) -> str:
+        """The one assertion value of the record: a relative's, then negated, hypothetical,
+        resolved, historical, else present."""
+        if self.family:
+            return FAMILY
+        if self.negated:
+            return NEGATED
+        if self.uncertain:
+            return HYPOTHETICAL
+        if self.resolved:
+            return RESOLVED
+        if self.historical:
+            return HISTORICAL
+        return PRESENT
 
 
-def _masked(pattern: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in pattern.finditer(text)]
+def _scope_start(lang, before: str, clause: int, cues: list[re.Match[str]]) -> int:
+    """Where the scope holding the mention starts in `before`: after the last word that starts a
+    new clause ("but", "presenting"), unless that word is part of a cue ("出现" in "未出现")."""
+    start = clause
+    for m in lang.SCOPE_END_RE.finditer(before, clause):
+        if not any(c.start() <= m.start() < c.end() for c in cues):
+            start = max(start, m.end())
+    return start
 
 
 def assertion_of(sentence: str, start: int, end: int, language: str, *, post: bool = True) -> Assertion:
     """The assertion of the mention at [start, end) of `sentence` (offsets relative to the sentence).
 
-    `post=False` ignores post-cues ("… was negative"): a drug or an outcome word is not negated
-    by a result that follows it.
+    `post=False` ignores post-cues ("… was negative", "… resolved"): a drug or an outcome word is
+    not negated by a result that follows it.
     """
     lang = languages.get(language)
-    # Cues act within a clause: a bounded window keeps the cost per mention constant.
-    before = sentence[max(0, start - 160) : start]
-    after = sentence[end : end + 200]
+    before = sentence[max(0, start - _BEFORE) : start]
+    after = sentence[end : end + _AFTER]
     ctx = Assertion()
-    # The pre-cue scope: back to the last clause break, then past any terminating word.
     breaks = [m.end() for m in lang.CLAUSE_BREAK_RE.finditer(before)]
-    scope_start = breaks[-1] if breaks else 0
-    for m in lang.SCOPE_END_RE.finditer(before, scope_start):
-        scope_start = max(scope_start, m.end())
+    clause = breaks[-1] if breaks else 0
+    pseudo = [m.span() for m in lang.PSEUDO_NEGATION_RE.finditer(before, clause)]
+    cues = [
+        m for m in lang.NEGATION_RE.finditer(before, clause) if not any(a <= m.start() < b for a, b in pseudo)
+    ]
+    scope_start = _scope_start(lang, before, clause, cues)
     scope = before[scope_start:]
-    pseudo = _masked(lang.PSEUDO_NEGATION_RE, scope)
     # Only the nearest real cue matters: a farther one has a longer gap to the mention.
-    nearest = None
-    for m in lang.NEGATION_RE.finditer(scope):
-        if not any(a <= m.start() < b for a, b in pseudo):
-            nearest = m
+    nearest = next((m for m in reversed(cues) if m.start() >= scope_start), None)
     if nearest is not None:
-        ctx.negated = lang.negation_reaches(scope[nearest.end() :])
-    if not ctx.negated and post:
-        tail = after[:40]
-        if lang.POST_SCOPE_END_RE is not None:
-            tail = lang.POST_SCOPE_END_RE.split(tail, 1)[0]
-        if lang.POST_NEGATION_RE.search(tail):
-            ctx.negated = True
-    if not ctx.negated and post and lang.LIST_NEGATION_RE is not None:
+        ctx.negated = lang.negation_reaches(nearest.group(0), before[nearest.end() :])
+    if post:
+        _post_cues(lang, after, ctx)
+    # A relative is the subject of the clause up to where the patient is again.
+    family_scope = before[max(clause, len(before) - 60) :]
+    for m in lang.FAMILY_RE.finditer(family_scope):
+        if _AGED_RELATIVE.search(family_scope[: m.start()][-20:]):
+            continue  # the relative is a patient of a case series
+        if lang.FAMILY_SCOPE_END_RE is not None and lang.FAMILY_SCOPE_END_RE.search(family_scope, m.end()):
+            continue
+        ctx.family = True
+    ctx.uncertain = ctx.uncertain or bool(lang.UNCERTAIN_RE.search(scope[-50:]))
+    ctx.historical = bool(lang.HISTORY_RE.search(scope[-40:])) and not _DURATION_HISTORY.search(scope)
+    if not ctx.historical and post and lang.POST_HISTORY_RE is not None:
+        ctx.historical = bool(lang.POST_HISTORY_RE.match(after))
+    if lang.RESOLVED_RE is not None and lang.RESOLVED_RE.search(scope[-60:]):
+        ctx.resolved = True
+    return ctx
+
+
+def _post_cues(lang, after: str, ctx: Assertion) -> None:
+    """Cues after the mention: within its clause ("… but the cultures were negative" is not the
+    mention's), or after a list that ends with it."""
+    tail = after[:60]
+    if lang.POST_SCOPE_END_RE is not None:
+        tail = lang.POST_SCOPE_END_RE.split(tail, 1)[0]
+    if lang.POST_UNCERTAIN_RE.match(tail):
+        ctx.uncertain = True  # "lymphoma could not be excluded", 淋巴瘤不能排除: not a negation
+        return
+    if not ctx.negated and lang.POST_NEGATION_RE.match(tail):
+        ctx.negated = True
+    if not ctx.negated and lang.LIST_NEGATION_RE is not None:
         # "Patent foramen ovale (PFO), atrial septal defect and anomalous veins were ruled out":
         # a post-cue after a list reaches back over every item of it.
         lm = lang.LIST_NEGATION_RE.match(after[:160])
         if lm and not lang.LIST_BREAK_RE.search(lm.group("items")):
             ctx.negated = True
-    family = [m for m in lang.FAMILY_RE.finditer(before[-60:])]
-    ctx.family = any(not _AGED_RELATIVE.search(before[-60:][: m.start()][-20:]) for m in family)
-    ctx.uncertain = bool(lang.UNCERTAIN_RE.search(scope[-50:]))
-    ctx.historical = bool(lang.HISTORY_RE.search(before[-40:]))
-    return ctx
+    if ctx.negated:
+        return
+    if lang.POST_RESOLVED_RE.match(tail):
+        ctx.resolved = True
+    elif lang.LIST_RESOLVED_RE is not None:
+        # "her nausea, vomiting and gait disturbance disappeared"
+        lm = lang.LIST_RESOLVED_RE.match(after[:160])
+        if lm and not lang.LIST_BREAK_RE.search(lm.group("items")):
+            ctx.resolved = True

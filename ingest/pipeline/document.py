@@ -26,6 +26,10 @@ class Patient:
     measurements: list[dict] = field(default_factory=list)
     treatments: list[dict] = field(default_factory=list)
     outcomes: list[dict] = field(default_factory=list)
+    # Findings that are no coded features: words the vocabulary cannot code ("lesion") and generic
+    # terms named by a loose word ("pain"). Kept for full-text search and curation, never shown as
+    # features (see `findings.py`).
+    uncoded_findings: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         out = {
@@ -36,6 +40,7 @@ class Patient:
             "measurements": self.measurements,
             "treatments": self.treatments,
             "outcomes": self.outcomes,
+            "uncoded_findings": self.uncoded_findings,
         }
         if self.sex_evidence:
             out["sex_evidence"] = self.sex_evidence

@@ -11,13 +11,14 @@ Order of work:
 5. `demographics.py`: age and sex of each patient;
 6. per sentence of the case part, with the year the text has reached (for onsets):
    `measurements.py` (+ `unnamed_results.py`), `treatments.py`, `findings.py`, `outcomes.py`;
-   each asks `assertions.py` whether a mention is negated, a relative's, uncertain or past;
+   each asks `assertions.py` whether a mention is negated, a relative's, hypothetical, past or
+   resolved;
 7. `findings.summary_diagnoses`: diseases a title or abstract names;
 8. per patient clean-up, and the measured series of outcomes.
 
-Facts are reported per mention: a finding named three times gives three entries with the same code,
-each with its own evidence, so that the case page can highlight every place and the curator can
-judge each. Consumers that want one row per finding group by (code, excluded).
+One fact per finding per patient: the clean-up (`findings.tidy_findings`, `merging.py`) merges the
+mentions of a finding into one fact that lists every span under "mentions", so that the case page
+can still highlight every place and the curator judge each.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from vocab import languages
 from .citation import front_matter_end
 from .demographics import demographics
 from .document import Doc, Patient
-from .findings import link_findings, summary_diagnoses, tidy_features
+from .findings import link_findings, summary_diagnoses, tidy_findings
 from .measurements import measurements, sort_measurements
 from .mentions import find_mentions
 from .normalize import normalise
@@ -102,7 +103,7 @@ class Extractor:
             year = _sentence(doc, sentence, by_sentence.get(si, []), patient, year)
         summary_diagnoses(doc, by_sentence, patients)
         for index, patient in enumerate(patients):
-            tidy_features(patient)
+            tidy_findings(patient)
             sort_measurements(patient)
             if patient.outcomes:
                 # A measured series: sizes given for the same lesion in several sentences.
@@ -124,12 +125,19 @@ def _sentence(
     ]
 
     def onset_at(pos: int) -> str | None:
+        """The year the text has reached at `pos`: when a test was done."""
         found = [y for p, y in years if p < pos]
         return found[-1] if found else year
+
+    def stated_year_at(pos: int) -> str | None:
+        """The year this sentence states before `pos`: a finding's onset only when the text gives
+        one for it, not the admission year for everything that follows."""
+        found = [y for p, y in years if p < pos]
+        return found[-1] if found else None
 
     measurement_spans = measurements(doc, sentence, mentions, patient, onset_at)
     treatments(doc, sentence, mentions, measurement_spans, patient)
     clinical = [m for m in mentions if m.kind in (HPO, DISEASE, FINDING)]
-    link_findings(doc, sentence, clinical, patient, onset_at)
+    link_findings(doc, sentence, clinical, patient, stated_year_at)
     outcomes(doc, sentence, clinical, patient)
     return years[-1][1] if years else year

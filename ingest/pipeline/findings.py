@@ -1,14 +1,23 @@
 """Stage: findings. Phenotypic features and diagnoses from the clinical mentions of a sentence.
 
-A mention of an HPO term becomes a feature (excluded when its assertion is negated or the surface
-form itself states absence), and also a diagnosis when a diagnosis cue precedes or follows it; a
-disease mention becomes a diagnosis whose status (final, differential, history) comes from its
-assertion and the cues around it; a generic finding the vocabulary cannot code becomes an uncoded
-feature. Mentions about a relative are no facts of the patient. The diagnosis, history and
-summary cues are the report language's (`vocab/languages/`, section "findings and diagnoses").
+A mention of an HPO term becomes a feature with the mention's assertion (`assertions.py`:
+present, negated, historical, hypothetical, resolved; `excluded` exactly when negated, or when
+the surface form itself states absence: 双下肢不肿), and also a diagnosis when a diagnosis cue
+precedes or follows it. A disease mention becomes a diagnosis whose status is final ("诊断为",
+"was diagnosed with", "consistent with"), differential ("考虑", "suspected", "rule out"),
+history ("既往", "history of") or excluded ("排除", "ruled out"). Mentions about a relative are
+no facts of the patient.
+
+Not every word is a feature:
+- a word the vocabulary cannot code ("lesion", 感染) is kept apart, under the patient's
+  `uncoded_findings`, for full-text search and curation, and never shown as a feature;
+- a generic term named by a loose word ("pain", 疼痛, "tumour", 出血) says too little to code:
+  it goes there too, unless a more specific phrase names it or the text states it absent ("no
+  oedema" is a clear statement);
+- a procedure filed in HPO (Caesarean section) is not the patient's phenotype.
 
 Also here: the diagnoses a title or abstract names that the case part never repeats, and the
-per-patient clean-up of features.
+per-patient clean-up (`tidy_findings`: one fact per finding, see `merging.py`).
 """
 
 from __future__ import annotations
@@ -18,15 +27,53 @@ from collections.abc import Callable
 
 from vocab import languages
 
-from .assertions import assertion_of
+from .assertions import NEGATED, PRESENT, assertion_of
 from .document import Doc, Patient
 from .mentions import most_specific
+from .merging import drop_covered_ancestors, merge_facts, merge_features, status_rank
 from .structure import CASE, Sentence
 from .vocabulary import DISEASE, FINDING, HPO, Mention
 
 # "a 3-month history of dyspnea" dates the present illness; it is not a past diagnosis. Written in
 # any language, whatever the report's.
 _DURATION_HISTORY = re.compile(languages.alternatives("DURATION_HISTORY_WORDS"), re.I)
+
+# HPO terms that name a kind of finding, not a finding: coded only from a phrase that says more
+# than the bare word ("pain" alone is not coded, "chest pain" is, with its own term).
+GENERIC_CODES = frozenset(
+    {
+        "HP:0012531",  # Pain
+        "HP:0000969",  # Edema
+        "HP:0002664",  # Neoplasm
+        "HP:0001892",  # Abnormal bleeding
+        "HP:0012393",  # Allergy
+    }
+)
+# HPO files the way a child was delivered under "Abnormal delivery"; in a case report it is a
+# procedure done to the mother, not a phenotype.
+PROCEDURE_CODES = frozenset(
+    {
+        "HP:0011410",  # Caesarian section
+        "HP:0030363",  # Primary Caesarian section
+        "HP:0030364",  # Secondary Caesarian section
+        "HP:0030365",  # Vaginal birth after Caesarian
+        "HP:0011411",  # Forceps delivery
+        "HP:0011412",  # Ventouse delivery
+        "HP:0030366",  # Delivery by Odon device
+        "HP:0030369",  # Induced vaginal delivery
+        "HP:0030449",  # Therapeutic abortion
+    }
+)
+# Words that name a finding too loosely to code it with a generic term (in any language).
+_LOOSE_NAME_RE = re.compile(
+    languages.literal_alternatives({w for m in languages.LANGUAGES.values() for w in m.LOOSE_FINDING_NAMES})
+)
+# One "word" of a surface form: a Latin word, or two Han characters (about one Chinese word).
+_WORD_RE = re.compile(rf"[A-Za-z0-9]+|[{languages.CJK_CHARS}]{{1,2}}")
+
+
+def _loose_word(surface: str) -> bool:
+    return len(_WORD_RE.findall(surface)) <= 1
 
 
 def link_findings(
@@ -38,7 +85,7 @@ def link_findings(
 ) -> None:
     """Features and diagnoses of `patient` from the clinical mentions of one case sentence.
 
-    `onset_at(pos)` is the year the text has reached at `pos` (see `extractor.py`).
+    `onset_at(pos)` is the year the sentence states before `pos`, if any (see `extractor.py`).
     """
     s0 = sentence.start
     text = doc.text[s0 : sentence.end]
@@ -47,47 +94,49 @@ def link_findings(
         rel_start, rel_end = m.start - s0, m.end - s0
         ctx = assertion_of(text, rel_start, rel_end, doc.language)
         if ctx.family:
-            continue
+            continue  # a relative's finding is no fact of the patient
         evidence = doc.ev(m.start, m.end)
         before = text[max(0, rel_start - 60) : rel_start]
+        absent = any(c.absent for c in m.concepts)
+        assertion = NEGATED if absent else ctx.value
+        negated = assertion == NEGATED
+        onset = None if negated else onset_at(m.start)
         if m.kind == HPO:
             concept = most_specific(m.concepts)
+            if concept.code in PROCEDURE_CODES:
+                continue
             feature = {
                 "code": concept.code,
                 "label": concept.label,
-                "excluded": ctx.negated or concept.absent,
-                "onset": None if ctx.negated or concept.absent else onset_at(m.start),
+                "excluded": negated,
+                "assertion": assertion,
+                "onset": onset,
                 "evidence": evidence,
             }
-            if ctx.uncertain:
-                feature["uncertain"] = True
-            patient.features.append(feature)
-            status = None
-            post_dx = lang.DIAGNOSIS_POST_RE.match(text, rel_end) if lang.DIAGNOSIS_POST_RE else None
-            if lang.DIAGNOSIS_CUE_RE.search(before) or (
-                lang.DIAGNOSIS_LIST_RE is not None and lang.DIAGNOSIS_LIST_RE.search(text, 0, rel_start)
+            # "no oedema" is a clear statement about the patient; "oedema" alone says too little.
+            if (
+                concept.code in GENERIC_CODES
+                and not negated
+                and _LOOSE_NAME_RE.fullmatch(doc.text[m.start : m.end].lower())
             ):
-                status = "differential" if ctx.uncertain else "final"
-            elif post_dx and not ctx.negated:
-                status = "differential" if post_dx.group(1) or ctx.uncertain else "final"
-            elif (
-                lang.HISTORY_CUE_RE.search(before)
-                and not _DURATION_HISTORY.search(before)
-                and not ctx.negated
-            ):
-                status = "history"
-            if status and not ctx.negated and not any(c.kind == DISEASE for c in m.concepts):
+                patient.uncoded_findings.append({**feature, "reason": "generic"})
+            else:
+                patient.features.append(feature)
+            status = _feature_diagnosis_status(lang, text, before, rel_start, rel_end, ctx)
+            if status and not negated and not any(c.kind == DISEASE for c in m.concepts):
                 patient.diagnoses.append(
                     {"code": concept.code, "label": concept.label, "status": status, "evidence": evidence}
                 )
         elif m.kind == FINDING:
-            patient.features.append(
+            patient.uncoded_findings.append(
                 {
                     "code": None,
                     "label": m.concepts[0].label,
-                    "excluded": ctx.negated,
-                    "onset": None if ctx.negated else onset_at(m.start),
+                    "excluded": negated,
+                    "assertion": assertion,
+                    "onset": onset,
                     "evidence": evidence,
+                    "reason": "uncoded",
                 }
             )
         else:
@@ -97,19 +146,39 @@ def link_findings(
                 # "Obesity", "Asthma": OMIM files these as susceptibility entries; the HPO term
                 # is the better code for the diagnosis.
                 concept = most_specific(twin.concepts)
-            if ctx.negated or ctx.uncertain:
-                status = "differential"
-            elif ctx.historical or lang.HISTORY_CUE_RE.search(before):
-                status = "history"
-            else:
-                status = "final"
-                onset = onset_at(m.start)
-                if onset and doc.latest_year and int(onset) < doc.latest_year - 1:
-                    status = "history"  # diagnosed years before the admission the report is about
+            status = _disease_status(lang, doc, before, ctx, onset)
             dx = {"code": concept.code, "label": concept.label, "status": status, "evidence": evidence}
-            if ctx.negated:
+            if status == "excluded":
                 dx["excluded"] = True
             patient.diagnoses.append(dx)
+
+
+def _feature_diagnosis_status(lang, text: str, before: str, rel_start: int, rel_end: int, ctx) -> str | None:
+    """The status of a finding named as a diagnosis ("诊断：肺炎", "was diagnosed with
+    pneumonia"), or None when it is only a finding."""
+    post_dx = lang.DIAGNOSIS_POST_RE.match(text, rel_end) if lang.DIAGNOSIS_POST_RE else None
+    if lang.DIAGNOSIS_CUE_RE.search(before) or (
+        lang.DIAGNOSIS_LIST_RE is not None and lang.DIAGNOSIS_LIST_RE.search(text, 0, rel_start)
+    ):
+        return "differential" if ctx.uncertain else "final"
+    if post_dx and not ctx.negated:
+        return "differential" if post_dx.group(1) or ctx.uncertain else "final"
+    if lang.HISTORY_CUE_RE.search(before) and not _DURATION_HISTORY.search(before) and not ctx.negated:
+        return "history"
+    return None
+
+
+def _disease_status(lang, doc: Doc, before: str, ctx, onset: str | None) -> str:
+    """final, differential, history or excluded, from the mention's assertion and cues."""
+    if ctx.negated:
+        return "excluded"  # "排除川崎病", "Kawasaki disease was ruled out"
+    if ctx.uncertain:
+        return "differential"  # "考虑川崎病", "suspected", "rule out", "川崎病？"
+    if ctx.historical or lang.HISTORY_CUE_RE.search(before):
+        return "history"  # "既往", "history of"
+    if onset and doc.latest_year and int(onset) < doc.latest_year - 1:
+        return "history"  # diagnosed years before the admission the report is about
+    return "final"  # "诊断为不完全川崎病", "was diagnosed with", or simply named as the patient's
 
 
 def summary_diagnoses(doc: Doc, by_sentence: dict[int, list[Mention]], patients: list[Patient]) -> None:
@@ -142,18 +211,38 @@ def summary_diagnoses(doc: Doc, by_sentence: dict[int, list[Mention]], patients:
                     )
 
 
-def tidy_features(patient: Patient) -> None:
-    """Per-patient clean-up: one entry per (code, polarity, place).
+def tidy_findings(patient: Patient) -> None:
+    """Per-patient clean-up: one fact per finding, per diagnosis and per uncoded word.
 
-    A finding negated at one time and present at another keeps both entries (each mention has its
-    own evidence and date); consumers that need one answer per finding let "present" win.
+    A general term goes when a specific one covers it; a finding that is a final diagnosis of the
+    patient is present whatever a stray cue said of one of its mentions.
     """
-    kept = []
-    seen = set()
-    for f in patient.features:
-        key = (f["code"] or f["label"], f["excluded"], f["evidence"]["start"])
-        if key in seen:
-            continue
-        seen.add(key)
-        kept.append(f)
-    patient.features = sorted(kept, key=lambda f: f["evidence"]["start"])
+    patient.diagnoses = merge_facts(
+        patient.diagnoses, key=lambda d: d.get("code") or d["label"].lower(), rank=status_rank
+    )
+    for dx in patient.diagnoses:
+        if dx["status"] != "excluded":
+            dx.pop("excluded", None)
+    diagnosed = {d["code"]: d for d in patient.diagnoses if d["status"] in ("final", "history")}
+    features = merge_features(patient.features)
+    for f in features:
+        dx = diagnosed.get(f["code"])
+        if dx is not None and f["excluded"]:
+            # The diagnosis is the clearer mention: "… were ruled out and the diagnosis of cor
+            # triatriatum was confirmed" leaves no doubt that the patient has it.
+            spans = {
+                (s["start"], s["end"]): s
+                for s in f.get("mentions") or [{**f["evidence"], "assertion": NEGATED}]
+            }
+            spans.setdefault(
+                (dx["evidence"]["start"], dx["evidence"]["end"]), {**dx["evidence"], "assertion": PRESENT}
+            )
+            f.update(excluded=False, assertion=PRESENT, evidence=dx["evidence"], onset=dx.get("onset"))
+            if len(spans) > 1:
+                f["mentions"] = [spans[k] for k in sorted(spans)]
+    # A loose word kept apart ("the pain") may refer back to a specific finding ("chest pain"):
+    # it then joins that finding's mentions instead.
+    uncoded = merge_features(patient.uncoded_findings)
+    kept = drop_covered_ancestors(features + uncoded)
+    patient.features = [f for f in kept if f.get("reason") is None]
+    patient.uncoded_findings = [f for f in kept if f.get("reason") is not None]

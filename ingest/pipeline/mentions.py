@@ -7,24 +7,29 @@ Two additions make the list fit the report at hand:
 - abbreviations the report defines ("diabetic ketoacidosis (DKA)") stand for the same concept
   wherever they are used later in that report;
 - a word with a stem that only drug names have ("…tinib", "…zumab") is a drug even when no list
-  knows it yet.
+  knows it yet;
+- a negation written inside a finding's words ("双下肢无水肿", legs without oedema) gives the
+  finding those words name without it (双下肢水肿), stated absent.
 
 The later stages (assertions, findings, measurements, treatments, outcomes) only read mentions.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
+from vocab import languages
 from vocab.hpo import load_hpo
 
 from .document import Doc
-from .vocabulary import DRUG, Concept, Mention
+from .vocabulary import DRUG, FINDING, HPO, Concept, Mention
 
 
 def find_mentions(doc: Doc) -> list[Mention]:
     """All mentions of `doc`, sorted by (start, longest first)."""
-    return _with_inn_stems(doc, _with_abbreviations(doc, doc.vocab.find(doc.key)))
+    mentions = _with_abbreviations(doc, doc.vocab.find(doc.key))
+    return _with_inn_stems(doc, _with_infix_negations(doc, mentions))
 
 
 def most_specific(concepts: tuple[Concept, ...]) -> Concept:
@@ -100,3 +105,43 @@ def _with_inn_stems(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     if not extra:
         return mentions
     return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
+
+
+_INFIX_REACH = 6  # characters of the finding's words on either side of the negation
+_CLAUSE_PUNCTUATION = re.compile(r"[,，;；:：。、.()（）\s]")
+
+
+def _with_infix_negations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """ "双下肢无水肿", "肝脾未触及肿大": the words around the negation name a finding together
+    (双下肢水肿 is pedal oedema, a more specific term than the 水肿 after the cue). Such a finding
+    is a mention over the whole phrase, stated absent; what was found inside it goes."""
+    lang = languages.get(doc.language)
+    if lang.INFIX_NEGATION_RE is None:
+        return mentions
+    added: list[Mention] = []
+    for cue in lang.INFIX_NEGATION_RE.finditer(doc.key):
+        p, q = cue.span()
+        if any(
+            a <= p < b
+            for a, b in (m.span() for m in lang.PSEUDO_NEGATION_RE.finditer(doc.key, max(0, p - 3), q + 6))
+        ):
+            continue  # "肌无力", "无明显诱因": no negation here
+        left = _CLAUSE_PUNCTUATION.split(doc.key[max(0, p - _INFIX_REACH) : p])[-1]
+        right = _CLAUSE_PUNCTUATION.split(doc.key[q : q + _INFIX_REACH])[0]
+        if not left or not right:
+            continue
+        for m in doc.vocab.find(left + right):
+            if m.kind not in (HPO, FINDING) or not m.start < len(left) < m.end:
+                continue  # only a finding whose words the negation splits
+            start, end = p - len(left) + m.start, q + m.end - len(left)
+            concepts = tuple(dataclasses.replace(c, absent=True) for c in m.concepts)
+            added.append(Mention(start, end, concepts))
+    if not added:
+        return mentions
+    covered = [(m.start, m.end) for m in added]
+    kept = [
+        m
+        for m in mentions
+        if m.kind not in (HPO, FINDING) or not any(a <= m.start and m.end <= b for a, b in covered)
+    ]
+    return sorted(kept + added, key=lambda m: (m.start, -m.end))

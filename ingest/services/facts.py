@@ -92,6 +92,10 @@ def build_facts(
         if disease_id is None and not label:
             continue
         status = item.get("status") if item.get("status") in _DIAGNOSIS_STATUSES else Diagnosis.Status.FINAL
+        if item.get("status") == "excluded":
+            # Ruled out (pipeline-2.0): no status of its own in the model yet; stored as the
+            # differential it was written as before, never as a final diagnosis.
+            status = Diagnosis.Status.DIFFERENTIAL
         facts[Diagnosis].append(
             Diagnosis(
                 disease_id=disease_id, label=label, status=status, **_evidence(item, text_length), **common

@@ -42,16 +42,22 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `name_variants(key) -> set[str]` (the key and its other spellings); `disease_name_stem(key) ->
   str | None` (the finding a disease name is built on: 高血压病 -> 高血压).
 - assertions: `CLAUSE_BREAK_RE` and `SCOPE_END_RE` (where a cue's scope starts); `NEGATION_RE`,
-  `PSEUDO_NEGATION_RE`, `POST_NEGATION_RE` (anchored at the mention's end);
-  `negation_reaches(gap) -> bool`; `POST_SCOPE_END_RE` or None; `LIST_NEGATION_RE` (group
-  `items`) and `LIST_BREAK_RE`, both or None; `FAMILY_RE`, `UNCERTAIN_RE`, `HISTORY_RE`; ∀
-  `AGED_RELATIVE_WORDS` (an age right before a relative makes the relative a patient).
+  `PSEUDO_NEGATION_RE`, `POST_NEGATION_RE` and `POST_UNCERTAIN_RE` (anchored at the mention's
+  end); `negation_reaches(cue, gap) -> bool` (whether a cue still governs a mention after the words
+  `gap`); `POST_SCOPE_END_RE` or None; `LIST_NEGATION_RE` (group `items`) and `LIST_BREAK_RE`, both
+  or None, and `LIST_RESOLVED_RE` (group `items`) or None; `FAMILY_RE`, `FAMILY_SCOPE_END_RE` or
+  None (words after a relative that end its scope: "her mother noticed", "… and he presented"),
+  `UNCERTAIN_RE`, `HISTORY_RE`, `POST_HISTORY_RE` or None (anchored at the mention's end: 病史);
+  `RESOLVED_RE` or None (anchored at `$`: "resolution of") and `POST_RESOLVED_RE` ("… resolved",
+  消失); `INFIX_NEGATION_RE` or None (a negation written inside a finding's words: 双下肢无水肿);
+  ∀ `AGED_RELATIVE_WORDS` (an age right before a relative makes the relative a patient).
 - demographics: `find_age(chunk) -> (years, start, end) | None`; `find_sex(chunk) -> (sex, start,
   end) | None`; `sex_from_pronouns(text, spans) -> sex | None`.
 - dates: `YEAR_RE` (group 1 the year).
 - findings: `SUMMARY_CUE_RE`; `DIAGNOSIS_CUE_RE` and `HISTORY_CUE_RE` (both anchored at `$`, tried
   on the words before a mention); `DIAGNOSIS_POST_RE` or None (group 1 set when uncertain);
-  `DIAGNOSIS_LIST_RE` or None; ∀ `DURATION_HISTORY_WORDS`.
+  `DIAGNOSIS_LIST_RE` or None; ∀ `DURATION_HISTORY_WORDS`; ∀ `LOOSE_FINDING_NAMES` (frozenset of
+  lower-case words that name a finding too loosely to code it with a generic term: "swelling").
 - measurements: ∀ `VALUE_FILLER_WORDS`, `UNIT_WORDS` (written -> unit), `COMPARATOR_WORDS` (written
   -> symbol), `REFERENCE_WORDS`, `RANGE_WORDS`, `UPPER_LIMIT_WORDS`, `RESULT_WORDS` (interpretation
   -> alternatives), `FALLING_WORDS`, `RISING_WORDS`, `SHARED_RESULT_CUE_WORDS`,
@@ -103,13 +109,20 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "NEGATION_RE",
         "PSEUDO_NEGATION_RE",
         "POST_NEGATION_RE",
+        "POST_UNCERTAIN_RE",
         "negation_reaches",
         "POST_SCOPE_END_RE",
         "LIST_NEGATION_RE",
         "LIST_BREAK_RE",
+        "LIST_RESOLVED_RE",
         "FAMILY_RE",
+        "FAMILY_SCOPE_END_RE",
         "UNCERTAIN_RE",
         "HISTORY_RE",
+        "POST_HISTORY_RE",
+        "RESOLVED_RE",
+        "POST_RESOLVED_RE",
+        "INFIX_NEGATION_RE",
         "AGED_RELATIVE_WORDS",
     ),
     "demographics": ("find_age", "find_sex", "sex_from_pronouns"),
@@ -121,6 +134,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "DIAGNOSIS_POST_RE",
         "DIAGNOSIS_LIST_RE",
         "DURATION_HISTORY_WORDS",
+        "LOOSE_FINDING_NAMES",
     ),
     "measurements": (
         "VALUE_FILLER_WORDS",
@@ -174,6 +188,11 @@ MAY_BE_NONE = frozenset(
         "POST_SCOPE_END_RE",
         "LIST_NEGATION_RE",
         "LIST_BREAK_RE",
+        "LIST_RESOLVED_RE",
+        "FAMILY_SCOPE_END_RE",
+        "POST_HISTORY_RE",
+        "RESOLVED_RE",
+        "INFIX_NEGATION_RE",
         "DIAGNOSIS_POST_RE",
         "DIAGNOSIS_LIST_RE",
         "PRE_QUALIFIER_RE",
@@ -187,7 +206,14 @@ MAY_BE_NONE = frozenset(
 # Names joined across all languages and used for every report (∀ in the checklist).
 FOR_EVERY_REPORT = frozenset(
     {name for names in REQUIRED.values() for name in names if name.endswith("_WORDS")}
-    | {"GLYPH_REPAIRS", "AMBIGUOUS_NAMES", "name_variants", "disease_name_stem", "FREQUENCY_RULES"}
+    | {
+        "GLYPH_REPAIRS",
+        "AMBIGUOUS_NAMES",
+        "LOOSE_FINDING_NAMES",
+        "name_variants",
+        "disease_name_stem",
+        "FREQUENCY_RULES",
+    }
 )
 
 SAMPLE_CHARS = 20_000  # detection reads this much: bounded cost, and plenty to decide

@@ -129,45 +129,120 @@ def _words(pattern: str) -> re.Pattern[str]:
 
 
 PSEUDO_NEGATION_RE = _words(
-    r"no (?:change|further|longer|significant change|increase|decrease)|not only|without (?:difficulty|delay|complications? (?:during|after))|no doubt|not necessarily|gram[- ]negative|gram[- ]positive"  # noqa: E501 - a pattern reads best on one line
+    r"no (?:change|further change|longer|significant change|increase|decrease)|not only|without (?:difficulty|delay|complications? (?:during|after))|no doubt|not necessarily|gram[- ]negative|gram[- ]positive|not been (?:reported|described)"  # noqa: E501 - a pattern reads best on one line
 )
 NEGATION_RE = _words(
-    r"no|not|without|denie[sd]|denying|negative for|absence of|absent|free of|ruled out|rule out|"
+    r"no|not|without|denie[sd]|denying|negative for|absence of|free of|ruled out|"
     r"no evidence of|no signs? of|no history of|never|neither|nor|none|non|lack of|lacked|lacking|"
-    r"exclusion of|excluded|exclude|unremarkable for|no complaints? of|did not|does not|was not|were not|"
-    r"cannot be seen|failed to (?:show|reveal|demonstrate)"
+    r"exclusion of|excluded|unremarkable for|no complaints? of|did not|does not|do not|was not|were not|"
+    r"is not|are not|cannot|could not|failed to|unable to"
+)
+# Cues that negate a verb ("did not improve", "was never possible"): they reach a finding only
+# through a verb that states it ("did not show", "did not develop", "was not associated with").
+_VERB_CUE_RE = _words(
+    r"not|never|did not|does not|do not|was not|were not|is not|are not|cannot|could not|failed to|unable to"
+)
+_AUXILIARY_WORDS = frozenset(
+    """be been being have had has any a an the further other obvious significant clinical definite
+    overt apparent new signs sign of evidence with to also ever yet""".split()
+)
+_STATING_VERBS = re.compile(
+    r"(?:hav|show|reveal|demonstrat|develop|exhibit|experienc|report|complain|present|note|notic|"
+    r"see|seen|saw|find|found|detect|observ|identif|display|manifest|suffer|feel|felt|describ|"
+    r"mention|involv|contain|includ|appear|suggest|indicat|visuali[sz]|hear|heard|palpat|elicit|"
+    r"associat|accompan|evident|recogni[sz]|document|confirm|record|had|has|look|seem|becom|"
+    r"sustain|acquir|requir)\w*",
+    re.I,
+)
+# Words after a cue that take the negation for themselves: "no improvement in dyspnea", "ruled out
+# any cardiac cause of the stroke", "no association between the pain and meals".
+_TAKING_WORDS = re.compile(
+    r"(?<![\w-])(?:improv\w*|chang\w*|respon\w*|relie\w*|resol\w*|correct\w*|control\w*|reduc\w*|"
+    r"decreas\w*|increas\w*|worsen\w*|caus\w*|source|etiology|aetiology|origin|reason|explanation|"
+    r"explain\w*|associations?|relation\w*|correlat\w*|differen\w*|need\w*|possible|possibility|"
+    r"tolerat\w*|prevent\w*|treat\w*|manag\w*|benefit\w*|effect|effects|effective|role|"
+    # a place: "no vascularity within the cystic mass" does not negate the mass
+    r"within|inside|into|throughout|in (?:the|his|her|their|both|either))(?![\w-])",
+    re.I,
 )
 _POST_NEGATION = (
-    r"(?:was|were|is|are|being|been|came back|tested|proved|remained)?\s*(?:all\s+|also\s+|both\s+)?"
-    r"(?:negative|absent|ruled out|excluded|not (?:seen|found|detected|observed|present|identified|noted)|"
+    r"(?:(?:was|were|is|are|being|been|came back|tested|proved|remained|appeared)\s+(?:all\s+|also\s+|both\s+|completely\s+)?"  # noqa: E501 - a pattern reads best on one line
+    r"(?:negative|absent|ruled out|excluded|not (?:seen|found|detected|observed|present|identified|noted|evident|palpable|visualized)|"  # noqa: E501 - a pattern reads best on one line
     r"unremarkable|within normal limits|normal)"
+    r"|(?:negative|absent|\(\s*-\s*\))(?![\w-]))"  # "HIV negative", "anti-HCV (-)": right after the mention
+    r"(?!\s+(?:for|to|in)\b)"  # "the tumour was negative for ER" says what the tumour lacks
 )
-POST_NEGATION_RE = re.compile(rf"^[\s,]*(?:\([^)]{{0,30}}\)\s*)?{_POST_NEGATION}\b", re.I)
-# A causal link ends the scope: "was not tolerated secondary to hypotension" does not negate hypotension.
+# "hepatitis C serology was negative": the test of the finding may stand between them.
+_TEST_WORDS = r"(?:serology|serologies|antibod(?:y|ies)|antigen|tests?|testing|screen(?:ing)?|PCR|cultures?|titers?|titres?|levels?|stain(?:ing)?)"  # noqa: E501 - a pattern reads best on one line
+POST_NEGATION_RE = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?(?:{_TEST_WORDS}\s+)?{_POST_NEGATION}", re.I)
+POST_UNCERTAIN_RE = re.compile(
+    r"^\s*(?:\([^)]{0,30}\)\s*)?(?:(?:was|were|is|are)\s+(?:(?:also|initially|first|strongly)\s+)?"
+    r"(?:suspected|considered|possible|probable|likely|questioned|presumed|not (?:excluded|ruled out))"
+    r"|(?:could|can|cannot|could not)(?: not)? be (?:excluded|ruled out)|\?)",
+    re.I,
+)
+# A clause ends at a new subject or predicate: a conjunction ("but", "whereas"), a relative
+# ("which", "who"), a finite verb ("presenting with", "was", "developed"). A causal link ends it
+# too: "was not tolerated secondary to hypotension" does not negate hypotension.
 SCOPE_END_RE = _words(
-    r"but|however|although|though|except|apart from|aside from|which|whereas|while|yet|who|presented|developed|"  # noqa: E501 - a pattern reads best on one line
-    r"showed|revealed|demonstrated|complained|secondary to|due to|because of|caused by|owing to|resulting in|led to"  # noqa: E501 - a pattern reads best on one line
+    r"but|however|although|though|except|apart from|aside from|which|whereas|while|yet|who|"
+    r"present(?:ed|ing|s)|develop(?:ed|ing|s)|show(?:ed|ing|s)|reveal(?:ed|ing|s)|demonstrat(?:ed|ing|es)|"
+    r"complain(?:ed|ing|s)|confirm(?:ed|ing|s)|underw(?:ent)|undergoing|receiv(?:ed|ing)|admitted|"
+    r"was|were|is|are|had|has|became|remained|persisted|started|began|occurred|"
+    r"secondary to|due to|because of|caused by|owing to|resulting in|led to|"
+    r"(?:,\s*)?and (?:the|his|her|their|this|these|then|subsequently|later)|"
+    # "no sign of haemolysis, elevated CRP, low albumin": a result word starts an item of its own
+    r"(?<=,)\s*(?:elevated|increased|decreased|low|high|normal|raised|reduced|positive|negative|abnormal|marked|markedly)"
 )
 CLAUSE_BREAK_RE = re.compile(r"[;:]|\.\s")
 FAMILY_RE = _words(
     r"family history|mother|father|sister|brother|sibling|siblings|son|daughter|aunt|uncle|grandmother|grandfather|cousin|parents|relatives?|maternal|paternal"  # noqa: E501 - a pattern reads best on one line
 )
+# Where a relative's scope ends: the relative only tells ("her mother noticed a rash"), or the
+# patient is the subject again ("his father has diabetes and he presented with fever").
+FAMILY_SCOPE_END_RE = _words(
+    r"noticed|noted|reported|brought|observed|said|says|stated|described|found|took|called|witnessed|"
+    r"carried|accompanied|worried|concerned|he|she|the patient|our patient|the child|the infant|"
+    r"the boy|the girl|presented|presenting|developed|complained|but|however|whereas|while|although"
+)
 UNCERTAIN_RE = _words(
-    r"possible|possibly|probable|probably|suspected|suspicion of|suspicious (?:for|of)|likely|may|might|could|questionable|query|cannot be excluded|differential diagnos[ie]s|to rule out|consider(?:ed)?|concern for|versus|vs"  # noqa: E501 - a pattern reads best on one line
+    r"possible|possibly|probable|probably|suspected|suspect|suspicion of|suspicious (?:for|of)|likely|may|"
+    r"might|could|questionable|query|cannot be excluded|differential diagnos[ie]s|to rule out|rule out|"
+    r"r/o|consider(?:ed)?|concern for|versus|vs|if|unless|in case of|to prevent|prevention of|"
+    r"prophyla\w+|risk of|at risk for|would|should|screen(?:ed|ing)? for|evaluat(?:e|ed|ion) for|"
+    r"monitor(?:ed|ing)? for|watch(?:ed)? for|presumed|presumptive|impending|potential"
 )
 HISTORY_RE = _words(
     r"history of|previous|previously|prior|past|former|years? ago|months? ago|had been diagnosed"
 )
+POST_HISTORY_RE = None
+# "resolution of cerebral edema", "normalization of serum calcium": a finding that has gone.
+RESOLVED_RE = _words(
+    r"(?:resolution|disappearance|normali[sz]ation|regression|clearance|cessation|remission|"
+    r"recovery|healing|absorption) (?:of|from) (?:the |his |her |their |all )?(?:[\w-]+ ){0,3}$"
+)
+_RESOLVED_WORDS = (
+    r"(?:(?:had|has|have|was|were|is|are|gradually|completely|rapidly|spontaneously|fully|totally|"
+    r"eventually|then|subsequently|soon|promptly|also|all|both)\s+)*"
+    r"(?:resolved|disappeared|subsided|abated|vanished|cleared|regressed|normali[sz]ed|cured|healed|"
+    r"ameliorated|relieved|absorbed|recovered|went away|settled|ceased|reversed|corrected|"
+    r"returned to normal|no longer (?:present|seen|detected|visible))(?![\w-])"
+)
+POST_RESOLVED_RE = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?{_RESOLVED_WORDS}", re.I)
 # A post-cue reaches back only within its clause: "… but the cultures were negative".
 POST_SCOPE_END_RE = re.compile(r"[;:]|\bbut\b|\band\b(?= (?:a|an|the|he|she|his|her) )")
 # "Patent foramen ovale (PFO), atrial septal defect and anomalous veins were ruled out": a post-cue
 # after a list reaches back over every item of it …
+_LIST_ITEMS = (
+    r"(?P<items>(?:(?:\s*(?:,|\band\b|\bor\b|\bnor\b|\([^)]{0,20}\)))+\s*[\w'/-]+(?:\s+[\w'/-]+){0,5})+?)"
+)
 LIST_NEGATION_RE = re.compile(
-    r"^(?P<items>(?:(?:\s*(?:,|\band\b|\bor\b|\bnor\b|\([^)]{0,20}\)))+\s*[\w'/-]+(?:\s+[\w'/-]+){0,5})+?)"
+    rf"^{_LIST_ITEMS}"
     r"\s*,?\s*(?:were|was|are|is|have been|had been)\s+(?:all\s+|also\s+|both\s+)?"
     r"(?:ruled out|excluded|not (?:observed|seen|found|detected|present|noted|identified|evident)|absent|negative)\b",  # noqa: E501 - a pattern reads best on one line
     re.I,
 )
+LIST_RESOLVED_RE = re.compile(rf"^{_LIST_ITEMS}\s*,?\s*{_RESOLVED_WORDS}", re.I)
 # … unless a verb, or "and the …", starts a new clause: "He had fever, and the cultures were negative."
 LIST_BREAK_RE = re.compile(
     r"\b(?:was|were|is|are|had|has|have|which|that|but|who|showed|revealed)\b"
@@ -176,14 +251,31 @@ LIST_BREAK_RE = re.compile(
 )
 # "his 8-year-old sister had fever" in a case series: the relative is a patient of the report.
 AGED_RELATIVE_WORDS = r"(?:year|month|week)s?[- ]old\s+$"
+INFIX_NEGATION_RE = None  # English puts the negation before the finding's words
 
-NEGATION_REACH_WORDS = 8  # how far a negation cue reaches, in words
+NEGATION_REACH_WORDS = 8  # how far a negation cue reaches over a list, in words
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 
 
-def negation_reaches(gap: str) -> bool:
-    """Whether a negation cue still governs a mention `gap` after it."""
-    return len(_WORD_RE.findall(gap)) <= NEGATION_REACH_WORDS
+def negation_reaches(cue: str, gap: str) -> bool:
+    """Whether the negation cue `cue` still governs a mention `gap` after it.
+
+    A list may stand between them ("no fever, chills or rash"), but not a word that takes the
+    negation for itself ("no improvement in dyspnea", "ruled out a cardiac cause of the stroke").
+    A cue that negates a verb reaches the mention only through a verb that states a finding:
+    "did not show any rash" negates the rash, "did not improve" and "was never possible to
+    correct the acidosis" do not negate what follows.
+    """
+    if cue.lower() == "non":
+        return gap.strip() in ("", "-")  # a prefix: "non-tender", not "non-necrotizing granulomas"
+    words = _WORD_RE.findall(gap)
+    if len(words) > NEGATION_REACH_WORDS or _TAKING_WORDS.search(gap):
+        return False
+    if _VERB_CUE_RE.fullmatch(cue.strip()):
+        content = [w for w in words if w.lower() not in _AUXILIARY_WORDS]
+        if content and not _STATING_VERBS.fullmatch(content[0]):
+            return False
+    return True
 
 
 # ----------------------------------------------------------------- demographics
@@ -301,6 +393,16 @@ HISTORY_CUE_RE = re.compile(
 )
 # "a 3-month history of dyspnea" dates the present illness; it is not a past diagnosis.
 DURATION_HISTORY_WORDS = r"\d+[- ](?:day|week|month|year)s?[- ]history of\s*(?:[\w-]+\s+){0,3}$"
+# Words that name a finding too loosely to code it with the generic term they match ("swelling"
+# may be oedema, a mass or inflammation; "pain" says nothing of where): a feature only with a
+# more specific phrase ("chest pain", "pitting oedema"), or when stated absent ("no bleeding").
+LOOSE_FINDING_NAMES = frozenset(
+    """
+    pain pains painful ache aches tenderness tender swelling swellings swollen mass masses lump lumps
+    tumor tumors tumour tumours growth growths neoplasm neoplasms bleeding bleed bleeds hemorrhage
+    hemorrhages haemorrhage haemorrhages allergy allergies allergic
+    """.split()
+)
 
 # ----------------------------------------------------------------- measurements
 VALUE_FILLER_WORDS = (

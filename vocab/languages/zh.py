@@ -106,30 +106,99 @@ def disease_name_stem(key: str) -> str | None:
 # Words that contain a negation character without negating anything ("肌无力" is weakness).
 PSEUDO_NEGATION_RE = re.compile(
     r"无明显诱因|无诱因|无明显原因|无明显变化|未再|无新增|不详|无特殊|无力|不适|不全|不良|不齐|不规则|"
-    r"不能|不典型|不明|不清|未分化|无菌|无痛性|不对称|不稳定|不佳"
+    r"不能|不典型|不明|不清|未分化|无菌|无痛性|不对称|不稳定|不佳|无法|无效|不足|不均|不畅|不利|不振|"
+    r"不完全|非常|并非|无论|不论|未经|未予|不久|从未|无需"
 )
-NEGATION_RE = re.compile(r"无|未见|未闻及|未触及|未发现|未出现|未|否认|不伴|未予|没有|排除|非|不")
+# 无/没有/否认 ("no", "denies") reach over a list; 未/不/非 negate the word right after them.
+NEGATION_RE = re.compile(
+    r"未见|未闻及|未触及|未扪及|未发现|未出现|未诉|未有|未找到|未检出|未及|不伴有|不伴|否认|没有|无|排除|未|不|非"
+)
+_LIST_CUES = frozenset(
+    {
+        "无",
+        "没有",
+        "否认",
+        "未见",
+        "未闻及",
+        "未触及",
+        "未扪及",
+        "未发现",
+        "未出现",
+        "未诉",
+        "未有",
+        "未找到",
+        "未检出",
+        "未及",
+        "不伴",
+        "不伴有",
+        "排除",
+    }
+)
+# After 未/不 the verb that states a finding keeps the negation going ("未再出现", "不伴发热" are cues
+# of their own); any other word takes it ("未能纠正酸中毒", "不完全川崎病").
+_STATING_VERBS = re.compile(r"^(?:曾|再|明显|见|出现|发现|诉|伴|有|闻及|触及|感|觉|发生|合并|发作|伴随)")
 POST_NEGATION_RE = re.compile(
-    r"^\s*(?:[(（][^)）]{0,20}[)）])?\s*(?:均|为|呈|亦|也)?(?:阴性|\(-\)|（-）|未见异常|未见明显异常|不明显|正常)"
+    r"^\s*(?:[(（][^)）]{0,20}[)）])?\s*(?:平扫|增强扫描|增强|检查|检测|筛查|培养|抗体|抗原|DNA|RNA)?"
+    r"\s*(?:均|为|呈|亦|也|都|已|结果)?"
+    r"(?:阴性|\(-\)|（-）|未见异常|未见明显异常|未见明显|不明显|正常|未触及|未扪及|未闻及|未见|未发现|"
+    r"得以排除|已排除|被排除|可排除|除外(?!\S{0,2}(?:可能|诊断)))"
 )
-SCOPE_END_RE = re.compile(r"但|而|然而|后|出现|伴有")
+POST_UNCERTAIN_RE = re.compile(
+    r"^\s*(?:[(（][^)）]{0,20}[)）])?\s*(?:待排|待查|不除外|不能除外|不能排除|可能|可疑|\?|？)"
+)
+# A new predicate ends a cue's scope: 但/而 and a verb of onset ("出现", unless part of a cue:
+# "未出现").
+SCOPE_END_RE = re.compile(r"但|而|然而|后|出现|伴有|继而|随后|并且")
 CLAUSE_BREAK_RE = re.compile(r"[,，;；:：。]")
 FAMILY_RE = re.compile(
     r"家族史|家族中|其母|其父|母亲|父亲|姐姐|哥哥|弟弟|妹妹|兄弟|姐妹|子女|儿子|女儿|祖父|祖母|外祖"
 )
-UNCERTAIN_RE = re.compile(r"疑似|可疑|可能|待排|不除外|不能排除|鉴别|考虑为|倾向")
-HISTORY_RE = re.compile(r"既往|曾|病史|年前|个月前|多年")
-POST_SCOPE_END_RE = None
-LIST_NEGATION_RE = None
-LIST_BREAK_RE = None
+# Where a relative's scope ends: the relative only tells ("其母发现患儿发热"), or the patient is
+# the subject again.
+FAMILY_SCOPE_END_RE = re.compile(
+    r"诉|述|发现|带(?:其|患儿|患者|来|至|到)|送|陪同|抱|称|注意到|患者|患儿|本人|但|而"
+)
+UNCERTAIN_RE = re.compile(
+    r"疑似|疑诊|可疑|可能|待排|不除外|不能排除|鉴别|考虑|倾向|拟诊|如果|如出现|若|一旦|预防|以防|防止|警惕|筛查|风险"
+)
+HISTORY_RE = re.compile(r"既往|曾|病史|年前|个月前|多年|早年|素有")
+POST_HISTORY_RE = re.compile(r"^(?:等)?(?:病史|史)")
+RESOLVED_RE = None
+POST_RESOLVED_RE = re.compile(
+    r"^\s*(?:已|均|亦|完全|基本|逐渐|明显|迅速|随之|很快|渐|先后)*"
+    r"(?:消失|消退|痊愈|治愈|愈合|恢复正常|降至正常|转阴|吸收|缓解消失|退)"
+)
+POST_SCOPE_END_RE = re.compile(r"[,，;；:：。]")
+# "肝、脾均未触及", "恶心、呕吐消失": a post-cue after a list reaches back over every item of it.
+_LIST_ITEMS = r"(?P<items>(?:[、和及与或]\s*[^,，;；:：。、和及与或]{1,10}?)+?)"
+LIST_NEGATION_RE = re.compile(
+    rf"^{_LIST_ITEMS}(?:均|亦|也|都)?(?:阴性|未见异常|未见明显异常|正常|未触及|未扪及|未闻及)"
+)
+LIST_RESOLVED_RE = re.compile(
+    rf"^{_LIST_ITEMS}(?:均|亦|也|都|已|完全|基本|逐渐|明显)*(?:消失|消退|痊愈|愈合|恢复正常|吸收)"
+)
+# … unless the items hold a verb of their own ("恶心加重、呕吐消失").
+LIST_BREAK_RE = re.compile(r"加重|出现|伴|有|为|呈|见")
 AGED_RELATIVE_WORDS = r"岁的?$"
+# A negation inside a finding's own words: "双下肢无水肿" (legs without oedema) is 双下肢水肿
+# negated, "肝脾未触及肿大" is 肝脾肿大 negated.
+INFIX_NEGATION_RE = re.compile(r"未见|未触及|未扪及|未闻及|没有|无|未|不")
 
-NEGATION_REACH_CHARS = 14  # how far a negation cue reaches, in characters
+NEGATION_REACH_CHARS = 14  # how far a list negation cue reaches, in characters
 
 
-def negation_reaches(gap: str) -> bool:
-    """Whether a negation cue still governs a mention `gap` after it."""
-    return len(gap) <= NEGATION_REACH_CHARS
+def negation_reaches(cue: str, gap: str) -> bool:
+    """Whether the negation cue `cue` still governs a mention `gap` after it.
+
+    无, 没有, 否认, 未见 … reach over a list ("无发热、咳嗽及头痛"); 未, 不, 非 negate the word right
+    after them, so they reach a finding only directly ("不肿", "未发热") or through a verb that
+    states one ("未再出现", "不伴发热"): "未能纠正酸中毒", "不完全川崎病" negate no finding.
+    """
+    if len(gap) > NEGATION_REACH_CHARS:
+        return False
+    if cue in _LIST_CUES:
+        return True
+    return not gap or bool(_STATING_VERBS.match(gap))
 
 
 # ----------------------------------------------------------------- demographics
@@ -174,11 +243,21 @@ YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
 
 # ----------------------------------------------------------------- findings and diagnoses
 SUMMARY_CUE_RE = re.compile(r"报道|报告|病例|1例|一例|\d例|例患者")
-DIAGNOSIS_CUE_RE = re.compile(r"(?:诊断|确诊|诊为|考虑)[为是:]?\s*[\"“]?\s*$")
+# "诊断为不完全川崎病", "当时诊断“急性脊髓炎”", "合并急性肾损伤": the cue may stand a few
+# characters of modifiers before the disease ("不完全", "急性"), not a clause break.
+DIAGNOSIS_CUE_RE = re.compile(
+    r"(?:诊断|确诊|诊为|考虑|更正诊断|修正诊断|合并|并发|继发)(?:为|是|:|：)?\s*[\"“「]?\s*[^\s,，。；;:：、“”\"]{0,5}$"
+)
 DIAGNOSIS_POST_RE = None
 DIAGNOSIS_LIST_RE = re.compile(r"(?:入院|出院|临床|最终|术后|初步)?诊断[:：]")  # "诊断：A，B，C"
-HISTORY_CUE_RE = re.compile(r"(?:既往|曾经?|素有|原有|早年)[^,，。]{0,12}$")
+HISTORY_CUE_RE = re.compile(r"(?:既往|曾经?|素有|原有|早年|当时|此前|以往|先前)[^,，。]{0,12}$")
 DURATION_HISTORY_WORDS = ""
+# Words that name a finding too loosely to code it with the generic term they match (肿胀 may be
+# oedema, a mass or inflammation; 疼痛 says nothing of where): a feature only with a more specific
+# phrase (胸痛, 双下肢水肿), or when stated absent.
+LOOSE_FINDING_NAMES = frozenset(
+    {"疼痛", "痛", "压痛", "触痛", "肿胀", "肿", "肿物", "肿块", "包块", "占位", "肿瘤", "出血", "过敏"}
+)
 
 # ----------------------------------------------------------------- measurements
 VALUE_FILLER_WORDS = r"为|约|是|达|升至|降至|高达"

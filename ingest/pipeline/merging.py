@@ -1,0 +1,191 @@
+"""One fact per thing per patient: the mentions of one finding, diagnosis or drug merged into one
+fact that keeps every evidence span.
+
+The stages report what each mention says; a reader of the record wants one row per finding ("Skin
+ulcer" once, not eight times). `merge_facts` groups a patient's facts by a key (the code of a
+finding, the disease of a diagnosis, the agent of a treatment), keeps as the fact the first
+mention that makes the group's strongest claim (`rank`: lower is stronger), and lists every
+mention's span under "mentions" (DESIGN.md, "Extraction record"). The treatment stage uses it too:
+
+    patient.treatments = merge_facts(patient.treatments, key=lambda t: t["agent"])
+
+Pure functions over the record's dicts; no stage state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable
+
+from vocab.hpo import load_hpo
+
+from .assertions import ASSERTIONS, NEGATED, PRESENT
+
+# Diagnosis statuses from the strongest claim to the weakest: a disease diagnosed once and
+# suspected elsewhere is diagnosed; a main diagnosis is never both present and excluded.
+DIAGNOSIS_STATUSES = ("final", "history", "differential", "excluded")
+
+
+def _span(fact: dict) -> dict:
+    """A mention of a merged fact: its span, and what that mention asserts when it says."""
+    ev = fact["evidence"]
+    span = {"start": ev["start"], "end": ev["end"], "text": ev["text"]}
+    if "assertion" in fact:
+        span["assertion"] = fact["assertion"]
+    return span
+
+
+def merge_facts(
+    facts: Iterable[dict],
+    key: Callable[[dict], Hashable],
+    *,
+    rank: Callable[[dict], int] | None = None,
+) -> list[dict]:
+    """One fact per `key`, in the order of first mention.
+
+    The kept fact is the first (in text order) of those with the best `rank` (all rank alike
+    without one); when the group has more than one mention, the fact carries `"mentions"`: every
+    span of the group, in text order, each once.
+    """
+    groups: dict[Hashable, list[dict]] = {}
+    for fact in sorted(facts, key=lambda f: f["evidence"]["start"]):
+        groups.setdefault(key(fact), []).append(fact)
+    merged: list[dict] = []
+    for group in groups.values():
+        best = min(group, key=rank) if rank else group[0]  # min() keeps the first of equals
+        fact = dict(best)
+        spans: dict[tuple[int, int], dict] = {}
+        for member in group:
+            for span in member.get("mentions") or [_span(member)]:
+                spans.setdefault((span["start"], span["end"]), span)
+        if len(spans) > 1:
+            fact["mentions"] = [spans[k] for k in sorted(spans)]
+        else:
+            fact.pop("mentions", None)
+        merged.append(fact)
+    return merged
+
+
+def assertion_rank(fact: dict) -> int:
+    """Features: present before resolved, historical, hypothetical, negated (see `ASSERTIONS`)."""
+    value = fact.get("assertion") or (NEGATED if fact.get("excluded") else "present")
+    return ASSERTIONS.index(value) if value in ASSERTIONS else len(ASSERTIONS)
+
+
+def status_rank(fact: dict) -> int:
+    """Diagnoses: final before history, differential, excluded."""
+    status = fact.get("status")
+    return DIAGNOSIS_STATUSES.index(status) if status in DIAGNOSIS_STATUSES else len(DIAGNOSIS_STATUSES)
+
+
+def merge_features(features: Iterable[dict]) -> list[dict]:
+    """One feature per finding. Its assertion is the strongest any mention makes (present wins
+    over negated: "no fever on admission … fever on day 3" is a fever); it takes the onset of its
+    own evidence, or else the first onset any of its mentions states."""
+    features = list(features)
+    for f in features:
+        # Facts from other stages (a result that implies a finding) state only `excluded`.
+        f.setdefault("assertion", NEGATED if f.get("excluded") else PRESENT)
+    merged = merge_facts(features, key=lambda f: f.get("code") or f["label"].lower(), rank=assertion_rank)
+    by_key: dict[Hashable, list[dict]] = {}
+    for f in features:
+        by_key.setdefault(f.get("code") or f["label"].lower(), []).append(f)
+    for fact in merged:
+        fact["excluded"] = fact.get("assertion") == NEGATED
+        if fact["excluded"]:
+            fact["onset"] = None
+        elif not fact.get("onset"):
+            onsets = [
+                f["onset"]
+                for f in sorted(
+                    by_key[fact.get("code") or fact["label"].lower()], key=lambda f: f["evidence"]["start"]
+                )
+                if f.get("onset") and f.get("assertion") != NEGATED
+            ]
+            fact["onset"] = onsets[0] if onsets else None
+    return merged
+
+
+def _head_of(general: str, specific: str) -> bool:
+    """Whether `general` is the head word of `specific`: "pain" of "chest pain", 贫血 of 溶血性贫血,
+    疹 of 斑丘疹 (a Chinese compound ends in its head)."""
+    general, specific = general.lower().strip(), specific.lower().strip()
+    if not general or not specific:
+        return False
+    if general in specific:
+        return True
+    return not general[-1].isascii() and general[-1] == specific[-1]
+
+
+def drop_covered_ancestors(features: list[dict]) -> list[dict]:
+    """A general term is dropped when a more specific term of the same patient, asserted at least
+    as strongly, covers the same finding: "the pain" after "chest pain" is the chest pain, "the
+    acidosis" the metabolic acidosis. A report refers back to a finding by its head word, so the
+    general term goes only when every mention of it is the head word of a mention of the specific
+    one; its mentions join the specific term's. "No pain" beside "no chest pain" says more than
+    either: both stay."""
+    hpo = load_hpo()
+    kept: list[dict] = []
+    for fact in features:
+        code = fact.get("code")
+        spans = fact.get("mentions") or [_span(fact)]
+        if not code or fact["excluded"]:
+            kept.append(fact)
+            continue
+        target = None
+        for other in features:
+            # the specific term is a coded feature, not a finding kept apart (which has a "reason")
+            coded = other is not fact and other.get("code") and not other.get("reason")
+            term = hpo.get(other["code"]) if coded else None
+            if (
+                term is not None
+                and other["code"] != code
+                and code in term.ancestors
+                and assertion_rank(other) <= assertion_rank(fact)  # "seizures" is not a suspected kind
+                and all(
+                    any(_head_of(s["text"], o["text"]) for o in other.get("mentions") or [_span(other)])
+                    for s in spans
+                )
+            ):
+                target = other
+                break
+        if target is None:
+            kept.append(fact)
+            continue
+        joined = {(s["start"], s["end"]): s for s in (target.get("mentions") or [_span(target)])}
+        for s in spans:
+            joined.setdefault((s["start"], s["end"]), s)
+        target["mentions"] = [joined[k] for k in sorted(joined)]
+    return kept
+
+
+def per_mention(record: dict, *, uncoded: bool = True) -> dict:
+    """The record seen one fact per mention, each with the assertion that mention makes.
+
+    For span-level scoring (a brat annotation marks every mention) and for pages that highlight
+    each mention: a merged fact becomes one copy per span of its `mentions`; with `uncoded`, the
+    findings kept apart from the coded features (`uncoded_findings`) are read as features too.
+    """
+    out = dict(record)
+    out["patients"] = []
+    for patient in record.get("patients") or []:
+        view = dict(patient)
+        features = list(patient.get("features") or [])
+        if uncoded:
+            features += patient.get("uncoded_findings") or []
+        view["features"] = _expanded(features)
+        view["diagnoses"] = _expanded(patient.get("diagnoses") or [])
+        out["patients"].append(view)
+    return out
+
+
+def _expanded(facts: list[dict]) -> list[dict]:
+    copies = []
+    for fact in facts:
+        for span in fact.get("mentions") or [_span(fact)]:
+            copy = {k: v for k, v in fact.items() if k != "mentions"}
+            copy["evidence"] = {"start": span["start"], "end": span["end"], "text": span["text"]}
+            if "assertion" in span:
+                copy["assertion"] = span["assertion"]
+                copy["excluded"] = span["assertion"] == NEGATED
+            copies.append(copy)
+    return sorted(copies, key=lambda f: f["evidence"]["start"])

@@ -1,0 +1,164 @@
+"""Features and diagnoses end to end on short reports of our own: one fact per finding per patient,
+assertions, diagnosis status, and what is no feature (issue 11)."""
+
+from __future__ import annotations
+
+from ingest.pipeline import extract
+from ingest.pipeline.merging import merge_facts, per_mention
+
+
+def _patient(text: str) -> dict:
+    record = extract(text)
+    assert record["patients"], record
+    return record["patients"][0]
+
+
+def _feature(patient: dict, code: str) -> dict:
+    (feature,) = [f for f in patient["features"] if f["code"] == code]
+    return feature
+
+
+def _codes(patient: dict) -> set[str]:
+    return {f["code"] for f in patient["features"]}
+
+
+def test_one_fact_per_finding_keeps_every_mention():
+    text = (
+        "A 61-year-old woman had a skin ulcer on the left shin. The ulcer was debrided. "
+        "A second skin ulcer appeared on the right heel. Both skin ulcers healed slowly."
+    )
+    patient = _patient(text)
+    ulcer = _feature(patient, "HP:0200042")
+    assert ulcer["evidence"]["text"] == "skin ulcer"
+    assert ulcer["evidence"]["start"] == text.index("skin ulcer")
+    spans = [(m["start"], m["end"]) for m in ulcer["mentions"]]
+    assert len(spans) >= 3 and spans == sorted(set(spans))
+    for m in ulcer["mentions"]:
+        assert text[m["start"] : m["end"]] == m["text"]
+
+
+def test_a_finding_stated_absent_then_present_is_present():
+    text = "A 30-year-old man had no fever on admission. On day 3 he developed a fever of 39 °C."
+    fever = _feature(_patient(text), "HP:0001945")
+    assert (fever["excluded"], fever["assertion"]) == (False, "present")
+    assert fever["evidence"]["start"] == text.index("fever of")  # the first clear mention
+    assert [m["assertion"] for m in fever["mentions"]] == ["negated", "present"]
+
+
+def test_a_finding_only_stated_absent_is_excluded():
+    text = "A 30-year-old man denied chest pain, palpitations or syncope."
+    patient = _patient(text)
+    for code in ("HP:0100749", "HP:0001962", "HP:0001279"):
+        feature = _feature(patient, code)
+        assert (feature["excluded"], feature["assertion"], feature["onset"]) == (True, "negated", None)
+
+
+def test_the_general_term_goes_when_a_specific_one_names_the_same_finding():
+    text = "A 55-year-old man presented with chest pain. The pain radiated to the left arm."
+    patient = _patient(text)
+    assert "HP:0012531" not in _codes(patient)  # Pain
+    chest_pain = _feature(patient, "HP:0100749")
+    assert [m["text"] for m in chest_pain["mentions"]] == ["chest pain", "pain"]
+
+
+def test_words_without_a_code_are_no_features():
+    text = "A 50-year-old woman had a lesion in the liver with necrosis and wall thickening. A cyst was seen."
+    patient = _patient(text)
+    assert all(f["code"] for f in patient["features"])
+    uncoded = {u["label"] for u in patient["uncoded_findings"]}
+    assert {"lesion", "necrosis", "thickening", "cyst"} <= uncoded
+
+
+def test_generic_terms_need_more_than_a_loose_word():
+    text = "A 45-year-old woman had pain, swelling, a mass and some bleeding. She reported an allergy."
+    patient = _patient(text)
+    generic = {"HP:0012531", "HP:0000969", "HP:0002664", "HP:0001892", "HP:0012393"}
+    assert not _codes(patient) & generic
+    assert {u["code"] for u in patient["uncoded_findings"]} >= {"HP:0012531", "HP:0002664"}
+    # a specific phrase, or a clear statement of absence, is coded
+    assert "HP:0010741" in _codes(_patient("A 70-year-old man had pedal edema."))  # Pedal edema
+    assert _feature(_patient("A 70-year-old man had no bleeding."), "HP:0001892")["excluded"] is True
+
+
+def test_a_procedure_is_no_feature():
+    patient = _patient("A 32-year-old woman with proteinuria was delivered by Caesarian section at 38 weeks.")
+    assert "HP:0011410" not in _codes(patient)
+    assert _codes(patient) == {"HP:0000093"}  # Proteinuria
+
+
+def test_onset_only_where_the_text_gives_one():
+    text = "患者女，40岁。2015年出现关节痛。此后逐渐出现口干。2019年3月入院，查体见皮疹。"
+    patient = _patient(text)
+    assert _feature(patient, "HP:0002829")["onset"] == "2015"  # arthralgia, dated in its sentence
+    assert _feature(patient, "HP:0000217")["onset"] is None  # dry mouth: no year given for it
+    assert _feature(patient, "HP:0000988")["onset"] == "2019"
+
+
+def test_infix_negation_names_the_specific_finding():
+    patient = _patient("患者男，58岁。查体：颈静脉无怒张，双下肢无水肿，肝脾未触及肿大。")
+    for code in ("HP:0030848", "HP:0010741", "HP:0001433"):
+        assert _feature(patient, code)["excluded"] is True
+    assert "HP:0000969" not in _codes(patient)  # not also a bare "oedema"
+
+
+def test_diagnosis_status_in_both_languages():
+    def statuses(text: str) -> dict[str, str]:
+        return {d["code"]: d["status"] for d in _patient(text)["diagnoses"]}
+
+    assert statuses("患儿男，3岁。入院后诊断为不完全川崎病。")["ORPHA:2331"] == "final"
+    assert statuses("患儿男，3岁。初步考虑川崎病。")["ORPHA:2331"] == "differential"
+    assert statuses("患儿男，3岁。川崎病？")["ORPHA:2331"] == "differential"
+    assert statuses("患儿男，3岁。超声心动图未见异常，排除川崎病。")["ORPHA:2331"] == "excluded"
+    assert statuses("A 4-year-old boy was diagnosed with Kawasaki disease.")["ORPHA:2331"] == "final"
+    assert (
+        statuses("A 4-year-old boy. Findings were consistent with Kawasaki disease.")["ORPHA:2331"] == "final"
+    )
+    assert statuses("A 4-year-old boy. Kawasaki disease was suspected.")["ORPHA:2331"] == "differential"
+    assert statuses("A 4-year-old boy. Kawasaki disease was ruled out.")["ORPHA:2331"] == "excluded"
+    assert statuses("A 40-year-old man with a history of Kawasaki disease.")["ORPHA:2331"] == "history"
+
+
+def test_a_diagnosis_named_several_times_is_one_fact_and_never_also_excluded():
+    text = (
+        "A 4-year-old boy. Kawasaki disease was suspected. Measles was ruled out. "
+        "He was diagnosed with Kawasaki disease and treated for Kawasaki disease; Kawasaki disease resolved."
+    )
+    patient = _patient(text)
+    kawasaki = [d for d in patient["diagnoses"] if d["code"] == "ORPHA:2331"]
+    assert len(kawasaki) == 1
+    assert kawasaki[0]["status"] == "final" and "excluded" not in kawasaki[0]
+    assert len(kawasaki[0]["mentions"]) == 4
+
+
+def test_a_final_diagnosis_is_never_an_excluded_feature():
+    text = (
+        "A 2-year-old girl. Atrial septal defect and ventricular septal defect were ruled out, "
+        "and the diagnosis of cor triatriatum was confirmed."
+    )
+    patient = _patient(text)
+    assert _feature(patient, "HP:0001631")["excluded"] is True  # atrial septal defect
+    cor = _feature(patient, "HP:0010774")
+    assert cor["excluded"] is False
+    assert any(d["code"] == "HP:0010774" and d["status"] == "final" for d in patient["diagnoses"])
+
+
+def test_merge_helper_for_other_fact_kinds():
+    facts = [
+        {"agent": "prednisone", "dose": 60, "evidence": {"start": 40, "end": 50, "text": "prednisone"}},
+        {"agent": "prednisone", "dose": None, "evidence": {"start": 5, "end": 15, "text": "Prednisone"}},
+        {"agent": "aspirin", "dose": 100, "evidence": {"start": 20, "end": 27, "text": "aspirin"}},
+    ]
+    merged = merge_facts(facts, key=lambda t: t["agent"], rank=lambda t: t["dose"] is None)
+    assert [t["agent"] for t in merged] == ["prednisone", "aspirin"]
+    assert merged[0]["dose"] == 60  # the clearest mention, though not the first
+    assert [m["start"] for m in merged[0]["mentions"]] == [5, 40]
+
+
+def test_per_mention_view_gives_each_mention_its_own_assertion():
+    record = extract(
+        "A 30-year-old man had no fever on admission. On day 3 he developed a fever. A lesion was seen."
+    )
+    view = per_mention(record)["patients"][0]["features"]
+    fevers = [(f["evidence"]["text"], f["excluded"]) for f in view if f["code"] == "HP:0001945"]
+    assert fevers == [("fever", True), ("fever", False)]
+    assert any(f["label"] == "lesion" for f in view)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from cases.visibility import REVIEWED, case_visibility
+from cases.visibility import REVIEWED, CaseVisibility, case_visibility
 
 
 class CaseQuerySet(models.QuerySet):
@@ -22,7 +22,10 @@ class CaseQuerySet(models.QuerySet):
         """What a user may see (the rule is cases/visibility.py, which the search index reads
         too): staff see everything; the public never sees rejected cases nor duplicates merged
         into another case, and with PUBLIC_CURATED_ONLY only curated/published ones."""
-        rule = case_visibility(user)
+        return self.visible_under(case_visibility(user))
+
+    def visible_under(self, rule: CaseVisibility) -> CaseQuerySet:
+        """The cases one visibility rule shows (see visible_to)."""
         if rule.everything:
             return self.all()
         queryset = self.filter(status__in=rule.statuses)

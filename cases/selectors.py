@@ -1,4 +1,5 @@
-"""Reads of cases for the pages (search results, case page, exports). Writes live in services.py."""
+"""Reads of cases for the pages (case page, exports). Writes live in services.py; the result lists
+of every page and of the API come from cases/summaries.py."""
 
 from __future__ import annotations
 
@@ -6,11 +7,8 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
-
 from cases.models import Case, Diagnosis, Measurement, Outcome, PhenotypicFeature, Treatment
-
-REVIEWED = ("curated", "published")
+from cases.summaries import case_summaries
 
 
 def case_visible_get(*, case_id: int, user) -> Case | None:
@@ -20,82 +18,6 @@ def case_visible_get(*, case_id: int, user) -> Case | None:
 
 def _live(model):
     return model.objects.filter(rejected=False)
-
-
-def case_summaries(*, case_ids: list[int]) -> list[dict]:
-    """One-line summaries of cases in the given order: age/sex, key features (most informative
-    first), diagnoses, treatments, outcomes, citation, language, review status."""
-    if not case_ids:
-        return []
-    cases = (
-        Case.objects.filter(pk__in=case_ids)
-        .select_related("report")
-        .prefetch_related(
-            Prefetch(
-                "phenotypicfeatures",
-                queryset=_live(PhenotypicFeature)
-                .select_related("term")
-                .order_by("-term__information_content"),
-            ),
-            Prefetch("diagnoses", queryset=_live(Diagnosis).select_related("disease")),
-            Prefetch("treatments", queryset=_live(Treatment).select_related("agent")),
-            Prefetch("outcomes", queryset=_live(Outcome)),
-        )
-    )
-    by_id = {case.pk: case for case in cases}
-    summaries = []
-    for case_id in case_ids:
-        case = by_id.get(case_id)
-        if case is None:
-            continue
-        report = case.report
-        present = [f for f in case.phenotypicfeatures.all() if not f.excluded]
-        excluded = [f for f in case.phenotypicfeatures.all() if f.excluded]
-        summaries.append(
-            {
-                "case": case,
-                "id": case.pk,
-                "age": _age_text(case),
-                "sex": case.sex,
-                "features": [_feature_label(f) for f in present[:6]],
-                "more_features": max(len(present) - 6, 0),
-                "excluded": [_feature_label(f) for f in excluded[:3]],
-                "diagnoses": [
-                    (d.disease.label if d.disease else d.label)
-                    for d in case.diagnoses.all()
-                    if d.status != "differential"
-                ],
-                "treatments": sorted(
-                    {t.agent.name if t.agent else t.agent_name for t in case.treatments.all()}
-                ),
-                "outcomes": sorted({o.direction for o in case.outcomes.all()}),
-                "title": report.title,
-                "journal": report.journal,
-                "year": report.year,
-                "pmid": report.pmid,
-                "doi": report.doi,
-                "language": case.language or report.language,
-                "status": case.status,
-                "status_label": case.get_status_display(),
-                "reviewed": case.status in REVIEWED,
-            }
-        )
-    return summaries
-
-
-def _age_text(case: Case) -> str:
-    if case.age_years is None:
-        return ""
-    years = case.age_years
-    if years < 1:
-        return f"{round(years * 12)} mo"
-    return f"{years:g} y"
-
-
-def _feature_label(feature: PhenotypicFeature) -> dict:
-    if feature.term_id:
-        return {"id": feature.term.hpo_id, "label": feature.term.label}
-    return {"id": "", "label": feature.label}
 
 
 @dataclass
@@ -258,7 +180,7 @@ def case_csv_rows(*, case: Case) -> list[list[str]]:
     return rows
 
 
-def cases_csv_rows(*, case_ids: list[int]) -> list[list[str]]:
+def cases_csv_rows(*, case_ids: list[int], user) -> list[list[str]]:
     """One row per case of a result set, for the cohort CSV."""
     rows = [
         [
@@ -279,34 +201,24 @@ def cases_csv_rows(*, case_ids: list[int]) -> list[list[str]]:
         ]
     ]
     for start in range(0, len(case_ids), 500):
-        for s in case_summaries(case_ids=case_ids[start : start + 500]):
-            case = s["case"]
-            present = [
-                f"{f.term.hpo_id} {f.term.label}"
-                for f in case.phenotypicfeatures.all()
-                if not f.excluded and f.term_id
-            ]
-            excluded = [
-                f"{f.term.hpo_id} {f.term.label}"
-                for f in case.phenotypicfeatures.all()
-                if f.excluded and f.term_id
-            ]
+        for s in case_summaries(case_ids=case_ids[start : start + 500], user=user):
+            coded = [f for f in s.by_information if f.hpo_id]
             rows.append(
                 [
-                    str(s["id"]),
-                    s["sex"],
-                    "" if case.age_years is None else f"{case.age_years:g}",
-                    "; ".join(present),
-                    "; ".join(excluded),
-                    "; ".join(s["diagnoses"]),
-                    "; ".join(s["treatments"]),
-                    "; ".join(s["outcomes"]),
-                    "" if s["year"] is None else str(s["year"]),
-                    s["pmid"],
-                    s["doi"],
-                    s["language"],
-                    s["status"],
-                    s["title"],
+                    str(s.id),
+                    s.sex,
+                    "" if s.age_years is None else f"{s.age_years:g}",
+                    "; ".join(f"{f.hpo_id} {f.label}" for f in coded if not f.excluded),
+                    "; ".join(f"{f.hpo_id} {f.label}" for f in coded if f.excluded),
+                    "; ".join(s.diagnosis_labels),
+                    "; ".join(s.treatments),
+                    "; ".join(s.outcomes),
+                    "" if s.report_year is None else str(s.report_year),
+                    s.pmid,
+                    s.doi,
+                    s.display_language,
+                    s.status,
+                    s.title,
                 ]
             )
     return rows

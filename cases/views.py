@@ -25,7 +25,8 @@ from cases.search import (
 from cases.search.engine import search_parameters
 from cases.search.facets import FACETS
 from cases.search.vocabulary import get_vocabulary
-from cases.selectors import case_csv_rows, case_detail, case_summaries, case_visible_get, cases_csv_rows
+from cases.selectors import case_csv_rows, case_detail, case_visible_get, cases_csv_rows
+from cases.summaries import case_summaries
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
@@ -120,7 +121,7 @@ def home(request: HttpRequest) -> HttpResponse:
             base = [(n, v) for n, v in state if n != "page"]
             context.update(
                 result=result,
-                summaries=case_summaries(case_ids=result.case_ids),
+                summaries=case_summaries(case_ids=result.case_ids, user=request.user),
                 facets=[
                     {
                         "name": facet.counts_key,
@@ -179,15 +180,14 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
         raise Http404("No such case")
     context = case_detail(case=case)
     hits = similar_to_case(case_id=case.pk, limit=10, user=request.user)
-    context["similar"] = list(zip(hits, case_summaries(case_ids=[h.case_id for h in hits]), strict=False))
-    _align_similar(context, hits)
+    context["similar"] = _with_summaries(hits, user=request.user)
     return render(request, "cases/case.html", context)
 
 
-def _align_similar(context: dict, hits) -> None:
-    # case_summaries drops cases deleted meanwhile: pair by id, not by position
-    by_id = {s["id"]: s for _, s in context["similar"]}
-    context["similar"] = [(hit, by_id[hit.case_id]) for hit in hits if hit.case_id in by_id]
+def _with_summaries(hits, *, user) -> list[tuple]:
+    """(hit, summary) pairs; hits of cases deleted meanwhile drop out."""
+    by_id = {s.id: s for s in case_summaries(case_ids=[hit.case_id for hit in hits], user=user)}
+    return [(hit, by_id[hit.case_id]) for hit in hits if hit.case_id in by_id]
 
 
 def _csv_response(rows: list[list[str]], filename: str) -> HttpResponse:
@@ -246,7 +246,6 @@ def similar_page(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("features", "")[:4000]
     features, unknown = parse_feature_list(text)
     hits = similar_to_features(features=features, limit=20, user=request.user) if features else []
-    summaries = {s["id"]: s for s in case_summaries(case_ids=[h.case_id for h in hits])}
     vocabulary = get_vocabulary()
     return render(
         request,
@@ -258,7 +257,7 @@ def similar_page(request: HttpRequest) -> HttpResponse:
                 for code, observed in features
             ],
             "unknown": unknown,
-            "similar": [(hit, summaries[hit.case_id]) for hit in hits if hit.case_id in summaries],
+            "similar": _with_summaries(hits, user=request.user),
             "searched": bool(text.strip()),
         },
     )
@@ -324,4 +323,4 @@ def cohort_csv(request: HttpRequest) -> HttpResponse:
         return HttpResponse(
             "; ".join(f"{k}: {v}" for k, v in search.errors.items()), status=400, content_type="text/plain"
         )
-    return _csv_response(cases_csv_rows(case_ids=ids[:100_000]), "cases.csv")
+    return _csv_response(cases_csv_rows(case_ids=ids[:100_000], user=request.user), "cases.csv")

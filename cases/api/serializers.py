@@ -1,16 +1,12 @@
 """Serializers of the read API. Each field is declared with its type so the OpenAPI schema states
-exactly what a response holds; reads of related rows rely on the prefetches in cases.api.views."""
+exactly what a response holds; reads of related rows rely on the prefetches in cases.api.loading.
+Result lists are not serialized field by field: cases/api/results.py writes the shape
+CaseSummarySerializer documents from cases/summaries.py (tests/api/test_cases.py checks both agree)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.contrib.postgres.aggregates import JSONBAgg
-from django.db import connection
-from django.db.models import OuterRef, Subquery
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import JSONObject
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -368,120 +364,3 @@ class ErrorDetailSerializer(serializers.Serializer):
 
 class ErrorSerializer(serializers.Serializer):
     error = ErrorDetailSerializer()
-
-
-# --- Fast path for lists --------------------------------------------------------------------------
-
-
-def case_summaries(ids: list[int], *, user, request) -> list[dict[str, Any]]:
-    """What CaseSummarySerializer produces for the visible cases among `ids`, in that order, from
-    ONE query: the case row with its citation, and its features and diagnoses aggregated to JSON
-    by correlated subqueries. A list page serialises up to a hundred cases; instantiating every fact
-    with its term (whose ancestor arrays are large) and walking DRF's fields cost several times more
-    than this. tests/api/test_cases.py checks that both give the same output; the schema documents
-    the serializer.
-    """
-    if not ids:
-        return []
-    base = reverse("api:case-list")
-    if request is not None:
-        base = request.build_absolute_uri(base)
-    sql, params = _summary_sql(user, ids)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    by_id: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        case_id = row[0]
-        by_id[case_id] = {
-            "id": case_id,
-            "url": f"{base}{case_id}/",
-            **dict(zip(_CASE_COLUMNS[1:8], row[1:8], strict=True)),
-            "citation": dict(zip(_CITATION_KEYS, row[8:16], strict=True)),
-            # Django's PostgreSQL backend hands jsonb to Python as text.
-            "features": _json(row[16]),
-            "diagnoses": _json(row[17]),
-        }
-    return [by_id[case_id] for case_id in ids if case_id in by_id]
-
-
-def _json(value: str | list | None) -> list:
-    if value is None:
-        return []
-    return json.loads(value) if isinstance(value, str) else value
-
-
-_IDS = object()  # marks where the id array goes in a cached statement
-_summary_statements: dict[str, tuple[str, tuple, int]] = {}
-
-
-def _summary_sql(user, ids: list[int]) -> tuple[str, list]:
-    """The summary statement for this user's visibility, compiled by the ORM once per distinct
-    visibility rule and reused with new ids: compiling the subqueries cost more CPU than running
-    them. The key is the SQL of `visible_to(user)` itself, so any change to the visibility rules
-    (or a setting they read) gives a new statement rather than a stale one."""
-    visible = Case.objects.visible_to(user)
-    key_sql, key_params = visible.values("id").query.sql_with_params()
-    key = f"{key_sql}|{key_params!r}"
-    cached = _summary_statements.get(key)
-    if cached is None:
-        marker = [_IDS]
-        queryset = (
-            visible.filter(id__in=RawSQL("SELECT unnest(%s::bigint[])", (marker,)))
-            .annotate(features_json=_FEATURES_JSON, diagnoses_json=_DIAGNOSES_JSON)
-            .values_list(*_CASE_COLUMNS, "features_json", "diagnoses_json")
-        )
-        sql, params = queryset.query.sql_with_params()
-        position = next(index for index, param in enumerate(params) if param is marker)
-        cached = (sql, tuple(params), position)
-        if len(_summary_statements) < 64:
-            _summary_statements[key] = cached
-    sql, params, position = cached
-    bound = list(params)
-    bound[position] = list(ids)
-    return sql, bound
-
-
-def _json_list(model, fields: dict[str, str], **conditions) -> Subquery:
-    """The case's facts as a JSON array of objects, in the facts' evidence order."""
-    facts = (
-        model.objects.filter(case=OuterRef("pk"), rejected=False, **conditions)
-        .order_by()
-        .values("case")
-        .annotate(items=JSONBAgg(JSONObject(**fields), order_by=("evidence_start", "id")))
-        .values("items")
-    )
-    return Subquery(facts)
-
-
-_FEATURES_JSON = _json_list(
-    PhenotypicFeature,
-    {"hpo_id": "term__hpo_id", "label": "term__label", "excluded": "excluded"},
-    term__isnull=False,
-)
-_DIAGNOSES_JSON = _json_list(
-    Diagnosis,
-    {"code": "disease__code", "label": "disease__label", "status": "status"},
-    disease__isnull=False,
-)
-
-
-_CASE_COLUMNS = (
-    "id",
-    "label",
-    "sex",
-    "age_years",
-    "country",
-    "status",
-    "language",
-    "year",
-    "report_id",
-    "report__title",
-    "report__journal",
-    "report__year",
-    "report__pmid",
-    "report__doi",
-    "report__language",
-    "report__format",
-)
-_CITATION_KEYS = ("report_id", "title", "journal", "year", "pmid", "doi", "language", "format")

@@ -67,7 +67,7 @@ def test_facets_can_be_left_out(client):
 
 def test_same_answer_as_the_shared_search_object(client):
     """The API does not filter on its own: it lists exactly what CaseSearch returns."""
-    from cases.api.search_adapter import build_search
+    from cases.api.parameters import build_search
 
     make_full_case()
     make_cases(3, hpo_id="HP:0001945", sex="male")

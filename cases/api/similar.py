@@ -1,0 +1,114 @@
+"""Similar cases through the API: ranked hits of cases/search/similarity.py with their case
+summaries and the explanation of each score; and the Matchmaker-Exchange-style match of a
+patient's features (POST /api/similar/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers as drf_serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api.parameters import ERRORS
+from cases.api.permissions import ReadOnlyPost
+from cases.api.results import case_list
+from cases.api.serializers import SimilarRequestSerializer, SimilarResponseSerializer
+from cases.models import Term
+from cases.search import SimilarHit, similar_to_features
+
+
+def similar_results(hits: list[SimilarHit], *, request: Request) -> list[dict[str, Any]]:
+    """Ranked hits joined with their case summaries (hits of cases the caller may not see drop out)."""
+    hits = list(hits)
+    summaries = {
+        summary["id"]: summary for summary in case_list([hit.case_id for hit in hits], request=request)
+    }
+    return [
+        {
+            "score": round(float(hit.score), 6),
+            "case": summaries[hit.case_id],
+            "explanation": explanation_payload(hit),
+        }
+        for hit in hits
+        if hit.case_id in summaries
+    ]
+
+
+def explanation_payload(hit: Any) -> dict[str, list[dict[str, Any]]]:
+    """The shared features (through their most informative common ancestor) and the conflicts."""
+    return {
+        "matches": [
+            {
+                "query_term": match.query_term,
+                "query_term_label": match.query_term_label,
+                "case_term": match.case_term,
+                "case_term_label": match.case_term_label,
+                "common_ancestor": match.common_ancestor,
+                "common_ancestor_label": match.common_ancestor_label,
+                "ic": round(float(match.ic), 4),
+            }
+            for match in hit.matches
+        ],
+        "conflicts": [
+            {
+                "query_term": conflict.query_term,
+                "query_term_label": conflict.query_term_label,
+                "case_term": conflict.case_term,
+                "case_term_label": conflict.case_term_label,
+                "kind": conflict.kind,
+                "ic": round(float(conflict.ic), 4),
+            }
+            for conflict in hit.conflicts
+        ],
+    }
+
+
+class SimilarView(APIView):
+    """Matchmaker-Exchange-style match: which registry cases look like this patient?"""
+
+    permission_classes = [ReadOnlyPost]
+
+    @extend_schema(
+        operation_id="similar_match",
+        summary="Rank registry cases by similarity to a patient's features",
+        request=SimilarRequestSerializer,
+        responses={200: SimilarResponseSerializer, 400: ERRORS[400], 429: ERRORS[429]},
+        examples=[
+            OpenApiExample(
+                "Calcinosis and Raynaud, no fever",
+                request_only=True,
+                value={
+                    "features": [
+                        {"id": "HP:0003761", "observed": True},
+                        {"id": "HP:0030880", "observed": True},
+                        {"id": "HP:0001945", "observed": False},
+                    ],
+                    "sex": "female",
+                    "age": 40,
+                    "limit": 20,
+                },
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        body = SimilarRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        wanted = [feature["id"] for feature in data["features"]]
+        known = set(Term.objects.filter(hpo_id__in=wanted).values_list("hpo_id", flat=True))
+        for index, hpo_id in enumerate(wanted):
+            if hpo_id not in known:
+                raise drf_serializers.ValidationError(
+                    {"features": {str(index): {"id": [f"unknown HPO term {hpo_id}"]}}}
+                )
+        hits = similar_to_features(
+            features=[(feature["id"], feature["observed"]) for feature in data["features"]],
+            sex=data.get("sex"),
+            age=data.get("age"),
+            limit=data["limit"],
+            user=request.user,
+        )
+        return Response({"results": similar_results(hits, request=request)})

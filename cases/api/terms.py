@@ -1,0 +1,59 @@
+"""GET /api/terms/: autocomplete over HPO terms, diseases and agents in English and Chinese, each
+hit with the `field:value` that searches for it (the facet declared for its kind of entry)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers as drf_serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api.parameters import ERRORS, int_param
+from cases.api.serializers import TermListSerializer
+from cases.search import autocomplete
+from cases.search.facets import FACETS
+
+
+def autocomplete_hits(prefix: str, *, limit: int) -> list[dict[str, str]]:
+    """Autocomplete hits, each with the `field:value` that searches for it."""
+    hits = []
+    for hit in autocomplete(prefix, limit=limit):
+        value = hit["id"]
+        if " " in value:
+            value = f'"{value}"'
+        facet = FACETS.for_concept(hit["kind"])
+        hits.append(
+            {
+                "kind": hit["kind"],
+                "id": hit["id"],
+                "label": hit["label"],
+                "label_zh": hit.get("label_zh") or "",
+                "matched": hit["matched"],
+                "language": hit.get("language") or "",
+                "query": f"{facet.name if facet is not None else 'text'}:{value}",
+            }
+        )
+    return hits
+
+
+class TermsView(APIView):
+    @extend_schema(
+        operation_id="terms_autocomplete",
+        summary="Autocomplete HPO terms, diseases and agents (English and Chinese names)",
+        parameters=[
+            OpenApiParameter(
+                "q", str, required=True, description="The beginning of a name, e.g. `calci` or `钙`"
+            ),
+            OpenApiParameter("limit", int, description="1–50, default 10"),
+        ],
+        responses={200: TermListSerializer, 400: ERRORS[400]},
+    )
+    def get(self, request: Request) -> Response:
+        prefix = (request.query_params.get("q") or "").strip()
+        if not prefix:
+            raise drf_serializers.ValidationError({"q": ["required: the beginning of a term name"]})
+        if len(prefix) > 200:
+            raise drf_serializers.ValidationError({"q": ["at most 200 characters"]})
+        limit = int_param(request.query_params, "limit", default=10, minimum=1, maximum=50)
+        return Response({"results": autocomplete_hits(prefix, limit=limit)})

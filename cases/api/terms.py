@@ -1,5 +1,5 @@
 """GET /api/terms/: autocomplete over HPO terms, diseases and agents in English and Chinese, each
-hit with the `field:value` that searches for it (the facet declared for its kind of entry)."""
+hit with the `field:value` that searches for it (cases/search/autocomplete.py)."""
 
 from __future__ import annotations
 
@@ -12,29 +12,12 @@ from rest_framework.views import APIView
 from cases.api.parameters import ERRORS, int_param
 from cases.api.serializers import TermListSerializer
 from cases.search import autocomplete
-from cases.search.facets import FACETS
 
 
 def autocomplete_hits(prefix: str, *, limit: int) -> list[dict[str, str]]:
-    """Autocomplete hits, each with the `field:value` that searches for it."""
-    hits = []
-    for hit in autocomplete(prefix, limit=limit):
-        value = hit["id"]
-        if " " in value:
-            value = f'"{value}"'
-        facet = FACETS.for_concept(hit["kind"])
-        hits.append(
-            {
-                "kind": hit["kind"],
-                "id": hit["id"],
-                "label": hit["label"],
-                "label_zh": hit.get("label_zh") or "",
-                "matched": hit["matched"],
-                "language": hit.get("language") or "",
-                "query": f"{facet.name if facet is not None else 'text'}:{value}",
-            }
-        )
-    return hits
+    """Autocomplete hits in the documented shape, each with the `field:value` that searches for it."""
+    keys = ("kind", "id", "label", "label_zh", "matched", "language", "query")
+    return [{key: hit.get(key) or "" for key in keys} for hit in autocomplete(prefix, limit=limit)]
 
 
 class TermsView(APIView):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from cases.search.facets import FACETS
 from cases.search.vocabulary import Concept, get_vocabulary, normalise
 
 _KIND_ORDER = {"term": 0, "disease": 1, "agent": 2}
@@ -13,7 +14,8 @@ _KIND_ORDER = {"term": 0, "disease": 1, "agent": 2}
 def autocomplete(prefix: str, *, limit: int = 10) -> list[dict]:
     """Vocabulary entries whose name (label or synonym, either language) starts with `prefix`, or
     whose id does ("HP:00037"). Each: kind, id (HP:…, ORPHA:…/OMIM:…, agent name), label, label_zh,
-    matched (the name that matched), language of that name."""
+    matched (the name that matched), language of that name, and query: the `field:value` that
+    searches for it (the field of the facet declared for its kind of entry)."""
     prefix = (prefix or "").strip()
     limit = max(1, min(int(limit), 50))
     if not prefix:
@@ -35,6 +37,7 @@ def autocomplete(prefix: str, *, limit: int = 10) -> list[dict]:
                 "label_zh": concept.label_zh,
                 "matched": matched,
                 "language": language,
+                "query": _query(concept),
             }
         )
 
@@ -77,3 +80,9 @@ def autocomplete(prefix: str, *, limit: int = 10) -> list[dict]:
         if len(results) >= limit:
             break
     return results
+
+
+def _query(concept: Concept) -> str:
+    facet = FACETS.for_concept(concept.kind)
+    value = f'"{concept.code}"' if " " in concept.code else concept.code
+    return f"{facet.name if facet is not None else 'text'}:{value}"

@@ -123,3 +123,4 @@ def test_cohort_page_and_csv(client, registry):
 def test_autocomplete_endpoint(client, db, path):
     results = client.get(path).json()["results"]
     assert "HP:0030880" in [hit["id"] for hit in results]
+    assert {hit["query"] for hit in results if hit["id"] == "HP:0030880"} == {"hpo:HP:0030880"}

@@ -19,8 +19,8 @@
       const caret = input.selectionStart ?? input.value.length;
       const before = input.value.slice(0, caret), after = input.value.slice(caret);
       const word = currentWord();
-      const name = item.kind === "agent" ? "drug:" + item.id : item.kind === "disease" ? "disease:" + item.id : "hpo:" + item.id;
-      input.value = before.slice(0, before.length - word.length) + name + after;
+      // The server says which field searches for the entry (the facet declared for its kind)
+      input.value = before.slice(0, before.length - word.length) + item.query + after;
       close();
       input.focus();
     }

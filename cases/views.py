@@ -1,7 +1,9 @@
 """Server-rendered pages for researchers: search, case page, similar cases, cohort summary.
 
-Every page reads through cases.search / cases.selectors; the URL holds the whole state of a search
-(query, filters, sort, page), so a result set can be bookmarked, shared and summarised.
+Every page reads through cases.search / cases.selectors, and every list of cases through
+cases.summaries (the result-list builder the API uses too); the sidebar, facet links, chips and
+syntax help come from the facet declarations (cases/search/facets/). The URL holds the whole state
+of a search (query, filters, sort, page), so a result set can be bookmarked, shared and summarised.
 """
 
 from __future__ import annotations

@@ -176,6 +176,8 @@ def byline_names(line: str, *, labelled: bool = False) -> list[str]:
 
 
 def _label(line: str) -> tuple[str, str] | None:
+    if ":" not in line and "：" not in line:
+        return None
     match = _LABEL.match(line)
     return (match.group(1).strip().lower(), match.group(2).strip()) if match else None
 
@@ -232,7 +234,7 @@ def front_matter(front: str, *, has_citation_marks: bool) -> FrontMatter:
     line_ends = list(accumulate(len(line) + 1 for line in raw_lines))
     # Decisions read the folded line (full-width to ASCII); the title keeps the text as written.
     written = [" ".join(line.split()) for line in raw_lines]
-    lines = [_fold(line) for line in written]
+    lines = [line.strip() for line in fold(front).split("\n")[:MAX_LINES]]
     # Labelled fields ("Title: …", "作者：…") count wherever the header has them.
     for number, line in enumerate(lines[: MAX_HEADER_LINES * 2]):
         label = _label(line)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
+from functools import lru_cache
 
 EARLIEST_YEAR = 1800
 
@@ -27,45 +28,70 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
-# Where a year is the publication's, strongest first. Each is a list of patterns; a tier whose
-# matches disagree gives no year (something on the page is not what it seems).
+# Where a year is the publication's, strongest first: (words one of which the text must contain,
+# pattern). The words spare a scan of the text by patterns that cannot match (a pattern that
+# starts with a word boundary or a case-insensitive class is scanned slowly, character by
+# character). A tier whose matches disagree gives no year (something on the page is not what it
+# seems).
 _CITATION_LINE = [
     # NLM style: "J Clin Rheumatol. 2016;22(3):123-5", "2016 Apr;22(3):e12", "2016 Mar 3;10:55"
-    re.compile(
-        _Y + rf"(?:\s+{_MONTH}(?:\s+\d{{1,2}})?)?\s*;\s*\d+\s*(?:\(\s*[\w\s\-–]+\s*\))?\s*:\s*[eE]?\d+",
-        re.I,
+    (
+        (";",),
+        re.compile(
+            _Y + rf"(?:\s+{_MONTH}(?:\s+\d{{1,2}})?)?\s*;\s*\d+\s*(?:\(\s*[\w\s\-–]+\s*\))?\s*:\s*[eE]?\d+",
+            re.I,
+        ),
     ),
-    # BMC / Elsevier: "J Med Case Rep (2016) 10:123", "Clin Imaging 22 (2016) 123-125"
-    re.compile(r"\(\s*" + _Y + r"\s*\)\s*\d+\s*:\s*[eE]?\d+"),
-    re.compile(r"\b\d+\s*\(\s*" + _Y + r"\s*\)\s*[eE]?\d+\s*[-–]\s*\d+"),
+    # BMC: "J Med Case Rep (2016) 10:123"; Elsevier, after a volume: "Clin Imaging 22 (2016) 123-125"
+    (("(",), re.compile(r"\(\s*" + _Y + r"\s*\)\s*\d+\s*:\s*[eE]?\d+")),
+    (("(",), re.compile(r"\((?:(?<=\d\()|(?<=\d\s\())\s*" + _Y + r"\s*\)\s*[eE]?\d+\s*[-–]\s*\d+")),
     # "Volume 22, Number 3, April 2016", "Vol. 49, No. 3, 2016", "March 2016, Vol. 49, No. 3"
-    re.compile(
-        rf"\bvol(?:ume)?\.?\s*\d+\s*,?\s*(?:no\.?|number|issue)\s*\d+\s*,?\s*(?:{_MONTH}\s*)?" + _Y, re.I
+    (
+        ("vol",),
+        re.compile(
+            rf"\bvol(?:ume)?\.?\s*\d+\s*,?\s*(?:no\.?|number|issue)\s*\d+\s*,?\s*(?:{_MONTH}\s*)?" + _Y, re.I
+        ),
     ),
-    re.compile(_Y + r"\s*[,;]\s*vol(?:ume)?\.?\s*\d+", re.I),
+    (("vol",), re.compile(_Y + r"\s*[,;]\s*vol(?:ume)?\.?\s*\d+", re.I)),
     # Chinese journals: "2016年 第49卷 第3期", "2016年3月第49卷第3期", "2016，49（3）：123-125"
-    re.compile(_Y + r"\s*年\s*(?:\d{1,2}\s*月\s*)?第\s*\d+\s*[卷期]"),
-    re.compile(_Y + r"\s*[,，]\s*(?:vol\.?\s*)?\d+\s*[（(]\s*\d+\s*[)）]\s*[:：]\s*\d+", re.I),
+    (("第",), re.compile(_Y + r"\s*年\s*(?:\d{1,2}\s*月\s*)?第\s*\d+\s*[卷期]")),
+    ((":",), re.compile(_Y + r"\s*,\s*(?:vol\.?\s*)?\d+\s*\(\s*\d+\s*\)\s*:\s*\d+", re.I)),
 ]
 _PUBLISHED = [
-    re.compile(
-        r"\b(?:published(?:\s+online)?|first\s+published|epub(?:\s+ahead\s+of\s+print)?|date\s+of\s+publication)"
-        rf"\s*(?:on\s+)?[:：]?\s*(?:\d{{1,2}}\s*)?(?:{_MONTH}\s*)?(?:\d{{1,2}},?\s*)?" + _Y + r"\b",
-        re.I,
+    (
+        ("publi", "epub"),
+        re.compile(
+            r"\b(?:published(?:\s+online)?|first\s+published|epub(?:\s+ahead\s+of\s+print)?|"
+            rf"date\s+of\s+publication)\s*(?:on\s+)?:?\s*(?:\d{{1,2}}\s*)?(?:{_MONTH}\s*)?(?:\d{{1,2}},?\s*)?"
+            + _Y
+            + r"\b",
+            re.I,
+        ),
     ),
-    re.compile(
-        r"(?:出版日期|发表日期|發表日期|网络出版(?:时间|日期)?|網路出版(?:時間|日期)?)\s*[:：]?\s*" + _Y
+    (
+        ("出版", "发表", "發表"),
+        re.compile(
+            r"(?:出版日期|发表日期|發表日期|网络出版(?:时间|日期)?|網路出版(?:時間|日期)?)\s*:?\s*" + _Y
+        ),
     ),
     # An explicit label in a header: "Year: 2016", "年份：2016"
-    re.compile(
-        r"^\s*(?:year|publication\s+year|年份|发表年份|發表年份)\s*[:：]\s*" + _Y + r"\s*$", re.I | re.M
+    (
+        ("year", "年份"),
+        re.compile(
+            r"^\s*(?:year|publication\s+year|年份|发表年份|發表年份)\s*:\s*" + _Y + r"\s*$", re.I | re.M
+        ),
     ),
 ]
 # "(c)" is left out: a narrative's list "(a) … (b) … (c) in 2016 …" would date the article.
-_COPYRIGHT = [re.compile(r"(?:©|copyright)[^\n\d]{0,40}?" + _Y + r"\b", re.I)]
+_COPYRIGHT = [(("©", "copyright"), re.compile(r"(?:©|copyright)[^\n\d]{0,40}?" + _Y + r"\b", re.I))]
 # The Chinese Medical Association's DOIs carry year, issue and article:
 # 10.3760/cma.j.issn.0412-4030.2016.03.012
-_DOI_YEAR = [re.compile(r"cma\.j\.(?:issn\.)?[\dxX]{4}-?[\dxX]{4}\.(?P<year>(?:19|20)\d{2})\.\d{1,2}\.\d+")]
+_DOI_YEAR = [
+    (
+        ("cma.j",),
+        re.compile(r"cma\.j\.(?:issn\.)?[\dxX]{4}-?[\dxX]{4}\.(?P<year>(?:19|20)\d{2})\.\d{1,2}\.\d+"),
+    )
+]
 _ANY_YEAR = re.compile(r"(?:19|20)\d{2}")
 YEAR_TIERS = (
     ("citation line", _CITATION_LINE),
@@ -87,6 +113,8 @@ def plausible_year(value: object) -> int | None:
     return year if EARLIEST_YEAR <= year <= latest_plausible_year() else None
 
 
+# Every finder folds the same front and the same lines: fold each once.
+@lru_cache(maxsize=256)
 def fold(text: str) -> str:
     """Full-width digits and letters to ASCII (Chinese journals print "２０１６"); same meaning."""
     if text.isascii() or unicodedata.is_normalized("NFKC", text):
@@ -96,7 +124,8 @@ def fold(text: str) -> str:
 
 def clean_doi(value: str) -> str | None:
     """A DOI as written, without a link prefix or the punctuation that follows it in a sentence."""
-    match = _DOI.search(fold(value or ""))
+    value = fold(value or "")
+    match = _DOI.search(value) if "10." in value else None
     if not match:
         return None
     doi = match.group(1).rstrip(_DOI_TRAILING)
@@ -111,12 +140,15 @@ def find_doi(text: str) -> str | None:
 
 
 def find_pmid(text: str) -> str | None:
-    match = _PMID.search(fold(text))
+    folded = fold(text)
+    lowered = folded.lower()
+    match = _PMID.search(folded) if "pmid" in lowered or "pubmed" in lowered else None
     return match.group(1) if match and match.group(1).strip("0") else None
 
 
 def find_pmcid(text: str) -> str | None:
-    match = _PMCID.search(fold(text))
+    folded = fold(text)
+    match = _PMCID.search(folded) if "PMC" in folded else None
     return match.group(1) if match else None
 
 
@@ -126,10 +158,12 @@ def find_year(text: str) -> tuple[int, str, re.Match] | None:
     folded = fold(text)
     if not _ANY_YEAR.search(folded):
         return None
+    lowered = folded.lower()
     for kind, patterns in YEAR_TIERS:
         found = [
             (year, match)
-            for pattern in patterns
+            for words, pattern in patterns
+            if any(word in lowered for word in words)
             for match in pattern.finditer(folded)
             if (year := plausible_year(match.group("year")))
         ]

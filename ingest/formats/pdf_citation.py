@@ -126,13 +126,13 @@ def _info_authors(value: str, page: str) -> list[str]:
     """The Author entry's names, when the first page prints every one of them."""
     if not value:
         return []
-    if ";" in value:
-        names = value.split(";")
-    elif " and " in value or value.count(",") > 1:
-        names = re.split(r",|\band\b", value)
+    if ";" in value or "；" in value:
+        names = [_text(name) for name in re.split(r"[;；]", value) if _text(name)]
     else:
-        names = [value]
-    names = [_text(name) for name in names if _text(name)]
+        # "Wei Li, Anna Smith and Bo Chen" is a list; "Smith, Anna" is one name, surname first.
+        names = [_text(name) for name in re.split(r"[,，、]|\band\b|&", value) if _text(name)]
+        if not all(len(name.split()) >= 2 or re.fullmatch(r"[\u3400-\u9fff·]{2,8}", name) for name in names):
+            names = [_text(value)]
     printed = _comparable(page)
     for name in names:
         longest = max(re.split(r"[\s,.]+", name), key=len)

@@ -166,6 +166,14 @@ def test_pdf_information_dictionary_checked_against_the_first_page() -> None:
         ["Wei Li", "Anna Smith"],
     )
     assert sources["title"] == sources["authors"] == "pdf-info"
+    # A comma list of whole names is a list; "Smith, Anna" is one name written surname first.
+    for written, names in (
+        ("Wei Li, Anna Smith", ["Wei Li", "Anna Smith"]),
+        ("Smith, Anna", ["Smith, Anna"]),
+    ):
+        info["/Author"] = written
+        citation, _ = citation_of(with_metadata(make_pdf([page + "\nSmith, Anna"]), info=info), "report.pdf")
+        assert citation["authors"] == names
     # An author the page does not print is not believed.
     info["/Author"] = "Jane Doe"
     citation, _ = citation_of(with_metadata(make_pdf([page]), info=info), "report.pdf")

@@ -62,6 +62,17 @@ _ROUTES = set(Treatment.Route.values)
 _INTERPRETATIONS = set(Measurement.Interpretation.values)
 _DIRECTIONS = set(Outcome.Direction.values)
 _DIAGNOSIS_STATUSES = set(Diagnosis.Status.values)
+# Measurement.comparator's values (its check constraint), and the spellings that mean them.
+_COMPARATORS = {"", "<", "<=", ">", ">=", "="}
+_COMPARATOR_SPELLINGS = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">=", "＜": "<", "＞": ">", "==": "="}
+
+
+def _comparator(value: object) -> tuple[str, str]:
+    """(comparator, "") for a comparator the model stores, ("", text) for one it does not: a
+    report is never refused for how a comparison was written."""
+    text = str(value or "").strip()
+    text = _COMPARATOR_SPELLINGS.get(text, text)
+    return (text, "") if text in _COMPARATORS else ("", text)
 
 
 def build_facts(
@@ -107,14 +118,19 @@ def build_facts(
             continue
         value = _float(item.get("value"))
         value_text = "" if value is not None or item.get("value") is None else _text(item.get("value"), 200)
+        value_text = value_text or _text(item.get("value_text"), 200)
+        comparator, unknown_comparator = _comparator(item.get("comparator"))
+        if unknown_comparator and not value_text:
+            # Kept where a curator sees it rather than dropped: "≈ 12" as the value's text.
+            value_text = _text(f"{unknown_comparator} {item.get('value')}", 200)
         interpretation = item.get("interpretation") or ""
         facts[Measurement].append(
             Measurement(
                 analyte=analyte,
                 analyte_ref_id=vocabulary_ids.analyte(analyte),
                 value=value,
-                value_text=value_text or _text(item.get("value_text"), 200),
-                comparator=_text(item.get("comparator"), 2),
+                value_text=value_text,
+                comparator=comparator,
                 unit=_text(item.get("unit"), 50),
                 interpretation=interpretation if interpretation in _INTERPRETATIONS else "",
                 observed=_text(item.get("when") or item.get("observed"), 100),

@@ -229,19 +229,36 @@ def _archive_expand(*, report: Report, job: IngestJob) -> None:
 
 
 def job_retry(*, job: IngestJob) -> IngestJob:
-    """Queue a failed job (or one stuck in `running`) again; its report keeps its bytes."""
+    """Queue a failed job (or one stuck in `running` or `queued`) again; its report keeps its
+    bytes. A job a live worker holds (its lease not yet run out) is not stuck and is refused."""
     with transaction.atomic():
         job = IngestJob.objects.select_for_update().get(pk=job.pk)
         if job.status not in (IngestJob.Status.FAILED, IngestJob.Status.RUNNING, IngestJob.Status.QUEUED):
             raise ValueError(f"job {job.pk} is {job.status}; only failed or stuck jobs can be retried")
         if job.report_id is None:
             raise ValueError(f"job {job.pk} has no report to parse")
+        if IngestJob.objects.filter(
+            pk=job.pk, status=IngestJob.Status.RUNNING, lease_until__gt=Now()
+        ).exists():
+            raise ValueError(f"job {job.pk} is running on a live worker; it is not stuck")
         job.status = IngestJob.Status.QUEUED
         job.error = ""
         job.attempts = 0
         job.started_at = None
         job.finished_at = None
-        job.save(update_fields=["status", "error", "attempts", "started_at", "finished_at"])
+        job.lease_until = None
+        job.lease_token = None
+        job.save(
+            update_fields=[
+                "status",
+                "error",
+                "attempts",
+                "started_at",
+                "finished_at",
+                "lease_until",
+                "lease_token",
+            ]
+        )
         Report.objects.filter(pk=job.report_id, parse_status=Report.ParseStatus.FAILED).update(
             parse_status=Report.ParseStatus.RECEIVED, parse_error=""
         )

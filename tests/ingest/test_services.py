@@ -217,6 +217,30 @@ def test_recover_requeues_orphaned_running_jobs(django_capture_on_commit_callbac
     assert len(callbacks) == 1
 
 
+def test_a_job_held_by_a_live_worker_is_neither_retried_nor_reaped(
+    django_capture_on_commit_callbacks,
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = services.report_receive(data=b"A 30-year-old man with fever.", filename="l.txt", queue=False)
+    live = timezone.now() + timedelta(seconds=60)
+    IngestJob.objects.filter(pk=job.pk).update(status="running", attempts=1, lease_until=live)
+    with pytest.raises(ValueError, match="running on a live worker"):
+        services.job_retry(job=job)
+    assert services.jobs_recover() == []
+    services.job_run(job_id=job.pk)  # a second delivery while the lease holds: skipped
+    assert IngestJob.objects.get(pk=job.pk).attempts == 1 and not Case.objects.exists()
+    IngestJob.objects.filter(pk=job.pk).update(lease_until=timezone.now() - timedelta(seconds=1))
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.jobs_recover() == [job.pk]
+    assert len(callbacks) == 1 and IngestJob.objects.get(pk=job.pk).status == "queued"
+    services.job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.lease_until) == ("done", 2, None)
+
+
 def test_poison_job_fails_after_max_attempts() -> None:
     job = services.report_receive(data=b"A 30-year-old man with fever.", filename="p.txt", queue=False)
     IngestJob.objects.filter(pk=job.pk).update(status="running", attempts=services.MAX_ATTEMPTS)
@@ -363,3 +387,26 @@ def test_an_agent_missing_from_the_vocabulary_is_created_and_searchable() -> Non
     agent = Agent.objects.get(name="ivabradine")
     assert treatment.agent_id == agent.pk
     assert Case.objects.get(report_id=job.report_id).agent_ids == [agent.pk]
+
+
+def test_a_comparator_the_model_does_not_store_never_fails_the_report() -> None:
+    from ingest.services.facts import build_facts
+    from ingest.services.vocabulary import vocabulary_ids
+
+    vocabulary_ids.ensure()
+    report = Report.objects.create(raw=b"x", content_hash="c" * 64, format="text", text="x")
+    case = Case.objects.create(report=report)
+    patient = {
+        "measurements": [
+            {"analyte": "results", "value": 99, "comparator": "> "},  # as the pipeline wrote it
+            {"analyte": "CRP", "value": 10, "comparator": "≥"},
+            {"analyte": "ESR", "value": 12, "comparator": "≈"},
+        ]
+    }
+    rows = build_facts(case, patient, provenance=Provenance.MACHINE, parser_version="t", text_length=1)
+    saved = Measurement.objects.bulk_create(rows[Measurement])
+    assert [(m.analyte, m.comparator, m.value_text) for m in saved] == [
+        ("results", ">", ""),
+        ("CRP", ">=", ""),
+        ("ESR", "", "≈ 12"),
+    ]

@@ -2,7 +2,8 @@
 
     --sync   parse in this process (no worker needed)
     --wait   wait until the workers have finished every job, showing progress
-    --requeue  send again jobs left behind by a dead worker or a broker outage
+    --requeue  send again jobs left behind by a dead worker or a broker outage (workers re-queue
+               a dead worker's jobs by themselves once its lease runs out)
 
 The final summary counts done / duplicate / failed jobs and lists the reasons for failures.
 """
@@ -78,8 +79,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--requeue",
             action="store_true",
-            help="send again the jobs left behind (running with no live worker, or queued for longer "
-            "than --older-than minutes, e.g. after the broker was down); no PATH needed",
+            help="send again the jobs left behind (running under a lease that ran out, i.e. their "
+            "worker died, or queued for longer than --older-than minutes, e.g. after the broker was "
+            "down); every worker does the first part by itself; no PATH needed",
         )
         parser.add_argument("--older-than", type=float, default=10.0, help="minutes, for --requeue")
 

@@ -11,6 +11,12 @@ What depends on the script comes from the language modules (`vocab/languages/`):
 repairs (applied to every report) and their line handling (`LINE_REPAIRS`, for the report's
 language: Chinese joins lines a PDF broke inside a sentence).
 
+Traditional Chinese script is converted to simplified (OpenCC, `vocab.languages.chinese_script`)
+right after the character-level repairs, so every later pass, the vocabulary and every cue see one
+script (歲 → 岁, 診斷為 → 诊断为). The converter keeps its own map back to the text it was given;
+`_convert_script` composes it with ours, so evidence still points into the text as stored even
+where a phrase changed length.
+
 Every pass is a regular-expression substitution over the whole text (linear time, C speed for the
 untouched stretches), so a 10 MB input costs seconds, not minutes.
 """
@@ -26,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from vocab import languages
+from vocab.languages import chinese_script
 
 # PDF glyph repairs of every script: a report in one language may quote names in another.
 GLYPH_REPAIRS: dict[str, str] = languages.merged("GLYPH_REPAIRS")
@@ -97,6 +104,31 @@ def _rewrite(norm: Normalised, pattern: re.Pattern[str], repl: str | Replacement
     norm.text = "".join(pieces)
     norm.starts = new_starts
     norm.ends = new_ends
+
+
+def _convert_script(norm: Normalised) -> None:
+    """Traditional Chinese script to simplified, composing the converter's offset map with ours.
+
+    Text without a Han character (most English reports) is not touched at all; simplified text
+    comes back unchanged from OpenCC's t2s configuration (`chinese_script.choose_config`)."""
+    if not languages.has_cjk(norm.text):
+        return
+    converted = chinese_script.to_simplified(norm.text)
+    if not converted.changed:
+        return
+    if not converted.offsets_preserved:
+        # A phrase changed length: converted character j stands for the normalised span
+        # [a, b) that `to_original` gives, whose original span is [starts[a], ends[b - 1]).
+        starts, ends = norm.starts, norm.ends
+        new_starts = array("l", bytes(8 * len(converted.text)))
+        new_ends = array("l", bytes(8 * len(converted.text)))
+        for j in range(len(converted.text)):
+            a, b = converted.to_original(j, j + 1)
+            b = max(b, a + 1)
+            new_starts[j] = starts[a]
+            new_ends[j] = ends[b - 1]
+        norm.starts, norm.ends = new_starts, new_ends
+    norm.text = converted.text
 
 
 # Beyond NFKC: curly quotes, dashes and no-break spaces as plain ASCII ("70–year–old"), one
@@ -171,6 +203,7 @@ def normalise(original: str, *, language: str | None = None) -> Normalised:
         return norm
     _rewrite(norm, _nfkc_pattern(), _nfkc)
     _rewrite(norm, _GLYPH_RE, lambda m: GLYPH_REPAIRS[m.group(0)])
+    _convert_script(norm)
     _rewrite(norm, _PRIVATE_USE_RE, "")
     _rewrite(norm, _PAGE_NUMBER_RE, "")
     _rewrite(norm, _CAPTION_RE, "")

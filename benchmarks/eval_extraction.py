@@ -45,12 +45,23 @@ def _score(scorer: Path, mode: str, gold: Path, records: Path) -> tuple[dict, st
     return _summary(out.strip().splitlines()[-1]), out
 
 
-def _extract(paths: list[Path], target: Path) -> None:
+def _extract(paths: list[Path], target: Path, without: frozenset[str] = frozenset()) -> None:
     from ingest.pipeline import extract
+
+    run = extract
+    if without:
+        # The same pipeline over a vocabulary built without some sources, to measure what they add.
+        from ingest.pipeline.extractor import Extractor
+        from ingest.pipeline.vocabulary_build import build_vocabulary
+
+        extractor = Extractor(build_vocabulary(without=without))
+
+        def run(text: str, *, source: str) -> dict:
+            return extractor.run(text, source=source, language=None)
 
     with target.open("w", encoding="utf-8") as handle:
         for path in paths:
-            record = extract(path.read_text(encoding="utf-8"), source=str(path))
+            record = run(path.read_text(encoding="utf-8"), source=str(path))
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
@@ -73,7 +84,15 @@ def main() -> int:
     )
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     parser.add_argument("--show", help="print the full scorer report of one gold (e.g. zh-a03, 28090049)")
+    parser.add_argument(
+        "--without",
+        action="append",
+        default=[],
+        metavar="SOURCE",
+        help="leave an optional vocabulary source out (hpo-zh, mondo, hpo-diseases); repeatable",
+    )
     args = parser.parse_args()
+    without = frozenset(args.without)
     corpus: Path = args.corpus
     scorer = corpus.parent / "tools" / "score_extraction.py"
     if not scorer.exists():
@@ -84,7 +103,7 @@ def main() -> int:
     # --- Chinese: gold mode, one gold per narrative --------------------------------------------
     zh_golds = sorted((corpus / "dev-zh").glob("*.gold.json")) + sorted((corpus / "dev").glob("*.gold.json"))
     zh_texts = [g.with_name(json.loads(g.read_text(encoding="utf-8"))["report"]) for g in zh_golds]
-    _extract(zh_texts, work / "zh.jsonl")
+    _extract(zh_texts, work / "zh.jsonl", without)
     held_zh = set(SPLIT["zh"]["held_out"])
     rows: dict[str, list[tuple[str, dict]]] = {"tune": [], "held-out": []}
     reports: dict[str, str] = {}
@@ -100,7 +119,7 @@ def main() -> int:
     en_dir = corpus / "dev-en"
     brat_gold = [json.loads(line) for line in (en_dir / "maccrobat-dev.gold.jsonl").open(encoding="utf-8")]
     held_en = set(SPLIT["en_brat"]["held_out"])
-    _extract(sorted(en_dir.glob("*.txt")), work / "en.jsonl")
+    _extract(sorted(en_dir.glob("*.txt")), work / "en.jsonl", without)
     _per_mention(work / "en.jsonl", work / "en-mentions.jsonl")
     brat: dict[str, dict] = {}
     for part, keep in (("tune", lambda d: d not in held_en), ("held-out", lambda d: d in held_en)):

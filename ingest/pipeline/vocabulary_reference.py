@@ -1,0 +1,143 @@
+"""Names from the reference vocabularies of `vocab/` for the pipeline's matcher, with the guards
+that keep formal or generic names from firing on free text.
+
+Two sources, both read after the curated lexicons (`ingest/lexicons/`), which stay first: a name
+an earlier source already gives is never taken from these (the build skips claimed keys).
+
+- **Official Chinese HPO labels** (`vocab.hpo_zh`, CHPO's translation). The labels are formal
+  (发热 rather than 发烧) and some are no findings at all when read in running text: qualifiers
+  (左侧 "Left", 慢性 "Chronic"), labels of whole classes (泌尿系统异常, 疼痛), single characters
+  that occur inside any word (疝, 癌), two-character labels that are everyday words (小指 "little
+  finger" is HPO's "Small finger"; 冲动, 寒冷). So: phenotypic-abnormality terms only, no label
+  of a grouping class, no label with punctuation (a few rows hold a definition), and short labels
+  only when they carry a morpheme that names a lesion or symptom.
+- **MONDO diseases** (`vocab.diseases`): English labels and synonyms, Chinese names. Guards:
+  short all-capital abbreviations ("SSc", "PDA") and names several concepts share are ambiguous
+  (the data flags both); a single word that names a whole class ("neoplasm", "infection") is no
+  diagnosis, nor a name of a class of many diseases ("disease of nervous system"); inverted
+  catalogue forms ("lupus erythematosus, systemic") and OMIM's
+  "susceptibility to" entries never occur in a report.
+
+Everything here is a rule about the shape of a name or its place in the ontology, never a list of
+words of the development corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from vocab.data import DISEASES, DISEASES_ZH, HPO_ZH
+from vocab.diseases import is_abbreviation, load_diseases
+from vocab.hpo import Hpo
+from vocab.hpo_zh import load_hpo_zh
+from vocab.languages import CJK_RE
+
+# Files these names come from: a change to any of them rebuilds the vocabulary cache.
+REFERENCE_FILES = (HPO_ZH, DISEASES, DISEASES_ZH)
+
+# A term with at least this many descendants is a grouping class ("Abnormality of the kidney",
+# "Pain", "Neoplasm"): its label names no particular finding.
+GROUPING_CLASS_DESCENDANTS = 30
+# Characters that make a two-character Chinese label a finding rather than an everyday word: those
+# under the sickness radical 疒 (one contiguous block in Unicode's radical-stroke order: 疒 U+7592
+# up to the next radical 癶 U+7676), and the morphemes of symptoms and lesions that are written
+# without it (炎 inflammation, 肿 swelling, 血 bleeding, 尿 urine, 泻 diarrhoea, 吐 vomiting, 咳
+# cough, 喘 wheeze, 晕 dizziness/syncope, 胀 distension, 悸 palpitation, 秘 constipation, 衄 nose
+# bleed, 裂 cleft, 盲 blindness, 聋 deafness, 热 fever, 闷 tightness, 麻 numbness, 瘫 palsy, 疝
+# hernia, 挛 spasm, 颤 tremor, 搐 twitch, 绀 cyanosis, 斑 macule/patch).
+_SICKNESS_RADICAL_RE = re.compile("[\u7592-\u7675]")
+_LESION_MORPHEMES = frozenset("炎肿血尿泻吐咳喘晕胀悸秘衄裂盲聋热闷麻挛颤搐绀斑")
+_PUNCTUATION_RE = re.compile(r"[，。；：、（）()\[\],.;:/\"“”]")
+# English disease names as catalogues write them, never as reports do.
+_CATALOGUE_FORM_RE = re.compile(r"[,;()\[\]/]|\bsusceptibility\b|\bsusceptible\b", re.I)
+# A disease with this many more specific diseases is a class ("carcinoma", "infectious disease",
+# "disease of nervous system"): its names are no diagnosis. A single word needs fewer.
+DISEASE_CLASS_DESCENDANTS = 200
+DISEASE_CLASS_DESCENDANTS_ONE_WORD = 100
+MIN_ENGLISH_DISEASE_NAME = 4
+
+
+def descendant_counts(hpo: Hpo) -> Counter[str]:
+    """How many terms lie below each HPO term."""
+    counts: Counter[str] = Counter()
+    for term in hpo.terms.values():
+        counts.update(term.ancestors)
+    return counts
+
+
+def is_finding_label(label: str) -> bool:
+    """Whether an official Chinese label can stand for a finding in running text: at least two
+    Han characters, no punctuation, and, when it has only two characters, a character of
+    sickness or of a symptom (see `_LESION_MORPHEMES`)."""
+    if _PUNCTUATION_RE.search(label):
+        return False
+    han = CJK_RE.findall(label)
+    if len(han) < 2:
+        return False
+    if len(label) > 2:
+        return True
+    return bool(_SICKNESS_RADICAL_RE.search(label)) or any(ch in _LESION_MORPHEMES for ch in label)
+
+
+def official_chinese_hpo_names(hpo: Hpo) -> Iterator[tuple[str, str]]:
+    """(official Chinese label, HPO id) for every label that passes the guards."""
+    official = load_hpo_zh()
+    below = descendant_counts(hpo)
+    for term_id, label in official.labels.items():
+        term = hpo.terms.get(term_id)
+        if term is None or term.obsolete or not term.is_phenotype:
+            continue  # qualifiers, modes of inheritance, clinical course; unknown ids
+        if below[term_id] >= GROUPING_CLASS_DESCENDANTS or not is_finding_label(label):
+            continue
+        yield label, term_id
+
+
+@dataclass(frozen=True, slots=True)
+class DiseaseName:
+    name: str
+    mondo_id: str
+    label: str  # the concept's English label, for the record
+
+
+def mondo_disease_names() -> Iterator[DiseaseName]:
+    """Names of MONDO diseases that pass the guards: English labels and synonyms, Chinese names."""
+    ontology = load_diseases()
+    sizes: dict[str, int] = {}
+
+    def class_size(mondo_id: str) -> int:
+        if mondo_id not in sizes:
+            sizes[mondo_id] = len(ontology.descendants(mondo_id, include_self=False))
+        return sizes[mondo_id]
+
+    for name, mondo_id, kind in ontology.names():
+        label = ontology.label(mondo_id) or name
+        if kind in ("zh_label", "zh_synonym"):
+            if len(CJK_RE.findall(name)) >= 2:
+                yield DiseaseName(name, mondo_id, label)
+            continue
+        name = name.strip()
+        if len(name) < MIN_ENGLISH_DISEASE_NAME or _CATALOGUE_FORM_RE.search(name) or is_abbreviation(name):
+            continue
+        matches = ontology.name_matches(name)
+        if kind == "synonym" and any(m.ambiguous for m in matches):
+            continue  # several diseases carry this name: it decides nothing
+        limit = DISEASE_CLASS_DESCENDANTS if " " in name else DISEASE_CLASS_DESCENDANTS_ONE_WORD
+        if class_size(mondo_id) >= limit:
+            continue
+        yield DiseaseName(name, mondo_id, label)
+
+
+__all__ = [
+    "DISEASE_CLASS_DESCENDANTS",
+    "DISEASE_CLASS_DESCENDANTS_ONE_WORD",
+    "GROUPING_CLASS_DESCENDANTS",
+    "REFERENCE_FILES",
+    "DiseaseName",
+    "descendant_counts",
+    "is_finding_label",
+    "mondo_disease_names",
+    "official_chinese_hpo_names",
+]

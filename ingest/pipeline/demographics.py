@@ -1,9 +1,11 @@
 """Stage: demographics. Each patient's age and sex, from the sentences about that patient.
 
 The first age and the first sex the patient's sentences state win: the orchestrator passes the
-patient's sentences of the case part (or all of them when the case part says nothing). How an age
-or a sex is written is the report language's (`find_age`, `find_sex`, `sex_from_pronouns` of its
-module in `vocab/languages/`).
+patient's sentences of the case part (or all of them when the case part says nothing). When the
+case part of the first patient never states them, the title and abstract before it usually do
+("52岁男性…1例", "A 45-year-old woman with …"), so those are read next. How an age or a sex is
+written is the report language's (`find_age`, `find_sex`, `sex_from_pronouns` of its module in
+`vocab/languages/`).
 """
 
 from __future__ import annotations
@@ -11,13 +13,30 @@ from __future__ import annotations
 from vocab import languages
 
 from .document import Doc, Patient
+from .structure import CASE
 
 
 def demographics(doc: Doc, patient: Patient, spans: list[tuple[int, int]]) -> None:
     """Fill `patient.age` and `patient.sex` from the text spans about that patient."""
     lang = languages.get(doc.language)
+    _read(doc, patient, spans)
+    if (patient.age is None or patient.sex == "unknown") and spans:
+        first = doc.sentences[doc.sentence_of(spans[0][0])] if doc.sentences else None
+        if first is not None and first.patient == 0:
+            # The title and abstract of the report, before its case part.
+            summary = [(s.start, s.end) for s in doc.sentences if s.section != CASE and s.end <= spans[0][0]]
+            _read(doc, patient, summary)
+    if patient.sex == "unknown":
+        # No sex word: the pronouns decide, where the language lets them.
+        patient.sex = lang.sex_from_pronouns(doc.text, spans) or patient.sex
+
+
+def _read(doc: Doc, patient: Patient, spans: list[tuple[int, int]]) -> None:
+    lang = languages.get(doc.language)
     text = doc.text
     for start, end in spans:
+        if patient.age is not None and patient.sex != "unknown":
+            return
         chunk = text[start:end]
         if patient.age is None:
             age = lang.find_age(chunk)
@@ -29,8 +48,3 @@ def demographics(doc: Doc, patient: Patient, spans: list[tuple[int, int]]) -> No
             if sex:
                 patient.sex, a, b = sex
                 patient.sex_evidence = doc.ev(start + a, start + b)
-        if patient.age is not None and patient.sex != "unknown":
-            return
-    if patient.sex == "unknown":
-        # No sex word: the pronouns decide, where the language lets them.
-        patient.sex = lang.sex_from_pronouns(text, spans) or patient.sex

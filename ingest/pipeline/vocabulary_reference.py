@@ -13,9 +13,10 @@ an earlier source already gives is never taken from these (the build skips claim
   only when they carry a morpheme that names a lesion or symptom.
 - **MONDO diseases** (`vocab.diseases`): English labels and synonyms, Chinese names. Guards:
   short all-capital abbreviations ("SSc", "PDA") and names several concepts share are ambiguous
-  (the data flags both); a single word that names a whole class ("neoplasm", "infection") is no
-  diagnosis, nor a name of a class of many diseases ("disease of nervous system"); inverted
-  catalogue forms ("lupus erythematosus, systemic") and OMIM's
+  (the data flags both); a synonym that shares no word with its concept's label is a thesaurus
+  cross-mapping ("pituitary gland" for hypophysitis); a one-word synonym must be a disease noun
+  by its ending; the names of a class of many diseases ("neoplasm", "infectious disease") are
+  no diagnosis; inverted catalogue forms ("lupus erythematosus, systemic") and OMIM's
   "susceptibility to" entries never occur in a report.
 
 Everything here is a rule about the shape of a name or its place in the ontology, never a list of
@@ -102,6 +103,32 @@ class DiseaseName:
     label: str  # the concept's English label, for the record
 
 
+# Endings of nouns that name a disease or a morbid state: a one-word synonym without one is a
+# word for a part or a substance ("pituitary", "amyloid"), imported into MONDO from a thesaurus.
+_DISEASE_NOUN_RE = re.compile(
+    r"(?:itis|itides|osis|oses|iasis|oma|omas|omata|emia|aemia|pathy|pathies|ism|ia|ias|plasia|trophy|"
+    r"ectasis|ectasia|algia|rrhea|rrhoea|cele|philia|penia|plegia|syndrome|disease|fever|pox)$",
+    re.I,
+)
+_WORD_RE = re.compile(r"[a-z0-9]+")
+
+
+def _stems(name: str) -> set[str]:
+    return {word[:5] for word in _WORD_RE.findall(name.lower()) if len(word) >= 3}
+
+
+def _is_good_synonym(name: str, label: str, ontology) -> bool:
+    """A synonym worth matching in free text: not shared with another disease (it would decide
+    nothing), sharing a word with its concept's label (a synonym that shares none is usually a
+    thesaurus cross-mapping: hypophysitis has the "synonyms" "pituitary gland", "hypophysis"),
+    and, when it is one word, a noun of a disease by its ending."""
+    if any(match.ambiguous for match in ontology.name_matches(name)):
+        return False
+    if not _stems(name) & _stems(label):
+        return False
+    return " " in name or bool(_DISEASE_NOUN_RE.search(name))
+
+
 def mondo_disease_names() -> Iterator[DiseaseName]:
     """Names of MONDO diseases that pass the guards: English labels and synonyms, Chinese names."""
     ontology = load_diseases()
@@ -121,9 +148,8 @@ def mondo_disease_names() -> Iterator[DiseaseName]:
         name = name.strip()
         if len(name) < MIN_ENGLISH_DISEASE_NAME or _CATALOGUE_FORM_RE.search(name) or is_abbreviation(name):
             continue
-        matches = ontology.name_matches(name)
-        if kind == "synonym" and any(m.ambiguous for m in matches):
-            continue  # several diseases carry this name: it decides nothing
+        if kind == "synonym" and not _is_good_synonym(name, label, ontology):
+            continue
         limit = DISEASE_CLASS_DESCENDANTS if " " in name else DISEASE_CLASS_DESCENDANTS_ONE_WORD
         if class_size(mondo_id) >= limit:
             continue

@@ -139,9 +139,10 @@ def _attach_head_findings(b: _Builder, hpo: Hpo) -> None:
     "高血压病" / "hypertensive disease" are disease entries built on the finding 高血压; "systolic
     heart failure", "急性A型肝炎" end in the findings "heart failure", "肝炎". The longer disease
     name would hide the finding, so such a key carries the HPO term as well: first the stem the
-    languages define (`disease_name_stem`), else the longest HPO name the disease name ends with
-    (both languages put the head of a noun phrase last), at a word boundary in Latin script. A
-    grouping class ("Pain", "Neoplasm": "breast cancer" ends in "cancer") is no such head.
+    languages define (`disease_name_stem`), else the longest name the disease name ends with
+    (both languages put the head of a noun phrase last) when that name is a finding's: at a word
+    boundary in Latin script, after a modifier of at least two characters in Chinese. A grouping
+    class ("Pain", "Neoplasm": "breast cancer" ends in "cancer") is no such head.
     """
     below = descendant_counts(hpo)
     hpo_ids_of: dict[str, set[int]] = {}
@@ -163,11 +164,17 @@ def _attach_head_findings(b: _Builder, hpo: Hpo) -> None:
         if is_word_char(key[-1]):
             stems += [key[i + 1 :] for i, ch in enumerate(key) if ch == " "]
         else:
-            stems += [key[i:] for i in range(1, len(key) - 1)]
+            # A one-character prefix compounds with the head rather than modifying it (肠胃炎 is
+            # gastroenteritis, not a kind of 胃炎): the head follows a modifier of two or more.
+            stems += [key[i:] for i in range(2, len(key) - 1)]
         for stem in stems:
-            if stem and stem != key and stem in hpo_ids_of:
+            if not stem or stem == key or stem not in b.keys:
+                continue
+            # The longest name the key ends with is its head; only a finding head is attached
+            # (急性肠胃炎 ends in the disease 肠胃炎, whose own head is no finding).
+            if stem in hpo_ids_of:
                 ids.update(hpo_ids_of[stem])
-                break
+            break
 
 
 def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from . import en
+from . import en, zh_wording
 from ._common import CASE, DISCUSSION, INTRO, REFERENCES, times_per
 
 CODE = "zh"
@@ -130,9 +130,8 @@ CASE_SERIES_RE = re.compile(
 AMBIGUOUS_NAMES: frozenset[str] = frozenset()
 
 
-def name_variants(key: str) -> set[str]:
-    """Other spellings of a vocabulary key (Chinese has none to add)."""
-    return {key}
+# Other ways reports write a term: Taiwan/Hong Kong words, 疼痛/痛, 水肿/浮肿, 第一型 (zh_wording.py).
+name_variants = zh_wording.name_variants
 
 
 def disease_name_stem(key: str) -> str | None:

@@ -1,0 +1,97 @@
+"""Other ways Chinese reports write a medical term: regional usage, everyday synonyms, word order.
+
+The vocabulary's names are mainland terms in simplified script. A report from Taiwan or Hong Kong
+is converted to simplified script before matching (`chinese_script`), but conversion changes
+characters, not words: 胃食道逆流 stays 胃食道逆流 where the vocabulary has 胃食管反流, B型肝炎 where
+it has 乙型肝炎, 第一型糖尿病 where it has 1型糖尿病. And clinical wording varies within one region
+too: 背部疼痛 for 背痛, 颜面浮肿 for 颜面水肿, 肝脏肿大 for 肝肿大.
+
+`name_variants(key)` gives a vocabulary key with those other forms, by rules over the parts of the
+term (which word for an organ, for pain, for oedema, which order for a type number), so every
+source of names gets them, curated or official, without listing each term twice. No Django here.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Mainland word -> the same word in Taiwan/Hong Kong usage (or a common synonym), inside terms.
+REGIONAL_WORDS: tuple[tuple[str, str], ...] = (
+    ("食管", "食道"),
+    ("反流", "逆流"),
+    ("胰腺", "胰脏"),
+    ("综合征", "症候群"),
+    ("综合征", "综合症"),
+    ("梗死", "梗塞"),
+    ("脊柱", "脊椎"),
+    ("腹股沟", "鼠蹊部"),
+    ("白细胞", "白血球"),
+    ("红细胞", "红血球"),
+    ("心律失常", "心律不整"),
+    ("心律失常", "心律不齐"),
+    ("心力衰竭", "心脏衰竭"),
+    ("血栓形成", "血栓"),
+    ("水肿", "浮肿"),
+    ("肿大", "增大"),
+)
+# Virus types are letters in Taiwan/Hong Kong and heavenly stems on the mainland (乙型肝炎 = B型肝炎).
+_STEM_TYPES = {
+    "甲型": "a型",
+    "乙型": "b型",
+    "丙型": "c型",
+    "丁型": "d型",
+    "戊型": "e型",
+}  # keys are lower case
+_STEM_TYPE_RE = re.compile("|".join(_STEM_TYPES))
+# Organs written with or without 脏 before what happens to them: 肝衰竭 = 肝脏衰竭, 脾肿大 = 脾脏肿大.
+_ORGAN_RE = re.compile(r"^([肝肾脾胰心肺])(?=衰竭|功能|肿大|增大|损伤|损害|病变|脓肿|囊肿|破裂|大$)")
+# Pain: 背痛 = 背部疼痛 = 背部痛 = 背疼; 关节疼痛 = 关节痛.
+_PAIN_RE = re.compile(r"^([\u4e00-\u9fff]{1,4}?)(疼痛|痛)$")
+_PAIN_QUALIFIERS = frozenset("酸胀绞刺隐钝剧灼疼压触")
+# A type number after the name (糖原贮积症II型) or before it (1型糖尿病) is "第N型" before it in
+# Taiwan usage (第一型糖尿病, 第二型糖原贮积症).
+_NUMERALS = {
+    "1": "一", "2": "二", "3": "三", "4": "四", "5": "五", "6": "六",
+    "i": "一", "ii": "二", "iii": "三", "iv": "四", "v": "五", "vi": "六",
+    "Ⅰ": "一", "Ⅱ": "二", "Ⅲ": "三", "Ⅳ": "四", "Ⅴ": "五", "Ⅵ": "六",
+}  # fmt: skip
+_TYPE_AFTER_RE = re.compile(r"^([\u4e00-\u9fff]{2,})(1|2|3|4|5|6|i{1,3}|iv|vi?|[ⅠⅡⅢⅣⅤⅥ])型$")
+_TYPE_BEFORE_RE = re.compile(r"^(1|2|3|4|5|6|i{1,3}|iv|vi?|[ⅠⅡⅢⅣⅤⅥ])型([\u4e00-\u9fff]{2,})$")
+# Only keys that hold one of these characters can have a variant: the rest return at once.
+_TRIGGERS = frozenset(
+    "".join(a for a, _ in REGIONAL_WORDS) + "甲乙丙丁戊" + "肝肾脾胰心肺" + "痛" + "型" + "疝"
+)
+
+
+def name_variants(key: str) -> set[str]:
+    """`key` and the other ways Chinese reports write it (see the module docstring)."""
+    if key.isascii() or not _TRIGGERS.intersection(key):
+        return {key}
+    out = {key}
+    for mainland, other in REGIONAL_WORDS:
+        out |= {k.replace(mainland, other) for k in out if mainland in k}
+    out |= {_STEM_TYPE_RE.sub(lambda m: _STEM_TYPES[m.group(0)], k) for k in out if _STEM_TYPE_RE.search(k)}
+    out |= {_ORGAN_RE.sub(r"\1脏", k) for k in out if _ORGAN_RE.search(k)}
+    for k in list(out):
+        pain = _PAIN_RE.match(k)
+        if pain and pain.group(1)[-1] not in _PAIN_QUALIFIERS:
+            stem = pain.group(1)
+            out |= {stem + "痛", stem + "疼痛"}
+            if len(stem) == 1:
+                out |= {stem + "部疼痛", stem + "部痛", stem + "疼"}
+        if k.endswith("疝"):
+            out.add(k + "气")
+        typed = _TYPE_AFTER_RE.match(k) or _TYPE_BEFORE_RE.match(k)
+        if typed:
+            name, number = (
+                (typed.group(1), typed.group(2))
+                if typed.re is _TYPE_AFTER_RE
+                else (typed.group(2), typed.group(1))
+            )
+            numeral = _NUMERALS.get(number)
+            if numeral:
+                out.add(f"第{numeral}型{name}")
+    return out
+
+
+__all__ = ["REGIONAL_WORDS", "name_variants"]

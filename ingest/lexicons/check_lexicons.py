@@ -4,9 +4,10 @@
 
 Checks: header and column count of every line; no duplicate keys; every HPO id is a current
 (not alternative, not obsolete) HPO term, a phenotypic abnormality where a feature is meant; every
-ORPHA/OMIM code is a disease of the HPO annotation file with the label given; canonical INNs are
-lower case and ATC codes well formed; no name is given to two different agents, terms or
-diseases; `drugs.tsv` carries every row of `drugs_curated.tsv`; minimum row counts.
+ORPHA/OMIM code is a disease of the HPO annotation file with the label given, every MONDO id one of
+vocab.diseases (the pipeline's supplements `pipeline_findings.tsv` and `pipeline_diseases.tsv`
+too); canonical INNs are lower case and ATC codes well formed; no name is given to two different
+agents, terms or diseases; `drugs.tsv` carries every row of `drugs_curated.tsv`; minimum row counts.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ COLUMNS = {
         "hpo_when_positive",
     ),
     "diseases.tsv": ("code", "label", "english_names", "chinese_names"),
+    "pipeline_findings.tsv": ("hpo_id", "english_names", "chinese_names"),
+    "pipeline_diseases.tsv": ("code", "label", "english_names", "chinese_names"),
 }
 MINIMUM_ROWS = {
     "drugs.tsv": 1500,
@@ -205,6 +208,13 @@ def check_analytes(filename: str = "analytes.tsv") -> list[str]:
     return errors
 
 
+@lru_cache(maxsize=1)
+def _mondo():
+    from vocab.diseases import load_diseases
+
+    return load_diseases()
+
+
 def check_diseases(filename: str = "diseases.tsv") -> list[str]:
     errors = check_format(filename) + _duplicates(filename, "code")
     rows = _rows(filename)
@@ -213,7 +223,13 @@ def check_diseases(filename: str = "diseases.tsv") -> list[str]:
         code = row["code"]
         if not DISEASE_RE.match(code):
             errors.append(f"{filename}: malformed disease code {code!r}")
-        elif not code.startswith("MONDO:"):
+        elif code.startswith("MONDO:"):
+            label = _mondo().label(code)
+            if label is None:
+                errors.append(f"{filename}: {code} is not a MONDO disease of vocab/data/diseases.tsv")
+            elif filename != "diseases.tsv" and label.casefold() != row["label"].casefold():
+                errors.append(f"{filename}: {code} is {label!r}, not {row['label']!r}")
+        else:
             disease = known.get(code)
             if disease is None:
                 errors.append(f"{filename}: {code} is not in the HPO disease annotations")
@@ -232,6 +248,44 @@ def check_diseases(filename: str = "diseases.tsv") -> list[str]:
     return errors
 
 
+def check_pipeline_findings(filename: str = "pipeline_findings.tsv") -> list[str]:
+    """The pipeline's extra finding names: current phenotype ids; a name (a leading "!" states
+    absence) given to one term only."""
+    errors = check_format(filename)
+    rows = _rows(filename)
+    for row in rows:
+        errors += check_hpo_id(row["hpo_id"], f"{filename}: {row['hpo_id']}")
+        if not _split(row["english_names"]) and not _split(row["chinese_names"]):
+            errors.append(f"{filename}: {row['hpo_id']} has no name")
+    errors += _shared_names(
+        filename,
+        (
+            (row["hpo_id"], name)
+            for row in rows
+            for name in (*_split(row["english_names"]), *_split(row["chinese_names"]))
+        ),
+    )
+    return errors
+
+
+def check_pipeline_diseases(filename: str = "pipeline_diseases.tsv") -> list[str]:
+    """The pipeline's disease supplement: codes and labels as `diseases.tsv`, MONDO ids known to
+    vocab.diseases, and no name that `diseases.tsv` already gives (that file wins; a second copy
+    under another code would make one mention two diseases)."""
+    errors = check_diseases(filename)
+    curated = {
+        name.casefold(): row["code"]
+        for row in _rows("diseases.tsv")
+        for name in (row["label"], *_split(row["english_names"]), *_split(row["chinese_names"]))
+    }
+    for row in _rows(filename):
+        for name in (*_split(row["english_names"]), *_split(row["chinese_names"])):
+            other = curated.get(name.casefold())
+            if other is not None and other != row["code"]:
+                errors.append(f"{filename}: {row['code']} name {name!r} is {other} in diseases.tsv")
+    return errors
+
+
 def check_row_counts() -> list[str]:
     return [
         f"{filename}: {len(_rows(filename))} rows, expected at least {minimum}"
@@ -247,6 +301,8 @@ CHECKS: dict[str, Callable[[], list[str]]] = {
     "hpo_en_extra.tsv": check_hpo_english,
     "analytes.tsv": check_analytes,
     "diseases.tsv": check_diseases,
+    "pipeline_findings.tsv": check_pipeline_findings,
+    "pipeline_diseases.tsv": check_pipeline_diseases,
     "row counts": check_row_counts,
 }
 

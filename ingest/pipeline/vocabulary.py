@@ -194,6 +194,11 @@ def key_text(text: str) -> str:
     return lowered.translate(_KEY_TABLE)
 
 
+# Normalisation drops a space between a Chinese character and anything else in a Chinese report
+# ("Zollinger-Ellison 综合征" is read as "Zollinger-Ellison综合征"), so names drop it too.
+_SPACE_BY_HAN = re.compile(r"(?<=[\u3400-\u9fff]) | (?=[\u3400-\u9fff])")
+
+
 def pattern_key(name: str) -> str:
     name = unicodedata.normalize("NFKC", name)
-    return _MULTISPACE.sub(" ", key_text(name)).strip()
+    return _SPACE_BY_HAN.sub("", _MULTISPACE.sub(" ", key_text(name)).strip())

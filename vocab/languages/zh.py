@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
 
 from . import en, zh_wording
 from ._common import CASE, DISCUSSION, INTRO, REFERENCES, times_per
@@ -41,8 +40,15 @@ GLYPH_REPAIRS: dict[str, str] = {
 
 CAPTION_WORDS = r"图|表"  # a line "图2 …" is a caption, not report text
 
-# A line that starts with a bracketed heading or a record field: a short label and a colon.
-_FIELD_START = re.compile(rf"[【〔]|[{HAN_CHARS}]{{2,8}}\s*[:：]")
+# The fields of a Chinese medical record, as labels ("主诉：", "入院诊断："). A line that starts
+# with one (after at most four characters of qualifier: "转入ICU时查体：") or with a bracketed
+# heading starts a sentence of its own; a PDF line break inside a word ("实验\n室检查：") does not.
+_RECORD_FIELDS = (
+    r"病人资料|患者资料|一般资料|一般情况|记录日期|就诊日期|入院日期|出院日期|主诉|现病史|既往史|个人史|"
+    r"婚育史|月经史|家族史|体格检查|查体|专科检查|实验室检查|辅助检查|影像学检查|病理检查|化验结果|"
+    r"检查结果|诊断|诊断依据|鉴别诊断|治疗|治疗经过|诊疗经过|处理|转归|随访|预后|讨论|求诊原因|就诊原因"
+)
+_FIELD_START = re.compile(rf"[【〔]|[{HAN_CHARS}A-Za-z]{{0,4}}(?:{_RECORD_FIELDS})\s*[:：]")
 
 
 def _join_unless_heading(match: re.Match[str]) -> str:
@@ -58,20 +64,9 @@ def _join_unless_heading(match: re.Match[str]) -> str:
     line_end = text.find("\n", match.end())
     if _HEADING_LINE.fullmatch(text[match.end() : line_end if line_end != -1 else len(text)].strip()):
         return "\n"  # the next line is a heading: the line before it (a title) ends here
-    if _FIELD_START.match(text, match.end()) and len(previous) < 0.6 * _wrap_width(text):
-        # The next line opens a heading or a record field ("主诉：") and this one stops short of
-        # the width the text wraps at: the author ended it. (A PDF wraps "实验\n室检查：" at full
-        # width; that break goes.)
-        return "\n"
+    if _FIELD_START.match(text, match.end()):
+        return "\n"  # the next line opens a bracketed heading or a record field ("主诉：")
     return ""
-
-
-@lru_cache(maxsize=4)
-def _wrap_width(text: str) -> float:
-    """The length most lines of `text` have: the width a PDF wraps at, or a paragraph's length in
-    a text written with one paragraph a line."""
-    lengths = sorted(len(line.strip()) for line in text.split("\n") if len(line.strip()) >= 8)
-    return float(lengths[len(lengths) // 2]) if lengths else 0.0
 
 
 # A Chinese sentence broken across lines by the PDF: no real break between two CJK characters

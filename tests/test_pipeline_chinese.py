@@ -1,0 +1,173 @@
+"""Chinese reports in either script: conversion with offsets into the original, headings, ages
+and sexes, regional wording. Short texts written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline import extract
+from ingest.pipeline import normalize as normalize_module
+from ingest.pipeline.normalize import normalise
+from ingest.pipeline.structure import CASE, DISCUSSION, INTRO, layout
+from vocab import languages
+from vocab.languages import chinese_script
+from vocab.languages.zh_wording import name_variants
+
+
+def _patient(text: str) -> dict:
+    record = extract(text)
+    assert record["patients"], record
+    return record["patients"][0]
+
+
+def _evidence_is_original(text: str, patient: dict) -> None:
+    facts = [patient["age"]] if patient["age"] else []
+    for kind in ("features", "diagnoses", "measurements", "treatments", "outcomes"):
+        facts.extend(patient[kind])
+    for fact in facts:
+        ev = fact["evidence"]
+        assert text[ev["start"] : ev["end"]] == ev["text"]
+
+
+# ------------------------------------------------------------------ script conversion
+TRADITIONAL = "病例資料\n患者為男性，47歲。主訴：發燒兩週，雙下肢水腫。\n診斷為系統性紅斑狼瘡。"
+
+
+def test_traditional_report_is_matched_after_conversion_with_original_evidence():
+    patient = _patient(TRADITIONAL)
+    assert patient["sex"] == "male"
+    assert patient["age"]["years"] == 47 and patient["age"]["evidence"]["text"] == "47歲"
+    codes = {f["code"]: f["evidence"]["text"] for f in patient["features"]}
+    assert codes["HP:0001945"] == "發燒"
+    assert codes["HP:0010741"] == "雙下肢水腫"
+    assert any(
+        d["code"] == "ORPHA:536" and d["evidence"]["text"] == "系統性紅斑狼瘡" for d in patient["diagnoses"]
+    )
+    _evidence_is_original(TRADITIONAL, patient)
+
+
+def test_normalised_text_is_simplified_and_maps_back_through_nfkc():
+    original = "患者為女性，５６歲，體溫３８．５℃。"
+    norm = normalise(original, language="zh")
+    assert "患者为女性" in norm.text and "56岁" in norm.text
+    i = norm.text.index("56岁")
+    assert norm.evidence(i, i + 3)["text"] == "５６歲"
+
+
+def test_a_conversion_that_changes_length_composes_with_the_offset_map(monkeypatch):
+    # The Taiwan-idiom configuration turns 記憶體 (3 characters) into 内存 (2): every later
+    # character shifts, and evidence must still land on the original text.
+    convert = chinese_script.to_simplified
+    monkeypatch.setattr(
+        normalize_module.chinese_script, "to_simplified", lambda text: convert(text, config="tw2sp")
+    )
+    original = "記憶體損傷後，患者５６歲出現發燒。"
+    norm = normalise(original, language="zh")
+    assert norm.text.startswith("内存")
+    for needle, expected in (("56岁", "５６歲"), ("发烧", "發燒"), ("内存", "記憶體")):
+        i = norm.text.index(needle)
+        assert norm.evidence(i, i + len(needle))["text"] == expected
+
+
+def test_english_text_is_not_touched_by_the_conversion():
+    original = "A 40-year-old woman with fever."
+    assert normalise(original, language="en").text == original
+
+
+# ------------------------------------------------------------------ structure
+def test_bracketed_headings_and_a_background_box():
+    text = (
+        "某病一例\n【病例摘要】患者女，30岁，发热3天。\n【疾病简介】本病可有皮疹、关节痛。"
+        "\n【讨论】本病多见于儿童。"
+    )
+    norm = normalise(text, language="zh")
+    sentences, _ = layout(norm.text, "zh")
+    section_of = {norm.text[s.start : s.end]: s.section for s in sentences}
+    assert any(section == CASE and "发热" in sentence for sentence, section in section_of.items())
+    assert any(section == INTRO and "皮疹" in sentence for sentence, section in section_of.items())
+    assert any(section == DISCUSSION and "儿童" in sentence for sentence, section in section_of.items())
+    patient = _patient(text)
+    assert "HP:0000988" not in {f["code"] for f in patient["features"]}  # the background box's rash
+
+
+def test_record_fields_open_the_case_part_and_keep_their_line():
+    text = "门诊病例摘要\n记录日期：2024年3月1日\n病人资料：王先生，男，58岁。\n现病史：咳嗽1月。"
+    norm = normalise(text, language="zh")
+    sentences, _ = layout(norm.text, "zh")
+    kinds = [(norm.text[s.start : s.end], s.section) for s in sentences]
+    assert ("病人资料:王先生,男,58岁。", CASE) in kinds
+    patient = _patient(text)
+    assert patient["sex"] == "male" and patient["age"]["years"] == 58
+
+
+def test_prose_that_starts_with_a_field_word_is_not_a_heading():
+    text = "1 病例资料\n患者男，40岁，发热。\n2 讨论\n体格检查可发现皮疹。"
+    sentences, _ = layout(normalise(text, language="zh").text, "zh")
+    assert sentences[-1].section == DISCUSSION
+
+
+# ------------------------------------------------------------------ demographics
+@pytest.mark.parametrize(
+    ("text", "years", "sex"),
+    [
+        ("病患周女士，55歲，因發熱入院。", 55, "female"),
+        ("病人資料：陳先生，男，63歲。", 63, "male"),
+        ("患者為37歲男性，因腹痛就診。", 37, "male"),
+        ("性別：女，年齡：40岁，发热。", 40, "female"),
+        ("患儿，男，3月龄，咳嗽。", 0.25, "male"),
+        ("女童，5岁，皮疹。", 5, "female"),
+    ],
+)
+def test_ages_and_sexes_in_either_script(text, years, sex):
+    zh = languages.LANGUAGES["zh"]
+    simplified = chinese_script.simplify(text)
+    found_years, a, b = zh.find_age(simplified)
+    assert found_years == years and simplified[a:b]
+    found_sex, _, _ = zh.find_sex(simplified)
+    assert found_sex == sex
+
+
+def test_an_age_at_a_past_event_is_not_the_patients_age():
+    zh = languages.LANGUAGES["zh"]
+    assert zh.find_age("45岁时发现血压偏高，现63岁")[0] == 63
+    assert zh.find_age("1岁9个月大时接受移植") is None
+
+
+def test_a_relatives_title_is_not_the_patients_sex():
+    assert languages.LANGUAGES["zh"].find_sex("其母亲李女士代诉病史") is None
+
+
+def test_age_and_sex_from_the_title_when_the_case_part_omits_them():
+    patient = _patient("52岁男性急性胰腺炎1例\n现病史：腹痛2天，呕吐。")
+    assert patient["age"]["years"] == 52 and patient["sex"] == "male"
+
+
+# ------------------------------------------------------------------ regional wording
+@pytest.mark.parametrize(
+    ("key", "variant"),
+    [
+        ("胃食管反流", "胃食道逆流"),
+        ("乙型肝炎", "b型肝炎"),
+        ("1型糖尿病", "第一型糖尿病"),
+        ("黏多糖贮积症i型", "第一型黏多糖贮积症"),
+        ("背痛", "背部疼痛"),
+        ("关节疼痛", "关节痛"),
+        ("肝衰竭", "肝脏衰竭"),
+        ("颜面水肿", "颜面浮肿"),
+        ("腹股沟疝", "鼠蹊部疝气"),
+        ("急性心肌梗死", "急性心肌梗塞"),
+    ],
+)
+def test_regional_and_everyday_variants_of_a_term(key, variant):
+    assert variant in name_variants(key)
+
+
+def test_qualified_pain_words_get_no_pain_variants():
+    assert name_variants("压痛") == {"压痛"}
+
+
+def test_taiwan_wording_finds_the_same_facts():
+    patient = _patient("患者男，37歲，診斷為B型肝炎急性發作，伴胃食道逆流、背部疼痛。")
+    codes = {f["code"] for f in patient["features"]}
+    assert {"HP:0002020", "HP:0003418", "HP:0012115"} <= codes
+    assert "MONDO:0005344" in {d["code"] for d in patient["diagnoses"]}

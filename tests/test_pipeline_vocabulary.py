@@ -1,0 +1,126 @@
+"""The vocabulary's sources and their guards: official Chinese HPO labels, MONDO diseases, the
+finding a disease name is built on, and what each source can be measured without."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline import extract
+from ingest.pipeline.vocabulary import DISEASE, HPO, key_text, pattern_key
+from ingest.pipeline.vocabulary_build import MONDO, OFFICIAL_CHINESE_HPO, build_vocabulary, load_vocabulary
+from ingest.pipeline.vocabulary_reference import (
+    is_finding_label,
+    mondo_disease_names,
+    official_chinese_hpo_names,
+)
+from ingest.pipeline.vocabulary_sources import sources
+from vocab.hpo import load_hpo
+
+
+def _full_matches(vocabulary, name: str) -> dict[str, set[str]]:
+    key = key_text(name)
+    return {
+        m.kind: {c.code for c in m.concepts}
+        for m in vocabulary.find(key)
+        if (m.start, m.end) == (0, len(key))
+    }
+
+
+def _patient(text: str) -> dict:
+    record = extract(text)
+    assert record["patients"], record
+    return record["patients"][0]
+
+
+# ------------------------------------------------------------------ official Chinese HPO labels
+@pytest.mark.parametrize(
+    ("label", "usable"),
+    [
+        ("小指", False),  # "Small finger" in HPO, the little finger in any text
+        ("寒冷", False),  # an everyday word
+        ("疝", False),  # one character occurs inside any word
+        ("痤疮", True),  # the sickness radical 疒
+        ("咯血", True),  # a symptom morpheme
+        ("心血管系统的任何异常。", False),  # a definition, not a label
+        ("结肠狭窄", True),
+    ],
+)
+def test_short_or_everyday_official_labels_are_not_finding_names(label, usable):
+    assert is_finding_label(label) is usable
+
+
+@pytest.fixture(scope="module")
+def official() -> dict[str, str]:
+    return {hpo_id: label for label, hpo_id in official_chinese_hpo_names(load_hpo())}
+
+
+def test_official_labels_are_phenotypes_and_no_grouping_classes(official):
+    assert "HP:0012834" not in official  # 右侧 "Right": a qualifier, not a phenotype
+    assert "HP:0012531" not in official  # 疼痛 "Pain": a class of 80-odd kinds of pain
+    assert "HP:0002664" not in official  # 肿瘤 "Neoplasm"
+    assert official["HP:0012851"] == "结肠狭窄"
+
+
+def test_an_official_label_the_curated_lexicon_lacks_codes_a_finding():
+    patient = _patient("患者女，50岁，结肠镜示结肠狭窄。")
+    assert "HP:0012851" in {f["code"] for f in patient["features"]}
+
+
+def test_the_curated_wording_keeps_its_meaning_over_an_official_label():
+    # 系统性红斑狼疮 is the curated disease; CHPO's label of the HPO term is not added beside it.
+    found = _full_matches(load_vocabulary(), "系统性红斑狼疮")
+    assert found == {DISEASE: {"ORPHA:536"}}
+
+
+# ------------------------------------------------------------------ MONDO
+@pytest.fixture(scope="module")
+def mondo_names() -> dict[str, str]:
+    return {entry.name: entry.mondo_id for entry in mondo_disease_names()}
+
+
+def test_mondo_names_leave_out_abbreviations_classes_and_cross_mappings(mondo_names):
+    assert mondo_names["hepatitis C virus infection"] == "MONDO:0005231"
+    assert "NAION" not in mondo_names  # a short all-capital abbreviation
+    assert "infectious disease" not in mondo_names  # a class of a thousand diseases
+    assert "pituitary gland" not in mondo_names  # a thesaurus cross-mapping of hypophysitis
+    assert "amyloid" not in mondo_names  # one word that is no disease noun
+    assert not any("," in name for name in mondo_names)  # "lupus erythematosus, systemic"
+
+
+def test_english_and_chinese_diagnoses_code_against_mondo():
+    english = _patient("A 50-year-old man was diagnosed with hepatitis C virus infection.")
+    assert "MONDO:0005231" in {d["code"] for d in english["diagnoses"]}
+    chinese = _patient("患者男，45岁，诊断为乙型病毒性肝炎。")
+    assert "MONDO:0005344" in {d["code"] for d in chinese["diagnoses"]}
+    assert "HP:0006562" in {f["code"] for f in chinese["features"]}  # its head, viral hepatitis
+
+
+def test_a_negated_specific_disease_still_excludes_the_finding_it_is_built_on():
+    patient = _patient("A 70-year-old man had no clinical evidence of systolic heart failure.")
+    excluded = {f["code"] for f in patient["features"] if f["excluded"]}
+    assert "HP:0001635" in excluded
+
+
+def test_a_compound_is_not_read_as_its_last_characters():
+    # 肠胃炎 is gastroenteritis: not a kind of 胃炎 (gastritis).
+    found = _full_matches(load_vocabulary(), "急性肠胃炎")
+    assert found.get(DISEASE) == {"MONDO:0002269"} and HPO not in found
+
+
+# ------------------------------------------------------------------ building and measuring
+def test_sources_can_be_left_out_and_unknown_ones_are_refused():
+    without = build_vocabulary(without={MONDO, OFFICIAL_CHINESE_HPO})
+    assert not any(c.code.startswith("MONDO:") and c.rank == 1 for c in without.concepts)
+    assert "HP:0012851" not in _full_matches(without, "结肠狭窄").get(HPO, set())
+    with pytest.raises(ValueError, match="unknown vocabulary sources"):
+        build_vocabulary(without={"no-such-source"})
+
+
+def test_the_cache_stamp_covers_the_build_rules_and_the_reference_files():
+    names = {path.name for path in sources()}
+    assert {"vocabulary_build.py", "vocabulary_reference.py", "hp-zh.babelon.tsv", "diseases.tsv"} <= names
+
+
+def test_a_space_beside_a_chinese_character_is_not_part_of_a_name():
+    assert pattern_key("Zollinger-Ellison 综合征") == "zollinger ellison综合征"
+    assert pattern_key("IgA 肾病") == "iga肾病"

@@ -162,3 +162,12 @@ def test_per_mention_view_gives_each_mention_its_own_assertion():
     fevers = [(f["evidence"]["text"], f["excluded"]) for f in view if f["code"] == "HP:0001945"]
     assert fevers == [("fever", True), ("fever", False)]
     assert any(f["label"] == "lesion" for f in view)
+
+
+def test_an_organ_stated_not_enlarged_excludes_its_enlargement():
+    patient = _patient("患者女，62岁。查体：肝、脾肋下未触及，甲状腺不大，浅表淋巴结未触及。")
+    for code in ("HP:0002240", "HP:0001744", "HP:0000853", "HP:0002716"):
+        assert _feature(patient, code)["excluded"] is True
+    patient = _patient("A 62-year-old woman. The liver and spleen were not palpable.")
+    assert _feature(patient, "HP:0002240")["excluded"] is True
+    assert _feature(patient, "HP:0001744")["excluded"] is True

@@ -9,7 +9,9 @@ Two additions make the list fit the report at hand:
 - a word with a stem that only drug names have ("…tinib", "…zumab") is a drug even when no list
   knows it yet;
 - a negation written inside a finding's words ("双下肢无水肿", legs without oedema) gives the
-  finding those words name without it (双下肢水肿), stated absent.
+  finding those words name without it (双下肢水肿), stated absent; an organ stated not palpable
+  or not enlarged ("肝、脾肋下未触及", "the spleen was not palpable") gives its enlargement,
+  stated absent.
 
 The later stages (assertions, findings, measurements, treatments, outcomes) only read mentions.
 """
@@ -29,7 +31,7 @@ from .vocabulary import DRUG, FINDING, HPO, Concept, Mention
 def find_mentions(doc: Doc) -> list[Mention]:
     """All mentions of `doc`, sorted by (start, longest first)."""
     mentions = _with_abbreviations(doc, doc.vocab.find(doc.key))
-    return _with_inn_stems(doc, _with_infix_negations(doc, mentions))
+    return _with_inn_stems(doc, _with_negated_phrases(doc, mentions))
 
 
 def most_specific(concepts: tuple[Concept, ...]) -> Concept:
@@ -111,14 +113,21 @@ _INFIX_REACH = 6  # characters of the finding's words on either side of the nega
 _CLAUSE_PUNCTUATION = re.compile(r"[,，;；:：。、.()（）\s]")
 
 
-def _with_infix_negations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+def _with_negated_phrases(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Findings named by a phrase that states their absence, beyond the vocabulary's own absent
+    forms: an organ stated not enlarged, a negation inside a finding's words."""
+    added = _organs_not_enlarged(doc) + _infix_negations(doc)
+    return _replace_inside(mentions, added) if added else mentions
+
+
+def _infix_negations(doc: Doc) -> list[Mention]:
     """ "双下肢无水肿", "肝脾未触及肿大": the words around the negation name a finding together
     (双下肢水肿 is pedal oedema, a more specific term than the 水肿 after the cue). Such a finding
     is a mention over the whole phrase, stated absent; what was found inside it goes."""
     lang = languages.get(doc.language)
     if lang.INFIX_NEGATION_RE is None:
-        return mentions
-    added: list[Mention] = []
+        return []
+    added = []
     for cue in lang.INFIX_NEGATION_RE.finditer(doc.key):
         p, q = cue.span()
         if any(
@@ -136,8 +145,25 @@ def _with_infix_negations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             start, end = p - len(left) + m.start, q + m.end - len(left)
             concepts = tuple(dataclasses.replace(c, absent=True) for c in m.concepts)
             added.append(Mention(start, end, concepts))
-    if not added:
-        return mentions
+    return added
+
+
+def _organs_not_enlarged(doc: Doc) -> list[Mention]:
+    """ "肝、脾肋下未触及", "the spleen was not palpable": the organ's enlargement, stated absent,
+    when the vocabulary knows a name for it."""
+    added = []
+    for start, end, names in languages.get(doc.language).not_enlarged(doc.key):
+        for name in names:
+            found = [m for m in doc.vocab.find(name) if m.kind == HPO and (m.start, m.end) == (0, len(name))]
+            if found:
+                concepts = tuple(dataclasses.replace(c, absent=True) for c in found[0].concepts)
+                added.append(Mention(start, end, concepts))
+                break
+    return added
+
+
+def _replace_inside(mentions: list[Mention], added: list[Mention]) -> list[Mention]:
+    """`mentions` with `added`, less the clinical mentions that lie inside an added one."""
     covered = [(m.start, m.end) for m in added]
     kept = [
         m

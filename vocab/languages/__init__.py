@@ -50,6 +50,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `UNCERTAIN_RE`, `HISTORY_RE`, `POST_HISTORY_RE` or None (anchored at the mention's end: 病史);
   `RESOLVED_RE` or None (anchored at `$`: "resolution of") and `POST_RESOLVED_RE` ("… resolved",
   消失); `INFIX_NEGATION_RE` or None (a negation written inside a finding's words: 双下肢无水肿);
+  `not_enlarged(text) -> [(start, end, names)]` (organs stated not palpable or not enlarged, with
+  the names of their enlargement to look up: 肝、脾肋下未触及 -> 肝肿大 …);
   ∀ `AGED_RELATIVE_WORDS` (an age right before a relative makes the relative a patient).
 - demographics: `find_age(chunk) -> (years, start, end) | None`; `find_sex(chunk) -> (sex, start,
   end) | None`; `sex_from_pronouns(text, spans) -> sex | None`.
@@ -123,6 +125,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "RESOLVED_RE",
         "POST_RESOLVED_RE",
         "INFIX_NEGATION_RE",
+        "not_enlarged",
         "AGED_RELATIVE_WORDS",
     ),
     "demographics": ("find_age", "find_sex", "sex_from_pronouns"),

@@ -252,6 +252,23 @@ LIST_BREAK_RE = re.compile(
 # "his 8-year-old sister had fever" in a case series: the relative is a patient of the report.
 AGED_RELATIVE_WORDS = r"(?:year|month|week)s?[- ]old\s+$"
 INFIX_NEGATION_RE = None  # English puts the negation before the finding's words
+# "the liver and spleen were not palpable": an organ without its enlargement.
+_NOT_ENLARGED_RE = re.compile(
+    r"\b(?P<organs>(?:liver|spleen|kidneys?|thyroid(?: gland)?)(?:\s*(?:,|and|or|nor)\s*(?:the\s+)?"
+    r"(?:liver|spleen|kidneys?|thyroid(?: gland)?))*)\s+(?:was|were)\s+(?:not|neither)\s+"
+    r"(?:palpable|palpated|felt|enlarged)\b",
+    re.I,
+)
+_ORGAN_RE = re.compile(r"liver|spleen|kidneys?|thyroid(?: gland)?", re.I)
+
+
+def not_enlarged(text: str) -> Iterable[tuple[int, int, list[str]]]:
+    """(start, end, names of its enlargement) for each organ `text` states not palpable or not
+    enlarged: "the liver was not palpable" gives the liver with "enlarged liver"."""
+    for m in _NOT_ENLARGED_RE.finditer(text):
+        for organ in _ORGAN_RE.finditer(m.group("organs")):
+            yield m.start("organs") + organ.start(), m.end(), ["enlarged " + organ.group(0).lower()]
+
 
 NEGATION_REACH_WORDS = 8  # how far a negation cue reaches over a list, in words
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")

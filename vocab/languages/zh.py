@@ -181,7 +181,8 @@ POST_UNCERTAIN_RE = re.compile(
 # A new predicate ends a cue's scope: 但/而 and a verb of onset ("出现", unless part of a cue:
 # "未出现").
 SCOPE_END_RE = re.compile(r"但|而|然而|后|出现|伴有|继而|随后|并且")
-CLAUSE_BREAK_RE = re.compile(r"[,，;；:：。]")
+# A numbered list (①急性… ②重症…) breaks clauses as punctuation does.
+CLAUSE_BREAK_RE = re.compile(r"[,，;；:：。\u2460-\u2473]")
 FAMILY_RE = re.compile(
     r"家族史|家族中|其母|其父|母亲|父亲|姐姐|哥哥|弟弟|妹妹|兄弟|姐妹|子女|儿子|女儿|祖父|祖母|外祖"
 )
@@ -215,6 +216,30 @@ AGED_RELATIVE_WORDS = r"岁的?$"
 # A negation inside a finding's own words: "双下肢无水肿" (legs without oedema) is 双下肢水肿
 # negated, "肝脾未触及肿大" is 肝脾肿大 negated.
 INFIX_NEGATION_RE = re.compile(r"未见|未触及|未扪及|未闻及|没有|无|未|不")
+# "肝、脾肋下未触及", "甲状腺不大": an organ stated not palpable or not enlarged is an organ without
+# its enlargement (肝肿大, 甲状腺肿大 absent).
+_PLACE = r"(?:肋下|肋缘下|剑突下|双侧|均|亦|也|都)"
+_NOT_ENLARGED_RE = re.compile(
+    rf"(?P<organs>[\u4e00-\u9fff]{{1,6}}?(?:{_PLACE}*[、和及与][\u4e00-\u9fff]{{1,6}}?){{0,3}})"
+    rf"{_PLACE}*(?:未触及|未扪及|未及|不大|无肿大|无增大|无扩大|未见肿大)"
+)
+_ORGAN_SPLIT_RE = re.compile(rf"{_PLACE}*[、和及与]")
+_ENLARGED_SUFFIXES = ("肿大", "增大", "扩大", "大")
+
+
+def not_enlarged(text: str) -> Iterable[tuple[int, int, list[str]]]:
+    """(start, end, names of its enlargement) for each organ `text` states not palpable or not
+    enlarged: "肝、脾肋下未触及" gives 肝 with 肝肿大, 肝增大 … and 脾 with 脾肿大 …; "浅表淋巴结未触及"
+    gives 淋巴结肿大 among the names (the organ's words are tried shorter from the left)."""
+    for m in _NOT_ENLARGED_RE.finditer(text):
+        organs, base, start = m.group("organs"), m.start("organs"), 0
+        for sep in [*_ORGAN_SPLIT_RE.finditer(organs), None]:
+            organ = organs[start : sep.start() if sep else len(organs)]
+            names = [organ[i:] + suffix for i in range(len(organ)) for suffix in _ENLARGED_SUFFIXES]
+            yield base + start, m.end(), names
+            if sep:
+                start = sep.end()
+
 
 NEGATION_REACH_CHARS = 14  # how far a list negation cue reaches, in characters
 

@@ -90,15 +90,22 @@ def assertion_of(sentence: str, start: int, end: int, language: str, *, post: bo
     not negated by a result that follows it.
     """
     lang = languages.get(language)
-    before = sentence[max(0, start - _BEFORE) : start]
+    lo = max(0, start - _BEFORE)
+    before = sentence[lo:start]
     after = sentence[end : end + _AFTER]
     ctx = Assertion()
-    breaks = [m.end() for m in lang.CLAUSE_BREAK_RE.finditer(before)]
-    clause = breaks[-1] if breaks else 0
-    pseudo = [m.span() for m in lang.PSEUDO_NEGATION_RE.finditer(before, clause)]
-    cues = [
-        m for m in lang.NEGATION_RE.finditer(before, clause) if not any(a <= m.start() < b for a, b in pseudo)
+    # One character of the mention is read too: a break may need to see what follows it ("4低蛋白
+    # 血症", an item number).
+    breaks = [
+        m.end() - lo
+        for m in lang.CLAUSE_BREAK_RE.finditer(sentence, lo, min(end, start + 1))
+        if m.end() <= start
     ]
+    clause = breaks[-1] if breaks else 0
+    cues = list(lang.NEGATION_RE.finditer(before, clause))
+    if cues:
+        pseudo = [m.span() for m in lang.PSEUDO_NEGATION_RE.finditer(before, clause)]
+        cues = [m for m in cues if not any(a <= m.start() < b for a, b in pseudo)]
     scope_start = _scope_start(lang, before, clause, cues)
     scope = before[scope_start:]
     # Only the nearest real cue matters: a farther one has a longer gap to the mention.

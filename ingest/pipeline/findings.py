@@ -120,8 +120,8 @@ def link_findings(
                 and _LOOSE_NAME_RE.fullmatch(doc.text[m.start : m.end].lower())
             ):
                 patient.uncoded_findings.append({**feature, "reason": "generic"})
-            else:
-                patient.features.append(feature)
+                continue  # nor a diagnosis: "既往…疼痛" names no past disease
+            patient.features.append(feature)
             status = _feature_diagnosis_status(lang, text, before, rel_start, rel_end, ctx)
             if status and not negated and not any(c.kind == DISEASE for c in m.concepts):
                 patient.diagnoses.append(

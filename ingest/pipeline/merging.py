@@ -106,14 +106,9 @@ def merge_features(features: Iterable[dict]) -> list[dict]:
 
 
 def _head_of(general: str, specific: str) -> bool:
-    """Whether `general` is the head word of `specific`: "pain" of "chest pain", 贫血 of 溶血性贫血,
-    疹 of 斑丘疹 (a Chinese compound ends in its head)."""
+    """Whether `general` is the head word of `specific`: "pain" of "chest pain", 贫血 of 溶血性贫血."""
     general, specific = general.lower().strip(), specific.lower().strip()
-    if not general or not specific:
-        return False
-    if general in specific:
-        return True
-    return not general[-1].isascii() and general[-1] == specific[-1]
+    return bool(general) and general in specific
 
 
 def drop_covered_ancestors(features: list[dict]) -> list[dict]:
@@ -124,6 +119,13 @@ def drop_covered_ancestors(features: list[dict]) -> list[dict]:
     one; its mentions join the specific term's. "No pain" beside "no chest pain" says more than
     either: both stay."""
     hpo = load_hpo()
+    # The coded features that may be the specific term (not a finding kept apart, which has a
+    # "reason"), with their ancestors, looked up once.
+    specific = [
+        (other, term.ancestors)
+        for other in features
+        if other.get("code") and not other.get("reason") and (term := hpo.get(other["code"])) is not None
+    ]
     kept: list[dict] = []
     for fact in features:
         code = fact.get("code")
@@ -131,23 +133,21 @@ def drop_covered_ancestors(features: list[dict]) -> list[dict]:
         if not code or fact["excluded"]:
             kept.append(fact)
             continue
-        target = None
-        for other in features:
-            # the specific term is a coded feature, not a finding kept apart (which has a "reason")
-            coded = other is not fact and other.get("code") and not other.get("reason")
-            term = hpo.get(other["code"]) if coded else None
-            if (
-                term is not None
+        target = next(
+            (
+                other
+                for other, ancestors in specific
+                if other is not fact
                 and other["code"] != code
-                and code in term.ancestors
+                and code in ancestors
                 and assertion_rank(other) <= assertion_rank(fact)  # "seizures" is not a suspected kind
                 and all(
                     any(_head_of(s["text"], o["text"]) for o in other.get("mentions") or [_span(other)])
                     for s in spans
                 )
-            ):
-                target = other
-                break
+            ),
+            None,
+        )
         if target is None:
             kept.append(fact)
             continue

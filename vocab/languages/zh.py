@@ -181,8 +181,10 @@ POST_UNCERTAIN_RE = re.compile(
 # A new predicate ends a cue's scope: 但/而 and a verb of onset ("出现", unless part of a cue:
 # "未出现").
 SCOPE_END_RE = re.compile(r"但|而|然而|后|出现|伴有|继而|随后|并且")
-# A numbered list (①急性… ②重症…) breaks clauses as punctuation does.
-CLAUSE_BREAK_RE = re.compile(r"[,，;；:：。\u2460-\u2473]")
+# A numbered list (①急性… ②重症…, "4低蛋白血症" once normalised) breaks clauses as punctuation does.
+CLAUSE_BREAK_RE = re.compile(
+    r"[,，;；:：。\u2460-\u2473]|(?<=\s)\d{1,2}(?![\d.])\s*(?=[\u4e00-\u9fff])(?![年月日天周次岁个型级度分例倍期])"
+)
 FAMILY_RE = re.compile(
     r"家族史|家族中|其母|其父|母亲|父亲|姐姐|哥哥|弟弟|妹妹|兄弟|姐妹|子女|儿子|女儿|祖父|祖母|外祖"
 )

@@ -158,6 +158,7 @@ def test_chinese_clause_scope(sentence, mention, negated):
         ("既往有哮喘", "哮喘", "zh", "historical"),
         ("治疗3天后皮疹消退", "皮疹", "zh", "resolved"),
         ("恶心、呕吐均消失", "恶心", "zh", "resolved"),
+        ("激素治疗后未再出现发热", "发热", "zh", "resolved"),
         ("诊断：①肺炎 ②结核可能 ③贫血", "贫血", "zh", "present"),  # an item number ends the clause
         ("诊断：1 肺炎 2 结核可能 3 贫血", "贫血", "zh", "present"),
         ("诊断：1 肺炎 2 结核可能 3 贫血", "结核", "zh", "hypothetical"),

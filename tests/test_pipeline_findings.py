@@ -171,3 +171,11 @@ def test_an_organ_stated_not_enlarged_excludes_its_enlargement():
     patient = _patient("A 62-year-old woman. The liver and spleen were not palpable.")
     assert _feature(patient, "HP:0002240")["excluded"] is True
     assert _feature(patient, "HP:0001744")["excluded"] is True
+
+
+def test_a_finding_a_result_implies_carries_an_assertion_too():
+    patient = _patient("A 30-year-old woman. ANA was negative. ESR was 80 mm/h.")
+    ana = _feature(patient, "HP:0003493")  # Antinuclear antibody positivity
+    assert (ana["excluded"], ana["assertion"]) == (True, "negated")
+    esr = _feature(patient, "HP:0003565")  # Elevated erythrocyte sedimentation rate
+    assert (esr["excluded"], esr["assertion"]) == (False, "present")

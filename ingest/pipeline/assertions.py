@@ -126,7 +126,8 @@ def assertion_of(sentence: str, start: int, end: int, language: str, *, post: bo
     ctx.historical = bool(lang.HISTORY_RE.search(scope[-40:])) and not _DURATION_HISTORY.search(scope)
     if not ctx.historical and post and lang.POST_HISTORY_RE is not None:
         ctx.historical = bool(lang.POST_HISTORY_RE.match(after))
-    if lang.RESOLVED_RE is not None and lang.RESOLVED_RE.search(scope[-60:]):
+    # Anchored at the mention: read from the clause's start, past any scope end ("未再出现").
+    if lang.RESOLVED_RE is not None and lang.RESOLVED_RE.search(before[max(clause, len(before) - 60) :]):
         ctx.resolved = True
     return ctx
 

@@ -157,15 +157,15 @@ def _feature_diagnosis_status(lang, text: str, before: str, rel_start: int, rel_
     """The status of a finding named as a diagnosis ("诊断：肺炎", "was diagnosed with
     pneumonia"), or None when it is only a finding."""
     post_dx = lang.DIAGNOSIS_POST_RE.match(text, rel_end) if lang.DIAGNOSIS_POST_RE else None
+    history = lang.HISTORY_CUE_RE.search(before) and not _DURATION_HISTORY.search(before) and not ctx.negated
     if lang.DIAGNOSIS_CUE_RE.search(before) or (
         lang.DIAGNOSIS_LIST_RE is not None and lang.DIAGNOSIS_LIST_RE.search(text, 0, rel_start)
     ):
-        return "differential" if ctx.uncertain else "final"
+        # "当时诊断“急性脊髓炎”", "previously diagnosed with": a diagnosis of the past
+        return "differential" if ctx.uncertain else "history" if history else "final"
     if post_dx and not ctx.negated:
         return "differential" if post_dx.group(1) or ctx.uncertain else "final"
-    if lang.HISTORY_CUE_RE.search(before) and not _DURATION_HISTORY.search(before) and not ctx.negated:
-        return "history"
-    return None
+    return "history" if history else None
 
 
 def _disease_status(lang, doc: Doc, before: str, ctx, onset: str | None) -> str:

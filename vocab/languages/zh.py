@@ -198,7 +198,8 @@ UNCERTAIN_RE = re.compile(
 )
 HISTORY_RE = re.compile(r"既往|曾|病史|年前|个月前|多年|早年|素有")
 POST_HISTORY_RE = re.compile(r"^(?:等)?(?:病史|史)")
-RESOLVED_RE = None
+# "此后未再出现发热": the fever did not come back.
+RESOLVED_RE = re.compile(r"未再(?:出现|发作|发生|有|见)?$")
 POST_RESOLVED_RE = re.compile(
     r"^\s*(?:已|均|亦|完全|基本|逐渐|明显|迅速|随之|很快|渐|先后)*"
     r"(?:消失|消退|痊愈|治愈|愈合|恢复正常|降至正常|转阴|吸收|缓解消失|退)"
@@ -327,10 +328,14 @@ YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
 
 # ----------------------------------------------------------------- findings and diagnoses
 SUMMARY_CUE_RE = re.compile(r"报道|报告|病例|1例|一例|\d例|例患者")
-# "诊断为不完全川崎病", "当时诊断“急性脊髓炎”", "合并急性肾损伤": the cue may stand a few
-# characters of modifiers before the disease ("不完全", "急性"), not a clause break.
+# "诊断为不完全川崎病", "当时诊断“急性脊髓炎”", "合并急性肾损伤": the cue may stand before the
+# disease's modifiers ("不完全", "急性"), not before other words ("确诊后出现发热" names no diagnosis).
+_DISEASE_MODIFIERS = (
+    r"急性|慢性|亚急性|重症|重型|轻型|危重|暴发性|不完全性?|完全性?|典型|非典型|不典型|原发性|继发性|"
+    r"难治性|复发性|特发性|早期|晚期|双侧|左侧|右侧|全身性|系统性|局限性|弥漫性"
+)
 DIAGNOSIS_CUE_RE = re.compile(
-    r"(?:诊断|确诊|诊为|考虑|更正诊断|修正诊断|合并|并发|继发)(?:为|是|:|：)?\s*[\"“「]?\s*[^\s,，。；;:：、“”\"]{0,5}$"
+    rf"(?:诊断|确诊|诊为|考虑|更正诊断|修正诊断|合并|并发|继发)(?:为|是|:|：)?\s*[\"“「]?\s*(?:{_DISEASE_MODIFIERS})*$"
 )
 DIAGNOSIS_POST_RE = None
 DIAGNOSIS_LIST_RE = re.compile(r"(?:入院|出院|临床|最终|术后|初步)?诊断[:：]")  # "诊断：A，B，C"

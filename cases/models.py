@@ -4,6 +4,10 @@ It mirrors GA4GH Phenopackets v2 (PhenotypicFeature with `excluded`, Disease, Me
 MedicalAction/Treatment, response to treatment) so that import and export map field for field.
 Facts carry the span of report text they came from, who produced them (parser version or curator)
 and a lock: a fact a curator created or edited is never replaced by re-parsing.
+
+The fact models live in cases/facts/, one module per kind with its declaration (see that package's
+docstring); they are imported here so that Django registers them with this app, and their names
+still resolve as attributes of this module (`from cases.models import Diagnosis`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+# Re-exported: callers import them from here, as they did before the kinds had their own modules.
+from cases.facts import FACT_KINDS, FACT_MODELS, Fact, Provenance  # noqa: F401
+from cases.facts.outcome import OUTCOME_CODES  # noqa: F401
 from cases.querysets import CaseQuerySet
 
 
@@ -254,20 +261,16 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Denormalised search columns, rebuilt from the facts by cases.services.case_refresh_search_columns.
-    # Integer arrays with GIN indexes answer boolean filters (`@>`, `&&`) without joins.
-    term_ids = _int_array()  # present features with all their ancestors
-    excluded_term_ids = _int_array()  # excluded features (the terms themselves)
-    disease_ids = _int_array()
-    agent_ids = _int_array()
-    outcome_codes = _int_array()  # OUTCOME_CODES of the outcome directions
+    # Denormalised search columns: one integer array per column the fact kinds declare (term_ids,
+    # excluded_term_ids, disease_ids, agent_ids, outcome_codes, …), added to this class right after
+    # it by FACT_KINDS.add_search_columns, with their GIN indexes in Meta; rebuilt from the facts by
+    # cases.facts.search.search_columns. They answer boolean filters (`@>`, `&&`) without joins.
     language = models.CharField(max_length=8, blank=True, db_index=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
 
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["term_ids", "excluded_term_ids", "disease_ids", "agent_ids", "outcome_codes"]
-    )
+    # Derived columns are not history: excluded, so a historical case reads their current values.
+    history = HistoricalRecords(excluded_fields=FACT_KINDS.column_names())
 
     class Meta:
         ordering = ["-id"]
@@ -292,16 +295,13 @@ class Case(models.Model):
                 name="case_age_evidence_ordered",
             ),
         ]
-        indexes = [
-            GinIndex(fields=["term_ids"], name="case_term_ids_gin"),
-            GinIndex(fields=["excluded_term_ids"], name="case_excluded_ids_gin"),
-            GinIndex(fields=["disease_ids"], name="case_disease_ids_gin"),
-            GinIndex(fields=["agent_ids"], name="case_agent_ids_gin"),
-            GinIndex(fields=["outcome_codes"], name="case_outcome_codes_gin"),
-        ]
+        indexes = FACT_KINDS.column_indexes()
 
     def __str__(self) -> str:
         return self.label or f"Case {self.pk}"
+
+
+FACT_KINDS.add_search_columns(Case)
 
 
 class CaseDuplicate(models.Model):
@@ -339,215 +339,9 @@ class CaseDuplicate(models.Model):
         return f"Cases {self.case_a_id} and {self.case_b_id} ({self.score:.2f})"
 
 
-# --- Facts ---------------------------------------------------------------------------------------
-
-
-class Provenance(models.TextChoices):
-    MACHINE = "machine", "Extracted by the parser"
-    IMPORT = "import", "Imported from structured data"
-    CURATOR = "curator", "Entered or edited by a curator"
-
-
-class Fact(models.Model):
-    """What every fact of a case carries: evidence span, provenance, curator lock, rejection."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="%(class)ss")
-    evidence_start = models.PositiveIntegerField(null=True, blank=True)
-    evidence_end = models.PositiveIntegerField(null=True, blank=True)
-    evidence_text = models.TextField(blank=True)
-    provenance = models.CharField(max_length=10, choices=Provenance.choices, default=Provenance.MACHINE)
-    parser_version = models.CharField(max_length=40, blank=True)
-    # Set when a curator creates or edits the fact: re-parsing replaces only unlocked machine facts.
-    locked = models.BooleanField(default=False)
-    rejected = models.BooleanField(default=False, help_text="Marked wrong by a curator; kept, not deleted")
-    rejected_reason = models.TextField(blank=True)
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["evidence_start", "id"]
-
-    def __str__(self) -> str:
-        return f"{self._meta.verbose_name} {self.pk} of case {self.case_id}"
-
-    @classmethod
-    def fact_constraints(cls, prefix: str) -> list[models.BaseConstraint]:
-        return [
-            models.CheckConstraint(
-                condition=Q(evidence_start__isnull=True, evidence_end__isnull=True)
-                | Q(
-                    evidence_start__isnull=False,
-                    evidence_end__isnull=False,
-                    evidence_start__lte=models.F("evidence_end"),
-                ),
-                name=f"{prefix}_evidence_ordered",
-            ),
-            models.CheckConstraint(
-                condition=Q(provenance__in=Provenance.values), name=f"{prefix}_provenance_valid"
-            ),
-        ]
-
-
-class PhenotypicFeature(Fact):
-    term = models.ForeignKey(Term, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    label = models.CharField(max_length=500, blank=True, help_text="As written, when no term was found")
-    excluded = models.BooleanField(default=False, help_text="Explicitly absent (negated)")
-    onset = models.CharField(max_length=100, blank=True)
-    severity = models.CharField(max_length=50, blank=True)
-    history = HistoricalRecords()
-
-    class Meta(Fact.Meta):
-        constraints = Fact.fact_constraints("feature")
-
-
-class Diagnosis(Fact):
-    class Status(models.TextChoices):
-        FINAL = "final", "Final"
-        HISTORY = "history", "History"
-        DIFFERENTIAL = "differential", "Differential"
-
-    # Named here: the base class's "%(class)ss" pattern would give `case.diagnoses`.
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="diagnoses")
-    disease = models.ForeignKey(Disease, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    label = models.CharField(max_length=500, blank=True)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.FINAL)
-    history = HistoricalRecords()
-
-    class Meta(Fact.Meta):
-        verbose_name_plural = "diagnoses"
-        constraints = [
-            *Fact.fact_constraints("diagnosis"),
-            models.CheckConstraint(
-                condition=Q(status__in=["final", "history", "differential"]), name="diagnosis_status_valid"
-            ),
-        ]
-
-
-class Measurement(Fact):
-    class Interpretation(models.TextChoices):
-        HIGH = "high", "High"
-        LOW = "low", "Low"
-        NORMAL = "normal", "Normal"
-        POSITIVE = "positive", "Positive"
-        NEGATIVE = "negative", "Negative"
-        ABNORMAL = "abnormal", "Abnormal"
-        UNKNOWN = "", "Not stated"
-
-    analyte = models.CharField(max_length=200)
-    analyte_ref = models.ForeignKey(
-        Analyte, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    value = models.FloatField(null=True, blank=True)
-    value_text = models.CharField(max_length=200, blank=True)
-    comparator = models.CharField(max_length=2, blank=True)
-    unit = models.CharField(max_length=50, blank=True)
-    interpretation = models.CharField(max_length=10, choices=Interpretation.choices, blank=True)
-    observed = models.CharField(max_length=100, blank=True, help_text="When, as written")
-    term = models.ForeignKey(
-        Term,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text="The HPO finding the result implies",
-    )
-    history = HistoricalRecords()
-
-    class Meta(Fact.Meta):
-        constraints = [
-            *Fact.fact_constraints("measurement"),
-            models.CheckConstraint(
-                condition=Q(comparator__in=["", "<", "<=", ">", ">=", "="]),
-                name="measurement_comparator_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(
-                    interpretation__in=["", "high", "low", "normal", "positive", "negative", "abnormal"]
-                ),
-                name="measurement_interpretation_valid",
-            ),
-        ]
-
-
-class Treatment(Fact):
-    class Route(models.TextChoices):
-        ORAL = "oral"
-        INTRAVENOUS = "intravenous"
-        INTRAMUSCULAR = "intramuscular"
-        SUBCUTANEOUS = "subcutaneous"
-        TOPICAL = "topical"
-        INHALED = "inhaled"
-        INTRALESIONAL = "intralesional"
-        INTRATHECAL = "intrathecal"
-        INTRA_ARTICULAR = "intra-articular"
-        RECTAL = "rectal"
-        SUBLINGUAL = "sublingual"
-        TRANSDERMAL = "transdermal"
-        OPHTHALMIC = "ophthalmic"
-        NASAL = "nasal"
-        OTHER = "other"
-        UNKNOWN = "", "Not stated"
-
-    agent = models.ForeignKey(Agent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    agent_name = models.CharField(max_length=200, help_text="As extracted (INN when known)")
-    dose = models.FloatField(null=True, blank=True)
-    dose_unit = models.CharField(max_length=30, blank=True)
-    route = models.CharField(max_length=20, choices=Route.choices, blank=True)
-    frequency = models.CharField(max_length=60, blank=True)
-    duration = models.CharField(max_length=100, blank=True)
-    started = models.CharField(max_length=100, blank=True)
-    stopped = models.CharField(max_length=100, blank=True)
-    stopped_because = models.CharField(max_length=300, blank=True)
-    adverse_events = models.CharField(max_length=300, blank=True)
-    dose_changes = models.JSONField(default=list, blank=True)
-    history = HistoricalRecords()
-
-    class Meta(Fact.Meta):
-        constraints = [
-            *Fact.fact_constraints("treatment"),
-            models.CheckConstraint(
-                condition=Q(dose__isnull=True) | Q(dose__gte=0), name="treatment_dose_nonnegative"
-            ),
-        ]
-
-
-class Outcome(Fact):
-    class Direction(models.TextChoices):
-        IMPROVED = "improved", "Improved"
-        RESOLVED = "resolved", "Resolved"
-        STABLE = "stable", "Stable"
-        WORSENED = "worsened", "Worsened"
-        RECURRED = "recurred", "Recurred"
-        DIED = "died", "Died"
-
-    about = models.CharField(max_length=300, blank=True)
-    term = models.ForeignKey(Term, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    direction = models.CharField(max_length=10, choices=Direction.choices)
-    series = models.JSONField(default=list, blank=True, help_text="Measured values over time")
-    follow_up = models.CharField(max_length=100, blank=True)
-    history = HistoricalRecords()
-
-    class Meta(Fact.Meta):
-        constraints = [
-            *Fact.fact_constraints("outcome"),
-            models.CheckConstraint(
-                condition=Q(direction__in=["improved", "resolved", "stable", "worsened", "recurred", "died"]),
-                name="outcome_direction_valid",
-            ),
-        ]
-
-
-FACT_MODELS: tuple[type[Fact], ...] = (PhenotypicFeature, Diagnosis, Measurement, Treatment, Outcome)
-
-# Small integers for outcome directions in Case.outcome_codes (stable: stored in the database).
-OUTCOME_CODES: dict[str, int] = {
-    "improved": 1,
-    "resolved": 2,
-    "stable": 3,
-    "worsened": 4,
-    "recurred": 5,
-    "died": 6,
-}
+def __getattr__(name: str) -> type[Fact]:
+    """The fact models by name (PhenotypicFeature, Diagnosis, …), declared in cases/facts/."""
+    for model in FACT_KINDS.models:
+        if model.__name__ == name:
+            return model
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

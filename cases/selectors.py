@@ -7,7 +7,8 @@ import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from cases.models import Case, Diagnosis, Measurement, Outcome, PhenotypicFeature, Treatment
+from cases.facts import FACT_KINDS, Fact, PageSection
+from cases.models import Case
 from cases.summaries import case_summaries
 
 
@@ -47,45 +48,51 @@ def evidence_segments(text: str, spans: list[tuple[str, int, int]]) -> list[Segm
     return segments
 
 
+@dataclass
+class FactSection:
+    """A section of the case page: a kind's PageSection with the facts it shows."""
+
+    id: str
+    title: str
+    layout: str
+    columns: tuple[str, ...]
+    template: object  # a compiled template rendering one fact (`fact`)
+    facts: list[Fact]
+
+    @classmethod
+    def of(cls, section: PageSection, facts: list[Fact]) -> FactSection:
+        shown = [fact for fact in facts if section.include is None or section.include(fact)]
+        return cls(section.id, section.title, section.layout, section.columns, section.compiled, shown)
+
+
 def case_detail(*, case: Case) -> dict:
-    """Everything the case page shows, facts ordered by where the report states them."""
-    features = list(
-        _live(PhenotypicFeature).filter(case=case).select_related("term").order_by("evidence_start", "id")
-    )
-    diagnoses = list(
-        _live(Diagnosis).filter(case=case).select_related("disease").order_by("evidence_start", "id")
-    )
-    measurements = list(
-        _live(Measurement).filter(case=case).select_related("term").order_by("evidence_start", "id")
-    )
-    treatments = list(
-        _live(Treatment).filter(case=case).select_related("agent").order_by("evidence_start", "id")
-    )
-    outcomes = list(_live(Outcome).filter(case=case).select_related("term").order_by("evidence_start", "id"))
+    """Everything the case page shows, facts ordered by where the report states them: the kinds'
+    sections (`fact_sections`), and each kind's facts by name (`facts`)."""
+    facts: dict[str, list[Fact]] = {}
     spans: list[tuple[str, int, int]] = []
-    for prefix, facts in (
-        ("f", features),
-        ("d", diagnoses),
-        ("m", measurements),
-        ("t", treatments),
-        ("o", outcomes),
-    ):
-        for fact in facts:
-            fact.anchor = f"ev-{prefix}{fact.pk}"
+    for kind in FACT_KINDS:
+        rows = list(
+            _live(kind.model).filter(case=case).select_related(*kind.related).order_by("evidence_start", "id")
+        )
+        for fact in rows:
+            fact.anchor = f"ev-{kind.anchor}{fact.pk}"
             if fact.evidence_start is not None and fact.evidence_end is not None:
                 spans.append((fact.anchor, fact.evidence_start, fact.evidence_end))
+        facts[kind.name] = rows
     if case.age_start is not None and case.age_end is not None:
         spans.append(("ev-age", case.age_start, case.age_end))
     report = case.report
+    features = facts.get("feature", [])
     return {
         "case": case,
         "report": report,
+        "facts": facts,
+        "fact_sections": [
+            FactSection.of(section, facts[kind.name]) for kind in FACT_KINDS for section in kind.sections
+        ],
+        # The features as the similar-cases link sends them.
         "present": [f for f in features if not f.excluded],
         "excluded": [f for f in features if f.excluded],
-        "diagnoses": diagnoses,
-        "measurements": measurements,
-        "treatments": treatments,
-        "outcomes": outcomes,
         "segments": evidence_segments(report.text or "", spans),
         "evidence_count": len(spans),
         "other_cases": list(
@@ -110,73 +117,20 @@ def case_csv_rows(*, case: Case) -> list[list[str]]:
             "evidence_text",
         ]
     ]
-
-    def evidence(fact) -> list[str]:
-        return [
-            "" if fact.evidence_start is None else str(fact.evidence_start),
-            "" if fact.evidence_end is None else str(fact.evidence_end),
-            fact.evidence_text,
-        ]
-
-    for f in detail["present"] + detail["excluded"]:
-        rows.append(
-            [
-                "feature",
-                f.term.hpo_id if f.term else "",
-                f.term.label if f.term else f.label,
-                "excluded" if f.excluded else "present",
-                "",
-                f.onset,
-                *evidence(f),
-            ]
-        )
-    for d in detail["diagnoses"]:
-        rows.append(
-            [
-                "diagnosis",
-                d.disease.code if d.disease else "",
-                d.disease.label if d.disease else d.label,
-                d.status,
-                "",
-                "",
-                *evidence(d),
-            ]
-        )
-    for m in detail["measurements"]:
-        value = f"{m.comparator}{m.value:g}" if m.value is not None else m.value_text
-        rows.append(
-            [
-                "measurement",
-                m.term.hpo_id if m.term else "",
-                m.analyte,
-                m.interpretation,
-                f"{value} {m.unit}".strip(),
-                m.observed,
-                *evidence(m),
-            ]
-        )
-    for t in detail["treatments"]:
-        dose = f"{t.dose:g} {t.dose_unit}".strip() if t.dose is not None else ""
-        details = "; ".join(
-            x
-            for x in (t.route, t.frequency, t.duration, t.stopped_because and f"stopped: {t.stopped_because}")
-            if x
-        )
-        rows.append(
-            [
-                "treatment",
-                t.agent.code if t.agent else "",
-                t.agent.name if t.agent else t.agent_name,
-                "",
-                dose,
-                details,
-                *evidence(t),
-            ]
-        )
-    for o in detail["outcomes"]:
-        rows.append(
-            ["outcome", o.term.hpo_id if o.term else "", o.about, o.direction, "", o.follow_up, *evidence(o)]
-        )
+    for kind in FACT_KINDS:
+        facts = detail["facts"][kind.name]
+        if kind.name == "feature":  # present ones first, as the page lists them
+            facts = [f for f in facts if not f.excluded] + [f for f in facts if f.excluded]
+        for fact in facts:
+            rows.append(
+                [
+                    kind.name,
+                    *kind.csv_row(fact),
+                    "" if fact.evidence_start is None else str(fact.evidence_start),
+                    "" if fact.evidence_end is None else str(fact.evidence_end),
+                    fact.evidence_text,
+                ]
+            )
     return rows
 
 

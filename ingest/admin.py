@@ -1,19 +1,29 @@
-"""Admin of the ingestion's models (they live in cases.models): reports and jobs.
+"""Admin of the ingestion's models (they live in cases.models): reports and jobs; and the
+"re-parse" action of the case review queue.
 
-Registered here rather than in cases/admin.py because they show what only ingestion knows, the
-labels of the report formats (ingest.formats), and `cases` never imports `ingest`. A report's
-format is read-only: it is decided once on receipt, and only the services write it.
+Registered here rather than in cases/admin/ because they need what only ingestion has, the labels
+of the report formats (ingest.formats) and the extraction pipeline, and `cases` never imports
+`ingest`. A report's format is read-only: it is decided once on receipt, and only the services
+write it. The re-parse action is added to the case admin by IngestConfig.ready (ingest/apps.py).
 """
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.template.response import TemplateResponse
 from django.utils.text import Truncator
 
+from cases.admin.actions import error_message
 from cases.models import IngestJob, Report
 from ingest.formats import FORMATS
 from ingest.services.jobs import job_retry
+from ingest.services.reparse import cases_reparse, reparse_totals
+
+# Re-parsing runs the extraction pipeline in the request, so a selection must stay small enough
+# to answer within the web server's timeout.
+REPARSE_MAX_REPORTS = 100
 
 
 class FormatFilter(admin.SimpleListFilter):
@@ -86,3 +96,33 @@ class IngestJobAdmin(admin.ModelAdmin):
     @admin.display(description="error")
     def short_error(self, job: IngestJob) -> str:
         return Truncator(job.error).chars(120)
+
+
+@admin.action(
+    description="Re-parse selected cases' reports (keeps curator-locked facts)", permissions=["change"]
+)
+def reparse(modeladmin, request, queryset):
+    """A bulk action of the case review queue (and the case page's "Re-parse" button): re-parse
+    the selected cases' reports and show what changed per case."""
+    reports = queryset.values("report_id").distinct().count()
+    if reports > REPARSE_MAX_REPORTS:
+        modeladmin.message_user(
+            request,
+            f"{reports} reports selected; re-parse at most {REPARSE_MAX_REPORTS} at a time here "
+            "(the summary is built while you wait). Narrow the selection with the filters.",
+            messages.ERROR,
+        )
+        return None
+    try:
+        outcomes = cases_reparse(cases=list(queryset.select_related("report")), user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        modeladmin.message_user(request, error_message(error), messages.ERROR)
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": "Re-parse summary",
+        "outcomes": outcomes,
+        "opts": modeladmin.model._meta,
+        "totals": reparse_totals(outcomes),
+    }
+    return TemplateResponse(request, "admin/cases/case/reparse_summary.html", context)

@@ -9,21 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import Prefetch
 
-from cases.models import Case, Diagnosis, Measurement, Outcome, PhenotypicFeature, Treatment
+from cases.facts import FACT_KINDS
+from cases.models import Case, Diagnosis, Outcome, PhenotypicFeature, Treatment
 
 # Columns no response reads: the report's bytes and text, and the case's search arrays.
-DEFERRED = (
-    "report__raw",
-    "report__text",
-    "report__metadata",
-    "term_ids",
-    "excluded_term_ids",
-    "disease_ids",
-    "agent_ids",
-    "outcome_codes",
-)
+DEFERRED = ("report__raw", "report__text", "report__metadata", *FACT_KINDS.column_names())
 
 
 def summary_prefetches() -> list[Prefetch]:
@@ -45,50 +38,33 @@ def summary_prefetches() -> list[Prefetch]:
     ]
 
 
-def _vocabulary_arrays(*relations: str) -> list[str]:
-    """Large array columns of the vocabulary rows a fact joins to, which no response reads."""
-    columns = {
-        "term": ("synonyms_en", "synonyms_zh", "parent_ids", "ancestor_ids"),
-        "disease": ("synonyms_en", "synonyms_zh", "annotated_term_ids"),
-        "agent": ("synonyms_en", "synonyms_zh"),
-        "analyte_ref": ("synonyms_en", "synonyms_zh"),
-    }
-    return [f"{relation}__{column}" for relation in relations for column in columns[relation]]
+def _vocabulary_arrays(model, *relations: str) -> list[str]:
+    """Large array columns of the rows a fact joins to (a term's ancestors, synonyms), which no
+    response reads."""
+    deferred = []
+    for relation in relations:
+        related = model
+        for step in relation.split("__"):
+            related = related._meta.get_field(step).related_model
+        deferred += [
+            f"{relation}__{field.name}"
+            for field in related._meta.concrete_fields
+            if isinstance(field, ArrayField)
+        ]
+    return deferred
 
 
 def detail_prefetches() -> list[Prefetch]:
-    """Every fact of a case with what its serializer reads (5 queries for any number of cases)."""
+    """Every fact of a case with what its serializer reads: one query per fact kind (cases.facts)
+    for any number of cases."""
     return [
         Prefetch(
-            "phenotypicfeatures",
-            queryset=PhenotypicFeature.objects.filter(rejected=False)
-            .select_related("term", "edited_by")
-            .defer(*_vocabulary_arrays("term")),
-        ),
-        Prefetch(
-            "diagnoses",
-            queryset=Diagnosis.objects.filter(rejected=False)
-            .select_related("disease", "edited_by")
-            .defer(*_vocabulary_arrays("disease")),
-        ),
-        Prefetch(
-            "measurements",
-            queryset=Measurement.objects.filter(rejected=False)
-            .select_related("term", "analyte_ref", "edited_by")
-            .defer(*_vocabulary_arrays("term", "analyte_ref")),
-        ),
-        Prefetch(
-            "treatments",
-            queryset=Treatment.objects.filter(rejected=False)
-            .select_related("agent", "edited_by")
-            .defer(*_vocabulary_arrays("agent")),
-        ),
-        Prefetch(
-            "outcomes",
-            queryset=Outcome.objects.filter(rejected=False)
-            .select_related("term", "edited_by")
-            .defer(*_vocabulary_arrays("term")),
-        ),
+            kind.accessor,
+            queryset=kind.model.objects.filter(rejected=False)
+            .select_related(*kind.related, "edited_by")
+            .defer(*_vocabulary_arrays(kind.model, *kind.related)),
+        )
+        for kind in FACT_KINDS
     ]
 
 

@@ -11,7 +11,9 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import Case, Diagnosis, Measurement, Outcome, PhenotypicFeature, Treatment
+from cases.facts import FACT_KINDS
+from cases.facts.serializers import live_facts
+from cases.models import Case, Diagnosis
 
 # --- Shared pieces --------------------------------------------------------------------------------
 
@@ -27,113 +29,8 @@ class CaseCitationSerializer(serializers.Serializer):
     format = serializers.CharField(help_text="The report's format: text, pdf, jats, phenopacket, …")
 
 
-class EvidenceSerializer(serializers.Serializer):
-    """The span of the report text the fact was read from (offsets index Report.text)."""
-
-    start = serializers.IntegerField(source="evidence_start", allow_null=True)
-    end = serializers.IntegerField(source="evidence_end", allow_null=True)
-    text = serializers.CharField(source="evidence_text")
-
-
-class ProvenanceSerializer(serializers.Serializer):
-    source = serializers.ChoiceField(source="provenance", choices=["machine", "import", "curator"])
-    parser_version = serializers.CharField()
-    locked = serializers.BooleanField(help_text="Edited by a curator; re-parsing leaves it alone")
-    edited_by = serializers.SerializerMethodField()
-    updated_at = serializers.DateTimeField()
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_edited_by(self, fact) -> str | None:
-        return fact.edited_by.get_username() if fact.edited_by_id and fact.edited_by else None
-
-
-class FactSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    evidence = EvidenceSerializer(source="*")
-    provenance = ProvenanceSerializer(source="*")
-
-
-def _hpo(term) -> str | None:
-    return term.hpo_id if term is not None else None
-
-
-# --- Facts ----------------------------------------------------------------------------------------
-
-
-class FeatureSerializer(FactSerializer):
-    hpo_id = serializers.SerializerMethodField()
-    label = serializers.SerializerMethodField()
-    excluded = serializers.BooleanField()
-    onset = serializers.CharField()
-    severity = serializers.CharField()
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_hpo_id(self, feature: PhenotypicFeature) -> str | None:
-        return _hpo(feature.term)
-
-    def get_label(self, feature: PhenotypicFeature) -> str:
-        return feature.term.label if feature.term is not None else feature.label
-
-
-class DiagnosisSerializer(FactSerializer):
-    code = serializers.SerializerMethodField()
-    label = serializers.SerializerMethodField()
-    status = serializers.ChoiceField(choices=Diagnosis.Status.choices)
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_code(self, diagnosis: Diagnosis) -> str | None:
-        return diagnosis.disease.code if diagnosis.disease is not None else None
-
-    def get_label(self, diagnosis: Diagnosis) -> str:
-        return diagnosis.disease.label if diagnosis.disease is not None else diagnosis.label
-
-
-class MeasurementSerializer(FactSerializer):
-    analyte = serializers.CharField()
-    value = serializers.FloatField(allow_null=True)
-    value_text = serializers.CharField()
-    comparator = serializers.CharField()
-    unit = serializers.CharField()
-    interpretation = serializers.ChoiceField(choices=Measurement.Interpretation.choices)
-    observed = serializers.CharField()
-    hpo_id = serializers.SerializerMethodField(help_text="The HPO finding the result implies")
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_hpo_id(self, measurement: Measurement) -> str | None:
-        return _hpo(measurement.term)
-
-
-class TreatmentSerializer(FactSerializer):
-    agent = serializers.SerializerMethodField(help_text="Lower-case English INN")
-    agent_code = serializers.SerializerMethodField(help_text="ATC or other code, empty when unknown")
-    dose = serializers.FloatField(allow_null=True)
-    dose_unit = serializers.CharField()
-    route = serializers.ChoiceField(choices=Treatment.Route.choices)
-    frequency = serializers.CharField()
-    duration = serializers.CharField()
-    started = serializers.CharField()
-    stopped = serializers.CharField()
-    stopped_because = serializers.CharField()
-    adverse_events = serializers.CharField()
-    dose_changes = serializers.JSONField()
-
-    def get_agent(self, treatment: Treatment) -> str:
-        return treatment.agent.name if treatment.agent is not None else treatment.agent_name
-
-    def get_agent_code(self, treatment: Treatment) -> str:
-        return treatment.agent.code if treatment.agent is not None else ""
-
-
-class OutcomeSerializer(FactSerializer):
-    about = serializers.CharField()
-    hpo_id = serializers.SerializerMethodField()
-    direction = serializers.ChoiceField(choices=Outcome.Direction.choices)
-    series = serializers.JSONField()
-    follow_up = serializers.CharField()
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_hpo_id(self, outcome: Outcome) -> str | None:
-        return _hpo(outcome.term)
+# The serializer of each kind of fact is declared with the kind (cases/facts/<kind>.py, on top of
+# FactSerializer); the case detail lists every kind (CaseDetailSerializer.get_fields).
 
 
 # --- Cases ----------------------------------------------------------------------------------------
@@ -149,11 +46,6 @@ class DiagnosisBriefSerializer(serializers.Serializer):
     code = serializers.CharField(source="disease.code")
     label = serializers.CharField(source="disease.label")
     status = serializers.ChoiceField(choices=Diagnosis.Status.choices)
-
-
-def live_facts(facts) -> list:
-    """Facts a curator has not rejected (filtered in Python so prefetched rows are reused)."""
-    return [fact for fact in facts if not fact.rejected]
 
 
 class CaseSummarySerializer(serializers.Serializer):
@@ -189,19 +81,25 @@ class CaseSummarySerializer(serializers.Serializer):
 
 
 class CaseDetailSerializer(CaseSummarySerializer):
-    """A case with every (non-rejected) fact, its evidence and its provenance."""
+    """A case with every (non-rejected) fact, its evidence and its provenance: one list per fact
+    kind (its `api_field`, serialised by its `serializer`), in registry order."""
 
     ordinal = serializers.IntegerField(help_text="Which patient of the report")
     age_text = serializers.CharField(help_text="The age as written in the report")
     age_evidence = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
-    phenotypic_features = serializers.SerializerMethodField()
-    diagnoses = serializers.SerializerMethodField()
-    measurements = serializers.SerializerMethodField()
-    treatments = serializers.SerializerMethodField()
-    outcomes = serializers.SerializerMethodField()
     phenopacket_url = serializers.SerializerMethodField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        url = fields.pop("phenopacket_url")
+        for kind in FACT_KINDS:
+            # `diagnoses` keeps its place and replaces the summary's brief list.
+            source = {} if kind.accessor == kind.api_field else {"source": kind.accessor}
+            fields[kind.api_field] = kind.serializer(many=True, read_only=True, **source)
+        fields["phenopacket_url"] = url
+        return fields
 
     @extend_schema_field(
         {
@@ -215,26 +113,6 @@ class CaseDetailSerializer(CaseSummarySerializer):
         if case.age_start is None or case.age_end is None:
             return None
         return {"start": case.age_start, "end": case.age_end}
-
-    @extend_schema_field(FeatureSerializer(many=True))
-    def get_phenotypic_features(self, case: Case) -> list[dict[str, Any]]:
-        return FeatureSerializer(live_facts(case.phenotypicfeatures.all()), many=True).data
-
-    @extend_schema_field(DiagnosisSerializer(many=True))
-    def get_diagnoses(self, case: Case) -> list[dict[str, Any]]:
-        return DiagnosisSerializer(live_facts(case.diagnoses.all()), many=True).data
-
-    @extend_schema_field(MeasurementSerializer(many=True))
-    def get_measurements(self, case: Case) -> list[dict[str, Any]]:
-        return MeasurementSerializer(live_facts(case.measurements.all()), many=True).data
-
-    @extend_schema_field(TreatmentSerializer(many=True))
-    def get_treatments(self, case: Case) -> list[dict[str, Any]]:
-        return TreatmentSerializer(live_facts(case.treatments.all()), many=True).data
-
-    @extend_schema_field(OutcomeSerializer(many=True))
-    def get_outcomes(self, case: Case) -> list[dict[str, Any]]:
-        return OutcomeSerializer(live_facts(case.outcomes.all()), many=True).data
 
     def get_phenopacket_url(self, case: Case) -> str:
         path = reverse("api:case-phenopacket", kwargs={"pk": case.pk})

@@ -6,20 +6,13 @@ import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cases.models import FACT_MODELS, Case, Fact, Report
-
-FACT_KIND = {
-    "phenotypicfeature": "feature",
-    "diagnosis": "diagnosis",
-    "measurement": "measurement",
-    "treatment": "treatment",
-    "outcome": "outcome",
-}
+from cases.facts import FACT_KINDS
+from cases.models import Case, Report
 
 
 @dataclass(frozen=True)
 class EvidenceSpan:
-    kind: str  # feature, diagnosis, measurement, treatment, outcome
+    kind: str  # the fact kind's name (feature, diagnosis, …): CSS class ev-<kind>
     fact_id: int
     start: int
     end: int
@@ -58,31 +51,20 @@ class Segment:
         return "; ".join(f"{s.kind}: {s.label}{' (rejected)' if s.rejected else ''}" for s in self.spans)
 
 
-def _fact_label(fact: Fact) -> str:
-    for name in ("term", "disease", "agent"):
-        value = getattr(fact, name, None)
-        if value is not None:
-            return str(value)
-    for name in ("label", "agent_name", "analyte", "about"):
-        value = getattr(fact, name, "")
-        if value:
-            return value
-    return str(fact)
-
-
 def case_evidence_spans(*, case: Case) -> list[EvidenceSpan]:
     spans: list[EvidenceSpan] = []
-    for fact_model in FACT_MODELS:
-        related = [n for n in ("term", "disease", "agent") if hasattr(fact_model, n)]
-        facts = fact_model.objects.filter(case=case, evidence_start__isnull=False).select_related(*related)
+    for kind in FACT_KINDS:
+        facts = kind.model.objects.filter(case=case, evidence_start__isnull=False).select_related(
+            *kind.related
+        )
         for fact in facts:
             spans.append(
                 EvidenceSpan(
-                    kind=FACT_KIND[fact_model._meta.model_name],
+                    kind=kind.name,
                     fact_id=fact.pk,
                     start=fact.evidence_start,
                     end=fact.evidence_end,
-                    label=_fact_label(fact),
+                    label=kind.describe(fact),
                     rejected=fact.rejected,
                     curator=fact.provenance == "curator",
                 )
@@ -143,10 +125,9 @@ def case_history(*, case: Case, limit: int = 200) -> list[HistoryEntry]:
     """Who changed what and when, on the case and all its facts, newest first."""
     entries: list[HistoryEntry] = []
     sources = [(case.history.all(), lambda rec: "case")]
-    for fact_model in FACT_MODELS:
-        kind = FACT_KIND[fact_model._meta.model_name]
+    for kind in FACT_KINDS:
         sources.append(
-            (fact_model.history.filter(case_id=case.pk), lambda rec, kind=kind: f"{kind} {rec.id}")
+            (kind.model.history.filter(case_id=case.pk), lambda rec, name=kind.name: f"{name} {rec.id}")
         )
     for queryset, describe in sources:
         records = list(queryset.select_related("history_user").order_by("id", "history_date")[: limit * 2])

@@ -9,26 +9,16 @@ the simple-history tables (who, when, and a reason).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import (
-    FACT_MODELS,
-    Case,
-    CaseDuplicate,
-    Diagnosis,
-    Fact,
-    Measurement,
-    Outcome,
-    PhenotypicFeature,
-    Provenance,
-    Report,
-    Treatment,
-)
+# FACT_SYSTEM_FIELDS: what a curator never sets on a fact (where it came from, its review); the
+# admin reads it from here.
+from cases.facts import EVIDENCE_FIELDS, FACT_KINDS, FACT_SYSTEM_FIELDS, Fact, Provenance  # noqa: F401
+from cases.models import Case, CaseDuplicate
 from cases.services import case_refresh_search_columns
 
 S = Case.Status
@@ -48,21 +38,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 PUBLISH_PERMISSION = "cases.publish_case"
 EDIT_PERMISSION = "cases.change_case"
 
-# Fields a curator never sets directly on a fact: they record where it came from and its review.
-FACT_SYSTEM_FIELDS = frozenset(
-    {
-        "id",
-        "case",
-        "provenance",
-        "parser_version",
-        "locked",
-        "rejected",
-        "rejected_reason",
-        "edited_by",
-        "updated_at",
-    }
-)
-
 
 def transition_permission(*, from_status: str, to_status: str) -> str:
     if to_status in (S.PUBLISHED, S.REJECTED) or from_status == S.REJECTED:
@@ -70,9 +45,15 @@ def transition_permission(*, from_status: str, to_status: str) -> str:
     return EDIT_PERMISSION
 
 
-def _require(user, permission: str, what: str) -> None:
+def user_require(*, user, permission: str, what: str) -> None:
+    """Refuse (PermissionDenied) unless `user` is active staff with `permission`: the check every
+    curation write makes, for other apps' curation tools too (ingest's re-parse)."""
     if user is None or not user.is_active or not user.is_staff or not user.has_perm(permission):
         raise PermissionDenied(f"{getattr(user, 'username', 'anonymous')} may not {what}")
+
+
+def _require(user, permission: str, what: str) -> None:
+    user_require(user=user, permission=permission, what=what)
 
 
 @transaction.atomic
@@ -156,7 +137,9 @@ def evidence_check(*, case: Case, values: dict[str, Any]) -> None:
 
 
 def _editable(fact_model: type[Fact], fields: dict[str, Any]) -> dict[str, Any]:
-    allowed = {f.name for f in fact_model._meta.concrete_fields} - FACT_SYSTEM_FIELDS
+    """The fields a curator may set on this kind (its declaration's `editable`, and the evidence)."""
+    kind = FACT_KINDS.for_model(fact_model)
+    allowed = {*kind.editable, *EVIDENCE_FIELDS}
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationError(f"not editable on {fact_model.__name__}: {', '.join(sorted(unknown))}")
@@ -173,7 +156,7 @@ def _mark_curated(fact: Fact, user) -> None:
 @transaction.atomic
 def fact_create(*, fact_model: type[Fact], case: Case, user, **fields: Any) -> Fact:
     """A fact entered by a curator: provenance curator, locked against re-parsing."""
-    if fact_model not in FACT_MODELS:
+    if fact_model not in FACT_KINDS.models:
         raise ValidationError(f"{fact_model!r} is not a fact model")
     _require(user, _fact_permission(fact_model, "add"), f"add {fact_model._meta.verbose_name_plural}")
     values = _editable(fact_model, fields)
@@ -250,21 +233,6 @@ def fact_unreject(*, fact: Fact, user) -> Fact:
     return fact
 
 
-def _fact_key(fact: Fact) -> tuple:
-    """What makes two facts of a patient the same statement, whichever report they came from."""
-    if isinstance(fact, PhenotypicFeature):
-        return ("feature", fact.term_id or fact.label.lower(), fact.excluded)
-    if isinstance(fact, Diagnosis):
-        return ("diagnosis", fact.disease_id or fact.label.lower(), fact.status)
-    if isinstance(fact, Measurement):
-        return ("measurement", fact.analyte.lower(), fact.value, fact.unit, fact.observed)
-    if isinstance(fact, Treatment):
-        return ("treatment", fact.agent_id or fact.agent_name.lower(), fact.dose, fact.dose_unit)
-    if isinstance(fact, Outcome):
-        return ("outcome", fact.term_id or fact.about.lower(), fact.direction, fact.follow_up)
-    raise TypeError(fact)
-
-
 @transaction.atomic
 def case_merge(*, keep: Case, merge: Case, user) -> Case:
     """Merge `merge` (a second write-up of the same patient) into `keep`.
@@ -287,28 +255,7 @@ def case_merge(*, keep: Case, merge: Case, user) -> Case:
     if merge.merged_into_id is not None:
         raise ValidationError(f"case {merge.pk} is already merged into case {merge.merged_into_id}")
 
-    copied = 0
-    for fact_model in FACT_MODELS:
-        existing = {_fact_key(f) for f in fact_model.objects.filter(case=keep, rejected=False)}
-        curator_facts = fact_model.objects.filter(case=merge, rejected=False).filter(
-            provenance=Provenance.CURATOR
-        ) | fact_model.objects.filter(case=merge, rejected=False, locked=True)
-        for fact in curator_facts.order_by("id"):
-            key = _fact_key(fact)
-            if key in existing:
-                continue
-            existing.add(key)
-            copy = fact_model.objects.get(pk=fact.pk)
-            copy.pk = copy.id = None
-            copy._state.adding = True
-            copy.case = keep
-            copy.evidence_start = copy.evidence_end = None
-            copy.provenance = Provenance.CURATOR
-            copy.locked = True
-            copy._history_user = user
-            copy._change_reason = f"copied from merged case {merge.pk}"
-            copy.save()
-            copied += 1
+    copied = _copy_curator_facts(keep=keep, merge=merge, user=user)
 
     # Flatten: cases already merged into `merge` now point at `keep` directly.
     for earlier in Case.objects.filter(merged_into=merge):
@@ -329,6 +276,42 @@ def case_merge(*, keep: Case, merge: Case, user) -> Case:
     return keep
 
 
+def _copy_curator_facts(*, keep: Case, merge: Case, user) -> int:
+    """Copy onto `keep` every curator fact of `merge` that `keep` lacks (by the kinds' identity),
+    kind by kind in registry order; a copied fact's link to another fact (a variant's diagnosis)
+    points at `keep`'s equal fact, or at nothing when `keep` has none."""
+    copied = 0
+    on_keep: dict[tuple, Fact] = {}  # identity key -> the fact of `keep` that stands for it
+    for kind in FACT_KINDS:
+        fact_model = kind.model
+        for fact in fact_model.objects.filter(case=keep, rejected=False):
+            on_keep.setdefault(kind.key(fact), fact)
+        curator_facts = fact_model.objects.filter(case=merge, rejected=False).filter(
+            provenance=Provenance.CURATOR
+        ) | fact_model.objects.filter(case=merge, rejected=False, locked=True)
+        for fact in curator_facts.order_by("id"):
+            key = kind.key(fact)
+            if key in on_keep:
+                continue
+            copy = fact_model.objects.get(pk=fact.pk)
+            copy.pk = copy.id = None
+            copy._state.adding = True
+            copy.case = keep
+            copy.evidence_start = copy.evidence_end = None
+            copy.provenance = Provenance.CURATOR
+            copy.locked = True
+            for link in FACT_KINDS.links_of(fact_model):
+                target = getattr(copy, link.name)
+                equal = on_keep.get(FACT_KINDS.key(target)) if target is not None else None
+                setattr(copy, link.name, equal)
+            copy._history_user = user
+            copy._change_reason = f"copied from merged case {merge.pk}"
+            copy.save()
+            on_keep[key] = copy
+            copied += 1
+    return copied
+
+
 @transaction.atomic
 def duplicate_dismiss(*, duplicate: CaseDuplicate, user) -> CaseDuplicate:
     """A curator's verdict that the pair are different patients; detection will not reopen it."""
@@ -338,87 +321,3 @@ def duplicate_dismiss(*, duplicate: CaseDuplicate, user) -> CaseDuplicate:
     duplicate.resolved_at = timezone.now()
     duplicate.save(update_fields=["status", "resolved_by", "resolved_at"])
     return duplicate
-
-
-# --- Re-parse: the curator's side of ingest.services.report_reparse -----------------------------
-
-
-@dataclass
-class ReparseRow:
-    """What re-parsing did to one case of a report (from ingest's CaseChanges)."""
-
-    case_id: int
-    label: str
-    added: int
-    removed: int
-    unchanged: int
-    kept_locked: int
-    created: bool
-    deleted: bool
-
-
-@dataclass
-class ReparseOutcome:
-    report: Report
-    selected_case_ids: list[int]
-    rows: list[ReparseRow] = field(default_factory=list)
-    error: str = ""
-    parser_version: str = ""
-
-
-def _summary_rows(summary: Any) -> list[ReparseRow]:
-    labels = {
-        case.pk: str(case)
-        for case in Case.objects.filter(pk__in=[changes.case_id for changes in summary.cases])
-    }
-    return [
-        ReparseRow(
-            case_id=changes.case_id,
-            label=labels.get(changes.case_id, f"Case {changes.case_id} (patient {changes.ordinal})"),
-            added=changes.added,
-            removed=changes.removed,
-            unchanged=changes.unchanged,
-            kept_locked=changes.kept_locked,
-            created=changes.created,
-            deleted=changes.deleted,
-        )
-        for changes in summary.cases
-    ]
-
-
-def cases_reparse(*, cases: Iterable[Case], user) -> list[ReparseOutcome]:
-    """Re-parse the reports of the selected cases (each report once), replacing machine facts and
-    keeping curator-locked ones (ingest.services.report_reparse), and say what changed per case.
-    One report failing does not stop the others."""
-    _require(user, EDIT_PERMISSION, "re-parse cases")
-    # Imported here: ingestion depends on the extraction pipeline, which the admin does not need
-    # to load until someone re-parses.
-    from ingest.services import report_reparse
-
-    by_report: dict[int, ReparseOutcome] = {}
-    for case in cases:
-        outcome = by_report.setdefault(
-            case.report_id, ReparseOutcome(report=case.report, selected_case_ids=[])
-        )
-        outcome.selected_case_ids.append(case.pk)
-    for outcome in by_report.values():
-        try:
-            summary = report_reparse(report=outcome.report, user=user)
-        except Exception as error:  # one bad report must not hide the summary of the others
-            outcome.error = f"{error.__class__.__name__}: {error}"
-            continue
-        outcome.rows = _summary_rows(summary)
-        outcome.parser_version = summary.parser_version
-    return list(by_report.values())
-
-
-def reparse_totals(outcomes: list[ReparseOutcome]) -> dict[str, int]:
-    rows = [row for outcome in outcomes for row in outcome.rows]
-    return {
-        "reports": len(outcomes),
-        "failed": sum(1 for outcome in outcomes if outcome.error),
-        "added": sum(row.added for row in rows),
-        "removed": sum(row.removed for row in rows),
-        "unchanged": sum(row.unchanged for row in rows),
-        "kept_locked": sum(row.kept_locked for row in rows),
-    }

@@ -15,11 +15,12 @@ none imports ingest.tasks (they queue work by task name, see `dispatch`):
 | `receive`             | bytes in: content hash, duplicates, containers split, jobs created     |
 | `jobs`                | claim / run / retry / recover / fail a job; `RunResult`; poison pills  |
 | `parse`               | `report_parse`: prepare (no writes) then write reports/cases/facts bulk |
-| `reparse`             | `report_reparse`: replace machine facts, keep curators'; the summary    |
+| `reparse`             | `report_reparse`: replace machine facts, keep curators'; the summary;   |
+|                       | `cases_reparse`: the review queue's re-parse action (ingest.admin)      |
 | `decode`              | a report's bytes -> decoded fields and patients (reader + pipeline)    |
 | `phenopacket_import`  | a GA4GH phenopacket -> a patient of the extraction record              |
-| `facts`               | a patient -> Case fields and fact rows, search columns, fact keys:     |
-|                       | all code that differs between fact kinds is here                       |
+| `facts`               | a patient -> Case fields and fact rows; what differs between fact      |
+|                       | kinds is in their declarations (cases.facts.FACT_KINDS), not here      |
 | `vocabulary`          | per-process vocabulary ids (terms, diseases, agents, analytes)         |
 | `dispatch`            | job ids -> Celery tasks, by task name                                  |
 | `citation`, `errors`  | citation columns; transient errors vs `ParseError`                     |

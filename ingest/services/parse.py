@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from cases.facts.search import search_columns
 from cases.models import Case, Fact, Report
 
 from .decode import REPORT_PARSE_FIELDS, decode_and_extract, mark_parsed
-from .facts import build_facts, case_fields, search_columns
+from .facts import build_facts, case_fields
 from .reparse import report_reparse
 from .vocabulary import vocabulary_ids
 
@@ -48,9 +49,9 @@ def prepare(report: Report) -> Prepared:
             parser_version=parsed.parser_version,
             text_length=text_length,
         )
-        # The search columns computed from the facts in hand save re-reading them: the same
-        # rules as cases.services.case_refresh_search_columns (a test holds them equal).
-        for name, value in search_columns(facts).items():
+        # The search columns from the facts in hand save re-reading them: the same builder as
+        # cases.services.case_refresh_search_columns, with the in-memory HPO closure.
+        for name, value in search_columns(facts, closure=vocabulary_ids.closure).items():
             setattr(case, name, value)
         prepared.cases.append(case)
         prepared.facts.append(facts)

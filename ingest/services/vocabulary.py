@@ -1,6 +1,7 @@
 """Vocabulary row ids by code or name, as the fact rows reference them (HPO terms, diseases,
 agents, analytes), loaded once per process and refreshed every few minutes: a bulk import would
-otherwise spend more time on look-ups than on writing."""
+otherwise spend more time on look-ups than on writing. `vocabulary_ids` is the vocabulary the fact
+kinds' `from_record` receive (cases.facts.FactVocabulary), so `cases` never imports ingestion."""
 
 from __future__ import annotations
 
@@ -49,6 +50,13 @@ class VocabularyIds:
         except ValueError:
             return None
         return number if number in self.term_ids else None
+
+    def closure(self, term_ids) -> set[int]:
+        """The terms with all their ancestors (Term.ancestor_ids holds the term itself too)."""
+        found: set[int] = set(term_ids)
+        for term_id in list(found):
+            found.update(self.ancestors.get(term_id, ()))
+        return found
 
     def disease(self, code: object) -> int | None:
         return self.diseases.get(code) if isinstance(code, str) else None

@@ -98,9 +98,9 @@ def test_viewer_has_no_reparse_action(client, viewer):
 
 
 def test_reparse_refuses_too_large_a_selection(client, curator, monkeypatch):
-    import cases.admin
+    import ingest.admin
 
-    monkeypatch.setattr(cases.admin, "REPARSE_MAX_REPORTS", 1)
+    monkeypatch.setattr(ingest.admin, "REPARSE_MAX_REPORTS", 1)
     cases_ = [case_from_fixture("lupus-2022-en.txt"), case_from_fixture("crest-2019-en.txt")]
     before = {c.pk: set(c.phenotypicfeatures.values_list("pk", flat=True)) for c in cases_}
     assert client.login(username=curator.username, password=PASSWORD)

@@ -1,0 +1,201 @@
+"""Phenotypic features: HPO-coded findings of the patient, present or explicitly excluded."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import models
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from simple_history.models import HistoricalRecords
+
+from .base import Fact
+from .kind import AdminLayout, Closure, FactKind, PageSection, RecordContext, SearchColumn
+from .phenopacket import PhenopacketExport, evidence, iso8601_age, time_text
+from .serializers import FactSerializer, hpo_id
+from .values import text
+
+
+class PhenotypicFeature(Fact):
+    term = models.ForeignKey("cases.Term", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(max_length=500, blank=True, help_text="As written, when no term was found")
+    excluded = models.BooleanField(default=False, help_text="Explicitly absent (negated)")
+    onset = models.CharField(max_length=100, blank=True)
+    severity = models.CharField(max_length=50, blank=True)
+    history = HistoricalRecords()
+
+    class Meta(Fact.Meta):
+        constraints = Fact.fact_constraints("feature")
+
+
+def _from_record(item: dict, context: RecordContext) -> dict[str, Any] | None:
+    term_id = context.vocabulary.term(item.get("code"))
+    label = text(item.get("label"), 500)
+    if term_id is None and not label:
+        return None
+    return {
+        "term_id": term_id,
+        "label": label,
+        "excluded": bool(item.get("excluded")),
+        "onset": text(item.get("onset"), 100),
+        "severity": text(item.get("severity"), 50),
+    }
+
+
+def _search(features: list[PhenotypicFeature], closure: Closure) -> dict[str, set[int]]:
+    """Present features with their whole ancestor closure, so a search for a general term finds
+    cases coded with a more specific one; excluded features as the terms themselves, because "no
+    calcinosis cutis" says nothing about calcinosis in general."""
+    coded = [f for f in features if f.term_id is not None]
+    present = {f.term_id for f in coded if not f.excluded}
+    excluded = {f.term_id for f in coded if f.excluded}
+    return {"term_ids": closure(present) | present, "excluded_term_ids": excluded - present}
+
+
+# --- Phenopacket ------------------------------------------------------------------------------------
+
+SEVERITY = {
+    "borderline": ("HP:0012827", "Borderline"),
+    "mild": ("HP:0012825", "Mild"),
+    "moderate": ("HP:0012826", "Moderate"),
+    "severe": ("HP:0012828", "Severe"),
+    "profound": ("HP:0012829", "Profound"),
+}
+
+_ONSET_AGE = re.compile(
+    r"^\s*(?:at\s+(?:the\s+)?age\s+(?:of\s+)?)?(\d{1,3}(?:\.\d+)?)\s*(?:years?|yrs?|y|岁)(?:\s*old)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _onset(value: str) -> dict[str, Any] | None:
+    """An onset the schema can hold: an age when the text is one. Other onsets (a year, "since
+    childhood") stay in the feature's description rather than being forced into a code."""
+    match = _ONSET_AGE.match(value or "")
+    if match:
+        return {"age": {"iso8601duration": iso8601_age(float(match.group(1)))}}
+    return None
+
+
+def _to_phenopacket(features: list[PhenotypicFeature], export: PhenopacketExport) -> None:
+    items = []
+    for feature in features:
+        if feature.term is None:
+            continue
+        item: dict[str, Any] = {"type": {"id": feature.term.hpo_id, "label": feature.term.label}}
+        if feature.excluded:
+            item["excluded"] = True
+        severity = SEVERITY.get((feature.severity or "").strip().casefold())
+        if severity:
+            item["severity"] = {"id": severity[0], "label": severity[1]}
+        if feature.onset:
+            onset = _onset(feature.onset)
+            if onset:
+                item["onset"] = onset
+            else:
+                item["description"] = f"onset: {feature.onset}"
+        found = evidence(feature, export.reference)
+        if found:
+            item["evidence"] = found
+        items.append(item)
+    export.add("phenotypicFeatures", items)
+
+
+def _from_phenopacket(packet: dict) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": feature["type"].get("id"),
+            "label": feature["type"].get("label", ""),
+            "excluded": bool(feature.get("excluded")),
+            "onset": time_text(feature.get("onset")),
+            "severity": (feature.get("severity") or {}).get("label", ""),
+        }
+        for feature in packet.get("phenotypicFeatures") or []
+    ]
+
+
+# --- API and pages ----------------------------------------------------------------------------------
+
+
+class FeatureSerializer(FactSerializer):
+    hpo_id = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()
+    excluded = serializers.BooleanField()
+    onset = serializers.CharField()
+    severity = serializers.CharField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_hpo_id(self, feature: PhenotypicFeature) -> str | None:
+        return hpo_id(feature.term)
+
+    def get_label(self, feature: PhenotypicFeature) -> str:
+        return feature.term.label if feature.term is not None else feature.label
+
+
+def _describe(feature: PhenotypicFeature) -> str:
+    return str(feature.term) if feature.term_id is not None else feature.label or str(feature)
+
+
+def _csv_row(feature: PhenotypicFeature) -> list[str]:
+    return [
+        feature.term.hpo_id if feature.term else "",
+        feature.term.label if feature.term else feature.label,
+        "excluded" if feature.excluded else "present",
+        "",
+        feature.onset,
+    ]
+
+
+_LINK = '<a class="fact-link" href="#{{ fact.anchor }}" data-anchor="{{ fact.anchor }}">'
+_NAME = "{% if fact.term %}{{ fact.term.label }}{% else %}{{ fact.label }}{% endif %}"
+_CODE = '{% if fact.term %} <span class="code">{{ fact.term.hpo_id }}</span>{% endif %}'
+_PRESENT = (
+    f"{_LINK}{_NAME}</a>{_CODE}"
+    '{% if fact.onset %} <span class="muted">onset {{ fact.onset }}</span>{% endif %}'
+    '{% if fact.severity %} <span class="muted">{{ fact.severity }}</span>{% endif %}'
+    "{% if fact.locked %} "
+    '<span class="badge" title="Checked by a curator">curated</span>{% endif %}'
+)
+_EXCLUDED = f"{_LINK}no {_NAME}</a>{_CODE}"
+KIND = FactKind(
+    name="feature",
+    model=PhenotypicFeature,
+    record_key="features",
+    anchor="f",
+    from_record=_from_record,
+    identity=lambda f: (f.term_id or f.label.lower(), f.excluded),
+    describe=_describe,
+    related=("term",),
+    editable=("term", "label", "excluded", "onset", "severity"),
+    admin=AdminLayout(
+        fields=("term", "label", "excluded", "onset", "severity"),
+        autocomplete=("term",),
+        list_display=("id", "case", "term", "label", "excluded", "provenance", "locked", "rejected"),
+    ),
+    highlight="#fde68a",
+    api_field="phenotypic_features",
+    serializer=FeatureSerializer,
+    columns=(
+        SearchColumn("term_ids", meaning="Present features with all their ancestors"),
+        SearchColumn("excluded_term_ids", index="case_excluded_ids_gin", meaning="Excluded features"),
+    ),
+    search=_search,
+    to_phenopacket=_to_phenopacket,
+    from_phenopacket=_from_phenopacket,
+    sections=(
+        PageSection(
+            id="features",
+            title="Features present",
+            include=lambda f: not f.excluded,
+            template=_PRESENT,
+        ),
+        PageSection(
+            id="excluded",
+            title="Features excluded",
+            include=lambda f: f.excluded,
+            template=_EXCLUDED,
+        ),
+    ),
+    csv_row=_csv_row,
+)

@@ -1,0 +1,188 @@
+"""The declaration of a fact kind (`FactKind`) and the small types its parts are made of.
+
+A declaration says everything the rest of the registry needs to know about one kind of fact; the
+write path, curation, the API, the phenopacket export and import, the admin, the case page and
+the search columns read it instead of naming models. See the package docstring for how to add one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .base import EVIDENCE_FIELDS, FACT_SYSTEM_FIELDS, Fact
+
+if TYPE_CHECKING:
+    from django.template import Template
+
+    from .phenopacket import PhenopacketExport
+
+
+# --- What the write path hands to a kind ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GeneMatch:
+    """A gene symbol (and/or HGNC id) as the vocabulary read it. `in_hgnc` is False when the
+    symbol is not in the loaded HGNC set: the symbol (and any id given) is kept, and flagged."""
+
+    hgnc_id: str
+    symbol: str
+    in_hgnc: bool
+
+
+class FactVocabulary(Protocol):
+    """Vocabulary look-ups a kind needs to turn a record item into fields. Ingestion passes its
+    per-process vocabulary service (ingest.services.vocabulary); `cases` never imports it."""
+
+    def term(self, code: object) -> int | None: ...
+
+    def disease(self, code: object) -> int | None: ...
+
+    def analyte(self, name: object) -> int | None: ...
+
+    def agent_or_create(self, name: str, code: object = None) -> int: ...
+
+    def gene(self, symbol: object, hgnc_id: object = None) -> GeneMatch | None: ...
+
+
+@dataclass
+class RecordContext:
+    """What `FactKind.from_record` may read besides the item: the vocabulary, and the facts of the
+    same patient built so far by the kinds registered before it (a variant links to a diagnosis)."""
+
+    vocabulary: FactVocabulary
+    built: dict[str, list[Fact]] = field(default_factory=dict)  # kind name -> unsaved facts
+
+    def facts_of(self, kind_name: str) -> list[Fact]:
+        return self.built.get(kind_name, [])
+
+
+# The term ids given with every ancestor of each (HPO closure), for the term search columns.
+Closure = Callable[[Iterable[int]], set[int]]
+
+
+# --- Parts of a declaration -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchColumn:
+    """An integer-array column on Case with a GIN index, filled from the facts of the kinds that
+    declare it (several kinds may feed one column: genes and variants both feed gene_ids)."""
+
+    name: str
+    index: str = ""  # the GIN index's name; "case_<name>_gin" unless given
+    meaning: str = ""  # what its integers are, for readers of the declaration
+
+    @property
+    def index_name(self) -> str:
+        return self.index or f"case_{self.name}_gin"
+
+
+@dataclass(frozen=True)
+class AdminLayout:
+    """How the case page of the admin lays out the kind's inline (evidence, rejection and source
+    columns follow `fields`), and the columns of the kind's own read-only list."""
+
+    fields: tuple[str, ...]
+    autocomplete: tuple[str, ...] = ()
+    list_display: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PageSection:
+    """A section of the public case page. `template` is Django template source rendering ONE fact
+    (in the context as `fact`): the content of an <li> (layouts "list", "timeline") or the cells of
+    a table row (layout "table", under `columns`). `include` picks the kind's facts it shows."""
+
+    id: str
+    title: str
+    template: str
+    layout: str = "list"
+    columns: tuple[str, ...] = ()
+    include: Callable[[Fact], bool] | None = None
+
+    @cached_property
+    def compiled(self) -> Template:
+        from django.template import Template
+
+        return Template(self.template)
+
+
+# --- The declaration ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class FactKind:
+    """Everything about one kind of fact, declared once.
+
+    Identity and record
+      name           singular, lower case ("feature"): CSS class ev-<name>, history "<name> 12"
+      model          the Django model (a subclass of Fact)
+      record_key     its list in an extraction record's patient ("features")
+      from_record    (item, RecordContext) -> model field values, or None to skip the item;
+                     evidence, provenance and the case are added by the write path
+      identity       fact -> tuple: "the same finding" across re-parses and merges
+      describe       fact -> short label (evidence tooltips, link choices in the admin)
+      related        select_related() paths whatever reads the facts needs
+    Curation
+      editable       fields a curator may set (evidence offsets besides)
+      admin          AdminLayout: the inline's columns, autocompletes, the read-only list
+      highlight      CSS colour of its evidence in the admin's report pane
+    API
+      api_field      its list in the case detail ("phenotypic_features")
+      serializer     the DRF serializer of one fact (a FactSerializer)
+    Search
+      columns        SearchColumns on Case it feeds (may be empty)
+      search         (non-rejected facts, closure) -> {column name: ids}; None when no columns
+    Phenopacket
+      to_phenopacket (non-rejected facts, PhenopacketExport) -> None: adds its part
+      from_phenopacket packet -> record items of `record_key`
+    Pages
+      sections       PageSections of the public case page
+      csv_row        fact -> [code, label, status, value, details] of the case's CSV download
+    """
+
+    name: str
+    model: type[Fact]
+    record_key: str
+    anchor: str
+    from_record: Callable[[dict, RecordContext], dict[str, Any] | None]
+    identity: Callable[[Any], tuple]
+    describe: Callable[[Any], str]
+    related: tuple[str, ...] = ()
+    editable: tuple[str, ...]
+    admin: AdminLayout
+    highlight: str
+    api_field: str
+    serializer: type
+    columns: tuple[SearchColumn, ...] = ()
+    search: Callable[[list[Any], Closure], Mapping[str, Iterable[int]]] | None = None
+    to_phenopacket: Callable[[list[Any], PhenopacketExport], None]
+    from_phenopacket: Callable[[dict], list[dict[str, Any]]]
+    sections: tuple[PageSection, ...]
+    csv_row: Callable[[Any], list[str]]
+
+    @property
+    def accessor(self) -> str:
+        """The related manager on Case ("phenotypicfeatures", "diagnoses")."""
+        return self.model._meta.get_field("case").remote_field.get_accessor_name(model=False)
+
+    @property
+    def label(self) -> str:
+        return str(self.model._meta.verbose_name)
+
+    @property
+    def label_plural(self) -> str:
+        return str(self.model._meta.verbose_name_plural)
+
+    def content_fields(self) -> set[str]:
+        """The model's own fields: neither bookkeeping (provenance, lock, …) nor evidence."""
+        names = {f.name for f in self.model._meta.concrete_fields}
+        return names - FACT_SYSTEM_FIELDS - set(EVIDENCE_FIELDS)
+
+    def key(self, fact: Fact) -> tuple:
+        """The identity with the kind's name in front, so keys of different kinds never meet."""
+        return (self.name, *self.identity(fact))

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from vocab import languages
 from vocab.hpo import load_hpo
 
+from .analyte_mentions import test_mentions
 from .assertions import assertion_of
 from .document import Doc, Patient
 from .quantities import (
@@ -34,7 +35,7 @@ from .quantities import (
 )
 from .structure import Sentence
 from .unnamed_results import unnamed_results
-from .vocabulary import ANALYTE, Mention
+from .vocabulary import ANALYTE, DRUG, Mention
 
 _TITER_RE = re.compile(r"^[^\d;,，。]{0,12}?(1\s*[:∶/]\s*(\d{1,6}))(?!\d)")
 
@@ -78,19 +79,8 @@ def measurements(
     """
     s0, s1 = sentence.start, sentence.end
     lang = languages.get(doc.language)
-    analytes: list[Mention] = []
-    for m in mentions:
-        if m.kind != ANALYTE:
-            continue
-        # "免疫球蛋白G（IgG）18.2", "C-reactive protein (CRP) 12": the bracketed abbreviation
-        # is the same test, not a new one.
-        if (
-            analytes
-            and analytes[-1].concepts[0].code == m.concepts[0].code
-            and re.fullmatch(r"\s*[(（]\s*", doc.text[analytes[-1].end : m.start])
-        ):
-            continue
-        analytes.append(m)
+    analytes = test_mentions(doc, sentence, mentions)
+    drug_spans = [(d.start, d.end) for d in mentions if d.kind == DRUG]
     spans: list[tuple[int, int]] = []
     prev_pre: tuple[int, str] | None = None  # (end, interpretation) of a pre-qualified test
     pending: list[Mention] = []  # tests named without a result yet
@@ -104,6 +94,8 @@ def measurements(
         interpretation = None
         end = m.end
         vm = VALUE_RE.match(window)
+        if vm and any(m.end <= a < m.end + vm.end() for a, _ in drug_spans):
+            vm = None  # a drug between the test and the number: the number is the drug's dose
         titer = _TITER_RE.match(window)
         if titer:
             vm = None  # "1:320" is a dilution, not the number 1
@@ -189,7 +181,8 @@ def measurements(
         if interpretation == "high" and value is None and info and info.hpo_positive and not info.hpo_high:
             interpretation = "positive"  # an antibody "elevated" is an antibody found
         limits = _PLAUSIBLE.get(concept.code)
-        if value is not None and limits and not limits[0] <= value <= limits[1]:
+        celsius = (value - 32) * 5 / 9 if value is not None and unit == "F" else value
+        if celsius is not None and limits and not limits[0] <= celsius <= limits[1]:
             continue  # "maximum temperature of 48 °C" is the catheter's, not the patient's
         if value is None and interpretation is None:
             ctx = assertion_of(doc.text[s0:s1], m.start - s0, m.end - s0, doc.language, post=False)
@@ -210,7 +203,7 @@ def measurements(
                 if qm2:
                     break
             result_start = qm2.start() if qm2 else m.start
-        if start_pre < m.start:
+        if start_pre < m.start and value is None:
             evidence = doc.ev(start_pre, start_pre + len(pm.group(1)))
         else:
             evidence = doc.ev(result_start, max(end, result_start + 1))
@@ -232,7 +225,7 @@ def measurements(
         if when:
             fact["when"] = when
         reference = re.match(r"\s*[(（][^()（）]{0,40}\d[^()（）]{0,20}[)）]", doc.text[end : end + 64])
-        spans.append((m.start, end + (reference.end() if reference else 0)))  # "(normal <5)" is no result
+        spans.append((start_pre, end + (reference.end() if reference else 0)))  # "(normal <5)" is no result
         _emit_measurement(patient, fact, info)
         shared = value is None and pending and _SHARED_RESULT.search(doc.text, pending[-1].end, result_start)
         if shared:

@@ -13,26 +13,41 @@ import re
 
 from vocab import languages
 
-NUM = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
-UNIT = (
+# "1,763" (thousands) and "74,2 mm" (a decimal comma, as many European reports write it: one or two
+# digits after the comma, then a unit).
+NUM = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+,\d{1,2}(?=\s*[A-Za-z%°℃μµ/×])|\d+(?:\.\d+)?"
+# Units of concentrations, activities, counts and rates: written after a number, they make it a lab
+# result even when no test is named ("hypoglycemia (27 mg/dL)").
+LAB_UNIT = (
     r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:9|12|6|3)\s*/\s*l|×10⁹/l|×10¹²/l|"
     r"mmol/l|μmol/l|umol/l|nmol/l|pmol/l|mg/dl|mg/l|g/dl|g/l|ng/ml|ng/dl|pg/ml|μg/l|ug/l|μg/dl|ug/dl|"
-    r"miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|mmhg|cmh2o|kpa|"
-    r"cells/mm3|cells/mm³|/mm3|/mm³|/μl|/ul|/hpf|cells/μl|cells/ul|"
+    r"ng/l|pg/l|μg/ml|ug/ml|mg/ml|g/mol|mg/mmol|μkat/l|ukat/l|l/min/m2|l/min/m²|ml/min/1\.73\s*m2|ml/min|l/min|"
+    r"(?:ng|mg|pg|μg|ug) per (?:milliliter|millilitre|liter|litre|deciliter|decilitre)|"
+    r"per (?:microliter|μl|mm3|cubic millimeter)|mg/liter|g/liter|"
+    r"miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|mmhg|mm hg|cmh2o|kpa|"
+    r"cells?/mm3|cells?/mm³|/mm3|/mm³|cells?/μl|cells?/ul|/μl|/ul|/hpf|nm(?![a-z])"
+)
+UNIT = (
+    LAB_UNIT
+    + "|"
     + languages.literal_alternatives(languages.merged("UNIT_WORDS"))  # "bpm", "次/分"
-    + r"|/min|°c|℃|°f|kg/m2|kg|cm|mm|fl|pg|sec|s|ml|l/min|%|m(?![a-z])|g(?![a-z])"
+    + r"|/min|°c|℃|°f|kg/m2|kg|cm|mm|fl|pg|sec|s|ml|%|db(?![a-z])|m(?![a-z])|g(?![a-z])"
 )
 # What may stand between a test name and its value: "(IgG)", "level was", "为", ":" — a closed set
 # of filler tokens, so a value is never borrowed from the next test in a list.
+# An opening bracket may hold the value itself: "serum amylase (227 IU/L, normal range 43-116)".
 FILLER = (
     rf"(?:\s|[:=：,]|\([^()]{{0,15}}\)|（[^（）]{{0,15}}）|{languages.alternatives('VALUE_FILLER_WORDS')})*"
+    r"(?:[(\[（]\s*)?"
 )
 # Comparators as written ("less than", "≤") -> the record's symbol.
 COMPARATORS = {**languages.merged("COMPARATOR_WORDS"), "≤": "<=", "≥": ">="}
 VALUE_RE = re.compile(
-    rf"^{FILLER}"
+    # "HCO3- 5.2", "K+ 4.1": an ion's charge ends its name (the vocabulary's keys drop it).
+    rf"^(?:[-+](?=\s))?{FILLER}"
     rf"(?P<cmp>[<>≤≥]=?|{languages.literal_alternatives(languages.merged('COMPARATOR_WORDS'))}|<=|>=)?\s*"
-    rf"(?P<val>{NUM})(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{UNIT})?",
+    # A minus sign only where a value may start: "BE -24.6 mmol/L".
+    rf"(?P<val>(?:(?<=[\s:：=])[-−])?(?:{NUM}))(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{UNIT})?",
     re.I,
 )
 _REFERENCE = languages.alternatives("REFERENCE_WORDS")
@@ -70,6 +85,9 @@ QUALIFIERS = [
 
 def parse_number(text: str) -> float | None:
     try:
+        text = text.replace("−", "-")
+        if re.fullmatch(r"-?\d+,\d{1,2}", text):
+            return float(text.replace(",", "."))  # a decimal comma: "74,2 mm"
         return float(text.replace(",", ""))
     except ValueError:
         return None
@@ -124,6 +142,30 @@ _UNIT_SPELLING = {
     "/ul": "/uL",
     "/mm³": "/mm3",
     "cells/ul": "/uL",
+    "cell/ul": "/uL",
+    "permicroliter": "/uL",
+    "perul": "/uL",
+    "permm3": "/mm3",
+    "percubicmillimeter": "/mm3",
+    "ngpermilliliter": "ng/mL",
+    "ngpermillilitre": "ng/mL",
+    "mgperdeciliter": "mg/dL",
+    "mgperdecilitre": "mg/dL",
+    "pgpermilliliter": "pg/mL",
+    "mg/liter": "mg/L",
+    "g/liter": "g/L",
+    "ng/l": "ng/L",
+    "pg/l": "pg/L",
+    "ug/ml": "ug/mL",
+    "mg/ml": "mg/mL",
+    "ukat/l": "ukat/L",
+    "ml/min": "mL/min",
+    "l/min": "L/min",
+    "l/min/m2": "L/min/m2",
+    "l/min/m²": "L/min/m2",
+    "nm": "nmol/L",
+    "db": "dB",
+    "/hpf": "/HPF",
     **{_unit_key(written): unit for written, unit in languages.merged("UNIT_WORDS").items()},
 }
 
@@ -131,7 +173,8 @@ _UNIT_SPELLING = {
 def normalise_unit(unit: str | None) -> str | None:
     if not unit:
         return None
-    u = unit.strip().replace(" ", "").replace("μ", "u").replace("µ", "u").replace("cells/", "/")
+    u = unit.strip().replace(" ", "").replace("μ", "u").replace("µ", "u")
+    u = u.replace("cells/", "/").replace("Cells/", "/")
     u = u.replace("mm³", "mm3")
     low = u.lower()
     if low in _UNIT_SPELLING:

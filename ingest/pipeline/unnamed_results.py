@@ -15,7 +15,7 @@ from collections.abc import Callable
 from vocab import languages
 
 from .document import Doc, Patient
-from .quantities import COMPARATORS, RANGE_RE, interpretation_from_range, normalise_unit, parse_number
+from .quantities import COMPARATORS, LAB_UNIT, NUM, RANGE_RE, interpretation_from_range, normalise_unit, parse_number
 from .structure import Sentence
 from .vocabulary import ANALYTE, Mention
 
@@ -25,8 +25,8 @@ def _value_pattern(unit_words: dict[str, str]) -> re.Pattern[str]:
     language's (`UNIT_WORDS`)."""
     words = languages.literal_alternatives(unit_words) + "|" if unit_words else ""
     return re.compile(
-        r"(?<![\w.])(?P<cmp>[<>≤≥]=?\s*)?(?P<val>\d{1,3}(?:,\d{3})+(?!\d)|\d+(?:[.,]\d+)?)(?:\s*/\s*\d+(?:\.\d+)?)?\s*"
-        r"(?P<unit>%|iu/l|u/l|mg/dl|ng/ml|ng/dl|mmhg|g/dl|pg/ml|/mm3|/mm³|/μl|/ul|g/l|mmol/l|μmol/l|umol/l|meq/l|miu/l|"
+        rf"(?<![\w.])(?P<cmp>[<>≤≥]=?\s*)?(?P<val>{NUM})(?:\s*/\s*\d+(?:\.\d+)?)?\s*"
+        rf"(?P<unit>%|{LAB_UNIT}|"
         + words
         + r"/min|°c|℃|(?:x|×)\s*10\^?\d+\s*/\s*l)(?![a-z])",
         re.I,
@@ -34,6 +34,17 @@ def _value_pattern(unit_words: dict[str, str]) -> re.Pattern[str]:
 
 
 _VALUE = {code: _value_pattern(module.UNIT_WORDS) for code, module in languages.LANGUAGES.items()}
+# "(normal range: 598–1,329 mg/dL)", "(reference value: 24-66 ng/mL)", "[normal, <45 U/mL]": a
+# stated reference interval, not a result; "normal" there names the interval.
+_REFERENCE_BEFORE = re.compile(
+    rf"(?:{languages.alternatives('REFERENCE_WORDS')}|\bnl\b|\bN\b)"
+    r"(?:\s*(?:ranges?|intervals?|values?|limits?|levels?))?\s*[:,]?\s*[<>≤≥]?\s*"
+    r"(?:\d[\d.,]*\s*(?:-|–|~|～|to)\s*)?$",
+    re.I,
+)
+_REFERENCE_AFTER = re.compile(r"\s*(?:ranges?|values?|limits? of|reference|interval|[,:]?\s*[<>≤≥]?\s*\d)", re.I)
+# "25(OH)D 30.4 ng/mL (20–50 ng/mL)": a range opening a bracket after a result is its reference.
+_BRACKETED_RANGE_TOP = re.compile(r"[(\[（]\s*\d[\d.,]*\s*(?:-|–|~|～)\s*$")
 # "increased to 1 mg": a dose change, not a test result.
 _DOSE_AFTER = {
     code: re.compile(rf"\s+(?:{module.DOSE_CHANGE_TO_WORDS})\s+\d")
@@ -67,15 +78,26 @@ def unnamed_results(
                 continue
             if kind == "qual" and dose_after and dose_after.match(doc.text[b : b + 8]):
                 continue  # "increased to 1 mg": a dose change, not a test result
+            if kind == "value" and _BRACKETED_RANGE_TOP.search(doc.text, max(s0, a - 16), a):
+                continue  # "(20–50 ng/mL)" after a result: its reference interval
+            if _REFERENCE_BEFORE.search(doc.text, max(s0, a - 40), a) or (
+                kind == "qual" and gm.group(0).lower() == "normal" and _REFERENCE_AFTER.match(doc.text, b)
+            ):
+                continue  # a reference interval: "(normal range 43-116 IU/L)"
             if gm.group(0).startswith("("):
                 # "(+)": the sign is the result; the brackets are typography.
                 inner = re.search(r"\++|-", gm.group(0))
                 a, b = a + inner.start(), a + inner.end()
             marker = None
             if kind == "qual" and gm.group(0)[0] in "+-":
-                marker = re.search(r"([A-Za-z0-9][A-Za-z0-9/-]{0,15})$", doc.text[max(s0, a - 16) : a])
+                lead = max(s0, a - 16)
+                marker = re.search(r"([A-Za-z0-9][A-Za-z0-9/-]{0,15})$", doc.text[lead:a])
                 if gm.group(0) == "-" and (not marker or not re.search(r"\d", marker.group(1))):
                     continue  # a hyphen after a word is punctuation; "CD19-" is a result
+                if marker and not re.search(r"[A-Za-z]", marker.group(1)):
+                    if gm.group(0)[0] == "-" or doc.text[lead + marker.start(1) - 1] == "/":
+                        continue  # "36- year- old", "CD3+/8+": no marker of its own
+                    marker = None  # "a proteinuria score of 2+": a grade of the test named before it
             before = doc.text[max(s0, gm.start() - 60) : gm.start()]
             after = doc.text[gm.end() : min(s1, gm.end() + 50)]
             value = unit = comparator = None

@@ -70,7 +70,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
 - treatments: ∀ `DOSE_UNIT_WORDS` (written -> unit), `ROUTE_WORDS` (route -> alternatives),
   `STATED_ORAL_WORDS`, `CHANGE_WORDS` (change -> alternatives), `DOSE_CHANGE_WORDS`, `AGAIN_WORDS`,
   `DOSE_CHANGE_TO_WORDS`, `INCREASE_WORDS`, `LAB_CONTEXT_WORDS`, `PER_DAY_WORDS`,
-  `QUANTITY_OF_WORDS`; `administration_window(window, truncated) -> str`;
+  `QUANTITY_OF_WORDS`, `GIVEN_WORDS` (a substance after them was given, not measured: the
+  measurement stage leaves it to the treatments); `administration_window(window, truncated) -> str`;
   `administration_before(before) -> str`; `DOSE_REACH` (characters) or None; `DURATION_RE`
   (groups: number, unit) with `NUMBER_NAMES` and `TIME_UNITS`; `STOP_RE` (its first non-empty group
   is the reason); `STOP_BEFORE_RE` or None; `COORDINATION_RE`.
@@ -172,6 +173,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "LAB_CONTEXT_WORDS",
         "PER_DAY_WORDS",
         "QUANTITY_OF_WORDS",
+        "GIVEN_WORDS",
         "administration_window",
         "administration_before",
         "DOSE_REACH",

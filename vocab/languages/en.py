@@ -426,7 +426,7 @@ VALUE_FILLER_WORDS = (
     r"(?:was|were|is|are|of|at|level|levels|count|counts|titer|titre|concentration|value|values|measured|"
     r"reached|increased to|elevated to|decreased to|rose to|fell to|dropped to|about|approximately|around|"
     r"a|an|the|serum|plasma|blood|total|peak|maximum|showed|revealed|initially|only|still|again|had|has|have|been|"
-    r"score|scored|reading|result|"
+    r"score|scored|reading|result|further|rising to|falling to|dropping to|reaching|peaked at|measuring|to|now|"
     r"elevated|raised|increased|decreased|high|low|mildly|markedly|slightly)(?![a-z])"
 )
 # Units written as words or letters of this language -> the record's unit.
@@ -529,12 +529,44 @@ _SUBJECT_STOP = re.compile(
     r"\b(?:was|were|is|are|be|been|being|of|at|showed|revealed|demonstrated|came back|remained|became|with|and|had|has|found|to)\b|[,;:()]",  # noqa: E501 - a pattern reads best on one line
     re.I,
 )
-_DETERMINERS = re.compile(r"^(?:the|a|an|his|her|their|its|both|all|serum|plasma)\s+", re.I)
+# Words that name no test: a phrase made only of these ("an", "they", "but a", "which returned")
+# is not an analyte, however close it stands to a result.
+_NOT_A_TEST = frozenset(
+    """
+    a an the this that these those which who whom what it its they them their he she his her him hers
+    there here but and or nor as so than then also all both other others another some any each no not
+    none only still again further gradually progressively slightly mildly markedly severely greatly very
+    highly strongly weakly significantly essentially almost approximately about nearly within while
+    whereas despite although though however after before upon during because since of for in on at by
+    with without from to into over under above below between among yielded showed showing revealed
+    returned presented indicated demonstrated depicting depicted measured estimated included appeared
+    stained identified noted found seen considered technically initially subsequently subsequent later
+    again previously rose fell from concerns data suggested suggesting result patient patient's
+    day days week weeks month months year years hour hours
+    """.split()
+)
+_HISTORY_SUBJECT = re.compile(r"\bhistory\b", re.I)
+
+
+def _test_words(words: list[str]) -> list[str]:
+    """`words` without the function words and numbers at either end ("test also yielded a" ->
+    "test", "lymphocytes 0.54 ×" -> "lymphocytes")."""
+
+    def is_filler(word: str) -> bool:
+        return word.lower().strip(".,") in _NOT_A_TEST or not re.search(r"[A-Za-z]", word)
+
+    while words and is_filler(words[0]):
+        words = words[1:]
+    while words and is_filler(words[-1]):
+        words = words[:-1]
+    return words
 
 
 def subject_phrase(before: str, after: str) -> str | None:
     """The test a result is said of: the last words before "was/were/of…" ("the biopsy was
-    positive" -> "biopsy"), else the words right after ("positive for S-100" -> "s-100")."""
+    positive" -> "biopsy"), else the words right after ("positive for S-100" -> "s-100"). None
+    when no words that could name a test stand there ("they were positive", "an increased"); a
+    history ("family history was unremarkable") is no test."""
     chunk = before.rstrip()
     chunk = re.sub(
         r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed|markedly|mildly|slightly|significantly|highly|strongly|weakly|also|all|both|found to be|noted to be))+$",  # noqa: E501 - a pattern reads best on one line
@@ -543,12 +575,13 @@ def subject_phrase(before: str, after: str) -> str | None:
         flags=re.I,
     )
     parts = _SUBJECT_STOP.split(chunk)
-    words = parts[-1].strip().split() if parts else []
-    phrase = " ".join(words[-4:])
-    phrase = _DETERMINERS.sub("", phrase).strip(" .")
+    words = _test_words(parts[-1].strip().split()[-4:] if parts else [])
+    if words and _HISTORY_SUBJECT.search(" ".join(words)):
+        return None
+    phrase = " ".join(words).strip(" .")
     if not phrase:
         m = re.match(r"\s*(?:for|in)\s+([\w\-/ ]{2,40}?)(?:[,.;]|\s+(?:and|was|were|in)\b|$)", after)
-        phrase = m.group(1).strip() if m else ""
+        phrase = " ".join(_test_words(m.group(1).split())) if m else ""
     return phrase.lower() or None
 
 
@@ -597,6 +630,8 @@ LAB_CONTEXT_WORDS = (
     r"low|high|normal|within)"
 )
 PER_DAY_WORDS = r"daily|per day|a day"
+# Words that say a substance was given, not measured: "received intravenous glucose", "infusion of".
+GIVEN_WORDS = r"\b(?:given|administered|received|receiving|infused|infusion of|treated with|started on|supplemented with|supplementation with|bolus of|injection of|dose of)"
 QUANTITY_OF_WORDS = r"of"
 
 DOSE_REACH = 45  # a dose further than this many characters after the drug is another drug's

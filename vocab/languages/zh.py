@@ -349,10 +349,11 @@ LOOSE_FINDING_NAMES = frozenset(
 )
 
 # ----------------------------------------------------------------- measurements
-VALUE_FILLER_WORDS = r"为|约|是|达|升至|降至|高达"
-UNIT_WORDS = {"次/分": "/min", "次/min": "/min"}
-COMPARATOR_WORDS: dict[str, str] = {}
-REFERENCE_WORDS = r"参考值|参考范围|正常值|正常"
+# "体温最高升至38.2 ℃", "血糖波动于15 mmol/L": words between a test and its value.
+VALUE_FILLER_WORDS = r"最高|最低|波动于|波动在|升高至|升高到|增高至|下降至|下降到|减低至|升至|降至|高达|约为|约|为|是|达"
+UNIT_WORDS = {"次/分": "/min", "次/min": "/min", "次/分钟": "/min"}
+COMPARATOR_WORDS = {"高于": ">", "大于": ">", "超过": ">", "低于": "<", "小于": "<"}
+REFERENCE_WORDS = r"参考值|参考范围|参考区间|正常值|正常范围|参考|正常"
 RANGE_WORDS = ""
 UPPER_LIMIT_WORDS = ""
 RESULT_WORDS = {
@@ -415,6 +416,7 @@ DOSE_CHANGE_TO_WORDS = r"至|到|为"
 INCREASE_WORDS = r"加|增"
 LAB_CONTEXT_WORDS = ""
 PER_DAY_WORDS = ""
+GIVEN_WORDS = r"予以|给予|予|补充|输注|静滴|静脉滴注|静推|口服|注射"
 QUANTITY_OF_WORDS = ""
 
 DOSE_REACH = None  # a Chinese clause is short: the dose may sit anywhere in it

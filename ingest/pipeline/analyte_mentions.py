@@ -1,0 +1,119 @@
+"""Part of the measurement stage: which mentions of a sentence are tests whose result is written.
+
+The vocabulary pass (`mentions.py`) finds analyte names; this module decides which of them the
+measurement stage reads, and adds the tests that no name list can hold:
+
+- a test name inside a drug's name is the drug ("antithymocyte globulin"), and a substance after
+  words that say it was given is a treatment ("received intravenous glucose (50 g)");
+- "C-reactive protein (CRP) 12": the bracketed abbreviation repeats the test, it is not a new one;
+- symbols of examination and electrolyte lists, which are too short to be names on their own and
+  are read only with the unit that makes them unambiguous: "T 36.2 ℃，P 96次/min，R 19次/min",
+  "K+ 6.28 mmol/L", "BE -24.6 mmol/L";
+- a test at the end of a finding's name followed by its value: "elevated troponin up to 908 pg/mL"
+  (the finding hides the test name from the vocabulary pass).
+"""
+
+from __future__ import annotations
+
+import re
+
+from vocab import languages
+
+from .document import Doc
+from .quantities import VALUE_RE
+from .structure import Sentence
+from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Concept, Mention
+
+# A substance after these words was given, not measured (the words may reach over a route or an
+# amount: "was given intravenous glucose", "予10%葡萄糖").
+_GIVEN = re.compile(
+    rf"(?:{languages.alternatives('GIVEN_WORDS')})\s*(?:[A-Za-z0-9%.-]+\s*){{0,3}}$",
+    re.I,
+)
+
+# Symbols of examination and electrolyte lists -> (analyte, the units that must follow). The units
+# are what make a one-letter symbol safe: "P 96次/min" is a pulse, "P" alone is nothing.
+_PER_MINUTE = r"次\s*/\s*(?:分钟|分|min)|/\s*min|bpm|beats?\s*/\s*min"
+_MOLAR = r"mmol\s*/\s*l|meq\s*/\s*l"
+_SYMBOLS = {
+    "T": ("body temperature", r"°\s*c|℃"),
+    "Tmax": ("body temperature", r"°\s*c|℃"),
+    "P": ("pulse rate", _PER_MINUTE),
+    "PR": ("pulse rate", _PER_MINUTE),
+    "HR": ("heart rate", _PER_MINUTE),
+    "R": ("respiratory rate", _PER_MINUTE),
+    "RR": ("respiratory rate", _PER_MINUTE),
+    "K": ("potassium", _MOLAR),
+    "K+": ("potassium", _MOLAR),
+    "Na": ("sodium", _MOLAR),
+    "Na+": ("sodium", _MOLAR),
+    "Cl": ("chloride", _MOLAR),
+    "Cl-": ("chloride", _MOLAR),
+    "BE": ("base excess", _MOLAR),
+    "HCO3": ("bicarbonate", _MOLAR),
+    "HCO3-": ("bicarbonate", _MOLAR),
+}
+_SYMBOL_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?P<symbol>Tmax|HCO3-?|K\+?|Na\+?|Cl-?|HR|RR|PR|BE|T|P|R)"
+    r"(?=\s*[:：=]?\s*(?:为\s*)?[-−]?\d+(?:\.\d+)?(?:\s*/\s*\d+)?\s*(?P<unit>[^\s\d,，;；。)）]{1,12}))",
+)
+
+
+def test_mentions(doc: Doc, sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
+    """The analyte mentions of one sentence whose results the measurement stage reads, in order."""
+    s0, s1 = sentence.start, sentence.end
+    drug_spans = [(d.start, d.end) for d in mentions if d.kind == DRUG]
+    found = [m for m in mentions if m.kind == ANALYTE]
+    found += _symbols(doc, s0, s1, found)
+    found += _hidden_in_findings(doc, mentions, found)
+    found.sort(key=lambda m: (m.start, -m.end))
+    analytes: list[Mention] = []
+    for m in found:
+        if any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in drug_spans):
+            continue  # "antithymocyte globulin" is a drug, not the test "globulin"
+        if _GIVEN.search(doc.text, max(s0, m.start - 30), m.start):
+            continue  # "received intravenous glucose (50 g)": given, not measured
+        if (
+            analytes
+            and analytes[-1].concepts[0].code == m.concepts[0].code
+            and re.fullmatch(r"\s*[(（]\s*", doc.text[analytes[-1].end : m.start])
+        ):
+            continue  # "免疫球蛋白G（IgG）18.2", "C-reactive protein (CRP) 12": the same test
+        analytes.append(m)
+    return analytes
+
+
+def _analyte(doc: Doc, name: str) -> Concept | None:
+    return Concept(ANALYTE, name, name, 0) if name in doc.vocab.analytes else None
+
+
+def _symbols(doc: Doc, s0: int, s1: int, known: list[Mention]) -> list[Mention]:
+    """"T 36.2 ℃", "K+ 6.28 mmol/L": examination and electrolyte symbols with their units."""
+    out = []
+    for sm in _SYMBOL_RE.finditer(doc.text, s0, s1):
+        name, units = _SYMBOLS[sm.group("symbol")]
+        a, b = sm.span("symbol")
+        if not re.match(units, sm.group("unit"), re.I) or any(k.start < b and a < k.end for k in known):
+            continue
+        concept = _analyte(doc, name)
+        if concept is not None:
+            out.append(Mention(a, b, (concept,)))
+    return out
+
+
+def _hidden_in_findings(doc: Doc, mentions: list[Mention], known: list[Mention]) -> list[Mention]:
+    """"elevated troponin up to 908 pg/mL": a finding whose name ends with a test name, followed
+    by a value, also names that test."""
+    out = []
+    ends = {k.end for k in known}
+    for m in mentions:
+        if m.kind not in (HPO, DISEASE, FINDING) or m.end in ends:
+            continue
+        if not VALUE_RE.match(doc.text[m.end : m.end + 40]):
+            continue
+        inner = [x for x in doc.vocab.find(doc.key[m.start : m.end]) if x.kind == ANALYTE]
+        if inner and m.start + inner[-1].end == m.end and inner[-1].start > 0:
+            last = inner[-1]
+            out.append(Mention(m.start + last.start, m.end, last.concepts))
+            ends.add(m.end)
+    return out

@@ -3,8 +3,9 @@
 The vocabulary pass (`mentions.py`) finds analyte names; this module decides which of them the
 measurement stage reads, and adds the tests that no name list can hold:
 
-- a test name inside a drug's name is the drug ("antithymocyte globulin"), and a substance after
-  words that say it was given is a treatment ("received intravenous glucose (50 g)");
+- a test name inside a drug's name is the drug ("antithymocyte globulin"), a test name that a
+  finding's name goes on from is the finding ("glucose intolerance"), and a substance after words
+  that say it was given is a treatment ("received intravenous glucose (50 g)");
 - "C-reactive protein (CRP) 12": the bracketed abbreviation repeats the test, it is not a new one;
 - symbols of examination and electrolyte lists, which are too short to be names on their own and
   are read only with the unit that makes them unambiguous: "T 36.2 ℃，P 96次/min，R 19次/min",
@@ -20,7 +21,7 @@ import re
 from vocab import languages
 
 from .document import Doc
-from .quantities import VALUE_RE
+from .quantities import QUALIFIERS, VALUE_RE
 from .structure import Sentence
 from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Concept, Mention
 
@@ -30,6 +31,9 @@ _GIVEN = re.compile(
     rf"(?:{languages.alternatives('GIVEN_WORDS')})\s*(?:[A-Za-z0-9%.-]+\s*){{0,3}}$",
     re.I,
 )
+
+# "抗Scl-70抗体阳性" is a finding's name that holds the test and its result: the test is read.
+_RESULT_WORD = re.compile(r"\s*(?:" + "|".join(p.pattern for _, p in QUALIFIERS) + ")", re.I)
 
 # Symbols of examination and electrolyte lists -> (analyte, the units that must follow). The units
 # are what make a one-letter symbol safe: "P 96次/min" is a pulse, "P" alone is nothing.
@@ -63,7 +67,18 @@ def test_mentions(doc: Doc, sentence: Sentence, mentions: list[Mention]) -> list
     """The analyte mentions of one sentence whose results the measurement stage reads, in order."""
     s0, s1 = sentence.start, sentence.end
     drug_spans = [(d.start, d.end) for d in mentions if d.kind == DRUG]
-    found = [m for m in mentions if m.kind == ANALYTE]
+    clinical_spans = [(c.start, c.end) for c in mentions if c.kind in (HPO, DISEASE, FINDING)]
+    # "glucose intolerance", "platelet dysfunction": a test name that a finding's name goes on
+    # from is part of the finding ("elevated ESR", where the test ends the name, is its result).
+    found = [
+        m
+        for m in mentions
+        if m.kind == ANALYTE
+        and not any(
+            a <= m.start and m.end < b and not _RESULT_WORD.match(doc.text, m.end, b)
+            for a, b in clinical_spans
+        )
+    ]
     found += _symbols(doc, s0, s1, found)
     found += _hidden_in_findings(doc, mentions, found)
     found.sort(key=lambda m: (m.start, -m.end))
@@ -88,7 +103,7 @@ def _analyte(doc: Doc, name: str) -> Concept | None:
 
 
 def _symbols(doc: Doc, s0: int, s1: int, known: list[Mention]) -> list[Mention]:
-    """"T 36.2 ℃", "K+ 6.28 mmol/L": examination and electrolyte symbols with their units."""
+    """ "T 36.2 ℃", "K+ 6.28 mmol/L": examination and electrolyte symbols with their units."""
     out = []
     for sm in _SYMBOL_RE.finditer(doc.text, s0, s1):
         name, units = _SYMBOLS[sm.group("symbol")]
@@ -102,7 +117,7 @@ def _symbols(doc: Doc, s0: int, s1: int, known: list[Mention]) -> list[Mention]:
 
 
 def _hidden_in_findings(doc: Doc, mentions: list[Mention], known: list[Mention]) -> list[Mention]:
-    """"elevated troponin up to 908 pg/mL": a finding whose name ends with a test name, followed
+    """ "elevated troponin up to 908 pg/mL": a finding whose name ends with a test name, followed
     by a value, also names that test."""
     out = []
     ends = {k.end for k in known}

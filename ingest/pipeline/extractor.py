@@ -32,7 +32,8 @@ from .citation import front_matter_end
 from .demographics import demographics
 from .document import Doc, Patient
 from .findings import link_findings, summary_diagnoses, tidy_findings
-from .measurements import measurements, sort_measurements
+from .measurement_facts import sort_measurements
+from .measurements import measurements
 from .mentions import find_mentions
 from .normalize import normalise
 from .outcomes import measured_series, outcomes

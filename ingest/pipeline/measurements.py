@@ -16,11 +16,11 @@ import re
 from collections.abc import Callable
 
 from vocab import languages
-from vocab.hpo import load_hpo
 
 from .analyte_mentions import test_mentions
 from .assertions import assertion_of
 from .document import Doc, Patient
+from .measurement_facts import emit_measurement
 from .quantities import (
     COMPARATORS,
     QUALIFIERS,
@@ -33,9 +33,10 @@ from .quantities import (
     parse_number,
     to_unit,
 )
+from .result_lists import respective_values
 from .structure import Sentence
 from .unnamed_results import unnamed_results
-from .vocabulary import ANALYTE, DRUG, Mention
+from .vocabulary import DRUG, Mention
 
 _TITER_RE = re.compile(r"^[^\d;,，。]{0,12}?(1\s*[:∶/]\s*(\d{1,6}))(?!\d)")
 
@@ -82,6 +83,7 @@ def measurements(
     analytes = test_mentions(doc, sentence, mentions)
     drug_spans = [(d.start, d.end) for d in mentions if d.kind == DRUG]
     spans: list[tuple[int, int]] = []
+    listed = respective_values(doc, sentence, analytes)
     prev_pre: tuple[int, str] | None = None  # (end, interpretation) of a pre-qualified test
     pending: list[Mention] = []  # tests named without a result yet
     for i, m in enumerate(analytes):
@@ -100,17 +102,25 @@ def measurements(
         if titer:
             vm = None  # "1:320" is a dilution, not the number 1
             end = m.end + titer.end()
+        value_start = value_end = None  # the value as written
+        if i in listed:
+            vm = None  # "… were 174/127 mmHg, 88/min and 22/min, respectively"
+            given = listed[i]
+            value, diastolic, comparator, unit = given.value, given.value2, given.comparator, given.unit
+            value_start, value_end = given.start, given.end
         if vm:
             value = parse_number(vm.group("val"))
             comparator = vm.group("cmp")
             comparator = COMPARATORS.get((comparator or "").lower(), comparator) if comparator else None
             unit = normalise_unit(vm.group("unit"))
-            end = m.end + vm.end()
+            value_start, value_end = m.end + vm.start("val"), m.end + vm.end()
             diastolic = parse_number(vm.group("val2")) if vm.group("val2") else None
+        if value_end is not None:
+            end = value_end
         # The result words belong to this test only up to the next list separator. With a
         # number, an arrow or a stated reference range outranks words like "normal" in "(normal 11-14)".
-        offset = end - m.end if value is not None else 0
-        tail = window[offset : offset + 40]
+        tail_start = end if value is not None else m.end
+        tail = doc.text[tail_start : max(tail_start, limit if i not in listed else s1)][:40]
         # A bracket with a number in it is a reference interval: its "normal" is not the result.
         qual_window = re.split(r"[;；。、,，]", re.sub(r"[(（][^()（）]*\d[^()（）]*[)）]?", " ", tail))[0]
         rm = RANGE_RE.search(tail) if value is not None else None
@@ -118,7 +128,7 @@ def measurements(
         arrow = re.match(r"\s*(↑|↓|\(h\)|\(l\))", tail, re.I) if value is not None else None
         if arrow:
             interpretation = "high" if arrow.group(1).lower() in ("↑", "(h)") else "low"
-            end = m.end + offset + arrow.end()
+            end = tail_start + arrow.end()
         elif rm:
             interpretation = interpretation_from_range(
                 value, parse_number(rm.group("lo")), parse_number(rm.group("hi")), comparator
@@ -132,7 +142,7 @@ def measurements(
                 qm = pattern.search(qual_window)
                 if qm:
                     interpretation = label
-                    end = max(end, m.end + offset + qm.end())
+                    end = max(end, tail_start + qm.end())
                     break
         start_pre = m.start
         pm = None
@@ -193,7 +203,7 @@ def measurements(
                 continue
         # The evidence is the result as written ("18.2 g/L↑", "negative"); the test name has
         # its own span, so a page can highlight both without a sentence-long snippet.
-        result_start = m.end + vm.start("val") if value is not None and vm else None
+        result_start = value_start if value is not None else None
         if result_start is None and interpretation is not None:
             result_start = start_pre if start_pre < m.start else None
         if result_start is None:
@@ -226,7 +236,24 @@ def measurements(
             fact["when"] = when
         reference = re.match(r"\s*[(（][^()（）]{0,40}\d[^()（）]{0,20}[)）]", doc.text[end : end + 64])
         spans.append((start_pre, end + (reference.end() if reference else 0)))  # "(normal <5)" is no result
-        _emit_measurement(patient, fact, info)
+        emit_measurement(patient, fact, info)
+        if diastolic is not None and concept.code == "blood pressure":
+            # "126/93 mmHg": the diastolic pressure is a measurement of its own.
+            dm = re.search(r"/\s*(\d+(?:\.\d+)?)", doc.text[value_start:value_end])
+            d0, d1 = value_start + dm.start(1), value_start + dm.end(1)
+            dia = dict(
+                fact,
+                analyte="diastolic blood pressure",
+                value=diastolic,
+                evidence=doc.ev(d0, d1),
+            )
+            dia.pop("value2", None)
+            dia_info = doc.vocab.analytes.get("diastolic blood pressure")
+            if dia_info:
+                dia["interpretation"] = interpretation_from_range(
+                    diastolic, dia_info.ref_low, dia_info.ref_high, None
+                )
+            patient.measurements.append(dia)
         shared = value is None and pending and _SHARED_RESULT.search(doc.text, pending[-1].end, result_start)
         if shared:
             # "抗核抗体、抗dsDNA抗体均阴性", "ANA and anti-dsDNA were both negative"
@@ -242,7 +269,7 @@ def measurements(
                     analyte_evidence=doc.ev(earlier.start, earlier.end),
                 )
                 other.pop("code", None)  # the other test's own finding is looked up afresh
-                _emit_measurement(patient, other, doc.vocab.analytes.get(earlier.concepts[0].code))
+                emit_measurement(patient, other, doc.vocab.analytes.get(earlier.concepts[0].code))
         pending = []
     if pending:
         # "bilirubin, CEA and CA19-9 were all within normal ranges": the result follows the list.
@@ -265,43 +292,7 @@ def measurements(
                     "evidence": doc.ev(tail.start("result"), tail.end("result")),
                     "analyte_evidence": doc.ev(earlier.start, earlier.end),
                 }
-                _emit_measurement(patient, fact, doc.vocab.analytes.get(earlier.concepts[0].code))
+                emit_measurement(patient, fact, doc.vocab.analytes.get(earlier.concepts[0].code))
             spans.append((tail.start("result"), tail.end("result")))
     spans.extend(unnamed_results(doc, sentence, mentions, patient, spans, onset_at))
     return spans
-
-
-def _emit_measurement(patient: Patient, fact: dict, info) -> None:
-    """Record a measurement and the HPO finding its result implies (ESR high -> HP:0003565,
-    ANA negative -> HP:0003493 excluded)."""
-    patient.measurements.append(fact)
-    if not info:
-        return
-    interpretation = fact.get("interpretation")
-    implied, excluded = None, False
-    if interpretation == "high":
-        implied = info.hpo_high
-    elif interpretation == "low":
-        implied = info.hpo_low
-    elif interpretation == "positive":
-        implied = info.hpo_positive
-    elif interpretation == "negative":
-        implied, excluded = info.hpo_positive, True
-    term = load_hpo().get(implied) if implied else None
-    if term:
-        fact["code"] = term.id  # the finding this result speaks to (present or, if negative, absent)
-        patient.features.append(
-            {
-                "code": term.id,
-                "label": term.name,
-                "excluded": excluded,
-                "onset": None if excluded else fact.get("when"),
-                "evidence": fact["evidence"],
-                "from_measurement": fact["analyte"],
-            }
-        )
-
-
-def sort_measurements(patient: Patient) -> None:
-    """Per-patient clean-up: measurements in the order their tests are named."""
-    patient.measurements.sort(key=lambda m: (m.get("analyte_evidence") or m["evidence"])["start"])

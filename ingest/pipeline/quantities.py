@@ -24,7 +24,8 @@ LAB_UNIT = (
     r"ng/l|pg/l|μg/ml|ug/ml|mg/ml|g/mol|mg/mmol|μkat/l|ukat/l|l/min/m2|l/min/m²|ml/min/1\.73\s*m2|ml/min|l/min|"
     r"(?:ng|mg|pg|μg|ug) per (?:milliliter|millilitre|liter|litre|deciliter|decilitre)|"
     r"per (?:microliter|μl|mm3|cubic millimeter)|mg/liter|g/liter|"
-    r"miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|mmhg|mm hg|cmh2o|kpa|"
+    r"miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|"
+    r"mmhg|mm hg|cmh2o|kpa|"
     r"cells?/mm3|cells?/mm³|/mm3|/mm³|cells?/μl|cells?/ul|/μl|/ul|/hpf|nm(?![a-z])"
 )
 UNIT = (

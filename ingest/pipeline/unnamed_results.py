@@ -15,7 +15,15 @@ from collections.abc import Callable
 from vocab import languages
 
 from .document import Doc, Patient
-from .quantities import COMPARATORS, LAB_UNIT, NUM, RANGE_RE, interpretation_from_range, normalise_unit, parse_number
+from .quantities import (
+    COMPARATORS,
+    LAB_UNIT,
+    NUM,
+    RANGE_RE,
+    interpretation_from_range,
+    normalise_unit,
+    parse_number,
+)
 from .structure import Sentence
 from .vocabulary import ANALYTE, Mention
 
@@ -26,9 +34,7 @@ def _value_pattern(unit_words: dict[str, str]) -> re.Pattern[str]:
     words = languages.literal_alternatives(unit_words) + "|" if unit_words else ""
     return re.compile(
         rf"(?<![\w.])(?P<cmp>[<>≤≥]=?\s*)?(?P<val>{NUM})(?:\s*/\s*\d+(?:\.\d+)?)?\s*"
-        rf"(?P<unit>%|{LAB_UNIT}|"
-        + words
-        + r"/min|°c|℃|(?:x|×)\s*10\^?\d+\s*/\s*l)(?![a-z])",
+        rf"(?P<unit>%|{LAB_UNIT}|" + words + r"/min|°c|℃|(?:x|×)\s*10\^?\d+\s*/\s*l)(?![a-z])",
         re.I,
     )
 
@@ -42,7 +48,9 @@ _REFERENCE_BEFORE = re.compile(
     r"(?:\d[\d.,]*\s*(?:-|–|~|～|to)\s*)?$",
     re.I,
 )
-_REFERENCE_AFTER = re.compile(r"\s*(?:ranges?|values?|limits? of|reference|interval|[,:]?\s*[<>≤≥]?\s*\d)", re.I)
+_REFERENCE_AFTER = re.compile(
+    r"\s*(?:ranges?|values?|limits? of|reference|interval|[,:]?\s*[<>≤≥]?\s*\d)", re.I
+)
 # "25(OH)D 30.4 ng/mL (20–50 ng/mL)": a range opening a bracket after a result is its reference.
 _BRACKETED_RANGE_TOP = re.compile(r"[(\[（]\s*\d[\d.,]*\s*(?:-|–|~|～)\s*$")
 # "increased to 1 mg": a dose change, not a test result.

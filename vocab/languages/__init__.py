@@ -64,7 +64,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   -> symbol), `REFERENCE_WORDS`, `RANGE_WORDS`, `UPPER_LIMIT_WORDS`, `RESULT_WORDS` (interpretation
   -> alternatives), `FALLING_WORDS`, `RISING_WORDS`, `SHARED_RESULT_CUE_WORDS`,
   `SHARED_RESULT_WORDS` (written -> interpretation), `SHARED_RESULT_MARKER_WORDS`,
-  `LIST_JOIN_WORDS`; `PRE_QUALIFIER_RE` (group 1 the word, anchored at `$`) with
+  `LIST_JOIN_WORDS`, `RESPECTIVELY_WORDS` (pairs a list of values with a list of tests, in order);
+  `PRE_QUALIFIER_RE` (group 1 the word, anchored at `$`) with
   `PRE_QUALIFIER_MEANINGS` and `PRE_QUALIFIER_LIST_RE`, or None, {} and None; `UNNAMED_RESULT_RE`,
   `UNNAMED_RESULT_MEANINGS` and `subject_phrase(before, after) -> str | None`, or None, {} and None.
 - treatments: ∀ `DOSE_UNIT_WORDS` (written -> unit), `ROUTE_WORDS` (route -> alternatives),
@@ -154,6 +155,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "SHARED_RESULT_WORDS",
         "SHARED_RESULT_MARKER_WORDS",
         "LIST_JOIN_WORDS",
+        "RESPECTIVELY_WORDS",
         "PRE_QUALIFIER_RE",
         "PRE_QUALIFIER_MEANINGS",
         "PRE_QUALIFIER_LIST_RE",

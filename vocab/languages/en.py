@@ -426,7 +426,8 @@ VALUE_FILLER_WORDS = (
     r"(?:was|were|is|are|of|at|level|levels|count|counts|titer|titre|concentration|value|values|measured|"
     r"reached|increased to|elevated to|decreased to|rose to|fell to|dropped to|about|approximately|around|"
     r"a|an|the|serum|plasma|blood|total|peak|maximum|showed|revealed|initially|only|still|again|had|has|have|been|"
-    r"score|scored|reading|result|further|rising to|falling to|dropping to|reaching|peaked at|measuring|to|now|"
+    r"score|scored|reading|result|further|rising to|falling to|dropping to|reaching|peaked at|measuring|"
+    r"to|now|very|normal|—|"
     r"elevated|raised|increased|decreased|high|low|mildly|markedly|slightly)(?![a-z])"
 )
 # Units written as words or letters of this language -> the record's unit.
@@ -470,6 +471,8 @@ SHARED_RESULT_WORDS = {
 }
 SHARED_RESULT_MARKER_WORDS = r"\ball\b|\bboth\b|\bwere\b|\bare\b"
 LIST_JOIN_WORDS = r"\band\b|\bor\b|,\s*and\b"
+# "A and B were 1.6 and 0.096 mmol/L, respectively": the values pair with the tests in order.
+RESPECTIVELY_WORDS = r"\brespectively\b"
 # "elevated ESR", "raised levels of": the result written before the test.
 PRE_QUALIFIER_RE = re.compile(
     r"(elevated|raised|increased|high|higher|low|decreased|reduced|suppressed|positive|negative|normal|"
@@ -631,7 +634,10 @@ LAB_CONTEXT_WORDS = (
 )
 PER_DAY_WORDS = r"daily|per day|a day"
 # Words that say a substance was given, not measured: "received intravenous glucose", "infusion of".
-GIVEN_WORDS = r"\b(?:given|administered|received|receiving|infused|infusion of|treated with|started on|supplemented with|supplementation with|bolus of|injection of|dose of)"
+GIVEN_WORDS = (
+    r"\b(?:given|administered|received|receiving|infused|infusion of|treated with|started on|"
+    r"supplemented with|supplementation with|bolus of|injection of|dose of)"
+)
 QUANTITY_OF_WORDS = r"of"
 
 DOSE_REACH = 45  # a dose further than this many characters after the drug is another drug's

@@ -1,0 +1,80 @@
+"""Part of the measurement stage: how a read result becomes facts of the patient.
+
+`emit_measurement` records the measurement and the HPO finding its result speaks to: a high ESR is
+the finding "Elevated erythrocyte sedimentation rate", a negative ANA excludes "Antinuclear
+antibody positivity", and a result within normal limits excludes the abnormality the test looks
+for (a normal troponin: no elevated troponin). `interpret` compares a value with the test's usual
+reference interval when the report states none; `sort_measurements` is the per-patient clean-up.
+"""
+
+from __future__ import annotations
+
+from vocab.hpo import load_hpo
+
+from .document import Patient
+from .quantities import UNITLESS_OK, interpretation_from_range, to_unit
+from .vocabulary import Analyte
+
+
+def interpret(info: Analyte | None, value: float, unit: str | None, comparator: str | None) -> str | None:
+    """high / low / normal against the test's usual reference interval, or None when the units
+    cannot be compared."""
+    if not info or not info.ref_unit:
+        return None
+    scaled = to_unit(value, unit, info.ref_unit)
+    if scaled is None and not unit and info.ref_unit in UNITLESS_OK and info.ref_high:
+        scaled = value  # no unit written: compare only when the number is on the same scale
+    if scaled is None:
+        return None
+    return interpretation_from_range(scaled, info.ref_low, info.ref_high, comparator)
+
+
+def _implied(info: Analyte, interpretation: str | None, stated: bool) -> list[tuple[str, bool]]:
+    """(HPO id, excluded) of the findings a result speaks to."""
+    if interpretation == "high":
+        return [(info.hpo_high, False)]
+    if interpretation == "low":
+        return [(info.hpo_low, False)]
+    if interpretation == "positive":
+        return [(info.hpo_positive, False)]
+    if interpretation == "negative":
+        return [(info.hpo_positive, True)]
+    if interpretation == "normal" and stated:
+        # Stated within normal limits: the abnormality the test looks for is not there (a normal
+        # troponin: no elevated troponin). Only for a test that looks one way: a normal calcium
+        # says nothing worth listing about hypo- and hypercalcaemia both. A value the pipeline
+        # finds inside its own table's interval is no such statement.
+        looked_for = [hpo for hpo in (info.hpo_high, info.hpo_low) if hpo]
+        return [(looked_for[0], True)] if len(looked_for) == 1 else []
+    return []
+
+
+def emit_measurement(patient: Patient, fact: dict, info: Analyte | None) -> None:
+    """Record a measurement and the HPO findings its result implies (ESR high -> HP:0003565,
+    ANA negative -> HP:0003493 excluded, troponin normal -> HP:0410174 excluded)."""
+    patient.measurements.append(fact)
+    if not info:
+        return
+    hpo = load_hpo()
+    stated = fact.get("value") is None  # "troponin normal", "均在正常范围": the report's own words
+    for implied, excluded in _implied(info, fact.get("interpretation"), stated):
+        term = hpo.get(implied) if implied else None
+        if term is None:
+            continue
+        # The finding this result speaks to (present, or absent when negative or normal).
+        fact.setdefault("code", term.id)
+        patient.features.append(
+            {
+                "code": term.id,
+                "label": term.name,
+                "excluded": excluded,
+                "onset": None if excluded else fact.get("when"),
+                "evidence": fact["evidence"],
+                "from_measurement": fact["analyte"],
+            }
+        )
+
+
+def sort_measurements(patient: Patient) -> None:
+    """Per-patient clean-up: measurements in the order their tests are named."""
+    patient.measurements.sort(key=lambda m: (m.get("analyte_evidence") or m["evidence"])["start"])

@@ -24,6 +24,8 @@ def interpret(info: Analyte | None, value: float, unit: str | None, comparator: 
     scaled = to_unit(value, unit, info.ref_unit)
     if scaled is None and not unit and info.ref_unit in UNITLESS_OK and info.ref_high:
         scaled = value  # no unit written: compare only when the number is on the same scale
+        if info.ref_unit == "%" and value <= 1 < info.ref_high:
+            scaled = value * 100  # "an ejection fraction of 0.55": a fraction, not a per cent
     if scaled is None:
         return None
     return interpretation_from_range(scaled, info.ref_low, info.ref_high, comparator)

@@ -20,18 +20,18 @@ from vocab import languages
 from .analyte_mentions import test_mentions
 from .assertions import assertion_of
 from .document import Doc, Patient
-from .measurement_facts import emit_measurement
+from .measurement_facts import emit_measurement, interpret
 from .quantities import (
     COMPARATORS,
+    NUM,
     QUALIFIERS,
     RANGE_RE,
-    UNITLESS_OK,
+    UNIT,
     UPPER_LIMIT_RE,
     VALUE_RE,
     interpretation_from_range,
     normalise_unit,
     parse_number,
-    to_unit,
 )
 from .result_lists import respective_values
 from .structure import Sentence
@@ -62,6 +62,16 @@ _SHARED_TAIL = re.compile(
     re.I,
 )
 _SHARED_RESULT = re.compile(languages.alternatives("SHARED_RESULT_MARKER_WORDS"), re.I)
+_BRACKETED_SIGN = re.compile(r"[(（]\s*([+-]+)\s*[)）]")
+_BRACKETED = re.compile(r"[(（][^()（）]{0,20}[)）]")
+_CLAUSE_BREAK = re.compile(r"[.;:。；：]")
+# "increased from 0.20 to 0.55", "肌酐由120升至300 μmol/L": the later value of the same test.
+_SERIES_FROM = re.compile(languages.alternatives("SERIES_FROM_WORDS"), re.I)
+_SERIES_NEXT = re.compile(
+    rf"\s*(?:{languages.alternatives('SERIES_TO_WORDS')})\s*(?P<val>{NUM})\s*(?P<unit>{UNIT})?", re.I
+)
+# "尿糖++++", "蛋白（PRO）+": a dipstick or staining grade written right after the test.
+_PLUS_GRADE = re.compile(r"\s*(?:[(（][A-Za-z0-9-]{1,10}[)）])?\s*[(（]?\s*\+{1,4}(?![\d+])")
 # and what separates the tests of such a list.
 _LIST_GAP = re.compile(rf"\s*(?:[、,，/]|{languages.alternatives('LIST_JOIN_WORDS')})\s*", re.I)
 
@@ -113,7 +123,7 @@ def measurements(
             comparator = vm.group("cmp")
             comparator = COMPARATORS.get((comparator or "").lower(), comparator) if comparator else None
             unit = normalise_unit(vm.group("unit"))
-            value_start, value_end = m.end + vm.start("val"), m.end + vm.end()
+            value_start, value_end = m.end + vm.start("val"), m.end + len(vm.group(0).rstrip())
             diastolic = parse_number(vm.group("val2")) if vm.group("val2") else None
         if value_end is not None:
             end = value_end
@@ -144,6 +154,11 @@ def measurements(
                     interpretation = label
                     end = max(end, tail_start + qm.end())
                     break
+        grade = _PLUS_GRADE.match(tail) if value is None and interpretation is None else None
+        if grade:
+            interpretation = "positive"  # "尿酮体+++", "潜血（BLD）++++", "HBsAg (+)"
+            plus = re.search(r"\++", grade.group(0))
+            value_start, end = tail_start + plus.start(), tail_start + plus.end()
         start_pre = m.start
         pm = None
         if interpretation is None and lang.PRE_QUALIFIER_RE is not None:
@@ -167,12 +182,8 @@ def measurements(
                 interpretation = "low"
             else:
                 interpretation = "normal"
-        if value is not None and interpretation is None and info and info.ref_unit:
-            scaled = to_unit(value, unit, info.ref_unit)
-            if scaled is None and not unit and info.ref_unit in UNITLESS_OK and info.ref_high:
-                scaled = value  # no unit written: compare only when the number is on the same scale
-            if scaled is not None:
-                interpretation = interpretation_from_range(scaled, info.ref_low, info.ref_high, comparator)
+        if value is not None and interpretation is None:
+            interpretation = interpret(info, value, unit, comparator)
         if value is not None and interpretation is None and vm:
             # No reference to compare with: "had decreased to 2,800", "rose to 45" say which way.
             filler = window[: vm.start("val")]
@@ -203,7 +214,7 @@ def measurements(
                 continue
         # The evidence is the result as written ("18.2 g/L↑", "negative"); the test name has
         # its own span, so a page can highlight both without a sentence-long snippet.
-        result_start = value_start if value is not None else None
+        result_start = value_start if value is not None or grade else None
         if result_start is None and interpretation is not None:
             result_start = start_pre if start_pre < m.start else None
         if result_start is None:
@@ -216,7 +227,11 @@ def measurements(
         if start_pre < m.start and value is None:
             evidence = doc.ev(start_pre, start_pre + len(pm.group(1)))
         else:
-            evidence = doc.ev(result_start, max(end, result_start + 1))
+            result_end = max(end, result_start + 1)
+            sign = _BRACKETED_SIGN.fullmatch(doc.text, result_start, result_end)
+            if sign:  # "(+)": the sign is the result, the brackets are typography
+                result_start, result_end = sign.span(1)
+            evidence = doc.ev(result_start, result_end)
         prev_pre = (end, interpretation) if (start_pre < m.start or prev_pre) and value is None else None
         fact = {
             "analyte": concept.code,
@@ -237,6 +252,31 @@ def measurements(
         reference = re.match(r"\s*[(（][^()（）]{0,40}\d[^()（）]{0,20}[)）]", doc.text[end : end + 64])
         spans.append((start_pre, end + (reference.end() if reference else 0)))  # "(normal <5)" is no result
         emit_measurement(patient, fact, info)
+        later = (
+            _SERIES_NEXT.match(doc.text, end, s1)
+            if vm and _SERIES_FROM.search(window[: vm.start("val")])
+            else None
+        )
+        if later:
+            # "from 0.20 to 0.55": the second result of the test, with the unit written once.
+            later_value = parse_number(later.group("val"))
+            later_unit = normalise_unit(later.group("unit")) or unit
+            if later_value is not None:
+                if unit is None and later_unit:
+                    unit = fact["unit"] = later_unit
+                    fact["interpretation"] = fact["interpretation"] or interpret(
+                        info, value, unit, comparator
+                    )
+                after = dict(
+                    fact,
+                    value=later_value,
+                    unit=later_unit,
+                    evidence=doc.ev(later.start("val"), later.end("unit" if later.group("unit") else "val")),
+                    interpretation=interpret(info, later_value, later_unit, None),
+                )
+                after.pop("code", None)
+                emit_measurement(patient, after, info)
+                spans.append((later.start(), later.end()))
         if diastolic is not None and concept.code == "blood pressure":
             # "126/93 mmHg": the diastolic pressure is a measurement of its own.
             dm = re.search(r"/\s*(\d+(?:\.\d+)?)", doc.text[value_start:value_end])
@@ -259,7 +299,7 @@ def measurements(
             # "抗核抗体、抗dsDNA抗体均阴性", "ANA and anti-dsDNA were both negative"
             chain = [m]
             for earlier in reversed(pending):
-                if not _LIST_GAP.fullmatch(doc.text[earlier.end : chain[-1].start]):
+                if not _list_gap(doc.text[earlier.end : chain[-1].start]):
                     break
                 chain.append(earlier)
             for earlier in chain[1:]:
@@ -296,3 +336,15 @@ def measurements(
             spans.append((tail.start("result"), tail.end("result")))
     spans.extend(unnamed_results(doc, sentence, mentions, patient, spans, onset_at))
     return spans
+
+
+def _list_gap(gap: str) -> bool:
+    """Whether `gap` separates two tests of one list: separators and "and", with at most short
+    items of their own ("全血C反应蛋白（CRP）、白介素-6（IL-6）及血清铁蛋白均明显升高": a bracketed
+    abbreviation, a test the vocabulary does not know, "血清")."""
+    if _LIST_GAP.fullmatch(gap):
+        return True
+    bare = _BRACKETED.sub("", gap)
+    if _CLAUSE_BREAK.search(bare) or not _LIST_GAP.search(bare):
+        return False
+    return all(len(item.strip()) <= 12 for item in _LIST_GAP.split(bare))

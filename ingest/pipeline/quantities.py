@@ -37,9 +37,12 @@ UNIT = (
 # What may stand between a test name and its value: "(IgG)", "level was", "为", ":" — a closed set
 # of filler tokens, so a value is never borrowed from the next test in a list.
 # An opening bracket may hold the value itself: "serum amylase (227 IU/L, normal range 43-116)".
+# A test named inside brackets closes them before its value ("international normalized ratio
+# (INR) 6.9" read from "INR"), and a bracket may open on the test's abbreviation ("(CEA, 335.2").
 FILLER = (
+    r"[)）]?"
     rf"(?:\s|[:=：,]|\([^()]{{0,15}}\)|（[^（）]{{0,15}}）|{languages.alternatives('VALUE_FILLER_WORDS')})*"
-    r"(?:[(\[（]\s*)?"
+    r"(?:[(\[（]\s*(?:[A-Za-z][\w-]{0,10}\s*[,:;]\s*)?)?"
 )
 # Comparators as written ("less than", "≤") -> the record's symbol.
 COMPARATORS = {**languages.merged("COMPARATOR_WORDS"), "≤": "<=", "≥": ">="}

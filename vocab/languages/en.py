@@ -427,7 +427,7 @@ VALUE_FILLER_WORDS = (
     r"reached|increased to|elevated to|decreased to|rose to|fell to|dropped to|about|approximately|around|"
     r"a|an|the|serum|plasma|blood|total|peak|maximum|showed|revealed|initially|only|still|again|had|has|have|been|"
     r"score|scored|reading|result|further|rising to|falling to|dropping to|reaching|peaked at|measuring|"
-    r"to|now|very|normal|—|"
+    r"to|now|very|normal|—|increased from|decreased from|rose from|fell from|from|"
     r"elevated|raised|increased|decreased|high|low|mildly|markedly|slightly)(?![a-z])"
 )
 # Units written as words or letters of this language -> the record's unit.
@@ -473,6 +473,9 @@ SHARED_RESULT_MARKER_WORDS = r"\ball\b|\bboth\b|\bwere\b|\bare\b"
 LIST_JOIN_WORDS = r"\band\b|\bor\b|,\s*and\b"
 # "A and B were 1.6 and 0.096 mmol/L, respectively": the values pair with the tests in order.
 RESPECTIVELY_WORDS = r"\brespectively\b"
+# "LVEF increased from 0.20 to 0.55": the value before and the value after.
+SERIES_FROM_WORDS = r"\bfrom\b"
+SERIES_TO_WORDS = r"to"
 # "elevated ESR", "raised levels of": the result written before the test.
 PRE_QUALIFIER_RE = re.compile(
     r"(elevated|raised|increased|high|higher|low|decreased|reduced|suppressed|positive|negative|normal|"

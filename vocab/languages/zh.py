@@ -351,7 +351,7 @@ LOOSE_FINDING_NAMES = frozenset(
 # ----------------------------------------------------------------- measurements
 # "体温最高升至38.2 ℃", "血糖波动于15 mmol/L": words between a test and its value.
 VALUE_FILLER_WORDS = (
-    r"最高|最低|波动于|波动在|升高至|升高到|增高至|下降至|下降到|减低至|升至|降至|高达|约为|约|为|是|达"
+    r"由|从|最高|最低|波动于|波动在|升高至|升高到|增高至|下降至|下降到|减低至|升至|降至|高达|约为|约|为|是|达"
 )
 UNIT_WORDS = {"次/分": "/min", "次/min": "/min", "次/分钟": "/min"}
 COMPARATOR_WORDS = {"高于": ">", "大于": ">", "超过": ">", "低于": "<", "小于": "<"}
@@ -380,6 +380,8 @@ SHARED_RESULT_WORDS = {
 SHARED_RESULT_MARKER_WORDS = r"均|都|皆"
 LIST_JOIN_WORDS = r"和|及|与"
 RESPECTIVELY_WORDS = r"分别为|分别是|分别|依次为"
+SERIES_FROM_WORDS = r"由|从"
+SERIES_TO_WORDS = r"升高至|升高到|下降至|下降到|升至|降至|增至|减至|至|到"
 PRE_QUALIFIER_RE = None
 PRE_QUALIFIER_MEANINGS: dict[str, str] = {}
 PRE_QUALIFIER_LIST_RE = None

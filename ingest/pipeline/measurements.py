@@ -36,7 +36,7 @@ from .quantities import (
 from .result_lists import respective_values
 from .structure import Sentence
 from .unnamed_results import unnamed_results
-from .vocabulary import DRUG, Mention
+from .vocabulary import ANALYTE, DRUG, Concept, Mention
 
 _TITER_RE = re.compile(r"^[^\d;,，。]{0,12}?(1\s*[:∶/]\s*(\d{1,6}))(?!\d)")
 
@@ -70,8 +70,26 @@ _SERIES_FROM = re.compile(languages.alternatives("SERIES_FROM_WORDS"), re.I)
 _SERIES_NEXT = re.compile(
     rf"\s*(?:{languages.alternatives('SERIES_TO_WORDS')})\s*(?P<val>{NUM})\s*(?P<unit>{UNIT})?", re.I
 )
+# A device's settings are no measurements of the patient: in a sentence about them, neither vital
+# signs nor values without a named test are read ("power of 5 W, maximum temperature of 48 °C").
+_DEVICE_SETTING = re.compile(languages.alternatives("DEVICE_SETTING_WORDS"), re.I)
+_VITAL_SIGNS = frozenset(
+    {
+        "body temperature",
+        "heart rate",
+        "pulse rate",
+        "respiratory rate",
+        "blood pressure",
+        "diastolic blood pressure",
+        "systolic blood pressure",
+        "SpO2",
+        "PaO2",
+    }
+)
 # "尿糖++++", "蛋白（PRO）+": a dipstick or staining grade written right after the test.
-_PLUS_GRADE = re.compile(r"\s*(?:[(（][A-Za-z0-9-]{1,10}[)）])?\s*[(（]?\s*\+{1,4}(?![\d+])")
+_PLUS_GRADE = re.compile(
+    r"\s*(?:[(（][A-Za-z0-9-]{1,10}[)）])?\s*[:：]?\s*[(（]?\s*(?:\d\s*)?\+{1,4}(?![\d+])"
+)
 # and what separates the tests of such a list.
 _LIST_GAP = re.compile(rf"\s*(?:[、,，/]|{languages.alternatives('LIST_JOIN_WORDS')})\s*", re.I)
 
@@ -91,6 +109,9 @@ def measurements(
     s0, s1 = sentence.start, sentence.end
     lang = languages.get(doc.language)
     analytes = test_mentions(doc, sentence, mentions)
+    device = _DEVICE_SETTING.search(doc.text, s0, s1) is not None
+    if device:
+        analytes = [m for m in analytes if m.concepts[0].code not in _VITAL_SIGNS]
     drug_spans = [(d.start, d.end) for d in mentions if d.kind == DRUG]
     spans: list[tuple[int, int]] = []
     listed = respective_values(doc, sentence, analytes)
@@ -108,6 +129,8 @@ def measurements(
         vm = VALUE_RE.match(window)
         if vm and any(m.end <= a < m.end + vm.end() for a, _ in drug_spans):
             vm = None  # a drug between the test and the number: the number is the drug's dose
+        if vm and not vm.group("unit") and window[vm.end() : vm.end() + 1] == "+":
+            vm = None  # "尿蛋白3+", "proteinuria 2+": a grade, not a number
         titer = _TITER_RE.match(window)
         if titer:
             vm = None  # "1:320" is a dilution, not the number 1
@@ -127,6 +150,11 @@ def measurements(
             diastolic = parse_number(vm.group("val2")) if vm.group("val2") else None
         if value_end is not None:
             end = value_end
+        if unit == "%" and info and info.unit == "10^9/L":
+            # "neutrophils 82%", "中性粒细胞比值45%": the cells' share, not their count.
+            share = doc.vocab.analytes.get(concept.code.removesuffix("s") + " percentage")
+            if share:
+                concept, info = Concept(ANALYTE, share.name, share.name, 0), share
         # The result words belong to this test only up to the next list separator. With a
         # number, an arrow or a stated reference range outranks words like "normal" in "(normal 11-14)".
         tail_start = end if value is not None else m.end
@@ -157,7 +185,7 @@ def measurements(
         grade = _PLUS_GRADE.match(tail) if value is None and interpretation is None else None
         if grade:
             interpretation = "positive"  # "尿酮体+++", "潜血（BLD）++++", "HBsAg (+)"
-            plus = re.search(r"\++", grade.group(0))
+            plus = re.search(r"\d?\s*\++", grade.group(0))
             value_start, end = tail_start + plus.start(), tail_start + plus.end()
         start_pre = m.start
         pm = None
@@ -334,7 +362,8 @@ def measurements(
                 }
                 emit_measurement(patient, fact, doc.vocab.analytes.get(earlier.concepts[0].code))
             spans.append((tail.start("result"), tail.end("result")))
-    spans.extend(unnamed_results(doc, sentence, mentions, patient, spans, onset_at))
+    if not device:
+        spans.extend(unnamed_results(doc, sentence, mentions, patient, spans, onset_at))
     return spans
 
 

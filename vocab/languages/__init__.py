@@ -65,7 +65,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   -> alternatives), `FALLING_WORDS`, `RISING_WORDS`, `SHARED_RESULT_CUE_WORDS`,
   `SHARED_RESULT_WORDS` (written -> interpretation), `SHARED_RESULT_MARKER_WORDS`,
   `LIST_JOIN_WORDS`, `RESPECTIVELY_WORDS` (pairs a list of values with a list of tests, in order),
-  `SERIES_FROM_WORDS` and `SERIES_TO_WORDS` ("from 0.20 to 0.55": two results of one test);
+  `SERIES_FROM_WORDS` and `SERIES_TO_WORDS` ("from 0.20 to 0.55": two results of one test),
+  `DEVICE_SETTING_WORDS` (a sentence about a device's settings: no vital signs of the patient);
   `PRE_QUALIFIER_RE` (group 1 the word, anchored at `$`) with
   `PRE_QUALIFIER_MEANINGS` and `PRE_QUALIFIER_LIST_RE`, or None, {} and None; `UNNAMED_RESULT_RE`,
   `UNNAMED_RESULT_MEANINGS` and `subject_phrase(before, after) -> str | None`, or None, {} and None.
@@ -159,6 +160,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "RESPECTIVELY_WORDS",
         "SERIES_FROM_WORDS",
         "SERIES_TO_WORDS",
+        "DEVICE_SETTING_WORDS",
         "PRE_QUALIFIER_RE",
         "PRE_QUALIFIER_MEANINGS",
         "PRE_QUALIFIER_LIST_RE",

@@ -450,7 +450,7 @@ UPPER_LIMIT_WORDS = r"less than|below|up to"
 RESULT_WORDS = {
     "positive": r"(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|\bdetected\b|\breactive\b",  # noqa: E501 - a pattern reads best on one line
     "negative": r"(?<![\w-])negative\b|\bnot detected\b|\bnon-?reactive\b|\bundetectable\b",
-    "high": r"(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated)\b",
+    "high": r"(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|above (?:the )?(?:upper limit of )?normal)\b",  # noqa: E501 - a pattern reads best on one line
     "low": r"(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b",
     "normal": r"(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b",  # noqa: E501 - a pattern reads best on one line
 }
@@ -473,6 +473,12 @@ SHARED_RESULT_MARKER_WORDS = r"\ball\b|\bboth\b|\bwere\b|\bare\b"
 LIST_JOIN_WORDS = r"\band\b|\bor\b|,\s*and\b"
 # "A and B were 1.6 and 0.096 mmol/L, respectively": the values pair with the tests in order.
 RESPECTIVELY_WORDS = r"\brespectively\b"
+# A sentence about a device's settings: its temperatures, pressures and rates are the device's
+# ("ablation at a power of 5 W, maximum temperature 48 °C", "ventilator: PEEP 8 cmH2O, FiO2 40%").
+DEVICE_SETTING_WORDS = (
+    r"\b(?:ablation|ablated|catheter tip|pacing|pacemaker|paced|ventilator|peep|tidal volume|impedance|"
+    r"irrigation|power of|energy of|joules?|watts?|settings?|programmed|set (?:at|to)|cuff pressure)\b"
+)
 # "LVEF increased from 0.20 to 0.55": the value before and the value after.
 SERIES_FROM_WORDS = r"\bfrom\b"
 SERIES_TO_WORDS = r"to"

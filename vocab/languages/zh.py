@@ -351,9 +351,10 @@ LOOSE_FINDING_NAMES = frozenset(
 # ----------------------------------------------------------------- measurements
 # "体温最高升至38.2 ℃", "血糖波动于15 mmol/L": words between a test and its value.
 VALUE_FILLER_WORDS = (
-    r"由|从|最高|最低|波动于|波动在|升高至|升高到|增高至|下降至|下降到|减低至|升至|降至|高达|约为|约|为|是|达"
+    r"由|从|比值|比例|百分比|计数|绝对值|最高|最低|波动于|波动在|升高至|升高到|增高至|下降至|下降到|减低至|"
+    r"升至|降至|高达|约为|约|为|是|达"
 )
-UNIT_WORDS = {"次/分": "/min", "次/min": "/min", "次/分钟": "/min"}
+UNIT_WORDS = {"次/分": "/min", "次/min": "/min", "次/分钟": "/min", "分": "score"}
 COMPARATOR_WORDS = {"高于": ">", "大于": ">", "超过": ">", "低于": "<", "小于": "<"}
 REFERENCE_WORDS = r"参考值|参考范围|参考区间|正常值|正常范围|参考|正常"
 RANGE_WORDS = ""
@@ -361,7 +362,7 @@ UPPER_LIMIT_WORDS = ""
 RESULT_WORDS = {
     "positive": r"弱阳性|阳性",
     "negative": r"阴性",
-    "high": r"升高|增高|偏高|增快|增加",
+    "high": r"升高|增高|偏高|增快|增加|超过正常上限|高于正常|超出正常",
     "low": r"降低|减低|偏低|减少|下降",
     "normal": r"正常",
 }
@@ -380,6 +381,7 @@ SHARED_RESULT_WORDS = {
 SHARED_RESULT_MARKER_WORDS = r"均|都|皆"
 LIST_JOIN_WORDS = r"和|及|与"
 RESPECTIVELY_WORDS = r"分别为|分别是|分别|依次为"
+DEVICE_SETTING_WORDS = r"消融|起搏|呼吸机|潮气量|呼气末正压|阻抗|功率|参数设置|设置为|设定为"
 SERIES_FROM_WORDS = r"由|从"
 SERIES_TO_WORDS = r"升高至|升高到|下降至|下降到|升至|降至|增至|减至|至|到"
 PRE_QUALIFIER_RE = None

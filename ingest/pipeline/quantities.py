@@ -15,7 +15,10 @@ from vocab import languages
 
 # "1,763" (thousands) and "74,2 mm" (a decimal comma, as many European reports write it: one or two
 # digits after the comma, then a unit).
-NUM = r"\d{1,3}(?:,\d{3})+(?!\d)|\d+,\d{1,2}(?=\s*[A-Za-z%°℃μµ/×])|\d+(?:\.\d+)?"
+NUM = (
+    r"\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[ \u2009\u202f]\d{3})+(?=\s*(?:[A-Za-z%°℃μµ/×]|per\b))(?!\d)"
+    r"|\d+,\d{1,2}(?=\s*[A-Za-z%°℃μµ/×])|\d+(?:\.\d+)?"
+)
 # Units of concentrations, activities, counts and rates: written after a number, they make it a lab
 # result even when no test is named ("hypoglycemia (27 mg/dL)").
 LAB_UNIT = (
@@ -41,7 +44,8 @@ UNIT = (
 # (INR) 6.9" read from "INR"), and a bracket may open on the test's abbreviation ("(CEA, 335.2").
 FILLER = (
     r"[)）]?"
-    rf"(?:\s|[:=：,]|\([^()]{{0,15}}\)|（[^（）]{{0,15}}）|{languages.alternatives('VALUE_FILLER_WORDS')})*"
+    rf"(?:\s|[:=：,]|(?<=[A-Za-z])[-–—](?=\s*\d)|\([^()]{{0,15}}\)|（[^（）]{{0,15}}）|"
+    rf"{languages.alternatives('VALUE_FILLER_WORDS')})*"
     r"(?:[(\[（]\s*(?:[A-Za-z][\w-]{0,10}\s*[,:;]\s*)?)?"
 )
 # Comparators as written ("less than", "≤") -> the record's symbol.
@@ -89,7 +93,7 @@ QUALIFIERS = [
 
 def parse_number(text: str) -> float | None:
     try:
-        text = text.replace("−", "-")
+        text = text.replace("−", "-").replace(" ", "").replace("\u2009", "").replace("\u202f", "")
         if re.fullmatch(r"-?\d+,\d{1,2}", text):
             return float(text.replace(",", "."))  # a decimal comma: "74,2 mm"
         return float(text.replace(",", ""))

@@ -1,0 +1,152 @@
+"""Measurements on short reports of our own: only tests the vocabulary knows (or a named test
+phrase), values in the many ways reports write them, device settings left out, and what a normal
+result says about the finding its test looks for."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline import extract
+
+
+def _patient(text: str) -> dict:
+    record = extract(text)
+    assert record["patients"], record
+    return record["patients"][0]
+
+
+def _results(patient: dict) -> list[tuple]:
+    return [(m["analyte"], m["value"], m["unit"], m["interpretation"]) for m in patient["measurements"]]
+
+
+def test_no_measurement_is_named_by_a_stray_word():
+    patient = _patient(
+        "A 44-year-old man. Some of them were abnormal. An abnormal gait was noted and they were positive "
+        "for CD68. His family history was unremarkable."
+    )
+    analytes = {m["analyte"] for m in patient["measurements"]}
+    assert not analytes & {"an", "them", "they", "family history", "history", "a"}
+    assert "cd68" in analytes  # "positive for CD68": the test is named after the result
+
+
+def test_reference_intervals_are_no_results():
+    patient = _patient(
+        "A 50-year-old woman. Serum amylase (227 IU/L, normal range 43-116 IU/L) and lipase "
+        "(378 IU/L; reference interval 7-60 IU/L) were raised; vitamin D 30.4 ng/mL (20–50 ng/mL)."
+    )
+    values = {(m["analyte"], m["value"]) for m in patient["measurements"]}
+    assert ("amylase", 227) in values and ("lipase", 378) in values
+    assert all(v not in (116, 60, 50) for _, v in values)
+    assert not any(m["analyte"] is None and m["interpretation"] == "normal" for m in patient["measurements"])
+
+
+def test_values_in_brackets_decimal_commas_and_units_as_words():
+    patient = _patient(
+        "A 61-year-old man with elevated blood pressure (150/100 mmHg). The cardiac index was 1,6 L/min/m2 "
+        "and leukocytes were 36 790 per microliter; serum prolactin was very high—7443 µg/L (N<20)."
+    )
+    results = _results(patient)
+    assert ("blood pressure", 150, "mmHg", "high") in results
+    assert ("diastolic blood pressure", 100, "mmHg", "high") in results
+    assert ("cardiac index", 1.6, "L/min/m2", "low") in results
+    assert any(r[0] == "prolactin" and r[1] == 7443 for r in results)
+
+
+def test_respectively_lists_pair_values_with_tests():
+    patient = _patient(
+        "A 70-year-old man. His blood pressure, pulse rate and respiratory rate were 170/100 mm Hg, "
+        "92/min and 24/min, respectively."
+    )
+    assert [(m["analyte"], m["value"]) for m in patient["measurements"]] == [
+        ("blood pressure", 170),
+        ("diastolic blood pressure", 100),
+        ("pulse rate", 92),
+        ("respiratory rate", 24),
+    ]
+    patient = _patient("患者男，62岁。血钾、血钠分别为3.1、128 mmol/L。")
+    assert _results(patient) == [("potassium", 3.1, "mmol/L", "low"), ("sodium", 128, "mmol/L", "low")]
+
+
+def test_examination_symbols_are_read_only_with_their_units():
+    patient = _patient(
+        "患者女，33岁。查体：T 38.5 ℃，P 110次/min，R 22次/min，BP 100/60 mmHg。K+ 2.9 mmol/L，"
+        "BE -6.2 mmol/L，HCO3- 15.1 mmol/L。P 3级。"
+    )
+    results = _results(patient)
+    assert ("body temperature", 38.5, "C", "high") in results
+    assert ("pulse rate", 110, "/min", "high") in results
+    assert ("respiratory rate", 22, "/min", "high") in results
+    assert ("potassium", 2.9, "mmol/L", "low") in results
+    assert ("base excess", -6.2, "mmol/L", None) in results
+    assert ("bicarbonate", 15.1, "mmol/L", "low") in results
+    assert sum(1 for r in results if r[0] == "pulse rate") == 1  # "P 3级" has no pulse unit
+
+
+def test_device_settings_are_not_patient_measurements():
+    patient = _patient(
+        "A 58-year-old man underwent catheter ablation. Energy was delivered at a power of 30 W with a "
+        "maximum temperature of 43 °C and an impedance drop of 10 %. His temperature was 37.9 °C the "
+        "next day."
+    )
+    temperatures = [m["value"] for m in patient["measurements"] if m["analyte"] == "body temperature"]
+    assert temperatures == [37.9]
+    assert not any(m["unit"] == "%" for m in patient["measurements"])
+
+
+def test_values_from_one_to_another_and_fractions_of_per_cent_tests():
+    patient = _patient("A 45-year-old woman. Her LVEF increased from 0.25 to 0.58 over a year.")
+    assert _results(patient) == [("LVEF", 0.25, None, "low"), ("LVEF", 0.58, None, "normal")]
+    patient = _patient("患者男，50岁。肌酐由110升至320 μmol/L。")
+    assert _results(patient) == [
+        ("creatinine", 110, "umol/L", "normal"),
+        ("creatinine", 320, "umol/L", "high"),
+    ]
+
+
+def test_chinese_lists_grades_and_shares():
+    patient = _patient(
+        "患者男，28岁。全血C反应蛋白（CRP）、白介素-6（IL-6）及血清铁蛋白均明显升高。尿常规：尿酮体++，"
+        "尿蛋白2+。血常规：WBC 12.1×10^9/L，中性粒细胞比值88%。评分：SOFA 9分。"
+    )
+    results = _results(patient)
+    for analyte in ("CRP", "IL-6", "ferritin"):
+        assert (analyte, None, None, "high") in results
+    assert ("urine ketones", None, None, "positive") in results
+    assert ("urine protein", None, None, "positive") in results
+    assert ("neutrophil percentage", 88, "%", None) in results
+    assert ("SOFA score", 9, "score", None) in results
+    evidence = {m["analyte"]: m["evidence"]["text"] for m in patient["measurements"]}
+    assert evidence["urine ketones"] == "++" and evidence["urine protein"] == "2+"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A 66-year-old man. Troponin was within normal limits.", "患者男，66岁。肌钙蛋白在正常范围。"],
+)
+def test_a_stated_normal_result_excludes_what_its_test_looks_for(text):
+    patient = _patient(text)
+    assert [(m["analyte"], m["interpretation"]) for m in patient["measurements"]] == [("troponin", "normal")]
+    implied = [f for f in patient["features"] if f.get("from_measurement") == "troponin"]
+    assert [(f["code"], f["excluded"]) for f in implied] == [("HP:0410174", True)]
+
+
+def test_a_two_sided_test_within_its_table_interval_implies_nothing():
+    patient = _patient("A 40-year-old woman. Serum calcium 2.3 mmol/L; potassium was normal.")
+    assert ("calcium", 2.3, "mmol/L", "normal") in _results(patient)
+    assert not [f for f in patient["features"] if f.get("from_measurement")]
+
+
+def test_substances_given_or_inside_drug_names_are_not_tests():
+    patient = _patient(
+        "A 30-year-old man received intravenous glucose (50 g) and antithymocyte globulin (ATG) 10 mg/kg."
+    )
+    assert not patient["measurements"]
+    assert {t["agent"] for t in patient["treatments"]} >= {"glucose"}
+
+
+def test_a_test_at_the_end_of_a_findings_name_keeps_its_value():
+    patient = _patient(
+        "A 72-year-old man. Tests showed elevated troponin up to 908 pg/mL (normal value <14 pg/mL)."
+    )
+    assert ("troponin", 908, "pg/mL", "high") in _results(patient)
+    assert [m["analyte"] for m in patient["measurements"]] == ["troponin"]  # no "tests … elevated" besides

@@ -86,6 +86,15 @@ _VITAL_SIGNS = frozenset(
         "PaO2",
     }
 )
+# The words of a result written between the test and its value ("was elevated at 13.1 mg/dL").
+_DIRECTION_BEFORE_VALUE = re.compile(
+    "|".join(p.pattern for label, p in QUALIFIERS if label in ("high", "low"))
+    + f"|{languages.alternatives('RISING_WORDS')}|{languages.alternatives('FALLING_WORDS')}",
+    re.I,
+)
+_TITER_CUTOFF = re.compile(
+    rf"(?:{languages.alternatives('REFERENCE_WORDS')})[^)）]{{0,15}}<\s*1\s*[:∶/]\s*(\d+)", re.I
+)
 # "尿糖++++", "蛋白（PRO）+": a dipstick or staining grade written right after the test.
 _PLUS_GRADE = re.compile(
     r"\s*(?:[(（][A-Za-z0-9-]{1,10}[)）])?\s*[:：]?\s*[(（]?\s*(?:\d\s*)?\+{1,4}(?![\d+])"
@@ -233,7 +242,12 @@ def measurements(
         celsius = (value - 32) * 5 / 9 if value is not None and unit == "F" else value
         if celsius is not None and limits and not limits[0] <= celsius <= limits[1]:
             continue  # "maximum temperature of 48 °C" is the catheter's, not the patient's
-        if value is None and interpretation is None:
+        if titer and interpretation is None:
+            # "1:320 (normal, <1:40)": a titre above the stated cut-off is a positive result.
+            cut = _TITER_CUTOFF.search(doc.text, end, end + 40)
+            if cut:
+                interpretation = "positive" if int(titer.group(2)) > int(cut.group(1)) else "negative"
+        if value is None and interpretation is None and not titer:
             ctx = assertion_of(doc.text[s0:s1], m.start - s0, m.end - s0, doc.language, post=False)
             if ctx.negated and info and info.hpo_positive:
                 interpretation = "negative"  # "negative for ANA", "no anti-Scl-70"
@@ -243,6 +257,13 @@ def measurements(
         # The evidence is the result as written ("18.2 g/L↑", "negative"); the test name has
         # its own span, so a page can highlight both without a sentence-long snippet.
         result_start = value_start if value is not None or grade else None
+        if titer and result_start is None:
+            result_start = m.end + titer.start(1)  # "1:320 (speckled)": the titre is the result
+        if vm and value is not None:
+            # "was increased to 312 ng/mL", "升高至300 μmol/L": the direction is part of the result.
+            said = _DIRECTION_BEFORE_VALUE.search(window, 0, vm.start("val"))
+            if said:
+                result_start = m.end + said.start()
         if result_start is None and interpretation is not None:
             result_start = start_pre if start_pre < m.start else None
         if result_start is None:

@@ -38,6 +38,7 @@ from .mentions import find_mentions
 from .normalize import normalise
 from .outcomes import measured_series, outcomes
 from .structure import CASE, Sentence, layout
+from .treatment_agents import merge_treatments
 from .treatments import treatments
 from .vocabulary import DISEASE, FINDING, HPO, Mention, Vocabulary, key_text
 from .vocabulary_build import load_vocabulary
@@ -106,6 +107,7 @@ class Extractor:
         for index, patient in enumerate(patients):
             tidy_findings(patient)
             sort_measurements(patient)
+            patient.treatments = merge_treatments(patient.treatments)
             if patient.outcomes:
                 # A measured series: sizes given for the same lesion in several sentences.
                 measured_series(doc, patient, index)

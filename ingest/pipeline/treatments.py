@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from vocab import languages
+from vocab.languages._common import times_per
 
 from . import frequency as freq
 from .assertions import assertion_of
@@ -20,6 +21,7 @@ from .document import Doc, Patient
 from .mentions import most_specific
 from .quantities import parse_number
 from .structure import Sentence
+from .treatment_agents import is_treatment
 from .vocabulary import DRUG, HPO, Mention
 
 # Everything below is tried on every report whatever its language (a Chinese report writes "iv",
@@ -36,8 +38,15 @@ _UNIT_NAMES = {
     "mg/kg/day": "mg/kg/d",
     **languages.merged("DOSE_UNIT_WORDS"),
 }
+# Doses by body weight or surface ("2 g/kg", "375 mg/m2", "30 mg/(kg·d)", "0.1 U/kg/h") before the
+# plain amounts, so that "2 g/kg" is never read as "2 g".
+_AMOUNT = r"mg|g|μg|ug|mcg|iu|u|ml|mmol|meq"
+_PER_BODY = (
+    rf"(?:{_AMOUNT})\s*/\s*(?:\(\s*(?:kg|m2|m²)\s*[·.*]\s*(?:d|day|h|min)\s*\)|(?:kg|m2|m²)"
+    r"(?:\s*/\s*(?:d|day|h|hr|min|dose|wk|week))?)"
+)
 _DOSE_UNIT = (
-    r"mg/kg/d(?:ay)?|mg/kg|mg/m2|mg/m²|μg/kg|ug/kg|mg|mcg|μg|ug|ng|g(?![a-z])|ml|iu|u(?![a-z])|mmol|meq|"
+    rf"{_PER_BODY}|mg|mcg|μg|ug|ng|g(?![a-z])|ml|iu|u(?![a-z])|mmol|meq|"
     + languages.literal_alternatives(languages.merged("DOSE_UNIT_WORDS"))
 )
 _RANGE = rf"-|–|~|{languages.alternatives('RANGE_WORDS')}"
@@ -70,16 +79,24 @@ _DOSE_CHANGE_RE = re.compile(
     re.I,
 )
 _INCREASE = re.compile(languages.alternatives("INCREASE_WORDS"), re.I)
-# A substance named as a test, not given: "glucose 472 mg/dL", "aldosterone levels", "C-peptide was".
-_LAB_CONTEXT = re.compile(
-    rf"\s*(?:\(\w{{1,10}}\)\s*)?(?:{languages.alternatives('LAB_CONTEXT_WORDS')}|"
-    r"[:=]?\s*\d+(?:\.\d+)?\s*(?:mg/dl|mmol/l|g/dl|g/l|ng/ml|pg/ml|u/l|iu/l|%|μmol/l|umol/l))",
-    re.I,
+# "methimazole-induced neutropenia": the finding after these words is the drug's adverse effect.
+_ADVERSE_LINK = re.compile(languages.alternatives("ADVERSE_LINK_WORDS"), re.I)
+_JOINER = re.compile(
+    rf"[,，、;；]|\b(?:and|or|with|plus|then)\b|{languages.alternatives('LIST_JOIN_WORDS')}", re.I
 )
+_PARTS = {"two": 2, "three": 3, "four": 4, "二": 2, "三": 3, "四": 4}
 
 
 def _dose_unit(unit: str) -> str:
-    u = unit.lower().replace("μ", "u")
+    """The record's spelling of a dose unit: "mg/(kg·d)" and "mg/kg/day" -> "mg/kg/d", "U/kg" ->
+    "U/kg", "mg/m²" -> "mg/m2"."""
+    u = re.sub(r"\s+", "", unit).lower().replace("μ", "u").replace("²", "2")
+    per_body = re.fullmatch(r"([a-z]+)/\(?(kg|m2)[·.*/]?(d|day|h|hr|min|dose|wk|week)?\)?", u)
+    if per_body and u not in _UNIT_NAMES:
+        amount, body, per = per_body.groups()
+        amount = _UNIT_NAMES.get(amount, amount)
+        per = {"day": "d", "hr": "h", "week": "wk"}.get(per or "", per or "")
+        return f"{amount}/{body}" + (f"/{per}" if per else "")
     return _UNIT_NAMES.get(u, u)
 
 
@@ -96,7 +113,7 @@ def treatments(
         for m in mentions
         if m.kind == DRUG
         and not any(a <= m.start < b for a, b in taken)
-        and not _LAB_CONTEXT.match(doc.text, m.end)
+        and is_treatment(doc, m, sentence.start)
     ]
     _treatments(doc, sentence, drugs, patient)
 
@@ -108,80 +125,25 @@ def _treatments(doc: Doc, sentence: Sentence, drugs: list[Mention], patient: Pat
     facts: list[dict] = []
     for i, m in enumerate(drugs):
         ctx = assertion_of(text, m.start - s0, m.end - s0, doc.language, post=False)
-        if ctx.family:
+        if ctx.family or ctx.negated:
             facts.append({})
             continue
         limit = drugs[i + 1].start if i + 1 < len(drugs) else s1
         # The administration is written after the drug, up to the next one (`truncated`: the
-        # window stops there) and within what the language counts as the drug's clause.
+        # window stops there) and within what the language counts as the drug's clause; the words
+        # before it reach back to the previous drug at most ("an infusion of hydrocortisone and
+        # levothyroxine": the infusion is not the levothyroxine's).
         truncated = i + 1 < len(drugs) and limit <= m.end + 100
         window = lang.administration_window(doc.text[m.end : min(limit, m.end + 100)], truncated)
-        before = lang.administration_before(doc.text[max(s0, m.start - 40) : m.start])
-        concept = m.concepts[0]
-        drug = doc.vocab.drugs.get(concept.code)
-        fact: dict = {
-            "agent": concept.code,
-            "code": drug.code if drug and drug.code else None,
-            "dose": None,
-            "unit": None,
-            "route": None,
-            "frequency": None,
-            "duration": None,
-            "stopped_because": None,
-            "evidence": doc.ev(m.start, m.end),
-        }
-        if ctx.negated:
-            facts.append({})
-            continue
-        dm = _DOSE_RE.search(window)
-        if dm and lang.DOSE_REACH is not None and dm.start() > lang.DOSE_REACH:
-            dm = None
-        if dm:
-            fact["dose"] = parse_number(dm.group("val"))
-            fact["unit"] = _dose_unit(dm.group("unit"))
-        else:
-            bm = _DOSE_BEFORE_RE.search(before)
-            if bm:
-                fact["dose"] = parse_number(bm.group("val"))
-                fact["unit"] = _dose_unit(bm.group("unit"))
-        for route, pattern in _ROUTES:
-            if pattern.search(window) or pattern.search(before[-20:]):
-                if route == "oral" and not pattern.search(window) and not _STATED_ORAL.search(before[-20:]):
-                    continue
-                fact["route"] = route
-                break
-        fact["frequency"] = freq.frequency(window)
-        dur = lang.DURATION_RE.search(window)
-        if dur:
-            n = dur.group(1)
-            n = str(lang.NUMBER_NAMES.get(n.lower(), n)) if not n.isdigit() else n
-            fact["duration"] = f"{n} {lang.TIME_UNITS.get(dur.group(2), dur.group(2).lower())}"
-            if not fact["duration"].endswith("s") and n != "1":
-                fact["duration"] += "s"
-        stop = lang.STOP_RE.search(window)
-        if stop:
-            reason = next(g for g in stop.groups() if g)
-            fact["stopped_because"] = _reason(doc, m.end + window.find(reason), reason)
-        elif lang.STOP_BEFORE_RE is not None and (pre := lang.STOP_BEFORE_RE.search(before)):
-            # "因出现肝功能异常停用甲氨蝶呤": the reason comes before the drug.
-            reason = pre.group(1)
-            fact["stopped_because"] = _reason(doc, m.start - len(before) + pre.start(1), reason)
-        changes = [
-            {
-                "change": "increased" if _INCREASE.match(cm.group(1)) else "decreased",
-                "dose": parse_number(cm.group("val")),
-                "unit": _dose_unit(cm.group("unit")),
-                "evidence": doc.ev(m.end + cm.start(), m.end + cm.end()),
-            }
-            for cm in _DOSE_CHANGE_RE.finditer(window)
-        ]
-        if changes:
-            fact["dose_changes"] = changes
-        for change, pattern in _CHANGES:
-            if pattern.search(window[:40]) or pattern.search(before[-12:]):
-                fact["change"] = change
-                break
-        facts.append(fact)
+        reach = max(s0, m.start - 40)
+        before = lang.administration_before(doc.text[reach : m.start])
+        if i and drugs[i - 1].end > reach:
+            # "hydrocortisone by intravenous infusion and levothyroxine": after the previous drug,
+            # only the words after the last joiner are this drug's ("… and intravenous X").
+            own = doc.text[drugs[i - 1].end : m.start]
+            joiner = list(_JOINER.finditer(own))
+            before = own[joiner[-1].end() :] if joiner else ""
+        facts.append(_administration(doc, m, window, before, lang))
     # Coordinated agents share the administration written once after the last of them:
     # "洗必泰联合H2O2…局部换药1次/2d", "chlorhexidine and hydrogen peroxide dressings daily".
     coord = lang.COORDINATION_RE
@@ -197,8 +159,107 @@ def _treatments(doc: Doc, sentence: Sentence, drugs: list[Mention], patient: Pat
     patient.treatments.extend(f for f in facts if f)
 
 
+def _administration(doc: Doc, m: Mention, window: str, before: str, lang) -> dict:
+    """The fact of one drug mention: what `window` (the words after it) and `before` say."""
+    concept = m.concepts[0]
+    drug = doc.vocab.drugs.get(concept.code)
+    fact: dict = {
+        "agent": concept.code,
+        "code": drug.code if drug and drug.code else None,
+        "dose": None,
+        "unit": None,
+        "route": None,
+        "frequency": None,
+        "duration": None,
+        "stopped_because": None,
+        "evidence": doc.ev(m.start, m.end),
+    }
+    dm = _DOSE_RE.search(window)
+    if dm and lang.DOSE_REACH is not None and dm.start() > lang.DOSE_REACH:
+        dm = None
+    if not dm:
+        dm = _DOSE_BEFORE_RE.search(before)
+    if dm:
+        fact["dose"] = parse_number(dm.group("val"))
+        fact["unit"] = _dose_unit(dm.group("unit"))
+    for route, pattern in _ROUTES:
+        # A route is stated, or implied by the form ("tablets", "infusion", "cream"); before the
+        # drug only its own words count (the route of a drug named earlier is that drug's).
+        if pattern.search(window) or pattern.search(before[-20:]):
+            if route == "oral" and not pattern.search(window) and not _STATED_ORAL.search(before[-20:]):
+                continue
+            fact["route"] = route
+            break
+    fact["frequency"] = freq.frequency(window)
+    split = lang.DIVIDED_DOSES_RE.search(window)
+    if split:
+        _divide(fact, split, lang)
+    dur = lang.DURATION_RE.search(window)
+    if dur:
+        n = dur.group(1)
+        n = str(lang.NUMBER_NAMES.get(n.lower(), n)) if not n.isdigit() else n
+        fact["duration"] = f"{n} {lang.TIME_UNITS.get(dur.group(2), dur.group(2).lower())}"
+        if not fact["duration"].endswith("s") and n != "1":
+            fact["duration"] += "s"
+    changes = [
+        {
+            "change": "increased" if _INCREASE.match(cm.group(1)) else "decreased",
+            "dose": parse_number(cm.group("val")),
+            "unit": _dose_unit(cm.group("unit")),
+            "evidence": doc.ev(m.end + cm.start(), m.end + cm.end()),
+        }
+        for cm in _DOSE_CHANGE_RE.finditer(window)
+    ]
+    if changes:
+        fact["dose_changes"] = changes
+    for change, pattern in _CHANGES:
+        if pattern.search(window[:40]) or pattern.search(before[-12:]):
+            fact["change"] = change
+            break
+    fact["stopped_because"] = _stop_reason(doc, m, window, before, lang, fact.get("change") == "stopped")
+    return fact
+
+
+def _divide(fact: dict, split: re.Match[str], lang) -> None:
+    """ "60 mg/d，分3次", "30 mg/kg/day in three divided doses": the day's dose is given in parts, so
+    the frequency is the number of parts, the dose one part, and the day's total is kept."""
+    raw = next(g for g in split.groups() if g)
+    parts = int(raw) if raw.isdigit() else _PARTS.get(raw.lower(), 0)
+    if parts < 2:
+        return
+    fact["frequency"] = times_per(parts, "day")
+    if fact["dose"] is not None:
+        unit = fact["unit"] or ""
+        fact["daily_dose"] = {"value": fact["dose"], "unit": unit.removesuffix("/d")}
+        fact["dose"] = round(fact["dose"] / parts, 4)
+        fact["unit"] = unit.removesuffix("/d")
+
+
+def _stop_reason(doc: Doc, m: Mention, window: str, before: str, lang, stopped: bool) -> str | None:
+    """Why the drug was stopped: "discontinued because of …", "因…停用", "Because of …, X was
+    withheld", or a finding the sentence calls the drug's adverse effect ("methimazole-induced
+    neutropenia was suspected and methimazole was stopped")."""
+    stop = lang.STOP_RE.search(window)
+    if stop:
+        reason = next(g for g in stop.groups() if g)
+        return _reason(doc, m.end + window.find(reason), reason)
+    pre = lang.STOP_BEFORE_RE.search(before) if lang.STOP_BEFORE_RE is not None else None
+    if pre and stopped:
+        # "因出现肝功能异常停用甲氨蝶呤", "Because of suspected agranulocytosis, methimazole was withheld"
+        return _reason(doc, m.start - len(before) + pre.start(1), pre.group(1))
+    if stopped:
+        sentence = doc.sentences[doc.sentence_of(m.start)]
+        for other in doc.mentions:
+            if other.kind == DRUG and other.concepts[0].code == m.concepts[0].code:
+                link = _ADVERSE_LINK.match(doc.text, other.end, sentence.end)
+                if sentence.start <= other.start < sentence.end and link:
+                    return _reason(doc, link.end(), doc.text[link.end() : link.end() + 40])
+    return None
+
+
 def _reason(doc: Doc, pos: int, reason: str) -> str:
-    """The stop reason as an HPO label when the vocabulary knows it ("闭经" -> "amenorrhea")."""
+    """The stop reason as an HPO label when the vocabulary knows it ("闭经" -> "amenorrhea",
+    "suspected neutropenia" -> "neutropenia")."""
     for m in doc.mentions:
         if m.kind == HPO and pos <= m.start < pos + len(reason) + 1:
             return most_specific(m.concepts).label.lower()

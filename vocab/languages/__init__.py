@@ -74,7 +74,11 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `STATED_ORAL_WORDS`, `CHANGE_WORDS` (change -> alternatives), `DOSE_CHANGE_WORDS`, `AGAIN_WORDS`,
   `DOSE_CHANGE_TO_WORDS`, `INCREASE_WORDS`, `LAB_CONTEXT_WORDS`, `PER_DAY_WORDS`,
   `QUANTITY_OF_WORDS`, `GIVEN_WORDS` (a substance after them was given, not measured: the
-  measurement stage leaves it to the treatments); `administration_window(window, truncated) -> str`;
+  measurement stage leaves it to the treatments), `NOT_GIVEN_WORDS` (a drug after them is an
+  allergen, a susceptibility or a measured substance), `ADVERSE_LINK_WORDS` ("methimazole-induced
+  neutropenia": the finding after them is the drug's adverse effect); `DIVIDED_DOSES_RE` (group 1
+  the number of parts the day's dose is given in: "分3次", "in three divided doses");
+  `administration_window(window, truncated) -> str`;
   `administration_before(before) -> str`; `DOSE_REACH` (characters) or None; `DURATION_RE`
   (groups: number, unit) with `NUMBER_NAMES` and `TIME_UNITS`; `STOP_RE` (its first non-empty group
   is the reason); `STOP_BEFORE_RE` or None; `COORDINATION_RE`.
@@ -181,6 +185,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "PER_DAY_WORDS",
         "QUANTITY_OF_WORDS",
         "GIVEN_WORDS",
+        "NOT_GIVEN_WORDS",
+        "ADVERSE_LINK_WORDS",
+        "DIVIDED_DOSES_RE",
         "administration_window",
         "administration_before",
         "DOSE_REACH",

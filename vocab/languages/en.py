@@ -627,7 +627,7 @@ STATED_ORAL_WORDS = r"oral|p\.?o"
 CHANGE_WORDS = {
     "decreased": r"\btaper(?:ed|ing)?\b|\breduced to\b|\bdecreased to\b|\bweaned\b",
     "increased": r"\bincreased to\b|\bescalated\b|\buptitrated\b",
-    "stopped": r"\bdiscontinued\b|\bstopped\b|\bwithdrawn\b|\bceased\b",
+    "stopped": r"\bdiscontinued\b|\bstopped\b|\bwithdrawn\b|\bceased\b|\bwithheld\b|\bheld\b",
 }
 DOSE_CHANGE_WORDS = (
     r"increased|decreased|reduced|tapered|titrated(?: up| down)?|escalated|raised|lowered|weaned"
@@ -639,10 +639,28 @@ INCREASE_WORDS = r"inc|esc|rai|up"
 LAB_CONTEXT_WORDS = (
     r"levels?|concentrations?|assays?|tests?|testing|stain(?:ing)?|immunostaining|"
     r"positive|negative|ratio|index|clearance|scan|scintigraphy|(?:was|were|is|of)\s+(?:\d|elevated|increased|decreased|"
-    r"low|high|normal|within)"
+    r"low|high|normal|within)|"
+    # a drug named as a test agent, a susceptibility, a gene or a deficiency: not given
+    r"(?:stimulation|tolerance|challenge|suppression|loading|provocation|skin|patch|breath) tests?|"
+    r"sensitivity|sensitive|resistance|resistant|susceptibility|etest|e-test|mic\b|"
+    r"deficiency|absence|antibod(?:y|ies)|genes?|receptors?|-?free\b|-?enhanced|uptake|allergy"
 )
 PER_DAY_WORDS = r"daily|per day|a day"
 # Words that say a substance was given, not measured: "received intravenous glucose", "infusion of".
+# "allergy to penicillin", "resistant to clindamycin, linezolid and oxacillin", "serum albumin": a
+# drug after these words is not given (the words reach over a list of drugs).
+NOT_GIVEN_WORDS = (
+    r"\b(?:allerg(?:y|ic|ies) to|intoleran(?:ce|t) to|hypersensitivity to|susceptib(?:le|ility) to|"
+    r"(?:isolates?|strains?|organisms?|bacteria)\s+(?:were|was)\s+(?:also\s+)?(?:resistant|sensitive) to|"
+    r"serum|plasma)"
+)
+# "methimazole-induced neutropenia": the finding after these words is the drug's adverse effect.
+ADVERSE_LINK_WORDS = r"[- ](?:induced|associated|related)\s+"
+# "in three divided doses": the day's dose given in parts.
+DIVIDED_DOSES_RE = re.compile(
+    r"\b(?:in|into)\s+(two|three|four|2|3|4)\s+divided\s+doses\b|\bdivided\s+(?:in|into)\s+(two|three|four|2|3|4)\s+doses\b",
+    re.I,
+)
 GIVEN_WORDS = (
     r"\b(?:given|administered|received|receiving|infused|infusion of|treated with|started on|"
     r"supplemented with|supplementation with|bolus of|injection of|dose of)"
@@ -668,12 +686,19 @@ NUMBER_NAMES = {
     "twelve": 12,
 }
 TIME_UNITS: dict[str, str] = {}  # "days", "weeks" are already the record's words
+_STOPPED = r"discontinued|stopped|withdrawn|ceased|interrupted|withheld|held|switched|tapered off|not tolerated|poorly tolerated"  # noqa: E501 - a pattern reads best on one line
 STOP_RE = re.compile(
-    r"(?:discontinued|stopped|withdrawn|ceased|interrupted|held|switched|tapered off|not tolerated|poorly tolerated)\b[^.;]{0,30}?\b(?:due to|because(?: of)?|owing to|secondary to|after (?:the )?(?:development|onset|appearance) of|for)\s+([^.;,]{3,60})"  # noqa: E501 - a pattern reads best on one line
-    r"|(?:due to|because of|owing to)\s+([^.;,]{3,60}?)[, ]+(?:\w+\s+){0,4}(?:was|were|had to be)\s+(?:discontinued|stopped|withdrawn)",  # noqa: E501 - a pattern reads best on one line
+    rf"(?:{_STOPPED})\b[^.;]{{0,30}}?\b(?:due to|because(?: of)?|owing to|secondary to|after (?:the )?(?:development|onset|appearance) of|for|in view of)\s+([^.;,]{{3,60}})"  # noqa: E501 - a pattern reads best on one line
+    r"|(?:due to|because of|owing to)\s+([^.;,]{3,60}?)[, ]+(?:\w+\s+){0,4}(?:was|were|had to be)\s+(?:discontinued|stopped|withdrawn|withheld)"  # noqa: E501 - a pattern reads best on one line
+    # "was discontinued after neutropenia developed"
+    rf"|(?:{_STOPPED})\b[^.;]{{0,20}}?\bafter\s+(?:the\s+)?([^.;,]{{3,40}}?)\s+(?:developed|occurred|appeared|was (?:noted|detected|found|diagnosed))",  # noqa: E501 - a pattern reads best on one line
     re.I,
 )
-STOP_BEFORE_RE = None
+# "Because of suspected agranulocytosis, methimazole was withheld": the reason before the drug (its
+# stop is said after it).
+STOP_BEFORE_RE = re.compile(
+    r"(?:because of|due to|owing to|in view of)\s+([^.;,]{3,60}?)\s*,?\s*(?:the\s+|his\s+|her\s+)?$", re.I
+)
 COORDINATION_RE = re.compile(r"^\s*(?:,|and|with|plus|\+|/|or|,\s*and)\s*$", re.I)
 # "loperamide 2 mg as needed and topical mupirocin": "topical" is the next drug's.
 _NEXT_DRUG_LEAD_RE = re.compile(r"(?:,|\band\b|\bplus\b|\bwith\b)(?:\s+[\w-]+){0,2}\s*$")

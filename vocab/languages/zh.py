@@ -421,8 +421,14 @@ DOSE_CHANGE_WORDS = r"加量|减量|增加|减少|调整"
 AGAIN_WORDS = ""
 DOSE_CHANGE_TO_WORDS = r"至|到|为"
 INCREASE_WORDS = r"加|增"
-LAB_CONTEXT_WORDS = ""
+# "青霉素过敏", "万古霉素耐药", "胰高血糖素激发试验": a drug named as an allergen, a susceptibility or a
+# test agent is not given.
+LAB_CONTEXT_WORDS = r"过敏|耐药|敏感|激发试验|耐量试验|负荷试验|抑制试验|皮试|浓度|水平|抗体|基因|缺乏|增强"
 PER_DAY_WORDS = ""
+NOT_GIVEN_WORDS = r"血清|血浆"
+ADVERSE_LINK_WORDS = r"所致的?|引起的?|相关的?|导致的?"
+# "分3次口服": the day's dose given in parts.
+DIVIDED_DOSES_RE = re.compile(r"分\s*([2-4二三四])\s*次")
 GIVEN_WORDS = r"予以|给予|予|补充|输注|静滴|静脉滴注|静推|口服|注射"
 QUANTITY_OF_WORDS = ""
 
@@ -441,7 +447,7 @@ COORDINATION_RE = re.compile(r"^\s*(?:联合|合并|加用|和|及|与|、|加|\
 
 _CLAUSE_SPLIT_RE = re.compile(r"[,，。;；]")
 _ADMINISTRATION_CLAUSE_RE = re.compile(
-    r"\s*(?:每|隔|[0-9]+\s*次|q[0-9dwh]|bid|tid|qid|qd|qod|静|口服|顿服|皮下|肌|雾化|外用|局部|疗程|共|连续|持续|"
+    r"\s*(?:每|隔|分\s*[2-4二三四]\s*次|[0-9]+\s*次|q[0-9dwh]|bid|tid|qid|qd|qod|静|口服|顿服|皮下|肌|雾化|外用|局部|疗程|共|连续|持续|"
     r"[0-9.]+\s*(?:mg|g|μg|ug|ml|片|粒|u|iu))",
     re.I,
 )

@@ -1,0 +1,112 @@
+"""Part of the treatment stage: which drug mentions are treatments of the patient, and one fact
+per agent.
+
+A drug name is not always a drug given. It may be:
+
+- a substance measured or tested ("glucose 472 mg/dL", "aldosterone levels", "a glucagon
+  stimulation test", "resistant to clindamycin", "allergy to penicillin", "serum albumin");
+- a diagnostic or procedural agent: contrast media, tracers and other diagnostic agents (ATC V04,
+  V08, V09), anaesthetics (ATC N01, and the classes of anaesthesia), and the procedural states
+  "sedation" and "anaesthesia" themselves — a local anaesthetic that is also an antiarrhythmic
+  (lidocaine) stays a drug.
+
+`merge_treatments` turns the mentions of one agent into one fact that keeps every span in
+"mentions" (DESIGN.md): the fact shows the clearest mention (the one that says most about the
+administration), and what other mentions add (a stop reason, dose changes) is kept.
+"""
+
+from __future__ import annotations
+
+import re
+
+from vocab import languages
+
+from .document import Doc
+from .vocabulary import Mention
+
+# A substance named as a test, not given: "glucose 472 mg/dL", "aldosterone levels", "C-peptide
+# was", "a glucagon stimulation test", "resistant to …".
+_LAB_CONTEXT = re.compile(
+    rf"\s*(?:\(\w{{1,10}}\)\s*)?(?:{languages.alternatives('LAB_CONTEXT_WORDS')}|"
+    r"[:=]?\s*\d+(?:\.\d+)?\s*(?:mg/dl|mmol/l|g/dl|g/l|ng/ml|pg/ml|u/l|iu/l|%|μmol/l|umol/l))",
+    re.I,
+)
+# "allergy to penicillin", "resistant to clindamycin, linezolid and oxacillin", "serum albumin".
+_NOT_GIVEN_BEFORE = re.compile(
+    rf"(?:{languages.alternatives('NOT_GIVEN_WORDS')})\s*(?:[\w/-]+(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|、))*$",
+    re.I,
+)
+# ATC groups of agents that diagnose or enable a procedure rather than treat: diagnostic agents
+# (V04), contrast media (V08), radiopharmaceuticals (V09), anaesthetics (N01).
+_DIAGNOSTIC_ATC = ("V04", "V08", "V09", "N01")
+_PROCEDURAL_CLASS = re.compile(r"an(?:a)?esthe|contrast|radiopharmaceutical|diagnostic", re.I)
+# "under sedation", "under general anaesthesia": a state of a procedure, not an agent given.
+_PROCEDURAL_STATE = re.compile(r"^(?:sedation|an(?:a)?esthesia|narcosis|镇静|麻醉)$", re.I)
+_STILL_A_TREATMENT = re.compile(r"antiarrhythmic", re.I)
+_PROCEDURAL_BEFORE = re.compile(
+    r"(?:an(?:a)?esthe(?:sia|tic)|sedation|麻醉|镇静)\s*(?:with|using|by|by means of|予|用)\s*$", re.I
+)
+
+
+def is_treatment(doc: Doc, m: Mention, sentence_start: int) -> bool:
+    """Whether the drug mention `m` names something given to the patient as treatment."""
+    if _LAB_CONTEXT.match(doc.text, m.end):
+        return False
+    if _NOT_GIVEN_BEFORE.search(doc.text, max(sentence_start, m.start - 80), m.start):
+        return False
+    if _PROCEDURAL_STATE.match(doc.text[m.start : m.end]):
+        return False
+    if _PROCEDURAL_BEFORE.search(doc.text, max(sentence_start, m.start - 40), m.start):
+        return False  # "under local anaesthesia with lidocaine"
+    agent = m.concepts[0].code
+    if _PROCEDURAL_CLASS.search(agent):
+        return False  # the classes themselves: "local anaesthetics", "contrast media"
+    drug = doc.vocab.drugs.get(agent)
+    if drug is None:
+        return True
+    procedural = drug.code.startswith(_DIAGNOSTIC_ATC) or (
+        drug.drug_class and _PROCEDURAL_CLASS.search(drug.drug_class)
+    )
+    return not procedural or bool(_STILL_A_TREATMENT.search(drug.drug_class or ""))
+
+
+# What a mention says about the administration, for choosing the clearest one.
+_DETAIL_KEYS = ("dose", "unit", "route", "frequency", "duration", "stopped_because")
+# Attributes one mention may add to the agent's fact when the clearest mention lacks them.
+_FILLED_KEYS = ("stopped_because", "duration", "route", "frequency", "daily_dose")
+
+
+def _detail(fact: dict) -> int:
+    return sum(1 for key in _DETAIL_KEYS if fact.get(key) is not None)
+
+
+def merge_treatments(facts: list[dict]) -> list[dict]:
+    """One fact per agent, in the order of first mention: the clearest mention (most administration
+    details; the first of equals) with every mention's span under "mentions", dose changes of all
+    mentions in text order, and stop reasons, durations, routes and frequencies the clearest
+    mention lacks taken from the others."""
+    groups: dict[str, list[dict]] = {}
+    for fact in sorted(facts, key=lambda f: f["evidence"]["start"]):
+        groups.setdefault(fact["agent"], []).append(fact)
+    merged = []
+    for group in groups.values():
+        best = dict(max(group, key=_detail))  # max() keeps the first of equals
+        for key in _FILLED_KEYS:
+            if best.get(key) is None:
+                given = next((f[key] for f in group if f.get(key) is not None), None)
+                if given is not None:
+                    best[key] = given
+        changes = [c for f in group for c in f.get("dose_changes", [])]
+        if changes:
+            best["dose_changes"] = sorted(changes, key=lambda c: c["evidence"]["start"])
+        stated = [f["change"] for f in group if f.get("change")]
+        if stated:
+            best["change"] = stated[-1]  # the last change the report states is where it ended
+        spans = {(f["evidence"]["start"], f["evidence"]["end"]): f["evidence"] for f in group}
+        if len(spans) > 1:
+            best["mentions"] = [
+                {"start": ev["start"], "end": ev["end"], "text": ev["text"]}
+                for _, ev in sorted(spans.items())
+            ]
+        merged.append(best)
+    return merged

@@ -1,0 +1,110 @@
+"""Treatments on short reports of our own: doses by weight and surface, daily splits, routes only
+where stated or implied by the form, stop reasons, no diagnostic or procedural agents, and one
+fact per agent that keeps every mention."""
+
+from __future__ import annotations
+
+from ingest.pipeline import extract
+
+
+def _treatments(text: str) -> dict[str, dict]:
+    record = extract(text)
+    assert record["patients"], record
+    facts = record["patients"][0]["treatments"]
+    by_agent = {t["agent"]: t for t in facts}
+    assert len(by_agent) == len(facts), "one fact per agent"
+    return by_agent
+
+
+def test_weight_and_surface_based_doses_keep_their_units():
+    tx = _treatments(
+        "A 4-year-old boy with Kawasaki disease was given IVIG 2 g/kg over 12 hours. His sister's "
+        "lymphoma was treated elsewhere. He later received rituximab 375 mg/m2 weekly."
+    )
+    ivig = tx["intravenous immunoglobulin"]
+    assert (ivig["dose"], ivig["unit"]) == (2, "g/kg")
+    assert (tx["rituximab"]["dose"], tx["rituximab"]["unit"], tx["rituximab"]["frequency"]) == (
+        375,
+        "mg/m2",
+        "once weekly",
+    )
+    tx = _treatments("患儿男，3岁。予丙种球蛋白2 g/kg静滴，阿司匹林30 mg/(kg·d)分3次口服。")
+    assert (tx["intravenous immunoglobulin"]["unit"], tx["intravenous immunoglobulin"]["route"]) == (
+        "g/kg",
+        "intravenous",
+    )
+    aspirin = tx["acetylsalicylic acid"]
+    assert (aspirin["dose"], aspirin["unit"], aspirin["frequency"], aspirin["route"]) == (
+        10,
+        "mg/kg",
+        "three times daily",
+        "oral",
+    )
+    assert aspirin["daily_dose"] == {"value": 30, "unit": "mg/kg"}
+
+
+def test_a_days_dose_in_divided_doses():
+    tx = _treatments("患者女，45岁。泼尼松60 mg/d，分3次口服。")
+    prednisone = tx["prednisone"]
+    assert (prednisone["dose"], prednisone["unit"], prednisone["frequency"]) == (
+        20,
+        "mg",
+        "three times daily",
+    )
+    assert prednisone["daily_dose"] == {"value": 60, "unit": "mg"}
+    tx = _treatments("A 52-year-old man was started on hydroxyurea 1500 mg daily in three divided doses.")
+    assert (tx["hydroxycarbamide"]["dose"], tx["hydroxycarbamide"]["frequency"]) == (500, "three times daily")
+
+
+def test_route_only_when_stated_or_implied_by_the_form():
+    tx = _treatments(
+        "A 61-year-old woman received hydrocortisone by intravenous infusion and levothyroxine 50 ug daily; "
+        "later prednisolone tablets and topical mupirocin."
+    )
+    assert tx["hydrocortisone"]["route"] == "intravenous"
+    assert tx["levothyroxine"]["route"] is None
+    assert tx["prednisolone"]["route"] == "oral"  # tablets
+    assert tx["mupirocin"]["route"] == "topical"
+
+
+def test_stop_reasons_in_several_forms():
+    cases = [
+        "A 30-year-old woman with Graves disease. Methimazole was stopped because of suspected neutropenia.",
+        "A 30-year-old woman. Because of suspected neutropenia, methimazole was withheld.",
+        "A 30-year-old woman. Methimazole-induced neutropenia was suspected, and methimazole was discontinued.",
+        "患者女，30岁。因出现中性粒细胞减少停用甲巯咪唑。",
+    ]
+    for text in cases:
+        fact = _treatments(text)["thiamazole"]
+        assert fact["stopped_because"] == "neutropenia", text
+        assert fact["change"] == "stopped", text
+
+
+def test_diagnostic_and_procedural_agents_are_not_treatments():
+    tx = _treatments(
+        "A 47-year-old man underwent a glucagon stimulation test and an oral glucose tolerance test. The "
+        "biopsy was taken under local anaesthesia with lidocaine and conscious sedation. He is allergic to "
+        "penicillin; the isolate was resistant to clindamycin and vancomycin. Serum albumin was 30 g/L. "
+        "He was treated with octreotide 100 ug three times daily."
+    )
+    assert set(tx) == {"octreotide"}
+
+
+def test_one_fact_per_agent_keeps_every_mention():
+    text = (
+        "A 55-year-old man. Prednisone was started. After two weeks prednisone 40 mg daily was tapered to "
+        "20 mg. Prednisone was discontinued because of hyperglycemia."
+    )
+    record = extract(text)
+    facts = record["patients"][0]["treatments"]
+    assert [t["agent"] for t in facts] == ["prednisone"]
+    prednisone = facts[0]
+    assert (prednisone["dose"], prednisone["unit"], prednisone["frequency"]) == (40, "mg", "once daily")
+    assert prednisone["evidence"]["text"] == "prednisone"  # the clearest mention: it has the dose
+    assert [m["text"] for m in prednisone["mentions"]] == ["Prednisone", "prednisone", "Prednisone"]
+    for m in prednisone["mentions"]:
+        assert text[m["start"] : m["end"]] == m["text"]
+    assert prednisone["stopped_because"] == "hyperglycemia"
+    assert [(c["change"], c["dose"], c["unit"]) for c in prednisone["dose_changes"]] == [
+        ("decreased", 20, "mg")
+    ]

@@ -71,7 +71,7 @@ def test_stop_reasons_in_several_forms():
     cases = [
         "A 30-year-old woman with Graves disease. Methimazole was stopped because of suspected neutropenia.",
         "A 30-year-old woman. Because of suspected neutropenia, methimazole was withheld.",
-        "A 30-year-old woman. Methimazole-induced neutropenia was suspected, and methimazole was discontinued.",
+        "A 30-year-old woman. Methimazole-induced neutropenia was suspected; methimazole was discontinued.",
         "患者女，30岁。因出现中性粒细胞减少停用甲巯咪唑。",
     ]
     for text in cases:

@@ -248,11 +248,17 @@ def _stop_reason(doc: Doc, m: Mention, window: str, before: str, lang, stopped: 
         # "因出现肝功能异常停用甲氨蝶呤", "Because of suspected agranulocytosis, methimazole was withheld"
         return _reason(doc, m.start - len(before) + pre.start(1), pre.group(1))
     if stopped:
-        sentence = doc.sentences[doc.sentence_of(m.start)]
+        # This sentence or the one before it ("… was suspected; methimazole was discontinued").
+        si = doc.sentence_of(m.start)
+        start, end = doc.sentences[max(0, si - 1)].start, doc.sentences[si].end
         for other in doc.mentions:
-            if other.kind == DRUG and other.concepts[0].code == m.concepts[0].code:
-                link = _ADVERSE_LINK.match(doc.text, other.end, sentence.end)
-                if sentence.start <= other.start < sentence.end and link:
+            if (
+                other.kind == DRUG
+                and other.concepts[0].code == m.concepts[0].code
+                and start <= other.start < end
+            ):
+                link = _ADVERSE_LINK.match(doc.text, other.end, end)
+                if link:
                     return _reason(doc, link.end(), doc.text[link.end() : link.end() + 40])
     return None
 

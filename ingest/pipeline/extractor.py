@@ -36,11 +36,11 @@ from .measurement_facts import sort_measurements
 from .measurements import measurements
 from .mentions import find_mentions
 from .normalize import normalise
-from .outcomes import measured_series, outcomes
+from .outcomes import outcomes, tidy_outcomes
 from .structure import CASE, Sentence, layout
 from .treatment_agents import merge_treatments
 from .treatments import treatments
-from .vocabulary import DISEASE, FINDING, HPO, Mention, Vocabulary, key_text
+from .vocabulary import ANALYTE, DISEASE, FINDING, HPO, Mention, Vocabulary, key_text
 from .vocabulary_build import load_vocabulary
 
 TIME_BUDGET = 20.0  # seconds of fact extraction per report before it stops and says so
@@ -110,7 +110,7 @@ class Extractor:
             patient.treatments = merge_treatments(patient.treatments)
             if patient.outcomes:
                 # A measured series: sizes given for the same lesion in several sentences.
-                measured_series(doc, patient, index)
+                tidy_outcomes(doc, patient, index)
         record["patients"] = [p.as_dict() for p in patients]
         return record
 
@@ -142,5 +142,5 @@ def _sentence(
     treatments(doc, sentence, mentions, measurement_spans, patient)
     clinical = [m for m in mentions if m.kind in (HPO, DISEASE, FINDING)]
     link_findings(doc, sentence, clinical, patient, stated_year_at)
-    outcomes(doc, sentence, clinical, patient)
+    outcomes(doc, sentence, [m for m in mentions if m.kind in (HPO, DISEASE, FINDING, ANALYTE)], patient)
     return years[-1][1] if years else year

@@ -1,10 +1,18 @@
-"""Stage: outcomes. How the patient's course went (improved, resolved, stable, worsened,
-recurred, died), about which finding, and the sizes measured along the way.
+"""Stage: outcomes. How the patient's course went after treatment (improved, resolved, stable,
+worsened, recurred, died), about which finding or measurement, when, and after which treatment.
 
-An outcome cue in a case sentence (not negated, not a relative's) is about the nearest coded
-finding or disease named before it, else after it, else the patient's overall condition. When the
-finding's sentences give the same lesion's size several times, the outcome carries the series.
-The cues (`OUTCOME_RE`, `FOLLOW_UP_RE`) are the report language's (`vocab/languages/`).
+An outcome cue in a case sentence (not negated, not a relative's) is an outcome only when it
+describes the course after treatment: a treatment of the patient was named before it, or the
+sentence itself places it there ("治疗后", "at follow-up", "after surgery"). The history of the
+illness ("双下肢无力再发加重1天", "the rash progressed over 2 months") and triggers ("日晒后加重",
+"worse with exertion") are not outcomes; a death always is.
+
+What it is about: the nearest finding, disease or test named in the cue's clause (before it, else
+after it), else in its sentence, else the patient's overall condition — so "complement returned to
+normal" is about the complement, not the rash named earlier in the sentence. It happened after the
+last treatment named before it (`after_treatment`). When the sentences of the finding give the
+same lesion's size several times, the outcome carries the series. The cues are the report
+language's (`vocab/languages/`).
 """
 
 from __future__ import annotations
@@ -17,20 +25,23 @@ from .assertions import assertion_of
 from .document import Doc, Patient
 from .mentions import most_specific
 from .structure import CASE, Sentence
-from .vocabulary import FINDING, HPO, Mention
+from .vocabulary import ANALYTE, FINDING, HPO, Mention
 
 # The record's outcome directions: the named groups a language's `OUTCOME_RE` may use.
 DIRECTIONS = ("improved", "resolved", "stable", "worsened", "recurred", "died")
 _SIZE_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(cm|mm)(?![A-Za-z])", re.I)
+_CLAUSE_BREAK = re.compile(r"[,，;；:：]|\b(?:and|but|while|whereas)\b|但|而")
 
 
-def outcomes(doc: Doc, sentence: Sentence, clinical: list[Mention], patient: Patient) -> None:
-    """Outcomes of `patient` from the outcome cues of one case sentence."""
+def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Patient) -> None:
+    """Outcomes of `patient` from the outcome cues of one case sentence; `mentions` are the
+    sentence's clinical and analyte mentions."""
     s0, s1 = sentence.start, sentence.end
     text = doc.text[s0:s1]
     lang = languages.get(doc.language)
     if not lang.may_state_outcome(text):
         return
+    after_words = lang.AFTER_TREATMENT_RE.search(text) is not None
     for om in lang.OUTCOME_RE.finditer(text):
         a, b = om.span()
         direction = om.lastgroup
@@ -38,60 +49,117 @@ def outcomes(doc: Doc, sentence: Sentence, clinical: list[Mention], patient: Pat
         ctx = assertion_of(text, a, b, doc.language, post=False)
         if (ctx.negated and direction != "stable") or ctx.family:
             continue  # "her mother died of breast cancer" is not this patient's outcome
-        # What improved/recurred: the nearest finding or disease named before the cue,
-        # else the nearest one after it.
-        about_mention = None
-        coded = [m for m in clinical if m.kind != FINDING]
-        preceding = [m for m in coded if m.end - s0 <= a]
-        following = [m for m in coded if m.start - s0 >= b]
-        if preceding:
-            about_mention = preceding[-1]
-        elif following:
-            about_mention = following[0]
+        clause_start, clause_end = _clause(text, a, b)
+        if lang.TRIGGER_RE.search(text[clause_start:a]) or lang.TRIGGER_RE.search(text[b:clause_end]):
+            continue  # "日晒后加重", "worse with exertion": a trigger, not the course
+        treatment = _last_treatment(patient, s0 + a)
+        if direction != "died" and treatment is None and not after_words:
+            continue  # the history of the illness before any treatment
+        about_mention = _about(mentions, s0 + clause_start, s0 + a, s0 + b, s0 + clause_end)
+        outcome = {"about": "overall condition", "direction": direction, "evidence": doc.ev(s0 + a, s0 + b)}
         if about_mention is not None:
-            concept = (
-                most_specific(about_mention.concepts)
-                if about_mention.kind == HPO
-                else about_mention.concepts[0]
-            )
-            about = concept.label
-        else:
-            about = "overall condition"  # no finding named near the cue: the patient as a whole
-        outcome = {
-            "about": about,
-            "direction": direction,
-            "evidence": doc.ev(s0 + a, s0 + b),
-        }
-        if about_mention is not None:
-            outcome["code"] = concept.code
+            concept = about_mention.concepts[0]
+            if about_mention.kind == HPO:
+                concept = most_specific(about_mention.concepts)
+            outcome["about"] = concept.label
+            if about_mention.kind == ANALYTE:
+                outcome["about_measurement"] = concept.code
+            else:
+                outcome["code"] = outcome["about_code"] = concept.code
+        if treatment is not None:
+            outcome["after_treatment"] = treatment
         follow = lang.FOLLOW_UP_RE.search(text)
         if follow:
             outcome["follow_up"] = follow.group(0).strip()
         patient.outcomes.append(outcome)
 
 
+def _clause(text: str, a: int, b: int) -> tuple[int, int]:
+    """The clause of the cue at [a, b) of `text`."""
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, a)]
+    after = _CLAUSE_BREAK.search(text, b)
+    return (breaks[-1] if breaks else 0), (after.start() if after else len(text))
+
+
+def _about(mentions: list[Mention], c0: int, a: int, b: int, c1: int) -> Mention | None:
+    """The finding, disease or test the cue at [a, b) speaks of: the nearest named before it in
+    its clause, else after it in its clause, else the nearest before it in the sentence."""
+    coded = [m for m in mentions if m.kind != FINDING]
+    in_clause_before = [m for m in coded if c0 <= m.start and m.end <= a]
+    if in_clause_before:
+        return in_clause_before[-1]
+    in_clause_after = [m for m in coded if b <= m.start and m.end <= c1]
+    if in_clause_after:
+        return in_clause_after[0]
+    before = [m for m in coded if m.end <= a and m.kind != ANALYTE]
+    return before[-1] if before else None
+
+
+def _last_treatment(patient: Patient, pos: int) -> str | None:
+    """The agent of the last treatment of `patient` named before `pos`."""
+    named = [t for t in patient.treatments if t["evidence"]["start"] < pos]
+    return max(named, key=lambda t: t["evidence"]["start"])["agent"] if named else None
+
+
+def tidy_outcomes(doc: Doc, patient: Patient, patient_index: int) -> None:
+    """Per-patient clean-up: one outcome per (what, direction, treatment) with every mention, and
+    the measured series of each finding's outcome."""
+    merged: dict[tuple, dict] = {}
+    for outcome in patient.outcomes:
+        key = (outcome.get("code") or outcome["about"], outcome["direction"], outcome.get("after_treatment"))
+        kept = merged.get(key)
+        if kept is None:
+            merged[key] = outcome
+            continue
+        spans = kept.get("mentions") or [_span(kept)]
+        spans.append(_span(outcome))
+        kept["mentions"] = spans
+        if not kept.get("follow_up") and outcome.get("follow_up"):
+            kept["follow_up"] = outcome["follow_up"]
+    patient.outcomes = list(merged.values())
+    measured_series(doc, patient, patient_index)
+
+
+def _span(fact: dict) -> dict:
+    ev = fact["evidence"]
+    return {"start": ev["start"], "end": ev["end"], "text": ev["text"]}
+
+
 def measured_series(doc: Doc, patient: Patient, patient_index: int) -> None:
-    """Sizes written in the sentences that name the outcome's finding, in text order."""
-    sentences_of: dict[str, set[int]] = {}
-    for m in doc.mentions:
-        if m.kind == HPO:
-            si = doc.sentence_of(m.start)
-            sentence = doc.sentences[si]
-            if sentence.section == CASE and sentence.patient == patient_index:
-                sentences_of.setdefault(most_specific(m.concepts).code, set()).add(si)
+    """Sizes of the outcome's finding, in text order: a size belongs to the finding named nearest to
+    it in its clause (a nodule's size is not the ulcer's)."""
+    sizes_of: dict[str, list[tuple[int, float, str]]] = {}
+    for sentence in doc.sentences:
+        if sentence.section != CASE or sentence.patient != patient_index:
+            continue
+        findings = [m for m in doc.mentions if m.kind == HPO and sentence.start <= m.start < sentence.end]
+        if not findings:
+            continue
+        text = doc.text[sentence.start : sentence.end]
+        for sm in _SIZE_RE.finditer(doc.text, sentence.start, sentence.end):
+            c0, c1 = (
+                sentence.start + k
+                for k in _clause(text, sm.start() - sentence.start, sm.end() - sentence.start)
+            )
+            # The nearest finding of the size's clause ("直径约5cm的破溃", "a 2 cm nodule", "the ulcer
+            # measured 3 cm"), else the nearest named before it in the sentence.
+            owner = sorted(
+                (m for m in findings if c0 <= m.start and m.end <= c1),
+                key=lambda m: min(abs(m.start - sm.end()), abs(sm.start() - m.end)),
+            )
+            if not owner:
+                owner = [m for m in findings if m.end <= sm.start()][-1:]
+            if owner:
+                code = most_specific(owner[0].concepts).code
+                sizes_of.setdefault(code, []).append(
+                    (sm.start(), sm.end(1), float(sm.group(1)), sm.group(2).lower())
+                )
     done: set[str] = set()
     for outcome in patient.outcomes:
         code = outcome.get("code")
-        if not code or code in done or code not in sentences_of:
+        if not code or code in done or code not in sizes_of:
             continue
         done.add(code)
-        values = set()
-        for si in sentences_of[code]:
-            sentence = doc.sentences[si]
-            for sm in _SIZE_RE.finditer(doc.text, sentence.start, sentence.end):
-                values.add((sm.start(), float(sm.group(1)), sm.group(2).lower()))
-        ordered = sorted(values)
-        if len(ordered) >= 2 and len({u for _, _, u in ordered}) == 1:
-            outcome["series"] = [
-                {"value": v, "unit": u, "evidence": doc.ev(p, p + len(f"{v:g}"))} for p, v, u in ordered
-            ]
+        ordered = sorted(set(sizes_of[code]))
+        if len(ordered) >= 2 and len({u for *_, u in ordered}) == 1:
+            outcome["series"] = [{"value": v, "unit": u, "evidence": doc.ev(p, q)} for p, q, v, u in ordered]

@@ -85,7 +85,10 @@ Checklist (the same names, by stage, are in `REQUIRED`):
 - frequency: ∀ `FREQUENCY_RULES` (list of (pattern, answer or function of the match), specific
   before general; answers in the record's vocabulary, see `_common.times_per`).
 - outcomes: `OUTCOME_RE` (its named groups are the directions); `FOLLOW_UP_RE`;
-  `may_state_outcome(sentence) -> bool` (a cheap test that lets most sentences skip `OUTCOME_RE`).
+  `may_state_outcome(sentence) -> bool` (a cheap test that lets most sentences skip `OUTCOME_RE`);
+  `TRIGGER_RE` ("日晒后加重", "worse with exertion": tried on the words before the cue for
+  Chinese, after it for English — it matches where its language writes the trigger);
+  `AFTER_TREATMENT_RE` (words that place a sentence in the course after treatment).
 """
 
 from __future__ import annotations
@@ -199,7 +202,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "COORDINATION_RE",
     ),
     "frequency": ("FREQUENCY_RULES",),
-    "outcomes": ("OUTCOME_RE", "FOLLOW_UP_RE", "may_state_outcome"),
+    "outcomes": ("OUTCOME_RE", "FOLLOW_UP_RE", "may_state_outcome", "TRIGGER_RE", "AFTER_TREATMENT_RE"),
 }
 # Names a language may set to None: the stage has nothing of that kind to do in it.
 MAY_BE_NONE = frozenset(

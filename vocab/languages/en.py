@@ -834,6 +834,23 @@ _OUTCOME_ANCHORS = frozenset(
 _LOWER_WORD_RE = re.compile(r"[a-z]+")
 
 
+# "worse with exertion", "aggravated by sunlight": what makes a finding worse, not the course of
+# the illness (tried on the words right after the cue).
+TRIGGER_RE = re.compile(
+    r"^\s*(?:by|with|on|upon|after|during|in)\s+(?:the\s+)?(?:exertion|exercise|activity|sunlight|sun|"
+    r"sun exposure|light|cold|heat|eating|meals?|food|alcohol|standing|walking|lying|cough(?:ing)?|stress|"
+    r"menses|menstruation|movement|straining|palpation|pressure|swallowing)\b",
+    re.I,
+)
+# Words that place a sentence after the report's treatment: "after treatment", "at follow-up".
+AFTER_TREATMENT_RE = re.compile(
+    r"\b(?:after|following|with|on|under|despite)\s+(?:\w+\s+){0,3}?(?:treatment|therapy|surgery|resection|"
+    r"operation|excision|transplant(?:ation)?|administration|initiation|course|cycles?|doses?|discontinuation)\b"
+    r"|\bfollow(?:ed)?[- ]up\b|\bdischarged?\b|\bresponded\b|\bresponse\b|\bpostoperative(?:ly)?\b",
+    re.I,
+)
+
+
 def may_state_outcome(sentence: str) -> bool:
     """False when `sentence` cannot hold an outcome cue. Most sentences carry no outcome word; a
     set look-up spares them the long alternation."""

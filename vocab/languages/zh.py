@@ -522,7 +522,7 @@ FREQUENCY_RULES = [
 
 # ----------------------------------------------------------------- outcomes
 OUTCOME_CUES = [
-    ("stable", r"稳定|未再加重|无新增|无进展|未见进展|无明显变化|未再复发|无复发"),
+    ("stable", r"(?<!不)稳定|未再加重|无新增|无进展|未见进展|无明显变化|未再复发|无复发"),
     ("died", r"死亡|去世|病逝"),
     ("resolved", r"消失|痊愈|治愈|愈合|消退|恢复正常|完全缓解"),
     ("recurred", r"复发|再发|再次出现"),
@@ -532,6 +532,18 @@ OUTCOME_CUES = [
 # One alternation; at one position the earlier direction wins, and a longer cue that starts
 # earlier ("未再加重") is found before the shorter one inside it.
 OUTCOME_RE = re.compile("|".join(f"(?P<{direction}>{cues})" for direction, cues in OUTCOME_CUES))
+
+
+# "日晒后加重", "活动后加重", "遇冷加重": what makes a finding worse, not the course of the illness.
+TRIGGER_RE = re.compile(
+    r"(?:(?:日晒|光照|阳光|紫外线|活动|劳累|进食|饮食|饮酒|情绪激动|月经|体位改变|行走|站立|咳嗽|用力|排便)[后时]"
+    r"|遇冷|遇热|受凉后?|受寒后?|寒冷时)$"
+)
+# Words that place a sentence after the report's treatment: "治疗后", "after surgery", "随访".
+AFTER_TREATMENT_RE = re.compile(
+    r"治疗后|用药后|术后|手术后|(?:治疗|用药|服药)\s*\d+\s*(?:天|日|周|个?月|d)|予[^，。]{0,20}后|"
+    r"经[^，。]{0,20}(?:治疗|处理)|随访|复查|出院|转归|疗效"
+)
 
 
 def may_state_outcome(sentence: str) -> bool:

@@ -1,0 +1,76 @@
+"""Outcomes on short reports of our own: only the course after treatment, not the history or a
+trigger; what the outcome is about (a finding or a measurement); after which treatment; the
+series of the right lesion."""
+
+from __future__ import annotations
+
+from ingest.pipeline import extract
+
+
+def _outcomes(text: str) -> list[dict]:
+    record = extract(text)
+    assert record["patients"], record
+    return record["patients"][0]["outcomes"]
+
+
+def test_worsening_in_the_history_is_not_an_outcome():
+    outcomes = _outcomes(
+        "患者女，52岁。主诉：四肢无力加重1周。入院后予甲泼尼龙500 mg静滴冲击治疗，3天后四肢无力明显好转。"
+    )
+    assert [(o["direction"], o.get("after_treatment")) for o in outcomes] == [
+        ("improved", "methylprednisolone")
+    ]
+    outcomes = _outcomes(
+        "A 40-year-old woman presented with a rash that had worsened over 2 months. She was treated with "
+        "hydroxychloroquine 200 mg twice daily, and the rash improved within 6 weeks."
+    )
+    assert [(o["direction"], o["about"], o.get("after_treatment")) for o in outcomes] == [
+        ("improved", "Skin rash", "hydroxychloroquine")
+    ]
+
+
+def test_a_trigger_is_not_an_outcome():
+    outcomes = _outcomes("患者女，35岁。面部红斑，日晒后加重。予羟氯喹0.2 g 2次/d口服，1个月后面部红斑消退。")
+    assert [o["direction"] for o in outcomes] == ["resolved"]
+    outcomes = _outcomes(
+        "A 61-year-old man with angina. He was given aspirin 100 mg daily; his chest pain was worse with "
+        "exertion but at follow-up of 3 months the chest pain had resolved."
+    )
+    assert [o["direction"] for o in outcomes] == ["resolved"]
+    assert outcomes[0]["follow_up"].startswith("follow-up of 3 months")
+
+
+def test_an_outcome_is_about_the_measurement_its_clause_names():
+    outcomes = _outcomes(
+        "患者女，28岁。面部红斑。予泼尼松30 mg 1次/d口服治疗后，面部红斑减轻，补体C3恢复正常。"
+    )
+    by_direction = {o["direction"]: o for o in outcomes}
+    assert by_direction["improved"]["about"] == "Facial erythema"
+    assert by_direction["resolved"]["about"] == "C3"
+    assert by_direction["resolved"]["about_measurement"] == "C3"
+    assert "code" not in by_direction["resolved"]
+    assert all(o["after_treatment"] == "prednisone" for o in outcomes)
+
+
+def test_a_nodules_size_is_not_the_ulcers_series():
+    outcomes = _outcomes(
+        "患者女，50岁。右小腿溃疡，直径约4 cm，旁有一直径约1 cm的结节。予清创换药1次/d治疗2周后溃疡缩小至直径约2 cm。"
+    )
+    improved = [o for o in outcomes if o["direction"] == "improved"]
+    assert improved and improved[0]["about_code"] == "HP:0200042"
+    assert [p["value"] for p in improved[0]["series"]] == [4, 2]
+
+
+def test_one_outcome_per_finding_direction_and_treatment():
+    text = (
+        "A 33-year-old man. He received colchicine 0.5 mg twice daily. The fever improved on day 3 and "
+        "the fever further improved by day 5."
+    )
+    outcomes = _outcomes(text)
+    assert len(outcomes) == 1 and outcomes[0]["direction"] == "improved"
+    assert [m["text"] for m in outcomes[0]["mentions"]] == ["improved", "improved"]
+
+
+def test_death_is_an_outcome_without_treatment():
+    outcomes = _outcomes("A 70-year-old man presented with massive haemoptysis and died 2 hours later.")
+    assert [o["direction"] for o in outcomes] == ["died"]

@@ -54,7 +54,8 @@ def test_an_outcome_is_about_the_measurement_its_clause_names():
 
 def test_a_nodules_size_is_not_the_ulcers_series():
     outcomes = _outcomes(
-        "患者女，50岁。右小腿溃疡，直径约4 cm，旁有一直径约1 cm的结节。予清创换药1次/d治疗2周后溃疡缩小至直径约2 cm。"
+        "患者女，50岁。右小腿溃疡，直径约4 cm，旁有一直径约1 cm的结节。"
+        "予清创换药1次/d治疗2周后溃疡缩小至直径约2 cm。"
     )
     improved = [o for o in outcomes if o["direction"] == "improved"]
     assert improved and improved[0]["about_code"] == "HP:0200042"

@@ -30,6 +30,8 @@ class Patient:
     # terms named by a loose word ("pain"). Kept for full-text search and curation, never shown as
     # features (see `findings.py`).
     uncoded_findings: list[dict] = field(default_factory=list)
+    genes: list[dict] = field(default_factory=list)
+    variants: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         out = {
@@ -41,6 +43,8 @@ class Patient:
             "treatments": self.treatments,
             "outcomes": self.outcomes,
             "uncoded_findings": self.uncoded_findings,
+            "genes": self.genes,
+            "variants": self.variants,
         }
         if self.sex_evidence:
             out["sex_evidence"] = self.sex_evidence

@@ -32,6 +32,7 @@ from .citation import front_matter_end
 from .demographics import demographics
 from .document import Doc, Patient
 from .findings import link_findings, summary_diagnoses, tidy_findings
+from .genetics import genetics
 from .measurement_facts import sort_measurements
 from .measurements import measurements
 from .mentions import find_mentions
@@ -143,4 +144,5 @@ def _sentence(
     clinical = [m for m in mentions if m.kind in (HPO, DISEASE, FINDING)]
     link_findings(doc, sentence, clinical, patient, stated_year_at)
     outcomes(doc, sentence, [m for m in mentions if m.kind in (HPO, DISEASE, FINDING, ANALYTE)], patient)
+    genetics(doc, sentence, mentions, patient)
     return years[-1][1] if years else year

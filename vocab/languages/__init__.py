@@ -89,6 +89,10 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `TRIGGER_RE` ("日晒后加重", "worse with exertion": tried on the words before the cue for
   Chinese, after it for English — it matches where its language writes the trigger);
   `AFTER_TREATMENT_RE` (words that place a sentence in the course after treatment).
+- genetics (all ∀): `GENETIC_CONTEXT_WORDS` (words that make a gene symbol nearby a gene),
+  `GENE_ADJACENT_WORDS` (right after a symbol: even a symbol that is an English word or a lab
+  test is then a gene), `ZYGOSITY_WORDS` and `ACMG_WORDS` (record value -> alternatives, tried in
+  order).
 """
 
 from __future__ import annotations
@@ -203,6 +207,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     ),
     "frequency": ("FREQUENCY_RULES",),
     "outcomes": ("OUTCOME_RE", "FOLLOW_UP_RE", "may_state_outcome", "TRIGGER_RE", "AFTER_TREATMENT_RE"),
+    "genetics": ("GENETIC_CONTEXT_WORDS", "GENE_ADJACENT_WORDS", "ZYGOSITY_WORDS", "ACMG_WORDS"),
 }
 # Names a language may set to None: the stage has nothing of that kind to do in it.
 MAY_BE_NONE = frozenset(

@@ -861,3 +861,34 @@ FOLLOW_UP_RE = re.compile(
     r"(?:follow(?:ed)?[- ]up (?:of|for|after|at)?\s*|after\s+|at\s+)(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*[- ]?(days?|weeks?|months?|years?)(?:[- ]follow[- ]up)?",  # noqa: E501 - a pattern reads best on one line
     re.I,
 )
+
+# ----------------------------------------------------------------- genetics
+# Words that make a gene symbol nearby a gene (not a lab test or an English word).
+GENETIC_CONTEXT_WORDS = (
+    r"\b(?:genes?|genetic(?:ally)?|mutations?|mutated|mutant|variants?|deletions?|duplications?|insertions?|"
+    r"frameshift|missense|nonsense|splice|splicing|heterozygo\w*|homozygo\w*|hemizygo\w*|alleles?|exons?|"
+    r"introns?|sequencing|sequenced|genotyp\w*|germline|somatic|rearrange\w*|fusions?|amplifications?|"
+    r"translocations?|polymorphisms?|carriers?|de novo|pathogenic|genomic|exome|genome)\b"
+)
+# Right after a symbol, these words make even a symbol that is an English word or a lab test a gene:
+# "MET amplification", "CAT gene".
+GENE_ADJACENT_WORDS = (
+    r"(?:\s+|-)(?:genes?|mutations?|mutated|variants?|deletions?|duplications?|rearrangements?|fusions?|"
+    r"amplifications?|exons?|alleles?|locus)\b"
+)
+# Zygosity as written -> the record's word, tried in this order.
+ZYGOSITY_WORDS = {
+    "compound heterozygous": r"\bcompound[- ]heterozygo(?:us|te|sity)\b",
+    "hemizygous": r"\bhemizygo(?:us|te|sity)\b",
+    "homozygous": r"\bhomozygo(?:us|te|sity)\b",
+    "heterozygous": r"\bheterozygo(?:us|te|sity)\b",
+}
+# ACMG classes as written -> the record's word, tried in this order ("benign" alone is a word of
+# pathology: only as a variant's class).
+ACMG_WORDS = {
+    "likely pathogenic": r"\blikely[- ]pathogenic\b",
+    "pathogenic": r"\bpathogenic\b",
+    "uncertain significance": r"\b(?:uncertain|unknown) (?:clinical )?significance\b|\bVUS\b",
+    "likely benign": r"\blikely[- ]benign\b",
+    "benign": r"\bbenign (?:variant|polymorphism)s?\b|\b(?:classified|interpreted) as benign\b",
+}

@@ -554,3 +554,23 @@ def may_state_outcome(sentence: str) -> bool:
 FOLLOW_UP_RE = re.compile(
     r"((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)\s*随访|随访\s*(\d+)\s*(?:个)?(天|周|月|年)|随访时"
 )
+
+# ----------------------------------------------------------------- genetics
+# 缺失 (loss, deficiency), 重复 and 插入 are everyday words too: only with 基因 do they speak of genes.
+GENETIC_CONTEXT_WORDS = (
+    r"基因|突变|变异|杂合|纯合|半合子|外显子|内含子|测序|融合|扩增|易位|多态性|携带者|致病"
+)
+GENE_ADJACENT_WORDS = r"\s*(?:基因|突变|变异|融合|扩增|外显子)"
+ZYGOSITY_WORDS = {
+    "compound heterozygous": r"复合杂合",
+    "hemizygous": r"半合子|半合",
+    "homozygous": r"纯合",
+    "heterozygous": r"(?<!复合)杂合",
+}
+ACMG_WORDS = {
+    "likely pathogenic": r"可能致病",
+    "pathogenic": r"(?<!可能)致病(?:性)?(?:变异|突变)|(?<!可能)致病性",
+    "uncertain significance": r"(?:临床)?意义(?:未明|不明|不确定)",
+    "likely benign": r"可能良性",
+    "benign": r"(?<!可能)良性(?:变异|多态)",
+}

@@ -126,14 +126,17 @@ def test_chinese_lists_grades_and_shares():
 def test_a_stated_normal_result_excludes_what_its_test_looks_for(text):
     patient = _patient(text)
     assert [(m["analyte"], m["interpretation"]) for m in patient["measurements"]] == [("troponin", "normal")]
-    implied = [f for f in patient["features"] if f.get("from_measurement") == "troponin"]
-    assert [(f["code"], f["excluded"]) for f in implied] == [("HP:0410174", True)]
+    troponin = patient["measurements"][0]
+    assert troponin["code"] == "HP:0410174"
+    assert [e["code"] for e in troponin["excludes"]] == ["HP:0410174"]
+    assert not any(f["code"] == "HP:0410174" and not f["excluded"] for f in patient["features"])
 
 
 def test_a_two_sided_test_within_its_table_interval_implies_nothing():
     patient = _patient("A 40-year-old woman. Serum calcium 2.3 mmol/L; potassium was normal.")
     assert ("calcium", 2.3, "mmol/L", "normal") in _results(patient)
     assert not [f for f in patient["features"] if f.get("from_measurement")]
+    assert not any(m.get("excludes") for m in patient["measurements"])
 
 
 def test_substances_given_or_inside_drug_names_are_not_tests():

@@ -3,8 +3,9 @@
 `emit_measurement` records the measurement and the HPO finding its result speaks to: a high ESR is
 the finding "Elevated erythrocyte sedimentation rate", a negative ANA excludes "Antinuclear
 antibody positivity", and a result within normal limits excludes the abnormality the test looks
-for (a normal troponin: no elevated troponin). `interpret` compares a value with the test's usual
-reference interval when the report states none; `sort_measurements` is the per-patient clean-up.
+for (a normal troponin: no elevated troponin; recorded on the measurement as "excludes").
+`interpret` compares a value with the test's usual reference interval when the report states
+none; `sort_measurements` is the per-patient clean-up.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def interpret(info: Analyte | None, value: float, unit: str | None, comparator: 
     return interpretation_from_range(scaled, info.ref_low, info.ref_high, comparator)
 
 
-def _implied(info: Analyte, interpretation: str | None, stated: bool) -> list[tuple[str, bool]]:
+def _implied(info: Analyte, interpretation: str | None) -> list[tuple[str, bool]]:
     """(HPO id, excluded) of the findings a result speaks to."""
     if interpretation == "high":
         return [(info.hpo_high, False)]
@@ -41,29 +42,37 @@ def _implied(info: Analyte, interpretation: str | None, stated: bool) -> list[tu
         return [(info.hpo_positive, False)]
     if interpretation == "negative":
         return [(info.hpo_positive, True)]
-    if interpretation == "normal" and stated:
-        # Stated within normal limits: the abnormality the test looks for is not there (a normal
-        # troponin: no elevated troponin). Only for a test that looks one way: a normal calcium
-        # says nothing worth listing about hypo- and hypercalcaemia both. A value the pipeline
-        # finds inside its own table's interval is no such statement.
-        looked_for = [hpo for hpo in (info.hpo_high, info.hpo_low) if hpo]
-        return [(looked_for[0], True)] if len(looked_for) == 1 else []
     return []
+
+
+def _excluded_by_normal(info: Analyte) -> str | None:
+    """The abnormality a result within normal limits excludes: the one the test looks for, when it
+    looks one way (troponin: elevated troponin). A normal calcium says nothing worth listing
+    about hypo- and hypercalcaemia both."""
+    looked_for = [hpo for hpo in (info.hpo_high, info.hpo_low) if hpo]
+    return looked_for[0] if len(looked_for) == 1 else None
 
 
 def emit_measurement(patient: Patient, fact: dict, info: Analyte | None) -> None:
     """Record a measurement and the HPO findings its result implies (ESR high -> HP:0003565,
-    ANA negative -> HP:0003493 excluded, troponin normal -> HP:0410174 excluded)."""
+    ANA negative -> HP:0003493 excluded). A result stated within normal limits records the
+    abnormality it excludes on the measurement ("excludes": troponin within normal limits ->
+    HP:0410174); a value the pipeline finds inside its own table's interval is no such statement."""
     patient.measurements.append(fact)
     if not info:
         return
     hpo = load_hpo()
-    stated = fact.get("value") is None  # "troponin normal", "均在正常范围": the report's own words
-    for implied, excluded in _implied(info, fact.get("interpretation"), stated):
+    if fact.get("interpretation") == "normal" and fact.get("value") is None:
+        term = hpo.get(_excluded_by_normal(info) or "")
+        if term is not None:
+            fact["code"] = term.id
+            fact["excludes"] = [{"code": term.id, "label": term.name}]
+        return
+    for implied, excluded in _implied(info, fact.get("interpretation")):
         term = hpo.get(implied) if implied else None
         if term is None:
             continue
-        # The finding this result speaks to (present, or absent when negative or normal).
+        # The finding this result speaks to (present, or absent when negative).
         fact.setdefault("code", term.id)
         patient.features.append(
             {

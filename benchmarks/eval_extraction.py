@@ -201,6 +201,7 @@ def main() -> int:
         ("overall", "English brat per mention, overall"),
         ("features", "  features F1"),
         ("excluded", "  excluded findings F1"),
+        ("treatments", "  treatments F1"),
     ):
         line(label, f"{brat['tune-mentions'][key]:.2f}", f"{brat['held-out-mentions'][key]:.2f}")
     line(

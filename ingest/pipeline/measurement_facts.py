@@ -3,18 +3,24 @@
 `emit_measurement` records the measurement and the HPO finding its result speaks to: a high ESR is
 the finding "Elevated erythrocyte sedimentation rate", a negative ANA excludes "Antinuclear
 antibody positivity", and a result within normal limits excludes the abnormality the test looks
-for (a normal troponin: no elevated troponin; recorded on the measurement as "excludes").
+for (a normal troponin: no elevated troponin; also listed on the measurement as "excludes").
 `interpret` compares a value with the test's usual reference interval when the report states
 none; `sort_measurements` is the per-patient clean-up.
 """
 
 from __future__ import annotations
 
+import re
+
+from vocab import languages
 from vocab.hpo import load_hpo
 
 from .document import Patient
 from .quantities import UNITLESS_OK, interpretation_from_range, to_unit
 from .vocabulary import Analyte
+
+# "within normal limits", "均在正常范围": the report's own words that a result lies in the range.
+_WITHIN_RANGE = re.compile(languages.alternatives("WITHIN_RANGE_WORDS"), re.I)
 
 
 def interpret(info: Analyte | None, value: float, unit: str | None, comparator: str | None) -> str | None:
@@ -55,24 +61,26 @@ def _excluded_by_normal(info: Analyte) -> str | None:
 
 def emit_measurement(patient: Patient, fact: dict, info: Analyte | None) -> None:
     """Record a measurement and the HPO findings its result implies (ESR high -> HP:0003565,
-    ANA negative -> HP:0003493 excluded). A result stated within normal limits records the
-    abnormality it excludes on the measurement ("excludes": troponin within normal limits ->
-    HP:0410174); a value the pipeline finds inside its own table's interval is no such statement."""
+    ANA negative -> HP:0003493 excluded). A result stated within normal limits excludes the
+    abnormality its test looks for (troponin within normal limits -> HP:0410174 excluded, also
+    listed on the measurement as "excludes"); "normal" alone, or a value the pipeline finds inside
+    its own table's interval, is no such statement."""
     patient.measurements.append(fact)
     if not info:
         return
     hpo = load_hpo()
-    if fact.get("interpretation") == "normal" and fact.get("value") is None:
-        term = hpo.get(_excluded_by_normal(info) or "")
+    implied_findings = _implied(info, fact.get("interpretation"))
+    if fact.get("interpretation") == "normal" and _WITHIN_RANGE.search(fact["evidence"]["text"]):
+        excluded_id = _excluded_by_normal(info)
+        term = hpo.get(excluded_id) if excluded_id else None
         if term is not None:
-            fact["code"] = term.id
             fact["excludes"] = [{"code": term.id, "label": term.name}]
-        return
-    for implied, excluded in _implied(info, fact.get("interpretation")):
+            implied_findings = [(term.id, True)]
+    for implied, excluded in implied_findings:
         term = hpo.get(implied) if implied else None
         if term is None:
             continue
-        # The finding this result speaks to (present, or absent when negative).
+        # The finding this result speaks to (present, or absent when negative or normal).
         fact.setdefault("code", term.id)
         patient.features.append(
             {

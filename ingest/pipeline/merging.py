@@ -174,6 +174,7 @@ def per_mention(record: dict, *, uncoded: bool = True) -> dict:
             features += patient.get("uncoded_findings") or []
         view["features"] = _expanded(features)
         view["diagnoses"] = _expanded(patient.get("diagnoses") or [])
+        view["treatments"] = _expanded(patient.get("treatments") or [])
         out["patients"].append(view)
     return out
 

@@ -22,6 +22,7 @@ import re
 from vocab import languages
 
 from .document import Doc
+from .merging import merge_facts
 from .vocabulary import Mention
 
 # A substance named as a test, not given: "glucose 472 mg/dL", "aldosterone levels", "C-peptide
@@ -81,16 +82,16 @@ def _detail(fact: dict) -> int:
 
 
 def merge_treatments(facts: list[dict]) -> list[dict]:
-    """One fact per agent, in the order of first mention: the clearest mention (most administration
-    details; the first of equals) with every mention's span under "mentions", dose changes of all
-    mentions in text order, and stop reasons, durations, routes and frequencies the clearest
-    mention lacks taken from the others."""
+    """One fact per agent, in the order of first mention (`merging.merge_facts`): the clearest
+    mention (most administration details; the first of equals) with every mention's span under
+    "mentions", dose changes of all mentions in text order, and stop reasons, durations, routes
+    and frequencies the clearest mention lacks taken from the others."""
     groups: dict[str, list[dict]] = {}
     for fact in sorted(facts, key=lambda f: f["evidence"]["start"]):
         groups.setdefault(fact["agent"], []).append(fact)
-    merged = []
-    for group in groups.values():
-        best = dict(max(group, key=_detail))  # max() keeps the first of equals
+    merged = merge_facts(facts, key=lambda f: f["agent"], rank=lambda f: -_detail(f))
+    for best in merged:
+        group = groups[best["agent"]]
         for key in _FILLED_KEYS:
             if best.get(key) is None:
                 given = next((f[key] for f in group if f.get(key) is not None), None)
@@ -102,11 +103,4 @@ def merge_treatments(facts: list[dict]) -> list[dict]:
         stated = [f["change"] for f in group if f.get("change")]
         if stated:
             best["change"] = stated[-1]  # the last change the report states is where it ended
-        spans = {(f["evidence"]["start"], f["evidence"]["end"]): f["evidence"] for f in group}
-        if len(spans) > 1:
-            best["mentions"] = [
-                {"start": ev["start"], "end": ev["end"], "text": ev["text"]}
-                for _, ev in sorted(spans.items())
-            ]
-        merged.append(best)
     return merged

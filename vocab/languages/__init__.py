@@ -65,6 +65,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   -> alternatives), `FALLING_WORDS`, `RISING_WORDS`, `SHARED_RESULT_CUE_WORDS`,
   `SHARED_RESULT_WORDS` (written -> interpretation), `SHARED_RESULT_MARKER_WORDS`,
   `LIST_JOIN_WORDS`, `RESPECTIVELY_WORDS` (pairs a list of values with a list of tests, in order),
+  `WITHIN_RANGE_WORDS` (a result stated within the reference range: it excludes the abnormality
+  its test looks for),
   `SERIES_FROM_WORDS` and `SERIES_TO_WORDS` ("from 0.20 to 0.55": two results of one test),
   `DEVICE_SETTING_WORDS` (a sentence about a device's settings: no vital signs of the patient);
   `PRE_QUALIFIER_RE` (group 1 the word, anchored at `$`) with
@@ -169,6 +171,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "SHARED_RESULT_MARKER_WORDS",
         "LIST_JOIN_WORDS",
         "RESPECTIVELY_WORDS",
+        "WITHIN_RANGE_WORDS",
         "SERIES_FROM_WORDS",
         "SERIES_TO_WORDS",
         "DEVICE_SETTING_WORDS",

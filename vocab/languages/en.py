@@ -471,6 +471,10 @@ SHARED_RESULT_WORDS = {
 }
 SHARED_RESULT_MARKER_WORDS = r"\ball\b|\bboth\b|\bwere\b|\bare\b"
 LIST_JOIN_WORDS = r"\band\b|\bor\b|,\s*and\b"
+# "within normal limits": a result stated to lie in the reference range.
+WITHIN_RANGE_WORDS = (
+    r"\bwithin (?:the )?(?:normal|reference) (?:limits?|ranges?|intervals?)\b|\bin the normal range\b"
+)
 # "A and B were 1.6 and 0.096 mmol/L, respectively": the values pair with the tests in order.
 RESPECTIVELY_WORDS = r"\brespectively\b"
 # A sentence about a device's settings: its temperatures, pressures and rates are the device's

@@ -364,7 +364,7 @@ RESULT_WORDS = {
     "negative": r"阴性",
     "high": r"升高|增高|偏高|增快|增加|超过正常上限|高于正常|超出正常",
     "low": r"降低|减低|偏低|减少|下降",
-    "normal": r"正常",
+    "normal": r"(?:在)?正常(?:值)?范围内?|参考范围内|未见异常|正常",
 }
 FALLING_WORDS = ""
 RISING_WORDS = ""
@@ -380,6 +380,7 @@ SHARED_RESULT_WORDS = {
 }
 SHARED_RESULT_MARKER_WORDS = r"均|都|皆"
 LIST_JOIN_WORDS = r"和|及|与"
+WITHIN_RANGE_WORDS = r"正常范围|参考范围内|正常值范围|未见异常"
 RESPECTIVELY_WORDS = r"分别为|分别是|分别|依次为"
 DEVICE_SETTING_WORDS = r"消融|起搏|呼吸机|潮气量|呼气末正压|阻抗|功率|参数设置|设置为|设定为"
 SERIES_FROM_WORDS = r"由|从"

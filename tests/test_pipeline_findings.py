@@ -179,3 +179,12 @@ def test_a_finding_a_result_implies_carries_an_assertion_too():
     assert (ana["excluded"], ana["assertion"]) == (True, "negated")
     esr = _feature(patient, "HP:0003565")  # Elevated erythrocyte sedimentation rate
     assert (esr["excluded"], esr["assertion"]) == (False, "present")
+
+
+def test_a_result_implying_the_general_term_joins_the_named_specific_one():
+    patient = _patient("A 3-year-old boy had metabolic acidosis; arterial pH was 7.21.")
+    assert "HP:0001941" not in _codes(patient)  # Acidosis: the pH speaks of the metabolic acidosis
+    assert [m["text"] for m in _feature(patient, "HP:0001942")["mentions"]] == ["metabolic acidosis", "7.21"]
+    # two results, two findings: a lymphocyte count does not stand for the white cell count
+    patient = _patient("A 70-year-old man. WBC was 50 x10^9/L and lymphocytes 45 x10^9/L.")
+    assert {"HP:0001974", "HP:0100827"} <= _codes(patient)

@@ -31,6 +31,8 @@ def _span(fact: dict) -> dict:
     span = {"start": ev["start"], "end": ev["end"], "text": ev["text"]}
     if "assertion" in fact:
         span["assertion"] = fact["assertion"]
+    if fact.get("from_measurement"):
+        span["from_measurement"] = fact["from_measurement"]  # a result that implies the finding
     return span
 
 
@@ -111,12 +113,23 @@ def _head_of(general: str, specific: str) -> bool:
     return bool(general) and general in specific
 
 
+def _refers_to(spans: list[dict], named: list[dict]) -> bool:
+    """Whether every mention in `spans` refers to the finding the words of `named` name: its head
+    word ("the pain" after "chest pain"), or a result implying it ("pH 7.31" beside "metabolic
+    acidosis"); a result beside a finding only another result implies (a lymphocyte count beside
+    a white cell count) refers to nothing named."""
+    return bool(named) and all(
+        s.get("from_measurement") or any(_head_of(s["text"], o["text"]) for o in named) for s in spans
+    )
+
+
 def drop_covered_ancestors(features: list[dict]) -> list[dict]:
     """A general term is dropped when a more specific term of the same patient, asserted at least
     as strongly, covers the same finding: "the pain" after "chest pain" is the chest pain, "the
     acidosis" the metabolic acidosis. A report refers back to a finding by its head word, so the
     general term goes only when every mention of it is the head word of a mention of the specific
-    one; its mentions join the specific term's. "No pain" beside "no chest pain" says more than
+    one (or a result that implies it: "pH 7.31" beside "metabolic acidosis"); its mentions join the
+    specific term's. "No pain" beside "no chest pain" says more than
     either: both stay."""
     hpo = load_hpo()
     # The coded features that may be the specific term (not a finding kept apart, which has a
@@ -141,9 +154,9 @@ def drop_covered_ancestors(features: list[dict]) -> list[dict]:
                 and other["code"] != code
                 and code in ancestors
                 and assertion_rank(other) <= assertion_rank(fact)  # "seizures" is not a suspected kind
-                and all(
-                    any(_head_of(s["text"], o["text"]) for o in other.get("mentions") or [_span(other)])
-                    for s in spans
+                and _refers_to(
+                    spans,
+                    [o for o in other.get("mentions") or [_span(other)] if not o.get("from_measurement")],
                 )
             ),
             None,

@@ -221,7 +221,7 @@ AGED_RELATIVE_WORDS = r"岁的?$"
 INFIX_NEGATION_RE = re.compile(r"未见|未触及|未扪及|未闻及|没有|无|未|不")
 # "肝、脾肋下未触及", "甲状腺不大": an organ stated not palpable or not enlarged is an organ without
 # its enlargement (肝肿大, 甲状腺肿大 absent).
-_PLACE = r"(?:肋下|肋缘下|剑突下|双侧|均|亦|也|都)"
+_PLACE = r"(?:于|肋下|肋缘下|剑突下|双侧|均|亦|也|都)"
 _NOT_ENLARGED_RE = re.compile(
     rf"(?P<organs>[\u4e00-\u9fff]{{1,6}}?(?:{_PLACE}*[、和及与][\u4e00-\u9fff]{{1,6}}?){{0,3}})"
     rf"{_PLACE}*(?:未触及|未扪及|未及|不大|无肿大|无增大|无扩大|未见肿大)"

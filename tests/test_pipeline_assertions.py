@@ -159,6 +159,12 @@ def test_chinese_clause_scope(sentence, mention, negated):
         ("治疗3天后皮疹消退", "皮疹", "zh", "resolved"),
         ("恶心、呕吐均消失", "恶心", "zh", "resolved"),
         ("激素治疗后未再出现发热", "发热", "zh", "resolved"),
+        ("尚不能排除淋巴瘤", "淋巴瘤", "zh", "hypothetical"),
+        ("除外结核后开始治疗", "结核", "zh", "negated"),
+        ("暂不考虑结核", "结核", "zh", "negated"),
+        ("双侧病理征未引出", "病理征", "zh", "negated"),
+        ("We could not exclude tuberculosis.", "tuberculosis", "en", "hypothetical"),
+        ("Tuberculosis could not be ruled out.", "Tuberculosis", "en", "hypothetical"),
         ("诊断：①肺炎 ②结核可能 ③贫血", "贫血", "zh", "present"),  # an item number ends the clause
         ("诊断：1 肺炎 2 结核可能 3 贫血", "贫血", "zh", "present"),
         ("诊断：1 肺炎 2 结核可能 3 贫血", "结核", "zh", "hypothetical"),

@@ -208,6 +208,7 @@ FAMILY_SCOPE_END_RE = _words(
 UNCERTAIN_RE = _words(
     r"possible|possibly|probable|probably|suspected|suspect|suspicion of|suspicious (?:for|of)|likely|may|"
     r"might|could|questionable|query|cannot be excluded|differential diagnos[ie]s|to rule out|rule out|"
+    r"(?:cannot|could not|can not|did not|unable to) (?:be )?(?:exclude|excluded|rule out|ruled out)|"
     r"r/o|consider(?:ed)?|concern for|versus|vs|if|unless|in case of|to prevent|prevention of|"
     r"prophyla\w+|risk of|at risk for|would|should|screen(?:ed|ing)? for|evaluat(?:e|ed|ion) for|"
     r"monitor(?:ed|ing)? for|watch(?:ed)? for|presumed|presumptive|impending|potential"

@@ -108,6 +108,8 @@ def test_english_list_negation_and_causal_scope(sentence, mention, negated):
         # "negative for" says what the tested thing lacks
         ("The lymphoma was negative for CD10.", "lymphoma", False),
         ("Hepatitis C serology was negative.", "Hepatitis C", True),
+        ("Serology: HIV: negative; syphilis: positive.", "HIV", True),
+        ("Serology: HIV: negative; syphilis: positive.", "syphilis", False),
         ("Two days later the haematuria had resolved, but proteinuria persisted.", "proteinuria", False),
     ],
 )
@@ -128,6 +130,8 @@ def test_english_clause_scope(sentence, mention, negated):
         ("最终诊断为不完全性肠梗阻", "肠梗阻", False),  # 不 belongs to 不完全
         ("四肢不肿", "肿", True),  # 不 right before the finding
         ("头颅MRI平扫未见异常", "头颅MRI", True),
+        ("梅毒：阴性；结核：阳性", "梅毒", True),
+        ("梅毒：阴性；结核：阳性", "结核", False),
     ],
 )
 def test_chinese_clause_scope(sentence, mention, negated):

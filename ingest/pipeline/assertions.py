@@ -44,6 +44,7 @@ _AGED_RELATIVE = re.compile(languages.alternatives("AGED_RELATIVE_WORDS"))
 # "a 3-month history of dyspnea" dates the present illness; it is not a past finding.
 _DURATION_HISTORY = re.compile(languages.alternatives("DURATION_HISTORY_WORDS"), re.I)
 
+_LEADING_COLON = re.compile(r"^\s*[:：]")
 _BEFORE = 160  # characters of the sentence read before a mention: bounded cost per mention
 _AFTER = 200
 
@@ -135,7 +136,8 @@ def assertion_of(sentence: str, start: int, end: int, language: str, *, post: bo
 def _post_cues(lang, after: str, ctx: Assertion) -> None:
     """Cues after the mention: within its clause ("… but the cultures were negative" is not the
     mention's), or after a list that ends with it."""
-    tail = after[:60]
+    # "HIV: negative", "乙肝表面抗原：阴性": a colon right after the mention introduces its result.
+    tail = _LEADING_COLON.sub("", after[:60], count=1)
     if lang.POST_SCOPE_END_RE is not None:
         tail = lang.POST_SCOPE_END_RE.split(tail, 1)[0]
     if lang.POST_UNCERTAIN_RE.match(tail):

@@ -116,6 +116,8 @@ def test_prose_that_starts_with_a_field_word_is_not_a_heading():
         ("性別：女，年齡：40岁，发热。", 40, "female"),
         ("患儿，男，3月龄，咳嗽。", 0.25, "male"),
         ("女童，5岁，皮疹。", 5, "female"),
+        ("一名六十岁老翁，胸痛。", 60, "male"),
+        ("孕妇，二十八岁，发热。", 28, "female"),
     ],
 )
 def test_ages_and_sexes_in_either_script(text, years, sex):
@@ -156,6 +158,10 @@ def test_age_and_sex_from_the_title_when_the_case_part_omits_them():
         ("颜面水肿", "颜面浮肿"),
         ("腹股沟疝", "鼠蹊部疝气"),
         ("急性心肌梗死", "急性心肌梗塞"),
+        ("甲状腺功能减退", "甲状腺机能低下"),
+        ("特应性皮炎", "异位性皮肤炎"),
+        ("强直性脊柱炎", "僵直性脊椎炎"),
+        ("淋巴结肿大", "淋巴腺肿大"),
     ],
 )
 def test_regional_and_everyday_variants_of_a_term(key, variant):
@@ -171,3 +177,15 @@ def test_taiwan_wording_finds_the_same_facts():
     codes = {f["code"] for f in patient["features"]}
     assert {"HP:0002020", "HP:0003418", "HP:0012115"} <= codes
     assert "MONDO:0005344" in {d["code"] for d in patient["diagnoses"]}
+
+
+def test_chinese_test_names_take_their_regional_forms():
+    patient = _patient("個案為58歲女性。白血球計數15.2×10^9/L，三酸甘油酯8.5 mmol/L。")
+    analytes = {m["analyte"] for m in patient["measurements"]}
+    assert {"WBC", "triglycerides"} <= analytes
+
+
+def test_a_case_report_heading_of_taiwan_usage_opens_the_case():
+    text = "前言\n本病罕见，可有发热、皮疹。\n个案报告\n患者男，30岁，咳嗽。\n结语\n本病可有腹痛。"
+    sentences, _ = layout(normalise(text, language="zh").text, "zh")
+    assert [s.section for s in sentences] == [INTRO, INTRO, CASE, CASE, DISCUSSION, DISCUSSION]

@@ -97,3 +97,32 @@ def test_english_coded(scorer, english_records):
         overalls.append(overall)
     assert overalls
     assert sum(overalls) / len(overalls) >= 0.75, overalls
+
+
+TRADITIONAL_ONLY = "為歲診斷醫體療發"  # characters that only traditional script writes this way
+
+
+def test_chinese_narratives(scorer):
+    """The 20 Chinese narratives of dev-zh (both scripts), each scored against its gold: the mean
+    overall, the traditional-script reports on their own, and diagnoses recall."""
+    overalls, traditional, diagnoses = [], [], []
+    for gold_path in sorted((CORPUS / "dev-zh").glob("*.gold.json")):
+        gold = scorer.json.loads(gold_path.read_text(encoding="utf-8"))
+        text_path = gold_path.with_name(gold["report"])
+        text = read_text(text_path)
+        with redirect_stdout(io.StringIO()):
+            _, overall, headline = scorer.score_gold(gold, extract(text, source=str(text_path)))
+        overalls.append(overall)
+        if any(ch in text for ch in TRADITIONAL_ONLY):
+            traditional.append(overall)
+        if _summary(headline).get("diagnoses") is not None:
+            diagnoses.append(_summary(headline)["diagnoses"])
+    assert len(overalls) >= 20 and len(traditional) >= 6
+    figures = (
+        sum(overalls) / len(overalls),
+        sum(traditional) / len(traditional),
+        sum(diagnoses) / len(diagnoses),
+    )
+    assert figures[0] >= 0.73, figures
+    assert figures[1] >= 0.71, figures
+    assert figures[2] >= 0.83, figures

@@ -102,9 +102,13 @@ def test_a_negated_specific_disease_still_excludes_the_finding_it_is_built_on():
 
 
 def test_a_compound_is_not_read_as_its_last_characters():
-    # 肠胃炎 is gastroenteritis: not a kind of 胃炎 (gastritis).
-    found = _full_matches(load_vocabulary(), "急性肠胃炎")
+    # 肠胃炎 is gastroenteritis, not a kind of 胃炎 (gastritis); 瓜氨酸血症 no kind of 酸血症.
+    vocabulary = load_vocabulary()
+    found = _full_matches(vocabulary, "急性肠胃炎")
     assert found.get(DISEASE) == {"MONDO:0002269"} and HPO not in found
+    assert HPO not in _full_matches(vocabulary, "瓜氨酸血症")
+    # After an attributive modifier the head is a finding: 甲型肝炎 is a kind of 肝炎.
+    assert _full_matches(vocabulary, "甲型肝炎")[HPO] == {"HP:0012115"}
 
 
 # ------------------------------------------------------------------ building and measuring

@@ -200,5 +200,7 @@ _SPACE_BY_HAN = re.compile(r"(?<=[\u3400-\u9fff]) | (?=[\u3400-\u9fff])")
 
 
 def pattern_key(name: str) -> str:
+    if name.isascii():  # NFKC changes no ASCII text, and there is no Chinese character to space
+        return _MULTISPACE.sub(" ", key_text(name)).strip()
     name = unicodedata.normalize("NFKC", name)
     return _SPACE_BY_HAN.sub("", _MULTISPACE.sub(" ", key_text(name)).strip())

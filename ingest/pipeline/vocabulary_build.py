@@ -38,12 +38,8 @@ from .vocabulary import (
     is_word_char,
     pattern_key,
 )
-from .vocabulary_reference import (
-    GROUPING_CLASS_DESCENDANTS,
-    descendant_counts,
-    mondo_disease_names,
-    official_chinese_hpo_names,
-)
+from .vocabulary_heads import attach_head_findings
+from .vocabulary_reference import mondo_disease_names, official_chinese_hpo_names
 from .vocabulary_sources import INN_STEM, drug_ner_names, sources, split_cell, to_float, tsv
 
 VOCAB_FORMAT = 19  # bump when the structure or the build rules change
@@ -123,58 +119,15 @@ class _Builder:
             return
         keys = _variants(key) if variants else {key}
         # "α-fetoprotein", "β-blocker", "γ-glutamyl transferase": Greek letters for the spelled ones.
-        for word, letter in (("alpha ", "α "), ("beta ", "β "), ("gamma ", "γ ")):
-            keys |= {k.replace(word, letter) for k in keys if word in k}
+        if "a " in key:
+            for word, letter in (("alpha ", "α "), ("beta ", "β "), ("gamma ", "γ ")):
+                keys |= {k.replace(word, letter) for k in keys if word in k}
         if rank is not None and rank != self.concepts[concept_id].rank:
             c = self.concepts[concept_id]
             concept_id = self.concept(c.kind, c.code, c.label, rank)
         for k in keys:
             if k not in _STOP_KEYS:
                 self.keys.setdefault(k, set()).add(concept_id)
-
-
-def _attach_head_findings(b: _Builder, hpo: Hpo) -> None:
-    """A disease name whose head is a finding also names that finding.
-
-    "高血压病" / "hypertensive disease" are disease entries built on the finding 高血压; "systolic
-    heart failure", "急性A型肝炎" end in the findings "heart failure", "肝炎". The longer disease
-    name would hide the finding, so such a key carries the HPO term as well: first the stem the
-    languages define (`disease_name_stem`), else the longest name the disease name ends with
-    (both languages put the head of a noun phrase last) when that name is a finding's: at a word
-    boundary in Latin script, after a modifier of at least two characters in Chinese. A grouping
-    class ("Pain", "Neoplasm": "breast cancer" ends in "cancer") is no such head.
-    """
-    below = descendant_counts(hpo)
-    hpo_ids_of: dict[str, set[int]] = {}
-    for key, ids in b.keys.items():
-        found = {
-            i
-            for i in ids
-            if b.concepts[i].kind == HPO
-            and not b.concepts[i].absent
-            and below[b.concepts[i].code] < GROUPING_CLASS_DESCENDANTS
-        }
-        if found:
-            hpo_ids_of[key] = found
-    for key, ids in b.keys.items():
-        kinds = {b.concepts[i].kind for i in ids}
-        if DISEASE not in kinds or HPO in kinds:
-            continue
-        stems = [module.disease_name_stem(key) for module in languages.LANGUAGES.values()]
-        if is_word_char(key[-1]):
-            stems += [key[i + 1 :] for i, ch in enumerate(key) if ch == " "]
-        else:
-            # A one-character prefix compounds with the head rather than modifying it (肠胃炎 is
-            # gastroenteritis, not a kind of 胃炎): the head follows a modifier of two or more.
-            stems += [key[i:] for i in range(2, len(key) - 1)]
-        for stem in stems:
-            if not stem or stem == key or stem not in b.keys:
-                continue
-            # The longest name the key ends with is its head; only a finding head is attached
-            # (急性肠胃炎 ends in the disease 肠胃炎, whose own head is no finding).
-            if stem in hpo_ids_of:
-                ids.update(hpo_ids_of[stem])
-            break
 
 
 def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
@@ -340,9 +293,11 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
         analytes[name] = Analyte(name, entry["unit"], low, high, *entry["hpo"], ref_unit=ref_unit)
         cid = b.concept(ANALYTE, name, name, 0)
         for n in entry["names"]:
-            b.add(n, cid, variants=False)
+            # English test names take no plurals or respellings ("ast" must stay "ast"); Chinese
+            # ones take their regional forms (白血球 for 白细胞, 三酸甘油酯 for 甘油三酯).
+            b.add(n, cid, variants=not n.isascii())
 
-    _attach_head_findings(b, hpo)
+    attach_head_findings(b.keys, b.concepts, hpo)
 
     automaton = ahocorasick.Automaton()
     for key, ids in b.keys.items():
@@ -355,6 +310,7 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
         ):
             end_ascii = 2  # lab names may run into their value ("IgA5.93g/L"): only a letter may not follow
         automaton.add_word(key, (len(key), tuple(sorted(ids)), start_ascii, end_ascii))
+    b.keys.clear()  # the automaton holds them now: free the sets before its links are built
     automaton.make_automaton()
     return Vocabulary(automaton=automaton, concepts=b.concepts, analytes=analytes, drugs=drugs)
 

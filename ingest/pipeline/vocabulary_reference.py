@@ -27,14 +27,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from vocab.data import DISEASES, DISEASES_ZH, HPO_ZH
 from vocab.diseases import is_abbreviation, load_diseases
+from vocab.diseases import mondo_id as mondo_id_of
 from vocab.hpo import Hpo
 from vocab.hpo_zh import load_hpo_zh
 from vocab.languages import CJK_RE
+
+T = TypeVar("T")
 
 # Files these names come from: a change to any of them rebuilds the vocabulary cache.
 REFERENCE_FILES = (HPO_ZH, DISEASES, DISEASES_ZH)
@@ -83,17 +87,33 @@ def is_finding_label(label: str) -> bool:
     return bool(_SICKNESS_RADICAL_RE.search(label)) or any(ch in _LESION_MORPHEMES for ch in label)
 
 
-def official_chinese_hpo_names(hpo: Hpo) -> Iterator[tuple[str, str]]:
+def _without_keeping(loader: Callable[[], T], read: Callable[[T], list]) -> list:
+    """`read(loader())`, dropping the loaded object afterwards unless someone had loaded it before:
+    a process that only builds the vocabulary need not hold the whole ontology (memory peak)."""
+    loaded_before = loader.cache_info().currsize > 0  # type: ignore[attr-defined]
+    try:
+        return read(loader())
+    finally:
+        if not loaded_before:
+            loader.cache_clear()  # type: ignore[attr-defined]
+
+
+def official_chinese_hpo_names(hpo: Hpo) -> list[tuple[str, str]]:
     """(official Chinese label, HPO id) for every label that passes the guards."""
-    official = load_hpo_zh()
     below = descendant_counts(hpo)
-    for term_id, label in official.labels.items():
-        term = hpo.terms.get(term_id)
-        if term is None or term.obsolete or not term.is_phenotype:
-            continue  # qualifiers, modes of inheritance, clinical course; unknown ids
-        if below[term_id] >= GROUPING_CLASS_DESCENDANTS or not is_finding_label(label):
-            continue
-        yield label, term_id
+
+    def read(official) -> list[tuple[str, str]]:
+        out = []
+        for term_id, label in official.labels.items():
+            term = hpo.terms.get(term_id)
+            if term is None or term.obsolete or not term.is_phenotype:
+                continue  # qualifiers, modes of inheritance, clinical course; unknown ids
+            if below[term_id] >= GROUPING_CLASS_DESCENDANTS or not is_finding_label(label):
+                continue
+            out.append((label, term_id))
+        return out
+
+    return _without_keeping(load_hpo_zh, read)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,43 +137,49 @@ def _stems(name: str) -> set[str]:
     return {word[:5] for word in _WORD_RE.findall(name.lower()) if len(word) >= 3}
 
 
-def _is_good_synonym(name: str, label: str, ontology) -> bool:
-    """A synonym worth matching in free text: not shared with another disease (it would decide
-    nothing), sharing a word with its concept's label (a synonym that shares none is usually a
-    thesaurus cross-mapping: hypophysitis has the "synonyms" "pituitary gland", "hypophysis"),
-    and, when it is one word, a noun of a disease by its ending."""
-    if any(match.ambiguous for match in ontology.name_matches(name)):
-        return False
-    if not _stems(name) & _stems(label):
-        return False
-    return " " in name or bool(_DISEASE_NOUN_RE.search(name))
-
-
-def mondo_disease_names() -> Iterator[DiseaseName]:
+def mondo_disease_names() -> list[DiseaseName]:
     """Names of MONDO diseases that pass the guards: English labels and synonyms, Chinese names."""
-    ontology = load_diseases()
-    sizes: dict[str, int] = {}
+    return _without_keeping(load_diseases, lambda ontology: list(_mondo_names(ontology)))
 
-    def class_size(mondo_id: str) -> int:
-        if mondo_id not in sizes:
-            sizes[mondo_id] = len(ontology.descendants(mondo_id, include_self=False))
-        return sizes[mondo_id]
 
-    for name, mondo_id, kind in ontology.names():
-        label = ontology.label(mondo_id) or name
-        if kind in ("zh_label", "zh_synonym"):
-            if len(CJK_RE.findall(name)) >= 2:
-                yield DiseaseName(name, mondo_id, label)
-            continue
-        name = name.strip()
-        if len(name) < MIN_ENGLISH_DISEASE_NAME or _CATALOGUE_FORM_RE.search(name) or is_abbreviation(name):
-            continue
-        if kind == "synonym" and not _is_good_synonym(name, label, ontology):
-            continue
-        limit = DISEASE_CLASS_DESCENDANTS if " " in name else DISEASE_CLASS_DESCENDANTS_ONE_WORD
-        if class_size(mondo_id) >= limit:
-            continue
-        yield DiseaseName(name, mondo_id, label)
+def _mondo_names(ontology) -> Iterator[DiseaseName]:
+    """Reads the ontology's arrays by position (one pass, no per-name look-up of the concept)."""
+    offsets = ontology.descendant_offsets
+    for position, label in enumerate(ontology.labels):
+        mondo_id = mondo_id_of(ontology.numbers[position])
+        below = offsets[position + 1] - offsets[position]
+        chinese = ontology.chinese.get(position)
+        if chinese is not None:
+            zh_label, zh_synonyms = chinese
+            for name in (zh_label, *zh_synonyms):
+                if len(CJK_RE.findall(name)) >= 2:
+                    yield DiseaseName(name, mondo_id, label)
+        if below >= DISEASE_CLASS_DESCENDANTS:
+            continue  # a class of many diseases, whatever its names
+        one_word_class = below >= DISEASE_CLASS_DESCENDANTS_ONE_WORD
+        if _is_good_english_name(label) and not (one_word_class and " " not in label.strip()):
+            yield DiseaseName(label.strip(), mondo_id, label)
+        label_stems = _stems(label)
+        for synonym in ontology.synonyms[position]:
+            name = synonym.strip()
+            if not _is_good_english_name(name) or (one_word_class and " " not in name):
+                continue
+            if not _stems(name) & label_stems:
+                continue  # a thesaurus cross-mapping: shares no word with the label
+            if " " not in name and not _DISEASE_NOUN_RE.search(name):
+                continue  # one word that is no disease noun ("amyloid")
+            if any(match.ambiguous for match in ontology.name_matches(name)):
+                continue  # several diseases carry this name: it decides nothing
+            yield DiseaseName(name, mondo_id, label)
+
+
+def _is_good_english_name(name: str) -> bool:
+    name = name.strip()
+    return (
+        len(name) >= MIN_ENGLISH_DISEASE_NAME
+        and not _CATALOGUE_FORM_RE.search(name)
+        and not is_abbreviation(name)
+    )
 
 
 __all__ = [

@@ -97,6 +97,7 @@ BUILD_MODULES = (
     "lexicons.py",
     "vocabulary.py",
     "vocabulary_build.py",
+    "vocabulary_heads.py",
     "vocabulary_reference.py",
     "vocabulary_sources.py",
 )

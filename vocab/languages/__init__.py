@@ -5,8 +5,10 @@ character, asks here: the readers (a decoded report's language), the extraction 
 cues and patterns), search (query words, full-text tokens). Django-free, like the pipeline.
 
 Not every module here is a language: `_common.py` holds the record's own vocabulary that the
-language modules spell their results in, and `chinese_script.py` converts traditional script to
-simplified. The languages are the modules registered in `LANGUAGES`.
+language modules spell their results in, `chinese_script.py` converts traditional script to
+simplified, and `zh_layout.py`, `zh_demographics.py`, `zh_wording.py` are parts of the Chinese
+module split out by stage (`zh.py` re-exports what the checklist names). The languages are the
+modules registered in `LANGUAGES`.
 
 Adding a language
 -----------------

@@ -95,15 +95,20 @@ _SPELLING_VARIANTS = (
 )
 
 
+# One search tells whether a key has any American spelling at all (most have none).
+_AMERICAN_RE = re.compile("|".join(american for american, _ in _SPELLING_VARIANTS))
+
+
 def name_variants(key: str) -> set[str]:
     """A Latin-script vocabulary key with its British spellings and plurals."""
     if not key.isascii():
         return {key}
     out = {key}
-    for american, british in _SPELLING_VARIANTS:
-        for k in list(out):
-            if american in k:
-                out.add(k.replace(american, british))
+    if _AMERICAN_RE.search(key):
+        for american, british in _SPELLING_VARIANTS:
+            for k in list(out):
+                if american in k:
+                    out.add(k.replace(american, british))
     for k in list(out):
         last = k.rsplit(" ", 1)[-1]
         if len(last) >= 4 and last.isalpha():

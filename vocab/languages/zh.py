@@ -12,16 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from . import en, zh_wording
-from ._common import CASE, DISCUSSION, INTRO, REFERENCES, times_per
+from . import en, zh_demographics, zh_layout, zh_wording
+from ._common import times_per
 
 CODE = "zh"
 NAME = "Chinese"
 
 # ----------------------------------------------------------------- detection and script
-# CJK Unified Ideographs, Extension A and the compatibility ideographs (not the Yijing symbols
-# between A and the main block, which are no words).
-HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# CJK Unified Ideographs, Extension A and the compatibility ideographs (zh_layout.py, which needs
+# them first).
+HAN_CHARS = zh_layout.HAN_CHARS
 HAN_RE = re.compile(f"[{HAN_CHARS}]")
 
 
@@ -40,80 +40,14 @@ GLYPH_REPAIRS: dict[str, str] = {
 
 CAPTION_WORDS = r"图|表"  # a line "图2 …" is a caption, not report text
 
-# The fields of a Chinese medical record, as labels ("主诉：", "入院诊断："). A line that starts
-# with one (after at most four characters of qualifier: "转入ICU时查体：") or with a bracketed
-# heading starts a sentence of its own; a PDF line break inside a word ("实验\n室检查：") does not.
-_RECORD_FIELDS = (
-    r"病人资料|患者资料|一般资料|一般情况|记录日期|就诊日期|入院日期|出院日期|主诉|现病史|既往史|个人史|"
-    r"婚育史|月经史|家族史|体格检查|查体|专科检查|实验室检查|辅助检查|影像学检查|病理检查|化验结果|"
-    r"检查结果|诊断|诊断依据|鉴别诊断|治疗|治疗经过|诊疗经过|处理|转归|随访|预后|讨论|求诊原因|就诊原因"
-)
-_FIELD_START = re.compile(rf"[【〔]|[{HAN_CHARS}A-Za-z]{{0,4}}(?:{_RECORD_FIELDS})\s*[:：]")
-
-
-def _join_unless_heading(match: re.Match[str]) -> str:
-    """A PDF line break inside a Chinese sentence goes; the break after a short heading line
-    ("临床资料", "例1") or before a bracketed heading ("【讨论】") stays, so that a heading neither
-    runs into the first sentence of its section nor into the line before it (a title), and a line
-    that starts with a record field ("病人资料：", "主诉：") starts a sentence of its own."""
-    text = match.string
-    line_start = text.rfind("\n", 0, match.start()) + 1
-    previous = text[line_start : match.start()].strip()
-    if _HEADING_LINE.fullmatch(previous):
-        return "\n"
-    line_end = text.find("\n", match.end())
-    if _HEADING_LINE.fullmatch(text[match.end() : line_end if line_end != -1 else len(text)].strip()):
-        return "\n"  # the next line is a heading: the line before it (a title) ends here
-    if _FIELD_START.match(text, match.end()):
-        return "\n"  # the next line opens a bracketed heading or a record field ("主诉：")
-    return ""
-
-
-# A Chinese sentence broken across lines by the PDF: no real break between two CJK characters
-# (or a CJK character and a digit/letter), and no space inside a Chinese word either.
-_LATIN_BREAK_RE = re.compile(r"(?<=[A-Za-z,;])[ \t]*\n[ \t\n]*(?=[A-Za-z(])")
-# In Chinese text a line break that does not follow a sentence end is a PDF artefact.
-_CJK_BREAK_RE = re.compile(r"(?<=[^。！？!?:\n])[ \t]*\n[ \t\n]*")
-_CJK_SPACE_RE = re.compile(
-    rf"(?<=[{HAN_CHARS}])[ \t]+(?=[{HAN_CHARS}])|(?<=[{HAN_CHARS}])[ \t]+(?=[A-Za-z0-9(])|(?<=[A-Za-z0-9)])[ \t]+(?=[{HAN_CHARS}])"  # noqa: E501 - a pattern reads best on one line
-)
-LINE_REPAIRS = [(_LATIN_BREAK_RE, " "), (_CJK_BREAK_RE, _join_unless_heading), (_CJK_SPACE_RE, "")]
+# A Chinese sentence broken across lines by a PDF is joined, except before a heading or a record
+# field (zh_layout.py).
+LINE_REPAIRS = zh_layout.LINE_REPAIRS
 
 # ----------------------------------------------------------------- structure
-# Headings in Chinese journals: "1 病例资料", "2 讨论", "参考文献", "【病例摘要】"; they may run into
-# the first sentence of the section after PDF extraction, so no end-of-line anchor. Record fields
-# that only a patient's record has (现病史：, 主诉：, 入院查体：) also open the case part, but only
-# written as a field (a colon or a bracket after them): "体格检查可见…" in a discussion is prose.
-_CASE_TITLES = (
-    r"病例(?:资料|报告|介绍|摘要|报道|简介)|病历摘要|病史摘要|临床资料|一般资料|"
-    r"(?:患者|病人|患儿)(?:一般)?资料"
-)
-_CASE_FIELDS = (
-    r"病例|一般情况|现病史|主诉|既往史|个人史|(?:入院|入科|入院时)?(?:体格检查|查体)|"
-    r"求诊原因|就诊原因|发病经过|诊疗经过"
-)
-_HEADINGS = [
-    (CASE, rf"{_CASE_TITLES}|(?:{_CASE_FIELDS})(?=\s*[:：】\]])"),
-    (DISCUSSION, r"讨论|文献复习|文献回顾|小结|结论"),
-    (REFERENCES, r"参考文献"),
-    # What a report says about the disease in general, not about its patient: an introduction
-    # before the case, a background box after it ("疾病简介"); neither is read as the case.
-    (INTRO, r"引言|前言|摘要|背景|(?:疾病|病因)?(?:简介|概述)"),
-]
-_HEADING_ALTERNATIVES = "|".join(f"(?P<{kind}>{pattern})" for kind, pattern in _HEADINGS)
-# A numbered heading ("2 讨论") may be glued to whatever the PDF put before it; an unnumbered one
-# must start a line or follow a sentence end; a bracketed one ("【讨论】") may stand anywhere.
-HEADING_RE = re.compile(
-    rf"(?:(?<![\d.])[0-9一二三四]{{1,2}}[.、\s]?\s*|(?:^|(?<=[\n。]))\s*[【\[〔]?\s*|[【〔]\s*)"
-    rf"(?:{_HEADING_ALTERNATIVES})(?![\u4e00-\u9fff]{{0,1}}(?:的|了|中|后|时))"
-)
-# A line that is only a heading or a case-series marker ("临床资料", "【讨论】", "例1："): the line
-# break after it is kept by the normalise stage (`_join_unless_heading`).
-_HEADING_LINE = re.compile(
-    rf"(?:[0-9一二三四]{{1,2}}[.、\s]*)?[【\[〔]?\s*(?:{_HEADING_ALTERNATIVES}|"
-    r"(?:例|病例|患者|患儿)\s*[0-9一二三四五六七八九十]{1,2})\s*[】\]〕]?\s*[:：]?"
-)
-# Chinese headings are found inline; Chinese reports often carry English headings as well.
+# Chinese headings are found inline (zh_layout.py); Chinese reports often carry English headings
+# as well.
+HEADING_RE = zh_layout.HEADING_RE
 HEADING_PATTERNS = (HEADING_RE, en.HEADING_RE)
 ABBREVIATION_WORDS = ""  # a Chinese full stop (。) always ends the sentence
 # Case-series markers at the start of a sentence: "患者2", "例2", "病例2", "(1)患儿1".
@@ -264,60 +198,11 @@ def negation_reaches(cue: str, gap: str) -> bool:
 
 
 # ----------------------------------------------------------------- demographics
-# Words for the patient, in mainland and Taiwan/Hong Kong usage (the text is simplified by now).
-_PATIENT_WORDS = r"患者|患儿|病人|病患|病者|病童|患童|个案"
-# An age: "52岁", "1岁9个月", "6个月大", "3月龄", "20天龄", "生后20天". Not an age at some past event
-# ("45岁时发现", "自45岁起", "5岁以前"): the patient's age is the age the report is written at.
-_AGE_EVENT = r"(?!\s*(?:\d{1,2}\s*个?月)?\s*大?\s*(?:时|那年|起|以前|以后|之前|之后|开始|前|后))"
-AGE_RE = re.compile(
-    rf"(\d{{1,3}})\s*(?:周岁|岁)(?:\s*(\d{{1,2}})\s*个?月(?:大)?)?{_AGE_EVENT}"
-    rf"|(\d{{1,2}})\s*个?月(?:龄|大|婴儿|患儿|(?=[,，])){_AGE_EVENT}"
-    rf"|(\d{{1,3}})\s*(?:天|日)龄|(?:出?生后)\s*(\d{{1,3}})\s*(?:天|日)"
-)
-# A sex: "男，52岁", "患者男", "男性患者", "患者为女性", "性别：女", "陈先生", "周女士", "男婴", "女童".
-SEX_RE = re.compile(
-    r"(男|女)(?=[,，、\s]*\d{1,3}\s*(?:周岁|岁))"
-    rf"|(?:{_PATIENT_WORDS})[,，\s]*(?:为|是)?\s*(男|女)"
-    rf"|(男|女)(?:性)?(?:{_PATIENT_WORDS})"
-    r"|性别\s*[:：]?\s*(男|女)"
-    r"|(男|女)(?:性|婴|孩|童|宝)"
-    r"|[\u4e00-\u9fff](先生|女士|小姐|太太)"
-)
-# "其母亲李女士", "家属王先生": a title after a relative is the relative's.
-_RELATIVE_BEFORE_RE = re.compile(r"(?:母|父|亲|妻|夫|姐|妹|兄|弟|儿|女|家属|陪同|医生|医师)[\u4e00-\u9fff]?$")
-_SEX_WORDS = {
-    "男": "male",
-    "女": "female",
-    "先生": "male",
-    "女士": "female",
-    "小姐": "female",
-    "太太": "female",
-}
-
-
-def find_age(chunk: str) -> tuple[float, int, int] | None:
-    """(age in years, start, end) of the first age `chunk` states, or None."""
-    m = AGE_RE.search(chunk)
-    if not m:
-        return None
-    if m.group(1):
-        years = float(m.group(1)) + (float(m.group(2)) / 12 if m.group(2) else 0)
-    elif m.group(3):
-        years = round(float(m.group(3)) / 12, 2)
-    else:
-        years = round(float(m.group(4) or m.group(5)) / 365, 3)
-    return round(years, 2), m.start(), m.end()
-
-
-def find_sex(chunk: str) -> tuple[str, int, int] | None:
-    """("female" | "male", start, end) of the first sex `chunk` states, or None."""
-    for m in SEX_RE.finditer(chunk):
-        group = next(i for i, g in enumerate(m.groups(), 1) if g)
-        word = m.group(group)
-        if len(word) == 2 and _RELATIVE_BEFORE_RE.search(chunk, max(0, m.start() - 4), m.start()):
-            continue
-        return _SEX_WORDS[word], m.start(group), m.end(group)
-    return None
+# Ages and sexes as Chinese reports write them: zh_demographics.py.
+AGE_RE = zh_demographics.AGE_RE
+SEX_RE = zh_demographics.SEX_RE
+find_age = zh_demographics.find_age
+find_sex = zh_demographics.find_sex
 
 
 def sex_from_pronouns(text: str, spans: Iterable[tuple[int, int]]) -> str | None:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 
-# Mainland word -> the same word in Taiwan/Hong Kong usage (or a common synonym), inside terms.
+# Mainland word -> the same word in Taiwan/Hong Kong usage (or a common synonym), inside terms:
+# 僵直性脊椎炎 (强直性脊柱炎), 甲状腺机能低下 (甲状腺功能减退), 肾丝球肾炎, 异位性皮肤炎, 干癣,
+# 气喘, 淋巴腺肿大, 主动脉剥离, 巴金森氏症, 大肠癌, 摄护腺, 三酸甘油酯, 狭心症, 失智症, 忧郁症.
 REGIONAL_WORDS: tuple[tuple[str, str], ...] = (
     ("食管", "食道"),
     ("反流", "逆流"),
@@ -33,6 +35,35 @@ REGIONAL_WORDS: tuple[tuple[str, str], ...] = (
     ("血栓形成", "血栓"),
     ("水肿", "浮肿"),
     ("肿大", "增大"),
+    ("强直", "僵直"),
+    ("功能减退", "功能低下"),
+    ("功能", "机能"),
+    ("减少", "低下"),
+    ("肾小球", "肾丝球"),
+    ("皮炎", "皮肤炎"),
+    ("特应性", "异位性"),
+    ("银屑病", "干癣"),
+    ("哮喘", "气喘"),
+    ("艾滋", "爱滋"),
+    ("淋巴结", "淋巴腺"),
+    ("主动脉夹层", "主动脉剥离"),
+    ("帕金森", "巴金森"),
+    ("眩晕", "晕眩"),
+    ("结直肠", "大肠直肠"),
+    ("结肠", "大肠"),
+    ("前列腺", "摄护腺"),
+    ("甘油三酯", "三酸甘油酯"),
+    ("高脂血症", "高血脂"),
+    ("心绞痛", "狭心症"),
+    ("阑尾炎", "盲肠炎"),
+    ("痴呆", "失智症"),
+    ("抑郁", "忧郁"),
+    ("流涕", "流鼻水"),
+    ("瘙痒", "痒"),
+    ("脊髓灰质炎", "小儿麻痹"),
+    ("孤独症", "自闭症"),
+    ("退行性", "退化性"),
+    ("透析", "洗肾"),
 )
 # Virus types are letters in Taiwan/Hong Kong and heavenly stems on the mainland (乙型肝炎 = B型肝炎).
 _STEM_TYPES = {

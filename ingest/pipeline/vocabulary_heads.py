@@ -1,0 +1,75 @@
+"""A disease name whose head is a finding also names that finding (a step of the vocabulary build).
+
+"systolic heart failure" is a MONDO disease and "heart failure" an HPO finding; the matcher keeps
+the longest name, so without this a report's "no systolic heart failure" would exclude no finding.
+Likewise 高血压病 (built on 高血压) and 急性甲型肝炎 (on 肝炎).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from vocab import languages
+from vocab.hpo import Hpo
+
+from .vocabulary import DISEASE, HPO, Concept, is_word_char
+from .vocabulary_reference import GROUPING_CLASS_DESCENDANTS, descendant_counts
+
+
+def attach_head_findings(keys: dict[str, set[int]], concepts: list[Concept], hpo: Hpo) -> None:
+    """A disease name whose head is a finding also names that finding.
+
+    "高血压病" / "hypertensive disease" are disease entries built on the finding 高血压; "systolic
+    heart failure", "急性A型肝炎" end in the findings "heart failure", "肝炎". The longer disease
+    name would hide the finding, so such a key carries the HPO term as well: first the stem the
+    languages define (`disease_name_stem`), else the longest name the disease name ends with
+    (both languages put the head of a noun phrase last) when that name is a finding's: at a word
+    boundary in Latin script, after an attributive modifier in Chinese (急性, 乙型). A grouping
+    class ("Pain", "Neoplasm": "breast cancer" ends in "cancer") is no such head.
+    """
+    below = descendant_counts(hpo)
+    is_disease = [c.kind == DISEASE for c in concepts]
+    is_hpo = [c.kind == HPO for c in concepts]
+    is_head = [
+        c.kind == HPO and not c.absent and below[c.code] < GROUPING_CLASS_DESCENDANTS for c in concepts
+    ]
+    hpo_ids_of: dict[str, set[int]] = {}
+    for key, ids in keys.items():
+        found = {i for i in ids if is_head[i]}
+        if found:
+            hpo_ids_of[key] = found
+    stem_rules = [module.disease_name_stem for module in languages.LANGUAGES.values()]
+    for key, ids in keys.items():
+        if not any(is_disease[i] for i in ids) or any(is_hpo[i] for i in ids):
+            continue
+        for stem in _heads(key, stem_rules):
+            if stem == key or stem not in keys:
+                continue
+            # The longest name the key ends with is its head; only a finding head is attached
+            # (急性肠胃炎 ends in the disease 肠胃炎, whose own head is no finding).
+            if stem in hpo_ids_of:
+                ids.update(hpo_ids_of[stem])
+            break
+
+
+_ATTRIBUTIVE_ENDINGS = frozenset("性型期度")
+
+
+def _heads(key: str, stem_rules: list[Callable[[str], str | None]]) -> Iterator[str]:
+    """The names `key` may be built on, longest first."""
+    for rule in stem_rules:
+        stem = rule(key)
+        if stem:
+            yield stem
+    if is_word_char(key[-1]):
+        space = key.find(" ")
+        while space != -1:
+            yield key[space + 1 :]
+            space = key.find(" ", space + 1)
+    else:
+        # Chinese has no spaces: the head follows an attributive modifier, which ends in 性, 型, 期
+        # or 度 (急性, 乙型, 病毒性). Anything else may be part of a compound (肠胃炎 is
+        # gastroenteritis, not a kind of 胃炎; 瓜氨酸血症 is no kind of 酸血症).
+        for i in range(2, len(key) - 1):
+            if key[i - 1] in _ATTRIBUTIVE_ENDINGS:
+                yield key[i:]

@@ -222,9 +222,11 @@ _DISEASE_MODIFIERS = (
     r"难治性|复发性|特发性|早期|晚期|双侧|左侧|右侧|全身性|系统性|局限性|弥漫性"
 )
 DIAGNOSIS_CUE_RE = re.compile(
-    rf"(?:诊断|确诊|诊为|考虑|更正诊断|修正诊断|合并|并发|继发)(?:为|是|:|：)?\s*[\"“「]?\s*(?:{_DISEASE_MODIFIERS})*$"
+    rf"(?:诊断|确诊|诊为|拟诊|考虑|符合|证实|更正诊断|修正诊断|合并|并发|继发)(?:为|是|:|：)?\s*[\"“「]?\s*"
+    rf"(?:{_DISEASE_MODIFIERS})*$"
 )
-DIAGNOSIS_POST_RE = None
+# "重症急性胰腺炎诊断成立", "…可能性大": the status after the disease (group 1 when uncertain).
+DIAGNOSIS_POST_RE = re.compile(r"\s*(?:(可能性大|可能|待排|待查)|(?:的)?诊断(?:明确|成立|确立|基本明确))")
 DIAGNOSIS_LIST_RE = re.compile(r"(?:入院|出院|临床|最终|术后|初步)?诊断[:：]")  # "诊断：A，B，C"
 HISTORY_CUE_RE = re.compile(r"(?:既往|曾经?|素有|原有|早年|当时|此前|以往|先前)[^,，。]{0,12}$")
 DURATION_HISTORY_WORDS = ""

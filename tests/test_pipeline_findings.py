@@ -191,3 +191,15 @@ def test_a_result_implying_the_general_term_joins_the_named_specific_one():
     # two results, two findings: a lymphocyte count does not stand for the white cell count
     patient = _patient("A 70-year-old man. WBC was 50 x10^9/L and lymphocytes 45 x10^9/L.")
     assert {"HP:0001974", "HP:0100827"} <= _codes(patient)
+
+
+def test_items_of_a_diagnosis_list_are_diagnoses():
+    for text in (
+        "患者男，63岁。\n评估及诊断：\n1. 肾衰竭（肾功能严重受损）。\n2. 高血压，自行用药。",
+        "A 63-year-old man.\nFinal diagnosis:\n1. Renal insufficiency.\n2. Hypertension.",
+    ):
+        dx = {d["code"]: d["status"] for d in _patient(text)["diagnoses"]}
+        assert dx.get("HP:0000083") == "final", text  # Renal insufficiency
+    # a numbered sentence elsewhere is no diagnosis
+    dx = _patient("A 63-year-old man. He had fever.\n1. Renal insufficiency was noted.")["diagnoses"]
+    assert not dx

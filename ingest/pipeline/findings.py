@@ -90,6 +90,7 @@ def link_findings(
     s0 = sentence.start
     text = doc.text[s0 : sentence.end]
     lang = languages.get(doc.language)
+    listed: bool | None = None  # whether the sentence is an item of a diagnosis list, once asked
     for m in clinical:
         rel_start, rel_end = m.start - s0, m.end - s0
         ctx = assertion_of(text, rel_start, rel_end, doc.language)
@@ -122,7 +123,9 @@ def link_findings(
                 patient.uncoded_findings.append({**feature, "reason": "generic"})
                 continue  # nor a diagnosis: "既往…疼痛" names no past disease
             patient.features.append(feature)
-            status = _feature_diagnosis_status(lang, text, before, rel_start, rel_end, ctx)
+            if listed is None:
+                listed = _in_diagnosis_list(doc, sentence)
+            status = _feature_diagnosis_status(lang, text, before, rel_start, rel_end, ctx, listed=listed)
             if status and not negated and not any(c.kind == DISEASE for c in m.concepts):
                 patient.diagnoses.append(
                     {"code": concept.code, "label": concept.label, "status": status, "evidence": evidence}
@@ -153,13 +156,52 @@ def link_findings(
             patient.diagnoses.append(dx)
 
 
-def _feature_diagnosis_status(lang, text: str, before: str, rel_start: int, rel_end: int, ctx) -> str | None:
+# An item of a numbered list: "1. 肾衰竭", "② Pneumonia", "(3) …".
+_LIST_ITEM_RE = re.compile(
+    r"(?:^|(?<=\s)|(?<=[为:：]))\s*(?:\d{1,2}\s*[.、．)）]|[\u2460-\u2473]|[(（]\d{1,2}[)）]"
+    # ① once normalised: a bare number before a word that is no unit ("1急性…", not "1年")
+    rf"|\d{{1,2}}(?=[{languages.CJK_CHARS}])(?![年月日天周次岁个型级度分例倍期]))"
+)
+_LIST_LOOKBACK = 12  # sentences: a diagnosis list is short
+_ITEM_LEAD = 8  # characters before an item's marker
+
+
+def _in_diagnosis_list(doc: Doc, sentence: Sentence) -> bool:
+    """Whether `sentence` is an item of a numbered list under a diagnosis heading ("诊断：" on its
+    own line, then "1. 肾衰竭", "2. 高血压"; an English "1." may stand as a sentence of its own)."""
+    pattern = languages.get(doc.language).DIAGNOSIS_LIST_RE
+
+    def item(j: int) -> bool:
+        s = doc.sentences[j]
+        # the marker opens the sentence, or follows a few words ("西医为①ARDS ②…")
+        if _LIST_ITEM_RE.search(doc.text, s.start, min(s.end, s.start + _ITEM_LEAD)):
+            return True
+        p = doc.sentences[j - 1] if j else None
+        return p is not None and _LIST_ITEM_RE.fullmatch(doc.text, p.start, p.end) is not None
+
+    i = doc.sentence_of(sentence.start)
+    if pattern is None or not item(i):
+        return False
+    for j in range(i - 1, max(-1, i - _LIST_LOOKBACK), -1):
+        previous = doc.sentences[j]
+        if pattern.search(doc.text, previous.start, previous.end):
+            return True
+        if not (item(j) or _LIST_ITEM_RE.fullmatch(doc.text, previous.start, previous.end)):
+            return False
+    return False
+
+
+def _feature_diagnosis_status(
+    lang, text: str, before: str, rel_start: int, rel_end: int, ctx, *, listed: bool = False
+) -> str | None:
     """The status of a finding named as a diagnosis ("诊断：肺炎", "was diagnosed with
-    pneumonia"), or None when it is only a finding."""
+    pneumonia", an item of a diagnosis list), or None when it is only a finding."""
     post_dx = lang.DIAGNOSIS_POST_RE.match(text, rel_end) if lang.DIAGNOSIS_POST_RE else None
     history = lang.HISTORY_CUE_RE.search(before) and not _DURATION_HISTORY.search(before) and not ctx.negated
-    if lang.DIAGNOSIS_CUE_RE.search(before) or (
-        lang.DIAGNOSIS_LIST_RE is not None and lang.DIAGNOSIS_LIST_RE.search(text, 0, rel_start)
+    if (
+        listed
+        or lang.DIAGNOSIS_CUE_RE.search(before)
+        or (lang.DIAGNOSIS_LIST_RE is not None and lang.DIAGNOSIS_LIST_RE.search(text, 0, rel_start))
     ):
         # "当时诊断“急性脊髓炎”", "previously diagnosed with": a diagnosis of the past
         return "differential" if ctx.uncertain else "history" if history else "final"

@@ -410,7 +410,10 @@ DIAGNOSIS_CUE_RE = re.compile(
 DIAGNOSIS_POST_RE = re.compile(
     r"\s*(?:was|were|is)\s+(?:(suspected|considered|likely)|diagnosed|confirmed|established)\b", re.I
 )
-DIAGNOSIS_LIST_RE = None
+# "Final diagnosis: A, B", "Diagnoses:" above a numbered list.
+DIAGNOSIS_LIST_RE = re.compile(
+    r"\b(?:(?:final|discharge|admission|working|clinical|definitive|differential)\s+)?diagnos[ie]s\s*:", re.I
+)
 HISTORY_CUE_RE = re.compile(
     r"(?:history of|known|previous|prior|previously diagnosed)\s*(?:\w+\s+){0,3}$", re.I
 )

@@ -154,3 +154,21 @@ def test_a_test_at_the_end_of_a_findings_name_keeps_its_value():
     )
     assert ("troponin", 908, "pg/mL", "high") in _results(patient)
     assert [m["analyte"] for m in patient["measurements"]] == ["troponin"]  # no "tests … elevated" besides
+
+
+def test_specimens_antibody_classes_and_criteria_before_the_value():
+    patient = _patient(
+        "患者女，41岁。抗MOG抗体IgG（判断标准：<1:10为阴性）：脑脊液12.5 u/mL，结果阳性；"
+        "血清>40.00 u/mL，亦为阳性。"
+    )
+    assert [
+        (m["analyte"], m["value"], m["comparator"], m.get("specimen"), m["interpretation"])
+        for m in patient["measurements"]
+    ] == [("anti-MOG", 12.5, None, "CSF", "positive"), ("anti-MOG", 40, ">", "serum", "positive")]
+
+
+def test_a_time_after_a_test_is_not_its_value():
+    patient = _patient(
+        "A 50-year-old man. The serum thyroglobulin level at 4 weeks after surgery was 17.2 ng/mL."
+    )
+    assert [(m["analyte"], m["value"]) for m in patient["measurements"]] == [("thyroglobulin", 17.2)]

@@ -35,6 +35,8 @@ _GIVEN = re.compile(
 # "抗Scl-70抗体阳性" is a finding's name that holds the test and its result: the test is read.
 _RESULT_WORD = re.compile(r"\s*(?:" + "|".join(p.pattern for _, p in QUALIFIERS) + ")", re.I)
 
+_ANTIBODY_CLASS = re.compile(r"Ig[GMAE]\d?", re.I)
+
 # Symbols of examination and electrolyte lists -> (analyte, the units that must follow). The units
 # are what make a one-letter symbol safe: "P 96次/min" is a pulse, "P" alone is nothing.
 _PER_MINUTE = r"次\s*/\s*(?:分钟|分|min)|/\s*min|bpm|beats?\s*/\s*min"
@@ -94,6 +96,14 @@ def test_mentions(doc: Doc, sentence: Sentence, mentions: list[Mention]) -> list
             and re.fullmatch(r"\s*[(（]\s*", doc.text[analytes[-1].end : m.start])
         ):
             continue  # "免疫球蛋白G（IgG）18.2", "C-reactive protein (CRP) 12": the same test
+        if (
+            analytes
+            and _ANTIBODY_CLASS.fullmatch(doc.text, m.start, m.end)
+            and re.fullmatch(r"[\s-]?", doc.text[analytes[-1].end : m.start])
+        ):
+            # "抗AQP4抗体IgG", "anti-MOG IgG": the class of the antibody named before, not the IgG test.
+            analytes[-1] = Mention(analytes[-1].start, m.end, analytes[-1].concepts)
+            continue
         analytes.append(m)
     return analytes
 

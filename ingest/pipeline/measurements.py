@@ -26,6 +26,7 @@ from .quantities import (
     NUM,
     QUALIFIERS,
     RANGE_RE,
+    SPECIMENS,
     UNIT,
     UPPER_LIMIT_RE,
     VALUE_RE,
@@ -88,12 +89,25 @@ _VITAL_SIGNS = frozenset(
 )
 # The words of a result written between the test and its value ("was elevated at 13.1 mg/dL").
 _DIRECTION_BEFORE_VALUE = re.compile(
-    "|".join(p.pattern for label, p in QUALIFIERS if label in ("high", "low"))
+    "|".join(p.pattern for label, p in QUALIFIERS if label in ("high", "low", "normal"))
     + f"|{languages.alternatives('RISING_WORDS')}|{languages.alternatives('FALLING_WORDS')}",
     re.I,
 )
 _TITER_CUTOFF = re.compile(
     rf"(?:{languages.alternatives('REFERENCE_WORDS')})[^)）]{{0,15}}<\s*1\s*[:∶/]\s*(\d+)", re.I
+)
+# After a value in one specimen, the same test's value in another: "；血清>80.00 u/mL".
+_SPECIMEN_NEXT = re.compile(
+    r"[^;；。]{0,16}?[;；,，]\s*"
+    rf"(?P<specimen>{languages.literal_alternatives(languages.merged('SPECIMEN_WORDS'))})\s*[:：]?\s*"
+    rf"(?P<cmp>[<>≤≥]=?)?\s*(?P<val>{NUM})\s*(?P<unit>{UNIT})?",
+    re.I,
+)
+_RESULT_CLAUSE = re.compile(
+    r"\s*(?:结果|结论|提示|亦为|也为|为|呈|which (?:was|is)|that (?:was|is))?\s*(?:"
+    + "|".join(p.pattern for _, p in QUALIFIERS)
+    + ")",
+    re.I,
 )
 # "尿糖++++", "蛋白（PRO）+": a dipstick or staining grade written right after the test.
 _PLUS_GRADE = re.compile(
@@ -141,6 +155,8 @@ def measurements(
         if vm and not vm.group("unit") and window[vm.end() : vm.end() + 1] == "+":
             vm = None  # "尿蛋白3+", "proteinuria 2+": a grade, not a number
         titer = _TITER_RE.match(window)
+        if titer and re.search(r"[(（][^)）]*$", window[: titer.start(1)]):
+            titer = None  # "（阴性界值：1:10）": a cut-off in brackets, not the result
         if titer:
             vm = None  # "1:320" is a dilution, not the number 1
             end = m.end + titer.end()
@@ -169,7 +185,11 @@ def measurements(
         tail_start = end if value is not None else m.end
         tail = doc.text[tail_start : max(tail_start, limit if i not in listed else s1)][:40]
         # A bracket with a number in it is a reference interval: its "normal" is not the result.
-        qual_window = re.split(r"[;；。、,，]", re.sub(r"[(（][^()（）]*\d[^()（）]*[)）]?", " ", tail))[0]
+        clauses = re.split(r"[;；。、,，]", re.sub(r"[(（][^()（）]*\d[^()（）]*[)）]?", " ", tail))
+        qual_window = clauses[0]
+        if value is not None and len(clauses) > 1 and _RESULT_CLAUSE.match(clauses[1]):
+            # "17.67 u/mL，结果阳性", "1.2 g/L, which was low": the next clause gives the result.
+            qual_window += " " + clauses[1]
         rm = RANGE_RE.search(tail) if value is not None else None
         upper = UPPER_LIMIT_RE.search(tail) if value is not None and not rm else None
         arrow = re.match(r"\s*(↑|↓|\(h\)|\(l\))", tail, re.I) if value is not None else None
@@ -264,6 +284,11 @@ def measurements(
             said = _DIRECTION_BEFORE_VALUE.search(window, 0, vm.start("val"))
             if said:
                 result_start = m.end + said.start()
+            elif lang.PRE_QUALIFIER_RE is not None:
+                # "an elevated PTHrP of 301 pg/mL": the qualifier before the test is part of it.
+                pre = lang.PRE_QUALIFIER_RE.search(doc.text, max(s0, m.start - 30), m.start)
+                if pre and value_end - pre.start(1) <= 60:
+                    result_start = pre.start(1)
         if result_start is None and interpretation is not None:
             result_start = start_pre if start_pre < m.start else None
         if result_start is None:
@@ -293,6 +318,8 @@ def measurements(
         }
         if titer:
             fact["titer"] = "1:" + titer.group(2)
+        if vm and vm.group("specimen"):
+            fact["specimen"] = SPECIMENS.get(vm.group("specimen").lower(), vm.group("specimen"))
         if diastolic is not None:
             fact["value2"] = diastolic  # the second number of "120/80 mmHg"
         when = onset_at(m.start)
@@ -326,6 +353,27 @@ def measurements(
                 after.pop("code", None)
                 emit_measurement(patient, after, info)
                 spans.append((later.start(), later.end()))
+        more = _SPECIMEN_NEXT.match(doc.text, end, s1) if vm and vm.group("specimen") else None
+        if more:
+            # "脑脊液17.67 u/mL，阳性；血清>80.00 u/mL": the same test in another specimen.
+            other_value = parse_number(more.group("val"))
+            if other_value is not None:
+                other_cmp = more.group("cmp")
+                other = dict(
+                    fact,
+                    value=other_value,
+                    comparator=COMPARATORS.get(other_cmp.lower(), other_cmp) if other_cmp else None,
+                    unit=normalise_unit(more.group("unit")) or unit,
+                    specimen=SPECIMENS.get(more.group("specimen").lower(), more.group("specimen")),
+                    evidence=doc.ev(more.start("val"), more.end("unit" if more.group("unit") else "val")),
+                )
+                other.pop("code", None)
+                tail_words = doc.text[more.end() : more.end() + 12]
+                other["interpretation"] = next(
+                    (label for label, p in QUALIFIERS if p.search(re.split(r"[;；。]", tail_words)[0])), None
+                )
+                emit_measurement(patient, other, info)
+                spans.append((more.start(), more.end()))
         if diastolic is not None and concept.code == "blood pressure":
             # "126/93 mmHg": the diastolic pressure is a measurement of its own.
             dm = re.search(r"/\s*(\d+(?:\.\d+)?)", doc.text[value_start:value_end])

@@ -45,9 +45,14 @@ UNIT = (
 FILLER = (
     r"[)）]?"
     rf"(?:\s|[:=：,]|(?<=[A-Za-z])[-–—](?=\s*\d)|\([^()]{{0,15}}\)|（[^（）]{{0,15}}）|"
+    # "抗AQP4抗体IgG（判断标准：<3.0 u/mL为阴性）：脑脊液17.67 u/mL": criteria, then the value
+    r"[(（][^()（）]{0,60}[)）]\s*[:：]|"
+    rf"(?<![A-Za-z])(?P<specimen>{languages.literal_alternatives(languages.merged('SPECIMEN_WORDS'))})(?![a-z])|"
     rf"{languages.alternatives('VALUE_FILLER_WORDS')})*"
     r"(?:[(\[（]\s*(?:[A-Za-z][\w-]{0,10}\s*[,:;]\s*)?)?"
 )
+# Specimens as written ("脑脊液", "CSF") -> the record's word.
+SPECIMENS = {key.lower(): value for key, value in languages.merged("SPECIMEN_WORDS").items()}
 # Comparators as written ("less than", "≤") -> the record's symbol.
 COMPARATORS = {**languages.merged("COMPARATOR_WORDS"), "≤": "<=", "≥": ">="}
 VALUE_RE = re.compile(
@@ -55,7 +60,9 @@ VALUE_RE = re.compile(
     rf"^(?:[-+](?=\s))?{FILLER}"
     rf"(?P<cmp>[<>≤≥]=?|{languages.literal_alternatives(languages.merged('COMPARATOR_WORDS'))}|<=|>=)?\s*"
     # A minus sign only where a value may start: "BE -24.6 mmol/L".
-    rf"(?P<val>(?:(?<=[\s:：=])[-−])?(?:{NUM}))(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{UNIT})?",
+    rf"(?P<val>(?:(?<=[\s:：=])[-−])?(?:{NUM}))(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{UNIT})?"
+    # "thyroglobulin level at 4 weeks", "复查3次": a time or a count, not the result.
+    r"(?!\s*(?:weeks?|days?|months?|years?|hours?|hrs?|minutes?|times|cycles?|doses?|周|天|日|个月|月|年|小时|次))",
     re.I,
 )
 _REFERENCE = languages.alternatives("REFERENCE_WORDS")

@@ -68,7 +68,7 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `SHARED_RESULT_WORDS` (written -> interpretation), `SHARED_RESULT_MARKER_WORDS`,
   `LIST_JOIN_WORDS`, `RESPECTIVELY_WORDS` (pairs a list of values with a list of tests, in order),
   `WITHIN_RANGE_WORDS` (a result stated within the reference range: it excludes the abnormality
-  its test looks for),
+  its test looks for), `SPECIMEN_WORDS` (written -> specimen: "脑脊液17.67 u/mL" is CSF),
   `SERIES_FROM_WORDS` and `SERIES_TO_WORDS` ("from 0.20 to 0.55": two results of one test),
   `DEVICE_SETTING_WORDS` (a sentence about a device's settings: no vital signs of the patient);
   `PRE_QUALIFIER_RE` (group 1 the word, anchored at `$`) with
@@ -174,6 +174,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "LIST_JOIN_WORDS",
         "RESPECTIVELY_WORDS",
         "WITHIN_RANGE_WORDS",
+        "SPECIMEN_WORDS",
         "SERIES_FROM_WORDS",
         "SERIES_TO_WORDS",
         "DEVICE_SETTING_WORDS",

@@ -437,6 +437,8 @@ VALUE_FILLER_WORDS = (
     r"a|an|the|serum|plasma|blood|total|peak|maximum|showed|revealed|initially|only|still|again|had|has|have|been|"
     r"score|scored|reading|result|further|rising to|falling to|dropping to|reaching|peaked at|measuring|"
     r"to|now|very|normal|—|increased from|decreased from|rose from|fell from|from|"
+    # "level at 4 weeks after surgery was 17.2": when it was measured
+    r"(?:at|after|on day)\s+\d+\s*(?:days?|weeks?|months?|years?)?(?:\s+(?:after|post)\s+[a-z]+)?|"
     r"elevated|raised|increased|decreased|high|low|mildly|markedly|slightly)(?![a-z])"
 )
 # Units written as words or letters of this language -> the record's unit.
@@ -484,6 +486,15 @@ LIST_JOIN_WORDS = r"\band\b|\bor\b|,\s*and\b"
 WITHIN_RANGE_WORDS = (
     r"\bwithin (?:the )?(?:normal|reference) (?:limits?|ranges?|intervals?)\b|\bin the normal range\b"
 )
+# The specimen a value was measured in, written before it: "CSF 45 mg/dL; serum 12 mg/dL".
+SPECIMEN_WORDS = {
+    "csf": "CSF",
+    "cerebrospinal fluid": "CSF",
+    "urine": "urine",
+    "whole blood": "blood",
+    "pleural fluid": "pleural fluid",
+    "ascites": "ascites",
+}
 # "A and B were 1.6 and 0.096 mmol/L, respectively": the values pair with the tests in order.
 RESPECTIVELY_WORDS = r"\brespectively\b"
 # A sentence about a device's settings: its temperatures, pressures and rates are the device's

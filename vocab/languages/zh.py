@@ -269,6 +269,15 @@ SHARED_RESULT_WORDS = {
 }
 SHARED_RESULT_MARKER_WORDS = r"均|都|皆"
 LIST_JOIN_WORDS = r"和|及|与"
+SPECIMEN_WORDS = {
+    "脑脊液": "CSF",
+    "血清": "serum",
+    "血浆": "plasma",
+    "全血": "blood",
+    "尿液": "urine",
+    "胸水": "pleural fluid",
+    "腹水": "ascites",
+}
 WITHIN_RANGE_WORDS = r"正常范围|参考范围内|正常值范围|未见异常"
 RESPECTIVELY_WORDS = r"分别为|分别是|分别|依次为"
 DEVICE_SETTING_WORDS = r"消融|起搏|呼吸机|潮气量|呼气末正压|阻抗|功率|参数设置|设置为|设定为"

@@ -828,7 +828,7 @@ OUTCOME_CUES = [
     ("died", r"\b(?:died|death|passed away|expired|deceased|succumbed)\b"),
     (
         "resolved",
-        r"\b(?:resolved|resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation|(?:attack|symptom|disease|recurrence|seizure|pain)[- ]free|asymptomatic|in remission)\b",  # noqa: E501 - a pattern reads best on one line
+        r"\b(?:resolved|returned to normal|(?:became|turned) negative|cleared|resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation|(?:attack|symptom|disease|recurrence|seizure|pain)[- ]free|asymptomatic|in remission)\b",  # noqa: E501 - a pattern reads best on one line
     ),
     ("recurred", r"\b(?:recurred|recurrence|relapsed?|reappeared|recurrent)\b"),
     (
@@ -852,7 +852,7 @@ _OUTCOME_ANCHORS = frozenset(
     normalization normalisation free asymptomatic recurred relapse relapsed reappeared recurrent
     worsened worsening deteriorated deterioration progressed exacerbated exacerbation aggravated improved
     improvement improving better decreased shrank shrunk regressed regression alleviated relieved subsided
-    partial reduced less good uneventfully uneventful discharged
+    partial reduced less good uneventfully uneventful discharged returned negative became turned cleared
     """.split()
 )
 _LOWER_WORD_RE = re.compile(r"[a-z]+")

@@ -1,29 +1,41 @@
-"""Retrieval quality of the similar-case ranking on real phenopackets (not a test).
+"""Retrieval quality of the similar-case ranking on real phenopackets, cross-validated by
+publication (not a test).
 
-    .venv/bin/python benchmarks/eval_similarity.py [--jsonl PATH] [--limit N] [--candidates N]
+    .venv/bin/python benchmarks/eval_similarity.py [--jsonl PATH] [--folds 5] [--group paper|cohort]
+    .venv/bin/python benchmarks/eval_similarity.py --api [--api-cases N]   # through POST /api/similar/
 
 Loads the GA4GH phenopackets of ../shared/corpus/phenopackets/ directly (observed and excluded
-HPO features, OMIM diseases, PMIDs), queries with each case's features, skips every case of the
-query's own publication (cases of one paper share a curation template, which would make
-retrieval trivial), and measures how often a case of the same disease is in the top 10 (hit@10)
-and the mean reciprocal rank of the first one. Three rankings are computed in the same run:
+HPO features, OMIM diseases, the paper: PMID, else the folder of `_source_path`), queries with
+each case's features, leaves out every case of the query's own paper (cases of one paper share a
+curation template, which would make retrieval trivial), and counts a hit when a case of the same
+disease is in the top 10 (hit@10; MRR: reciprocal rank of the first one). Queries whose disease
+has no case in another paper cannot score and are left out (counted).
+
+Cross-validation: the papers are split into folds (a hash of the paper id, so the split is fixed);
+the engine's weights are chosen on the queries of the other folds (best hit@10, then MRR, over a
+small grid) and measured on the fold's own queries, which the choice never saw. `--group cohort`
+folds by phenopacket-store cohort (the gene folder) instead: whole cohorts unseen. Rankings, all
+in the same run:
 
 - jaccard: |Q ∩ C| / |Q ∪ C| over the annotated (observed) HPO terms
 - ic_overlap: IC-weighted Jaccard over the same sets
-- ours: cases/search/semantic.py, the code behind similar_to_case: IC-weighted overlap of
-  ancestor closures (IC from the HPO disease annotations) of the features each report examined
-  (observed or excluded) plus of the observed ones, minus explicit contradictions.
-- resnik_bma: Resnik best-match average over the observed features (symmetric), for reference.
+- resnik_bma: symmetric Resnik best-match average of the observed terms
+- engine_before: the ranking before cross-validation (simGIC of examined and of observed closures,
+  minus conflicts; weights observed 0.3, conflict 1, no coverage)
+- engine_cv: cases/search/similar_rank.py with the weights chosen on the other folds
+- engine: the shipped weights (similar_rank.DEFAULT_WEIGHTS, chosen on all folds), through
+  top_cases with its pruning, to show that it ranks as the full scoring does
 
-Queries whose disease has no case in another publication cannot score and are left out (counted).
+Ties rank the newer (higher) id first for every ranking, as the engine does.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import itertools
 import json
 import math
-import statistics
 import sys
 import time
 from collections import defaultdict
@@ -36,11 +48,32 @@ from pyroaring import BitMap
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from cases.search import semantic  # noqa: E402
-from cases.search.semantic import Ontology, Profile, excluded_closure, top_cases  # noqa: E402
+from cases.search.semantic import Ontology, Profile, excluded_closure  # noqa: E402
+from cases.search.similar_rank import DEFAULT_WEIGHTS, Weights, score_parts, top_cases  # noqa: E402
 from vocab.hpo import hpo_int, load_hpo  # noqa: E402
 
 DEFAULT_JSONL = REPO.parent / "shared" / "corpus" / "phenopackets" / "phenopacket-store-dev.jsonl"
+BEFORE_OBSERVED, BEFORE_CONFLICT = 0.3, 1.0  # the weights of the ranking before this evaluation
+# The conflict weight is never 0: an explicit contradiction must lower a score (a researcher reads
+# "query has fever, case has no fever" as a worse match than a case silent about fever)
+GRID = [
+    Weights(coverage=c, observed=o, conflict=k)
+    for c, o, k in itertools.product((0.0, 0.25, 0.5, 1.0), (0.0, 0.3), (0.1, 0.25, 0.5, 1.0))
+]
+
+
+def paper_of(packet: dict) -> str:
+    """The publication of a phenopacket: its PMID, else the folder of its source path."""
+    refs = sorted(
+        r["id"]
+        for r in packet.get("metaData", {}).get("externalReferences", [])
+        if r.get("id", "").startswith("PMID")
+    )
+    if refs:
+        return refs[0]
+    if packet.get("id", "").startswith("PMID_"):  # ids look like PMID_24573067_CASE_REPORT
+        return "PMID:" + packet["id"].split("_")[1]
+    return packet.get("_source_path", "").rsplit("/", 1)[0] or packet.get("id", "")
 
 
 def load_cases(path: Path, hpo) -> list[dict]:
@@ -55,17 +88,7 @@ def load_cases(path: Path, hpo) -> list[dict]:
             (excluded if feature.get("excluded") else present).add(hpo_int(term.id))
         excluded -= present
         diseases = {d["term"]["id"] for d in packet.get("diseases", []) if d.get("term", {}).get("id")}
-        refs = {
-            r["id"]
-            for r in packet.get("metaData", {}).get("externalReferences", [])
-            if r.get("id", "").startswith("PMID")
-        }
-        if not refs:  # ids look like PMID_24573067_CASE_REPORT
-            refs = (
-                {"PMID:" + packet.get("id", "").split("_")[1]}
-                if packet.get("id", "").startswith("PMID_")
-                else set()
-            )
+        source = packet.get("_source_path", "").split("/")
         if present:
             cases.append(
                 {
@@ -73,157 +96,219 @@ def load_cases(path: Path, hpo) -> list[dict]:
                     "present": present,
                     "excluded": excluded,
                     "diseases": diseases,
-                    "pmids": refs,
+                    "paper": paper_of(packet),
+                    "cohort": source[1] if len(source) > 2 else paper_of(packet),
+                    "packet": packet,
                 }
             )
     return cases
 
 
-def resnik_bma(ontology: Ontology, query: Profile, case: Profile) -> float:
-    """Symmetric Resnik best-match average of the observed features."""
-    case_closure = ontology.closure(case.present)
-    query_closure = ontology.closure(query.present)
-    forward = sum(ontology.mica(q, case_closure)[1] for q in query.present) / len(query.present)
-    backward = sum(ontology.mica(t, query_closure)[1] for t in case.present) / len(case.present)
-    return 0.5 * (forward + backward)
+def fold_of(key: str, folds: int) -> int:
+    return int(hashlib.md5(key.encode()).hexdigest(), 16) % folds  # noqa: S324 - a split, not security
 
 
-def rank_of_first_relevant(order: list[int], relevant: set[int]) -> float:
-    for position, case in enumerate(order, start=1):
-        if case in relevant:
-            return position
-    return math.inf
+class Corpus:
+    """The cases as the engine's index sees them, plus what the baselines need."""
+
+    def __init__(self, cases: list[dict], ontology: Ontology) -> None:
+        self.cases, self.ontology, n = cases, ontology, len(cases)
+        ic = ontology.ic
+        closure_maps, direct, excluded = defaultdict(BitMap), defaultdict(BitMap), defaultdict(BitMap)
+        self.by_paper, self.by_disease = defaultdict(BitMap), defaultdict(BitMap)
+        for i, case in enumerate(cases):
+            for term in ontology.closure(case["present"]):
+                closure_maps[term].add(i)
+            for term in case["present"]:
+                direct[term].add(i)
+            for term in case["excluded"]:
+                excluded[term].add(i)
+            self.by_paper[case["paper"]].add(i)
+            for disease in case["diseases"]:
+                self.by_disease[disease].add(i)
+        self.direct = direct
+        self.index = SimpleNamespace(
+            term=closure_maps,
+            excluded=excluded,
+            excluded_closure=excluded_closure(ontology, excluded),
+            observed_ic=np.array(
+                [sum(ic.get(t, 0.0) for t in ontology.closure(c["present"])) for c in cases]
+            ),
+            mentioned_ic=np.array(
+                [sum(ic.get(t, 0.0) for t in ontology.closure(c["present"] | c["excluded"])) for c in cases]
+            ),
+        )
+        self.sizes = np.array([len(c["present"]) for c in cases], dtype=np.float64)
+        self.ic_sizes = np.array([sum(ic.get(t, 0.0) for t in c["present"]) for c in cases])
+        self.universe = BitMap(range(n))
+        # Resnik BMA, case → query: every (annotated term, ancestor) pair, and (case, term) pairs
+        self.terms = sorted({t for c in cases for t in c["present"]})
+        position = {t: k for k, t in enumerate(self.terms)}
+        pairs = [(position[t], a) for t in self.terms for a in ontology.ancestors.get(t, {t})]
+        self.pair_term = np.array([p[0] for p in pairs])
+        self.pair_ancestor_ic = np.array([ic.get(p[1], 0.0) for p in pairs])
+        self.pair_ancestor = [p[1] for p in pairs]
+        owners = [(i, position[t]) for i, c in enumerate(cases) for t in c["present"]]
+        self.owner_case = np.array([o[0] for o in owners])
+        self.owner_term = np.array([o[1] for o in owners])
+
+    def baselines(self, query: set[int]) -> dict[str, np.ndarray]:
+        n, ic = len(self.cases), self.ontology.ic
+        inter, inter_ic = np.zeros(n), np.zeros(n)
+        for term in query:
+            members = np.frombuffer(self.direct[term].to_array(), dtype=np.uint32)
+            inter[members] += 1
+            inter_ic[members] += ic.get(term, 0.0)
+        query_ic = sum(ic.get(t, 0.0) for t in query)
+        union_ic = query_ic + self.ic_sizes - inter_ic
+        return {
+            "jaccard": inter / (len(query) + self.sizes - inter),
+            "ic_overlap": np.divide(inter_ic, union_ic, out=np.zeros(n), where=union_ic > 0),
+            "resnik_bma": self.resnik_bma(query),
+        }
+
+    def resnik_bma(self, query: set[int]) -> np.ndarray:
+        """Symmetric Resnik best-match average of every case against the query, vectorised."""
+        ontology, n = self.ontology, len(self.cases)
+        forward = np.zeros(n)
+        for q in query:
+            best, remaining = np.zeros(n), self.universe.copy()
+            for ancestor in ontology.by_ic.get(q, (q,)):
+                weight = ontology.ic.get(ancestor, 0.0)
+                hits = self.index.term.get(ancestor, BitMap()) & remaining
+                if weight <= 0 or not remaining:
+                    break
+                if hits:
+                    best[np.frombuffer(hits.to_array(), dtype=np.uint32)] = weight
+                    remaining -= hits
+            forward += best
+        closure = ontology.closure(query)
+        in_query = np.array([a in closure for a in self.pair_ancestor])
+        best_term = np.zeros(len(self.terms))
+        np.maximum.at(best_term, self.pair_term, self.pair_ancestor_ic * in_query)
+        backward = np.bincount(self.owner_case, weights=best_term[self.owner_term], minlength=n) / self.sizes
+        return 0.5 * (forward / len(query) + backward)
+
+
+def rank_of_first_relevant(scores: np.ndarray, allowed: np.ndarray, relevant: np.ndarray) -> float:
+    """Rank of the best relevant case when ordering by (score desc, id desc); inf if it is not
+    positive (the engine returns positive scores only)."""
+    scores = np.where(allowed, scores, -np.inf)
+    top = scores[relevant].max()
+    best = relevant[scores[relevant] == top].max()
+    if not top > 0:
+        return math.inf
+    ahead = np.count_nonzero(scores > top) + np.count_nonzero(scores[best + 1 :] == top)
+    return 1.0 + ahead
+
+
+def figures(ranks: np.ndarray) -> tuple[float, float]:
+    return float(np.mean(ranks <= 10)), float(np.mean(np.where(np.isinf(ranks), 0.0, 1.0 / ranks)))
+
+
+def evaluate(corpus: Corpus, *, folds: int, group: str, step: int) -> None:
+    cases, n = corpus.cases, len(corpus.cases)
+    methods = ["jaccard", "ic_overlap", "resnik_bma", "engine_before", "engine"]
+    ranks: dict[str, list[float]] = {m: [] for m in methods}
+    grid_ranks: list[list[float]] = []
+    fold: list[int] = []
+    agree = skipped = 0
+    timings = []
+    for i in range(0, n, step):
+        case = cases[i]
+        same_paper = corpus.by_paper[case["paper"]] | BitMap([i])
+        relevant = BitMap.union(BitMap(), *(corpus.by_disease[d] for d in case["diseases"])) - same_paper
+        if not relevant:
+            skipped += 1
+            continue
+        relevant_ids = np.frombuffer(relevant.to_array(), dtype=np.uint32).astype(np.int64)
+        allowed = np.zeros(n, dtype=bool)
+        pool = corpus.universe - same_paper
+        allowed[np.frombuffer(pool.to_array(), dtype=np.uint32)] = True
+        query = Profile(case["present"], case["excluded"])
+        for name, scores in corpus.baselines(case["present"]).items():
+            ranks[name].append(rank_of_first_relevant(scores, allowed, relevant_ids))
+        parts = score_parts(corpus.ontology, corpus.index, query, corpus.universe)
+        before = parts.examined_before + BEFORE_OBSERVED * parts.observed - BEFORE_CONFLICT * parts.conflicts
+        ranks["engine_before"].append(rank_of_first_relevant(before, allowed, relevant_ids))
+        grid_ranks.append([rank_of_first_relevant(parts.scores(w), allowed, relevant_ids) for w in GRID])
+        full = rank_of_first_relevant(parts.scores(DEFAULT_WEIGHTS), allowed, relevant_ids)
+        started = time.perf_counter()
+        ranked = [case_id for case_id, _ in top_cases(corpus.ontology, corpus.index, query, pool, limit=10)]
+        timings.append(time.perf_counter() - started)
+        found = next((k for k, c in enumerate(ranked, 1) if c in relevant), math.inf)
+        agree += found == full if full <= 10 else found == math.inf
+        ranks["engine"].append(found if found <= 10 else full)
+        fold.append(fold_of(case[group], folds))
+    fold_array, grid = np.array(fold), np.array(grid_ranks)
+    per_fold: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    chosen = []
+    for f in range(folds):
+        train, test = fold_array != f, fold_array == f
+        if not test.any():
+            continue
+        score = [(*figures(grid[train, k]), -k) for k in range(len(GRID))]
+        best = max(range(len(GRID)), key=lambda k: score[k])
+        chosen.append(GRID[best])
+        per_fold["engine_cv"].append(figures(grid[test, best]))
+        for name in methods:
+            per_fold[name].append(figures(np.array(ranks[name])[test]))
+    print(f"queries evaluated: {len(fold)}; left out (disease only in their own paper): {skipped}")
+    print(f"folds by {group}: {folds}; queries per fold {np.bincount(fold_array, minlength=folds).tolist()}")
+    print("weights chosen per fold (coverage, observed, conflict):")
+    print("  " + "; ".join(f"{w.coverage:g}, {w.observed:g}, {w.conflict:g}" for w in chosen))
+    print(f"{'ranking':<14} {'hit@10 mean':>11} {'worst':>7} {'MRR mean':>9} {'worst':>7}")
+    for name in ["jaccard", "ic_overlap", "resnik_bma", "engine_before", "engine_cv", "engine"]:
+        rows = np.array(per_fold[name])
+        print(
+            f"{name:<14} {rows[:, 0].mean():11.3f} {rows[:, 0].min():7.3f}"
+            f" {rows[:, 1].mean():9.3f} {rows[:, 1].min():7.3f}"
+        )
+    margin = np.array(per_fold["engine_cv"])[:, 0] - np.maximum(
+        np.array(per_fold["jaccard"])[:, 0], np.array(per_fold["ic_overlap"])[:, 0]
+    )
+    print(
+        "engine_cv hit@10 above the better of jaccard/ic_overlap:"
+        f" mean {margin.mean():+.3f}, worst fold {margin.min():+.3f}"
+    )
+    print(f"pruned top_cases agrees with full scoring on {agree}/{len(fold)} queries")
+    timings.sort()
+    print(f"engine top-10 per query: p50 {timings[len(timings) // 2] * 1000:.1f} ms over {n} cases")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--jsonl", type=Path, default=DEFAULT_JSONL)
-    parser.add_argument("--limit", type=int, default=0, help="evaluate only every k-th query to save time")
-    parser.add_argument("--conflict-weight", type=float, default=semantic.W_CONFLICT)
-    parser.add_argument("--observed-weight", type=float, default=semantic.W_OBSERVED)
-    parser.add_argument("--no-bma", action="store_true", help="skip the (slow) Resnik BMA reference")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--group", choices=["paper", "cohort"], default="paper")
+    parser.add_argument("--step", type=int, default=1, help="evaluate every k-th query only (quicker)")
+    parser.add_argument("--api", action="store_true", help="query POST /api/similar/ on a benchmark database")
+    parser.add_argument(
+        "--api-cases", type=int, default=0, help="--api: import only the first N phenopackets"
+    )
+    parser.add_argument("--database", default="reg_eval_similar", help="--api: the benchmark database")
     args = parser.parse_args()
-    semantic.W_CONFLICT = args.conflict_weight
-    semantic.W_OBSERVED = args.observed_weight
     if not args.jsonl.exists():
         print(f"{args.jsonl} is missing: nothing to evaluate")
         return
-
     hpo = load_hpo()
-    ic = {hpo_int(t.id): t.ic for t in hpo.terms.values()}
-    ancestors = {hpo_int(t.id): [hpo_int(a) for a in t.ancestors] for t in hpo.terms.values()}
-    ontology = Ontology(ic, ancestors)
+    ontology = Ontology(
+        {hpo_int(t.id): t.ic for t in hpo.terms.values()},
+        {hpo_int(t.id): [hpo_int(a) for a in t.ancestors] for t in hpo.terms.values()},
+    )
     cases = load_cases(args.jsonl, hpo)
-    n = len(cases)
-    print(f"{n} phenopackets with observed features from {args.jsonl.name}")
+    print(f"{len(cases)} phenopackets with observed features from {args.jsonl.name}")
+    if args.api:
+        from benchmarks.eval_similarity_api import evaluate_api
 
-    # Per-term bitmaps: closures (ours), direct terms (baselines), excluded terms
-    closure_maps: dict[int, BitMap] = defaultdict(BitMap)
-    direct_maps: dict[int, BitMap] = defaultdict(BitMap)
-    excluded_maps: dict[int, BitMap] = defaultdict(BitMap)
-    by_pmid: dict[str, BitMap] = defaultdict(BitMap)
-    by_disease: dict[str, BitMap] = defaultdict(BitMap)
-    for i, case in enumerate(cases):
-        for term in ontology.closure(case["present"]):
-            closure_maps[term].add(i)
-        for term in case["present"]:
-            direct_maps[term].add(i)
-        for term in case["excluded"]:
-            excluded_maps[term].add(i)
-        for pmid in case["pmids"]:
-            by_pmid[pmid].add(i)
-        for disease in case["diseases"]:
-            by_disease[disease].add(i)
-    observed_ic = np.array([sum(ic.get(t, 0.0) for t in ontology.closure(c["present"])) for c in cases])
-    mentioned_ic = np.array(
-        [sum(ic.get(t, 0.0) for t in ontology.closure(c["present"] | c["excluded"])) for c in cases]
+        evaluate_api(cases, args.jsonl, database=args.database, limit_cases=args.api_cases, step=args.step)
+        return
+    weights = DEFAULT_WEIGHTS
+    print(
+        f"shipped weights: coverage {weights.coverage}, observed {weights.observed},"
+        f" conflict {weights.conflict}"
     )
-    index = SimpleNamespace(
-        term=closure_maps,
-        excluded=excluded_maps,
-        excluded_closure=excluded_closure(ontology, excluded_maps),
-        observed_ic=observed_ic,
-        mentioned_ic=mentioned_ic,
-    )
-    universe = BitMap(range(n))
-    sizes = np.array([len(c["present"]) for c in cases], dtype=np.float64)
-    ic_sizes = np.array([sum(ic.get(t, 0.0) for t in c["present"]) for c in cases], dtype=np.float64)
-    profiles = {i: Profile(c["present"], c["excluded"]) for i, c in enumerate(cases)}
-    print(f"weights: observed {semantic.W_OBSERVED}, conflict {semantic.W_CONFLICT}")
-
-    ranks: dict[str, list[float]] = {"jaccard": [], "ic_overlap": [], "ours": []}
-    if not args.no_bma:
-        ranks["resnik_bma"] = []
-    skipped = 0
-    timings = []
-    step = max(args.limit, 1)
-    for i in range(0, n, step):
-        case = cases[i]
-        same_paper = BitMap([i])
-        for pmid in case["pmids"]:
-            same_paper |= by_pmid[pmid]
-        relevant = BitMap()
-        for disease in case["diseases"]:
-            relevant |= by_disease[disease]
-        relevant -= same_paper
-        if not relevant:
-            skipped += 1
-            continue
-        relevant_set = set(relevant)
-        allowed = np.ones(n, dtype=bool)
-        allowed[np.frombuffer(same_paper.to_array(), dtype=np.uint32)] = False
-
-        # Baselines over direct terms, vectorised over all cases
-        inter = np.zeros(n)
-        inter_ic = np.zeros(n)
-        for term in case["present"]:
-            members = np.frombuffer(direct_maps[term].to_array(), dtype=np.uint32)
-            inter[members] += 1
-            inter_ic[members] += ic.get(term, 0.0)
-        jaccard = inter / (len(case["present"]) + sizes - inter)
-        q_ic = sum(ic.get(t, 0.0) for t in case["present"])
-        weighted = np.divide(
-            inter_ic, q_ic + ic_sizes - inter_ic, out=np.zeros(n), where=(q_ic + ic_sizes - inter_ic) > 0
-        )
-        for name, scores in (("jaccard", jaccard), ("ic_overlap", weighted)):
-            scores = np.where(allowed, scores, -1.0)
-            top = np.argsort(-scores, kind="stable")[:10]
-            order = [int(x) for x in top if scores[x] > 0]
-            ranks[name].append(rank_of_first_relevant(order, relevant_set) if order else math.inf)
-            if ranks[name][-1] == math.inf:
-                # Rank beyond the top 10 still counts for MRR
-                full = np.argsort(-scores, kind="stable")
-                position = next(
-                    (k for k, x in enumerate(full, 1) if int(x) in relevant_set and scores[x] > 0), math.inf
-                )
-                ranks[name][-1] = position
-
-        started = time.perf_counter()
-        query = profiles[i]
-        ranked = top_cases(ontology, index, query, universe - same_paper, limit=50)
-        timings.append(time.perf_counter() - started)
-        ranks["ours"].append(rank_of_first_relevant([case_id for case_id, _ in ranked], relevant_set))
-        if "resnik_bma" in ranks:
-            bma = np.array(
-                [resnik_bma(ontology, query, profiles[k]) if allowed[k] else -1.0 for k in range(n)]
-            )
-            order = [int(x) for x in np.argsort(-bma, kind="stable")[:50] if bma[x] > 0]
-            ranks["resnik_bma"].append(rank_of_first_relevant(order, relevant_set))
-
-    evaluated = len(ranks["ours"])
-    print(f"queries evaluated: {evaluated}; left out (disease only in their own paper): {skipped}")
-    print(f"{'method':<12} {'hit@1':>7} {'hit@10':>7} {'MRR':>7}")
-    for name, values in ranks.items():
-        hit1 = sum(1 for r in values if r <= 1) / len(values)
-        hit10 = sum(1 for r in values if r <= 10) / len(values)
-        mrr = sum(0.0 if r == math.inf else 1.0 / r for r in values) / len(values)
-        print(f"{name:<12} {hit1:7.3f} {hit10:7.3f} {mrr:7.3f}")
-    if timings:
-        timings.sort()
-        print(
-            f"ours per query: p50 {statistics.median(timings) * 1000:.1f} ms, "
-            f"p95 {timings[int(len(timings) * 0.95) - 1] * 1000:.1f} ms over {n} cases"
-        )
+    evaluate(Corpus(cases, ontology), folds=args.folds, group=args.group, step=args.step)
 
 
 if __name__ == "__main__":

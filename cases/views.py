@@ -21,11 +21,12 @@ from cases.search import (
     QuerySyntaxError,
     autocomplete,
     cohort_summary,
+    similar_match,
     similar_to_case,
-    similar_to_features,
 )
 from cases.search.engine import search_parameters
 from cases.search.facets import FACETS
+from cases.search.similar_query import parse_publication
 from cases.search.vocabulary import get_vocabulary
 from cases.selectors import case_csv_rows, case_detail, case_visible_get, cases_csv_rows
 from cases.summaries import case_summaries
@@ -181,7 +182,11 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     if case is None:
         raise Http404("No such case")
     context = case_detail(case=case)
-    hits = similar_to_case(case_id=case.pk, limit=10, user=request.user)
+    other_publications = request.GET.get("other_publications") == "1"
+    hits = similar_to_case(
+        case_id=case.pk, limit=10, user=request.user, other_publications_only=other_publications
+    )
+    context["other_publications"] = other_publications
     context["similar"] = _with_summaries(hits, user=request.user)
     return render(request, "cases/case.html", context)
 
@@ -234,6 +239,11 @@ def parse_feature_list(text: str) -> tuple[list[tuple[str, bool]], list[str]]:
         if match and int(match.group(1)) in vocabulary.terms:
             features.append((vocabulary.terms[int(match.group(1))].code, observed))
             continue
+        if match and item.upper().startswith("HP:"):
+            # An alt id, an obsolete or an unknown id: similar_match maps it or leaves it out,
+            # and says which in its warnings
+            features.append((f"HP:{int(match.group(1)):07d}", observed))
+            continue
         concepts = [c for c in vocabulary.lookup(item) if c.kind == "term"]
         if concepts:
             features.append((concepts[0].code, observed))
@@ -242,12 +252,47 @@ def parse_feature_list(text: str) -> tuple[list[tuple[str, bool]], list[str]]:
     return features, unknown
 
 
+def _term_label(vocabulary, code: str) -> str:
+    concept = vocabulary.terms.get(int(code[3:]))
+    return concept.label if concept else ""
+
+
+_PUBLICATION_SPLIT = re.compile(r"[,;\s]+")
+
+
 @require_GET
 def similar_page(request: HttpRequest) -> HttpResponse:
-    """Similar cases for a typed set of features."""
+    """Similar cases for a typed set of features; `case` names the case they came from (never
+    listed), `other_publications=1` leaves out its whole publication, `exclude` lists PMIDs or DOIs
+    whose cases are left out."""
     text = request.GET.get("features", "")[:4000]
     features, unknown = parse_feature_list(text)
-    hits = similar_to_features(features=features, limit=20, user=request.user) if features else []
+    exclude_text = request.GET.get("exclude", "")[:2000]
+    exclude, bad_publications = [], []
+    for value in filter(None, _PUBLICATION_SPLIT.split(exclude_text)):
+        try:
+            parse_publication(value)
+            exclude.append(value)
+        except ValueError:
+            bad_publications.append(value)
+    from_case = request.GET.get("case", "")
+    from_case_id = int(from_case) if from_case.isdigit() else None
+    if from_case_id is not None and case_visible_get(case_id=from_case_id, user=request.user) is None:
+        from_case_id = None  # an id the user may not see says nothing about which cases to skip
+    other_publications = request.GET.get("other_publications") == "1"
+    result = (
+        similar_match(
+            features=features,
+            limit=20,
+            user=request.user,
+            exclude_publications=exclude,
+            from_case=from_case_id,
+            other_publications_only=other_publications,
+        )
+        if features
+        else None
+    )
+    hits = result.hits if result else []
     vocabulary = get_vocabulary()
     return render(
         request,
@@ -255,10 +300,15 @@ def similar_page(request: HttpRequest) -> HttpResponse:
         {
             "features_text": text,
             "features": [
-                {"code": code, "observed": observed, "label": vocabulary.terms[int(code[3:])].label}
+                {"code": code, "observed": observed, "label": _term_label(vocabulary, code)}
                 for code, observed in features
             ],
             "unknown": unknown,
+            "warnings": result.warnings if result else [],
+            "exclude_text": exclude_text,
+            "bad_publications": bad_publications,
+            "from_case": from_case_id,
+            "other_publications": other_publications,
             "similar": _with_summaries(hits, user=request.user),
             "searched": bool(text.strip()),
         },

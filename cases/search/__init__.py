@@ -5,8 +5,12 @@ Public interface (used by the HTML pages in cases/views.py and by the REST API i
 
     parse_query(text) -> Query                      raises QuerySyntaxError(message, position)
     CaseSearch(params).execute(user=…, offset=…, limit=…, facets=True) -> SearchResult
-    similar_to_case(case_id=…, limit=20, user=None) -> list[SimilarHit]
-    similar_to_features(features=[(hpo_id, observed)], sex=None, age=None, limit=20, user=None)
+    similar_to_case(case_id=…, limit=20, user=None, exclude_publications=(),
+                    other_publications_only=False) -> list[SimilarHit]
+    similar_to_features(features=[(hpo_id, observed)], sex=None, age=None, limit=20, user=None,
+                        exclude_publications=()) -> list[SimilarHit]
+    similar_match(features=…, limit=20, user=None, exclude_publications=()) -> SimilarResult
+                                                    (hits, and warnings for mapped/ignored ids)
     autocomplete(prefix, limit=10) -> list[dict(kind, id, label, label_zh, matched, language)]
     cohort_summary(case_ids) -> dict
 
@@ -20,7 +24,8 @@ Layout (each module says more):
                    (snapshot.py: saved builds; information.py: IC sums for similarity)
     evaluation.py  query tree -> bitmap              ordering.py    relevance / year order
     counting.py    facet counts of a result set      engine.py      CaseSearch, the facade
-    semantic.py    phenotype similarity (no Django)  similarity.py  similar cases on the index
+    semantic.py    HPO ontology, explanations        similar_rank.py  ranking and pruning (no Django)
+    similarity.py  similar cases on the index        similar_query.py query ids, publications
     ontology.py    the HPO ontology of the database  cohort.py, autocomplete.py
     Visibility (which cases a user may see) is cases/visibility.py, shared with the querysets.
 
@@ -45,6 +50,8 @@ _EXPORTS = {
     "Conflict": "cases.search.similarity",
     "Match": "cases.search.similarity",
     "SimilarHit": "cases.search.similarity",
+    "SimilarResult": "cases.search.similarity",
+    "similar_match": "cases.search.similarity",
     "similar_to_case": "cases.search.similarity",
     "similar_to_features": "cases.search.similarity",
 }
@@ -58,9 +65,11 @@ __all__ = [
     "QuerySyntaxError",
     "SearchResult",
     "SimilarHit",
+    "SimilarResult",
     "autocomplete",
     "cohort_summary",
     "parse_query",
+    "similar_match",
     "similar_to_case",
     "similar_to_features",
 ]
@@ -71,7 +80,15 @@ if TYPE_CHECKING:
     from cases.search.engine import CaseSearch, SearchResult
     from cases.search.facets import FacetValue
     from cases.search.query import Query, QuerySyntaxError, parse_query
-    from cases.search.similarity import Conflict, Match, SimilarHit, similar_to_case, similar_to_features
+    from cases.search.similarity import (
+        Conflict,
+        Match,
+        SimilarHit,
+        SimilarResult,
+        similar_match,
+        similar_to_case,
+        similar_to_features,
+    )
 
 
 def __getattr__(name: str):

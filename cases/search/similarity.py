@@ -1,5 +1,7 @@
-"""Similar cases: IC-weighted semantic similarity over HPO (cases/search/semantic.py) on the
-bitmap index, restricted to what the user may see."""
+"""Similar cases: HPO phenotype ranking (cases/search/similar_rank.py) on the bitmap index,
+restricted to what the user may see, with publications left out on request; a case is never in
+its own list. Query ids the HPO release does not hold as given are mapped or left out, each with a
+warning (similar_query.py)."""
 
 from __future__ import annotations
 
@@ -17,8 +19,14 @@ from cases.search.semantic import (
     TermMatch,
     excluded_closure,
     explain,
-    top_cases,
 )
+from cases.search.similar_query import (
+    TermWarning,
+    own_publication_case_ids,
+    publication_case_ids,
+    resolve_features,
+)
+from cases.search.similar_rank import top_cases
 from cases.search.vocabulary import get_vocabulary
 
 # Matches whose common ancestor is this general ("Phenotypic abnormality") explain nothing.
@@ -59,6 +67,14 @@ class SimilarHit:
     conflicts: list[Conflict] = field(default_factory=list)
 
 
+@dataclass
+class SimilarResult:
+    """Ranked hits, and what happened to query ids that were not used as given."""
+
+    hits: list[SimilarHit]
+    warnings: list[TermWarning] = field(default_factory=list)
+
+
 def _explain(
     hit_matches: list[TermMatch], hit_conflicts: list[TermConflict]
 ) -> tuple[list[Match], list[Conflict]]:
@@ -97,12 +113,6 @@ def _explain(
         for c in hit_conflicts
     ]
     return matches, conflicts
-
-
-def _hpo_number(value: str | int) -> int:
-    if isinstance(value, int):
-        return value
-    return int(str(value).upper().removeprefix("HP:"))
 
 
 def _profiles(case_ids: list[int], ontology: Ontology) -> dict[int, Profile]:
@@ -147,6 +157,27 @@ def _search(query: Profile, *, limit: int, user, skip: BitMap | None = None) -> 
     return hits
 
 
+def similar_match(
+    *,
+    features: list[tuple[str, bool]],
+    limit: int = 20,
+    user=None,
+    exclude_publications: list[str] | tuple[str, ...] = (),
+    from_case: int | None = None,
+    other_publications_only: bool = False,
+) -> SimilarResult:
+    """Cases most similar to a typed feature set of (HPO id, observed) pairs, with a warning for
+    every id mapped to its current term or left out. `exclude_publications`: PMIDs or DOIs whose
+    cases are left out (ValueError for a value that is neither). `from_case`: the stored case the
+    features came from, never listed (nor the other patients of its report; with
+    `other_publications_only`, nor any case of its publication)."""
+    query, warnings = resolve_features(features, get_ontology().ancestors)
+    skip = publication_case_ids(exclude_publications) if exclude_publications else BitMap()
+    if from_case is not None:
+        skip |= own_publication_case_ids(from_case, whole_publication=other_publications_only)
+    return SimilarResult(_search(query, limit=limit, user=user, skip=skip), warnings)
+
+
 def similar_to_features(
     *,
     features: list[tuple[str, bool]],
@@ -154,28 +185,34 @@ def similar_to_features(
     age: float | None = None,
     limit: int = 20,
     user=None,
+    exclude_publications: list[str] | tuple[str, ...] = (),
 ) -> list[SimilarHit]:
-    """Cases most similar to a typed feature set: (hpo_id, observed) pairs. `sex` and `age` are
-    accepted for the API's sake; phenotype similarity alone ranks (they do not define a
-    phenotype, and filtering belongs to CaseSearch)."""
-    present = {_hpo_number(term) for term, observed in features if observed}
-    excluded = {_hpo_number(term) for term, observed in features if not observed} - present
-    return _search(Profile(present, excluded), limit=limit, user=user)
+    """The hits of similar_match. `sex` and `age` are accepted for the API's sake; phenotype
+    similarity alone ranks (they do not define a phenotype, and filtering belongs to CaseSearch)."""
+    return similar_match(
+        features=features, limit=limit, user=user, exclude_publications=exclude_publications
+    ).hits
 
 
-def similar_to_case(*, case_id: int, limit: int = 20, user=None) -> list[SimilarHit]:
-    """Cases most similar to a stored case (itself and other patients of its report excluded)."""
+def similar_to_case(
+    *,
+    case_id: int,
+    limit: int = 20,
+    user=None,
+    exclude_publications: list[str] | tuple[str, ...] = (),
+    other_publications_only: bool = False,
+) -> list[SimilarHit]:
+    """Cases most similar to a stored case. Never the case itself nor another patient of its
+    report; with `other_publications_only`, no case of a report with the same PMID or DOI either."""
     ontology = get_ontology()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT c.term_ids, c.excluded_term_ids, c.report_id FROM cases_case c WHERE c.id = %s", [case_id]
-        )
+        cursor.execute("SELECT term_ids, excluded_term_ids FROM cases_case WHERE id = %s", [case_id])
         row = cursor.fetchone()
-        if row is None:
-            return []
-        terms, excluded, report_id = row
-        cursor.execute("SELECT id FROM cases_case WHERE report_id = %s", [report_id])
-        same_report = BitMap(r[0] for r in cursor.fetchall())
-    same_report.add(case_id)
+    if row is None:
+        return []
+    terms, excluded = row
+    skip = own_publication_case_ids(case_id, whole_publication=other_publications_only)
+    if exclude_publications:
+        skip |= publication_case_ids(exclude_publications)
     query = Profile(ontology.leaves(terms), set(excluded))
-    return _search(query, limit=limit, user=user, skip=same_report)
+    return _search(query, limit=limit, user=user, skip=skip)

@@ -10,15 +10,8 @@ from pyroaring import BitMap
 
 from cases.models import PhenotypicFeature
 from cases.search import similar_to_case, similar_to_features
-from cases.search.semantic import (
-    W_OBSERVED,
-    Ontology,
-    Profile,
-    excluded_closure,
-    explain,
-    score_cases,
-    top_cases,
-)
+from cases.search.semantic import Ontology, Profile, excluded_closure, explain
+from cases.search.similar_rank import DEFAULT_WEIGHTS, score_parts, top_cases
 from cases.services import case_refresh_search_columns
 
 
@@ -120,12 +113,16 @@ def test_ic_weighted_closure_overlap_and_conflicts():
         4: Profile({4}, {3}),  # the sibling, explicitly without the query's feature
     }
     index = _toy_index(ontology, cases)
-    ids, scores = score_cases(ontology, index, Profile({3}, set()), BitMap(cases))
-    score = dict(zip(ids.tolist(), scores.tolist(), strict=True))
-    assert score[1] == 1.0 + W_OBSERVED * 1.0  # identical closures
+    parts = score_parts(ontology, index, Profile({3}, set()), BitMap(cases))
+    score = dict(zip(parts.ids.tolist(), parts.scores().tolist(), strict=True))
+    coverage = dict(zip(parts.ids.tolist(), parts.coverage.tolist(), strict=True))
+    assert score[1] == 1.0 + DEFAULT_WEIGHTS.coverage  # identical closures, the query fully covered
     assert score[1] > score[2] > score[3] == 0.0
-    assert score[2] == (1.0 / 6.5) * (1 + W_OBSERVED)  # IC(2) / IC({2, 3, 4})
-    assert score[4] < score[2]  # the explicit contradiction costs more than examining term 3 gains
+    # Coverage: the sibling explains IC(2) of the query's IC(3); examined: IC(2) / IC({2, 3, 4})
+    assert coverage[2] == 1.0 / 3.0
+    assert score[2] == 1.0 / 6.5 + DEFAULT_WEIGHTS.coverage / 3.0
+    # Case 4 examined term 3 too, but contradicts it: that can never raise its score
+    assert score[4] < score[2]
     best = top_cases(ontology, index, Profile({3}, set()), BitMap(cases), limit=2)
     assert [case_id for case_id, _ in best] == [1, 2]
     matches, conflicts = explain(ontology, Profile({3}, set()), cases[2])

@@ -1,0 +1,251 @@
+"""Similar-case ranking over HPO, without Django: the score of a case for a query, and the top
+cases found exactly without scoring every case.
+
+A query and a case are each observed and excluded HPO terms. The score adds three parts, each
+between 0 and 1, all with IC (information content) from the HPO disease annotations:
+
+    score = W_COVERAGE · coverage + examined − W_CONFLICT · conflicts (+ W_OBSERVED · observed)
+
+- coverage: how much of the query the case explains, query → case only. Each observed query
+  feature counts the IC of its most informative common ancestor with the case's observed features
+  (Resnik best match), and the sum is divided by the query's own IC: a case that has every query
+  feature scores 1 whatever else it has. This is the part a clinician asks for ("does this case
+  have what my patient has?") and it does not depend on how many features the case's curator
+  listed.
+- examined: IC-weighted agreement (simGIC) over the ancestor closures of everything each report
+  examined, observed or explicitly excluded: Σ IC of the terms both observe or both exclude, over
+  Σ IC of all the terms either examined. Two reports that looked for the same findings and agree
+  on them were written about similar patients; normalising by the union penalises cases with a
+  lot the query lacks. A term one side observes and the other excludes is in the union but never
+  agrees, so a contradiction can never raise a score.
+- conflicts: Σ IC of explicit contradictions (the query observes q while the case excludes q or a
+  more general term; the query excludes e while the case has e or something more specific) over
+  Σ IC of what the query examined.
+
+The weights were chosen by cross-validation with folds by publication on the phenopacket-store
+cases (benchmarks/eval_similarity.py: tuned on four folds of papers, measured on the fifth; the
+chosen weights are the same in every fold). See that script for the figures.
+
+Finding the top cases exactly without scoring everyone: for a case that holds none of the query's
+terms of IC > θ (in its observed closure, or as an excluded term or descendant), every part has an
+upper bound that only depends on θ. Candidates are the cases holding the query's most
+informative terms, added from the most informative down; once the k-th best candidate beats the
+bound of everyone else, no other case can enter the top k, so the rest is never scored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+from pyroaring import BitMap
+
+from cases.search.semantic import Ontology, Profile
+
+
+@dataclass(frozen=True)
+class Weights:
+    coverage: float = 0.5
+    observed: float = 0.0
+    conflict: float = 0.0
+
+
+DEFAULT_WEIGHTS = Weights()
+# First stage of candidates: this many per requested hit (at least MIN_CANDIDATES); each further
+# stage takes GROWTH times more, until the bound proves the top k or every sharing case is in.
+CANDIDATES_PER_HIT = 25
+MIN_CANDIDATES = 1_000
+GROWTH = 4
+_EMPTY = BitMap()
+
+
+class PhenotypeIndex(Protocol):
+    """What ranking needs of an index; SearchIndex and the evaluation script provide it."""
+
+    term: Mapping[int, BitMap]  # cases whose observed closure holds the term
+    excluded: Mapping[int, BitMap]  # cases that explicitly exclude the term
+    excluded_closure: Mapping[int, BitMap]  # cases that exclude the term or a descendant
+    observed_ic: np.ndarray  # Σ IC of each case's observed closure, by case id
+    mentioned_ic: np.ndarray  # Σ IC of the closure of observed ∪ excluded, by case id
+
+
+@dataclass
+class Parts:
+    """The score parts of each of `ids` (sorted case ids)."""
+
+    ids: np.ndarray
+    coverage: np.ndarray
+    examined: np.ndarray
+    observed: np.ndarray
+    conflicts: np.ndarray
+    # The ranking before cross-validation credited opposed terms and then took the conflicts'
+    # IC back out; kept so that benchmarks/eval_similarity.py can compare against it.
+    examined_before: np.ndarray | None = None
+
+    def scores(self, weights: Weights = DEFAULT_WEIGHTS) -> np.ndarray:
+        scores = self.examined + weights.coverage * self.coverage
+        if weights.observed:
+            scores = scores + weights.observed * self.observed
+        if weights.conflict:
+            scores = scores - weights.conflict * self.conflicts
+        return scores
+
+
+class _Query:
+    """The query's closures and IC sums, computed once per query."""
+
+    def __init__(self, ontology: Ontology, query: Profile) -> None:
+        ic = ontology.ic
+        self.ontology = ontology
+        self.present = sorted(query.present)
+        self.excluded = sorted(query.excluded)
+        self.observed = ontology.closure(query.present)
+        self.mentioned = self.observed | ontology.closure(query.excluded)
+        self.observed_ic = sum(ic.get(t, 0.0) for t in self.observed)
+        self.mentioned_ic = sum(ic.get(t, 0.0) for t in self.mentioned)
+        self.present_ic = sum(ic.get(t, 0.0) for t in self.present)
+        # Terms that make a case a candidate, most informative first
+        self.by_ic = sorted((t for t in self.mentioned if ic.get(t, 0.0) > 1e-9), key=lambda t: (-ic[t], t))
+
+    def bound(self, theta: float, weights: Weights) -> float:
+        """Highest score a case can reach holding none of the query's terms of IC > theta."""
+        ic = self.ontology.ic
+        below = [t for t in self.mentioned if ic.get(t, 0.0) <= theta]
+        examined = sum(ic.get(t, 0.0) for t in below) / self.mentioned_ic if self.mentioned_ic else 0.0
+        observed_ic = sum(ic.get(t, 0.0) for t in below if t in self.observed)
+        observed = observed_ic / self.observed_ic if self.observed_ic else 0.0
+        coverage = 0.0
+        if self.present_ic:
+            for q in self.present:
+                ancestors = self.ontology.by_ic.get(q, (q,))
+                coverage += next((ic.get(a, 0.0) for a in ancestors if ic.get(a, 0.0) <= theta), 0.0)
+            coverage /= self.present_ic
+        return examined + weights.coverage * coverage + weights.observed * observed
+
+
+def _ids(bitmap: BitMap) -> np.ndarray:
+    return np.frombuffer(bitmap.to_array(), dtype=np.uint32)
+
+
+def score_parts(ontology: Ontology, index: PhenotypeIndex, query: Profile, candidates: BitMap) -> Parts:
+    """The score parts of every case in `candidates`."""
+    return _parts(_Query(ontology, query), index, candidates)
+
+
+def _parts(q: _Query, index: PhenotypeIndex, candidates: BitMap) -> Parts:
+    ic = q.ontology.ic
+    ids = _ids(candidates).astype(np.int64)
+    m = len(ids)
+
+    def positions(bitmap: BitMap) -> np.ndarray:
+        return np.searchsorted(ids, _ids(bitmap))
+
+    # Agreement over what both examined: terms both observe, and terms both only exclude (the term
+    # or a descendant). A term one observes and the other only excludes was examined by both: it
+    # counts in the union (`opposed`) but never as agreement.
+    shared_observed = np.zeros(m)
+    shared_excluded = np.zeros(m)
+    opposed = np.zeros(m)
+    for term in q.mentioned:
+        weight = ic.get(term, 0.0)
+        if weight <= 1e-9:
+            continue
+        has = index.term.get(term, _EMPTY) & candidates
+        excluded_only = (index.excluded_closure.get(term, _EMPTY) & candidates) - has
+        if term in q.observed:
+            agree, disagree = (shared_observed, has), (opposed, excluded_only)
+        else:
+            agree, disagree = (shared_excluded, excluded_only), (opposed, has)
+        for target, bitmap in (agree, disagree):
+            if bitmap:
+                target[positions(bitmap)] += weight
+    conflicts = np.zeros(m)
+    for present in q.present:
+        for ancestor in q.ontology.ancestors.get(present, {present}):
+            hits = index.excluded.get(ancestor, _EMPTY) & candidates
+            if hits:
+                conflicts[positions(hits)] += ic.get(ancestor, 0.0)
+    for excluded in q.excluded:
+        hits = index.term.get(excluded, _EMPTY) & candidates
+        if hits:
+            conflicts[positions(hits)] += ic.get(excluded, 0.0)
+    coverage = np.zeros(m)
+    for present in q.present:
+        # Descend the ancestors by IC: each case takes the first (most informative) it holds
+        best = np.zeros(m)
+        remaining = candidates.copy()
+        for ancestor in q.ontology.by_ic.get(present, (present,)):
+            weight = ic.get(ancestor, 0.0)
+            if weight <= 1e-9 or not remaining:
+                break
+            hits = index.term.get(ancestor, _EMPTY) & remaining
+            if hits:
+                best[positions(hits)] = weight
+                remaining -= hits
+        coverage += best
+    if q.present_ic:
+        coverage /= q.present_ic
+    union_mentioned = q.mentioned_ic + index.mentioned_ic[ids] - shared_observed - shared_excluded - opposed
+    union_observed = q.observed_ic + index.observed_ic[ids] - shared_observed
+    agreement = shared_observed + shared_excluded
+    examined = np.divide(agreement, union_mentioned, out=np.zeros(m), where=union_mentioned > 1e-9)
+    observed = np.divide(shared_observed, union_observed, out=np.zeros(m), where=union_observed > 1e-9)
+    shared_before = np.maximum(shared_observed + shared_excluded + opposed - conflicts, 0.0)
+    return Parts(
+        ids,
+        coverage,
+        examined,
+        observed,
+        conflicts / q.mentioned_ic if q.mentioned_ic else conflicts,
+        np.divide(shared_before, union_mentioned, out=np.zeros(m), where=union_mentioned > 1e-9),
+    )
+
+
+def _best(ids: np.ndarray, scores: np.ndarray, limit: int) -> list[tuple[int, float]]:
+    if len(ids) == 0:
+        return []
+    top = np.argpartition(-scores, limit - 1)[:limit] if len(ids) > limit else np.arange(len(ids))
+    order = sorted(top.tolist(), key=lambda k: (-scores[k], -ids[k]))
+    return [(int(ids[k]), float(scores[k])) for k in order if scores[k] > 0]
+
+
+def top_cases(
+    ontology: Ontology,
+    index: PhenotypeIndex,
+    query: Profile,
+    pool: BitMap,
+    *,
+    limit: int,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> list[tuple[int, float]]:
+    """The `limit` best (case id, score) of `pool` with a positive score, best first (ties: newer
+    id), exactly as if every case of the pool were scored."""
+    q = _Query(ontology, query)
+    if not q.by_ic or not pool:
+        return []
+    target = max(limit * CANDIDATES_PER_HIT, MIN_CANDIDATES)
+    candidates = BitMap()
+    position = 0
+    while True:
+        while position < len(q.by_ic) and len(candidates) < target:
+            term = q.by_ic[position]
+            candidates |= (index.term.get(term, _EMPTY) | index.excluded_closure.get(term, _EMPTY)) & pool
+            position += 1
+        # Terms of the same IC go in together, so that the bound's threshold is exact
+        while (
+            position < len(q.by_ic) and ontology.ic[q.by_ic[position]] >= ontology.ic[q.by_ic[position - 1]]
+        ):
+            term = q.by_ic[position]
+            candidates |= (index.term.get(term, _EMPTY) | index.excluded_closure.get(term, _EMPTY)) & pool
+            position += 1
+        parts = _parts(q, index, candidates)
+        scores = parts.scores(weights)
+        best = _best(parts.ids, scores, limit)
+        if position >= len(q.by_ic):
+            return best  # every case sharing anything with the query was scored
+        theta = ontology.ic[q.by_ic[position]]
+        if len(best) == limit and best[-1][1] > q.bound(theta, weights):
+            return best
+        target *= GROWTH

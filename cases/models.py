@@ -274,7 +274,10 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-id"]
-        permissions = [("publish_case", "Can publish or reject a case")]
+        permissions = [
+            ("publish_case", "Can publish or reject a case"),
+            ("match_mme", "Can query the Matchmaker Exchange endpoint"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["report", "ordinal"], name="case_unique_ordinal_per_report"),
             models.CheckConstraint(

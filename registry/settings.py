@@ -212,6 +212,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "600/minute"),
         "user": env_str("API_THROTTLE_USER", "6000/minute"),
+        # Matchmaker Exchange partners, per token (cases/mme/)
+        "mme": env_str("API_THROTTLE_MME", "120/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {

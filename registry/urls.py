@@ -13,5 +13,6 @@ urlpatterns = [
     path("healthz", health, name="health"),
     path("api/", include("ingest.api_urls")),
     path("api/", include("cases.api.urls")),
+    path("mme/", include("cases.mme.urls")),
     path("", include("cases.urls")),
 ]

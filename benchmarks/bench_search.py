@@ -182,11 +182,21 @@ def run_baseline(queries: list[dict], repeat: int) -> dict:
     return {"p50": statistics.median(timings), "p95": percentile(timings, 0.95)}
 
 
-def run_similarity(rng: np.random.Generator, count: int) -> dict:
+def run_similarity(rng: np.random.Generator, count: int, exact_checks: int = 10) -> dict:
+    """Similar-case top-20 for the profiles of random cases: the whole similar_to_features call
+    (ranking, explanations, profiles from the database), and, on the same index and queries, the
+    ranking alone against the engine before (benchmarks/similar_reference.py) and the plain
+    IC-overlap baseline. The first `exact_checks` queries are also scored exhaustively to show
+    that pruning returns the same top 20."""
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
 
+    from benchmarks.similar_reference import before_top_cases, ic_overlap_top_cases
     from cases.search import similar_to_features
+    from cases.search.index import get_index
+    from cases.search.ontology import get_ontology
+    from cases.search.similar_query import resolve_features
+    from cases.search.similar_rank import _best, score_parts, top_cases
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT max(id) FROM cases_case")
@@ -199,15 +209,48 @@ def run_similarity(rng: np.random.Generator, count: int) -> dict:
                 [case_id],
             )
             queries.append(cursor.fetchall())
-    timings = []
     user = AnonymousUser()
     similar_to_features(features=queries[0], limit=20, user=user)  # warm the derived structures
-    for features in queries:
+    ontology, index = get_ontology(), get_index()
+    pool = index.visible(user)
+    profiles = [resolve_features(features, ontology.ancestors)[0] for features in queries]
+    rankings = {
+        "engine": lambda q: top_cases(ontology, index, q, pool, limit=20),
+        "engine_before": lambda q: before_top_cases(ontology, index, q, pool, limit=20),
+        "ic_overlap": lambda q: ic_overlap_top_cases(ontology, index, q, pool, limit=20),
+    }
+    timings: dict[str, list[float]] = {"similar_to_features": [], **{name: [] for name in rankings}}
+    for features, profile in zip(queries, profiles, strict=True):
         started = time.perf_counter()
         hits = similar_to_features(features=features, limit=20, user=user)
-        timings.append((time.perf_counter() - started) * 1000)
+        timings["similar_to_features"].append((time.perf_counter() - started) * 1000)
         assert len(hits) == 20
-    return {"p50": statistics.median(timings), "p95": percentile(timings, 0.95), "queries": count}
+        for name, ranking in rankings.items():
+            started = time.perf_counter()
+            ranking(profile)
+            timings[name].append((time.perf_counter() - started) * 1000)
+    exact = 0
+    for profile in profiles[:exact_checks]:
+        parts = score_parts(ontology, index, profile, pool)
+        exact += _best(parts.ids, parts.scores(), 20) == top_cases(ontology, index, profile, pool, limit=20)
+    return {
+        "queries": count,
+        "exact": f"{exact}/{min(exact_checks, count)}",
+        "timings": {
+            name: (statistics.median(values), percentile(values, 0.95)) for name, values in timings.items()
+        },
+    }
+
+
+def print_similarity(similar: dict) -> None:
+    print(f"similar cases top-20 ({similar['queries']} queries), ms p50 / p95:")
+    for name, (p50, p95) in similar["timings"].items():
+        print(f"  {name:<20} {p50:8.1f} {p95:8.1f}")
+    engine, baseline = similar["timings"]["engine"], similar["timings"]["ic_overlap"]
+    print(
+        f"  engine vs plain IC-overlap baseline: {baseline[1] / engine[1]:.1f}x at p95;"
+        f" pruned top 20 identical to exhaustive scoring on {similar['exact']} queries"
+    )
 
 
 def main() -> None:
@@ -219,6 +262,7 @@ def main() -> None:
     parser.add_argument("--baseline-queries", type=int, default=0, help="how many broad queries (0: all)")
     parser.add_argument("--similar", type=int, default=40, help="similar-case queries (0 to skip)")
     parser.add_argument("--reuse", action="store_true", help="keep the loaded data when the count matches")
+    parser.add_argument("--similar-only", action="store_true", help="skip the faceted-search part")
     args = parser.parse_args()
     scales = args.cases or [100_000]
     setup_django(args.database)
@@ -245,6 +289,9 @@ def main() -> None:
             flush=True,
         )
         rng = np.random.default_rng(11)
+        if args.similar_only:
+            print_similarity(run_similarity(rng, args.similar or 40))
+            continue
         queries = pick_queries(rng)
         run_case_search(queries, 1)  # warm-up
         results = run_case_search(queries, args.repeat)
@@ -262,8 +309,7 @@ def main() -> None:
             broad_simple = []
         if not broad_simple:
             if args.similar:
-                similar = run_similarity(rng, args.similar)
-                print(f"similar cases top-20: p50 {similar['p50']:.1f} ms, p95 {similar['p95']:.1f} ms")
+                print_similarity(run_similarity(rng, args.similar))
             continue
         baseline = run_baseline(broad_simple, args.baseline_repeat)
         ours = run_case_search({"broad": broad_simple}, args.repeat)["broad"]
@@ -274,11 +320,7 @@ def main() -> None:
             flush=True,
         )
         if args.similar:
-            similar = run_similarity(rng, args.similar)
-            print(
-                f"similar cases top-20: p50 {similar['p50']:.1f} ms, p95 {similar['p95']:.1f} ms"
-                f" ({similar['queries']} queries)"
-            )
+            print_similarity(run_similarity(rng, args.similar))
 
 
 if __name__ == "__main__":

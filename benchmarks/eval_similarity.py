@@ -104,6 +104,18 @@ def load_cases(path: Path, hpo) -> list[dict]:
     return cases
 
 
+def registry_ic(ontology: Ontology, cases: list[dict], *, lower: bool) -> dict[int, float]:
+    """-ln(share of cases whose observed closure holds the term); with `lower`, the lower of that
+    and the HPO-annotation IC."""
+    counts: dict[int, int] = defaultdict(int)
+    for case in cases:
+        for term in ontology.closure(case["present"]):
+            counts[term] += 1
+    n = len(cases)
+    ic = {term: -math.log(counts[term] / n) if counts.get(term) else math.log(n + 1) for term in ontology.ic}
+    return {term: min(value, ontology.ic[term]) for term, value in ic.items()} if lower else ic
+
+
 def fold_of(key: str, folds: int) -> int:
     return int(hashlib.md5(key.encode()).hexdigest(), 16) % folds  # noqa: S324 - a split, not security
 
@@ -281,6 +293,12 @@ def main() -> None:
     parser.add_argument("--jsonl", type=Path, default=DEFAULT_JSONL)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--group", choices=["paper", "cohort"], default="paper")
+    parser.add_argument(
+        "--ic",
+        choices=["hpo", "registry", "min"],
+        default="hpo",
+        help="information content: HPO annotations, the cases' own frequencies, or the lower of the two",
+    )
     parser.add_argument("--step", type=int, default=1, help="evaluate every k-th query only (quicker)")
     parser.add_argument("--api", action="store_true", help="query POST /api/similar/ on a benchmark database")
     parser.add_argument(
@@ -298,6 +316,9 @@ def main() -> None:
     )
     cases = load_cases(args.jsonl, hpo)
     print(f"{len(cases)} phenopackets with observed features from {args.jsonl.name}")
+    if args.ic != "hpo":
+        ontology = Ontology(registry_ic(ontology, cases, lower=args.ic == "min"), ontology.ancestors)
+        print(f"information content: {args.ic}")
     if args.api:
         from benchmarks.eval_similarity_api import evaluate_api
 

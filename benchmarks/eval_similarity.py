@@ -49,7 +49,13 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from cases.search.semantic import Ontology, Profile, excluded_closure  # noqa: E402
-from cases.search.similar_rank import DEFAULT_WEIGHTS, Weights, score_parts, top_cases  # noqa: E402
+from cases.search.similar_rank import (  # noqa: E402
+    DEFAULT_WEIGHTS,
+    Weights,
+    registry_ic,
+    score_parts,
+    top_cases,
+)
 from vocab.hpo import hpo_int, load_hpo  # noqa: E402
 
 DEFAULT_JSONL = REPO.parent / "shared" / "corpus" / "phenopackets" / "phenopacket-store-dev.jsonl"
@@ -104,18 +110,6 @@ def load_cases(path: Path, hpo) -> list[dict]:
     return cases
 
 
-def registry_ic(ontology: Ontology, cases: list[dict], *, lower: bool) -> dict[int, float]:
-    """-ln(share of cases whose observed closure holds the term); with `lower`, the lower of that
-    and the HPO-annotation IC."""
-    counts: dict[int, int] = defaultdict(int)
-    for case in cases:
-        for term in ontology.closure(case["present"]):
-            counts[term] += 1
-    n = len(cases)
-    ic = {term: -math.log(counts[term] / n) if counts.get(term) else math.log(n + 1) for term in ontology.ic}
-    return {term: min(value, ontology.ic[term]) for term, value in ic.items()} if lower else ic
-
-
 def fold_of(key: str, folds: int) -> int:
     return int(hashlib.md5(key.encode()).hexdigest(), 16) % folds  # noqa: S324 - a split, not security
 
@@ -123,8 +117,12 @@ def fold_of(key: str, folds: int) -> int:
 class Corpus:
     """The cases as the engine's index sees them, plus what the baselines need."""
 
-    def __init__(self, cases: list[dict], ontology: Ontology) -> None:
+    def __init__(
+        self, cases: list[dict], ontology: Ontology, baseline_ontology: Ontology | None = None
+    ) -> None:
         self.cases, self.ontology, n = cases, ontology, len(cases)
+        # The baselines (Jaccard needs none) weigh with the HPO annotations' IC
+        self.baseline_ontology = baseline_ontology or ontology
         ic = ontology.ic
         closure_maps, direct, excluded = defaultdict(BitMap), defaultdict(BitMap), defaultdict(BitMap)
         self.by_paper, self.by_disease = defaultdict(BitMap), defaultdict(BitMap)
@@ -151,21 +149,22 @@ class Corpus:
             ),
         )
         self.sizes = np.array([len(c["present"]) for c in cases], dtype=np.float64)
-        self.ic_sizes = np.array([sum(ic.get(t, 0.0) for t in c["present"]) for c in cases])
+        base_ic = self.baseline_ontology.ic
+        self.ic_sizes = np.array([sum(base_ic.get(t, 0.0) for t in c["present"]) for c in cases])
         self.universe = BitMap(range(n))
         # Resnik BMA, case → query: every (annotated term, ancestor) pair, and (case, term) pairs
         self.terms = sorted({t for c in cases for t in c["present"]})
         position = {t: k for k, t in enumerate(self.terms)}
         pairs = [(position[t], a) for t in self.terms for a in ontology.ancestors.get(t, {t})]
         self.pair_term = np.array([p[0] for p in pairs])
-        self.pair_ancestor_ic = np.array([ic.get(p[1], 0.0) for p in pairs])
+        self.pair_ancestor_ic = np.array([base_ic.get(p[1], 0.0) for p in pairs])
         self.pair_ancestor = [p[1] for p in pairs]
         owners = [(i, position[t]) for i, c in enumerate(cases) for t in c["present"]]
         self.owner_case = np.array([o[0] for o in owners])
         self.owner_term = np.array([o[1] for o in owners])
 
     def baselines(self, query: set[int]) -> dict[str, np.ndarray]:
-        n, ic = len(self.cases), self.ontology.ic
+        n, ic = len(self.cases), self.baseline_ontology.ic
         inter, inter_ic = np.zeros(n), np.zeros(n)
         for term in query:
             members = np.frombuffer(self.direct[term].to_array(), dtype=np.uint32)
@@ -181,7 +180,7 @@ class Corpus:
 
     def resnik_bma(self, query: set[int]) -> np.ndarray:
         """Symmetric Resnik best-match average of every case against the query, vectorised."""
-        ontology, n = self.ontology, len(self.cases)
+        ontology, n = self.baseline_ontology, len(self.cases)
         forward = np.zeros(n)
         for q in query:
             best, remaining = np.zeros(n), self.universe.copy()
@@ -295,9 +294,10 @@ def main() -> None:
     parser.add_argument("--group", choices=["paper", "cohort"], default="paper")
     parser.add_argument(
         "--ic",
-        choices=["hpo", "registry", "min"],
-        default="hpo",
-        help="information content: HPO annotations, the cases' own frequencies, or the lower of the two",
+        choices=["registry", "hpo"],
+        default="registry",
+        help="the engine's information content: the cases' own frequencies (as the registry ranks) or the HPO"
+        " annotations'; the baselines always use the HPO annotations'",
     )
     parser.add_argument("--step", type=int, default=1, help="evaluate every k-th query only (quicker)")
     parser.add_argument("--api", action="store_true", help="query POST /api/similar/ on a benchmark database")
@@ -316,9 +316,7 @@ def main() -> None:
     )
     cases = load_cases(args.jsonl, hpo)
     print(f"{len(cases)} phenopackets with observed features from {args.jsonl.name}")
-    if args.ic != "hpo":
-        ontology = Ontology(registry_ic(ontology, cases, lower=args.ic == "min"), ontology.ancestors)
-        print(f"information content: {args.ic}")
+    print(f"engine information content: {args.ic}")
     if args.api:
         from benchmarks.eval_similarity_api import evaluate_api
 
@@ -329,7 +327,11 @@ def main() -> None:
         f"shipped weights: coverage {weights.coverage}, observed {weights.observed},"
         f" conflict {weights.conflict}"
     )
-    evaluate(Corpus(cases, ontology), folds=args.folds, group=args.group, step=args.step)
+    corpus = Corpus(cases, ontology)
+    if args.ic == "registry":
+        engine_ontology = Ontology(registry_ic(ontology, corpus.index.term, len(cases)), ontology.ancestors)
+        corpus = Corpus(cases, engine_ontology, baseline_ontology=ontology)
+    evaluate(corpus, folds=args.folds, group=args.group, step=args.step)
 
 
 if __name__ == "__main__":

@@ -6,27 +6,22 @@ warning (similar_query.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db import connection
 from pyroaring import BitMap
 
 from cases.search.index import get_index
+from cases.search.information import information_from_bitmaps
 from cases.search.ontology import get_ontology
-from cases.search.semantic import (
-    Ontology,
-    Profile,
-    TermConflict,
-    TermMatch,
-    excluded_closure,
-    explain,
-)
+from cases.search.semantic import Ontology, Profile, TermConflict, TermMatch, explain
 from cases.search.similar_query import (
     TermWarning,
     own_publication_case_ids,
     publication_case_ids,
     resolve_features,
 )
-from cases.search.similar_rank import top_cases
+from cases.search.similar_rank import registry_ic, top_cases
 from cases.search.vocabulary import get_vocabulary
 
 # Matches whose common ancestor is this general ("Phenotypic abnormality") explain nothing.
@@ -127,6 +122,28 @@ def _profiles(case_ids: list[int], ontology: Ontology) -> dict[int, Profile]:
     return {case_id: Profile(ontology.leaves(terms), set(excluded)) for case_id, terms, excluded in rows}
 
 
+def _ranking_view(index, base: Ontology) -> tuple[Ontology, SimpleNamespace]:
+    """The ontology with IC from the registry's own cases (similar_rank.registry_ic) and the
+    per-case IC sums under it, derived from the index's bitmaps and kept with the index until it
+    changes (like the excluded closure, which this computes as well). Call with index.lock held."""
+    key = (index.seen_seq, len(index.all))
+    cached = getattr(index, "_similar_view", None)
+    if cached is None or cached[0] != key:
+        ontology = Ontology(registry_ic(base, index.term, len(index.all)), base.ancestors)
+        observed, mentioned, closure = information_from_bitmaps(
+            ontology, index.term, index.excluded, len(index.observed_ic)
+        )
+        view = SimpleNamespace(
+            term=index.term,
+            excluded=index.excluded,
+            excluded_closure=closure,
+            observed_ic=observed,
+            mentioned_ic=mentioned,
+        )
+        cached = index._similar_view = (key, ontology, view)
+    return cached[1], cached[2]
+
+
 def _search(query: Profile, *, limit: int, user, skip: BitMap | None = None) -> list[SimilarHit]:
     ontology = get_ontology()
     query = Profile(
@@ -137,15 +154,11 @@ def _search(query: Profile, *, limit: int, user, skip: BitMap | None = None) -> 
         return []
     index = get_index()
     with index.lock:
-        # Cases excluding a term or a descendant, derived from the index when it changed
-        key = (index.seen_seq, len(index.all))
-        if getattr(index, "_excluded_closure_key", None) != key:
-            index.excluded_closure = excluded_closure(ontology, index.excluded)
-            index._excluded_closure_key = key
+        ontology, view = _ranking_view(index, ontology)
         pool = index.visible(user)
         if skip:
             pool -= skip
-        best = top_cases(ontology, index, query, pool, limit=limit)
+        best = top_cases(ontology, view, query, pool, limit=limit)
     profiles = _profiles([case_id for case_id, _ in best], ontology)
     hits = []
     for case_id, score in best:

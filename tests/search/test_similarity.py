@@ -6,6 +6,7 @@ from collections import defaultdict
 from types import SimpleNamespace
 
 import numpy as np
+import pytest
 from pyroaring import BitMap
 
 from cases.models import PhenotypicFeature
@@ -116,11 +117,11 @@ def test_ic_weighted_closure_overlap_and_conflicts():
     parts = score_parts(ontology, index, Profile({3}, set()), BitMap(cases))
     score = dict(zip(parts.ids.tolist(), parts.scores().tolist(), strict=True))
     coverage = dict(zip(parts.ids.tolist(), parts.coverage.tolist(), strict=True))
-    assert score[1] == 1.0 + DEFAULT_WEIGHTS.coverage  # identical closures, the query fully covered
+    assert score[1] == pytest.approx(1.0 + DEFAULT_WEIGHTS.coverage)  # identical, the query fully covered
     assert score[1] > score[2] > score[3] == 0.0
     # Coverage: the sibling explains IC(2) of the query's IC(3); examined: IC(2) / IC({2, 3, 4})
-    assert coverage[2] == 1.0 / 3.0
-    assert score[2] == 1.0 / 6.5 + DEFAULT_WEIGHTS.coverage / 3.0
+    assert coverage[2] == pytest.approx(1.0 / 3.0)
+    assert score[2] == pytest.approx(1.0 / 6.5 + DEFAULT_WEIGHTS.coverage / 3.0)
     # Case 4 examined term 3 too, but contradicts it: that can never raise its score
     assert score[4] < score[2]
     best = top_cases(ontology, index, Profile({3}, set()), BitMap(cases), limit=2)
@@ -129,3 +130,35 @@ def test_ic_weighted_closure_overlap_and_conflicts():
     assert (matches[0].case_term, matches[0].common_ancestor) == (4, 2)
     _, conflicts = explain(ontology, Profile({3}, set()), cases[4])
     assert conflicts[0].case_term == 3 and conflicts[0].kind == "query observed, case excluded"
+
+
+def test_a_case_is_never_in_its_own_list_and_publications_can_be_left_out(registry, anonymous):
+    from cases.models import Case, Report
+
+    crest = registry["crest"]
+    features = [("HP:0003761", True), ("HP:0030880", True)]
+    everyone = [hit.case_id for hit in similar_to_features(features=features, user=anonymous)]
+    dermato = Case.objects.select_related("report").get(pk=registry["dermato"].pk)
+    Report.objects.filter(pk=dermato.report_id).update(pmid="11112222")
+    assert dermato.pk in everyone
+    without = similar_to_features(features=features, user=anonymous, exclude_publications=["PMID:11112222"])
+    assert dermato.pk not in [hit.case_id for hit in without]
+    # The same paper ingested again as another report: left out with other_publications_only
+    Report.objects.filter(pk=crest.report_id).update(pmid="11112222")
+    own = [hit.case_id for hit in similar_to_case(case_id=crest.pk, user=anonymous)]
+    assert crest.pk not in own and dermato.pk in own
+    others = [
+        hit.case_id for hit in similar_to_case(case_id=crest.pk, user=anonymous, other_publications_only=True)
+    ]
+    assert crest.pk not in others and dermato.pk not in others
+
+
+def test_similar_page_leaves_out_the_case_it_came_from_and_lists_warnings(client, registry):
+    crest = registry["crest"]
+    response = client.get(
+        "/similar/", {"features": "HP:0003761, HP:0030880, HP:0001275, HP:9999999", "case": crest.pk}
+    )
+    html = response.content.decode()
+    assert f'data-case-id="{crest.pk}"' not in html
+    assert "HP:0001275" in html and "alternative id of HP:0001250" in html
+    assert "HP:9999999" in html and "not scored" in html

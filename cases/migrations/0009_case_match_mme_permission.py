@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_report_format_from_registry'),
+        ('cases', '0008_ingest_job_lease'),
     ]
 
     operations = [

@@ -147,7 +147,12 @@ class CaseListResponseSerializer(serializers.Serializer):
 
 
 class SimilarFeatureSerializer(serializers.Serializer):
-    id = serializers.RegexField(r"^HP:\d{7}$", help_text="HPO term id, e.g. HP:0003761")
+    id = serializers.CharField(
+        max_length=32,
+        help_text="HPO term id, e.g. HP:0003761. An alt id or an obsolete id is mapped to its current "
+        "term, an id the loaded HPO release lacks is left out of the scoring; each is listed in the "
+        "response's warnings.",
+    )
     observed = serializers.BooleanField(default=True, help_text="false: explicitly absent")
 
 
@@ -156,6 +161,13 @@ class SimilarRequestSerializer(serializers.Serializer):
     sex = serializers.ChoiceField(choices=Case.Sex.choices, required=False, allow_null=True)
     age = serializers.FloatField(required=False, allow_null=True, min_value=0, max_value=130)
     limit = serializers.IntegerField(required=False, default=20, min_value=1, max_value=100)
+    exclude_publications = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        default=list,
+        max_length=100,
+        help_text='Leave out the cases of these publications: PMIDs ("PMID:24573067" or "24573067") or DOIs',
+    )
 
 
 class MatchSerializer(serializers.Serializer):
@@ -188,8 +200,20 @@ class SimilarHitSerializer(serializers.Serializer):
     explanation = ExplanationSerializer()
 
 
+class TermWarningSerializer(serializers.Serializer):
+    id = serializers.CharField(help_text="The id as sent")
+    status = serializers.ChoiceField(
+        choices=["alt_id", "replaced", "ignored"],
+        help_text="alt_id: mapped to its current term; replaced: obsolete, followed to its replacement; "
+        "ignored: left out of the scoring",
+    )
+    message = serializers.CharField()
+    current_id = serializers.CharField(allow_null=True, help_text="The term that was scored instead, if any")
+
+
 class SimilarResponseSerializer(serializers.Serializer):
     results = SimilarHitSerializer(many=True)
+    warnings = TermWarningSerializer(many=True, help_text="Query ids not used as given (features only)")
 
 
 # --- Terms and stats ------------------------------------------------------------------------------

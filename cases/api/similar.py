@@ -4,9 +4,10 @@ patient's features (POST /api/similar/)."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers as drf_serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,8 +17,49 @@ from cases.api.parameters import ERRORS
 from cases.api.permissions import ReadOnlyPost
 from cases.api.results import case_list
 from cases.api.serializers import SimilarRequestSerializer, SimilarResponseSerializer
-from cases.models import Term
-from cases.search import SimilarHit, similar_to_features
+from cases.search import SimilarHit, similar_match, similar_to_case
+from cases.search.similar_query import parse_publication
+
+CASE_SIMILAR_PARAMETERS = [
+    OpenApiParameter("limit", int, description="1–100, default 20"),
+    OpenApiParameter(
+        "other_publications_only",
+        bool,
+        description="true: leave out every case of this case's publication (same PMID or DOI), not only the "
+        "other patients of its report. The case itself is never listed.",
+    ),
+    OpenApiParameter(
+        "exclude_publications",
+        str,
+        description="Comma-separated PMIDs or DOIs whose cases are left out, e.g. `PMID:24573067,10.1002/x`",
+    ),
+]
+
+
+def _publications(values: list[str], field: str) -> list[str]:
+    for value in values:
+        try:
+            parse_publication(value)
+        except ValueError as error:
+            raise drf_serializers.ValidationError({field: [str(error)]}) from error
+    return values
+
+
+def case_similar_response(request: Request, *, case_id: int, limit: int) -> Response:
+    """GET /api/cases/{id}/similar/: never the case itself nor the other patients of its report."""
+    params = request.query_params
+    other = params.get("other_publications_only", "").lower()
+    if other not in ("", "true", "false", "1", "0"):
+        raise drf_serializers.ValidationError({"other_publications_only": ["true or false"]})
+    exclude = [v.strip() for v in params.get("exclude_publications", "").split(",") if v.strip()]
+    hits = similar_to_case(
+        case_id=case_id,
+        limit=limit,
+        user=request.user,
+        exclude_publications=_publications(exclude, "exclude_publications"),
+        other_publications_only=other in ("true", "1"),
+    )
+    return Response({"results": similar_results(hits, request=request), "warnings": []})
 
 
 def similar_results(hits: list[SimilarHit], *, request: Request) -> list[dict[str, Any]]:
@@ -89,6 +131,7 @@ class SimilarView(APIView):
                     "sex": "female",
                     "age": 40,
                     "limit": 20,
+                    "exclude_publications": ["PMID:24573067"],
                 },
             )
         ],
@@ -97,18 +140,16 @@ class SimilarView(APIView):
         body = SimilarRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        wanted = [feature["id"] for feature in data["features"]]
-        known = set(Term.objects.filter(hpo_id__in=wanted).values_list("hpo_id", flat=True))
-        for index, hpo_id in enumerate(wanted):
-            if hpo_id not in known:
-                raise drf_serializers.ValidationError(
-                    {"features": {str(index): {"id": [f"unknown HPO term {hpo_id}"]}}}
-                )
-        hits = similar_to_features(
+        # Unknown and obsolete ids never refuse the query: mapped or left out, each with a warning
+        result = similar_match(
             features=[(feature["id"], feature["observed"]) for feature in data["features"]],
-            sex=data.get("sex"),
-            age=data.get("age"),
             limit=data["limit"],
             user=request.user,
+            exclude_publications=_publications(data["exclude_publications"], "exclude_publications"),
         )
-        return Response({"results": similar_results(hits, request=request)})
+        return Response(
+            {
+                "results": similar_results(result.hits, request=request),
+                "warnings": [asdict(warning) for warning in result.warnings],
+            }
+        )

@@ -47,10 +47,10 @@ from cases.api.serializers import (
     CaseSummarySerializer,
     SimilarResponseSerializer,
 )
-from cases.api.similar import similar_results
+from cases.api.similar import CASE_SIMILAR_PARAMETERS, case_similar_response
 from cases.models import Case
 from cases.phenopackets import case_to_phenopacket
-from cases.search import CaseSearch, SearchResult, similar_to_case
+from cases.search import CaseSearch, SearchResult
 
 EXPORT_MAX_CASES = 10_000
 
@@ -158,17 +158,17 @@ class CaseViewSet(GenericViewSet):
     @extend_schema(
         operation_id="cases_similar",
         summary="Cases most similar to this one",
-        description="Ranked by phenotype similarity (information-content weighted, best-match average over "
-        "HPO), each explained by the features the two cases share and those that conflict.",
-        parameters=[OpenApiParameter("limit", int, description="1–100, default 20")],
+        description="Ranked by HPO phenotype similarity (how much of this case's features each case "
+        "explains, and how well what both reports examined agrees), each explained by the features the two "
+        "cases share and those that conflict. Never the case itself nor the other patients of its report.",
+        parameters=CASE_SIMILAR_PARAMETERS,
         responses={200: SimilarResponseSerializer, 400: ERRORS[400], 404: ERRORS[404]},
     )
     @action(detail=True, methods=["get"])
     def similar(self, request: Request, pk: str) -> Response:
         limit = int_param(request.query_params, "limit", default=20, minimum=1, maximum=100)
         case = get_object_or_404(self.get_queryset().only("id"), pk=case_id(pk))
-        hits = similar_to_case(case_id=case.id, limit=limit, user=request.user)
-        return Response({"results": similar_results(hits, request=request)})
+        return case_similar_response(request, case_id=case.id, limit=limit)
 
     @extend_schema(
         operation_id="cases_phenopacket",

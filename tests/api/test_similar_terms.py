@@ -66,8 +66,10 @@ def test_match_reports_conflicts(client):
     [
         ({}, "features"),
         ({"features": []}, "features"),
-        ({"features": [{"id": "calcinosis"}]}, "features.0.id"),
-        ({"features": [{"id": "HP:9999999"}]}, "features.0.id"),
+        (
+            {"features": [{"id": "HP:0003761"}], "exclude_publications": ["Smith 2019"]},
+            "exclude_publications",
+        ),
         (
             {"features": [{"id": "HP:0003761"}, {"id": "HP:0001945", "observed": "perhaps"}]},
             "features.1.observed",
@@ -132,3 +134,44 @@ def test_terms_bad_input(client, params):
     response = client.get("/api/terms/", params)
     assert response.status_code == 400
     assert response.json()["error"]["field"] in ("q", "limit")
+
+
+def test_unknown_and_obsolete_ids_are_listed_never_refused(client):
+    seizure = case_with("HP:0001250")
+    body = {
+        "features": [
+            {"id": "HP:0001275"},  # alt id of Seizure
+            {"id": "HP:0003114"},  # obsolete, replaced by HP:0001626
+            {"id": "HP:9999999"},  # unknown to the release
+            {"id": "HP:9999998"},
+            {"id": "calcinosis"},  # not an id at all
+        ]
+    }
+    response = client.post("/api/similar/", body, format="json")
+    assert response.status_code == 200, response.json()
+    payload = response.json()
+    assert payload["results"][0]["case"]["id"] == seizure.pk
+    warnings = {w["id"]: w for w in payload["warnings"]}
+    assert (
+        warnings["HP:0001275"]["status"] == "alt_id" and warnings["HP:0001275"]["current_id"] == "HP:0001250"
+    )
+    assert warnings["HP:0003114"]["status"] == "replaced"
+    assert {warnings[i]["status"] for i in ("HP:9999999", "HP:9999998", "calcinosis")} == {"ignored"}
+
+
+def test_publications_left_out_and_own_case_never_listed(client):
+    query = make_full_case()  # PMID 31234567
+    twin = make_full_case()  # another report of the same PMID
+    other = case_with("HP:0003761", "HP:0030880")
+    features = {"features": [{"id": "HP:0003761"}, {"id": "HP:0030880"}]}
+    ids = [h["case"]["id"] for h in client.post("/api/similar/", features, format="json").json()["results"]]
+    assert {query.pk, twin.pk, other.pk} <= set(ids)
+    body = {**features, "exclude_publications": ["PMID:31234567"]}
+    ids = [h["case"]["id"] for h in client.post("/api/similar/", body, format="json").json()["results"]]
+    assert query.pk not in ids and twin.pk not in ids and other.pk in ids
+    own = [h["case"]["id"] for h in client.get(f"/api/cases/{query.pk}/similar/").json()["results"]]
+    assert query.pk not in own and twin.pk in own
+    others = client.get(f"/api/cases/{query.pk}/similar/", {"other_publications_only": "true"}).json()
+    assert [h["case"]["id"] for h in others["results"]] == [other.pk]
+    response = client.get(f"/api/cases/{query.pk}/similar/", {"exclude_publications": "nonsense"})
+    assert response.status_code == 400

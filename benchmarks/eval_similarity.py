@@ -320,7 +320,7 @@ def main() -> None:
     if args.api:
         from benchmarks.eval_similarity_api import evaluate_api
 
-        evaluate_api(cases, args.jsonl, database=args.database, limit_cases=args.api_cases, step=args.step)
+        evaluate_api(cases, database=args.database, limit_cases=args.api_cases, step=args.step)
         return
     weights = DEFAULT_WEIGHTS
     print(

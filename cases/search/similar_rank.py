@@ -259,26 +259,30 @@ def top_cases(
         return []
     target = max(limit * CANDIDATES_PER_HIT, MIN_CANDIDATES)
     candidates = BitMap()
+    # Terms of the same IC go in together, so that the bound's threshold is exact
+    groups: list[list[int]] = []
+    for term in q.by_ic:
+        if groups and ontology.ic[term] == ontology.ic[groups[-1][0]]:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
     position = 0
     while True:
-        while position < len(q.by_ic) and len(candidates) < target:
-            # Terms are added whole, so a stage may pass `target`; the last stage stops there
-            candidates |= _agreeing(q, index, q.by_ic[position]) & pool
-            position += 1
-        # Terms of the same IC go in together, so that the bound's threshold is exact
-        while (
-            position < len(q.by_ic) and ontology.ic[q.by_ic[position]] >= ontology.ic[q.by_ic[position - 1]]
-        ):
-            candidates |= _agreeing(q, index, q.by_ic[position]) & pool
+        full = False
+        while position < len(groups) and len(candidates) < target:
+            grown = candidates | BitMap.union(*(_agreeing(q, index, t) for t in groups[position])) & pool
+            if candidates and len(grown) > MAX_CANDIDATES:
+                full = True  # one general term can hold most cases: never let it in whole
+                break
+            candidates = grown
             position += 1
         parts = _parts(q, index, candidates)
-        scores = parts.scores(weights)
-        best = _best(parts.ids, scores, limit)
-        if position >= len(q.by_ic):
+        best = _best(parts.ids, parts.scores(weights), limit)
+        if position >= len(groups):
             return best  # every case sharing anything with the query was scored
-        theta = ontology.ic[q.by_ic[position]]
+        theta = ontology.ic[groups[position][0]]
         if len(best) == limit and best[-1][1] > q.bound(theta, weights):
             return best
-        if len(candidates) >= MAX_CANDIDATES:
+        if full or len(candidates) >= MAX_CANDIDATES:
             return best
         target = min(target * GROWTH, MAX_CANDIDATES)

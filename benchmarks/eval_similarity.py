@@ -27,6 +27,19 @@ in the same run:
   top_cases with its pruning, to show that it ranks as the full scoring does
 
 Ties rank the newer (higher) id first for every ranking, as the engine does.
+
+Figures (phenopacket-store-dev.jsonl, 7,337 cases, 4,084 queries, 5 folds by paper, 2026-11-30),
+hit@10 mean / worst fold, MRR mean / worst fold:
+
+    jaccard        0.672 / 0.614   0.554 / 0.479
+    ic_overlap     0.695 / 0.637   0.580 / 0.511
+    resnik_bma     0.672 / 0.607   0.536 / 0.457
+    engine before  0.786 / 0.733   0.694 / 0.643   (HPO-annotation IC, --ic hpo at the time)
+    engine_cv      0.798 / 0.751   0.712 / 0.657   (+0.103 mean, +0.066 worst fold over ic_overlap)
+
+Every fold chose the same weights (coverage 0.25, observed 0, conflict 0.1), the shipped ones.
+With the HPO annotations' IC instead of the registry's (--ic hpo) the engine scores the same
+within 0.005; pruned top_cases agrees with full scoring on every query.
 """
 
 from __future__ import annotations

@@ -134,6 +134,7 @@ def test_throttle_rates_come_from_the_environment():
         **os.environ,
         "API_THROTTLE_ANON": "7/second",
         "API_THROTTLE_USER": "70/second",
+        "API_THROTTLE_MME": "5/minute",
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
         "DEBUG": "1",
     }
@@ -150,7 +151,7 @@ def test_throttle_rates_come_from_the_environment():
         check=True,
         timeout=60,
     ).stdout
-    assert output.strip() == "{'anon': '7/second', 'user': '70/second'}"
+    assert output.strip() == "{'anon': '7/second', 'user': '70/second', 'mme': '5/minute'}"
 
 
 def test_token_write_permission_class():

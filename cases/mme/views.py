@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
+from cases.mme import schema  # noqa: F401 - registers the token's OpenAPI description
 from cases.mme.protocol import (
     DISCLAIMER,
     MME_MEDIA_TYPE,

@@ -189,3 +189,15 @@ def test_a_case_report_heading_of_taiwan_usage_opens_the_case():
     text = "前言\n本病罕见，可有发热、皮疹。\n个案报告\n患者男，30岁，咳嗽。\n结语\n本病可有腹痛。"
     sentences, _ = layout(normalise(text, language="zh").text, "zh")
     assert [s.section for s in sentences] == [INTRO, INTRO, CASE, CASE, DISCUSSION, DISCUSSION]
+
+
+def test_case_series_markers_of_taiwan_usage_give_patients():
+    text = "个案报告\n个案一：患者男，30岁，发热。\n个案二：患者女，40岁，皮疹。"
+    sentences, n = layout(normalise(text, language="zh").text, "zh")
+    assert n == 2 and sentences[-1].patient == 1
+
+
+def test_a_disease_that_is_also_a_phenotype_is_both_a_feature_and_a_diagnosis():
+    patient = _patient("患者男，63岁。评估及诊断：慢性病程，肾衰竭。")
+    assert "HP:0000083" in {f["code"] for f in patient["features"]}
+    assert "MONDO:0001106" in {d["code"] for d in patient["diagnoses"]}

@@ -50,9 +50,9 @@ LINE_REPAIRS = zh_layout.LINE_REPAIRS
 HEADING_RE = zh_layout.HEADING_RE
 HEADING_PATTERNS = (HEADING_RE, en.HEADING_RE)
 ABBREVIATION_WORDS = ""  # a Chinese full stop (。) always ends the sentence
-# Case-series markers at the start of a sentence: "患者2", "例2", "病例2", "(1)患儿1".
+# Case-series markers at the start of a sentence: "患者2", "例2", "病例2", "(1)患儿1", "个案一".
 CASE_SERIES_RE = re.compile(
-    r"^(?:[(（]?\d[)）]\s*)?(?:患者|病例|例|患儿)\s*(\d{1,2}|[一二三四五六七八九十])(?![\d岁年月天日个周])"
+    r"^(?:[(（]?\d[)）]\s*)?(?:患者|病例|例|患儿|个案|案例)\s*(\d{1,2}|[一二三四五六七八九十])(?![\d岁年月天日个周])"
 )
 
 # ----------------------------------------------------------------- vocabulary

@@ -51,8 +51,8 @@ GROUPING_CLASS_DESCENDANTS = 30
 # up to the next radical 癶 U+7676), and the morphemes of symptoms and lesions that are written
 # without it (炎 inflammation, 肿 swelling, 血 bleeding, 尿 urine, 泻 diarrhoea, 吐 vomiting, 咳
 # cough, 喘 wheeze, 晕 dizziness/syncope, 胀 distension, 悸 palpitation, 秘 constipation, 衄 nose
-# bleed, 裂 cleft, 盲 blindness, 聋 deafness, 热 fever, 闷 tightness, 麻 numbness, 瘫 palsy, 疝
-# hernia, 挛 spasm, 颤 tremor, 搐 twitch, 绀 cyanosis, 斑 macule/patch).
+# bleed, 裂 cleft, 盲 blindness, 聋 deafness, 热 fever, 闷 tightness, 麻 numbness, 挛 spasm, 颤
+# tremor, 搐 twitch, 绀 cyanosis, 斑 macule/patch).
 _SICKNESS_RADICAL_RE = re.compile("[\u7592-\u7675]")
 _LESION_MORPHEMES = frozenset("炎肿血尿泻吐咳喘晕胀悸秘衄裂盲聋热闷麻挛颤搐绀斑")
 _PUNCTUATION_RE = re.compile(r"[，。；：、（）()\[\],.;:/\"“”]")

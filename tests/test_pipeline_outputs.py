@@ -29,6 +29,26 @@ def test_cli_walks_directories_and_writes_one_line_per_file(tmp_path):
     assert records[1]["patients"][0]["sex"] == "male"
 
 
+def test_cli_mentions_format_gives_one_fact_per_mention(tmp_path):
+    text = (
+        "A 52-year-old man had fever and a rash. The fever persisted for a week.\n"
+        "On day 9 the fever resolved after treatment."
+    )
+    (tmp_path / "r.txt").write_text(text, encoding="utf-8")
+    records = {}
+    for fmt in ("jsonl", "mentions"):
+        out = io.StringIO()
+        assert run([str(tmp_path)], fmt=fmt, out=out, err=io.StringIO()) == 0
+        records[fmt] = json.loads(out.getvalue())
+    fever = "HP:0001945"
+    merged = [f for f in records["jsonl"]["patients"][0]["features"] if f["code"] == fever]
+    expanded = [f for f in records["mentions"]["patients"][0]["features"] if f["code"] == fever]
+    # The record keeps one fact with every span; the span view gives each span as a fact.
+    assert len(merged) == 1 and len(merged[0]["mentions"]) == 3
+    assert [text[f["evidence"]["start"] : f["evidence"]["end"]].lower() for f in expanded] == ["fever"] * 3
+    assert sorted(f["evidence"]["start"] for f in expanded) == sorted(m["start"] for m in merged[0]["mentions"])
+
+
 def test_cli_reports_unreadable_files(tmp_path):
     out, err = io.StringIO(), io.StringIO()
     assert run([str(tmp_path / "missing.txt")], out=out, err=err) == 1

@@ -15,6 +15,12 @@ from typing import TextIO
 from ingest.formats import FORMATS, Document
 
 from . import extract, to_phenopacket
+from .merging import per_mention
+
+# Output formats: the extraction record (one fact per finding, DESIGN.md), the same record seen one
+# fact per mention (for span-level scoring such as brat, where every mention is annotated; the
+# record's `mentions` spans become facts of their own, uncoded findings included), or Phenopackets.
+FORMATS_OUT = ("jsonl", "mentions", "phenopacket")
 
 
 # Suffixes come from the report-format registry (ingest/formats/, Django-free), asked at each run:
@@ -87,6 +93,8 @@ def run(
             for packet in packets if isinstance(packets, list) else [packets]:
                 out.write(json.dumps(packet, ensure_ascii=False) + "\n")
         else:
+            if fmt == "mentions":
+                record = per_mention(record)
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 1 if failures else 0
 
@@ -96,6 +104,6 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m ingest.pipeline", description=__doc__)
     parser.add_argument("paths", nargs="+")
-    parser.add_argument("--format", choices=["jsonl", "phenopacket"], default="jsonl")
+    parser.add_argument("--format", choices=FORMATS_OUT, default="jsonl")
     args = parser.parse_args(argv)
     return run(args.paths, fmt=args.format)

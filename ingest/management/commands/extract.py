@@ -1,4 +1,4 @@
-"""`manage.py extract PATH... [--format jsonl|phenopacket]`: run the extraction pipeline on files.
+"""`manage.py extract PATH... [--format jsonl|mentions|phenopacket]`: run the extraction pipeline on files.
 
 Files or directories (walked recursively for the report-text formats of ingest.formats: plain
 text, PDF, JATS XML, …), read with the same registry as ingestion, one JSON object a line per file
@@ -28,7 +28,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("paths", nargs="+", help="files or directories")
-        parser.add_argument("--format", choices=["jsonl", "phenopacket"], default="jsonl")
+        parser.add_argument(
+            "--format",
+            choices=cli.FORMATS_OUT,
+            default="jsonl",
+            help="jsonl: the extraction record, one fact per finding (default); mentions: the same "
+            "record one fact per mention, for span-level scoring; phenopacket: GA4GH Phenopackets v2",
+        )
 
     def handle(self, *args, **options) -> None:
         missing = [p for p in options["paths"] if not Path(p).exists()]

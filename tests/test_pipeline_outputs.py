@@ -46,7 +46,8 @@ def test_cli_mentions_format_gives_one_fact_per_mention(tmp_path):
     # The record keeps one fact with every span; the span view gives each span as a fact.
     assert len(merged) == 1 and len(merged[0]["mentions"]) == 3
     assert [text[f["evidence"]["start"] : f["evidence"]["end"]].lower() for f in expanded] == ["fever"] * 3
-    assert sorted(f["evidence"]["start"] for f in expanded) == sorted(m["start"] for m in merged[0]["mentions"])
+    starts = sorted(m["start"] for m in merged[0]["mentions"])
+    assert sorted(f["evidence"]["start"] for f in expanded) == starts
 
 
 def test_cli_reports_unreadable_files(tmp_path):

@@ -201,3 +201,32 @@ def test_a_disease_that_is_also_a_phenotype_is_both_a_feature_and_a_diagnosis():
     patient = _patient("患者男，63岁。评估及诊断：慢性病程，肾衰竭。")
     assert "HP:0000083" in {f["code"] for f in patient["features"]}
     assert "MONDO:0001106" in {d["code"] for d in patient["diagnoses"]}
+
+
+# ------------------------------------------------------------------ wording classes (issue 11)
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("患者女，30岁。查体：双眼结膜明显充血。", "HP:0030953"),  # conjunctival hyperaemia
+        ("患者男，52岁。近1个月食欲也明显变差。", "HP:0004396"),  # poor appetite
+        ("患者男，41岁。起病后食欲一天比一天差。", "HP:0004396"),
+        ("患者女，28岁。入院时双眼睑水肿。", "HP:0100540"),  # palpebral, not facial, oedema
+        ("患者男，60岁。腹痛后吐出少量胃内容物。", "HP:0002013"),  # vomiting
+    ],
+)
+def test_degree_words_inside_a_finding_and_everyday_wording(text, code):
+    patient = _patient(text)
+    assert code in {f["code"] for f in patient["features"] if not f["excluded"]}
+    _evidence_is_original(text, patient)
+
+
+def test_degree_words_never_join_words_of_two_clauses():
+    # 明显 between two clauses: "发热" and "好转" name nothing together.
+    patient = _patient("患者女，30岁。发热，明显好转后出院。")
+    assert all(f["evidence"]["text"] != "发热，明显好转" for f in patient["features"])
+
+
+def test_hyperaemia_beside_swelling_is_no_haematoma():
+    patient = _patient("患者男，9岁。查体：舌体充血肿胀。")
+    assert all("hematoma" not in (f.get("label") or "").lower() for f in patient["features"])
+    assert all("hematoma" not in str(u).lower() for u in patient.get("uncoded_findings", []))

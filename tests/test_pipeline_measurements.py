@@ -113,7 +113,7 @@ def test_chinese_lists_grades_and_shares():
         assert (analyte, None, None, "high") in results
     assert ("urine ketones", None, None, "positive") in results
     assert ("urine protein", None, None, "positive") in results
-    assert ("neutrophil percentage", 88, "%", None) in results
+    assert ("neutrophil percentage", 88, "%", "high") in results  # above the usual 40-75 %
     assert ("SOFA score", 9, "score", None) in results
     evidence = {m["analyte"]: m["evidence"]["text"] for m in patient["measurements"]}
     assert evidence["urine ketones"] == "++" and evidence["urine protein"] == "2+"
@@ -172,3 +172,40 @@ def test_a_time_after_a_test_is_not_its_value():
         "A 50-year-old man. The serum thyroglobulin level at 4 weeks after surgery was 17.2 ng/mL."
     )
     assert [(m["analyte"], m["value"]) for m in patient["measurements"]] == [("thyroglobulin", 17.2)]
+
+
+# ------------------------------------------------------------------ results that imply findings (issue 11)
+def _present(text: str) -> set[str]:
+    record = extract(text)
+    return {f["code"] for p in record["patients"] for f in p["features"] if not f["excluded"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # A conventional (US) unit against an SI reference: 4.2 mg/dL bilirubin is about 72 umol/L.
+        ("A 50-year-old man. Total bilirubin was 4.2 mg/dL.", "HP:0002904"),
+        ("A 50-year-old man. Serum creatinine was 3.1 mg/dL.", "HP:0003259"),
+        ("患者男，45岁。血常规：中性粒细胞比例88.5%。", "HP:0011897"),
+        ("患者女，70岁。前白蛋白95 mg/L。", "HP:0031085"),
+        ("患者男，33岁。血压70/40 mmHg。", "HP:0002615"),
+        ("患者男，33岁。血脂肪酶超过正常上限3倍。", "HP:0032932"),
+    ],
+)
+def test_a_result_implies_its_finding(text, code):
+    assert code in _present(text)
+
+
+def test_units_convert_by_scale_and_molar_mass():
+    from ingest.pipeline.quantities import to_unit
+
+    assert to_unit(2.0, "mg/dL", "mg/L") == pytest.approx(20.0)
+    assert to_unit(1.0, "mg/dL", "umol/L", "total bilirubin") == pytest.approx(17.1, rel=0.01)
+    assert to_unit(90.0, "mg/dL", "mmol/L", "glucose") == pytest.approx(5.0, rel=0.01)
+    assert to_unit(1.0, "mg/dL", "umol/L", "an analyte of unknown mass") is None
+    assert to_unit(1.0, "U/L", "mmol/L", "glucose") is None
+
+
+def test_normal_values_imply_nothing():
+    assert "HP:0011897" not in _present("患者男，45岁。中性粒细胞比例62%。")
+    assert "HP:0002615" not in _present("患者男，33岁。血压120/80 mmHg。")

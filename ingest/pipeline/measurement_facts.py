@@ -28,7 +28,7 @@ def interpret(info: Analyte | None, value: float, unit: str | None, comparator: 
     cannot be compared."""
     if not info or not info.ref_unit:
         return None
-    scaled = to_unit(value, unit, info.ref_unit)
+    scaled = to_unit(value, unit, info.ref_unit, info.name)
     if scaled is None and not unit and info.ref_unit in UNITLESS_OK and info.ref_high:
         scaled = value  # no unit written: compare only when the number is on the same scale
         if info.ref_unit == "%" and value <= 1 < info.ref_high:

@@ -8,6 +8,8 @@ Two additions make the list fit the report at hand:
   wherever they are used later in that report;
 - a word with a stem that only drug names have ("…tinib", "…zumab") is a drug even when no list
   knows it yet;
+- degree or course words written inside a finding's words ("结膜明显充血", conjunctiva markedly
+  hyperaemic) do not hide the finding the words around them name (结膜充血);
 - a negation written inside a finding's words ("双下肢无水肿", legs without oedema) gives the
   finding those words name without it (双下肢水肿), stated absent; an organ stated not palpable
   or not enlarged ("肝、脾肋下未触及", "the spleen was not palpable") gives its enlargement,
@@ -25,12 +27,13 @@ from vocab import languages
 from vocab.hpo import load_hpo
 
 from .document import Doc
-from .vocabulary import DRUG, FINDING, HPO, Concept, Mention
+from .vocabulary import ANALYTE, DRUG, FINDING, HPO, Concept, Mention
 
 
 def find_mentions(doc: Doc) -> list[Mention]:
     """All mentions of `doc`, sorted by (start, longest first)."""
-    mentions = _with_abbreviations(doc, doc.vocab.find(doc.key))
+    mentions = _with_infix_modifiers(doc, doc.vocab.find(doc.key))
+    mentions = _with_abbreviations(doc, mentions)
     return _with_inn_stems(doc, _with_negated_phrases(doc, mentions))
 
 
@@ -146,6 +149,38 @@ def _infix_negations(doc: Doc) -> list[Mention]:
             concepts = tuple(dataclasses.replace(c, absent=True) for c in m.concepts)
             added.append(Mention(start, end, concepts))
     return added
+
+
+def _with_infix_modifiers(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """ "结膜明显充血", "食欲一天比一天差": degree or course words written inside a finding's words.
+    The words on both sides, read without them, name the finding (结膜充血, 食欲差): a mention over
+    the whole phrase. Only a finding the modifier splits counts, and never one that a longer
+    mention already covers."""
+    pattern = languages.get(doc.language).INFIX_MODIFIER_RE
+    if pattern is None:
+        return mentions
+    added = []
+    for cue in pattern.finditer(doc.key):
+        p, q = cue.span()
+        left = _CLAUSE_PUNCTUATION.split(doc.key[max(0, p - _INFIX_REACH) : p])[-1]
+        right = _CLAUSE_PUNCTUATION.split(doc.key[q : q + _INFIX_REACH])[0]
+        if not left or not right:
+            continue
+        found = [
+            m
+            for m in doc.vocab.find(left + right)
+            if m.kind in (HPO, FINDING) and m.start < len(left) < m.end
+        ]
+        for m in found[:1] if found else ():
+            start, end = p - len(left) + m.start, q + m.end - len(left)
+            if any(
+                (o.kind in (HPO, FINDING) and o.start <= start and end <= o.end)
+                or (o.kind == ANALYTE and o.start < end and start < o.end)
+                for o in mentions
+            ):
+                continue  # already read whole, or a test's result ("铁蛋白明显升高"): measurements read it
+            added.append(Mention(start, end, m.concepts))
+    return _replace_inside(mentions, added) if added else mentions
 
 
 def _organs_not_enlarged(doc: Doc) -> list[Mention]:

@@ -221,15 +221,68 @@ def same_unit(a: str | None, b: str | None) -> bool:
     return _UNIT_EQUIVALENT.get(a, a) == _UNIT_EQUIVALENT.get(b, b)
 
 
-def to_unit(value: float, unit: str | None, target: str) -> float | None:
-    """`value` in `target` units when the two units are the same or a known scale apart."""
+# Mass and amount concentrations, in g/L and mol/L: conventional (US) units against SI ones.
+_GRAMS_PER_LITRE = {
+    "g/l": 1.0,
+    "g/dl": 10.0,
+    "mg/ml": 1.0,
+    "mg/dl": 1e-2,
+    "mg/l": 1e-3,
+    "ug/ml": 1e-3,
+    "ug/dl": 1e-5,
+    "ug/l": 1e-6,
+    "mcg/l": 1e-6,
+    "ng/ml": 1e-6,
+    "ng/dl": 1e-8,
+    "ng/l": 1e-9,
+    "pg/ml": 1e-9,
+}
+_MOLES_PER_LITRE = {"mol/l": 1.0, "mmol/l": 1e-3, "umol/l": 1e-6, "nmol/l": 1e-9, "pmol/l": 1e-12}
+# Grams per mole of what a test measures, for mass <-> amount ("bilirubin 5.06 mg/dL" against a
+# reference in umol/L). Urea nitrogen is reported as the nitrogen of urea (2 N, 28 g/mol); phosphate
+# as phosphorus.
+MOLAR_MASS = {
+    "total bilirubin": 584.66,
+    "direct bilirubin": 584.66,
+    "indirect bilirubin": 584.66,
+    "creatinine": 113.12,
+    "glucose": 180.16,
+    "BUN": 28.02,
+    "uric acid": 168.11,
+    "calcium": 40.08,
+    "phosphate": 30.97,
+    "magnesium": 24.305,
+    "cholesterol": 386.65,
+    "LDL": 386.65,
+    "HDL": 386.65,
+    "triglycerides": 885.7,
+    "ammonia": 17.03,
+    "lactate": 90.08,
+    "iron": 55.845,
+}
+
+
+def to_unit(value: float, unit: str | None, target: str, analyte: str | None = None) -> float | None:
+    """`value` in `target` units when the two units are the same or a known scale apart: counts per
+    mm3 and 10^9/L, any two mass concentrations, any two amount concentrations, and mass against
+    amount for the tests of `MOLAR_MASS`."""
     if same_unit(unit, target):
         return value
     u = (unit or "").lower().replace("μ", "u").replace("cells", "")
+    t = target.lower().replace("μ", "u")
     if target == "10^9/L" and u in ("/mm3", "/ul"):
         return value / 1000  # 2,800/mm3 = 2.8 x 10^9/L
-    if target == "g/L" and u == "g/dl":
-        return value * 10
+    if u in _GRAMS_PER_LITRE and t in _GRAMS_PER_LITRE:
+        return value * _GRAMS_PER_LITRE[u] / _GRAMS_PER_LITRE[t]
+    if u in _MOLES_PER_LITRE and t in _MOLES_PER_LITRE:
+        return value * _MOLES_PER_LITRE[u] / _MOLES_PER_LITRE[t]
+    grams_per_mole = MOLAR_MASS.get(analyte or "")
+    if grams_per_mole is None:
+        return None
+    if u in _GRAMS_PER_LITRE and t in _MOLES_PER_LITRE:
+        return value * _GRAMS_PER_LITRE[u] / grams_per_mole / _MOLES_PER_LITRE[t]
+    if u in _MOLES_PER_LITRE and t in _GRAMS_PER_LITRE:
+        return value * _MOLES_PER_LITRE[u] * grams_per_mole / _GRAMS_PER_LITRE[t]
     return None
 
 

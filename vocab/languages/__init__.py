@@ -52,6 +52,7 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `UNCERTAIN_RE`, `HISTORY_RE`, `POST_HISTORY_RE` or None (anchored at the mention's end: 病史);
   `RESOLVED_RE` or None (anchored at `$`: "resolution of") and `POST_RESOLVED_RE` ("… resolved",
   消失); `INFIX_NEGATION_RE` or None (a negation written inside a finding's words: 双下肢无水肿);
+  `INFIX_MODIFIER_RE` or None (degree or course words inside a finding's words: 结膜明显充血);
   `not_enlarged(text) -> [(start, end, names)]` (organs stated not palpable or not enlarged, with
   the names of their enlargement to look up: 肝、脾肋下未触及 -> 肝肿大 …);
   ∀ `AGED_RELATIVE_WORDS` (an age right before a relative makes the relative a patient).
@@ -144,6 +145,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "RESOLVED_RE",
         "POST_RESOLVED_RE",
         "INFIX_NEGATION_RE",
+        "INFIX_MODIFIER_RE",
         "not_enlarged",
         "AGED_RELATIVE_WORDS",
     ),
@@ -226,6 +228,7 @@ MAY_BE_NONE = frozenset(
         "POST_HISTORY_RE",
         "RESOLVED_RE",
         "INFIX_NEGATION_RE",
+        "INFIX_MODIFIER_RE",
         "DIAGNOSIS_POST_RE",
         "DIAGNOSIS_LIST_RE",
         "PRE_QUALIFIER_RE",

@@ -258,6 +258,7 @@ LIST_BREAK_RE = re.compile(
 # "his 8-year-old sister had fever" in a case series: the relative is a patient of the report.
 AGED_RELATIVE_WORDS = r"(?:year|month|week)s?[- ]old\s+$"
 INFIX_NEGATION_RE = None  # English puts the negation before the finding's words
+INFIX_MODIFIER_RE = None  # English puts degree words before the finding's words too
 # "the liver and spleen were not palpable": an organ without its enlargement.
 _NOT_ENLARGED_RE = re.compile(
     r"\b(?P<organs>(?:liver|spleen|kidneys?|thyroid(?: gland)?)(?:\s*(?:,|and|or|nor)\s*(?:the\s+)?"

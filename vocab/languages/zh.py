@@ -155,6 +155,12 @@ AGED_RELATIVE_WORDS = r"岁的?$"
 # A negation inside a finding's own words: "双下肢无水肿" (legs without oedema) is 双下肢水肿
 # negated, "肝脾未触及肿大" is 肝脾肿大 negated.
 INFIX_NEGATION_RE = re.compile(r"未见|未触及|未扪及|未闻及|没有|无|未|不")
+# Degree and course words written inside a finding's words: "结膜明显充血" is 结膜充血, "食欲也明显变差"
+# and "食欲一天比一天差" are 食欲变差/食欲差, "心率较快" is 心率快. A run of them is read away.
+INFIX_MODIFIER_RE = re.compile(
+    r"(?:也|亦|均|都|仍|又|更|较|稍|略|明显|显著|轻度|中度|重度|轻微|严重|极度|逐渐|日渐|日益|越来越|"
+    r"一天比一天|一日比一日|持续|进行性|反复|间断)+"
+)
 # "肝、脾肋下未触及", "甲状腺不大": an organ stated not palpable or not enlarged is an organ without
 # its enlargement (肝肿大, 甲状腺肿大 absent).
 _PLACE = r"(?:于|肋下|肋缘下|剑突下|双侧|均|亦|也|都)"

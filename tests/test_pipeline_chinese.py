@@ -230,3 +230,34 @@ def test_hyperaemia_beside_swelling_is_no_haematoma():
     patient = _patient("患者男，9岁。查体：舌体充血肿胀。")
     assert all("hematoma" not in (f.get("label") or "").lower() for f in patient["features"])
     assert all("hematoma" not in str(u).lower() for u in patient.get("uncoded_findings", []))
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Examination words inside the finding's words; Taiwan wording, in traditional script.
+        ("患兒男，8個月。右側鼠蹊部可觸及疝氣。", "HP:0000023"),  # inguinal hernia
+        ("患者女，40岁。右侧腹股沟区可扪及疝。", "HP:0000023"),
+        ("患兒女，2歲。兩側髖關節活動偏緊。", "HP:0008800"),  # limited hip movement
+        ("患兒女，2歲。雙側手肘無法完全打直。", "HP:0001377"),  # limited elbow extension
+        ("患者男，70歲。胸部X光顯示右側肋膜積水。", "HP:0002202"),  # pleural effusion
+        ("患者男，35岁。术后无法行走。", "HP:0002540"),  # inability to walk
+    ],
+)
+def test_examination_and_regional_wording(text, code):
+    patient = _patient(text)
+    assert code in {f["code"] for f in patient["features"] if not f["excluded"]}
+    _evidence_is_original(text, patient)
+
+
+def test_regional_laboratory_names_are_read_as_their_tests():
+    patient = _patient("患者男，58歲。血紅素82 g/L，左心室射出分率35%，嗜中性球比例88%。")
+    results = {m["analyte"]: m["interpretation"] for m in patient["measurements"]}
+    assert results.get("hemoglobin") == "low"
+    assert results.get("LVEF") == "low"
+    assert results.get("neutrophil percentage") == "high"
+
+
+def test_an_examination_word_after_a_negation_is_the_negation_s():
+    patient = _patient("患者男，30岁。查体：肝脾肋下未触及，腹股沟区未触及疝。")
+    assert "HP:0000023" not in {f["code"] for f in patient["features"] if not f["excluded"]}

@@ -15,6 +15,12 @@ from ingest.pipeline.frequency import frequency
         ("70mg口服、1次/周", "once weekly"),
         ("局部换药1次/2d", "every 2 days"),
         ("每日2次", "twice daily"),
+        # Counts in Chinese numerals (issue 11).
+        ("静脉注射每日两次", "twice daily"),
+        ("一日三次口服", "three times daily"),
+        ("每周一次", "once weekly"),
+        ("每8小时一次", "every 8 hours"),
+        ("每两日一次", "every 2 days"),
         ("隔日1次", "every 2 days"),
         ("10 mg qd", "once daily"),
         ("500 mg b.i.d.", "twice daily"),

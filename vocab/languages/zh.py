@@ -155,11 +155,12 @@ AGED_RELATIVE_WORDS = r"岁的?$"
 # A negation inside a finding's own words: "双下肢无水肿" (legs without oedema) is 双下肢水肿
 # negated, "肝脾未触及肿大" is 肝脾肿大 negated.
 INFIX_NEGATION_RE = re.compile(r"未见|未触及|未扪及|未闻及|没有|无|未|不")
-# Degree and course words written inside a finding's words: "结膜明显充血" is 结膜充血, "食欲也明显变差"
-# and "食欲一天比一天差" are 食欲变差/食欲差, "心率较快" is 心率快. A run of them is read away.
+# Degree, course and examination words written inside a finding's words: "结膜明显充血" is 结膜充血,
+# "食欲也明显变差" and "食欲一天比一天差" are 食欲变差/食欲差, "心率较快" is 心率快, "右侧腹股沟区可触及
+# 疝" is 腹股沟疝. A run of them is read away (never after a negation: 未触及 is the negation's).
 INFIX_MODIFIER_RE = re.compile(
-    r"(?:也|亦|均|都|仍|又|更|较|稍|略|明显|显著|轻度|中度|重度|轻微|严重|极度|逐渐|日渐|日益|越来越|"
-    r"一天比一天|一日比一日|持续|进行性|反复|间断)+"
+    r"(?<![未无不没])(?:也|亦|均|都|仍|又|更|较|稍|略|明显|显著|轻度|中度|重度|轻微|严重|极度|逐渐|日渐|"
+    r"日益|越来越|一天比一天|一日比一日|持续|进行性|反复|间断|可触及|可扪及|可闻及|可见|可及)+"
 )
 # "肝、脾肋下未触及", "甲状腺不大": an organ stated not palpable or not enlarged is an organ without
 # its enlargement (肝肿大, 甲状腺肿大 absent).
@@ -393,6 +394,15 @@ _PERIOD = {
 }
 
 
+# Counts written in Chinese numerals ("每日两次", "一日三次").
+_CN_COUNT = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_COUNT = r"\d+|[一二两三四五六]"
+
+
+def _count(text: str) -> int:
+    return _CN_COUNT.get(text) or int(text)
+
+
 def _every(n: int, k: int, unit: str) -> str:
     if k <= 1:
         return times_per(n, unit)
@@ -405,20 +415,20 @@ FREQUENCY_RULES = [
         re.compile(r"(\d+)\s*次\s*/\s*(\d+)\s*(d|日|天|周|w|月)", re.I),
         lambda m: _every(int(m.group(1)), int(m.group(2)), _PERIOD.get(m.group(3).lower(), "day")),
     ),
-    # 每2日1次
+    # 每2日1次, 每8小时一次
     (
-        re.compile(r"每\s*(\d+)\s*(日|天|周|月|小时|h)\s*(\d+)\s*次"),
-        lambda m: _every(int(m.group(3)), int(m.group(1)), _PERIOD.get(m.group(2), "day")),
+        re.compile(rf"每\s*({_COUNT})\s*(?:个)?(日|天|周|月|小时|h)\s*({_COUNT})\s*次"),
+        lambda m: _every(_count(m.group(3)), _count(m.group(1)), _PERIOD.get(m.group(2), "day")),
     ),
     # 3次/d
     (
         re.compile(r"(\d+)\s*次\s*/\s*(d|日|天|周|w|星期|月|h|小时)", re.I),
         lambda m: times_per(int(m.group(1)), _PERIOD.get(m.group(2).lower(), "day")),
     ),
-    # 每日3次
+    # 每日3次, 每日两次, 一日三次
     (
-        re.compile(r"每\s*(日|天|周|星期|月)\s*(\d+)\s*次"),
-        lambda m: times_per(int(m.group(2)), _PERIOD.get(m.group(1), "day")),
+        re.compile(rf"(?:每|一)\s*(日|天|周|星期|月)\s*({_COUNT})\s*次"),
+        lambda m: times_per(_count(m.group(2)), _PERIOD.get(m.group(1), "day")),
     ),
     (re.compile(r"隔日|隔天"), "every 2 days"),
     (re.compile(r"每周"), "once weekly"),

@@ -35,3 +35,26 @@ EVIDENCE_CODE = {
     "id": "ECO:0006017",
     "label": "author statement from published clinical study used in manual assertion",
 }
+
+# Zygosity (the record's words) <-> GENO allelic states of a phenopacket variationDescriptor.
+ZYGOSITY = {
+    "heterozygous": ("GENO:0000135", "heterozygous"),
+    "homozygous": ("GENO:0000136", "homozygous"),
+    "hemizygous": ("GENO:0000134", "hemizygous"),
+    "compound heterozygous": ("GENO:0000402", "compound heterozygous"),
+}
+ZYGOSITY_BY_GENO = {code: word for word, (code, _label) in ZYGOSITY.items()}
+
+# ACMG classes (the record's words) <-> the phenopacket enum AcmgPathogenicityClassification.
+ACMG = {
+    "pathogenic": "PATHOGENIC",
+    "likely pathogenic": "LIKELY_PATHOGENIC",
+    "uncertain significance": "UNCERTAIN_SIGNIFICANCE",
+    "likely benign": "LIKELY_BENIGN",
+    "benign": "BENIGN",
+    "not provided": "NOT_PROVIDED",
+}
+ACMG_BY_ENUM = {enum: word for word, enum in ACMG.items()}
+
+# GenomicInterpretation.interpretationStatus (the phenopacket enum, in lower case as stored).
+INTERPRETATION_STATUSES = ("unknown_status", "rejected", "candidate", "contributory", "causative")

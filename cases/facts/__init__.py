@@ -20,7 +20,7 @@ iterates `FACT_KINDS` instead of naming models:
 
 from __future__ import annotations
 
-from . import diagnosis, feature, measurement, outcome, treatment
+from . import diagnosis, feature, gene, measurement, outcome, treatment, variant
 from .base import EVIDENCE_FIELDS, FACT_SYSTEM_FIELDS, Fact, Provenance
 from .kind import (
     AdminLayout,
@@ -40,6 +40,8 @@ FACT_KINDS = FactKindRegistry(
         measurement.KIND,
         treatment.KIND,
         outcome.KIND,
+        gene.KIND,
+        variant.KIND,
     ]
 )
 FACT_MODELS: tuple[type[Fact], ...] = FACT_KINDS.models

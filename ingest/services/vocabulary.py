@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 
+from cases.facts import GeneMatch
 from cases.models import Agent, Analyte, Disease, Term
 
 
@@ -83,6 +84,30 @@ class VocabularyIds:
 
     def analyte(self, name: object) -> int | None:
         return self.analytes.get(name.strip().lower()) if isinstance(name, str) else None
+
+    def gene(self, symbol: object, hgnc_id: object = None) -> GeneMatch | None:
+        """The gene of an HGNC id or a symbol, from the HGNC set of vocab.genes (not a table).
+        An id or symbol the set lacks is kept as given and flagged (`in_hgnc` False); a symbol
+        several genes share keeps no id. None when neither is given."""
+        symbol = symbol.strip() if isinstance(symbol, str) else ""
+        hgnc_id = hgnc_id.strip() if isinstance(hgnc_id, str) else ""
+        if not symbol and not hgnc_id:
+            return None
+        from vocab.genes import load_genes  # only for reports and packets that name genes
+
+        genes = load_genes()
+        if hgnc_id:
+            known = genes.get(hgnc_id)
+            if known is None:
+                return GeneMatch(hgnc_id=hgnc_id, symbol=symbol or hgnc_id, in_hgnc=False)
+            # The symbol as the source wrote it is kept (an older symbol of the same gene).
+            return GeneMatch(hgnc_id=known.hgnc_id, symbol=symbol or known.symbol, in_hgnc=True)
+        resolution = genes.resolve(symbol)
+        if resolution.via == "unknown":
+            return GeneMatch(hgnc_id="", symbol=symbol, in_hgnc=False)
+        if resolution.hgnc_id is None:  # an alias of several genes: no guess
+            return GeneMatch(hgnc_id="", symbol=symbol, in_hgnc=True)
+        return GeneMatch(hgnc_id=resolution.hgnc_id, symbol=resolution.symbol or symbol, in_hgnc=True)
 
 
 vocabulary_ids = VocabularyIds()

@@ -27,6 +27,7 @@ from cases.search import (
 from cases.search.engine import search_parameters
 from cases.search.facets import FACETS
 from cases.search.similar_query import parse_publication
+from cases.search.similarity import unknown_genes
 from cases.search.vocabulary import get_vocabulary
 from cases.selectors import case_csv_rows, case_detail, case_visible_get, cases_csv_rows
 from cases.summaries import case_summaries
@@ -264,7 +265,7 @@ _PUBLICATION_SPLIT = re.compile(r"[,;\s]+")
 def similar_page(request: HttpRequest) -> HttpResponse:
     """Similar cases for a typed set of features; `case` names the case they came from (never
     listed), `other_publications=1` leaves out its whole publication, `exclude` lists PMIDs or DOIs
-    whose cases are left out."""
+    whose cases are left out, `gene` keeps only cases with one of these genes (symbols or ids)."""
     text = request.GET.get("features", "")[:4000]
     features, unknown = parse_feature_list(text)
     exclude_text = request.GET.get("exclude", "")[:2000]
@@ -280,6 +281,10 @@ def similar_page(request: HttpRequest) -> HttpResponse:
     if from_case_id is not None and case_visible_get(case_id=from_case_id, user=request.user) is None:
         from_case_id = None  # an id the user may not see says nothing about which cases to skip
     other_publications = request.GET.get("other_publications") == "1"
+    gene_text = request.GET.get("gene", "")[:500]
+    genes = [value for value in _PUBLICATION_SPLIT.split(gene_text) if value]
+    bad_genes = unknown_genes(genes)
+    genes = [gene for gene in genes if gene not in bad_genes]
     result = (
         similar_match(
             features=features,
@@ -288,6 +293,7 @@ def similar_page(request: HttpRequest) -> HttpResponse:
             exclude_publications=exclude,
             from_case=from_case_id,
             other_publications_only=other_publications,
+            genes=genes,
         )
         if features
         else None
@@ -309,6 +315,9 @@ def similar_page(request: HttpRequest) -> HttpResponse:
             "bad_publications": bad_publications,
             "from_case": from_case_id,
             "other_publications": other_publications,
+            "gene_text": gene_text,
+            "genes": genes,
+            "bad_genes": bad_genes,
             "similar": _with_summaries(hits, user=request.user),
             "searched": bool(text.strip()),
         },

@@ -87,3 +87,26 @@ def test_words_that_are_symbols_are_genes_with_the_genetic_word_after_them():
         "A 45-year-old man with lung cancer. MET amplification and a CAT gene variant were found."
     )
     assert {g["symbol"] for g in genes} == {"MET", "CAT"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "患者女，50岁。胸部CT示肺部结节，CRP 12 mg/L，ALT 45 U/L，HR 88次/分。行基因检测，未见致病突变。",
+        "A 30-year-old man. His ALT was 80 U/L and GGT 120 U/L; genetic testing found no mutation; HR 90.",
+    ],
+)
+def test_lab_abbreviations_near_genetic_words_are_no_genes(text):
+    # A genetic word in the sentence is not enough for a symbol that is also a lab test or word.
+    genes, variants = _genetics(text)
+    assert genes == [] and variants == []
+
+
+def test_chinese_genetic_words_right_after_a_word_symbol_make_it_a_gene():
+    genes, _ = _genetics("患者男，20岁。检出SET基因纯合变异。另查REST、ALB均正常。")
+    assert [g["symbol"] for g in genes] == ["SET"]  # REST and ALB without 基因/突变 after them are not
+    genes, variants = _genetics("患儿女，8岁，身材瘦高。全外显子测序检出FBN1基因杂合突变c.1585C>T。")
+    assert [g["hgnc_id"] for g in genes] == ["HGNC:3603"]
+    assert [(v["gene"], v["hgvs"], v["zygosity"]) for v in variants] == [
+        ("FBN1", "c.1585C>T", "heterozygous")
+    ]

@@ -168,6 +168,20 @@ class SimilarRequestSerializer(serializers.Serializer):
         max_length=100,
         help_text='Leave out the cases of these publications: PMIDs ("PMID:24573067" or "24573067") or DOIs',
     )
+    gene = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        default=list,
+        max_length=50,
+        help_text='Only cases with one of these genes: HGNC symbols or ids, e.g. ["FBN1"] or ["HGNC:3603"]',
+    )
+
+    def validate_gene(self, genes: list[str]) -> list[str]:
+        from cases.search.similarity import unknown_genes
+
+        if unknown := unknown_genes(genes):
+            raise serializers.ValidationError(f"unknown gene {unknown[0]!r}")
+        return genes
 
 
 class MatchSerializer(serializers.Serializer):

@@ -132,6 +132,7 @@ class SimilarView(APIView):
                     "age": 40,
                     "limit": 20,
                     "exclude_publications": ["PMID:24573067"],
+                    "gene": [],
                 },
             )
         ],
@@ -146,6 +147,7 @@ class SimilarView(APIView):
             limit=data["limit"],
             user=request.user,
             exclude_publications=_publications(data["exclude_publications"], "exclude_publications"),
+            genes=data["gene"],
         )
         return Response(
             {

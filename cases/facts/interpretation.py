@@ -253,17 +253,21 @@ def export_interpretations(variants: list[Any], export: PhenopacketExport) -> No
             genomic["variantInterpretation"] = _variant(fact, export)
         found = export.genomic_interpretations(diagnosis, hints)
         found.append(genomic)
-        _restore(export, found, interpretation, details.get("disease"))
+        # A linked diagnosis whose disease the loaded vocabulary lacks has only its label: the
+        # interpretation keeps the disease as the source gave it.
+        coded = diagnosis is not None and diagnosis.disease_id is not None
+        _restore(export, found, interpretation, None if coded else details.get("disease"))
 
 
 def _restore(export: PhenopacketExport, found: list, interpretation: dict, disease: Any) -> None:
     """Put back what the imported Interpretation had besides its id and progress status, and its
-    disease as given when no diagnosis of the case links (a disease without id or label)."""
+    disease as given when no coded diagnosis of the case links (an id the vocabulary lacks)."""
     for candidate in export.sections.get("interpretations", []):
         if candidate.get("diagnosis", {}).get("genomicInterpretations") is not found:
             continue
         for key, value in interpretation.items():
             candidate.setdefault(key, value)
-        if isinstance(disease, dict) and disease and "disease" not in candidate["diagnosis"]:
-            candidate["diagnosis"] = {"disease": disease, **candidate["diagnosis"]}
+        if isinstance(disease, dict) and disease:
+            rest = {k: v for k, v in candidate["diagnosis"].items() if k != "disease"}
+            candidate["diagnosis"] = {"disease": disease, **rest}
         return

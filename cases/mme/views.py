@@ -36,7 +36,7 @@ from cases.mme.protocol import (
     MmeRenderer,
     parse_match_request,
 )
-from cases.models import Case, Diagnosis, PhenotypicFeature
+from cases.models import Case, Diagnosis, Gene, PhenotypicFeature, Variant
 from cases.search.similar_rank import DEFAULT_WEIGHTS
 
 RESULT_LIMIT = 20
@@ -69,28 +69,43 @@ class MmeThrottle(UserRateThrottle):
 
 
 def gene_case_ids(gene_ids: list[str]) -> BitMap | None:
-    """Cases with any of the given genes, or None while cases carry no genes.
-
-    HOOK for the Gene fact kind: once Case has a `gene_ids` search column (HGNC numbers), resolve
-    each MME gene id (HGNC symbol or HGNC:n; vocab.genes) and return the cases whose column
-    overlaps them. Until then matching is on phenotype only."""
-    if "gene_ids" not in {f.name for f in Case._meta.get_fields()} or not gene_ids:
+    """Cases with any of the given genes (HGNC symbol, previous symbol, alias or HGNC:n, read as
+    the `gene:` search reads them), from Case.gene_ids; None when the query names no gene."""
+    if not gene_ids:
         return None
     from django.db import connection
 
-    from vocab.genes import hgnc_number, load_genes
+    from cases.search.facets.gene import gene_numbers
 
-    genes = load_genes()
-    numbers = []
-    for value in gene_ids:
-        hgnc_id = value if value.upper().startswith("HGNC:") else genes.resolve(value).hgnc_id
-        if hgnc_id:
-            numbers.append(hgnc_number(hgnc_id))
+    numbers = sorted({number for value in gene_ids for number in gene_numbers(value)})
     if not numbers:
         return BitMap()
     with connection.cursor() as cursor:
         cursor.execute("SELECT id FROM cases_case WHERE gene_ids && %s::int[]", [numbers])
         return BitMap(row[0] for row in cursor.fetchall())
+
+
+_MME_ZYGOSITY = {"heterozygous": 1, "compound_heterozygous": 1, "hemizygous": 1, "homozygous": 2}
+
+
+def _genomic_features(case: Case) -> list[dict[str, Any]]:
+    """MME genomicFeatures of a case: one per variant (gene, zygosity), then its genes without one."""
+    features: list[dict[str, Any]] = []
+    named: set[str] = set()
+    for variant in case.variants.all():
+        gene = variant.gene_symbol or variant.gene_hgnc_id
+        if not gene:
+            continue
+        feature: dict[str, Any] = {"gene": {"id": gene}}
+        if variant.zygosity in _MME_ZYGOSITY:
+            feature["zygosity"] = _MME_ZYGOSITY[variant.zygosity]
+        features.append(feature)
+        named.update({variant.gene_symbol, variant.gene_hgnc_id})
+    for gene in case.genes.all():
+        if gene.symbol not in named and gene.hgnc_id not in named:
+            features.append({"gene": {"id": gene.symbol or gene.hgnc_id}})
+            named.update({gene.symbol, gene.hgnc_id})
+    return features
 
 
 def _patients(case_ids: list[int], request: Request) -> dict[int, dict[str, Any]]:
@@ -111,6 +126,8 @@ def _patients(case_ids: list[int], request: Request) -> dict[int, dict[str, Any]
                     "disease"
                 ),
             ),
+            Prefetch("genes", queryset=Gene.objects.filter(rejected=False).exclude(status="rejected")),
+            Prefetch("variants", queryset=Variant.objects.filter(rejected=False).exclude(status="rejected")),
         )
     )
     patients = {}
@@ -133,7 +150,7 @@ def _patients(case_ids: list[int], request: Request) -> dict[int, dict[str, Any]
                 {"id": f.term.hpo_id, "label": f.term.label, "observed": "no" if f.excluded else "yes"}
                 for f in case.phenotypicfeatures.all()
             ],
-            "genomicFeatures": [],
+            "genomicFeatures": _genomic_features(case),
             "disorders": [{"id": d.disease.code, "label": d.disease.label} for d in case.diagnoses.all()],
         }
         if case.sex in ("female", "male"):
@@ -228,6 +245,13 @@ class MmeMatchView(APIView):
                 else:  # a shared gene counts as much as the whole phenotype
                     score = 0.5 * phenotype + 0.5 * (hit.case_id in with_genes)
                 scored.append((score, hit.case_id))
+            if with_genes:
+                # Cases with the gene whose phenotype is not among the best still match on the gene.
+                ranked = {case_id for _, case_id in scored}
+                visible = Case.objects.visible_to(request.user).filter(
+                    pk__in=list(with_genes - BitMap(ranked))
+                )
+                scored += [(0.5, case_id) for case_id in visible.values_list("pk", flat=True)[:RESULT_LIMIT]]
         elif with_genes:
             visible = Case.objects.visible_to(request.user).filter(pk__in=list(with_genes))
             scored = [(0.5, case_id) for case_id in visible.values_list("pk", flat=True)]

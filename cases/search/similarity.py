@@ -5,6 +5,7 @@ warning (similar_query.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -144,7 +145,9 @@ def _ranking_view(index, base: Ontology) -> tuple[Ontology, SimpleNamespace]:
     return cached[1], cached[2]
 
 
-def _search(query: Profile, *, limit: int, user, skip: BitMap | None = None) -> list[SimilarHit]:
+def _search(
+    query: Profile, *, limit: int, user, skip: BitMap | None = None, genes: tuple[str, ...] = ()
+) -> list[SimilarHit]:
     ontology = get_ontology()
     query = Profile(
         {t for t in query.present if t in ontology.ancestors},
@@ -158,6 +161,8 @@ def _search(query: Profile, *, limit: int, user, skip: BitMap | None = None) -> 
         pool = index.visible(user)
         if skip:
             pool -= skip
+        if genes:
+            pool &= _gene_cases(index, genes)
         best = top_cases(ontology, view, query, pool, limit=limit)
     profiles = _profiles([case_id for case_id, _ in best], ontology)
     hits = []
@@ -170,6 +175,25 @@ def _search(query: Profile, *, limit: int, user, skip: BitMap | None = None) -> 
     return hits
 
 
+def unknown_genes(genes: Iterable[str]) -> list[str]:
+    """The values of a gene filter that name no gene (neither an HGNC id nor a symbol)."""
+    from cases.search.facets.gene import gene_numbers
+
+    return [gene for gene in genes if not gene_numbers(gene)]
+
+
+def _gene_cases(index, genes: Iterable[str]) -> BitMap:
+    """Cases with any of the genes (HGNC symbols or ids), from the index's gene family."""
+    from cases.search.facets.gene import gene_numbers
+
+    family = index.family("gene")
+    found = BitMap()
+    for gene in genes:
+        for number in gene_numbers(gene):
+            found |= family.get(number) or BitMap()
+    return found
+
+
 def similar_match(
     *,
     features: list[tuple[str, bool]],
@@ -178,17 +202,22 @@ def similar_match(
     exclude_publications: list[str] | tuple[str, ...] = (),
     from_case: int | None = None,
     other_publications_only: bool = False,
+    genes: Iterable[str] = (),
 ) -> SimilarResult:
     """Cases most similar to a typed feature set of (HPO id, observed) pairs, with a warning for
     every id mapped to its current term or left out. `exclude_publications`: PMIDs or DOIs whose
     cases are left out (ValueError for a value that is neither). `from_case`: the stored case the
     features came from, never listed (nor the other patients of its report; with
-    `other_publications_only`, nor any case of its publication)."""
+    `other_publications_only`, nor any case of its publication). `genes`: only cases with one of
+    these genes (HGNC symbols or ids; ValueError for a value that names no gene)."""
+    genes = tuple(genes)
+    if unknown := unknown_genes(genes):
+        raise ValueError(f"unknown gene {unknown[0]!r}")
     query, warnings = resolve_features(features, get_ontology().ancestors)
     skip = publication_case_ids(exclude_publications) if exclude_publications else BitMap()
     if from_case is not None:
         skip |= own_publication_case_ids(from_case, whole_publication=other_publications_only)
-    return SimilarResult(_search(query, limit=limit, user=user, skip=skip), warnings)
+    return SimilarResult(_search(query, limit=limit, user=user, skip=skip, genes=genes), warnings)
 
 
 def similar_to_features(

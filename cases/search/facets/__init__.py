@@ -41,11 +41,13 @@ from cases.search.facets.age import AGE
 from cases.search.facets.agent import DRUG
 from cases.search.facets.base import Column, Facet, FacetValue, ParameterDoc, Range, Repeated, Single
 from cases.search.facets.disease import DISEASE
+from cases.search.facets.gene import GENE
 from cases.search.facets.language import LANGUAGE
 from cases.search.facets.outcome import OUTCOME
 from cases.search.facets.sex import SEX
 from cases.search.facets.term import EXCLUDED, HPO
 from cases.search.facets.text import TEXT
+from cases.search.facets.variant import VARIANT
 from cases.search.facets.year import YEAR
 
 __all__ = [
@@ -152,4 +154,4 @@ class FacetRegistry:
         return list(columns.values())
 
 
-FACETS = FacetRegistry([SEX, AGE, DRUG, OUTCOME, HPO, DISEASE, LANGUAGE, YEAR, EXCLUDED, TEXT])
+FACETS = FacetRegistry([SEX, AGE, DRUG, OUTCOME, HPO, DISEASE, GENE, VARIANT, LANGUAGE, YEAR, EXCLUDED, TEXT])

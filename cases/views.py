@@ -31,6 +31,7 @@ from cases.search.similarity import unknown_genes
 from cases.search.vocabulary import get_vocabulary
 from cases.selectors import case_csv_rows, case_detail, case_visible_get, cases_csv_rows
 from cases.summaries import case_summaries
+from registry.throttling import throttle_page
 
 PAGE_SIZE = 20
 MAX_PAGE = 500
@@ -97,6 +98,7 @@ def _page_number(request: HttpRequest) -> int:
 
 
 @require_GET
+@throttle_page
 def home(request: HttpRequest) -> HttpResponse:
     """The search page: query box, results with one-line summaries, facet sidebar."""
     state = _state(request)
@@ -164,7 +166,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "at": text[error.position : error.position + 1] or " ",
             "after": text[error.position + 1 :],
         }
-    return render(request, "cases/home.html", context)
+    # The page still shows what is wrong and where; the status says so to programs and caches.
+    status = 400 if search.errors or search.query_error is not None else 200
+    return render(request, "cases/home.html", context, status=status)
 
 
 @require_GET
@@ -262,6 +266,7 @@ _PUBLICATION_SPLIT = re.compile(r"[,;\s]+")
 
 
 @require_GET
+@throttle_page
 def similar_page(request: HttpRequest) -> HttpResponse:
     """Similar cases for a typed set of features; `case` names the case they came from (never
     listed), `other_publications=1` leaves out its whole publication, `exclude` lists PMIDs or DOIs
@@ -335,6 +340,7 @@ def _cohort_ids(request: HttpRequest) -> tuple[CaseSearch, list[int] | None]:
 
 
 @require_GET
+@throttle_page
 def cohort_page(request: HttpRequest) -> HttpResponse:
     """Treatment → outcome table and age/sex distributions of a result set."""
     state = [(n, v) for n, v in _state(request) if n != "page"]
@@ -355,7 +361,7 @@ def cohort_page(request: HttpRequest) -> HttpResponse:
             [(sex.capitalize(), count) for sex, count in summary["sex"].items()]
         )
         context["directions"] = list(summary["outcomes"].keys())
-    return render(request, "cases/cohort.html", context)
+    return render(request, "cases/cohort.html", context, status=200 if ids is not None else 400)
 
 
 def _bar_chart(values: list[tuple[str, int]], *, width: int = 420, bar: int = 22, gap: int = 6) -> dict:
@@ -378,6 +384,7 @@ def _bar_chart(values: list[tuple[str, int]], *, width: int = 420, bar: int = 22
 
 
 @require_GET
+@throttle_page
 def cohort_csv(request: HttpRequest) -> HttpResponse:
     search, ids = _cohort_ids(request)
     if ids is None:

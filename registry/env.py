@@ -58,6 +58,28 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return items
 
 
+def env_trusted_proxies(name: str = "TRUSTED_PROXIES") -> int | tuple:
+    """Which proxies' X-Forwarded-For entries to believe: unset/empty -> 0 (none), "2" -> a count,
+    "10.0.0.0/8, ::1" -> a tuple of networks (registry/throttling.py reads it)."""
+    import ipaddress
+
+    text = (os.environ.get(name) or "").strip()
+    if not text:
+        return 0
+    if text.isdigit():
+        return int(text)
+    try:
+        return tuple(
+            ipaddress.ip_network(item.strip(), strict=False)
+            for item in text.replace(";", ",").split(",")
+            if item.strip()
+        )
+    except ValueError as error:
+        raise ImproperlyConfigured(
+            f"{name}={text!r} is neither a count of proxies nor a list of addresses/networks: {error}"
+        ) from None
+
+
 def env_database(name: str = "DATABASE_URL") -> dict | None:
     """Django DATABASES entry from a postgres:// URL, or None when the variable is unset."""
     import dj_database_url

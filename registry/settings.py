@@ -13,7 +13,15 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 from registry import embedded
-from registry.env import env_bool, env_broker, env_database, env_int, env_list, env_str
+from registry.env import (
+    env_bool,
+    env_broker,
+    env_database,
+    env_int,
+    env_list,
+    env_str,
+    env_trusted_proxies,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = embedded.VAR_DIR
@@ -189,6 +197,11 @@ PUBLIC_CURATED_ONLY = env_bool("PUBLIC_CURATED_ONLY", False)
 # The admin shows history (who, when, what) but never rewrites it: reverting from the UI is off.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# --- Throttling: who a request comes from (registry/throttling.py) --------------------------------
+# X-Forwarded-For is believed only as far as proxies we run wrote it: unset = none (the socket's
+# peer is the client), a count ("1" behind one nginx), or a list of proxy addresses/networks.
+TRUSTED_PROXIES = env_trusted_proxies()
+
 # --- REST framework ----------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -206,14 +219,19 @@ REST_FRAMEWORK = {
     # One JSON error shape for every API endpoint ({"error": {"code", "message", ...}}).
     "EXCEPTION_HANDLER": "cases.api.errors.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "registry.throttling.AnonThrottle",
+        "registry.throttling.UserThrottle",
     ],
+    # For any throttle keyed by DRF's own get_ident: never the raw, forgeable header.
+    "NUM_PROXIES": TRUSTED_PROXIES if isinstance(TRUSTED_PROXIES, int) else 0,
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "600/minute"),
         "user": env_str("API_THROTTLE_USER", "6000/minute"),
         # Matchmaker Exchange partners, per token (cases/mme/)
         "mme": env_str("API_THROTTLE_MME", "120/minute"),
+        # The HTML search, cohort, similar and CSV pages (registry.throttling.throttle_page)
+        "page_anon": env_str("PAGE_THROTTLE_ANON", "120/minute"),
+        "page_user": env_str("PAGE_THROTTLE_USER", "1200/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -48,6 +48,16 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
         vocabularies_load()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    # Every test client is 127.0.0.1: without this, requests of earlier tests would count against
+    # the page and API rates of later ones (the local-memory cache lives for the whole session).
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 def delete_registry_rows() -> None:
     """Remove everything tests may create, keeping the vocabularies."""
     from django.apps import apps

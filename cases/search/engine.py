@@ -22,6 +22,7 @@ from cases.search.facets import FACETS
 from cases.search.index import SearchIndex, get_index
 from cases.search.ordering import SORTS, order_ids
 from cases.search.query import Field, Query, QuerySyntaxError, parse_field, parse_query
+from cases.search.syntax import unstorable_character
 from cases.search.vocabulary import get_vocabulary
 
 __all__ = ["SORTS", "CaseSearch", "FacetValue", "SearchResult", "search_parameters"]
@@ -75,6 +76,19 @@ class CaseSearch:
     # --- validation ---------------------------------------------------------------------------
 
     def _parse(self) -> None:
+        # A value the database cannot hold (NUL) is refused here, naming where, before it can
+        # reach a full-text query; `q` is checked by the parser, which reports the position.
+        for name, values in list(self.params.items()):
+            if name == "q":
+                continue
+            for value in values:
+                where = unstorable_character(value)
+                if where is not None:
+                    self.errors[name] = (
+                        f"the character U+{ord(value[where]):04X} at character {where + 1} is not allowed"
+                    )
+                    del self.params[name]
+                    break
         q = " ".join(self.params.get("q", []))
         try:
             self.query = parse_query(q)

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 from cases.search.facets import FACETS
 from cases.search.syntax import (
+    MAX_NESTING,
+    MAX_QUERY_LENGTH,
     And,
     Field,
     Node,
@@ -34,6 +36,7 @@ from cases.search.syntax import (
     Query,
     QuerySyntaxError,
     Words,
+    check_characters,
     parse_range,
 )
 
@@ -156,6 +159,14 @@ class _Parser:
         self.text = text
         self.tokens = tokens
         self.i = 0
+        self.depth = 0  # open parentheses and NOTs around the current item
+
+    def enter(self, token: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise QuerySyntaxError(
+                f"nested too deeply: more than {MAX_NESTING} levels of parentheses and NOT", token.position
+            )
 
     def peek(self) -> Token | None:
         return self.tokens[self.i] if self.i < len(self.tokens) else None
@@ -217,7 +228,10 @@ class _Parser:
             if nxt is None or nxt.kind in ("OR", "AND", "RPAREN"):
                 where = nxt.position if nxt else self.end_position()
                 raise QuerySyntaxError(f"nothing after {token.text!r}: expected what to exclude", where)
-            return Not(token.position, self.parse_unary())
+            self.enter(token)
+            child = self.parse_unary()
+            self.depth -= 1
+            return Not(token.position, child)
         return self.parse_atom()
 
     def parse_atom(self) -> Node:
@@ -227,7 +241,9 @@ class _Parser:
                 raise QuerySyntaxError("empty parentheses", token.position)
             if nxt is None:
                 raise QuerySyntaxError("unbalanced '(': add the closing ')'", token.position)
+            self.enter(token)
             node = self.parse_or()
+            self.depth -= 1
             closing = self.peek()
             if closing is None or closing.kind != "RPAREN":
                 raise QuerySyntaxError("unbalanced '(': add the closing ')'", token.position)
@@ -289,8 +305,9 @@ def parse_query(text: str) -> Query:
     """Parse one line of the query language into a tree; raises QuerySyntaxError."""
     if text is None:
         text = ""
-    if len(text) > 2000:
-        raise QuerySyntaxError("query too long (over 2000 characters)", 2000)
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QuerySyntaxError(f"query too long (over {MAX_QUERY_LENGTH} characters)", MAX_QUERY_LENGTH)
+    check_characters(text)
     tokens = _tokenize(text)
     if not tokens:
         return Query(text=text, root=None)

@@ -17,6 +17,7 @@ from django.db import connection
 from pyroaring import BitMap
 
 from cases.search.semantic import Profile
+from cases.search.syntax import unstorable_character
 from vocab.hpo import hpo_int, load_hpo
 
 _HPO_ID = re.compile(r"^HP:\d{7}$")
@@ -84,6 +85,8 @@ def parse_publication(value: str) -> tuple[str, str]:
     """("pmid", digits) or ("doi", lower-case DOI) for "PMID:123", "123", "doi:10.1/x",
     "https://doi.org/10.1/x" or "10.1/x"; ValueError for anything else."""
     text = str(value).strip()
+    if (where := unstorable_character(text)) is not None:
+        raise ValueError(f"the character U+{ord(text[where]):04X} at character {where + 1} is not allowed")
     if match := _PMID.match(text):
         return "pmid", match.group(1)
     if match := _DOI.match(text):

@@ -16,6 +16,30 @@ class QuerySyntaxError(ValueError):
         self.position = position
 
 
+# PostgreSQL text cannot hold NUL, and a lone surrogate cannot be encoded as UTF-8 at all: a query
+# or parameter carrying one would fail in the database driver, not in validation.
+_UNSTORABLE_RE = re.compile("[\x00\ud800-\udfff]")
+MAX_QUERY_LENGTH = 2000
+# Far beyond any query a person writes, far below Python's recursion limit (each level of
+# parentheses costs the recursive-descent parser four frames, evaluation two more).
+MAX_NESTING = 50
+
+
+def unstorable_character(text: str) -> int | None:
+    """The offset of the first character PostgreSQL cannot take (NUL, a lone surrogate), or None."""
+    match = _UNSTORABLE_RE.search(text)
+    return match.start() if match else None
+
+
+def check_characters(text: str, *, offset: int = 0, what: str = "query") -> None:
+    """Raise QuerySyntaxError at the first character no database text can hold."""
+    where = unstorable_character(text)
+    if where is not None:
+        raise QuerySyntaxError(
+            f"{what} contains the character U+{ord(text[where]):04X}, which is not allowed", offset + where
+        )
+
+
 @dataclass(frozen=True)
 class Node:
     position: int

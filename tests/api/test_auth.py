@@ -135,6 +135,8 @@ def test_throttle_rates_come_from_the_environment():
         "API_THROTTLE_ANON": "7/second",
         "API_THROTTLE_USER": "70/second",
         "API_THROTTLE_MME": "5/minute",
+        "PAGE_THROTTLE_ANON": "2/second",
+        "PAGE_THROTTLE_USER": "20/second",
         "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
         "DEBUG": "1",
     }
@@ -151,7 +153,10 @@ def test_throttle_rates_come_from_the_environment():
         check=True,
         timeout=60,
     ).stdout
-    assert output.strip() == "{'anon': '7/second', 'user': '70/second', 'mme': '5/minute'}"
+    assert output.strip() == (
+        "{'anon': '7/second', 'user': '70/second', 'mme': '5/minute', "
+        "'page_anon': '2/second', 'page_user': '20/second'}"
+    )
 
 
 def test_token_write_permission_class():

@@ -44,7 +44,7 @@ def test_facet_link_refines_and_chip_removes(client, registry):
 def test_malformed_query_shows_what_and_where(client, registry):
     response = client.get("/", {"q": "calcinosis + (fever"})
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 400  # the page explains; the status tells programs
     assert "unbalanced &#x27;(&#x27;" in html
     assert "at character 14" in html
     assert '<pre class="where">calcinosis + <mark>(</mark>fever</pre>' in html

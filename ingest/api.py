@@ -26,6 +26,7 @@ from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
 from cases.api.permissions import TokenWriteModelPermissions
+from cases.api.serializers import ErrorSerializer
 from cases.models import Case, IngestJob, Report
 from ingest.formats import FORMATS
 from ingest.services.receive import reports_receive
@@ -42,21 +43,31 @@ from registry.parsers import (
 JSON_ENVELOPE_BYTES = 64 * 1024
 
 
+class StringField(serializers.CharField):
+    """A JSON string and nothing else: DRF's CharField would turn `0` or `1.5` into "0" or "1.5",
+    which the schema (`type: string`) does not allow."""
+
+    default_error_messages = {"invalid": "Not a string: expected a JSON string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class CitationSerializer(serializers.Serializer):
-    title = serializers.CharField(required=False, allow_blank=True)
-    journal = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    title = StringField(required=False, allow_blank=True)
+    journal = StringField(required=False, allow_blank=True, max_length=500)
     year = serializers.IntegerField(required=False, allow_null=True, min_value=1800, max_value=2100)
-    pmid = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    doi = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    authors = serializers.ListField(child=serializers.CharField(), required=False)
+    pmid = StringField(required=False, allow_blank=True, max_length=20)
+    doi = StringField(required=False, allow_blank=True, max_length=200)
+    authors = serializers.ListField(child=StringField(), required=False)
 
 
 class TextSubmissionSerializer(serializers.Serializer):
-    text = serializers.CharField(trim_whitespace=False, help_text="The report text (any language)")
+    text = StringField(trim_whitespace=False, help_text="The report text (any language)")
     citation = CitationSerializer(required=False)
-    filename = serializers.CharField(
-        required=False, max_length=200, help_text="Name to record, e.g. report.txt"
-    )
+    filename = StringField(required=False, max_length=200, help_text="Name to record, e.g. report.txt")
 
 
 class FileSubmissionSerializer(serializers.Serializer):
@@ -150,14 +161,19 @@ class ReportReceiveView(APIView):
         responses={
             202: OpenApiResponse(ReceiptSerializer, description="Stored and queued"),
             400: OpenApiResponse(
-                description="Nothing usable in the request, malformed or too deeply nested JSON"
+                ErrorSerializer,
+                description="Nothing usable in the request, malformed or too deeply nested JSON",
             ),
-            401: OpenApiResponse(description="Not authenticated"),
+            401: OpenApiResponse(ErrorSerializer, description="Not authenticated: send a token"),
+            403: OpenApiResponse(ErrorSerializer, description="The token's user may not add reports"),
             413: OpenApiResponse(
+                ErrorSerializer,
                 description="A file larger than INGEST_MAX_ZIP_TOTAL_BYTES (and INGEST_MAX_BYTES), or a "
-                "JSON body larger than INGEST_MAX_BYTES plus 64 KiB; the message names the limit"
+                "JSON body larger than INGEST_MAX_BYTES plus 64 KiB; the message names the limit",
             ),
         },
+        # Writes need a token (TokenWriteModelPermissions): a browser session is not enough.
+        auth=[{"tokenAuth": []}],
         examples=[
             OpenApiExample(
                 "Text with citation",
@@ -221,16 +237,24 @@ class ReportReceiveView(APIView):
         return values["text"].encode("utf-8"), name, dict(values.get("citation") or {}) or None
 
 
+BIGINT_MAX = 2**63 - 1  # job ids are PostgreSQL bigints: a larger bound would fail in the database
+
+
 class JobDetailView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
         operation_id="jobs_retrieve",
         summary="Status of an ingestion job",
-        responses={200: JobSerializer, 404: OpenApiResponse(description="No such job (or not yours)")},
+        responses={
+            200: JobSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="No such job (or not yours)"),
+        },
         tags=["ingestion"],
     )
     def get(self, request: Request, pk: int) -> Response:
+        if pk > BIGINT_MAX:  # no such id can exist, and PostgreSQL would refuse the comparison
+            raise NotFound()
         job = get_object_or_404(_visible_jobs(request), pk=pk)
         return Response(JobSerializer(job, context={"request": request}).data)
 
@@ -287,16 +311,24 @@ class BatchDetailView(APIView):
             "follow `failures_next`)."
         ),
         parameters=[
-            OpenApiParameter("failures_limit", int, description=f"Failures per page (1-{FAILURES_PAGE_MAX})"),
             OpenApiParameter(
-                "failures_after", int, description="Failures with a job id above this (from failures_next)"
+                "failures_limit",
+                {"type": "integer", "minimum": 1, "maximum": FAILURES_PAGE_MAX},
+                description=f"Failures per page (1-{FAILURES_PAGE_MAX})",
+            ),
+            OpenApiParameter(
+                "failures_after",
+                {"type": "integer", "minimum": 0, "maximum": BIGINT_MAX},
+                description="Failures with a job id above this (from failures_next)",
             ),
         ],
         responses={
             200: BatchSerializer,
-            400: OpenApiResponse(description="A paging parameter is not a whole number in range"),
-            401: OpenApiResponse(description="Not authenticated"),
-            404: OpenApiResponse(description="No such batch (or none of its jobs is yours)"),
+            400: OpenApiResponse(
+                ErrorSerializer, description="A paging parameter is not a whole number in range"
+            ),
+            401: OpenApiResponse(ErrorSerializer, description="Not authenticated"),
+            404: OpenApiResponse(ErrorSerializer, description="No such batch (or none of its jobs is yours)"),
         },
         tags=["ingestion"],
     )
@@ -306,7 +338,7 @@ class BatchDetailView(APIView):
         if not counts:
             raise NotFound("No such batch (or none of its jobs is yours).")
         limit = _whole_number(request, "failures_limit", FAILURES_PAGE, 1, FAILURES_PAGE_MAX)
-        after = _whole_number(request, "failures_after", 0, 0, None)
+        after = _whole_number(request, "failures_after", 0, 0, BIGINT_MAX)
         page = list(
             jobs.filter(status=IngestJob.Status.FAILED, pk__gt=after)
             .order_by("pk")

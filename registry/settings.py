@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "registry.middleware.StatementTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "registry.urls"
@@ -109,6 +110,17 @@ else:
 if env_str("DATABASE_NAME"):
     DATABASES["default"]["NAME"] = env_str("DATABASE_NAME")
 USING_EMBEDDED_DATABASE = _database is None
+# A web request never holds a database connection for longer than this per statement (registry/
+# wsgi.py marks the web process; a cancelled statement is a 503, registry/middleware.py).
+WEB_STATEMENT_TIMEOUT_MS = env_int("WEB_STATEMENT_TIMEOUT_MS", 15_000, minimum=0)
+if env_bool("REGISTRY_WEB_PROCESS", False) and WEB_STATEMENT_TIMEOUT_MS and not _no_database:
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = (
+        f"{_options.get('options', '')} -c statement_timeout={WEB_STATEMENT_TIMEOUT_MS}".strip()
+    )
+# Full-text fallback of words no vocabulary knows (cases/search/fulltext.py): beyond this the
+# search answers 400 asking for a narrower query instead of holding the index lock.
+FULLTEXT_TIMEOUT_MS = env_int("FULLTEXT_TIMEOUT_MS", 1_000, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -239,6 +251,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Search, read and ingest coded clinical case reports; Phenopackets v2 import/export.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get their own components, so a file field is `format: binary` in multipart
+    # (a generated client can upload it) and read-only fields are not asked of the client.
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cases.api.schema_hooks.document_errors",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

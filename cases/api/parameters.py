@@ -27,6 +27,15 @@ ERRORS = {
 }
 
 
+def int_parameter(name: str, *, minimum: int, maximum: int, description: str) -> OpenApiParameter:
+    """An integer query parameter whose schema carries the bounds `int_param` enforces."""
+    return OpenApiParameter(
+        name,
+        {"type": "integer", "minimum": minimum, "maximum": maximum},
+        description=description,
+    )
+
+
 def _search_parameters() -> list[OpenApiParameter]:
     parameters = [
         OpenApiParameter(

@@ -13,15 +13,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.parameters import ERRORS
+from cases.api.parameters import ERRORS, int_parameter
 from cases.api.permissions import ReadOnlyPost
 from cases.api.results import case_list
 from cases.api.serializers import SimilarRequestSerializer, SimilarResponseSerializer
 from cases.search import SimilarHit, similar_match, similar_to_case
 from cases.search.similar_query import parse_publication
+from registry.parsers import SafeJSONParser
 
 CASE_SIMILAR_PARAMETERS = [
-    OpenApiParameter("limit", int, description="1–100, default 20"),
+    int_parameter("limit", minimum=1, maximum=100, description="1–100, default 20"),
     OpenApiParameter(
         "other_publications_only",
         bool,
@@ -112,11 +113,16 @@ class SimilarView(APIView):
     """Matchmaker-Exchange-style match: which registry cases look like this patient?"""
 
     permission_classes = [ReadOnlyPost]
+    # One request body: JSON (a form cannot carry the list of feature objects).
+    parser_classes = [SafeJSONParser]
 
     @extend_schema(
         operation_id="similar_match",
         summary="Rank registry cases by similarity to a patient's features",
         request=SimilarRequestSerializer,
+        # Open to anonymous clients like any read (ReadOnlyPost); a token or session only lifts
+        # the throttle and widens visibility.
+        auth=[{"tokenAuth": []}, {"cookieAuth": []}, {}],
         responses={200: SimilarResponseSerializer, 400: ERRORS[400], 429: ERRORS[429]},
         examples=[
             OpenApiExample(

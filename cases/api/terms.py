@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.parameters import ERRORS, int_param
+from cases.api.parameters import ERRORS, int_param, int_parameter
 from cases.api.serializers import TermListSerializer
 from cases.search import autocomplete
 
@@ -26,16 +26,19 @@ class TermsView(APIView):
         summary="Autocomplete HPO terms, diseases and agents (English and Chinese names)",
         parameters=[
             OpenApiParameter(
-                "q", str, required=True, description="The beginning of a name, e.g. `calci` or `钙`"
+                "q",
+                str,
+                required=True,
+                description="The beginning of a name, e.g. `calci` or `钙`; blank gives no hits",
             ),
-            OpenApiParameter("limit", int, description="1–50, default 10"),
+            int_parameter("limit", minimum=1, maximum=50, description="1–50, default 10"),
         ],
         responses={200: TermListSerializer, 400: ERRORS[400]},
     )
     def get(self, request: Request) -> Response:
-        prefix = (request.query_params.get("q") or "").strip()
-        if not prefix:
+        if "q" not in request.query_params:
             raise drf_serializers.ValidationError({"q": ["required: the beginning of a term name"]})
+        prefix = request.query_params["q"].strip()
         if len(prefix) > 200:
             raise drf_serializers.ValidationError({"q": ["at most 200 characters"]})
         limit = int_param(request.query_params, "limit", default=10, minimum=1, maximum=50)

@@ -38,6 +38,7 @@ from cases.api.parameters import (
     build_search,
     case_id,
     int_param,
+    int_parameter,
     run_search,
 )
 from cases.api.results import case_list, facets_payload
@@ -89,8 +90,11 @@ class CaseViewSet(GenericViewSet):
         "pages: the cursor is opaque and tied to the query and sort order.",
         parameters=[
             *SEARCH_PARAMETERS,
-            OpenApiParameter(
-                "limit", int, description=f"Page size, 1–{MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})"
+            int_parameter(
+                "limit",
+                minimum=1,
+                maximum=MAX_PAGE_SIZE,
+                description=f"Page size, 1–{MAX_PAGE_SIZE} (default {DEFAULT_PAGE_SIZE})",
             ),
             OpenApiParameter("cursor", str, description="Opaque cursor from `next`/`previous`"),
             OpenApiParameter("facets", bool, description="Include facet counts (default true)"),
@@ -198,7 +202,9 @@ class CaseViewSet(GenericViewSet):
         summary="Export the cases matching a search as CSV",
         parameters=[
             *SEARCH_PARAMETERS,
-            OpenApiParameter("limit", int, description=f"At most {EXPORT_MAX_CASES}"),
+            int_parameter(
+                "limit", minimum=1, maximum=EXPORT_MAX_CASES, description=f"At most {EXPORT_MAX_CASES}"
+            ),
         ],
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="One row per case"),
@@ -219,7 +225,9 @@ class CaseViewSet(GenericViewSet):
         summary="Export the cases matching a search as a zip of Phenopacket v2 JSON files",
         parameters=[
             *SEARCH_PARAMETERS,
-            OpenApiParameter("limit", int, description=f"At most {EXPORT_MAX_CASES}"),
+            int_parameter(
+                "limit", minimum=1, maximum=EXPORT_MAX_CASES, description=f"At most {EXPORT_MAX_CASES}"
+            ),
         ],
         responses={
             (200, "application/zip"): OpenApiResponse(

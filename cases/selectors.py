@@ -3,12 +3,12 @@ of every page and of the API come from cases/summaries.py."""
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from cases.facts import FACT_KINDS, Fact, PageSection
 from cases.models import Case
+from cases.spans import covered_runs
 from cases.summaries import case_summaries
 
 
@@ -33,24 +33,32 @@ def evidence_segments(text: str, spans: list[tuple[str, int, int]]) -> list[Segm
     template can mark it and every piece stays escaped (no HTML is built from report text)."""
     length = len(text)
     valid = [
-        (anchor, max(0, start), min(length, end))
+        (start, end, anchor)
         for anchor, start, end in spans
         if start is not None and end is not None and 0 <= start < end <= length
     ]
-    cuts = sorted({0, length, *(s for _, s, _ in valid), *(e for _, _, e in valid)})
     starts_at: dict[int, list[str]] = defaultdict(list)
-    for anchor, start, _end in valid:
+    for start, _end, anchor in valid:
         starts_at[start].append(anchor)
-    segments = []
-    for left, right in itertools.pairwise(cuts):
-        covering = [anchor for anchor, start, end in valid if start <= left and right <= end]
-        segments.append(Segment(text[left:right], covering, starts_at.get(left, [])))
-    return segments
+    return [
+        Segment(text[left:right], covering, starts_at.get(left, []))
+        for left, right, covering in covered_runs(length, valid)
+    ]
+
+
+# A case page shows at most this many facts per section and this much report text at once; the
+# rest is a link away (?<section>=page, ?text=window), so the page stays small and fast whatever
+# the size of the report (a 5 MB report with 5,300 features made a 7 MB page taking 11 s).
+FACTS_PER_SECTION = 100
+TEXT_WINDOW = 100_000
+# The "edit these features" link sends HPO ids in a URL: a URL line past ~4 KB is refused by
+# gunicorn, and the similar page reads at most 4,000 characters of features.
+SIMILAR_LINK_FEATURES = 250
 
 
 @dataclass
 class FactSection:
-    """A section of the case page: a kind's PageSection with the facts it shows."""
+    """A section of the case page: a kind's PageSection with one page of the facts it shows."""
 
     id: str
     title: str
@@ -58,43 +66,142 @@ class FactSection:
     columns: tuple[str, ...]
     template: object  # a compiled template rendering one fact (`fact`)
     facts: list[Fact]
+    total: int = 0
+    page: int = 1
+    pages: int = 1
+
+    @property
+    def param(self) -> str:
+        return f"page_{self.id}"
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * FACTS_PER_SECTION + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.facts) - 1 if self.total else 0
 
     @classmethod
-    def of(cls, section: PageSection, facts: list[Fact]) -> FactSection:
-        shown = [fact for fact in facts if section.include is None or section.include(fact)]
-        return cls(section.id, section.title, section.layout, section.columns, section.compiled, shown)
+    def page_of(cls, section: PageSection, kind, case: Case, page: int) -> FactSection:
+        """One page of the section's facts, counted and sliced in the database."""
+        facts = _live(kind.model).filter(case=case)
+        if section.where:
+            facts = facts.filter(**section.where)
+        elif section.include is not None:  # only a Python test: page the kind's facts in memory
+            shown = [f for f in facts.select_related(*kind.related) if section.include(f)]
+            return cls._paged(section, shown, len(shown), page, sliced=False)
+        total = facts.count()
+        pages = max(1, -(-total // FACTS_PER_SECTION))
+        page = min(max(page, 1), pages)
+        start = (page - 1) * FACTS_PER_SECTION
+        ordered = facts.select_related(*kind.related).order_by("evidence_start", "id")
+        rows = list(ordered[start : start + FACTS_PER_SECTION])
+        return cls._paged(section, rows, total, page, sliced=True)
+
+    @classmethod
+    def _paged(cls, section: PageSection, facts: list[Fact], total: int, page: int, *, sliced: bool):
+        pages = max(1, -(-total // FACTS_PER_SECTION))
+        page = min(max(page, 1), pages)
+        if not sliced:
+            facts = facts[(page - 1) * FACTS_PER_SECTION : page * FACTS_PER_SECTION]
+        return cls(
+            section.id,
+            section.title,
+            section.layout,
+            section.columns,
+            section.compiled,
+            facts,
+            total=total,
+            page=page,
+            pages=pages,
+        )
 
 
-def case_detail(*, case: Case) -> dict:
-    """Everything the case page shows, facts ordered by where the report states them: the kinds'
-    sections (`fact_sections`), and each kind's facts by name (`facts`)."""
-    facts: dict[str, list[Fact]] = {}
-    spans: list[tuple[str, int, int]] = []
-    for kind in FACT_KINDS:
-        rows = list(
+def case_facts(*, case: Case) -> dict[str, list[Fact]]:
+    """The case's live facts by kind name, each ordered by where the report states it."""
+    return {
+        kind.name: list(
             _live(kind.model).filter(case=case).select_related(*kind.related).order_by("evidence_start", "id")
         )
-        for fact in rows:
-            fact.anchor = f"ev-{kind.anchor}{fact.pk}"
-            if fact.evidence_start is not None and fact.evidence_end is not None:
-                spans.append((fact.anchor, fact.evidence_start, fact.evidence_end))
-        facts[kind.name] = rows
-    if case.age_start is not None and case.age_end is not None:
-        spans.append(("ev-age", case.age_start, case.age_end))
+        for kind in FACT_KINDS
+    }
+
+
+def case_detail(*, case: Case, pages: dict[str, int] | None = None, text_window: int = 0) -> dict:
+    """Everything the case page shows: one page of each of the kinds' sections (`fact_sections`;
+    `pages` maps a section id to its page), the facts shown by kind name (`facts`), and one window
+    of the report text (`text_window`) with the evidence inside it highlighted. A fact whose
+    evidence lies in another window links there. The work is bounded by the page, not by the
+    number of facts: a section is counted and sliced in the database, and only the evidence
+    offsets inside the window are read."""
+    pages = pages or {}
     report = case.report
-    features = facts.get("feature", [])
+    text = report.text or ""
+    windows = max(1, -(-len(text) // TEXT_WINDOW))
+    text_window = min(max(text_window, 0), windows - 1)
+    low, high = text_window * TEXT_WINDOW, (text_window + 1) * TEXT_WINDOW
+
+    def href(anchor: str, start: int | None) -> str:
+        if start is None:
+            return f"#{anchor}"
+        window = min(max(start, 0) // TEXT_WINDOW, windows - 1)
+        return f"#{anchor}" if window == text_window else f"?text={window}#{anchor}"
+
+    sections: list[FactSection] = []
+    facts: dict[str, list[Fact]] = {}
+    spans: list[tuple[str, int, int]] = []  # in window coordinates
+    evidence_count = 0
+    for kind in FACT_KINDS:
+        shown: list[Fact] = []
+        for section in kind.sections:
+            fact_section = FactSection.page_of(section, kind, case, pages.get(section.id, 1))
+            sections.append(fact_section)
+            shown += fact_section.facts
+        for fact in shown:
+            fact.anchor = f"ev-{kind.anchor}{fact.pk}"
+            fact.href = href(fact.anchor, fact.evidence_start)
+        facts[kind.name] = shown
+        with_evidence = _live(kind.model).filter(
+            case=case, evidence_start__isnull=False, evidence_end__isnull=False
+        )
+        evidence_count += with_evidence.count()
+        for pk, start, end in with_evidence.filter(evidence_end__gt=low, evidence_start__lt=high).values_list(
+            "pk", "evidence_start", "evidence_end"
+        ):
+            spans.append((f"ev-{kind.anchor}{pk}", max(start, low) - low, min(end, high) - low))
+    age_href = "#ev-age"
+    if case.age_start is not None and case.age_end is not None:
+        evidence_count += 1
+        age_href = href("ev-age", case.age_start)
+        if case.age_end > low and case.age_start < high:
+            spans.append(("ev-age", max(case.age_start, low) - low, min(case.age_end, high) - low))
+    linked = list(
+        _live(FACT_KINDS.get("feature").model)
+        .filter(case=case, term__isnull=False)
+        .order_by("evidence_start", "id")
+        .values_list("term__hpo_id", "excluded")[:SIMILAR_LINK_FEATURES]
+    )
     return {
         "case": case,
         "report": report,
         "facts": facts,
-        "fact_sections": [
-            FactSection.of(section, facts[kind.name]) for kind in FACT_KINDS for section in kind.sections
-        ],
-        # The features as the similar-cases link sends them.
-        "present": [f for f in features if not f.excluded],
-        "excluded": [f for f in features if f.excluded],
-        "segments": evidence_segments(report.text or "", spans),
-        "evidence_count": len(spans),
+        "fact_sections": sections,
+        # The features as the similar-cases link sends them (at most SIMILAR_LINK_FEATURES).
+        "present_ids": [code for code, excluded in linked if not excluded],
+        "excluded_ids": [code for code, excluded in linked if excluded],
+        "segments": evidence_segments(text[low:high], spans),
+        "evidence_count": evidence_count,
+        "age_href": age_href,
+        "text_window": {
+            "index": text_window,
+            "count": windows,
+            "first": low + 1 if text else 0,
+            "last": min(high, len(text)),
+            "length": len(text),
+            "prev": f"?text={text_window - 1}#report" if text_window > 0 else None,
+            "next": f"?text={text_window + 1}#report" if text_window + 1 < windows else None,
+        },
         "other_cases": list(
             Case.objects.filter(report=report).exclude(pk=case.pk).values_list("pk", flat=True)
         ),
@@ -103,7 +210,7 @@ def case_detail(*, case: Case) -> dict:
 
 def case_csv_rows(*, case: Case) -> list[list[str]]:
     """One row per fact of a case: kind, code, label, value, details, evidence."""
-    detail = case_detail(case=case)
+    facts_by_kind = case_facts(case=case)
     rows = [
         [
             "kind",
@@ -118,7 +225,7 @@ def case_csv_rows(*, case: Case) -> list[list[str]]:
         ]
     ]
     for kind in FACT_KINDS:
-        facts = detail["facts"][kind.name]
+        facts = facts_by_kind[kind.name]
         if kind.name == "feature":  # present ones first, as the page lists them
             facts = [f for f in facts if not f.excluded] + [f for f in facts if f.excluded]
         for fact in facts:

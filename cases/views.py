@@ -186,7 +186,12 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_visible_get(case_id=case_id, user=request.user)
     if case is None:
         raise Http404("No such case")
-    context = case_detail(case=case)
+    pages = {
+        name.removeprefix("page_"): _whole(value, 1)
+        for name, value in request.GET.items()
+        if name.startswith("page_")
+    }
+    context = case_detail(case=case, pages=pages, text_window=_whole(request.GET.get("text"), 0))
     other_publications = request.GET.get("other_publications") == "1"
     hits = similar_to_case(
         case_id=case.pk, limit=10, user=request.user, other_publications_only=other_publications
@@ -194,6 +199,11 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     context["other_publications"] = other_publications
     context["similar"] = _with_summaries(hits, user=request.user)
     return render(request, "cases/case.html", context)
+
+
+def _whole(value: str | None, default: int) -> int:
+    """A page number from the URL; anything else is the default (never a 500)."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 9 else default
 
 
 def _with_summaries(hits, *, user) -> list[tuple]:

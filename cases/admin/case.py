@@ -19,11 +19,11 @@ from django.utils.html import format_html
 
 from cases import models
 from cases.curation import services
-from cases.curation.selectors import case_citations, case_evidence_spans, case_history, text_segments
+from cases.curation.selectors import case_citations, case_evidence_spans, case_history, text_window_segments
 from cases.facts import FACT_KINDS
 
 from .actions import CaseActionsMixin, curators, error_message
-from .facts import FACT_INLINES, VocabularyAutocompleteView, _plain_related
+from .facts import FACT_INLINES, VocabularyAutocompleteView, _plain_related, fact_pages, text_window
 from .filters import AssigneeFilter, DuplicateFilter, FeatureFilter, ParserVersionFilter
 from .history import ReadOnlyHistoryAdmin
 
@@ -167,10 +167,16 @@ class CaseAdmin(CaseActionsMixin, ReadOnlyHistoryAdmin):
         extra = dict(extra_context or {})
         if case is not None:
             text = case.report.text
+            # One window of a long report at a time (?text=N), like the public case page.
+            window = text_window(request, len(text))
+            low, high = window["low"], window["high"]
+            spans = case_evidence_spans(case=case, low=low, high=high)
             extra.update(
-                segments=text_segments(text=text, spans=case_evidence_spans(case=case)),
-                report_text=text,
-                report_length=len(text),
+                segments=text_window_segments(text=text, spans=spans, low=low, high=high),
+                report_text=text[low:high],
+                report_base=low,
+                report_length=min(high, len(text)),
+                text_window=window,
                 citations=case_citations(case=case),
                 curation_history=case_history(case=case, limit=50),
                 transitions=self._transitions_for(request, case),
@@ -181,6 +187,7 @@ class CaseAdmin(CaseActionsMixin, ReadOnlyHistoryAdmin):
                 can_edit_facts=self.has_change_permission(request, case),
                 # The page's button posts the "reparse" action, offered when ingestion added it.
                 can_reparse="reparse" in self.get_actions(request),
+                fact_pages=fact_pages(request, case),
             )
         return super().change_view(request, object_id, form_url, extra_context=extra)
 

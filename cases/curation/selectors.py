@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from cases.facts import FACT_KINDS
 from cases.models import Case, Report
+from cases.spans import covered_runs
 
 
 @dataclass(frozen=True)
@@ -51,12 +51,15 @@ class Segment:
         return "; ".join(f"{s.kind}: {s.label}{' (rejected)' if s.rejected else ''}" for s in self.spans)
 
 
-def case_evidence_spans(*, case: Case) -> list[EvidenceSpan]:
+def case_evidence_spans(*, case: Case, low: int = 0, high: int | None = None) -> list[EvidenceSpan]:
+    """Evidence spans of the case's facts; with `high`, only those overlapping [low, high)."""
     spans: list[EvidenceSpan] = []
     for kind in FACT_KINDS:
         facts = kind.model.objects.filter(case=case, evidence_start__isnull=False).select_related(
             *kind.related
         )
+        if high is not None:
+            facts = facts.filter(evidence_end__gt=low, evidence_start__lt=high)
         for fact in facts:
             spans.append(
                 EvidenceSpan(
@@ -72,6 +75,22 @@ def case_evidence_spans(*, case: Case) -> list[EvidenceSpan]:
     return spans
 
 
+def text_window_segments(*, text: str, spans: list[EvidenceSpan], low: int, high: int) -> list[Segment]:
+    """text_segments of text[low:high] (spans clipped to it), with offsets into the whole text."""
+    window = text[low:high]
+    clipped = [
+        EvidenceSpan(
+            s.kind, s.fact_id, max(s.start, low) - low, min(s.end, high) - low, s.label, s.rejected, s.curator
+        )
+        for s in spans
+        if s.end > low and s.start < high
+    ]
+    segments = text_segments(text=window, spans=clipped)
+    for segment in segments:
+        segment.start += low
+    return segments
+
+
 def text_segments(*, text: str, spans: list[EvidenceSpan]) -> list[Segment]:
     """Cut `text` at every span boundary (overlapping spans allowed) and at every carriage return.
 
@@ -79,20 +98,16 @@ def text_segments(*, text: str, spans: list[EvidenceSpan]) -> list[Segment]:
     after it; emitting each CR as an empty segment keeps the offsets of the text nodes exact.
     """
     n = len(text)
-    bounds = {0, n}
     valid = [s for s in spans if 0 <= s.start <= s.end <= n]
-    for span in valid:
-        bounds.update((span.start, span.end))
+    returns = []
     cursor = text.find("\r")
     while cursor != -1:
-        bounds.update((cursor, cursor + 1))
+        returns += (cursor, cursor + 1)
         cursor = text.find("\r", cursor + 1)
-    points = sorted(bounds)
     segments: list[Segment] = []
-    for start, end in itertools.pairwise(points):
+    for start, end, covering in covered_runs(n, [(s.start, s.end, s) for s in valid], returns):
         if start == end:
             continue
-        covering = [s for s in valid if s.start <= start and end <= s.end and s.start < s.end]
         chunk = text[start:end]
         segments.append(Segment(start=start, text="" if chunk == "\r" else chunk, spans=covering))
     return segments

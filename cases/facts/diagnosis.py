@@ -172,7 +172,7 @@ KIND = FactKind(
         PageSection(
             id="diagnoses",
             title="Diagnoses",
-            template='<a class="fact-link" href="#{{ fact.anchor }}" data-anchor="{{ fact.anchor }}">'
+            template='<a class="fact-link" href="{{ fact.href }}" data-anchor="{{ fact.anchor }}">'
             "{% if fact.disease %}{{ fact.disease.label }}{% else %}{{ fact.label }}{% endif %}</a>"
             '{% if fact.disease %} <span class="code">{{ fact.disease.code }}</span>{% endif %}'
             ' <span class="muted">{{ fact.get_status_display|lower }}</span>',

@@ -147,7 +147,7 @@ def _csv_row(feature: PhenotypicFeature) -> list[str]:
     ]
 
 
-_LINK = '<a class="fact-link" href="#{{ fact.anchor }}" data-anchor="{{ fact.anchor }}">'
+_LINK = '<a class="fact-link" href="{{ fact.href }}" data-anchor="{{ fact.anchor }}">'
 _NAME = "{% if fact.term %}{{ fact.term.label }}{% else %}{{ fact.label }}{% endif %}"
 _CODE = '{% if fact.term %} <span class="code">{{ fact.term.hpo_id }}</span>{% endif %}'
 _PRESENT = (
@@ -188,12 +188,14 @@ KIND = FactKind(
             id="features",
             title="Features present",
             include=lambda f: not f.excluded,
+            where={"excluded": False},
             template=_PRESENT,
         ),
         PageSection(
             id="excluded",
             title="Features excluded",
             include=lambda f: f.excluded,
+            where={"excluded": True},
             template=_EXCLUDED,
         ),
     ),

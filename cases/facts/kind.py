@@ -103,6 +103,9 @@ class PageSection:
     layout: str = "list"
     columns: tuple[str, ...] = ()
     include: Callable[[Fact], bool] | None = None
+    # The same choice as field lookups, so the page can count and page the section in the database
+    # (a report with thousands of facts); a section with `include` but no `where` is paged in Python.
+    where: dict | None = None
 
     @cached_property
     def compiled(self) -> Template:

@@ -192,7 +192,7 @@ def _csv_row(m: Measurement) -> list[str]:
 
 
 _ROW = (
-    '<td><a class="fact-link" href="#{{ fact.anchor }}" data-anchor="{{ fact.anchor }}">'
+    '<td><a class="fact-link" href="{{ fact.href }}" data-anchor="{{ fact.anchor }}">'
     "{{ fact.analyte }}</a>{% if fact.term %} "
     '<span class="code" title="{{ fact.term.label }}">{{ fact.term.hpo_id }}</span>{% endif %}</td>\n'
     '      <td>{% if fact.value is not None %}{{ fact.comparator }}{{ fact.value|stringformat:"g" }}'

@@ -123,7 +123,7 @@ class OutcomeSerializer(FactSerializer):
 
 
 _PAGE = (
-    '<a class="fact-link" href="#{{ fact.anchor }}" data-anchor="{{ fact.anchor }}">'
+    '<a class="fact-link" href="{{ fact.href }}" data-anchor="{{ fact.anchor }}">'
     '{{ fact.about|default:"overall" }}</a>: '
     '<span class="dir dir-{{ fact.direction }}">{{ fact.get_direction_display|lower }}</span>'
     '{% if fact.follow_up %} <span class="muted">at {{ fact.follow_up }}</span>{% endif %}\n'

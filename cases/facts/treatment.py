@@ -230,7 +230,7 @@ def _csv_row(t: Treatment) -> list[str]:
 
 
 _PAGE = (
-    '<a class="fact-link" href="#{{ fact.anchor }}" data-anchor="{{ fact.anchor }}"><strong>'
+    '<a class="fact-link" href="{{ fact.href }}" data-anchor="{{ fact.anchor }}"><strong>'
     "{% if fact.agent %}{{ fact.agent.name }}{% else %}{{ fact.agent_name }}{% endif %}</strong></a>\n"
     '{% if fact.dose is not None %}{{ fact.dose|stringformat:"g" }} {{ fact.dose_unit }}{% endif %}'
     " {{ fact.route }} {{ fact.frequency }}\n"

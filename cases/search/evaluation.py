@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pyroaring import BitMap
 
 from cases.search.facets import FACETS
-from cases.search.fulltext import fulltext_case_ids
+from cases.search.fulltext import FullTextTooSlow, fulltext_case_ids
 from cases.search.index import SearchIndex
 from cases.search.syntax import And, Field, Node, Not, Or, QuerySyntaxError, Words
 from cases.search.vocabulary import Concept, Vocabulary
@@ -71,10 +71,17 @@ class Evaluator:
         )
         return bitmap
 
-    def fulltext(self, text: str, *, phrase: bool, negated: bool) -> BitMap:
+    def fulltext(self, text: str, *, phrase: bool, negated: bool, position: int = 0) -> BitMap:
         key = (text, phrase)
         if key not in self._fulltext_cache:
-            self._fulltext_cache[key] = BitMap(fulltext_case_ids(text, phrase=phrase))
+            try:
+                self._fulltext_cache[key] = BitMap(fulltext_case_ids(text, phrase=phrase))
+            except FullTextTooSlow as error:
+                raise QuerySyntaxError(
+                    f"{error}: narrow the search with a vocabulary term, a field (e.g. hpo:, drug:) "
+                    "or a quoted phrase",
+                    position,
+                ) from None
         bitmap = self._fulltext_cache[key]
         if not negated:
             self.items.append(Item(bitmap, FULLTEXT_WEIGHT))
@@ -88,14 +95,14 @@ class Evaluator:
         if concepts:
             return self.concepts_bitmap(concepts, node.text, negated)
         if node.quoted:
-            return self.fulltext(node.text, phrase=True, negated=negated)
+            return self.fulltext(node.text, phrase=True, negated=negated, position=node.position)
         parts = self.segment(node.text)
         bitmaps = []
         for text, found in parts:
             if found:
                 bitmaps.append(self.concepts_bitmap(found, text, negated))
             else:
-                bitmaps.append(self.fulltext(text, phrase=False, negated=negated))
+                bitmaps.append(self.fulltext(text, phrase=False, negated=negated, position=node.position))
         if not bitmaps:
             return BitMap()
         return BitMap.intersection(*bitmaps) if len(bitmaps) > 1 else bitmaps[0]

@@ -11,10 +11,20 @@ from __future__ import annotations
 
 import re
 
-from django.db import connection
+from django.conf import settings
+from django.db import OperationalError, connection, transaction
 
 from vocab.languages import CJK_RUN_RE as _CJK_RUN
 from vocab.languages import has_cjk
+
+
+class FullTextTooSlow(Exception):
+    """The full-text search ran past FULLTEXT_TIMEOUT_MS and was cancelled by the database."""
+
+    def __init__(self, text: str, milliseconds: int) -> None:
+        super().__init__(f"full-text search for {text!r} took longer than {milliseconds} ms")
+        self.text = text
+        self.milliseconds = milliseconds
 
 
 def _bigram_tsquery(run: str) -> str | None:
@@ -50,6 +60,21 @@ def fulltext_case_ids(text: str, *, phrase: bool = False) -> list[int]:
         "SELECT c.id FROM cases_case c JOIN cases_report r ON r.id = c.report_id WHERE "  # noqa: S608
         + " AND ".join(conditions)
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
+    # Words no vocabulary knows can match most reports (1.5-1.9 s at a million cases); the index
+    # lock is held meanwhile, so bound the statement and say so rather than stall every search.
+    milliseconds = int(getattr(settings, "FULLTEXT_TIMEOUT_MS", 0) or 0)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if milliseconds:
+                cursor.execute("SHOW statement_timeout")
+                previous = cursor.fetchone()[0]
+                cursor.execute(f"SET LOCAL statement_timeout = {milliseconds}")
+            cursor.execute(sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
+            if milliseconds:  # SET LOCAL would last to the end of an enclosing transaction
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+            return ids
+    except OperationalError as error:
+        if milliseconds and getattr(getattr(error, "__cause__", None), "sqlstate", None) == "57014":
+            raise FullTextTooSlow(text, milliseconds) from error
+        raise

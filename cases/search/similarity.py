@@ -145,6 +145,10 @@ def _ranking_view(index, base: Ontology) -> tuple[Ontology, SimpleNamespace]:
     return cached[1], cached[2]
 
 
+# The most features of a stored case that its similar-cases query uses (by information content).
+MAX_CASE_QUERY_TERMS = 300
+
+
 def _search(
     query: Profile, *, limit: int, user, skip: BitMap | None = None, genes: tuple[str, ...] = ()
 ) -> list[SimilarHit]:
@@ -256,5 +260,13 @@ def similar_to_case(
     skip = own_publication_case_ids(case_id, whole_publication=other_publications_only)
     if exclude_publications:
         skip |= publication_case_ids(exclude_publications)
-    query = Profile(ontology.leaves(terms), set(excluded))
+    leaves = ontology.leaves(terms)
+    if len(leaves) > MAX_CASE_QUERY_TERMS:
+        # A report coded with thousands of features (a whole textbook chapter) would make the
+        # ranking cost seconds per page; its most informative features characterise it.
+        leaves = set(sorted(leaves, key=lambda t: (-ontology.ic.get(t, 0.0), t))[:MAX_CASE_QUERY_TERMS])
+    excluded = set(excluded)
+    if len(excluded) > MAX_CASE_QUERY_TERMS:
+        excluded = set(sorted(excluded, key=lambda t: (-ontology.ic.get(t, 0.0), t))[:MAX_CASE_QUERY_TERMS])
+    query = Profile(leaves, excluded)
     return _search(query, limit=limit, user=user, skip=skip)

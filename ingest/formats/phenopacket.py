@@ -10,6 +10,7 @@ import json
 import re
 
 from .base import Document, Format, Limits, ReaderError
+from .phenopacket_shape import shape_errors
 
 NAME = "phenopacket"
 
@@ -31,6 +32,12 @@ def _check_phenopacket(obj: object, where: str) -> dict:
             f"{where}: JSON that is not a GA4GH phenopacket (needs id, metaData and subject or "
             "phenotypicFeatures/diseases)"
         )
+    # Every declared field of the right JSON type before anything is imported: a wrong type is a
+    # failed job naming the field, not an AttributeError inside the importer.
+    errors = shape_errors(obj, limit=6)
+    if errors:
+        more = "; …" if len(errors) > 5 else ""
+        raise ReaderError(f"{where}: not a valid phenopacket: {'; '.join(errors[:5])}{more}")
     for i, feature in enumerate(obj.get("phenotypicFeatures") or []):
         term = feature.get("type") if isinstance(feature, dict) else None
         if not isinstance(term, dict) or not isinstance(term.get("id"), str):

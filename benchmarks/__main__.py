@@ -24,6 +24,8 @@ ORDER = (
     "bench_api",
     "bench_curation_duplicates",
     "bench_curation_queue",
+    "bench_huge_case",
+    "bench_load",
 )
 
 

@@ -118,13 +118,6 @@ def test_report_submission_conforms(case, api_data):
     case.call_and_validate(headers={"Authorization": f"Token {api_data['token']}"}, checks=CHECKS)
 
 
-@submit_api.parametrize()
-@settings(BOUNDED, max_examples=3)
-def test_report_submission_without_a_token_conforms(case, api_data):
-    response = case.call_and_validate(checks=CHECKS)
-    assert response.status_code == 401
-
-
 @mme_api.parametrize()
 @BOUNDED
 def test_mme_match_conforms(case, api_data):

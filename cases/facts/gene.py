@@ -134,7 +134,7 @@ _FLAG = (
     "not in the loaded release</span>{% endif %}"
 )
 _PAGE = (
-    '<a class="fact-link" href="#{{ fact.anchor }}" data-anchor="{{ fact.anchor }}">{{ fact.symbol }}</a>'
+    '<a class="fact-link" href="{{ fact.href }}" data-anchor="{{ fact.anchor }}">{{ fact.symbol }}</a>'
     '{% if fact.hgnc_id %} <span class="code">{{ fact.hgnc_id }}</span>{% endif %}'
     + _FLAG
     + "{% if fact.status %}"

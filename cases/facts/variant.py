@@ -182,7 +182,7 @@ def _describe(variant: Variant) -> str:
 
 
 _ROW = (
-    '<td><a class="fact-link" href="#{{ fact.anchor }}" data-anchor="{{ fact.anchor }}">'
+    '<td><a class="fact-link" href="{{ fact.href }}" data-anchor="{{ fact.anchor }}">'
     "{{ fact.gene_symbol|default:'—' }}</a></td>"
     '<td><span class="code">{{ fact.hgvs_c|default:fact.hgvs_g|default:fact.label }}</span>'
     '{% if fact.hgvs_p %} <span class="code">{{ fact.hgvs_p }}</span>{% endif %}</td>'

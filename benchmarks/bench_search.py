@@ -16,9 +16,11 @@ written with COPY. Then, in one process:
 - the same broad queries by a naive ORM baseline: joins of Case to its facts and one Count query
   per facet, and the speed-up ratio;
 - similar-case top-20 (similar_to_features with the profile of a random case): p50/p95, and on
-  the same index and queries the ranking alone (`engine`) against the engine before
-  cross-validation (`engine_before`, benchmarks/similar_reference.py) and the plain IC-overlap
-  baseline (`ic_overlap`); `--similar-only` runs just this part.
+  the same index and queries the ranking alone (`engine`) against the same engine before its
+  scoring was rewritten for speed (`engine_previous`: must return the same top 20), the engine
+  before cross-validation (`engine_before`, benchmarks/similar_reference.py) and the plain
+  IC-overlap baseline (`ic_overlap`), wall clock and this process's CPU time; `--similar-only`
+  runs just this part.
 
 Measured on the shared 2-core machine (2026-11-26, other sessions running), ms p50 / p95:
 
@@ -205,7 +207,7 @@ def run_similarity(rng: np.random.Generator, count: int, exact_checks: int = 5) 
     from django.contrib.auth.models import AnonymousUser
     from django.db import connection
 
-    from benchmarks.similar_reference import before_top_cases, ic_overlap_top_cases
+    from benchmarks.similar_reference import before_top_cases, ic_overlap_top_cases, previous_top_cases
     from cases.search import similar_to_features
     from cases.search.index import get_index
     from cases.search.ontology import get_ontology
@@ -233,19 +235,28 @@ def run_similarity(rng: np.random.Generator, count: int, exact_checks: int = 5) 
     profiles = [resolve_features(features, ontology.ancestors)[0] for features in queries]
     rankings = {
         "engine": lambda q: top_cases(engine_ontology, view, q, pool, limit=20),
+        "engine_previous": lambda q: previous_top_cases(engine_ontology, view, q, pool, limit=20),
         "engine_before": lambda q: before_top_cases(ontology, index, q, pool, limit=20),
         "ic_overlap": lambda q: ic_overlap_top_cases(ontology, index, q, pool, limit=20),
     }
     timings: dict[str, list[float]] = {"similar_to_features": [], **{name: [] for name in rankings}}
+    # CPU time of this process beside the wall clock: on a shared machine the wall clock mostly
+    # measures the wait for a core (the database's share of similar_to_features is not in it)
+    cpu: dict[str, list[float]] = {name: [] for name in timings}
+    same_as_previous = 0
     for features, profile in zip(queries, profiles, strict=True):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         hits = similar_to_features(features=features, limit=20, user=user)
         timings["similar_to_features"].append((time.perf_counter() - started) * 1000)
+        cpu["similar_to_features"].append((time.process_time() - started_cpu) * 1000)
         assert len(hits) == 20
+        found = {}
         for name, ranking in rankings.items():
-            started = time.perf_counter()
-            ranking(profile)
+            started, started_cpu = time.perf_counter(), time.process_time()
+            found[name] = ranking(profile)
             timings[name].append((time.perf_counter() - started) * 1000)
+            cpu[name].append((time.process_time() - started_cpu) * 1000)
+        same_as_previous += [c for c, _ in found["engine"]] == [c for c, _ in found["engine_previous"]]
     exact = 0
     for profile in profiles[:exact_checks]:
         parts = score_parts(engine_ontology, view, profile, pool)
@@ -255,20 +266,31 @@ def run_similarity(rng: np.random.Generator, count: int, exact_checks: int = 5) 
     return {
         "queries": count,
         "exact": f"{exact}/{min(exact_checks, count)}",
+        "same_as_previous": f"{same_as_previous}/{count}",
         "timings": {
-            name: (statistics.median(values), percentile(values, 0.95)) for name, values in timings.items()
+            name: (
+                statistics.median(values),
+                percentile(values, 0.95),
+                statistics.median(cpu[name]),
+                percentile(cpu[name], 0.95),
+            )
+            for name, values in timings.items()
         },
     }
 
 
 def print_similarity(similar: dict) -> None:
-    print(f"similar cases top-20 ({similar['queries']} queries), ms p50 / p95:")
-    for name, (p50, p95) in similar["timings"].items():
-        print(f"  {name:<20} {p50:8.1f} {p95:8.1f}")
+    print(f"similar cases top-20 ({similar['queries']} queries), ms:")
+    print(f"  {'':<20} {'wall p50':>8} {'p95':>8} {'cpu p50':>8} {'p95':>8}")
+    for name, (p50, p95, cpu50, cpu95) in similar["timings"].items():
+        print(f"  {name:<20} {p50:8.1f} {p95:8.1f} {cpu50:8.1f} {cpu95:8.1f}")
     engine, baseline = similar["timings"]["engine"], similar["timings"]["ic_overlap"]
+    previous = similar["timings"]["engine_previous"]
     print(
         f"  engine vs plain IC-overlap baseline: {baseline[1] / engine[1]:.1f}x at p95;"
-        f" pruned top 20 identical to exhaustive scoring on {similar['exact']} queries"
+        f" vs the previous engine {previous[1] / engine[1]:.1f}x (same top 20 on"
+        f" {similar['same_as_previous']} queries); pruned top 20 identical to exhaustive scoring on"
+        f" {similar['exact']} queries"
     )
 
 

@@ -4,6 +4,9 @@ and queries as the engine (not used by the application):
 - `before_top_cases`: the similar-case engine as it was before cross-validated ranking and exact
   pruning (git history of cases/search/semantic.py): every query-closure term scored over
   the candidates sharing a term of IC >= 3 (at most 50,000, so not exact), no pruning bound;
+- `previous_top_cases`: the cross-validated engine as it was before its scoring was rewritten for
+  speed (commit 573415d of cases/search/similar_rank.py: dense sums by case id, every stage
+  rescored): the new one must return the same top cases (tests/search/test_similar_fast.py);
 - `ic_overlap_top_cases`: the plain baseline, IC-weighted overlap of observed closures (simGIC),
   one vectorised add per query term over every case of the pool.
 """
@@ -13,7 +16,18 @@ from __future__ import annotations
 import numpy as np
 from pyroaring import BitMap
 
+from cases.search import similar_rank as rank
 from cases.search.semantic import Ontology, Profile
+from cases.search.similar_rank import (
+    _EMPTY,
+    DEFAULT_WEIGHTS,
+    Parts,
+    PhenotypeIndex,
+    Weights,
+    _agreeing,
+    _best,
+    _Query,
+)
 
 
 def ic_overlap_top_cases(ontology: Ontology, index, query: Profile, pool: BitMap, *, limit: int):
@@ -142,3 +156,117 @@ def before_top_cases(
     top = np.argpartition(-scores, limit - 1)[:limit] if len(ids) > limit else np.arange(len(ids))
     order = sorted(top.tolist(), key=lambda k: (-scores[k], -ids[k]))
     return [(int(ids[k]), float(scores[k])) for k in order if scores[k] > 0]
+
+
+# --- the cross-validated engine before its scoring was rewritten for speed (names kept) ----------
+
+
+def previous_parts(q: _Query, index: PhenotypeIndex, candidates: BitMap) -> Parts:
+    """Score parts of the candidates. Sums go into arrays indexed by case id, as the index's own
+    (no lookup of positions), and are read at the candidates' ids at the end."""
+    ic = q.ontology.ic
+    ids = _ids(candidates).astype(np.int64)
+    size = len(index.observed_ic)
+    # Agreement over what both examined: terms both observe, and terms both only exclude (the term
+    # or a descendant). A term one observes and the other only excludes was examined by both: it
+    # counts in the union (`opposed`) but never as agreement.
+    shared_observed, shared_excluded, opposed = np.zeros(size), np.zeros(size), np.zeros(size)
+    for term in q.mentioned:
+        weight = ic.get(term, 0.0)
+        if weight <= 1e-9:
+            continue
+        has = index.term.get(term, _EMPTY) & candidates
+        excluded_only = (index.excluded_closure.get(term, _EMPTY) & candidates) - has
+        if term in q.observed:
+            agree, disagree = (shared_observed, has), (opposed, excluded_only)
+        else:
+            agree, disagree = (shared_excluded, excluded_only), (opposed, has)
+        for target, bitmap in (agree, disagree):
+            if bitmap:
+                target[_ids(bitmap)] += weight
+    conflicts = np.zeros(size)
+    for present in q.present:
+        for ancestor in q.ontology.ancestors.get(present, {present}):
+            hits = index.excluded.get(ancestor, _EMPTY) & candidates
+            if hits:
+                conflicts[_ids(hits)] += ic.get(ancestor, 0.0)
+    for excluded in q.excluded:
+        hits = index.term.get(excluded, _EMPTY) & candidates
+        if hits:
+            conflicts[_ids(hits)] += ic.get(excluded, 0.0)
+    coverage = np.zeros(size)
+    for present in q.present:
+        # Descend the ancestors by IC: each case takes the first (most informative) it holds
+        remaining = candidates.copy()
+        for ancestor in q.ontology.by_ic.get(present, (present,)):
+            weight = ic.get(ancestor, 0.0)
+            if weight <= 1e-9 or not remaining:
+                break
+            hits = index.term.get(ancestor, _EMPTY) & remaining
+            if hits:
+                coverage[_ids(hits)] += weight
+                remaining -= hits
+    shared_observed, shared_excluded, opposed = shared_observed[ids], shared_excluded[ids], opposed[ids]
+    conflicts, coverage, m = conflicts[ids], coverage[ids], len(ids)
+    if q.present_ic:
+        coverage /= q.present_ic
+    union_mentioned = q.mentioned_ic + index.mentioned_ic[ids] - shared_observed - shared_excluded - opposed
+    union_observed = q.observed_ic + index.observed_ic[ids] - shared_observed
+    agreement = shared_observed + shared_excluded
+    examined = np.divide(agreement, union_mentioned, out=np.zeros(m), where=union_mentioned > 1e-9)
+    observed = np.divide(shared_observed, union_observed, out=np.zeros(m), where=union_observed > 1e-9)
+    shared_before = np.maximum(shared_observed + shared_excluded + opposed - conflicts, 0.0)
+    return Parts(
+        ids,
+        coverage,
+        examined,
+        observed,
+        conflicts / q.mentioned_ic if q.mentioned_ic else conflicts,
+        np.divide(shared_before, union_mentioned, out=np.zeros(m), where=union_mentioned > 1e-9),
+    )
+
+
+def previous_top_cases(
+    ontology: Ontology,
+    index: PhenotypeIndex,
+    query: Profile,
+    pool: BitMap,
+    *,
+    limit: int,
+    weights: Weights = DEFAULT_WEIGHTS,
+) -> list[tuple[int, float]]:
+    """The `limit` best (case id, score) of `pool` with a positive score, best first (ties: newer
+    id): exactly as if every case of the pool were scored, unless proving it would take more than
+    rank.MAX_CANDIDATES candidates."""
+    q = _Query(ontology, query)
+    if not q.by_ic or not pool:
+        return []
+    target = max(limit * rank.CANDIDATES_PER_HIT, rank.MIN_CANDIDATES)
+    candidates = BitMap()
+    # Terms of the same IC go in together, so that the bound's threshold is exact
+    groups: list[list[int]] = []
+    for term in q.by_ic:
+        if groups and ontology.ic[term] == ontology.ic[groups[-1][0]]:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+    position = 0
+    while True:
+        full = False
+        while position < len(groups) and len(candidates) < target:
+            grown = candidates | BitMap.union(*(_agreeing(q, index, t) for t in groups[position])) & pool
+            if candidates and len(grown) > rank.MAX_CANDIDATES:
+                full = True  # one general term can hold most cases: never let it in whole
+                break
+            candidates = grown
+            position += 1
+        parts = previous_parts(q, index, candidates)
+        best = _best(parts.ids, parts.scores(weights), limit)
+        if position >= len(groups):
+            return best  # every case sharing anything with the query was scored
+        theta = ontology.ic[groups[position][0]]
+        if len(best) == limit and best[-1][1] > q.bound(theta, weights):
+            return best
+        if full or len(candidates) >= rank.MAX_CANDIDATES:
+            return best
+        target = min(target * rank.GROWTH, rank.MAX_CANDIDATES)

@@ -33,6 +33,11 @@ informative terms, added from the most informative down; once the k-th best cand
 bound of everyone else, no other case can enter the top k, so the rest is never scored. With IC
 from the registry's own frequencies (registry_ic) the most informative terms are the rarest, so
 the first candidates are few. The search stops at MAX_CANDIDATES even without that proof.
+
+Scoring works in the candidates' own positions (never arrays the size of the registry), one
+bitmap intersection per distinct query term, and each stage scores only the candidates it adds.
+The sums are added in the same order as the plain loop kept in benchmarks/similar_reference.py,
+so the scores, and the top cases, are the same to the last bit (tests/search/test_similar_fast.py).
 """
 
 from __future__ import annotations
@@ -68,6 +73,7 @@ MAX_CANDIDATES = 20_000
 PRIOR_CASES = 1_000  # weight of the HPO annotations in registry_ic, in cases
 GROWTH = 4
 _EMPTY = BitMap()
+_NONE = np.zeros(0, dtype=np.int32)
 
 
 class PhenotypeIndex(Protocol):
@@ -160,52 +166,86 @@ def score_parts(ontology: Ontology, index: PhenotypeIndex, query: Profile, candi
 
 
 def _parts(q: _Query, index: PhenotypeIndex, candidates: BitMap) -> Parts:
-    """Score parts of the candidates. Sums go into arrays indexed by case id, as the index's own
-    (no lookup of positions), and are read at the candidates' ids at the end."""
+    """Score parts of the candidates, in the candidates' own positions: an id -> position table
+    over the candidates only, one intersection per distinct query term (reused by the shared
+    sums, the conflicts and the coverage), and sums added term by term in the same order as a
+    plain loop over the query's terms would, so the scores are the same to the last bit (whatever
+    the candidates are scored with, alone or in stages: a candidate's parts depend on it alone)."""
     ic = q.ontology.ic
     ids = _ids(candidates).astype(np.int64)
-    size = len(index.observed_ic)
+    m = len(ids)
+    if m == 0:
+        empty = np.zeros(0)
+        return Parts(ids, empty, empty, empty, empty, empty)
+    position = np.empty(int(ids[-1]) + 1, dtype=np.int32)
+    position[ids] = np.arange(m, dtype=np.int32)
+    holding: dict[int, np.ndarray] = {}  # term -> positions of the candidates observing it
+
+    def has(term: int) -> np.ndarray:
+        found = holding.get(term)
+        if found is None:
+            bitmap = index.term.get(term)
+            found = holding[term] = position[_ids(bitmap & candidates)] if bitmap else _NONE
+        return found
+
     # Agreement over what both examined: terms both observe, and terms both only exclude (the term
     # or a descendant). A term one observes and the other only excludes was examined by both: it
     # counts in the union (`opposed`) but never as agreement.
-    shared_observed, shared_excluded, opposed = np.zeros(size), np.zeros(size), np.zeros(size)
+    shared_observed, shared_excluded, opposed = np.zeros(m), np.zeros(m), np.zeros(m)
     for term in q.mentioned:
         weight = ic.get(term, 0.0)
         if weight <= 1e-9:
             continue
-        has = index.term.get(term, _EMPTY) & candidates
-        excluded_only = (index.excluded_closure.get(term, _EMPTY) & candidates) - has
+        observing = has(term)
+        closure = index.excluded_closure.get(term)
+        excluded_only = _NONE
+        if closure:
+            hits = closure & candidates
+            if hits and len(observing):
+                hits -= index.term[term]
+            if hits:
+                excluded_only = position[_ids(hits)]
         if term in q.observed:
-            agree, disagree = (shared_observed, has), (opposed, excluded_only)
+            agree, agree_at, disagree_at = shared_observed, observing, excluded_only
         else:
-            agree, disagree = (shared_excluded, excluded_only), (opposed, has)
-        for target, bitmap in (agree, disagree):
-            if bitmap:
-                target[_ids(bitmap)] += weight
-    conflicts = np.zeros(size)
+            agree, agree_at, disagree_at = shared_excluded, excluded_only, observing
+        if len(agree_at):
+            agree[agree_at] += weight
+        if len(disagree_at):
+            opposed[disagree_at] += weight
+    conflicts = np.zeros(m)
+    excluding: dict[int, np.ndarray] = {}
     for present in q.present:
         for ancestor in q.ontology.ancestors.get(present, {present}):
-            hits = index.excluded.get(ancestor, _EMPTY) & candidates
-            if hits:
-                conflicts[_ids(hits)] += ic.get(ancestor, 0.0)
+            hits = excluding.get(ancestor)
+            if hits is None:
+                bitmap = index.excluded.get(ancestor)
+                hits = excluding[ancestor] = position[_ids(bitmap & candidates)] if bitmap else _NONE
+            if len(hits):
+                conflicts[hits] += ic.get(ancestor, 0.0)
     for excluded in q.excluded:
-        hits = index.term.get(excluded, _EMPTY) & candidates
-        if hits:
-            conflicts[_ids(hits)] += ic.get(excluded, 0.0)
-    coverage = np.zeros(size)
+        hits = has(excluded)
+        if len(hits):
+            conflicts[hits] += ic.get(excluded, 0.0)
+    coverage = np.zeros(m)
+    best = np.zeros(m)
     for present in q.present:
-        # Descend the ancestors by IC: each case takes the first (most informative) it holds
-        remaining = candidates.copy()
+        # Each case takes its most informative ancestor of the query feature: written from the
+        # least informative up, so the most informative one a case holds is written last.
+        ancestors = []
         for ancestor in q.ontology.by_ic.get(present, (present,)):
             weight = ic.get(ancestor, 0.0)
-            if weight <= 1e-9 or not remaining:
+            if weight <= 1e-9:
                 break
-            hits = index.term.get(ancestor, _EMPTY) & remaining
-            if hits:
-                coverage[_ids(hits)] += weight
-                remaining -= hits
-    shared_observed, shared_excluded, opposed = shared_observed[ids], shared_excluded[ids], opposed[ids]
-    conflicts, coverage, m = conflicts[ids], coverage[ids], len(ids)
+            ancestors.append((ancestor, weight))
+        if not ancestors:
+            continue
+        best.fill(0.0)
+        for ancestor, weight in reversed(ancestors):
+            hits = has(ancestor)
+            if len(hits):
+                best[hits] = weight
+        coverage += best
     if q.present_ic:
         coverage /= q.present_ic
     union_mentioned = q.mentioned_ic + index.mentioned_ic[ids] - shared_observed - shared_excluded - opposed
@@ -267,6 +307,8 @@ def top_cases(
         else:
             groups.append([term])
     position = 0
+    # Each stage scores only the candidates it adds: ids and scores of everyone scored so far
+    scored_ids, scored, scored_set = np.zeros(0, dtype=np.int64), np.zeros(0), BitMap()
     while True:
         full = False
         while position < len(groups) and len(candidates) < target:
@@ -276,8 +318,15 @@ def top_cases(
                 break
             candidates = grown
             position += 1
-        parts = _parts(q, index, candidates)
-        best = _best(parts.ids, parts.scores(weights), limit)
+        added = _parts(q, index, candidates - scored_set)  # candidates only ever grow
+        scored_set = candidates
+        if len(added.ids):
+            scored_ids = np.concatenate((scored_ids, added.ids))
+            scored = np.concatenate((scored, added.scores(weights)))
+            # in id order, as if scored at once: _best then picks among ties as it always did
+            order = np.argsort(scored_ids, kind="stable")
+            scored_ids, scored = scored_ids[order], scored[order]
+        best = _best(scored_ids, scored, limit)
         if position >= len(groups):
             return best  # every case sharing anything with the query was scored
         theta = ontology.ic[groups[position][0]]

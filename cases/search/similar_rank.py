@@ -35,7 +35,9 @@ from the registry's own frequencies (registry_ic) the most informative terms are
 the first candidates are few. The search stops at MAX_CANDIDATES even without that proof.
 
 Scoring works in the candidates' own positions (never arrays the size of the registry), one
-bitmap intersection per distinct query term, and each stage scores only the candidates it adds.
+bitmap intersection per distinct query term; a term most candidates hold (the general ones) is
+applied through the few that lack it. The stages' candidates depend on no score, so the first
+stage is scored alone and, when its top is not proven, every later stage's candidates at once.
 The sums are added in the same order as the plain loop kept in benchmarks/similar_reference.py,
 so the scores, and the top cases, are the same to the last bit (tests/search/test_similar_fast.py).
 """
@@ -73,7 +75,6 @@ MAX_CANDIDATES = 20_000
 PRIOR_CASES = 1_000  # weight of the HPO annotations in registry_ic, in cases
 GROWTH = 4
 _EMPTY = BitMap()
-_NONE = np.zeros(0, dtype=np.int32)
 
 
 class PhenotypeIndex(Protocol):
@@ -165,27 +166,84 @@ def score_parts(ontology: Ontology, index: PhenotypeIndex, query: Profile, candi
     return _parts(_Query(ontology, query), index, candidates)
 
 
+class _Held:
+    """The candidates holding something, as positions among the candidates; when they are most
+    of them, as the positions of those that do not (`complement`), which costs less to find and
+    to apply: general terms are held by nearly every candidate."""
+
+    __slots__ = ("complement", "count", "positions")
+
+    def __init__(self, positions: np.ndarray, complement: bool, count: int) -> None:
+        self.positions, self.complement, self.count = positions, complement, count
+
+
+_NOBODY = _Held(np.zeros(0, dtype=np.int32), False, 0)
+
+
+class _Candidates:
+    """Case ids -> positions among the candidates (sorted ids), only as large as the ids."""
+
+    def __init__(self, candidates: BitMap) -> None:
+        self.bitmap = candidates
+        self.ids = _ids(candidates).astype(np.int64)
+        self.size = len(self.ids)
+        self.position = np.empty(int(self.ids[-1]) + 1 if self.size else 0, dtype=np.int32)
+        self.position[self.ids] = np.arange(self.size, dtype=np.int32)
+        self._dense = np.empty(self.size)
+
+    def held(self, bitmap: BitMap | None, minus: BitMap | None = None) -> _Held:
+        """The candidates in `bitmap` (and not in `minus`)."""
+        if not bitmap:
+            return _NOBODY
+        hits = bitmap & self.bitmap
+        if minus and hits:
+            hits -= minus
+        count = len(hits)
+        if not count:
+            return _NOBODY
+        if 2 * count > self.size:
+            return _Held(self.position[_ids(self.bitmap - hits)], True, count)
+        return _Held(self.position[_ids(hits)], False, count)
+
+    def add(self, target: np.ndarray, held: _Held, weight: float) -> None:
+        """target[holders] += weight. Adding 0.0 to the others leaves them as they were to the
+        bit, so the dense form gives the same sums."""
+        if not held.complement:
+            target[held.positions] += weight
+            return
+        dense = self._dense
+        dense.fill(weight)
+        dense[held.positions] = 0.0
+        target += dense
+
+    def assign(self, target: np.ndarray, held: _Held, weight: float) -> None:
+        """target[holders] = weight."""
+        if not held.complement:
+            target[held.positions] = weight
+            return
+        kept = target[held.positions]
+        target.fill(weight)
+        target[held.positions] = kept
+
+
 def _parts(q: _Query, index: PhenotypeIndex, candidates: BitMap) -> Parts:
-    """Score parts of the candidates, in the candidates' own positions: an id -> position table
-    over the candidates only, one intersection per distinct query term (reused by the shared
-    sums, the conflicts and the coverage), and sums added term by term in the same order as a
-    plain loop over the query's terms would, so the scores are the same to the last bit (whatever
-    the candidates are scored with, alone or in stages: a candidate's parts depend on it alone)."""
+    """Score parts of the candidates, in the candidates' own positions (no array the size of the
+    registry), one intersection per distinct query term (shared by the sums, the conflicts and
+    the coverage), and sums added term by term in the same order as the plain loop of
+    benchmarks/similar_reference.py, so the scores are the same to the last bit (whatever the
+    candidates are scored with, at once or in stages: a candidate's parts depend on it alone)."""
     ic = q.ontology.ic
-    ids = _ids(candidates).astype(np.int64)
-    m = len(ids)
+    among = _Candidates(candidates)
+    ids, m = among.ids, among.size
     if m == 0:
         empty = np.zeros(0)
         return Parts(ids, empty, empty, empty, empty, empty)
-    position = np.empty(int(ids[-1]) + 1, dtype=np.int32)
-    position[ids] = np.arange(m, dtype=np.int32)
-    holding: dict[int, np.ndarray] = {}  # term -> positions of the candidates observing it
+    holding: dict[int, _Held] = {}  # term -> the candidates observing it
 
-    def has(term: int) -> np.ndarray:
+    def has(term: int) -> _Held:
         found = holding.get(term)
         if found is None:
-            bitmap = index.term.get(term)
-            found = holding[term] = position[_ids(bitmap & candidates)] if bitmap else _NONE
+            found = holding[term] = among.held(index.term.get(term))
         return found
 
     # Agreement over what both examined: terms both observe, and terms both only exclude (the term
@@ -197,36 +255,31 @@ def _parts(q: _Query, index: PhenotypeIndex, candidates: BitMap) -> Parts:
         if weight <= 1e-9:
             continue
         observing = has(term)
+        excluded_only = _NOBODY
         closure = index.excluded_closure.get(term)
-        excluded_only = _NONE
         if closure:
-            hits = closure & candidates
-            if hits and len(observing):
-                hits -= index.term[term]
-            if hits:
-                excluded_only = position[_ids(hits)]
+            excluded_only = among.held(closure, index.term[term] if observing.count else None)
         if term in q.observed:
-            agree, agree_at, disagree_at = shared_observed, observing, excluded_only
+            agree, agree_with, disagree_with = shared_observed, observing, excluded_only
         else:
-            agree, agree_at, disagree_at = shared_excluded, excluded_only, observing
-        if len(agree_at):
-            agree[agree_at] += weight
-        if len(disagree_at):
-            opposed[disagree_at] += weight
+            agree, agree_with, disagree_with = shared_excluded, excluded_only, observing
+        if agree_with.count:
+            among.add(agree, agree_with, weight)
+        if disagree_with.count:
+            among.add(opposed, disagree_with, weight)
     conflicts = np.zeros(m)
-    excluding: dict[int, np.ndarray] = {}
+    excluding: dict[int, _Held] = {}
     for present in q.present:
         for ancestor in q.ontology.ancestors.get(present, {present}):
             hits = excluding.get(ancestor)
             if hits is None:
-                bitmap = index.excluded.get(ancestor)
-                hits = excluding[ancestor] = position[_ids(bitmap & candidates)] if bitmap else _NONE
-            if len(hits):
-                conflicts[hits] += ic.get(ancestor, 0.0)
+                hits = excluding[ancestor] = among.held(index.excluded.get(ancestor))
+            if hits.count:
+                among.add(conflicts, hits, ic.get(ancestor, 0.0))
     for excluded in q.excluded:
         hits = has(excluded)
-        if len(hits):
-            conflicts[hits] += ic.get(excluded, 0.0)
+        if hits.count:
+            among.add(conflicts, hits, ic.get(excluded, 0.0))
     coverage = np.zeros(m)
     best = np.zeros(m)
     for present in q.present:
@@ -243,8 +296,8 @@ def _parts(q: _Query, index: PhenotypeIndex, candidates: BitMap) -> Parts:
         best.fill(0.0)
         for ancestor, weight in reversed(ancestors):
             hits = has(ancestor)
-            if len(hits):
-                best[hits] = weight
+            if hits.count:
+                among.assign(best, hits, weight)
         coverage += best
     if q.present_ic:
         coverage /= q.present_ic
@@ -306,9 +359,11 @@ def top_cases(
             groups[-1].append(term)
         else:
             groups.append([term])
+    # The stages' candidates do not depend on any score: only whether the search stops after a
+    # stage does (the bound). So they are drawn up first, the first stage is scored (it often
+    # proves the top on its own), and if it does not, every later stage's candidates at once.
+    stages: list[tuple[BitMap, float | None]] = []
     position = 0
-    # Each stage scores only the candidates it adds: ids and scores of everyone scored so far
-    scored_ids, scored, scored_set = np.zeros(0, dtype=np.int64), np.zeros(0), BitMap()
     while True:
         full = False
         while position < len(groups) and len(candidates) < target:
@@ -318,20 +373,40 @@ def top_cases(
                 break
             candidates = grown
             position += 1
-        added = _parts(q, index, candidates - scored_set)  # candidates only ever grow
-        scored_set = candidates
-        if len(added.ids):
-            scored_ids = np.concatenate((scored_ids, added.ids))
-            scored = np.concatenate((scored, added.scores(weights)))
-            # in id order, as if scored at once: _best then picks among ties as it always did
-            order = np.argsort(scored_ids, kind="stable")
-            scored_ids, scored = scored_ids[order], scored[order]
-        best = _best(scored_ids, scored, limit)
-        if position >= len(groups):
-            return best  # every case sharing anything with the query was scored
-        theta = ontology.ic[groups[position][0]]
-        if len(best) == limit and best[-1][1] > q.bound(theta, weights):
-            return best
-        if full or len(candidates) >= MAX_CANDIDATES:
-            return best
+        last = position >= len(groups) or full or len(candidates) >= MAX_CANDIDATES
+        # The bound past this stage: None when the search stops here whatever the scores
+        stages.append((candidates, None if last else q.bound(ontology.ic[groups[position][0]], weights)))
+        if last:
+            break
         target = min(target * GROWTH, MAX_CANDIDATES)
+    first = _parts(q, index, stages[0][0])
+    ids, scores = first.ids, first.scores(weights)
+    best = _best(ids, scores, limit)
+    if _proven(best, limit, stages[0][1]):
+        return best
+    rest = _parts(q, index, stages[-1][0] - stages[0][0])
+    ids = np.concatenate((ids, rest.ids))
+    scores = np.concatenate((scores, rest.scores(weights)))
+    entered = np.concatenate((np.zeros(len(first.ids), dtype=np.int32), _stage_of(rest.ids, stages)))
+    order = np.argsort(ids, kind="stable")  # in id order, as if each stage were scored at once
+    ids, scores, entered = ids[order], scores[order], entered[order]
+    for stage, (_, bound) in enumerate(stages[1:], start=1):
+        within = entered <= stage
+        best = _best(ids[within], scores[within], limit)
+        if _proven(best, limit, bound):
+            return best
+    return best
+
+
+def _proven(best: list[tuple[int, float]], limit: int, bound: float | None) -> bool:
+    """Whether the search stops with `best`: the last stage, or the bound proves the top."""
+    return bound is None or (len(best) == limit and best[-1][1] > bound)
+
+
+def _stage_of(ids: np.ndarray, stages: list[tuple[BitMap, float | None]]) -> np.ndarray:
+    """The first stage (from the second on) whose candidates hold each id."""
+    entered = np.full(len(ids), len(stages) - 1, dtype=np.int32)
+    for stage in range(len(stages) - 2, 0, -1):
+        inside = np.frombuffer(stages[stage][0].to_array(), dtype=np.uint32)
+        entered[np.isin(ids, inside, assume_unique=True)] = stage
+    return entered

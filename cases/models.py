@@ -51,6 +51,10 @@ class Term(models.Model):
     ancestor_ids = _int_array()
     information_content = models.FloatField(default=0.0)
     is_phenotype = models.BooleanField(default=True, help_text="Under Phenotypic abnormality (HP:0000118)")
+    # False for an id an imported phenopacket used that the loaded HPO release lacks (newer than
+    # it): the row keeps the code and its label as given so the fact is never nulled and stays
+    # searchable by id; a later release that has the term sets it back to True.
+    in_release = models.BooleanField(default=True, help_text="In the loaded HPO release")
 
     class Meta:
         ordering = ["id"]
@@ -69,6 +73,9 @@ class Disease(models.Model):
     synonyms_zh = _names()
     # HPO terms annotated to the disease by the HPO project (numbers, as Term.id).
     annotated_term_ids = _int_array()
+    # False for a code an imported phenopacket used that the loaded vocabularies lack (an OMIM id
+    # missing from them): kept as given, flagged, searchable by its code.
+    in_release = models.BooleanField(default=True, help_text="In the loaded vocabulary release")
 
     class Meta:
         ordering = ["code"]
@@ -130,7 +137,12 @@ class Report(models.Model):
         FAILED = "failed", "Failed"
 
     raw = models.BinaryField(help_text="The bytes as received")
-    content_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the raw bytes")
+    content_hash = models.CharField(
+        max_length=64,
+        unique=True,
+        help_text="SHA-256 of the raw bytes (of the canonical JSON for a phenopacket, so a re-serialised "
+        "copy is a duplicate)",
+    )
     filename = models.CharField(max_length=500, blank=True)
     # The name of a format of the ingestion's format registry (text, pdf, jats, phenopacket, and
     # archive for a container refused as a whole), decided once on receipt; empty when the file
@@ -190,6 +202,9 @@ class IngestJob(models.Model):
     filename = models.CharField(max_length=500, blank=True)
     batch = models.UUIDField(null=True, blank=True, db_index=True, help_text="Jobs received together")
     error = models.TextField(blank=True)
+    # What a job that completed could not keep or check exactly (a code the loaded vocabulary
+    # lacks, a field outside the schema): one sentence each, for the client and the curator.
+    warnings = models.JSONField(default=list, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -241,6 +256,12 @@ class Case(models.Model):
     sex = models.CharField(max_length=8, choices=Sex.choices, default=Sex.UNKNOWN)
     age_years = models.FloatField(null=True, blank=True)
     age_text = models.CharField(max_length=200, blank=True)
+    # An imported phenopacket's own ids (the registry's are the row's pk) and what it gave beyond
+    # the modelled fields (subject, metaData, …: cases.facts.phenopacket.CASE_SOURCE_KEYS), so that
+    # the export gives back what was imported.
+    phenopacket_id = models.CharField(max_length=200, blank=True, db_index=True)
+    subject_id = models.CharField(max_length=200, blank=True)
+    phenopacket = models.JSONField(default=dict, blank=True, help_text="What an imported phenopacket gave")
     age_start = models.PositiveIntegerField(null=True, blank=True)
     age_end = models.PositiveIntegerField(null=True, blank=True)
     country = models.CharField(max_length=100, blank=True)

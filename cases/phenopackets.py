@@ -170,16 +170,89 @@ def _external_references(case: Case) -> list[dict[str, str]]:
     return references
 
 
+def _subject(case: Case, source: dict[str, Any]) -> dict[str, Any]:
+    """The subject: an imported one as imported (its id, alternate ids, date of birth, vital
+    status, a gestational or ontology-class age…) with the sex and age the registry holds written
+    over it where they differ; otherwise the registry's own."""
+    given = source.get("subject") if isinstance(source.get("subject"), dict) else {}
+    subject: dict[str, Any] = {**given, "id": case.subject_id or given.get("id") or f"case-{case.pk}"}
+    sex = SEX.get(case.sex, "UNKNOWN_SEX")
+    if given.get("sex", "UNKNOWN_SEX") != sex:
+        subject["sex"] = sex
+    else:
+        subject.setdefault("sex", sex)
+    encounter = given.get("timeAtLastEncounter")
+    given_age = ((encounter or {}).get("age") or {}).get("iso8601duration") if isinstance(encounter, dict) else None
+    if encounter and case.age_text == (given_age or "") and _same_years(case.age_years, given_age):
+        return subject  # the age as given: P2D stays P2D, a gestational age stays one
+    subject.pop("timeAtLastEncounter", None)
+    if case.age_years is not None:
+        subject["timeAtLastEncounter"] = {"age": {"iso8601duration": iso8601_age(case.age_years)}}
+    return subject
+
+
+def _same_years(years: float | None, duration: str | None) -> bool:
+    if duration is None:
+        return years is None
+    given = years_from_iso8601(duration)
+    if given is None:  # a duration this module does not read (P1.5Y): the text decides
+        return True
+    return years is not None and abs(given - years) < 0.01
+
+
+def _meta_data(case: Case, source: dict[str, Any], packet: dict[str, Any], export: PhenopacketExport) -> dict:
+    """metaData: an imported one as imported (created, createdBy, resources, references), with a
+    resource added for each prefix the export uses that it did not declare, and one `updates`
+    entry naming the registry case it was exported from; otherwise the registry's own."""
+    references = _external_references(case)
+    given = source.get("metaData") if isinstance(source.get("metaData"), dict) else None
+    used: set[str] = set() if given is not None else {"HP", "ECO"}
+    _prefixes(packet, used)
+    if given is None:
+        meta: dict[str, Any] = {
+            "created": case.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "createdBy": CREATED_BY,
+            "resources": _resources(used, export.resources),
+            "phenopacketSchemaVersion": SCHEMA_VERSION,
+        }
+        if references:
+            meta["externalReferences"] = references
+        return meta
+    meta = dict(given)
+    resources = list(given.get("resources") or [])
+    declared = {r.get("namespacePrefix") for r in resources if isinstance(r, dict)}
+    resources.extend(r for r in _resources(used, export.resources) if r["namespacePrefix"] not in declared)
+    if resources:
+        meta["resources"] = resources
+    meta["updates"] = [
+        *(given.get("updates") or []),
+        {
+            "timestamp": case.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "updatedBy": CREATED_BY,
+            "comment": f"{REGISTRY_UPDATE} {case.pk} (registry-case-{case.pk})",
+        },
+    ]
+    return meta
+
+
+# The comment of the `metaData.updates` entry an export of an imported case adds: how a reader
+# (and cases.phenopacket_roundtrip) tells the registry's addition from the original's updates.
+REGISTRY_UPDATE = "exported by case-registry from case"
+
+
 def case_to_phenopacket(case: Case) -> dict[str, Any]:
     """The case as a Phenopacket v2 document (a dict ready for json.dumps).
 
-    Reads the case's report and facts through the related managers (rejected facts left out), so
-    callers exporting many cases should `prefetch_related` them (cases.api.views.detail_prefetches).
+    A case imported from a phenopacket gives back that phenopacket: its own id and subject id
+    (the registry's id is in `metaData.updates`), every element as imported with what the
+    registry models of it (codes, labels from the loaded vocabularies, a curator's edits)
+    written over it. Reads the case's report and facts through the related managers (rejected
+    facts left out), so callers exporting many cases should `prefetch_related` them
+    (cases.api.views.detail_prefetches).
     """
+    source = case.phenopacket if isinstance(case.phenopacket, dict) else {}
     references = _external_references(case)
-    subject: dict[str, Any] = {"id": f"case-{case.pk}", "sex": SEX.get(case.sex, "UNKNOWN_SEX")}
-    if case.age_years is not None:
-        subject["timeAtLastEncounter"] = {"age": {"iso8601duration": iso8601_age(case.age_years)}}
+    subject = _subject(case, source)
     export = PhenopacketExport(
         subject=subject,
         reference=references[0] if references else None,
@@ -192,19 +265,11 @@ def case_to_phenopacket(case: Case) -> dict[str, Any]:
         kind.to_phenopacket(export.facts[kind.name], export)
     export.finish()
 
-    packet: dict[str, Any] = {"id": f"registry-case-{case.pk}", "subject": subject}
+    packet: dict[str, Any] = {"id": case.phenopacket_id or f"registry-case-{case.pk}", "subject": subject}
     for key in PACKET_ORDER:
         if export.sections.get(key):
             packet[key] = export.sections[key]
-
-    used: set[str] = {"HP", "ECO"}
-    _prefixes(packet, used)
-    packet["metaData"] = {
-        "created": case.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "createdBy": CREATED_BY,
-        "resources": _resources(used, export.resources),
-        "phenopacketSchemaVersion": SCHEMA_VERSION,
-    }
-    if references:
-        packet["metaData"]["externalReferences"] = references
+        elif key not in packet and key != "metaData" and source.get(key):
+            packet[key] = source[key]  # biosamples, files: kept as imported
+    packet["metaData"] = _meta_data(case, source, packet, export)
     return packet

@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
+from django.utils.html import format_html_join
 from django.utils.text import Truncator
 
 from cases.admin.actions import error_message
@@ -86,16 +87,27 @@ class IngestJobAdmin(admin.ModelAdmin):
         "queued_at",
         "finished_at",
         "short_error",
+        "warning_count",
     )
     list_filter = ("status",)
     search_fields = ("filename", "error")
-    readonly_fields = ("queued_at", "started_at", "finished_at")
+    readonly_fields = ("queued_at", "started_at", "finished_at", "warning_list")
+    exclude = ("warnings",)
     raw_id_fields = ("report", "created_by")
     actions = [retry_jobs]
 
     @admin.display(description="error")
     def short_error(self, job: IngestJob) -> str:
         return Truncator(job.error).chars(120)
+
+    @admin.display(description="warnings")
+    def warning_count(self, job: IngestJob) -> int:
+        return len(job.warnings or [])
+
+    @admin.display(description="warnings")
+    def warning_list(self, job: IngestJob) -> str:
+        # format_html_join escapes every warning: they quote the uploaded data.
+        return format_html_join("", "<div>{}</div>", ((w,) for w in job.warnings or [])) or "—"
 
 
 @admin.action(

@@ -80,6 +80,11 @@ class FileSubmissionSerializer(serializers.Serializer):
 
 class JobSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
+    warnings = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="What a completed job could not keep or check exactly (e.g. codes not in the loaded release)",
+    )
     report = serializers.IntegerField(source="report_id", allow_null=True, read_only=True)
     cases = serializers.SerializerMethodField()
 
@@ -91,6 +96,7 @@ class JobSerializer(serializers.ModelSerializer):
             "status",
             "filename",
             "error",
+            "warnings",
             "report",
             "cases",
             "batch",
@@ -276,6 +282,13 @@ class BatchFailureSerializer(serializers.Serializer):
     error = serializers.CharField()
 
 
+class BatchWarningSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.URLField()
+    filename = serializers.CharField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
 class BatchCountsSerializer(serializers.Serializer):
     queued = serializers.IntegerField()
     running = serializers.IntegerField()
@@ -295,6 +308,10 @@ class BatchSerializer(serializers.Serializer):
     )
     failures_next = serializers.URLField(
         allow_null=True, help_text="The next page of failures, or null when this is the last"
+    )
+    with_warnings = serializers.IntegerField(help_text="Jobs that completed with warnings")
+    warnings = BatchWarningSerializer(
+        many=True, help_text="The first jobs with warnings, in id order (as many as `failures_limit`)"
     )
 
 
@@ -349,6 +366,10 @@ class BatchDetailView(APIView):
             failure["url"] = reverse("ingest_api:job-detail", args=[failure["id"]], request=request)
         url = reverse("ingest_api:batch-detail", args=[batch], request=request)
         next_url = f"{url}?failures_limit={limit}&failures_after={page[-1]['id']}" if more else None
+        warned = jobs.exclude(warnings=[]).order_by("pk")
+        warning_page = list(warned.values("id", "filename", "warnings")[:limit])
+        for job in warning_page:
+            job["url"] = reverse("ingest_api:job-detail", args=[job["id"]], request=request)
         body = {
             "batch": batch,
             "url": url,
@@ -357,6 +378,8 @@ class BatchDetailView(APIView):
             "finished": not (counts.get(IngestJob.Status.QUEUED) or counts.get(IngestJob.Status.RUNNING)),
             "failures": page,
             "failures_next": next_url,
+            "with_warnings": warned.count(),
+            "warnings": warning_page,
         }
         return Response(BatchSerializer(body).data)
 

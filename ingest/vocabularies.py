@@ -100,6 +100,8 @@ def _term_rows() -> dict[object, dict]:
             "ancestor_ids": sorted(hpo_int(ancestor) for ancestor in term.ancestors),
             "information_content": round(term.ic, 6),
             "is_phenotype": term.is_phenotype,
+            # A term an import kept before this release had it becomes a release term again.
+            "in_release": True,
         }
     return rows
 
@@ -113,12 +115,20 @@ def _disease_rows() -> dict[object, dict]:
             "synonyms_en": [],
             "synonyms_zh": [],
             "annotated_term_ids": sorted(hpo_int(term_id) for term_id in disease.term_ids),
+            "in_release": True,
         }
     # The curated list first, then the pipeline's supplement (abbreviations, Chinese names): the
     # search must resolve every name the extractor recognises.
     for entry in (*lexicons.disease_entries(), *lexicons.disease_entries(SUPPLEMENT_DISEASES)):
         row = rows.setdefault(
-            entry.code, {"label": entry.label, "synonyms_en": [], "synonyms_zh": [], "annotated_term_ids": []}
+            entry.code,
+            {
+                "label": entry.label,
+                "synonyms_en": [],
+                "synonyms_zh": [],
+                "annotated_term_ids": [],
+                "in_release": True,
+            },
         )
         row["synonyms_en"] = _unique(
             [*row["synonyms_en"], entry.label, *entry.english_names], skip=[row["label"]]

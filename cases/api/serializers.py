@@ -85,8 +85,12 @@ class CaseDetailSerializer(CaseSummarySerializer):
     kind (its `api_field`, serialised by its `serializer`), in registry order."""
 
     ordinal = serializers.IntegerField(help_text="Which patient of the report")
-    age_text = serializers.CharField(help_text="The age as written in the report")
+    age_text = serializers.CharField(
+        help_text="The age as written in the report (an imported ISO 8601 age exactly as given)"
+    )
     age_evidence = serializers.SerializerMethodField()
+    phenopacket_id = serializers.CharField(help_text="An imported phenopacket's own id (empty otherwise)")
+    subject_id = serializers.CharField(help_text="An imported phenopacket's subject.id (empty otherwise)")
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
     phenopacket_url = serializers.SerializerMethodField()

@@ -21,7 +21,7 @@ from .kind import (
     RecordContext,
     SearchColumn,
 )
-from .phenopacket import PhenopacketExport
+from .phenopacket import PhenopacketExport, source_field, source_of, time_element, time_text
 from .serializers import FactSerializer
 from .values import text
 
@@ -39,6 +39,8 @@ class Diagnosis(Fact):
     )
     label = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.FINAL)
+    onset = models.CharField(max_length=100, blank=True, help_text="As given (an ISO 8601 age exactly)")
+    phenopacket = source_field()
     history = HistoricalRecords()
 
     class Meta(Fact.Meta):
@@ -55,8 +57,13 @@ _STATUSES = set(Diagnosis.Status.values)
 
 
 def _from_record(item: dict, context: RecordContext) -> dict[str, Any] | None:
-    disease_id = context.vocabulary.disease(item.get("code"))
+    source = source_of(item)
     label = text(item.get("label"), 500)
+    if source:
+        # Structured data: a code the loaded vocabularies lack is kept (flagged), never nulled.
+        disease_id = context.disease_kept(item.get("code"), label, "diseases")
+    else:
+        disease_id = context.vocabulary.disease(item.get("code"))
     if disease_id is None and not label:
         return None
     status = item.get("status") if item.get("status") in _STATUSES else Diagnosis.Status.FINAL
@@ -64,7 +71,13 @@ def _from_record(item: dict, context: RecordContext) -> dict[str, Any] | None:
         # Ruled out (pipeline-2.0): no status of its own in the model yet; stored as the
         # differential it was written as before, never as a final diagnosis.
         status = Diagnosis.Status.DIFFERENTIAL
-    return {"disease_id": disease_id, "label": label, "status": status}
+    return {
+        "disease_id": disease_id,
+        "label": label,
+        "status": status,
+        "onset": text(item.get("onset"), 100),
+        "phenopacket": source,
+    }
 
 
 def find_diagnosis(
@@ -100,43 +113,91 @@ def _search(diagnoses: list[Diagnosis], closure: Closure) -> dict[str, set[int]]
     }
 
 
+def _disease(diagnosis: Diagnosis) -> dict[str, Any] | None:
+    """The Disease element of a diagnosis: an imported one as imported (modifiers, onset,
+    resolution, stage…), with the code and its label from the loaded vocabulary and the onset a
+    curator changed written over it."""
+    source = diagnosis.phenopacket or {}
+    if source.get(FROM_INTERPRETATION):
+        return None
+    excluded = bool(source.get("excluded"))
+    # A differential diagnosis is not a diagnosis of the patient, so it is not exported, unless
+    # it came as one the phenopacket excluded (stored as differential, given back as excluded).
+    if diagnosis.status == Diagnosis.Status.DIFFERENTIAL and not excluded:
+        return None
+    if diagnosis.disease is not None:
+        term = {"id": diagnosis.disease.code, "label": diagnosis.disease.label}
+    elif isinstance(source.get("term"), dict):
+        term = source["term"]
+    else:
+        return None
+    item: dict[str, Any] = {**source, "term": term}
+    if excluded and diagnosis.status != Diagnosis.Status.DIFFERENTIAL:
+        item.pop("excluded")  # a curator confirmed it
+    if diagnosis.onset != time_text(source.get("onset")):
+        item.pop("onset", None)
+        onset = time_element(diagnosis.onset)
+        if onset:
+            item["onset"] = onset
+    return item
+
+
 def _to_phenopacket(diagnoses: list[Diagnosis], export: PhenopacketExport) -> None:
-    # A differential diagnosis is not a diagnosis of the patient, so it is not exported.
-    export.add(
-        "diseases",
-        [
-            {"term": {"id": d.disease.code, "label": d.disease.label}}
-            for d in diagnoses
-            if d.disease is not None and d.status != Diagnosis.Status.DIFFERENTIAL
-        ],
-    )
+    export.add("diseases", [item for item in map(_disease, diagnoses) if item is not None])
 
 
 def _from_phenopacket(packet: dict) -> list[dict[str, Any]]:
-    diseases: dict[str, dict] = {}
+    items: list[dict[str, Any]] = []
     for disease in packet.get("diseases") or []:
         term = disease.get("term") or {}
-        if term.get("id") and not disease.get("excluded"):
-            diseases.setdefault(
-                term["id"], {"code": term["id"], "label": term.get("label", ""), "status": "final"}
+        if term.get("id"):
+            # Each element is its own item (the same code twice, with other onsets, stays twice).
+            items.append(
+                {
+                    "code": term["id"],
+                    "label": term.get("label", ""),
+                    # Excluded: not the patient's disease, kept as a differential (see _disease).
+                    "status": "differential" if disease.get("excluded") else "final",
+                    "onset": time_text(disease.get("onset")),
+                    "phenopacket": disease,
+                }
             )
+    known = {item["code"] for item in items}
     for interpretation in packet.get("interpretations") or []:
         term = ((interpretation.get("diagnosis") or {}).get("disease")) or {}
-        if term.get("id"):
-            diseases.setdefault(
-                term["id"], {"code": term["id"], "label": term.get("label", ""), "status": "final"}
+        if term.get("id") and term["id"] not in known:
+            known.add(term["id"])
+            # Known only from an interpretation: it goes back out there, not into `diseases`.
+            items.append(
+                {
+                    "code": term["id"],
+                    "label": term.get("label", ""),
+                    "status": "final",
+                    "phenopacket": {"term": term, FROM_INTERPRETATION: True},
+                }
             )
-    return list(diseases.values())
+    return items
+
+
+# Marks the element of a diagnosis an import took from an interpretation's diagnosis.
+FROM_INTERPRETATION = "_fromInterpretation"
 
 
 class DiagnosisSerializer(FactSerializer):
     code = serializers.SerializerMethodField()
     label = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=Diagnosis.Status.choices)
+    onset = serializers.CharField(help_text="As given: an imported ISO 8601 age exactly")
+    in_release = serializers.SerializerMethodField(
+        help_text="False for a code the loaded vocabularies lack (kept as given)"
+    )
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_code(self, diagnosis: Diagnosis) -> str | None:
         return diagnosis.disease.code if diagnosis.disease is not None else None
+
+    def get_in_release(self, diagnosis: Diagnosis) -> bool:
+        return diagnosis.disease is None or diagnosis.disease.in_release
 
     def get_label(self, diagnosis: Diagnosis) -> str:
         return diagnosis.disease.label if diagnosis.disease is not None else diagnosis.label
@@ -155,9 +216,9 @@ KIND = FactKind(
     identity=lambda d: (d.disease_id or d.label.lower(), d.status),
     describe=_describe,
     related=("disease",),
-    editable=("disease", "label", "status"),
+    editable=("disease", "label", "status", "onset"),
     admin=AdminLayout(
-        fields=("disease", "label", "status"),
+        fields=("disease", "label", "status", "onset"),
         autocomplete=("disease",),
         list_display=("id", "case", "disease", "label", "status", "provenance", "locked", "rejected"),
     ),
@@ -174,7 +235,9 @@ KIND = FactKind(
             title="Diagnoses",
             template='<a class="fact-link" href="{{ fact.href }}" data-anchor="{{ fact.anchor }}">'
             "{% if fact.disease %}{{ fact.disease.label }}{% else %}{{ fact.label }}{% endif %}</a>"
-            '{% if fact.disease %} <span class="code">{{ fact.disease.code }}</span>{% endif %}'
+            '{% if fact.disease %} <span class="code">{{ fact.disease.code }}</span>'
+            '{% if not fact.disease.in_release %} <span class="badge" title="Kept as given">'
+            "not in the loaded release</span>{% endif %}{% endif %}"
             ' <span class="muted">{{ fact.get_status_display|lower }}</span>',
         ),
     ),

@@ -12,7 +12,15 @@ from simple_history.models import HistoricalRecords
 
 from .base import Fact
 from .kind import AdminLayout, Closure, FactKind, PageSection, RecordContext, SearchColumn
-from .phenopacket import PhenopacketExport, evidence, iso8601_age, time_text
+from .phenopacket import (
+    PhenopacketExport,
+    evidence,
+    iso8601_age,
+    source_field,
+    source_of,
+    time_element,
+    time_text,
+)
 from .serializers import FactSerializer, hpo_id
 from .values import text
 
@@ -23,6 +31,7 @@ class PhenotypicFeature(Fact):
     excluded = models.BooleanField(default=False, help_text="Explicitly absent (negated)")
     onset = models.CharField(max_length=100, blank=True)
     severity = models.CharField(max_length=50, blank=True)
+    phenopacket = source_field()
     history = HistoricalRecords()
 
     class Meta(Fact.Meta):
@@ -30,8 +39,13 @@ class PhenotypicFeature(Fact):
 
 
 def _from_record(item: dict, context: RecordContext) -> dict[str, Any] | None:
-    term_id = context.vocabulary.term(item.get("code"))
+    source = source_of(item)
     label = text(item.get("label"), 500)
+    if source:
+        # Structured data: an id the loaded release lacks is kept as a code (flagged), not dropped.
+        term_id = context.term_kept(item.get("code"), label, "phenotypicFeatures")
+    else:
+        term_id = context.vocabulary.term(item.get("code"))
     if term_id is None and not label:
         return None
     return {
@@ -40,6 +54,7 @@ def _from_record(item: dict, context: RecordContext) -> dict[str, Any] | None:
         "excluded": bool(item.get("excluded")),
         "onset": text(item.get("onset"), 100),
         "severity": text(item.get("severity"), 50),
+        "phenopacket": source,
     }
 
 
@@ -75,29 +90,43 @@ def _onset(value: str) -> dict[str, Any] | None:
     match = _ONSET_AGE.match(value or "")
     if match:
         return {"age": {"iso8601duration": iso8601_age(float(match.group(1)))}}
-    return None
+    return time_element(value)
 
 
 def _to_phenopacket(features: list[PhenotypicFeature], export: PhenopacketExport) -> None:
+    """An imported feature gives back its element as imported (modifiers, evidence, resolution,
+    an ontology-class or gestational onset…), with what the registry models written over it
+    when it differs: the term (its label from the loaded release), excluded, severity, onset."""
     items = []
     for feature in features:
-        if feature.term is None:
+        source = feature.phenopacket or {}
+        if feature.term is not None:
+            term = {"id": feature.term.hpo_id, "label": feature.term.label}
+        elif isinstance(source.get("type"), dict):
+            term = source["type"]
+        else:
             continue
-        item: dict[str, Any] = {"type": {"id": feature.term.hpo_id, "label": feature.term.label}}
+        item: dict[str, Any] = {**source, "type": term}
         if feature.excluded:
             item["excluded"] = True
-        severity = SEVERITY.get((feature.severity or "").strip().casefold())
-        if severity:
-            item["severity"] = {"id": severity[0], "label": severity[1]}
-        if feature.onset:
-            onset = _onset(feature.onset)
+        elif "excluded" in source:
+            item["excluded"] = False
+        if feature.severity != (source.get("severity") or {}).get("label", ""):
+            item.pop("severity", None)
+            severity = SEVERITY.get((feature.severity or "").strip().casefold())
+            if severity:
+                item["severity"] = {"id": severity[0], "label": severity[1]}
+        if feature.onset != time_text(source.get("onset")):
+            item.pop("onset", None)
+            onset = _onset(feature.onset) if feature.onset else None
             if onset:
                 item["onset"] = onset
-            else:
+            elif feature.onset and "description" not in source:
                 item["description"] = f"onset: {feature.onset}"
-        found = evidence(feature, export.reference)
-        if found:
-            item["evidence"] = found
+        if not source:
+            found = evidence(feature, export.reference)
+            if found:
+                item["evidence"] = found
         items.append(item)
     export.add("phenotypicFeatures", items)
 
@@ -110,6 +139,7 @@ def _from_phenopacket(packet: dict) -> list[dict[str, Any]]:
             "excluded": bool(feature.get("excluded")),
             "onset": time_text(feature.get("onset")),
             "severity": (feature.get("severity") or {}).get("label", ""),
+            "phenopacket": feature,
         }
         for feature in packet.get("phenotypicFeatures") or []
     ]
@@ -122,12 +152,18 @@ class FeatureSerializer(FactSerializer):
     hpo_id = serializers.SerializerMethodField()
     label = serializers.SerializerMethodField()
     excluded = serializers.BooleanField()
-    onset = serializers.CharField()
+    onset = serializers.CharField(help_text="As given: an imported ISO 8601 age exactly")
     severity = serializers.CharField()
+    in_release = serializers.SerializerMethodField(
+        help_text="False for an HPO id the loaded release lacks (kept as given, not in the ontology)"
+    )
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_hpo_id(self, feature: PhenotypicFeature) -> str | None:
         return hpo_id(feature.term)
+
+    def get_in_release(self, feature: PhenotypicFeature) -> bool:
+        return feature.term is None or feature.term.in_release
 
     def get_label(self, feature: PhenotypicFeature) -> str:
         return feature.term.label if feature.term is not None else feature.label
@@ -149,7 +185,11 @@ def _csv_row(feature: PhenotypicFeature) -> list[str]:
 
 _LINK = '<a class="fact-link" href="{{ fact.href }}" data-anchor="{{ fact.anchor }}">'
 _NAME = "{% if fact.term %}{{ fact.term.label }}{% else %}{{ fact.label }}{% endif %}"
-_CODE = '{% if fact.term %} <span class="code">{{ fact.term.hpo_id }}</span>{% endif %}'
+_CODE = (
+    '{% if fact.term %} <span class="code">{{ fact.term.hpo_id }}</span>'
+    '{% if not fact.term.in_release %} <span class="badge" title="Kept as given">'
+    "not in the loaded release</span>{% endif %}{% endif %}"
+)
 _PRESENT = (
     f"{_LINK}{_NAME}</a>{_CODE}"
     '{% if fact.onset %} <span class="muted">onset {{ fact.onset }}</span>{% endif %}'

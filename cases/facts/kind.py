@@ -47,6 +47,15 @@ class FactVocabulary(Protocol):
 
     def gene(self, symbol: object, hgnc_id: object = None) -> GeneMatch | None: ...
 
+    def term_kept(self, code: object, label: str) -> tuple[int | None, bool]:
+        """(term id, in the loaded release) for an HPO id of structured data: an id the release
+        lacks gets a row of its own, flagged, rather than being dropped; None for no HPO id."""
+        ...
+
+    def disease_kept(self, code: object, label: str) -> tuple[int | None, bool]:
+        """The same for a disease code (OMIM:…, ORPHA:…, MONDO:…)."""
+        ...
+
 
 @dataclass
 class RecordContext:
@@ -55,9 +64,31 @@ class RecordContext:
 
     vocabulary: FactVocabulary
     built: dict[str, list[Fact]] = field(default_factory=dict)  # kind name -> unsaved facts
+    # What could not be kept exactly, one sentence each: listed on the ingestion job.
+    warnings: list[str] = field(default_factory=list)
 
     def facts_of(self, kind_name: str) -> list[Fact]:
         return self.built.get(kind_name, [])
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def term_kept(self, code: object, label: str, where: str) -> int | None:
+        """The term of an imported HPO id; one newer than the loaded release is kept, flagged."""
+        term_id, in_release = self.vocabulary.term_kept(code, label)
+        if term_id is not None and not in_release:
+            self.warn(f"{where}: {code} is not in the loaded HPO release; kept as given and flagged")
+        return term_id
+
+    def disease_kept(self, code: object, label: str, where: str) -> int | None:
+        """The disease of an imported code; one the loaded vocabularies lack is kept, flagged."""
+        disease_id, in_release = self.vocabulary.disease_kept(code, label)
+        if disease_id is not None and not in_release:
+            self.warn(f"{where}: {code} is not in the loaded disease vocabulary; kept as given and flagged")
+        elif disease_id is None and code:
+            self.warn(f"{where}: {code} is not a disease code the registry can store; kept in the element")
+        return disease_id
 
 
 # The term ids given with every ancestor of each (HPO closure), for the term search columns.

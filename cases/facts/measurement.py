@@ -15,7 +15,7 @@ from vocab.codes import INTERPRETATIONS
 
 from .base import Fact
 from .kind import AdminLayout, FactKind, PageSection, RecordContext
-from .phenopacket import PhenopacketExport, local_code, time_text, unit
+from .phenopacket import PhenopacketExport, local_code, source_field, source_of, time_text, unit
 from .serializers import FactSerializer, hpo_id
 from .values import number, text
 
@@ -48,6 +48,7 @@ class Measurement(Fact):
         related_name="+",
         help_text="The HPO finding the result implies",
     )
+    phenopacket = source_field()
     history = HistoricalRecords()
 
     class Meta(Fact.Meta):
@@ -81,6 +82,23 @@ def _comparator(value: object) -> tuple[str, str]:
 
 
 def _from_record(item: dict, context: RecordContext) -> dict[str, Any] | None:
+    fields = _fields(item)
+    if fields is None:
+        return None
+    return {
+        **fields,
+        "analyte_ref_id": context.vocabulary.analyte(fields["analyte"]),
+        "term_id": context.vocabulary.term(item.get("code") or item.get("term")),
+        "phenopacket": source_of(item),
+    }
+
+
+# The fields `_fields` fills: what the export compares to tell a curator's edit from the import.
+_MODELLED = ("analyte", "value", "value_text", "comparator", "unit", "interpretation", "observed")
+
+
+def _fields(item: dict) -> dict[str, Any] | None:
+    """The item's fields that need no vocabulary."""
     analyte = text(item.get("analyte"), 200)
     if not analyte:
         return None
@@ -94,14 +112,12 @@ def _from_record(item: dict, context: RecordContext) -> dict[str, Any] | None:
     interpretation = item.get("interpretation") or ""
     return {
         "analyte": analyte,
-        "analyte_ref_id": context.vocabulary.analyte(analyte),
         "value": value,
         "value_text": value_text,
         "comparator": comparator,
         "unit": text(item.get("unit"), 50),
         "interpretation": interpretation if interpretation in _INTERPRETATIONS else "",
         "observed": text(item.get("when") or item.get("observed"), 100),
-        "term_id": context.vocabulary.term(item.get("code") or item.get("term")),
     }
 
 
@@ -135,21 +151,44 @@ def _measurement(measurement: Measurement) -> dict[str, Any]:
     return result
 
 
+def _exported(measurement: Measurement) -> dict[str, Any]:
+    """An imported measurement as imported (its assay code, LOINC or other, the value and unit
+    as given, reference range, time, procedure) while what the registry models of it is
+    unchanged; after a curator's edit, the registry's mapping written over the element."""
+    source = measurement.phenopacket or {}
+    if not source:
+        return _measurement(measurement)
+    imported = _fields(_items([source])[0]) or {}
+    if all(imported.get(name) == getattr(measurement, name) for name in _MODELLED):
+        return source
+    fresh = _measurement(measurement)
+    if measurement.analyte == imported.get("analyte"):
+        fresh["assay"] = source.get("assay", fresh["assay"])
+    if "description" in source:
+        fresh.pop("description")
+    return {**source, **fresh}
+
+
 def _to_phenopacket(measurements: list[Measurement], export: PhenopacketExport) -> None:
     """`assay` is the analyte; a quantity with its UCUM unit when there is a number, else the
     interpretation (positive/negative/...) as an ontology class; the reported interpretation and
     comparator are kept in `description`."""
-    export.add("measurements", [_measurement(m) for m in measurements])
+    export.add("measurements", [_exported(m) for m in measurements])
 
 
 def _from_phenopacket(packet: dict) -> list[dict[str, Any]]:
+    return _items(packet.get("measurements") or [])
+
+
+def _items(measurements: list[dict]) -> list[dict[str, Any]]:
     items = []
-    for measurement in packet.get("measurements") or []:
+    for measurement in measurements:
         assay = measurement.get("assay") or {}
         value = measurement.get("value") or {}
         item = {
             "analyte": assay.get("label") or assay.get("id") or "",
             "when": time_text(measurement.get("timeObserved")),
+            "phenopacket": measurement,
         }
         if isinstance(value.get("quantity"), dict):
             item["value"] = value["quantity"].get("value")

@@ -74,8 +74,10 @@ def _search(outcomes: list[Outcome], closure: Closure) -> dict[str, set[int]]:
 
 def _to_phenopacket(outcomes: list[Outcome], export: PhenopacketExport) -> None:
     # The responses to treatment are written with the treatments (cases.facts.treatment).
+    # An imported vital status (cause and time of death, survival) is kept as given.
     if any(outcome.direction == Outcome.Direction.DIED for outcome in outcomes):
-        export.subject["vitalStatus"] = {"status": "DECEASED"}
+        if (export.subject.get("vitalStatus") or {}).get("status") != "DECEASED":
+            export.subject["vitalStatus"] = {"status": "DECEASED"}
 
 
 _RESPONSES = (

@@ -80,13 +80,17 @@ def evidence(fact: Fact, reference: dict[str, str] | None) -> list[dict[str, Any
 
 
 def time_text(element: object) -> str:
-    """A phenopacket TimeElement as text (an age, an ontology class, a timestamp)."""
+    """A phenopacket TimeElement as text (an age, an ontology class, a gestational age, a
+    timestamp): what a fact's onset column holds, ISO 8601 ages exactly as given."""
     if not isinstance(element, dict):
         return ""
     if isinstance(element.get("age"), dict):
         return str(element["age"].get("iso8601duration") or "")
     if isinstance(element.get("ontologyClass"), dict):
         return str(element["ontologyClass"].get("label") or element["ontologyClass"].get("id") or "")
+    if isinstance(element.get("gestationalAge"), dict):
+        weeks, days = element["gestationalAge"].get("weeks", 0), element["gestationalAge"].get("days", 0)
+        return f"gestational age {weeks}w{days}d" if days else f"gestational age {weeks}w"
     if element.get("timestamp"):
         return str(element["timestamp"])
     if isinstance(element.get("ageRange"), dict):
@@ -94,6 +98,39 @@ def time_text(element: object) -> str:
         end = (element["ageRange"].get("end") or {}).get("iso8601duration", "")
         return f"{start}-{end}"
     return ""
+
+
+# --- What an import keeps -------------------------------------------------------------------------
+
+# The parts of a phenopacket that belong to a fact kind; the rest (id, subject, metaData,
+# biosamples, files, …) is kept on the case (Case.phenopacket) and given back by the export.
+FACT_KEYS = frozenset({"phenotypicFeatures", "diseases", "measurements", "medicalActions", "interpretations"})
+
+# Fact models that keep the phenopacket element they were imported from (a JSONField named
+# "phenopacket"): the export gives it back with the fields the registry models (the code, a
+# curator's edits) written over it, so nothing the registry does not model is lost.
+SOURCE_FIELD = "phenopacket"
+
+
+def source_field() -> Any:
+    from django.db import models
+
+    return models.JSONField(
+        default=dict, blank=True, help_text="The phenopacket element the fact was imported from, as given"
+    )
+
+
+def source_of(item: dict) -> dict[str, Any]:
+    """The phenopacket element a record item carries (from_phenopacket puts it there), or {}."""
+    element = item.get(SOURCE_FIELD)
+    return element if isinstance(element, dict) else {}
+
+
+def time_element(text: str) -> dict[str, Any] | None:
+    """A TimeElement for an onset typed as an ISO 8601 duration (P2Y, P3M2D), else None."""
+    if re.fullmatch(r"P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?", text or ""):
+        return {"age": {"iso8601duration": text}}
+    return None
 
 
 # --- Export context ---------------------------------------------------------------------------------

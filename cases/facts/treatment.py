@@ -15,7 +15,7 @@ from vocab.codes import ROUTES
 
 from .base import Fact
 from .kind import AdminLayout, Closure, FactKind, PageSection, RecordContext, SearchColumn
-from .phenopacket import PhenopacketExport, local_code, unit
+from .phenopacket import PhenopacketExport, local_code, source_field, source_of, unit
 from .serializers import FactSerializer
 from .values import number, text
 
@@ -53,6 +53,7 @@ class Treatment(Fact):
     stopped_because = models.CharField(max_length=300, blank=True)
     adverse_events = models.CharField(max_length=300, blank=True)
     dose_changes = models.JSONField(default=list, blank=True)
+    phenopacket = source_field()
     history = HistoricalRecords()
 
     class Meta(Fact.Meta):
@@ -68,13 +69,24 @@ _ROUTES = set(Treatment.Route.values)
 
 
 def _from_record(item: dict, context: RecordContext) -> dict[str, Any] | None:
+    fields = _fields(item)
+    if fields is None:
+        return None
+    return {
+        **fields,
+        "agent_id": context.vocabulary.agent_or_create(fields["agent_name"], item.get("code")),
+        "phenopacket": source_of(item),
+    }
+
+
+def _fields(item: dict) -> dict[str, Any] | None:
+    """The item's fields that need no vocabulary (all but the agent row)."""
     name = text(item.get("agent"), 200)
     if not name:
         return None
     route = str(item.get("route") or "").lower()
     dose = number(item.get("dose"))
     return {
-        "agent_id": context.vocabulary.agent_or_create(name, item.get("code")),
         "agent_name": name,
         "dose": dose if dose is None or dose >= 0 else None,
         "dose_unit": text(item.get("unit") or item.get("dose_unit"), 30),
@@ -152,6 +164,23 @@ def _medical_action(treatment: Treatment, response: dict[str, str] | None) -> di
     return action
 
 
+def _exported(treatment: Treatment, response: dict[str, str] | None) -> dict[str, Any]:
+    """An imported medical action as imported (its agent code, DrugCentral or other, dose
+    intervals, schedule codes, responseToTreatment, a procedure or radiation therapy) while what
+    the registry models of it is unchanged; after a curator's edit, the registry's mapping of the
+    treatment written over it."""
+    source = treatment.phenopacket or {}
+    if not source:
+        return _medical_action(treatment, response)
+    imported = _fields(_actions([source])[0]) or {}
+    if all(imported.get(name) == getattr(treatment, name) for name in imported):
+        return source
+    fresh = _medical_action(treatment, None)
+    if "responseToTreatment" not in source and response:
+        fresh["responseToTreatment"] = response
+    return {**source, **fresh}
+
+
 def _to_phenopacket(treatments: list[Treatment], export: PhenopacketExport) -> None:
     """One medicalAction per drug. The case's outcome is the responseToTreatment of every
     treatment, because reports state one overall response rather than one per drug."""
@@ -160,12 +189,21 @@ def _to_phenopacket(treatments: list[Treatment], export: PhenopacketExport) -> N
     if outcomes:
         direction = outcomes[0].direction
         response = {"id": local_code("outcome", direction), "label": direction}
-    export.add("medicalActions", [_medical_action(t, response) for t in treatments])
+    export.add("medicalActions", [_exported(t, response) for t in treatments])
 
 
 def _from_phenopacket(packet: dict) -> list[dict[str, Any]]:
-    treatments = []
-    for action in packet.get("medicalActions") or []:
+    return _actions(packet.get("medicalActions") or [])
+
+
+def _named(term: object, fallback: str) -> tuple[str, object]:
+    term = term if isinstance(term, dict) else {}
+    return str(term.get("label") or term.get("id") or fallback), term.get("id")
+
+
+def _actions(actions: list[dict]) -> list[dict[str, Any]]:
+    treatments: list[dict[str, Any]] = []
+    for action in actions:
         treatment = action.get("treatment") or {}
         if treatment:
             agent = treatment.get("agent") or {}
@@ -183,13 +221,21 @@ def _from_phenopacket(packet: dict) -> list[dict[str, Any]]:
                     or _ROUTE_BY_LABEL.get(route, "other" if route else ""),
                     "frequency": ((doses[0] or {}).get("scheduleFrequency") or {}).get("label", ""),
                     "stopped_because": (action.get("treatmentTerminationReason") or {}).get("label", ""),
+                    "phenopacket": action,
                 }
             )
-        elif action.get("procedure"):
-            code = action["procedure"].get("code") or {}
-            treatments.append(
-                {"agent": str(code.get("label") or code.get("id") or "procedure"), "code": code.get("id")}
-            )
+            continue
+        # Other actions are kept as a treatment named by their code, so that none is lost.
+        if action.get("procedure"):
+            name, code = _named(action["procedure"].get("code"), "procedure")
+        elif action.get("radiationTherapy"):
+            name, code = _named(action["radiationTherapy"].get("modality"), "radiation therapy")
+        elif action.get("therapeuticRegimen"):
+            regimen = action["therapeuticRegimen"]
+            name, code = _named(regimen.get("ontologyClass") or regimen.get("externalReference"), "regimen")
+        else:
+            continue
+        treatments.append({"agent": name, "code": code, "phenopacket": action})
     return treatments
 
 

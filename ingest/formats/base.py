@@ -92,6 +92,9 @@ class Format:
     accepts_content_of: frozenset[str] = frozenset()
     # Reading gives narrative text for the extraction pipeline (not structured data, not a container).
     has_report_text: bool = False
+    # Structured data: the bytes whose hash identifies the content (e.g. canonical JSON), so the
+    # same data written differently is a duplicate; None: the raw bytes are hashed.
+    canonical: Callable[[bytes], bytes | None] | None = None
 
     @property
     def is_container(self) -> bool:

@@ -2,10 +2,18 @@
 
 A phenopacket is structured data, not narrative: it is imported (ingest.services.phenopacket_import)
 rather than run through the extraction pipeline. Its text is kept as received.
+
+Every phenopacket is validated against the GA4GH schema (the protobuf classes of the `phenopackets`
+package, parsed strictly: unknown fields and wrong types are errors), so invalid input fails its
+job naming the field and what the schema expects there. Top-level keys beginning with "_" are
+annotations outside the schema (a source path…): not validated, kept on the case, not exported.
+Its canonical form (keys sorted, no whitespace) is what identifies it on receipt, so the same
+phenopacket written differently is a duplicate.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -44,7 +52,102 @@ def _check_phenopacket(obj: object, where: str) -> dict:
             raise ReaderError(f"{where}: phenotypicFeatures[{i}] has no type.id")
     if not isinstance(obj.get("subject", {}), dict):
         raise ReaderError(f"{where}: subject is not an object")
+    problem = schema_problem(obj)
+    if problem:
+        raise ReaderError(f"{where}: not a valid GA4GH Phenopacket v2: {problem}")
     return obj
+
+
+@functools.cache
+def _schema() -> tuple[type, object, type]:
+    from google.protobuf import json_format
+    from phenopackets.schema.v2 import Phenopacket
+
+    return Phenopacket, json_format.ParseDict, json_format.ParseError
+
+
+# The parser's ' at "Phenopacket.subject.sex"' (quoted or not), where the field path is.
+_AT = re.compile(r' at "?Phenopacket\.?([^\s"]*?)"?\.*(?=\s|$)')
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, str):
+        return f"the string {json.dumps(value[:40])}"
+    names = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    return names.get(type(value), "null")
+
+
+def _shape_problem(value: object, descriptor, path: str) -> str:
+    """Where an object or a list is where the schema wants the other (the protobuf parser would
+    read a string given for an object as a mapping of its characters, and say nothing useful)."""
+    if not isinstance(value, dict):
+        return f"{path}: expected an object ({descriptor.name}), got {_json_type(value)}"
+    by_name = {f.json_name: f for f in descriptor.fields} | {f.name: f for f in descriptor.fields}
+    for key, item in value.items():
+        field = by_name.get(key)
+        if field is None or item is None:
+            continue  # an unknown field: the parser names it
+        message = field.message_type
+        if message is not None and (message.full_name.startswith("google.protobuf.") or message.GetOptions().map_entry):
+            message = None  # Timestamp, Struct…: written as JSON scalars
+        where = f"{path}.{key}" if path else key
+        repeated = field.is_repeated if hasattr(field, "is_repeated") else field.label == field.LABEL_REPEATED
+        if repeated:
+            if not isinstance(item, list):
+                return f"{where}: expected a list, got {_json_type(item)}"
+            for index, element in enumerate(item):
+                problem = _shape_problem(element, message, f"{where}[{index}]") if message else ""
+                if problem:
+                    return problem
+        elif message is not None:
+            problem = _shape_problem(item, message, where)
+            if problem:
+                return problem
+    return ""
+
+
+def schema_problem(packet: dict) -> str:
+    """"" when the phenopacket follows the v2 schema, else which field is wrong and what the
+    schema expects there (the protobuf parser's message, with the field path first)."""
+    phenopacket, parse_dict, parse_error = _schema()
+    packet = {k: v for k, v in packet.items() if not k.startswith("_")}
+    try:
+        parse_dict(packet, phenopacket())
+    except (parse_error, TypeError, ValueError, AttributeError) as error:
+        # Only on failure (it costs about as much as the parse): a better message for a shape error.
+        problem = _shape_problem(packet, phenopacket.DESCRIPTOR, "")
+        if problem:
+            return problem
+        message = " ".join(str(error).split())
+        # "Failed to parse a field: Failed to parse b field: <what>" -> "a.b: <what>"
+        path = re.findall(r"Failed to parse (\w+) field: ", message)
+        what = re.sub(r"^(?:Failed to parse \w+ field: )+", "", message)
+        at = _AT.search(what)
+        where = at.group(1) if at and at.group(1) else ".".join(path)
+        what = _AT.sub("", what).rstrip(".")
+        unknown = re.search(r'has no field named "([^"]+)"', what)
+        if unknown and not where:
+            where = unknown.group(1)
+        return f"{where}: {what}" if where else what
+    return ""
+
+
+def canonical(data: bytes) -> bytes | None:
+    """The phenopacket(s) as canonical JSON (keys sorted, no insignificant whitespace), or None
+    when the bytes are no JSON (the raw bytes are then hashed and the reader says what is wrong)."""
+    try:
+        text = data.decode("utf-8-sig")
+        if "\n" in text.strip():
+            documents = [json.loads(line) for line in text.splitlines() if line.strip()]
+            value: object = documents if len(documents) > 1 else documents[0]
+        else:
+            value = json.loads(text)
+    except (UnicodeDecodeError, ValueError):
+        try:
+            value = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def read_phenopackets(data: bytes, filename: str = "") -> Document:
@@ -111,4 +214,5 @@ FORMAT = Format(
     suffixes=(".json", ".jsonl"),
     media_types=("application/json", "application/x-ndjson", "application/jsonl"),
     read=_read,
+    canonical=canonical,
 )

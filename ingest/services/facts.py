@@ -9,6 +9,8 @@ the declarations' `identity` (FACT_KINDS.key).
 
 from __future__ import annotations
 
+import json
+
 from cases.facts import FACT_KINDS, Fact, RecordContext
 from cases.facts.values import number, text
 from cases.models import Case
@@ -29,12 +31,19 @@ def _evidence(item: dict, text_length: int | None) -> dict:
 
 
 def build_facts(
-    case: Case, patient: dict, *, provenance: str, parser_version: str, text_length: int | None
+    case: Case,
+    patient: dict,
+    *,
+    provenance: str,
+    parser_version: str,
+    text_length: int | None,
+    warnings: list[str] | None = None,
 ) -> dict[type[Fact], list[Fact]]:
     """Unsaved fact rows for one patient of an extraction record, every kind in registry order
-    (a kind may link to facts of a kind built before it)."""
+    (a kind may link to facts of a kind built before it). What could not be kept exactly is
+    appended to `warnings`."""
     common = {"case": case, "provenance": provenance, "parser_version": parser_version}
-    context = RecordContext(vocabulary=vocabulary_ids)
+    context = RecordContext(vocabulary=vocabulary_ids, warnings=warnings if warnings is not None else [])
     facts: dict[type[Fact], list[Fact]] = {}
     for kind in FACT_KINDS:
         rows: list[Fact] = []
@@ -45,6 +54,9 @@ def build_facts(
             fields = kind.from_record(item, context)
             if fields is not None:
                 rows.append(kind.model(**fields, **_evidence(item, text_length), **common))
+            elif isinstance(item.get("phenopacket"), dict):
+                given = json.dumps(item["phenopacket"], ensure_ascii=False)
+                context.warn(f"{kind.record_key}: an element with nothing the registry can store was not kept: {given[:200]}")
         facts[kind.model] = rows
         context.built[kind.name] = rows
     return facts
@@ -62,4 +74,8 @@ def case_fields(patient: dict, *, text_length: int | None) -> dict:
     )
     fields["age_start"] = evidence.get("evidence_start")
     fields["age_end"] = evidence.get("evidence_end")
+    fields["phenopacket_id"] = text(patient.get("phenopacket_id"), 200)
+    fields["subject_id"] = text(patient.get("subject_id"), 200)
+    source = patient.get("phenopacket")
+    fields["phenopacket"] = source if isinstance(source, dict) else {}
     return fields

@@ -153,7 +153,11 @@ def _finish(claimed: list[int], token, work: _Work, result: RunResult) -> None:
         ended = {"finished_at": timezone.now(), "lease_until": None}
         if result.done:
             done = IngestJob.objects.filter(pk__in=result.done)
-            done.update(status=IngestJob.Status.DONE, error="", **ended)
+            done.update(status=IngestJob.Status.DONE, error="", warnings=[], **ended)
+            finished = set(result.done)
+            for job, item in prepared:
+                if item.warnings and job.pk in finished:
+                    IngestJob.objects.filter(pk=job.pk).update(warnings=item.warnings)
         for job_id, error in result.failed.items():
             if job_id in held:
                 failed = IngestJob.objects.filter(pk=job_id)

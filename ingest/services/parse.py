@@ -5,7 +5,7 @@ input fails before any row changes), then write the reports, cases and facts in 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
@@ -25,6 +25,8 @@ class Prepared:
     report: Report
     cases: list[Case]
     facts: list[dict[type[Fact], list[Fact]]]
+    # What the import could not keep or check exactly, listed on the job (IngestJob.warnings).
+    warnings: list[str] = field(default_factory=list)
 
 
 def prepare(report: Report) -> Prepared:
@@ -35,6 +37,9 @@ def prepare(report: Report) -> Prepared:
     text_length = len(report.text)
     prepared = Prepared(report=report, cases=[], facts=[])
     for ordinal, patient in enumerate(parsed.patients, 1):
+        for warning in patient.get("warnings") or []:
+            if warning not in prepared.warnings:
+                prepared.warnings.append(str(warning))
         case = Case(
             report=report,
             ordinal=ordinal,
@@ -48,6 +53,7 @@ def prepare(report: Report) -> Prepared:
             provenance=parsed.provenance,
             parser_version=parsed.parser_version,
             text_length=text_length,
+            warnings=prepared.warnings,
         )
         # The search columns from the facts in hand save re-reading them: the same builder as
         # cases.services.case_refresh_search_columns, with the in-memory HPO closure.

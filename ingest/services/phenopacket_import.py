@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from cases.facts import FACT_KINDS
+from cases.facts.phenopacket import FACT_KEYS
 
 IMPORTER_VERSION = "phenopackets-v2-import-1"
 
@@ -33,11 +34,24 @@ def phenopacket_patient(packet: dict) -> dict:
     """A GA4GH Phenopacket v2 as one patient of an extraction record (no evidence offsets: the
     facts come from structured data, not from text)."""
     subject = packet.get("subject") or {}
-    patient: dict = {"sex": _PP_SEX.get(subject.get("sex"), "unknown"), "label": str(subject.get("id") or "")}
+    patient: dict = {
+        "sex": _PP_SEX.get(subject.get("sex"), "unknown"),
+        "label": str(subject.get("id") or ""),
+        "phenopacket_id": str(packet.get("id") or ""),
+        "subject_id": str(subject.get("id") or ""),
+        # What no fact kind holds (id, subject, metaData, biosamples, files…), for the export.
+        "phenopacket": {key: value for key, value in packet.items() if key not in FACT_KEYS},
+    }
     encounter = subject.get("timeAtLastEncounter") or {}
     duration = (encounter.get("age") or {}).get("iso8601duration") if isinstance(encounter, dict) else None
     if duration:
+        # The duration exactly as given (age_text) beside the years the search filters on.
         patient["age"] = {"years": _iso_years(duration), "text": duration}
     for kind in FACT_KINDS:
         patient[kind.record_key] = kind.from_phenopacket(packet)
+    outside = sorted(key for key in packet if key.startswith("_"))
+    if outside:
+        patient["warnings"] = [
+            f"{', '.join(outside)}: not part of the Phenopacket schema; kept on the case, not exported"
+        ]
     return patient

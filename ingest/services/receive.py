@@ -36,6 +36,18 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def member_hash(member: Member) -> str:
+    """What identifies a received document: the SHA-256 of its bytes, or of its canonical form
+    for a format that declares one (a phenopacket re-serialised with other whitespace or key
+    order is then a duplicate, not a second case)."""
+    if member.format and not member.error:
+        canonical = FORMATS.get(member.format).canonical
+        form = canonical(member.data) if canonical is not None else None
+        if form is not None:
+            return content_hash(form)
+    return content_hash(member.data)
+
+
 def _report(member: Member, digest: str, cite: dict) -> Report:
     """An unsaved Report for a received document: its format as the registry decided it, or,
     when it could not, no format and the reason, so that its job fails at once."""
@@ -64,7 +76,7 @@ def receive_members(
     """One transaction: new reports and their jobs in bulk, duplicates as `duplicate` jobs."""
     now = timezone.now()
     cite = citation_fields(citation)
-    hashes = [content_hash(member.data) for member in members]
+    hashes = [member_hash(member) for member in members]
     with transaction.atomic():
         known = dict(Report.objects.filter(content_hash__in=set(hashes)).values_list("content_hash", "id"))
         fresh: dict[str, Report] = {}
@@ -105,7 +117,7 @@ def receive_members(
                         batch=batch,
                         created_by=user,
                         status=IngestJob.Status.DUPLICATE,
-                        error=f"same bytes as report {report_id}",
+                        error=f"same content as report {report_id}",
                         finished_at=now,
                     )
                 )

@@ -5,10 +5,15 @@ kinds' `from_record` receive (cases.facts.FactVocabulary), so `cases` never impo
 
 from __future__ import annotations
 
+import re
 import time
 
 from cases.facts import GeneMatch
 from cases.models import Agent, Analyte, Disease, Term
+
+
+_HPO_ID = re.compile(r"HP:\d{7}")
+_CURIE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*:[^\s:][^\s]*")
 
 
 class VocabularyIds:
@@ -27,7 +32,9 @@ class VocabularyIds:
             return
         self.ancestors = dict(Term.objects.values_list("id", "ancestor_ids"))
         self.term_ids = set(self.ancestors)
+        self.kept_term_ids = set(Term.objects.filter(in_release=False).values_list("id", flat=True))
         self.diseases = dict(Disease.objects.values_list("code", "id"))
+        self.kept_disease_ids = set(Disease.objects.filter(in_release=False).values_list("id", flat=True))
         self.agents: dict[str, int] = {}
         for agent_id, en, zh in Agent.objects.values_list("id", "synonyms_en", "synonyms_zh"):
             for synonym in (*en, *zh):
@@ -51,6 +58,40 @@ class VocabularyIds:
         except ValueError:
             return None
         return number if number in self.term_ids else None
+
+    def term_kept(self, code: object, label: str) -> tuple[int | None, bool]:
+        """(term id, in the loaded release): an HPO id the release lacks (newer than it) gets a
+        Term row flagged `in_release=False`, its label as given, so the fact keeps its code and
+        the id stays searchable; None when `code` is no HPO id."""
+        term_id = self.term(code)
+        if term_id is not None:
+            return term_id, term_id not in self.kept_term_ids
+        if not isinstance(code, str) or not _HPO_ID.fullmatch(code):
+            return None, False
+        number = int(code[3:])
+        Term.objects.get_or_create(
+            id=number,
+            defaults={"hpo_id": code, "label": (label or code)[:500], "ancestor_ids": [number], "in_release": False},
+        )
+        self.term_ids.add(number)
+        self.ancestors[number] = [number]
+        self.kept_term_ids.add(number)
+        return number, False
+
+    def disease_kept(self, code: object, label: str) -> tuple[int | None, bool]:
+        """The same for a disease code (OMIM:…, ORPHA:…, MONDO:…, any CURIE that fits the column)."""
+        disease_id = self.disease(code)
+        if disease_id is not None:
+            return disease_id, disease_id not in self.kept_disease_ids
+        if not isinstance(code, str) or not _CURIE.fullmatch(code) or len(code) > 32:
+            return None, False
+        disease, _created = Disease.objects.get_or_create(
+            code=code, defaults={"label": (label or code)[:500], "in_release": False}
+        )
+        self.diseases[code] = disease.pk
+        if not disease.in_release:
+            self.kept_disease_ids.add(disease.pk)
+        return disease.pk, disease.in_release
 
     def closure(self, term_ids) -> set[int]:
         """The terms with all their ancestors (Term.ancestor_ids holds the term itself too)."""

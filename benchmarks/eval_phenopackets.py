@@ -36,11 +36,15 @@ def _differences(original: dict, exported: dict, labels: dict[str, str], skip: t
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("file", nargs="?", default=str(DEFAULT_FILE))
     parser.add_argument("--limit", type=int, default=0, help="only the first N phenopackets")
     parser.add_argument("--db-suffix", default="pheno_eval")
-    parser.add_argument("--skip", default="interpretations", help="top-level fields left out (comma-separated)")
+    parser.add_argument(
+        "--skip", default="interpretations", help="top-level fields left out (comma-separated)"
+    )
     parser.add_argument("--chunk", type=int, default=250, help="phenopackets received per upload")
     parser.add_argument("--show", type=int, default=5, help="examples printed per field")
     args = parser.parse_args()
@@ -124,7 +128,8 @@ def main() -> None:
     compared_seconds = time.monotonic() - started
 
     print(f"\nphenopacket round trip: {len(lines)} phenopackets from {args.file} (database {database})")
-    print(f"import {imported:.0f} s ({len(lines) / max(imported, 1e-9):.1f}/s), export+compare {compared_seconds:.0f} s")
+    rate = len(lines) / max(imported, 1e-9)
+    print(f"import {imported:.0f} s ({rate:.1f}/s), export+compare {compared_seconds:.0f} s")
     print("jobs:", dict(statuses))
     print("warnings by field (jobs):", dict(warnings.most_common(20)))
     print(f"compared {compared}; with a difference: {differing}; differences: {sum(by_field.values())}")

@@ -101,9 +101,9 @@ def _compare(path: str, before: Any, after: Any, found: list[Difference], label_
     elif isinstance(before, dict) and isinstance(after, dict):
         for key in sorted(set(before) | set(after)):
             b, a = before.get(key, _MISSING), after.get(key, _MISSING)
-            if key == "label" and "id" in before and b is not _MISSING and a is not _MISSING and b != a:
-                if a == label_of(str(before.get("id"))):
-                    continue  # the loaded release's label for the same id
+            relabelled = key == "label" and "id" in before and b is not _MISSING and a is not _MISSING
+            if relabelled and b != a and a == label_of(str(before.get("id"))):
+                continue  # the loaded release's label for the same id
             _compare(f"{path}.{key}", b, a, found, label_of)
     elif isinstance(before, list) and isinstance(after, list):
         for index in range(max(len(before), len(after))):

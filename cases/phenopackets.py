@@ -182,7 +182,9 @@ def _subject(case: Case, source: dict[str, Any]) -> dict[str, Any]:
     else:
         subject.setdefault("sex", sex)
     encounter = given.get("timeAtLastEncounter")
-    given_age = ((encounter or {}).get("age") or {}).get("iso8601duration") if isinstance(encounter, dict) else None
+    given_age = (
+        ((encounter or {}).get("age") or {}).get("iso8601duration") if isinstance(encounter, dict) else None
+    )
     if encounter and case.age_text == (given_age or "") and _same_years(case.age_years, given_age):
         return subject  # the age as given: P2D stays P2D, a gestational age stays one
     subject.pop("timeAtLastEncounter", None)

@@ -83,7 +83,7 @@ class JobSerializer(serializers.ModelSerializer):
     warnings = serializers.ListField(
         child=serializers.CharField(),
         read_only=True,
-        help_text="What a completed job could not keep or check exactly (e.g. codes not in the loaded release)",
+        help_text="What a completed job could not keep or check exactly (codes not in the loaded release…)",
     )
     report = serializers.IntegerField(source="report_id", allow_null=True, read_only=True)
     cases = serializers.SerializerMethodField()

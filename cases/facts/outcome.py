@@ -75,9 +75,9 @@ def _search(outcomes: list[Outcome], closure: Closure) -> dict[str, set[int]]:
 def _to_phenopacket(outcomes: list[Outcome], export: PhenopacketExport) -> None:
     # The responses to treatment are written with the treatments (cases.facts.treatment).
     # An imported vital status (cause and time of death, survival) is kept as given.
-    if any(outcome.direction == Outcome.Direction.DIED for outcome in outcomes):
-        if (export.subject.get("vitalStatus") or {}).get("status") != "DECEASED":
-            export.subject["vitalStatus"] = {"status": "DECEASED"}
+    died = any(outcome.direction == Outcome.Direction.DIED for outcome in outcomes)
+    if died and (export.subject.get("vitalStatus") or {}).get("status") != "DECEASED":
+        export.subject["vitalStatus"] = {"status": "DECEASED"}
 
 
 _RESPONSES = (

@@ -88,7 +88,9 @@ def _shape_problem(value: object, descriptor, path: str) -> str:
         if field is None or item is None:
             continue  # an unknown field: the parser names it
         message = field.message_type
-        if message is not None and (message.full_name.startswith("google.protobuf.") or message.GetOptions().map_entry):
+        if message is not None and (
+            message.full_name.startswith("google.protobuf.") or message.GetOptions().map_entry
+        ):
             message = None  # Timestamp, Struct…: written as JSON scalars
         where = f"{path}.{key}" if path else key
         repeated = field.is_repeated if hasattr(field, "is_repeated") else field.label == field.LABEL_REPEATED
@@ -107,7 +109,7 @@ def _shape_problem(value: object, descriptor, path: str) -> str:
 
 
 def schema_problem(packet: dict) -> str:
-    """"" when the phenopacket follows the v2 schema, else which field is wrong and what the
+    """ "" when the phenopacket follows the v2 schema, else which field is wrong and what the
     schema expects there (the protobuf parser's message, with the field path first)."""
     phenopacket, parse_dict, parse_error = _schema()
     packet = {k: v for k, v in packet.items() if not k.startswith("_")}

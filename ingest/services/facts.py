@@ -56,7 +56,9 @@ def build_facts(
                 rows.append(kind.model(**fields, **_evidence(item, text_length), **common))
             elif isinstance(item.get("phenopacket"), dict):
                 given = json.dumps(item["phenopacket"], ensure_ascii=False)
-                context.warn(f"{kind.record_key}: an element with nothing the registry can store was not kept: {given[:200]}")
+                context.warn(
+                    f"{kind.record_key}: an element with nothing to store was not kept: {given[:200]}"
+                )
         facts[kind.model] = rows
         context.built[kind.name] = rows
     return facts

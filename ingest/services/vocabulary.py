@@ -11,7 +11,6 @@ import time
 from cases.facts import GeneMatch
 from cases.models import Agent, Analyte, Disease, Term
 
-
 _HPO_ID = re.compile(r"HP:\d{7}")
 _CURIE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*:[^\s:][^\s]*")
 
@@ -71,7 +70,12 @@ class VocabularyIds:
         number = int(code[3:])
         Term.objects.get_or_create(
             id=number,
-            defaults={"hpo_id": code, "label": (label or code)[:500], "ancestor_ids": [number], "in_release": False},
+            defaults={
+                "hpo_id": code,
+                "label": (label or code)[:500],
+                "ancestor_ids": [number],
+                "in_release": False,
+            },
         )
         self.term_ids.add(number)
         self.ancestors[number] = [number]

@@ -12,7 +12,7 @@ import random
 
 import pytest
 
-from cases.models import Case, Disease, IngestJob, PhenotypicFeature, Term
+from cases.models import Case, Disease, IngestJob, Term
 from cases.phenopacket_roundtrip import phenopacket_differences, summarise
 from cases.phenopackets import case_to_phenopacket
 from ingest import services
@@ -111,7 +111,9 @@ def test_codes_the_vocabularies_lack_are_kept_flagged_and_searchable(client) -> 
     assert any("OMIM:999991" in w and "not in the loaded disease vocabulary" in w for w in job.warnings)
     case = Case.objects.get(report_id=job.report_id)
     feature = case.phenotypicfeatures.select_related("term").get(term__hpo_id="HP:9990001")
-    assert feature.term.in_release is False and feature.term.label == "A phenotype newer than the loaded release"
+    assert (
+        feature.term.in_release is False and feature.term.label == "A phenotype newer than the loaded release"
+    )
     diagnosis = case.diagnoses.select_related("disease").get()
     assert (diagnosis.disease.code, diagnosis.disease.in_release) == ("OMIM:999991", False)
     assert Term.objects.get(hpo_id="HP:0001508").in_release is True
@@ -158,7 +160,10 @@ def test_measurements_and_medical_actions_keep_their_codes() -> None:
     treatment.save()
     first = exported(job)["medicalActions"][0]
     assert first["treatment"]["doseIntervals"][0]["quantity"]["value"] == 40
-    assert (first["responseToTreatment"]["id"], first["treatmentIntent"]["id"]) == ("NCIT:C102560", "NCIT:C62220")
+    assert (first["responseToTreatment"]["id"], first["treatmentIntent"]["id"]) == (
+        "NCIT:C102560",
+        "NCIT:C62220",
+    )
 
 
 @pytest.mark.parametrize(
@@ -171,7 +176,11 @@ def test_measurements_and_medical_actions_keep_their_codes() -> None:
             "subject.timeAtLastEncounter.ageRange.start",
             'no field named "age"',
         ),
-        (lambda p: p.update(diseases=["OMIM:1"]), "diseases[0]", 'expected an object (Disease), got the string "OMIM:1"'),
+        (
+            lambda p: p.update(diseases=["OMIM:1"]),
+            "diseases[0]",
+            'expected an object (Disease), got the string "OMIM:1"',
+        ),
         (
             lambda p: p["phenotypicFeatures"][1].update(excluded="no"),
             "phenotypicFeatures[1].excluded",
@@ -194,7 +203,9 @@ def test_lossy_but_valid_input_completes_with_warnings_on_the_job() -> None:
     packet = fixture_packets()[0]  # carries "_source_path", outside the schema
     (job,) = import_lines([json.dumps(packet)])
     assert job.status == "done"
-    assert job.warnings == ["_source_path: not part of the Phenopacket schema; kept on the case, not exported"]
+    assert job.warnings == [
+        "_source_path: not part of the Phenopacket schema; kept on the case, not exported"
+    ]
     assert JobSerializer(job).data["warnings"] == job.warnings
     # A valid element the registry has nothing to store for is named, not dropped silently.
     packet = fixture_packets()[3]
@@ -202,7 +213,7 @@ def test_lossy_but_valid_input_completes_with_warnings_on_the_job() -> None:
     packet["measurements"] = [{"assay": {"id": "", "label": ""}, "value": {"quantity": {"value": 1.0}}}]
     (job,) = import_lines([json.dumps(packet)])
     assert job.status == "done"
-    assert [w for w in job.warnings if w.startswith("measurements: ")], job.warnings
+    assert [w for w in job.warnings if w.startswith("measurements: an element")], job.warnings
 
 
 def test_the_same_phenopacket_reserialised_is_a_duplicate() -> None:
@@ -232,5 +243,7 @@ def test_corpus_phenopackets_sample_round_trip_has_no_difference() -> None:
     for line, job in zip(sample, jobs, strict=True):
         assert job.status == "done", job.error
         packet = json.loads(line)
-        counts.update(summarise(phenopacket_differences(packet, exported(job), label_of=label_of, skip=NOT_YET)))
+        counts.update(
+            summarise(phenopacket_differences(packet, exported(job), label_of=label_of, skip=NOT_YET))
+        )
     assert dict(counts) == {}

@@ -16,6 +16,12 @@ The document is assembled here: ``subject`` (``sex`` FEMALE/MALE/OTHER_SEX/UNKNO
 
 Values that have no standard code use the registry's own ``REGISTRY:`` namespace, declared in
 ``metaData.resources`` so a consumer knows where they come from.
+
+A case imported from a phenopacket is given back as that phenopacket: its id and subject (the
+registry's id in one added ``metaData.updates`` entry), its metaData with resources added only for
+prefixes it did not declare, and every element as imported, with what the registry models written
+over it where it differs (codes, labels of the loaded release, a curator's edits). The round trip
+is checked field by field by cases/phenopacket_roundtrip.py.
 """
 
 from __future__ import annotations

@@ -41,7 +41,10 @@ def member_hash(member: Member) -> str:
     for a format that declares one (a phenopacket re-serialised with other whitespace or key
     order is then a duplicate, not a second case)."""
     if member.format and not member.error:
-        canonical = FORMATS.get(member.format).canonical
+        try:
+            canonical = FORMATS.get(member.format).canonical
+        except ReaderError:  # not a format: refused when the report is stored
+            canonical = None
         form = canonical(member.data) if canonical is not None else None
         if form is not None:
             return content_hash(form)

@@ -63,12 +63,14 @@ class VocabularyIds:
         Term row flagged `in_release=False`, its label as given, so the fact keeps its code and
         the id stays searchable; None when `code` is no HPO id."""
         term_id = self.term(code)
-        if term_id is not None:
-            return term_id, term_id not in self.kept_term_ids
+        if term_id is not None and term_id not in self.kept_term_ids:
+            return term_id, True
         if not isinstance(code, str) or not _HPO_ID.fullmatch(code):
             return None, False
+        # A kept row is looked up every time (they are few): one created in a transaction that
+        # was rolled back since must not be referenced from this process's cache.
         number = int(code[3:])
-        Term.objects.get_or_create(
+        term, _created = Term.objects.get_or_create(
             id=number,
             defaults={
                 "hpo_id": code,
@@ -78,15 +80,16 @@ class VocabularyIds:
             },
         )
         self.term_ids.add(number)
-        self.ancestors[number] = [number]
-        self.kept_term_ids.add(number)
-        return number, False
+        self.ancestors.setdefault(number, [number])
+        if not term.in_release:
+            self.kept_term_ids.add(number)
+        return number, term.in_release
 
     def disease_kept(self, code: object, label: str) -> tuple[int | None, bool]:
         """The same for a disease code (OMIM:…, ORPHA:…, MONDO:…, any CURIE that fits the column)."""
         disease_id = self.disease(code)
-        if disease_id is not None:
-            return disease_id, disease_id not in self.kept_disease_ids
+        if disease_id is not None and disease_id not in self.kept_disease_ids:
+            return disease_id, True
         if not isinstance(code, str) or not _CURIE.fullmatch(code) or len(code) > 32:
             return None, False
         disease, _created = Disease.objects.get_or_create(

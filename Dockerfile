@@ -10,4 +10,6 @@ RUN pip install --no-cache-dir .
 RUN useradd --create-home registry && chown -R registry /app
 USER registry
 EXPOSE 8000
-CMD ["gunicorn", "registry.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2"]
+# Workers, timeouts and index preloading: registry/gunicorn.conf.py (README, "Running at scale").
+ENV WEB_CONCURRENCY=2 GUNICORN_TIMEOUT=60
+CMD ["gunicorn", "-c", "registry/gunicorn.conf.py", "registry.wsgi:application"]

@@ -9,6 +9,7 @@ of a search (query, filters, sort, page), so a result set can be bookmarked, sha
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from urllib.parse import urlencode
 
@@ -26,6 +27,7 @@ from cases.search import (
 )
 from cases.search.engine import search_parameters
 from cases.search.facets import FACETS
+from cases.search.index import IndexNotReady
 from cases.search.similar_query import parse_publication
 from cases.search.similarity import unknown_genes
 from cases.search.vocabulary import get_vocabulary
@@ -193,9 +195,12 @@ def case_page(request: HttpRequest, case_id: int) -> HttpResponse:
     }
     context = case_detail(case=case, pages=pages, text_window=_whole(request.GET.get("text"), 0))
     other_publications = request.GET.get("other_publications") == "1"
-    hits = similar_to_case(
-        case_id=case.pk, limit=10, user=request.user, other_publications_only=other_publications
-    )
+    try:
+        hits = similar_to_case(
+            case_id=case.pk, limit=10, user=request.user, other_publications_only=other_publications
+        )
+    except IndexNotReady:  # the case itself is shown; its similar cases once the index is loaded
+        hits, context["index_building"] = [], True
     context["other_publications"] = other_publications
     context["similar"] = _with_summaries(hits, user=request.user)
     return render(request, "cases/case.html", context)
@@ -275,8 +280,25 @@ def _term_label(vocabulary, code: str) -> str:
 _PUBLICATION_SPLIT = re.compile(r"[,;\s]+")
 
 
+def _needs_index(view):
+    """Pages that need the whole in-memory index answer 503 with a note while this process waits
+    for a published snapshot (cases/search/index.py); search itself keeps answering."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except IndexNotReady:
+            response = render(request, "cases/index_building.html", status=503)
+            response["Retry-After"] = "60"
+            return response
+
+    return wrapped
+
+
 @require_GET
 @throttle_page
+@_needs_index
 def similar_page(request: HttpRequest) -> HttpResponse:
     """Similar cases for a typed set of features; `case` names the case they came from (never
     listed), `other_publications=1` leaves out its whole publication, `exclude` lists PMIDs or DOIs
@@ -351,6 +373,7 @@ def _cohort_ids(request: HttpRequest) -> tuple[CaseSearch, list[int] | None]:
 
 @require_GET
 @throttle_page
+@_needs_index
 def cohort_page(request: HttpRequest) -> HttpResponse:
     """Treatment → outcome table and age/sex distributions of a result set."""
     state = [(n, v) for n, v in _state(request) if n != "page"]
@@ -395,6 +418,7 @@ def _bar_chart(values: list[tuple[str, int]], *, width: int = 420, bar: int = 22
 
 @require_GET
 @throttle_page
+@_needs_index
 def cohort_csv(request: HttpRequest) -> HttpResponse:
     search, ids = _cohort_ids(request)
     if ids is None:

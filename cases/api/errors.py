@@ -72,7 +72,21 @@ def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, **{k: v for k, v in extra.items() if v is not None}}}
 
 
+class IndexBuilding(exceptions.APIException):
+    """Similar cases and cohort summaries need the in-memory search index, which this process is
+    still waiting for (a build was requested: cases/search/index.py); search itself still works."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "index_building"
+    default_detail = "The search index is being built; retry in a minute. Search answers meanwhile."
+    retry_after = 60
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    from cases.search.index import IndexNotReady
+
+    if isinstance(exc, IndexNotReady):
+        exc = IndexBuilding()
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -110,5 +124,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         extra: dict[str, Any] = {}
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
             extra["retry_after"] = int(exc.wait) + (0 if float(exc.wait).is_integer() else 1)
+        if isinstance(exc, IndexBuilding):
+            extra["retry_after"] = exc.retry_after
+            response["Retry-After"] = str(exc.retry_after)
         response.data = error_body(code, message, **extra)
     return response

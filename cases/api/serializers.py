@@ -145,6 +145,12 @@ class CaseListResponseSerializer(serializers.Serializer):
         help_text="Counts per facet (features, diagnoses, treatments, outcomes, sex, age, language, year) "
         "among all matching cases",
     )
+    source = serializers.ChoiceField(
+        choices=["index", "database"],
+        help_text="`index`: answered by the in-memory search index; `database`: answered from "
+        "PostgreSQL while the index is being built (same results, slower)",
+    )
+    notice = serializers.CharField(help_text="Why the answer came from the database; empty otherwise")
 
 
 # --- Similar cases --------------------------------------------------------------------------------

@@ -141,6 +141,8 @@ class CaseViewSet(GenericViewSet):
                 "previous": previous_url,
                 "results": case_list(ids, request=request),
                 "facets": facets_payload(result.facets) if want_facets else {},
+                "source": result.source,
+                "notice": result.notice,
             }
         )
 

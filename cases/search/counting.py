@@ -75,7 +75,8 @@ class Counting:
         self.result = result
         self.index = index
         self.vocabulary = vocabulary
-        self.exact = len(result) <= EXACT_FACETS_UP_TO
+        # Without the in-memory index (fallback.py) only the stored arrays can be counted
+        self.exact = len(result) <= EXACT_FACETS_UP_TO or not index.in_memory
         self.broad = len(result) >= BROAD_SHARE * max(len(index.all), 1)
         self._exact_counts: dict[str, dict[int, int]] | None = None
         self._sampled: dict[str, dict[int, int]] | None = None
@@ -199,11 +200,15 @@ def _facet_candidates(index: SearchIndex, vocabulary: Vocabulary) -> _Candidates
             continue
         family_name = facet.column.family
         keep = keeps(vocabulary)
-        rows = [
-            (len(bitmap), value, bitmap)
-            for value, bitmap in index.family(family_name).items()
-            if keep(value) and bitmap
-        ]
+        rows = (
+            [
+                (len(bitmap), value, bitmap)
+                for value, bitmap in index.family(family_name).items()
+                if keep(value) and bitmap
+            ]
+            if index.in_memory
+            else []
+        )
         rows.sort(key=lambda row: (-row[0], row[1]))
         candidates.ranked[family_name] = rows
         candidates.keep[family_name] = keep

@@ -41,6 +41,18 @@ class SearchResult:
     # How the free words of the query were understood, for "calcinosis → HP:0003761 Calcinosis"
     interpretation: list[dict] = field(default_factory=list)
     elapsed_ms: float = 0.0
+    # "index": the in-memory bitmap index; "database": PostgreSQL's GIN columns while this
+    # process waits for a published snapshot (fallback.py), same results, slower
+    source: str = "index"
+
+    @property
+    def notice(self) -> str:
+        if self.source == "index":
+            return ""
+        return (
+            "Answered from the database while the search index is being built: "
+            "the results are complete, only slower."
+        )
 
 
 def _as_lists(params: Mapping, names: tuple[str, ...]) -> dict[str, list[str]]:
@@ -178,6 +190,7 @@ class CaseSearch:
             facets=facet_values,
             interpretation=evaluator.interpretation,
             elapsed_ms=(time.perf_counter() - started) * 1000,
+            source=index.source,
         )
 
     def all_ids(self, *, user) -> list[int]:

@@ -15,9 +15,17 @@ value of one sequence (`cases_case.search_seq`) and logs deletions with it
 (migration 0004_search_index_support). Before each query the index reads the sequence's last value
 (one tiny query); when it moved, only rows stamped after the last seen value are re-read. Because
 a sequence value is taken before its transaction commits, a refresh re-reads a look-back window of
-stamps so that a transaction committing late is still seen; after a long pause or a bulk change the
-index is rebuilt. A new process starts from the last saved build when there is one (snapshot.py);
-an index or snapshot built for another set of declared columns is rebuilt.
+stamps so that a transaction committing late is still seen.
+
+Where an index comes from (get_index): a web process never builds one of a large database. It
+starts from the newest snapshot in PostgreSQL (snapshot.py), published by the build task or the
+`build_search_index` command (publish.py); under gunicorn the master loads it once before forking,
+so the workers share its pages (registry/gunicorn.conf.py). Without a usable snapshot, or when the
+changes since cannot be patched in (a bulk change, a TRUNCATE), the process answers from
+PostgreSQL's GIN-indexed columns (fallback.py: slower, same results, marked in the response) and
+asks for a build once. Only a database below SEARCH_INLINE_BUILD_MAX cases (about a second to
+build), the build task, commands and benchmarks (`build=True`) build in-process; STATS counts
+every build so tests can tell.
 """
 
 from __future__ import annotations
@@ -27,7 +35,9 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 import numpy as np
 from django.db import connection
@@ -36,7 +46,7 @@ from pyroaring import BitMap
 from cases.search.facets import FACETS, Column
 from cases.search.information import information_from_bitmaps, information_of_rows
 from cases.search.ontology import get_ontology
-from cases.search.snapshot import load_snapshot, save_snapshot
+from cases.search.snapshot import SnapshotInfo, latest_snapshot, read_snapshot
 from cases.search.vocabulary import get_vocabulary
 from cases.visibility import case_visibility
 
@@ -45,8 +55,19 @@ logger = logging.getLogger(__name__)
 TRUNCATED = -1  # marker in cases_search_deleted: every case may have changed (migration 0005)
 LOOKBACK = 2000  # stamps re-read on each refresh (see module docstring)
 REBUILD_ABOVE = 50_000  # changed rows above which a rebuild is cheaper than patching
-MAX_INCREMENTAL_AGE = 6 * 3600.0  # seconds: after a longer pause, rebuild (deletion log: 1 day)
-CHUNK = 100_000
+# Seconds an index (or snapshot) may lag and still be patched: below the day for which builds
+# keep the deletion log (build()), so every deletion since is still there to read.
+MAX_INCREMENTAL_AGE = 20 * 3600.0
+# Cases read per step of a build: the arrays of a step are parsed and sorted at once, so the
+# step bounds the build's peak memory above the index itself (100k: ~550 MB at 1M cases).
+CHUNK = 25_000
+# What this process did, for tests and benchmarks: a web request must never add to "builds".
+STATS: dict[str, int] = {"builds": 0, "snapshot_loads": 0, "build_requests": 0, "fallback_indexes": 0}
+
+
+class IndexNotReady(Exception):
+    """This process answers from PostgreSQL until a snapshot is published (fallback.py): what
+    needs the whole in-memory index (similar cases, cohort summaries) must wait for it."""
 
 
 def _bitmap(values: np.ndarray) -> BitMap:
@@ -79,10 +100,17 @@ class SearchIndex:
     # recomputed when the index changed (key: seen_seq and size)
     excluded_closure: dict[int, BitMap] = field(default_factory=dict)
     _excluded_closure_key: tuple | None = None
+    # State derived from the bitmaps by other modules (similarity's ranking view), kept until the
+    # index changes and saved in snapshots: {name: ((seen_seq, cases), value)}
+    derived_state: dict[str, tuple] = field(default_factory=dict)
     seen_seq: int = 0
+    covered_truncations: set[int] = field(default_factory=set)
+    snapshot_id: int = 0  # the snapshot this index was loaded from (0: built here)
     refreshed_at: float = 0.0
     build_seconds: float = 0.0
     lock: threading.RLock = field(default_factory=threading.RLock)
+    in_memory: ClassVar[bool] = True  # False: answers from PostgreSQL (fallback.py)
+    source: ClassVar[str] = "index"
 
     def __post_init__(self) -> None:
         if not self.layout:
@@ -102,6 +130,15 @@ class SearchIndex:
     def family(self, name: str) -> dict:
         """The bitmaps of one declared family, {value: cases} (empty when none is declared)."""
         return self.families.get(name, {})
+
+    def derived(self, name: str, compute: Callable[[SearchIndex], Any]) -> Any:
+        """`compute(self)`, remembered until the index changes and carried in its snapshot (the
+        build task computes what similar cases need before publishing: publish.py)."""
+        key = (self.seen_seq, len(self.all))
+        found = self.derived_state.get(name)
+        if found is None or found[0] != key:
+            found = self.derived_state[name] = (key, compute(self))
+        return found[1]
 
     # --- construction --------------------------------------------------------------------------
 
@@ -219,6 +256,7 @@ class SearchIndex:
         self._excluded_closure_key = (self.seen_seq, len(self.all))
 
     def build(self) -> None:
+        STATS["builds"] += 1
         started = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("SELECT last_value, is_called FROM cases_search_seq")
@@ -228,6 +266,13 @@ class SearchIndex:
             # Deletions older than any process may still be patching from (processes idle for
             # longer than MAX_INCREMENTAL_AGE rebuild instead) are no longer needed.
             cursor.execute("DELETE FROM cases_search_deleted WHERE deleted_at < now() - interval '1 day'")
+            # TRUNCATEs before the build are in it; refreshes re-read a look-back window of stamps
+            # and must not take those markers for new ones.
+            cursor.execute(
+                "SELECT seq FROM cases_search_deleted WHERE case_id = %s AND seq <= %s",
+                [TRUNCATED, last_value if is_called else 0],
+            )
+            self.covered_truncations = {row[0] for row in cursor.fetchall()}
         # Stamps taken before the build started are covered by it (modulo late commits, which the
         # look-back window of the next refresh re-reads).
         self.seen_seq = last_value if is_called else 0
@@ -267,17 +312,21 @@ class SearchIndex:
                 raise _RebuildNeeded
             cursor.execute("SELECT id FROM cases_case WHERE search_seq > %s", [since])
             changed_ids = [row[0] for row in cursor.fetchall()]
-            cursor.execute("SELECT case_id FROM cases_search_deleted WHERE seq > %s", [since])
-            deleted_ids = [row[0] for row in cursor.fetchall()]
-        if TRUNCATED in deleted_ids:  # the table was truncated (or bulk-loaded around triggers)
-            raise _RebuildNeeded
+            cursor.execute("SELECT case_id, seq FROM cases_search_deleted WHERE seq > %s", [since])
+            deleted = cursor.fetchall()
+        if any(case_id == TRUNCATED and seq not in self.covered_truncations for case_id, seq in deleted):
+            raise _RebuildNeeded  # the table was truncated (or bulk-loaded around triggers)
+        deleted_ids = [case_id for case_id, _ in deleted if case_id != TRUNCATED]
         gone = BitMap(changed_ids) | BitMap(deleted_ids)
         if gone:
             self.all -= gone
             self.merged -= gone
+            # Only the bitmaps holding a changed case are written: the others stay untouched,
+            # and so stay shared with the gunicorn master they were inherited from.
             for family in self.all_families():
                 for bitmap in family.values():
-                    bitmap -= gone
+                    if bitmap.intersect(gone):
+                        bitmap -= gone
         if changed_ids:
             self.load_rows("id = ANY(%s)", [changed_ids])
         self.seen_seq = current
@@ -306,84 +355,138 @@ def _parse_ints(text: str | None) -> np.ndarray:
     return np.array(np.fromstring(text, dtype=np.int64, sep=","))
 
 
+# --- where a process's index comes from ---------------------------------------------------------
+
 _indexes: dict[str, SearchIndex] = {}
 _registry_lock = threading.Lock()
-
-
-SMALL_DATABASE = 20_000
-
-
-def get_index() -> SearchIndex:
-    """The fresh index for the current database connection (built on first use in a process)."""
-    database = connection.settings_dict["NAME"]
-    if connection.in_atomic_block:
-        # Inside a transaction this connection sees its own uncommitted rows, and a rollback
-        # (every pytest-django test) undoes them without a trace in the change log. A small
-        # database is then simply indexed afresh for this query instead of polluting the cache.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) < %s FROM (SELECT 1 FROM cases_case LIMIT %s) AS bounded",
-                [SMALL_DATABASE, SMALL_DATABASE],
-            )
-            small = cursor.fetchone()[0]
-        if small:
-            index = SearchIndex(database=database)
-            index.build()
-            return index
-    with _registry_lock:
-        index = _indexes.get(database)
-        if index is not None and index.layout != declared_layout():
-            index = None  # a facet was declared (or withdrawn) since it was built
-        if index is None:
-            index = _load_snapshot(database)
-            if index is None:
-                index = _build_and_save(database)
-                _indexes[database] = index
-                return index
-            _indexes[database] = index
-    with index.lock:
-        try:
-            index.refresh()
-        except _RebuildNeeded:
-            fresh = _build_and_save(database)
-            with _registry_lock:
-                _indexes[database] = fresh
-            return fresh
-    return index
-
-
-# --- snapshots: a worker process starts from the last build instead of rebuilding ---------------
-
-SNAPSHOT_MIN_CASES = 50_000  # below this a build takes about a second: not worth a file
+# Snapshots found too old to patch (a bulk change since): skipped until a newer one is published
+_unpatchable: dict[str, int] = {}
 _PICKLED = (
-    "all", "status", "merged", "families", "layout", "year_of", "observed_ic", "mentioned_ic", "seen_seq",
+    "all", "status", "merged", "families", "layout", "year_of", "observed_ic", "mentioned_ic",
+    "excluded_closure", "derived_state", "seen_seq", "covered_truncations",
 )  # fmt: skip
 
 
-def _build_and_save(database: str) -> SearchIndex:
-    index = SearchIndex(database=database)
-    index.build()
-    if len(index.all) >= SNAPSHOT_MIN_CASES:
-        save_snapshot(database, {name: getattr(index, name) for name in _PICKLED})
-    return index
+def inline_build_limit() -> int:
+    """Cases below which any process may build its own index (about a second: tests, a fresh
+    install); SEARCH_INLINE_BUILD_MAX in the settings, 0 to never build outside the task."""
+    from django.conf import settings
+
+    return int(getattr(settings, "SEARCH_INLINE_BUILD_MAX", 20_000))
 
 
-def _load_snapshot(database: str) -> SearchIndex | None:
-    found = load_snapshot(database, max_age=MAX_INCREMENTAL_AGE)
-    if found is None:
+def _small(limit: int) -> bool:
+    if limit <= 0:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) < %s FROM (SELECT 1 FROM cases_case LIMIT %s) AS bounded", [limit, limit]
+        )
+        return cursor.fetchone()[0]
+
+
+def get_index(*, build: bool = False) -> SearchIndex:
+    """The fresh index for the current database connection: this process's, else the newest
+    snapshot's, else (small database, or `build=True` in the build task, commands and
+    benchmarks) a build here, else the PostgreSQL fallback while a build is requested."""
+    database = connection.settings_dict["NAME"]
+    if connection.in_atomic_block and _small(inline_build_limit()):
+        # Inside a transaction this connection sees its own uncommitted rows, and a rollback
+        # (every pytest-django test) undoes them without a trace in the change log. A small
+        # database is then simply indexed afresh for this query instead of polluting the cache.
+        index = SearchIndex(database=database)
+        index.build()
+        return index
+    for _attempt in range(2):
+        with _registry_lock:
+            index = _indexes.get(database)
+            if index is not None and index.layout != declared_layout():
+                index = None  # a facet was declared (or withdrawn) since it was built
+            if index is None:
+                index = load_from_snapshot(database)
+                if index is None:
+                    if not (build or _small(inline_build_limit())):
+                        return _fallback(database)
+                    index = SearchIndex(database=database)
+                    index.build()
+                _indexes[database] = index
+        with index.lock:
+            try:
+                index.refresh()
+                return index
+            except _RebuildNeeded:
+                pass
+        # The changes since cannot be patched in: never again from this snapshot; the next
+        # attempt takes a newer one, builds where allowed, or answers from PostgreSQL.
+        if index.snapshot_id:
+            _unpatchable[database] = index.snapshot_id
+        with _registry_lock:
+            if _indexes.get(database) is index:
+                del _indexes[database]
+    return _fallback(database)
+
+
+def _fallback(database: str) -> SearchIndex:
+    from cases.search.fallback import fallback_index
+    from cases.search.publish import request_build
+
+    request_build(database)
+    return fallback_index(database)
+
+
+def load_from_snapshot(database: str) -> SearchIndex | None:
+    """The newest usable snapshot of this database as an index (not yet patched), or None."""
+    info = latest_snapshot()
+    if not _usable(info, database):
         return None
-    state, age = found
-    if state.get("layout") != declared_layout():  # saved before a facet was added or changed
+    started = time.perf_counter()
+    state = read_snapshot(info)
+    if state is None or state.get("layout") != declared_layout():
         return None
     index = SearchIndex(database=database)
     for name in _PICKLED:
-        setattr(index, name, state[name])
-    index.refreshed_at = time.monotonic() - age
-    logger.info("search index of %s: %d cases from the snapshot of %.0f s ago", database, len(index.all), age)
+        if name in state:
+            setattr(index, name, state[name])
+    index.snapshot_id = info.id
+    index.refreshed_at = time.monotonic() - info.age_seconds
+    STATS["snapshot_loads"] += 1
+    logger.info(
+        "search index of %s: %d cases from snapshot %d (%.0f s old) in %.2f s",
+        database, len(index.all), info.id, info.age_seconds, time.perf_counter() - started,
+    )  # fmt: skip
     return index
+
+
+def _usable(info: SnapshotInfo | None, database: str) -> bool:
+    return (
+        info is not None
+        and info.age_seconds <= MAX_INCREMENTAL_AGE
+        and info.layout == repr(declared_layout())
+        and _unpatchable.get(database) != info.id
+    )
+
+
+def snapshot_state(index: SearchIndex) -> dict:
+    """What a snapshot of `index` holds (publish.py writes it)."""
+    return {name: getattr(index, name) for name in _PICKLED}
+
+
+def install_index(index: SearchIndex) -> None:
+    """Make `index` this process's index of its database (preloading, benchmarks)."""
+    with _registry_lock:
+        _indexes[index.database] = index
+
+
+def loaded_index(database: str | None = None) -> SearchIndex | None:
+    """This process's in-memory index, if it has one (no database access)."""
+    return _indexes.get(database or connection.settings_dict["NAME"])
 
 
 def drop_index() -> None:
     """Forget every index of this process (tests; a management command after bulk loads)."""
     with _registry_lock:
         _indexes.clear()
+        _unpatchable.clear()
+    from cases.search.fallback import forget_fallbacks
+
+    forget_fallbacks()

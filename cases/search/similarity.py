@@ -126,10 +126,10 @@ def _profiles(case_ids: list[int], ontology: Ontology) -> dict[int, Profile]:
 def _ranking_view(index, base: Ontology) -> tuple[Ontology, SimpleNamespace]:
     """The ontology with IC from the registry's own cases (similar_rank.registry_ic) and the
     per-case IC sums under it, derived from the index's bitmaps and kept with the index until it
-    changes (like the excluded closure, which this computes as well). Call with index.lock held."""
-    key = (index.seen_seq, len(index.all))
-    cached = getattr(index, "_similar_view", None)
-    if cached is None or cached[0] != key:
+    changes (like the excluded closure, which this computes as well), and carried in the index's
+    snapshot (index.derived). Call with index.lock held."""
+
+    def compute(index) -> tuple[Ontology, SimpleNamespace]:
         ontology = Ontology(registry_ic(base, index.term, len(index.all)), base.ancestors)
         observed, mentioned, closure = information_from_bitmaps(
             ontology, index.term, index.excluded, len(index.observed_ic)
@@ -141,8 +141,15 @@ def _ranking_view(index, base: Ontology) -> tuple[Ontology, SimpleNamespace]:
             observed_ic=observed,
             mentioned_ic=mentioned,
         )
-        cached = index._similar_view = (key, ontology, view)
-    return cached[1], cached[2]
+        return ontology, view
+
+    return index.derived("similar_view", compute)
+
+
+def prepare_index(index) -> None:
+    """Compute the ranking view before the index is published (cases/search/publish.py)."""
+    with index.lock:
+        _ranking_view(index, get_ontology())
 
 
 # The most features of a stored case that its similar-cases query uses (by information content).

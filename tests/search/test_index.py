@@ -3,8 +3,6 @@ log), as every web worker must while ingestion and curation write."""
 
 from __future__ import annotations
 
-import pytest
-
 from cases.models import Case, PhenotypicFeature, Term
 from cases.search import CaseSearch
 from cases.search.index import SearchIndex, drop_index, get_index
@@ -60,7 +58,6 @@ def test_index_is_per_process_state_rebuilt_on_demand(live_db):
 
 def test_information_content_sums_agree_between_build_and_patch(registry):
     # The full build sums IC from the bitmaps; an incremental refresh per stored row: same numbers
-    from cases.search.index import SearchIndex
 
     built = SearchIndex(database="test")
     built.build()
@@ -72,26 +69,6 @@ def test_information_content_sums_agree_between_build_and_patch(registry):
         assert abs(built.mentioned_ic[case_id] - patched.mentioned_ic[case_id]) < 1e-6
     raynaud = registry["raynaud"].pk
     assert built.mentioned_ic[raynaud] > built.observed_ic[raynaud] > 0  # it excludes calcinosis, fever
-
-
-def test_a_new_worker_starts_from_the_snapshot_and_catches_up(live_db, settings, tmp_path, monkeypatch):
-    from cases.search import index as index_module
-    from cases.search.snapshot import snapshot_path
-
-    settings.VAR_DIR = tmp_path
-    monkeypatch.setattr(index_module, "SNAPSHOT_MIN_CASES", 1)
-    drop_index()
-    crest = make_crest_zh()
-    built = get_index()
-    assert snapshot_path(built.database).exists()
-
-    drop_index()  # as in a freshly started worker process
-    other = make_case(text="Calcinosis.", features=[("HP:0003761", "Calcinosis")])
-    monkeypatch.setattr(SearchIndex, "build", lambda self: pytest.fail("rebuilt, not restored"))
-    restored = get_index()
-    assert restored is not built
-    assert {crest.pk, other.pk} <= set(restored.all)
-    assert _ids("calcinosis") == {crest.pk, other.pk}
 
 
 def test_truncate_makes_every_index_rebuild(live_db):

@@ -20,10 +20,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument(
+            "--workers", type=int, default=2, help="Gunicorn workers (registry/gunicorn.conf.py says why 2)"
+        )
+        parser.add_argument(
+            "--timeout", type=int, default=60, help="Seconds before gunicorn replaces a silent worker"
+        )
+        parser.add_argument(
             "--ingest-samples", action="store_true", help="Queue the bundled sample reports first"
         )
 
-    def handle(self, *args, bind: str, ingest_samples: bool, **options) -> None:
+    def handle(self, *args, bind: str, workers: int, timeout: int, ingest_samples: bool, **options) -> None:
         worker = subprocess.Popen(
             [
                 sys.executable,
@@ -43,13 +49,15 @@ class Command(BaseCommand):
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "-c",
+                str(settings.BASE_DIR / "registry" / "gunicorn.conf.py"),
                 "registry.wsgi:application",
                 "--bind",
                 bind,
                 "--workers",
-                "2",
-                "--access-logfile",
-                "-",
+                str(workers),
+                "--timeout",
+                str(timeout),
             ],
         )
         children = (web, worker)

@@ -35,5 +35,5 @@ class ValueFacet(Facet):
                 for value, bitmap in family.items()
                 if value and (count := result.intersection_cardinality(bitmap))
             ),
-            key=lambda value: -value.count,
+            key=lambda value: (-value.count, value.key),  # ties by value: the same however built
         )

@@ -121,6 +121,16 @@ if env_bool("REGISTRY_WEB_PROCESS", False) and WEB_STATEMENT_TIMEOUT_MS and not 
 # Full-text fallback of words no vocabulary knows (cases/search/fulltext.py): beyond this the
 # search answers 400 asking for a narrower query instead of holding the index lock.
 FULLTEXT_TIMEOUT_MS = env_int("FULLTEXT_TIMEOUT_MS", 1_000, minimum=0)
+# A read replica of the same database (streaming replication): reads outside transactions go to
+# it (registry/routers.py), writes and the search index's change stamps to the primary.
+_replica = env_database("DATABASE_REPLICA_URL")
+if _replica and not _no_database:
+    _options = {**_replica.get("OPTIONS", {}), **DATABASES["default"].get("OPTIONS", {})}
+    DATABASES["replica"] = {**_replica, "OPTIONS": _options, "TEST": {"MIRROR": "default"}}
+    DATABASE_ROUTERS = ["registry.routers.PrimaryReplicaRouter"]
+# Cases below which a process may build its own search index (about a second); above it only the
+# build task and command do, and web processes load their snapshot (cases/search/index.py).
+SEARCH_INLINE_BUILD_MAX = env_int("SEARCH_INLINE_BUILD_MAX", 20_000, minimum=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

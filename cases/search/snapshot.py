@@ -54,11 +54,12 @@ class _ChunkWriter(io.RawIOBase):
         return True
 
     def write(self, data) -> int:
-        self.buffer += data
+        view = memoryview(data).cast("B")  # bytes, or a PickleBuffer of protocol 5
+        self.buffer += view
         while len(self.buffer) >= CHUNK_BYTES:
             self._flush_chunk(bytes(self.buffer[:CHUNK_BYTES]))
             del self.buffer[:CHUNK_BYTES]
-        return len(data)
+        return view.nbytes
 
     def finish(self) -> int:
         if self.buffer:

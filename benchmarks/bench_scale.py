@@ -1,0 +1,505 @@
+"""Search at scale (issue 15), not a test: build and snapshot outside requests, search from the
+index against PostgreSQL in the same run, memory of several web workers, and search while a
+worker ingests.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \\
+        .venv/bin/python benchmarks/bench_scale.py --cases 100000 --database reg_scale_b100k [--reuse]
+
+On the synthetic cases of bench_search.py (search_data.py, loaded with COPY unless --reuse finds
+the same count), in this order:
+
+1. build: `manage.py build_search_index` in a fresh process (build, similar state, snapshot write
+   to PostgreSQL; its peak RSS), and the snapshot's size;
+2. snapshot load in a fresh process, cold (after asking the kernel to drop its page cache, when
+   allowed; said when not) and warm;
+3. search p50/p95 per class (bench_search's narrow/medium/broad mix, facets counted afresh) three
+   ways in one process: the in-memory index; the PostgreSQL fallback a process uses before a
+   snapshot exists (fallback.py); and the best single SQL statement on the GIN-indexed array
+   columns (filter on `term_ids @> …`, then `unnest … GROUP BY` for every facet, in one round
+   trip) as the baseline;
+4. patch rate: cases re-stamped (as curation or re-parsing does), then one refresh;
+5. memory: gunicorn with --workers N (default 4) and preload (the master loads the snapshot and
+   forks) against the same without preload (each worker loads its own): RSS, PSS (a shared page
+   counted once across the processes sharing it) and private memory per process, and in total;
+6. the API under load: rotating 8 queries (facet cache warm) against never-repeated queries;
+7. search latency of 2 gunicorn workers idle and while 1 Celery worker ingests reports into the
+   same database (each ingested case makes the web workers patch), and the ingest rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from urllib.parse import urlencode
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_search import percentile, pick_queries  # noqa: E402
+from search_data import ensure_database, load_synthetic, setup_django  # noqa: E402
+
+
+def stats(values: list[float]) -> str:
+    return f"{statistics.median(values):8.1f} {percentile(values, 0.95):8.1f}"
+
+
+def child_env(database: str, **extra: str) -> dict[str, str]:
+    env = dict(os.environ, DATABASE_NAME=database, DEBUG="0", REGISTRY_ALLOW_DEV_SECRET="1")  # noqa: S106
+    env.update(SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0")
+    env.update(ALLOWED_HOSTS="127.0.0.1,localhost", PYTHONUNBUFFERED="1", **extra)
+    return env
+
+
+# --- 1, 2: build and snapshot load ----------------------------------------------------------------
+
+
+def build_in_fresh_process(database: str) -> str:
+    started = time.perf_counter()
+    output = subprocess.run(
+        [sys.executable, "manage.py", "build_search_index"],
+        cwd=REPO,
+        env=child_env(database),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return f"{output} (wall {time.perf_counter() - started:.1f} s with start-up)"
+
+
+LOAD_SCRIPT = """
+import resource, time, django
+django.setup()
+from django.db import connection
+from cases.search.index import load_from_snapshot
+started = time.perf_counter()
+index = load_from_snapshot(connection.settings_dict["NAME"])
+elapsed = time.perf_counter() - started
+print(elapsed, len(index.all) if index else 0, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def drop_page_cache() -> bool:
+    try:
+        subprocess.run(["sync"], check=True)
+        Path("/proc/sys/vm/drop_caches").write_text("1\n")
+        return True
+    except OSError:
+        return False
+
+
+def snapshot_loads(database: str) -> list[str]:
+    lines = []
+    for label in ("cold", "warm"):
+        dropped = drop_page_cache() if label == "cold" else True
+        output = subprocess.run(
+            [sys.executable, "-c", LOAD_SCRIPT],
+            cwd=REPO,
+            env=child_env(database, DJANGO_SETTINGS_MODULE="registry.settings"),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        seconds, cases, rss = float(output[0]), int(output[1]), float(output[2])
+        note = "" if dropped else " (page cache could not be dropped here: PostgreSQL's cache is warm)"
+        lines.append(f"  {label}: {seconds:.2f} s for {cases:,} cases, process RSS {rss:.0f} MB{note}")
+    return lines
+
+
+# --- 3: index, fallback and the best single SQL statement -----------------------------------------
+
+FACET_SQL = """
+WITH m AS MATERIALIZED (
+    SELECT id, sex, age_years, language, year, term_ids, disease_ids, agent_ids, outcome_codes
+    FROM cases_case WHERE {where}
+)
+(SELECT 'page', id, 0 FROM m ORDER BY year DESC NULLS LAST, id DESC LIMIT 20)
+UNION ALL SELECT 'total', NULL, count(*) FROM m
+UNION ALL SELECT 'sex:' || sex, NULL, count(*) FROM m GROUP BY sex
+UNION ALL SELECT 'age', (age_years / 10)::int, count(*) FROM m GROUP BY 2
+UNION ALL SELECT 'language:' || language, NULL, count(*) FROM m GROUP BY language
+UNION ALL SELECT 'year', year, count(*) FROM m GROUP BY year
+UNION ALL (SELECT 'term', v, count(*) FROM m, unnest(term_ids) v GROUP BY v ORDER BY 3 DESC LIMIT 40)
+UNION ALL (SELECT 'disease', v, count(*) FROM m, unnest(disease_ids) v GROUP BY v ORDER BY 3 DESC LIMIT 15)
+UNION ALL (SELECT 'agent', v, count(*) FROM m, unnest(agent_ids) v GROUP BY v ORDER BY 3 DESC LIMIT 15)
+UNION ALL SELECT 'outcome', v, count(*) FROM m, unnest(outcome_codes) v GROUP BY v
+"""
+
+
+def sql_where(params: dict) -> tuple[str, list] | None:
+    """The WHERE clause of the query shapes of bench_search's mix, for anonymous visibility."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from cases.search.vocabulary import get_vocabulary
+    from cases.visibility import case_visibility
+
+    vocabulary = get_vocabulary()
+    rule = case_visibility(AnonymousUser())
+    clauses, values = [], []
+    if not rule.everything:
+        clauses.append("status = ANY(%s)")
+        values.append(list(rule.statuses))
+        if not rule.merged:
+            clauses.append("merged_into_id IS NULL")
+    q = params.get("q", "")
+    terms = [int(code[3:]) for code in re.findall(r"(?<!-)hpo:(HP:\d+)", q)]
+    negated = [int(code[3:]) for code in re.findall(r"-hpo:(HP:\d+)", q)]
+    if "|" in q:
+        clauses.append("term_ids && %s::integer[]")
+        values.append(terms)
+    elif terms:
+        clauses.append("term_ids @> %s::integer[]")
+        values.append(terms)
+    for term in negated:
+        clauses.append("NOT term_ids @> ARRAY[%s]::integer[]")
+        values.append(term)
+    if "sex:female" in q:
+        clauses.append("sex = 'female'")
+    if match := re.search(r"age:(\d+)-(\d+)", q):
+        clauses.append("age_years >= %s AND age_years < %s + 1")
+        values += [int(match.group(1)), int(match.group(2))]
+    if params.get("lang"):
+        clauses.append("language = %s")
+        values.append(params["lang"])
+    if match := re.search(r"drug:(\S+)", q):
+        agent = next((a for a, c in vocabulary.agents.items() if c.code == match.group(1)), None)
+        if agent is None:
+            return None
+        clauses.append("agent_ids @> ARRAY[%s]::integer[]")
+        values.append(agent)
+    return " AND ".join(clauses) or "true", values
+
+
+def run_sql_baseline(queries: dict[str, list[dict]], repeat: int) -> dict[str, list[float]]:
+    from django.db import connection
+
+    timings: dict[str, list[float]] = {}
+    for name, mix in queries.items():
+        timings[name] = []
+        for _ in range(repeat):
+            for params in mix:
+                where = sql_where(params)
+                if where is None:
+                    continue
+                started = time.perf_counter()
+                with connection.cursor() as cursor:
+                    cursor.execute(FACET_SQL.format(where=where[0]), where[1])
+                    cursor.fetchall()
+                timings[name].append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def run_search(queries: dict[str, list[dict]], repeat: int) -> dict[str, list[float]]:
+    from django.contrib.auth.models import AnonymousUser
+
+    from cases.search import CaseSearch
+    from cases.search.counting import _facet_cache
+
+    timings: dict[str, list[float]] = {}
+    for name, mix in queries.items():
+        timings[name] = []
+        for _ in range(repeat):
+            for params in mix:
+                _facet_cache.clear()  # facets counted afresh: figures for unseen queries
+                started = time.perf_counter()
+                CaseSearch(params).execute(user=AnonymousUser(), limit=20, facets=True)
+                timings[name].append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def compare_search(database: str, repeat: int, sql_repeat: int) -> None:
+    from cases.search import engine
+    from cases.search.fallback import FallbackIndex
+    from cases.search.index import get_index
+
+    queries = pick_queries(np.random.default_rng(11))
+    index_times = run_search(queries, repeat)
+    original = engine.get_index
+    fallback = FallbackIndex(database=database)
+    started = time.perf_counter()
+    fallback.load()
+    fallback_load = (time.perf_counter() - started) * 1000
+    engine.get_index = lambda: fallback  # what a process without a snapshot answers with
+    try:
+        fallback_times = run_search(queries, sql_repeat)
+    finally:
+        engine.get_index = original
+    sql_times = run_sql_baseline(queries, sql_repeat)
+    print("search, ms p50 / p95 (facets counted afresh every time):")
+    print(f"  {'class':<8} {'index':>17} {'PG fallback':>17} {'one SQL (GIN+unnest)':>22}  speed-up p50")
+    for name in queries:
+        ratio = statistics.median(sql_times[name]) / statistics.median(index_times[name])
+        print(
+            f"  {name:<8} {stats(index_times[name])} {stats(fallback_times[name])}"
+            f" {stats(sql_times[name]):>22}  {ratio:6.0f}x vs SQL"
+        )
+    print(f"  (fallback's one-off read of the scalar columns per change stamp: {fallback_load:.0f} ms)")
+    get_index()  # back to the index for what follows
+
+
+# --- 4: patch rate ---------------------------------------------------------------------------------
+
+
+def patch_rate(sizes: list[int]) -> None:
+    from django.db import connection
+
+    from cases.search.index import get_index
+
+    index = get_index()
+    top = max(index.all)
+    rng = np.random.default_rng(3)
+    print("patch rate (cases re-stamped, then one refresh in this process):")
+    for size in sizes:
+        ids = sorted(set(rng.integers(1, top + 1, size=size).tolist()))
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE cases_case SET year = year WHERE id = ANY(%s)", [ids])
+        started = time.perf_counter()
+        with index.lock:
+            index.refresh()
+        elapsed = time.perf_counter() - started
+        print(f"  {len(ids):>6} changed cases: {elapsed * 1000:8.0f} ms = {len(ids) / elapsed:,.0f} cases/s")
+
+
+# --- 5, 6, 7: gunicorn -------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, database: str, workers: int, *, preload: bool = True) -> None:
+        with __import__("socket").socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "registry/gunicorn.conf.py",
+                "registry.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(workers),
+                "--access-logfile",
+                "/dev/null",
+            ],
+            cwd=REPO,
+            env=child_env(database, GUNICORN_PRELOAD="1" if preload else "0"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=5)  # noqa: S310 - loopback
+                return
+            except OSError:
+                time.sleep(0.5)
+        self.stop()
+        raise RuntimeError("gunicorn did not start")
+
+    def get(self, path: str, params: dict) -> float:
+        started = time.perf_counter()
+        with urllib.request.urlopen(f"{self.base}{path}?{urlencode(params)}", timeout=120) as response:  # noqa: S310
+            json.loads(response.read())
+        return (time.perf_counter() - started) * 1000
+
+    def memory(self) -> list[tuple[str, float, float, float]]:
+        import psutil
+
+        master = psutil.Process(self.process.pid)
+        rows = []
+        for role, process in [("master", master)] + [("worker", c) for c in master.children()]:
+            info = process.memory_full_info()
+            rows.append((role, info.rss / 2**20, info.pss / 2**20, info.uss / 2**20))
+        return rows
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+def api_queries(queries: dict[str, list[dict]]) -> list[dict]:
+    return [dict(params, limit=20) for mix in queries.values() for params in mix]
+
+
+def unique_queries(queries: dict[str, list[dict]], count: int, seed: int) -> list[dict]:
+    """Never-repeated queries: the mix with a random year range, so no two share a result set
+    (and so no facet counts can be remembered)."""
+    rng = random.Random(seed)
+    base = api_queries(queries)
+    out = []
+    for number in range(count):
+        low = rng.randint(1960, 2000)
+        out.append(dict(base[number % len(base)], year_min=low, year_max=rng.randint(2001, 2025)))
+    return out
+
+
+def drive(server: Server, requests: list[dict], threads: int) -> list[float]:
+    timings: list[float] = []
+    lock = threading.Lock()
+    position = iter(range(len(requests)))
+
+    def work() -> None:
+        while True:
+            with lock:
+                number = next(position, None)
+            if number is None:
+                return
+            elapsed = server.get("/api/cases/", requests[number])
+            with lock:
+                timings.append(elapsed)
+
+    pool = [threading.Thread(target=work) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    return timings
+
+
+def memory_run(database: str, workers: int, queries: dict[str, list[dict]]) -> None:
+    print(f"memory of gunicorn with {workers} workers after {4 * workers * 3} searches, MB:")
+    for preload in (True, False):
+        server = Server(database, workers, preload=preload)
+        try:
+            drive(server, api_queries(queries) * 4, threads=workers)
+            rows = server.memory()
+        finally:
+            server.stop()
+        label = "preload (shared snapshot)" if preload else "no preload (a copy each)"
+        workers_rows = [row for row in rows if row[0] == "worker"]
+        print(f"  {label}:")
+        for role, rss, pss, uss in rows:
+            print(f"    {role:<7} RSS {rss:7.0f}  PSS {pss:7.0f}  private {uss:7.0f}")
+        print(
+            f"    total   RSS {sum(r[1] for r in rows):7.0f}  PSS {sum(r[2] for r in rows):7.0f}"
+            f"  (mean worker RSS {statistics.mean(r[1] for r in workers_rows):.0f},"
+            f" PSS {statistics.mean(r[2] for r in workers_rows):.0f})"
+        )
+
+
+def api_run(database: str, queries: dict[str, list[dict]], count: int) -> None:
+    server = Server(database, 2)
+    try:
+        rotating = api_queries(queries)
+        drive(server, rotating, threads=2)  # warm-up: their facets are remembered afterwards
+        warm = drive(server, (rotating * (count // len(rotating) + 1))[:count], threads=2)
+        unique = drive(server, unique_queries(queries, count, seed=5), threads=2)
+    finally:
+        server.stop()
+    print("API GET /api/cases/ (2 workers, 2 client threads), ms p50 / p95:")
+    print(f"  rotating {len(rotating)} queries (facet cache warm) {stats(warm)}")
+    print(f"  never-repeated queries (no cache hit)    {stats(unique)}")
+
+
+def ingest_run(database: str, queries: dict[str, list[dict]], count: int, reports: int) -> None:
+    from bench_ingest import Workers, _documents, _texts
+
+    from cases.models import IngestJob
+    from ingest import services
+
+    server = Server(database, 2)
+    workers = None
+    try:
+        drive(server, api_queries(queries), threads=2)
+        idle = drive(server, unique_queries(queries, count, seed=7), threads=2)
+        from django.conf import settings
+
+        settings.INGEST_QUEUE = f"scale-{uuid.uuid4().hex[:6]}"  # a queue of its own
+        workers = Workers(1, settings.INGEST_QUEUE)
+        batch = uuid.uuid4()
+        documents = _documents(_texts(), reports, f"scale-{batch.hex[:8]}")
+        started = time.perf_counter()
+        services.reports_receive_many(documents=documents, batch=batch, batch_size=None)
+        busy: list[float] = []
+        while True:
+            busy += drive(server, unique_queries(queries, 20, seed=len(busy)), threads=2)
+            jobs = IngestJob.objects.filter(batch=batch)
+            done = jobs.exclude(status__in=["queued", "running"]).count()
+            if done >= len(documents) or time.perf_counter() - started > 900:
+                break
+        elapsed = time.perf_counter() - started
+    finally:
+        server.stop()
+        if workers is not None:
+            workers.stop()
+    print("search while ingesting (2 gunicorn workers, 2 client threads, never-repeated queries):")
+    print(f"  idle            p50/p95 {stats(idle)} ms ({len(idle)} requests)")
+    print(f"  1 worker ingests {stats(busy)} ms ({len(busy)} requests)")
+    ratio = percentile(busy, 0.95) / percentile(idle, 0.95)
+    rate = done / elapsed
+    print(
+        f"  p95 ratio {ratio:.2f}x; ingest {done} reports in {elapsed:.0f} s = {rate:.1f} reports/s, 1 worker"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--database", default="reg_scale_bench")
+    parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sql-repeat", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--requests", type=int, default=120)
+    parser.add_argument("--reports", type=int, default=200)
+    parser.add_argument(
+        "--skip", default="", help="comma-separated parts to skip: build,load,search,patch,memory,api,ingest"
+    )
+    args = parser.parse_args()
+    skip = set(filter(None, args.skip.split(",")))
+    setup_django(args.database)
+    ensure_database(args.database)
+    from cases.models import Case
+
+    print(f"=== {args.cases:,} cases (database {args.database}) ===", flush=True)
+    if args.reuse and Case.objects.count() == args.cases:
+        print("reusing the loaded cases")
+    else:
+        timing = load_synthetic(args.cases)
+        print(f"loaded with COPY in {timing['load_s']:.1f} s, indexes rebuilt in {timing['index_s']:.1f} s")
+    if "build" not in skip:
+        print("build:", build_in_fresh_process(args.database), flush=True)
+    if "load" not in skip:
+        print("snapshot load in a fresh process:", *snapshot_loads(args.database), sep="\n", flush=True)
+    from cases.search.index import get_index
+
+    get_index()  # from the snapshot
+    queries = pick_queries(np.random.default_rng(11))
+    if "search" not in skip:
+        compare_search(args.database, args.repeat, args.sql_repeat)
+    if "patch" not in skip:
+        patch_rate([100, 1_000, 10_000])
+    if "memory" not in skip:
+        memory_run(args.database, args.workers, queries)
+    if "api" not in skip:
+        api_run(args.database, queries, args.requests)
+    if "ingest" not in skip:
+        ingest_run(args.database, queries, args.requests, args.reports)
+
+
+if __name__ == "__main__":
+    main()

@@ -169,7 +169,7 @@ def start_server(database_url: str, port: int) -> subprocess.Popen:
             "--worker-class",
             os.environ.get("BENCH_WORKER_CLASS", "sync"),
             "--timeout",
-            "120",
+            "60",  # as deployed (registry/gunicorn.conf.py): no request builds the index
             "--log-level",
             "warning",
         ],

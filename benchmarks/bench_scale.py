@@ -24,6 +24,23 @@ the same count), in this order:
 6. the API under load: rotating 8 queries (facet cache warm) against never-repeated queries;
 7. search latency of 2 gunicorn workers idle and while 1 Celery worker ingests reports into the
    same database (each ingested case makes the web workers patch), and the ingest rate.
+
+Measured 2026-11-30 at 100k cases with a load average of 17–19 on the 2 cores (other sessions'
+test suites): every absolute time is several times an idle machine's; compare within a run.
+(`--reuse --skip …` runs parts separately; README "Scale-out" has the table.)
+
+    build (fresh process)   112 s + 21 s similar state + 12 s snapshot write, peak RSS 372 MB,
+                            snapshot 24.5 MB
+    snapshot load           cold 8.5 s, warm 7.4 s (~5 s of it imports), RSS 228 MB
+    search ms p50/p95       index        PG fallback      one SQL statement
+      narrow                299 / 392    321 / 1,742      111 / 142
+      medium                453 / 871    1,526 / 2,058    789 / 1,428
+      broad                 99 / 215     14,281 / 22,478  11,620 / 18,138   (117x at p50)
+    patch rate              355 cases/s (1,000 changed), 532 cases/s (9,500 changed)
+    4 workers, preload      worker RSS 246 MB, PSS 95, private 59; total PSS 475 MB
+    4 workers, no preload   worker private 234 MB each; 2 of 4 timed out loading + patching
+    API p50/p95             rotating queries 225 / 512 ms; never-repeated 453 / 751 ms
+    while ingesting         search p95 1.08x idle (707 vs 656 ms); 1.5 reports/s, 1 worker
 """
 
 from __future__ import annotations

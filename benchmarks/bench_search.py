@@ -64,6 +64,9 @@ is) often comes before the bound proves the top 20; on real phenopackets the bou
 proves it.
 
 search_data.py loads the data; this script runs the queries and prints the figures.
+bench_scale.py measures, on the same data, what running at scale needs: the build task and its
+snapshot, snapshot loads, the index against the best single SQL statement and the PostgreSQL
+fallback, patch rate, memory of several gunicorn workers, and search while a worker ingests.
 
 Index build: 1M cases in 36–45 s (from a snapshot in var/cache/search: 0.3 s); COPY load of 1M
 cases with 22M fact rows ~2 min.
@@ -348,7 +351,7 @@ def main() -> None:
             )
         drop_index()
         started = time.perf_counter()
-        index = get_index()
+        index = get_index(build=True)  # this process builds (web processes load the snapshot)
         print(
             f"bitmap index built in {time.perf_counter() - started:.1f} s ({len(index.all):,} cases)",
             flush=True,

@@ -122,7 +122,7 @@ def request_build(database: str) -> bool:
         logger.warning("could not request a search index build: %s", error)
         return False
     STATS["build_requests"] += 1
-    logger.info("search index of %s: no usable snapshot, build requested", database)
+    logger.info("search index of %s: build requested (no usable snapshot, or a stale one)", database)
     return True
 
 

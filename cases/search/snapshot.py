@@ -1,4 +1,4 @@
-"""Snapshots of the search index, kept in PostgreSQL (tables of migration 0010): the build task
+"""Snapshots of the search index, kept in PostgreSQL (tables of migration 0012): the build task
 (publish.py) writes one; every web process, on any machine, starts from the newest instead of
 building, then catches up from the change stamps (index.py). No shared disk is needed, and a
 database restored from a backup brings the snapshot that matches its own sequence along.

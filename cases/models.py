@@ -65,7 +65,9 @@ class Term(models.Model):
 
 
 class Disease(models.Model):
-    """A disease from Orphanet, OMIM or MONDO, with names in English and Chinese."""
+    """A disease code from Orphanet, OMIM or MONDO, with names in English and Chinese, placed in
+    the MONDO hierarchy (vocab/diseases.py): every MONDO concept has a row of its own, and an
+    ORPHA or OMIM row names the MONDO concept it is an exact match of (`mondo_id`)."""
 
     code = models.CharField(max_length=32, unique=True, help_text="ORPHA:…, OMIM:… or MONDO:…")
     label = models.CharField(max_length=500)
@@ -76,9 +78,25 @@ class Disease(models.Model):
     # False for a code an imported phenopacket used that the loaded vocabularies lack (an OMIM id
     # missing from them): kept as given, flagged, searchable by its code.
     in_release = models.BooleanField(default=True, help_text="In the loaded vocabulary release")
+    # The MONDO concept of the code ("" when the shipped MONDO release does not know the code: the
+    # row then stands alone, outside the hierarchy).
+    mondo_id = models.CharField(max_length=16, blank=True, db_index=True)
+    xrefs = ArrayField(
+        models.CharField(max_length=40), default=list, blank=True, help_text="Exact-match codes (MONDO rows)"
+    )
+    # Disease ids of the rows of the concept's parents (is_a).
+    parent_ids = _int_array()
+    # Disease ids of every row whose concept is this one or an ancestor of it (all codes of each
+    # concept): a case stores the union for its diagnoses, so a search for a disease by any of
+    # its codes finds the cases diagnosed with it or a more specific disease.
+    ancestor_ids = _int_array()
+    # Fewest is_a steps up to a concept with no parent (0 for the root "disease"): the level at
+    # which facets roll up. Null outside the hierarchy.
+    depth = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["code"]
+        indexes = [GinIndex(fields=["ancestor_ids"], name="disease_ancestors_gin")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.label}"

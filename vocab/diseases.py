@@ -181,6 +181,10 @@ class DiseaseOntology:
             return position
         return None
 
+    def ids(self) -> Iterator[str]:
+        """Every MONDO id of the release, in MONDO number order."""
+        return (mondo_id(number) for number in self.numbers)
+
     def _id(self, position: int) -> str:
         return mondo_id(self.numbers[position])
 

@@ -103,14 +103,15 @@ def find_diagnosis(
 
 
 def _search(diagnoses: list[Diagnosis], closure: Closure) -> dict[str, set[int]]:
-    # A differential diagnosis is one the report considered, not one the patient has.
-    return {
-        "disease_ids": {
-            d.disease_id
-            for d in diagnoses
-            if d.disease_id is not None and d.status != Diagnosis.Status.DIFFERENTIAL
-        }
+    """Diagnosed diseases with the MONDO closure (every code of the concept and of each more
+    general concept), so "systemic sclerosis" finds limited cutaneous systemic sclerosis. A
+    differential diagnosis is one the report considered, not one the patient has."""
+    diagnosed = {
+        d.disease_id
+        for d in diagnoses
+        if d.disease_id is not None and d.status != Diagnosis.Status.DIFFERENTIAL
     }
+    return {"disease_ids": closure.diseases(diagnosed) | diagnosed}
 
 
 def _disease(diagnosis: Diagnosis) -> dict[str, Any] | None:

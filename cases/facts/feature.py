@@ -65,7 +65,7 @@ def _search(features: list[PhenotypicFeature], closure: Closure) -> dict[str, se
     coded = [f for f in features if f.term_id is not None]
     present = {f.term_id for f in coded if not f.excluded}
     excluded = {f.term_id for f in coded if f.excluded}
-    return {"term_ids": closure(present) | present, "excluded_term_ids": excluded - present}
+    return {"term_ids": closure.terms(present) | present, "excluded_term_ids": excluded - present}
 
 
 # --- Phenopacket ------------------------------------------------------------------------------------

@@ -91,8 +91,17 @@ class RecordContext:
         return disease_id
 
 
-# The term ids given with every ancestor of each (HPO closure), for the term search columns.
-Closure = Callable[[Iterable[int]], set[int]]
+class Closure(Protocol):
+    """The ontology closures the search columns store: ids given with every ancestor of each, so
+    that a search for a general entry finds cases coded with a more specific one."""
+
+    def terms(self, term_ids: Iterable[int]) -> set[int]:
+        """HPO terms (Term ids) with their ancestors."""
+        ...
+
+    def diseases(self, disease_ids: Iterable[int]) -> set[int]:
+        """Diseases (Disease ids) with the rows of their concept and its MONDO ancestors."""
+        ...
 
 
 # --- Parts of a declaration -----------------------------------------------------------------------

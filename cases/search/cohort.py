@@ -9,6 +9,7 @@ from pyroaring import BitMap
 
 from cases.models import OUTCOME_CODES
 from cases.search.facets.age import AGE, AGE_BANDS
+from cases.search.facets.disease import informative, roll_up
 from cases.search.facets.range import band_label
 from cases.search.facets.sex import SEXES
 from cases.search.index import get_index
@@ -23,7 +24,9 @@ _ANYONE = object()
 def cohort_summary(case_ids: Iterable[int], *, max_agents: int = 50, user=_ANYONE) -> dict:
     """{"total", "treatments": [{agent, agent_id, label_zh, cases, outcomes: {direction: n},
     no_outcome}], "outcomes": {direction: n}, "no_outcome", "sex": {sex: n},
-    "age": [{band, low, high, count}], "age_unknown", "diagnoses": [{code, label, cases}]}.
+    "age": [{band, low, high, count}], "age_unknown",
+    "diagnoses": [{code, label, label_zh, level, cases}]}. Diagnoses are rolled up the MONDO
+    hierarchy ("systemic sclerosis" above its limited and diffuse forms; level = MONDO depth).
 
     Outcome counts are cases: a treated case with outcomes "improved" and "stable" (about
     different findings) counts once under each, so the directions of an agent may sum to more
@@ -63,19 +66,26 @@ def cohort_summary(case_ids: Iterable[int], *, max_agents: int = 50, user=_ANYON
             name: cohort.intersection_cardinality(index.family("sex").get(name, BitMap())) for name in SEXES
         }
         ages = {age: cohort.intersection_cardinality(bitmap) for age, bitmap in index.family("age").items()}
-        diagnoses = []
+        # Rolled up the MONDO hierarchy as the facet is: one row per concept, the top groupings
+        # and ancestors that add nothing to a more specific row left out.
+        counted = []
         for disease_id, bitmap in index.family("disease").items():
-            count = cohort.intersection_cardinality(bitmap)
-            if count:
-                concept = vocabulary.diseases.get(disease_id)
-                diagnoses.append(
-                    {
-                        "code": concept.code if concept else str(disease_id),
-                        "label": concept.label if concept else "",
-                        "cases": count,
-                    }
-                )
-    diagnoses.sort(key=lambda row: (-row["cases"], row["code"]))
+            if informative(disease_id, vocabulary):
+                count = cohort.intersection_cardinality(bitmap)
+                if count:
+                    counted.append((disease_id, count))
+        diagnoses = []
+        for disease_id, count in roll_up(counted, vocabulary, limit=20):
+            concept = vocabulary.diseases.get(disease_id)
+            diagnoses.append(
+                {
+                    "code": concept.code if concept else str(disease_id),
+                    "label": concept.label if concept else "",
+                    "label_zh": concept.label_zh if concept else "",
+                    "level": vocabulary.disease_depth.get(disease_id),
+                    "cases": count,
+                }
+            )
     bands = []
     for low, high in AGE_BANDS:
         bands.append(

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from vocab.diseases import ROOT as MONDO_ROOT
 from vocab.languages import CJK_CHARS, has_cjk
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
@@ -55,8 +56,15 @@ class Vocabulary:
     term_ancestors: dict[int, tuple[int, ...]] = field(default_factory=dict)
     term_phenotype: dict[int, bool] = field(default_factory=dict)
     term_by_code: dict[str, int] = field(default_factory=dict)
+    # Disease rows by id, each as the concept it stands for: all codes of one MONDO concept
+    # (MONDO, ORPHA, OMIM rows) give the Concept of one canonical row (`disease_canonical`), the
+    # id every case diagnosed with the concept or a more specific one stores (Disease.ancestor_ids).
     diseases: dict[int, Concept] = field(default_factory=dict)
     disease_by_code: dict[str, int] = field(default_factory=dict)
+    disease_canonical: dict[int, int] = field(default_factory=dict)
+    disease_depth: dict[int, int | None] = field(default_factory=dict)  # canonical id -> MONDO depth
+    disease_ancestors: dict[int, frozenset[int]] = field(default_factory=dict)  # canonical ids
+    disease_roots: set[int] = field(default_factory=set)  # the canonical id of MONDO's "disease"
     agents: dict[int, Concept] = field(default_factory=dict)
     agent_by_name: dict[str, int] = field(default_factory=dict)
     # For autocomplete: (normalised name, display name, language, concept), sorted by name
@@ -87,6 +95,43 @@ class Vocabulary:
         return []
 
 
+# Which code of a MONDO concept names it in facets and chips: Orphanet's preferred terms read best
+# and are the codes the curated lexicon uses, then OMIM (the phenopackets' codes), then MONDO.
+_CANONICAL_PREFIX = {"ORPHA": 0, "OMIM": 1, "MONDO": 2}
+
+
+def _load_diseases(vocabulary: Vocabulary, rows: list[tuple]) -> None:
+    """Disease rows grouped by MONDO concept: one Concept per concept (a row outside the hierarchy
+    is its own), named by every row's names, labelled in Chinese by whichever row has a name."""
+    by_concept: dict[str, list[tuple]] = defaultdict(list)
+    for row in rows:
+        by_concept[row[5] or f"row:{row[0]}"].append(row)
+    canonical_of: dict[int, int] = {}
+    for group in by_concept.values():
+        group.sort(key=lambda row: (_CANONICAL_PREFIX.get(row[1].split(":", 1)[0], 3), row[0]))
+        for row in group:
+            canonical_of[row[0]] = group[0][0]
+    for group in by_concept.values():
+        disease_id, code, label, _syn_en, _syn_zh, _mondo, depth, ancestors = group[0]
+        label_zh = next((row[4][0] for row in group if row[4]), "")
+        concept = Concept("disease", disease_id, code, label, label_zh)
+        vocabulary.disease_depth[disease_id] = depth
+        if group[0][5] == MONDO_ROOT:
+            vocabulary.disease_roots.add(disease_id)
+        vocabulary.disease_ancestors[disease_id] = frozenset(
+            canonical_of[a] for a in ancestors if a in canonical_of and canonical_of[a] != disease_id
+        )
+        for row_id, row_code, row_label, syn_en, syn_zh, *_rest in group:
+            vocabulary.diseases[row_id] = concept
+            vocabulary.disease_by_code[row_code.upper()] = row_id
+            vocabulary.disease_canonical[row_id] = disease_id
+            vocabulary.add(row_label, concept, "en")
+            for name in syn_en:
+                vocabulary.add(name, concept, "en")
+            for name in syn_zh:
+                vocabulary.add(name, concept, "zh")
+
+
 def _load() -> Vocabulary:
     vocabulary = Vocabulary()
     with connection.cursor() as cursor:
@@ -106,16 +151,11 @@ def _load() -> Vocabulary:
                 vocabulary.add(name, concept, "en")
             for name in syn_zh:
                 vocabulary.add(name, concept, "zh")
-        cursor.execute("SELECT id, code, label, synonyms_en, synonyms_zh FROM cases_disease")
-        for disease_id, code, label, syn_en, syn_zh in cursor.fetchall():
-            concept = Concept("disease", disease_id, code, label, syn_zh[0] if syn_zh else "")
-            vocabulary.diseases[disease_id] = concept
-            vocabulary.disease_by_code[code.upper()] = disease_id
-            vocabulary.add(label, concept, "en")
-            for name in syn_en:
-                vocabulary.add(name, concept, "en")
-            for name in syn_zh:
-                vocabulary.add(name, concept, "zh")
+        cursor.execute(
+            "SELECT id, code, label, synonyms_en, synonyms_zh, mondo_id, depth, ancestor_ids"
+            " FROM cases_disease"
+        )
+        _load_diseases(vocabulary, cursor.fetchall())
         cursor.execute("SELECT id, name, synonyms_en, synonyms_zh FROM cases_agent")
         for agent_id, name, syn_en, syn_zh in cursor.fetchall():
             concept = Concept("agent", agent_id, name, name, syn_zh[0] if syn_zh else "")

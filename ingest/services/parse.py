@@ -57,7 +57,7 @@ def prepare(report: Report) -> Prepared:
         )
         # The search columns from the facts in hand save re-reading them: the same builder as
         # cases.services.case_refresh_search_columns, with the in-memory HPO closure.
-        for name, value in search_columns(facts, closure=vocabulary_ids.closure).items():
+        for name, value in search_columns(facts, closure=vocabulary_ids).items():
             setattr(case, name, value)
         prepared.cases.append(case)
         prepared.facts.append(facts)

@@ -10,6 +10,7 @@ import time
 
 from cases.facts import GeneMatch
 from cases.models import Agent, Analyte, Disease, Term
+from vocab.diseases import load_diseases
 
 _HPO_ID = re.compile(r"HP:\d{7}")
 _CURIE = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*:[^\s:][^\s]*")
@@ -32,7 +33,8 @@ class VocabularyIds:
         self.ancestors = dict(Term.objects.values_list("id", "ancestor_ids"))
         self.term_ids = set(self.ancestors)
         self.kept_term_ids = set(Term.objects.filter(in_release=False).values_list("id", flat=True))
-        self.diseases = dict(Disease.objects.values_list("code", "id"))
+        self.disease_by_code = dict(Disease.objects.values_list("code", "id"))
+        self.disease_ancestors = dict(Disease.objects.values_list("id", "ancestor_ids"))
         self.kept_disease_ids = set(Disease.objects.filter(in_release=False).values_list("id", flat=True))
         self.agents: dict[str, int] = {}
         for agent_id, en, zh in Agent.objects.values_list("id", "synonyms_en", "synonyms_zh"):
@@ -95,20 +97,38 @@ class VocabularyIds:
         disease, _created = Disease.objects.get_or_create(
             code=code, defaults={"label": (label or code)[:500], "in_release": False}
         )
-        self.diseases[code] = disease.pk
+        self.disease_by_code[code] = disease.pk
         if not disease.in_release:
             self.kept_disease_ids.add(disease.pk)
         return disease.pk, disease.in_release
 
-    def closure(self, term_ids) -> set[int]:
+    def terms(self, term_ids) -> set[int]:
         """The terms with all their ancestors (Term.ancestor_ids holds the term itself too)."""
         found: set[int] = set(term_ids)
         for term_id in list(found):
             found.update(self.ancestors.get(term_id, ()))
         return found
 
+    def diseases(self, disease_ids) -> set[int]:
+        """The diseases with every row of their MONDO concept and its ancestors."""
+        found: set[int] = set(disease_ids)
+        for disease_id in list(found):
+            found.update(self.disease_ancestors.get(disease_id, ()))
+        return found
+
     def disease(self, code: object) -> int | None:
-        return self.diseases.get(code) if isinstance(code, str) else None
+        """The row of a disease code; a code with no row of its own (an OMIM or ORPHA code that is
+        an exact match of a MONDO concept, or a spelling like "Orphanet:558") is the row of its
+        MONDO concept."""
+        if not isinstance(code, str):
+            return None
+        found = self.disease_by_code.get(code)
+        if found is None:
+            resolution = load_diseases().resolve(code)
+            found = self.disease_by_code.get(resolution.code) or self.disease_by_code.get(
+                resolution.mondo_id or ""
+            )
+        return found
 
     def agent(self, *names: object) -> int | None:
         for name in names:

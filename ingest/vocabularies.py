@@ -20,6 +20,7 @@ from cases.services import cases_refresh_disease_closure
 from ingest.pipeline import lexicons
 from vocab.diseases import is_abbreviation, load_diseases
 from vocab.hpo import hpo_int, load_hpo
+from vocab.hpo_zh import load_hpo_zh
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +92,11 @@ def _sync(
 
 
 def _term_rows() -> dict[object, dict]:
+    """HPO terms. Chinese names: the curated clinical lexicon first (its first name is the one
+    pages show), then the official CHPO label (vocab/hpo_zh.py), so a query in the formal
+    wording resolves as well as one in clinical shorthand."""
     hpo = load_hpo()
+    official = load_hpo_zh()
     chinese = lexicons.hpo_chinese_names()
     english_extra = lexicons.hpo_english_extra_names()
     rows: dict[object, dict] = {}
@@ -100,7 +105,7 @@ def _term_rows() -> dict[object, dict]:
             "hpo_id": term.id,
             "label": term.name,
             "synonyms_en": _unique([*term.synonyms, *english_extra.get(term.id, ())], skip=[term.name]),
-            "synonyms_zh": _unique(chinese.get(term.id, ())),
+            "synonyms_zh": _unique([*chinese.get(term.id, ()), official.labels.get(term.id, "")]),
             "parent_ids": sorted(hpo_int(parent) for parent in term.parents if parent in hpo.terms),
             "ancestor_ids": sorted(hpo_int(ancestor) for ancestor in term.ancestors),
             "information_content": round(term.ic, 6),

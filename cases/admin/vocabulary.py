@@ -68,8 +68,10 @@ class TermAdmin(VocabularyAdmin):
 
 @admin.register(models.Disease)
 class DiseaseAdmin(VocabularyAdmin):
-    list_display = ("code", "label")
-    search_fields = ("code", "label")
+    list_display = ("code", "label", "mondo_id", "depth")
+    search_fields = ("code", "label", "mondo_id")
+    # The hierarchy comes from the shipped MONDO release (load_vocabularies), not from edits here.
+    readonly_fields = ("mondo_id", "xrefs", "parent_ids", "ancestor_ids", "depth")
 
 
 @admin.register(models.Agent)

@@ -251,7 +251,11 @@ class TermHitSerializer(serializers.Serializer):
     matched = serializers.CharField(help_text="The name (label or synonym, English or Chinese) that matched")
     language = serializers.CharField(help_text="Language of the matched name")
     query = serializers.CharField(
-        help_text="What to put in a search query for this entry, e.g. hpo:HP:0003761"
+        help_text="What to put in a search query for this entry, by code, e.g. hpo:HP:0003761"
+    )
+    query_name = serializers.CharField(
+        help_text='The same by a name people read, e.g. hpo:"Raynaud phenomenon" or hpo:雷诺现象 (the code '
+        "when no name names only this entry)"
     )
 
 

@@ -16,7 +16,7 @@ from cases.search import autocomplete
 
 def autocomplete_hits(prefix: str, *, limit: int) -> list[dict[str, str]]:
     """Autocomplete hits in the documented shape, each with the `field:value` that searches for it."""
-    keys = ("kind", "id", "label", "label_zh", "matched", "language", "query")
+    keys = ("kind", "id", "label", "label_zh", "matched", "language", "query", "query_name")
     return [{key: hit.get(key) or "" for key in keys} for hit in autocomplete(prefix, limit=limit)]
 
 

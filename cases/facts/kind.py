@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .base import EVIDENCE_FIELDS, FACT_SYSTEM_FIELDS, Fact
 
 if TYPE_CHECKING:
+    from django.db import models
     from django.template import Template
 
     from .phenopacket import PhenopacketExport
@@ -43,7 +44,10 @@ class FactVocabulary(Protocol):
 
     def analyte(self, name: object) -> int | None: ...
 
-    def agent_or_create(self, name: str, code: object = None) -> int: ...
+    def agent_or_new(self, name: str, code: object = None) -> int | models.Model:
+        """The agent's id, or an unsaved Agent for a drug the vocabulary lacks (saved with the
+        facts: building facts writes nothing)."""
+        ...
 
     def gene(self, symbol: object, hgnc_id: object = None) -> GeneMatch | None: ...
 

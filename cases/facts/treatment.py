@@ -72,9 +72,11 @@ def _from_record(item: dict, context: RecordContext) -> dict[str, Any] | None:
     fields = _fields(item)
     if fields is None:
         return None
+    # A drug the vocabulary lacks comes as an unsaved Agent, saved by the write step.
+    agent = context.vocabulary.agent_or_new(fields["agent_name"], item.get("code"))
     return {
         **fields,
-        "agent_id": context.vocabulary.agent_or_create(fields["agent_name"], item.get("code")),
+        **({"agent_id": agent} if isinstance(agent, int) else {"agent": agent}),
         "phenopacket": source_of(item),
     }
 

@@ -6,7 +6,9 @@ import bisect
 import re
 
 from cases.search.facets import FACETS
-from cases.search.vocabulary import Concept, get_vocabulary, normalise
+from cases.search.facets.concept import ConceptFacet
+from cases.search.vocabulary import Concept, Vocabulary, get_vocabulary, normalise
+from vocab.languages import has_cjk
 
 _KIND_ORDER = {"term": 0, "disease": 1, "agent": 2}
 
@@ -14,8 +16,9 @@ _KIND_ORDER = {"term": 0, "disease": 1, "agent": 2}
 def autocomplete(prefix: str, *, limit: int = 10) -> list[dict]:
     """Vocabulary entries whose name (label or synonym, either language) starts with `prefix`, or
     whose id does ("HP:00037"). Each: kind, id (HP:…, ORPHA:…/OMIM:…, agent name), label, label_zh,
-    matched (the name that matched), language of that name, and query: the `field:value` that
-    searches for it (the field of the facet declared for its kind of entry)."""
+    matched (the name that matched), language of that name, query: the `field:value` that
+    searches for it by code (the field of the facet declared for its kind of entry), and
+    query_name: the same by a readable name, which the query box receives."""
     prefix = (prefix or "").strip()
     limit = max(1, min(int(limit), 50))
     if not prefix:
@@ -38,6 +41,7 @@ def autocomplete(prefix: str, *, limit: int = 10) -> list[dict]:
                 "matched": matched,
                 "language": language,
                 "query": _query(concept),
+                "query_name": _query_name(concept, matched, vocabulary),
             }
         )
 
@@ -82,7 +86,34 @@ def autocomplete(prefix: str, *, limit: int = 10) -> list[dict]:
     return results
 
 
+_NEEDS_QUOTES = re.compile(r'[\s+|()":\-＋｜（）]')
+
+
 def _query(concept: Concept) -> str:
+    """The `field:value` that searches for the entry by its code (stable, for API clients)."""
     facet = FACETS.for_concept(concept.kind)
     value = f'"{concept.code}"' if " " in concept.code else concept.code
     return f"{facet.name if facet is not None else 'text'}:{value}"
+
+
+def _query_name(concept: Concept, matched: str, vocabulary: Vocabulary) -> str:
+    """The `field:value` a picked suggestion puts in the query box: a name people read (the name
+    that matched, else the label) when it names exactly this entry within its field, else the
+    code. The field keeps the meaning picked ("epilepsy" is also a disease; hpo:epilepsy is not)."""
+    facet = FACETS.for_concept(concept.kind)
+    field = facet.name if facet is not None else "text"
+    value = concept.code
+    if facet is not None:
+        # The label reads best; a Chinese name typed stays Chinese
+        for name in (matched, concept.label) if has_cjk(matched) else (concept.label, matched):
+            if name and name != concept.code and _names_only(facet, name, concept, vocabulary):
+                value = name
+                break
+    return f'{field}:"{value}"' if _NEEDS_QUOTES.search(value) else f"{field}:{value}"
+
+
+def _names_only(facet: ConceptFacet, name: str, concept: Concept, vocabulary: Vocabulary) -> bool:
+    if '"' in name:
+        return False  # could not be quoted in the query language
+    found = facet.resolve(name, vocabulary)
+    return {(c.kind, c.id) for c in found} == {(concept.kind, concept.id)}

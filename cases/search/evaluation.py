@@ -96,6 +96,12 @@ class Evaluator:
             return self.concepts_bitmap(concepts, node.text, negated)
         if node.quoted:
             return self.fulltext(node.text, phrase=True, negated=negated, position=node.position)
+        # A Chinese word that is part of names but no name itself (钙化 in 皮肤钙化, 血管钙化…)
+        # stands for the most general concepts so named, before being cut into smaller names.
+        if has_cjk(node.text) and " " not in node.text.strip():
+            contained = self.vocabulary.containing(node.text)
+            if contained:
+                return self.concepts_bitmap(contained, node.text, negated)
         parts = self.segment(node.text)
         bitmaps = []
         for text, found in parts:

@@ -1,34 +1,38 @@
 """Names of the vocabularies (HPO terms, diseases, agents, analytes) in English and Chinese,
 normalised for lookup by the query language and autocomplete.
 
-Loaded once per process from the database and reloaded when the vocabulary tables change (a cheap
-count/max check at most every few seconds), so a curator adding a synonym is picked up without a
-restart.
+Loaded once per process from the database and rebuilt when the vocabulary tables change (their
+version stamp, cases/vocabulary_version.py, the rule ingestion's caches follow too), so a curator
+adding a synonym in the admin is picked up within seconds without a restart.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-import time
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
 
+from cases.vocabulary_version import vocabulary_version, vocabulary_version_forget
 from vocab.diseases import ROOT as MONDO_ROOT
 from vocab.languages import CJK_CHARS, has_cjk
+from vocab.languages.chinese_script import simplify
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
 _SPACE_BETWEEN_HAN = re.compile(f"(?<=[{CJK_CHARS}])\\s+(?=[{CJK_CHARS}])")
-CHECK_INTERVAL = 2.0  # seconds between vocabulary change checks
+CONTAINED_LIMIT = 40  # most general concepts a Chinese word inside names may stand for
 
 
 def normalise(text: str) -> str:
     """Lookup key: NFKC (full-width -> ASCII), case-folded, punctuation and hyphens as one space.
-    "Anti-Scl-70" == "anti scl 70"; Chinese keeps its characters without spaces."""
+    "Anti-Scl-70" == "anti scl 70"; Chinese keeps its characters without spaces, in simplified
+    script (OpenCC), so 癲癇 and 癫痫 are one key."""
     text = unicodedata.normalize("NFKC", text).casefold()
+    if has_cjk(text):
+        text = simplify(text)
     text = _NON_WORD.sub(" ", text).replace("_", " ").strip()
     text = re.sub(r"\s+", " ", text)
     # Spaces between CJK characters carry no meaning
@@ -71,6 +75,9 @@ class Vocabulary:
     entries: list[tuple[str, str, str, Concept]] = field(default_factory=list)
     max_words: int = 1
     max_cjk_chars: int = 1
+    # Chinese name keys: aligned with English after loading, searched by `containing`
+    cjk_keys: set[str] = field(default_factory=set)
+    _containing: dict[str, list[Concept]] = field(default_factory=dict)
 
     def add(self, name: str, concept: Concept, language: str) -> None:
         key = normalise(name)
@@ -83,6 +90,53 @@ class Vocabulary:
         self.max_words = max(self.max_words, key.count(" ") + 1)
         if has_cjk(key):
             self.max_cjk_chars = max(self.max_cjk_chars, len(key))
+            self.cjk_keys.add(key)
+
+    def align_languages(self) -> None:
+        """A Chinese name resolves to what the English label of its concept resolves to, so both
+        languages reach the same concepts: 癫痫 names the disease epilepsy, and "epilepsy" is also
+        an HPO synonym of Seizure, so 癫痫 finds the cases coded with either, as "epilepsy" does."""
+        for key in self.cjk_keys:
+            bucket = self.names[key]
+            for concept in list(bucket):
+                label_key = normalise(concept.label)
+                if label_key in self.cjk_keys:
+                    continue  # only English names are followed: Chinese buckets change here
+                for same in self.names.get(label_key, ()):
+                    if same not in bucket and same.kind in ("term", "disease"):
+                        bucket.append(same)
+
+    def containing(self, text: str, *, limit: int = CONTAINED_LIMIT) -> list[Concept]:
+        """For a Chinese word that is no name of its own (钙化, "calcification"): the most general
+        HPO terms and diseases among those with a Chinese name containing it (皮肤钙化, 血管钙化,
+        钙化灶…). A search for them finds their descendants too, so the word finds every case
+        coded with such a name. Empty for one character, or when more than `limit` unrelated
+        concepts share the word (异常, "abnormal"): too vague to stand for concepts."""
+        key = normalise(text)
+        if len(key) < 2 or not has_cjk(key) or " " in key:
+            return []
+        if key in self._containing:
+            return self._containing[key]
+        found: dict[tuple[str, int], Concept] = {}
+        for name_key in self.cjk_keys:
+            if key in name_key:
+                for concept in self.names[name_key]:
+                    if concept.kind in ("term", "disease") and not concept.via:
+                        found.setdefault((concept.kind, concept.id), concept)
+        roots = [
+            concept
+            for concept in found.values()
+            if not any((concept.kind, above) in found for above in self._above(concept))
+        ]
+        roots.sort(key=lambda concept: (concept.kind != "term", concept.code))
+        result = roots if len(roots) <= limit else []
+        self._containing[key] = result
+        return result
+
+    def _above(self, concept: Concept) -> tuple[int, ...] | frozenset[int]:
+        if concept.kind == "term":
+            return tuple(a for a in self.term_ancestors.get(concept.id, ()) if a != concept.id)
+        return self.disease_ancestors.get(concept.id, frozenset())
 
     def lookup(self, text: str) -> list[Concept]:
         key = normalise(text)
@@ -182,40 +236,35 @@ def _load() -> Vocabulary:
                 vocabulary.add(synonym, concept, "en")
             for synonym in syn_zh:
                 vocabulary.add(synonym, concept, "zh")
+    vocabulary.align_languages()
     vocabulary.entries.sort(key=lambda entry: entry[0])
     return vocabulary
 
 
 _lock = threading.Lock()
-_state: dict[str, object] = {"vocabulary": None, "signature": None, "checked": 0.0}
+_state: dict[str, object] = {"vocabulary": None, "signature": None}
 
 
 def _signature() -> tuple:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT (SELECT count(*) FROM cases_term), (SELECT count(*) FROM cases_disease),"
-            " (SELECT count(*) FROM cases_agent), (SELECT max(id) FROM cases_agent),"
-            " (SELECT count(*) FROM cases_analyte), (SELECT current_database())"
-        )
-        return cursor.fetchone()
+    # The vocabulary tables' version stamp (cases/vocabulary_version.py: bumped by any write to
+    # them, read at most every few seconds) and the database, since tests switch databases.
+    return (vocabulary_version(), connection.settings_dict["NAME"])
 
 
 def get_vocabulary() -> Vocabulary:
-    """The process-wide vocabulary, reloaded when the tables changed."""
-    now = time.monotonic()
+    """The process-wide vocabulary, rebuilt when the vocabulary tables changed (the one freshness
+    rule of cases/vocabulary_version.py, shared with ingestion)."""
     with _lock:
-        vocabulary = _state["vocabulary"]
-        if vocabulary is not None and now - _state["checked"] < CHECK_INTERVAL:
-            return vocabulary
         signature = _signature()
+        vocabulary = _state["vocabulary"]
         if vocabulary is None or signature != _state["signature"]:
             vocabulary = _load()
             _state["vocabulary"] = vocabulary
             _state["signature"] = signature
-        _state["checked"] = now
         return vocabulary
 
 
 def reset_vocabulary_cache() -> None:
     with _lock:
-        _state.update(vocabulary=None, signature=None, checked=0.0)
+        _state.update(vocabulary=None, signature=None)
+    vocabulary_version_forget()

@@ -1,15 +1,24 @@
 """Vocabulary row ids by code or name, as the fact rows reference them (HPO terms, diseases,
-agents, analytes), loaded once per process and refreshed every few minutes: a bulk import would
-otherwise spend more time on look-ups than on writing. `vocabulary_ids` is the vocabulary the fact
-kinds' `from_record` receive (cases.facts.FactVocabulary), so `cases` never imports ingestion."""
+agents, analytes), loaded once per process and rebuilt when the vocabulary tables change: the
+version stamp of cases/vocabulary_version.py, the same freshness rule the search vocabulary
+follows, so a synonym a curator adds in the admin reaches ingestion and search alike.
+`vocabulary_ids` is the vocabulary the fact kinds' `from_record` receive
+(cases.facts.FactVocabulary), so `cases` never imports ingestion.
+
+Preparing a parse writes nothing (ingest/services/parse.py): a drug the vocabulary lacks becomes
+an unsaved Agent that the write step saves (`agents_save_new`), in the writing transaction.
+"""
 
 from __future__ import annotations
 
 import re
-import time
+from collections.abc import Iterable
 
-from cases.facts import GeneMatch
+from django.db import connection
+
+from cases.facts import Fact, GeneMatch
 from cases.models import Agent, Analyte, Disease, Term
+from cases.vocabulary_version import vocabulary_version
 from vocab.diseases import load_diseases
 
 _HPO_ID = re.compile(r"HP:\d{7}")
@@ -20,15 +29,13 @@ class VocabularyIds:
     """Vocabulary ids by code or name, loaded once per process: a bulk import would otherwise
     spend more time on look-ups than on writing."""
 
-    TTL = 300.0
-
     def __init__(self) -> None:
-        # None, not 0.0: the monotonic clock starts near zero at boot, so "0.0 seconds ago" could
-        # look fresh on a machine up for less than TTL and the tables would never be read.
-        self.loaded_at: float | None = None
+        self.loaded_version: tuple | None = None
+        self.new_agents: dict[str, Agent] = {}  # unsaved agents by key, shared by the facts naming them
 
     def ensure(self) -> None:
-        if self.loaded_at is not None and time.monotonic() - self.loaded_at < self.TTL:
+        version = (vocabulary_version(), connection.settings_dict["NAME"])
+        if version == self.loaded_version:
             return
         self.ancestors = dict(Term.objects.values_list("id", "ancestor_ids"))
         self.term_ids = set(self.ancestors)
@@ -49,7 +56,8 @@ class VocabularyIds:
                 self.analytes.setdefault(synonym.strip().lower(), analyte_id)
         for analyte_id, name in Analyte.objects.values_list("id", "name"):
             self.analytes[name.strip().lower()] = analyte_id
-        self.loaded_at = time.monotonic()
+        self.new_agents = {}
+        self.loaded_version = version
 
     def term(self, code: object) -> int | None:
         if not isinstance(code, str) or not code.startswith("HP:"):
@@ -136,19 +144,19 @@ class VocabularyIds:
                 return found
         return None
 
-    def agent_or_create(self, name: str, code: object = None) -> int:
-        """The agent for a treatment, creating it when the vocabulary lacks it: the pipeline
-        names agents by INN from a wider drug dictionary than the curated lexicon, and a drug
-        without a row could be neither filtered on nor counted in the facets."""
+    def agent_or_new(self, name: str, code: object = None) -> int | Agent:
+        """The agent id of a treatment, or an unsaved Agent when the vocabulary lacks the drug:
+        the pipeline names agents by INN from a wider drug dictionary than the curated lexicon,
+        and a drug without a row could be neither filtered on nor counted in the facets. Nothing
+        is written here; `agents_save_new` saves it with the facts."""
         found = self.agent(name, code)
         if found is not None:
             return found
         key = name.strip().lower()
-        has_code = isinstance(code, str) and code and not code.startswith("HP:")
-        defaults = {"code": code[:32]} if has_code else {}
-        agent, _created = Agent.objects.get_or_create(name=key, defaults=defaults)
-        self.agents[key] = agent.pk
-        return agent.pk
+        if key not in self.new_agents:
+            has_code = isinstance(code, str) and code and not code.startswith("HP:")
+            self.new_agents[key] = Agent(name=key, code=code[:32] if has_code else "")
+        return self.new_agents[key]
 
     def analyte(self, name: object) -> int | None:
         return self.analytes.get(name.strip().lower()) if isinstance(name, str) else None
@@ -181,6 +189,37 @@ class VocabularyIds:
 vocabulary_ids = VocabularyIds()
 
 
+def agents_save_new(facts: Iterable[Fact]) -> bool:
+    """Save the unsaved agents the facts refer to (get or create by name, so two workers naming
+    the same new drug share one row) and point the facts at them; True when any was saved, for
+    the caller to rebuild the search columns that lacked them. Call inside the writing
+    transaction. The vocabulary stamp is locked first: every writer that adds agents then takes
+    the same locks in the same order (stamp, agent names), so two cannot deadlock."""
+    pending = []
+    for fact in facts:
+        for field in fact._meta.concrete_fields:
+            if field.is_relation and field.related_model is Agent and getattr(fact, field.attname) is None:
+                agent = field.get_cached_value(fact, default=None)
+                if agent is not None:
+                    pending.append((fact, field, agent))
+    if not pending:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version FROM cases_vocabulary_version WHERE id = 1 FOR UPDATE")
+    saved: dict[str, int] = {}
+    for fact, field, agent in pending:
+        if agent.name not in saved:
+            row, _created = Agent.objects.get_or_create(name=agent.name, defaults={"code": agent.code})
+            saved[agent.name] = row.pk
+        agent.pk = saved[agent.name]
+        setattr(fact, field.attname, agent.pk)
+    vocabulary_ids.new_agents.clear()  # the stamp moved: the next parse reads the tables again
+    return True
+
+
 def vocabulary_cache_clear() -> None:
     """Read the vocabulary tables again on the next parse (after loading vocabularies, in tests)."""
-    vocabulary_ids.loaded_at = None
+    from cases.vocabulary_version import vocabulary_version_forget
+
+    vocabulary_ids.loaded_version = None
+    vocabulary_version_forget()

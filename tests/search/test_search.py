@@ -42,7 +42,8 @@ def run(params, user, **kwargs):
         ("lang:zh", {"crest"}),
         ("year:2010-2016", {"crest", "dermato"}),
         ("hpo:HP:0003761 -fever", {"dermato"}),
-        ("钙化", {"crest"}),  # full text in Chinese (bigram index + substring check)
+        ("入院", {"crest"}),  # full text in Chinese (bigram index + substring check)
+        ("钙化", {"crest", "cutis", "dermato"}),  # inside names: 钙化灶, 皮肤钙化… (and descendants)
         ("elbows", {"cutis"}),  # full text in English
         ('"skin ulcer improved"', set()),  # phrase not in any text
         ("elbows calcinosis cutis", {"cutis"}),  # unresolved word -> text, AND the term
@@ -144,10 +145,10 @@ def test_facets_leave_out_the_active_filter(registry, anonymous):
 
 
 def test_interpretation_explains_resolution(registry, anonymous):
-    result = run({"q": "钙质沉着 + 钙化"}, anonymous)
+    result = run({"q": "钙质沉着 + 入院"}, anonymous)
     parts = {part["text"]: part for part in result.interpretation}
     assert parts["钙质沉着"]["concepts"][0]["code"] == "HP:0003761"
-    assert parts["钙化"].get("fulltext") is True
+    assert parts["入院"].get("fulltext") is True
 
 
 @pytest.mark.parametrize("path", ["exact", "scan", "sampled"])

@@ -118,7 +118,7 @@ class DiseaseFacet(ConceptFacet):
 
     def chip_label(self, value: str, vocabulary: Vocabulary) -> str:
         disease_id = disease_row(value, vocabulary)
-        return value if disease_id is None else f"{vocabulary.diseases[disease_id].label} ({value})"
+        return value if disease_id is None else vocabulary.diseases[disease_id].label  # a name, not the code
 
 
 DISEASE = DiseaseFacet(

@@ -77,7 +77,7 @@ class TermFacet(ConceptFacet):
 
     def chip_label(self, value: str, vocabulary: Vocabulary) -> str:
         term_id = vocabulary.term_by_code.get(value.upper())
-        return value if term_id is None else f"{vocabulary.terms[term_id].label} ({value})"
+        return value if term_id is None else vocabulary.terms[term_id].label  # a name, not the code
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,7 +20,8 @@
       const before = input.value.slice(0, caret), after = input.value.slice(caret);
       const word = currentWord();
       // The server says which field searches for the entry (the facet declared for its kind)
-      input.value = before.slice(0, before.length - word.length) + item.query + after;
+      // …by a name people read (query_name), not the code
+      input.value = before.slice(0, before.length - word.length) + (item.query_name || item.query) + after;
       close();
       input.focus();
     }
@@ -44,7 +45,9 @@
     }
     function lookup() {
       const prefix = currentWord();
-      if (prefix.length < 2 || prefix.includes(":") && !/^(hp|orpha|omim|mondo):/i.test(prefix)) { close(); return; }
+      // One Chinese character already narrows the names (钙, 癫); one Latin letter does not.
+      const enough = prefix.length >= 2 || /[\u3400-\u9fff\uf900-\ufaff]/.test(prefix);
+      if (!enough || prefix.includes(":") && !/^(hp|orpha|omim|mondo):/i.test(prefix)) { close(); return; }
       if (prefix === lastPrefix && items.length) { return; }
       lastPrefix = prefix;
       fetch(input.dataset.autocomplete + "?q=" + encodeURIComponent(prefix), { headers: { Accept: "application/json" } })

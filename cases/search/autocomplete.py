@@ -104,8 +104,9 @@ def _query_name(concept: Concept, matched: str, vocabulary: Vocabulary) -> str:
     field = facet.name if facet is not None else "text"
     value = concept.code
     if facet is not None:
-        # The label reads best; a Chinese name typed stays Chinese
-        for name in (matched, concept.label) if has_cjk(matched) else (concept.label, matched):
+        # The label reads best; a Chinese name typed stays Chinese (the entry's first Chinese name)
+        names = (concept.label_zh, matched, concept.label) if has_cjk(matched) else (concept.label, matched)
+        for name in names:
             if name and name != concept.code and _names_only(facet, name, concept, vocabulary):
                 value = name
                 break

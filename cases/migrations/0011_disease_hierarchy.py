@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_case_match_mme_permission'),
+        ('cases', '0010_genes_variants'),
     ]
 
     operations = [

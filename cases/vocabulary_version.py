@@ -1,7 +1,7 @@
 """The one freshness rule of every cache built from the vocabulary tables.
 
 The tables (Term, Disease, Agent, Analyte) carry a version stamp, bumped by a trigger in the
-transaction of any write to them (migration 0013): a curator's synonym in the admin, a vocabulary
+transaction of any write to them (migration 0014): a curator's synonym in the admin, a vocabulary
 load, an agent that ingestion adds. A cache remembers the stamp it was built at and is rebuilt
 when the stamp moved; the stamp itself (one row, one tiny query) is read at most every
 `CHECK_INTERVAL` seconds per process. Readers: the search vocabulary (cases/search/vocabulary.py)

@@ -41,6 +41,6 @@ BACKWARD = "".join(f"DROP TRIGGER IF EXISTS {table}_vocabulary_version ON {table
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0012_disease_hierarchy")]
+    dependencies = [("cases", "0013_disease_hierarchy")]
 
     operations = [migrations.RunSQL(FORWARD, BACKWARD)]

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_phenopacket_round_trip'),
+        ('cases', '0012_search_snapshot'),
     ]
 
     operations = [

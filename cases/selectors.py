@@ -3,11 +3,15 @@ of every page and of the API come from cases/summaries.py."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from cases.facts import FACT_KINDS, Fact, PageSection
-from cases.models import Case
+from django.db.models import Count
+
+from cases.facts import FACT_KINDS, Fact, PageSection, Provenance
+from cases.facts.base import mention_count, mention_spans
+from cases.models import Case, IngestJob
 from cases.spans import covered_runs
 from cases.summaries import case_summaries
 
@@ -15,6 +19,23 @@ from cases.summaries import case_summaries
 def case_visible_get(*, case_id: int, user) -> Case | None:
     """The case if `user` may see it (Case.objects.visible_to), with its report."""
     return Case.objects.visible_to(user).select_related("report").filter(pk=case_id).first()
+
+
+def ingestion_pending() -> dict[str, int]:
+    """Jobs still to finish: {"queued", "running", "total"} (one indexed count): while reports are
+    being parsed (just after `make run`, during a bulk import) the search page says so instead of
+    looking like an empty or incomplete registry."""
+    counts = {"queued": 0, "running": 0}
+    rows = (
+        IngestJob.objects.filter(status__in=[IngestJob.Status.QUEUED, IngestJob.Status.RUNNING])
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    for status, count in rows:
+        counts[status] = count
+    counts["total"] = counts["queued"] + counts["running"]
+    return counts
 
 
 def _live(model):
@@ -38,7 +59,10 @@ def evidence_segments(text: str, spans: list[tuple[str, int, int]]) -> list[Segm
         if start is not None and end is not None and 0 <= start < end <= length
     ]
     starts_at: dict[int, list[str]] = defaultdict(list)
+    first: dict[str, int] = {}
     for start, _end, anchor in valid:
+        first[anchor] = min(start, first.get(anchor, start))
+    for anchor, start in first.items():  # an anchor is an element id: placed once, at its first span
         starts_at[start].append(anchor)
     return [
         Segment(text[left:right], covering, starts_at.get(left, []))
@@ -151,6 +175,7 @@ def case_detail(*, case: Case, pages: dict[str, int] | None = None, text_window:
     sections: list[FactSection] = []
     facts: dict[str, list[Fact]] = {}
     spans: list[tuple[str, int, int]] = []  # in window coordinates
+    alias: dict[tuple[str, int], str] = {}  # (kind, pk) -> anchor of the line it is shown on
     evidence_count = 0
     for kind in FACT_KINDS:
         shown: list[Fact] = []
@@ -158,9 +183,28 @@ def case_detail(*, case: Case, pages: dict[str, int] | None = None, text_window:
             fact_section = FactSection.page_of(section, kind, case, pages.get(section.id, 1))
             sections.append(fact_section)
             shown += fact_section.facts
+        # One line per finding: facts of the same identity on this page are one line (the first
+        # stated), with every span of all of them counted and highlighted under its anchor.
+        lines: dict[tuple, Fact] = {}
         for fact in shown:
-            fact.anchor = f"ev-{kind.anchor}{fact.pk}"
-            fact.href = href(fact.anchor, fact.evidence_start)
+            line = lines.setdefault(kind.identity(fact), fact)
+            if line is fact:
+                fact.anchor = f"ev-{kind.anchor}{fact.pk}"
+                fact.href = href(fact.anchor, fact.evidence_start)
+                fact.mention_total = 0
+            else:
+                fact.anchor = line.anchor
+                alias[(kind.name, fact.pk)] = line.anchor
+            line.mention_total += mention_count(fact)
+            for start, end in mention_spans(fact):
+                if (start, end) != (fact.evidence_start, fact.evidence_end) and end > low and start < high:
+                    spans.append((line.anchor, max(start, low) - low, min(end, high) - low))
+            if kind.name == "feature":
+                fact.onset_stated = _onset_stated(fact, text)
+        for fact_section in sections:
+            if fact_section.facts and fact_section.facts[0] in shown:
+                fact_section.facts = [f for f in fact_section.facts if lines.get(kind.identity(f)) is f]
+        shown = list(lines.values())
         facts[kind.name] = shown
         with_evidence = _live(kind.model).filter(
             case=case, evidence_start__isnull=False, evidence_end__isnull=False
@@ -169,7 +213,8 @@ def case_detail(*, case: Case, pages: dict[str, int] | None = None, text_window:
         for pk, start, end in with_evidence.filter(evidence_end__gt=low, evidence_start__lt=high).values_list(
             "pk", "evidence_start", "evidence_end"
         ):
-            spans.append((f"ev-{kind.anchor}{pk}", max(start, low) - low, min(end, high) - low))
+            anchor = alias.get((kind.name, pk), f"ev-{kind.anchor}{pk}")
+            spans.append((anchor, max(start, low) - low, min(end, high) - low))
     age_href = "#ev-age"
     if case.age_start is not None and case.age_end is not None:
         evidence_count += 1
@@ -188,8 +233,16 @@ def case_detail(*, case: Case, pages: dict[str, int] | None = None, text_window:
         "facts": facts,
         "fact_sections": sections,
         # The features as the similar-cases link sends them (at most SIMILAR_LINK_FEATURES).
-        "present_ids": [code for code, excluded in linked if not excluded],
-        "excluded_ids": [code for code, excluded in linked if excluded],
+        "present_ids": list(dict.fromkeys(code for code, excluded in linked if not excluded)),
+        "excluded_ids": list(dict.fromkeys(code for code, excluded in linked if excluded)),
+        "similar_features": ", ".join(
+            dict.fromkeys(
+                [
+                    *(code for code, excluded in linked if not excluded),
+                    *(f"-{code}" for code, excluded in linked if excluded),
+                ]
+            )
+        ),
         "segments": evidence_segments(text[low:high], spans),
         "evidence_count": evidence_count,
         "age_href": age_href,
@@ -206,6 +259,23 @@ def case_detail(*, case: Case, pages: dict[str, int] | None = None, text_window:
             Case.objects.filter(report=report).exclude(pk=case.pk).values_list("pk", flat=True)
         ),
     }
+
+
+ONSET_WINDOW = 200  # characters before a finding's evidence in which its onset must be stated
+
+
+def _onset_stated(fact, text: str) -> str:
+    """The feature's onset when the report states it: a machine-extracted onset must appear in
+    the text shortly before (or within) the finding's evidence; one imported from structured data
+    or entered by a curator is shown as it is. An onset the parser carried over from elsewhere
+    ("onset 2021" on every feature of a 2021 report) is left out."""
+    onset = (fact.onset or "").strip()
+    if not onset or fact.provenance != Provenance.MACHINE or fact.locked:
+        return onset
+    if fact.evidence_start is None or not text:
+        return ""
+    window = text[max(0, fact.evidence_start - ONSET_WINDOW) : (fact.evidence_end or fact.evidence_start)]
+    return onset if onset in window or onset in unicodedata.normalize("NFKC", window) else ""
 
 
 def case_csv_rows(*, case: Case) -> list[list[str]]:

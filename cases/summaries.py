@@ -19,7 +19,7 @@ from functools import cached_property
 
 from django.contrib.postgres.aggregates import ArrayAgg, JSONBAgg
 from django.db import connection
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, Func, IntegerField, OuterRef, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, JSONObject
 
@@ -35,6 +35,8 @@ class FeatureBrief:
     label: str  # the term's label, else the words of the report
     excluded: bool
     information_content: float | None  # of the term; None when not coded
+    mentions: int = 1  # times the report states it (all its facts' spans)
+    curated: bool = False  # entered, edited or checked by a curator
 
     @property
     def id(self) -> str:
@@ -46,6 +48,12 @@ class DiagnosisBrief:
     code: str | None  # None: not coded
     label: str
     status: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeBrief:
+    about: str  # the finding's label, else the words of the report ("overall condition")
+    direction: str
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,8 @@ class CaseSummary:
     diagnoses: tuple[DiagnosisBrief, ...]  # live diagnoses, in evidence order
     treatments: tuple[str, ...]  # agent names, distinct, sorted
     outcomes: tuple[str, ...]  # outcome directions, distinct, sorted
+    outcome_items: tuple[OutcomeBrief, ...] = ()  # one per finding: its last stated direction
+    matched: tuple = ()  # relevance.Match: the facts that matched the search (search pages)
 
     # --- what the pages show ------------------------------------------------------------------
 
@@ -115,8 +125,15 @@ class CaseSummary:
 
     @property
     def diagnosis_labels(self) -> list[str]:
-        """Final and historical diagnoses (a differential is not a diagnosis of the case)."""
-        return [d.label for d in self.diagnoses if d.status != Diagnosis.Status.DIFFERENTIAL]
+        """Final and historical diagnoses (a differential is not a diagnosis of the case), each
+        once."""
+        labels = [d.label for d in self.diagnoses if d.status != Diagnosis.Status.DIFFERENTIAL]
+        return list(dict.fromkeys(labels))
+
+    @property
+    def heading(self) -> str:
+        """What a result line is called: its report's title, else the case's own label."""
+        return self.title or self.label or f"Case {self.id}"
 
 
 def case_summaries(*, case_ids: list[int], user) -> list[CaseSummary]:
@@ -134,18 +151,55 @@ def case_summaries(*, case_ids: list[int], user) -> list[CaseSummary]:
 
 def _summary(row: tuple) -> CaseSummary:
     *columns, features, diagnoses, treatments, outcomes = row
+    outcome_rows = _json(outcomes)
     return CaseSummary(
         *columns,
-        features=tuple(
-            FeatureBrief(item["hpo_id"], item["label"], item["excluded"], item["ic"])
-            for item in _json(features)
-        ),
-        diagnoses=tuple(
-            DiagnosisBrief(item["code"], item["label"], item["status"]) for item in _json(diagnoses)
-        ),
+        features=_one_per_finding(_json(features)),
+        diagnoses=_one_per_diagnosis(_json(diagnoses)),
         treatments=tuple(sorted(set(treatments or ()))),
-        outcomes=tuple(sorted(set(outcomes or ()))),
+        outcomes=tuple(sorted({item["direction"] for item in outcome_rows})),
+        outcome_items=_last_outcome_per_finding(outcome_rows),
     )
+
+
+def _one_per_finding(items: list[dict]) -> tuple[FeatureBrief, ...]:
+    """One brief per finding (term, else words; present or excluded), in evidence order, with the
+    mentions of every fact of it summed: a finding the parser or curators recorded several times
+    is still one line of a result."""
+    merged: dict[tuple, dict] = {}
+    for item in items:
+        key = (item["hpo_id"] or item["label"].casefold(), item["excluded"])
+        mentions = max(int(item.get("n") or 0), 1)
+        curated = item.get("provenance") == "curator" or bool(item.get("locked"))
+        kept = merged.get(key)
+        if kept is None:
+            merged[key] = {**item, "n": mentions, "curated": curated}
+        else:
+            kept["n"] += mentions
+            kept["curated"] = kept["curated"] or curated
+    return tuple(
+        FeatureBrief(item["hpo_id"], item["label"], item["excluded"], item["ic"], item["n"], item["curated"])
+        for item in merged.values()
+    )
+
+
+def _one_per_diagnosis(items: list[dict]) -> tuple[DiagnosisBrief, ...]:
+    """One brief per diagnosis and status, first statement first."""
+    kept: dict[tuple, DiagnosisBrief] = {}
+    for item in items:
+        key = (item["code"] or item["label"].casefold(), item["status"])
+        kept.setdefault(key, DiagnosisBrief(item["code"], item["label"], item["status"]))
+    return tuple(kept.values())
+
+
+def _last_outcome_per_finding(items: list[dict]) -> tuple[OutcomeBrief, ...]:
+    """Each finding's outcome as the report last states it (items in evidence order)."""
+    last: dict[str, OutcomeBrief] = {}
+    for item in items:
+        about = item.get("label") or item.get("about") or "overall condition"
+        last.pop(about.casefold(), None)  # re-inserted: ordered by its last statement
+        last[about.casefold()] = OutcomeBrief(about, item["direction"])
+    return tuple(last.values())
 
 
 def _json(value: str | list | None) -> list:
@@ -173,6 +227,9 @@ def _statement(rule: CaseVisibility, ids: list[int]) -> tuple[str, list]:
                     label=Coalesce("term__label", "label"),
                     excluded="excluded",
                     ic="term__information_content",
+                    n=_MENTIONS,
+                    provenance="provenance",
+                    locked="locked",
                 ),
                 diagnoses_json=_json_list(
                     Diagnosis,
@@ -181,7 +238,9 @@ def _statement(rule: CaseVisibility, ids: list[int]) -> tuple[str, list]:
                     status="status",
                 ),
                 treatment_names=_names(Treatment, Coalesce("agent__name", "agent_name")),
-                outcome_directions=_names(Outcome, "direction"),
+                outcome_directions=_json_list(
+                    Outcome, label=Coalesce("term__label", "about"), direction="direction"
+                ),
             )
             .values_list(
                 *_CASE_COLUMNS, "features_json", "diagnoses_json", "treatment_names", "outcome_directions"
@@ -195,6 +254,10 @@ def _statement(rule: CaseVisibility, ids: list[int]) -> tuple[str, list]:
     bound = list(params)
     bound[position] = list(ids)
     return sql, bound
+
+
+# Spans the fact lists beside its evidence (Fact.mentions; at least the evidence itself).
+_MENTIONS = Func(F("mentions"), function="jsonb_array_length", output_field=IntegerField())
 
 
 def _live_facts(model):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -31,7 +32,13 @@ from cases.search.index import IndexNotReady
 from cases.search.similar_query import parse_publication
 from cases.search.similarity import unknown_genes
 from cases.search.vocabulary import get_vocabulary
-from cases.selectors import case_csv_rows, case_detail, case_visible_get, cases_csv_rows
+from cases.selectors import (
+    case_csv_rows,
+    case_detail,
+    case_visible_get,
+    cases_csv_rows,
+    ingestion_pending,
+)
 from cases.summaries import case_summaries
 from registry.throttling import throttle_page
 
@@ -99,6 +106,23 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
+def _page_links(base: list[tuple[str, str]], page: int, pages: int, *, around: int = 2) -> list[dict]:
+    """Numbered page links: the first, the last and `around` pages either side of the current one,
+    with a gap ({"gap": True}) where numbers are left out."""
+    if pages <= 1:
+        return []
+    shown = sorted({1, pages, *range(max(1, page - around), min(pages, page + around) + 1)})
+    links: list[dict] = []
+    previous = 0
+    for number in shown:
+        if number > previous + 1:
+            links.append({"gap": True})
+        pairs = base if number == 1 else [*base, ("page", str(number))]
+        links.append({"number": number, "url": _url(pairs), "current": number == page})
+        previous = number
+    return links
+
+
 @require_GET
 @throttle_page
 def home(request: HttpRequest) -> HttpResponse:
@@ -117,6 +141,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "result": None,
         "summaries": [],
         "facets": [],
+        "pending": ingestion_pending(),
     }
     if search.is_valid:
         try:
@@ -129,7 +154,10 @@ def home(request: HttpRequest) -> HttpResponse:
             base = [(n, v) for n, v in state if n != "page"]
             context.update(
                 result=result,
-                summaries=case_summaries(case_ids=result.case_ids, user=request.user),
+                summaries=[
+                    replace(summary, matched=tuple(result.matched.get(summary.id, ())))
+                    for summary in case_summaries(case_ids=result.case_ids, user=request.user)
+                ],
                 facets=[
                     {
                         "name": facet.counts_key,
@@ -146,6 +174,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 pages=pages,
                 first=(page - 1) * PAGE_SIZE + 1,
                 last=min(page * PAGE_SIZE, result.total),
+                page_links=_page_links(base, page, min(pages, MAX_PAGE)),
                 prev_url=_url([*base, ("page", str(page - 1))]) if page > 1 else None,
                 next_url=_url([*base, ("page", str(page + 1))]) if page < pages and page < MAX_PAGE else None,
                 sort_urls={

@@ -25,6 +25,9 @@ class Fact(models.Model):
     evidence_start = models.PositiveIntegerField(null=True, blank=True)
     evidence_end = models.PositiveIntegerField(null=True, blank=True)
     evidence_text = models.TextField(blank=True)
+    # Every span of the report that states this finding ([[start, end], …], evidence first): a
+    # finding named eight times is one fact, and pages show "×8" instead of eight lines.
+    mentions = models.JSONField(default=list, blank=True)
     provenance = models.CharField(max_length=10, choices=Provenance.choices, default=Provenance.MACHINE)
     parser_version = models.CharField(max_length=40, blank=True)
     # Set when a curator creates or edits the fact: re-parsing replaces only unlocked machine facts.
@@ -76,3 +79,17 @@ FACT_SYSTEM_FIELDS = frozenset(
     }
 )
 EVIDENCE_FIELDS = ("evidence_start", "evidence_end", "evidence_text")
+
+
+def mention_spans(fact: Fact) -> list[tuple[int, int]]:
+    """The fact's spans in the report: its evidence and every further mention, in text order."""
+    spans = {(fact.evidence_start, fact.evidence_end)} if fact.evidence_start is not None else set()
+    for span in fact.mentions or []:
+        if isinstance(span, list | tuple) and len(span) == 2 and all(isinstance(x, int) for x in span):
+            spans.add((span[0], span[1]))
+    return sorted(s for s in spans if s[1] is not None and s[0] <= s[1])
+
+
+def mention_count(fact: Fact) -> int:
+    """How many times the report states the fact (at least once)."""
+    return max(len(mention_spans(fact)), 1)

@@ -192,7 +192,9 @@ _CODE = (
 )
 _PRESENT = (
     f"{_LINK}{_NAME}</a>{_CODE}"
-    '{% if fact.onset %} <span class="muted">onset {{ fact.onset }}</span>{% endif %}'
+    '{% if fact.mention_total > 1 %} <span class="times" title="times the report states it">'
+    "×{{ fact.mention_total }}</span>{% endif %}"
+    '{% if fact.onset_stated %} <span class="muted">onset {{ fact.onset_stated }}</span>{% endif %}'
     '{% if fact.severity %} <span class="muted">{{ fact.severity }}</span>{% endif %}'
     "{% if fact.locked %} "
     '<span class="badge" title="Checked by a curator">curated</span>{% endif %}'

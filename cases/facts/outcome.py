@@ -15,7 +15,7 @@ from .base import Fact
 from .kind import AdminLayout, Closure, FactKind, PageSection, RecordContext, SearchColumn
 from .phenopacket import PhenopacketExport
 from .serializers import FactSerializer, hpo_id
-from .values import text
+from .values import readable_series, text
 
 
 class Outcome(Fact):
@@ -32,7 +32,15 @@ class Outcome(Fact):
     direction = models.CharField(max_length=10, choices=Direction.choices)
     series = models.JSONField(default=list, blank=True, help_text="Measured values over time")
     follow_up = models.CharField(max_length=100, blank=True)
+    # The agent (lower-case INN) of the treatment the outcome followed, as the report tells it:
+    # what the cohort page counts it against.
+    after_treatment = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
+
+    @property
+    def series_text(self) -> str:
+        """The measured series as a reader says it: "5 cm → 4 cm → 2.5 cm"."""
+        return readable_series(self.series)
 
     class Meta(Fact.Meta):
         constraints = [
@@ -65,6 +73,7 @@ def _from_record(item: dict, context: RecordContext) -> dict[str, Any] | None:
         "direction": direction,
         "series": item.get("series") if isinstance(item.get("series"), list) else [],
         "follow_up": text(item.get("follow_up"), 100),
+        "after_treatment": text(item.get("after_treatment"), 200).lower(),
     }
 
 
@@ -104,7 +113,9 @@ def _from_phenopacket(packet: dict) -> list[dict[str, Any]]:
         response = (action.get("responseToTreatment") or {}).get("label", "").lower()
         direction = next((d for word, d in _RESPONSES if word in response), None)
         if direction:
-            outcomes.append({"about": f"response to {agent}".strip(), "direction": direction})
+            outcomes.append(
+                {"about": f"response to {agent}".strip(), "direction": direction, "after_treatment": agent}
+            )
     subject = packet.get("subject") or {}
     if (subject.get("vitalStatus") or {}).get("status") == "DECEASED":
         cause = (subject["vitalStatus"].get("causeOfDeath") or {}).get("label", "")
@@ -118,6 +129,7 @@ class OutcomeSerializer(FactSerializer):
     direction = serializers.ChoiceField(choices=Outcome.Direction.choices)
     series = serializers.JSONField()
     follow_up = serializers.CharField()
+    after_treatment = serializers.CharField(help_text="Agent of the treatment the outcome followed")
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_hpo_id(self, outcome: Outcome) -> str | None:
@@ -128,11 +140,11 @@ _PAGE = (
     '<a class="fact-link" href="{{ fact.href }}" data-anchor="{{ fact.anchor }}">'
     '{{ fact.about|default:"overall" }}</a>: '
     '<span class="dir dir-{{ fact.direction }}">{{ fact.get_direction_display|lower }}</span>'
-    '{% if fact.follow_up %} <span class="muted">at {{ fact.follow_up }}</span>{% endif %}\n'
-    '{% if fact.series %}<table class="grid series"><tbody>{% for point in fact.series %}<tr>'
-    "{% if point.items %}{% for k, v in point.items %}"
-    '<td><span class="muted">{{ k }}</span> {{ v }}</td>{% endfor %}'
-    "{% else %}<td>{{ point }}</td>{% endif %}</tr>{% endfor %}</tbody></table>{% endif %}\n"
+    '{% if fact.after_treatment %} <span class="muted">after {{ fact.after_treatment }}</span>{% endif %}'
+    '{% if fact.follow_up %} <span class="muted">at {{ fact.follow_up }}</span>{% endif %}'
+    '{% if fact.mention_total > 1 %} <span class="times" title="times the report states it">'
+    "×{{ fact.mention_total }}</span>{% endif %}\n"
+    '{% if fact.series %}<div class="series">measured: {{ fact.series_text }}</div>{% endif %}\n'
 )
 KIND = FactKind(
     name="outcome",
@@ -143,9 +155,9 @@ KIND = FactKind(
     identity=lambda o: (o.term_id or o.about.lower(), o.direction, o.follow_up),
     describe=lambda o: str(o.term) if o.term_id is not None else o.about or str(o),
     related=("term",),
-    editable=("about", "term", "direction", "series", "follow_up"),
+    editable=("about", "term", "direction", "series", "follow_up", "after_treatment"),
     admin=AdminLayout(
-        fields=("about", "term", "direction", "follow_up"),
+        fields=("about", "term", "direction", "follow_up", "after_treatment"),
         autocomplete=("term",),
         list_display=("id", "case", "about", "direction", "follow_up", "provenance", "locked"),
     ),

@@ -17,7 +17,7 @@ from .base import Fact
 from .kind import AdminLayout, Closure, FactKind, PageSection, RecordContext, SearchColumn
 from .phenopacket import PhenopacketExport, local_code, source_field, source_of, unit
 from .serializers import FactSerializer
-from .values import number, text
+from .values import number, readable_point, text
 
 
 class Treatment(Fact):
@@ -55,6 +55,12 @@ class Treatment(Fact):
     dose_changes = models.JSONField(default=list, blank=True)
     phenopacket = source_field()
     history = HistoricalRecords()
+
+    @property
+    def dose_changes_text(self) -> str:
+        """ "decreased to 15 mg; increased to 30 mg": the dose changes as a reader says them."""
+        changes = self.dose_changes if isinstance(self.dose_changes, list) else [self.dose_changes]
+        return "; ".join(filter(None, (readable_point(change) for change in changes)))
 
     class Meta(Fact.Meta):
         constraints = [
@@ -287,10 +293,7 @@ _PAGE = (
     "{% if fact.stopped %}until {{ fact.stopped }} {% endif %}"
     "{% if fact.duration %}for {{ fact.duration }}{% endif %}</div>{% endif %}\n"
     '{% if fact.dose_changes %}<div class="when">dose changes: '
-    "{% for change in fact.dose_changes %}"
-    "{% if change.items %}{% for k, v in change.items %}{{ k }} {{ v }}"
-    "{% if not forloop.last %}, {% endif %}{% endfor %}{% else %}{{ change }}{% endif %}"
-    "{% if not forloop.last %}; {% endif %}{% endfor %}</div>{% endif %}\n"
+    "{{ fact.dose_changes_text }}</div>{% endif %}\n"
     '{% if fact.stopped_because %}<div class="stopped">'
     "stopped because: {{ fact.stopped_because }}</div>{% endif %}\n"
     '{% if fact.adverse_events %}<div class="stopped">'

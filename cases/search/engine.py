@@ -22,6 +22,7 @@ from cases.search.facets import FACETS
 from cases.search.index import SearchIndex, get_index
 from cases.search.ordering import SORTS, order_ids
 from cases.search.query import Field, Query, QuerySyntaxError, parse_field, parse_query
+from cases.search.relevance import Match, exact_matches, matched_facts
 from cases.search.syntax import unstorable_character
 from cases.search.vocabulary import get_vocabulary
 
@@ -53,6 +54,9 @@ class SearchResult:
             "Answered from the database while the search index is being built: "
             "the results are complete, only slower."
         )
+
+    # Why each listed case matched: the facts that matched the query's concepts (the cards)
+    matched: dict[int, list[Match]] = field(default_factory=dict)
 
 
 def _as_lists(params: Mapping, names: tuple[str, ...]) -> dict[str, list[str]]:
@@ -177,24 +181,41 @@ class CaseSearch:
         offset = max(int(offset), 0)
         limit = max(min(int(limit), 1000), 0)
         result, evaluator, index = self.matching(user=user)
+        concepts = _concepts(evaluator)
+        exact = exact_matches(concepts) if self.sort == "relevance" and concepts and result else {}
         with index.lock:
-            page = order_ids(result, evaluator.items, index, sort=self.sort, needed=offset + limit)
+            page = order_ids(
+                result, evaluator.items, index, sort=self.sort, needed=offset + limit, exact=exact
+            )
             facet_values = (
                 facet_counts(result, index, evaluator.vocabulary, [node for _, _, node in self.filters])
                 if facets
                 else {}
             )
+        case_ids = page[offset : offset + limit]
         return SearchResult(
             total=len(result),
-            case_ids=page[offset : offset + limit],
+            case_ids=case_ids,
             facets=facet_values,
             interpretation=evaluator.interpretation,
             elapsed_ms=(time.perf_counter() - started) * 1000,
             source=index.source,
+            matched=matched_facts(case_ids, concepts, evaluator.vocabulary),
         )
 
     def all_ids(self, *, user) -> list[int]:
         """Every matching id in result order (cohort summaries and CSV export)."""
         result, evaluator, index = self.matching(user=user)
+        concepts = _concepts(evaluator)
+        exact = exact_matches(concepts) if self.sort == "relevance" and concepts and result else {}
         with index.lock:
-            return order_ids(result, evaluator.items, index, sort=self.sort, needed=len(result))
+            return order_ids(result, evaluator.items, index, sort=self.sort, needed=len(result), exact=exact)
+
+
+def _concepts(evaluator) -> list:
+    """The vocabulary concepts of the query's positive items, each once."""
+    seen = {}
+    for item in evaluator.items:
+        for concept, _bitmap, _weight in item.concepts:
+            seen.setdefault((concept.kind, concept.id), concept)
+    return list(seen.values())

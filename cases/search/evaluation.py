@@ -9,7 +9,7 @@ ordering.py) and how each word was understood ("calcinosis → HP:0003761 Calcin
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pyroaring import BitMap
 
@@ -25,10 +25,12 @@ FULLTEXT_WEIGHT = 2.0  # relevance of a full-text match (vocabulary matches: the
 
 @dataclass
 class Item:
-    """One resolved positive item of the query, for relevance ranking."""
+    """One resolved positive item of the query, for relevance ranking: its cases, its weight,
+    and for a vocabulary item each concept with its own cases and weight (relevance.py)."""
 
     bitmap: BitMap
     weight: float
+    concepts: list[tuple[Concept, BitMap, float]] = field(default_factory=list)
 
 
 class Evaluator:
@@ -56,9 +58,10 @@ class Evaluator:
         return facet.weight(concept, self.vocabulary) if facet is not None else 1.0
 
     def concepts_bitmap(self, concepts: list[Concept], text: str, negated: bool) -> BitMap:
-        bitmap = BitMap.union(*(self.concept_bitmap(c) for c in concepts)) if concepts else BitMap()
+        parts = [(c, self.concept_bitmap(c), self.concept_weight(c)) for c in concepts]
+        bitmap = BitMap.union(*(part[1] for part in parts)) if parts else BitMap()
         if not negated:
-            self.items.append(Item(bitmap, max(self.concept_weight(c) for c in concepts)))
+            self.items.append(Item(bitmap, max(part[2] for part in parts), parts))
         self.interpretation.append(
             {
                 "text": text,

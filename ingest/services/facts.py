@@ -27,7 +27,25 @@ def _evidence(item: dict, text_length: int | None) -> dict:
         return {"evidence_text": str(evidence.get("text") or "")}
     if text_length is not None and end > text_length:
         return {"evidence_text": str(evidence.get("text") or "")}
-    return {"evidence_start": start, "evidence_end": end, "evidence_text": str(evidence.get("text") or "")}
+    return {
+        "evidence_start": start,
+        "evidence_end": end,
+        "evidence_text": str(evidence.get("text") or ""),
+        "mentions": _mentions(item, text_length),
+    }
+
+
+def _mentions(item: dict, text_length: int | None) -> list[list[int]]:
+    """Every valid span of the item's `mentions` as [start, end] (spans out of the text dropped)."""
+    spans = set()
+    for mention in item.get("mentions") or []:
+        if not isinstance(mention, dict):
+            continue
+        start, end = mention.get("start"), mention.get("end")
+        valid = isinstance(start, int) and isinstance(end, int) and 0 <= start <= end
+        if valid and (text_length is None or end <= text_length):
+            spans.add((start, end))
+    return [list(span) for span in sorted(spans)]
 
 
 def build_facts(

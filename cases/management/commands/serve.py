@@ -15,10 +15,19 @@ SAMPLES_DIR = settings.BASE_DIR / "ingest" / "samples"
 
 
 class Command(BaseCommand):
-    help = "Run the web server on 127.0.0.1:8000 and a Celery worker until interrupted."
+    help = (
+        "Run the web server (on 127.0.0.1:8000 unless --bind says otherwise) and a Celery worker "
+        "until interrupted."
+    )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument(
+            "--bind",
+            default="127.0.0.1:8000",
+            metavar="HOST:PORT",
+            help="Address the web server listens on (default 127.0.0.1:8000; 0.0.0.0:8080 to "
+            "listen on every interface, port 8080). `make run PORT=8080` passes 127.0.0.1:8080.",
+        )
         parser.add_argument(
             "--workers", type=int, default=2, help="Gunicorn workers (registry/gunicorn.conf.py says why 2)"
         )

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
 
 # Very general terms ("Abnormality of the skin") say nothing about a result set: not counted.
 MIN_FACET_IC = 1.5
+# A general term whose count is at most this multiple of a more specific term's count, already
+# shown, is left out of the features facet (it would list the same cases again).
+GENERAL_OVERLAP = 1.1
 
 
 def terms_for(value: str, vocabulary: Vocabulary) -> list[Concept]:
@@ -54,18 +57,25 @@ class TermFacet(ConceptFacet):
         return lambda term: phenotype.get(term, False) and ic.get(term, 0.0) >= MIN_FACET_IC
 
     def count(self, result: BitMap, counting: Counting, active: Sequence[Field]) -> list[FacetValue]:
-        # The most frequent informative terms; a general term counted exactly as often as a more
-        # specific one already shown adds nothing: skipped.
+        # The frequent terms, ordered by what they tell about the result: count × information
+        # content, so that "Abnormal cognitive process" (general, low IC) comes after the
+        # specific findings the cases share. A general term counted hardly more often than a more
+        # specific one already shown (GENERAL_OVERLAP) adds nothing: skipped.
         vocabulary = counting.vocabulary
         skip = {node.value for node in active}
+        ic = vocabulary.term_ic
+        candidates = [
+            (term_id, count)
+            for term_id, count in counting.top(self, self.limit * 4)
+            if vocabulary.terms[term_id].code not in skip
+        ]
+        candidates.sort(key=lambda row: (-row[1] * ic.get(row[0], 0.0), -row[1], row[0]))
         chosen: list[FacetValue] = []
         chosen_ids: list[int] = []
-        for term_id, count in counting.top(self, self.limit * 2):
+        for term_id, count in candidates:
             concept = vocabulary.terms[term_id]
-            if concept.code in skip:
-                continue
             if any(
-                term_id in vocabulary.term_ancestors.get(other, ()) and value.count == count
+                term_id in vocabulary.term_ancestors.get(other, ()) and count <= value.count * GENERAL_OVERLAP
                 for other, value in zip(chosen_ids, chosen, strict=True)
             ):
                 continue

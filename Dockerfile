@@ -5,6 +5,7 @@ COPY pyproject.toml README.md ./
 COPY registry ./registry
 COPY cases ./cases
 COPY ingest ./ingest
+COPY vocab ./vocab
 COPY manage.py ./
 RUN pip install --no-cache-dir .
 RUN useradd --create-home registry && chown -R registry /app

@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "cases.models.Case.Status",
         "DiagnosisStatusEnum": "cases.models.Diagnosis.Status",
         "IngestJobStatusEnum": "cases.models.IngestJob.Status",
+        "InterpretationStatusEnum": "cases.facts.gene.InterpretationStatus",
     },
 }
 

@@ -96,16 +96,34 @@ class VocabularyIds:
         return number, term.in_release
 
     def disease_kept(self, code: object, label: str) -> tuple[int | None, bool]:
-        """The same for a disease code (OMIM:…, ORPHA:…, MONDO:…, any CURIE that fits the column)."""
-        disease_id = self.disease(code)
-        if disease_id is not None and disease_id not in self.kept_disease_ids:
-            return disease_id, True
+        """The same for a disease code (OMIM:…, ORPHA:…, MONDO:…, any CURIE that fits the column).
+
+        The row is the code's own, so an export gives back the code it was given: an OMIM or ORPHA
+        code known only as an exact match of a MONDO concept gets a row of its own, placed under
+        that concept's ancestors (so hierarchy search still finds it); a code no release knows is
+        kept as given and flagged."""
+        exact = self.disease_by_code.get(code) if isinstance(code, str) else None
+        if exact is not None:
+            return exact, exact not in self.kept_disease_ids
+        concept = self.disease(code)
         if not isinstance(code, str) or not _CURIE.fullmatch(code) or len(code) > 32:
-            return None, False
-        disease, _created = Disease.objects.get_or_create(
-            code=code, defaults={"label": (label or code)[:500], "in_release": False}
+            return concept, concept is not None
+        concept_row = Disease.objects.filter(pk=concept).first() if concept is not None else None
+        disease, created = Disease.objects.get_or_create(
+            code=code,
+            defaults={
+                "label": (label or (concept_row.label if concept_row else "") or code)[:500],
+                "in_release": concept_row is not None,
+                "mondo_id": concept_row.mondo_id if concept_row else "",
+                "parent_ids": list(concept_row.parent_ids) if concept_row else [],
+                "depth": concept_row.depth if concept_row else None,
+            },
         )
+        if created and concept_row is not None:
+            disease.ancestor_ids = [disease.pk, *concept_row.ancestor_ids]
+            disease.save(update_fields=["ancestor_ids"])
         self.disease_by_code[code] = disease.pk
+        self.disease_ancestors[disease.pk] = tuple(disease.ancestor_ids)
         if not disease.in_release:
             self.kept_disease_ids.add(disease.pk)
         return disease.pk, disease.in_release

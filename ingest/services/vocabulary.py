@@ -103,8 +103,11 @@ class VocabularyIds:
         that concept's ancestors (so hierarchy search still finds it); a code no release knows is
         kept as given and flagged."""
         exact = self.disease_by_code.get(code) if isinstance(code, str) else None
+        if exact is not None and exact not in self.kept_disease_ids:
+            return exact, True
         if exact is not None:
-            return exact, exact not in self.kept_disease_ids
+            # A row this process created may have been rolled back since: look it up again.
+            del self.disease_by_code[code]
         concept = self.disease(code)
         if not isinstance(code, str) or not _CURIE.fullmatch(code) or len(code) > 32:
             return concept, concept is not None
@@ -124,8 +127,7 @@ class VocabularyIds:
             disease.save(update_fields=["ancestor_ids"])
         self.disease_by_code[code] = disease.pk
         self.disease_ancestors[disease.pk] = tuple(disease.ancestor_ids)
-        if not disease.in_release:
-            self.kept_disease_ids.add(disease.pk)
+        self.kept_disease_ids.add(disease.pk)
         return disease.pk, disease.in_release
 
     def terms(self, term_ids) -> set[int]:

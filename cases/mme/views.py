@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
+from cases.api.loading import summary_prefetches
 from cases.mme import schema  # noqa: F401 - registers the token's OpenAPI description
 from cases.mme.protocol import (
     DISCLAIMER,
@@ -36,7 +37,7 @@ from cases.mme.protocol import (
     MmeRenderer,
     parse_match_request,
 )
-from cases.models import Case, Diagnosis, Gene, PhenotypicFeature, Variant
+from cases.models import Case, Gene, Variant
 from cases.search.similar_rank import DEFAULT_WEIGHTS
 
 RESULT_LIMIT = 20
@@ -114,18 +115,7 @@ def _patients(case_ids: list[int], request: Request) -> dict[int, dict[str, Any]
         Case.objects.filter(pk__in=case_ids)
         .select_related("report")
         .prefetch_related(
-            Prefetch(
-                "phenotypicfeatures",
-                queryset=PhenotypicFeature.objects.filter(rejected=False, term__isnull=False).select_related(
-                    "term"
-                ),
-            ),
-            Prefetch(
-                "diagnoses",
-                queryset=Diagnosis.objects.filter(rejected=False, disease__isnull=False).select_related(
-                    "disease"
-                ),
-            ),
+            *summary_prefetches(),  # coded, non-rejected features and diagnoses
             Prefetch("genes", queryset=Gene.objects.filter(rejected=False).exclude(status="rejected")),
             Prefetch("variants", queryset=Variant.objects.filter(rejected=False).exclude(status="rejected")),
         )

@@ -154,6 +154,19 @@ class CaseSearch:
         """The bitmap of visible cases matching query and filters."""
         self.raise_if_invalid()
         vocabulary = get_vocabulary()
+        try:
+            return self._matching(user, vocabulary)
+        except QuerySyntaxError:
+            # A value the vocabulary does not know may be a code imported within the stamp's
+            # check interval: read the stamp now and, if the vocabulary moved, evaluate again.
+            renewed = get_vocabulary(fresh=True)
+            if renewed is vocabulary:
+                raise
+            self.query_error = None
+            self.errors.clear()
+            return self._matching(user, renewed)
+
+    def _matching(self, user, vocabulary) -> tuple[BitMap, Evaluator, SearchIndex]:
         index = get_index()
         with index.lock:
             universe = index.visible(user)

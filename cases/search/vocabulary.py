@@ -245,17 +245,19 @@ _lock = threading.Lock()
 _state: dict[str, object] = {"vocabulary": None, "signature": None}
 
 
-def _signature() -> tuple:
+def _signature(*, fresh: bool = False) -> tuple:
     # The vocabulary tables' version stamp (cases/vocabulary_version.py: bumped by any write to
     # them, read at most every few seconds) and the database, since tests switch databases.
-    return (vocabulary_version(), connection.settings_dict["NAME"])
+    return (vocabulary_version(fresh=fresh), connection.settings_dict["NAME"])
 
 
-def get_vocabulary() -> Vocabulary:
+def get_vocabulary(*, fresh: bool = False) -> Vocabulary:
     """The process-wide vocabulary, rebuilt when the vocabulary tables changed (the one freshness
-    rule of cases/vocabulary_version.py, shared with ingestion)."""
+    rule of cases/vocabulary_version.py, shared with ingestion). `fresh` reads the stamp now
+    rather than trusting a read of the last seconds: for a value the vocabulary does not know,
+    which may be a code imported a moment ago."""
     with _lock:
-        signature = _signature()
+        signature = _signature(fresh=fresh)
         vocabulary = _state["vocabulary"]
         if vocabulary is None or signature != _state["signature"]:
             vocabulary = _load()

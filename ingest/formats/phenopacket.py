@@ -70,44 +70,6 @@ def _schema() -> tuple[type, object, type]:
 _AT = re.compile(r' at "?Phenopacket\.?([^\s"]*?)"?\.*(?=\s|$)')
 
 
-def _json_type(value: object) -> str:
-    if isinstance(value, str):
-        return f"the string {json.dumps(value[:40])}"
-    names = {bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}
-    return names.get(type(value), "null")
-
-
-def _shape_problem(value: object, descriptor, path: str) -> str:
-    """Where an object or a list is where the schema wants the other (the protobuf parser would
-    read a string given for an object as a mapping of its characters, and say nothing useful)."""
-    if not isinstance(value, dict):
-        return f"{path}: expected an object ({descriptor.name}), got {_json_type(value)}"
-    by_name = {f.json_name: f for f in descriptor.fields} | {f.name: f for f in descriptor.fields}
-    for key, item in value.items():
-        field = by_name.get(key)
-        if field is None or item is None:
-            continue  # an unknown field: the parser names it
-        message = field.message_type
-        if message is not None and (
-            message.full_name.startswith("google.protobuf.") or message.GetOptions().map_entry
-        ):
-            message = None  # Timestamp, Struct…: written as JSON scalars
-        where = f"{path}.{key}" if path else key
-        repeated = field.is_repeated if hasattr(field, "is_repeated") else field.label == field.LABEL_REPEATED
-        if repeated:
-            if not isinstance(item, list):
-                return f"{where}: expected a list, got {_json_type(item)}"
-            for index, element in enumerate(item):
-                problem = _shape_problem(element, message, f"{where}[{index}]") if message else ""
-                if problem:
-                    return problem
-        elif message is not None:
-            problem = _shape_problem(item, message, where)
-            if problem:
-                return problem
-    return ""
-
-
 def schema_problem(packet: dict) -> str:
     """ "" when the phenopacket follows the v2 schema, else which field is wrong and what the
     schema expects there (the protobuf parser's message, with the field path first)."""
@@ -117,9 +79,9 @@ def schema_problem(packet: dict) -> str:
         parse_dict(packet, phenopacket())
     except (parse_error, TypeError, ValueError, AttributeError) as error:
         # Only on failure (it costs about as much as the parse): a better message for a shape error.
-        problem = _shape_problem(packet, phenopacket.DESCRIPTOR, "")
-        if problem:
-            return problem
+        shape = shape_errors(packet, limit=1)
+        if shape:
+            return shape[0]
         message = " ".join(str(error).split())
         # "Failed to parse a field: Failed to parse b field: <what>" -> "a.b: <what>"
         path = re.findall(r"Failed to parse (\w+) field: ", message)

@@ -2,228 +2,55 @@
 
 A phenopacket whose fields have the wrong JSON type (`"diseases": ["OMIM:1"]`, `"medicalActions":
 [1, 2]`, `"externalReferences": "nope"`) used to reach the importer and fail there with an
-AttributeError. `shape_errors` walks the packet along the schema below and names every field whose
-type is wrong and what was expected, e.g. `diseases[0]: expected an object (Disease), got a string`.
+AttributeError. `shape_errors` walks the packet along the schema of the `phenopackets` package
+(its protobuf message descriptors, so the check follows the schema release we install rather than
+a copy of it) and names every field whose type is wrong and what was expected, e.g.
+`diseases[0]: expected an object (Disease), got a string`.
 
-Only types are checked here, and only of the fields the schema declares: a field the schema does
-not know is left alone (whether it is allowed, and what a value means, is the importer's and the
-`phenopackets` package's business). Django-free and dependency-free, so any reader can call it.
+Only types are checked, and only of the fields the schema declares: a field it does not know is
+left to the protobuf parser (ingest/formats/phenopacket.py `schema_problem`), which names it.
+Stricter than protobuf's JSON parser in two places, both from the Phenopackets documentation:
+enums are written as their names (a number is refused), and an OntologyClass needs its `id` and a
+PhenotypicFeature its `type` (proto3 itself has no required fields).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
 
-# --- A tiny schema language ----------------------------------------------------------------------
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
 
+# Fields the Phenopackets documentation requires although proto3 cannot say so.
+REQUIRED = {"OntologyClass": ("id",), "PhenotypicFeature": ("type",)}
 
-@dataclass(frozen=True)
-class Obj:
-    name: str
-    fields: dict[str, object] = field(default_factory=dict)
-    required: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Arr:
-    item: object
-
-
-STR, BOOL, NUM, INT = "string", "boolean", "number", "integer"
-
-ONTOLOGY_CLASS = Obj("OntologyClass", {"id": STR, "label": STR}, required=("id",))
-AGE = Obj("Age", {"iso8601duration": STR})
-TIME_ELEMENT = Obj(
-    "TimeElement",
-    {
-        "age": AGE,
-        "ageRange": Obj("AgeRange", {"start": AGE, "end": AGE}),
-        "gestationalAge": Obj("GestationalAge", {"weeks": INT, "days": INT}),
-        "ontologyClass": ONTOLOGY_CLASS,
-        "timestamp": STR,
-        "interval": Obj("TimeInterval", {"start": STR, "end": STR}),
-    },
-)
-EXTERNAL_REFERENCE = Obj("ExternalReference", {"id": STR, "reference": STR, "description": STR})
-EVIDENCE = Obj("Evidence", {"evidenceCode": ONTOLOGY_CLASS, "reference": EXTERNAL_REFERENCE})
-QUANTITY = Obj(
-    "Quantity",
-    {
-        "unit": ONTOLOGY_CLASS,
-        "value": NUM,
-        "referenceRange": Obj("ReferenceRange", {"unit": ONTOLOGY_CLASS, "low": NUM, "high": NUM}),
-    },
-)
-PROCEDURE = Obj("Procedure", {"code": ONTOLOGY_CLASS, "bodySite": ONTOLOGY_CLASS, "performed": TIME_ELEMENT})
-GENE = Obj("GeneDescriptor", {"valueId": STR, "symbol": STR, "description": STR})
-VARIATION = Obj(
-    "VariationDescriptor",
-    {
-        "id": STR,
-        "label": STR,
-        "geneContext": GENE,
-        "expressions": Arr(Obj("Expression", {"syntax": STR, "value": STR, "version": STR})),
-        "allelicState": ONTOLOGY_CLASS,
-        "moleculeContext": STR,
-    },
-)
-GENOMIC_INTERPRETATION = Obj(
-    "GenomicInterpretation",
-    {
-        "subjectOrBiosampleId": STR,
-        "interpretationStatus": STR,
-        "gene": GENE,
-        "variantInterpretation": Obj(
-            "VariantInterpretation",
-            {
-                "acmgPathogenicityClassification": STR,
-                "therapeuticActionability": STR,
-                "variationDescriptor": VARIATION,
-            },
-        ),
-    },
-)
-PHENOPACKET = Obj(
-    "Phenopacket",
-    {
-        "id": STR,
-        "subject": Obj(
-            "Individual",
-            {
-                "id": STR,
-                "alternateIds": Arr(STR),
-                "dateOfBirth": STR,
-                "timeAtLastEncounter": TIME_ELEMENT,
-                "sex": STR,
-                "karyotypicSex": STR,
-                "taxonomy": ONTOLOGY_CLASS,
-                "vitalStatus": Obj(
-                    "VitalStatus",
-                    {"status": STR, "timeOfDeath": TIME_ELEMENT, "causeOfDeath": ONTOLOGY_CLASS},
-                ),
-            },
-        ),
-        "phenotypicFeatures": Arr(
-            Obj(
-                "PhenotypicFeature",
-                {
-                    "description": STR,
-                    "type": ONTOLOGY_CLASS,
-                    "excluded": BOOL,
-                    "severity": ONTOLOGY_CLASS,
-                    "modifiers": Arr(ONTOLOGY_CLASS),
-                    "onset": TIME_ELEMENT,
-                    "resolution": TIME_ELEMENT,
-                    "evidence": Arr(EVIDENCE),
-                },
-                required=("type",),
-            )
-        ),
-        "measurements": Arr(
-            Obj(
-                "Measurement",
-                {
-                    "description": STR,
-                    "assay": ONTOLOGY_CLASS,
-                    "value": Obj("Value", {"quantity": QUANTITY, "ontologyClass": ONTOLOGY_CLASS}),
-                    "complexValue": Obj("ComplexValue", {"typedQuantities": Arr(Obj("TypedQuantity", {}))}),
-                    "timeObserved": TIME_ELEMENT,
-                    "procedure": PROCEDURE,
-                },
-            )
-        ),
-        "diseases": Arr(
-            Obj(
-                "Disease",
-                {
-                    "term": ONTOLOGY_CLASS,
-                    "excluded": BOOL,
-                    "onset": TIME_ELEMENT,
-                    "resolution": TIME_ELEMENT,
-                    "diseaseStage": Arr(ONTOLOGY_CLASS),
-                    "clinicalTnmFinding": Arr(ONTOLOGY_CLASS),
-                    "primarySite": ONTOLOGY_CLASS,
-                    "laterality": ONTOLOGY_CLASS,
-                },
-            )
-        ),
-        "medicalActions": Arr(
-            Obj(
-                "MedicalAction",
-                {
-                    "procedure": PROCEDURE,
-                    "treatment": Obj(
-                        "Treatment",
-                        {
-                            "agent": ONTOLOGY_CLASS,
-                            "routeOfAdministration": ONTOLOGY_CLASS,
-                            "doseIntervals": Arr(
-                                Obj(
-                                    "DoseInterval",
-                                    {
-                                        "quantity": QUANTITY,
-                                        "scheduleFrequency": ONTOLOGY_CLASS,
-                                        "interval": Obj("TimeInterval", {"start": STR, "end": STR}),
-                                    },
-                                )
-                            ),
-                            "drugType": STR,
-                            "cumulativeDose": QUANTITY,
-                        },
-                    ),
-                    "treatmentTarget": ONTOLOGY_CLASS,
-                    "treatmentIntent": ONTOLOGY_CLASS,
-                    "responseToTreatment": ONTOLOGY_CLASS,
-                    "adverseEvents": Arr(ONTOLOGY_CLASS),
-                    "treatmentTerminationReason": ONTOLOGY_CLASS,
-                },
-            )
-        ),
-        "interpretations": Arr(
-            Obj(
-                "Interpretation",
-                {
-                    "id": STR,
-                    "progressStatus": STR,
-                    "diagnosis": Obj(
-                        "Diagnosis",
-                        {"disease": ONTOLOGY_CLASS, "genomicInterpretations": Arr(GENOMIC_INTERPRETATION)},
-                    ),
-                    "summary": STR,
-                },
-            )
-        ),
-        "biosamples": Arr(Obj("Biosample", {"id": STR})),
-        "files": Arr(Obj("File", {"uri": STR, "individualToFileIdentifiers": Obj("Map", {})})),
-        "metaData": Obj(
-            "MetaData",
-            {
-                "created": STR,
-                "createdBy": STR,
-                "submittedBy": STR,
-                "resources": Arr(
-                    Obj(
-                        "Resource",
-                        {
-                            "id": STR,
-                            "name": STR,
-                            "url": STR,
-                            "version": STR,
-                            "namespacePrefix": STR,
-                            "iriPrefix": STR,
-                        },
-                    )
-                ),
-                "phenopacketSchemaVersion": STR,
-                "externalReferences": Arr(EXTERNAL_REFERENCE),
-                "updates": Arr(Obj("Update", {"timestamp": STR, "updatedBy": STR, "comment": STR})),
-            },
-        ),
-    },
-)
+_WHOLE = {
+    FieldDescriptor.TYPE_INT32,
+    FieldDescriptor.TYPE_INT64,
+    FieldDescriptor.TYPE_UINT32,
+    FieldDescriptor.TYPE_UINT64,
+    FieldDescriptor.TYPE_SINT32,
+    FieldDescriptor.TYPE_SINT64,
+    FieldDescriptor.TYPE_FIXED32,
+    FieldDescriptor.TYPE_FIXED64,
+    FieldDescriptor.TYPE_SFIXED32,
+    FieldDescriptor.TYPE_SFIXED64,
+}
+_REAL = {FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT}
+# Well-known types protobuf JSON writes as scalars or free JSON: what each must be.
+_WELL_KNOWN = {
+    "google.protobuf.Timestamp": "string",
+    "google.protobuf.Duration": "string",
+    "google.protobuf.Struct": "object",
+    "google.protobuf.ListValue": "array",
+    "google.protobuf.Value": "any",
+}
 
 
-# --- Checking ------------------------------------------------------------------------------------
+@functools.cache
+def _phenopacket() -> Descriptor:
+    from phenopackets.schema.v2 import Phenopacket
+
+    return Phenopacket.DESCRIPTOR
 
 
 def _json_type(value: object) -> str:
@@ -240,55 +67,86 @@ def _json_type(value: object) -> str:
     return "an object"
 
 
-def _expected(spec: object) -> str:
-    if isinstance(spec, Obj):
-        return f"an object ({spec.name})"
-    if isinstance(spec, Arr):
-        return "an array"
-    return {STR: "a string", BOOL: "true or false", NUM: "a number", INT: "a whole number"}[spec]
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _matches(spec: str, value: object) -> bool:
-    if spec == STR:
-        return isinstance(value, str)
-    if spec == BOOL:
-        return isinstance(value, bool)
-    if spec == NUM:
-        # protobuf JSON also writes 64-bit numbers as strings
-        return (isinstance(value, int | float) and not isinstance(value, bool)) or isinstance(value, str)
-    if spec == INT:
-        return isinstance(value, int) and not isinstance(value, bool)
-    raise ValueError(spec)
+def _scalar_problem(field: FieldDescriptor, value: object) -> str:
+    """What a scalar field needed, or "" when `value` fits (protobuf JSON also writes 64-bit and
+    floating numbers as strings, so a string is accepted for those)."""
+    kind = field.type
+    if kind == FieldDescriptor.TYPE_BOOL:
+        return "" if isinstance(value, bool) else "true or false"
+    if kind in _WHOLE:
+        fits = (_is_number(value) and float(value).is_integer()) or isinstance(value, str)
+        return "" if fits else "a whole number"
+    if kind in _REAL:
+        return "" if _is_number(value) or isinstance(value, str) else "a number"
+    # string, bytes (base64) and enum (its name)
+    return "" if isinstance(value, str) else "a string"
 
 
-def _walk(spec: object, value: object, path: str, errors: list[str], limit: int) -> None:
+def _is_repeated(field: FieldDescriptor) -> bool:
+    if hasattr(field, "is_repeated"):
+        return bool(field.is_repeated)
+    return field.label == FieldDescriptor.LABEL_REPEATED
+
+
+def _check_value(field: FieldDescriptor, value: object, path: str, errors: list[str], limit: int) -> None:
+    message = field.message_type
+    if message is None:
+        needed = _scalar_problem(field, value)
+        if needed:
+            errors.append(f"{path}: expected {needed}, got {_json_type(value)}")
+        return
+    well_known = _WELL_KNOWN.get(message.full_name)
+    if well_known is not None:
+        fits = {
+            "string": isinstance(value, str),
+            "object": isinstance(value, dict),
+            "array": isinstance(value, list),
+            "any": True,
+        }[well_known]
+        if not fits:
+            errors.append(f"{path}: expected a {well_known}, got {_json_type(value)}")
+        return
+    _walk(message, value, path, errors, limit)
+
+
+def _walk(descriptor: Descriptor, value: object, path: str, errors: list[str], limit: int) -> None:
     if len(errors) >= limit:
         return
-    if isinstance(spec, Obj):
-        if not isinstance(value, dict):
-            errors.append(f"{path}: expected {_expected(spec)}, got {_json_type(value)}")
-            return
-        for name in spec.required:
-            if name not in value:
-                errors.append(f"{path}: {spec.name} needs `{name}`")
-        for name, child in spec.fields.items():
-            if name in value and value[name] is not None:
-                _walk(child, value[name], f"{path}.{name}" if path else name, errors, limit)
-    elif isinstance(spec, Arr):
-        if not isinstance(value, list):
-            errors.append(
-                f"{path}: expected {_expected(spec)} of {_expected(spec.item)}, got {_json_type(value)}"
-            )
-            return
-        for index, item in enumerate(value):
-            _walk(spec.item, item, f"{path}[{index}]", errors, limit)
-    elif not _matches(spec, value):
-        errors.append(f"{path}: expected {_expected(spec)}, got {_json_type(value)}")
+    if not isinstance(value, dict):
+        errors.append(f"{path}: expected an object ({descriptor.name}), got {_json_type(value)}")
+        return
+    if descriptor.GetOptions().map_entry:
+        return  # a map<…> field: free keys, left to the parser
+    for name in REQUIRED.get(descriptor.name, ()):
+        if name not in value:
+            errors.append(f"{path}: {descriptor.name} needs `{name}`")
+    by_name = {f.json_name: f for f in descriptor.fields} | {f.name: f for f in descriptor.fields}
+    for key, item in value.items():
+        field = by_name.get(key)
+        if field is None or item is None or len(errors) >= limit:
+            continue  # an unknown field is the parser's to name; null means "not set"
+        where = f"{path}.{key}" if path else key
+        if field.message_type is not None and field.message_type.GetOptions().map_entry:
+            if not isinstance(item, dict):
+                errors.append(f"{where}: expected an object, got {_json_type(item)}")
+        elif _is_repeated(field):
+            if not isinstance(item, list):
+                what = f"an object ({field.message_type.name})" if field.message_type else "values"
+                errors.append(f"{where}: expected an array of {what}, got {_json_type(item)}")
+                continue
+            for index, element in enumerate(item):
+                _check_value(field, element, f"{where}[{index}]", errors, limit)
+        else:
+            _check_value(field, item, where, errors, limit)
 
 
 def shape_errors(packet: object, *, limit: int = 20) -> list[str]:
     """Every field (at most `limit`) whose JSON type is not what Phenopackets v2 declares, each as
     `path: expected …, got …`; an empty list when the types are right."""
     errors: list[str] = []
-    _walk(PHENOPACKET, packet, "", errors, limit)
-    return errors
+    _walk(_phenopacket(), packet, "", errors, limit)
+    return errors[:limit]

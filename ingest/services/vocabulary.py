@@ -80,7 +80,7 @@ class VocabularyIds:
         # A kept row is looked up every time (they are few): one created in a transaction that
         # was rolled back since must not be referenced from this process's cache.
         number = int(code[3:])
-        term, _created = Term.objects.get_or_create(
+        term, created = Term.objects.get_or_create(
             id=number,
             defaults={
                 "hpo_id": code,
@@ -89,6 +89,8 @@ class VocabularyIds:
                 "in_release": False,
             },
         )
+        if created:
+            self._created_rows()
         self.term_ids.add(number)
         self.ancestors.setdefault(number, [number])
         if not term.in_release:
@@ -122,13 +124,22 @@ class VocabularyIds:
                 "depth": concept_row.depth if concept_row else None,
             },
         )
-        if created and concept_row is not None:
-            disease.ancestor_ids = [disease.pk, *concept_row.ancestor_ids]
-            disease.save(update_fields=["ancestor_ids"])
+        if created:
+            self._created_rows()
+            if concept_row is not None:
+                disease.ancestor_ids = [disease.pk, *concept_row.ancestor_ids]
+                disease.save(update_fields=["ancestor_ids"])
         self.disease_by_code[code] = disease.pk
         self.disease_ancestors[disease.pk] = tuple(disease.ancestor_ids)
         self.kept_disease_ids.add(disease.pk)
         return disease.pk, disease.in_release
+
+    def _created_rows(self) -> None:
+        """This process just inserted a vocabulary row. The cache serves the rest of this parse
+        (it agrees with the transaction that inserted it) but is read again from the tables at the
+        next parse: the insert may yet be rolled back, and a rollback also takes back the version
+        stamp's bump, so the stamp alone could not tell that the cached ids are gone."""
+        self.loaded_version = None
 
     def terms(self, term_ids) -> set[int]:
         """The terms with all their ancestors (Term.ancestor_ids holds the term itself too)."""

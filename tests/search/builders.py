@@ -4,6 +4,11 @@ column service (no extractor, no corpus needed)."""
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from types import SimpleNamespace
+
+import numpy as np
+from pyroaring import BitMap
 
 from cases.models import (
     Agent,
@@ -17,6 +22,7 @@ from cases.models import (
     Term,
     Treatment,
 )
+from cases.search.semantic import Ontology, Profile, excluded_closure
 from cases.services import case_refresh_search_columns
 
 CREST_ZH = (
@@ -140,3 +146,26 @@ def make_crest_zh(**overrides) -> Case:
     )
     values.update(overrides)
     return make_case(**values)
+
+
+def toy_phenotype_index(ontology: Ontology, cases: dict[int, Profile]) -> SimpleNamespace:
+    """The parts of the search index similar cases read (term and excluded bitmaps, excluded
+    closure, IC sums per case), built from profiles without a database, for ranking tests."""
+    term, excluded = defaultdict(BitMap), defaultdict(BitMap)
+    size = max(cases) + 1
+    observed_ic, mentioned_ic = np.zeros(size), np.zeros(size)
+    for case_id, profile in cases.items():
+        closure = ontology.closure(profile.present)
+        for t in closure:
+            term[t].add(case_id)
+        for t in profile.excluded:
+            excluded[t].add(case_id)
+        observed_ic[case_id] = sum(ontology.ic[t] for t in closure)
+        mentioned_ic[case_id] = sum(ontology.ic[t] for t in closure | ontology.closure(profile.excluded))
+    return SimpleNamespace(
+        term=term,
+        excluded=excluded,
+        excluded_closure=excluded_closure(ontology, excluded),
+        observed_ic=observed_ic,
+        mentioned_ic=mentioned_ic,
+    )

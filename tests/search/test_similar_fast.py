@@ -5,17 +5,15 @@ and cases. No database."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from types import SimpleNamespace
-
 import numpy as np
 import pytest
 from pyroaring import BitMap
 
 from benchmarks.similar_reference import previous_top_cases
 from cases.search import similar_rank
-from cases.search.semantic import Ontology, Profile, excluded_closure
+from cases.search.semantic import Ontology, Profile
 from cases.search.similar_rank import DEFAULT_WEIGHTS, Weights, score_parts, top_cases
+from tests.search.builders import toy_phenotype_index
 
 
 def _random_ontology(rng: np.random.Generator, size: int) -> Ontology:
@@ -36,27 +34,6 @@ def _random_profile(rng: np.random.Generator, ontology: Ontology, terms: int) ->
     present = set(rng.choice(universe, size=int(rng.integers(1, terms)), replace=False).tolist())
     excluded = set(rng.choice(universe, size=int(rng.integers(0, 3)), replace=False).tolist())
     return Profile(present, excluded - ontology.closure(present))
-
-
-def _index(ontology: Ontology, cases: dict[int, Profile]) -> SimpleNamespace:
-    term, excluded = defaultdict(BitMap), defaultdict(BitMap)
-    size = max(cases) + 1
-    observed_ic, mentioned_ic = np.zeros(size), np.zeros(size)
-    for case_id, profile in cases.items():
-        closure = ontology.closure(profile.present)
-        for t in closure:
-            term[t].add(case_id)
-        for t in profile.excluded:
-            excluded[t].add(case_id)
-        observed_ic[case_id] = sum(ontology.ic[t] for t in closure)
-        mentioned_ic[case_id] = sum(ontology.ic[t] for t in closure | ontology.closure(profile.excluded))
-    return SimpleNamespace(
-        term=term,
-        excluded=excluded,
-        excluded_closure=excluded_closure(ontology, excluded),
-        observed_ic=observed_ic,
-        mentioned_ic=mentioned_ic,
-    )
 
 
 def reference_score(ontology: Ontology, query: Profile, case: Profile, weights: Weights) -> float:
@@ -111,7 +88,7 @@ def world(request):
         case_id: _random_profile(rng, ontology, 8)
         for case_id in rng.choice(3000, 300, replace=False).tolist()
     }
-    return rng, ontology, cases, _index(ontology, cases)
+    return rng, ontology, cases, toy_phenotype_index(ontology, cases)
 
 
 def test_scores_match_the_definition(world):

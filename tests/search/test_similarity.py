@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from types import SimpleNamespace
-
-import numpy as np
 import pytest
 from pyroaring import BitMap
 
 from cases.models import PhenotypicFeature
 from cases.search import similar_to_case, similar_to_features
-from cases.search.semantic import Ontology, Profile, excluded_closure, explain
+from cases.search.semantic import Ontology, Profile, explain
 from cases.search.similar_rank import DEFAULT_WEIGHTS, score_parts, top_cases
 from cases.services import case_refresh_search_columns
+from tests.search.builders import toy_phenotype_index
 
 
 def test_similar_to_case_ranks_and_explains(registry, anonymous):
@@ -81,27 +78,6 @@ def test_excluded_query_feature_counts_against(registry, anonymous):
     )
 
 
-def _toy_index(ontology: Ontology, cases: dict[int, Profile]) -> SimpleNamespace:
-    term, excluded = defaultdict(BitMap), defaultdict(BitMap)
-    size = max(cases) + 1
-    observed_ic, mentioned_ic = np.zeros(size), np.zeros(size)
-    for case_id, profile in cases.items():
-        closure = ontology.closure(profile.present)
-        for t in closure:
-            term[t].add(case_id)
-        for t in profile.excluded:
-            excluded[t].add(case_id)
-        observed_ic[case_id] = sum(ontology.ic[t] for t in closure)
-        mentioned_ic[case_id] = sum(ontology.ic[t] for t in closure | ontology.closure(profile.excluded))
-    return SimpleNamespace(
-        term=term,
-        excluded=excluded,
-        excluded_closure=excluded_closure(ontology, excluded),
-        observed_ic=observed_ic,
-        mentioned_ic=mentioned_ic,
-    )
-
-
 def test_ic_weighted_closure_overlap_and_conflicts():
     # A toy ontology: 1 root, 2 < 1, 3 < 2, 4 < 2, 5 < 1
     ontology = Ontology(
@@ -113,7 +89,7 @@ def test_ic_weighted_closure_overlap_and_conflicts():
         3: Profile({5}, set()),  # unrelated
         4: Profile({4}, {3}),  # the sibling, explicitly without the query's feature
     }
-    index = _toy_index(ontology, cases)
+    index = toy_phenotype_index(ontology, cases)
     parts = score_parts(ontology, index, Profile({3}, set()), BitMap(cases))
     score = dict(zip(parts.ids.tolist(), parts.scores().tolist(), strict=True))
     coverage = dict(zip(parts.ids.tolist(), parts.coverage.tolist(), strict=True))

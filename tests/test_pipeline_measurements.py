@@ -209,3 +209,62 @@ def test_units_convert_by_scale_and_molar_mass():
 def test_normal_values_imply_nothing():
     assert "HP:0011897" not in _present("患者男，45岁。中性粒细胞比例62%。")
     assert "HP:0002615" not in _present("患者男，33岁。血压120/80 mmHg。")
+
+
+def test_chinese_test_names_written_with_a_hyphen_are_read():
+    # The hyphen beside a Chinese character is no space the normaliser drops: both ways are names.
+    patient = _patient(
+        "患者男，61岁。入院后查D-二聚体 4.2 mg/L，25-羟维生素D 9 ng/mL，胰岛素样生长因子-1 30 ng/mL；"
+        "复查D二聚体 1.1 mg/L。"
+    )
+    values = {(m["analyte"], m["value"]) for m in patient["measurements"]}
+    assert {("D-dimer", 4.2), ("D-dimer", 1.1), ("25-hydroxyvitamin D", 9), ("IGF-1", 30)} <= values
+
+
+def test_electrolytes_named_by_their_element_alone():
+    # 钾 alone is no vocabulary name (it is inside 氯化钾): read only with a concentration unit.
+    patient = _patient(
+        "患者女，47岁。电解质：钾 2.7 mmol/L，钠 128 mmol/L；血清鈣 7.9 mg/dL。予氯化钾 1 g 口服，3次/d。"
+    )
+    results = {(m["analyte"], m["value"], m["interpretation"]) for m in patient["measurements"]}
+    assert {("potassium", 2.7, "low"), ("sodium", 128, "low"), ("calcium", 7.9, "low")} <= results
+    assert not any(m["value"] == 1 for m in patient["measurements"])  # the dose of 氯化钾 is no result
+    assert [t["agent"] for t in patient["treatments"]] == ["potassium chloride"]
+
+
+def test_what_was_measured_may_stand_between_a_chinese_test_and_its_value():
+    patient = _patient(
+        "患者男，39岁。24小时尿蛋白定量为2.6 g，血清铁蛋白水平 860 ng/mL，白血球數值 15,200/μL。"
+    )
+    values = {(m["analyte"], m["value"]) for m in patient["measurements"]}
+    assert {("urine protein", 2.6), ("ferritin", 860), ("WBC", 15200)} <= values
+
+
+def test_cultures_and_smears_read_by_what_they_found():
+    patient = _patient(
+        "患者男，70岁。痰培养检出肺炎克雷伯菌；痰涂片未找到抗酸杆菌；血培养未检出细菌；尿培养无细菌生长。"
+    )
+    results = {(m["analyte"], m["interpretation"]) for m in patient["measurements"]}
+    assert {
+        ("sputum culture", "positive"),
+        ("acid-fast bacilli", "negative"),
+        ("blood culture", "negative"),
+        ("urine culture", "negative"),
+    } <= results
+
+
+@pytest.mark.parametrize(
+    ("text", "analyte", "code"),
+    [
+        ("N末端脑钠肽前体 8600 pg/mL", "NT-proBNP", "HP:0031185"),
+        ("铜蓝蛋白 0.06 g/L", "ceruloplasmin", "HP:0010837"),
+        ("大便隐血阳性", "fecal occult blood", "HP:6000221"),
+        ("β-羟丁酸 4.8 mmol/L", "beta-hydroxybutyrate", "HP:0033419"),
+        ("脑脊液糖 1.2 mmol/L", "CSF glucose", "HP:0011972"),
+        ("抗链球菌溶血素O 640 IU/mL", "antistreptolysin O", "HP:6000348"),
+    ],
+)
+def test_more_chinese_tests_and_what_their_results_imply(text, analyte, code):
+    patient = _patient(f"患者女，30岁。入院后化验：{text}。")
+    assert analyte in {m["analyte"] for m in patient["measurements"]}
+    assert code in {f["code"] for f in patient["features"] if not f["excluded"]}

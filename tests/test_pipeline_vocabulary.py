@@ -128,3 +128,12 @@ def test_the_cache_stamp_covers_the_build_rules_and_the_reference_files():
 def test_a_space_beside_a_chinese_character_is_not_part_of_a_name():
     assert pattern_key("Zollinger-Ellison 综合征") == "zollinger ellison综合征"
     assert pattern_key("IgA 肾病") == "iga肾病"
+
+
+def test_a_hyphen_beside_a_chinese_character_keys_both_ways():
+    from ingest.pipeline.vocabulary import pattern_keys
+
+    assert pattern_keys("D-二聚体") == {"d二聚体", "d 二聚体"}
+    assert pattern_keys("胰岛素样生长因子-1") == {"胰岛素样生长因子1", "胰岛素样生长因子 1"}
+    assert pattern_keys("IgA 肾病") == {"iga肾病"}  # a space is dropped, as the normaliser drops it
+    assert pattern_keys("anti-Jo-1") == {"anti jo 1"}

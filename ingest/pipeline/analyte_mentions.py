@@ -108,6 +108,20 @@ def test_mentions(doc: Doc, sentence: Sentence, mentions: list[Mention]) -> list
     return analytes
 
 
+# "钾2.9 mmol/L", "血清鉀 2.9 mEq/L": an element alone in an electrolyte list (`ELEMENT_WORDS`),
+# read only with a concentration unit (mmol/L, mEq/L; mg/dL as Taiwan reports write calcium).
+_ELEMENTS = languages.merged("ELEMENT_WORDS")
+_ELEMENT_RE = (
+    re.compile(
+        rf"(?P<symbol>{languages.literal_alternatives(_ELEMENTS)})"
+        r"(?=\s*[:：=]?\s*(?:为\s*)?\d+(?:\.\d+)?\s*(?:mmol|meq|mg)\s*/\s*(?:l|dl)(?![a-z]))",
+        re.I,
+    )
+    if _ELEMENTS
+    else None
+)
+
+
 def _analyte(doc: Doc, name: str) -> Concept | None:
     return Concept(ANALYTE, name, name, 0) if name in doc.vocab.analytes else None
 
@@ -121,6 +135,13 @@ def _symbols(doc: Doc, s0: int, s1: int, known: list[Mention]) -> list[Mention]:
         if not re.match(units, sm.group("unit"), re.I) or any(k.start < b and a < k.end for k in known):
             continue
         concept = _analyte(doc, name)
+        if concept is not None:
+            out.append(Mention(a, b, (concept,)))
+    for em in _ELEMENT_RE.finditer(doc.text, s0, s1) if _ELEMENT_RE is not None else ():
+        a, b = em.span("symbol")
+        if any(k.start < b and a < k.end for k in known):
+            continue  # "血钾 3.1 mmol/L": the vocabulary's name already holds it
+        concept = _analyte(doc, _ELEMENTS[em.group("symbol")])
         if concept is not None:
             out.append(Mention(a, b, (concept,)))
     return out

@@ -269,8 +269,10 @@ def measurements(
                 interpretation = "positive" if int(titer.group(2)) > int(cut.group(1)) else "negative"
         if value is None and interpretation is None and not titer:
             ctx = assertion_of(doc.text[s0:s1], m.start - s0, m.end - s0, doc.language, post=False)
-            if ctx.negated and info and info.hpo_positive:
-                interpretation = "negative"  # "negative for ANA", "no anti-Scl-70"
+            if ctx.negated and info and (info.hpo_positive or info.unit == "result"):
+                # "negative for ANA", "no anti-Scl-70", "痰涂片未找到抗酸杆菌": a test read as found
+                # or not found (its unit is "result") stated not found is negative.
+                interpretation = "negative"
             else:
                 pending.append(m)  # may share the result of the next test: "A、B均阴性"
                 continue

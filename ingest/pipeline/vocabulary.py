@@ -204,3 +204,19 @@ def pattern_key(name: str) -> str:
         return _MULTISPACE.sub(" ", key_text(name)).strip()
     name = unicodedata.normalize("NFKC", name)
     return _SPACE_BY_HAN.sub("", _MULTISPACE.sub(" ", key_text(name)).strip())
+
+
+# A hyphen beside a Chinese character ("D-二聚体", "25-羟维生素D", "胰岛素样生长因子-1") is a space in
+# the key of a text, and normalisation drops spaces only, never hyphens: so the text keys "d 二聚体"
+# where `pattern_key` gives "d二聚体" (right for "D二聚体" and "D 二聚体"). Both forms are names.
+_HYPHEN_BY_HAN = re.compile(r"(?<=[\u3400-\u9fff])[-‐‑–—](?=\S)|(?<=\S)[-‐‑–—](?=[\u3400-\u9fff])")
+
+
+def pattern_keys(name: str) -> set[str]:
+    """`pattern_key(name)` and, for a name with a hyphen beside a Chinese character, its key as a
+    text that writes the hyphen gives it."""
+    key = pattern_key(name)
+    if name.isascii() or not _HYPHEN_BY_HAN.search(name):
+        return {key}
+    kept = _HYPHEN_BY_HAN.sub("\x00", unicodedata.normalize("NFKC", name))
+    return {key, pattern_key(kept).replace("\x00", " ")}

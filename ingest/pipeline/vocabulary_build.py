@@ -38,6 +38,7 @@ from .vocabulary import (
     Vocabulary,
     is_word_char,
     pattern_key,
+    pattern_keys,
 )
 from .vocabulary_heads import attach_head_findings
 from .vocabulary_reference import mondo_disease_names, official_chinese_hpo_names
@@ -118,7 +119,7 @@ class _Builder:
             and not (key in _TWO_LETTER_TESTS and self.concepts[concept_id].kind == ANALYTE)
         ):
             return
-        keys = _variants(key) if variants else {key}
+        keys = set().union(*(_variants(k) if variants else {k} for k in pattern_keys(name)))
         # "α-fetoprotein", "β-blocker", "γ-glutamyl transferase": Greek letters for the spelled ones.
         if "a " in key:
             for word, letter in (("alpha ", "α "), ("beta ", "β "), ("gamma ", "γ ")):

@@ -71,7 +71,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `WITHIN_RANGE_WORDS` (a result stated within the reference range: it excludes the abnormality
   its test looks for), `SPECIMEN_WORDS` (written -> specimen: "脑脊液17.67 u/mL" is CSF),
   `SERIES_FROM_WORDS` and `SERIES_TO_WORDS` ("from 0.20 to 0.55": two results of one test),
-  `DEVICE_SETTING_WORDS` (a sentence about a device's settings: no vital signs of the patient);
+  `DEVICE_SETTING_WORDS` (a sentence about a device's settings: no vital signs of the patient),
+  `ELEMENT_WORDS` (written -> analyte: an electrolyte named by its element alone, 钾 2.9 mmol/L,
+  read only with a concentration unit after it);
   `PRE_QUALIFIER_RE` (group 1 the word, anchored at `$`) with
   `PRE_QUALIFIER_MEANINGS` and `PRE_QUALIFIER_LIST_RE`, or None, {} and None; `UNNAMED_RESULT_RE`,
   `UNNAMED_RESULT_MEANINGS` and `subject_phrase(before, after) -> str | None`, or None, {} and None.
@@ -180,6 +182,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "SERIES_FROM_WORDS",
         "SERIES_TO_WORDS",
         "DEVICE_SETTING_WORDS",
+        "ELEMENT_WORDS",
         "PRE_QUALIFIER_RE",
         "PRE_QUALIFIER_MEANINGS",
         "PRE_QUALIFIER_LIST_RE",

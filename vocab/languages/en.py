@@ -496,6 +496,7 @@ SPECIMEN_WORDS = {
     "pleural fluid": "pleural fluid",
     "ascites": "ascites",
 }
+ELEMENT_WORDS: dict[str, str] = {}  # English names an electrolyte in words ("potassium"): vocabulary names
 # "A and B were 1.6 and 0.096 mmol/L, respectively": the values pair with the tests in order.
 RESPECTIVELY_WORDS = r"\brespectively\b"
 # A sentence about a device's settings: its temperatures, pressures and rates are the device's

@@ -248,16 +248,22 @@ LOOSE_FINDING_NAMES = frozenset(
 # "体温最高升至38.2 ℃", "血糖波动于15 mmol/L": words between a test and its value.
 VALUE_FILLER_WORDS = (
     r"由|从|比值|比例|百分比|计数|绝对值|最高|最低|波动于|波动在|升高至|升高到|增高至|下降至|下降到|减低至|"
-    r"升至|降至|高达|约为|约|为|是|达"
+    r"升至|降至|高达|约为|约|为|是|达|"
+    # What was measured of the test, between its name and value: 24小时尿蛋白定量3.5 g, 血清铁蛋白
+    # 水平1200 ng/mL, 血药浓度, 含量.
+    r"定量|水平|浓度|含量|测定|检测|数值|数目|数量"
 )
-UNIT_WORDS = {"次/分": "/min", "次/min": "/min", "次/分钟": "/min", "分": "score", "级": "grade"}
+UNIT_WORDS = {"次/分": "/min", "次/min": "/min", "次/分钟": "/min", "分": "score", "级": "grade", "秒": "s"}
 COMPARATOR_WORDS = {"高于": ">", "大于": ">", "超过": ">", "低于": "<", "小于": "<"}
 REFERENCE_WORDS = r"参考值|参考范围|参考区间|正常值|正常范围|参考|正常"
 RANGE_WORDS = ""
 UPPER_LIMIT_WORDS = ""
 RESULT_WORDS = {
-    "positive": r"弱阳性|阳性",
-    "negative": r"阴性",
+    # A culture or smear names what it found: "痰培养检出白色假丝酵母菌" is a positive culture,
+    # "未检出", "未找到抗酸杆菌" a negative one (negative is tried after positive: the look-behind
+    # keeps "未检出" from reading as "检出").
+    "positive": r"弱阳性|阳性|(?<![未无没])(?:检出|查见|查到|找到|培养出|分离出)",
+    "negative": r"阴性|未检出|未查见|未查到|未找到|未培养出|未分离出|无细菌生长|未见细菌生长|无菌生长",
     "high": r"升高|增高|偏高|增快|增加|超过正常上限|高于正常|超出正常",
     "low": r"降低|减低|偏低|减少|下降",
     "normal": r"(?:在)?正常(?:值)?范围内?|参考范围内|未见异常|正常",
@@ -287,6 +293,17 @@ SPECIMEN_WORDS = {
 }
 WITHIN_RANGE_WORDS = r"正常范围|参考范围内|正常值范围|未见异常"
 RESPECTIVELY_WORDS = r"分别为|分别是|分别|依次为"
+# Electrolytes in a list name the element alone ("电解质：钾2.9 mmol/L，钠130 mmol/L", 血清钾): one
+# character is no name for the vocabulary (钾 is inside 氯化钾), so these are read only with a
+# concentration unit right after their value (`analyte_mentions`).
+ELEMENT_WORDS = {
+    "钾": "potassium",
+    "钠": "sodium",
+    "氯": "chloride",
+    "钙": "calcium",
+    "磷": "phosphorus",
+    "镁": "magnesium",
+}
 DEVICE_SETTING_WORDS = r"消融|起搏|呼吸机|潮气量|呼气末正压|阻抗|功率|参数设置|设置为|设定为"
 SERIES_FROM_WORDS = r"由|从"
 SERIES_TO_WORDS = r"升高至|升高到|下降至|下降到|升至|降至|增至|减至|至|到"

@@ -75,6 +75,12 @@ def stats(values: list[float]) -> str:
     return f"{statistics.median(values):8.1f} {percentile(values, 0.95):8.1f}"
 
 
+def load_average() -> str:
+    """The machine's 1/5/15-minute load average, printed beside every figure: the machine is
+    shared, and on 2 cores a load of 4 doubles any wall-clock time."""
+    return "load average " + " / ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
 def child_env(database: str, **extra: str) -> dict[str, str]:
     env = dict(os.environ, DATABASE_NAME=database, DEBUG="0", REGISTRY_ALLOW_DEV_SECRET="1")  # noqa: S106
     env.update(SECURE_SSL_REDIRECT="0", SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0")
@@ -220,7 +226,12 @@ def run_sql_baseline(queries: dict[str, list[dict]], repeat: int) -> dict[str, l
     return timings
 
 
-def run_search(queries: dict[str, list[dict]], repeat: int) -> dict[str, list[float]]:
+def run_search(
+    queries: dict[str, list[dict]], repeat: int, cpu: dict[str, list[float]] | None = None
+) -> dict[str, list[float]]:
+    """Wall-clock ms per query by class; with `cpu`, this process's CPU ms too (the index answers
+    in this process, so on a shared machine its CPU time is its own cost without the wait for a
+    core)."""
     from django.contrib.auth.models import AnonymousUser
 
     from cases.search import CaseSearch
@@ -229,42 +240,60 @@ def run_search(queries: dict[str, list[dict]], repeat: int) -> dict[str, list[fl
     timings: dict[str, list[float]] = {}
     for name, mix in queries.items():
         timings[name] = []
+        if cpu is not None:
+            cpu[name] = []
         for _ in range(repeat):
             for params in mix:
                 _facet_cache.clear()  # facets counted afresh: figures for unseen queries
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 CaseSearch(params).execute(user=AnonymousUser(), limit=20, facets=True)
                 timings[name].append((time.perf_counter() - started) * 1000)
+                if cpu is not None:
+                    cpu[name].append((time.process_time() - started_cpu) * 1000)
     return timings
 
 
-def compare_search(database: str, repeat: int, sql_repeat: int) -> None:
+def compare_search(database: str, repeat: int, sql_repeat: int, *, fallback: bool = True) -> None:
     from cases.search import engine
     from cases.search.fallback import FallbackIndex
     from cases.search.index import get_index
 
     queries = pick_queries(np.random.default_rng(11))
-    index_times = run_search(queries, repeat)
-    original = engine.get_index
-    fallback = FallbackIndex(database=database)
-    started = time.perf_counter()
-    fallback.load()
-    fallback_load = (time.perf_counter() - started) * 1000
-    engine.get_index = lambda: fallback  # what a process without a snapshot answers with
-    try:
-        fallback_times = run_search(queries, sql_repeat)
-    finally:
-        engine.get_index = original
+    run_search(queries, 1)  # warm-up (first-query imports and caches)
+    index_cpu: dict[str, list[float]] = {}
+    index_load = load_average()
+    index_times = run_search(queries, repeat, index_cpu)
+    fallback_times: dict[str, list[float]] = {}
+    fallback_load = 0.0
+    if fallback:
+        original = engine.get_index
+        fallback_index = FallbackIndex(database=database)
+        started = time.perf_counter()
+        fallback_index.load()
+        fallback_load = (time.perf_counter() - started) * 1000
+        engine.get_index = lambda: fallback_index  # what a process without a snapshot answers with
+        try:
+            fallback_times = run_search(queries, sql_repeat)
+        finally:
+            engine.get_index = original
     sql_times = run_sql_baseline(queries, sql_repeat)
-    print("search, ms p50 / p95 (facets counted afresh every time):")
-    print(f"  {'class':<8} {'index':>17} {'PG fallback':>17} {'one SQL (GIN+unnest)':>22}  speed-up p50")
+    print(
+        f"search, ms p50 / p95 (facets counted afresh every time; index {repeat}x, SQL {sql_repeat}x"
+        f" each query; {index_load} before, {load_average()} after):"
+    )
+    print(
+        f"  {'class':<8} {'index wall':>17} {'index CPU':>17} {'PG fallback':>17}"
+        f" {'one SQL (GIN+unnest)':>22}  speed-up p50"
+    )
     for name in queries:
         ratio = statistics.median(sql_times[name]) / statistics.median(index_times[name])
+        fallback_text = stats(fallback_times[name]) if fallback else f"{'skipped':>17}"
         print(
-            f"  {name:<8} {stats(index_times[name])} {stats(fallback_times[name])}"
+            f"  {name:<8} {stats(index_times[name])} {stats(index_cpu[name])} {fallback_text}"
             f" {stats(sql_times[name]):>22}  {ratio:6.0f}x vs SQL"
         )
-    print(f"  (fallback's one-off read of the scalar columns per change stamp: {fallback_load:.0f} ms)")
+    if fallback:
+        print(f"  (fallback's one-off read of the scalar columns per change stamp: {fallback_load:.0f} ms)")
     get_index()  # back to the index for what follows
 
 
@@ -279,7 +308,7 @@ def patch_rate(sizes: list[int]) -> None:
     index = get_index()
     top = max(index.all)
     rng = np.random.default_rng(3)
-    print("patch rate (cases re-stamped, then one refresh in this process):")
+    print(f"patch rate (cases re-stamped, then one refresh in this process; {load_average()}):")
     for size in sizes:
         ids = sorted(set(rng.integers(1, top + 1, size=size).tolist()))
         with connection.cursor() as cursor:
@@ -395,10 +424,15 @@ def drive(server: Server, requests: list[dict], threads: int) -> list[float]:
     return timings
 
 
-def memory_run(database: str, workers: int, queries: dict[str, list[dict]]) -> None:
-    print(f"memory of gunicorn with {workers} workers after {4 * workers * 3} searches, MB:")
-    for preload in (True, False):
+def memory_run(
+    database: str, workers: int, queries: dict[str, list[dict]], *, without_preload: bool = True
+) -> None:
+    searches = 4 * workers * 3
+    print(f"memory of gunicorn with {workers} workers after {searches} searches, MB ({load_average()}):")
+    for preload in (True, False) if without_preload else (True,):
+        started = time.perf_counter()
         server = Server(database, workers, preload=preload)
+        print(f"  (started and answering in {time.perf_counter() - started:.1f} s)")
         try:
             drive(server, api_queries(queries) * 4, threads=workers)
             rows = server.memory()
@@ -425,7 +459,7 @@ def api_run(database: str, queries: dict[str, list[dict]], count: int) -> None:
         unique = drive(server, unique_queries(queries, count, seed=5), threads=2)
     finally:
         server.stop()
-    print("API GET /api/cases/ (2 workers, 2 client threads), ms p50 / p95:")
+    print(f"API GET /api/cases/ (2 workers, 2 client threads), ms p50 / p95 ({load_average()}):")
     print(f"  rotating {len(rotating)} queries (facet cache warm) {stats(warm)}")
     print(f"  never-repeated queries (no cache hit)    {stats(unique)}")
 
@@ -440,6 +474,7 @@ def ingest_run(database: str, queries: dict[str, list[dict]], count: int, report
     workers = None
     try:
         drive(server, api_queries(queries), threads=2)
+        idle_load = load_average()
         idle = drive(server, unique_queries(queries, count, seed=7), threads=2)
         from django.conf import settings
 
@@ -457,13 +492,14 @@ def ingest_run(database: str, queries: dict[str, list[dict]], count: int, report
             if done >= len(documents) or time.perf_counter() - started > 900:
                 break
         elapsed = time.perf_counter() - started
+        busy_load = load_average()
     finally:
         server.stop()
         if workers is not None:
             workers.stop()
     print("search while ingesting (2 gunicorn workers, 2 client threads, never-repeated queries):")
-    print(f"  idle            p50/p95 {stats(idle)} ms ({len(idle)} requests)")
-    print(f"  1 worker ingests {stats(busy)} ms ({len(busy)} requests)")
+    print(f"  idle            p50/p95 {stats(idle)} ms ({len(idle)} requests; {idle_load} before)")
+    print(f"  1 worker ingests {stats(busy)} ms ({len(busy)} requests; {busy_load} at the end)")
     ratio = percentile(busy, 0.95) / percentile(idle, 0.95)
     rate = done / elapsed
     print(
@@ -484,7 +520,11 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=120)
     parser.add_argument("--reports", type=int, default=200)
     parser.add_argument(
-        "--skip", default="", help="comma-separated parts to skip: build,load,search,patch,memory,api,ingest"
+        "--skip",
+        default="",
+        help="comma-separated parts to skip: build,load,search,fallback,patch,memory,nopreload,api,ingest"
+        " (fallback: the PostgreSQL fallback column of the search part; nopreload: the gunicorn"
+        " run without preload)",
     )
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
@@ -492,26 +532,34 @@ def main() -> None:
     ensure_database(args.database)
     from cases.models import Case
 
-    print(f"=== {args.cases:,} cases (database {args.database}) ===", flush=True)
+    print(f"=== {args.cases:,} cases (database {args.database}; {load_average()}) ===", flush=True)
     if args.reuse and Case.objects.count() == args.cases:
         print("reusing the loaded cases")
     else:
         timing = load_synthetic(args.cases)
-        print(f"loaded with COPY in {timing['load_s']:.1f} s, indexes rebuilt in {timing['index_s']:.1f} s")
+        print(
+            f"loaded with COPY in {timing['load_s']:.1f} s, indexes rebuilt in {timing['index_s']:.1f} s"
+            f" ({load_average()})"
+        )
     if "build" not in skip:
-        print("build:", build_in_fresh_process(args.database), flush=True)
+        print("build:", build_in_fresh_process(args.database), f"({load_average()})", flush=True)
     if "load" not in skip:
-        print("snapshot load in a fresh process:", *snapshot_loads(args.database), sep="\n", flush=True)
+        print(
+            f"snapshot load in a fresh process ({load_average()}):",
+            *snapshot_loads(args.database),
+            sep="\n",
+            flush=True,
+        )
     from cases.search.index import get_index
 
     get_index()  # from the snapshot
     queries = pick_queries(np.random.default_rng(11))
     if "search" not in skip:
-        compare_search(args.database, args.repeat, args.sql_repeat)
+        compare_search(args.database, args.repeat, args.sql_repeat, fallback="fallback" not in skip)
     if "patch" not in skip:
         patch_rate([100, 1_000, 10_000])
     if "memory" not in skip:
-        memory_run(args.database, args.workers, queries)
+        memory_run(args.database, args.workers, queries, without_preload="nopreload" not in skip)
     if "api" not in skip:
         api_run(args.database, queries, args.requests)
     if "ingest" not in skip:

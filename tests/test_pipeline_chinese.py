@@ -261,3 +261,48 @@ def test_regional_laboratory_names_are_read_as_their_tests():
 def test_an_examination_word_after_a_negation_is_the_negation_s():
     patient = _patient("患者男，30岁。查体：肝脾肋下未触及，腹股沟区未触及疝。")
     assert "HP:0000023" not in {f["code"] for f in patient["features"] if not f["excluded"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Everyday and Taiwan/Hong Kong wording of common symptoms, in either script.
+        ("病患為62歲女性，近一週活動後會喘，小便有泡泡。", "HP:0002875"),  # exertional dyspnoea
+        ("病患為62歲女性，近一週小便有泡泡。", "HP:0031504"),  # foamy urine
+        ("病患為45歲男性，全身皮膚搔癢兩週。", "HP:0000989"),  # pruritus (搔癢 for 瘙痒)
+        ("病患為45歲男性，入院時心跳過快。", "HP:0001649"),  # tachycardia
+        ("病患為45歲男性，抽血發現肝指數上升。", "HP:0002910"),  # raised transaminases
+        ("病患為70歲男性，心臟超音波顯示心包膜積水。", "HP:0001698"),  # pericardial effusion
+        ("病患為70歲男性，近日頻尿。", "HP:0100515"),  # urinary frequency
+        ("患儿男，2岁，生长迟缓，喂食困难。", "HP:0001510"),  # growth delay
+        ("患兒男，2歲，餵食困難。", "HP:0011968"),  # feeding difficulties
+        ("患兒女，1歲，肌肉張力低下。", "HP:0001252"),  # hypotonia
+        ("患者男，52岁，怕热、多汗2月。", "HP:0002046"),  # heat intolerance
+        ("患者男，66岁，饮水呛咳1周。", "HP:0030842"),  # choking on drinking
+        # Dysmorphology and development, in the informal words of examination notes.
+        ("患儿女，4岁。查体：高腭弓，双手通贯掌。", "HP:0000218"),
+        ("患儿女，4岁。查体：双手通贯掌。", "HP:0000954"),
+        ("患儿男，1岁。查体：鸡胸，右手多指。", "HP:0000768"),
+        ("患儿男，1岁。查体：右手多指。", "HP:0001161"),
+        ("患儿男，5岁，易跌倒，腓肠肌肥大。", "HP:0002359"),
+        ("患儿男，5岁，腓肠肌肥大。", "HP:0008981"),
+        ("患儿女，18月龄，不能独坐，运动发育落后。", "HP:0025336"),
+        ("患儿女，18月龄，运动发育落后。", "HP:0001270"),
+        ("患者女，16岁。查体：蓝色巩膜，关节过伸。", "HP:0000592"),
+        ("患者女，16岁。查体：关节过伸。", "HP:0001382"),
+        # A graded muscle strength below 5 is weakness (the grade is read as the test's value).
+        ("患者男，58岁。查体：双下肢肌力3级。", "HP:0001324"),
+    ],
+)
+def test_everyday_regional_and_paediatric_wording(text, code):
+    patient = _patient(text)
+    assert code in {f["code"] for f in patient["features"] if not f["excluded"]}
+    _evidence_is_original(text, patient)
+
+
+def test_full_muscle_strength_is_no_weakness():
+    patient = _patient("患者男，58岁。查体：四肢肌力5级，肌张力正常。")
+    assert "HP:0001324" not in {f["code"] for f in patient["features"] if not f["excluded"]}
+    assert ("muscle strength", 5, "normal") in {
+        (m["analyte"], m["value"], m["interpretation"]) for m in patient["measurements"]
+    }

@@ -268,3 +268,29 @@ def test_more_chinese_tests_and_what_their_results_imply(text, analyte, code):
     patient = _patient(f"患者女，30岁。入院后化验：{text}。")
     assert analyte in {m["analyte"] for m in patient["measurements"]}
     assert code in {f["code"] for f in patient["features"] if not f["excluded"]}
+
+
+def test_bare_test_words_inside_a_urine_or_csf_panel_are_the_specimens_tests():
+    patient = _patient(
+        "患者女，33岁。尿常规：蛋白（++），潜血（+），红细胞20个/HP；血常规：白细胞11.8×10^9/L。"
+        "脑脊液检查：白细胞30×10^6/L，蛋白0.9 g/L，糖2.0 mmol/L。"
+    )
+    results = {(m["analyte"], m["value"], m["interpretation"]) for m in patient["measurements"]}
+    assert {
+        ("urine protein", None, "positive"),
+        ("urine occult blood", None, "positive"),
+        ("urine red blood cells", 20, None),
+        ("WBC", 11.8, "high"),  # after 血常规 the blood count again
+        ("CSF cell count", 30, None),
+        ("CSF protein", 0.9, "high"),
+        ("CSF glucose", 2.0, "low"),
+    } <= results
+
+
+def test_a_panel_with_one_result_for_all_of_it_takes_in_nothing_after():
+    patient = _patient(
+        "患者男，28岁。尿常规正常，白细胞12.6×10^9/L。Urinalysis: protein 2+, glucose negative."
+    )
+    analytes = {(m["analyte"], m["interpretation"]) for m in patient["measurements"]}
+    assert ("WBC", "high") in analytes and "urine white blood cells" not in {a for a, _ in analytes}
+    assert {("urine protein", "positive"), ("urine glucose", "negative")} <= analytes

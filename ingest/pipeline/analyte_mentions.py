@@ -83,6 +83,9 @@ def test_mentions(doc: Doc, sentence: Sentence, mentions: list[Mention]) -> list
     ]
     found += _symbols(doc, s0, s1, found)
     found += _hidden_in_findings(doc, mentions, found)
+    members, replaced = _panel_members(doc, s0, s1, found)
+    if members:
+        found = [m for i, m in enumerate(found) if i not in replaced] + members
     found.sort(key=lambda m: (m.start, -m.end))
     analytes: list[Mention] = []
     for m in found:
@@ -120,6 +123,51 @@ _ELEMENT_RE = (
     if _ELEMENTS
     else None
 )
+
+
+# Panels ("尿常规：蛋白（++），潜血（+）", "urinalysis: protein 2+"): inside one, a bare test word is
+# the specimen's test. `PANEL_WORDS` maps a panel to its specimen ("" for a blood panel, which only
+# ends the panel before it); `PANEL_MEMBER_WORDS` a word to the test ("a|b": the first the
+# specimen has), named "<specimen> <test>" in the vocabulary ("urine protein", "CSF glucose").
+_PANELS = {word.lower(): specimen for word, specimen in languages.merged("PANEL_WORDS").items()}
+_MEMBERS = {word.lower(): tests.split("|") for word, tests in languages.merged("PANEL_MEMBER_WORDS").items()}
+_PANEL_RE = re.compile(rf"(?<![A-Za-z])(?:{languages.literal_alternatives(_PANELS)})(?![A-Za-z])", re.I)
+_MEMBER_RE = re.compile(rf"(?<![A-Za-z])(?:{languages.literal_alternatives(_MEMBERS)})(?![A-Za-z])", re.I)
+# After the panel's name: a colon or "showed" words, then perhaps one result for the whole panel
+# ("尿常规正常，白细胞12×10^9/L": the panel said all it had to say; the count is the blood's).
+_PANEL_LEAD = re.compile(r"[\s:：]*(?:示|提示|显示|为|showed|revealed|was|were)?[\s:：]*", re.I)
+_FIELD_COLON = re.compile(r"[:：]")
+
+
+def _panel_members(doc: Doc, s0: int, s1: int, known: list[Mention]) -> tuple[list[Mention], set[int]]:
+    """Tests named by a bare word inside a specimen's panel, and the indices of `known` mentions
+    they take the place of ("红细胞" after 尿常规 is not the blood count)."""
+    added: list[Mention] = []
+    replaced: set[int] = set()
+    heads = list(_PANEL_RE.finditer(doc.text, s0, s1))
+    for n, head in enumerate(heads):
+        specimen = _PANELS[head.group(0).lower()]
+        if not specimen:
+            continue
+        start = _PANEL_LEAD.match(doc.text, head.end(), s1).end()
+        if _RESULT_WORD.match(doc.text, start, s1):
+            continue  # "尿常规正常": one result for the panel; what follows is not in it
+        end = heads[n + 1].start() if n + 1 < len(heads) else s1
+        colon = _FIELD_COLON.search(doc.text, start, end)
+        end = colon.start() if colon else end
+        for word in _MEMBER_RE.finditer(doc.text, start, end):
+            a, b = word.span()
+            concept = next(
+                (c for t in _MEMBERS[word.group(0).lower()] if (c := _analyte(doc, f"{specimen} {t}"))), None
+            )
+            if concept is None:
+                continue
+            overlapping = [i for i, k in enumerate(known) if k.start < b and a < k.end]
+            if any(known[i].start < a or known[i].end > b for i in overlapping):
+                continue  # "尿蛋白定量" inside the urine panel: the longer name already says it
+            replaced.update(overlapping)
+            added.append(Mention(a, b, (concept,)))
+    return added, replaced
 
 
 def _analyte(doc: Doc, name: str) -> Concept | None:

@@ -73,7 +73,10 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `SERIES_FROM_WORDS` and `SERIES_TO_WORDS` ("from 0.20 to 0.55": two results of one test),
   `DEVICE_SETTING_WORDS` (a sentence about a device's settings: no vital signs of the patient),
   `ELEMENT_WORDS` (written -> analyte: an electrolyte named by its element alone, 钾 2.9 mmol/L,
-  read only with a concentration unit after it);
+  read only with a concentration unit after it),
+  `PANEL_WORDS` (written -> specimen: a panel whose results follow, 尿常规 -> urine, or "" for a
+  panel that only ends the one before) and `PANEL_MEMBER_WORDS` (written -> test: inside a panel
+  the test is the specimen's, 尿常规：蛋白（++） is "urine protein");
   `PRE_QUALIFIER_RE` (group 1 the word, anchored at `$`) with
   `PRE_QUALIFIER_MEANINGS` and `PRE_QUALIFIER_LIST_RE`, or None, {} and None; `UNNAMED_RESULT_RE`,
   `UNNAMED_RESULT_MEANINGS` and `subject_phrase(before, after) -> str | None`, or None, {} and None.
@@ -183,6 +186,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "SERIES_TO_WORDS",
         "DEVICE_SETTING_WORDS",
         "ELEMENT_WORDS",
+        "PANEL_WORDS",
+        "PANEL_MEMBER_WORDS",
         "PRE_QUALIFIER_RE",
         "PRE_QUALIFIER_MEANINGS",
         "PRE_QUALIFIER_LIST_RE",

@@ -496,7 +496,38 @@ SPECIMEN_WORDS = {
     "pleural fluid": "pleural fluid",
     "ascites": "ascites",
 }
-ELEMENT_WORDS: dict[str, str] = {}  # English names an electrolyte in words ("potassium"): vocabulary names
+ELEMENT_WORDS: dict[str, str] = {}
+# "Urinalysis: protein 2+, blood 1+", "CSF analysis showed protein 0.9 g/L": the specimen's tests.
+PANEL_WORDS = {
+    "urinalysis": "urine",
+    "urine analysis": "urine",
+    "urine dipstick": "urine",
+    "csf analysis": "CSF",
+    "csf examination": "CSF",
+    "cerebrospinal fluid analysis": "CSF",
+    "cerebrospinal fluid examination": "CSF",
+    "complete blood count": "",
+    "blood count": "",
+    "serum": "",
+    "blood tests": "",
+}
+PANEL_MEMBER_WORDS = {
+    "protein": "protein",
+    "blood": "occult blood",
+    "glucose": "glucose",
+    "ketones": "ketones",
+    "specific gravity": "specific gravity",
+    "red blood cells": "red blood cells",
+    "rbc": "red blood cells",
+    "rbcs": "red blood cells",
+    "white blood cells": "white blood cells|cell count",
+    "wbc": "white blood cells|cell count",
+    "wbcs": "white blood cells|cell count",
+    "leukocytes": "white blood cells|cell count",
+    "white cell count": "cell count",
+    "cell count": "cell count",
+    "chloride": "chloride",
+}  # English names an electrolyte in words ("potassium"): vocabulary names
 # "A and B were 1.6 and 0.096 mmol/L, respectively": the values pair with the tests in order.
 RESPECTIVELY_WORDS = r"\brespectively\b"
 # A sentence about a device's settings: its temperatures, pressures and rates are the device's

@@ -304,6 +304,49 @@ ELEMENT_WORDS = {
     "磷": "phosphorus",
     "镁": "magnesium",
 }
+# Panels whose results follow under the panel's name: inside one, "蛋白", "潜血", "红细胞" are the
+# specimen's tests (尿常规：蛋白（++），红细胞10个/HP is urine protein and urine red cells, not a blood
+# count). A panel of blood tests maps to "": it only ends the panel before it. A panel reaches to the
+# next panel, record field (a colon) or sentence end (`analyte_mentions`).
+PANEL_WORDS = {
+    "尿常规": "urine",
+    "尿液常规": "urine",
+    "尿液分析": "urine",
+    "尿液检查": "urine",
+    "尿检": "urine",
+    "尿液": "urine",
+    "脑脊液常规": "CSF",
+    "脑脊液生化": "CSF",
+    "脑脊液检查": "CSF",
+    "脑脊液化验": "CSF",
+    "脑脊液": "CSF",
+    "血常规": "",
+    "血生化": "",
+    "生化": "",
+    "肝功能": "",
+    "肾功能": "",
+    "血气分析": "",
+    "凝血功能": "",
+    "电解质": "",
+    "血清": "",
+}
+PANEL_MEMBER_WORDS = {
+    "蛋白": "protein",
+    "蛋白质": "protein",
+    "潜血": "occult blood",
+    "隐血": "occult blood",
+    "红细胞": "red blood cells",
+    "白细胞": "white blood cells|cell count",  # the first that the specimen has
+    "葡萄糖": "glucose",
+    "糖": "glucose",
+    "酮体": "ketones",
+    "比重": "specific gravity",
+    "细胞数": "cell count",
+    "细胞总数": "cell count",
+    "白细胞数": "cell count",
+    "有核细胞数": "cell count",
+    "氯化物": "chloride",
+}
 DEVICE_SETTING_WORDS = r"消融|起搏|呼吸机|潮气量|呼气末正压|阻抗|功率|参数设置|设置为|设定为"
 SERIES_FROM_WORDS = r"由|从"
 SERIES_TO_WORDS = r"升高至|升高到|下降至|下降到|升至|降至|增至|减至|至|到"

@@ -72,7 +72,8 @@ def _from_record(item: dict, context: RecordContext) -> dict[str, Any] | None:
         # differential it was written as before, never as a final diagnosis.
         status = Diagnosis.Status.DIFFERENTIAL
     return {
-        "disease_id": disease_id,
+        # An id, or an unsaved Disease (a kept code) that the write step saves
+        **({"disease": disease_id} if isinstance(disease_id, models.Model) else {"disease_id": disease_id}),
         "label": label,
         "status": status,
         "onset": text(item.get("onset"), 100),
@@ -93,6 +94,11 @@ def find_diagnosis(
     if disease_id is not None:
         for diagnosis in diagnoses:
             if diagnosis.disease_id == disease_id:
+                return diagnosis
+    pending = vocabulary.pending_disease(code)
+    if pending is not None:
+        for diagnosis in diagnoses:
+            if Diagnosis.disease.field.get_cached_value(diagnosis, default=None) is pending:
                 return diagnosis
     wanted = str(label or "").strip().casefold()
     if wanted:

@@ -56,8 +56,13 @@ class FactVocabulary(Protocol):
         lacks gets a row of its own, flagged, rather than being dropped; None for no HPO id."""
         ...
 
-    def disease_kept(self, code: object, label: str) -> tuple[int | None, bool]:
-        """The same for a disease code (OMIM:…, ORPHA:…, MONDO:…)."""
+    def disease_kept(self, code: object, label: str) -> tuple[int | models.Model | None, bool]:
+        """The same for a disease code (OMIM:…, ORPHA:…, MONDO:…): the row's id, or an unsaved
+        Disease saved with the facts."""
+        ...
+
+    def pending_disease(self, code: object) -> models.Model | None:
+        """The unsaved Disease `disease_kept` gave for a code in this parse, if any."""
         ...
 
 
@@ -85,7 +90,7 @@ class RecordContext:
             self.warn(f"{where}: {code} is not in the loaded HPO release; kept as given and flagged")
         return term_id
 
-    def disease_kept(self, code: object, label: str, where: str) -> int | None:
+    def disease_kept(self, code: object, label: str, where: str) -> int | models.Model | None:
         """The disease of an imported code; one the loaded vocabularies lack is kept, flagged."""
         disease_id, in_release = self.vocabulary.disease_kept(code, label)
         if disease_id is not None and not in_release:

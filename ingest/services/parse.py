@@ -15,7 +15,7 @@ from cases.models import Case, Fact, Report
 from .decode import REPORT_PARSE_FIELDS, decode_and_extract, mark_parsed
 from .facts import build_facts, case_fields
 from .reparse import report_reparse
-from .vocabulary import agents_save_new, vocabulary_ids
+from .vocabulary import vocabulary_ids, vocabulary_rows_save_new
 
 
 @dataclass
@@ -100,10 +100,10 @@ def write_prepared(items: Sequence[Prepared]) -> None:
     for case in cases:  # after a failed attempt the same objects are written again
         case.pk = None
         case._state.adding = True
-    # Drugs the vocabulary lacked were left unsaved by `prepare`: saved now, and the search
-    # columns built without them rebuilt.
+    # Drugs, HPO ids and disease codes the vocabulary lacked were left unsaved by `prepare`:
+    # saved now, and the search columns built without them rebuilt.
     every_fact = [fact for item in items for facts in item.facts for rows in facts.values() for fact in rows]
-    if agents_save_new(every_fact):
+    if vocabulary_rows_save_new(every_fact):
         for item in items:
             for case, facts in zip(item.cases, item.facts, strict=True):
                 for name, value in search_columns(facts, closure=vocabulary_ids).items():

@@ -18,7 +18,7 @@ from cases.services import case_refresh_search_columns
 
 from .decode import decode_and_extract, save_parsed
 from .facts import build_facts, case_fields
-from .vocabulary import agents_save_new, vocabulary_ids
+from .vocabulary import vocabulary_ids, vocabulary_rows_save_new
 
 
 @dataclass
@@ -143,7 +143,7 @@ def report_reparse(*, report: Report, user=None) -> ReparseSummary:
                 parser_version=parsed.parser_version,
                 text_length=text_length,
             )
-            agents_save_new(fact for rows in new_facts.values() for fact in rows)
+            vocabulary_rows_save_new(fact for rows in new_facts.values() for fact in rows)
             _replace_facts(case, new_facts, changes)
             case_refresh_search_columns(case=case)
             summary.cases.append(changes)

@@ -6,7 +6,9 @@ follows, so a synonym a curator adds in the admin reaches ingestion and search a
 (cases.facts.FactVocabulary), so `cases` never imports ingestion.
 
 Preparing a parse writes nothing (ingest/services/parse.py): a drug the vocabulary lacks becomes
-an unsaved Agent that the write step saves (`agents_save_new`), in the writing transaction.
+an unsaved Agent, and an imported HPO id or disease code it lacks an unsaved Term or Disease, that
+the write step saves (`vocabulary_rows_save_new`) in the writing transaction, so a parse that fails
+or is rolled back leaves no row behind and no stale id in this process's cache.
 """
 
 from __future__ import annotations
@@ -31,7 +33,10 @@ class VocabularyIds:
 
     def __init__(self) -> None:
         self.loaded_version: tuple | None = None
-        self.new_agents: dict[str, Agent] = {}  # unsaved agents by key, shared by the facts naming them
+        # Rows the write step saves (vocabulary_rows_save_new), shared by the facts naming them:
+        self.new_agents: dict[str, Agent] = {}  # unsaved agents by lower-case name
+        self.new_terms: dict[int, Term] = {}  # kept HPO ids by number (the Term's id)
+        self.new_diseases: dict[str, Disease] = {}  # kept disease codes by code
 
     def ensure(self) -> None:
         version = (vocabulary_version(), connection.settings_dict["NAME"])
@@ -56,7 +61,7 @@ class VocabularyIds:
                 self.analytes.setdefault(synonym.strip().lower(), analyte_id)
         for analyte_id, name in Analyte.objects.values_list("id", "name"):
             self.analytes[name.strip().lower()] = analyte_id
-        self.new_agents = {}
+        self.new_agents, self.new_terms, self.new_diseases = {}, {}, {}
         self.loaded_version = version
 
     def term(self, code: object) -> int | None:
@@ -69,36 +74,32 @@ class VocabularyIds:
         return number if number in self.term_ids else None
 
     def term_kept(self, code: object, label: str) -> tuple[int | None, bool]:
-        """(term id, in the loaded release): an HPO id the release lacks (newer than it) gets a
-        Term row flagged `in_release=False`, its label as given, so the fact keeps its code and
-        the id stays searchable; None when `code` is no HPO id."""
+        """(term id, in the loaded release): an HPO id the release lacks (newer than it) is kept
+        with its label as given, flagged `in_release=False`, so the fact keeps its code and the id
+        stays searchable. The Term's id is the HPO number, so the fact can name it at once; the
+        row is written with the facts (`vocabulary_rows_save_new`). None when `code` is no HPO id."""
         term_id = self.term(code)
         if term_id is not None and term_id not in self.kept_term_ids:
             return term_id, True
         if not isinstance(code, str) or not _HPO_ID.fullmatch(code):
             return None, False
-        # A kept row is looked up every time (they are few): one created in a transaction that
-        # was rolled back since must not be referenced from this process's cache.
         number = int(code[3:])
-        term, created = Term.objects.get_or_create(
-            id=number,
-            defaults={
-                "hpo_id": code,
-                "label": (label or code)[:500],
-                "ancestor_ids": [number],
-                "in_release": False,
-            },
+        # Always pending, even when this process saw the row: it may have been rolled back since.
+        self.new_terms.setdefault(
+            number,
+            Term(
+                id=number,
+                hpo_id=code,
+                label=(label or code)[:500],
+                ancestor_ids=[number],
+                in_release=False,
+            ),
         )
-        if created:
-            self._created_rows()
-        self.term_ids.add(number)
-        self.ancestors.setdefault(number, [number])
-        if not term.in_release:
-            self.kept_term_ids.add(number)
-        return number, term.in_release
+        return number, False
 
-    def disease_kept(self, code: object, label: str) -> tuple[int | None, bool]:
-        """The same for a disease code (OMIM:…, ORPHA:…, MONDO:…, any CURIE that fits the column).
+    def disease_kept(self, code: object, label: str) -> tuple[int | Disease | None, bool]:
+        """The same for a disease code (OMIM:…, ORPHA:…, MONDO:…, any CURIE that fits the column):
+        the row's id, or an unsaved Disease the write step saves (or finds, by code).
 
         The row is the code's own, so an export gives back the code it was given: an OMIM or ORPHA
         code known only as an exact match of a MONDO concept gets a row of its own, placed under
@@ -107,39 +108,28 @@ class VocabularyIds:
         exact = self.disease_by_code.get(code) if isinstance(code, str) else None
         if exact is not None and exact not in self.kept_disease_ids:
             return exact, True
-        if exact is not None:
-            # A row this process created may have been rolled back since: look it up again.
-            del self.disease_by_code[code]
-        concept = self.disease(code)
+        concept = None if exact is not None else self.disease(code)
         if not isinstance(code, str) or not _CURIE.fullmatch(code) or len(code) > 32:
             return concept, concept is not None
-        concept_row = Disease.objects.filter(pk=concept).first() if concept is not None else None
-        disease, created = Disease.objects.get_or_create(
-            code=code,
-            defaults={
-                "label": (label or (concept_row.label if concept_row else "") or code)[:500],
-                "in_release": concept_row is not None,
-                "mondo_id": concept_row.mondo_id if concept_row else "",
-                "parent_ids": list(concept_row.parent_ids) if concept_row else [],
-                "depth": concept_row.depth if concept_row else None,
-            },
-        )
-        if created:
-            self._created_rows()
-            if concept_row is not None:
-                disease.ancestor_ids = [disease.pk, *concept_row.ancestor_ids]
-                disease.save(update_fields=["ancestor_ids"])
-        self.disease_by_code[code] = disease.pk
-        self.disease_ancestors[disease.pk] = tuple(disease.ancestor_ids)
-        self.kept_disease_ids.add(disease.pk)
-        return disease.pk, disease.in_release
+        if code not in self.new_diseases:
+            concept_row = Disease.objects.filter(pk=concept).first() if concept is not None else None
+            self.new_diseases[code] = Disease(
+                code=code,
+                label=(label or (concept_row.label if concept_row else "") or code)[:500],
+                in_release=concept_row is not None,
+                mondo_id=concept_row.mondo_id if concept_row else "",
+                parent_ids=list(concept_row.parent_ids) if concept_row else [],
+                depth=concept_row.depth if concept_row else None,
+                # The concept's ancestors; the row's own id is put first once it has one.
+                ancestor_ids=list(concept_row.ancestor_ids) if concept_row else [],
+            )
+        pending = self.new_diseases[code]
+        return pending, pending.in_release
 
-    def _created_rows(self) -> None:
-        """This process just inserted a vocabulary row. The cache serves the rest of this parse
-        (it agrees with the transaction that inserted it) but is read again from the tables at the
-        next parse: the insert may yet be rolled back, and a rollback also takes back the version
-        stamp's bump, so the stamp alone could not tell that the cached ids are gone."""
-        self.loaded_version = None
+    def pending_disease(self, code: object) -> Disease | None:
+        """The unsaved Disease of a kept code in this parse (to link a fact to the diagnosis that
+        names it before either is saved)."""
+        return self.new_diseases.get(code) if isinstance(code, str) else None
 
     def terms(self, term_ids) -> set[int]:
         """The terms with all their ancestors (Term.ancestor_ids holds the term itself too)."""
@@ -220,32 +210,67 @@ class VocabularyIds:
 vocabulary_ids = VocabularyIds()
 
 
-def agents_save_new(facts: Iterable[Fact]) -> bool:
-    """Save the unsaved agents the facts refer to (get or create by name, so two workers naming
-    the same new drug share one row) and point the facts at them; True when any was saved, for
-    the caller to rebuild the search columns that lacked them. Call inside the writing
-    transaction. The vocabulary stamp is locked first: every writer that adds agents then takes
-    the same locks in the same order (stamp, agent names), so two cannot deadlock."""
-    pending = []
+def vocabulary_rows_save_new(facts: Iterable[Fact]) -> bool:
+    """Save the vocabulary rows the facts name but that do not exist yet: drugs the vocabulary
+    lacks (unsaved Agents), and imported HPO ids and disease codes the loaded release lacks
+    (pending Terms, unsaved Diseases). Rows are got or created by name, id or code, so two workers
+    naming the same new drug or code share one row, and the facts are pointed at them. True when
+    any was saved, for the caller to rebuild the search columns that lacked them. Call inside the
+    writing transaction. The vocabulary stamp is locked first: every writer of vocabulary rows
+    then takes the same locks in the same order (stamp, rows), so two cannot deadlock."""
+    pending: list[tuple[Fact, object, Agent | Disease]] = []
+    term_ids: set[int] = set()
     for fact in facts:
         for field in fact._meta.concrete_fields:
-            if field.is_relation and field.related_model is Agent and getattr(fact, field.attname) is None:
-                agent = field.get_cached_value(fact, default=None)
-                if agent is not None:
-                    pending.append((fact, field, agent))
-    if not pending:
+            if not field.is_relation:
+                continue
+            if field.related_model is Term:
+                if getattr(fact, field.attname) in vocabulary_ids.new_terms:
+                    term_ids.add(getattr(fact, field.attname))
+            elif field.related_model in (Agent, Disease):
+                # An unsaved row stays "adding" after we give it an id: a write retried after a
+                # rolled-back attempt saves it again rather than trusting that id.
+                row = field.get_cached_value(fact, default=None)
+                if row is not None and row._state.adding:
+                    pending.append((fact, field, row))
+    if not pending and not term_ids:
         return False
     with connection.cursor() as cursor:
         cursor.execute("SELECT version FROM cases_vocabulary_version WHERE id = 1 FOR UPDATE")
-    saved: dict[str, int] = {}
-    for fact, field, agent in pending:
-        if agent.name not in saved:
-            row, _created = Agent.objects.get_or_create(name=agent.name, defaults={"code": agent.code})
-            saved[agent.name] = row.pk
-        agent.pk = saved[agent.name]
-        setattr(fact, field.attname, agent.pk)
-    vocabulary_ids.new_agents.clear()  # the stamp moved: the next parse reads the tables again
+    if term_ids:
+        existing = set(Term.objects.filter(pk__in=term_ids).values_list("pk", flat=True))
+        missing = [vocabulary_ids.new_terms[term_id] for term_id in sorted(term_ids - existing)]
+        if missing:
+            Term.objects.bulk_create(missing)
+    saved: dict[tuple[type, str], int] = {}
+    for fact, field, row in pending:
+        key = (type(row), row.name if isinstance(row, Agent) else row.code)
+        if key not in saved:
+            saved[key] = _agent_save(row) if isinstance(row, Agent) else _disease_save(row)
+        row.pk = saved[key]
+        setattr(fact, field.attname, row.pk)
+    # The search columns are rebuilt with the ids just saved; the next parse reads the tables
+    # again (the stamp moved, and a rollback would take the rows and the stamp's move back).
+    vocabulary_ids.loaded_version = None
     return True
+
+
+def _agent_save(agent: Agent) -> int:
+    row, _created = Agent.objects.get_or_create(name=agent.name, defaults={"code": agent.code})
+    return row.pk
+
+
+def _disease_save(disease: Disease) -> int:
+    fields = {f.attname: getattr(disease, f.attname) for f in Disease._meta.concrete_fields}
+    fields.pop("id")
+    code = fields.pop("code")
+    row, created = Disease.objects.get_or_create(code=code, defaults=fields)
+    if created:
+        row.ancestor_ids = [row.pk, *disease.ancestor_ids]
+        row.save(update_fields=["ancestor_ids"])
+    # This parse's closure of the diagnosis search column reads it
+    vocabulary_ids.disease_ancestors[row.pk] = tuple(row.ancestor_ids)
+    return row.pk
 
 
 def vocabulary_cache_clear() -> None:

@@ -85,10 +85,34 @@ FILLERS = {
 }
 
 
+def filler(table: str, column: str, kind: str) -> str:
+    """COPY text for a column the loader does not set: the model field's default when it has one
+    (`mentions` defaults to a list, which relevance.py measures with jsonb_array_length), else an
+    empty value of the column's type."""
+    import json
+
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model._meta.db_table != table:
+            continue
+        for field in model._meta.concrete_fields:
+            if field.column == column and field.has_default():
+                value = field.get_default()
+                if kind in ("jsonb", "json"):
+                    return json.dumps(value)
+                if isinstance(value, bool):
+                    return "t" if value else "f"
+                if kind == "ARRAY":
+                    return "{" + ",".join(str(v) for v in value) + "}"
+                return str(value)
+    return FILLERS.get(kind, "")
+
+
 def copy_rows(cursor, table: str, columns: list[str], rows) -> None:
     extra = required_columns(cursor, table, set(columns))
     names = columns + [name for name, _ in extra]
-    fill = [FILLERS.get(kind, "") for _, kind in extra]
+    fill = [filler(table, name, kind) for name, kind in extra]
     with cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
         buffer = io.StringIO()
         for count, row in enumerate(rows, start=1):
@@ -106,7 +130,7 @@ def copy_blocks(cursor, table: str, columns: list[str], blocks) -> None:
     tens of thousands of lines at once instead of a tuple per row."""
     extra = required_columns(cursor, table, set(columns))
     names = columns + [name for name, _ in extra]
-    suffix = "".join("\t" + FILLERS.get(kind, "") for _, kind in extra)
+    suffix = "".join("\t" + filler(table, name, kind) for name, kind in extra)
     with cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
         for block in blocks(suffix):
             copy.write(block)

@@ -40,6 +40,10 @@ class Published:
     prepare_seconds: float = 0.0
     save_seconds: float = 0.0
     peak_rss_mb: float = 0.0
+    # The process's peak RSS by the end of the build and of the similar state (the last is
+    # peak_rss_mb, after the snapshot write): which step sets the peak
+    peak_after_build_mb: float = 0.0
+    peak_after_prepare_mb: float = 0.0
     reason: str = ""
 
 
@@ -75,8 +79,10 @@ def build_and_publish(*, requested_seq: int = 0) -> Published:
         index = SearchIndex(database=connection.settings_dict["NAME"])
         index.build()
         built = time.perf_counter()
+        peak_built = _peak_rss_mb()
         prepare(index)
         prepared = time.perf_counter()
+        peak_prepared = _peak_rss_mb()
         info = save_snapshot(
             snapshot_state(index),
             seen_seq=index.seen_seq,
@@ -93,9 +99,15 @@ def build_and_publish(*, requested_seq: int = 0) -> Published:
         build_seconds=built - started,
         prepare_seconds=prepared - built,
         save_seconds=saved - prepared,
-        peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        peak_rss_mb=_peak_rss_mb(),
+        peak_after_build_mb=peak_built,
+        peak_after_prepare_mb=peak_prepared,
         reason="built",
     )
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def current_seq() -> int:

@@ -40,5 +40,7 @@ class Command(BaseCommand):
                 f"snapshot {info.id}: {info.cases} cases, {info.size_bytes / 1e6:.1f} MB;"
                 f" build {published.build_seconds:.1f} s, similar state {published.prepare_seconds:.1f} s,"
                 f" save {published.save_seconds:.1f} s; peak RSS {published.peak_rss_mb:.0f} MB"
+                f" (after the build {published.peak_after_build_mb:.0f} MB, after the similar state"
+                f" {published.peak_after_prepare_mb:.0f} MB)"
             )
         )

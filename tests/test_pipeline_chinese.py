@@ -306,3 +306,32 @@ def test_full_muscle_strength_is_no_weakness():
     assert ("muscle strength", 5, "normal") in {
         (m["analyte"], m["value"], m["interpretation"]) for m in patient["measurements"]
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # An eponymous disease written with its Latin name and a Chinese head, as Chinese reports do.
+        ("患者女，24岁。入院后诊断为Marfan综合征。", "ORPHA:558"),
+        ("患者男，31岁。肠镜活检后确诊为Crohn病。", "MONDO:0005011"),
+        ("患者男，45岁。最终诊断为Guillain-Barré综合征。", "MONDO:0016218"),
+        ("患者男，6岁。诊断为Kawasaki病。", "ORPHA:2331"),
+        # Taiwan names with 氏, in traditional script.
+        ("病患為38歲女性，確診為休格倫氏症候群。", "ORPHA:289390"),
+        ("病患為29歲男性，診斷為貝賽特氏症。", "ORPHA:117"),
+        ("病患為41歲女性，診斷為葛瑞夫茲氏病。", "OMIM:275000"),
+        ("病患為3歲男童，診斷為川崎氏症。", "ORPHA:2331"),
+        ("病患為52歲女性，診斷為庫欣氏症候群。", "MONDO:0018912"),
+    ],
+)
+def test_eponymous_diseases_in_chinese_reports(text, code):
+    patient = _patient(text)
+    assert code in {d["code"] for d in patient["diagnoses"] if d["status"] == "final"}
+    _evidence_is_original(text, patient)
+
+
+def test_an_eponym_variant_needs_a_disease_or_syndrome_head():
+    assert {"marfan综合征", "marfan症候群"} <= name_variants("marfan syndrome")
+    assert {"crohn病", "crohn氏症"} <= name_variants("crohn disease")
+    assert name_variants("fever") == {"fever"}
+    assert name_variants("disease") == {"disease"}

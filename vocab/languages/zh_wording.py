@@ -134,9 +134,30 @@ _TRIGGERS = frozenset(
 )
 
 
+# An eponymous disease or syndrome is written with its Latin name and a Chinese head in Chinese
+# reports: Marfan综合征, Crohn病, Still氏病, Cushing氏症候群 (the 氏 forms are Taiwan usage). Keys are
+# lower case with hyphens as spaces ("guillain barré syndrome"); one to three Latin words.
+_LATIN_WORD = r"[a-zà-öø-ÿ][a-zà-öø-ÿ']*"
+_EPONYM_RE = re.compile(rf"^({_LATIN_WORD}(?: {_LATIN_WORD}){{0,2}}?)(?:'s)? (disease|syndrome)$")
+_EPONYM_HEADS = {"disease": ("病", "氏病", "氏症"), "syndrome": ("综合征",)}
+
+
+def _eponym_forms(key: str) -> set[str]:
+    m = _EPONYM_RE.match(key)
+    if not m:
+        return set()
+    # "Guillain-Barré综合征": the key drops the space before a Chinese character, as text keys do.
+    return {m.group(1) + head for head in _EPONYM_HEADS[m.group(2)]}
+
+
 def name_variants(key: str) -> set[str]:
     """`key` and the other ways Chinese reports write it (see the module docstring)."""
-    if key.isascii() or not _TRIGGERS.intersection(key):
+    if key.isascii() or all(ord(c) < 0x250 for c in key):
+        eponyms = _eponym_forms(key)
+        if not eponyms:
+            return {key}
+        return {key}.union(*(name_variants(k) for k in eponyms))
+    if not _TRIGGERS.intersection(key):
         return {key}
     out = {key}
     for mainland, other in REGIONAL_WORDS:

@@ -82,3 +82,46 @@ def test_preparing_a_parse_writes_no_agent_the_write_step_does(always_check):
     vocabulary_ids.ensure()
     assert vocabulary_ids.agent("ivabradine") == agent.pk
     services.vocabulary_cache_clear()
+
+
+def test_kept_codes_are_written_with_the_facts_and_survive_a_rolled_back_write(always_check):
+    """An imported HPO id and disease code the loaded release lacks: preparing writes no row, a
+    write that is rolled back leaves no id behind in the process cache, and the retried write
+    saves both rows, flagged, with the facts pointing at them."""
+    import json
+
+    from cases.models import Disease
+    from ingest.services.parse import prepare, write_prepared
+
+    packet = {
+        "id": "kept-codes-test",
+        "subject": {"id": "p1", "sex": "FEMALE"},
+        "phenotypicFeatures": [{"type": {"id": "HP:9990042", "label": "A term newer than the release"}}],
+        "diseases": [{"term": {"id": "OMIM:999942", "label": "A disease no release knows"}}],
+        "metaData": {"created": "2024-01-01T00:00:00Z", "phenopacketSchemaVersion": "2.0"},
+    }
+    services.vocabulary_cache_clear()
+    report = Report.objects.create(
+        raw=json.dumps(packet).encode(), content_hash="k" * 64, format="phenopacket", filename="kept.json"
+    )
+    prepared = prepare(report)
+    assert not Term.objects.filter(pk=9990042).exists()
+    assert not Disease.objects.filter(code="OMIM:999942").exists()
+
+    class RolledBack(Exception):
+        pass
+
+    with pytest.raises(RolledBack), transaction.atomic():
+        write_prepared([prepared])
+        assert Disease.objects.filter(code="OMIM:999942").exists()
+        raise RolledBack
+    assert not Disease.objects.filter(code="OMIM:999942").exists()
+    with transaction.atomic():
+        write_prepared([prepared])  # the same objects again, as the retry path does
+    case = Case.objects.get(report=report)
+    feature = case.phenotypicfeatures.select_related("term").get()
+    diagnosis = case.diagnoses.select_related("disease").get()
+    assert (feature.term.hpo_id, feature.term.in_release) == ("HP:9990042", False)
+    assert (diagnosis.disease.code, diagnosis.disease.in_release) == ("OMIM:999942", False)
+    assert diagnosis.disease_id in case.disease_ids and 9990042 in case.term_ids
+    services.vocabulary_cache_clear()

@@ -248,7 +248,9 @@ def vocabulary_rows_save_new(facts: Iterable[Fact]) -> bool:
         if key not in saved:
             saved[key] = _agent_save(row) if isinstance(row, Agent) else _disease_save(row)
         row.pk = saved[key]
-        setattr(fact, field.attname, row.pk)
+        # The object, not its id: setting the id alone would drop the cached row, and a retried
+        # write would then trust an id its rolled-back attempt created.
+        setattr(fact, field.name, row)
     # The search columns are rebuilt with the ids just saved; the next parse reads the tables
     # again (the stamp moved, and a rollback would take the rows and the stamp's move back).
     vocabulary_ids.loaded_version = None

@@ -46,7 +46,7 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/reg_bench_load"
 LOG = Path(tempfile.gettempdir()) / "bench_load_gunicorn.log"
 
 
-def start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
+def start_gunicorn(database_url: str, port: int, cache_url: str | None = None) -> subprocess.Popen:
     env = dict(
         os.environ,
         DATABASE_URL=database_url,
@@ -60,6 +60,8 @@ def start_gunicorn(database_url: str, port: int) -> subprocess.Popen:
         PYTHONPATH=str(REPO_DIR),
     )
     env.pop("CACHE_URL", None)
+    if cache_url:
+        env["CACHE_URL"] = cache_url
     env.pop("DATABASE_NAME", None)
     command = [sys.executable, "-m", "gunicorn", "registry.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", "2", "--timeout", "30", "--log-level", "warning"]
@@ -114,9 +116,13 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60)
     parser.add_argument("--attackers", type=int, default=8)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument(
+        "--cache-url", help="CACHE_URL of the server (Redis: throttles and slots shared by the workers)"
+    )
     args = parser.parse_args()
 
     prepare(args.database_url, args.cases, reload=False)
+    load_before = f"{os.getloadavg()[0]:.1f}"
     from django.contrib.auth import get_user_model
     from django.db import connection
     from rest_framework.authtoken.models import Token
@@ -134,7 +140,7 @@ def main() -> None:
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(args.database_url, port)
+    server = start_gunicorn(args.database_url, port, args.cache_url)
     polite_headers = {"Authorization": f"Token {token.key}"}
     polite_path = "/api/cases/?" + urlencode({"q": "calcinosis", "limit": 5})
     try:
@@ -191,10 +197,12 @@ def main() -> None:
         except subprocess.TimeoutExpired:
             server.kill()
 
+    limit = os.environ.get("EXPENSIVE_CONCURRENCY", "1 (default)")
     print(
         f"\n{args.attackers} anonymous attackers (forged X-Forwarded-For), {args.duration} s, "
-        f"gunicorn 2 sync workers, {args.cases} cases, "
-        "default throttles (API anon 600/min, pages 120/min per worker)"
+        f"gunicorn 2 sync workers, {args.cases} cases, default throttles (API anon 600/min, "
+        f"pages 120/min), cache {args.cache_url or 'in-process (per worker)'}, "
+        f"EXPENSIVE_CONCURRENCY {limit}; load average before {load_before}, after {os.getloadavg()[0]:.1f}"
     )
     print(
         f"{'requests':<12}{'sent':>7}{'200':>7}{'400':>6}{'429':>7}{'5xx':>6}{'conn err':>9}"

@@ -10,9 +10,9 @@ from the environment (README, "Running at scale").
   answered from PostgreSQL before the first snapshot exists (seconds at 1M cases) or a large CSV
   export. A worker silent for longer is stuck and is replaced.
 - graceful_timeout 30 s, keepalive 5 s: a restart lets running requests finish.
-- preload_app: the master imports Django and loads the newest search snapshot once, before it
-  forks; the workers share those pages copy-on-write instead of each loading (or building) its
-  own copy, and patch only what changed since (cases/search/index.py).
+- preload_app: the master imports Django, loads the vocabulary and the newest search snapshot
+  once, before it forks; the workers share those pages copy-on-write instead of each loading (or
+  building) its own copy, and patch only what changed since (cases/search/index.py).
 """
 
 import logging
@@ -31,6 +31,14 @@ def when_ready(server) -> None:
     """In the master, after the application is imported and before any worker is forked."""
     if not preload_app or os.environ.get("SEARCH_PRELOAD", "1") == "0":
         return
+    try:
+        # Loaded once here, not by each worker's first request (seconds, while that request and
+        # whoever queued behind it wait); the workers share it copy-on-write.
+        from cases.search.vocabulary import get_vocabulary
+
+        get_vocabulary()
+    except Exception:  # no vocabulary tables yet: each worker loads it when first needed
+        logging.getLogger("gunicorn.error").exception("vocabulary preload failed")
     try:
         from cases.search.publish import preload_for_workers
 

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Knows who the client is from here on; answers before any view costs anything.
+    "registry.throttling.ExpensiveConcurrencyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -223,6 +225,14 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 # X-Forwarded-For is believed only as far as proxies we run wrote it: unset = none (the socket's
 # peer is the client), a count ("1" behind one nginx), or a list of proxy addresses/networks.
 TRUSTED_PROXIES = env_trusted_proxies()
+
+# Expensive requests (similar cases, cohorts, exports, searches of EXPENSIVE_SEARCH_WORDS words or
+# more) a client may have running at once; one more is a 429 (registry/throttling.py). 0 = no limit.
+EXPENSIVE_CONCURRENCY = env_int("EXPENSIVE_CONCURRENCY", 1, minimum=0)
+EXPENSIVE_SEARCH_WORDS = env_int("EXPENSIVE_SEARCH_WORDS", 3, minimum=1)
+# A slot whose worker was killed mid-request frees itself after this long (gunicorn's timeout is 60).
+EXPENSIVE_LEASE_SECONDS = 120
+EXPENSIVE_RETRY_AFTER = 2
 
 # --- REST framework ----------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import functools
 import ipaddress
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -104,3 +106,136 @@ def throttle_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+# --- Expensive requests: at most EXPENSIVE_CONCURRENCY at a time per client ---------------------
+#
+# The rates above bound how many requests a client sends per minute, not how many workers it
+# holds at once: a handful of similar-case matches, cohorts or exports in flight from one client
+# occupy every gunicorn worker, and everyone else queues behind them (benchmarks/bench_load.py).
+# So each client (a signed-in user, else its address by the rules above) may have only
+# EXPENSIVE_CONCURRENCY expensive requests running; one more is answered 429 at once, before it
+# costs anything. The slots live in the Django cache: Redis when CACHE_URL is set, shared by every
+# worker and machine; the default in-process cache holds them per worker process only.
+
+EXPENSIVE_PATHS = frozenset(
+    {
+        "/api/similar/",
+        "/api/cases/export/csv/",
+        "/api/cases/export/phenopackets/",
+        "/cohort/",
+        "/cohort/cases.csv",
+    }
+)
+SEARCH_PATHS = frozenset({"/", "/api/cases/"})
+_WORD = re.compile(r"\w+")
+_CASE_SIMILAR = re.compile(r"^/api/cases/[^/]+/similar/$")
+
+
+def is_expensive(request: HttpRequest) -> bool:
+    """Whether a request is one whose cost grows with the registry or its parameters: similar-case
+    matching, cohort summaries, exports, and a search with many words (each word may be a
+    vocabulary resolution or a full-text scan)."""
+    path = request.path
+    if path in EXPENSIVE_PATHS or _CASE_SIMILAR.match(path):
+        return True
+    if path == "/similar/":
+        return bool(request.GET.get("features", "").strip())  # without features: the empty form
+    if path in SEARCH_PATHS:
+        words = sum(len(_WORD.findall(value)) for value in request.GET.getlist("q"))
+        return words >= settings.EXPENSIVE_SEARCH_WORDS
+    return False
+
+
+def client_key(request: HttpRequest) -> str:
+    """The client as the throttles know it: the signed-in user (session or API token), else the
+    address by TRUSTED_PROXIES. A token that names no user counts as anonymous (the view then
+    answers 401)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    if request.META.get("HTTP_AUTHORIZATION", "").startswith("Token "):
+        from rest_framework.authentication import TokenAuthentication
+        from rest_framework.exceptions import AuthenticationFailed
+
+        try:
+            found = TokenAuthentication().authenticate(request)
+        except AuthenticationFailed:
+            found = None
+        if found is not None:
+            return f"user:{found[0].pk}"
+    return f"ip:{client_ip(request.META)}"
+
+
+def expensive_slot_acquire(key: str) -> str | None:
+    """The cache key of a free slot of this client, now taken, or None when all are taken. `add`
+    is atomic (Redis SET NX); a slot whose worker died frees itself after the lease."""
+    for slot in range(settings.EXPENSIVE_CONCURRENCY):
+        name = f"expensive:{key}:{slot}"
+        if cache.add(name, 1, timeout=settings.EXPENSIVE_LEASE_SECONDS):
+            return name
+    return None
+
+
+class _ReleasingStream:
+    """A streamed body that gives the slot back when the server closes it (finished, or the
+    client went away), not when the view returned."""
+
+    def __init__(self, content: Iterable[bytes], release: Callable[[], None]) -> None:
+        self.content = content
+        self.release = release
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield from self.content
+
+    def close(self) -> None:
+        self.release()
+
+
+class ExpensiveConcurrencyMiddleware:
+    """429 with Retry-After for a client's expensive request beyond EXPENSIVE_CONCURRENCY running
+    at once (0 turns the limit off). After the authentication middleware, before the views."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not settings.EXPENSIVE_CONCURRENCY or not is_expensive(request):
+            return self.get_response(request)
+        slot = expensive_slot_acquire(client_key(request))
+        if slot is None:
+            return too_many_at_once(request)
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if not released:
+                released = True
+                cache.delete(slot)
+
+        try:
+            response = self.get_response(request)
+        except BaseException:
+            release()
+            raise
+        if response.streaming:
+            response.streaming_content = _ReleasingStream(response.streaming_content, release)
+        else:
+            release()
+        return response
+
+
+def too_many_at_once(request: HttpRequest) -> HttpResponse:
+    retry = settings.EXPENSIVE_RETRY_AFTER
+    message = (
+        f"Too many expensive requests of yours are running (at most {settings.EXPENSIVE_CONCURRENCY} "
+        f"at a time): wait for one to finish, or {retry} s, and try again."
+    )
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {"error": {"code": "throttled", "message": message, "retry_after": retry}}, status=429
+        )
+    else:
+        response = HttpResponse(message + "\n", status=429, content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = str(retry)
+    return response

@@ -68,3 +68,17 @@ def test_depth_is_measured_without_recursion() -> None:
     for _ in range(50_000):
         nested = [nested]
     assert too_deep(nested, 100) and not too_deep([[1], {"a": [2]}], 3) and too_deep([[[1]]], 2)
+
+
+@pytest.mark.django_db
+def test_similar_match_refuses_a_deep_or_huge_body_without_a_500(client) -> None:
+    """F1/F2 on the open endpoint an anonymous client can reach: POST /api/similar/."""
+    deep = b"[" * 100_000 + b"]" * 100_000
+    response = client.generic("POST", "/api/similar/", deep, content_type="application/json")
+    assert response.status_code == 400 and "nested too deeply" in response.json()["error"]["message"]
+    # Over Django's 2.5 MB default (DATA_UPLOAD_MAX_MEMORY_SIZE)
+    huge = json.dumps({"features": [{"id": "HP:0003761", "observed": True}] * 80_000}).encode()
+    assert len(huge) > 2_621_440
+    response = client.generic("POST", "/api/similar/", huge, content_type="application/json")
+    assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
+    assert "DATA_UPLOAD_MAX_MEMORY_SIZE" in response.json()["error"]["message"]

@@ -212,11 +212,16 @@ def pattern_key(name: str) -> str:
 _HYPHEN_BY_HAN = re.compile(r"(?<=[\u3400-\u9fff])[-‐‑–—](?=\S)|(?<=\S)[-‐‑–—](?=[\u3400-\u9fff])")
 
 
-def pattern_keys(name: str) -> set[str]:
-    """`pattern_key(name)` and, for a name with a hyphen beside a Chinese character, its key as a
-    text that writes the hyphen gives it."""
-    key = pattern_key(name)
+def hyphen_key(name: str) -> str | None:
+    """For a name with a hyphen beside a Chinese character, its key as a text that writes the
+    hyphen gives it ("d 二聚体"); None for any other name."""
     if name.isascii() or not _HYPHEN_BY_HAN.search(name):
-        return {key}
-    kept = _HYPHEN_BY_HAN.sub("\x00", unicodedata.normalize("NFKC", name))
-    return {key, pattern_key(kept).replace("\x00", " ")}
+        return None
+    return pattern_key(_HYPHEN_BY_HAN.sub("\x00", unicodedata.normalize("NFKC", name))).replace("\x00", " ")
+
+
+def pattern_keys(name: str) -> set[str]:
+    """`pattern_key(name)` and, for a name with a hyphen beside a Chinese character, its
+    `hyphen_key`."""
+    kept = hyphen_key(name)
+    return {pattern_key(name)} if kept is None else {pattern_key(name), kept}

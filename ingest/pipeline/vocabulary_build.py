@@ -36,9 +36,9 @@ from .vocabulary import (
     Concept,
     Drug,
     Vocabulary,
+    hyphen_key,
     is_word_char,
     pattern_key,
-    pattern_keys,
 )
 from .vocabulary_heads import attach_head_findings
 from .vocabulary_reference import mondo_disease_names, official_chinese_hpo_names
@@ -119,7 +119,10 @@ class _Builder:
             and not (key in _TWO_LETTER_TESTS and self.concepts[concept_id].kind == ANALYTE)
         ):
             return
-        keys = set().union(*(_variants(k) if variants else {k} for k in pattern_keys(name)))
+        keys = _variants(key) if variants else {key}
+        kept = hyphen_key(name)
+        if kept is not None and kept != key:
+            keys |= _variants(kept) if variants else {kept}
         # "α-fetoprotein", "β-blocker", "γ-glutamyl transferase": Greek letters for the spelled ones.
         if "a " in key:
             for word, letter in (("alpha ", "α "), ("beta ", "β "), ("gamma ", "γ ")):

@@ -9,6 +9,7 @@ leaves the vocabularies in place and deletes only what the test created; do not 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -74,9 +75,8 @@ def delete_registry_rows() -> None:
     get_user_model().objects.all().delete()
 
 
-@pytest.fixture
-def live_db(django_db_setup, django_db_blocker) -> Iterator[None]:
-    """Database access with real commits, visible to other processes; cleaned up afterwards."""
+@contextlib.contextmanager
+def _live_rows(django_db_blocker) -> Iterator[None]:
     with django_db_blocker.unblock():
         delete_registry_rows()
         yield
@@ -88,8 +88,21 @@ def live_db(django_db_setup, django_db_blocker) -> Iterator[None]:
 
 
 @pytest.fixture
-def subprocess_env(django_db_setup) -> dict[str, str]:
-    """Environment for a child process that must use this test session's database and broker."""
+def live_db(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Database access with real commits, visible to other processes; cleaned up afterwards."""
+    with _live_rows(django_db_blocker):
+        yield
+
+
+@pytest.fixture(scope="module")
+def live_db_module(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """`live_db` for every test of one module: the rows one fixture commits are seen by all of
+    its tests (the browser tests share one server and one data set) and deleted at its end."""
+    with _live_rows(django_db_blocker):
+        yield
+
+
+def _subprocess_env() -> dict[str, str]:
     from django.conf import settings
 
     env = dict(os.environ)
@@ -98,6 +111,12 @@ def subprocess_env(django_db_setup) -> dict[str, str]:
     env.setdefault("DEBUG", "1")
     env["PYTHONUNBUFFERED"] = "1"
     return env
+
+
+@pytest.fixture
+def subprocess_env(django_db_setup) -> dict[str, str]:
+    """Environment for a child process that must use this test session's database and broker."""
+    return _subprocess_env()
 
 
 def free_port() -> int:
@@ -122,11 +141,11 @@ def wait_for_http(url: str, *, timeout: float = 30.0, process: subprocess.Popen 
     raise TimeoutError(f"{url} did not answer within {timeout} s: {last_error}")
 
 
-@pytest.fixture
-def live_site(live_db, subprocess_env) -> Iterator[str]:
+@contextlib.contextmanager
+def _served(env: dict[str, str]) -> Iterator[str]:
     """The registry served by gunicorn (as in docker-compose) on a free loopback port."""
     port = free_port()
-    env = dict(subprocess_env, DEBUG="1", ALLOWED_HOSTS="127.0.0.1,localhost")
+    env = dict(env, DEBUG="1", ALLOWED_HOSTS="127.0.0.1,localhost")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -140,7 +159,7 @@ def live_site(live_db, subprocess_env) -> Iterator[str]:
             "--threads",
             "4",
             "--timeout",
-            "60",
+            "120",
         ],
         cwd=REPO_DIR,
         env=env,
@@ -149,7 +168,7 @@ def live_site(live_db, subprocess_env) -> Iterator[str]:
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        wait_for_http(f"{base_url}/healthz", process=process)
+        wait_for_http(f"{base_url}/healthz", process=process, timeout=120)
         yield base_url
     finally:
         process.terminate()
@@ -157,3 +176,19 @@ def live_site(live_db, subprocess_env) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def live_site(live_db, subprocess_env) -> Iterator[str]:
+    """The registry served by gunicorn (as in docker-compose) on a free loopback port."""
+    with _served(subprocess_env) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="module")
+def live_site_module(live_db_module) -> Iterator[str]:
+    """`live_site` shared by the tests of one module (with `live_db_module`). Page throttles are
+    lifted: a module's browser tests together send more pages a minute than one visitor may."""
+    env = dict(_subprocess_env(), PAGE_THROTTLE_ANON="100000/minute", API_THROTTLE_ANON="100000/minute")
+    with _served(env) as base_url:
+        yield base_url

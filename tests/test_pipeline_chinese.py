@@ -335,3 +335,25 @@ def test_an_eponym_variant_needs_a_disease_or_syndrome_head():
     assert {"crohn病", "crohn氏症"} <= name_variants("crohn disease")
     assert name_variants("fever") == {"fever"}
     assert name_variants("disease") == {"disease"}
+
+
+def test_no_tenderness_on_examination_is_no_excluded_pain():
+    # 无压痛 is an examination sign stated absent; it says nothing coded about pain.
+    patient = _patient("患者女，40岁。查体：腹软，无压痛、反跳痛，双下肢无水肿。")
+    excluded = {f["code"] for f in patient["features"] if f["excluded"]}
+    assert "HP:0012531" not in excluded
+    assert "HP:0010741" in excluded  # the oedema of the same sentence is still stated absent
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "excluded"),
+    [
+        ("患儿男，5岁。脑电图：异常。", "HP:0002353", False),
+        ("患儿男，5岁。脑电图示癫痫样放电。", "HP:0011182", False),
+        ("患儿男，5岁。脑电图未见异常。", "HP:0002353", True),
+    ],
+)
+def test_an_examination_found_abnormal(text, code, excluded):
+    patient = _patient(text)
+    assert (code, excluded) in {(f["code"], f["excluded"]) for f in patient["features"]}
+    assert not patient["diagnoses"]  # epileptiform discharges are no diagnosis of epilepsy

@@ -290,6 +290,8 @@ def test_an_examination_word_after_a_negation_is_the_negation_s():
         ("患儿女，18月龄，运动发育落后。", "HP:0001270"),
         ("患者女，16岁。查体：蓝色巩膜，关节过伸。", "HP:0000592"),
         ("患者女，16岁。查体：关节过伸。", "HP:0001382"),
+        ("患者女，57岁。全身皮肤黏膜黄染。", "HP:0000952"),  # jaundice in examination words
+        ("患者女，57岁。胸部CT示双肺多发结节。", "HP:0033608"),  # nodules of the lungs, not the skin
         # A graded muscle strength below 5 is weakness (the grade is read as the test's value).
         ("患者男，58岁。查体：双下肢肌力3级。", "HP:0001324"),
     ],
@@ -357,3 +359,8 @@ def test_an_examination_found_abnormal(text, code, excluded):
     patient = _patient(text)
     assert (code, excluded) in {(f["code"], f["excluded"]) for f in patient["features"]}
     assert not patient["diagnoses"]  # epileptiform discharges are no diagnosis of epilepsy
+
+
+def test_no_yellowing_of_skin_and_mucosa_excludes_jaundice():
+    patient = _patient("患者女，57岁。查体：皮肤黏膜无黄染，浅表淋巴结未触及肿大。")
+    assert {"HP:0000952", "HP:0002716"} <= {f["code"] for f in patient["features"] if f["excluded"]}

@@ -112,7 +112,7 @@ DEEP = st.tuples(st.sampled_from(["(", "-", "NOT ", "(-", "－", "（"]), st.int
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.one_of(QUERIES, DEEP, st.text(ANY_CHARACTER, max_size=60)))
 def test_parser_gives_a_tree_or_a_syntax_error_for_any_text(text):
     try:

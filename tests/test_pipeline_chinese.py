@@ -291,6 +291,12 @@ def test_an_examination_word_after_a_negation_is_the_negation_s():
         ("患者女，16岁。查体：蓝色巩膜，关节过伸。", "HP:0000592"),
         ("患者女，16岁。查体：关节过伸。", "HP:0001382"),
         ("患者女，57岁。全身皮肤黏膜黄染。", "HP:0000952"),  # jaundice in examination words
+        ("病患為33歲女性，手臂出現多顆水泡。", "HP:0008066"),  # 水泡 for 水疱
+        ("病患為33歲女性，發燒伴隨寒顫。", "HP:0025145"),  # 寒顫 for 寒战 (rigors)
+        ("病患為33歲女性，近半年掉髮嚴重。", "HP:0001596"),  # alopecia
+        ("病患為70歲男性，今晨在家中昏厥。", "HP:0001279"),  # syncope
+        ("病患為70歲男性，入院前一天吐血。", "HP:0002248"),  # haematemesis
+        ("病患為70歲男性，術後尿滯留。", "HP:0000016"),  # urinary retention
         ("患者女，57岁。胸部CT示双肺多发结节。", "HP:0033608"),  # nodules of the lungs, not the skin
         # A graded muscle strength below 5 is weakness (the grade is read as the test's value).
         ("患者男，58岁。查体：双下肢肌力3级。", "HP:0001324"),

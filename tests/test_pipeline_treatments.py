@@ -4,6 +4,8 @@ fact per agent that keeps every mention."""
 
 from __future__ import annotations
 
+import pytest
+
 from ingest.pipeline import extract
 
 
@@ -108,3 +110,24 @@ def test_one_fact_per_agent_keeps_every_mention():
     assert [(c["change"], c["dose"], c["unit"]) for c in prednisone["dose_changes"]] == [
         ("decreased", 20, "mg")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "agent", "route"),
+    [
+        # A class written right against its agent describes it: one treatment, with the route.
+        ("病患為45歲男性。給予靜脈注射抗生素ceftriaxone 2 g q24h。", "ceftriaxone", "intravenous"),
+        ("病患為45歲男性。給予口服類固醇prednisolone 30 mg/day。", "prednisolone", "oral"),
+        ("患者男，45岁。予激素（甲泼尼龙40 mg/d）静脉滴注。", "methylprednisolone", "intravenous"),
+        # ivgtt, the Latin abbreviation of an intravenous drip in Chinese reports.
+        ("患者男，45岁。予头孢曲松2.0 g ivgtt qd。", "ceftriaxone", "intravenous"),
+    ],
+)
+def test_a_class_against_its_agent_and_ivgtt(text, agent, route):
+    patient = extract(text)["patients"][0]
+    assert [(t["agent"], t["route"]) for t in patient["treatments"]] == [(agent, route)]
+
+
+def test_a_class_and_an_agent_in_a_list_stay_two_treatments():
+    patient = extract("患者男，45岁。予抗生素、甲泼尼龙治疗。")["patients"][0]
+    assert [t["agent"] for t in patient["treatments"]] == ["antibiotics", "methylprednisolone"]

@@ -115,7 +115,30 @@ def treatments(
         and not any(a <= m.start < b for a, b in taken)
         and is_treatment(doc, m, sentence.start)
     ]
-    _treatments(doc, sentence, drugs, patient)
+    _treatments(doc, sentence, _without_appositive_classes(doc, drugs), patient)
+
+
+# "口服類固醇prednisolone", "靜脈注射抗生素ceftriaxone", "激素（甲泼尼龙）": a drug class written
+# right against an agent describes the agent; it is no second treatment, and the words before the
+# class (the route) are the agent's. With a space between ("steroids (prednisone)") English reports
+# name the class as a treatment of its own, and annotators mark both.
+_APPOSITION_GAP = re.compile(r"[(（:：]?")
+
+
+def _without_appositive_classes(doc: Doc, drugs: list[Mention]) -> list[Mention]:
+    out = []
+    for i, m in enumerate(drugs):
+        drug = doc.vocab.drugs.get(m.concepts[0].code)
+        following = drugs[i + 1] if i + 1 < len(drugs) else None
+        if (
+            following is not None
+            and drug is not None
+            and drug.drug_class == "class"
+            and _APPOSITION_GAP.fullmatch(doc.text, m.end, following.start)
+        ):
+            continue
+        out.append(m)
+    return out
 
 
 def _treatments(doc: Doc, sentence: Sentence, drugs: list[Mention], patient: Patient) -> None:

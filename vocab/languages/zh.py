@@ -370,7 +370,7 @@ DOSE_UNIT_WORDS = {
 }
 ROUTE_WORDS = {
     "intralesional": r"病灶内注射|皮损内注射",
-    "intravenous": r"静滴|静脉滴注|静脉注射|静注|静推|静脉输注|静脉",
+    "intravenous": r"静滴|静脉滴注|静脉注射|静注|静推|静脉输注|静脉泵入|静脉|ivgtt|iv\s*gtt(?![a-z])|ivdrip",
     "intramuscular": r"肌注|肌内注射|肌肉注射",
     "subcutaneous": r"皮下注射|皮下",
     "inhaled": r"吸入|雾化",

@@ -4,6 +4,8 @@ series of the right lesion."""
 
 from __future__ import annotations
 
+import pytest
+
 from ingest.pipeline import extract
 
 
@@ -75,3 +77,22 @@ def test_one_outcome_per_finding_direction_and_treatment():
 def test_death_is_an_outcome_without_treatment():
     outcomes = _outcomes("A 70-year-old man presented with massive haemoptysis and died 2 hours later.")
     assert [o["direction"] for o in outcomes] == ["died"]
+
+
+@pytest.mark.parametrize(
+    ("course", "direction"),
+    [
+        ("经治疗后康复出院。", "resolved"),
+        ("治疗后疗效显著。", "improved"),
+        ("患者於住院第10天過世。", "died"),
+        ("出院后规律随访，未再发作。", "stable"),
+    ],
+)
+def test_more_chinese_words_of_the_course(course, direction):
+    record = extract("患者女，52岁，因发热、皮疹入院。予甲泼尼龙40 mg/d静脉滴注。" + course)
+    assert direction in {o["direction"] for o in record["patients"][0]["outcomes"]}
+
+
+def test_rehabilitation_is_no_recovery():
+    record = extract("患者女，52岁，因脑梗死入院。予阿司匹林100 mg/d口服。出院后继续康复治疗。")
+    assert not record["patients"][0]["outcomes"]

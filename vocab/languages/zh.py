@@ -497,12 +497,22 @@ FREQUENCY_RULES = [
 
 # ----------------------------------------------------------------- outcomes
 OUTCOME_CUES = [
-    ("stable", r"(?<!不)稳定|未再加重|无新增|无进展|未见进展|无明显变化|未再复发|无复发"),
-    ("died", r"死亡|去世|病逝"),
-    ("resolved", r"消失|痊愈|治愈|愈合|消退|恢复正常|(?:回|降|恢复)(?:到|至)正常|转阴|完全缓解"),
+    (
+        "stable",
+        r"(?<!不)稳定|未再加重|无新增|无进展|未见进展|无明显变化|未再复发|无复发|未再发作|无再发|病情平稳",
+    ),
+    ("died", r"死亡|去世|过世|逝世|病逝|死于"),
+    # 康复 is recovery, but 康复治疗/康复训练 is rehabilitation, which says nothing of the course.
+    (
+        "resolved",
+        r"消失|痊愈|治愈|愈合|消退|恢复正常|(?:回|降|恢复)(?:到|至)正常|转阴|完全缓解|康复(?!治疗|训练|锻炼|科|医学)",
+    ),
     ("recurred", r"复发|再发|再次出现"),
     ("worsened", r"加重|恶化|进展|加剧"),
-    ("improved", r"好转|改善|缩小|减轻|缓解|减少|下降|控制(?:良好|尚可|稳定|可)|得到控制"),
+    (
+        "improved",
+        r"好转|改善|缩小|减轻|缓解|减少|下降|控制(?:良好|尚可|稳定|可)|得到控制|疗效显著|疗效满意|恢复良好",
+    ),
 ]
 # One alternation; at one position the earlier direction wins, and a longer cue that starts
 # earlier ("未再加重") is found before the shorter one inside it.

@@ -107,6 +107,15 @@ def build_and_publish(*, requested_seq: int = 0) -> Published:
 
 
 def _peak_rss_mb() -> float:
+    """This process's own peak RSS. Not ru_maxrss where /proc is there: Linux carries that one
+    over fork and exec, so a command started by a large process reports its parent's size."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

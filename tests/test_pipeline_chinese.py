@@ -370,3 +370,20 @@ def test_an_examination_found_abnormal(text, code, excluded):
 def test_no_yellowing_of_skin_and_mucosa_excludes_jaundice():
     patient = _patient("患者女，57岁。查体：皮肤黏膜无黄染，浅表淋巴结未触及肿大。")
     assert {"HP:0000952", "HP:0002716"} <= {f["code"] for f in patient["features"] if f["excluded"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "excluded"),
+    [
+        # Neurological examination written as record fields with their result.
+        ("患者女，35岁。查体：腱反射：双下肢亢进。", "HP:0002395", False),
+        ("患者女，35岁。查体：病理征：双侧阳性。", "HP:0003487", False),
+        ("患者女，35岁。查体：病理征：阴性。", "HP:0003487", True),
+        ("患者女，35岁。四肢腱反射对称，病理征（-）。", "HP:0003487", True),
+        ("患者女，35岁。双侧巴氏征（+）。", "HP:0003487", False),
+    ],
+)
+def test_examination_fields_with_their_result(text, code, excluded):
+    patient = _patient(text)
+    assert (code, excluded) in {(f["code"], f["excluded"]) for f in patient["features"]}
+    _evidence_is_original(text, patient)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-PARSER_VERSION = "pipeline-2.11"
+PARSER_VERSION = "pipeline-2.12"
 
 logger = logging.getLogger(__name__)
 

@@ -4,45 +4,19 @@ adds a fact tied to a span selected in the report text, and publishes the case."
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.browser import chromium
+
 pytestmark = [pytest.mark.browser]
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed: apt-get install chromium chromium-driver")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # synchronous and safe, but Django refuses them there unless told.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+def browser_page():
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.set_default_timeout(20000)
-        try:
-            yield page
-        finally:
-            browser.close()
-            # ORM calls made inside Playwright's context get a connection of their own (Django's
-            # connections are per context); close it, or the test database cannot be dropped.
-            from django.db import connections
-
-            connections.close_all()
+        page.set_default_timeout(30_000)
+        yield page
 
 
 def test_curator_reviews_and_publishes_a_case(live_site, browser_page):

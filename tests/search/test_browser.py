@@ -16,14 +16,11 @@ adds it and deletes it again.
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.browser import chromium
 
 pytestmark = pytest.mark.browser
 
@@ -38,41 +35,13 @@ def site_with_cases(live_site_module):
 @pytest.fixture(scope="module")
 def browser(site_with_cases) -> Iterator[object]:
     # Depends on the site so that the browser closes before the live database is cleaned up.
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("Chromium is missing: apt-get install chromium chromium-driver")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread, and Django refuses ORM calls there
-    # unless told; a test that adds a case of its own makes such calls (synchronous and safe).
-    allowed = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            launched = playwright.chromium.launch(
-                executable_path=CHROMIUM,
-                args=[
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--no-first-run",
-                ],
-            )
-            try:
-                # The server's first page loads the vocabulary and builds the search index: on a
-                # loaded machine that alone can pass a page's timeout, so it is done once here.
-                warm = launched.new_page()
-                warm.goto(site_with_cases[0] + "/", timeout=180_000)
-                warm.close()
-                yield launched
-            finally:
-                launched.close()
-    finally:
-        if allowed is None:
-            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = allowed
+    with chromium() as launched:
+        # The server's first page loads the vocabulary and builds the search index: on a loaded
+        # machine that alone can pass a page's timeout, so it is done once here.
+        warm = launched.new_page()
+        warm.goto(site_with_cases[0] + "/", timeout=180_000)
+        warm.close()
+        yield launched
 
 
 @pytest.fixture

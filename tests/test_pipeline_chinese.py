@@ -381,6 +381,9 @@ def test_no_yellowing_of_skin_and_mucosa_excludes_jaundice():
         ("患者女，35岁。查体：病理征：阴性。", "HP:0003487", True),
         ("患者女，35岁。四肢腱反射对称，病理征（-）。", "HP:0003487", True),
         ("患者女，35岁。双侧巴氏征（+）。", "HP:0003487", False),
+        ("患者女，35岁。共济运动：跟-膝-胫试验欠稳准。", "HP:0002070", False),  # limb ataxia
+        ("患者女，35岁。左侧指鼻试验不稳。", "HP:0001310", False),  # dysmetria
+        ("患者女，35岁。双侧指鼻试验稳准。", "HP:0001310", True),
     ],
 )
 def test_examination_fields_with_their_result(text, code, excluded):

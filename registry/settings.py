@@ -230,7 +230,8 @@ TRUSTED_PROXIES = env_trusted_proxies()
 # more) a client may have running at once; one more is a 429 (registry/throttling.py). 0 = no limit.
 EXPENSIVE_CONCURRENCY = env_int("EXPENSIVE_CONCURRENCY", 1, minimum=0)
 EXPENSIVE_SEARCH_WORDS = env_int("EXPENSIVE_SEARCH_WORDS", 3, minimum=1)
-# A slot whose worker was killed mid-request frees itself after this long (gunicorn's timeout is 60).
+# A cache slot whose worker was killed mid-request frees itself after this long (gunicorn's timeout
+# is 60); an advisory lock ends with the worker's connection.
 EXPENSIVE_LEASE_SECONDS = 120
 EXPENSIVE_RETRY_AFTER = 2
 
@@ -296,6 +297,9 @@ if _cache_url:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Where the expensive-request slots live: a per-process cache could not limit anything across
+# workers, so without Redis they are PostgreSQL advisory locks (registry/throttling.py).
+EXPENSIVE_SLOTS = "cache" if _cache_url else "database"
 
 LOGGING = {
     "version": 1,

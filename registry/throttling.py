@@ -18,12 +18,14 @@ setting is parsed (and a bad value refused at start-up) by registry.env.env_trus
 from __future__ import annotations
 
 import functools
+import hashlib
 import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
@@ -115,8 +117,9 @@ def throttle_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 # occupy every gunicorn worker, and everyone else queues behind them (benchmarks/bench_load.py).
 # So each client (a signed-in user, else its address by the rules above) may have only
 # EXPENSIVE_CONCURRENCY expensive requests running; one more is answered 429 at once, before it
-# costs anything. The slots live in the Django cache: Redis when CACHE_URL is set, shared by every
-# worker and machine; the default in-process cache holds them per worker process only.
+# costs anything. The slots must be seen by every worker process: in the shared cache (Redis)
+# when CACHE_URL is set, else as PostgreSQL advisory locks (EXPENSIVE_SLOTS) — the in-process
+# cache would not do, since a sync worker never runs two requests of anyone at once.
 
 EXPENSIVE_PATHS = frozenset(
     {
@@ -167,14 +170,42 @@ def client_key(request: HttpRequest) -> str:
     return f"ip:{client_ip(request.META)}"
 
 
-def expensive_slot_acquire(key: str) -> str | None:
-    """The cache key of a free slot of this client, now taken, or None when all are taken. `add`
-    is atomic (Redis SET NX); a slot whose worker died frees itself after the lease."""
+def advisory_key(key: str) -> int:
+    # The two-int4 form of the advisory locks: (this, slot) never meets the bigint keys used
+    # elsewhere (the search index build lock).
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=4).digest(), "big", signed=True)
+
+
+def expensive_slot_acquire(key: str) -> Callable[[], None] | None:
+    """Take a free slot of this client and return what gives it back, or None when all are
+    taken. Cache: `add` is atomic (Redis SET NX), and a slot whose worker died frees itself after
+    the lease. Database: a session advisory lock, which also ends with the worker's connection."""
+    if settings.EXPENSIVE_SLOTS == "database":
+        return _database_slot_acquire(key)
     for slot in range(settings.EXPENSIVE_CONCURRENCY):
         name = f"expensive:{key}:{slot}"
         if cache.add(name, 1, timeout=settings.EXPENSIVE_LEASE_SECONDS):
-            return name
+            return functools.partial(cache.delete, name)
     return None
+
+
+def _database_slot_acquire(key: str) -> Callable[[], None] | None:
+    connection = connections[DEFAULT_DB_ALIAS]
+    lock = advisory_key(key)
+    with connection.cursor() as cursor:
+        for slot in range(settings.EXPENSIVE_CONCURRENCY):
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [lock, slot])
+            if cursor.fetchone()[0]:
+                return functools.partial(_database_slot_release, connection, lock, slot)
+    return None
+
+
+def _database_slot_release(connection, lock: int, slot: int) -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [lock, slot])
+    except DatabaseError:
+        pass  # the connection is gone, and the session's locks with it
 
 
 class _ReleasingStream:
@@ -202,8 +233,8 @@ class ExpensiveConcurrencyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not settings.EXPENSIVE_CONCURRENCY or not is_expensive(request):
             return self.get_response(request)
-        slot = expensive_slot_acquire(client_key(request))
-        if slot is None:
+        give_back = expensive_slot_acquire(client_key(request))
+        if give_back is None:
             return too_many_at_once(request)
         released = False
 
@@ -211,7 +242,7 @@ class ExpensiveConcurrencyMiddleware:
             nonlocal released
             if not released:
                 released = True
-                cache.delete(slot)
+                give_back()
 
         try:
             response = self.get_response(request)

@@ -1,7 +1,8 @@
 """Issue 14, load: a client may have only EXPENSIVE_CONCURRENCY expensive requests (similar cases,
 cohorts, exports, many-word searches) running at once; one more is a 429 with Retry-After, so one
 client cannot hold every web worker while a well-behaved one waits (benchmarks/bench_load.py).
-The slots are shared by all workers through Redis (CACHE_URL) and keyed like the throttles."""
+The slots are shared by all workers through Redis (CACHE_URL) or, without it, as PostgreSQL
+advisory locks, and keyed like the throttles."""
 
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from django.core.cache import cache
 from django.test import RequestFactory
 
 from registry.throttling import (
+    advisory_key,
     client_key,
     expensive_slot_acquire,
     is_expensive,
@@ -49,18 +50,21 @@ def fetch(url: str, *, client: str, data: bytes | None = None) -> tuple[int, dic
         return error.code, dict(error.headers), error.read()
 
 
-@pytest.fixture
-def two_workers(live_db, subprocess_env, tmp_path) -> Iterator[str]:
+@pytest.fixture(params=["redis", "database"])
+def two_workers(request, live_db, subprocess_env, tmp_path) -> Iterator[str]:
     """gunicorn as deployed (registry/gunicorn.conf.py: preloaded, sync workers that answer one
-    request at a time), two workers behind one trusted proxy, sharing their slots through Redis."""
-    redis_url = _redis_url()
-    if redis_url is None:
-        pytest.skip("needs Redis (CACHE_URL or a redis:// CELERY_BROKER_URL)")
+    request at a time), two workers behind one trusted proxy, sharing their slots through Redis
+    (CACHE_URL) or, without it, as PostgreSQL advisory locks."""
+    env = dict(subprocess_env)
+    env.pop("CACHE_URL", None)
+    if request.param == "redis":
+        redis_url = _redis_url()
+        if redis_url is None:
+            pytest.skip("needs Redis (CACHE_URL or a redis:// CELERY_BROKER_URL)")
+        env["CACHE_URL"] = redis_url
     port = free_port()
-    env = dict(
-        subprocess_env,
+    env.update(
         ALLOWED_HOSTS="127.0.0.1,localhost",
-        CACHE_URL=redis_url,
         TRUSTED_PROXIES="1",
         EXPENSIVE_CONCURRENCY="1",
         GUNICORN_BIND=f"127.0.0.1:{port}",
@@ -125,7 +129,7 @@ def test_one_client_holds_one_worker_at_most(two_workers):
             assert time.monotonic() < deadline, "the export never reached the database"
             time.sleep(0.05)
 
-        # The other worker answers: the slot is taken in Redis, whichever process took it.
+        # The other worker answers: the slot is taken, whichever process took it.
         status, headers, body = fetch(
             f"{site}/api/similar/", client=me, data=json.dumps({"features": [{"id": "HP:0003761"}]}).encode()
         )
@@ -157,27 +161,68 @@ def test_one_client_holds_one_worker_at_most(two_workers):
     assert status == 200
 
 
+class OtherWorker:
+    """Takes the client's slot the way another worker process would: through the shared cache,
+    or in a database session of its own."""
+
+    def __init__(self, slots: str) -> None:
+        self.slots = slots
+
+    def take(self, key: str) -> bool:
+        if self.slots == "cache":
+            self.give_back = expensive_slot_acquire(key)
+            return self.give_back is not None
+        from django.conf import settings
+
+        database = settings.DATABASES["default"]
+        keys = {"host": "HOST", "port": "PORT", "user": "USER", "password": "PASSWORD", "dbname": "NAME"}
+        session = psycopg.connect(**{k: database[v] for k, v in keys.items()}, autocommit=True)
+        taken = session.execute("SELECT pg_try_advisory_lock(%s, 0)", [advisory_key(key)]).fetchone()[0]
+
+        def give_back() -> None:
+            # Unlocked before closing: a closed session's locks go only once its backend exits.
+            if taken:
+                session.execute("SELECT pg_advisory_unlock(%s, 0)", [advisory_key(key)])
+            session.close()
+
+        self.give_back = give_back
+        return taken
+
+    def release(self) -> None:
+        if self.give_back is not None:
+            self.give_back()
+
+
 @pytest.mark.django_db
-def test_the_limit_through_the_configured_cache(client, settings):
-    """The same limit in one process, through whatever cache is configured (in-process memory
-    unless CACHE_URL is set): a slot the client holds makes its next expensive request a 429."""
+@pytest.mark.parametrize("slots", ["cache", "database"])
+def test_the_limit_in_each_slot_store(client, settings, slots):
+    """In one process, with the slots in the configured cache (in-process memory unless CACHE_URL
+    is set) or as advisory locks: a slot the client holds elsewhere makes its next expensive
+    request a 429; its own request holds one until its streamed body is closed."""
     settings.EXPENSIVE_CONCURRENCY = 1
-    slot = expensive_slot_acquire("ip:127.0.0.1")
-    assert slot is not None and expensive_slot_acquire("ip:127.0.0.1") is None
+    settings.EXPENSIVE_SLOTS = slots
+    other = OtherWorker(slots)
+    assert other.take("ip:127.0.0.1")
     response = client.get("/api/cases/export/csv/", HTTP_X_FORWARDED_FOR="192.0.2.44")
     assert response.status_code == 429 and response["Retry-After"] == "2"
     assert client.get("/similar/", {"features": "HP:0003761"}).status_code == 429
     assert client.get("/api/cases/", {"q": "calcinosis"}).status_code == 200  # one word: cheap
-    cache.delete(slot)
+    other.release()
     streaming = client.get("/api/cases/export/csv/")
     assert streaming.status_code == 200
     # Held while the body streams, released once the server has closed it.
-    assert client.get("/cohort/cases.csv").status_code == 429
+    held = OtherWorker(slots)
+    assert not held.take("ip:127.0.0.1")
+    held.release()
     b"".join(streaming.streaming_content)  # the test client closes the response at the end
+    again = OtherWorker(slots)
+    assert again.take("ip:127.0.0.1")
+    again.release()
     assert client.get("/cohort/cases.csv").status_code == 200
+    assert other.take("ip:127.0.0.1")
     settings.EXPENSIVE_CONCURRENCY = 0
-    expensive_slot_acquire("ip:127.0.0.1")
     assert client.get("/api/cases/export/csv/").status_code == 200  # 0: no limit
+    other.release()
 
 
 def test_which_requests_are_expensive(settings):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import os
-import pickle
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -227,24 +226,9 @@ def load_hpo() -> Hpo:
         f"{(directory / name).stat().st_size}:{int((directory / name).stat().st_mtime)}"
         for name in ("hp.obo", "phenotype.hpoa")
     )
-    cache_file = cache_dir() / f"hpo-v{CACHE_FORMAT}.pickle"
-    try:
-        with cache_file.open("rb") as handle:
-            cached_stamp, hpo = pickle.load(handle)  # noqa: S301 - our own cache file
-        if cached_stamp == stamp:
-            return hpo
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, TypeError, ImportError):
-        pass  # no cache, or one written by older code: build again
-    hpo = _build(directory)
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump((stamp, hpo), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache_file)
-    except OSError:
-        pass  # a read-only checkout still works, only slower to start
-    return hpo
+    from vocab.data import load_cached  # vocab.data reads cache_dir from this module
+
+    return load_cached(f"hpo-v{CACHE_FORMAT}", stamp, lambda: _build(directory))
 
 
 @lru_cache(maxsize=1)

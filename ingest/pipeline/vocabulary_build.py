@@ -14,8 +14,6 @@ in well under a second; bump `VOCAB_FORMAT` when the build rules or the pickled 
 from __future__ import annotations
 
 import gc
-import os
-import pickle
 import re
 import sys
 from functools import lru_cache
@@ -23,7 +21,8 @@ from functools import lru_cache
 import ahocorasick
 
 from vocab import languages
-from vocab.hpo import Hpo, cache_dir, load_hpo
+from vocab.data import load_cached
+from vocab.hpo import Hpo, load_hpo
 
 from . import lexicons
 from .vocabulary import (
@@ -343,24 +342,6 @@ def load_vocabulary() -> Vocabulary:
 def _load_vocabulary() -> Vocabulary:
     hpo = load_hpo()
     stamp = _stamp()
-    cache_file = cache_dir() / f"pipeline-vocabulary-v{VOCAB_FORMAT}.pickle"
-    try:
-        with cache_file.open("rb") as handle:
-            cached_stamp, vocabulary = pickle.load(handle)  # noqa: S301 - our own cache file
-        if cached_stamp == stamp:
-            return vocabulary
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, TypeError, ImportError):
-        pass
-    vocabulary = _build(hpo)
-    try:
-        cache_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache_file.with_suffix(f".{os.getpid()}.tmp")
-        with temporary.open("wb") as handle:
-            pickle.dump((stamp, vocabulary), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, cache_file)
-        for stale in cache_file.parent.glob("pipeline-vocabulary-v*.pickle"):
-            if stale != cache_file:
-                stale.unlink(missing_ok=True)  # caches of older build rules are never read again
-    except (OSError, pickle.PicklingError):
-        pass
-    return vocabulary
+    return load_cached(
+        f"pipeline-vocabulary-v{VOCAB_FORMAT}", stamp, lambda: _build(hpo), replaces="pipeline-vocabulary-v*"
+    )

@@ -66,9 +66,10 @@ def source_stamp(paths: Sequence[Path], *extra: str) -> str:
     return "|".join([*parts, *extra])
 
 
-def load_cached(name: str, stamp: str, build: Callable[[], Built]) -> Built:
+def load_cached(name: str, stamp: str, build: Callable[[], Built], *, replaces: str = "") -> Built:
     """`build()`'s result, from the pickle cache `<cache dir>/<name>.pickle` when its stamp
-    matches, otherwise built now and cached for the next process (when the folder is writable)."""
+    matches, otherwise built now and cached for the next process (when the folder is writable).
+    `replaces`, a glob of cache names, removes the caches an older format of it left behind."""
     from vocab.hpo import cache_dir
 
     cache_file = cache_dir() / f"{name}.pickle"
@@ -86,7 +87,10 @@ def load_cached(name: str, stamp: str, build: Callable[[], Built]) -> Built:
         with temporary.open("wb") as handle:
             pickle.dump((stamp, value), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, cache_file)
-    except OSError:
+        for stale in cache_file.parent.glob(f"{replaces}.pickle") if replaces else ():
+            if stale != cache_file:
+                stale.unlink(missing_ok=True)  # written by older build rules: never read again
+    except (OSError, pickle.PicklingError):
         pass  # a read-only checkout still works, only slower to start
     return value
 

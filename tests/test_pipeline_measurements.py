@@ -294,3 +294,30 @@ def test_a_panel_with_one_result_for_all_of_it_takes_in_nothing_after():
     analytes = {(m["analyte"], m["interpretation"]) for m in patient["measurements"]}
     assert ("WBC", "high") in analytes and "urine white blood cells" not in {a for a, _ in analytes}
     assert {("urine protein", "positive"), ("urine glucose", "negative")} <= analytes
+
+
+def test_a_history_said_to_be_unremarkable_is_no_result():
+    patient = _patient("A 61-year-old woman. Her past medical history was unremarkable. Her ALT was normal.")
+    assert [m for m in patient["measurements"] if m["interpretation"] == "normal"] == [
+        m for m in patient["measurements"] if m["analyte"] == "ALT"
+    ]
+    assert len(patient["measurements"]) == 1
+
+
+def test_results_written_as_a_fixed_phrase():
+    text = (
+        "A 58-year-old man. He had lost 6 kg in three months, after a body weight gain of 4.5 kg the "
+        "year before. On examination strength was 3/5 in the left arm and 4+/5 in the left leg. A third "
+        "of the dose, 1/5 of the volume, was given."
+    )
+    patient = _patient(text)
+    found = {
+        (m["analyte"], m["value"], m["unit"], text[m["evidence"]["start"] : m["evidence"]["end"]])
+        for m in patient["measurements"]
+    }
+    assert ("body weight change", 6, "kg", "6 kg") in found
+    assert ("body weight change", 4.5, "kg", "4.5 kg") in found
+    assert ("muscle strength", 3, "/5", "3/5") in found
+    assert ("muscle strength", 4, "/5", "4+/5") in found
+    # a fraction in a sentence about no strength is no grade
+    assert all(f[3] != "1/5" for f in found)

@@ -36,7 +36,7 @@ from .quantities import (
 )
 from .result_lists import respective_values
 from .structure import Sentence
-from .unnamed_results import unnamed_results
+from .unnamed_results import pattern_results, unnamed_results
 from .vocabulary import ANALYTE, DRUG, Concept, Mention
 
 _TITER_RE = re.compile(r"^[^\d;,，。]{0,12}?(1\s*[:∶/]\s*(\d{1,6}))(?!\d)")
@@ -434,6 +434,7 @@ def measurements(
                 emit_measurement(patient, fact, doc.vocab.analytes.get(earlier.concepts[0].code))
             spans.append((tail.start("result"), tail.end("result")))
     if not device:
+        spans.extend(pattern_results(doc, sentence, patient, spans, onset_at))
         spans.extend(unnamed_results(doc, sentence, mentions, patient, spans, onset_at))
     return spans
 

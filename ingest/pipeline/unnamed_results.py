@@ -131,12 +131,54 @@ def unnamed_results(
                 if marker
                 else lang.subject_phrase(before, after if kind == "qual" else "")
             )
+            if analyte == "":
+                continue  # said of a history ("family history was unremarkable"): no test
             fact = {
                 "analyte": analyte,
                 "value": value,
                 "comparator": comparator,
                 "unit": unit,
                 "interpretation": interpretation,
+                "evidence": doc.ev(a, b),
+            }
+            when = onset_at(a)
+            if when:
+                fact["when"] = when
+            patient.measurements.append(fact)
+            found.append((a, b))
+    return found
+
+
+def pattern_results(
+    doc: Doc,
+    sentence: Sentence,
+    patient: Patient,
+    known: list[tuple[int, int]],
+    onset_at: Callable[[int], str | None],
+) -> list[tuple[int, int]]:
+    """Results written as a fixed phrase with no test word of their own (`PATTERN_RESULTS`): "a
+    weight loss of 8 kg", "2/5 strength in the right leg". The evidence is the value; spans
+    another measurement already read are left alone."""
+    lang = languages.get(doc.language)
+    s0, s1 = sentence.start, sentence.end
+    found: list[tuple[int, int]] = []
+    for pattern, context, analyte, fixed_unit in lang.PATTERN_RESULTS:
+        if context is not None and not context.search(doc.text, s0, s1):
+            continue
+        for gm in pattern.finditer(doc.text, s0, s1):
+            group = next(g for g in ("res", "res2") if g in pattern.groupindex and gm.group(g))
+            suffix = group[3:]
+            a, b = gm.span(group)
+            if any(x < b and a < y for x, y in known + found):
+                continue
+            unit_group = "unit" + suffix
+            written = gm.group(unit_group) if unit_group in pattern.groupindex else None
+            fact = {
+                "analyte": analyte,
+                "value": parse_number(gm.group("val" + suffix)),
+                "comparator": None,
+                "unit": normalise_unit(written) if written else fixed_unit,
+                "interpretation": None,
                 "evidence": doc.ev(a, b),
             }
             when = onset_at(a)

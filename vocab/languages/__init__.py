@@ -79,7 +79,11 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   the test is the specimen's, 尿常规：蛋白（++） is "urine protein");
   `PRE_QUALIFIER_RE` (group 1 the word, anchored at `$`) with
   `PRE_QUALIFIER_MEANINGS` and `PRE_QUALIFIER_LIST_RE`, or None, {} and None; `UNNAMED_RESULT_RE`,
-  `UNNAMED_RESULT_MEANINGS` and `subject_phrase(before, after) -> str | None`, or None, {} and None.
+  `UNNAMED_RESULT_MEANINGS` and `subject_phrase(before, after) -> str | None` ("" when the result
+  is said of something that is no test, such as a history), or None, {} and None;
+  `PATTERN_RESULTS` (tuple of (pattern with groups `res`, `val` and optionally `unit`, sentence
+  pattern or None, analyte, unit or None): results written as a fixed phrase, "lost 5 kg", "2/5
+  strength"; () for none).
 - treatments: ∀ `DOSE_UNIT_WORDS` (written -> unit), `ROUTE_WORDS` (route -> alternatives),
   `STATED_ORAL_WORDS`, `CHANGE_WORDS` (change -> alternatives), `DOSE_CHANGE_WORDS`, `AGAIN_WORDS`,
   `DOSE_CHANGE_TO_WORDS`, `INCREASE_WORDS`, `LAB_CONTEXT_WORDS`, `PER_DAY_WORDS`,
@@ -194,6 +198,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "UNNAMED_RESULT_RE",
         "UNNAMED_RESULT_MEANINGS",
         "subject_phrase",
+        "PATTERN_RESULTS",
     ),
     "treatments": (
         "DOSE_UNIT_WORDS",

@@ -617,6 +617,36 @@ _NOT_A_TEST = frozenset(
 _HISTORY_SUBJECT = re.compile(r"\bhistory\b", re.I)
 
 
+_PATTERN_NUM = r"\d+(?:\.\d+)?(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?"
+_WEIGHT_UNIT = r"kg|kilograms?|lbs?|pounds?"
+# Results written in a fixed phrase rather than "test value unit", with no test word the vocabulary
+# could claim: (pattern with group `res` the evidence and `val` the value, optional `unit`; a
+# pattern the sentence must also match, or None; the analyte; the unit when the phrase has none).
+PATTERN_RESULTS = (
+    # A change of body weight: "a weight loss of 8 kg", "lost 5 kg", "a 10-kg weight gain".
+    (
+        re.compile(
+            rf"\b(?:(?:body\s+)?weight\s+(?:loss|gain|reduction)|(?:lost|losing|gained|gaining))\s+"
+            rf"(?:of\s+)?(?:about\s+|approximately\s+|nearly\s+|almost\s+|over\s+|more than\s+|~\s*)?"
+            rf"(?P<res>(?P<val>{_PATTERN_NUM})\s*(?P<unit>{_WEIGHT_UNIT}))\b"
+            rf"|(?P<res2>(?P<val2>{_PATTERN_NUM})[\s-]*(?P<unit2>{_WEIGHT_UNIT}))\s+(?:of\s+)?(?:body\s+)?"
+            r"weight\s+(?:loss|gain|reduction)\b",
+            re.I,
+        ),
+        None,
+        "body weight change",
+        None,
+    ),
+    # Muscle strength on the 0-5 (MRC) scale: "2/5 strength in the right leg", "power 4+/5".
+    (
+        re.compile(r"(?<![\w/.])(?P<res>(?P<val>[0-5])[+-]?(?:\s*[-–]\s*[0-5][+-]?)?\s*/\s*5)(?![\d/])"),
+        re.compile(r"\b(?:strength|power|motor|weakness|MRC|paresis)\b", re.I),
+        "muscle strength",
+        "/5",
+    ),
+)
+
+
 def _test_words(words: list[str]) -> list[str]:
     """`words` without the function words and numbers at either end ("test also yielded a" ->
     "test", "lymphocytes 0.54 ×" -> "lymphocytes")."""
@@ -634,8 +664,8 @@ def _test_words(words: list[str]) -> list[str]:
 def subject_phrase(before: str, after: str) -> str | None:
     """The test a result is said of: the last words before "was/were/of…" ("the biopsy was
     positive" -> "biopsy"), else the words right after ("positive for S-100" -> "s-100"). None
-    when no words that could name a test stand there ("they were positive", "an increased"); a
-    history ("family history was unremarkable") is no test."""
+    when no words that could name a test stand there ("they were positive", "an increased"); ""
+    when the result is said of a history ("family history was unremarkable"): no test at all."""
     chunk = before.rstrip()
     chunk = re.sub(
         r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed|markedly|mildly|slightly|significantly|highly|strongly|weakly|also|all|both|found to be|noted to be))+$",  # noqa: E501 - a pattern reads best on one line
@@ -646,7 +676,7 @@ def subject_phrase(before: str, after: str) -> str | None:
     parts = _SUBJECT_STOP.split(chunk)
     words = _test_words(parts[-1].strip().split()[-4:] if parts else [])
     if words and _HISTORY_SUBJECT.search(" ".join(words)):
-        return None
+        return ""
     phrase = " ".join(words).strip(" .")
     if not phrase:
         m = re.match(r"\s*(?:for|in)\s+([\w\-/ ]{2,40}?)(?:[,.;]|\s+(?:and|was|were|in)\b|$)", after)

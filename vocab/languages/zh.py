@@ -356,6 +356,7 @@ PRE_QUALIFIER_LIST_RE = None
 UNNAMED_RESULT_RE = None
 UNNAMED_RESULT_MEANINGS: dict[str, str] = {}
 subject_phrase = None
+PATTERN_RESULTS = ()  # Chinese results are all written after a test name
 
 # ----------------------------------------------------------------- treatments
 DOSE_UNIT_WORDS = {

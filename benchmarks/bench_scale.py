@@ -67,6 +67,9 @@ each figure's own printed beside it in the run; README "Scale-out" has the table
     while ingesting         -                                   p95 1.10x idle (2,955 vs 2,679 ms,
                                                                 20 requests); 5.2 reports/s
 
+At 3M at a load of 1.6-1.8 (`--repeat 3 --sql-queries 1`): narrow 114 / 214 (CPU 39 / 60) vs SQL
+165; medium 80 / 1,298 (51 / 647) vs 2,334; broad 88 / 6,446 (82 / 4,294) vs 28,674: 327x at p50.
+
 The p95 of the medium and broad classes is one query ordered by relevance over a large result
 (at 1M: drug:febuxostat, 273k matches, and one medium term; relevance.py reads the exact-match facts
 of every matching case): the other queries answer in 15-70 ms of CPU.

@@ -321,3 +321,21 @@ def test_results_written_as_a_fixed_phrase():
     assert ("muscle strength", 4, "/5", "4+/5") in found
     # a fraction in a sentence about no strength is no grade
     assert all(f[3] != "1/5" for f in found)
+
+
+def test_a_value_in_brackets_after_a_result_is_that_result_in_another_unit():
+    text = (
+        "A 33-year-old man. His temperature was 102.2°F (39°C) and his lymphocyte count 8% (410/µL); "
+        "a leukocyte count of 14,500/mm3 (neutrophils: 88%). Urea 12 mmol/L (2.5–7.8 mmol/L), "
+        "ferritin 950 ng/mL (normal 300 ng/mL), lipase 90 U/L (60 U/L)."
+    )
+    patient = _patient(text)
+    found = {
+        (m["analyte"], m["value"], m["unit"]): text[m["evidence"]["start"] : m["evidence"]["end"]]
+        for m in patient["measurements"]
+    }
+    assert found[("body temperature", 39, "C")] == "39°C"
+    assert found[("neutrophils", 88, "%")] == "88%"
+    assert any(k[1] == 410 for k in found)
+    # a range, a reference word or the same unit again: a reference interval, not a result
+    assert not any(k[1] in (2.5, 7.8, 300, 60) for k in found)

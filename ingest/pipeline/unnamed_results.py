@@ -187,3 +187,43 @@ def pattern_results(
             patient.measurements.append(fact)
             found.append((a, b))
     return found
+
+
+# "101.3°F (38.5°C)", "3% (120/µL)", "12,000/mm3 (poly: 65%)": one value with its unit, alone in a
+# bracket right after a result (a label word before it at most), is the result again in another unit
+# or a part of it; a range, a comparator or a reference word makes the bracket a reference interval.
+_BRACKETED_VALUE = re.compile(
+    rf"\s*[(（]\s*(?:(?P<label>[A-Za-z][A-Za-z-]{{1,15}})\s*[:=]?\s*)?(?P<val>{NUM})\s*"
+    rf"(?P<unit>%|{LAB_UNIT}|°\s*[cf]|℃)\s*[)）]",
+    re.I,
+)
+_REFERENCE_LABEL = re.compile(
+    rf"^(?:{languages.alternatives('REFERENCE_WORDS')}|nl|n|uln|lln|cut-?off|limit|baseline|previously|before|after|from|to)$",
+    re.I,
+)
+
+
+def bracketed_result(doc: Doc, end: int, fact: dict) -> dict | None:
+    """The same result in another unit, or a labelled part of it, in the bracket that opens at
+    `end` right after `fact`'s value; None when the bracket is a reference interval or holds
+    something else."""
+    bm = _BRACKETED_VALUE.match(doc.text, end, min(len(doc.text), end + 48))
+    if not bm or fact.get("value") is None:
+        return None
+    label = bm.group("label")
+    if label and _REFERENCE_LABEL.match(label):
+        return None
+    unit = normalise_unit(bm.group("unit").replace(" ", ""))
+    if not label and unit == fact.get("unit"):
+        return None  # the same unit again: a reference value, not the result in another unit
+    other = {
+        "analyte": label.lower() if label else fact["analyte"],
+        "value": parse_number(bm.group("val")),
+        "comparator": None,
+        "unit": unit,
+        "interpretation": None if label else fact.get("interpretation"),
+        "evidence": doc.ev(bm.start("val"), bm.end("unit")),
+    }
+    if fact.get("when"):
+        other["when"] = fact["when"]
+    return other

@@ -11,7 +11,7 @@ from pyroaring import BitMap
 
 from cases.search.evaluation import Item
 from cases.search.index import SearchIndex
-from cases.search.relevance import DESCENDANT, Exact
+from cases.search.relevance import DESCENDANT, ExactCases
 from cases.visibility import REVIEWED
 
 SORTS = ("relevance", "year", "-year")
@@ -24,7 +24,7 @@ def order_ids(
     *,
     sort: str,
     needed: int,
-    exact: dict[tuple[str, int], dict[int, Exact]] | None = None,
+    exact: dict[tuple[str, int], ExactCases] | None = None,
 ) -> list[int]:
     """The first `needed` ids of `result` in `sort` order; `exact` (relevance.exact_matches) says
     which cases are coded with a query concept itself."""
@@ -56,7 +56,9 @@ def order_ids(
     return ids[top].tolist()
 
 
-def _item_scores(item: Item, result: BitMap, size: int, exact: dict) -> np.ndarray:
+def _item_scores(
+    item: Item, result: BitMap, size: int, exact: dict[tuple[str, int], ExactCases]
+) -> np.ndarray:
     """Per case id: what matching `item` is worth, the best of its concepts."""
     best = np.zeros(size, dtype=np.float32)
     if not item.concepts:
@@ -70,14 +72,13 @@ def _item_scores(item: Item, result: BitMap, size: int, exact: dict) -> np.ndarr
             continue
         score = np.zeros(size, dtype=np.float32)
         score[np.frombuffer(hits.to_array(), dtype=np.uint32)] = weight * DESCENDANT
-        coded = exact.get((concept.kind, concept.id), {})
-        if coded:
-            chosen = [(case_id, found) for case_id, found in coded.items() if case_id in hits]
-            if chosen:
-                where = np.fromiter((case_id for case_id, _ in chosen), dtype=np.int64, count=len(chosen))
-                score[where] = weight * (
-                    1.0
-                    + np.fromiter((found.bonus() for _, found in chosen), dtype=np.float32, count=len(chosen))
-                )
+        coded = exact.get((concept.kind, concept.id))
+        if coded is not None and len(coded.case_ids):
+            # The exact cases among this concept's hits (exact rows may include cases the
+            # query's other items ruled out, or beyond the dense array's end)
+            inside = coded.case_ids < size
+            where, bonus = coded.case_ids[inside], coded.bonus[inside]
+            among = score[where] > 0
+            score[where[among]] = weight * (1.0 + bonus[among])
         np.maximum(best, score, out=best)
     return best

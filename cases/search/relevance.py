@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import connection
 
 from cases.search.vocabulary import Concept, Vocabulary
@@ -41,37 +42,43 @@ _SOURCES: dict[str, tuple[str, str, str]] = {
 
 
 @dataclass(frozen=True)
-class Exact:
-    """A case coded with the concept itself: how often its report states it, whether checked."""
+class ExactCases:
+    """The cases coded with one concept itself, as arrays (a common concept has hundreds of
+    thousands: no Python object per case): their ids, and the share of the weight each adds
+    for how often its report states the finding and whether a curator checked it."""
 
-    mentions: int
-    curated: bool
-
-    def bonus(self) -> float:
-        """Share of the weight added to an exact match."""
-        return MENTION_STEP * (min(self.mentions, MAX_MENTIONS) - 1) + (CURATED if self.curated else 0.0)
+    case_ids: np.ndarray  # int64, ascending
+    bonus: np.ndarray  # float32, aligned with case_ids
 
 
-def exact_matches(concepts: list[Concept]) -> dict[tuple[str, int], dict[int, Exact]]:
-    """{(kind, concept id): {case id: Exact}} for the live facts coded with each concept itself."""
+def exact_matches(concepts: list[Concept]) -> dict[tuple[str, int], ExactCases]:
+    """{(kind, concept id): ExactCases} for the live facts coded with each concept itself."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for concept in concepts:
         if concept.kind in _SOURCES:
             wanted[concept.kind].add(concept.id)
-    found: dict[tuple[str, int], dict[int, Exact]] = defaultdict(dict)
+    found: dict[tuple[str, int], ExactCases] = {}
     with connection.cursor() as cursor:
         for kind, ids in wanted.items():
             table, column, condition = _SOURCES[kind]
-            # Table and column names come from _SOURCES above, never from a request.
-            cursor.execute(
-                f"SELECT f.{column}, f.case_id, sum(GREATEST(jsonb_array_length(f.mentions), 1)),"  # noqa: S608
-                " bool_or(f.locked OR f.provenance = 'curator')"
+            # One row per concept with its cases and their bonuses as two arrays (the bonus is
+            # computed by the database: MENTION_STEP per mention after the first, up to
+            # MAX_MENTIONS, plus CURATED). Table and column names come from _SOURCES, never from
+            # a request; the constants are ours.
+            mentions = f"LEAST(sum(GREATEST(jsonb_array_length(f.mentions), 1)), {MAX_MENTIONS})"
+            curated = f"CASE WHEN bool_or(f.locked OR f.provenance = 'curator') THEN {CURATED} ELSE 0 END"
+            sql = (
+                "SELECT concept, array_agg(case_id ORDER BY case_id), array_agg(bonus ORDER BY case_id)"  # noqa: S608
+                f" FROM (SELECT f.{column} AS concept, f.case_id,"
+                f" ({MENTION_STEP} * ({mentions} - 1) + {curated})::real AS bonus"
                 f" FROM {table} f WHERE f.{column} = ANY(%s) AND NOT f.rejected {condition}"
-                f" GROUP BY f.{column}, f.case_id LIMIT {EXACT_ROWS_LIMIT}",
-                [sorted(ids)],
+                f" GROUP BY f.{column}, f.case_id LIMIT {EXACT_ROWS_LIMIT}) per_case GROUP BY concept"
             )
-            for concept_id, case_id, mentions, curated in cursor.fetchall():
-                found[(kind, concept_id)][case_id] = Exact(int(mentions or 1), bool(curated))
+            cursor.execute(sql, [sorted(ids)])
+            for concept_id, case_ids, bonuses in cursor.fetchall():
+                found[(kind, concept_id)] = ExactCases(
+                    np.asarray(case_ids, dtype=np.int64), np.asarray(bonuses, dtype=np.float32)
+                )
     return found
 
 

@@ -339,3 +339,20 @@ def test_a_value_in_brackets_after_a_result_is_that_result_in_another_unit():
     assert any(k[1] == 410 for k in found)
     # a range, a reference word or the same unit again: a reference interval, not a result
     assert not any(k[1] in (2.5, 7.8, 300, 60) for k in found)
+
+
+def test_a_ratio_index_or_score_written_as_a_bare_number():
+    text = (
+        "A 70-year-old woman. Her Mini-Mental State Examination score was 21/30 and the mitral E/A ratio "
+        "was 0.7, with an Oswestry disability index of 48. The score of the team was praised. Her body "
+        "mass index of 31 kg/m2 was high."
+    )
+    patient = _patient(text)
+    found = {
+        text[m["evidence"]["start"] : m["evidence"]["end"]]: (m["analyte"], m["value"])
+        for m in patient["measurements"]
+    }
+    assert found["21/30"] == ("mini-mental state examination score", 21)
+    assert found["0.7"] == ("mitral e/a ratio", 0.7)
+    assert found["48"][1] == 48
+    assert all(value != 31 or analyte == "BMI" for analyte, value in found.values())

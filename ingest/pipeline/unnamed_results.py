@@ -173,8 +173,13 @@ def pattern_results(
                 continue
             unit_group = "unit" + suffix
             written = gm.group(unit_group) if unit_group in pattern.groupindex else None
+            named = analyte
+            if named is None:  # the phrase before the result names it ("E/A ratio of 2.1")
+                named = lang.subject_phrase(doc.text[max(s0, a - 60) : a], "")
+                if not named:
+                    continue
             fact = {
-                "analyte": analyte,
+                "analyte": named,
                 "value": parse_number(gm.group("val" + suffix)),
                 "comparator": None,
                 "unit": normalise_unit(written) if written else fixed_unit,

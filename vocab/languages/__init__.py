@@ -82,8 +82,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `UNNAMED_RESULT_MEANINGS` and `subject_phrase(before, after) -> str | None` ("" when the result
   is said of something that is no test, such as a history), or None, {} and None;
   `PATTERN_RESULTS` (tuple of (pattern with groups `res`, `val` and optionally `unit`, sentence
-  pattern or None, analyte, unit or None): results written as a fixed phrase, "lost 5 kg", "2/5
-  strength"; () for none).
+  pattern or None, analyte or None for the phrase before the result, unit or None): results
+  written as a fixed phrase, "lost 5 kg", "2/5 strength", "E/A ratio of 2.1"; () for none).
 - treatments: ∀ `DOSE_UNIT_WORDS` (written -> unit), `ROUTE_WORDS` (route -> alternatives),
   `STATED_ORAL_WORDS`, `CHANGE_WORDS` (change -> alternatives), `DOSE_CHANGE_WORDS`, `AGAIN_WORDS`,
   `DOSE_CHANGE_TO_WORDS`, `INCREASE_WORDS`, `LAB_CONTEXT_WORDS`, `PER_DAY_WORDS`,

@@ -621,7 +621,8 @@ _PATTERN_NUM = r"\d+(?:\.\d+)?(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?"
 _WEIGHT_UNIT = r"kg|kilograms?|lbs?|pounds?"
 # Results written in a fixed phrase rather than "test value unit", with no test word the vocabulary
 # could claim: (pattern with group `res` the evidence and `val` the value, optional `unit`; a
-# pattern the sentence must also match, or None; the analyte; the unit when the phrase has none).
+# pattern the sentence must also match, or None; the analyte, None for the phrase before the
+# result; the unit when the phrase has none).
 PATTERN_RESULTS = (
     # A change of body weight: "a weight loss of 8 kg", "lost 5 kg", "a 10-kg weight gain".
     (
@@ -643,6 +644,21 @@ PATTERN_RESULTS = (
         re.compile(r"\b(?:strength|power|motor|weakness|MRC|paresis)\b", re.I),
         "muscle strength",
         "/5",
+    ),
+    # A ratio, index or score written as a bare number: "an E/A ratio of 2.1", "the HDS-R score was
+    # 17/30", "IQ 75". The analyte (None) is the phrase before the number.
+    (
+        re.compile(
+            r"\b(?:ratios?|index|indices|scores?|IQ)\s+(?:(?:was|were|is|of|at)\s+|=\s*|:\s*)?"
+            r"(?P<res>(?P<val>\d+(?:\.\d+)?)(?:\s*/\s*\d+)?)"
+            # a bare number: the clause ends or a function word follows, no unit
+            r"(?=\s*(?:[,;)\]]|\.(?!\d)|$)|\s+(?:and|or|in|on|at|with|for|which|that|was|were|but|after|"
+            r"before|while|whereas|compared|\())",
+            re.I,
+        ),
+        None,
+        None,
+        None,
     ),
 )
 

@@ -356,3 +356,22 @@ def test_a_ratio_index_or_score_written_as_a_bare_number():
     assert found["0.7"] == ("mitral e/a ratio", 0.7)
     assert found["48"][1] == 48
     assert all(value != 31 or analyte == "BMI" for analyte, value in found.values())
+
+
+def test_counts_per_field_percentiles_and_nyha_class():
+    text = (
+        "A 2-year-old girl. She weighed 8.1 kg (<5th percentile) and her length was below the 10th "
+        "centile. Urine sediment had 20-30 leukocytes per high-power field. The tumour had 8 mitoses/10 "
+        "HPF. Her mother had heart failure in NYHA functional class II. She took 2 sachets per day."
+    )
+    patient = _patient(text)
+    found = {
+        text[m["evidence"]["start"] : m["evidence"]["end"]]: (m["analyte"], m["value"])
+        for m in patient["measurements"]
+    }
+    assert found["<5th percentile"] == ("percentile", 5)
+    assert found["below the 10th centile"] == ("percentile", 10)
+    assert found["20-30 leukocytes per high-power field"] == ("count per microscope field", 20)
+    assert found["8 mitoses/10 HPF"] == ("count per microscope field", 8)
+    assert found["II"] == ("NYHA functional class", 2)
+    assert not any("sachets" in span for span in found)

@@ -36,7 +36,7 @@ from .quantities import (
 )
 from .result_lists import respective_values
 from .structure import Sentence
-from .unnamed_results import bracketed_result, pattern_results, unnamed_results
+from .unnamed_results import bracketed_result, holds_phrase_result, pattern_results, unnamed_results
 from .vocabulary import ANALYTE, DRUG, Concept, Mention
 
 _TITER_RE = re.compile(r"^[^\d;,，。]{0,12}?(1\s*[:∶/]\s*(\d{1,6}))(?!\d)")
@@ -328,6 +328,8 @@ def measurements(
         if when:
             fact["when"] = when
         reference = re.match(r"\s*[(（][^()（）]{0,40}\d[^()（）]{0,20}[)）]", doc.text[end : end + 64])
+        if reference and holds_phrase_result(doc, end, end + reference.end()):
+            reference = None  # "2,330 g (<10th percentile)": a result of its own
         spans.append((start_pre, end + (reference.end() if reference else 0)))  # "(normal <5)" is no result
         emit_measurement(patient, fact, info)
         other = bracketed_result(doc, end, fact) if reference else None

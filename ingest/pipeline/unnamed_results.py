@@ -149,6 +149,22 @@ def unnamed_results(
     return found
 
 
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "ⅰ": 1, "ⅱ": 2, "ⅲ": 3, "ⅳ": 4}
+
+
+def _numeral(written: str) -> float | None:
+    """A number written in digits, or a class or grade in Roman numerals ("III" -> 3)."""
+    roman = _ROMAN.get(written.lower())
+    return float(roman) if roman else parse_number(written)
+
+
+def holds_phrase_result(doc: Doc, start: int, end: int) -> bool:
+    """Whether a result written as a fixed phrase stands in `start:end` ("(<10th percentile)"
+    after a weight): such a bracket is no reference interval."""
+    lang = languages.get(doc.language)
+    return any(pattern.search(doc.text, start, end) for pattern, *_ in lang.PATTERN_RESULTS)
+
+
 def pattern_results(
     doc: Doc,
     sentence: Sentence,
@@ -180,7 +196,7 @@ def pattern_results(
                     continue
             fact = {
                 "analyte": named,
-                "value": parse_number(gm.group("val" + suffix)),
+                "value": _numeral(gm.group("val" + suffix)),
                 "comparator": None,
                 "unit": normalise_unit(written) if written else fixed_unit,
                 "interpretation": None,

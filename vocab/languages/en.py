@@ -462,8 +462,9 @@ UPPER_LIMIT_WORDS = r"less than|below|up to"
 RESULT_WORDS = {
     "positive": r"(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|\bdetected\b|\breactive\b",  # noqa: E501 - a pattern reads best on one line
     "negative": r"(?<![\w-])negative\b|\bnot detected\b|\bnon-?reactive\b|\bundetectable\b",
-    "high": r"(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|above (?:the )?(?:upper limit of )?normal)\b",  # noqa: E501 - a pattern reads best on one line
-    "low": r"(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b",
+    "high": r"(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|above (?:the )?(?:upper limit of )?normal)\b(?!-|\s+power)",  # noqa: E501 - a pattern reads best on one line
+    # "high-power field", "low-grade", "low-dose": a compound adjective, no result
+    "low": r"(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b(?!-|\s+power)",
     "normal": r"(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b",  # noqa: E501 - a pattern reads best on one line
 }
 FALLING_WORDS = r"decreas|fell|dropped|reduc|declin|lower"
@@ -644,6 +645,40 @@ PATTERN_RESULTS = (
         re.compile(r"\b(?:strength|power|motor|weakness|MRC|paresis)\b", re.I),
         "muscle strength",
         "/5",
+    ),
+    # A count per microscope field: "30 to 60 mitoses per 10 high-power fields", "RBC 10-15/HPF",
+    # "2+/HP".
+    (
+        re.compile(
+            r"(?<![\w.])(?P<res>(?:[<>≤≥]\s*)?(?P<val>\d+(?:\.\d+)?)\+*(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?\+*)?\s*"
+            r"(?:[A-Za-z-]+\s*){0,2}?(?:per|/)\s*(?:\d+\s*)?(?:hpfs?|high[- ]power fields?|hp|lpfs?|"
+            r"low[- ]power fields?))\b",
+            re.I,
+        ),
+        None,
+        "count per microscope field",
+        "/field",
+    ),
+    # A growth percentile: "weight below the 3rd percentile", "<10th centile".
+    (
+        re.compile(
+            r"(?P<res>(?:(?:[<>≤≥]|less than|below|under|above|over|greater than)\s*(?:the\s+)?)?"
+            r"(?P<val>\d+(?:\.\d+)?)(?:st|nd|rd|th)?\s*(?:percentiles?|centiles?))\b",
+            re.I,
+        ),
+        None,
+        "percentile",
+        "percentile",
+    ),
+    # The New York Heart Association functional class: "NYHA class III", "NYHA functional class II".
+    (
+        re.compile(
+            r"\bNYHA\s+(?:\([^)]{0,40}\)\s+)?(?:functional\s+)?(?:class|grade|stage)\s+"
+            r"(?P<res>(?P<val>IV|III|II|I|Ⅳ|Ⅲ|Ⅱ|Ⅰ|[1-4])(?:\s*(?:-|–|to)\s*(?:IV|III|II|I|[1-4]))?)(?![\w])"
+        ),
+        None,
+        "NYHA functional class",
+        None,
     ),
     # A ratio, index or score written as a bare number: "an E/A ratio of 2.1", "the HDS-R score was
     # 17/30", "IQ 75". The analyte (None) is the phrase before the number.

@@ -375,3 +375,21 @@ def test_counts_per_field_percentiles_and_nyha_class():
     assert found["8 mitoses/10 HPF"] == ("count per microscope field", 8)
     assert found["II"] == ("NYHA functional class", 2)
     assert not any("sachets" in span for span in found)
+
+
+def test_murmur_grades_performance_status_and_attenuation():
+    text = (
+        "A 67-year-old woman. Auscultation found a grade 4/6 holosystolic murmur and a II/VI early "
+        "diastolic murmur. Her ECOG performance status was 1. CT showed a cyst of 8 HU. Three of six "
+        "students, 2/6, passed."
+    )
+    patient = _patient(text)
+    found = {
+        text[m["evidence"]["start"] : m["evidence"]["end"]]: (m["analyte"], m["value"], m["unit"])
+        for m in patient["measurements"]
+    }
+    assert found["grade 4/6"] == ("heart murmur grade", 4, "/6")
+    assert found["II/VI"] == ("heart murmur grade", 2, "/6")
+    assert found["1"] == ("ECOG performance status", 1, None)
+    assert found["8 HU"][1:] == (8, "HU")
+    assert "2/6" not in found  # no murmur in that sentence

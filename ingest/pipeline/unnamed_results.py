@@ -149,7 +149,7 @@ def unnamed_results(
     return found
 
 
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "ⅰ": 1, "ⅱ": 2, "ⅲ": 3, "ⅳ": 4}
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "ⅰ": 1, "ⅱ": 2, "ⅲ": 3, "ⅳ": 4}
 
 
 def _numeral(written: str) -> float | None:

@@ -443,7 +443,14 @@ VALUE_FILLER_WORDS = (
     r"elevated|raised|increased|decreased|high|low|mildly|markedly|slightly)(?![a-z])"
 )
 # Units written as words or letters of this language -> the record's unit.
-UNIT_WORDS = {"beats/min": "/min", "beats per minute": "/min", "bpm": "/min", "breaths/min": "/min"}
+UNIT_WORDS = {
+    "beats/min": "/min",
+    "beats per minute": "/min",
+    "bpm": "/min",
+    "breaths/min": "/min",
+    "Hounsfield units": "HU",
+    "HU": "HU",  # a CT attenuation: "a mass of 35 HU"
+}
 COMPARATOR_WORDS = {
     "less than": "<",
     "below": "<",
@@ -678,6 +685,27 @@ PATTERN_RESULTS = (
         ),
         None,
         "NYHA functional class",
+        None,
+    ),
+    # A heart murmur's grade out of 6: "a grade 3/6 systolic murmur", "murmur of 2/6 grade", "III/VI".
+    (
+        re.compile(
+            r"(?<![\w/.])(?P<res>(?:grade\s+)?(?P<val>[1-6]|VI|IV|V|III|II|I)(?:\s*[-–]\s*(?:[1-6]|VI|IV|V|III|II|I))?"
+            r"\s*/\s*(?:6|VI)(?:\s+grade)?)(?![\w/])"
+        ),
+        re.compile(r"\bmurmurs?\b", re.I),
+        "heart murmur grade",
+        "/6",
+    ),
+    # The ECOG performance status: "ECOG performance status 2", "Eastern Cooperative Oncology Group
+    # performance status of 1-2", "ECOG PS 3".
+    (
+        re.compile(
+            r"\b(?:ECOG|Eastern Cooperative Oncology Group)(?:\s*\(ECOG\))?\s+(?:performance status|PS)"
+            r"(?:\s*\(PS\))?\s*(?:(?:was|of|score)\s+|[:=]\s*)?(?P<res>(?P<val>[0-5])(?:\s*[-–]\s*[0-5])?)(?!\d|[.,]\d)"
+        ),
+        None,
+        "ECOG performance status",
         None,
     ),
     # A ratio, index or score written as a bare number: "an E/A ratio of 2.1", "the HDS-R score was

@@ -5,7 +5,12 @@ database restored from a backup brings the snapshot that matches its own sequenc
 
 The state (a dict of bitmaps and numpy arrays) is pickled straight into CHUNK_BYTES pieces as
 the pickler writes, and unpickled from the pieces as they are read back: neither side ever holds
-the whole serialized snapshot (hundreds of MB at a million cases) beside the index itself.
+the whole serialized snapshot (hundreds of MB at a million cases) beside the index itself. Nor
+one pickle of it: a pickler (and an unpickler) keeps every object it has handled until the end of
+its pickle, the serialized bytes of each bitmap included, which made writing a 3M-case snapshot
+peak at its whole size (~620 MB) above the index. So the state is a stream of small pickles
+(`_records`): the dicts of bitmaps are written as batches of entries of at most BATCH_VALUES
+values each, and each pickle's memory is freed before the next.
 
 A snapshot is marked complete only after its last chunk, so readers never see a partial one; the
 newest KEEP complete snapshots are kept (a process may still be reading the one before the
@@ -18,13 +23,18 @@ import io
 import logging
 import pickle
 import socket
+from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import connection
+from pyroaring import BitMap
 
 logger = logging.getLogger(__name__)
 
 CHUNK_BYTES = 8 * 1024 * 1024
+BATCH_VALUES = 8_000_000  # bitmap members per pickle of the stream (at most ~16 MB serialized)
+STREAM = ("search-snapshot-stream", 1)  # the first record of a streamed snapshot
 KEEP = 2
 ABANDONED_AFTER = "1 hour"  # a partial snapshot older than this was left by a dead build
 
@@ -38,6 +48,13 @@ class SnapshotInfo:
     cases: int
     size_bytes: int
     build_seconds: float
+
+
+def _raw_cursor():
+    """A cursor on Django's connection (same transaction) that Django does not log: with DEBUG on,
+    its query log would keep every 8 MB chunk, the whole snapshot, for the life of the process."""
+    connection.ensure_connection()
+    return connection.connection.cursor()
 
 
 class _ChunkWriter(io.RawIOBase):
@@ -68,7 +85,7 @@ class _ChunkWriter(io.RawIOBase):
         return self.size
 
     def _flush_chunk(self, data: bytes) -> None:
-        with connection.cursor() as cursor:
+        with _raw_cursor() as cursor:
             cursor.execute(
                 "INSERT INTO cases_search_snapshot_chunk (snapshot_id, number, data) VALUES (%s, %s, %s)",
                 [self.snapshot_id, self.number, data],
@@ -100,7 +117,7 @@ class _ChunkReader(io.RawIOBase):
         return count
 
     def _next_chunk(self) -> bool:
-        with connection.cursor() as cursor:
+        with _raw_cursor() as cursor:
             cursor.execute(
                 "SELECT data FROM cases_search_snapshot_chunk WHERE snapshot_id = %s AND number = %s",
                 [self.snapshot_id, self.number],
@@ -128,7 +145,8 @@ def save_snapshot(
         snapshot_id = cursor.fetchone()[0]
     writer = _ChunkWriter(snapshot_id)
     try:
-        pickle.dump(state, writer, protocol=pickle.HIGHEST_PROTOCOL)
+        for record in (STREAM, *_records((), state), ("end",)):
+            pickle.dump(record, writer, protocol=pickle.HIGHEST_PROTOCOL)
         size = writer.finish()
     except BaseException:
         with connection.cursor() as cursor:
@@ -160,15 +178,73 @@ def latest_snapshot() -> SnapshotInfo | None:
     return None if row is None else SnapshotInfo(row[0], float(row[1]), *row[2:])
 
 
+def _size(value: object) -> int:
+    return len(value) if isinstance(value, BitMap) else 1
+
+
+def _records(path: tuple, value: object) -> Iterator[tuple]:
+    """The stream of records that rebuilds `value` at `path`: ("map", path, default factory) for
+    a dict (a defaultdict keeps its factory), then its entries, a nested dict by its own records
+    and the others in ("items", path, [(key, value), …]) batches; ("value", path, value) for
+    anything else."""
+    if not isinstance(value, dict):
+        yield ("value", path, value)
+        return
+    yield ("map", path, value.default_factory if isinstance(value, defaultdict) else None)
+    batch: list[tuple] = []
+    members = 0
+    for key, item in value.items():
+        if isinstance(item, dict):
+            yield from _records((*path, key), item)
+            continue
+        batch.append((key, item))
+        members += _size(item)
+        if members >= BATCH_VALUES:
+            yield ("items", path, batch)
+            batch, members = [], 0
+    if batch:
+        yield ("items", path, batch)
+
+
+def _rebuild(records: Iterator[tuple]) -> dict:
+    """The state the records of `_records((), state)` describe."""
+    root: dict = {}
+    containers: dict[tuple, dict] = {}
+    for kind, path, payload in records:
+        parent = containers.get(path[:-1]) if path else None
+        if kind == "map":
+            container = defaultdict(payload) if payload is not None else {}
+            if path:
+                parent[path[-1]] = container
+            else:
+                root = container
+            containers[path] = container
+        elif kind == "items":
+            containers[path].update(payload)
+        else:
+            parent[path[-1]] = payload
+    return root
+
+
 def read_snapshot(info: SnapshotInfo) -> dict | None:
     """The state saved in `info`, or None when it was deleted meanwhile or cannot be read."""
     reader = io.BufferedReader(_ChunkReader(info.id), buffer_size=1024 * 1024)
+
+    def load() -> object:
+        return pickle.load(reader)  # noqa: S301 - written by our own build task into our own table
+
+    def records() -> Iterator[tuple]:
+        while (record := load()) != ("end",):
+            yield record
+
     try:
-        state = pickle.load(reader)  # noqa: S301 - written by our own build task into our own table
-    except (pickle.UnpicklingError, EOFError, ValueError) as error:
+        first = load()
+        if first != STREAM:
+            return first  # written as one pickle, before the stream
+        return _rebuild(records())
+    except (pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError) as error:
         logger.warning("search index snapshot %d could not be read: %s", info.id, error)
         return None
-    return state
 
 
 def snapshot_sizes() -> list[SnapshotInfo]:

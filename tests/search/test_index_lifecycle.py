@@ -185,3 +185,42 @@ def test_snapshot_chunks_stream_large_buffers(live_db, no_inline_builds):
     assert info.size_bytes > 4 * snapshot.CHUNK_BYTES
     back = snapshot.read_snapshot(snapshot.latest_snapshot())
     assert (back["ids"] == state["ids"]).all() and back["bitmap"] == state["bitmap"]
+
+
+def test_snapshot_stream_rebuilds_nested_maps_in_many_small_pickles(live_db, no_inline_builds, monkeypatch):
+    # The dicts of bitmaps go out as batches of a few members each (so no pickle holds them all),
+    # and come back as the same structure: defaultdicts keep their factory.
+    import pickle
+    from collections import defaultdict
+
+    import numpy as np
+    from django.db import connection
+
+    from cases.search import snapshot
+
+    monkeypatch.setattr(snapshot, "BATCH_VALUES", 10)
+    families = {"term": defaultdict(BitMap, {n: BitMap(range(n, n + 7)) for n in range(50)}), "sex": {}}
+    state = {
+        "all": BitMap(range(100)),
+        "families": families,
+        "excluded_closure": {n: BitMap([n]) for n in range(30)},
+        "year_of": np.arange(100, dtype=np.int16),
+        "seen_seq": 7,
+    }
+    records = list(snapshot._records((), state))
+    assert sum(1 for record in records if record[0] == "items") > 10
+    info = snapshot.save_snapshot(state, seen_seq=7, layout="test", cases=100, build_seconds=0.0)
+    back = snapshot.read_snapshot(snapshot.latest_snapshot())
+    assert back["all"] == state["all"] and back["seen_seq"] == 7
+    assert (back["year_of"] == state["year_of"]).all()
+    assert isinstance(back["families"]["term"], defaultdict) and back["families"]["term"][999] == BitMap()
+    assert dict(back["families"]["term"]) | {999: BitMap()} == dict(families["term"]) | {999: BitMap()}
+    assert back["families"]["sex"] == {} and back["excluded_closure"] == state["excluded_closure"]
+    # A snapshot written as one pickle (before the stream) still reads
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM cases_search_snapshot_chunk WHERE snapshot_id = %s", [info.id])
+        cursor.execute(
+            "INSERT INTO cases_search_snapshot_chunk (snapshot_id, number, data) VALUES (%s, 0, %s)",
+            [info.id, pickle.dumps({"all": BitMap([1, 2])})],
+        )
+    assert snapshot.read_snapshot(snapshot.latest_snapshot()) == {"all": BitMap([1, 2])}

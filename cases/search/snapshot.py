@@ -10,7 +10,8 @@ one pickle of it: a pickler (and an unpickler) keeps every object it has handled
 its pickle, the serialized bytes of each bitmap included, which made writing a 3M-case snapshot
 peak at its whole size (~620 MB) above the index. So the state is a stream of small pickles
 (`_records`): the dicts of bitmaps are written as batches of entries of at most BATCH_VALUES
-values each, and each pickle's memory is freed before the next.
+values each, and each pickle's memory is freed before the next; what the state shares is
+written once and referred to after (`_StreamPickler`).
 
 A snapshot is marked complete only after its last chunk, so readers never see a partial one; the
 newest KEEP complete snapshots are kept (a process may still be reading the one before the
@@ -145,8 +146,7 @@ def save_snapshot(
         snapshot_id = cursor.fetchone()[0]
     writer = _ChunkWriter(snapshot_id)
     try:
-        for record in (STREAM, *_records((), state), ("end",)):
-            pickle.dump(record, writer, protocol=pickle.HIGHEST_PROTOCOL)
+        _write_stream(state, writer)
         size = writer.finish()
     except BaseException:
         with connection.cursor() as cursor:
@@ -206,11 +206,60 @@ def _records(path: tuple, value: object) -> Iterator[tuple]:
         yield ("items", path, batch)
 
 
-def _rebuild(records: Iterator[tuple]) -> dict:
-    """The state the records of `_records((), state)` describe."""
+class _StreamPickler(pickle.Pickler):
+    """Pickles one record. A dict or bitmap an earlier record of the stream carried is written as
+    a reference to where it was (`persistent_id`), so objects the state shares (the similar-case
+    view holds the index's own term and excluded families) are shared again after loading, as
+    one pickle would have kept them, instead of being copied."""
+
+    def __init__(self, file, seen: dict[int, tuple]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.seen = seen
+
+    def persistent_id(self, obj: object) -> tuple | None:
+        if isinstance(obj, dict | BitMap):
+            return self.seen.get(id(obj))
+        return None
+
+
+def _write_stream(state: dict, file) -> None:
+    seen: dict[int, tuple] = {}  # id of a dict or bitmap already written -> where it is
+    pickle.dump(STREAM, file, protocol=pickle.HIGHEST_PROTOCOL)
+    for record in _records((), state):
+        _StreamPickler(file, seen).dump(record)
+        kind, path, payload = record
+        if kind == "map":
+            container = state
+            for key in path:
+                container = container[key]
+            seen[id(container)] = ("map", path)
+        elif kind == "items":
+            for key, item in payload:
+                if isinstance(item, BitMap):
+                    seen[id(item)] = ("item", path, key)
+    pickle.dump(("end",), file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class _StreamUnpickler(pickle.Unpickler):
+    def __init__(self, file, containers: dict[tuple, dict]) -> None:
+        super().__init__(file)
+        self.containers = containers
+
+    def persistent_load(self, pid: tuple) -> object:
+        if pid[0] == "map":
+            return self.containers[pid[1]]
+        return self.containers[pid[1]][pid[2]]
+
+
+def _read_stream(file) -> dict:
+    """The state `_write_stream` wrote (after its STREAM record)."""
     root: dict = {}
     containers: dict[tuple, dict] = {}
-    for kind, path, payload in records:
+    while True:
+        record = _StreamUnpickler(file, containers).load()
+        if record == ("end",):
+            return root
+        kind, path, payload = record
         parent = containers.get(path[:-1]) if path else None
         if kind == "map":
             container = defaultdict(payload) if payload is not None else {}
@@ -223,25 +272,16 @@ def _rebuild(records: Iterator[tuple]) -> dict:
             containers[path].update(payload)
         else:
             parent[path[-1]] = payload
-    return root
 
 
 def read_snapshot(info: SnapshotInfo) -> dict | None:
     """The state saved in `info`, or None when it was deleted meanwhile or cannot be read."""
     reader = io.BufferedReader(_ChunkReader(info.id), buffer_size=1024 * 1024)
-
-    def load() -> object:
-        return pickle.load(reader)  # noqa: S301 - written by our own build task into our own table
-
-    def records() -> Iterator[tuple]:
-        while (record := load()) != ("end",):
-            yield record
-
     try:
-        first = load()
+        first = pickle.load(reader)  # noqa: S301 - written by our own build task into our own table
         if first != STREAM:
             return first  # written as one pickle, before the stream
-        return _rebuild(records())
+        return _read_stream(reader)
     except (pickle.UnpicklingError, EOFError, ValueError, KeyError, TypeError) as error:
         logger.warning("search index snapshot %d could not be read: %s", info.id, error)
         return None

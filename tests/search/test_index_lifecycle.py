@@ -192,6 +192,7 @@ def test_snapshot_stream_rebuilds_nested_maps_in_many_small_pickles(live_db, no_
     # and come back as the same structure: defaultdicts keep their factory.
     import pickle
     from collections import defaultdict
+    from types import SimpleNamespace
 
     import numpy as np
     from django.db import connection
@@ -207,6 +208,8 @@ def test_snapshot_stream_rebuilds_nested_maps_in_many_small_pickles(live_db, no_
         "year_of": np.arange(100, dtype=np.int16),
         "seen_seq": 7,
     }
+    # What the state shares stays shared (the similar-case view holds the index's own family)
+    state["derived_state"] = {"view": (1, SimpleNamespace(term=families["term"], three=families["term"][3]))}
     records = list(snapshot._records((), state))
     assert sum(1 for record in records if record[0] == "items") > 10
     info = snapshot.save_snapshot(state, seen_seq=7, layout="test", cases=100, build_seconds=0.0)
@@ -216,6 +219,8 @@ def test_snapshot_stream_rebuilds_nested_maps_in_many_small_pickles(live_db, no_
     assert isinstance(back["families"]["term"], defaultdict) and back["families"]["term"][999] == BitMap()
     assert dict(back["families"]["term"]) | {999: BitMap()} == dict(families["term"]) | {999: BitMap()}
     assert back["families"]["sex"] == {} and back["excluded_closure"] == state["excluded_closure"]
+    view = back["derived_state"]["view"][1]
+    assert view.term is back["families"]["term"] and view.three is back["families"]["term"][3]
     # A snapshot written as one pickle (before the stream) still reads
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM cases_search_snapshot_chunk WHERE snapshot_id = %s", [info.id])

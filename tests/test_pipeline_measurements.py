@@ -393,3 +393,14 @@ def test_murmur_grades_performance_status_and_attenuation():
     assert found["1"] == ("ECOG performance status", 1, None)
     assert found["8 HU"][1:] == (8, "HU")
     assert "2/6" not in found  # no murmur in that sentence
+
+
+def test_bedside_abbreviations_of_common_tests():
+    patient = _patient(
+        "A 52-year-old man. T. bili 4.0 mg/dL, hs-cTnI 1.2 ng/mL and temp 39.2 °C. He was a temp worker."
+    )
+    found = {(m["analyte"], m["value"], m["interpretation"]) for m in patient["measurements"]}
+    assert any(a and "bilirubin" in a and v == 4.0 and i == "high" for a, v, i in found)
+    assert any(a and a.startswith("troponin") and v == 1.2 for a, v, i in found)
+    assert ("body temperature", 39.2, "high") in found
+    assert len(found) == 3  # "a temp worker": no result

@@ -50,13 +50,28 @@ def django_db_setup(django_db_setup, django_db_blocker, request):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttles():
+def _fresh_throttles(django_db_blocker):
     # Every test client is 127.0.0.1: without this, requests of earlier tests would count against
     # the page and API rates of later ones (the local-memory cache lives for the whole session).
     from django.core.cache import cache
 
     cache.clear()
     yield
+    # An expensive request's slot (without CACHE_URL, a session advisory lock on this process's
+    # connection) is given back when its streamed body is closed; Django's test client closes a
+    # body only once it is read to the end. A test that reads less would leave 127.0.0.1's slot
+    # taken for every later test, the live servers' visitors included.
+    from django.db import DatabaseError, connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            if connection.connection is None or connection.vendor != "postgresql":
+                continue
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock_all()")
+            except DatabaseError:
+                pass  # a broken connection: its locks went with it
 
 
 def delete_registry_rows() -> None:

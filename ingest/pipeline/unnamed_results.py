@@ -133,20 +133,36 @@ def unnamed_results(
             )
             if analyte == "":
                 continue  # said of a history ("family history was unremarkable"): no test
-            fact = {
-                "analyte": analyte,
-                "value": value,
-                "comparator": comparator,
-                "unit": unit,
-                "interpretation": interpretation,
-                "evidence": doc.ev(a, b),
-            }
-            when = onset_at(a)
-            if when:
-                fact["when"] = when
-            patient.measurements.append(fact)
-            found.append((a, b))
+            _record(doc, patient, found, onset_at, (a, b), analyte, value, comparator, unit, interpretation)
     return found
+
+
+def _record(
+    doc: Doc,
+    patient: Patient,
+    found: list[tuple[int, int]],
+    onset_at: Callable[[int], str | None],
+    span: tuple[int, int],
+    analyte: str,
+    value: float | None,
+    comparator: str | None,
+    unit: str | None,
+    interpretation: str | None,
+) -> None:
+    """One result without a test word of its own, with its evidence and, when stated, its time."""
+    fact = {
+        "analyte": analyte,
+        "value": value,
+        "comparator": comparator,
+        "unit": unit,
+        "interpretation": interpretation,
+        "evidence": doc.ev(*span),
+    }
+    when = onset_at(span[0])
+    if when:
+        fact["when"] = when
+    patient.measurements.append(fact)
+    found.append(span)
 
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "ⅰ": 1, "ⅱ": 2, "ⅲ": 3, "ⅳ": 4}
@@ -194,19 +210,9 @@ def pattern_results(
                 named = lang.subject_phrase(doc.text[max(s0, a - 60) : a], "")
                 if not named:
                     continue
-            fact = {
-                "analyte": named,
-                "value": _numeral(gm.group("val" + suffix)),
-                "comparator": None,
-                "unit": normalise_unit(written) if written else fixed_unit,
-                "interpretation": None,
-                "evidence": doc.ev(a, b),
-            }
-            when = onset_at(a)
-            if when:
-                fact["when"] = when
-            patient.measurements.append(fact)
-            found.append((a, b))
+            value = _numeral(gm.group("val" + suffix))
+            unit = normalise_unit(written) if written else fixed_unit
+            _record(doc, patient, found, onset_at, (a, b), named, value, None, unit, None)
     return found
 
 

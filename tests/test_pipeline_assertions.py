@@ -100,6 +100,14 @@ def test_english_list_negation_and_causal_scope(sentence, mention, negated):
         ("The abdomen was not distended.", "distended", True),
         # a result word after a comma starts an item of its own
         ("There was no sign of bleeding, raised lactate and low platelets.", "low platelets", False),
+        # … and so does a result word that begins the mention itself
+        ("There was no sign of bleeding, elevated creatinine and low albumin.", "elevated creatinine", False),
+        ("There was no sign of bleeding, elevated creatinine and low albumin.", "bleeding", True),
+        # after a comma, "consistent with" sums up what came before; it is no item of the list
+        ("No nodal spread was seen, consistent with a stage I carcinoma.", "carcinoma", False),
+        ("The tumour was without nodal spread, consistent with a stage I carcinoma.", "carcinoma", False),
+        ("The tumour was without nodal spread, consistent with a stage I carcinoma.", "nodal spread", True),
+        ("There were no findings suggestive of pneumonia.", "pneumonia", True),
         # a place after the negated noun is not negated
         ("Ultrasound showed no flow within the renal cyst.", "renal cyst", False),
         # "non-" negates only the word it is attached to

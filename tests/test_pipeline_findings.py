@@ -69,6 +69,27 @@ def test_words_without_a_code_are_no_features():
     assert {"lesion", "necrosis", "thickening", "cyst"} <= uncoded
 
 
+def test_common_negated_examination_words_are_coded_or_kept_uncoded():
+    # bedside words for coded findings: an adjective ("cyanosed"), the usual short names of a sign
+    text = (
+        "A 60-year-old man was pale but not cyanosed. The abdomen showed no guarding. "
+        "There was no gallop and no meningismus."
+    )
+    patient = _patient(text)
+    for code in ("HP:0000961", "HP:0032546", "HP:0033113", "HP:0031179"):
+        assert _feature(patient, code)["excluded"] is True, code
+    # general words without a code are kept apart, stated absent, and never become features
+    text = (
+        "A 55-year-old woman had a biopsy. There was no recurrence, no infarct and no pulmonary "
+        "congestion, and no adverse events occurred."
+    )
+    patient = _patient(text)
+    uncoded = {u["label"]: u for u in patient["uncoded_findings"]}
+    for label in ("recurrence", "infarct", "pulmonary congestion", "adverse event"):
+        assert uncoded[label]["excluded"] is True, label
+    assert all(f["code"] for f in patient["features"])
+
+
 def test_generic_terms_need_more_than_a_loose_word():
     text = "A 45-year-old woman had pain, swelling, a mass and some bleeding. She reported an allergy."
     patient = _patient(text)

@@ -74,11 +74,18 @@ class Assertion:
         return PRESENT
 
 
-def _scope_start(lang, before: str, clause: int, cues: list[re.Match[str]]) -> int:
+def _scope_start(lang, before: str, mention: str, clause: int, cues: list[re.Match[str]]) -> int:
     """Where the scope holding the mention starts in `before`: after the last word that starts a
-    new clause ("but", "presenting"), unless that word is part of a cue ("出现" in "未出现")."""
+    new clause ("but", "presenting"), unless that word is part of a cue ("出现" in "未出现").
+
+    The mention's own words are read too, for a clause that starts in `before` and ends inside
+    the mention: "no sign of haemolysis, elevated CRP" — ", elevated" makes "elevated CRP" an
+    item of its own, not one that "no sign of" reaches."""
     start = clause
-    for m in lang.SCOPE_END_RE.finditer(before, clause):
+    text = before + mention
+    for m in lang.SCOPE_END_RE.finditer(text, clause):
+        if m.start() >= len(before):
+            break
         if not any(c.start() <= m.start() < c.end() for c in cues):
             start = max(start, m.end())
     return start
@@ -107,7 +114,7 @@ def assertion_of(sentence: str, start: int, end: int, language: str, *, post: bo
     if cues:
         pseudo = [m.span() for m in lang.PSEUDO_NEGATION_RE.finditer(before, clause)]
         cues = [m for m in cues if not any(a <= m.start() < b for a, b in pseudo)]
-    scope_start = _scope_start(lang, before, clause, cues)
+    scope_start = _scope_start(lang, before, sentence[start:end], clause, cues)
     scope = before[scope_start:]
     # Only the nearest real cue matters: a farther one has a longer gap to the mention.
     nearest = next((m for m in reversed(cues) if m.start() >= scope_start), None)

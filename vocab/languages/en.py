@@ -196,6 +196,10 @@ SCOPE_END_RE = _words(
     r"was|were|is|are|had|has|became|remained|persisted|started|began|occurred|"
     r"secondary to|due to|because of|caused by|owing to|resulting in|led to|"
     r"(?:,\s*)?and (?:the|his|her|their|this|these|then|subsequently|later)|"
+    # "without invasion of the serosa, consistent with a T2 carcinoma": after a comma, a phrase that
+    # sums up what was said before is no item of the negated list
+    r"(?<=,)\s*(?:consistent with|compatible with|in keeping with|suggestive of|suggesting|indicating|"
+    r"confirming|diagnostic of|typical of)|"
     # "no sign of haemolysis, elevated CRP, low albumin": a result word starts an item of its own
     r"(?<=,)\s*(?:elevated|increased|decreased|low|high|normal|raised|reduced|positive|negative|abnormal|marked|markedly)"
 )

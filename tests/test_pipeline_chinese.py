@@ -390,3 +390,85 @@ def test_examination_fields_with_their_result(text, code, excluded):
     patient = _patient(text)
     assert (code, excluded) in {(f["code"], f["excluded"]) for f in patient["features"]}
     _evidence_is_original(text, patient)
+
+
+# ------------------------------------------------------------------ Taiwan terms as families (issue 11)
+@pytest.mark.parametrize(
+    ("key", "variant"),
+    [
+        ("甲状旁腺功能亢进", "副甲状腺机能亢进"),
+        ("甲状旁腺激素", "副甲状腺荷尔蒙"),
+        ("甲状腺功能亢进", "甲状腺亢进"),
+        ("高钾血症", "高血钾"),
+        ("低钠血症", "低血钠症"),
+        ("全血细胞减少", "全血球低下"),
+        ("过敏性紫癜", "过敏性紫斑"),
+        ("深静脉血栓形成", "深部静脉栓塞"),
+        ("热性惊厥", "热性痉挛"),
+        ("脑性瘫痪", "脑性麻痹"),
+        ("b型利钠肽", "b型利钠胜肽"),
+        ("肌钙蛋白i", "心肌旋转蛋白i"),
+    ],
+)
+def test_taiwan_forms_of_a_family_of_terms(key, variant):
+    assert variant in name_variants(key)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("患者為62歲女性，確診為副甲狀腺機能亢進。", "HP:0000843"),  # not the thyroid's
+        ("患者為45歲男性，術後出現副甲狀腺機能低下。", "HP:0000829"),
+        ("患者為70歲男性，有攝護腺肥大病史。", "HP:0008711"),
+        ("患者為50歲男性，抽血發現高血鉀。", "HP:0002153"),
+        ("患者為66歲女性，合併低血鈉症。", "HP:0002902"),
+        ("患者為30歲女性，化療後出現全血球低下。", "HP:0001876"),
+        ("患兒男，2歲，曾有熱性痙攣。", "HP:0002373"),
+        ("患者女，45岁，近半年手脚发麻。", "HP:0003401"),
+        ("患者男，70岁，突发讲话不清。", "HP:0001350"),
+    ],
+)
+def test_taiwan_and_everyday_terms_are_coded(text, code):
+    patient = _patient(text)
+    assert code in {f["code"] for f in patient["features"]}
+    assert "HP:0000836" not in {f["code"] for f in patient["features"]}  # never hyperthyroidism
+    _evidence_is_original(text, patient)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("個案為8歲男童，臨床診斷為妥瑞氏症。", "OMIM:137580"),
+        ("患童為1歲女嬰，確診為龐貝氏症。", "OMIM:232300"),
+        ("患者為20歲男性，診斷為馬凡氏症。", "ORPHA:558"),
+        ("患童3歲，染色體檢查確診為唐氏症。", "ORPHA:870"),
+    ],
+)
+def test_taiwan_names_of_rare_diseases(text, code):
+    assert code in {d["code"] for d in _patient(text)["diagnoses"]}
+
+
+def test_parathyroid_hormone_of_taiwan_usage_is_a_test_not_a_drug():
+    patient = _patient("患者為62歲女性。副甲狀腺素 250 pg/mL，血磷 2.0 mg/dL。")
+    results = {m["analyte"]: m["interpretation"] for m in patient["measurements"]}
+    assert results.get("PTH") == "high"
+    assert results.get("phosphorus") == "low"  # mg/dL against a reference in mmol/L
+    assert not patient["treatments"]
+
+
+def test_heparin_binding_protein_is_a_test_not_heparin():
+    patient = _patient("患儿男，3岁。降钙素原及肝素结合蛋白升高，提示细菌感染。")
+    assert not patient["treatments"]
+
+
+def test_tandem_mass_spectrometry_and_organic_acid_results():
+    patient = _patient(
+        "患儿男，1岁。串联质谱：游离肉碱 3.1 μmol/L（参考 10～50）↓，丙酰肉碱 5.2 μmol/L。"
+        "尿有机酸：甲基枸橼酸 4.0（参考 0～1）↑。"
+    )
+    results = {m["analyte"]: (m["value"], m["interpretation"]) for m in patient["measurements"]}
+    assert results["free carnitine"] == (3.1, "low")
+    assert results["propionylcarnitine"][0] == 5.2
+    assert results["methylcitric acid"] == (4.0, "high")
+    codes = {f["code"] for f in patient["features"] if not f["excluded"]}
+    assert {"HP:0008315", "HP:0034662"} <= codes

@@ -96,3 +96,23 @@ def test_more_chinese_words_of_the_course(course, direction):
 def test_rehabilitation_is_no_recovery():
     record = extract("患者女，52岁，因脑梗死入院。予阿司匹林100 mg/d口服。出院后继续康复治疗。")
     assert not record["patients"][0]["outcomes"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "患兒男，1歲。接受異體臍帶血移植；移植後追蹤迄今，病童情況良好。",
+        "患者女，40岁。行肾移植术，术后随访1年，一般状况良好。",
+    ],
+)
+def test_doing_well_after_a_procedure_is_stable(text):
+    assert "stable" in {o["direction"] for o in _outcomes(text)}
+
+
+def test_no_improvement_after_treatment_is_stable_not_improved():
+    outcomes = _outcomes("患儿男，2岁。外院予补液、抗感染治疗，病情无明显好转。")
+    assert [o["direction"] for o in outcomes] == ["stable"]
+
+
+def test_doing_well_in_the_history_before_treatment_is_no_outcome():
+    assert _outcomes("患者女，30岁。既往体健，平素一般情况良好。1周前出现发热。") == []

@@ -251,14 +251,19 @@ MOLAR_MASS = {
     "uric acid": 168.11,
     "calcium": 40.08,
     "phosphate": 30.97,
+    "phosphorus": 30.97,  # the curated lexicon's name for the same test
     "magnesium": 24.305,
     "cholesterol": 386.65,
     "LDL": 386.65,
     "HDL": 386.65,
+    "total cholesterol": 386.65,
+    "LDL cholesterol": 386.65,
+    "HDL cholesterol": 386.65,
     "triglycerides": 885.7,
     "ammonia": 17.03,
     "lactate": 90.08,
     "iron": 55.845,
+    "serum iron": 55.845,
 }
 
 

@@ -43,7 +43,7 @@ from .vocabulary_heads import attach_head_findings
 from .vocabulary_reference import mondo_disease_names, official_chinese_hpo_names
 from .vocabulary_sources import INN_STEM, drug_ner_names, sources, split_cell, to_float, tsv
 
-VOCAB_FORMAT = 19  # bump when the structure or the build rules change
+VOCAB_FORMAT = 20  # bump when the structure or the build rules change
 
 # Sources that can be left out to measure what they add (the curated lexicons cannot).
 OFFICIAL_CHINESE_HPO = "hpo-zh"  # vocab.hpo_zh: CHPO's official Chinese labels

@@ -500,7 +500,11 @@ FREQUENCY_RULES = [
 OUTCOME_CUES = [
     (
         "stable",
-        r"(?<!不)稳定|未再加重|无新增|无进展|未见进展|无明显变化|未再复发|无复发|未再发作|无再发|病情平稳",
+        r"(?<!不)稳定|未再加重|无新增|无进展|未见进展|无明显变化|未再复发|无复发|未再发作|无再发|病情平稳"
+        # "治疗后情况良好", "移植后追踪迄今状况良好" (doing well), and treatment that did not help:
+        # "病情无明显好转", "未见改善" (no change, not an improvement).
+        r"|(?:情况|状况|状态)(?:良好|稳定|尚可|佳)"
+        r"|(?:无|未|未见|未有)(?:明显)?(?:好转|改善|缓解)",
     ),
     ("died", r"死亡|去世|过世|逝世|病逝|死于"),
     # 康复 is recovery, but 康复治疗/康复训练 is rehabilitation, which says nothing of the course.
@@ -528,7 +532,9 @@ TRIGGER_RE = re.compile(
 # Words that place a sentence after the report's treatment: "治疗后", "after surgery", "随访".
 AFTER_TREATMENT_RE = re.compile(
     r"治疗后|用药后|术后|手术后|(?:治疗|用药|服药)\s*\d+\s*(?:天|日|周|个?月|d)|予[^，。]{0,20}后|"
-    r"经[^，。]{0,20}(?:治疗|处理)|随访|复查|出院|转归|疗效"
+    r"经[^，。]{0,20}(?:治疗|处理)|随访|随诊|追踪|复查|出院|转归|疗效|"
+    # after a procedure: 移植后 (transplant), 化疗后, 放疗后, 透析后, 介入后, 切除后
+    r"(?:移植|化疗|放疗|透析|介入|切除|置换|植入)(?:术)?后"
 )
 
 
@@ -538,7 +544,8 @@ def may_state_outcome(sentence: str) -> bool:
 
 
 FOLLOW_UP_RE = re.compile(
-    r"((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)\s*随访|随访\s*(\d+)\s*(?:个)?(天|周|月|年)|随访时"
+    r"((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)\s*(?:随访|追踪)|(?:随访|追踪)\s*(\d+)\s*(?:个)?(天|周|月|年)"
+    r"|(?:随访|追踪)(?:时|至今|迄今)"
 )
 
 # ----------------------------------------------------------------- genetics

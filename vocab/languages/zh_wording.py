@@ -29,6 +29,7 @@ REGIONAL_WORDS: tuple[tuple[str, str], ...] = (
     ("腹股沟", "鼠蹊部"),
     ("腹股沟", "腹股沟区"),
     ("白细胞", "白血球"),
+    ("全血细胞", "全血球"),
     ("红细胞", "红血球"),
     ("心律失常", "心律不整"),
     ("心律失常", "心律不齐"),
@@ -53,6 +54,23 @@ REGIONAL_WORDS: tuple[tuple[str, str], ...] = (
     ("结直肠", "大肠直肠"),
     ("结肠", "大肠"),
     ("前列腺", "摄护腺"),
+    # Parathyroid is 副甲状腺 in Taiwan: without the pair 副甲状腺机能亢进 would be read as the
+    # thyroid's 甲状腺机能亢进 inside it, and 副甲状腺素 (PTH) as the drug 甲状腺素.
+    ("甲状旁腺", "副甲状腺"),
+    ("功能亢进", "亢进"),
+    ("激素", "荷尔蒙"),
+    ("紫癜", "紫斑"),
+    ("脓毒性", "败血性"),
+    ("深静脉血栓形成", "深部静脉栓塞"),
+    ("深静脉血栓", "深部静脉血栓"),
+    ("热性惊厥", "热性痉挛"),
+    ("热性惊厥", "高热痉挛"),
+    ("脑性瘫痪", "脑性麻痹"),
+    ("多动症", "过动症"),
+    ("肠道病毒", "肠病毒"),
+    # Peptides are 胜肽 and troponin 旋转蛋白 in Taiwan: B型利钠胜肽, C胜肽, 心肌旋转蛋白I.
+    ("肽", "胜肽"),
+    ("肌钙蛋白", "心肌旋转蛋白"),
     ("甘油三酯", "三酸甘油酯"),
     ("高脂血症", "高血脂"),
     ("心绞痛", "狭心症"),
@@ -124,6 +142,9 @@ _ORGAN_RE = re.compile(r"^([肝肾脾胰心肺])(?=衰竭|功能|肿大|增大|�
 # Pain: 背痛 = 背部疼痛 = 背部痛 = 背疼; 关节疼痛 = 关节痛.
 _PAIN_RE = re.compile(r"^([\u4e00-\u9fff]{1,4}?)(疼痛|痛)$")
 _PAIN_QUALIFIERS = frozenset("酸胀绞刺隐钝剧灼疼压触")
+# An electrolyte disorder named by the blood level, as Taiwan reports write it: 高钾血症 = 高血钾(症),
+# 低钠血症 = 低血钠, 低磷血症 = 低血磷.
+_ELECTROLYTE_RE = re.compile(r"^([高低])([钾钠钙磷镁氯])血症$")
 # A type number after the name (糖原贮积症II型) or before it (1型糖尿病) is "第N型" before it in
 # Taiwan usage (第一型糖尿病, 第二型糖原贮积症).
 _NUMERALS = {
@@ -135,7 +156,7 @@ _TYPE_AFTER_RE = re.compile(r"^([\u4e00-\u9fff]{2,})(1|2|3|4|5|6|i{1,3}|iv|vi?|[
 _TYPE_BEFORE_RE = re.compile(r"^(1|2|3|4|5|6|i{1,3}|iv|vi?|[ⅠⅡⅢⅣⅤⅥ])型([\u4e00-\u9fff]{2,})$")
 # Only keys that hold one of these characters can have a variant: the rest return at once.
 _TRIGGERS = frozenset(
-    "".join(a for a, _ in REGIONAL_WORDS) + "甲乙丙丁戊" + "肝肾脾胰心肺" + "痛" + "型" + "疝"
+    "".join(a for a, _ in REGIONAL_WORDS) + "甲乙丙丁戊" + "肝肾脾胰心肺" + "痛" + "型" + "疝" + "血"
 )
 
 
@@ -183,6 +204,9 @@ def name_variants(key: str) -> set[str]:
                 out |= {stem + "部疼痛", stem + "部痛", stem + "疼"}
         if k.endswith("疝"):
             out.add(k + "气")
+        level = _ELECTROLYTE_RE.match(k)
+        if level:
+            out |= {f"{level.group(1)}血{level.group(2)}", f"{level.group(1)}血{level.group(2)}症"}
         typed = _TYPE_AFTER_RE.match(k) or _TYPE_BEFORE_RE.match(k)
         if typed:
             name, number = (

@@ -472,3 +472,43 @@ def test_tandem_mass_spectrometry_and_organic_acid_results():
     assert results["methylcitric acid"] == (4.0, "high")
     codes = {f["code"] for f in patient["features"] if not f["excluded"]}
     assert {"HP:0008315", "HP:0034662"} <= codes
+
+
+def test_a_labelled_case_summary_after_the_title_opens_the_case():
+    # The blank line after the title is joined as a PDF break would be; "病史摘要：" must still
+    # start its own line, or the history under it is read as part of the title block.
+    text = "某病救治1例\n\n病史摘要：患者男，40岁，因腹痛1天入院，伴呕吐。\n\n入院查体：腹部压痛。"
+    sentences, _ = layout(normalise(text, language="zh").text, "zh")
+    assert [s.section for s in sentences] == [INTRO, CASE, CASE]
+    assert "HP:0002013" in {f["code"] for f in _patient(text)["features"]}
+
+
+def test_counts_written_with_ten_thousands():
+    text = "患者為65歲男性。白血球1.2萬/μL，血小板 3.5萬/uL，自費3萬元。"
+    patient = _patient(text)
+    results = {m["analyte"]: (m["value"], m["interpretation"]) for m in patient["measurements"]}
+    assert results["WBC"] == (12000, "high")
+    assert results["platelets"] == (35000, "low")
+    assert all(m["value"] != 30000 for m in patient["measurements"])
+    _evidence_is_original(text, patient)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("患儿男，2岁，抽搐1次。头颅CT和MRI亦未发现病变。", "HP:0012443"),
+        ("患者女，50岁，胸痛。冠脉造影未见明显狭窄。", "HP:0001677"),
+        ("患者男，60岁，心悸。心电图：未见异常。", "HP:0003115"),
+        ("患者男，30岁，乏力。心脏彩超未见明显异常。", "HP:0001627"),
+    ],
+)
+def test_an_examination_found_normal_excludes_its_abnormality(text, code):
+    patient = _patient(text)
+    assert code in {f["code"] for f in patient["features"] if f["excluded"]}
+    _evidence_is_original(text, patient)
+
+
+def test_an_abnormal_examination_is_not_excluded():
+    patient = _patient("患者男，60岁。头颅MRI异常，胸部CT示肺部感染。")
+    excluded = {f["code"] for f in patient["features"] if f["excluded"]}
+    assert not excluded & {"HP:0012443", "HP:0002088"}

@@ -404,3 +404,15 @@ def test_bedside_abbreviations_of_common_tests():
     assert any(a and a.startswith("troponin") and v == 1.2 for a, v, i in found)
     assert ("body temperature", 39.2, "high") in found
     assert len(found) == 3  # "a temp worker": no result
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("患者男，40岁。BMI 36.3 kg/m2。", "HP:0025500"),  # class II obesity
+        ("A 52-year-old man; BMI 27.5 kg/m2.", "HP:0025502"),  # overweight
+        ("患者女，35岁，体重指数 42 kg/m2。", "HP:0025501"),  # class III obesity
+    ],
+)
+def test_a_high_bmi_is_graded(text, code):
+    assert code in _present(text)

@@ -38,8 +38,21 @@ def interpret(info: Analyte | None, value: float, unit: str | None, comparator: 
     return interpretation_from_range(scaled, info.ref_low, info.ref_high, comparator)
 
 
-def _implied(info: Analyte, interpretation: str | None) -> list[tuple[str, bool]]:
+# Tests whose high result is graded by how high (WHO adult cut-offs; the value in the test's usual
+# unit): a BMI of 36 is class II obesity, of 27 overweight. Highest cut-off first.
+GRADED_HIGH: dict[str, tuple[tuple[float, str], ...]] = {
+    "BMI": ((40, "HP:0025501"), (35, "HP:0025500"), (30, "HP:0025499"), (25, "HP:0025502")),
+}
+
+
+def _implied(info: Analyte, interpretation: str | None, value: float | None = None) -> list[tuple[str, bool]]:
     """(HPO id, excluded) of the findings a result speaks to."""
+    if interpretation == "high" and value is not None and info.name in GRADED_HIGH:
+        return [
+            next(
+                ((hpo, False) for cut, hpo in GRADED_HIGH[info.name] if value >= cut), (info.hpo_high, False)
+            )
+        ]
     if interpretation == "high":
         return [(info.hpo_high, False)]
     if interpretation == "low":
@@ -69,7 +82,10 @@ def emit_measurement(patient: Patient, fact: dict, info: Analyte | None) -> None
     if not info:
         return
     hpo = load_hpo()
-    implied_findings = _implied(info, fact.get("interpretation"))
+    value = fact.get("value")
+    implied_findings = _implied(
+        info, fact.get("interpretation"), value if isinstance(value, int | float) else None
+    )
     if fact.get("interpretation") == "normal" and _WITHIN_RANGE.search(fact["evidence"]["text"]):
         excluded_id = _excluded_by_normal(info)
         term = hpo.get(excluded_id) if excluded_id else None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 
 from vocab import languages
 from vocab.hpo import load_hpo
@@ -119,7 +120,12 @@ _CLAUSE_PUNCTUATION = re.compile(r"[,，;；:：。、.()（）\s]")
 def _with_negated_phrases(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Findings named by a phrase that states their absence, beyond the vocabulary's own absent
     forms: an organ stated not enlarged, a negation inside a finding's words."""
-    added = _organs_not_enlarged(doc) + _infix_negations(doc)
+    lang = languages.get(doc.language)
+    added = (
+        _absent_by_name(doc, lang.not_enlarged(doc.key))
+        + _absent_by_name(doc, lang.normal_examinations(doc.key))
+        + _infix_negations(doc)
+    )
     return _replace_inside(mentions, added) if added else mentions
 
 
@@ -183,11 +189,13 @@ def _with_infix_modifiers(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     return _replace_inside(mentions, added) if added else mentions
 
 
-def _organs_not_enlarged(doc: Doc) -> list[Mention]:
-    """ "肝、脾肋下未触及", "the spleen was not palpable": the organ's enlargement, stated absent,
-    when the vocabulary knows a name for it."""
+def _absent_by_name(doc: Doc, phrases: Iterable[tuple[int, int, list[str]]]) -> list[Mention]:
+    """Findings a phrase states absent, each given as (start, end, names the finding may have):
+    an organ not enlarged ("肝、脾肋下未触及", "the spleen was not palpable": 肝肿大 …), an
+    examination found normal ("头颅CT和MRI亦未发现病变": 头颅影像异常). The first name the
+    vocabulary knows as an HPO term is the finding."""
     added = []
-    for start, end, names in languages.get(doc.language).not_enlarged(doc.key):
+    for start, end, names in phrases:
         for name in names:
             found = [m for m in doc.vocab.find(name) if m.kind == HPO and (m.start, m.end) == (0, len(name))]
             if found:

@@ -216,7 +216,7 @@ def normalise(original: str, *, language: str | None = None) -> Normalised:
     # language is not known, every language's.
     module = languages.LANGUAGES.get(language or "")
     for lang in (module,) if module else languages.LANGUAGES.values():
-        for pattern, replacement in lang.LINE_REPAIRS:
+        for pattern, replacement in (*lang.LINE_REPAIRS, *lang.NUMBER_REWRITES):
             _rewrite(norm, pattern, replacement)
     _rewrite(norm, _BLANK_LINES_RE, "\n")
     _rewrite(norm, _SPACES_RE, " ")

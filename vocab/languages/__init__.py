@@ -36,7 +36,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   the language.
 - normalise (`normalize.py`): ∀ `GLYPH_REPAIRS` (dict: PDF glyph sequence -> character); ∀
   `CAPTION_WORDS` (words that start a figure or table caption line); `LINE_REPAIRS` (list of
-  (pattern, replacement or function of the match): the script's own line handling).
+  (pattern, replacement or function of the match): the script's own line handling);
+  `NUMBER_REWRITES` (same form: numbers written with the language's own multipliers, as digits).
 - structure: `HEADING_PATTERNS` (compiled, with named groups among `case`, `discussion`,
   `references`, `intro`); `CASE_SERIES_RE` (a case-series marker at a sentence start, group 1 the
   patient's label); ∀ `ABBREVIATION_WORDS` (words whose full stop ends no sentence).
@@ -54,7 +55,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   消失); `INFIX_NEGATION_RE` or None (a negation written inside a finding's words: 双下肢无水肿);
   `INFIX_MODIFIER_RE` or None (degree or course words inside a finding's words: 结膜明显充血);
   `not_enlarged(text) -> [(start, end, names)]` (organs stated not palpable or not enlarged, with
-  the names of their enlargement to look up: 肝、脾肋下未触及 -> 肝肿大 …);
+  the names of their enlargement to look up: 肝、脾肋下未触及 -> 肝肿大 …); `normal_examinations(text)
+  -> [(start, end, names)]` (examinations stated normal, with the names of their abnormality:
+  头颅MRI未见异常 -> 头颅影像异常);
   ∀ `AGED_RELATIVE_WORDS` (an age right before a relative makes the relative a patient).
 - demographics: `find_age(chunk) -> (years, start, end) | None`; `find_sex(chunk) -> (sex, start,
   end) | None`; `sex_from_pronouns(text, spans) -> sex | None`.
@@ -131,7 +134,7 @@ CJK_RUN_RE = re.compile(f"[{CJK_CHARS}]+")
 # What a language module must provide, by the stage that reads it.
 REQUIRED: dict[str, tuple[str, ...]] = {
     "detection": ("CODE", "NAME", "share"),
-    "normalise": ("GLYPH_REPAIRS", "CAPTION_WORDS", "LINE_REPAIRS"),
+    "normalise": ("GLYPH_REPAIRS", "CAPTION_WORDS", "LINE_REPAIRS", "NUMBER_REWRITES"),
     "structure": ("HEADING_PATTERNS", "CASE_SERIES_RE", "ABBREVIATION_WORDS"),
     "vocabulary": ("AMBIGUOUS_NAMES", "name_variants", "disease_name_stem"),
     "assertions": (
@@ -156,6 +159,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "INFIX_NEGATION_RE",
         "INFIX_MODIFIER_RE",
         "not_enlarged",
+        "normal_examinations",
         "AGED_RELATIVE_WORDS",
     ),
     "demographics": ("find_age", "find_sex", "sex_from_pronouns"),

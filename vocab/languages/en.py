@@ -32,6 +32,7 @@ def share(sample: str) -> float:
 GLYPH_REPAIRS: dict[str, str] = {}
 CAPTION_WORDS = r"Fig\.?|Figure|Table"  # a line "Figure 2 …" is a caption, not report text
 LINE_REPAIRS: list = []  # English PDF line breaks are repaired for every language (hyphenation)
+NUMBER_REWRITES: list = []  # English numbers are digits already ("12,000/uL")
 
 # ----------------------------------------------------------------- structure
 _HEADINGS = [
@@ -279,6 +280,12 @@ def not_enlarged(text: str) -> Iterable[tuple[int, int, list[str]]]:
     for m in _NOT_ENLARGED_RE.finditer(text):
         for organ in _ORGAN_RE.finditer(m.group("organs")):
             yield m.start("organs") + organ.start(), m.end(), ["enlarged " + organ.group(0).lower()]
+
+
+def normal_examinations(text: str) -> Iterable[tuple[int, int, list[str]]]:
+    """Examinations stated normal, with the name of their abnormality: none read in English yet
+    ("the ECG was normal" is left to the negation scopes)."""
+    return ()
 
 
 NEGATION_REACH_WORDS = 8  # how far a negation cue reaches over a list, in words

@@ -44,6 +44,18 @@ CAPTION_WORDS = r"图|表"  # a line "图2 …" is a caption, not report text
 # field (zh_layout.py).
 LINE_REPAIRS = zh_layout.LINE_REPAIRS
 
+
+# A count written with 万 (ten thousand), as Taiwan reports give blood counts: 白血球1.2萬/μL is
+# 12000/μL, 血小板15万/μl 150000/μl. Only before a per-volume unit, so 3万元 or 1万例 stay words.
+_TEN_THOUSANDS_RE = re.compile(r"(\d+(?:\.\d+)?)\s*万(?=\s*(?:个|cells?)?\s*/\s*(?:μ|µ|u|m|mm|l))", re.I)
+
+
+def _ten_thousands(match: re.Match[str]) -> str:
+    return f"{round(float(match.group(1)) * 10000):d}"
+
+
+NUMBER_REWRITES = [(_TEN_THOUSANDS_RE, _ten_thousands)]
+
 # ----------------------------------------------------------------- structure
 # Chinese headings are found inline (zh_layout.py); Chinese reports often carry English headings
 # as well.
@@ -185,6 +197,37 @@ def not_enlarged(text: str) -> Iterable[tuple[int, int, list[str]]]:
             yield base + start, m.end(), names
             if sep:
                 start = sep.end()
+
+
+# An examination found normal is its abnormality stated absent: "头颅CT和MRI亦未发现病变" (no
+# abnormal brain imaging), "心电图未见明显异常", "冠脉造影未见狭窄". Each examination (lower case, as
+# in the key text) with the vocabulary's name of what it would have found; "CT和MRI" after a
+# body part is one examination written with two methods.
+_EXAMINATIONS = (
+    (
+        r"(?:头颅|颅脑|头部|脑部|头)(?:ct|mri|磁共振|核磁共振|影像学?)(?:(?:和|及|与|、|/)(?:ct|mri|磁共振))?",
+        "头颅影像异常",
+    ),
+    (r"(?:常规)?心电图", "心电图异常"),
+    (r"超声心动图|心脏彩超|心脏超声|心脏彩色多普勒超声|心超", "超声心动图异常"),
+    (r"(?:胸部|肺部|胸)(?:ct|x线|x光|影像学?)|胸片|胸部平片", "胸部影像异常"),
+    (r"冠状动脉造影|冠脉造影|冠状动脉ct血管成像|冠脉cta", "冠状动脉造影异常"),
+    (r"脑电图", "脑电图异常"),
+    (r"肌电图", "肌电图异常"),
+)
+_EXAMINATION_RE = "|".join(f"(?P<e{i}>{pattern})" for i, (pattern, _) in enumerate(_EXAMINATIONS))
+_NORMAL_EXAMINATION_RE = re.compile(
+    rf"(?:{_EXAMINATION_RE})(?:平扫|增强)?(?:检查)?(?:结果)?[:：]?(?:示|提示|显示)?(?:均|亦|也|都)?"
+    r"(?:(?:未见|未发现|未提示|未显示|无|没有)(?:明显|任何|明确)?(?:异常|病变|器质性病变|异常信号|异常改变|阳性发现|狭窄)"
+    r"|(?:大致)?正常(?!高值|低值|范围[^内])|无异常)"
+)
+
+
+def normal_examinations(text: str) -> Iterable[tuple[int, int, list[str]]]:
+    """(start, end, [the name of its abnormality]) for each examination `text` states normal."""
+    for m in _NORMAL_EXAMINATION_RE.finditer(text):
+        index = next(i for i in range(len(_EXAMINATIONS)) if m.group(f"e{i}") is not None)
+        yield m.start(), m.end(), [_EXAMINATIONS[index][1]]
 
 
 NEGATION_REACH_CHARS = 14  # how far a list negation cue reaches, in characters

@@ -416,3 +416,39 @@ def test_bedside_abbreviations_of_common_tests():
 )
 def test_a_high_bmi_is_graded(text, code):
     assert code in _present(text)
+
+
+def test_further_values_of_one_test_each_a_measurement():
+    # a list of values after one test: each is its own result, a unit written once serves them all
+    patient = _patient(
+        "A newborn girl. Apgar scores were 3, 5, and 8 at 1, 5, and 10 minutes. "
+        "Serial troponin levels were 0.2, 0.9 and 2.4 ng/mL."
+    )
+    results = _results(patient)
+    assert [v for a, v, _, _ in results if a == "Apgar score"] == [3, 5, 8]  # not the minutes
+    assert [(v, u) for a, v, u, _ in results if a == "troponin"] == [
+        (0.2, "ng/mL"),
+        (0.9, "ng/mL"),
+        (2.4, "ng/mL"),
+    ]
+    # … but a number with another unit, or a word after it, is no value of the test
+    patient = _patient(
+        "A 30-year-old man. Pulse 96, 22 breaths/min. Temperature 38.2 °C, 104 beats/min. "
+        "Haemoglobin 9.1 g/dL, 3 days later 7.9 g/dL. INR was 1,24."
+    )
+    results = _results(patient)
+    assert [v for a, v, _, _ in results if a == "pulse rate"] == [96]
+    assert [v for a, v, _, _ in results if a == "body temperature"] == [38.2]
+    assert [v for a, v, _, _ in results if a == "hemoglobin"] == [9.1]
+    assert not any(v == 24 for _, v, _, _ in results)  # a decimal comma, not a list
+
+
+def test_a_change_word_between_test_and_value():
+    patient = _patient(
+        "A 61-year-old man. His LVEF was reduced to 25%. Later the LVEF improved to 45%. "
+        "The platelet count declined to 20 x 10^9/L."
+    )
+    results = _results(patient)
+    assert ("LVEF", 25, "%", "low") in results
+    assert any(a == "LVEF" and v == 45 for a, v, _, _ in results)
+    assert any(a == "platelets" and v == 20 for a, v, _, _ in results)

@@ -34,7 +34,7 @@ from .quantities import (
     normalise_unit,
     parse_number,
 )
-from .result_lists import respective_values
+from .result_lists import further_values, respective_values
 from .structure import Sentence
 from .unnamed_results import bracketed_result, holds_phrase_result, pattern_results, unnamed_results
 from .vocabulary import ANALYTE, DRUG, Concept, Mention
@@ -360,6 +360,19 @@ def measurements(
                 after.pop("code", None)
                 emit_measurement(patient, after, info)
                 spans.append((later.start(), later.end()))
+        if vm and value is not None and diastolic is None and not later:
+            spans.extend(
+                further_values(
+                    doc,
+                    patient,
+                    fact,
+                    info,
+                    vm.group("unit"),
+                    (end, s1),
+                    plausible=_PLAUSIBLE.get(concept.code),
+                    vital=concept.code in _VITAL_SIGNS,
+                )
+            )
         more = _SPECIMEN_NEXT.match(doc.text, end, s1) if vm and vm.group("specimen") else None
         if more:
             # "脑脊液17.67 u/mL，阳性；血清>80.00 u/mL": the same test in another specimen.

@@ -4,19 +4,24 @@
 respectively", "血钾、血钠分别为3.1、130 mmol/L": the n-th value belongs to the n-th test. The cue
 that pairs the two lists is the report language's (`RESPECTIVELY_WORDS`, tried for every report);
 the values and their units are written the same way in every language.
+
+Also the further values of one test listed after its first ("Apgar scores were 2, 6 and 7 at 1, 5
+and 10 minutes", "troponin 0.5, 1.2 and 3.4 ng/mL"): each a measurement of its own.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from vocab import languages
 
-from .document import Doc
-from .quantities import NUM, UNIT, normalise_unit, parse_number
+from .document import Doc, Patient
+from .measurement_facts import emit_measurement, interpret
+from .quantities import NUM, UNIT, normalise_unit, parse_number, to_unit
 from .structure import Sentence
-from .vocabulary import Mention
+from .vocabulary import Analyte, Mention
 
 _RESPECTIVELY = re.compile(languages.alternatives("RESPECTIVELY_WORDS"), re.I)
 _VALUE = re.compile(
@@ -98,3 +103,98 @@ def _values(doc: Doc, start: int, end: int) -> list[ListedValue]:
             )
         )
     return found
+
+
+# "Apgar scores were 2, 6 and 7", "troponin 0.5, 1.2 and 3.4 ng/mL": more results of the one test
+# just read, listed after its first. An item ends at a separator, the end of the clause or a word
+# that says when ("at 1, 5 and 10 minutes"); anything else after the number ("2 days later",
+# "40 patients") makes it no result of the test. A comma without a space after it is a decimal
+# comma ("INR 1,24"), not a list.
+_NEXT_VALUE = re.compile(
+    rf"\s*(?:,\s+(?:(?:{languages.alternatives('SERIES_JOIN_WORDS')})\s+)?"
+    rf"|(?:{languages.alternatives('SERIES_JOIN_WORDS')})\s+)"
+    rf"(?P<val>{NUM})(?:\s*(?P<unit>{UNIT}))?(?![\w/])"
+    rf"(?=\s*(?:[,;.)\]]|$|(?:{languages.alternatives('SERIES_JOIN_WORDS')}|"
+    rf"{languages.alternatives('SERIES_WHEN_WORDS')})\b))",
+    re.I,
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def value_series(
+    doc: Doc, pos: int, limit: int, written: str | None, unit: str | None, fits: Callable[[str], bool]
+) -> list[ListedValue]:
+    """The further values of a test whose first value ends at `pos`. `written` is the first value's
+    unit as written and `unit` its reading: an item in another unit is another test's ("38.5 °C,
+    110 beats/min") and ends the list. When the first value has no unit, a unit written once after
+    the last item serves them all if `fits(unit)` says the test is measured in it ("0.5, 1.2 and
+    3.4 ng/mL"; "pulse 110, 24 breaths/min" gives the pulse no second value)."""
+    items: list[tuple[ListedValue, str | None]] = []
+    while True:
+        m = _NEXT_VALUE.match(doc.text, pos, limit)
+        if m is None:
+            break
+        value = parse_number(m.group("val"))
+        if value is None or (_YEAR.fullmatch(m.group("val")) and not m.group("unit")):
+            break  # "HbA1c 7.5%, 2019": a year, not a result
+        raw = m.group("unit")
+        items.append((ListedValue(value, None, None, normalise_unit(raw), m.start("val"), m.end()), raw))
+        pos = m.end()
+
+    def key(raw: str | None) -> str:
+        return re.sub(r"\s+", "", raw or "").lower()
+
+    with_unit = [raw for _, raw in items if raw]
+    if written:
+        items = items[
+            : next((n for n, (_, raw) in enumerate(items) if raw and key(raw) != key(written)), len(items))
+        ]
+    elif with_unit:
+        last = items[-1][0].unit
+        if len(with_unit) > 1 or not items[-1][1] or last is None or not fits(last):
+            return []
+        unit = last
+    return [ListedValue(v.value, None, None, unit, v.start, v.end) for v, _ in items]
+
+
+def further_values(
+    doc: Doc,
+    patient: Patient,
+    fact: dict,
+    info: Analyte | None,
+    written: str | None,
+    bounds: tuple[int, int],
+    *,
+    plausible: tuple[float, float] | None,
+    vital: bool,
+) -> list[tuple[int, int]]:
+    """Further values of the test just read, each a measurement of its own ("Apgar scores were 2, 6
+    and 7", "troponin 0.5, 1.2 and 3.4 ng/mL"); a unit written once after the last is the first's
+    too. Returns the spans they occupy."""
+
+    def fits(unit: str) -> bool:
+        # a vital sign is written with its own unit ("110, 24 breaths/min" is another rate)
+        if vital or info is None or not info.ref_unit:
+            return False
+        return to_unit(1.0, unit, info.ref_unit, info.name) is not None
+
+    series = value_series(doc, *bounds, written, fact["unit"], fits)
+    if plausible and any(not plausible[0] <= v.value <= plausible[1] for v in series if v.unit != "F"):
+        return []
+    if series and fact["unit"] is None and series[-1].unit:
+        fact["unit"] = series[-1].unit
+        fact["interpretation"] = fact["interpretation"] or interpret(info, fact["value"], fact["unit"], None)
+    spans = []
+    for item in series:
+        other = dict(
+            fact,
+            value=item.value,
+            comparator=None,
+            unit=item.unit,
+            evidence=doc.ev(item.start, item.end),
+            interpretation=interpret(info, item.value, item.unit, None),
+        )
+        other.pop("code", None)  # the finding the value implies is looked up afresh
+        emit_measurement(patient, other, info)
+        spans.append((item.start, item.end))
+    return spans

@@ -451,7 +451,9 @@ VALUE_FILLER_WORDS = (
     r"to|now|very|normal|—|increased from|decreased from|rose from|fell from|from|"
     # "level at 4 weeks after surgery was 17.2": when it was measured
     r"(?:at|after|on day)\s+\d+\s*(?:days?|weeks?|months?|years?)?(?:\s+(?:after|post)\s+[a-z]+)?|"
-    r"elevated|raised|increased|decreased|high|low|mildly|markedly|slightly)(?![a-z])"
+    r"elevated|raised|increased|decreased|high|low|mildly|markedly|slightly|"
+    # "was reduced to 25%", "had improved to 45%": a change of the test's value, then the value
+    r"reduced|declined|improved|recovered|normali[sz]ed|returned|climbed|fell|rose|dropped|peaked)(?![a-z])"
 )
 # Units written as words or letters of this language -> the record's unit.
 UNIT_WORDS = {
@@ -558,6 +560,10 @@ DEVICE_SETTING_WORDS = (
 # "LVEF increased from 0.20 to 0.55": the value before and the value after.
 SERIES_FROM_WORDS = r"\bfrom\b"
 SERIES_TO_WORDS = r"to"
+# "Apgar scores were 2, 6 and 7 at 1, 5 and 10 minutes": what joins further values of one test,
+# and the words after a value that say when it was taken (they end the list, not the value).
+SERIES_JOIN_WORDS = r"and|or|then"
+SERIES_WHEN_WORDS = r"at|on|in|after|before|during|following|within|with|respectively"
 # "elevated ESR", "raised levels of": the result written before the test.
 PRE_QUALIFIER_RE = re.compile(
     r"(elevated|raised|increased|high|higher|low|decreased|reduced|suppressed|positive|negative|normal|"

@@ -393,6 +393,9 @@ PANEL_MEMBER_WORDS = {
 DEVICE_SETTING_WORDS = r"消融|起搏|呼吸机|潮气量|呼气末正压|阻抗|功率|参数设置|设置为|设定为"
 SERIES_FROM_WORDS = r"由|从"
 SERIES_TO_WORDS = r"升高至|升高到|下降至|下降到|升至|降至|增至|减至|至|到"
+# Values of one test listed after it: Chinese lists them with 、 and 分别为 (`RESPECTIVELY_WORDS`).
+SERIES_JOIN_WORDS = ""
+SERIES_WHEN_WORDS = ""
 PRE_QUALIFIER_RE = None
 PRE_QUALIFIER_MEANINGS: dict[str, str] = {}
 PRE_QUALIFIER_LIST_RE = None

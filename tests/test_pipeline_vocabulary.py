@@ -3,10 +3,15 @@ finding a disease name is built on, and what each source can be measured without
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.pipeline import extract
-from ingest.pipeline.vocabulary import DISEASE, HPO, key_text, pattern_key
+from ingest.pipeline.vocabulary import DISEASE, HPO, Concept, key_text, pattern_key, pattern_key_batch
 from ingest.pipeline.vocabulary_build import MONDO, OFFICIAL_CHINESE_HPO, build_vocabulary, load_vocabulary
 from ingest.pipeline.vocabulary_reference import (
     is_finding_label,
@@ -137,3 +142,29 @@ def test_a_hyphen_beside_a_chinese_character_keys_both_ways():
     assert pattern_keys("胰岛素样生长因子-1") == {"胰岛素样生长因子1", "胰岛素样生长因子 1"}
     assert pattern_keys("IgA 肾病") == {"iga肾病"}  # a space is dropped, as the normaliser drops it
     assert pattern_keys("anti-Jo-1") == {"anti jo 1"}
+
+
+# ------------------------------------------------------------------ build speed, same result
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from("aZ -_\t\n’`µ\x00İΣσ肾病 ａＢ"), max_size=12)
+        | st.text(alphabet=st.characters(codec="ascii"), max_size=12),
+        max_size=8,
+    )
+)
+def test_keys_in_one_batch_are_the_keys_name_by_name(names):
+    assert pattern_key_batch(names) == [pattern_key(name) for name in names]
+
+
+def test_keys_in_one_batch_for_written_names():
+    names = ["Heart failure", "  Atrial  septal-defect ", "IgA 肾病", "ΟΔΟΣ", "a\x00b", "Crohn_disease", ""]
+    assert pattern_key_batch(names) == [pattern_key(name) for name in names]
+    assert pattern_key_batch(names)[:2] == ["heart failure", "atrial septal defect"]
+
+
+def test_a_concept_pickles_as_its_fields():
+    concept = Concept(HPO, "HP:0001250", "Seizure", 0, absent=True)
+    again = pickle.loads(pickle.dumps(concept, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: S301 - our own
+    assert again == concept and again.absent
+    assert dataclasses.replace(again, absent=False) == Concept(HPO, "HP:0001250", "Seizure", 0)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -109,3 +112,12 @@ def test_offset_map_is_monotone_and_inside_the_original(pieces, config):
             assert original[start:end] == converted.text[index]
     if len(converted.text) == len(original):
         assert converted.offsets_preserved
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="ascii"), max_size=20))
+def test_lookup_key_of_ascii_text_takes_the_shortcut_to_the_same_key(text):
+    # The general path, written out: NFKC, simplified script, case folded, spacing.
+    general = unicodedata.normalize("NFKC", text)
+    general = re.sub(r"\s+", " ", simplify(general).casefold()).strip()
+    assert lookup_key(text) == general

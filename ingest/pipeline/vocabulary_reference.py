@@ -168,8 +168,9 @@ def _mondo_names(ontology) -> Iterator[DiseaseName]:
                 continue  # a thesaurus cross-mapping: shares no word with the label
             if " " not in name and not _DISEASE_NOUN_RE.search(name):
                 continue  # one word that is no disease noun ("amyloid")
-            if any(match.ambiguous for match in ontology.name_matches(name)):
-                continue  # several diseases carry this name: it decides nothing
+            if ontology.is_shared_name(name):
+                continue  # several diseases carry this name: it decides nothing (an abbreviation
+                # is ambiguous too, but `_is_good_english_name` has already left those out)
             yield DiseaseName(name, mondo_id, label)
 
 

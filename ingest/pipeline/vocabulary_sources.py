@@ -83,7 +83,7 @@ def drug_ner_names() -> dict[str, str]:
     for variant, canonicals in data.get("drug_variant_to_canonical", {}).items():
         if not canonicals or len(variant) < 4 or "," in variant or len(variant.split()) > 3:
             continue
-        if any(ch.isdigit() for ch in variant) and " " in variant:
+        if " " in variant and any(map(str.isdigit, variant)):
             continue  # "at 10", "pt 9": codes and strengths, not names
         canonical = canonicals[0]
         info = canonical_data.get(canonical, {})

@@ -212,6 +212,10 @@ def lookup_key(text: str) -> str:
     """The key under which names are indexed and looked up, in either language: NFKC (full-width
     letters and digits become ASCII), simplified script, case folded, runs of whitespace made one
     space and spaces beside a Han character dropped ("IgA 肾病" = "IgA肾病" = "ｉｇａ腎病")."""
+    if text.isascii():
+        # NFKC leaves ASCII as it is and there is no Han character to convert or to space: the
+        # shortcut that most names of the MONDO and HPO indexes take (~150,000 per cold build).
+        return _WHITESPACE_RE.sub(" ", text.casefold()).strip()
     key = unicodedata.normalize("NFKC", text)
     key = simplify(key).casefold()
     key = _WHITESPACE_RE.sub(" ", key).strip()

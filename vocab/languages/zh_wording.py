@@ -169,6 +169,8 @@ _EPONYM_HEADS = {"disease": ("病", "氏病", "氏症"), "syndrome": ("综合征
 
 
 def _eponym_forms(key: str) -> set[str]:
+    if not key.endswith((" disease", " syndrome")):
+        return set()  # what the pattern requires, tested without it for the many keys that fail
     m = _EPONYM_RE.match(key)
     if not m:
         return set()

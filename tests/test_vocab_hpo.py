@@ -1,0 +1,46 @@
+"""Reading the HPO annotations and the information content they give each term."""
+
+from __future__ import annotations
+
+import math
+
+from vocab.hpo import HpoTerm, _assign_information_content, _parse_annotations
+
+
+def _terms() -> dict[str, HpoTerm]:
+    # A small tree: HP:1 above HP:2 and HP:3.
+    return {
+        "HP:1": HpoTerm("HP:1", "root", ancestors=frozenset({"HP:1"})),
+        "HP:2": HpoTerm("HP:2", "left", parents=["HP:1"], ancestors=frozenset({"HP:1", "HP:2"})),
+        "HP:3": HpoTerm("HP:3", "right", parents=["HP:1"], ancestors=frozenset({"HP:1", "HP:3"})),
+    }
+
+
+def test_annotations_keep_omim_and_orpha_rows_and_follow_redirects(tmp_path):
+    path = tmp_path / "phenotype.hpoa"
+    path.write_text(
+        "#description: a comment\n"
+        "database_id\tdisease_name\tqualifier\thpo_id\treference\n"
+        "OMIM:1\tFirst disease\t\tHP:2\tPMID:1\n"
+        "OMIM:1\tFirst disease\tNOT\tHP:3\tPMID:1\n"
+        "ORPHA:2\tSecond disease\t\tHP:9\n"  # an alt id of HP:3, the line ends after it
+        "DECIPHER:3\tThird\t\tHP:2\tPMID:2\n"
+        "ORPHA:4\tShort line\t\n",
+        encoding="utf-8",
+    )
+    diseases = _parse_annotations(path, _terms(), {"HP:9": "HP:3"})
+    assert set(diseases) == {"OMIM:1", "ORPHA:2"}
+    assert diseases["OMIM:1"].name == "First disease"
+    assert diseases["OMIM:1"].term_ids == {"HP:2"}  # the NOT row is no annotation
+    assert diseases["ORPHA:2"].term_ids == {"HP:3"}
+
+
+def test_information_content_counts_each_disease_once_per_term(tmp_path):
+    terms = _terms()
+    path = tmp_path / "phenotype.hpoa"
+    path.write_text("OMIM:1\tA\t\tHP:2\nOMIM:1\tA\t\tHP:3\nOMIM:2\tB\t\tHP:2\n", encoding="utf-8")
+    diseases = _parse_annotations(path, terms, {})
+    _assign_information_content(terms, diseases)
+    assert terms["HP:1"].ic == 0.0  # both diseases: -ln(2/2)
+    assert math.isclose(terms["HP:2"].ic, 0.0)
+    assert math.isclose(terms["HP:3"].ic, -math.log(1 / 2))

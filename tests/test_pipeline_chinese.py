@@ -512,3 +512,27 @@ def test_an_abnormal_examination_is_not_excluded():
     patient = _patient("患者男，60岁。头颅MRI异常，胸部CT示肺部感染。")
     excluded = {f["code"] for f in patient["features"] if f["excluded"]}
     assert not excluded & {"HP:0012443", "HP:0002088"}
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "status"),
+    [
+        ("患童男，8歲，臆斷為腦膜炎，收入病房。", "HP:0001287", "differential"),  # presumptive
+        ("患者男，8岁，怀疑为脑膜炎。", "HP:0001287", "differential"),
+        ("患者女，50歲，診斷出乳癌。", "HP:0003002", "final"),
+        ("患者男，30岁，胸片正常，已排除结核感染。", "MONDO:0018076", "excluded"),
+        ("患者為62歲男性，確診為再生不良性貧血。", "HP:0001915", "final"),
+        ("患者為12歲女孩，確診為海洋性貧血。", "ORPHA:848", "final"),
+        ("患者為45歲男性，診斷為骨髓分化不良症候群。", "OMIM:614286", "final"),
+        ("患者為55歲男性，確診為IgA腎病變。", "OMIM:161950", "final"),
+    ],
+)
+def test_diagnosis_wording_and_taiwan_disease_names(text, code, status):
+    found = {d["code"]: d["status"] for d in _patient(text)["diagnoses"]}
+    assert found.get(code) == status
+
+
+def test_a_normal_angiogram_with_its_result_after_a_comma():
+    patient = _patient("患者女，45岁，胸痛。急诊行冠脉造影，结果正常，急性冠脉综合征得以排除。")
+    excluded = {f["code"] for f in patient["features"] if f["excluded"]}
+    assert {"HP:0001677", "HP:0033678"} <= excluded

@@ -142,7 +142,7 @@ FAMILY_SCOPE_END_RE = re.compile(
     r"诉|述|发现|带(?:其|患儿|患者|来|至|到)|送|陪同|抱|称|注意到|患者|患儿|本人|但|而"
 )
 UNCERTAIN_RE = re.compile(
-    r"疑似|疑诊|可疑|可能|待排|不除外|不能排除|不能除外|未能排除|无法排除|难以排除|鉴别|考虑|倾向|拟诊|如果|如出现|若|一旦|预防|以防|防止|警惕|筛查|风险"
+    r"疑似|疑诊|可疑|怀疑|臆断|可能|待排|不除外|不能排除|不能除外|未能排除|无法排除|难以排除|鉴别|考虑|倾向|拟诊|如果|如出现|若|一旦|预防|以防|防止|警惕|筛查|风险"
 )
 HISTORY_RE = re.compile(r"既往|曾|病史|年前|个月前|多年|早年|素有")
 POST_HISTORY_RE = re.compile(r"^(?:等)?(?:病史|史)")
@@ -217,7 +217,7 @@ _EXAMINATIONS = (
 )
 _EXAMINATION_RE = "|".join(f"(?P<e{i}>{pattern})" for i, (pattern, _) in enumerate(_EXAMINATIONS))
 _NORMAL_EXAMINATION_RE = re.compile(
-    rf"(?:{_EXAMINATION_RE})(?:平扫|增强)?(?:检查)?(?:结果)?[:：]?(?:示|提示|显示)?(?:均|亦|也|都)?"
+    rf"(?:{_EXAMINATION_RE})(?:平扫|增强)?(?:检查)?(?:[,，]?\s*结果)?[:：]?(?:示|提示|显示)?(?:均|亦|也|都)?"
     r"(?:(?:未见|未发现|未提示|未显示|无|没有)(?:明显|任何|明确)?(?:异常|病变|器质性病变|异常信号|异常改变|阳性发现|狭窄)"
     r"|(?:大致)?正常(?!高值|低值|范围[^内])|无异常)"
 )
@@ -272,7 +272,9 @@ _DISEASE_MODIFIERS = (
     r"难治性|复发性|特发性|早期|晚期|双侧|左侧|右侧|全身性|系统性|局限性|弥漫性"
 )
 DIAGNOSIS_CUE_RE = re.compile(
-    rf"(?:诊断|确诊|诊为|拟诊|考虑|符合|证实|更正诊断|修正诊断|合并|并发|继发)(?:为|是|:|：)?\s*[\"“「]?\s*"
+    # 疑似/怀疑/臆断 (a presumptive diagnosis, Taiwan usage) give it as uncertain (UNCERTAIN_RE).
+    r"(?:诊断出?|确诊|诊为|拟诊|考虑|符合|证实|更正诊断|修正诊断|合并|并发|继发|疑似|疑诊|怀疑|臆断|判断)"
+    r"(?:为|是|:|：)?\s*[\"“「]?\s*"
     rf"(?:{_DISEASE_MODIFIERS})*$"
 )
 # "重症急性胰腺炎诊断成立", "…可能性大": the status after the disease (group 1 when uncertain).

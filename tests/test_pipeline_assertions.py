@@ -98,6 +98,11 @@ def test_english_list_negation_and_causal_scope(sentence, mention, negated):
         # … but does through a verb that states a finding
         ("The child did not develop any rash.", "rash", True),
         ("The abdomen was not distended.", "distended", True),
+        # after a copula's "not", every item of a list of descriptive words is negated …
+        ("He looked pale, not icteric or cyanosed.", "cyanosed", True),
+        ("She was not febrile, tachycardic or hypotensive.", "hypotensive", True),
+        # … but "and" may join another clause
+        ("The rash was not itchy and erythema spread.", "erythema", False),
         # a result word after a comma starts an item of its own
         ("There was no sign of bleeding, raised lactate and low platelets.", "low platelets", False),
         # … and so does a result word that begins the mention itself

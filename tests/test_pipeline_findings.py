@@ -88,6 +88,21 @@ def test_common_negated_examination_words_are_coded_or_kept_uncoded():
     for label in ("recurrence", "infarct", "pulmonary congestion", "adverse event"):
         assert uncoded[label]["excluded"] is True, label
     assert all(f["code"] for f in patient["features"])
+    text = (
+        "A 48-year-old man denied B symptoms and respiratory symptoms. The mucosa showed no erosion; "
+        "the ECG showed no ischemic changes, and there was no haemodynamic compromise or skin changes."
+    )
+    patient = _patient(text)
+    assert _feature(patient, "HP:0025142")["excluded"] is True  # Constitutional symptom
+    uncoded = {u["label"]: u for u in patient["uncoded_findings"]}
+    for label in (
+        "respiratory symptoms",
+        "erosion",
+        "ischaemic changes",
+        "haemodynamic instability",
+        "skin changes",
+    ):
+        assert uncoded[label]["excluded"] is True, label
 
 
 def test_generic_terms_need_more_than_a_loose_word():

@@ -289,6 +289,13 @@ def normal_examinations(text: str) -> Iterable[tuple[int, int, list[str]]]:
 
 
 NEGATION_REACH_WORDS = 8  # how far a negation cue reaches over a list, in words
+# "He was pale, not jaundiced or cyanosed", "the abdomen was not distended or tender": after a
+# copula's "not", a list of short descriptive items; every item is negated, not only the first.
+_COPULA_CUE_RE = re.compile(r"(?:(?:was|were|is|are)\s+)?not", re.I)
+# ("and" is left out: "the rash was not itchy and erythema spread" joins two clauses)
+_DESCRIPTIVE_LIST_RE = re.compile(
+    r"(?:\s*[A-Za-z-]+(?:\s+[A-Za-z-]+)?\s*(?:,\s*(?:or|nor)?|\bor|\bnor))+\s*", re.I
+)
 _WORD_RE = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -307,6 +314,8 @@ def negation_reaches(cue: str, gap: str) -> bool:
     if len(words) > NEGATION_REACH_WORDS or _TAKING_WORDS.search(gap):
         return False
     if _VERB_CUE_RE.fullmatch(cue.strip()):
+        if _COPULA_CUE_RE.fullmatch(cue.strip()) and _DESCRIPTIVE_LIST_RE.fullmatch(gap):
+            return not any(_STATING_VERBS.fullmatch(w) for w in words)
         content = [w for w in words if w.lower() not in _AUXILIARY_WORDS]
         if content and not _STATING_VERBS.fullmatch(content[0]):
             return False

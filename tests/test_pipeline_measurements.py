@@ -452,3 +452,16 @@ def test_a_change_word_between_test_and_value():
     assert ("LVEF", 25, "%", "low") in results
     assert any(a == "LVEF" and v == 45 for a, v, _, _ in results)
     assert any(a == "platelets" and v == 20 for a, v, _, _ in results)
+
+
+def test_ecg_intervals_rates_in_words_and_values_below_a_detection_limit():
+    patient = _patient(
+        "A 70-year-old woman. The ECG showed a QTc of 520 ms. Respiratory rate 26 breaths per minute. "
+        "TSH was <0.01 mIU/L. She had 2 MS relapses."
+    )
+    results = _results(patient)
+    assert ("QTc", 520, "ms", "high") in results
+    assert ("respiratory rate", 26, "/min", "high") in results
+    assert ("TSH", 0.01, "mIU/L", "low") in results  # below the interval's lower limit
+    assert {f["code"] for f in patient["features"]} >= {"HP:0005184", "HP:0031098"}
+    assert not any(u == "ms" and v == 2 for _, v, u, _ in results)  # "MS" is a disease here

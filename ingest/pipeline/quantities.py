@@ -35,6 +35,8 @@ UNIT = (
     LAB_UNIT
     + "|"
     + languages.literal_alternatives(languages.merged("UNIT_WORDS"))  # "bpm", "次/分"
+    # "a QTc of 520 ms" (lower case only: "3 MS relapses" is multiple sclerosis)
+    + r"|(?-i:ms)(?![A-Za-z])"
     + r"|/min|°c|℃|°f|kg/m2|kg|cm|mm|fl|pg|sec|s|ml|%|db(?![a-z])|m(?![a-z])|g(?![a-z])"
 )
 # What may stand between a test name and its value: "(IgG)", "level was", "为", ":" — a closed set
@@ -297,6 +299,8 @@ def interpretation_from_range(
     if low is None and high is None:
         return None
     # `comparator` is a symbol (see COMPARATORS); anything else is read as no comparator.
+    if comparator in ("<", "≤", "<=") and low is not None and value <= low:
+        return "low"  # "TSH <0.01 mIU/L": below the detection limit, under the interval
     if comparator in ("<", "≤", "<=") and high is not None:
         return "normal" if value <= high else None
     if comparator in (">", "≥", ">=") and high is not None:

@@ -470,6 +470,11 @@ UNIT_WORDS = {
     "beats per minute": "/min",
     "bpm": "/min",
     "breaths/min": "/min",
+    "breaths per minute": "/min",
+    "breaths/minute": "/min",
+    "beats/minute": "/min",
+    "msec": "ms",  # an ECG interval: "a QTc of 520 msec" (lower-case "ms" in quantities.UNIT)
+    "milliseconds": "ms",
     "Hounsfield units": "HU",
     "HU": "HU",  # a CT attenuation: "a mass of 35 HU"
 }

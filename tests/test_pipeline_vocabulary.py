@@ -4,6 +4,7 @@ finding a disease name is built on, and what each source can be measured without
 from __future__ import annotations
 
 import dataclasses
+import os
 import pickle
 
 import pytest
@@ -168,3 +169,52 @@ def test_a_concept_pickles_as_its_fields():
     again = pickle.loads(pickle.dumps(concept, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: S301 - our own
     assert again == concept and again.absent
     assert dataclasses.replace(again, absent=False) == Concept(HPO, "HP:0001250", "Seizure", 0)
+
+
+# ------------------------------------------------------------------ the cached reference names
+def test_reference_names_are_cached_until_a_file_they_are_read_from_changes(tmp_path, monkeypatch):
+    from ingest.pipeline import vocabulary_sources
+
+    monkeypatch.setenv("REGISTRY_CACHE_DIR", str(tmp_path / "cache"))
+    source = tmp_path / "labels.tsv"
+    source.write_text("HP:0001945\t发热\n", encoding="utf-8")
+    readers = vocabulary_sources._reader_files()
+    monkeypatch.setattr(vocabulary_sources, "_reader_files", lambda: [*readers, source])
+    reads: list[str] = []
+
+    def read(hpo) -> vocabulary_sources.ReferenceNames:
+        reads.append(source.read_text(encoding="utf-8"))
+        return vocabulary_sources.ReferenceNames([("发热", "HP:0001945")], [], {})
+
+    monkeypatch.setattr(vocabulary_sources, "_read_reference_names", read)
+    hpo = load_hpo()
+    first = vocabulary_sources.reference_names(hpo)
+    assert vocabulary_sources.reference_names(hpo) == first and len(reads) == 1
+    assert (tmp_path / "cache" / f"pipeline-sources-v{vocabulary_sources.SOURCES_FORMAT}.pickle").exists()
+    # Same size, same modification time, other content: the checksum still sees the change.
+    stat = source.stat()
+    source.write_text("HP:0001945\t发烧\n", encoding="utf-8")
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    vocabulary_sources.reference_names(hpo)
+    assert reads == ["HP:0001945\t发热\n", "HP:0001945\t发烧\n"]
+
+
+def test_the_reference_names_cache_covers_the_reference_files_and_their_readers():
+    from ingest.pipeline.vocabulary_sources import _reader_files
+
+    names = {path.name for path in _reader_files()}
+    assert {
+        "hp-zh.babelon.tsv",
+        "diseases.tsv",
+        "diseases-zh.tsv",
+        "vocabulary_reference.py",
+        "diseases.py",
+    } <= names
+    assert {"chinese_script.py", "hpo_zh.py"} <= names
+
+
+def test_cached_drug_names_are_those_that_end_like_an_inn():
+    from ingest.pipeline.vocabulary_sources import INN_STEM, reference_names
+
+    dictionary = reference_names(load_hpo()).drug_dictionary
+    assert dictionary and all(INN_STEM.search(pattern_key(name)) for name in dictionary)

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from vocab.data import HPO_ZH, load_cached, read_tsv, source_stamp
 from vocab.hpo import load_hpo
-from vocab.languages.chinese_script import lookup_key
+from vocab.languages.chinese_script import lookup_key, lookup_keys
 
 CACHE_FORMAT = 2
 SOURCE = "obophenotype/hpo-translations babelon/hp-zh.babelon.tsv, commit 5e2649d (2025-05-06), CHPO"
@@ -102,8 +102,9 @@ def _build() -> ChineseHpo:
         every_label.append((chinese, current))
     chosen = {**inherited, **own}  # a term's own row wins over one inherited from an alt id
     ids_by_key: dict[str, list[str]] = {}
-    for chinese, current in every_label:
-        ids = ids_by_key.setdefault(lookup_key(chinese), [])
+    keys = lookup_keys([chinese for chinese, _ in every_label])  # one OpenCC call, not 20,000
+    for key, (_, current) in zip(keys, every_label, strict=True):
+        ids = ids_by_key.setdefault(key, [])
         if current not in ids:
             ids.append(current)
     return ChineseHpo(

@@ -41,8 +41,7 @@ from .vocabulary import (
     pattern_key_batch,
 )
 from .vocabulary_heads import attach_head_findings
-from .vocabulary_reference import mondo_disease_names, official_chinese_hpo_names
-from .vocabulary_sources import INN_STEM, drug_ner_names, sources, split_cell, to_float, tsv
+from .vocabulary_sources import reference_names, sources, split_cell, to_float, tsv
 
 VOCAB_FORMAT = 20  # bump when the structure or the build rules change
 
@@ -157,6 +156,7 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
     if unknown:
         raise ValueError(f"unknown vocabulary sources {sorted(unknown)}; optional: {OPTIONAL_SOURCES}")
     b = _Builder()
+    reference = reference_names(hpo)
     # HPO: a form that is some term's label is not also read as another term's synonym.
     phenotypes = [t for t in hpo.terms.values() if t.is_phenotype]
     b.prime(name for term in phenotypes for name in (term.name, *term.synonyms))
@@ -223,7 +223,7 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
         # After every curated form, findings and diseases alike: a name the clinical wording
         # already gives keeps its meaning (系统性红斑狼疮 is the curated disease, not CHPO's term).
         claimed = set(b.keys)
-        for name, hpo_id in official_chinese_hpo_names(hpo):
+        for name, hpo_id in reference.official_chinese:
             if b.key(name) not in claimed:
                 term = hpo.terms[hpo_id]
                 b.add(name, b.concept(HPO, term.id, term.name, 0))
@@ -231,14 +231,13 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
         # MONDO after the curated names; a form that already names an HPO term stays a finding
         # (the findings stage makes it a diagnosis where a cue says so).
         claimed = set(b.keys)
-        mondo_names = mondo_disease_names()
-        b.prime(entry.name for entry in mondo_names)
-        for entry in mondo_names:
-            if b.key(entry.name) not in claimed:
-                b.add(entry.name, b.concept(DISEASE, entry.mondo_id, entry.label, 1))
+        b.prime(name for name, _, _ in reference.mondo)
+        for name, mondo_id, label in reference.mondo:
+            if b.key(name) not in claimed:
+                b.add(name, b.concept(DISEASE, mondo_id, label, 1))
     for disease in hpo.diseases.values() if ANNOTATION_DISEASES not in without else ():
         name = disease.name.split(";")[0].strip()
-        if len(name) < 5 or any(ch.isdigit() for ch in name) or len(name.split()) > 6 or "," in name:
+        if len(name) < 5 or any(map(str.isdigit, name)) or len(name.split()) > 6 or "," in name:
             continue
         rank = 2 if disease.id.startswith("ORPHA:") else 3
         b.add(name, b.concept(DISEASE, disease.id, name, rank))
@@ -271,14 +270,14 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
             english_to_inn.setdefault(b.key(name), inn)
     findings = {i for i, c in enumerate(b.concepts) if c.kind == HPO}
     hpo_or_analyte_keys = {k for k, ids in b.keys.items() if not ids.isdisjoint(findings)}
-    dictionary = drug_ner_names()
+    # Only names that end like an INN are in `drug_dictionary`: the dictionary's long tail is
+    # mostly hormones, enzymes and stains.
+    dictionary = reference.drug_dictionary
     b.prime([*dictionary, *dictionary.values()])
     for variant, canonical in dictionary.items():
         key = b.key(variant)
         if key in b.keys or key in hpo_or_analyte_keys:
             continue
-        if not INN_STEM.search(key):
-            continue  # the dictionary's long tail is mostly hormones, enzymes and stains: keep real INNs
         inn = english_to_inn.get(b.key(canonical), canonical)
         drugs.setdefault(inn, Drug(inn, "", ""))
         b.add(variant, b.concept(DRUG, inn, inn, 2), variants=False)

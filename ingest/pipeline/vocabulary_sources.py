@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import bz2
 import csv
+import hashlib
 import importlib.util
 import pickle
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
+import vocab
 from vocab import languages
-from vocab.hpo import data_dir
+from vocab.data import load_cached
+from vocab.hpo import Hpo, data_dir
 
 from . import lexicons
-from .vocabulary_reference import REFERENCE_FILES
+from .vocabulary import pattern_key_batch
+from .vocabulary_reference import REFERENCE_FILES, mondo_disease_names, official_chinese_hpo_names
 
 LEXICON_DIR = lexicons.LEXICON_DIR
 
@@ -115,3 +120,86 @@ def sources() -> list[Path]:
     if ner:
         paths.append(ner)
     return paths
+
+
+# ------------------------------------------------------------------ the parsed reference names
+# The reference vocabularies and the drug dictionary change far less often than the lexicons and
+# the build rules, and reading them (MONDO's guards, CHPO's labels against the loaded HPO, the
+# compressed drug dictionary) is a fifth of a build: the names they give are cached on their own,
+# so a lexicon edit rebuilds the automaton without parsing them again.
+SOURCES_FORMAT = 1  # bump when `ReferenceNames` or what is kept in it changes
+
+
+@dataclass(slots=True)
+class ReferenceNames:
+    official_chinese: list[tuple[str, str]]  # (official Chinese label, HPO id), guards passed
+    mondo: list[tuple[str, str, str]]  # (name, MONDO id, English label), guards passed
+    # English drug name -> canonical name, only names whose key ends like an INN (`INN_STEM`)
+    drug_dictionary: dict[str, str]
+
+
+def _reader_files() -> list[Path]:
+    """Files whose content decides the reference names: the shipped reference files and the code
+    that reads and guards them (vocab's readers, the language modules' scripts and stop names)."""
+    here = Path(__file__).resolve().parent
+    package = Path(vocab.__file__).resolve().parent
+    return [
+        *REFERENCE_FILES,
+        here / "vocabulary_reference.py",
+        here / "vocabulary_sources.py",
+        here / "vocabulary.py",  # pattern_key, for the drug names' stems
+        *(package / name for name in ("hpo.py", "hpo_zh.py", "diseases.py")),
+        package / "data" / "__init__.py",
+        *sorted((package / "languages").glob("*.py")),
+    ]
+
+
+def _digest(path: Path) -> str:
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "blake2b").hexdigest()[:32]
+    except OSError:
+        return "-"
+
+
+def reference_stamp(hpo: Hpo) -> str:
+    """What the cached reference names are valid for: the content of the project's files (a
+    checkout or a rebase that leaves a file as it was keeps the cache), and the loaded HPO release
+    and the drug dictionary as installed (package data, identified like the HPO's own cache)."""
+    parts = [f"v{SOURCES_FORMAT}", f"hpo={hpo.version}"]
+    for path in (data_dir() / "hp.obo", data_dir() / "phenotype.hpoa", drug_ner_path()):
+        if path is None:
+            parts.append("drug-dictionary:-")
+            continue
+        try:
+            st = path.stat()
+            parts.append(f"{path.name}:{st.st_size}:{int(st.st_mtime)}")
+        except OSError:
+            parts.append(f"{path.name}:-")
+    parts += [f"{path.name}:{_digest(path)}" for path in _reader_files()]
+    return "|".join(parts)
+
+
+def _read_reference_names(hpo: Hpo) -> ReferenceNames:
+    dictionary = drug_ner_names()
+    keys = pattern_key_batch(list(dictionary))
+    return ReferenceNames(
+        official_chinese=official_chinese_hpo_names(hpo),
+        mondo=[(entry.name, entry.mondo_id, entry.label) for entry in mondo_disease_names()],
+        drug_dictionary={
+            variant: canonical
+            for (variant, canonical), key in zip(dictionary.items(), keys, strict=True)
+            if INN_STEM.search(key)
+        },
+    )
+
+
+def reference_names(hpo: Hpo) -> ReferenceNames:
+    """The names the reference vocabularies and the drug dictionary give, read once and cached
+    apart from the compiled vocabulary (`reference_stamp`)."""
+    return load_cached(
+        f"pipeline-sources-v{SOURCES_FORMAT}",
+        reference_stamp(hpo),
+        lambda: _read_reference_names(hpo),
+        replaces="pipeline-sources-v*",
+    )

@@ -222,6 +222,35 @@ def lookup_key(text: str) -> str:
     return _SPACE_NEXT_TO_HAN_RE.sub("", key)
 
 
+def lookup_keys(texts: list[str]) -> list[str]:
+    """`[lookup_key(text) for text in texts]`, with one OpenCC call for all the texts that need the
+    same configuration (joined by newlines, which no dictionary phrase crosses) instead of one call
+    a text: a name index keys tens of thousands of labels. A text holding a newline, or a batch
+    OpenCC cannot convert, is keyed on its own."""
+    keys: list[str | None] = [None] * len(texts)
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for i, text in enumerate(texts):
+        if text.isascii() or "\n" in text:
+            keys[i] = lookup_key(text)
+            continue
+        normalised = unicodedata.normalize("NFKC", text)
+        if not _HAN_RE.search(normalised) or "\n" in normalised:
+            keys[i] = lookup_key(text)
+            continue
+        groups.setdefault(choose_config(normalised), []).append((i, normalised))
+    for config, members in groups.items():
+        try:
+            converted = converter(config).convert("\n".join(text for _, text in members)).split("\n")
+        except UnicodeEncodeError:
+            converted = []
+        if len(converted) != len(members):  # not one line a text: convert them one by one
+            converted = [simplify(text) for _, text in members]
+        for (i, _), simplified in zip(members, converted, strict=True):
+            key = _WHITESPACE_RE.sub(" ", simplified.casefold()).strip()
+            keys[i] = _SPACE_NEXT_TO_HAN_RE.sub("", key)
+    return keys  # type: ignore[return-value] - every position is filled above
+
+
 __all__ = [
     "AUTO",
     "CONFIGS",
@@ -232,6 +261,7 @@ __all__ = [
     "converter",
     "is_traditional",
     "lookup_key",
+    "lookup_keys",
     "script_counts",
     "simplify",
     "to_simplified",

@@ -536,3 +536,26 @@ def test_a_normal_angiogram_with_its_result_after_a_comma():
     patient = _patient("患者女，45岁，胸痛。急诊行冠脉造影，结果正常，急性冠脉综合征得以排除。")
     excluded = {f["code"] for f in patient["features"] if f["excluded"]}
     assert {"HP:0001677", "HP:0033678"} <= excluded
+
+
+def test_hepatitis_serology_is_read_as_tests_not_as_the_disease():
+    text = "患者男，30歲。B型肝炎表面抗原陰性，乙肝表面抗体阳性，A型肝炎病毒IgM抗體陽性。"
+    patient = _patient(text)
+    results = {m["analyte"]: m["interpretation"] for m in patient["measurements"]}
+    assert results == {"HBsAg": "negative", "anti-HBs": "positive", "anti-HAV IgM": "positive"}
+    assert "MONDO:0005344" not in {d["code"] for d in patient["diagnoses"]}  # no hepatitis B
+    _evidence_is_original(text, patient)
+
+
+def test_an_antibody_panel_named_after_a_disease_is_no_diagnosis():
+    patient = _patient("患儿女，5岁，抽搐。脑脊液自身免疫性脑炎相关抗体均阴性。")
+    assert not patient["diagnoses"]
+    assert patient["measurements"][0]["interpretation"] == "negative"
+
+
+def test_a_panel_named_twice_before_its_results():
+    patient = _patient("患者男，30岁，头痛。脑脊液常规及生化：细胞数35×10^6/L，氯化物118 mmol/L。")
+    results = {m["analyte"]: (m["value"], m["interpretation"]) for m in patient["measurements"]}
+    assert results["CSF cell count"] == (35, "high")
+    assert results["CSF chloride"] == (118, "low")
+    assert "HP:0012229" in {f["code"] for f in patient["features"]}  # CSF pleocytosis

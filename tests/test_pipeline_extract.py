@@ -279,7 +279,7 @@ def test_marker_suffixes_and_bracketed_signs_are_results():
         "A 50-year-old man. Flow cytometry showed CD19- CD56+ cells; anti-HBs (-). The x-ray was done."
     )
     results = {(m["analyte"], m["interpretation"]) for m in patient["measurements"]}
-    assert {("cd19", "negative"), ("cd56", "positive"), ("anti-hbs", "negative")} <= results
+    assert {("cd19", "negative"), ("cd56", "positive"), ("anti-HBs", "negative")} <= results
     assert not any(m["analyte"] == "x" for m in patient["measurements"])  # "x-ray" is a word
 
 

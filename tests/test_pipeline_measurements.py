@@ -281,7 +281,7 @@ def test_bare_test_words_inside_a_urine_or_csf_panel_are_the_specimens_tests():
         ("urine occult blood", None, "positive"),
         ("urine red blood cells", 20, None),
         ("WBC", 11.8, "high"),  # after 血常规 the blood count again
-        ("CSF cell count", 30, None),
+        ("CSF cell count", 30, "high"),  # x10^6/L against the usual 0-8
         ("CSF protein", 0.9, "high"),
         ("CSF glucose", 2.0, "low"),
     } <= results

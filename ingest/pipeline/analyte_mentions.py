@@ -137,6 +137,9 @@ _MEMBER_RE = re.compile(rf"(?<![A-Za-z])(?:{languages.literal_alternatives(_MEMB
 # ("尿常规正常，白细胞12×10^9/L": the panel said all it had to say; the count is the blood's).
 _PANEL_LEAD = re.compile(r"[\s:：]*(?:示|提示|显示|为|showed|revealed|was|were)?[\s:：]*", re.I)
 _FIELD_COLON = re.compile(r"[:：]")
+# Two panels named together before their results ("脑脊液常规及生化：细胞数…", "CSF cell count and
+# chemistry:"): the results after the second name are the first panel's specimen's.
+_PANEL_JOIN = re.compile(r"\s*(?:及|和|与|、|/|and)\s*", re.I)
 
 
 def _panel_members(doc: Doc, s0: int, s1: int, known: list[Mention]) -> tuple[list[Mention], set[int]]:
@@ -145,11 +148,19 @@ def _panel_members(doc: Doc, s0: int, s1: int, known: list[Mention]) -> tuple[li
     added: list[Mention] = []
     replaced: set[int] = set()
     heads = list(_PANEL_RE.finditer(doc.text, s0, s1))
+    joined: set[int] = set()  # heads read as the second name of a panel named twice
     for n, head in enumerate(heads):
         specimen = _PANELS[head.group(0).lower()]
-        if not specimen:
+        if not specimen or n in joined:
             continue
         start = _PANEL_LEAD.match(doc.text, head.end(), s1).end()
+        while n + 1 < len(heads) and (join := _PANEL_JOIN.match(doc.text, head.end(), s1)):
+            if join.end() != heads[n + 1].start():
+                break
+            n += 1
+            head = heads[n]
+            joined.add(n)
+            start = _PANEL_LEAD.match(doc.text, head.end(), s1).end()
         if _RESULT_WORD.match(doc.text, start, s1):
             continue  # "尿常规正常": one result for the panel; what follows is not in it
         end = heads[n + 1].start() if n + 1 < len(heads) else s1

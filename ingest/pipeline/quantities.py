@@ -200,6 +200,8 @@ def normalise_unit(unit: str | None) -> str | None:
         return "10^9/L"
     if re.fullmatch(r"(?:x|×|\*)?10(?:\^|e)?12/l|×10¹²/l", low):
         return "10^12/L"
+    if re.fullmatch(r"(?:x|×|\*)?10(?:\^|e)?6/l|×10⁶/l", low):
+        return "10^6/L"  # cerebrospinal fluid and other body-fluid cell counts
     return u
 
 
@@ -279,6 +281,8 @@ def to_unit(value: float, unit: str | None, target: str, analyte: str | None = N
     t = target.lower().replace("μ", "u")
     if target == "10^9/L" and u in ("/mm3", "/ul"):
         return value / 1000  # 2,800/mm3 = 2.8 x 10^9/L
+    if target == "10^6/L" and u in ("/mm3", "/ul"):
+        return value  # 35 cells/mm3 = 35 x 10^6/L
     if u in _GRAMS_PER_LITRE and t in _GRAMS_PER_LITRE:
         return value * _GRAMS_PER_LITRE[u] / _GRAMS_PER_LITRE[t]
     if u in _MOLES_PER_LITRE and t in _MOLES_PER_LITRE:

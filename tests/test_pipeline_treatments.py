@@ -131,3 +131,17 @@ def test_a_class_against_its_agent_and_ivgtt(text, agent, route):
 def test_a_class_and_an_agent_in_a_list_stay_two_treatments():
     patient = extract("患者男，45岁。予抗生素、甲泼尼龙治疗。")["patients"][0]
     assert [t["agent"] for t in patient["treatments"]] == ["antibiotics", "methylprednisolone"]
+
+
+def test_chinese_supportive_agents_and_a_drug_class_are_treatments():
+    text = "患者男，30岁。予静脉注射免疫球蛋白，并用辅酶Q10、果糖二磷酸钠、乌司他丁，口服降脂药物。"
+    agents = {t["agent"] for t in extract(text)["patients"][0]["treatments"]}
+    expected = {"intravenous immunoglobulin", "ubidecarenone", "fosfructose", "ulinastatin"}
+    assert expected | {"lipid-lowering drugs"} <= agents
+
+
+def test_immunoglobulin_named_as_a_panel_before_its_results_is_no_treatment():
+    record = extract("患者女，40岁。查免疫球蛋白：IgG 18.5 g/L，IgA 2.1 g/L。")
+    patient = record["patients"][0]
+    assert not patient["treatments"]
+    assert {m["analyte"] for m in patient["measurements"]} == {"IgG", "IgA"}

@@ -29,7 +29,9 @@ from .vocabulary import Mention
 # was", "a glucagon stimulation test", "resistant to …".
 _LAB_CONTEXT = re.compile(
     rf"\s*(?:\(\w{{1,10}}\)\s*)?(?:{languages.alternatives('LAB_CONTEXT_WORDS')}|"
-    r"[:=]?\s*\d+(?:\.\d+)?\s*(?:mg/dl|mmol/l|g/dl|g/l|ng/ml|pg/ml|u/l|iu/l|%|μmol/l|umol/l))",
+    # a value, perhaps after the symbol of one test of the substance's panel ("免疫球蛋白：IgG 18.5 g/L")
+    r"[:=]?\s*(?:[A-Za-z][A-Za-z0-9-]{0,8}\s*[:=]?\s*)?\d+(?:\.\d+)?\s*"
+    r"(?:mg/dl|mmol/l|g/dl|g/l|ng/ml|pg/ml|u/l|iu/l|%|μmol/l|umol/l))",
     re.I,
 )
 # "allergy to penicillin", "resistant to clindamycin, linezolid and oxacillin", "serum albumin".

@@ -116,3 +116,21 @@ def test_no_improvement_after_treatment_is_stable_not_improved():
 
 def test_doing_well_in_the_history_before_treatment_is_no_outcome():
     assert _outcomes("患者女，30岁。既往体健，平素一般情况良好。1周前出现发热。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "direction"),
+    [
+        ("患者女，30歲。至診所就醫，服藥後燒退了。", "resolved"),
+        ("患者男，50岁。予甲泼尼龙治疗后热退。", "resolved"),
+        ("患者男，60岁。予依库珠单抗治疗，随访中PNH克隆一直存在。", "stable"),
+        ("患者女，45岁。接受手术切除，随访2年未见复发。", "stable"),
+        ("患者男，70岁。予升压药维持血压，终因多器官衰竭宣告不治。", "died"),
+    ],
+)
+def test_more_course_wording_after_treatment(text, direction):
+    assert direction in {o["direction"] for o in _outcomes(text)}
+
+
+def test_an_antipyretic_is_no_resolved_fever():
+    assert _outcomes("患者女，30岁。发热3天，自服退热药，无其他治疗。") == []

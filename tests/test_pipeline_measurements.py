@@ -465,3 +465,31 @@ def test_ecg_intervals_rates_in_words_and_values_below_a_detection_limit():
     assert ("TSH", 0.01, "mIU/L", "low") in results  # below the interval's lower limit
     assert {f["code"] for f in patient["features"]} >= {"HP:0005184", "HP:0031098"}
     assert not any(u == "ms" and v == 2 for _, v, u, _ in results)  # "MS" is a disease here
+
+
+def test_electrolytes_in_milliequivalents_are_compared_with_their_interval():
+    patient = _patient(
+        "A 66-year-old man. Serum sodium 118 mEq/L, potassium 2.8 mEq/L, bicarbonate 14 mEq/L and "
+        "calcium 4.0 mEq/L."
+    )
+    results = _results(patient)
+    assert ("sodium", 118, "mEq/L", "low") in results
+    assert ("potassium", 2.8, "mEq/L", "low") in results
+    assert ("calcium", 4.0, "mEq/L", "low") in results  # 2 mEq per mmol: 2.0 mmol/L
+    assert {"HP:0002902", "HP:0002900", "HP:0002901"} <= {f["code"] for f in patient["features"]}
+
+
+def test_a_test_of_urine_or_csf_is_not_the_blood_test():
+    # the specimen right before the test, or a panel whose items run on over semicolons
+    patient = _patient(
+        "A 59-year-old woman. Spot urine sodium was 9 mmol/L and CSF glucose 1.1 mmol/L. "
+        "The urinalysis results were as follows: sodium, 12 mEq/L; potassium, 9 mEq/L; chloride, 40 mEq/L. "
+        "Serum potassium was 5.9 mmol/L."
+    )
+    analytes = [(m["analyte"], m["value"]) for m in patient["measurements"]]
+    assert ("urine sodium", 9) in analytes and ("CSF glucose", 1.1) in analytes
+    assert {("urine sodium", 12), ("urine potassium", 9), ("urine chloride", 40)} <= set(analytes)
+    assert ("potassium", 5.9) in analytes
+    codes = {f["code"] for f in patient["features"]}
+    assert "HP:0002902" not in codes and "HP:0001943" not in codes  # no hyponatraemia, no hypoglycaemia
+    assert "HP:0002153" in codes  # the serum potassium is high

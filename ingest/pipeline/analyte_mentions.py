@@ -83,7 +83,8 @@ def test_mentions(doc: Doc, sentence: Sentence, mentions: list[Mention]) -> list
     ]
     found += _symbols(doc, s0, s1, found)
     found += _hidden_in_findings(doc, mentions, found)
-    members, replaced = _panel_members(doc, s0, s1, found)
+    found = [_in_specimen(doc, s0, m) for m in found]
+    members, replaced = _panel_members(doc, s0, s1, found, _panel_start(doc, sentence))
     if members:
         found = [m for i, m in enumerate(found) if i not in replaced] + members
     found.sort(key=lambda m: (m.start, -m.end))
@@ -135,19 +136,42 @@ _PANEL_RE = re.compile(rf"(?<![A-Za-z])(?:{languages.literal_alternatives(_PANEL
 _MEMBER_RE = re.compile(rf"(?<![A-Za-z])(?:{languages.literal_alternatives(_MEMBERS)})(?![A-Za-z])", re.I)
 # After the panel's name: a colon or "showed" words, then perhaps one result for the whole panel
 # ("尿常规正常，白细胞12×10^9/L": the panel said all it had to say; the count is the blood's).
-_PANEL_LEAD = re.compile(r"[\s:：]*(?:示|提示|显示|为|showed|revealed|was|were)?[\s:：]*", re.I)
+_PANEL_LEAD = re.compile(
+    r"[\s:：]*(?:(?:findings|results)\s+)?(?:示|提示|显示|为|showed|revealed|was|were)?"
+    r"\s*(?:as follows)?[\s:：]*",
+    re.I,
+)
 _FIELD_COLON = re.compile(r"[:：]")
 # Two panels named together before their results ("脑脊液常规及生化：细胞数…", "CSF cell count and
 # chemistry:"): the results after the second name are the first panel's specimen's.
 _PANEL_JOIN = re.compile(r"\s*(?:及|和|与|、|/|and)\s*", re.I)
 
 
-def _panel_members(doc: Doc, s0: int, s1: int, known: list[Mention]) -> tuple[list[Mention], set[int]]:
+_CHAIN_BACK = 8  # sentences a panel's items may run over, split at semicolons
+
+
+def _panel_start(doc: Doc, sentence: Sentence) -> int:
+    """Where a panel holding this sentence's tests may start: "urinalysis: sodium 15 mEq/L;
+    potassium 13 mEq/L" is split into sentences at the semicolon, and the panel runs over them."""
+    i = doc.sentence_of(sentence.start)
+    start = sentence.start
+    for j in range(i - 1, max(-1, i - _CHAIN_BACK), -1):
+        previous = doc.sentences[j]
+        if not doc.text[previous.start : previous.end].endswith((";", "；")):
+            break
+        start = previous.start
+    return start
+
+
+def _panel_members(
+    doc: Doc, s0: int, s1: int, known: list[Mention], p0: int
+) -> tuple[list[Mention], set[int]]:
     """Tests named by a bare word inside a specimen's panel, and the indices of `known` mentions
-    they take the place of ("红细胞" after 尿常规 is not the blood count)."""
+    they take the place of ("红细胞" after 尿常规 is not the blood count). The panel's name may
+    stand in an earlier sentence of the same list, from `p0`."""
     added: list[Mention] = []
     replaced: set[int] = set()
-    heads = list(_PANEL_RE.finditer(doc.text, s0, s1))
+    heads = list(_PANEL_RE.finditer(doc.text, p0, s1))
     joined: set[int] = set()  # heads read as the second name of a panel named twice
     for n, head in enumerate(heads):
         specimen = _PANELS[head.group(0).lower()]
@@ -166,7 +190,7 @@ def _panel_members(doc: Doc, s0: int, s1: int, known: list[Mention]) -> tuple[li
         end = heads[n + 1].start() if n + 1 < len(heads) else s1
         colon = _FIELD_COLON.search(doc.text, start, end)
         end = colon.start() if colon else end
-        for word in _MEMBER_RE.finditer(doc.text, start, end):
+        for word in _MEMBER_RE.finditer(doc.text, max(start, s0), end):
             a, b = word.span()
             concept = next(
                 (c for t in _MEMBERS[word.group(0).lower()] if (c := _analyte(doc, f"{specimen} {t}"))), None
@@ -179,6 +203,29 @@ def _panel_members(doc: Doc, s0: int, s1: int, known: list[Mention]) -> tuple[li
             replaced.update(overlapping)
             added.append(Mention(a, b, (concept,)))
     return added, replaced
+
+
+# "spot urine sodium", "CSF glucose", "pleural fluid LDH": a specimen word right before the test
+# makes it that specimen's test, never the blood test whose reference interval (and finding:
+# urine sodium 10 mmol/L is no hyponatraemia) the name alone would give.
+_SPECIMENS = {w.lower(): s for w, s in languages.merged("SPECIMEN_WORDS").items() if s != "blood"}
+_SPECIMEN_BEFORE = re.compile(
+    rf"(?<![A-Za-z])(?P<specimen>{languages.literal_alternatives(_SPECIMENS)})\s+$", re.I
+)
+
+
+def _in_specimen(doc: Doc, s0: int, m: Mention) -> Mention:
+    """`m`, or the test of the specimen named right before it ("urine sodium")."""
+    code = m.concepts[0].code
+    sm = _SPECIMEN_BEFORE.search(doc.text, max(s0, m.start - 24), m.start)
+    if sm is None:
+        return m
+    specimen = _SPECIMENS[sm.group("specimen").lower()]
+    if code.lower().startswith(specimen.lower()):
+        return m
+    name = f"{specimen} {code}"
+    concept = _analyte(doc, name) or Concept(ANALYTE, name, name, 0)
+    return Mention(sm.start("specimen"), m.end, (concept,))
 
 
 def _analyte(doc: Doc, name: str) -> Concept | None:

@@ -271,14 +271,34 @@ MOLAR_MASS = {
 }
 
 
+# Charges per ion, for milliequivalents ("potassium 2.8 mEq/L" is 2.8 mmol/L; calcium 2 mEq/L is
+# 1 mmol/L): the electrolytes reports give in mEq/L.
+VALENCE = {
+    "sodium": 1,
+    "potassium": 1,
+    "chloride": 1,
+    "bicarbonate": 1,
+    "anion gap": 1,
+    "lithium": 1,
+    "calcium": 2,
+    "magnesium": 2,
+}
+
+
 def to_unit(value: float, unit: str | None, target: str, analyte: str | None = None) -> float | None:
     """`value` in `target` units when the two units are the same or a known scale apart: counts per
-    mm3 and 10^9/L, any two mass concentrations, any two amount concentrations, and mass against
-    amount for the tests of `MOLAR_MASS`."""
+    mm3 and 10^9/L, any two mass concentrations, any two amount concentrations, mass against
+    amount for the tests of `MOLAR_MASS`, and equivalents against amount for the ions of `VALENCE`."""
     if same_unit(unit, target):
         return value
     u = (unit or "").lower().replace("μ", "u").replace("cells", "")
     t = target.lower().replace("μ", "u")
+    charge = VALENCE.get(analyte or "")
+    if charge and u == "meq/l" and t != "meq/l":
+        return to_unit(value / charge, "mmol/L", target, analyte)
+    if charge and t == "meq/l" and u != "meq/l":
+        amount = to_unit(value, unit, "mmol/L", analyte)
+        return None if amount is None else amount * charge
     if target == "10^9/L" and u in ("/mm3", "/ul"):
         return value / 1000  # 2,800/mm3 = 2.8 x 10^9/L
     if target == "10^6/L" and u in ("/mm3", "/ul"):

@@ -527,9 +527,13 @@ SPECIMEN_WORDS = {
     "csf": "CSF",
     "cerebrospinal fluid": "CSF",
     "urine": "urine",
+    "urinary": "urine",
     "whole blood": "blood",
     "pleural fluid": "pleural fluid",
     "ascites": "ascites",
+    "ascitic fluid": "ascites",
+    "peritoneal fluid": "ascites",
+    "synovial fluid": "synovial fluid",
 }
 ELEMENT_WORDS: dict[str, str] = {}
 # "Urinalysis: protein 2+, blood 1+", "CSF analysis showed protein 0.9 g/L": the specimen's tests.
@@ -562,6 +566,9 @@ PANEL_MEMBER_WORDS = {
     "white cell count": "cell count",
     "cell count": "cell count",
     "chloride": "chloride",
+    "chlorine": "chloride",
+    "sodium": "sodium",
+    "potassium": "potassium",
 }  # English names an electrolyte in words ("potassium"): vocabulary names
 # "A and B were 1.6 and 0.096 mmol/L, respectively": the values pair with the tests in order.
 RESPECTIVELY_WORDS = r"\brespectively\b"

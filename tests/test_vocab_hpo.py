@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+import pickle
 
-from vocab.hpo import HpoTerm, _assign_information_content, _parse_annotations
+from vocab.hpo import AnnotatedDisease, HpoTerm, _assign_information_content, _parse_annotations
 
 
 def _terms() -> dict[str, HpoTerm]:
@@ -44,3 +45,20 @@ def test_information_content_counts_each_disease_once_per_term(tmp_path):
     assert terms["HP:1"].ic == 0.0  # both diseases: -ln(2/2)
     assert math.isclose(terms["HP:2"].ic, 0.0)
     assert math.isclose(terms["HP:3"].ic, -math.log(1 / 2))
+
+
+def test_terms_and_diseases_pickle_as_their_fields():
+    term = HpoTerm(
+        "HP:2",
+        "left",
+        synonyms=["sinister"],
+        parents=["HP:1"],
+        ancestors=frozenset({"HP:1", "HP:2"}),
+        alt_ids=["HP:9"],
+        obsolete=False,
+        replaced_by=None,
+        ic=1.5,
+    )
+    disease = AnnotatedDisease("OMIM:1", "First disease", frozenset({"HP:2"}))
+    again_term, again_disease = pickle.loads(pickle.dumps((term, disease)))  # noqa: S301 - our own
+    assert again_term == term and again_disease == disease

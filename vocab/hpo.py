@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-CACHE_FORMAT = 4  # bump when the pickled structure (or the module it lives in) changes
+CACHE_FORMAT = 5  # bump when the pickled structure (or the module it lives in) changes
 
 # Top-level branch for phenotypic abnormalities; the other branches (onset, inheritance, …) hold
 # modifiers, not findings, so they are not offered as features.
@@ -43,6 +43,24 @@ class HpoTerm:
     # descendant): -ln(p). Rare, specific findings weigh more in similarity.
     ic: float = 0.0
 
+    def __reduce__(self) -> tuple:
+        # Pickled as its fields, rebuilt by the constructor: a third faster to write and read
+        # back than the generic state of a slotted object (the HPO cache is read by every process).
+        return (
+            HpoTerm,
+            (
+                self.id,
+                self.name,
+                self.synonyms,
+                self.parents,
+                self.ancestors,
+                self.alt_ids,
+                self.obsolete,
+                self.replaced_by,
+                self.ic,
+            ),
+        )
+
     @property
     def int_id(self) -> int:
         return hpo_int(self.id)
@@ -57,6 +75,9 @@ class AnnotatedDisease:
     id: str  # "OMIM:154700" or "ORPHA:558"
     name: str
     term_ids: frozenset[str] = frozenset()
+
+    def __reduce__(self) -> tuple:
+        return (AnnotatedDisease, (self.id, self.name, self.term_ids))  # as `HpoTerm.__reduce__`
 
 
 @dataclass(slots=True)
@@ -229,7 +250,7 @@ def load_hpo() -> Hpo:
     )
     from vocab.data import load_cached  # vocab.data reads cache_dir from this module
 
-    return load_cached(f"hpo-v{CACHE_FORMAT}", stamp, lambda: _build(directory))
+    return load_cached(f"hpo-v{CACHE_FORMAT}", stamp, lambda: _build(directory), replaces="hpo-v*")
 
 
 @lru_cache(maxsize=1)

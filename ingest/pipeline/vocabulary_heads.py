@@ -7,7 +7,7 @@ Likewise 高血压病 (built on 高血压) and 急性甲型肝炎 (on 肝炎).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from vocab import languages
 from vocab.hpo import Hpo
@@ -42,34 +42,34 @@ def attach_head_findings(keys: dict[str, set[int]], concepts: list[Concept], hpo
     for key, ids in keys.items():
         if ids.isdisjoint(diseases) or not ids.isdisjoint(findings):
             continue
-        for stem in _heads(key, stem_rules):
-            if stem == key or stem not in keys:
-                continue
-            # The longest name the key ends with is its head; only a finding head is attached
-            # (急性肠胃炎 ends in the disease 肠胃炎, whose own head is no finding).
-            if stem in hpo_ids_of:
-                ids.update(hpo_ids_of[stem])
-            break
+        # The longest name the key ends with is its head; only a finding head is attached
+        # (急性肠胃炎 ends in the disease 肠胃炎, whose own head is no finding).
+        head = _head(key, keys, stem_rules)
+        if head is not None and head in hpo_ids_of:
+            ids.update(hpo_ids_of[head])
 
 
 _ATTRIBUTIVE_ENDINGS = frozenset("性型期度")
 
 
-def _heads(key: str, stem_rules: list[Callable[[str], str | None]]) -> Iterator[str]:
-    """The names `key` may be built on, longest first."""
+def _head(key: str, keys: dict[str, set[int]], stem_rules: list[Callable[[str], str | None]]) -> str | None:
+    """The longest name `key` may be built on that is itself a key, or None. (A loop over the
+    candidates rather than a generator of them: it runs for ~100,000 disease names a build.)"""
     for rule in stem_rules:
         stem = rule(key)
-        if stem:
-            yield stem
+        if stem and stem != key and stem in keys:
+            return stem
     if is_word_char(key[-1]):
         space = key.find(" ")
         while space != -1:
-            yield key[space + 1 :]
+            if key[space + 1 :] in keys:
+                return key[space + 1 :]
             space = key.find(" ", space + 1)
     else:
         # Chinese has no spaces: the head follows an attributive modifier, which ends in 性, 型, 期
         # or 度 (急性, 乙型, 病毒性). Anything else may be part of a compound (肠胃炎 is
         # gastroenteritis, not a kind of 胃炎; 瓜氨酸血症 is no kind of 酸血症).
         for i in range(2, len(key) - 1):
-            if key[i - 1] in _ATTRIBUTIVE_ENDINGS:
-                yield key[i:]
+            if key[i - 1] in _ATTRIBUTIVE_ENDINGS and key[i:] in keys:
+                return key[i:]
+    return None

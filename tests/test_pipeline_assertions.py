@@ -84,7 +84,13 @@ def test_english_list_negation_and_causal_scope(sentence, mention, negated):
 @pytest.mark.parametrize(
     ("sentence", "mention", "negated"),
     [
-        # a list after the cue: every item is negated
+        # a list after the cue: every item is negated, however long a list of short items
+        (
+            "He denied fever, chills, night sweats, weight loss, cough, haemoptysis, chest pain or dyspnoea.",
+            "dyspnoea",
+            True,
+        ),
+        ("He had no fever during the first days of his stay in our ward and later a rash.", "rash", False),
         ("On admission she had no cough, wheezing or chest tightness.", "wheezing", True),
         ("On admission she had no cough, wheezing or chest tightness.", "chest tightness", True),
         # a new predicate ends the cue's clause

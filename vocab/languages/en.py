@@ -289,6 +289,21 @@ def normal_examinations(text: str) -> Iterable[tuple[int, int, list[str]]]:
 
 
 NEGATION_REACH_WORDS = 8  # how far a negation cue reaches over a list, in words
+# … and over a list of short items only ("denied fever, chills, night sweats, weight loss, cough,
+# haemoptysis, chest pain or dyspnoea": a review of systems negates every item of it).
+NEGATION_LIST_WORDS = 30
+_LIST_ITEM_SPLIT = re.compile(r"\s*(?:,\s*(?:(?:and|or|nor)\s+)?|\b(?:and|or|nor)\b)\s*", re.I)
+_LIST_END = re.compile(r"(?:,|\bor|\band|\bnor)\s*$", re.I)
+
+
+def _short_item_list(gap: str) -> bool:
+    """Whether `gap` is a list of short items (at most four words each) that the mention goes on."""
+    if not _LIST_END.search(gap):
+        return False
+    items = [item for item in _LIST_ITEM_SPLIT.split(gap) if item.strip()]
+    return len(items) >= 2 and all(len(_WORD_RE.findall(item)) <= 4 for item in items)
+
+
 # "He was pale, not jaundiced or cyanosed", "the abdomen was not distended or tender": after a
 # copula's "not", a list of short descriptive items; every item is negated, not only the first.
 _COPULA_CUE_RE = re.compile(r"(?:(?:was|were|is|are)\s+)?not", re.I)
@@ -311,7 +326,11 @@ def negation_reaches(cue: str, gap: str) -> bool:
     if cue.lower() == "non":
         return gap.strip() in ("", "-")  # a prefix: "non-tender", not "non-necrotizing granulomas"
     words = _WORD_RE.findall(gap)
-    if len(words) > NEGATION_REACH_WORDS or _TAKING_WORDS.search(gap):
+    if _TAKING_WORDS.search(gap):
+        return False
+    if len(words) > NEGATION_REACH_WORDS and not (
+        len(words) <= NEGATION_LIST_WORDS and _short_item_list(gap)
+    ):
         return False
     if _VERB_CUE_RE.fullmatch(cue.strip()):
         if _COPULA_CUE_RE.fullmatch(cue.strip()) and _DESCRIPTIVE_LIST_RE.fullmatch(gap):

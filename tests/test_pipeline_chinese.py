@@ -559,3 +559,32 @@ def test_a_panel_named_twice_before_its_results():
     assert results["CSF cell count"] == (35, "high")
     assert results["CSF chloride"] == (118, "low")
     assert "HP:0012229" in {f["code"] for f in patient["features"]}  # CSF pleocytosis
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("患者為30歲女性，扁桃腺腫大。", "HP:0030812"),
+        ("患者為60歲男性，右眼視網膜剝離。", "HP:0000541"),
+        ("患者為35歲女性，經血過多半年。", "HP:0000132"),
+        ("患者為28歲女性，月經不規則。", "HP:0000858"),
+        ("患者為50歲男性，聲音沙啞2週。", "HP:0001609"),
+        ("患者為70歲男性，重聽多年。", "HP:0000365"),
+        ("患者為66歲男性，構音困難。", "HP:0001260"),
+        ("患者為40歲女性，脂漏性皮膚炎。", "HP:0001051"),
+        ("患者為52歲男性，近來泡泡尿。", "HP:0031504"),
+    ],
+)
+def test_taiwan_wording_across_specialties(text, code):
+    assert code in {f["code"] for f in _patient(text)["features"]}
+
+
+def test_taiwan_laboratory_names_across_panels():
+    patient = _patient(
+        "患者為55歲男性。麩胺酸丙酮酸轉胺酶 120 U/L，γ-麩胺醯轉移酶 210 U/L，"
+        "估算腎絲球過濾率 35 mL/min/1.73m2，泌乳激素 80 ng/mL，睪固酮 1.2 nmol/L，"
+        "葉酸 2.1 ng/mL，攝護腺特異抗原 12 ng/mL。予葉酸5 mg口服。"
+    )
+    analytes = {m["analyte"] for m in patient["measurements"]}
+    assert {"ALT", "GGT", "eGFR", "prolactin", "testosterone", "folate", "PSA"} <= analytes
+    assert [t["agent"] for t in patient["treatments"]] == ["folic acid"]  # the folate tested is not given

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-PARSER_VERSION = "pipeline-2.31"
+PARSER_VERSION = "pipeline-2.32"
 
 logger = logging.getLogger(__name__)
 

@@ -142,7 +142,11 @@ class _Builder:
             concept_id = self.concept(c.kind, c.code, c.label, rank)
         for k in keys:
             if k not in _STOP_KEYS:
-                self.keys.setdefault(k, set()).add(concept_id)
+                found = self.keys.get(k)  # not setdefault(k, set()): that builds a set every call
+                if found is None:
+                    self.keys[k] = {concept_id}
+                else:
+                    found.add(concept_id)
 
 
 def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:

@@ -215,7 +215,7 @@ def lookup_key(text: str) -> str:
     if text.isascii():
         # NFKC leaves ASCII as it is and there is no Han character to convert or to space: the
         # shortcut that most names of the MONDO and HPO indexes take (~150,000 per cold build).
-        return _WHITESPACE_RE.sub(" ", text.casefold()).strip()
+        return " ".join(text.casefold().split())  # split() and \s know the same whitespace
     key = unicodedata.normalize("NFKC", text)
     key = simplify(key).casefold()
     key = _WHITESPACE_RE.sub(" ", key).strip()

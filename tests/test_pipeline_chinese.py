@@ -588,3 +588,22 @@ def test_taiwan_laboratory_names_across_panels():
     analytes = {m["analyte"] for m in patient["measurements"]}
     assert {"ALT", "GGT", "eGFR", "prolactin", "testosterone", "folate", "PSA"} <= analytes
     assert [t["agent"] for t in patient["treatments"]] == ["folic acid"]  # the folate tested is not given
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("患者女，30岁。先出现下肢麻木和无力。", "HP:0007340"),  # lower-limb weakness
+        ("患者男，45岁。颜面红斑、水肿1周。", "HP:0000282"),  # facial oedema
+        ("患者女，52歲。胃部明顯不適、疼痛。", "HP:0410019"),  # epigastric pain
+    ],
+)
+def test_a_body_part_written_once_before_two_findings(text, code):
+    patient = _patient(text)
+    assert code in {f["code"] for f in patient["features"] if not f["excluded"]}
+    _evidence_is_original(text, patient)
+
+
+def test_two_findings_joined_are_not_one_combined_term():
+    codes = {f["code"] for f in _patient("患者女，30岁。恶心、呕吐2天。")["features"]}
+    assert {"HP:0002018", "HP:0002013"} <= codes and "HP:0002017" not in codes

@@ -33,7 +33,7 @@ from .vocabulary import ANALYTE, DRUG, FINDING, HPO, Concept, Mention
 
 def find_mentions(doc: Doc) -> list[Mention]:
     """All mentions of `doc`, sorted by (start, longest first)."""
-    mentions = _with_infix_modifiers(doc, doc.vocab.find(doc.key))
+    mentions = _with_shared_body_part(doc, _with_infix_modifiers(doc, doc.vocab.find(doc.key)))
     mentions = _with_abbreviations(doc, mentions)
     return _with_inn_stems(doc, _with_negated_phrases(doc, mentions))
 
@@ -187,6 +187,48 @@ def _with_infix_modifiers(doc: Doc, mentions: list[Mention]) -> list[Mention]:
                 continue  # already read whole, or a test's result ("铁蛋白明显升高"): measurements read it
             added.append(Mention(start, end, m.concepts))
     return _replace_inside(mentions, added) if added else mentions
+
+
+def _with_shared_body_part(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """ "下肢麻木和无力", "胃部明显不适、疼痛": a finding right after a joiner takes the body part
+    written earlier in its clause, when the two together name a finding of their own (下肢无力,
+    lower-limb weakness, not weakness in general; 胃部疼痛). The part is the longest (then the
+    first) run of at most `_PART_REACH` characters of the clause before the joiner that does;
+    the mention keeps its own span."""
+    join = languages.get(doc.language).SHARED_PART_JOIN_RE
+    if join is None:
+        return mentions
+    replaced: dict[int, Mention] = {}
+    findings = [m for m in mentions if m.kind in (HPO, FINDING)]
+    for m in findings:
+        joiner = join.search(doc.key, max(0, m.start - 3), m.start)
+        if joiner is None or joiner.end() != m.start or joiner.start() == m.start:
+            continue
+        clause = _CLAUSE_PUNCTUATION.split(doc.key[max(0, joiner.start() - 20) : joiner.start()])[-1]
+        base = joiner.start() - len(clause)
+        own = doc.key[m.start : m.end]
+        for i, part in _runs(clause, _PART_REACH):
+            a, b = base + i, base + i + len(part)
+            if any(f.start < b and a < f.end for f in findings):
+                continue  # a finding is no body part: 恶心、呕吐 are two findings, not 恶心呕吐
+            name = part + own
+            found = [f for f in doc.vocab.find(name) if f.kind == HPO and (f.start, f.end) == (0, len(name))]
+            if found:
+                if found[0].concepts != m.concepts:
+                    replaced[id(m)] = Mention(m.start, m.end, found[0].concepts)
+                break
+    return [replaced.get(id(m), m) for m in mentions] if replaced else mentions
+
+
+_PART_REACH = 4  # characters that may name a body part (双下肢, 颜面, 胃部)
+
+
+def _runs(text: str, longest: int) -> Iterable[tuple[int, str]]:
+    """(offset, run) for the runs of `text` of at most `longest` characters, longest first, then
+    from the left."""
+    for size in range(min(longest, len(text)), 0, -1):
+        for i in range(len(text) - size + 1):
+            yield i, text[i : i + size]
 
 
 def _absent_by_name(doc: Doc, phrases: Iterable[tuple[int, int, list[str]]]) -> list[Mention]:

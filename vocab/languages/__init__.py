@@ -54,6 +54,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `RESOLVED_RE` or None (anchored at `$`: "resolution of") and `POST_RESOLVED_RE` ("… resolved",
   消失); `INFIX_NEGATION_RE` or None (a negation written inside a finding's words: 双下肢无水肿);
   `INFIX_MODIFIER_RE` or None (degree or course words inside a finding's words: 结膜明显充血);
+  `SHARED_PART_JOIN_RE` or None (the joiner of two findings that share the body part written once
+  before the first: 下肢麻木和无力 is 下肢麻木 and 下肢无力);
   `not_enlarged(text) -> [(start, end, names)]` (organs stated not palpable or not enlarged, with
   the names of their enlargement to look up: 肝、脾肋下未触及 -> 肝肿大 …); `normal_examinations(text)
   -> [(start, end, names)]` (examinations stated normal, with the names of their abnormality:
@@ -160,6 +162,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "POST_RESOLVED_RE",
         "INFIX_NEGATION_RE",
         "INFIX_MODIFIER_RE",
+        "SHARED_PART_JOIN_RE",
         "not_enlarged",
         "normal_examinations",
         "AGED_RELATIVE_WORDS",
@@ -250,6 +253,7 @@ MAY_BE_NONE = frozenset(
         "RESOLVED_RE",
         "INFIX_NEGATION_RE",
         "INFIX_MODIFIER_RE",
+        "SHARED_PART_JOIN_RE",
         "DIAGNOSIS_POST_RE",
         "DIAGNOSIS_LIST_RE",
         "PRE_QUALIFIER_RE",

@@ -174,6 +174,9 @@ INFIX_MODIFIER_RE = re.compile(
     r"(?<![未无不没])(?:也|亦|均|都|仍|又|更|较|稍|略|明显|显著|轻度|中度|重度|轻微|严重|极度|逐渐|日渐|"
     r"日益|越来越|一天比一天|一日比一日|持续|进行性|反复|间断|可触及|可扪及|可闻及|可见|可及)+"
 )
+# "下肢麻木和无力", "双腿麻木、无力", "皮肤瘙痒、脱屑": the body part written once before the first of
+# two findings is the second's too (下肢无力, not weakness in general).
+SHARED_PART_JOIN_RE = re.compile(r"\s*(?:、|和|及|与|或|伴)\s*")
 # "肝、脾肋下未触及", "甲状腺不大": an organ stated not palpable or not enlarged is an organ without
 # its enlargement (肝肿大, 甲状腺肿大 absent).
 _PLACE = r"(?:于|肋下|肋缘下|剑突下|双侧|均|亦|也|都)"

@@ -607,3 +607,19 @@ def test_a_body_part_written_once_before_two_findings(text, code):
 def test_two_findings_joined_are_not_one_combined_term():
     codes = {f["code"] for f in _patient("患者女，30岁。恶心、呕吐2天。")["features"]}
     assert {"HP:0002018", "HP:0002013"} <= codes and "HP:0002017" not in codes
+
+
+def test_vital_signs_as_taiwan_reports_write_them():
+    text = (
+        "病患為45歲男性。到院時體溫38.9度，心跳每分鐘128下，呼吸速率每分鐘24次，血氧 90%。"
+        "身高165公分，體重80公斤。心電圖示3度房室傳導阻滯。"
+    )
+    patient = _patient(text)
+    results = {m["analyte"]: (m["value"], m["unit"]) for m in patient["measurements"]}
+    assert results["body temperature"] == (38.9, "C")
+    assert results["heart rate"] == (128, "/min")
+    assert results["respiratory rate"] == (24, "/min")
+    assert results["SpO2"] == (90, "%")
+    assert results["height"] == (165, "cm") and results["body weight"] == (80, "kg")
+    assert "HP:0001678" in {f["code"] for f in patient["features"]}  # the block's grade is no temperature
+    _evidence_is_original(text, patient)

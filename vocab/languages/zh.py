@@ -54,7 +54,21 @@ def _ten_thousands(match: re.Match[str]) -> str:
     return f"{round(float(match.group(1)) * 10000):d}"
 
 
-NUMBER_REWRITES = [(_TEN_THOUSANDS_RE, _ten_thousands)]
+# A rate written before its number, as Taiwan reports give vital signs: 心跳每分钟128下, 呼吸速率每分钟
+# 24次 are 128次/分 and 24次/分.
+_PER_MINUTE_BEFORE_RE = re.compile(r"每分钟\s*(\d{1,3})\s*(?:下|次)")
+# A body temperature in 度 (degrees Celsius, as Taiwan reports write it): 体温38.9度. Only a number
+# of a body temperature (34-42) after a temperature word, so 3度房室传导阻滞 stays a grade.
+_DEGREES_RE = re.compile(
+    r"((?:体温|发烧|发热|高烧|高热|烧到|烧至)[^\d,，。；;]{0,6}(?:3[4-9]|4[0-2])(?:\.\d+)?)\s*度"
+)
+
+# (pattern, function of the match): the normaliser substitutes the function's text.
+NUMBER_REWRITES = [
+    (_TEN_THOUSANDS_RE, _ten_thousands),
+    (_PER_MINUTE_BEFORE_RE, lambda m: m.group(1) + "次/分"),
+    (_DEGREES_RE, lambda m: m.group(1) + "℃"),
+]
 
 # ----------------------------------------------------------------- structure
 # Chinese headings are found inline (zh_layout.py); Chinese reports often carry English headings
@@ -301,7 +315,17 @@ VALUE_FILLER_WORDS = (
     # 水平1200 ng/mL, 血药浓度, 含量.
     r"定量|水平|浓度|含量|测定|检测|数值|数目|数量"
 )
-UNIT_WORDS = {"次/分": "/min", "次/min": "/min", "次/分钟": "/min", "分": "score", "级": "grade", "秒": "s"}
+UNIT_WORDS = {
+    "次/分": "/min",
+    "次/min": "/min",
+    "次/分钟": "/min",
+    "分": "score",
+    "级": "grade",
+    "秒": "s",
+    # Taiwan usage: 身高165公分, 体重80公斤
+    "公分": "cm",
+    "公斤": "kg",
+}
 COMPARATOR_WORDS = {"高于": ">", "大于": ">", "超过": ">", "低于": "<", "小于": "<"}
 REFERENCE_WORDS = r"参考值|参考范围|参考区间|正常值|正常范围|参考|正常"
 RANGE_WORDS = ""

@@ -623,3 +623,14 @@ def test_vital_signs_as_taiwan_reports_write_them():
     assert results["height"] == (165, "cm") and results["body weight"] == (80, "kg")
     assert "HP:0001678" in {f["code"] for f in patient["features"]}  # the block's grade is no temperature
     _evidence_is_original(text, patient)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("患者女，40岁，确诊为自身免疫肝炎。", "ORPHA:2137"),  # 自身免疫性肝炎 without 性
+        ("患儿男，3岁，诊断为继发性HLH。", "MONDO:0015540"),
+    ],
+)
+def test_disease_names_written_short(text, code):
+    assert code in {d["code"] for d in _patient(text)["diagnoses"]}

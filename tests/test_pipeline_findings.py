@@ -42,7 +42,12 @@ def test_a_finding_stated_absent_then_present_is_present():
     fever = _feature(_patient(text), "HP:0001945")
     assert (fever["excluded"], fever["assertion"]) == (False, "present")
     assert fever["evidence"]["start"] == text.index("fever of")  # the first clear mention
-    assert [m["assertion"] for m in fever["mentions"]] == ["negated", "present"]
+    # the temperature the fever was measured at implies it too: a mention of its own
+    assert [(m["text"], m["assertion"]) for m in fever["mentions"]] == [
+        ("fever", "negated"),
+        ("fever", "present"),
+        ("39 °C", "present"),
+    ]
 
 
 def test_a_finding_only_stated_absent_is_excluded():

@@ -493,3 +493,35 @@ def test_a_test_of_urine_or_csf_is_not_the_blood_test():
     codes = {f["code"] for f in patient["features"]}
     assert "HP:0002902" not in codes and "HP:0001943" not in codes  # no hyponatraemia, no hypoglycaemia
     assert "HP:0002153" in codes  # the serum potassium is high
+
+
+def test_counts_per_microlitre_in_powers_of_ten():
+    patient = _patient("A 40-year-old man. WBC 2.1 × 10^3/μL, platelets 45 x 10^3/uL, RBC 3.1 × 10^6/μL.")
+    results = _results(patient)
+    assert ("WBC", 2.1, "10^9/L", "low") in results
+    assert ("platelets", 45, "10^9/L", "low") in results
+    assert ("RBC", 3.1, "10^12/L", "low") in results
+
+
+def test_a_finding_followed_by_its_tests_value_names_the_test():
+    patient = _patient(
+        "A 33-year-old woman was febrile to 39.4 °C and tachycardic to 140 bpm, with hypoglycaemia "
+        "(27 mg/dL) and hyponatraemia (sodium 118 mmol/L). Fever had lasted for 3 days."
+    )
+    results = _results(patient)
+    assert ("body temperature", 39.4, "C", "high") in results
+    assert ("heart rate", 140, "/min", "high") in results
+    assert ("glucose", 27, "mg/dL", "low") in results
+    assert [v for a, v, _, _ in results if a == "sodium"] == [118]  # the named test has the value
+    assert not any(v == 3 for _, v, _, _ in results)  # "for 3 days" is no temperature
+    codes = {f["code"] for f in patient["features"]}
+    assert {"HP:0001945", "HP:0001649", "HP:0001943"} <= codes  # the findings stay
+
+
+def test_vital_sign_symbols_without_units_in_a_vital_signs_list():
+    results = _results(_patient("A 70-year-old man. On arrival BP 150/95, HR 112, RR 24, T 38.6."))
+    assert ("heart rate", 112, None, "high") in results
+    assert ("respiratory rate", 24, None, "high") in results
+    assert ("body temperature", 38.6, None, "high") in results
+    # outside such a list a bare symbol is nothing
+    assert _results(_patient("A 50-year-old man. Patient P 3 of the series had HR 2.")) == []

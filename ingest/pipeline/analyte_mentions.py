@@ -21,9 +21,9 @@ import re
 from vocab import languages
 
 from .document import Doc
-from .quantities import QUALIFIERS, VALUE_RE
+from .quantities import QUALIFIERS, UNITLESS_OK, VALUE_RE, normalise_unit, to_unit
 from .structure import Sentence
-from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Concept, Mention
+from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Analyte, Concept, Mention
 
 # A substance after these words was given, not measured (the words may reach over a route or an
 # amount: "was given intravenous glucose", "予10%葡萄糖").
@@ -83,6 +83,7 @@ def test_mentions(doc: Doc, sentence: Sentence, mentions: list[Mention]) -> list
     ]
     found += _symbols(doc, s0, s1, found)
     found += _hidden_in_findings(doc, mentions, found)
+    found += _named_by_finding(doc, mentions, found)
     found = [_in_specimen(doc, s0, m) for m in found]
     members, replaced = _panel_members(doc, s0, s1, found, _panel_start(doc, sentence))
     if members:
@@ -232,6 +233,20 @@ def _analyte(doc: Doc, name: str) -> Concept | None:
     return Concept(ANALYTE, name, name, 0) if name in doc.vocab.analytes else None
 
 
+# "BP 150/95, HR 110, RR 22, T 38.9": in a list of vital signs (a blood pressure written as one, or
+# the words that head the list) the rate and temperature symbols stand without their units too;
+# a value the vital sign cannot take is dropped by the measurement stage.
+_VITALS_LIST = re.compile(
+    rf"\b(?:BP|{languages.alternatives('VITAL_SIGNS_WORDS')})\b[^.;]{{0,20}}?\d{{2,3}}\s*/\s*\d{{2,3}}"
+    rf"|\b(?:{languages.alternatives('VITAL_SIGNS_WORDS')})\b",
+    re.I,
+)
+_BARE_VITAL_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?P<symbol>Tmax|HR|RR|PR|T|P|R)(?=\s*[:：=]?\s*\d+(?:\.\d+)?(?![\d/])(?!\.\d)"
+    r"\s*(?:[,;)]|\.(?!\d)|$|and\b))"
+)
+
+
 def _symbols(doc: Doc, s0: int, s1: int, known: list[Mention]) -> list[Mention]:
     """ "T 36.2 ℃", "K+ 6.28 mmol/L": examination and electrolyte symbols with their units."""
     out = []
@@ -243,6 +258,15 @@ def _symbols(doc: Doc, s0: int, s1: int, known: list[Mention]) -> list[Mention]:
         concept = _analyte(doc, name)
         if concept is not None:
             out.append(Mention(a, b, (concept,)))
+    if _VITALS_LIST.search(doc.text, s0, s1):
+        taken = known + out
+        for sm in _BARE_VITAL_RE.finditer(doc.text, s0, s1):
+            a, b = sm.span("symbol")
+            if any(k.start < b and a < k.end for k in taken):
+                continue
+            concept = _analyte(doc, _SYMBOLS[sm.group("symbol")][0])
+            if concept is not None:
+                out.append(Mention(a, b, (concept,)))
     for em in _ELEMENT_RE.finditer(doc.text, s0, s1) if _ELEMENT_RE is not None else ():
         a, b = em.span("symbol")
         if any(k.start < b and a < k.end for k in known):
@@ -268,4 +292,51 @@ def _hidden_in_findings(doc: Doc, mentions: list[Mention], known: list[Mention])
             last = inner[-1]
             out.append(Mention(m.start + last.start, m.end, last.concepts))
             ends.add(m.end)
+    return out
+
+
+# The test whose abnormal result each finding is (the analyte table's hpo_high and hpo_low), the
+# first test of the table where two name the same finding (heart rate before pulse rate).
+_TEST_OF_FINDING: dict[int, dict[str, Analyte]] = {}
+
+
+def _tests_of_findings(doc: Doc) -> dict[str, Analyte]:
+    key = id(doc.vocab)
+    if key not in _TEST_OF_FINDING:
+        table: dict[str, Analyte] = {}
+        for info in doc.vocab.analytes.values():
+            for code in (info.hpo_high, info.hpo_low):
+                if code:
+                    table.setdefault(code, info)
+        _TEST_OF_FINDING.clear()  # one vocabulary at a time
+        _TEST_OF_FINDING[key] = table
+    return _TEST_OF_FINDING[key]
+
+
+def _named_by_finding(doc: Doc, mentions: list[Mention], known: list[Mention]) -> list[Mention]:
+    """ "febrile to 39.4 °C", "tachycardia (140 bpm)", "hypoglycaemia (27 mg/dL)": a finding that a
+    test's abnormal result is, followed by a value in that test's unit, names the test too (the
+    finding stays a finding). Without a unit only a vital sign is read ("febrile to 39.4"), and a
+    value its table finds implausible is dropped by the measurement stage."""
+    tests = _tests_of_findings(doc)
+    if not tests:
+        return []
+    out = []
+    taken = {(k.start, k.end) for k in known}
+    for m in mentions:
+        if m.kind != HPO or (m.start, m.end) in taken:
+            continue
+        info = next((tests[c.code] for c in m.concepts if c.code in tests), None)
+        if info is None:
+            continue
+        vm = VALUE_RE.match(doc.text[m.end : m.end + 40])
+        if vm is None or any(m.end <= k.start < m.end + vm.end() for k in known):
+            continue  # "hyponatraemia (sodium 118 mmol/L)": the named test has the value
+        unit = normalise_unit(vm.group("unit"))
+        reference = info.ref_unit or info.unit
+        if unit is None and reference not in UNITLESS_OK:
+            continue
+        if unit is not None and to_unit(1.0, unit, reference, info.name) is None:
+            continue  # "fever for 3 days", "hypertension of 10 years": no result of the test
+        out.append(Mention(m.start, m.end, (Concept(ANALYTE, info.name, info.name, 0),)))
     return out

@@ -22,6 +22,8 @@ NUM = (
 # Units of concentrations, activities, counts and rates: written after a number, they make it a lab
 # result even when no test is named ("hypoglycemia (27 mg/dL)").
 LAB_UNIT = (
+    # "2.1 × 10^3/μL" is 2.1 x 10^9/L, "4.2 × 10^6/μL" 4.2 x 10^12/L (US reports count per microlitre)
+    r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:3|6)\s*/\s*(?:μl|µl|ul|mm3|mm³)|×10[³⁶]/(?:μl|µl|ul|mm3|mm³)|"
     r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:9|12|6|3)\s*/\s*l|×10⁹/l|×10¹²/l|"
     r"mmol/l|μmol/l|umol/l|nmol/l|pmol/l|mg/dl|mg/l|g/dl|g/l|ng/ml|ng/dl|pg/ml|μg/l|ug/l|μg/dl|ug/dl|"
     r"ng/l|pg/l|μg/ml|ug/ml|mg/ml|g/mol|mg/mmol|μkat/l|ukat/l|l/min/m2|l/min/m²|ml/min/1\.73\s*m2|ml/min|l/min|"
@@ -196,8 +198,12 @@ def normalise_unit(unit: str | None) -> str | None:
     low = u.lower()
     if low in _UNIT_SPELLING:
         return _UNIT_SPELLING[low]
-    if re.fullmatch(r"(?:x|×|\*)?10(?:\^|e)?9/l|×10⁹/l", low):
+    if re.fullmatch(
+        r"(?:x|×|\*)?10(?:\^|e)?9/l|×10⁹/l|(?:x|×|\*)?10(?:\^|e)?3/(?:ul|mm3)|×10³/(?:ul|mm3)", low
+    ):
         return "10^9/L"
+    if re.fullmatch(r"(?:x|×|\*)?10(?:\^|e)?6/(?:ul|mm3)|×10⁶/(?:ul|mm3)", low):
+        return "10^12/L"
     if re.fullmatch(r"(?:x|×|\*)?10(?:\^|e)?12/l|×10¹²/l", low):
         return "10^12/L"
     if re.fullmatch(r"(?:x|×|\*)?10(?:\^|e)?6/l|×10⁶/l", low):

@@ -76,7 +76,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `WITHIN_RANGE_WORDS` (a result stated within the reference range: it excludes the abnormality
   its test looks for), `SPECIMEN_WORDS` (written -> specimen: "脑脊液17.67 u/mL" is CSF),
   `SERIES_FROM_WORDS` and `SERIES_TO_WORDS` ("from 0.20 to 0.55": two results of one test),
-  `SERIES_JOIN_WORDS` and `SERIES_WHEN_WORDS` ("2, 6 and 7 at 1, 5 and 10 minutes": further values
+  `VITAL_SIGNS_WORDS` (what heads a list of vital signs, whose symbols may then stand without
+  units), `SERIES_JOIN_WORDS` and `SERIES_WHEN_WORDS` ("2, 6 and 7 at 1, 5 and 10 minutes": further values
   of one test, and the words that end such a list),
   `DEVICE_SETTING_WORDS` (a sentence about a device's settings: no vital signs of the patient),
   `ELEMENT_WORDS` (written -> analyte: an electrolyte named by its element alone, 钾 2.9 mmol/L,
@@ -198,6 +199,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "SERIES_FROM_WORDS",
         "SERIES_TO_WORDS",
         "SERIES_JOIN_WORDS",
+        "VITAL_SIGNS_WORDS",
         "SERIES_WHEN_WORDS",
         "DEVICE_SETTING_WORDS",
         "ELEMENT_WORDS",

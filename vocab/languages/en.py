@@ -590,6 +590,8 @@ PANEL_MEMBER_WORDS = {
     "sodium": "sodium",
     "potassium": "potassium",
 }  # English names an electrolyte in words ("potassium"): vocabulary names
+# What heads a list of vital signs ("Vital signs: HR 110, RR 22"): its symbols may stand without units.
+VITAL_SIGNS_WORDS = r"vital signs?|vitals|blood pressure"
 # "A and B were 1.6 and 0.096 mmol/L, respectively": the values pair with the tests in order.
 RESPECTIVELY_WORDS = r"\brespectively\b"
 # A sentence about a device's settings: its temperatures, pressures and rates are the device's

@@ -423,6 +423,8 @@ DEVICE_SETTING_WORDS = r"消融|起搏|呼吸机|潮气量|呼气末正压|阻�
 SERIES_FROM_WORDS = r"由|从"
 SERIES_TO_WORDS = r"升高至|升高到|下降至|下降到|升至|降至|增至|减至|至|到"
 # Values of one test listed after it: Chinese lists them with 、 and 分别为 (`RESPECTIVELY_WORDS`).
+# Chinese reports write the units of T/P/R (次/分, ℃), which make the symbols safe on their own.
+VITAL_SIGNS_WORDS = ""
 SERIES_JOIN_WORDS = ""
 SERIES_WHEN_WORDS = ""
 PRE_QUALIFIER_RE = None

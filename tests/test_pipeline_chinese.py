@@ -634,3 +634,20 @@ def test_vital_signs_as_taiwan_reports_write_them():
 )
 def test_disease_names_written_short(text, code):
     assert code in {d["code"] for d in _patient(text)["diagnoses"]}
+
+
+def test_specialty_measurements():
+    text = (
+        "患者女，70岁。右眼眼压 42 mmHg，视力0.3。腰椎骨密度T值为-3.1。"
+        "24小时尿量400 mL。胸水腺苷脱氨酶 65 U/L。"
+    )
+    patient = _patient(text)
+    results = {m["analyte"]: (m["value"], m["interpretation"]) for m in patient["measurements"]}
+    assert results["intraocular pressure"] == (42, "high")
+    assert results["visual acuity"][0] == 0.3
+    assert results["BMD T-score"] == (-3.1, "low")  # a minus sign after a Chinese word
+    assert results["urine output"][0] == 400
+    assert results["adenosine deaminase"][0] == 65
+    codes = {f["code"] for f in patient["features"] if not f["excluded"]}
+    assert {"HP:0007906", "HP:0000938"} <= codes  # ocular hypertension, osteopenia
+    assert not patient["treatments"]  # the adenosine inside the enzyme's name is not given

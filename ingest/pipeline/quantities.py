@@ -63,8 +63,9 @@ VALUE_RE = re.compile(
     # "HCO3- 5.2", "K+ 4.1": an ion's charge ends its name (the vocabulary's keys drop it).
     rf"^(?:[-+](?=\s))?{FILLER}"
     rf"(?P<cmp>[<>≤≥]=?|{languages.literal_alternatives(languages.merged('COMPARATOR_WORDS'))}|<=|>=)?\s*"
-    # A minus sign only where a value may start: "BE -24.6 mmol/L".
-    rf"(?P<val>(?:(?<=[\s:：=])[-−])?(?:{NUM}))(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{UNIT})?"
+    # A minus sign only where a value may start: "BE -24.6 mmol/L", "T值为-3.1" (after a Chinese
+    # word: Chinese writes no hyphen between a word and a number).
+    rf"(?P<val>(?:(?<=[\s:：={languages.CJK_CHARS}])[-−])?(?:{NUM}))(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{UNIT})?"
     # "thyroglobulin level at 4 weeks", "复查3次": a time or a count, not the result.
     r"(?!\s*(?:weeks?|days?|months?|years?|hours?|hrs?|minutes?|times|cycles?|doses?|周|天|日|个月|月|年|小时|次))",
     re.I,

@@ -127,6 +127,14 @@ def test_english_list_negation_and_causal_scope(sentence, mention, negated):
         # "negative for" says what the tested thing lacks
         ("The lymphoma was negative for CD10.", "lymphoma", False),
         ("Hepatitis C serology was negative.", "Hepatitis C", True),
+        # the many ways of saying a looked-for finding was not found
+        ("Lymphadenopathy was not appreciated.", "Lymphadenopathy", True),
+        ("Hepatomegaly could not be detected.", "Hepatomegaly", True),
+        ("Proteinuria was never observed.", "Proteinuria", True),
+        ("Oedema was not noted in the legs.", "Oedema", True),
+        ("Hepatomegaly, splenomegaly and ascites were not appreciated.", "Hepatomegaly", True),
+        ("She remained free from seizures.", "seizures", True),
+        ("Pulses were absent in the left foot.", "Pulses", False),
         ("Serology: HIV: negative; syphilis: positive.", "HIV", True),
         ("Serology: HIV: negative; syphilis: positive.", "syphilis", False),
         ("Two days later the haematuria had resolved, but proteinuria persisted.", "proteinuria", False),

@@ -139,7 +139,7 @@ PSEUDO_NEGATION_RE = _words(
 )
 NEGATION_RE = _words(
     r"no|not|without|denie[sd]|denying|negative for|absence of|free of|ruled out|"
-    r"no evidence of|no signs? of|no history of|never|neither|nor|none|non|lack of|lacked|lacking|"
+    r"no evidence of|no signs? of|no history of|never|neither|nor|none|non|lack of|lacked|lacking|free from|"
     r"exclusion of|excluded|unremarkable for|no complaints? of|did not|does not|do not|was not|were not|"
     r"is not|are not|cannot|could not|failed to|unable to"
 )
@@ -171,12 +171,21 @@ _TAKING_WORDS = re.compile(
     r"within|inside|into|throughout|in (?:the|his|her|their|both|either))(?![\w-])",
     re.I,
 )
+# "… was not seen", "… could not be elicited": the words that say a looked-for finding was not found.
+_NOT_FOUND = (
+    r"(?:seen|found|detected|observed|present|identified|noted|evident|palpable|visuali[sz]ed|appreciated|"
+    r"elicited|demonstrated|audible|heard|felt|shown|documented|recorded|revealed|discovered|encountered|"
+    r"apparent|visible|palpated)"
+)
+# "the tumour was negative for ER" says what the tumour lacks; "absent in", "normal for age" neither
+_NOT_FOR = r"(?!\s+(?:for|to|in)\b)"
 _POST_NEGATION = (
     r"(?:(?:was|were|is|are|being|been|came back|tested|proved|remained|appeared)\s+(?:all\s+|also\s+|both\s+|completely\s+)?"  # noqa: E501 - a pattern reads best on one line
-    r"(?:negative|absent|ruled out|excluded|not (?:seen|found|detected|observed|present|identified|noted|evident|palpable|visualized)|"  # noqa: E501 - a pattern reads best on one line
-    r"unremarkable|within normal limits|normal)"
-    r"|(?:negative|absent|\(\s*-\s*\))(?![\w-]))"  # "HIV negative", "anti-HCV (-)": right after the mention
-    r"(?!\s+(?:for|to|in)\b)"  # "the tumour was negative for ER" says what the tumour lacks
+    rf"(?:(?:negative|absent|unremarkable|within normal limits|normal){_NOT_FOR}|ruled out|excluded|"
+    rf"(?:not|never)\s+(?:been\s+)?{_NOT_FOUND})"
+    rf"|(?:could|can|did)\s*not\s+be\s+{_NOT_FOUND}"
+    # "HIV negative", "anti-HCV (-)": right after the mention
+    rf"|(?:negative|absent|\(\s*-\s*\))(?![\w-]){_NOT_FOR})"
 )
 # "hepatitis C serology was negative": the test of the finding may stand between them.
 _TEST_WORDS = r"(?:serology|serologies|antibod(?:y|ies)|antigen|tests?|testing|screen(?:ing)?|PCR|cultures?|titers?|titres?|levels?|stain(?:ing)?)"  # noqa: E501 - a pattern reads best on one line
@@ -250,7 +259,7 @@ _LIST_ITEMS = (
 LIST_NEGATION_RE = re.compile(
     rf"^{_LIST_ITEMS}"
     r"\s*,?\s*(?:were|was|are|is|have been|had been)\s+(?:all\s+|also\s+|both\s+)?"
-    r"(?:ruled out|excluded|not (?:observed|seen|found|detected|present|noted|identified|evident)|absent|negative)\b",  # noqa: E501 - a pattern reads best on one line
+    rf"(?:ruled out|excluded|(?:not|never)\s+{_NOT_FOUND}|absent|negative)\b",
     re.I,
 )
 LIST_RESOLVED_RE = re.compile(rf"^{_LIST_ITEMS}\s*,?\s*{_RESOLVED_WORDS}", re.I)

@@ -525,3 +525,20 @@ def test_vital_sign_symbols_without_units_in_a_vital_signs_list():
     assert ("body temperature", 38.6, None, "high") in results
     # outside such a list a bare symbol is nothing
     assert _results(_patient("A 50-year-old man. Patient P 3 of the series had HR 2.")) == []
+
+
+def test_echocardiographic_dimensions():
+    patient = _patient(
+        "A 52-year-old man. Echocardiography showed an LVEDD of 68 mm, LVESD 55 mm, interventricular "
+        "septal thickness 9 mm, a left atrial diameter of 48 mm, TAPSE 12 mm and LV mass index 130 g/m2."
+    )
+    results = _results(patient)
+    for analyte, value, unit in (
+        ("LV end-diastolic diameter", 68, "mm"),
+        ("LV end-systolic diameter", 55, "mm"),
+        ("interventricular septal thickness", 9, "mm"),
+        ("left atrial diameter", 48, "mm"),
+        ("TAPSE", 12, "mm"),
+        ("LV mass index", 130, "g/m2"),
+    ):
+        assert (analyte, value, unit, None) in results, analyte  # no adult interval for a child's heart

@@ -39,7 +39,7 @@ UNIT = (
     + languages.literal_alternatives(languages.merged("UNIT_WORDS"))  # "bpm", "次/分"
     # "a QTc of 520 ms" (lower case only: "3 MS relapses" is multiple sclerosis)
     + r"|(?-i:ms)(?![A-Za-z])"
-    + r"|/min|°c|℃|°f|kg/m2|kg|cm|mm|fl|pg|sec|s|ml|%|db(?![a-z])|m(?![a-z])|g(?![a-z])"
+    + r"|/min|°c|℃|°f|kg/m2|g/m2|g/m²|kg|cm|mm|fl|pg|sec|s|ml|%|db(?![a-z])|m(?![a-z])|g(?![a-z])"
 )
 # What may stand between a test name and its value: "(IgG)", "level was", "为", ":" — a closed set
 # of filler tokens, so a value is never borrowed from the next test in a list.

@@ -542,3 +542,10 @@ def test_echocardiographic_dimensions():
         ("LV mass index", 130, "g/m2"),
     ):
         assert (analyte, value, unit, None) in results, analyte  # no adult interval for a child's heart
+
+
+def test_a_weight_change_in_brackets_after_its_words():
+    results = _results(_patient("A 47-year-old man. Weight loss (8 kg in 2 months) was noted."))
+    assert ("body weight change", 8, "kg", None) in results
+    results = _results(_patient("A 47-year-old man. Weight loss (see above) and fever; 5 kg were given."))
+    assert not any(a == "body weight change" for a, _, _, _ in results)

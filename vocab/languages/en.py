@@ -701,11 +701,14 @@ _WEIGHT_UNIT = r"kg|kilograms?|lbs?|pounds?"
 # pattern the sentence must also match, or None; the analyte, None for the phrase before the
 # result; the unit when the phrase has none).
 PATTERN_RESULTS = (
-    # A change of body weight: "a weight loss of 8 kg", "lost 5 kg", "a 10-kg weight gain".
+    # A change of body weight: "a weight loss of 8 kg", "lost 5 kg", "a 10-kg weight gain",
+    # "weight loss (8 kg in 2 months)".
     (
         re.compile(
-            rf"\b(?:(?:body\s+)?weight\s+(?:loss|gain|reduction)|(?:lost|losing|gained|gaining))\s+"
-            rf"(?:of\s+)?(?:about\s+|approximately\s+|nearly\s+|almost\s+|over\s+|more than\s+|~\s*)?"
+            rf"\b(?:(?:body\s+)?weight\s+(?:loss|gain|reduction)|(?:lost|losing|gained|gaining))\s*"
+            # "weight loss (8 kg in 2 months)": the amount in brackets
+            rf"(?:\(\s*|(?<=\s))(?:of\s+)?"
+            rf"(?:about\s+|approximately\s+|nearly\s+|almost\s+|over\s+|more than\s+|~\s*)?"
             rf"(?P<res>(?P<val>{_PATTERN_NUM})\s*(?P<unit>{_WEIGHT_UNIT}))\b"
             rf"|(?P<res2>(?P<val2>{_PATTERN_NUM})[\s-]*(?P<unit2>{_WEIGHT_UNIT}))\s+(?:of\s+)?(?:body\s+)?"
             r"weight\s+(?:loss|gain|reduction)\b",

@@ -134,6 +134,9 @@ def test_english_list_negation_and_causal_scope(sentence, mention, negated):
         ("Oedema was not noted in the legs.", "Oedema", True),
         ("Hepatomegaly, splenomegaly and ascites were not appreciated.", "Hepatomegaly", True),
         ("She remained free from seizures.", "seizures", True),
+        # "ruling out" states the absence, "for ruling out" only the purpose
+        ("The stain was negative, thus ruling out a lymphoma.", "lymphoma", True),
+        ("A biopsy was taken for ruling out a lymphoma.", "lymphoma", False),
         ("Pulses were absent in the left foot.", "Pulses", False),
         ("Serology: HIV: negative; syphilis: positive.", "HIV", True),
         ("Serology: HIV: negative; syphilis: positive.", "syphilis", False),

@@ -139,6 +139,8 @@ PSEUDO_NEGATION_RE = _words(
 )
 NEGATION_RE = _words(
     r"no|not|without|denie[sd]|denying|negative for|absence of|free of|ruled out|"
+    # "…, thus ruling out a carcinosarcoma"; "for ruling out" is a purpose (hypothetical)
+    r"(?<!for )(?<!of )ruling out|"
     r"no evidence of|no signs? of|no history of|never|neither|nor|none|non|lack of|lacked|lacking|free from|"
     r"exclusion of|excluded|unremarkable for|no complaints? of|did not|does not|do not|was not|were not|"
     r"is not|are not|cannot|could not|failed to|unable to"
@@ -228,6 +230,7 @@ UNCERTAIN_RE = _words(
     r"possible|possibly|probable|probably|suspected|suspect|suspicion of|suspicious (?:for|of)|likely|may|"
     r"might|could|questionable|query|cannot be excluded|differential diagnos[ie]s|to rule out|rule out|"
     r"(?:cannot|could not|can not|did not|unable to) (?:be )?(?:exclude|excluded|rule out|ruled out)|"
+    r"(?:for|of) ruling out|"
     r"r/o|consider(?:ed)?|concern for|versus|vs|if|unless|in case of|to prevent|prevention of|"
     r"prophyla\w+|risk of|at risk for|would|should|screen(?:ed|ing)? for|evaluat(?:e|ed|ion) for|"
     r"monitor(?:ed|ing)? for|watch(?:ed)? for|presumed|presumptive|impending|potential"

@@ -106,6 +106,31 @@ def test_prose_that_starts_with_a_field_word_is_not_a_heading():
     assert sentences[-1].section == DISCUSSION
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "患者，男，61岁，因反复胸闷、心悸2个月入院。查体：心率112次/分。",
+        "患者為一名61歲男性，因反覆胸悶、心悸2個月入院。入院查體：心率112次/分。",
+        "女，61岁，胸闷、心悸2个月。\n现病史：活动后加重。",
+    ],
+)
+def test_the_patients_opening_sentence_is_case_when_only_record_fields_follow(text):
+    # No case heading ("病例资料"), only a record field: the sentence that introduces the patient
+    # is where the case begins, not the field; its chief complaint used to be read as introduction.
+    codes = {f["code"] for f in _patient(text)["features"] if not f["excluded"]}
+    assert {"HP:0031352", "HP:0001962"} <= codes  # chest tightness, palpitations
+
+
+def test_a_general_statement_before_the_patients_opening_stays_introduction():
+    text = "本病多见于40岁以上男性，常有发热。现报道1例。\n患者，女，52岁，因咳嗽2周入院。查体：体温36.8℃。"
+    norm = normalise(text, language="zh")
+    sentences, _ = layout(norm.text, "zh")
+    assert sentences[0].section == INTRO
+    codes = {f["code"] for f in _patient(text)["features"]}
+    assert "HP:0012735" in codes  # the patient's cough
+    assert "HP:0001945" not in codes  # fever belongs to the disease's description
+
+
 # ------------------------------------------------------------------ demographics
 @pytest.mark.parametrize(
     ("text", "years", "sex"),

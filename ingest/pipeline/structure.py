@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from vocab import languages
-from vocab.languages import CASE, DISCUSSION, INTRO, REFERENCES
+from vocab.languages import CASE, CASE_FIELD, DISCUSSION, INTRO, REFERENCES
 
 UNKNOWN = "unknown"  # before any heading
 
@@ -88,7 +88,10 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 def layout(text: str, language: str) -> tuple[list[Sentence], int]:
     """Sentences tagged with section and patient; also the number of patients."""
     heads = sections(text, language)
-    has_case_heading = any(kind == CASE for _, kind in heads)
+    has_case_title = any(kind == CASE for _, kind in heads)
+    has_case_heading = has_case_title or any(kind == CASE_FIELD for _, kind in heads)
+    heads = [(position, CASE if kind == CASE_FIELD else kind) for position, kind in heads]
+    opening = None if has_case_title else languages.get(language).CASE_OPENING_RE
     sentences: list[Sentence] = []
     h = 0
     current = UNKNOWN
@@ -96,6 +99,10 @@ def layout(text: str, language: str) -> tuple[list[Sentence], int]:
         while h < len(heads) and heads[h][0] < end:
             current = heads[h][1]
             h += 1
+        if current == UNKNOWN and opening is not None and opening.match(text, start, end):
+            # Only record fields ("查体：") mark the case, and this sentence introduces the patient
+            # ("患者，男，58岁，因…入院"): the case begins here, before its first field.
+            current = CASE
         section = current
         if section == UNKNOWN:
             # Before any heading: the case itself when the report has no case heading (short

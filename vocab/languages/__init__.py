@@ -38,9 +38,11 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `CAPTION_WORDS` (words that start a figure or table caption line); `LINE_REPAIRS` (list of
   (pattern, replacement or function of the match): the script's own line handling);
   `NUMBER_REWRITES` (same form: numbers written with the language's own multipliers, as digits).
-- structure: `HEADING_PATTERNS` (compiled, with named groups among `case`, `discussion`,
-  `references`, `intro`); `CASE_SERIES_RE` (a case-series marker at a sentence start, group 1 the
-  patient's label); ∀ `ABBREVIATION_WORDS` (words whose full stop ends no sentence).
+- structure: `HEADING_PATTERNS` (compiled, with named groups among `case`, `case_field`,
+  `discussion`, `references`, `intro`); `CASE_SERIES_RE` (a case-series marker at a sentence start,
+  group 1 the patient's label); `CASE_OPENING_RE` or None (a sentence that introduces the patient,
+  "患者，男，58岁，因…入院": where the case begins when only record fields mark it); ∀
+  `ABBREVIATION_WORDS` (words whose full stop ends no sentence).
 - vocabulary (`vocabulary_build.py`, all ∀): `AMBIGUOUS_NAMES` (frozenset of keys never matched);
   `name_variants(key) -> set[str]` (the key and its other spellings); `disease_name_stem(key) ->
   str | None` (the finding a disease name is built on: 高血压病 -> 高血压).
@@ -123,7 +125,7 @@ import re
 from collections.abc import Iterable
 
 from . import en, zh
-from ._common import CASE, DISCUSSION, INTRO, REFERENCES, SECTION_KINDS
+from ._common import CASE, CASE_FIELD, DISCUSSION, INTRO, REFERENCES, SECTION_KINDS
 
 # Code -> module: every module provides the names of `REQUIRED` (see the checklist above).
 LANGUAGES = {module.CODE: module for module in (zh, en)}
@@ -140,7 +142,7 @@ CJK_RUN_RE = re.compile(f"[{CJK_CHARS}]+")
 REQUIRED: dict[str, tuple[str, ...]] = {
     "detection": ("CODE", "NAME", "share"),
     "normalise": ("GLYPH_REPAIRS", "CAPTION_WORDS", "LINE_REPAIRS", "NUMBER_REWRITES"),
-    "structure": ("HEADING_PATTERNS", "CASE_SERIES_RE", "ABBREVIATION_WORDS"),
+    "structure": ("HEADING_PATTERNS", "CASE_SERIES_RE", "CASE_OPENING_RE", "ABBREVIATION_WORDS"),
     "vocabulary": ("AMBIGUOUS_NAMES", "name_variants", "disease_name_stem"),
     "assertions": (
         "CLAUSE_BREAK_RE",
@@ -247,6 +249,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 MAY_BE_NONE = frozenset(
     {
         "POST_SCOPE_END_RE",
+        "CASE_OPENING_RE",
         "LIST_NEGATION_RE",
         "LIST_BREAK_RE",
         "LIST_RESOLVED_RE",
@@ -339,6 +342,7 @@ def literal_alternatives(words: Iterable[str]) -> str:
 
 __all__ = [
     "CASE",
+    "CASE_FIELD",
     "CJK_CHARS",
     "CJK_RE",
     "CJK_RUN_RE",

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 # Section kinds a heading pattern's named groups may use (see `structure.py` of the pipeline).
 CASE, DISCUSSION, REFERENCES, INTRO = "case", "discussion", "references", "intro"
-SECTION_KINDS = (CASE, DISCUSSION, REFERENCES, INTRO)
+# A field of the patient's record ("查体：", "现病史："): inside the case part, which may have begun
+# before it, where a case heading ("病例资料") would mark where it begins.
+CASE_FIELD = "case_field"
+SECTION_KINDS = (CASE, CASE_FIELD, DISCUSSION, REFERENCES, INTRO)
 
 # Dosing frequencies (DESIGN.md, "Extraction record"): "once daily", "three times weekly", …
 _TIMES = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times", 6: "six times"}

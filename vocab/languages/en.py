@@ -54,6 +54,7 @@ HEADING_RE = re.compile(
     + r")(?:[ \t]*[:.]?[ \t]*$|[ \t]*[:：][ \t]*)"  # alone on its line, or "Discussion: text"
 )
 HEADING_PATTERNS = (HEADING_RE,)
+CASE_OPENING_RE = None  # no record-field headings: a case heading or none marks where the case begins
 # Words written with a full stop that does not end the sentence ("Dr.", "e.g.", "Fig.").
 ABBREVIATION_WORDS = r"Dr|Mr|Mrs|Ms|Prof|Fig|Figs|vs|etc|e\.g|i\.e|approx|No|no|St|al|ca|Inc|Ltd|resp|min|max"
 # Case-series markers at the start of a sentence: "Case 2", "Patient B:".

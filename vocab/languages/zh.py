@@ -80,6 +80,7 @@ ABBREVIATION_WORDS = ""  # a Chinese full stop (。) always ends the sentence
 CASE_SERIES_RE = re.compile(
     r"^(?:[(（]?\d[)）]\s*)?(?:患者|病例|例|患儿|个案|案例)\s*(\d{1,2}|[一二三四五六七八九十])(?![\d岁年月天日个周])"
 )
+CASE_OPENING_RE = zh_demographics.CASE_OPENING_RE  # "患者，男，58岁，因…入院" (zh_demographics.py)
 
 # ----------------------------------------------------------------- vocabulary
 AMBIGUOUS_NAMES: frozenset[str] = frozenset()

@@ -30,6 +30,15 @@ SEX_RE = re.compile(
     r"|[\u4e00-\u9fff](先生|女士|小姐|太太)"
     r"|(妇人|妇女|孕妇|产妇|老妇|老翁|老汉)"
 )
+# A sentence that introduces the patient, near its start: "患者，男，58岁，因…", "患儿为一名3岁男孩",
+# "女，32岁，…", "58岁男性，…". Where a report marks its case only by record fields ("查体："), the
+# case begins here, not at the first field. "多见于40岁以上男性" (a statement about a disease) is none.
+_AGE_WORD = r"\d{1,3}\s*(?:周岁|岁|个?月)"
+CASE_OPENING_RE = re.compile(
+    rf"[^。]{{0,12}}?(?:(?:{_PATIENT_WORDS})[,，\s]*(?:为|是)?\s*(?:一[名位个例])?\s*(?:{_AGE_WORD}|男|女)"
+    rf"|(?:男|女)性?[,，、\s]*{_AGE_WORD}"
+    rf"|{_AGE_WORD}的?(?:男|女))"
+)
 # "其母亲李女士", "家属王先生": a title after a relative is the relative's.
 _RELATIVE_BEFORE_RE = re.compile(r"(?:母|父|亲|妻|夫|姐|妹|兄|弟|儿|女|家属|陪同|医生|医师)[\u4e00-\u9fff]?$")
 _SEX_WORDS = {
@@ -97,4 +106,4 @@ def find_sex(chunk: str) -> tuple[str, int, int] | None:
     return None
 
 
-__all__ = ["AGE_RE", "SEX_RE", "chinese_number", "find_age", "find_sex"]
+__all__ = ["AGE_RE", "CASE_OPENING_RE", "SEX_RE", "chinese_number", "find_age", "find_sex"]

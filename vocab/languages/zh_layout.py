@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ._common import CASE, DISCUSSION, INTRO, REFERENCES
+from ._common import CASE, CASE_FIELD, DISCUSSION, INTRO, REFERENCES
 
 # CJK Unified Ideographs, Extension A and the compatibility ideographs (not the Yijing symbols
 # between A and the main block, which are no words); `zh.HAN_CHARS` is this.
@@ -66,11 +66,13 @@ _CASE_TITLES = (
     r"(?:患者|病人|患儿)(?:一般)?资料"
 )
 _CASE_FIELDS = (
-    r"病例|一般情况|现病史|主诉|既往史|个人史|(?:入院|入科|入院时)?(?:体格检查|查体)|"
+    r"一般情况|现病史|主诉|既往史|个人史|(?:入院|入科|入院时)?(?:体格检查|查体)|"
     r"求诊原因|就诊原因|发病经过|诊疗经过"
 )
 _HEADINGS = [
-    (CASE, rf"{_CASE_TITLES}|(?:{_CASE_FIELDS})(?=\s*[:：】\]])"),
+    # "病例：", "【病例】" announce the case as a title does; a record field may follow its opening.
+    (CASE, rf"{_CASE_TITLES}|病例(?=\s*[:：】\]])"),
+    (CASE_FIELD, rf"(?:{_CASE_FIELDS})(?=\s*[:：】\]])"),
     (DISCUSSION, r"讨论|文献复习|文献回顾|小结|结论|结语"),
     (REFERENCES, r"参考文献"),
     # What a report says about the disease in general, not about its patient: an introduction

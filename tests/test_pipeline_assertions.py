@@ -212,3 +212,27 @@ def test_a_relative_who_only_tells_leaves_the_finding_to_the_patient():
     assert not _ctx("Her mother noticed a rash on the child's legs.", "rash", "en").family
     assert not _ctx("其母发现患儿皮疹", "皮疹", "zh").family
     assert _ctx("His brother has epilepsy.", "epilepsy", "en").family
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "historical"),
+    [
+        # A dated history heads the present illness, every item of its list.
+        (
+            "She presented with a 3-day history of fever, productive cough and pleuritic chest pain.",
+            "fever",
+            False,
+        ),
+        (
+            "She presented with a 3-day history of fever, productive cough and pleuritic chest pain.",
+            "pleuritic chest pain",
+            False,
+        ),
+        ("He gave a two-week history of headache, vomiting or neck stiffness.", "neck stiffness", False),
+        ("He gave a 6 months' history of weight loss and night sweats.", "night sweats", False),
+        # An undated history is the past.
+        ("She has a history of asthma, hypertension and gout.", "hypertension", True),
+    ],
+)
+def test_a_dated_history_is_the_present_illness_across_its_list(sentence, mention, historical):
+    assert _ctx(sentence, mention, "en").historical is historical

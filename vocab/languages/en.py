@@ -471,8 +471,12 @@ DIAGNOSIS_LIST_RE = re.compile(
 HISTORY_CUE_RE = re.compile(
     r"(?:history of|known|previous|prior|previously diagnosed)\s*(?:\w+\s+){0,3}$", re.I
 )
-# "a 3-month history of dyspnea" dates the present illness; it is not a past diagnosis.
-DURATION_HISTORY_WORDS = r"\d+[- ](?:day|week|month|year)s?[- ]history of\s*(?:[\w-]+\s+){0,3}$"
+# "a 3-month history of dyspnea" dates the present illness; it is not a past diagnosis. It reaches
+# every item of the list it heads ("a 3-day history of fever, productive cough and chest pain").
+DURATION_HISTORY_WORDS = (
+    r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several|few|many)[- ]"
+    r"(?:hour|day|week|month|year)s?'?[- ]history of\s*(?:[\w-]+(?:,\s*|\s+)(?:and\s+|or\s+)?){0,12}$"
+)
 # Words that name a finding too loosely to code it with the generic term they match ("swelling"
 # may be oedema, a mass or inflammation; "pain" says nothing of where): a feature only with a
 # more specific phrase ("chest pain", "pitting oedema"), or when stated absent ("no bleeding").

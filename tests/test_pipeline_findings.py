@@ -244,3 +244,13 @@ def test_items_of_a_diagnosis_list_are_diagnoses():
     # a numbered sentence elsewhere is no diagnosis
     dx = _patient("A 63-year-old man. He had fever.\n1. Renal insufficiency was noted.")["diagnoses"]
     assert not dx
+
+
+def test_a_dated_history_names_the_current_disease_not_a_past_one():
+    text = (
+        "A 52-year-old man with a 10-year history of limited cutaneous systemic sclerosis presented "
+        "with nodules. He has a history of asthma."
+    )
+    status = {d["label"].lower(): d["status"] for d in extract(text)["patients"][0]["diagnoses"]}
+    assert status["limited cutaneous systemic sclerosis"] == "final"
+    assert status["asthma"] == "history"

@@ -35,6 +35,13 @@ from ingest.pipeline.frequency import frequency
         ("as needed", "as needed"),
         ("once a month", "once monthly"),
         ("60 mg", None),
+        # A count in a period: "weekly" or "a day" alone must not make it once (issue 11).
+        ("25 g intravenously three times weekly", "three times weekly"),
+        ("5 mg three times a week", "three times weekly"),
+        ("twice a week", "twice weekly"),
+        ("2 times per month", "twice monthly"),
+        ("thrice weekly", "three times weekly"),
+        ("500 mg 3 times a day", "three times daily"),
     ],
 )
 def test_frequency(text, expected):

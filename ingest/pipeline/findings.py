@@ -216,8 +216,8 @@ def _disease_status(lang, doc: Doc, before: str, ctx, onset: str | None) -> str:
         return "excluded"  # "排除川崎病", "Kawasaki disease was ruled out"
     if ctx.uncertain:
         return "differential"  # "考虑川崎病", "suspected", "rule out", "川崎病？"
-    if ctx.historical or lang.HISTORY_CUE_RE.search(before):
-        return "history"  # "既往", "history of"
+    if ctx.historical or (lang.HISTORY_CUE_RE.search(before) and not _DURATION_HISTORY.search(before)):
+        return "history"  # "既往", "history of"; not "a 10-year history of", the illness of now
     if onset and doc.latest_year and int(onset) < doc.latest_year - 1:
         return "history"  # diagnosed years before the admission the report is about
     return "final"  # "诊断为不完全川崎病", "was diagnosed with", or simply named as the patient's

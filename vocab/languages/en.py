@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ._common import ADVERB, CASE, DISCUSSION, INTRO, REFERENCES
+from ._common import ADVERB, CASE, DISCUSSION, INTRO, REFERENCES, times_per
 
 CODE = "en"
 NAME = "English"
@@ -982,12 +982,33 @@ def _every(m: re.Match[str]) -> str:
     return f"every {k} {unit}s" if k != 1 else f"once {ADVERB.get(unit, unit)}"
 
 
+_TIMES_WORDS = {"twice": 2, "two": 2, "three": 3, "thrice": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _times_a_period(m: re.Match[str]) -> str:
+    # "three times weekly", "twice a week", "2 times per month": n administrations in the period.
+    raw = m.group(1).lower().split()[0]
+    n = int(raw) if raw.isdigit() else _TIMES_WORDS[raw]
+    period = m.group(2).lower()
+    return times_per(n, {"daily": "day", "weekly": "week", "monthly": "month"}.get(period, period))
+
+
 def _every_hours(m: re.Match[str]) -> str:
     k = int(m.group(1))
     return "once daily" if k == 24 else f"every {k} hours"
 
 
 FREQUENCY_RULES = [
+    # "3 times a day", "three times weekly", "twice a month": a count in a period, before the rules
+    # below read its "a day" or "weekly" alone as once.
+    (
+        re.compile(
+            r"\b(twice|thrice|(?:two|three|four|five|six|[2-9]) times) (?:a |per |each |every )?"
+            r"(day|week|month|daily|weekly|monthly)\b",
+            re.I,
+        ),
+        _times_a_period,
+    ),
     (
         re.compile(
             r"(?<![a-z])q\.?\s*o\.?\s*d\.?(?![a-z])|\bevery other day\b|\bon alternate days\b|\balternate[- ]day\b|\bevery second day\b",  # noqa: E501 - a pattern reads best on one line

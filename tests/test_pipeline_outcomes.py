@@ -134,3 +134,17 @@ def test_more_course_wording_after_treatment(text, direction):
 
 def test_an_antipyretic_is_no_resolved_fever():
     assert _outcomes("患者女，30岁。发热3天，自服退热药，无其他治疗。") == []
+
+
+def test_an_outcome_speaks_of_the_patients_own_finding_named_before():
+    text = (
+        "A 52-year-old man presented with painful subcutaneous nodules on both elbows. He had Raynaud's "
+        "phenomenon and digital ulcers. He received sodium thiosulfate 25 g intravenously three times "
+        "weekly for 6 months. At 6-month follow-up the nodules had decreased in size and the ulcers "
+        "had healed."
+    )
+    about = {o["about"]: o for o in extract(text)["patients"][0]["outcomes"]}
+    # "the nodules" is the subcutaneous nodules; "the ulcers", the digital ulcers (a kind of skin ulcer)
+    assert about["Subcutaneous nodule"]["direction"] == "improved"
+    assert about["Digital ulcer"]["direction"] == "resolved"
+    assert "Skin ulcer" not in about and "overall condition" not in about

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 
 from vocab import languages
+from vocab.hpo import load_hpo
 
 from .assertions import assertion_of
 from .document import Doc, Patient
@@ -57,7 +58,15 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
             continue  # the history of the illness before any treatment
         about_mention = _about(mentions, s0 + clause_start, s0 + a, s0 + b, s0 + clause_end)
         outcome = {"about": "overall condition", "direction": direction, "evidence": doc.ev(s0 + a, s0 + b)}
-        if about_mention is not None:
+        own = None
+        if about_mention is None:
+            own = _named_by_its_head(doc, patient, mentions, s0 + clause_start, s0 + clause_end)
+        elif about_mention.kind == HPO:
+            own = _more_specific_feature(patient, most_specific(about_mention.concepts).code)
+        if own is not None:
+            outcome["about"] = own["label"]
+            outcome["code"] = outcome["about_code"] = own["code"]
+        elif about_mention is not None:
             concept = about_mention.concepts[0]
             if about_mention.kind == HPO:
                 concept = most_specific(about_mention.concepts)
@@ -93,6 +102,51 @@ def _about(mentions: list[Mention], c0: int, a: int, b: int, c1: int) -> Mention
         return in_clause_after[0]
     before = [m for m in coded if m.end <= a and m.kind != ANALYTE]
     return before[-1] if before else None
+
+
+def _present_features(patient: Patient) -> list[dict]:
+    return [f for f in patient.features if not f.get("excluded") and f.get("code")]
+
+
+def _more_specific_feature(patient: Patient, code: str) -> dict | None:
+    """The patient's one feature that is a kind of `code`: "the ulcers healed" speaks of the
+    digital ulcers stated before, not of skin ulcers in general."""
+    hpo = load_hpo()
+    below = {
+        f["code"]: f
+        for f in _present_features(patient)
+        if f["code"] != code and _is_below(hpo, f["code"], code)
+    }
+    return next(iter(below.values())) if len(below) == 1 else None
+
+
+def _is_below(hpo, code: str, ancestor: str) -> bool:
+    term = hpo.get(code)
+    return term is not None and ancestor in term.ancestors
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _named_by_its_head(doc: Doc, patient: Patient, mentions: list[Mention], c0: int, c1: int) -> dict | None:
+    """A bare word the vocabulary cannot code ("the nodules shrank") that is the head of exactly
+    one feature stated before ("subcutaneous nodules"): that feature."""
+    for m in mentions:
+        if m.kind != FINDING or not (c0 <= m.start and m.end <= c1):
+            continue
+        word = _singular(doc.text[m.start : m.end].strip().lower())
+        if not word or " " in word:
+            continue
+        own = {
+            f["code"]: f
+            for f in _present_features(patient)
+            if _singular(f["evidence"]["text"].strip().lower().rsplit(" ", 1)[-1]) == word
+            and f["evidence"]["start"] < m.start
+        }
+        if len(own) == 1:
+            return next(iter(own.values()))
+    return None
 
 
 def _last_treatment(patient: Patient, pos: int) -> str | None:

@@ -549,3 +549,12 @@ def test_a_weight_change_in_brackets_after_its_words():
     assert ("body weight change", 8, "kg", None) in results
     results = _results(_patient("A 47-year-old man. Weight loss (see above) and fever; 5 kg were given."))
     assert not any(a == "body weight change" for a, _, _, _ in results)
+
+
+def test_a_change_in_size_or_number_is_no_test_result():
+    text = (
+        "The nodules had decreased in size. The mass increased in size to 4 cm. The lesions increased "
+        "in number. Troponin was increased."
+    )
+    analytes = [m["analyte"] for m in extract(text)["patients"][0]["measurements"]]
+    assert analytes == ["troponin"]

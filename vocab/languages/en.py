@@ -820,6 +820,12 @@ def _test_words(words: list[str]) -> list[str]:
     return words
 
 
+# "decreased in size", "increased in number": how much of something the patient has, not a result.
+_CHANGE_OF_EXTENT = re.compile(
+    r"\s*in\s+(?:size|number|extent|diameter|thickness|severity|intensity|frequency|volume)\b", re.I
+)
+
+
 def subject_phrase(before: str, after: str) -> str | None:
     """The test a result is said of: the last words before "was/were/of…" ("the biopsy was
     positive" -> "biopsy"), else the words right after ("positive for S-100" -> "s-100"). None
@@ -837,6 +843,8 @@ def subject_phrase(before: str, after: str) -> str | None:
     if words and _HISTORY_SUBJECT.search(" ".join(words)):
         return ""
     phrase = " ".join(words).strip(" .")
+    if _CHANGE_OF_EXTENT.match(after):
+        return ""  # "the nodules decreased in size": a lesion or a symptom changed, no test was done
     if not phrase:
         m = re.match(r"\s*(?:for|in)\s+([\w\-/ ]{2,40}?)(?:[,.;]|\s+(?:and|was|were|in)\b|$)", after)
         phrase = " ".join(_test_words(m.group(1).split())) if m else ""

@@ -236,3 +236,31 @@ def test_a_relative_who_only_tells_leaves_the_finding_to_the_patient():
 )
 def test_a_dated_history_is_the_present_illness_across_its_list(sentence, mention, historical):
     assert _ctx(sentence, mention, "en").historical is historical
+
+
+@pytest.mark.parametrize(
+    ("text", "present", "absent_or_gone"),
+    [
+        # The prefix negates the quality; the finding the other words name is present.
+        ("He had non-bloody diarrhea.", "HP:0002014", "HP:0025085"),  # diarrhoea, not bloody diarrhoea
+        ("She had a non-productive cough.", "HP:0012735", "HP:0031245"),  # cough, not productive cough
+        ("Bilateral non-purulent conjunctivitis was noted.", "HP:0000509", None),
+        ("患儿伴非血性腹泻。", "HP:0002014", "HP:0025085"),
+    ],
+)
+def test_a_prefix_that_negates_a_quality_leaves_the_finding_present(text, present, absent_or_gone):
+    from ingest.pipeline import extract
+
+    features = extract(text)["patients"][0]["features"]
+    assert {f["code"]: f["assertion"] for f in features}.get(present) == "present"
+    assert absent_or_gone not in {f["code"] for f in features}
+    assert not any(f["excluded"] for f in features)
+
+
+def test_a_term_that_holds_the_prefix_and_a_one_word_finding_keep_their_reading():
+    from ingest.pipeline import extract
+
+    features = extract("There was non-pitting edema. The abdomen was non-tender.")["patients"][0]["features"]
+    codes = {f["code"]: f["excluded"] for f in features}
+    assert codes["HP:6000507"] is False  # Non-pitting edema, a term of its own
+    assert codes["HP:0012531"] is True  # "non-tender": no pain, stated absent

@@ -6,6 +6,8 @@ Two additions make the list fit the report at hand:
 
 - abbreviations the report defines ("diabetic ketoacidosis (DKA)") stand for the same concept
   wherever they are used later in that report;
+- a prefix that negates the first word of a finding ("non-bloody diarrhoea", 非血性腹泻) leaves
+  the finding the other words name (diarrhoea), present;
 - a word with a stem that only drug names have ("…tinib", "…zumab") is a drug even when no list
   knows it yet;
 - degree or course words written inside a finding's words ("结膜明显充血", conjunctiva markedly
@@ -28,12 +30,13 @@ from vocab import languages
 from vocab.hpo import load_hpo
 
 from .document import Doc
-from .vocabulary import ANALYTE, DRUG, FINDING, HPO, Concept, Mention
+from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Concept, Mention
 
 
 def find_mentions(doc: Doc) -> list[Mention]:
     """All mentions of `doc`, sorted by (start, longest first)."""
-    mentions = _with_shared_body_part(doc, _with_infix_modifiers(doc, doc.vocab.find(doc.key)))
+    mentions = _with_negated_modifier(doc, doc.vocab.find(doc.key))
+    mentions = _with_shared_body_part(doc, _with_infix_modifiers(doc, mentions))
     mentions = _with_abbreviations(doc, mentions)
     return _with_inn_stems(doc, _with_negated_phrases(doc, mentions))
 
@@ -155,6 +158,47 @@ def _infix_negations(doc: Doc) -> list[Mention]:
             concepts = tuple(dataclasses.replace(c, absent=True) for c in m.concepts)
             added.append(Mention(start, end, concepts))
     return added
+
+
+def _with_negated_modifier(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """ "non-bloody diarrhoea", "non-productive cough", "非化脓性结膜炎": a finding whose first word
+    a prefix negates is the finding the rest of its words name (diarrhoea, cough, conjunctivitis),
+    present; the longer term (bloody diarrhoea) is neither present nor stated absent. A term that
+    holds the prefix itself ("non-pitting oedema", 非霍奇金淋巴瘤) starts before it and stays."""
+    prefix = languages.get(doc.language).MODIFIER_NEGATION_RE
+    if prefix is None:
+        return mentions
+    clinical = (HPO, FINDING, DISEASE)
+    out = []
+    for m in mentions:
+        if m.kind not in clinical or not prefix.search(doc.key, max(0, m.start - 5), m.start):
+            out.append(m)
+            continue
+        words = doc.key[m.start : m.end]
+        head = _rest_that_names_a_finding(doc, words, clinical)
+        if head is None:
+            out.append(m)  # one word ("non-tender"), or no finding in the rest: the prefix negates it
+            continue
+        offset, concepts = head
+        out.append(Mention(m.start + offset, m.end, concepts))
+    return out
+
+
+def _rest_that_names_a_finding(doc: Doc, words: str, kinds: tuple[str, ...]) -> tuple[int, tuple] | None:
+    """(offset, concepts) of the longest end of `words`, after its first word (or character, in
+    Han script), that the vocabulary knows whole as a finding; None when none is."""
+    for i in range(1, len(words)):
+        if not (_is_han(words[i]) or (not words[i - 1].isalnum() and words[i].isalnum())):
+            continue  # an end starts at a word, or at any Han character
+        rest = words[i:]
+        whole = [h for h in doc.vocab.find(rest) if h.kind in kinds and (h.start, h.end) == (0, len(rest))]
+        if whole:
+            return i, whole[0].concepts
+    return None
+
+
+def _is_han(ch: str) -> bool:
+    return languages.CJK_RE.match(ch) is not None
 
 
 def _with_infix_modifiers(doc: Doc, mentions: list[Mention]) -> list[Mention]:

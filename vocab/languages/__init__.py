@@ -56,6 +56,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `RESOLVED_RE` or None (anchored at `$`: "resolution of") and `POST_RESOLVED_RE` ("… resolved",
   消失); `INFIX_NEGATION_RE` or None (a negation written inside a finding's words: 双下肢无水肿);
   `INFIX_MODIFIER_RE` or None (degree or course words inside a finding's words: 结膜明显充血);
+  `MODIFIER_NEGATION_RE` or None (anchored at `$`: a prefix that negates only the first word of
+  the finding after it: "non-bloody diarrhoea" is diarrhoea, 非化脓性 …);
   `SHARED_PART_JOIN_RE` or None (the joiner of two findings that share the body part written once
   before the first: 下肢麻木和无力 is 下肢麻木 and 下肢无力);
   `not_enlarged(text) -> [(start, end, names)]` (organs stated not palpable or not enlarged, with
@@ -165,6 +167,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "POST_RESOLVED_RE",
         "INFIX_NEGATION_RE",
         "INFIX_MODIFIER_RE",
+        "MODIFIER_NEGATION_RE",
         "SHARED_PART_JOIN_RE",
         "not_enlarged",
         "normal_examinations",
@@ -258,6 +261,7 @@ MAY_BE_NONE = frozenset(
         "RESOLVED_RE",
         "INFIX_NEGATION_RE",
         "INFIX_MODIFIER_RE",
+        "MODIFIER_NEGATION_RE",
         "SHARED_PART_JOIN_RE",
         "DIAGNOSIS_POST_RE",
         "DIAGNOSIS_LIST_RE",

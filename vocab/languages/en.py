@@ -277,6 +277,9 @@ LIST_BREAK_RE = re.compile(
 AGED_RELATIVE_WORDS = r"(?:year|month|week)s?[- ]old\s+$"
 INFIX_NEGATION_RE = None  # English puts the negation before the finding's words
 INFIX_MODIFIER_RE = None  # English puts degree words before the finding's words too
+# "non-bloody diarrhoea", "non-productive cough", "non-bilious vomiting": the prefix negates the
+# quality the first word names, and the finding the other words name is present.
+MODIFIER_NEGATION_RE = re.compile(r"(?<![\w-])non-?\s?$", re.I)
 SHARED_PART_JOIN_RE = None  # English names the part after both ("numbness and weakness of the legs")
 # "the liver and spleen were not palpable": an organ without its enlargement.
 _NOT_ENLARGED_RE = re.compile(

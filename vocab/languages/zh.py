@@ -189,6 +189,8 @@ INFIX_MODIFIER_RE = re.compile(
     r"(?<![未无不没])(?:也|亦|均|都|仍|又|更|较|稍|略|明显|显著|轻度|中度|重度|轻微|严重|极度|逐渐|日渐|"
     r"日益|越来越|一天比一天|一日比一日|持续|进行性|反复|间断|可触及|可扪及|可闻及|可见|可及)+"
 )
+# "非化脓性结膜炎", "非血性腹泻": 非 negates the quality written first, not the finding after it.
+MODIFIER_NEGATION_RE = re.compile(r"非$")
 # "下肢麻木和无力", "双腿麻木、无力", "皮肤瘙痒、脱屑": the body part written once before the first of
 # two findings is the second's too (下肢无力, not weakness in general).
 SHARED_PART_JOIN_RE = re.compile(r"\s*(?:、|和|及|与|或|伴)\s*")

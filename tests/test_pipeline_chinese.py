@@ -676,3 +676,17 @@ def test_specialty_measurements():
     codes = {f["code"] for f in patient["features"] if not f["excluded"]}
     assert {"HP:0007906", "HP:0000938"} <= codes  # ocular hypertension, osteopenia
     assert not patient["treatments"]  # the adenosine inside the enzyme's name is not given
+
+
+def test_endocrine_words_of_taiwan_usage_and_hourly_intervals():
+    text = (
+        "一名41歲女性，主訴心悸。理學檢查：甲狀腺瀰漫性腫大，雙下肢凹陷性水腫。診斷為葛瑞夫茲病併甲狀腺風暴。"
+        "給予propylthiouracil 200 mg每4小時口服、propranolol 20 mg每6小時。懷疑藥物引起之顆粒性白血球缺乏症。"
+    )
+    patient = _patient(text)
+    codes = {f["code"] for f in patient["features"]}
+    assert {"HP:0000853", "HP:0010741", "HP:0011782", "HP:0012234"} <= codes  # goitre, leg oedema, crisis
+    assert "OMIM:275000" in {d["code"] for d in patient["diagnoses"]}  # Graves disease
+    frequency = {t["agent"]: t["frequency"] for t in patient["treatments"]}
+    assert frequency == {"propylthiouracil": "every 4 hours", "propranolol": "every 6 hours"}
+    _evidence_is_original(text, patient)

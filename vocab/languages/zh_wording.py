@@ -118,6 +118,14 @@ REGIONAL_WORDS: tuple[tuple[str, str], ...] = (
     ("色素沉着", "色素沉淀"),
     ("寒战", "寒颤"),
     ("尿潴留", "尿滞留"),
+    # Endocrine words of Taiwan usage (and the everyday name of the thyroid crisis): 葛瑞夫兹病 and
+    # 格雷夫斯病 are transliterations of Graves; 甲状腺风暴 is 甲状腺危象; 颗粒性白血球缺乏症 is
+    # agranulocytosis (粒细胞缺乏症).
+    ("格雷夫斯病", "葛瑞夫兹病"),
+    ("格雷夫斯病", "葛瑞夫氏病"),
+    ("甲状腺危象", "甲状腺风暴"),
+    ("粒细胞缺乏", "颗粒性白血球缺乏"),
+    ("粒细胞缺乏", "颗粒球缺乏"),
     ("颜面", "脸部"),
     ("脊髓灰质炎", "小儿麻痹"),
     ("孤独症", "自闭症"),

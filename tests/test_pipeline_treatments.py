@@ -145,3 +145,10 @@ def test_immunoglobulin_named_as_a_panel_before_its_results_is_no_treatment():
     patient = record["patients"][0]
     assert not patient["treatments"]
     assert {m["analyte"] for m in patient["measurements"]} == {"IgG", "IgA"}
+
+
+def test_a_stop_reason_in_a_clause_of_its_own_before_the_drug():
+    text = "患者予羟氯喹0.2 g bid口服。因出现视物模糊，停用羟氯喹。"
+    treatment = extract(text)["patients"][0]["treatments"][0]
+    assert treatment["agent"] == "hydroxychloroquine"
+    assert treatment["stopped_because"] == "blurred vision"

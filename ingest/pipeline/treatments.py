@@ -266,10 +266,15 @@ def _stop_reason(doc: Doc, m: Mention, window: str, before: str, lang, stopped: 
     if stop:
         reason = next(g for g in stop.groups() if g)
         return _reason(doc, m.end + window.find(reason), reason)
-    pre = lang.STOP_BEFORE_RE.search(before) if lang.STOP_BEFORE_RE is not None else None
-    if pre and stopped:
-        # "因出现肝功能异常停用甲氨蝶呤", "Because of suspected agranulocytosis, methimazole was withheld"
-        return _reason(doc, m.start - len(before) + pre.start(1), pre.group(1))
+    if stopped and lang.STOP_BEFORE_RE is not None:
+        # "因出现肝功能异常停用甲氨蝶呤", "因出现视物模糊，停用羟氯喹", "Because of suspected
+        # agranulocytosis, methimazole was withheld": the reason may be a clause of its own before
+        # the drug's, so the sentence up to the drug is read, not only the drug's clause.
+        sentence_start = doc.sentences[doc.sentence_of(m.start)].start
+        wide = doc.text[sentence_start : m.start]
+        pre = lang.STOP_BEFORE_RE.search(wide)
+        if pre:
+            return _reason(doc, sentence_start + pre.start(1), pre.group(1))
     if stopped:
         # This sentence or the one before it ("… was suspected; methimazole was discontinued").
         si = doc.sentence_of(m.start)

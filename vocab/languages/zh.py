@@ -491,8 +491,12 @@ TIME_UNITS = {"天": "days", "日": "days", "d": "days", "周": "weeks", "月": 
 STOP_RE = re.compile(
     r"(?:出现|因|发生|引起|导致)([^,，。;；]{1,20}?)(?:后|而)?(?:停用|停药|停服|撤药|减停|停止)"
 )
-# "因出现肝功能异常停用甲氨蝶呤": the reason comes before the drug.
-STOP_BEFORE_RE = re.compile(r"(?:因|由于)(?:出现)?([^,，。;；]{1,20}?)(?:而)?(?:停用|停药|停服|撤停)$")
+# "因出现肝功能异常停用甲氨蝶呤", "因出现视物模糊，停用羟氯喹": the reason comes before the drug, in
+# its own clause or not.
+STOP_BEFORE_RE = re.compile(
+    r"(?:因|由于|鉴于)(?:出现|发生)?([^,，。;；]{1,20}?)(?:而|之故)?\s*[,，]?\s*(?:故|遂|予以|予)?"
+    r"(?:停用|停药|停服|撤停|停止使用|停止服用)$"
+)
 COORDINATION_RE = re.compile(r"^\s*(?:联合|合并|加用|和|及|与|、|加|\+|/)\s*$")
 
 _CLAUSE_SPLIT_RE = re.compile(r"[,，。;；]")

@@ -152,3 +152,18 @@ def test_a_stop_reason_in_a_clause_of_its_own_before_the_drug():
     treatment = extract(text)["patients"][0]["treatments"][0]
     assert treatment["agent"] == "hydroxychloroquine"
     assert treatment["stopped_because"] == "blurred vision"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thrombolysis was not given because he presented late. Aspirin 100 mg daily was started.",
+        "He did not receive heparin. Aspirin 100 mg daily was started.",
+        "Steroids were not started. She refused insulin. No anticoagulation was given. Aspirin 100 mg daily.",
+        "患者未予溶栓治疗，未使用糖皮质激素，拒绝使用胰岛素。予阿司匹林100 mg qd。",
+        "激素未使用。予阿司匹林100 mg qd。",
+    ],
+)
+def test_a_drug_the_patient_was_not_given_is_no_treatment(text):
+    agents = [t["agent"] for t in extract(text)["patients"][0]["treatments"]]
+    assert agents == ["acetylsalicylic acid"]

@@ -39,6 +39,9 @@ _NOT_GIVEN_BEFORE = re.compile(
     rf"(?:{languages.alternatives('NOT_GIVEN_WORDS')})\s*(?:[\w/-]+(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|、))*$",
     re.I,
 )
+# "did not receive heparin", "未予溶栓治疗" / "Thrombolysis was not given", "激素未使用".
+_WITHHELD_BEFORE = re.compile(rf"(?:{languages.alternatives('WITHHELD_BEFORE_WORDS')})\s*$", re.I)
+_WITHHELD_AFTER = re.compile(rf"\s*(?:{languages.alternatives('WITHHELD_AFTER_WORDS')})", re.I)
 # ATC groups of agents that diagnose or enable a procedure rather than treat: diagnostic agents
 # (V04), contrast media (V08), radiopharmaceuticals (V09), anaesthetics (N01).
 _DIAGNOSTIC_ATC = ("V04", "V08", "V09", "N01")
@@ -56,6 +59,10 @@ def is_treatment(doc: Doc, m: Mention, sentence_start: int) -> bool:
     if _LAB_CONTEXT.match(doc.text, m.end):
         return False
     if _NOT_GIVEN_BEFORE.search(doc.text, max(sentence_start, m.start - 80), m.start):
+        return False
+    if _WITHHELD_BEFORE.search(doc.text, max(sentence_start, m.start - 40), m.start):
+        return False
+    if _WITHHELD_AFTER.match(doc.text, m.end):
         return False
     if _PROCEDURAL_STATE.match(doc.text[m.start : m.end]):
         return False

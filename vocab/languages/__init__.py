@@ -101,7 +101,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `DOSE_CHANGE_TO_WORDS`, `INCREASE_WORDS`, `LAB_CONTEXT_WORDS`, `PER_DAY_WORDS`,
   `QUANTITY_OF_WORDS`, `GIVEN_WORDS` (a substance after them was given, not measured: the
   measurement stage leaves it to the treatments), `NOT_GIVEN_WORDS` (a drug after them is an
-  allergen, a susceptibility or a measured substance), `ADVERSE_LINK_WORDS` ("methimazole-induced
+  allergen, a susceptibility or a measured substance), `WITHHELD_BEFORE_WORDS` and
+  `WITHHELD_AFTER_WORDS` (right before or after a drug: it was not given, "did not receive",
+  "… was not given", 未予), `ADVERSE_LINK_WORDS` ("methimazole-induced
   neutropenia": the finding after them is the drug's adverse effect); `DIVIDED_DOSES_RE` (group 1
   the number of parts the day's dose is given in: "分3次", "in three divided doses");
   `administration_window(window, truncated) -> str`;
@@ -232,6 +234,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "QUANTITY_OF_WORDS",
         "GIVEN_WORDS",
         "NOT_GIVEN_WORDS",
+        "WITHHELD_BEFORE_WORDS",
+        "WITHHELD_AFTER_WORDS",
         "ADVERSE_LINK_WORDS",
         "DIVIDED_DOSES_RE",
         "administration_window",

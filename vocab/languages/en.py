@@ -918,6 +918,19 @@ DIVIDED_DOSES_RE = re.compile(
     r"\b(?:in|into)\s+(two|three|four|2|3|4)\s+divided\s+doses\b|\bdivided\s+(?:in|into)\s+(two|three|four|2|3|4)\s+doses\b",
     re.I,
 )
+# "He did not receive heparin", "Thrombolysis was not given", "she declined insulin": a drug the
+# patient was not given is no treatment of theirs (read right before and right after the drug).
+WITHHELD_BEFORE_WORDS = (
+    r"\b(?:did not|didn't|could not|couldn't) (?:receive|get|tolerate)"
+    r"|\b(?:was|were) not (?:given|started on|treated with|prescribed|offered)"
+    r"|\bnot (?:given|treated with|started on|offered)|\bdeclined|\brefused"
+    r"|\bcontraindication to|\bno (?:further |additional )?"
+)
+WITHHELD_AFTER_WORDS = (
+    r"(?:therapy |treatment |infusion )?(?:was|were|has been|had been) (?:not|never) "
+    r"(?:given|started|administered|used|prescribed|initiated|offered|commenced|attempted|considered)\b"
+    r"|(?:therapy |treatment )?(?:was|were) (?:contraindicated|declined|refused)\b"
+)
 GIVEN_WORDS = (
     r"\b(?:given|administered|received|receiving|infused|infusion of|treated with|started on|"
     r"supplemented with|supplementation with|bolus of|injection of|dose of)"

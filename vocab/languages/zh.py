@@ -480,6 +480,11 @@ ADVERSE_LINK_WORDS = r"所致的?|引起的?|相关的?|导致的?"
 # "分3次口服": the day's dose given in parts.
 DIVIDED_DOSES_RE = re.compile(r"分\s*([2-4二三四])\s*次")
 GIVEN_WORDS = r"予以|给予|予|补充|输注|静滴|静脉滴注|静推|口服|注射"
+# "未予溶栓治疗", "未使用激素", "拒绝使用胰岛素", "激素未使用": a drug not given is no treatment.
+WITHHELD_BEFORE_WORDS = (
+    r"未予以?|未给予|未用|未使用|未行|未接受|未能使用|未加用|拒绝使用|拒用|拒绝|不予|无法使用"
+)
+WITHHELD_AFTER_WORDS = r"(?:治疗)?(?:未予|未用|未使用|未能使用|属禁忌|禁用)"
 QUANTITY_OF_WORDS = ""
 
 DOSE_REACH = None  # a Chinese clause is short: the dose may sit anywhere in it

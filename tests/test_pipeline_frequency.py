@@ -42,6 +42,10 @@ from ingest.pipeline.frequency import frequency
         ("2 times per month", "twice monthly"),
         ("thrice weekly", "three times weekly"),
         ("500 mg 3 times a day", "three times daily"),
+        ("atorvastatin 80 mg at night", "once daily"),
+        ("10 mg nocte", "once daily"),
+        ("睡前口服", "once daily"),
+        ("每晚1片", "once daily"),
     ],
 )
 def test_frequency(text, expected):

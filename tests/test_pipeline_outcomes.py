@@ -148,3 +148,23 @@ def test_an_outcome_speaks_of_the_patients_own_finding_named_before():
     assert about["Subcutaneous nodule"]["direction"] == "improved"
     assert about["Digital ulcer"]["direction"] == "resolved"
     assert "Skin ulcer" not in about and "overall condition" not in about
+
+
+def test_a_finding_named_again_by_its_last_word_is_the_finding_named_before():
+    text = (
+        "A 63-year-old man presented with acute onset of left-sided weakness and slurred speech. He was "
+        "started on clopidogrel 75 mg daily. At 3 months his weakness had improved."
+    )
+    patient = extract(text)["patients"][0]
+    # "his weakness" is the left-sided weakness (Hemiparesis): no Asthenia of its own
+    assert [f["label"] for f in patient["features"]] == ["Hemiparesis", "Slurred speech"]
+    hemiparesis = patient["features"][0]
+    assert [m["text"] for m in hemiparesis["mentions"]] == ["left-sided weakness", "weakness"]
+    assert [(o["about"], o["direction"]) for o in patient["outcomes"]] == [("Hemiparesis", "improved")]
+
+
+def test_a_word_two_findings_end_with_stays_its_own():
+    text = "She had left-sided weakness and proximal muscle weakness. The weakness persisted."
+    labels = [f["label"] for f in extract(text)["patients"][0]["features"]]
+    # "the weakness" could be either: it is not given to one of them
+    assert labels == ["Hemiparesis", "Proximal muscle weakness", "Asthenia"]

@@ -123,6 +123,38 @@ def _refers_to(spans: list[dict], named: list[dict]) -> bool:
     )
 
 
+def _last_word(text: str) -> str:
+    word = text.strip().lower().rsplit(" ", 1)[-1]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _only_feature_it_heads(
+    fact: dict, spans: list[dict], specific: list[tuple[dict, frozenset]]
+) -> dict | None:
+    """The one other feature whose words end with the one word every mention of `fact` is, named
+    first: "his weakness improved" after "left-sided weakness" (Hemiparesis) is that weakness, not
+    Asthenia, though HPO does not put one under the other. None when no feature or several do
+    ("weakness" after "left-sided weakness" and "proximal muscle weakness")."""
+    words = {_last_word(s["text"]) for s in spans if not s.get("from_measurement")}
+    if len(words) != 1 or any(" " in s["text"].strip() for s in spans):
+        return None
+    (word,) = words
+    first = min(s["start"] for s in spans)
+    heads = [
+        other
+        for other, _ in specific
+        if other is not fact
+        and other["code"] != fact["code"]
+        and not other.get("excluded")
+        and assertion_rank(other) <= assertion_rank(fact)
+        and any(
+            " " in o["text"].strip() and _last_word(o["text"]) == word and o["start"] < first
+            for o in other.get("mentions") or [_span(other)]
+        )
+    ]
+    return heads[0] if len(heads) == 1 else None
+
+
 def drop_covered_ancestors(features: list[dict]) -> list[dict]:
     """A general term is dropped when a more specific term of the same patient, asserted at least
     as strongly, covers the same finding: "the pain" after "chest pain" is the chest pain, "the
@@ -161,6 +193,8 @@ def drop_covered_ancestors(features: list[dict]) -> list[dict]:
             ),
             None,
         )
+        if target is None:
+            target = _only_feature_it_heads(fact, spans, specific)
         if target is None:
             kept.append(fact)
             continue

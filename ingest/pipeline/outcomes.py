@@ -62,7 +62,10 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
         if about_mention is None:
             own = _named_by_its_head(doc, patient, mentions, s0 + clause_start, s0 + clause_end)
         elif about_mention.kind == HPO:
-            own = _more_specific_feature(patient, most_specific(about_mention.concepts).code)
+            # "his weakness improved" after "left-sided weakness": the hemiparesis stated before
+            own = _feature_headed_by(doc, patient, about_mention) or _more_specific_feature(
+                patient, most_specific(about_mention.concepts).code
+            )
         if own is not None:
             outcome["about"] = own["label"]
             outcome["code"] = outcome["about_code"] = own["code"]
@@ -133,20 +136,27 @@ def _named_by_its_head(doc: Doc, patient: Patient, mentions: list[Mention], c0: 
     """A bare word the vocabulary cannot code ("the nodules shrank") that is the head of exactly
     one feature stated before ("subcutaneous nodules"): that feature."""
     for m in mentions:
-        if m.kind != FINDING or not (c0 <= m.start and m.end <= c1):
-            continue
-        word = _singular(doc.text[m.start : m.end].strip().lower())
-        if not word or " " in word:
-            continue
-        own = {
-            f["code"]: f
-            for f in _present_features(patient)
-            if _singular(f["evidence"]["text"].strip().lower().rsplit(" ", 1)[-1]) == word
-            and f["evidence"]["start"] < m.start
-        }
-        if len(own) == 1:
-            return next(iter(own.values()))
+        if m.kind == FINDING and c0 <= m.start and m.end <= c1:
+            own = _feature_headed_by(doc, patient, m)
+            if own is not None:
+                return own
     return None
+
+
+def _feature_headed_by(doc: Doc, patient: Patient, m: Mention) -> dict | None:
+    """The one feature stated before `m` whose words end with `m`'s one word ("weakness" after
+    "left-sided weakness"), when its code is another; None for a phrase or no single such feature."""
+    word = _singular(doc.text[m.start : m.end].strip().lower())
+    if not word or " " in word or not word.isalpha():
+        return None
+    own = {
+        f["code"]: f
+        for f in _present_features(patient)
+        if f["evidence"]["start"] < m.start
+        and " " in f["evidence"]["text"].strip()
+        and _singular(f["evidence"]["text"].strip().lower().rsplit(" ", 1)[-1]) == word
+    }
+    return next(iter(own.values())) if len(own) == 1 else None
 
 
 def _last_treatment(patient: Patient, pos: int) -> str | None:

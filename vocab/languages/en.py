@@ -1077,7 +1077,7 @@ FREQUENCY_RULES = [
     ),
     (
         re.compile(
-            r"(?<![a-z])(?:q\.?d\.?|o\.?d\.?|once (?:a |per |each )?day|once daily|daily|every day|per day|a day|/\s*day|/\s*d|qam|qpm|at bedtime|qhs|nightly)(?![a-z])",  # noqa: E501 - a pattern reads best on one line
+            r"(?<![a-z])(?:q\.?d\.?|o\.?d\.?|once (?:a |per |each )?day|once daily|daily|every day|per day|a day|/\s*day|/\s*d|qam|qpm|at bedtime|qhs|nightly|at night|every night|every evening|in the evening|nocte|qn)(?![a-z])",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
         "once daily",

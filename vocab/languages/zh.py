@@ -590,7 +590,7 @@ FREQUENCY_RULES = [
     ),
     (re.compile(r"隔日|隔天"), "every 2 days"),
     (re.compile(r"每周"), "once weekly"),
-    (re.compile(r"每日|每天"), "once daily"),
+    (re.compile(r"每日|每天|每晚|睡前|每早|晨起"), "once daily"),
 ]
 
 # ----------------------------------------------------------------- outcomes

@@ -691,3 +691,15 @@ def test_endocrine_words_of_taiwan_usage_and_hourly_intervals():
     frequency = {t["agent"]: t["frequency"] for t in patient["treatments"]}
     assert frequency == {"propylthiouracil": "every 4 hours", "propranolol": "every 6 hours"}
     _evidence_is_original(text, patient)
+
+
+def test_a_siblings_history_tetany_and_what_did_not_come_back():
+    text = (
+        "患儿，女，8月龄，因反复抽搐3天入院。家族史：其兄有癫痫病史。诊断为维生素D缺乏性手足搐搦症。"
+        "予葡萄糖酸钙静脉推注。治疗后未再抽搐，未再出现发热。"
+    )
+    patient = _patient(text)
+    assert "MONDO:0005027" not in {d["code"] for d in patient["diagnoses"]}  # the brother's epilepsy
+    assert "HP:0001281" in {f["code"] for f in patient["features"]}  # 手足搐搦: tetany
+    outcomes = {(o["about"], o["direction"]) for o in patient["outcomes"]}
+    assert {("Seizure", "resolved"), ("Fever", "resolved")} <= outcomes

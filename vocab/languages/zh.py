@@ -150,6 +150,9 @@ CLAUSE_BREAK_RE = re.compile(
 )
 FAMILY_RE = re.compile(
     r"家族史|家族中|其母|其父|母亲|父亲|姐姐|哥哥|弟弟|妹妹|兄弟|姐妹|子女|儿子|女儿|祖父|祖母|外祖"
+    # 其兄 (her elder brother), 胞姐, 同胞 and the wider family; not 父母 (父母近亲结婚 is the patient's)
+    r"|其兄|其姐|其弟|其妹|胞兄|胞姐|胞弟|胞妹|其子|其女|同胞|舅舅|姨妈|姑姑|叔叔|伯父|堂[兄姐弟妹]"
+    r"|表[兄姐弟妹]|外甥|侄[子女]"
 )
 # Where a relative's scope ends: the relative only tells ("其母发现患儿发热"), or the patient is
 # the subject again.
@@ -609,7 +612,10 @@ OUTCOME_CUES = [
         "resolved",
         r"消失|痊愈|治愈|愈合|消退|恢复正常|(?:回|降|恢复)(?:到|至)正常|转阴|完全缓解|康复(?!治疗|训练|锻炼|科|医学)"
         # the fever went: "服药后烧退了", "热退", "体温降至正常" (退热药 is the drug, not the course)
-        r"|(?:热|烧)退|退(?:热|烧)(?!药|剂|治疗|处理)|(?:完全|已经?)复原",
+        r"|(?:热|烧)退|退(?:热|烧)(?!药|剂|治疗|处理)|(?:完全|已经?)复原"
+        # "治疗后未再抽搐", "未再出现发热": the finding did not come back (未再加重, 未再复发 and
+        # 未再发作 are matched as stable above)
+        r"|未再(?:出现|有)?(?=[\u4e00-\u9fff])",
     ),
     ("recurred", r"复发|再发|再次出现"),
     ("worsened", r"加重|恶化|进展|加剧"),

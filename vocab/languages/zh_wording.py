@@ -176,7 +176,8 @@ _STEM_TYPES = {
 }  # keys are lower case
 _STEM_TYPE_RE = re.compile("|".join(_STEM_TYPES))
 # Organs written with or without 脏 before what happens to them: 肝衰竭 = 肝脏衰竭, 脾肿大 = 脾脏肿大.
-_ORGAN_RE = re.compile(r"^([肝肾脾胰心肺])(?=衰竭|功能|肿大|增大|损伤|损害|病变|脓肿|囊肿|破裂|大$)")
+_ORGANS = "肝肾脾胰心肺"
+_ORGAN_RE = re.compile(rf"^([{_ORGANS}])(?=衰竭|功能|肿大|增大|损伤|损害|病变|脓肿|囊肿|破裂|大$)")
 # Pain: 背痛 = 背部疼痛 = 背部痛 = 背疼; 关节疼痛 = 关节痛.
 _PAIN_RE = re.compile(r"^([\u4e00-\u9fff]{1,4}?)(疼痛|痛)$")
 _PAIN_QUALIFIERS = frozenset("酸胀绞刺隐钝剧灼疼压触")
@@ -204,10 +205,11 @@ _TRIGGERS = frozenset(
 _LATIN_WORD = r"[a-zà-öø-ÿ][a-zà-öø-ÿ']*"
 _EPONYM_RE = re.compile(rf"^({_LATIN_WORD}(?: {_LATIN_WORD}){{0,2}}?)(?:'s)? (disease|syndrome)$")
 _EPONYM_HEADS = {"disease": ("病", "氏病", "氏症"), "syndrome": ("综合征",)}
+_EPONYM_ENDINGS = (" disease", " syndrome")
 
 
 def _eponym_forms(key: str) -> set[str]:
-    if not key.endswith((" disease", " syndrome")):
+    if not key.endswith(_EPONYM_ENDINGS):
         return set()  # what the pattern requires, tested without it for the many keys that fail
     m = _EPONYM_RE.match(key)
     if not m:
@@ -218,7 +220,12 @@ def _eponym_forms(key: str) -> set[str]:
 
 def name_variants(key: str) -> set[str]:
     """`key` and the other ways Chinese reports write it (see the module docstring)."""
-    if key.isascii() or all(ord(c) < 0x250 for c in key):
+    # Fast paths, each the test the general path below would fail, without its calls (this runs
+    # for ~120,000 keys a cold build, ~100,000 of them plain ASCII): an ASCII key that names no
+    # eponymous disease or syndrome has no variant.
+    if key.isascii() and not key.endswith(_EPONYM_ENDINGS):
+        return {key}
+    if max(key) < "\u0250":  # Latin script only (the key is not empty: "" is ASCII)
         eponyms = _eponym_forms(key)
         if not eponyms:
             return {key}
@@ -233,10 +240,17 @@ def name_variants(key: str) -> set[str]:
         if mainland in forms:
             out |= {k.replace(mainland, other) for k in out if mainland in k}
             forms = "\n".join(out)
-    out |= {_STEM_TYPE_RE.sub(lambda m: _STEM_TYPES[m.group(0)], k) for k in out if _STEM_TYPE_RE.search(k)}
-    out |= {_ORGAN_RE.sub(r"\1脏", k) for k in out if _ORGAN_RE.search(k)}
+    # Each pattern below needs a character the key may lack (型, 痛, 症, an organ first): a
+    # substring test skips the regular expression for the keys without it. The last two
+    # characters, not the last one: `$` also matches before a final newline.
+    typed_forms = "型" in forms
+    if typed_forms:
+        out |= {
+            _STEM_TYPE_RE.sub(lambda m: _STEM_TYPES[m.group(0)], k) for k in out if _STEM_TYPE_RE.search(k)
+        }
+    out |= {_ORGAN_RE.sub(r"\1脏", k) for k in out if k[:1] in _ORGANS and _ORGAN_RE.search(k)}
     for k in list(out):
-        pain = _PAIN_RE.match(k)
+        pain = _PAIN_RE.match(k) if "痛" in k[-2:] else None
         if pain and pain.group(1)[-1] not in _PAIN_QUALIFIERS:
             stem = pain.group(1)
             out |= {stem + "痛", stem + "疼痛"}
@@ -244,10 +258,10 @@ def name_variants(key: str) -> set[str]:
                 out |= {stem + "部疼痛", stem + "部痛", stem + "疼"}
         if k.endswith("疝"):
             out.add(k + "气")
-        level = _ELECTROLYTE_RE.match(k)
+        level = _ELECTROLYTE_RE.match(k) if "症" in k[-2:] else None
         if level:
             out |= {f"{level.group(1)}血{level.group(2)}", f"{level.group(1)}血{level.group(2)}症"}
-        typed = _TYPE_AFTER_RE.match(k) or _TYPE_BEFORE_RE.match(k)
+        typed = (_TYPE_AFTER_RE.match(k) or _TYPE_BEFORE_RE.match(k)) if typed_forms and "型" in k else None
         if typed:
             name, number = (
                 (typed.group(1), typed.group(2))

@@ -369,8 +369,9 @@ def test_counts_per_field_percentiles_and_nyha_class():
         text[m["evidence"]["start"] : m["evidence"]["end"]]: (m["analyte"], m["value"])
         for m in patient["measurements"]
     }
-    assert found["<5th percentile"] == ("percentile", 5)
-    assert found["below the 10th centile"] == ("percentile", 10)
+    # a growth percentile is named by its measure ("weighed 8.1 kg (<5th percentile)")
+    assert found["<5th percentile"] == ("weight percentile", 5)
+    assert found["below the 10th centile"] == ("height percentile", 10)
     assert found["20-30 leukocytes per high-power field"] == ("count per microscope field", 20)
     assert found["8 mitoses/10 HPF"] == ("count per microscope field", 8)
     assert found["II"] == ("NYHA functional class", 2)
@@ -558,3 +559,22 @@ def test_a_change_in_size_or_number_is_no_test_result():
     )
     analytes = [m["analyte"] for m in extract(text)["patients"][0]["measurements"]]
     assert analytes == ["troponin"]
+
+
+def test_a_growth_percentile_is_of_its_measure_and_implies_its_finding():
+    text = (
+        "Her height was 118 cm (>97th centile). His weight was below the 3rd percentile. Head "
+        "circumference was 42 cm (<3rd centile). The swelling was at the 50th percentile of the series."
+    )
+    patient = _patient(text)
+    percentiles = {
+        m["analyte"]: m["interpretation"] for m in patient["measurements"] if "percentile" in m["analyte"]
+    }
+    assert percentiles == {
+        "height percentile": "high",
+        "weight percentile": "low",
+        "head circumference percentile": "low",
+        "percentile": None,  # of no measure named before it: kept, named only "percentile"
+    }
+    codes = {f["code"] for f in patient["features"]}
+    assert {"HP:0000098", "HP:0004325", "HP:0000252"} <= codes  # tall stature, low weight, microcephaly

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from vocab import languages
 
 from .document import Doc, Patient
+from .measurement_facts import emit_measurement
 from .quantities import (
     COMPARATORS,
     LAB_UNIT,
@@ -212,8 +213,62 @@ def pattern_results(
                     continue
             value = _numeral(gm.group("val" + suffix))
             unit = normalise_unit(written) if written else fixed_unit
+            if named == "percentile" and _growth_percentile(
+                doc, patient, found, (s0, a, b), gm.group(group), value
+            ):
+                continue
             _record(doc, patient, found, onset_at, (a, b), named, value, None, unit, None)
     return found
+
+
+# Of each language: the analyte of a growth percentile -> the words for its measure, one pattern.
+_PERCENTILE_OF = {
+    analyte: re.compile(
+        "|".join(
+            f"(?:{m.PERCENTILE_OF_WORDS.get(analyte)})"
+            for m in languages.LANGUAGES.values()
+            if m.PERCENTILE_OF_WORDS.get(analyte)
+        ),
+        re.I,
+    )
+    for analyte in {a for m in languages.LANGUAGES.values() for a in m.PERCENTILE_OF_WORDS}
+}
+_BELOW = re.compile(r"^(?:<|≤|less than|below|under|低于|小于)", re.I)
+_ABOVE = re.compile(r"^(?:>|≥|above|over|greater than|高于|大于|超过)", re.I)
+
+
+def _growth_percentile(
+    doc: Doc,
+    patient: Patient,
+    found: list[tuple[int, int]],
+    spans: tuple[int, int, int],
+    written: str,
+    value: float | None,
+) -> bool:
+    """A percentile of the height, weight, head circumference or BMI named before it in its sentence
+    ("height 118 cm (>97th centile)"): a measurement of that percentile, with the finding its
+    result implies (above the 97th: tall stature). False when no such measure is named."""
+    s0, a, b = spans
+    before = doc.text[max(s0, a - 80) : a]
+    named = [
+        (m.end(), analyte) for analyte, pattern in _PERCENTILE_OF.items() for m in pattern.finditer(before)
+    ]
+    info = doc.vocab.analytes.get(max(named)[1]) if named else None
+    if info is None or value is None:
+        return False
+    comparator = "<" if _BELOW.match(written.strip()) else ">" if _ABOVE.match(written.strip()) else None
+    interpretation = interpretation_from_range(value, info.ref_low, info.ref_high, comparator)
+    fact = {
+        "analyte": info.name,
+        "value": value,
+        "comparator": comparator,
+        "unit": "percentile",
+        "interpretation": interpretation,
+        "evidence": doc.ev(a, b),
+    }
+    emit_measurement(patient, fact, info)
+    found.append((a, b))
+    return True
 
 
 # "101.3°F (38.5°C)", "3% (120/µL)", "12,000/mm3 (poly: 65%)": one value with its unit, alone in a

@@ -79,6 +79,7 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `LIST_JOIN_WORDS`, `RESPECTIVELY_WORDS` (pairs a list of values with a list of tests, in order),
   `WITHIN_RANGE_WORDS` (a result stated within the reference range: it excludes the abnormality
   its test looks for), `SPECIMEN_WORDS` (written -> specimen: "脑脊液17.67 u/mL" is CSF),
+  `PERCENTILE_OF_WORDS` (analyte of a growth percentile -> the words for its measure: "height"),
   `SERIES_FROM_WORDS` and `SERIES_TO_WORDS` ("from 0.20 to 0.55": two results of one test),
   `VITAL_SIGNS_WORDS` (what heads a list of vital signs, whose symbols may then stand without
   units), `SERIES_JOIN_WORDS` and `SERIES_WHEN_WORDS` ("2, 6 and 7 at 1, 5 and 10 minutes": further values
@@ -203,6 +204,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "RESPECTIVELY_WORDS",
         "WITHIN_RANGE_WORDS",
         "SPECIMEN_WORDS",
+        "PERCENTILE_OF_WORDS",
         "SERIES_FROM_WORDS",
         "SERIES_TO_WORDS",
         "SERIES_JOIN_WORDS",

@@ -563,6 +563,14 @@ WITHIN_RANGE_WORDS = (
     r"\bwithin (?:the )?(?:normal|reference) (?:limits?|ranges?|intervals?)\b|\bin the normal range\b"
 )
 # The specimen a value was measured in, written before it: "CSF 45 mg/dL; serum 12 mg/dL".
+# What a growth percentile is of, named before it ("height 118 cm (>97th centile)"): the analyte
+# of the percentile -> the words for the measure.
+PERCENTILE_OF_WORDS = {
+    "height percentile": r"\b(?:height|length|stature)\b",
+    "weight percentile": r"\b(?:weight|weighed|weighing)\b",
+    "head circumference percentile": r"\b(?:head circumference|ofc|occipito-?frontal (?:head )?circ\w*)\b",
+    "BMI percentile": r"\b(?:bmi|body mass index)\b",
+}
 SPECIMEN_WORDS = {
     "csf": "CSF",
     "cerebrospinal fluid": "CSF",

@@ -363,6 +363,13 @@ SHARED_RESULT_WORDS = {
 }
 SHARED_RESULT_MARKER_WORDS = r"均|都|皆"
 LIST_JOIN_WORDS = r"和|及|与"
+# What a growth percentile is of (身高位于第97百分位以上): the analyte -> the words for the measure.
+PERCENTILE_OF_WORDS = {
+    "height percentile": r"身高|身长",
+    "weight percentile": r"体重",
+    "head circumference percentile": r"头围",
+    "BMI percentile": r"BMI|体重指数",
+}
 SPECIMEN_WORDS = {
     "脑脊液": "CSF",
     "血清": "serum",

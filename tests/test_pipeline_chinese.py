@@ -703,3 +703,11 @@ def test_a_siblings_history_tetany_and_what_did_not_come_back():
     assert "HP:0001281" in {f["code"] for f in patient["features"]}  # 手足搐搦: tetany
     outcomes = {(o["about"], o["direction"]) for o in patient["outcomes"]}
     assert {("Seizure", "resolved"), ("Fever", "resolved")} <= outcomes
+
+
+def test_taiwan_drug_names_and_the_everyday_word_for_the_lips():
+    text = "病童嘴唇乾裂泛紅。口服高劑量阿斯匹靈（每日80 mg/kg，分4次），發燒時給予普拿疼。"
+    patient = _patient(text)
+    assert "HP:0031250" in {f["code"] for f in patient["features"]}  # 嘴唇干裂: lip fissure
+    assert {t["agent"] for t in patient["treatments"]} == {"acetylsalicylic acid", "paracetamol"}
+    _evidence_is_original(text, patient)

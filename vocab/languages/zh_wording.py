@@ -127,6 +127,7 @@ REGIONAL_WORDS: tuple[tuple[str, str], ...] = (
     ("粒细胞缺乏", "颗粒性白血球缺乏"),
     ("粒细胞缺乏", "颗粒球缺乏"),
     ("手足抽搐", "手足搐搦"),  # tetany, as textbooks name it: 维生素D缺乏性手足搐搦症
+    ("口唇", "嘴唇"),  # the everyday word for the lips: 嘴唇干裂 (口唇干裂, lip fissure)
     ("颜面", "脸部"),
     ("脊髓灰质炎", "小儿麻痹"),
     ("孤独症", "自闭症"),

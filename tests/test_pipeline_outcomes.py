@@ -168,3 +168,11 @@ def test_a_word_two_findings_end_with_stays_its_own():
     labels = [f["label"] for f in extract(text)["patients"][0]["features"]]
     # "the weakness" could be either: it is not given to one of them
     assert labels == ["Hemiparesis", "Proximal muscle weakness", "Asthenia"]
+
+
+def test_a_cue_that_names_its_finding_is_about_it():
+    text = "患儿发热5天。予静脉注射免疫球蛋白2 g/kg。治疗后36小时内退烧。"
+    outcomes = [
+        (o["about"], o.get("about_code"), o["direction"]) for o in extract(text)["patients"][0]["outcomes"]
+    ]
+    assert outcomes == [("Fever", "HP:0001945", "resolved")]  # 退烧: the fever went, not "overall condition"

@@ -60,7 +60,9 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
         outcome = {"about": "overall condition", "direction": direction, "evidence": doc.ev(s0 + a, s0 + b)}
         own = None
         if about_mention is None:
-            own = _named_by_its_head(doc, patient, mentions, s0 + clause_start, s0 + clause_end)
+            own = _named_by_its_head(
+                doc, patient, mentions, s0 + clause_start, s0 + clause_end
+            ) or _named_by_cue(om.group(0))
         elif about_mention.kind == HPO:
             # "his weakness improved" after "left-sided weakness": the hemiparesis stated before
             own = _feature_headed_by(doc, patient, about_mention) or _more_specific_feature(
@@ -105,6 +107,23 @@ def _about(mentions: list[Mention], c0: int, a: int, b: int, c1: int) -> Mention
         return in_clause_after[0]
     before = [m for m in coded if m.end <= a and m.kind != ANALYTE]
     return before[-1] if before else None
+
+
+# HPO id -> the cue words, of every language, that name that finding themselves (退烧: the fever).
+_SUBJECT_OF_CUE = [
+    (code, re.compile(words))
+    for module in languages.LANGUAGES.values()
+    for code, words in module.OUTCOME_SUBJECT_WORDS.items()
+]
+
+
+def _named_by_cue(cue: str) -> dict | None:
+    """The finding an outcome cue names itself ("热退", "退烧": the fever), as {code, label}."""
+    for code, pattern in _SUBJECT_OF_CUE:
+        if pattern.search(cue):
+            term = load_hpo().get(code)
+            return {"code": code, "label": term.name} if term is not None else None
+    return None
 
 
 def _present_features(patient: Patient) -> list[dict]:

@@ -117,7 +117,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `may_state_outcome(sentence) -> bool` (a cheap test that lets most sentences skip `OUTCOME_RE`);
   `TRIGGER_RE` ("日晒后加重", "worse with exertion": tried on the words before the cue for
   Chinese, after it for English — it matches where its language writes the trigger);
-  `AFTER_TREATMENT_RE` (words that place a sentence in the course after treatment).
+  `AFTER_TREATMENT_RE` (words that place a sentence in the course after treatment); ∀
+  `OUTCOME_SUBJECT_WORDS` (HPO id -> cue words that name their finding themselves: 退烧, 热退, the
+  fever went).
 - genetics (all ∀): `GENETIC_CONTEXT_WORDS` (words that make a gene symbol nearby a gene),
   `GENE_ADJACENT_WORDS` (right after a symbol: even a symbol that is an English word or a lab
   test is then a gene), `ZYGOSITY_WORDS` and `ACMG_WORDS` (record value -> alternatives, tried in
@@ -251,7 +253,14 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "COORDINATION_RE",
     ),
     "frequency": ("FREQUENCY_RULES",),
-    "outcomes": ("OUTCOME_RE", "FOLLOW_UP_RE", "may_state_outcome", "TRIGGER_RE", "AFTER_TREATMENT_RE"),
+    "outcomes": (
+        "OUTCOME_RE",
+        "FOLLOW_UP_RE",
+        "may_state_outcome",
+        "TRIGGER_RE",
+        "AFTER_TREATMENT_RE",
+        "OUTCOME_SUBJECT_WORDS",
+    ),
     "genetics": ("GENETIC_CONTEXT_WORDS", "GENE_ADJACENT_WORDS", "ZYGOSITY_WORDS", "ACMG_WORDS"),
 }
 # Names a language may set to None: the stage has nothing of that kind to do in it.

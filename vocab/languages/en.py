@@ -1142,6 +1142,7 @@ TRIGGER_RE = re.compile(
     re.I,
 )
 # Words that place a sentence after the report's treatment: "after treatment", "at follow-up".
+OUTCOME_SUBJECT_WORDS: dict[str, str] = {}  # English cues name no finding ("resolved", "improved")
 AFTER_TREATMENT_RE = re.compile(
     r"\b(?:after|following|with|on|under|despite)\s+(?:\w+\s+){0,3}?(?:treatment|therapy|surgery|resection|"
     r"operation|excision|transplant(?:ation)?|administration|initiation|course|cycles?|doses?|discontinuation)\b"

@@ -642,6 +642,8 @@ TRIGGER_RE = re.compile(
     r"|遇冷|遇热|受凉后?|受寒后?|寒冷时)$"
 )
 # Words that place a sentence after the report's treatment: "治疗后", "after surgery", "随访".
+# Cues that name their finding themselves: "服药后热退", "36小时内退烧" (the fever went).
+OUTCOME_SUBJECT_WORDS = {"HP:0001945": r"(?:热|烧)退|退(?:热|烧)"}
 AFTER_TREATMENT_RE = re.compile(
     r"治疗后|用药后|服药后|术后|手术后|(?:治疗|用药|服药)\s*\d+\s*(?:天|日|周|个?月|d)|予[^，。]{0,20}后|"
     r"经[^，。]{0,20}(?:治疗|处理)|接受[^，。]{0,20}(?:治疗|手术|移植)|(?:使用|服用)[^，。]{0,15}后|开刀后|"

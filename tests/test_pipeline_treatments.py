@@ -167,3 +167,13 @@ def test_a_stop_reason_in_a_clause_of_its_own_before_the_drug():
 def test_a_drug_the_patient_was_not_given_is_no_treatment(text):
     agents = [t["agent"] for t in extract(text)["patients"][0]["treatments"]]
     assert agents == ["acetylsalicylic acid"]
+
+
+def test_a_level_said_to_change_and_a_declined_course_are_no_treatments():
+    text = (
+        "She was treated with zoledronic acid 4 mg. Within 3 days her calcium normalized. She declined "
+        "further chemotherapy. She received calcium 1 g daily."
+    )
+    treatments = {t["agent"]: t for t in extract(text)["patients"][0]["treatments"]}
+    assert set(treatments) == {"zoledronic acid", "calcium"}
+    assert treatments["calcium"]["dose"] == 1.0  # the supplement given, not the level that normalized

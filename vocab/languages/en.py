@@ -905,6 +905,8 @@ LAB_CONTEXT_WORDS = (
     r"levels?|concentrations?|assays?|tests?|testing|stain(?:ing)?|immunostaining|"
     r"positive|negative|ratio|index|clearance|scan|scintigraphy|(?:was|were|is|of)\s+(?:\d|elevated|increased|decreased|"
     r"low|high|normal|within)|"
+    # a substance's level said to change: "her calcium normalized", "potassium fell to", "rose"
+    r"(?:had\s+|has\s+)?(?:normali[sz]ed|returned to normal|rose|fell|dropped|declined|peaked)\b|"
     # a drug named as a test agent, a susceptibility, a gene or a deficiency: not given
     r"(?:stimulation|tolerance|challenge|suppression|loading|provocation|skin|patch|breath) tests?|"
     r"sensitivity|sensitive|resistance|resistant|susceptibility|etest|e-test|mic\b|"
@@ -931,7 +933,7 @@ DIVIDED_DOSES_RE = re.compile(
 WITHHELD_BEFORE_WORDS = (
     r"\b(?:did not|didn't|could not|couldn't) (?:receive|get|tolerate)"
     r"|\b(?:was|were) not (?:given|started on|treated with|prescribed|offered)"
-    r"|\bnot (?:given|treated with|started on|offered)|\bdeclined|\brefused"
+    r"|\bnot (?:given|treated with|started on|offered)|\b(?:declined|refused)(?: further| additional| any)?"
     r"|\bcontraindication to|\bno (?:further |additional )?"
 )
 WITHHELD_AFTER_WORDS = (

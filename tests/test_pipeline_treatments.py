@@ -176,4 +176,6 @@ def test_a_level_said_to_change_and_a_declined_course_are_no_treatments():
     )
     treatments = {t["agent"]: t for t in extract(text)["patients"][0]["treatments"]}
     assert set(treatments) == {"zoledronic acid", "calcium"}
-    assert treatments["calcium"]["dose"] == 1.0  # the supplement given, not the level that normalized
+    # the supplement given is its only mention, not the level that normalized
+    spans = treatments["calcium"].get("mentions") or [treatments["calcium"]["evidence"]]
+    assert [s["start"] for s in spans] == [text.index("calcium 1 g")]

@@ -711,3 +711,110 @@ def test_taiwan_drug_names_and_the_everyday_word_for_the_lips():
     assert "HP:0031250" in {f["code"] for f in patient["features"]}  # 嘴唇干裂: lip fissure
     assert {t["agent"] for t in patient["treatments"]} == {"acetylsalicylic acid", "paracetamol"}
     _evidence_is_original(text, patient)
+
+
+# ------------------------------------------------------------------ specialty snippets
+# Short presentations written for these tests, one per specialty, in the wording of Chinese
+# journal case reports: the commonest complaints, signs, tests and drugs of each.
+SPECIALTY_SNIPPETS = {
+    "cardiology": "患者男，62岁，因反复胸闷、气促3年，加重伴心慌1周入院。夜间不能平卧，双下肢浮肿。"
+    "否认高血压病史。心电图示心房颤动。予呋塞米、美托洛尔治疗。",
+    "nephrology": "患者女，35岁，因双下肢浮肿2个月、尿少1周入院。尿中泡沫增多，无肉眼血尿。"
+    "血肌酐210 μmol/L。诊断为肾病综合征。予泼尼松治疗。",
+    "neurology": "患者男，58岁，因突发头晕、右侧肢体无力伴言语不清6小时入院。无头痛、呕吐。"
+    "右侧巴宾斯基征阳性。头颅MRI示急性脑梗死。予阿司匹林治疗。",
+    "dermatology": "患者女，28岁，因全身皮疹伴瘙痒2周就诊。患者未诉发热、关节痛。"
+    "予氯雷他定口服、外用糠酸莫米松乳膏治疗，1周后皮疹消退。",
+    "haematology": "患者男，19岁，因乏力、面色苍白1个月，牙龈出血3天入院。全身皮肤散在瘀点瘀斑。"
+    "血小板15×10^9/L。诊断为再生障碍性贫血。予环孢素治疗。",
+    "endocrinology": "患者女，45岁，因多饮、多尿、体重下降3个月入院，伴视物模糊。糖化血红蛋白11.2%。"
+    "诊断为2型糖尿病。予二甲双胍治疗。",
+    "rheumatology": "患者女，41岁，因双手关节肿痛伴晨僵2年入院。无口干、眼干。类风湿因子阳性。"
+    "诊断为类风湿关节炎。予甲氨蝶呤治疗。",
+    "paediatrics": "患儿男，3岁，因发热5天入院。伴咳嗽、流涕，无抽搐。双眼结膜充血，口唇皲裂，杨梅舌，"
+    "颈部淋巴结肿大。心脏超声示冠状动脉扩张。诊断为川崎病。",
+    "obstetrics": "患者女，29岁，孕34周，因头痛、视物模糊2天入院。双下肢水肿。诊断为重度子痫前期。"
+    "予硫酸镁、拉贝洛尔治疗。",
+    "gastroenterology": "患者男，52岁，因反复上腹痛1年，黑便3天入院。伴腹胀、反酸、嗳气，无呕血。"
+    "诊断为胃溃疡。予奥美拉唑治疗。",
+}
+
+
+def _facts(text: str) -> set[tuple]:
+    """What a record says, without where: (kind, code or agent, assertion or status or route)."""
+    patient = _patient(text)
+    facts: set[tuple] = {("sex", patient["sex"]), ("age", (patient["age"] or {}).get("years"))}
+    for f in patient["features"]:
+        facts.add(("feature", f["code"], f["assertion"]))
+    for d in patient["diagnoses"]:
+        facts.add(("diagnosis", d["code"], d["status"]))
+    for t in patient["treatments"]:
+        facts.add(("treatment", t["agent"], t["route"]))
+    for m in patient["measurements"]:
+        facts.add(("measurement", m["analyte"], m["value"], m["interpretation"]))
+    for o in patient["outcomes"]:
+        facts.add(("outcome", o["about"], o["direction"]))
+    return facts
+
+
+@pytest.mark.parametrize("config", ["s2tw", "s2twp"])
+@pytest.mark.parametrize("specialty", sorted(SPECIALTY_SNIPPETS))
+def test_taiwan_traditional_script_gives_the_same_facts_as_simplified(specialty, config):
+    # The same report written in Taiwan traditional script (OpenCC s2tw: Taiwan characters;
+    # s2twp: also Taiwan phrasing) must read as the same facts, with evidence in the
+    # traditional text.
+    import opencc
+
+    simplified = SPECIALTY_SNIPPETS[specialty]
+    traditional = opencc.OpenCC(config).convert(simplified)
+    assert traditional != simplified
+    assert _facts(traditional) == _facts(simplified)
+    _evidence_is_original(traditional, _patient(traditional))
+
+
+@pytest.mark.parametrize(
+    ("specialty", "code", "assertion"),
+    [
+        ("cardiology", "HP:0031352", "present"),  # 胸闷
+        ("cardiology", "HP:0001962", "present"),  # 心慌
+        ("cardiology", "HP:0012764", "present"),  # 夜间不能平卧: orthopnoea
+        ("cardiology", "HP:0000822", "negated"),  # 否认高血压病史
+        ("nephrology", "HP:0100520", "present"),  # 尿少
+        ("nephrology", "HP:0031504", "present"),  # 尿中泡沫增多
+        ("nephrology", "HP:0012587", "negated"),  # 无肉眼血尿
+        ("dermatology", "HP:0001945", "negated"),  # 未诉发热
+        ("dermatology", "HP:0002829", "negated"),  # 未诉…关节痛: the list shares the negation
+        ("endocrinology", "HP:0000622", "present"),  # 视物模糊
+        ("paediatrics", "HP:0031250", "present"),  # 口唇皲裂: lip fissure, not skin fissure
+        ("paediatrics", "HP:0031042", "present"),  # 杨梅舌: strawberry tongue
+        ("paediatrics", "HP:0030882", "present"),  # 冠状动脉扩张
+        ("gastroenterology", "HP:6000064", "present"),  # 嗳气
+        ("gastroenterology", "HP:0002249", "present"),  # 黑便
+    ],
+)
+def test_common_presentations_of_each_specialty_are_read(specialty, code, assertion):
+    assert ("feature", code, assertion) in _facts(SPECIALTY_SNIPPETS[specialty])
+
+
+def test_preeclampsia_is_a_diagnosis_in_current_and_older_wording():
+    assert ("diagnosis", "MONDO:0001641", "final") in _facts(SPECIALTY_SNIPPETS["obstetrics"])
+    facts = _facts("患者女，31岁，孕36周。诊断为先兆子痫。")
+    assert ("diagnosis", "MONDO:0005081", "final") in facts
+
+
+def test_a_route_after_an_enumeration_comma_belongs_to_the_next_drug():
+    facts = _facts(SPECIALTY_SNIPPETS["dermatology"])
+    assert ("treatment", "loratadine", "oral") in facts  # 氯雷他定口服、外用…
+    assert ("treatment", "mometasone", "topical") in facts
+    facts = _facts("患者女，30岁。予甲泼尼龙、静脉注射丙种球蛋白治疗。")
+    assert ("treatment", "methylprednisolone", None) in facts
+    # a route written once after coordinated drugs is still both drugs'
+    facts = _facts("患者女，30岁。予甲泼尼龙、环磷酰胺静脉滴注。")
+    assert ("treatment", "methylprednisolone", "intravenous") in facts
+
+
+def test_an_outcome_is_not_about_a_test_named_inside_a_drug():
+    # 免疫球蛋白 is a test too, but inside 静脉注射免疫球蛋白 it is the drug given
+    patient = _patient("患儿男，3岁，发热5天。予静脉注射免疫球蛋白治疗后热退。")
+    assert [o["direction"] for o in patient["outcomes"]] == ["resolved"]
+    assert all("globulin" not in o["about"] for o in patient["outcomes"])

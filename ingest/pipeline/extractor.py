@@ -41,7 +41,7 @@ from .outcomes import outcomes, tidy_outcomes
 from .structure import CASE, Sentence, layout
 from .treatment_agents import merge_treatments
 from .treatments import treatments
-from .vocabulary import ANALYTE, DISEASE, FINDING, HPO, Mention, Vocabulary, key_text
+from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Mention, Vocabulary, key_text
 from .vocabulary_build import load_vocabulary
 
 TIME_BUDGET = 20.0  # seconds of fact extraction per report before it stops and says so
@@ -143,6 +143,15 @@ def _sentence(
     treatments(doc, sentence, mentions, measurement_spans, patient)
     clinical = [m for m in mentions if m.kind in (HPO, DISEASE, FINDING)]
     link_findings(doc, sentence, clinical, patient, stated_year_at)
-    outcomes(doc, sentence, [m for m in mentions if m.kind in (HPO, DISEASE, FINDING, ANALYTE)], patient)
+    # A test named inside a drug's name is the drug ("静脉注射免疫球蛋白", "insulin glargine"), not
+    # what an outcome after that drug is about.
+    drugs = [m for m in mentions if m.kind == DRUG]
+    about = [
+        m
+        for m in mentions
+        if m.kind in (HPO, DISEASE, FINDING)
+        or (m.kind == ANALYTE and not any(d.start <= m.start and m.end <= d.end for d in drugs))
+    ]
+    outcomes(doc, sentence, about, patient)
     genetics(doc, sentence, mentions, patient)
     return years[-1][1] if years else year

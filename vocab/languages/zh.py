@@ -535,6 +535,12 @@ def administration_window(window: str, truncated: bool) -> str:
         if not _ADMINISTRATION_CLAUSE_RE.match(clause) or (truncated and k == len(clauses) - 1):
             break
         window += "，" + clause
+    if truncated and len(clauses) == 1:
+        # "氯雷他定口服、外用糠酸莫米松": after the enumeration comma the administration words are
+        # the next drug's, as after a full comma ("予甲泼尼龙、静脉注射丙种球蛋白").
+        head, sep, last = window.rpartition("、")
+        if sep and _ADMINISTRATION_CLAUSE_RE.match(last):
+            window = head
     return window
 
 

@@ -818,3 +818,17 @@ def test_an_outcome_is_not_about_a_test_named_inside_a_drug():
     patient = _patient("患儿男，3岁，发热5天。予静脉注射免疫球蛋白治疗后热退。")
     assert [o["direction"] for o in patient["outcomes"]] == ["resolved"]
     assert all("globulin" not in o["about"] for o in patient["outcomes"])
+
+
+@pytest.mark.parametrize(
+    ("text", "codes", "excluded"),
+    [
+        ("患者颜面及双下肢浮肿。", {"HP:0000282", "HP:0010741"}, False),  # facial and leg oedema
+        ("查体：眼睑和双下肢水肿。", {"HP:0100540", "HP:0010741"}, False),  # eyelid and leg oedema
+        ("患者无颜面及双下肢水肿。", {"HP:0000282", "HP:0010741"}, True),
+    ],
+)
+def test_a_finding_written_once_after_two_body_parts_is_each_parts(text, codes, excluded):
+    features = {f["code"]: f["excluded"] for f in _patient(text)["features"]}
+    assert codes <= set(features)
+    assert all(features[code] is excluded for code in codes)

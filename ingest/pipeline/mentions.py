@@ -261,7 +261,46 @@ def _with_shared_body_part(doc: Doc, mentions: list[Mention]) -> list[Mention]:
                 if found[0].concepts != m.concepts:
                     replaced[id(m)] = Mention(m.start, m.end, found[0].concepts)
                 break
-    return [replaced.get(id(m), m) for m in mentions] if replaced else mentions
+    mentions = [replaced.get(id(m), m) for m in mentions] if replaced else mentions
+    return _with_finding_shared_by_parts(doc, mentions, join)
+
+
+def _with_finding_shared_by_parts(doc: Doc, mentions: list[Mention], join: re.Pattern[str]) -> list[Mention]:
+    """ "颜面及双下肢浮肿", "眼睑和双下肢水肿": a finding written once after two body parts is each
+    part's. The part before the joiner, with the finding's words, names a finding of its own (颜面浮肿,
+    facial oedema; 眼睑水肿): a mention over that part."""
+    findings = [m for m in mentions if m.kind in (HPO, FINDING)]
+    added = []
+    for m in findings:
+        joiner = join.search(doc.key, max(0, m.start - 3), m.start)
+        if joiner is None or joiner.end() != m.start or joiner.start() == m.start:
+            continue
+        clause = _CLAUSE_PUNCTUATION.split(doc.key[max(0, joiner.start() - _PART_REACH) : joiner.start()])[-1]
+        base = joiner.start() - len(clause)
+        own = doc.key[m.start : m.end]
+        for i, part in _runs(clause, _PART_REACH):
+            a, b = base + i, base + i + len(part)
+            if b != joiner.start() or any(f.start < b and a < f.end for f in mentions):
+                continue  # the part must end at the joiner and name nothing itself
+            tails = (own[k:] for k in range(1, len(own)))  # the finding's words, longest first
+            named = next(
+                (
+                    hits[0]
+                    for tail in tails
+                    if (
+                        hits := [
+                            f
+                            for f in doc.vocab.find(part + tail)
+                            if f.kind == HPO and (f.start, f.end) == (0, len(part + tail))
+                        ]
+                    )
+                ),
+                None,
+            )
+            if named is not None:
+                added.append(Mention(a, b, named.concepts))
+                break
+    return sorted(mentions + added, key=lambda m: (m.start, -m.end)) if added else mentions
 
 
 _PART_REACH = 4  # characters that may name a body part (双下肢, 颜面, 胃部)

@@ -123,7 +123,9 @@ def _refers_to(spans: list[dict], named: list[dict]) -> bool:
     )
 
 
-def _last_word(text: str) -> str:
+def head_word(text: str) -> str:
+    """The last word of a mention, lower case and singular: "left-sided weakness" -> "weakness",
+    "subcutaneous nodules" -> "nodule" (how a report names a finding again)."""
     word = text.strip().lower().rsplit(" ", 1)[-1]
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
@@ -135,7 +137,7 @@ def _only_feature_it_heads(
     first: "his weakness improved" after "left-sided weakness" (Hemiparesis) is that weakness, not
     Asthenia, though HPO does not put one under the other. None when no feature or several do
     ("weakness" after "left-sided weakness" and "proximal muscle weakness")."""
-    words = {_last_word(s["text"]) for s in spans if not s.get("from_measurement")}
+    words = {head_word(s["text"]) for s in spans if not s.get("from_measurement")}
     if len(words) != 1 or any(" " in s["text"].strip() for s in spans):
         return None
     (word,) = words
@@ -148,7 +150,7 @@ def _only_feature_it_heads(
         and not other.get("excluded")
         and assertion_rank(other) <= assertion_rank(fact)
         and any(
-            " " in o["text"].strip() and _last_word(o["text"]) == word and o["start"] < first
+            " " in o["text"].strip() and head_word(o["text"]) == word and o["start"] < first
             for o in other.get("mentions") or [_span(other)]
         )
     ]

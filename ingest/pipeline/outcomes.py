@@ -25,6 +25,7 @@ from vocab.hpo import load_hpo
 from .assertions import assertion_of
 from .document import Doc, Patient
 from .mentions import most_specific
+from .merging import head_word
 from .structure import CASE, Sentence
 from .vocabulary import ANALYTE, FINDING, HPO, Mention
 
@@ -147,10 +148,6 @@ def _is_below(hpo, code: str, ancestor: str) -> bool:
     return term is not None and ancestor in term.ancestors
 
 
-def _singular(word: str) -> str:
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-
-
 def _named_by_its_head(doc: Doc, patient: Patient, mentions: list[Mention], c0: int, c1: int) -> dict | None:
     """A bare word the vocabulary cannot code ("the nodules shrank") that is the head of exactly
     one feature stated before ("subcutaneous nodules"): that feature."""
@@ -165,15 +162,16 @@ def _named_by_its_head(doc: Doc, patient: Patient, mentions: list[Mention], c0: 
 def _feature_headed_by(doc: Doc, patient: Patient, m: Mention) -> dict | None:
     """The one feature stated before `m` whose words end with `m`'s one word ("weakness" after
     "left-sided weakness"), when its code is another; None for a phrase or no single such feature."""
-    word = _singular(doc.text[m.start : m.end].strip().lower())
-    if not word or " " in word or not word.isalpha():
+    written = doc.text[m.start : m.end].strip()
+    word = head_word(written)
+    if not word or " " in written or not word.isalpha():
         return None
     own = {
         f["code"]: f
         for f in _present_features(patient)
         if f["evidence"]["start"] < m.start
         and " " in f["evidence"]["text"].strip()
-        and _singular(f["evidence"]["text"].strip().lower().rsplit(" ", 1)[-1]) == word
+        and head_word(f["evidence"]["text"]) == word
     }
     return next(iter(own.values())) if len(own) == 1 else None
 

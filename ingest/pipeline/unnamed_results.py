@@ -233,8 +233,8 @@ _PERCENTILE_OF = {
     )
     for analyte in {a for m in languages.LANGUAGES.values() for a in m.PERCENTILE_OF_WORDS}
 }
-_BELOW = re.compile(r"^(?:<|≤|less than|below|under|低于|小于)", re.I)
-_ABOVE = re.compile(r"^(?:>|≥|above|over|greater than|高于|大于|超过)", re.I)
+# "<3rd", "below the 3rd", "more than the 97th": the comparator words the values use.
+_LEADING_COMPARATOR = re.compile(rf"^\s*({languages.literal_alternatives(COMPARATORS)}|<|>)", re.I)
 
 
 def _growth_percentile(
@@ -256,7 +256,8 @@ def _growth_percentile(
     info = doc.vocab.analytes.get(max(named)[1]) if named else None
     if info is None or value is None:
         return False
-    comparator = "<" if _BELOW.match(written.strip()) else ">" if _ABOVE.match(written.strip()) else None
+    lead = _LEADING_COMPARATOR.match(written)
+    comparator = COMPARATORS.get(lead.group(1).lower(), lead.group(1)) if lead else None
     interpretation = interpretation_from_range(value, info.ref_low, info.ref_high, comparator)
     fact = {
         "analyte": info.name,

@@ -190,10 +190,9 @@ def _rest_that_names_a_finding(doc: Doc, words: str, kinds: tuple[str, ...]) -> 
     for i in range(1, len(words)):
         if not (_is_han(words[i]) or (not words[i - 1].isalnum() and words[i].isalnum())):
             continue  # an end starts at a word, or at any Han character
-        rest = words[i:]
-        whole = [h for h in doc.vocab.find(rest) if h.kind in kinds and (h.start, h.end) == (0, len(rest))]
-        if whole:
-            return i, whole[0].concepts
+        whole = _whole_term(doc, words[i:], kinds)
+        if whole is not None:
+            return i, whole.concepts
     return None
 
 
@@ -255,11 +254,10 @@ def _with_shared_body_part(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             a, b = base + i, base + i + len(part)
             if any(f.start < b and a < f.end for f in findings):
                 continue  # a finding is no body part: 恶心、呕吐 are two findings, not 恶心呕吐
-            name = part + own
-            found = [f for f in doc.vocab.find(name) if f.kind == HPO and (f.start, f.end) == (0, len(name))]
-            if found:
-                if found[0].concepts != m.concepts:
-                    replaced[id(m)] = Mention(m.start, m.end, found[0].concepts)
+            found = _whole_term(doc, part + own)
+            if found is not None:
+                if found.concepts != m.concepts:
+                    replaced[id(m)] = Mention(m.start, m.end, found.concepts)
                 break
     mentions = [replaced.get(id(m), m) for m in mentions] if replaced else mentions
     return _with_finding_shared_by_parts(doc, mentions, join)
@@ -282,20 +280,9 @@ def _with_finding_shared_by_parts(doc: Doc, mentions: list[Mention], join: re.Pa
             a, b = base + i, base + i + len(part)
             if b != joiner.start() or any(f.start < b and a < f.end for f in mentions):
                 continue  # the part must end at the joiner and name nothing itself
-            tails = (own[k:] for k in range(1, len(own)))  # the finding's words, longest first
+            # the finding's words are an end of its mention, the longest that names a term with the part
             named = next(
-                (
-                    hits[0]
-                    for tail in tails
-                    if (
-                        hits := [
-                            f
-                            for f in doc.vocab.find(part + tail)
-                            if f.kind == HPO and (f.start, f.end) == (0, len(part + tail))
-                        ]
-                    )
-                ),
-                None,
+                (t for k in range(1, len(own)) if (t := _whole_term(doc, part + own[k:])) is not None), None
             )
             if named is not None:
                 added.append(Mention(a, b, named.concepts))
@@ -322,12 +309,20 @@ def _absent_by_name(doc: Doc, phrases: Iterable[tuple[int, int, list[str]]]) -> 
     added = []
     for start, end, names in phrases:
         for name in names:
-            found = [m for m in doc.vocab.find(name) if m.kind == HPO and (m.start, m.end) == (0, len(name))]
-            if found:
-                concepts = tuple(dataclasses.replace(c, absent=True) for c in found[0].concepts)
+            found = _whole_term(doc, name)
+            if found is not None:
+                concepts = tuple(dataclasses.replace(c, absent=True) for c in found.concepts)
                 added.append(Mention(start, end, concepts))
                 break
     return added
+
+
+def _whole_term(doc: Doc, name: str, kinds: tuple[str, ...] = (HPO,)) -> Mention | None:
+    """The vocabulary's mention of `name` as a whole, of one of `kinds`; None when no term is
+    exactly `name`."""
+    return next(
+        (m for m in doc.vocab.find(name) if m.kind in kinds and (m.start, m.end) == (0, len(name))), None
+    )
 
 
 def _replace_inside(mentions: list[Mention], added: list[Mention]) -> list[Mention]:

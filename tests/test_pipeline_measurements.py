@@ -578,3 +578,28 @@ def test_a_growth_percentile_is_of_its_measure_and_implies_its_finding():
     }
     codes = {f["code"] for f in patient["features"]}
     assert {"HP:0000098", "HP:0004325", "HP:0000252"} <= codes  # tall stature, low weight, microcephaly
+
+
+def test_two_letter_test_abbreviations_are_read_only_with_a_unit_of_the_test():
+    results = _results(
+        _patient(
+            "患者男，61岁。肾功能：Cr 186 μmol/L，UA 512 μmol/L。血脂：TC 6.8 mmol/L，TG 3.2 mmol/L。"
+            "PT 14.5 s，TT 21.3 s。TP 56 g/L。补体C3 0.45 g/L，C4 0.06 g/L。T3 1.1 nmol/L。"
+            "MRI示C3-C4椎间盘突出，C4 5 mm。"
+        )
+    )
+    got = {(a, v, u) for a, v, u, _ in results}
+    assert {
+        ("creatinine", 186, "umol/L"),
+        ("uric acid", 512, "umol/L"),
+        ("total cholesterol", 6.8, "mmol/L"),
+        ("triglycerides", 3.2, "mmol/L"),
+        ("PT", 14.5, "s"),
+        ("thrombin time", 21.3, "s"),
+        ("total protein", 56, "g/L"),
+        ("C4", 0.06, "g/L"),
+        ("total T3", 1.1, "nmol/L"),
+    } <= got
+    assert sum(1 for a, *_ in results if a == "C4") == 1  # "C4 5 mm" is a vertebra, not complement
+    english = _results(_patient("A 40-year-old man. He had PT 3 times weekly. UA 2+ protein."))
+    assert not any(a in ("PT", "uric acid") for a, *_ in english)

@@ -20,6 +20,7 @@ import re
 
 from vocab import languages
 
+from . import lexicons
 from .document import Doc
 from .quantities import QUALIFIERS, UNITLESS_OK, VALUE_RE, normalise_unit, to_unit
 from .structure import Sentence
@@ -124,6 +125,21 @@ _ELEMENT_RE = (
     )
     if _ELEMENTS
     else None
+)
+
+
+# Two-character test abbreviations of the shared analyte table ("Cr 98 μmol/L", "TG 3.2 mmol/L",
+# "PT 14.5 s", "C4 0.06 g/L"): too short to be vocabulary names (two-letter words have other
+# meanings: "PT" is also physiotherapy, "C4" a vertebra), they are read only with a value in a unit
+# the test is measured in. The few the vocabulary keeps (Hb, pH, CK, RF) are found there.
+_SHORT_NAMES = {
+    name.lower(): e.analyte
+    for e in lexicons.analyte_entries()
+    for name in (e.analyte, *e.english_names, *e.chinese_names)
+    if name.isascii() and len(name) == 2 and name.isalnum() and name.lower() not in ("hb", "ph", "ck", "rf")
+}
+_SHORT_NAME_RE = re.compile(
+    rf"(?<![A-Za-z0-9+-])(?:{languages.literal_alternatives(_SHORT_NAMES)})(?![A-Za-z0-9+-])", re.I
 )
 
 
@@ -267,6 +283,16 @@ def _symbols(doc: Doc, s0: int, s1: int, known: list[Mention]) -> list[Mention]:
             concept = _analyte(doc, _SYMBOLS[sm.group("symbol")][0])
             if concept is not None:
                 out.append(Mention(a, b, (concept,)))
+    for sm in _SHORT_NAME_RE.finditer(doc.text, s0, s1):
+        a, b = sm.span()
+        info = doc.vocab.analytes.get(_SHORT_NAMES[sm.group(0).lower()])
+        if info is None or any(k.start < b and a < k.end for k in known + out):
+            continue
+        vm = VALUE_RE.match(doc.text[b : b + 40])
+        unit = normalise_unit(vm.group("unit")) if vm else None
+        if unit is None or to_unit(1.0, unit, info.ref_unit or info.unit, info.name) is None:
+            continue  # "C3-C4 disc", "PT 3 times a week": no result in the test's unit
+        out.append(Mention(a, b, (Concept(ANALYTE, info.name, info.name, 0),)))
     for em in _ELEMENT_RE.finditer(doc.text, s0, s1) if _ELEMENT_RE is not None else ():
         a, b = em.span("symbol")
         if any(k.start < b and a < k.end for k in known):

@@ -176,3 +176,31 @@ def test_a_cue_that_names_its_finding_is_about_it():
         (o["about"], o.get("about_code"), o["direction"]) for o in extract(text)["patients"][0]["outcomes"]
     ]
     assert outcomes == [("Fever", "HP:0001945", "resolved")]  # 退烧: the fever went, not "overall condition"
+
+
+def test_a_level_word_that_names_a_finding_is_no_course():
+    # 减少/下降 after a test is the abnormality when test and word name one (thrombocytopenia,
+    # reduced visual acuity): not a recovery, whether before treatment or as a new adverse event.
+    outcomes = _outcomes(
+        "患者，男，40岁。因血小板减少，予输注血小板。化疗后出现白细胞减少。治疗后视力下降，腱反射消失。"
+    )
+    assert outcomes == []
+    # the course word after such a finding is about the finding, not the test inside its name
+    outcomes = _outcomes(
+        "患者，男，40岁。因血小板减少，予泼尼松60 mg/d口服。治疗后血小板减少好转，视力下降改善，尿蛋白减少。"
+    )
+    assert sorted((o["about"], o["direction"]) for o in outcomes) == [
+        ("Reduced visual acuity", "improved"),
+        ("Thrombocytopenia", "improved"),
+        ("urine protein", "improved"),
+    ]
+
+
+def test_discharged_without_complication_is_improved():
+    for text in (
+        "患者，女，30岁。予抗感染治疗，病情逐渐平稳后顺利出院。",
+        "患者，女，30歲。予抗感染治療，術後恢復順利。",
+    ):
+        assert "improved" in {o["direction"] for o in _outcomes(text)}, text
+    # leaving against advice says nothing of the course
+    assert _outcomes("患者，女，30岁。予抗感染治疗，家属要求自动出院。") == []

@@ -44,9 +44,12 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
     if not lang.may_state_outcome(text):
         return
     after_words = lang.AFTER_TREATMENT_RE.search(text) is not None
+    level_findings = _level_findings(patient, doc.ev(s0, s1))
     for om in lang.OUTCOME_RE.finditer(text):
         a, b = om.span()
         direction = om.lastgroup
+        if _names_a_finding(doc, s0 + a, s0 + b, mentions, level_findings):
+            continue  # "血小板减少", "视力下降", "腱反射消失": the cue is part of a finding's name
         # "无发热" is not an outcome; "未再加重" (no further worsening) is matched as stable.
         ctx = assertion_of(text, a, b, doc.language, post=False)
         if (ctx.negated and direction != "stable") or ctx.family:
@@ -64,6 +67,9 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
             own = _named_by_its_head(
                 doc, patient, mentions, s0 + clause_start, s0 + clause_end
             ) or _named_by_cue(om.group(0))
+        elif about_mention.kind == ANALYTE:
+            # "血小板减少好转": the thrombocytopenia the test's level word names improved
+            own = _finding_of_level(doc, patient, about_mention, s0 + a)
         elif about_mention.kind == HPO:
             # "his weakness improved" after "left-sided weakness": the hemiparesis stated before
             own = _feature_headed_by(doc, patient, about_mention) or _more_specific_feature(
@@ -89,6 +95,33 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
         patient.outcomes.append(outcome)
 
 
+def _level_findings(patient: Patient, sentence: dict) -> list[tuple[int, int]]:
+    """Original-text spans, within the `sentence` evidence, of a test's level word that implies a
+    finding ("血小板减少": thrombocytopenia, no value)."""
+    return [
+        (f["evidence"]["start"], f["evidence"]["end"])
+        for f in patient.measurements
+        if f.get("code")
+        and f.get("value") is None
+        and sentence["start"] <= f["evidence"]["start"] < sentence["end"]
+    ]
+
+
+def _names_a_finding(
+    doc: Doc, a: int, b: int, mentions: list[Mention], level_findings: list[tuple[int, int]]
+) -> bool:
+    """Whether the cue at [a, b) is part of the name of an abnormality: of a finding whose words hold
+    more than the cue ("视力下降" reduced visual acuity, "腱反射消失" areflexia), or a test's level
+    word that implies a finding ("血小板减少"). A decrease there is the abnormality, not a recovery;
+    "尿蛋白减少" names no finding and stays a course."""
+    if any(m.kind == HPO and m.start <= a and b <= m.end and (m.start, m.end) != (a, b) for m in mentions):
+        return True
+    if not level_findings:
+        return False
+    ev = doc.ev(a, b)
+    return any(p < ev["end"] and ev["start"] < q for p, q in level_findings)
+
+
 def _clause(text: str, a: int, b: int) -> tuple[int, int]:
     """The clause of the cue at [a, b) of `text`."""
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(text, 0, a)]
@@ -102,7 +135,11 @@ def _about(mentions: list[Mention], c0: int, a: int, b: int, c1: int) -> Mention
     coded = [m for m in mentions if m.kind != FINDING]
     in_clause_before = [m for m in coded if c0 <= m.start and m.end <= a]
     if in_clause_before:
-        return in_clause_before[-1]
+        # the one ending nearest the cue; of a finding and the test inside its words ("视力下降改善":
+        # reduced visual acuity, not the visual acuity test), the finding
+        # (and of equal spans the last found, as the vocabulary orders them)
+        ranked = enumerate(in_clause_before)
+        return max(ranked, key=lambda im: (im[1].end, im[1].kind != ANALYTE, -im[1].start, im[0]))[1]
     in_clause_after = [m for m in coded if b <= m.start and m.end <= c1]
     if in_clause_after:
         return in_clause_after[0]
@@ -116,6 +153,23 @@ _SUBJECT_OF_CUE = [
     for module in languages.LANGUAGES.values()
     for code, words in module.OUTCOME_SUBJECT_WORDS.items()
 ]
+
+
+def _finding_of_level(doc: Doc, patient: Patient, test: Mention, cue_start: int) -> dict | None:
+    """The finding a level word right after `test` implies ("血小板减少好转": thrombocytopenia), as
+    {code, label}, when the patient's result there names one."""
+    between = doc.ev(test.end, cue_start)
+    named_at = doc.ev(test.start, test.end)["start"]
+    for fact in patient.measurements:
+        named = fact.get("analyte_evidence") or {}
+        if (
+            fact.get("code")
+            and named.get("start") == named_at
+            and between["start"] <= fact["evidence"]["start"] < between["end"]
+        ):
+            term = load_hpo().get(fact["code"])
+            return {"code": fact["code"], "label": term.name} if term is not None else None
+    return None
 
 
 def _named_by_cue(cue: str) -> dict | None:

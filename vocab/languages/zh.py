@@ -634,7 +634,10 @@ OUTCOME_CUES = [
     ("worsened", r"加重|恶化|进展|加剧"),
     (
         "improved",
-        r"好转|改善|缩小|减轻|缓解|减少|下降|控制(?:良好|尚可|稳定|可)|得到控制|疗效显著|疗效满意|恢复良好",
+        r"好转|改善|缩小|减轻|缓解|减少|下降|控制(?:良好|尚可|稳定|可)|得到控制|疗效显著|疗效满意|恢复良好"
+        # discharged without complication ("术后恢复顺利，顺利出院"), as English "was discharged";
+        # not 出院 alone: 自动出院 (leaving against advice) and 出院诊断 say nothing of the course
+        r"|顺利出院|恢复顺利",
     ),
 ]
 # One alternation; at one position the earlier direction wins, and a longer cue that starts

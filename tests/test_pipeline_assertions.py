@@ -264,3 +264,19 @@ def test_a_term_that_holds_the_prefix_and_a_one_word_finding_keep_their_reading(
     codes = {f["code"]: f["excluded"] for f in features}
     assert codes["HP:6000507"] is False  # Non-pitting edema, a term of its own
     assert codes["HP:0012531"] is True  # "non-tender": no pain, stated absent
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "historical"),
+    [
+        ("有高血压及2型糖尿病病史10年", "高血压", True),
+        ("有高血压及2型糖尿病病史10年", "2型糖尿病", True),
+        ("既往糖尿病、高血压、冠心病等病史", "糖尿病", True),
+        ("既往糖尿病、高血压、冠心病等病史", "高血压", True),
+        # an item with a verb of its own starts a clause the history word does not reach back over
+        ("发热、咳嗽伴胸痛史2天", "发热", False),
+        ("头痛及呕吐3天", "头痛", False),
+    ],
+)
+def test_a_chinese_history_word_reaches_back_over_its_list(sentence, mention, historical):
+    assert _ctx(sentence, mention, "zh").historical is historical

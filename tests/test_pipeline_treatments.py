@@ -179,3 +179,73 @@ def test_a_level_said_to_change_and_a_declined_course_are_no_treatments():
     # the supplement given is its only mention, not the level that normalized
     spans = treatments["calcium"].get("mentions") or [treatments["calcium"]["evidence"]]
     assert [s["start"] for s in spans] == [text.index("calcium 1 g")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 30-year-old woman was admitted. She received transfusions of red blood cells and platelets. "
+        "Platelets were 45 x 10^9/L.",
+        "患者，女，30岁。予输注红细胞、血小板。血小板30×10^9/L。",
+        "患者，女，30歲。予輸注紅血球、血小板。血小板30×10^9/L。",
+    ],
+)
+def test_blood_components_listed_after_a_transfusion_word_are_each_given(text):
+    tx = _treatments(text)
+    assert {"red blood cell transfusion", "platelet transfusion"} <= set(tx), tx
+    # the count stays a measurement of the test, not a platelet transfusion
+    record = extract(text)
+    assert [m["value"] for m in record["patients"][0]["measurements"] if m["analyte"] == "platelets"] in (
+        [45.0],
+        [30.0],
+    )
+
+
+def test_platelets_given_inside_a_blood_transfusion_word_are_platelets():
+    tx = _treatments("患者，男，50岁。予输血小板1治疗量。")
+    assert set(tx) == {"platelet transfusion"}
+
+
+def test_an_event_in_the_clause_before_a_stop_is_its_reason():
+    tx = _treatments("患者，女，30岁。予环磷酰胺0.8 g静脉滴注。患者出现皮疹，停用环磷酰胺。")
+    cyclophosphamide = tx["cyclophosphamide"]
+    assert (cyclophosphamide["change"], cyclophosphamide["stopped_because"]) == ("stopped", "skin rash")
+
+
+def test_a_dose_per_kilogram_and_day_is_daily_and_an_infusion_has_a_duration():
+    tx = _treatments("患儿，男，3岁。予丙种球蛋白0.4 g/(kg·d)静脉滴注5天。")
+    ivig = tx["intravenous immunoglobulin"]
+    assert (ivig["dose"], ivig["frequency"], ivig["duration"]) == (0.4, "once daily", "5 days")
+
+
+def test_a_blank_code_in_the_shared_lexicon_is_filled_by_the_supplement():
+    tx = _treatments("A 40-year-old woman was started on mycophenolate mofetil 1 g twice daily.")
+    assert tx["mycophenolate mofetil"]["code"] == "L04AA06"
+
+
+def test_a_part_of_a_combination_named_after_its_dose_is_no_second_treatment():
+    tx = _treatments(
+        "A 54-year-old man was treated with trimethoprim-sulfamethoxazole 15 mg/kg/day (trimethoprim "
+        "component) in three divided doses."
+    )
+    assert set(tx) == {"sulfamethoxazole and trimethoprim"}
+    combination = tx["sulfamethoxazole and trimethoprim"]
+    assert (combination["dose"], combination["frequency"], combination["daily_dose"]["value"]) == (
+        5,
+        "three times daily",
+        15,
+    )
+    # named later on its own, the part is a treatment of its own
+    tx = _treatments(
+        "A 54-year-old man was treated with trimethoprim-sulfamethoxazole for two weeks. Three months "
+        "later he was given trimethoprim 100 mg daily as prophylaxis."
+    )
+    assert set(tx) == {"sulfamethoxazole and trimethoprim", "trimethoprim"}
+
+
+def test_a_route_the_drugs_own_name_states_is_that_drugs_alone():
+    tx = _treatments("患儿，女，7岁。予静脉注射免疫球蛋白2 g/kg单次输注。")
+    assert tx["intravenous immunoglobulin"]["route"] == "intravenous"
+    tx = _treatments("A 60-year-old man was treated with intravenous fluids and calcitonin.")
+    assert tx["intravenous fluids"]["route"] == "intravenous"
+    assert tx["calcitonin"]["route"] is None  # not shared with the agent named beside it

@@ -133,7 +133,11 @@ def assertion_of(sentence: str, start: int, end: int, language: str, *, post: bo
     ctx.uncertain = ctx.uncertain or bool(lang.UNCERTAIN_RE.search(scope[-50:]))
     ctx.historical = bool(lang.HISTORY_RE.search(scope[-40:])) and not _DURATION_HISTORY.search(scope)
     if not ctx.historical and post and lang.POST_HISTORY_RE is not None:
-        ctx.historical = bool(lang.POST_HISTORY_RE.match(after))
+        hm = lang.POST_HISTORY_RE.match(after)
+        items = hm.groupdict().get("items") if hm else None
+        # a list the history word ends reaches back over its items, unless one of them starts a
+        # clause of its own ("发热、咳嗽伴胸痛史")
+        ctx.historical = bool(hm) and not (items and lang.LIST_BREAK_RE and lang.LIST_BREAK_RE.search(items))
     # Anchored at the mention: read from the clause's start, past any scope end ("未再出现").
     if lang.RESOLVED_RE is not None and lang.RESOLVED_RE.search(before[max(clause, len(before) - 60) :]):
         ctx.resolved = True

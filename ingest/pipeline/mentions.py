@@ -38,7 +38,8 @@ def find_mentions(doc: Doc) -> list[Mention]:
     mentions = _with_negated_modifier(doc, doc.vocab.find(doc.key))
     mentions = _with_shared_body_part(doc, _with_infix_modifiers(doc, mentions))
     mentions = _with_abbreviations(doc, mentions)
-    return _with_inn_stems(doc, _with_negated_phrases(doc, mentions))
+    mentions = _with_transfused_components(doc, _with_negated_phrases(doc, mentions))
+    return _with_inn_stems(doc, mentions)
 
 
 def most_specific(concepts: tuple[Concept, ...]) -> Concept:
@@ -93,6 +94,56 @@ def _with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     if not extra:
         return mentions
     return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
+
+
+# Blood components listed after a transfusion word ("transfusions of red cells and platelets",
+# "输注红细胞、血小板"): each is the component given. The bare words name tests elsewhere
+# ("platelets 45 × 10^9/L"), so only this context makes them a drug.
+_COMPONENT_AGENTS = [
+    (agent, languages.alternatives("BLOOD_COMPONENT_WORDS", agent))
+    for agent in languages.merged("BLOOD_COMPONENT_WORDS")
+]
+_COMPONENT_RE = re.compile(
+    "|".join(f"(?P<c{i}>{words})" for i, (_, words) in enumerate(_COMPONENT_AGENTS)), re.I
+)
+_ANY_COMPONENT = "|".join(f"(?:{words})" for _, words in _COMPONENT_AGENTS)
+_COMPONENT_AMOUNT = r"(?:\d+(?:\.\d+)?\s*(?:units?|u|iu|单位|治疗量|袋|ml|毫升)\s*(?:of\s+)?)?"
+_COMPONENT_JOIN = r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:and|or|plus)\s|、|以及|和|及|与|加|\+|/)\s*"
+_TRANSFUSED_RE = re.compile(
+    rf"(?:{languages.alternatives('TRANSFUSION_WORDS')})\s*{_COMPONENT_AMOUNT}"
+    rf"(?:{_ANY_COMPONENT})(?:{_COMPONENT_JOIN}{_COMPONENT_AMOUNT}(?:{_ANY_COMPONENT}))*",
+    re.I,
+)
+
+
+def _with_transfused_components(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Blood components named after a transfusion word are drug mentions of the component given
+    (the drug lexicon's transfusion agent), where the vocabulary found none."""
+    drugs = [(m.start, m.end) for m in mentions if m.kind == DRUG]
+    added: list[Mention] = []
+    for tm in _TRANSFUSED_RE.finditer(doc.text):
+        for cm in _COMPONENT_RE.finditer(doc.text, tm.start(), tm.end()):
+            a, b = cm.span()
+            if any(p <= a and b <= q for p, q in drugs):
+                continue  # the vocabulary names it already ("新鲜冰冻血浆", "packed red blood cells")
+            agent = _COMPONENT_AGENTS[int(cm.lastgroup[1:])][0]
+            given = _whole_term(doc, agent, (DRUG,))
+            if given is not None:
+                added.append(Mention(a, b, given.concepts))
+    if not added:
+        return mentions
+    # what lay inside a component's words goes (the test "platelets"), and so does a drug name
+    # that only overlaps them: 输血 (a blood transfusion) in 输血小板 is the platelets given
+    kept = [
+        m
+        for m in mentions
+        if not any(
+            (n.start <= m.start and m.end <= n.end)
+            or (m.kind == DRUG and m.start < n.end and n.start < m.end)
+            for n in added
+        )
+    ]
+    return sorted(kept + added, key=lambda m: (m.start, -m.end))
 
 
 # Stems that only drug names have (targeted therapies are named faster than any list is updated).

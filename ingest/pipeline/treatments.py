@@ -115,7 +115,7 @@ def treatments(
         and not any(a <= m.start < b for a, b in taken)
         and is_treatment(doc, m, sentence.start)
     ]
-    _treatments(doc, sentence, _without_appositive_classes(doc, drugs), patient)
+    _treatments(doc, sentence, _without_components(doc, _without_appositive_classes(doc, drugs)), patient)
 
 
 # "口服類固醇prednisolone", "靜脈注射抗生素ceftriaxone", "激素（甲泼尼龙）": a drug class written
@@ -135,6 +135,27 @@ def _without_appositive_classes(doc: Doc, drugs: list[Mention]) -> list[Mention]
             and drug is not None
             and drug.drug_class == "class"
             and _APPOSITION_GAP.fullmatch(doc.text, m.end, following.start)
+        ):
+            continue
+        out.append(m)
+    return out
+
+
+# "trimethoprim-sulfamethoxazole 15 mg/kg/day (trimethoprim component) in three divided doses": a
+# part of a combination named just after it says what its dose is of; it is no second treatment,
+# and the administration after it stays the combination's.
+_COMPONENT_REACH = 40  # characters from the combination's name to its part's
+
+
+def _without_components(doc: Doc, drugs: list[Mention]) -> list[Mention]:
+    out: list[Mention] = []
+    for m in drugs:
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and m.start - previous.end <= _COMPONENT_REACH
+            and m.concepts[0].code != previous.concepts[0].code
+            and re.search(rf"\b{re.escape(m.concepts[0].code)}\b", previous.concepts[0].code)
         ):
             continue
         out.append(m)
@@ -179,6 +200,12 @@ def _treatments(doc: Doc, sentence: Sentence, drugs: list[Mention], patient: Pat
             for key in ("route", "frequency", "duration", "stopped_because"):
                 if a.get(key) is None and b.get(key) is not None:
                     a[key] = b[key]
+    for m, fact in zip(drugs, facts, strict=True):
+        if fact and fact["route"] is None:
+            # A route the drug's own name states ("静脉注射免疫球蛋白", "intravenous immunoglobulin",
+            # "inhaled corticosteroids"): that drug's alone, so not shared with its neighbours above.
+            named = f"{doc.text[m.start : m.end]} {m.concepts[0].code}"
+            fact["route"] = next((route for route, pattern in _ROUTES if pattern.search(named)), None)
     patient.treatments.extend(f for f in facts if f)
 
 

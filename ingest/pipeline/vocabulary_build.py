@@ -43,7 +43,7 @@ from .vocabulary import (
 from .vocabulary_heads import attach_head_findings
 from .vocabulary_sources import reference_names, sources, split_cell, to_float, tsv
 
-VOCAB_FORMAT = 20  # bump when the structure or the build rules change
+VOCAB_FORMAT = 21  # bump when the structure or the build rules change
 
 # Sources that can be left out to measure what they add (the curated lexicons cannot).
 OFFICIAL_CHINESE_HPO = "hpo-zh"  # vocab.hpo_zh: CHPO's official Chinese labels
@@ -261,7 +261,13 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
     for inn, code, drug_class, english, chinese, rank in drug_rows:
         # "AT 10", "PT 9": a short code and a strength; as text they are a time or a score.
         english = tuple(n for n in english if not re.fullmatch(r"[A-Za-z]{1,3} \d+", n))
-        drugs.setdefault(inn, Drug(inn, code, drug_class))
+        known = drugs.get(inn)
+        if known is None:
+            drugs[inn] = Drug(inn, code, drug_class)
+        elif (not known.code and code) or (not known.drug_class and drug_class):
+            # the shared lexicon wins, but its blank ATC code or class is no answer: the supplement's
+            # fills it (mycophenolate mofetil L04AA06)
+            drugs[inn] = Drug(inn, known.code or code, known.drug_class or drug_class)
         cid = b.concept(DRUG, inn, inn, rank)
         for name in (inn, *english, *chinese):
             b.add(name, cid, variants=False)

@@ -104,7 +104,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   measurement stage leaves it to the treatments), `NOT_GIVEN_WORDS` (a drug after them is an
   allergen, a susceptibility or a measured substance), `WITHHELD_BEFORE_WORDS` and
   `WITHHELD_AFTER_WORDS` (right before or after a drug: it was not given, "did not receive",
-  "… was not given", 未予), `ADVERSE_LINK_WORDS` ("methimazole-induced
+  "… was not given", 未予), `TRANSFUSION_WORDS` and `BLOOD_COMPONENT_WORDS` (agent -> alternatives:
+  blood components listed after a transfusion word are given, "transfusions of red cells and
+  platelets", 输注红细胞、血小板), `ADVERSE_LINK_WORDS` ("methimazole-induced
   neutropenia": the finding after them is the drug's adverse effect); `DIVIDED_DOSES_RE` (group 1
   the number of parts the day's dose is given in: "分3次", "in three divided doses");
   `administration_window(window, truncated) -> str`;
@@ -236,6 +238,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "LAB_CONTEXT_WORDS",
         "PER_DAY_WORDS",
         "QUANTITY_OF_WORDS",
+        "TRANSFUSION_WORDS",
+        "BLOOD_COMPONENT_WORDS",
         "GIVEN_WORDS",
         "NOT_GIVEN_WORDS",
         "WITHHELD_BEFORE_WORDS",

@@ -946,6 +946,15 @@ GIVEN_WORDS = (
     r"supplemented with|supplementation with|bolus of|injection of|dose of)"
 )
 QUANTITY_OF_WORDS = r"of"
+# "transfusions of red blood cells and platelets", "2 units of packed red cells": blood components
+# after these words are the components given (agent -> the component's words).
+TRANSFUSION_WORDS = r"\btransfus(?:ed|ions?)\s+(?:of|with)|\btransfusing|\bunits?\s+of"
+BLOOD_COMPONENT_WORDS = {
+    "red blood cell transfusion": r"(?:packed\s+)?red\s+(?:blood\s+)?cells|\bp?rbcs?\b|\berythrocytes",
+    "platelet transfusion": r"\bplatelets?(?:\s+concentrates?)?",
+    "fresh frozen plasma": r"(?:fresh\s+frozen\s+)?\bplasma|\bffp\b",
+    "cryoprecipitate": r"\bcryoprecipitate",
+}
 
 DOSE_REACH = 45  # a dose further than this many characters after the drug is another drug's
 DURATION_RE = re.compile(
@@ -1092,7 +1101,11 @@ FREQUENCY_RULES = [
         ),
         "once daily",
     ),
-    (re.compile(r"/\s*(?:day|d)(?![a-z])", re.I), "once daily"),  # "100 mg/day", "mg/d"
+    # "100 mg/day", "mg/d", and a dose by weight or surface per day: "0.4 g/(kg·d)", "mg/(m2.d)"
+    (
+        re.compile(r"/\s*(?:day|d)(?![a-z])|/\s*\(\s*(?:kg|m2|m²)\s*[·•.*]\s*(?:day|d)\s*\)", re.I),
+        "once daily",
+    ),
     (
         re.compile(r"(?<![a-z])(?:prn|p\.r\.n\.|as needed|on demand|when necessary)(?![a-z])", re.I),
         "as needed",

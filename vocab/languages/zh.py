@@ -163,7 +163,6 @@ UNCERTAIN_RE = re.compile(
     r"疑似|疑诊|可疑|怀疑|臆断|可能|待排|不除外|不能排除|不能除外|未能排除|无法排除|难以排除|鉴别|考虑|倾向|拟诊|如果|如出现|若|一旦|预防|以防|防止|警惕|筛查|风险"
 )
 HISTORY_RE = re.compile(r"既往|曾|病史|年前|个月前|多年|早年|素有")
-POST_HISTORY_RE = re.compile(r"^(?:等)?(?:病史|史)")
 # "此后未再出现发热": the fever did not come back.
 RESOLVED_RE = re.compile(r"未再(?:出现|发作|发生|有|见)?$")
 POST_RESOLVED_RE = re.compile(
@@ -180,6 +179,8 @@ LIST_RESOLVED_RE = re.compile(
     rf"^{_LIST_ITEMS}(?:均|亦|也|都|已|完全|基本|逐渐|明显)*(?:消失|消退|痊愈|愈合|恢复正常|吸收)"
 )
 # … unless the items hold a verb of their own ("恶心加重、呕吐消失").
+# "高血压病史", and each item of a list the word ends: "高血压及2型糖尿病病史10年".
+POST_HISTORY_RE = re.compile(rf"^{_LIST_ITEMS}?(?:等)?(?:病史|史)")
 LIST_BREAK_RE = re.compile(r"加重|出现|伴|有|为|呈|见")
 AGED_RELATIVE_WORDS = r"岁的?$"
 # A negation inside a finding's own words: "双下肢无水肿" (legs without oedema) is 双下肢水肿
@@ -496,10 +497,22 @@ WITHHELD_BEFORE_WORDS = (
 )
 WITHHELD_AFTER_WORDS = r"(?:治疗)?(?:未予|未用|未使用|未能使用|属禁忌|禁用)"
 QUANTITY_OF_WORDS = ""
+# "输注红细胞、血小板", "输血浆400 ml": blood components after these words are the components given.
+TRANSFUSION_WORDS = r"输注|输入|(?<![运传灌])输(?=[^注入液])"
+BLOOD_COMPONENT_WORDS = {
+    # 红血球 and 红血球浓厚液: Taiwan's red cells and packed red cells
+    "red blood cell transfusion": (
+        r"(?:悬浮|浓缩|洗涤|去白(?:细胞)?|减白)?(?:红细胞|红血球)(?:悬液|浓厚液|浓缩液)?"
+    ),
+    "platelet transfusion": r"(?:单采|机采)?血小板",
+    "fresh frozen plasma": r"(?:新鲜)?(?:冰冻)?血浆",
+    "cryoprecipitate": r"冷沉淀",
+}
 
 DOSE_REACH = None  # a Chinese clause is short: the dose may sit anywhere in it
 DURATION_RE = re.compile(
-    r"(?:口服|服用|治疗|用药|使用|应用|连续|共|持续|[×x*])\s*(\d+)\s*(?:个|多个)?\s*(天|日|周|月|年|d(?![a-z]))"
+    r"(?:口服|服用|治疗|用药|使用|应用|连续|共|持续|滴注|静滴|静推|注射|输注|冲击|[×x*])\s*(\d+)\s*(?:个|多个)?\s*"
+    r"(天|日|周|月|年|d(?![a-z]))"
 )
 NUMBER_NAMES: dict[str, int] = {}
 TIME_UNITS = {"天": "days", "日": "days", "d": "days", "周": "weeks", "月": "months", "年": "years"}
@@ -507,9 +520,10 @@ STOP_RE = re.compile(
     r"(?:出现|因|发生|引起|导致)([^,，。;；]{1,20}?)(?:后|而)?(?:停用|停药|停服|撤药|减停|停止)"
 )
 # "因出现肝功能异常停用甲氨蝶呤", "因出现视物模糊，停用羟氯喹": the reason comes before the drug, in
-# its own clause or not.
+# its own clause or not; "患者出现肝功能异常，停用环磷酰胺": an event the clause right before the
+# stop names is its reason.
 STOP_BEFORE_RE = re.compile(
-    r"(?:因|由于|鉴于)(?:出现|发生)?([^,，。;；]{1,20}?)(?:而|之故)?\s*[,，]?\s*(?:故|遂|予以|予)?"
+    r"(?:(?:因|由于|鉴于)(?:出现|发生)?|出现|发生)([^,，。;；]{1,20}?)(?:而|之故)?\s*[,，]?\s*(?:故|遂|予以|予|即|立即)?"
     r"(?:停用|停药|停服|撤停|停止使用|停止服用)$"
 )
 COORDINATION_RE = re.compile(r"^\s*(?:联合|合并|加用|和|及|与|、|加|\+|/)\s*$")

@@ -603,3 +603,9 @@ def test_two_letter_test_abbreviations_are_read_only_with_a_unit_of_the_test():
     assert sum(1 for a, *_ in results if a == "C4") == 1  # "C4 5 mm" is a vertebra, not complement
     english = _results(_patient("A 40-year-old man. He had PT 3 times weekly. UA 2+ protein."))
     assert not any(a in ("PT", "uric acid") for a, *_ in english)
+
+
+def test_a_result_word_before_its_noun_is_said_of_that_noun():
+    record = extract("A 3-year-old girl was born at term to healthy parents after an uneventful pregnancy.")
+    measured = {m["analyte"]: m["interpretation"] for m in record["patients"][0]["measurements"]}
+    assert measured == {"pregnancy": "normal"}

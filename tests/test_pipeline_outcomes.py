@@ -204,3 +204,18 @@ def test_discharged_without_complication_is_improved():
         assert "improved" in {o["direction"] for o in _outcomes(text)}, text
     # leaving against advice says nothing of the course
     assert _outcomes("患者，女，30岁。予抗感染治疗，家属要求自动出院。") == []
+
+
+def test_english_cues_that_name_their_finding_and_fewer_attacks():
+    record = extract(
+        "A 3-year-old girl had seizures since infancy. She was started on levetiracetam; seizure "
+        "frequency decreased by 50%. On oxcarbazepine she became afebrile and remained seizure-free."
+    )
+    patient = record["patients"][0]
+    assert {(o["about"], o["direction"]) for o in patient["outcomes"]} >= {
+        ("Seizure", "improved"),
+        ("Seizure", "resolved"),
+        ("Fever", "resolved"),
+    }
+    # how much something changed is no test result
+    assert not [m for m in patient["measurements"] if m.get("unit") == "%"]

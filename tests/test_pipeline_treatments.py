@@ -249,3 +249,11 @@ def test_a_route_the_drugs_own_name_states_is_that_drugs_alone():
     tx = _treatments("A 60-year-old man was treated with intravenous fluids and calcitonin.")
     assert tx["intravenous fluids"]["route"] == "intravenous"
     assert tx["calcitonin"]["route"] is None  # not shared with the agent named beside it
+
+
+def test_a_drug_avoided_is_no_treatment():
+    tx = _treatments(
+        "A 3-year-old girl with seizures was started on levetiracetam. Valproate was avoided because "
+        "of possible mitochondrial disease."
+    )
+    assert set(tx) == {"levetiracetam"}

@@ -62,15 +62,14 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
             continue  # the history of the illness before any treatment
         about_mention = _about(mentions, s0 + clause_start, s0 + a, s0 + b, s0 + clause_end)
         outcome = {"about": "overall condition", "direction": direction, "evidence": doc.ev(s0 + a, s0 + b)}
-        own = None
-        if about_mention is None:
-            own = _named_by_its_head(
-                doc, patient, mentions, s0 + clause_start, s0 + clause_end
-            ) or _named_by_cue(om.group(0))
-        elif about_mention.kind == ANALYTE:
+        # a cue that names its finding ("seizure-free", "热退") is about it, whatever stands before
+        own = _named_by_cue(om.group(0))
+        if own is None and about_mention is None:
+            own = _named_by_its_head(doc, patient, mentions, s0 + clause_start, s0 + clause_end)
+        elif own is None and about_mention.kind == ANALYTE:
             # "血小板减少好转": the thrombocytopenia the test's level word names improved
             own = _finding_of_level(doc, patient, about_mention, s0 + a)
-        elif about_mention.kind == HPO:
+        elif own is None and about_mention.kind == HPO:
             # "his weakness improved" after "left-sided weakness": the hemiparesis stated before
             own = _feature_headed_by(doc, patient, about_mention) or _more_specific_feature(
                 patient, most_specific(about_mention.concepts).code

@@ -837,11 +837,32 @@ _CHANGE_OF_EXTENT = re.compile(
 )
 
 
+_RELATIVE_CHANGE = re.compile(
+    r"\b(?:decreased|increased|reduced|fell|rose|dropped|declined|improved|worsened)\s+by\s*(?:about\s+|nearly\s+|over\s+)?$",
+    re.I,
+)
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s*$", re.I)
+_EXTENT_WORDS = frozenset({"size", "number", "extent", "severity", "intensity", "frequency"})
+
+
 def subject_phrase(before: str, after: str) -> str | None:
     """The test a result is said of: the last words before "was/were/of…" ("the biopsy was
     positive" -> "biopsy"), else the words right after ("positive for S-100" -> "s-100"). None
     when no words that could name a test stand there ("they were positive", "an increased"); ""
     when the result is said of a history ("family history was unremarkable"): no test at all."""
+    if _RELATIVE_CHANGE.search(before):
+        return ""  # "decreased by 50%": how much something changed, no result
+    if _ARTICLE_BEFORE.search(before):
+        # "an uneventful pregnancy", "an abnormal EEG": the result word stands before what it is of
+        named: list[str] = []
+        for word in after.split()[:3]:
+            bare = word.strip(".,;:()")
+            if not bare or bare.lower() in _NOT_A_TEST or _SUBJECT_STOP.fullmatch(bare):
+                break
+            named.append(bare)
+            if bare != word:
+                break  # punctuation ends the phrase
+        return " ".join(named).lower() or None
     chunk = before.rstrip()
     chunk = re.sub(
         r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed|markedly|mildly|slightly|significantly|highly|strongly|weakly|also|all|both|found to be|noted to be))+$",  # noqa: E501 - a pattern reads best on one line
@@ -854,8 +875,10 @@ def subject_phrase(before: str, after: str) -> str | None:
     if words and _HISTORY_SUBJECT.search(" ".join(words)):
         return ""
     phrase = " ".join(words).strip(" .")
-    if _CHANGE_OF_EXTENT.match(after):
-        return ""  # "the nodules decreased in size": a lesion or a symptom changed, no test was done
+    if _CHANGE_OF_EXTENT.match(after) or (words and words[-1].lower() in _EXTENT_WORDS):
+        # "the nodules decreased in size", "seizure frequency decreased": a lesion or a symptom
+        # changed, no test was done
+        return ""
     if not phrase:
         m = re.match(r"\s*(?:for|in)\s+([\w\-/ ]{2,40}?)(?:[,.;]|\s+(?:and|was|were|in)\b|$)", after)
         phrase = " ".join(_test_words(m.group(1).split())) if m else ""
@@ -939,7 +962,7 @@ WITHHELD_BEFORE_WORDS = (
 WITHHELD_AFTER_WORDS = (
     r"(?:therapy |treatment |infusion )?(?:was|were|has been|had been) (?:not|never) "
     r"(?:given|started|administered|used|prescribed|initiated|offered|commenced|attempted|considered)\b"
-    r"|(?:therapy |treatment )?(?:was|were) (?:contraindicated|declined|refused)\b"
+    r"|(?:therapy |treatment )?(?:was|were) (?:contraindicated|declined|refused|avoided|deferred)\b"
 )
 GIVEN_WORDS = (
     r"\b(?:given|administered|received|receiving|infused|infusion of|treated with|started on|"
@@ -1118,7 +1141,7 @@ OUTCOME_CUES = [
     ("died", r"\b(?:died|death|passed away|expired|deceased|succumbed)\b"),
     (
         "resolved",
-        r"\b(?:resolved|returned to normal|(?:became|turned) negative|cleared|resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation|(?:attack|symptom|disease|recurrence|seizure|pain)[- ]free|asymptomatic|in remission)\b",  # noqa: E501 - a pattern reads best on one line
+        r"\b(?:resolved|returned to normal|(?:became|turned) negative|cleared|resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation|(?:attack|symptom|disease|recurrence|seizure|pain)[- ]free|asymptomatic|in remission|became afebrile|defervesced|defervescence)\b",  # noqa: E501 - a pattern reads best on one line
     ),
     ("recurred", r"\b(?:recurred|recurrence|relapsed?|reappeared|recurrent)\b"),
     (
@@ -1128,7 +1151,9 @@ OUTCOME_CUES = [
     (
         "improved",
         r"\b(?:improved|improvement|improving|better|decreased in size|shrank|shrunk|regressed|regression|alleviated|relieved|subsided|partial (?:remission|response)|reduced in size|less frequent|less severe|decreased in frequency|good (?:general )?condition|"  # noqa: E501 - a pattern reads best on one line
-        r"recovered uneventfully|uneventful recovery|was discharged|discharged home)\b",
+        r"recovered uneventfully|uneventful recovery|was discharged|discharged home|"
+        # "seizure frequency decreased by 50%": fewer attacks
+        r"frequency (?:decreased|declined|fell|was reduced|was halved))\b",
     ),
 ]
 # One alternation; at one position the earlier direction wins, and a longer cue that starts
@@ -1139,10 +1164,12 @@ _OUTCOME_ANCHORS = frozenset(
     """
     stable unchanged progression recurrence new died death passed expired deceased succumbed resolved
     resolution disappeared remission recovery response recovered cured healed normalized normalised
-    normalization normalisation free asymptomatic recurred relapse relapsed reappeared recurrent
+    normalization normalisation free asymptomatic afebrile defervesced defervescence recurred relapse
+    relapsed reappeared recurrent
     worsened worsening deteriorated deterioration progressed exacerbated exacerbation aggravated improved
     improvement improving better decreased shrank shrunk regressed regression alleviated relieved subsided
     partial reduced less good uneventfully uneventful discharged returned negative became turned cleared
+    frequency
     """.split()
 )
 _LOWER_WORD_RE = re.compile(r"[a-z]+")
@@ -1157,7 +1184,11 @@ TRIGGER_RE = re.compile(
     re.I,
 )
 # Words that place a sentence after the report's treatment: "after treatment", "at follow-up".
-OUTCOME_SUBJECT_WORDS: dict[str, str] = {}  # English cues name no finding ("resolved", "improved")
+# Cues that name their finding themselves: "she remained seizure-free", "he became afebrile".
+OUTCOME_SUBJECT_WORDS: dict[str, str] = {
+    "HP:0001250": r"\bseizure[- ]free\b",
+    "HP:0001945": r"\bbecame afebrile\b|\bdefervesce(?:d|nce)\b",
+}
 AFTER_TREATMENT_RE = re.compile(
     r"\b(?:after|following|with|on|under|despite)\s+(?:\w+\s+){0,3}?(?:treatment|therapy|surgery|resection|"
     r"operation|excision|transplant(?:ation)?|administration|initiation|course|cycles?|doses?|discontinuation)\b"

@@ -609,3 +609,25 @@ def test_a_result_word_before_its_noun_is_said_of_that_noun():
     record = extract("A 3-year-old girl was born at term to healthy parents after an uneventful pregnancy.")
     measured = {m["analyte"]: m["interpretation"] for m in record["patients"][0]["measurements"]}
     assert measured == {"pregnancy": "normal"}
+
+
+def test_powers_of_ten_sediment_fields_and_the_change_before_a_value():
+    results = _results(
+        _patient(
+            "患者女，45岁。HBV-DNA 3.2×10⁵ copies/mL，EB病毒DNA 2.3×10^4拷贝/mL，WBC 2.8×10⁹/L。"
+            "尿沉渣：红细胞 45个/HP，管型 2个/LP。复查血肌酐较前下降至112 μmol/L，ALT较前明显下降为56 U/L。"
+            "白细胞明显升高，血红蛋白 90 g/L。"
+        )
+    )
+    got = {(a, v, u) for a, v, u, _ in results}
+    assert {
+        ("HBV DNA", 320000, "copies/mL"),
+        ("EBV DNA", 23000, "copies/mL"),
+        ("WBC", 2.8, "10^9/L"),  # a count's power of ten is its unit's
+        ("urine red blood cells", 45, "/HPF"),
+        ("urine casts", 2, "/LPF"),
+        ("creatinine", 112, "umol/L"),
+        ("ALT", 56, "U/L"),
+        ("hemoglobin", 90, "g/L"),
+    } <= got
+    assert ("WBC", None, None, "high") in results  # "明显" before no value leaves the result word

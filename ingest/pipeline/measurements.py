@@ -33,6 +33,7 @@ from .quantities import (
     interpretation_from_range,
     normalise_unit,
     parse_number,
+    value_of,
 )
 from .result_lists import further_values, respective_values
 from .structure import Sentence
@@ -167,7 +168,7 @@ def measurements(
             value, diastolic, comparator, unit = given.value, given.value2, given.comparator, given.unit
             value_start, value_end = given.start, given.end
         if vm:
-            value = parse_number(vm.group("val"))
+            value = value_of(vm)
             comparator = vm.group("cmp")
             comparator = COMPARATORS.get((comparator or "").lower(), comparator) if comparator else None
             unit = normalise_unit(vm.group("unit"))

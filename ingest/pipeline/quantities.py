@@ -29,9 +29,9 @@ LAB_UNIT = (
     r"ng/l|pg/l|μg/ml|ug/ml|mg/ml|g/mol|mg/mmol|μkat/l|ukat/l|l/min/m2|l/min/m²|ml/min/1\.73\s*m2|ml/min|l/min|"
     r"(?:ng|mg|pg|μg|ug) per (?:milliliter|millilitre|liter|litre|deciliter|decilitre)|"
     r"per (?:microliter|μl|mm3|cubic millimeter)|mg/liter|g/liter|"
-    r"miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|"
+    r"copies/ml|copy/ml|cp/ml|miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|"
     r"mmhg|mm hg|cmh2o|kpa|"
-    r"cells?/mm3|cells?/mm³|/mm3|/mm³|cells?/μl|cells?/ul|/μl|/ul|/hpf|nm(?![a-z])"
+    r"cells?/mm3|cells?/mm³|/mm3|/mm³|cells?/μl|cells?/ul|/μl|/ul|/hpf|/hp(?![a-z])|/lpf|/lp(?![a-z])|nm(?![a-z])"
 )
 UNIT = (
     LAB_UNIT
@@ -55,6 +55,13 @@ FILLER = (
     rf"{languages.alternatives('VALUE_FILLER_WORDS')})*"
     r"(?:[(\[（]\s*(?:[A-Za-z][\w-]{0,10}\s*[,:;]\s*)?)?"
 )
+# "2.3×10^4 copies/mL", "5.6 × 10⁶ IU/mL" (NFKC has made the superscript "×106"), "4 × 10³
+# cells/μL": a power of ten that is part of the number. Right before "/L", "/μL" or "/mm3" it is
+# part of a count's unit instead ("2.8×10⁹/L"), which `LAB_UNIT` reads.
+SCIENTIFIC = (
+    r"(?:\s*[x×*]\s*10\s*(?:\^|e)?\s*(?P<exp>[-−]?\d{1,2})(?!\d|\s*/\s*(?:l|ul|μl|µl|mm)(?![a-z]))"
+    rf"(?=\s*(?:{UNIT})))?"  # with no unit after it, "13 × 109" may be a count whose unit is left out
+)
 # Specimens as written ("脑脊液", "CSF") -> the record's word.
 SPECIMENS = {key.lower(): value for key, value in languages.merged("SPECIMEN_WORDS").items()}
 # Comparators as written ("less than", "≤") -> the record's symbol.
@@ -65,7 +72,8 @@ VALUE_RE = re.compile(
     rf"(?P<cmp>[<>≤≥]=?|{languages.literal_alternatives(languages.merged('COMPARATOR_WORDS'))}|<=|>=)?\s*"
     # A minus sign only where a value may start: "BE -24.6 mmol/L", "T值为-3.1" (after a Chinese
     # word: Chinese writes no hyphen between a word and a number).
-    rf"(?P<val>(?:(?<=[\s:：={languages.CJK_CHARS}])[-−])?(?:{NUM}))(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{UNIT})?"
+    rf"(?P<val>(?:(?<=[\s:：={languages.CJK_CHARS}])[-−])?(?:{NUM})){SCIENTIFIC}"
+    rf"(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{UNIT})?"
     # "thyroglobulin level at 4 weeks", "复查3次": a time or a count, not the result.
     r"(?!\s*(?:weeks?|days?|months?|years?|hours?|hrs?|minutes?|times|cycles?|doses?|周|天|日|个月|月|年|小时|次))",
     re.I,
@@ -101,6 +109,15 @@ QUALIFIERS = [
     )
     for label in RESULT_ORDER
 ]
+
+
+def value_of(match: re.Match) -> float | None:
+    """The number a `VALUE_RE` match wrote, times its power of ten ("2.3×10^4")."""
+    value = parse_number(match.group("val"))
+    exp = match.group("exp")
+    if value is None or not exp:
+        return value
+    return float(f"{value}e{exp.replace('−', '-')}")
 
 
 def parse_number(text: str) -> float | None:
@@ -140,6 +157,9 @@ _UNIT_SPELLING = {
     "pg/ml": "pg/mL",
     "ug/l": "ug/L",
     "ug/dl": "ug/dL",
+    "copies/ml": "copies/mL",
+    "copy/ml": "copies/mL",
+    "cp/ml": "copies/mL",
     "miu/l": "mIU/L",
     "miu/ml": "mIU/mL",
     "uiu/ml": "uIU/mL",
@@ -186,6 +206,9 @@ _UNIT_SPELLING = {
     "nm": "nmol/L",
     "db": "dB",
     "/hpf": "/HPF",
+    "/hp": "/HPF",
+    "/lpf": "/LPF",
+    "/lp": "/LPF",
     **{_unit_key(written): unit for written, unit in languages.merged("UNIT_WORDS").items()},
 }
 

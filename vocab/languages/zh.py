@@ -321,6 +321,9 @@ LOOSE_FINDING_NAMES = frozenset(
 VALUE_FILLER_WORDS = (
     r"由|从|比值|比例|百分比|计数|绝对值|最高|最低|波动于|波动在|升高至|升高到|增高至|下降至|下降到|减低至|"
     r"升至|降至|高达|约为|约|为|是|达|"
+    # "肌酐较前下降至112 μmol/L", "ALT较前明显下降为56 U/L": the change that led to the value.
+    r"较(?:前|之前|上次|入院时|治疗前)|明显|显著|逐渐|进一步|进行性|迅速|"
+    r"(?:升高|增高|上升|回升|增加|增多|下降|降低|减低|减少|回落|恢复)(?:至|到|为)|增至|减至|低至|"
     # What was measured of the test, between its name and value: 24小时尿蛋白定量3.5 g, 血清铁蛋白
     # 水平1200 ng/mL, 血药浓度, 含量.
     r"定量|水平|浓度|含量|测定|检测|数值|数目|数量"
@@ -332,6 +335,13 @@ UNIT_WORDS = {
     "分": "score",
     "级": "grade",
     "秒": "s",
+    "拷贝/ml": "copies/mL",
+    # Urine sediment: "红细胞 10~15个/HP", "管型 2个/LP" (per high- / low-power field).
+    "个/hp": "/HPF",
+    "个/hpf": "/HPF",
+    "个/lp": "/LPF",
+    "个/lpf": "/LPF",
+    "拷贝/毫升": "copies/mL",
     # Taiwan usage: 身高165公分, 体重80公斤
     "公分": "cm",
     "公斤": "kg",
@@ -403,6 +413,9 @@ PANEL_WORDS = {
     "尿液分析": "urine",
     "尿液检查": "urine",
     "尿检": "urine",
+    "尿沉渣": "urine",
+    "尿沉渣镜检": "urine",
+    "尿镜检": "urine",
     "尿液": "urine",
     "脑脊液常规": "CSF",
     "脑脊液生化": "CSF",
@@ -430,6 +443,9 @@ PANEL_MEMBER_WORDS = {
     "糖": "glucose",
     "酮体": "ketones",
     "比重": "specific gravity",
+    "管型": "casts",
+    "酸碱度": "pH",
+    "pH": "pH",
     "细胞数": "cell count",
     "细胞总数": "cell count",
     "白细胞数": "cell count",

@@ -832,3 +832,58 @@ def test_a_finding_written_once_after_two_body_parts_is_each_parts(text, codes, 
     features = {f["code"]: f["excluded"] for f in _patient(text)["features"]}
     assert codes <= set(features)
     assert all(features[code] is excluded for code in codes)
+
+
+# Lab names that Chinese case reports of any specialty list (issue 11), each with what it must be read
+# as; the traditional-script forms come from OpenCC, so both scripts are tried.
+_LAB_BREADTH = [
+    ("单核细胞百分比 8.2%", "monocyte percentage", 8.2),
+    ("EO% 12.5%", "eosinophil percentage", 12.5),
+    ("嗜碱性粒细胞百分比 1.2%", "basophil percentage", 1.2),
+    ("LY% 15.2%", "lymphocyte percentage", 15.2),
+    ("总胆汁酸 45 μmol/L", "total bile acids", 45),
+    ("胆碱酯酶 3200 U/L", "cholinesterase", 3200),
+    ("α-羟丁酸脱氢酶 356 U/L", "HBDH", 356),
+    ("转铁蛋白 1.5 g/L", "transferrin", 1.5),  # not ferritin, whose name it holds
+    ("载脂蛋白A1 1.2 g/L", "apolipoprotein A1", 1.2),
+    ("纤维蛋白降解产物 56 mg/L", "FDP", 56),
+    ("凝血酶原活动度 45%", "prothrombin activity", 45),
+    ("甲状腺过氧化物酶抗体 256 IU/mL", "anti-TPO", 256),
+    ("促甲状腺素受体抗体 15.8 IU/L", "TRAb", 15.8),
+    ("CA15-3 45 U/mL", "CA 15-3", 45),
+    ("神经元特异性烯醇化酶 25.6 ng/mL", "NSE", 25.6),
+    ("细胞角蛋白19片段 5.6 ng/mL", "CYFRA 21-1", 5.6),
+    ("鳞状细胞癌抗原 5.6 ng/mL", "SCC antigen", 5.6),
+    ("白细胞介素-10 25 pg/mL", "IL-10", 25),
+    ("可溶性白细胞介素2受体 1560 U/mL", "sIL-2R", 1560),
+    ("肿瘤坏死因子-α 12 pg/mL", "TNF-α", 12),
+    ("血清淀粉样蛋白A 156 mg/L", "serum amyloid A", 156),
+    ("CD4+T淋巴细胞计数 156个/μL", "CD4 count", 156),
+    ("氧合指数 156 mmHg", "PaO2/FiO2", 156),
+    ("动脉血氧饱和度 88%", "SaO2", 88),  # a blood gas, not pulse oximetry
+    ("脑脊液压力 260 mmH2O", "CSF opening pressure", 260),
+    ("MPO-ANCA 86 RU/mL", "anti-MPO", 86),
+]
+
+
+@pytest.mark.parametrize("script", ["s", "s2tw", "s2twp"])
+def test_lab_names_of_every_specialty_in_both_scripts(script):
+    body = "；".join(text for text, _, _ in _LAB_BREADTH)
+    text = f"患者男，50岁。实验室检查：{body}。"
+    if script != "s":
+        import opencc
+
+        text = opencc.OpenCC(script).convert(text)
+    got = {(m["analyte"], m["value"]) for m in _patient(text)["measurements"]}
+    missing = [(a, v) for _, a, v in _LAB_BREADTH if (a, v) not in got]
+    assert not missing, missing
+
+
+def test_pandy_test_and_india_ink_are_read_by_their_result():
+    patient = _patient("患者女，30岁。腰穿：潘氏试验阳性，墨汁染色阴性，寡克隆带阳性。")
+    results = {m["analyte"]: m["interpretation"] for m in patient["measurements"]}
+    assert results == {
+        "Pandy test": "positive",
+        "India ink stain": "negative",
+        "oligoclonal bands": "positive",
+    }

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-PARSER_VERSION = "pipeline-2.63"
+PARSER_VERSION = "pipeline-2.64"
 
 logger = logging.getLogger(__name__)
 

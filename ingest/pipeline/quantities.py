@@ -30,7 +30,7 @@ LAB_UNIT = (
     r"(?:ng|mg|pg|μg|ug) per (?:milliliter|millilitre|liter|litre|deciliter|decilitre)|"
     r"per (?:microliter|μl|mm3|cubic millimeter)|mg/liter|g/liter|"
     r"copies/ml|copy/ml|cp/ml|miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|"
-    r"mmhg|mm hg|cmh2o|kpa|"
+    r"mmhg|mm hg|cmh2o|mmh2o|kpa|ru/ml|au/ml|"
     r"cells?/mm3|cells?/mm³|/mm3|/mm³|cells?/μl|cells?/ul|/μl|/ul|/hpf|/hp(?![a-z])|/lpf|/lp(?![a-z])|nm(?![a-z])"
 )
 UNIT = (
@@ -173,6 +173,9 @@ _UNIT_SPELLING = {
     "mm/hour": "mm/h",
     "mmhg": "mmHg",
     "cmh2o": "cmH2O",
+    "mmh2o": "mmH2O",
+    "ru/ml": "RU/mL",
+    "au/ml": "AU/mL",
     "kpa": "kPa",
     "°c": "C",
     "℃": "C",

@@ -337,6 +337,8 @@ UNIT_WORDS = {
     "秒": "s",
     "拷贝/ml": "copies/mL",
     # Urine sediment: "红细胞 10~15个/HP", "管型 2个/LP" (per high- / low-power field).
+    "个/μl": "/uL",
+    "个/ul": "/uL",
     "个/hp": "/HPF",
     "个/hpf": "/HPF",
     "个/lp": "/LPF",

@@ -672,7 +672,7 @@ def test_specialty_measurements():
     assert results["visual acuity"][0] == 0.3
     assert results["BMD T-score"] == (-3.1, "low")  # a minus sign after a Chinese word
     assert results["urine output"][0] == 400
-    assert results["adenosine deaminase"][0] == 65
+    assert results["pleural fluid adenosine deaminase"][0] == 65  # the fluid's test, not the serum's
     codes = {f["code"] for f in patient["features"] if not f["excluded"]}
     assert {"HP:0007906", "HP:0000938"} <= codes  # ocular hypertension, osteopenia
     assert not patient["treatments"]  # the adenosine inside the enzyme's name is not given

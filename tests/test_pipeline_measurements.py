@@ -631,3 +631,19 @@ def test_powers_of_ten_sediment_fields_and_the_change_before_a_value():
         ("hemoglobin", 90, "g/L"),
     } <= got
     assert ("WBC", None, None, "high") in results  # "明显" before no value leaves the result word
+
+
+def test_a_chinese_specimen_word_right_before_a_test_makes_it_that_specimens():
+    results = _results(
+        _patient(
+            "患者男，58岁。尿肌酐 8000 μmol/L，尿钠 12 mmol/L，脑脊液IgG 156 mg/L，胸腔积液LDH 560 U/L，"
+            "血清IgG 22 g/L，血尿酸 512 μmol/L。"
+        )
+    )
+    got = {(a, v): i for a, v, _, i in results}
+    # No blood interval for a urine or fluid value: 尿钠 12 is no hyponatraemia.
+    assert got[("urine creatinine", 8000)] is None
+    assert got[("urine sodium", 12)] is None
+    assert ("CSF IgG", 156) in got and ("pleural fluid LDH", 560) in got
+    assert got[("IgG", 22)] == "high"  # serum is what the blood test is measured in
+    assert got[("uric acid", 512)] == "high"  # 血尿酸: 尿 inside the name, not a specimen

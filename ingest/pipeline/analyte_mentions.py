@@ -222,12 +222,16 @@ def _panel_members(
     return added, replaced
 
 
-# "spot urine sodium", "CSF glucose", "pleural fluid LDH": a specimen word right before the test
+# "spot urine sodium", "CSF glucose", "pleural fluid LDH", 尿肌酐, 尿钠: a specimen word right before the test
 # makes it that specimen's test, never the blood test whose reference interval (and finding:
 # urine sodium 10 mmol/L is no hyponatraemia) the name alone would give.
-_SPECIMENS = {w.lower(): s for w, s in languages.merged("SPECIMEN_WORDS").items() if s != "blood"}
+# Serum and plasma are what a blood test is measured in already (血清IgG is the IgG test).
+_BLOOD = ("blood", "serum", "plasma")
+_SPECIMENS = {w.lower(): s for w, s in languages.merged("SPECIMEN_WORDS").items() if s not in _BLOOD}
 _SPECIMEN_BEFORE = re.compile(
-    rf"(?<![A-Za-z])(?P<specimen>{languages.literal_alternatives(_SPECIMENS)})\s+$", re.I
+    rf"(?<![A-Za-z])(?P<specimen>{languages.literal_alternatives(_SPECIMENS)})"
+    rf"(?:\s+|(?<=[{languages.CJK_CHARS}]))$",  # Chinese writes no space: 尿肌酐, 脑脊液IgG, 胸水ADA
+    re.I,
 )
 
 
@@ -240,6 +244,9 @@ def _in_specimen(doc: Doc, s0: int, m: Mention) -> Mention:
     specimen = _SPECIMENS[sm.group("specimen").lower()]
     if code.lower().startswith(specimen.lower()):
         return m
+    info = doc.vocab.analytes.get(code)
+    if specimen == "urine" and info and (info.ref_unit or info.unit).endswith("/mol Cr"):
+        return m  # "尿3-羟基丙酸": a test reported per creatinine is a urine test already
     name = f"{specimen} {code}"
     concept = _analyte(doc, name) or Concept(ANALYTE, name, name, 0)
     return Mention(sm.start("specimen"), m.end, (concept,))

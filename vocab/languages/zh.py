@@ -389,8 +389,11 @@ SPECIMEN_WORDS = {
     "血浆": "plasma",
     "全血": "blood",
     "尿液": "urine",
+    "尿": "urine",
     "胸水": "pleural fluid",
+    "胸腔积液": "pleural fluid",
     "腹水": "ascites",
+    "腹腔积液": "ascites",
 }
 WITHIN_RANGE_WORDS = r"正常范围|参考范围内|正常值范围|未见异常"
 RESPECTIVELY_WORDS = r"分别为|分别是|分别|依次为"

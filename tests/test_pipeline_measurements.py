@@ -647,3 +647,17 @@ def test_a_chinese_specimen_word_right_before_a_test_makes_it_that_specimens():
     assert ("CSF IgG", 156) in got and ("pleural fluid LDH", 560) in got
     assert got[("IgG", 22)] == "high"  # serum is what the blood test is measured in
     assert got[("uric acid", 512)] == "high"  # 血尿酸: 尿 inside the name, not a specimen
+
+
+def test_a_titre_after_the_result_word_or_a_result_after_the_titre():
+    patient = _patient(
+        "患者女，28岁。抗核抗体（ANA）阳性，滴度1:1000，核型为均质型。肺炎支原体抗体阳性（1:160）。"
+        "抗AQP4抗体IgG：血清滴度1:100，阳性。抗dsDNA抗体阴性（阴性界值1:10）。"
+    )
+    got = {m["analyte"]: (m["interpretation"], m.get("titer"), m["value"]) for m in patient["measurements"]}
+    assert got["ANA"] == ("positive", "1:1000", None)
+    assert got["mycoplasma antibody"] == ("positive", "1:160", None)
+    assert got["anti-AQP4"] == ("positive", "1:100", None)
+    assert got["anti-dsDNA"] == ("negative", None, None)  # a cut-off in brackets is no titre
+    english = _patient("A 30-year-old woman. Antinuclear antibody was positive at a titer of 1:320.")
+    assert [(m["analyte"], m.get("titer")) for m in english["measurements"]] == [("ANA", "1:320")]

@@ -41,6 +41,13 @@ from .unnamed_results import bracketed_result, holds_phrase_result, pattern_resu
 from .vocabulary import ANALYTE, DRUG, Concept, Mention
 
 _TITER_RE = re.compile(r"^[^\d;,，。]{0,12}?(1\s*[:∶/]\s*(\d{1,6}))(?!\d)")
+# "抗核抗体阳性，滴度1:1000", "ANA阳性（1:320）", "positive at a titre of 1:160": the titre after the
+# result word.
+_TITER_AFTER = re.compile(
+    rf"\s*[,，]?\s*(?:{languages.alternatives('TITER_WORDS')})?\s*(?:为|:|：)?\s*[(（]?\s*"
+    r"1\s*[:∶]\s*(\d{1,6})(?!\d|\.\d)(?:\s*[)）])?",
+    re.I,
+)
 
 # Values outside these bounds are not the patient's vital signs (a device setting, a typo).
 _PLAUSIBLE = {
@@ -188,7 +195,7 @@ def measurements(
         # A bracket with a number in it is a reference interval: its "normal" is not the result.
         clauses = re.split(r"[;；。、,，]", re.sub(r"[(（][^()（）]*\d[^()（）]*[)）]?", " ", tail))
         qual_window = clauses[0]
-        if value is not None and len(clauses) > 1 and _RESULT_CLAUSE.match(clauses[1]):
+        if (value is not None or titer) and len(clauses) > 1 and _RESULT_CLAUSE.match(clauses[1]):
             # "17.67 u/mL，结果阳性", "1.2 g/L, which was low": the next clause gives the result.
             qual_window += " " + clauses[1]
         rm = RANGE_RE.search(tail) if value is not None else None
@@ -217,6 +224,11 @@ def measurements(
             interpretation = "positive"  # "尿酮体+++", "潜血（BLD）++++", "HBsAg (+)"
             plus = re.search(r"\d?\s*\++", grade.group(0))
             value_start, end = tail_start + plus.start(), tail_start + plus.end()
+        titer_after = None
+        if interpretation is not None and value is None and not titer:
+            titer_after = _TITER_AFTER.match(doc.text, end, s1)
+            if titer_after:
+                end = titer_after.end()
         start_pre = m.start
         pm = None
         if interpretation is None and lang.PRE_QUALIFIER_RE is not None:
@@ -321,6 +333,8 @@ def measurements(
         }
         if titer:
             fact["titer"] = "1:" + titer.group(2)
+        elif titer_after:
+            fact["titer"] = "1:" + titer_after.group(1)
         if vm and vm.group("specimen"):
             fact["specimen"] = SPECIMENS.get(vm.group("specimen").lower(), vm.group("specimen"))
         if diastolic is not None:

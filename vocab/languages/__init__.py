@@ -89,7 +89,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   read only with a concentration unit after it),
   `PANEL_WORDS` (written -> specimen: a panel whose results follow, 尿常规 -> urine, or "" for a
   panel that only ends the one before) and `PANEL_MEMBER_WORDS` (written -> test: inside a panel
-  the test is the specimen's, 尿常规：蛋白（++） is "urine protein");
+  the test is the specimen's, 尿常规：蛋白（++） is "urine protein"); `TITER_WORDS` (what may stand
+  between a result word and the titre after it: "阳性，滴度1:1000", "positive at a titre of 1:320");
   `PRE_QUALIFIER_RE` (group 1 the word, anchored at `$`) with
   `PRE_QUALIFIER_MEANINGS` and `PRE_QUALIFIER_LIST_RE`, or None, {} and None; `UNNAMED_RESULT_RE`,
   `UNNAMED_RESULT_MEANINGS` and `subject_phrase(before, after) -> str | None` ("" when the result
@@ -218,6 +219,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "ELEMENT_WORDS",
         "PANEL_WORDS",
         "PANEL_MEMBER_WORDS",
+        "TITER_WORDS",
         "PRE_QUALIFIER_RE",
         "PRE_QUALIFIER_MEANINGS",
         "PRE_QUALIFIER_LIST_RE",

@@ -598,6 +598,7 @@ PANEL_WORDS = {
     "serum": "",
     "blood tests": "",
 }
+TITER_WORDS = r"(?:at\s+|with\s+)?(?:an?\s+)?(?:titers?|titres?)(?:\s+of)?"
 PANEL_MEMBER_WORDS = {
     "protein": "protein",
     "blood": "occult blood",

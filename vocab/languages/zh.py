@@ -437,6 +437,7 @@ PANEL_WORDS = {
     "电解质": "",
     "血清": "",
 }
+TITER_WORDS = r"滴度|效价|凝集价"
 PANEL_MEMBER_WORDS = {
     "蛋白": "protein",
     "蛋白质": "protein",

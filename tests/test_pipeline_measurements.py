@@ -661,3 +661,25 @@ def test_a_titre_after_the_result_word_or_a_result_after_the_titre():
     assert got["anti-dsDNA"] == ("negative", None, None)  # a cut-off in brackets is no titre
     english = _patient("A 30-year-old woman. Antinuclear antibody was positive at a titer of 1:320.")
     assert [(m["analyte"], m.get("titer")) for m in english["measurements"]] == [("ANA", "1:320")]
+
+
+def test_tests_joined_by_slashes_pair_with_values_joined_by_slashes():
+    results = _results(
+        _patient(
+            "患者男，66岁。肝功能GOT/GPT 156/210 U/L，BUN/Creatinine 45/2.3 mg/dL。血压 120/80 mmHg。"
+            "ALT、AST分别为56、78 U/L，白细胞、血小板分别为3.2×10^9/L和56×10^9/L。"
+        )
+    )
+    got = {(a, v, u) for a, v, u, _ in results}
+    assert {
+        ("AST", 156, "U/L"),
+        ("ALT", 210, "U/L"),  # GPT is ALT: not 156, the first number
+        ("BUN", 45, "mg/dL"),
+        ("creatinine", 2.3, "mg/dL"),
+        ("blood pressure", 120, "mmHg"),
+        # two "respectively" lists in one sentence: each takes its own values
+        ("ALT", 56, "U/L"),
+        ("AST", 78, "U/L"),
+        ("WBC", 3.2, "10^9/L"),
+        ("platelets", 56, "10^9/L"),
+    } <= got

@@ -60,8 +60,12 @@ def respective_values(doc: Doc, sentence: Sentence, analytes: list[Mention]) -> 
         # English writes the values before the cue, Chinese after it ("分别为3.1、130 mmol/L").
         values = _values(doc, analytes[last].end, cue.start())
         if not values:
+            # The values run to the end of the clause, or to the next test named ("ALT、AST分别为
+            # 156、210 U/L，白细胞、血小板分别为…": the second list is the next tests').
             clause = _CLAUSE_END.search(doc.text, cue.end(), s1)
-            values = _values(doc, cue.end(), clause.start() if clause else s1)
+            stop = clause.start() if clause else s1
+            stop = min([stop, *(m.start for m in analytes if m.start >= cue.end())])
+            values = _values(doc, cue.end(), stop)
         tests = [last]
         for i in range(last - 1, -1, -1):
             if not _TEST_GAP.fullmatch(doc.text, analytes[i].end, analytes[tests[-1]].start):
@@ -78,6 +82,48 @@ def respective_values(doc: Doc, sentence: Sentence, analytes: list[Mention]) -> 
                     listed.value, listed.value2, listed.comparator, shared_unit, listed.start, listed.end
                 )
             out[i] = listed
+    out.update(_slash_pairs(doc, s1, analytes, out))
+    return out
+
+
+# "GOT/GPT 156/210 U/L", "BUN/Cr 45/2.3 mg/dL", "Na/K：135/4.2 mmol/L": tests joined by slashes, then
+# as many values joined by slashes, in the same order; the unit written once serves them all.
+_SLASH = re.compile(r"\s*/\s*")
+_SLASH_VALUES = re.compile(
+    rf"\s*[:：=]?\s*(?:为|of|were|was|are|is)?\s*(?P<vals>{NUM}(?:\s*/\s*(?:{NUM}))+)"
+    rf"(?:\s*(?P<unit>{UNIT}))?(?![\w/])",
+    re.I,
+)
+
+
+def _slash_pairs(
+    doc: Doc, s1: int, analytes: list[Mention], taken: dict[int, ListedValue]
+) -> dict[int, ListedValue]:
+    out: dict[int, ListedValue] = {}
+    i = 0
+    while i < len(analytes):
+        chain = [i]
+        while chain[-1] + 1 < len(analytes) and _SLASH.fullmatch(
+            doc.text, analytes[chain[-1]].end, analytes[chain[-1] + 1].start
+        ):
+            chain.append(chain[-1] + 1)
+        i = chain[-1] + 1
+        if len(chain) < 2 or any(j in taken for j in chain):
+            continue
+        vm = _SLASH_VALUES.match(doc.text, analytes[chain[-1]].end, s1)
+        if vm is None:
+            continue
+        numbers = list(re.finditer(NUM, vm.group("vals")))
+        if len(numbers) != len(chain):
+            continue
+        unit = normalise_unit(vm.group("unit"))
+        base = vm.start("vals")
+        for j, number in zip(chain, numbers, strict=True):
+            value = parse_number(number.group(0))
+            if value is None:
+                break
+            end = vm.end() if j == chain[-1] else base + number.end()
+            out[j] = ListedValue(value, None, None, unit, base + number.start(), end)
     return out
 
 

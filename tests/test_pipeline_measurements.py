@@ -683,3 +683,25 @@ def test_tests_joined_by_slashes_pair_with_values_joined_by_slashes():
         ("WBC", 3.2, "10^9/L"),
         ("platelets", 56, "10^9/L"),
     } <= got
+
+
+def test_taiwan_blood_count_forms_and_total_co2_apart_from_bicarbonate():
+    results = _results(
+        _patient(
+            "病人男性，60歲。WBC 15.6 K/μL，Seg 85%，Lym 10%，PLT 156 K/μL。"
+            "尿液檢查：白血球 10/HPF，紅血球 25/HPF。"
+            "總二氧化碳 7.5 mmol/L，碳酸氫根 12.5 mmol/L。血片：中性分葉核粒細胞 3%。"
+        )
+    )
+    got = {(a, v, u) for a, v, u, _ in results}
+    assert {
+        ("WBC", 15.6, "10^9/L"),
+        ("neutrophil percentage", 85, "%"),
+        ("lymphocyte percentage", 10, "%"),
+        ("platelets", 156, "10^9/L"),
+        ("urine white blood cells", 10, "/HPF"),  # 白血球 in a urine panel is the urine's
+        ("urine red blood cells", 25, "/HPF"),
+        ("total CO2", 7.5, "mmol/L"),
+        ("bicarbonate", 12.5, "mmol/L"),
+        ("neutrophil percentage", 3, "%"),
+    } <= got

@@ -31,7 +31,7 @@ LAB_UNIT = (
     r"per (?:microliter|μl|mm3|cubic millimeter)|mg/liter|g/liter|"
     r"copies/ml|copy/ml|cp/ml|miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|"
     r"mmhg|mm hg|cmh2o|mmh2o|kpa|ru/ml|au/ml|"
-    r"cells?/mm3|cells?/mm³|/mm3|/mm³|cells?/μl|cells?/ul|/μl|/ul|/hpf|/hp(?![a-z])|/lpf|/lp(?![a-z])|nm(?![a-z])"
+    r"k/μl|k/ul|k/mm3|cells?/mm3|cells?/mm³|/mm3|/mm³|cells?/μl|cells?/ul|/μl|/ul|/hpf|/hp(?![a-z])|/lpf|/lp(?![a-z])|nm(?![a-z])"
 )
 UNIT = (
     LAB_UNIT
@@ -226,7 +226,8 @@ def normalise_unit(unit: str | None) -> str | None:
     if low in _UNIT_SPELLING:
         return _UNIT_SPELLING[low]
     if re.fullmatch(
-        r"(?:x|×|\*)?10(?:\^|e)?9/l|×10⁹/l|(?:x|×|\*)?10(?:\^|e)?3/(?:ul|mm3)|×10³/(?:ul|mm3)", low
+        r"k/(?:ul|mm3)|(?:x|×|\*)?10(?:\^|e)?9/l|×10⁹/l|(?:x|×|\*)?10(?:\^|e)?3/(?:ul|mm3)|×10³/(?:ul|mm3)",
+        low,
     ):
         return "10^9/L"
     if re.fullmatch(r"(?:x|×|\*)?10(?:\^|e)?6/(?:ul|mm3)|×10⁶/(?:ul|mm3)", low):
@@ -311,6 +312,7 @@ VALENCE = {
     "potassium": 1,
     "chloride": 1,
     "bicarbonate": 1,
+    "total CO2": 1,
     "anion gap": 1,
     "lithium": 1,
     "calcium": 2,

@@ -444,7 +444,9 @@ PANEL_MEMBER_WORDS = {
     "潜血": "occult blood",
     "隐血": "occult blood",
     "红细胞": "red blood cells",
+    "红血球": "red blood cells",
     "白细胞": "white blood cells|cell count",  # the first that the specimen has
+    "白血球": "white blood cells|cell count",  # Taiwan usage
     "葡萄糖": "glucose",
     "糖": "glucose",
     "酮体": "ketones",

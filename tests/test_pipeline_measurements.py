@@ -705,3 +705,18 @@ def test_taiwan_blood_count_forms_and_total_co2_apart_from_bicarbonate():
         ("bicarbonate", 12.5, "mmol/L"),
         ("neutrophil percentage", 3, "%"),
     } <= got
+
+
+def test_ecg_conduction_intervals_and_body_proportions():
+    patient = _patient(
+        "A 7-year-old boy. The ECG showed a QRS duration of 148 ms and a PR interval of 210 ms. "
+        "His height was 112 cm and his arm span 121 cm. At birth he weighed 3100 g; birth length was 49 cm."
+    )
+    values = {(m["analyte"], m["value"], m["unit"]) for m in patient["measurements"]}
+    assert {
+        ("QRS duration", 148, "ms"),
+        ("PR interval", 210, "ms"),
+        ("arm span", 121, "cm"),
+        ("birth length", 49, "cm"),
+        ("height", 112, "cm"),
+    } <= values

@@ -150,6 +150,60 @@ def test_english_clause_scope(sentence, mention, negated):
 @pytest.mark.parametrize(
     ("sentence", "mention", "negated"),
     [
+        # a verb that states a finding right after the cue is the cue's own, no new clause
+        ("She never developed jaundice during the admission.", "jaundice", True),
+        ("He has never had a seizure.", "seizure", True),
+        ("The boy left hospital without showing any sign of rash.", "rash", True),
+        # … a verb that states no finding still starts a clause of its own
+        ("Without receiving antibiotics, the fever resolved.", "fever", False),
+        # … but "and the …" after "ruled out" starts one
+        ("Lupus was ruled out and the diagnosis of sarcoidosis was made.", "sarcoidosis", False),
+        # a finding that did not come back
+        ("The fever did not recur after the drug was stopped.", "fever", True),
+        ("Her seizures never returned.", "seizures", True),
+        ("The hypercalcaemia did not return to normal.", "hypercalcaemia", False),
+        # the finding's name with "free" after it
+        ("At one year he remains seizure-free.", "seizure", True),
+        ("She was pain free on discharge.", "pain", True),
+        # a list with an article is the subject of a plural verb: every item is negated …
+        ("Calcification and a dilated pancreatic duct were not seen.", "Calcification", True),
+        ("Ascites, a pleural effusion and an enlarged spleen were absent.", "Ascites", True),
+        # … but before a singular verb, the item with the article is the subject alone
+        ("He had fever and a murmur was not heard.", "fever", False),
+        ("She had a cough and a rash resolved.", "cough", False),
+        # a review of systems of twenty items: every one is negated, however far from the cue
+        (
+            "She denied fever, chills, night sweats, weight loss, anorexia, cough, haemoptysis, chest pain, "
+            "palpitations, shortness of breath, orthopnoea, abdominal pain, nausea, vomiting, diarrhoea, "
+            "constipation, melaena, haematuria, dysuria or skin rash.",
+            "skin rash",
+            True,
+        ),
+        # an item of a list may hold a word that elsewhere takes the negation for itself …
+        ("Systems review was negative for fever, visual changes, chest pain and dyspnoea.", "dyspnoea", True),
+        # … but the first item after the cue still does
+        ("There was no change in the rash, fever or cough.", "cough", False),
+    ],
+)
+def test_english_cue_verbs_free_and_subject_lists(sentence, mention, negated):
+    assert _ctx(sentence, mention, "en").negated is negated
+
+
+def test_findings_stated_absent_by_their_usual_clinical_words():
+    from ingest.pipeline import extract
+
+    record = extract(
+        "A 60-year-old man. The abdomen was soft without organomegaly. After extubation there were no "
+        "signs of laryngeal spasm.",
+        language="en",
+    )
+    excluded = {f["label"] for f in record["patients"][0]["features"] if f["excluded"]}
+    assert {"Visceromegaly", "Laryngospasm"} <= excluded
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "negated"),
+    [
         ("咽部无充血，扁桃体肿大", "扁桃体肿大", False),  # a comma ends the clause
         ("咽部无充血，扁桃体肿大", "充血", True),
         ("无咳嗽、咳痰及胸闷", "胸闷", True),  # a list after 无

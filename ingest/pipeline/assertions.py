@@ -45,7 +45,7 @@ _AGED_RELATIVE = re.compile(languages.alternatives("AGED_RELATIVE_WORDS"))
 _DURATION_HISTORY = re.compile(languages.alternatives("DURATION_HISTORY_WORDS"), re.I)
 
 _LEADING_COLON = re.compile(r"^\s*[:：]")
-_BEFORE = 160  # characters of the sentence read before a mention: bounded cost per mention
+_BEFORE = 320  # characters of the sentence read before a mention: bounded cost per mention
 _AFTER = 200
 
 

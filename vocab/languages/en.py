@@ -187,6 +187,11 @@ _POST_NEGATION = (
     rf"(?:(?:negative|absent|unremarkable|within normal limits|normal){_NOT_FOR}|ruled out|excluded|"
     rf"(?:not|never)\s+(?:been\s+)?{_NOT_FOUND})"
     rf"|(?:could|can|did)\s*not\s+be\s+{_NOT_FOUND}"
+    # "the fever did not recur", "seizures never returned": not found again (not "returned to normal")
+    r"|(?:did|does|has|have|had)\s+not\s+(?:recur|reappear|return|relapse)\w*+(?!\s+to\b)"
+    r"|never\s+(?:recurred|reappeared|returned|relapsed)(?!\s+to\b)"
+    # "seizure-free", "remained fever free": the finding's name with "free" after it
+    r"|-?free(?![\w-])(?!\s+(?:of|from)\b)"
     # "HIV negative", "anti-HCV (-)": right after the mention
     rf"|(?:negative|absent|\(\s*-\s*\))(?![\w-]){_NOT_FOR})"
 )
@@ -202,11 +207,16 @@ POST_UNCERTAIN_RE = re.compile(
 # A clause ends at a new subject or predicate: a conjunction ("but", "whereas"), a relative
 # ("which", "who"), a finite verb ("presenting with", "was", "developed"). A causal link ends it
 # too: "was not tolerated secondary to hypotension" does not negate hypotension.
+# A verb that states a finding right after a negation is the negation's own verb, no new clause:
+# "never developed jaundice", "has never had seizures", "without showing any rash" ("without
+# receiving antibiotics, the fever resolved" starts one).
+_AFTER_NEGATION = r"(?<!\bnot )(?<!\bnever )(?<!\bwithout )"
 SCOPE_END_RE = _words(
     r"but|however|although|though|except|apart from|aside from|which|whereas|while|yet|who|"
-    r"present(?:ed|ing|s)|develop(?:ed|ing|s)|show(?:ed|ing|s)|reveal(?:ed|ing|s)|demonstrat(?:ed|ing|es)|"
-    r"complain(?:ed|ing|s)|confirm(?:ed|ing|s)|underw(?:ent)|undergoing|receiv(?:ed|ing)|admitted|"
-    r"was|were|is|are|had|has|became|remained|persisted|started|began|occurred|"
+    rf"{_AFTER_NEGATION}(?:present(?:ed|ing|s)|develop(?:ed|ing|s)|show(?:ed|ing|s)|reveal(?:ed|ing|s)|"
+    r"demonstrat(?:ed|ing|es)|complain(?:ed|ing|s)|had|has)|"
+    r"confirm(?:ed|ing|s)|underw(?:ent)|undergoing|receiv(?:ed|ing)|admitted|"
+    r"was|were|is|are|became|remained|persisted|started|began|occurred|"
     r"secondary to|due to|because of|caused by|owing to|resulting in|led to|"
     r"(?:,\s*)?and (?:the|his|her|their|this|these|then|subsequently|later)|"
     # "without invasion of the serosa, consistent with a T2 carcinoma": after a comma, a phrase that
@@ -260,17 +270,25 @@ POST_SCOPE_END_RE = re.compile(r"[;:]|\bbut\b|\band\b(?= (?:a|an|the|he|she|his|
 _LIST_ITEMS = (
     r"(?P<items>(?:(?:\s*(?:,|\band\b|\bor\b|\bnor\b|\([^)]{0,20}\)))+\s*[\w'/-]+(?:\s+[\w'/-]+){0,5})+?)"
 )
+# "Calcification and a dilated duct were not observed": an item with "a" or "an" is still an item of
+# a list that is the subject of a plural verb; before a singular verb it is the subject alone ("he had
+# fever and a murmur was not heard"), and the list ends before it.
+_SINGULAR_AFTER_ARTICLE = r"(?![^.;:]*?(?:,|\band|\bor)\s+an?\s[^.;:]*?\b(?:was|is|has been|had been)\s)"
 LIST_NEGATION_RE = re.compile(
-    rf"^{_LIST_ITEMS}"
+    rf"^{_SINGULAR_AFTER_ARTICLE}{_LIST_ITEMS}"
     r"\s*,?\s*(?:were|was|are|is|have been|had been)\s+(?:all\s+|also\s+|both\s+)?"
     rf"(?:ruled out|excluded|(?:not|never)\s+{_NOT_FOUND}|absent|negative)\b",
     re.I,
 )
-LIST_RESOLVED_RE = re.compile(rf"^{_LIST_ITEMS}\s*,?\s*{_RESOLVED_WORDS}", re.I)
+# (a resolved verb says nothing of number: "he had fever and a rash resolved" ends the list at "a")
+_NO_ARTICLE_ITEM = (
+    r"(?!(?:(?!\b(?:resolved|disappeared|subsided|cleared|improved)\b)[^.;:])*?(?:,|\band|\bor)\s+an?\s)"
+)
+LIST_RESOLVED_RE = re.compile(rf"^{_NO_ARTICLE_ITEM}{_LIST_ITEMS}\s*,?\s*{_RESOLVED_WORDS}", re.I)
 # … unless a verb, or "and the …", starts a new clause: "He had fever, and the cultures were negative."
 LIST_BREAK_RE = re.compile(
     r"\b(?:was|were|is|are|had|has|have|which|that|but|who|showed|revealed)\b"
-    r"|(?:,|\band|\bor)\s+(?:the|a|an|his|her|their|its|this|these|all|he|she|they)\b",
+    r"|(?:,|\band|\bor)\s+(?:the|his|her|their|its|this|these|all|he|she|they)\b",
     re.I,
 )
 # "his 8-year-old sister had fever" in a case series: the relative is a patient of the report.
@@ -308,7 +326,7 @@ def normal_examinations(text: str) -> Iterable[tuple[int, int, list[str]]]:
 NEGATION_REACH_WORDS = 8  # how far a negation cue reaches over a list, in words
 # … and over a list of short items only ("denied fever, chills, night sweats, weight loss, cough,
 # haemoptysis, chest pain or dyspnoea": a review of systems negates every item of it).
-NEGATION_LIST_WORDS = 30
+NEGATION_LIST_WORDS = 60
 _LIST_ITEM_SPLIT = re.compile(r"\s*(?:,\s*(?:(?:and|or|nor)\s+)?|\b(?:and|or|nor)\b)\s*", re.I)
 _LIST_END = re.compile(r"(?:,|\bor|\band|\bnor)\s*$", re.I)
 
@@ -343,11 +361,12 @@ def negation_reaches(cue: str, gap: str) -> bool:
     if cue.lower() == "non":
         return gap.strip() in ("", "-")  # a prefix: "non-tender", not "non-necrotizing granulomas"
     words = _WORD_RE.findall(gap)
-    if _TAKING_WORDS.search(gap):
+    listed = _short_item_list(gap)
+    # In a list of short items only the first can take the negation for itself: "no change in
+    # the rash, fever …"; "negative for fever, visual changes, chest pain" lists "visual changes".
+    if _TAKING_WORDS.search(_LIST_ITEM_SPLIT.split(gap.strip(), 1)[0] if listed else gap):
         return False
-    if len(words) > NEGATION_REACH_WORDS and not (
-        len(words) <= NEGATION_LIST_WORDS and _short_item_list(gap)
-    ):
+    if len(words) > NEGATION_REACH_WORDS and not (len(words) <= NEGATION_LIST_WORDS and listed):
         return False
     if _VERB_CUE_RE.fullmatch(cue.strip()):
         if _COPULA_CUE_RE.fullmatch(cue.strip()) and _DESCRIPTIVE_LIST_RE.fullmatch(gap):

@@ -12,7 +12,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.pipeline import extract
-from ingest.pipeline.vocabulary import DISEASE, HPO, Concept, key_text, pattern_key, pattern_key_batch
+from ingest.pipeline.vocabulary import (
+    DISEASE,
+    HPO,
+    MAX_KEY_LENGTH,
+    Concept,
+    key_text,
+    pack_value,
+    pattern_key,
+    pattern_key_batch,
+)
 from ingest.pipeline.vocabulary_build import MONDO, OFFICIAL_CHINESE_HPO, build_vocabulary, load_vocabulary
 from ingest.pipeline.vocabulary_reference import (
     is_finding_label,
@@ -169,6 +178,29 @@ def test_a_concept_pickles_as_its_fields():
     again = pickle.loads(pickle.dumps(concept, protocol=pickle.HIGHEST_PROTOCOL))  # noqa: S301 - our own
     assert again == concept and again.absent
     assert dataclasses.replace(again, absent=False) == Concept(HPO, "HP:0001250", "Seizure", 0)
+
+
+def test_a_key_is_one_int_in_the_automaton_and_its_concept_ids_a_shared_tuple():
+    vocabulary = load_vocabulary()
+    assert {type(vocabulary.automaton.get("fever")), type(vocabulary.automaton.get("发热"))} == {int}
+    assert len(vocabulary.id_sets) < len(vocabulary.automaton)  # keys of one concept share its ids
+    # The packed length and word-boundary flags are those `find` reads: "ast" is a test name, not
+    # inside "last" (start) nor before a letter; a lab name may run into its value ("ast40"), a
+    # finding may not; a Chinese key needs no boundary.
+    assert _full_matches(vocabulary, "AST") == {"analyte": {"AST"}}
+    assert [(m.start, m.end) for m in vocabulary.find("ast40")] == [(0, 3)]
+    assert not vocabulary.find("last") and not vocabulary.find("asta")
+    assert not vocabulary.find("fever2") and not vocabulary.find("afever")
+    assert "hpo" in _full_matches(vocabulary, "发热")
+    assert [(m.start, m.end) for m in vocabulary.find("患者发热") if m.kind == "hpo"] == [(2, 4)]
+
+
+def test_a_value_that_does_not_fit_is_refused():
+    assert pack_value(MAX_KEY_LENGTH, 0, True, 2) >= 0
+    with pytest.raises(ValueError, match="does not fit"):
+        pack_value(MAX_KEY_LENGTH + 1, 0, True, 0)
+    with pytest.raises(ValueError, match="does not fit"):
+        pack_value(3, 1 << 18, False, 0)
 
 
 # ------------------------------------------------------------------ the cached reference names

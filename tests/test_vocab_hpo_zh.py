@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vocab.hpo import load_hpo
-from vocab.hpo_zh import load_hpo_zh
+from vocab.hpo_zh import load_hpo_zh, official_labels
 
 
 def test_labels_by_id():
@@ -55,3 +55,8 @@ def test_every_known_id_is_a_current_term_and_unknown_ones_are_kept():
     phenotypes = [term for term in hpo.terms.values() if term.is_phenotype]
     covered = sum(1 for term in phenotypes if term.id in chinese.labels)
     assert covered / len(phenotypes) > 0.99
+
+
+def test_the_labels_alone_are_the_loaded_translations_labels():
+    # The pipeline reads the labels without the lookup index: the same labels, in the same order.
+    assert list(official_labels(load_hpo()).items()) == list(load_hpo_zh().labels.items())

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from vocab.data import HPO_ZH, load_cached, read_tsv, source_stamp
-from vocab.hpo import load_hpo
+from vocab.hpo import Hpo, load_hpo
 from vocab.languages.chinese_script import lookup_key, lookup_keys
 
 CACHE_FORMAT = 2
@@ -74,36 +74,58 @@ class ChineseHpo:
         }
 
 
-def _build() -> ChineseHpo:
-    hpo = load_hpo()
-    own: dict[str, tuple[str, str]] = {}  # current id -> (Chinese, English) from its own row
-    inherited: dict[str, tuple[str, str]] = {}  # current id -> first row of an alt/obsolete id
-    redirected: dict[str, str] = {}
-    unknown: list[str] = []
-    every_label: list[tuple[str, str]] = []  # (Chinese label, id it stands for)
-    rows = 0
+@dataclass(slots=True)
+class _Rows:
+    """The file's label rows resolved against the loaded HPO (what `_build` indexes)."""
+
+    own: dict[str, tuple[str, str]] = field(default_factory=dict)  # current id -> (Chinese, English)
+    inherited: dict[str, tuple[str, str]] = field(default_factory=dict)  # first row of an alt/obsolete id
+    redirected: dict[str, str] = field(default_factory=dict)
+    unknown: list[str] = field(default_factory=list)
+    every_label: list[tuple[str, str]] = field(default_factory=list)  # (Chinese label, id it stands for)
+    rows: int = 0
+
+    def chosen(self) -> dict[str, tuple[str, str]]:
+        return {**self.inherited, **self.own}  # a term's own row wins over one inherited from an alt id
+
+
+def _read_rows(hpo: Hpo) -> _Rows:
+    out = _Rows()
     for row in read_tsv(HPO_ZH, quoted_cells=True):
         term_id, chinese = row["subject_id"].strip(), row["translation_value"].strip()
         if not term_id.startswith("HP:") or not chinese or row.get("predicate_id") != "rdfs:label":
             continue
-        rows += 1
+        out.rows += 1
         english = row.get("source_value", "").strip()
         if term_id in hpo.terms:
-            own[term_id] = (chinese, english)
+            out.own[term_id] = (chinese, english)
             current = term_id
         elif term_id in hpo.redirects:
             current = hpo.redirects[term_id]
-            redirected[term_id] = current
-            inherited.setdefault(current, (chinese, english))
+            out.redirected[term_id] = current
+            out.inherited.setdefault(current, (chinese, english))
         else:
             current = term_id  # kept as given, flagged below
-            own[term_id] = (chinese, english)
-            unknown.append(term_id)
-        every_label.append((chinese, current))
-    chosen = {**inherited, **own}  # a term's own row wins over one inherited from an alt id
+            out.own[term_id] = (chinese, english)
+            out.unknown.append(term_id)
+        out.every_label.append((chinese, current))
+    return out
+
+
+def official_labels(hpo: Hpo) -> dict[str, str]:
+    """`load_hpo_zh().labels` read straight from the file, without the lookup index (one OpenCC
+    pass over every label) or the cache: for a reader that wants the labels only, once (the
+    pipeline's vocabulary build, which caches what it derives from them)."""
+    return {term_id: chinese for term_id, (chinese, _) in _read_rows(hpo).chosen().items()}
+
+
+def _build() -> ChineseHpo:
+    hpo = load_hpo()
+    resolved = _read_rows(hpo)
+    chosen = resolved.chosen()
     ids_by_key: dict[str, list[str]] = {}
-    keys = lookup_keys([chinese for chinese, _ in every_label])  # one OpenCC call, not 20,000
-    for key, (_, current) in zip(keys, every_label, strict=True):
+    keys = lookup_keys([chinese for chinese, _ in resolved.every_label])  # one OpenCC call, not 20,000
+    for key, (_, current) in zip(keys, resolved.every_label, strict=True):
         ids = ids_by_key.setdefault(key, [])
         if current not in ids:
             ids.append(current)
@@ -113,9 +135,9 @@ def _build() -> ChineseHpo:
         labels={term_id: chinese for term_id, (chinese, _) in chosen.items()},
         ids_by_key={key: tuple(ids) for key, ids in ids_by_key.items()},
         english={term_id: english for term_id, (_, english) in chosen.items()},
-        redirected=redirected,
-        unknown_ids=tuple(sorted(unknown)),
-        rows=rows,
+        redirected=resolved.redirected,
+        unknown_ids=tuple(sorted(resolved.unknown)),
+        rows=resolved.rows,
     )
 
 
@@ -126,4 +148,4 @@ def load_hpo_zh() -> ChineseHpo:
     return load_cached(f"hpo-zh-v{CACHE_FORMAT}", stamp, _build)
 
 
-__all__ = ["ChineseHpo", "load_hpo_zh"]
+__all__ = ["ChineseHpo", "load_hpo_zh", "official_labels"]

@@ -37,13 +37,14 @@ from .vocabulary import (
     Drug,
     Vocabulary,
     hyphen_key,
+    pack_value,
     pattern_key,
     pattern_key_batch,
 )
 from .vocabulary_heads import attach_head_findings
 from .vocabulary_sources import reference_names, sources, split_cell, to_float, tsv
 
-VOCAB_FORMAT = 21  # bump when the structure or the build rules change
+VOCAB_FORMAT = 22  # bump when the structure or the build rules change
 
 # Sources that can be left out to measure what they add (the curated lexicons cannot).
 OFFICIAL_CHINESE_HPO = "hpo-zh"  # vocab.hpo_zh: CHPO's official Chinese labels
@@ -331,18 +332,29 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
     attach_head_findings(b.keys, b.concepts, hpo)
 
     b._pattern_keys.clear()
-    automaton = ahocorasick.Automaton()
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
     analyte_ids = {i for i, c in enumerate(b.concepts) if c.kind == ANALYTE}
+    # A key's concept ids, sorted, are one shared tuple per distinct set (~50,000 for ~240,000 keys).
+    id_sets: list[tuple[int, ...]] = []
+    id_set_positions: dict[tuple[int, ...], int] = {}
     for key, ids in b.keys.items():
         # Whether each end is a Latin word character (`is_word_char`, written out: ~240,000 keys).
         first, last = key[0], key[-1]
         start_ascii, end_ascii = first.isascii() and first.isalnum(), last.isascii() and last.isalnum()
         if end_ascii and last.isalpha() and len(key) >= 3 and ids <= analyte_ids:
             end_ascii = 2  # lab names may run into their value ("IgA5.93g/L"): only a letter may not follow
-        automaton.add_word(key, (len(key), tuple(sorted(ids)), start_ascii, end_ascii))
+        sorted_ids = tuple(sorted(ids))
+        position = id_set_positions.get(sorted_ids)
+        if position is None:
+            position = id_set_positions[sorted_ids] = len(id_sets)
+            id_sets.append(sorted_ids)
+        automaton.add_word(key, pack_value(len(key), position, start_ascii, end_ascii))
     b.keys.clear()  # the automaton holds them now: free the sets before its links are built
+    id_set_positions.clear()
     automaton.make_automaton()
-    return Vocabulary(automaton=automaton, concepts=b.concepts, analytes=analytes, drugs=drugs)
+    return Vocabulary(
+        automaton=automaton, concepts=b.concepts, analytes=analytes, drugs=drugs, id_sets=id_sets
+    )
 
 
 def build_vocabulary(*, without: frozenset[str] | set[str] = frozenset()) -> Vocabulary:

@@ -35,7 +35,7 @@ from vocab.data import DISEASES, DISEASES_ZH, HPO_ZH
 from vocab.diseases import is_abbreviation, load_diseases
 from vocab.diseases import mondo_id as mondo_id_of
 from vocab.hpo import Hpo
-from vocab.hpo_zh import load_hpo_zh
+from vocab.hpo_zh import official_labels
 from vocab.languages import CJK_RE
 
 T = TypeVar("T")
@@ -101,19 +101,16 @@ def _without_keeping(loader: Callable[[], T], read: Callable[[T], list]) -> list
 def official_chinese_hpo_names(hpo: Hpo) -> list[tuple[str, str]]:
     """(official Chinese label, HPO id) for every label that passes the guards."""
     below = descendant_counts(hpo)
-
-    def read(official) -> list[tuple[str, str]]:
-        out = []
-        for term_id, label in official.labels.items():
-            term = hpo.terms.get(term_id)
-            if term is None or term.obsolete or not term.is_phenotype:
-                continue  # qualifiers, modes of inheritance, clinical course; unknown ids
-            if below[term_id] >= GROUPING_CLASS_DESCENDANTS or not is_finding_label(label):
-                continue
-            out.append((label, term_id))
-        return out
-
-    return _without_keeping(load_hpo_zh, read)
+    out = []
+    # The labels only: `load_hpo_zh()` would also build its lookup index, which the matcher never reads.
+    for term_id, label in official_labels(hpo).items():
+        term = hpo.terms.get(term_id)
+        if term is None or term.obsolete or not term.is_phenotype:
+            continue  # qualifiers, modes of inheritance, clinical course; unknown ids
+        if below[term_id] >= GROUPING_CLASS_DESCENDANTS or not is_finding_label(label):
+            continue
+        out.append((label, term_id))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

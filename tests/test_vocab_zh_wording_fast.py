@@ -12,9 +12,12 @@ from vocab.languages import zh_wording as zw
 def _general_variants(key: str) -> set[str]:
     """`name_variants` as written before its fast paths: every pattern tried on every form."""
     if key.isascii() or all(ord(c) < 0x250 for c in key):
-        eponyms = zw._eponym_forms(key)
-        if not eponyms:
+        # Every Chinese form of an eponym through every rule (the fast path reuses the endings
+        # worked out once per kind).
+        m = zw._EPONYM_RE.match(key)
+        if not m:
             return {key}
+        eponyms = {m.group(1) + head for head in zw._EPONYM_HEADS[m.group(2)]}
         return {key}.union(*(_general_variants(k) for k in eponyms))
     if not zw._TRIGGERS.intersection(key):
         return {key}
@@ -97,3 +100,13 @@ def test_fast_paths_on_written_names() -> None:
         assert zw.name_variants(key) == _general_variants(key), key
     assert {"背部疼痛", "背疼"} <= zw.name_variants("背痛")
     assert "marfan综合征" in zw.name_variants("marfan syndrome")
+
+
+def test_an_eponym_takes_every_regional_form_of_its_head():
+    assert zw.name_variants("marfan syndrome") == {
+        "marfan syndrome",
+        "marfan综合征",
+        "marfan综合症",
+        "marfan症候群",
+    }
+    assert zw.name_variants("crohn disease") == {"crohn disease", "crohn病", "crohn氏病", "crohn氏症"}

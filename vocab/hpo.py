@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -212,11 +212,36 @@ def _parse_annotations(
     }
 
 
+def _disease_counts(terms: dict[str, HpoTerm], diseases: dict[str, AnnotatedDisease]) -> dict[str, int]:
+    """How many diseases carry each term or a term below it.
+
+    Each term's diseases are one int used as a bit set (bit i: the i-th disease), handed up to its
+    parents children first: an OR of two ints per is_a link and a popcount per term, instead of a
+    union of ancestor closures per disease (~3 million set insertions)."""
+    bits: dict[str, bytearray] = {}
+    width = len(diseases) // 8 + 1
+    for i, disease in enumerate(diseases.values()):
+        byte, bit = i >> 3, 1 << (i & 7)
+        for term_id in disease.term_ids:
+            row = bits.get(term_id)
+            if row is None:
+                row = bits[term_id] = bytearray(width)
+            row[byte] |= bit
+    below = {term_id: int.from_bytes(row, "little") for term_id, row in bits.items()}
+    # A term has more ancestors than any of its parents: the longest closures first hands every
+    # term's set up only once all of its children's have reached it.
+    for term in sorted(terms.values(), key=lambda t: len(t.ancestors), reverse=True):
+        own = below.get(term.id)
+        if not own:
+            continue
+        for parent in term.parents:
+            if parent in terms:
+                below[parent] = below.get(parent, 0) | own
+    return {term_id: mask.bit_count() for term_id, mask in below.items() if mask}
+
+
 def _assign_information_content(terms: dict[str, HpoTerm], diseases: dict[str, AnnotatedDisease]) -> None:
-    per_term: Counter[str] = Counter()
-    for disease in diseases.values():
-        # One union in C of the annotated terms' closures, counted in C (Counter.update).
-        per_term.update(frozenset().union(*(terms[term_id].ancestors for term_id in disease.term_ids)))
+    per_term = _disease_counts(terms, diseases)
     total = max(len(diseases), 1)
     # A term no disease carries is at least as informative as one carried by a single disease.
     ceiling = -math.log(1 / (total + 1))

@@ -14,6 +14,7 @@ source of names gets them, curated or official, without listing each term twice.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # Mainland word -> the same word in Taiwan/Hong Kong usage (or a common synonym), inside terms:
 # 僵直性脊椎炎 (强直性脊柱炎), 甲状腺机能低下 (甲状腺功能减退), 肾丝球肾炎, 异位性皮肤炎, 干癣,
@@ -210,13 +211,24 @@ _EPONYM_ENDINGS = (" disease", " syndrome")
 
 
 def _eponym_forms(key: str) -> set[str]:
+    """The Chinese forms of an eponymous disease or syndrome key and their variants; empty for
+    any other key."""
     if not key.endswith(_EPONYM_ENDINGS):
         return set()  # what the pattern requires, tested without it for the many keys that fail
     m = _EPONYM_RE.match(key)
     if not m:
         return set()
     # "Guillain-Barré综合征": the key drops the space before a Chinese character, as text keys do.
-    return {m.group(1) + head for head in _EPONYM_HEADS[m.group(2)]}
+    return {m.group(1) + ending for ending in _eponym_endings(m.group(2))}
+
+
+@cache
+def _eponym_endings(kind: str) -> frozenset[str]:
+    """What `name_variants` gives for "<Latin name><head>", as the endings after the name, the same
+    whatever the name: the rules that read a key's start (an organ, a pain, an electrolyte, a type
+    number) need a Chinese character there, and the regional words, all Chinese, change the head
+    alone. Worked out once per kind, with a one-letter name, rather than for ~10,000 names."""
+    return frozenset(form[1:] for head in _EPONYM_HEADS[kind] for form in name_variants("x" + head))
 
 
 def name_variants(key: str) -> set[str]:
@@ -227,10 +239,7 @@ def name_variants(key: str) -> set[str]:
     if key.isascii() and not key.endswith(_EPONYM_ENDINGS):
         return {key}
     if max(key) < "\u0250":  # Latin script only (the key is not empty: "" is ASCII)
-        eponyms = _eponym_forms(key)
-        if not eponyms:
-            return {key}
-        return {key}.union(*(name_variants(k) for k in eponyms))
+        return {key, *_eponym_forms(key)}
     if not _TRIGGERS.intersection(key):
         return {key}
     out = {key}

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import random
 
-from vocab.diseases import ROOT, is_abbreviation, load_diseases, normalise_code
+from vocab.data import dag_closures
+from vocab.diseases import (
+    ROOT,
+    descendant_counts,
+    disease_names,
+    is_abbreviation,
+    load_diseases,
+    normalise_code,
+)
 
 SSC = "MONDO:0005100"  # systemic sclerosis, ORPHA:90291
 
@@ -119,3 +127,23 @@ def test_get_returns_the_whole_concept():
     assert "ORPHA:90291" in disease.xrefs and "ICD10CM:M34" in disease.xrefs
     assert load_diseases().get("MONDO:9999999") is None
     assert load_diseases().get("ORPHA:90291") is None  # get() takes MONDO ids; resolve() the rest
+
+
+def test_the_names_alone_agree_with_the_ontology():
+    # What the pipeline's vocabulary reads without building the closures' lists and the cache.
+    ontology, names = load_diseases(), disease_names()
+    assert names.labels == ontology.labels and names.synonyms == ontology.synonyms
+    assert list(names.chinese.items()) == list(ontology.chinese.items())
+    assert list(names.name_index.items()) == list(ontology.name_index.items())
+    assert names.descendant_counts == [
+        ontology.descendant_offsets[p + 1] - ontology.descendant_offsets[p] for p in range(len(ontology))
+    ]
+    assert names.is_shared_name("SSc") == ontology.is_shared_name("SSc")
+
+
+def test_descendants_are_counted_once_through_a_diamond_and_a_cycle_falls_back_to_the_closures():
+    # 0 is the root; 1 and 2 are below it; 3 below both (counted once); 4 below 3.
+    parents = [[], [0], [0], [1, 2], [3]]
+    assert descendant_counts(parents) == [len(d) for d in dag_closures(parents)[1]] == [4, 2, 2, 1, 0]
+    cyclic = [[2], [0], [1], [0]]
+    assert descendant_counts(cyclic) == [len(d) for d in dag_closures(cyclic)[1]]

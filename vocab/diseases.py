@@ -143,8 +143,43 @@ class NameMatch:
     ambiguous: bool
 
 
+class _Names:
+    """Look-ups by name, for classes with a `name_index`."""
+
+    __slots__ = ()
+    name_index: dict[str, int | tuple[int, ...]]
+
+    def _entries(self, key: str) -> tuple[int, ...]:
+        found = self.name_index.get(key)
+        if found is None:
+            return ()
+        return (found,) if isinstance(found, int) else found
+
+    def _shared(self, name: str) -> bool:
+        return len({entry >> 2 for entry in self._entries(lookup_key(name))}) > 1
+
+    def is_shared_name(self, text: str) -> bool:
+        """Whether several concepts carry `text` as a name (the `ambiguous` of `name_matches`
+        without the abbreviation test, and without building the matches)."""
+        return self._shared(text)
+
+
 @dataclass(slots=True)
-class DiseaseOntology:
+class DiseaseNames(_Names):
+    """The names of the diseases and how many lie below each (`disease_names()`): what a matcher's
+    vocabulary reads, without the closures' lists, the codes' index and the cache that
+    `load_diseases()` builds for searches. Positions are those of `DiseaseOntology`."""
+
+    numbers: array
+    labels: list[str]
+    synonyms: list[tuple[str, ...]]
+    chinese: dict[int, tuple[str, tuple[str, ...]]]
+    descendant_counts: list[int]  # strict descendants, as len(DiseaseOntology.descendants(…)) - 1
+    name_index: dict[str, int | tuple[int, ...]]
+
+
+@dataclass(slots=True)
+class DiseaseOntology(_Names):
     source: str
     numbers: array  # MONDO numbers, ascending; position = concept index
     labels: list[str]
@@ -297,20 +332,6 @@ class DiseaseOntology:
         return None if position is None else self.depth[position]
 
     # ---- names ------------------------------------------------------------------------------
-    def _entries(self, key: str) -> tuple[int, ...]:
-        found = self.name_index.get(key)
-        if found is None:
-            return ()
-        return (found,) if isinstance(found, int) else found
-
-    def _shared(self, name: str) -> bool:
-        return len({entry >> 2 for entry in self._entries(lookup_key(name))}) > 1
-
-    def is_shared_name(self, text: str) -> bool:
-        """Whether several concepts carry `text` as a name (the `ambiguous` of `name_matches`
-        without the abbreviation test, and without building the matches)."""
-        return self._shared(text)
-
     def name_matches(self, text: str) -> tuple[NameMatch, ...]:
         """Concepts with `text` as label or synonym, English or Chinese (either script), best
         first: labels before synonyms. Ambiguous: an abbreviation, or several concepts."""
@@ -365,22 +386,24 @@ class DiseaseOntology:
         }
 
 
-def _build() -> DiseaseOntology:
+def _read() -> tuple[list[dict[str, str]], array, dict[str, int], list[list[int]]]:
+    """The rows in MONDO number order, their numbers, each id's position and each one's parents."""
     rows = sorted(read_tsv(DISEASES), key=lambda row: mondo_number(row["id"]))
     numbers = array("I", (mondo_number(row["id"]) for row in rows))
     position_of = {row["id"]: position for position, row in enumerate(rows)}
     parents = [[position_of[p] for p in split_list(row["parent_ids"]) if p in position_of] for row in rows]
-    ancestors, descendants, depth = dag_closures(parents)
-    xref_to_index: dict[str, int | tuple[int, ...]] = {}
+    return rows, numbers, position_of, parents
+
+
+def _index_names(
+    rows: list[dict[str, str]], position_of: dict[str, int]
+) -> tuple[list[tuple[str, ...]], dict[int, tuple[str, tuple[str, ...]]], dict[str, int | tuple[int, ...]]]:
+    """Each row's synonyms, the Chinese names by position, and the index of every name."""
     name_index: dict[str, int | tuple[int, ...]] = {}
-    synonyms, xref_lists = [], []
+    synonyms = []
     for position, row in enumerate(rows):
         own_synonyms = tuple(dict.fromkeys(split_list(row["synonyms"])))
-        codes = tuple(dict.fromkeys(normalise_code(code) for code in split_list(row["xrefs"])))
         synonyms.append(own_synonyms)
-        xref_lists.append(codes)
-        for code in codes:
-            add_to_index(xref_to_index, code, position)
         add_to_index(name_index, lookup_key(row["label"]), position * 4 + LABEL)
         for synonym in own_synonyms:
             add_to_index(name_index, lookup_key(synonym), position * 4 + SYNONYM)
@@ -394,6 +417,64 @@ def _build() -> DiseaseOntology:
         add_to_index(name_index, lookup_key(row["zh_label"]), position * 4 + ZH_LABEL)
         for synonym in zh_synonyms:
             add_to_index(name_index, lookup_key(synonym), position * 4 + ZH_SYNONYM)
+    return synonyms, chinese, name_index
+
+
+def descendant_counts(parents: list[list[int]]) -> list[int]:
+    """How many concepts lie below each (the lengths of `dag_closures`' descendants), without the
+    closures: each concept's descendants are one int used as a bit set, handed up to its parents
+    once every child's has reached it, an OR per is_a link. A cycle, which an ontology should not
+    have, leaves concepts unreached: then the closures decide."""
+    waiting = [0] * len(parents)  # children not yet handed up
+    for own in parents:
+        for parent in own:
+            waiting[parent] += 1
+    below = [0] * len(parents)
+    counts = [0] * len(parents)
+    ready = [node for node, count in enumerate(waiting) if not count]
+    reached = 0
+    while ready:
+        node = ready.pop()
+        reached += 1
+        counts[node] = below[node].bit_count()
+        handed = below[node] | (1 << node)
+        below[node] = 0  # no longer needed: only the parents' sets grow from here
+        for parent in parents[node]:
+            below[parent] |= handed
+            waiting[parent] -= 1
+            if not waiting[parent]:
+                ready.append(parent)
+    if reached < len(parents):
+        return [len(descendants) for descendants in dag_closures(parents)[1]]
+    return counts
+
+
+def disease_names() -> DiseaseNames:
+    """The names and descendant counts, read from the files now (no cache): for a reader that
+    reads them once and keeps what it derives (the pipeline's vocabulary build)."""
+    rows, numbers, position_of, parents = _read()
+    synonyms, chinese, name_index = _index_names(rows, position_of)
+    return DiseaseNames(
+        numbers=numbers,
+        labels=[row["label"] for row in rows],
+        synonyms=synonyms,
+        chinese=chinese,
+        descendant_counts=descendant_counts(parents),
+        name_index=name_index,
+    )
+
+
+def _build() -> DiseaseOntology:
+    rows, numbers, position_of, parents = _read()
+    ancestors, descendants, depth = dag_closures(parents)
+    xref_to_index: dict[str, int | tuple[int, ...]] = {}
+    xref_lists = []
+    for position, row in enumerate(rows):
+        codes = tuple(dict.fromkeys(normalise_code(code) for code in split_list(row["xrefs"])))
+        xref_lists.append(codes)
+        for code in codes:
+            add_to_index(xref_to_index, code, position)
+    synonyms, chinese, name_index = _index_names(rows, position_of)
     parent_offsets, parent_index = csr_rows(parents)
     ancestor_offsets, ancestor_index = csr_rows(ancestors)
     descendant_offsets, descendant_index = csr_rows(descendants)

@@ -27,18 +27,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TypeVar
 
 from vocab.data import DISEASES, DISEASES_ZH, HPO_ZH
-from vocab.diseases import is_abbreviation, load_diseases
+from vocab.diseases import DiseaseNames, disease_names, is_abbreviation
 from vocab.diseases import mondo_id as mondo_id_of
 from vocab.hpo import Hpo
 from vocab.hpo_zh import official_labels
 from vocab.languages import CJK_RE
-
-T = TypeVar("T")
 
 # Files these names come from: a change to any of them rebuilds the vocabulary cache.
 REFERENCE_FILES = (HPO_ZH, DISEASES, DISEASES_ZH)
@@ -87,17 +84,6 @@ def is_finding_label(label: str) -> bool:
     return bool(_SICKNESS_RADICAL_RE.search(label)) or any(ch in _LESION_MORPHEMES for ch in label)
 
 
-def _without_keeping(loader: Callable[[], T], read: Callable[[T], list]) -> list:
-    """`read(loader())`, dropping the loaded object afterwards unless someone had loaded it before:
-    a process that only builds the vocabulary need not hold the whole ontology (memory peak)."""
-    loaded_before = loader.cache_info().currsize > 0  # type: ignore[attr-defined]
-    try:
-        return read(loader())
-    finally:
-        if not loaded_before:
-            loader.cache_clear()  # type: ignore[attr-defined]
-
-
 def official_chinese_hpo_names(hpo: Hpo) -> list[tuple[str, str]]:
     """(official Chinese label, HPO id) for every label that passes the guards."""
     below = descendant_counts(hpo)
@@ -135,16 +121,17 @@ def _stems(name: str) -> set[str]:
 
 
 def mondo_disease_names() -> list[DiseaseName]:
-    """Names of MONDO diseases that pass the guards: English labels and synonyms, Chinese names."""
-    return _without_keeping(load_diseases, lambda ontology: list(_mondo_names(ontology)))
+    """Names of MONDO diseases that pass the guards: English labels and synonyms, Chinese names.
+    (The names and descendant counts only: `load_diseases()` would also build the closures' lists,
+    the codes' index and its cache, which the matcher never reads.)"""
+    return list(_mondo_names(disease_names()))
 
 
-def _mondo_names(ontology) -> Iterator[DiseaseName]:
+def _mondo_names(ontology: DiseaseNames) -> Iterator[DiseaseName]:
     """Reads the ontology's arrays by position (one pass, no per-name look-up of the concept)."""
-    offsets = ontology.descendant_offsets
     for position, label in enumerate(ontology.labels):
         mondo_id = mondo_id_of(ontology.numbers[position])
-        below = offsets[position + 1] - offsets[position]
+        below = ontology.descendant_counts[position]
         chinese = ontology.chinese.get(position)
         if chinese is not None:
             zh_label, zh_synonyms = chinese

@@ -219,3 +219,63 @@ def test_english_cues_that_name_their_finding_and_fewer_attacks():
     }
     # how much something changed is no test result
     assert not [m for m in patient["measurements"] if m.get("unit") == "%"]
+
+
+def _s2tw(text: str) -> str:
+    opencc = pytest.importorskip("opencc")
+    return opencc.OpenCC("s2twp").convert(text)
+
+
+@pytest.mark.parametrize(
+    "care, course, direction",
+    [
+        ("行腹腔镜胆囊切除术。", "患者腹痛消失。", "resolved"),
+        ("给予血浆置换5次。", "四肢肌力明显改善。", "improved"),
+        ("行血液透析。", "双下肢水肿减轻。", "improved"),
+        ("予禁食、胃肠减压及营养支持。", "次日腹痛缓解。", "improved"),
+        ("停用可疑药物。", "皮疹逐渐消退。", "resolved"),
+        ("入院第3天，", "腹痛明显减轻。", "improved"),
+    ],
+)
+def test_care_that_is_no_drug_fact_starts_the_course(care, course, direction):
+    # an operation, dialysis, supportive care or a drug stopped is treatment too: what follows is
+    # the course, in either script
+    for text in (f"患者，女，50岁，因腹痛、双下肢水肿、皮疹3天入院。{care}{course}",):
+        for written in (text, _s2tw(text)):
+            assert [o["direction"] for o in _outcomes(written)] == [direction], written
+
+
+def test_the_history_before_any_care_is_still_no_outcome():
+    text = "患者，男，60岁，因四肢无力2周，进行性加重入院。既往体健。查体：四肢肌力3级。"
+    assert _outcomes(text) == []
+    assert _outcomes(_s2tw(text)) == []
+
+
+@pytest.mark.parametrize(
+    "course, direction",
+    [
+        ("3个月后肌力逐渐恢复。", "improved"),
+        ("患者神志转清，恢复顺利。", "improved"),
+        ("复查CT示病灶明显吸收。", "improved"),
+        ("患者病情逐渐稳定下来。", "improved"),  # becoming stable after treatment
+        ("病情趋于平稳后出院。", "improved"),
+        ("随访1年，病情稳定。", "stable"),  # stable at follow-up stays stable
+        ("患者病情无变化。", "stable"),
+        ("1周后体温正常。", "resolved"),
+        ("肝功能逐渐恢复如常。", "resolved"),
+        ("复查CT示肿块较前增大。", "worsened"),
+        ("住院期间病情急转直下。", "worsened"),
+        ("停药半年后病情再燃。", "recurred"),
+        ("患者最终抢救无效。", "died"),
+        ("患者于术后第5天往生。", "died"),
+    ],
+)
+def test_course_word_families(course, direction):
+    text = f"患者，男，45岁，因发热、乏力入院。予头孢曲松2 g静脉滴注1次/d。{course}"
+    for written in (text, _s2tw(text)):
+        assert direction in {o["direction"] for o in _outcomes(written)}, written
+
+
+def test_normal_temperature_is_about_the_fever():
+    outcomes = _outcomes("患者，男，45岁，因发热入院。予头孢曲松2 g静脉滴注1次/d，3天后体温正常。")
+    assert [(o["about"], o["direction"]) for o in outcomes] == [("Fever", "resolved")]

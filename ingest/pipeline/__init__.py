@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-PARSER_VERSION = "pipeline-2.70"
+PARSER_VERSION = "pipeline-2.71"
 
 logger = logging.getLogger(__name__)
 

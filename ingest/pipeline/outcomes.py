@@ -2,10 +2,12 @@
 worsened, recurred, died), about which finding or measurement, when, and after which treatment.
 
 An outcome cue in a case sentence (not negated, not a relative's) is an outcome only when it
-describes the course after treatment: a treatment of the patient was named before it, or the
-sentence itself places it there ("治疗后", "at follow-up", "after surgery"). The history of the
-illness ("双下肢无力再发加重1天", "the rash progressed over 2 months") and triggers ("日晒后加重",
-"worse with exertion") are not outcomes; a death always is.
+describes the course after treatment: a treatment of the patient was named before it, the sentence
+itself places it there ("治疗后", "at follow-up", "after surgery"), or an earlier case sentence of the
+patient (or the words before the cue) gave care that is no drug fact: an operation, dialysis, plasma
+exchange, radiotherapy, supportive care, a drug stopped ("行胆囊切除术。腹痛消失"). The history
+of the illness ("双下肢无力再发加重1天", "the rash progressed over 2 months") and triggers
+("日晒后加重", "worse with exertion") are not outcomes; a death always is.
 
 What it is about: the nearest finding, disease or test named in the cue's clause (before it, else
 after it), else in its sentence, else the patient's overall condition — so "complement returned to
@@ -45,6 +47,7 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
         return
     after_words = lang.AFTER_TREATMENT_RE.search(text) is not None
     level_findings = _level_findings(patient, doc.ev(s0, s1))
+    care_before: bool | None = None  # looked up at the first cue that needs it
     for om in lang.OUTCOME_RE.finditer(text):
         a, b = om.span()
         direction = om.lastgroup
@@ -59,7 +62,10 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
             continue  # "日晒后加重", "worse with exertion": a trigger, not the course
         treatment = _last_treatment(patient, s0 + a)
         if direction != "died" and treatment is None and not after_words:
-            continue  # the history of the illness before any treatment
+            if care_before is None:
+                care_before = _care_given_before(doc, sentence, lang)
+            if not care_before and not lang.CARE_GIVEN_RE.search(text, 0, a):
+                continue  # the history of the illness before any treatment
         about_mention = _about(mentions, s0 + clause_start, s0 + a, s0 + b, s0 + clause_end)
         outcome = {"about": "overall condition", "direction": direction, "evidence": doc.ev(s0 + a, s0 + b)}
         # a cue that names its finding ("seizure-free", "热退") is about it, whatever stands before
@@ -119,6 +125,21 @@ def _names_a_finding(
         return False
     ev = doc.ev(a, b)
     return any(p < ev["end"] and ev["start"] < q for p, q in level_findings)
+
+
+def _care_given_before(doc: Doc, sentence: Sentence, lang) -> bool:
+    """Whether a case sentence of the same patient before `sentence` gives care (`CARE_GIVEN_RE`):
+    an operation or supportive care is treatment too, though no drug fact records it."""
+    for s in doc.sentences:
+        if s.start >= sentence.start:
+            return False
+        if (
+            s.section == CASE
+            and s.patient == sentence.patient
+            and lang.CARE_GIVEN_RE.search(doc.text, s.start, s.end)
+        ):
+            return True
+    return False
 
 
 def _clause(text: str, a: int, b: int) -> tuple[int, int]:

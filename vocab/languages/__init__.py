@@ -120,7 +120,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `may_state_outcome(sentence) -> bool` (a cheap test that lets most sentences skip `OUTCOME_RE`);
   `TRIGGER_RE` ("日晒后加重", "worse with exertion": tried on the words before the cue for
   Chinese, after it for English — it matches where its language writes the trigger);
-  `AFTER_TREATMENT_RE` (words that place a sentence in the course after treatment); ∀
+  `AFTER_TREATMENT_RE` (words that place a sentence in the course after treatment);
+  `CARE_GIVEN_RE` (care that no drug fact records, an operation, dialysis, supportive care, a drug
+  stopped: a cue in a later sentence, or after it in the same one, is the course after it); ∀
   `OUTCOME_SUBJECT_WORDS` (HPO id -> cue words that name their finding themselves: 退烧, 热退, the
   fever went).
 - genetics (all ∀): `GENETIC_CONTEXT_WORDS` (words that make a gene symbol nearby a gene),
@@ -265,6 +267,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "may_state_outcome",
         "TRIGGER_RE",
         "AFTER_TREATMENT_RE",
+        "CARE_GIVEN_RE",
         "OUTCOME_SUBJECT_WORDS",
     ),
     "genetics": ("GENETIC_CONTEXT_WORDS", "GENE_ADJACENT_WORDS", "ZYGOSITY_WORDS", "ACMG_WORDS"),

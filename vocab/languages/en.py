@@ -1216,6 +1216,14 @@ AFTER_TREATMENT_RE = re.compile(
     re.I,
 )
 
+# Care given that no drug fact may record: an operation, dialysis, supportive care, a drug stopped.
+CARE_GIVEN_RE = re.compile(
+    r"\b(?:underwent|(?:was|were) (?:treated|managed)|received|surgery|resection|excision|dialysis|"
+    r"plasmapheresis|plasma exchange|radiotherapy|transplant(?:ation)?|supportive care|"
+    r"(?:was|were) (?:discontinued|stopped|withdrawn))\b",
+    re.I,
+)
+
 
 def may_state_outcome(sentence: str) -> bool:
     """False when `sentence` cannot hold an outcome cue. Most sentences carry no outcome word; a

@@ -651,31 +651,46 @@ FREQUENCY_RULES = [
 OUTCOME_CUES = [
     (
         "stable",
-        r"(?<!不)稳定|未再加重|无新增|无进展|未见进展|无明显变化|未再复发|无复发|未再发作|无再发|病情平稳"
+        r"(?<!不)稳定(?!下来)|未再加重|无新增|无进展|未见进展|无(?:明显)?变化|未再复发|无复发|未再发作|无再发|病情平稳(?!后|下来)"
         # "治疗后情况良好", "移植后追踪迄今状况良好" (doing well), and treatment that did not help:
         # "病情无明显好转", "未见改善" (no change, not an improvement).
         r"|(?:情况|状况|状态)(?:良好|稳定|尚可|佳)|(?:一直|仍然?|依然|持续)存在|(?:未见|没有|未有|无)再?复发"
-        r"|(?:无|未|未见|未有)(?:明显)?(?:好转|改善|缓解)",
+        r"|(?:无|未|未见|未有)(?:明显)?(?:好转|改善|缓解)"
+        r"|(?:病情|情况|状况)(?:基本|尚)平稳(?!后|下来)",
     ),
-    ("died", r"死亡|去世|过世|逝世|病逝|离世|死于|(?:宣告|抢救)不治"),
+    # 往生 and 回天乏术 are Taiwan's words; 不治 (beyond saving), not 不治疗
+    ("died", r"死亡|去世|过世|逝世|病逝|离世|死于|病故|身故|往生|回天乏术|抢救无效|不治(?!疗)"),
     # 康复 is recovery, but 康复治疗/康复训练 is rehabilitation, which says nothing of the course.
     (
         "resolved",
         r"消失|痊愈|治愈|愈合|消退|恢复正常|(?:回|降|恢复)(?:到|至)正常|转阴|完全缓解|康复(?!治疗|训练|锻炼|科|医学)"
         # the fever went: "服药后烧退了", "热退", "体温降至正常" (退热药 is the drug, not the course)
         r"|(?:热|烧)退|退(?:热|烧)(?!药|剂|治疗|处理)|(?:完全|已经?)复原"
+        # "完全恢复", "体温正常", "肝功能逐渐正常": back to normal; "病灶完全吸收"
+        r"|完全恢复|恢复如(?:常|初)|体温(?:已|均)?正常|(?:逐渐|逐步|渐|已)(?:恢复)?正常|完全吸收"
         # "治疗后未再抽搐", "未再出现发热": the finding did not come back (未再加重, 未再复发 and
         # 未再发作 are matched as stable above)
         r"|未再(?:出现|有)?(?=[\u4e00-\u9fff])",
     ),
-    ("recurred", r"复发|再发|再次出现"),
-    ("worsened", r"加重|恶化|进展|加剧"),
+    # "病情反复" after treatment, "病情再燃" (a flare again)
+    ("recurred", r"复发|再发|再次出现|再燃|复燃|(?:病情|症状)反复"),
+    # "肿物较前增大", "病灶较前扩大": larger than before; "病情急转直下"
+    ("worsened", r"加重|恶化|进展|加剧|急转直下|较前(?:明显)?(?:增大|扩大|增多|增厚)"),
     (
         "improved",
         r"好转|改善|缩小|减轻|缓解|减少|下降|控制(?:良好|尚可|稳定|可)|得到控制|疗效显著|疗效满意|恢复良好"
         # discharged without complication ("术后恢复顺利，顺利出院"), as English "was discharged";
         # not 出院 alone: 自动出院 (leaving against advice) and 出院诊断 say nothing of the course
-        r"|顺利出院|恢复顺利",
+        r"|顺利出院|恢复顺利"
+        # "肌力逐渐恢复" (not 恢复正常, resolved; nor 恢复期, 恢复治疗), "恢复顺利", "转危为安", "神志转清",
+        # "预后良好", "病灶明显吸收" (not 吸收不良, malabsorption)
+        r"|(?:逐渐|逐步|渐|明显|部分|有所|较前|基本|大部分?)恢复(?!正常|到|至|如|期|治疗|训练)|转危为安"
+        r"|(?:神志|意识)(?:转清|恢复|清醒)|预后(?:良好|佳)|(?:明显|部分|大部分?|逐渐|较前)吸收(?!不良|障碍)"
+        r"|较前(?:明显)?(?:减小|消退|降低)"
+        # becoming stable after treatment is an improvement: "病情逐渐稳定下来", "趋于平稳", "病情平稳后出院"
+        # (the examination's 生命体征平稳 is no course)
+        r"|(?:趋于|渐趋|日趋|逐渐|逐步|渐)(?:平稳|稳定)|(?:稳定|平稳)下来|转为(?:稳定|平稳)|较前稳定|有(?:比较|所)稳定"
+        r"|(?:病情|情况|状况)(?:基本|渐|尚)?平稳后",
     ),
 ]
 # One alternation; at one position the earlier direction wins, and a longer cue that starts
@@ -690,13 +705,22 @@ TRIGGER_RE = re.compile(
 )
 # Words that place a sentence after the report's treatment: "治疗后", "after surgery", "随访".
 # Cues that name their finding themselves: "服药后热退", "36小时内退烧" (the fever went).
-OUTCOME_SUBJECT_WORDS = {"HP:0001945": r"(?:热|烧)退|退(?:热|烧)"}
+OUTCOME_SUBJECT_WORDS = {"HP:0001945": r"(?:热|烧)退|退(?:热|烧)|体温(?:已|均)?正常"}
 AFTER_TREATMENT_RE = re.compile(
     r"治疗后|用药后|服药后|术后|手术后|(?:治疗|用药|服药)\s*\d+\s*(?:天|日|周|个?月|d)|予[^，。]{0,20}后|"
     r"经[^，。]{0,20}(?:治疗|处理)|接受[^，。]{0,20}(?:治疗|手术|移植)|(?:使用|服用)[^，。]{0,15}后|开刀后|"
     r"随访|随诊|追踪|复查|出院|转归|疗效|"
     # after a procedure: 移植后 (transplant), 化疗后, 放疗后, 透析后, 介入后, 切除后
     r"(?:移植|化疗|放疗|透析|介入|切除|置换|植入)(?:术)?后"
+)
+
+# Care given that no drug fact may record: "行胆囊切除术", "予补液、营养支持", "血浆置换", "停用可疑药物",
+# "住院期间" (the hospital course). Not a bare 治疗 ("为求进一步治疗入院" gives no care yet).
+CARE_GIVEN_RE = re.compile(
+    r"予以?|给予|给以|施行|经[^，。；]{0,20}(?:治疗|处理)|接受[^，。；]{0,20}(?:治疗|手术|移植)"
+    r"|行[^，。；]{0,20}(?:术|治疗|置换|透析|移植|放疗|化疗|切除|引流|介入|消融|栓塞|输血)"
+    r"|手术|切除|透析|血浆置换|放疗|放射治疗|化疗|移植|吸氧|机械通气|呼吸机|输血|补液|支持治疗|对症治疗"
+    r"|停用|停药|照护|住院期间|入院后|(?:入院|住院|治疗)第\s*\d+\s*[天日周]"
 )
 
 

@@ -887,3 +887,46 @@ def test_pandy_test_and_india_ink_are_read_by_their_result():
         "India ink stain": "negative",
         "oligoclonal bands": "positive",
     }
+
+
+# A disease named across the specialties, in the wording of a diagnosis sentence: its MONDO (or
+# precise HPO) code, in either script; the HPO term the same words name stays the precise one.
+DIAGNOSIS_NAMES = [
+    ("可逆性后部白质脑病综合征", "MONDO:0044033", None),
+    ("病毒性脑炎", "MONDO:0006009", "HP:0033993"),
+    ("局灶节段性肾小球硬化", "MONDO:0100313", "HP:0000097"),
+    ("急性髓系白血病（M2型）", None, "HP:0004808"),
+    ("慢性粒细胞白血病", None, "HP:0005506"),
+    ("食管鳞状细胞癌", "MONDO:0005580", None),
+    ("食管癌", None, "HP:0011459"),
+    ("直肠癌", "MONDO:0006519", None),
+    ("鼻咽癌", "MONDO:0015459", None),
+    ("非小细胞肺癌", "MONDO:0005233", "HP:0030358"),
+    ("天疱疮", "MONDO:0006594", None),
+    ("布鲁菌病", "MONDO:0005683", None),
+    ("病态窦房结综合征", "MONDO:0001823", None),
+    ("原发性甲状旁腺功能亢进症", "MONDO:0010837", "HP:0008200"),
+    ("先天性甲状腺功能减退症", "MONDO:0018612", "HP:0000851"),
+    ("异位妊娠", "MONDO:0000755", None),
+    ("妊娠期肝内胆汁淤积症", "MONDO:0100429", None),
+    ("视网膜中央动脉阻塞", "MONDO:0001633", None),
+    ("突发性聋", "MONDO:0043373", None),
+    ("良性阵发性位置性眩晕", "MONDO:8000018", None),
+    ("慢性胰腺炎", "MONDO:0005003", "HP:0006280"),
+    ("IgA血管炎", "ORPHA:761", None),
+    ("埃勒斯-当洛斯综合征", "MONDO:0020066", None),
+]
+
+
+@pytest.mark.parametrize(("name", "disease", "phenotype"), DIAGNOSIS_NAMES)
+def test_diseases_of_the_specialties_are_diagnoses(name, disease, phenotype):
+    opencc = pytest.importorskip("opencc")
+    text = f"患者，男，45岁。入院后完善相关检查，最终诊断为{name}。"
+    for written in (text, opencc.OpenCC("s2twp").convert(text)):
+        patient = _patient(written)
+        diagnoses = {d["code"] for d in patient["diagnoses"]}
+        if disease:
+            assert disease in diagnoses, written
+        if phenotype:
+            assert phenotype in diagnoses, written
+            assert phenotype in {f["code"] for f in patient["features"]}, written

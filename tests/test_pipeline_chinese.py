@@ -930,3 +930,27 @@ def test_diseases_of_the_specialties_are_diagnoses(name, disease, phenotype):
         if phenotype:
             assert phenotype in diagnoses, written
             assert phenotype in {f["code"] for f in patient["features"]}, written
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        ("诊断为肺炎、脓毒症、急性肾损伤。", {"HP:0100806", "MONDO:0002492"}),  # sepsis between two
+        ("诊断为重症肺炎合并脓毒症、感染性休克。", {"HP:0100806", "HP:0031273"}),
+        ("诊断为视神经脊髓炎谱系疾病伴低钠血症。", {"HP:0002902"}),
+        ("最终诊断为1型糖尿病、糖尿病酮症酸中毒及低钾血症。", {"HP:0002900"}),
+    ],
+)
+def test_a_finding_named_in_a_row_with_a_diagnosis_is_one(text, codes):
+    opencc = pytest.importorskip("opencc")
+    for written in (f"患者，女，40岁。{text}", opencc.OpenCC("s2twp").convert(f"患者，女，40岁。{text}")):
+        diagnoses = {d["code"]: d["status"] for d in _patient(written)["diagnoses"]}
+        assert codes <= set(diagnoses), written
+        assert all(diagnoses[code] == "final" for code in codes)
+
+
+def test_a_finding_after_a_diagnosis_and_a_comma_is_no_diagnosis():
+    # a comma may start the course ("诊断为肺炎，咳嗽好转"); an excluded diagnosis passes nothing on
+    patient = _patient("患者，女，40岁。诊断为肺炎，咳嗽、发热。排除结核性脑膜炎及脑脓肿。")
+    codes = {d["code"] for d in patient["diagnoses"] if not d.get("excluded")}
+    assert "HP:0012735" not in codes and "HP:0001945" not in codes

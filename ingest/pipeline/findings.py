@@ -91,6 +91,7 @@ def link_findings(
     text = doc.text[s0 : sentence.end]
     lang = languages.get(doc.language)
     listed: bool | None = None  # whether the sentence is an item of a diagnosis list, once asked
+    last_diagnosis: tuple[int, str] | None = None  # (end, status) of the diagnosis named last
     for m in clinical:
         rel_start, rel_end = m.start - s0, m.end - s0
         ctx = assertion_of(text, rel_start, rel_end, doc.language)
@@ -126,6 +127,12 @@ def link_findings(
             if listed is None:
                 listed = _in_diagnosis_list(doc, sentence)
             status = _feature_diagnosis_status(lang, text, before, rel_start, rel_end, ctx, listed=listed)
+            if status is None and last_diagnosis is not None and lang.DIAGNOSIS_JOIN_RE is not None:
+                end, previous = last_diagnosis
+                if previous != "excluded" and lang.DIAGNOSIS_JOIN_RE.fullmatch(text, end, rel_start):
+                    status = previous  # "诊断为肺炎、脓毒症": named in a row with a diagnosis
+            if status and not negated:
+                last_diagnosis = (rel_end, status)
             if status and not negated and not any(c.kind == DISEASE for c in m.concepts):
                 patient.diagnoses.append(
                     {"code": concept.code, "label": concept.label, "status": status, "evidence": evidence}
@@ -151,6 +158,7 @@ def link_findings(
                 concept = most_specific(twin.concepts)
             status = _disease_status(lang, doc, before, ctx, onset)
             dx = {"code": concept.code, "label": concept.label, "status": status, "evidence": evidence}
+            last_diagnosis = (rel_end, status)
             if status == "excluded":
                 dx["excluded"] = True
             patient.diagnoses.append(dx)

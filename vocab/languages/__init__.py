@@ -70,8 +70,10 @@ Checklist (the same names, by stage, are in `REQUIRED`):
 - dates: `YEAR_RE` (group 1 the year).
 - findings: `SUMMARY_CUE_RE`; `DIAGNOSIS_CUE_RE` and `HISTORY_CUE_RE` (both anchored at `$`, tried
   on the words before a mention); `DIAGNOSIS_POST_RE` or None (group 1 set when uncertain);
-  `DIAGNOSIS_LIST_RE` or None; ∀ `DURATION_HISTORY_WORDS`; ∀ `LOOSE_FINDING_NAMES` (frozenset of
-  lower-case words that name a finding too loosely to code it with a generic term: "swelling").
+  `DIAGNOSIS_LIST_RE` or None; `DIAGNOSIS_JOIN_RE` or None (the whole gap between two diagnoses
+  named in a row: "诊断为肺炎、脓毒症", the finding after it is a diagnosis too);
+  ∀ `DURATION_HISTORY_WORDS`; ∀ `LOOSE_FINDING_NAMES` (frozenset of lower-case words that name a
+  finding too loosely to code it with a generic term: "swelling").
 - measurements: ∀ `VALUE_FILLER_WORDS`, `UNIT_WORDS` (written -> unit), `COMPARATOR_WORDS` (written
   -> symbol), `REFERENCE_WORDS`, `RANGE_WORDS`, `UPPER_LIMIT_WORDS`, `RESULT_WORDS` (interpretation
   -> alternatives), `FALLING_WORDS`, `RISING_WORDS`, `SHARED_RESULT_CUE_WORDS`,
@@ -191,6 +193,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "HISTORY_CUE_RE",
         "DIAGNOSIS_POST_RE",
         "DIAGNOSIS_LIST_RE",
+        "DIAGNOSIS_JOIN_RE",
         "DURATION_HISTORY_WORDS",
         "LOOSE_FINDING_NAMES",
     ),
@@ -289,6 +292,7 @@ MAY_BE_NONE = frozenset(
         "SHARED_PART_JOIN_RE",
         "DIAGNOSIS_POST_RE",
         "DIAGNOSIS_LIST_RE",
+        "DIAGNOSIS_JOIN_RE",
         "PRE_QUALIFIER_RE",
         "PRE_QUALIFIER_LIST_RE",
         "UNNAMED_RESULT_RE",

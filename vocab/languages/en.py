@@ -490,6 +490,8 @@ DIAGNOSIS_POST_RE = re.compile(
 DIAGNOSIS_LIST_RE = re.compile(
     r"\b(?:(?:final|discharge|admission|working|clinical|definitive|differential)\s+)?diagnos[ie]s\s*:", re.I
 )
+# English lists ("pneumonia, sepsis and acute kidney injury") are left to the diagnosis cues.
+DIAGNOSIS_JOIN_RE = None
 HISTORY_CUE_RE = re.compile(
     r"(?:history of|known|previous|prior|previously diagnosed)\s*(?:\w+\s+){0,3}$", re.I
 )

@@ -307,6 +307,10 @@ DIAGNOSIS_CUE_RE = re.compile(
 # "重症急性胰腺炎诊断成立", "…可能性大": the status after the disease (group 1 when uncertain).
 DIAGNOSIS_POST_RE = re.compile(r"\s*(?:(可能性大|可能|待排|待查)|(?:的)?诊断(?:明确|成立|确立|基本明确))")
 DIAGNOSIS_LIST_RE = re.compile(r"(?:入院|出院|临床|最终|术后|初步)?诊断[:：]")  # "诊断：A，B，C"
+# "诊断为肺炎、脓毒症、急性肾损伤", "并发急性呼吸窘迫综合征及感染性休克", "…伴低钠血症": a finding
+# named right after a diagnosis, joined by an enumeration word (not a comma: "诊断为肺炎，咳嗽好转"),
+# is a diagnosis of the same status.
+DIAGNOSIS_JOIN_RE = re.compile(r"\s*(?:、|及|和|与|以及|伴有?|并发|合并|继发)\s*")
 HISTORY_CUE_RE = re.compile(r"(?:既往|曾经?|素有|原有|早年|当时|此前|以往|先前)[^,，。]{0,12}$")
 DURATION_HISTORY_WORDS = ""
 # Words that name a finding too loosely to code it with the generic term they match (肿胀 may be

@@ -954,3 +954,35 @@ def test_a_finding_after_a_diagnosis_and_a_comma_is_no_diagnosis():
     patient = _patient("患者，女，40岁。诊断为肺炎，咳嗽、发热。排除结核性脑膜炎及脑脓肿。")
     codes = {d["code"] for d in patient["diagnoses"] if not d.get("excluded")}
     assert "HP:0012735" not in codes and "HP:0001945" not in codes
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("甲状腺Ⅱ度肿大", "HP:0000853"),  # a grade written inside the finding
+        ("扁桃体3度肿大", "HP:0030812"),
+        ("双手细颤", "HP:0002378"),
+        ("一过性黑矇", "HP:0100576"),
+        ("前房浅", "HP:0000594"),
+        ("瞳孔对光反射消失", "HP:0007695"),  # not areflexia
+        ("对光反射迟钝", "HP:0030211"),
+        ("黏液便", "HP:6000686"),
+        ("陶土样便", "HP:0011985"),
+        ("视物旋转", "HP:0002321"),
+        ("生长发育落后", "HP:0001263"),
+        ("嘴歪", "HP:0010628"),
+        ("牙龈流血", "HP:0000225"),
+        ("眼皮浮肿", "HP:0100540"),
+        ("单侧手脚无力", "HP:0001269"),
+        ("关节红肿热痛", "HP:0001369"),
+    ],
+)
+def test_symptom_and_sign_wording_of_the_specialties(words, code):
+    opencc = pytest.importorskip("opencc")
+    text = f"患者，男，30岁。查体：{words}。"
+    for written in (text, opencc.OpenCC("s2twp").convert(text)):
+        features = {f["code"]: f["excluded"] for f in _patient(written)["features"]}
+        assert features.get(code) is False, (written, features)
+    assert "HP:0001284" not in {
+        f["code"] for f in _patient("患者，男，30岁。查体：瞳孔对光反射消失。")["features"]
+    }

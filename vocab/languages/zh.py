@@ -194,7 +194,9 @@ INFIX_MODIFIER_RE = re.compile(
     r"日益|越来越|一天比一天|一日比一日|持续|进行性|反复|间断|可触及|可扪及|可闻及|可见|可及|"
     # extent and kind written between the part and the finding: 甲状腺弥漫性肿大 (goitre),
     # 双下肢凹陷性水肿 (oedema of the legs), 双侧对称性肿大
-    r"弥漫性|弥散性|凹陷性|对称性)+"
+    r"弥漫性|弥散性|凹陷性|对称性|"
+    # a grade written inside: 甲状腺Ⅱ度肿大 (Ⅱ is II once normalised), 扁桃体3度肿大
+    r"(?:[iI]{1,3}|[iI][vV]|[1-4一二三四])\s*度)+"
 )
 # "非化脓性结膜炎", "非血性腹泻": 非 negates the quality written first, not the finding after it.
 MODIFIER_NEGATION_RE = re.compile(r"非$")

@@ -235,6 +235,9 @@ def _s2tw(text: str) -> str:
         ("予禁食、胃肠减压及营养支持。", "次日腹痛缓解。", "improved"),
         ("停用可疑药物。", "皮疹逐渐消退。", "resolved"),
         ("入院第3天，", "腹痛明显减轻。", "improved"),
+        ("紧急开刀。", "术后第3天恢复意识。", "improved"),  # Taiwan's wording
+        ("经医师急救后，", "已脱离险境。", "improved"),
+        ("住院接受洗肾，", "目前已无大碍。", "improved"),
     ],
 )
 def test_care_that_is_no_drug_fact_starts_the_course(care, course, direction):
@@ -243,6 +246,11 @@ def test_care_that_is_no_drug_fact_starts_the_course(care, course, direction):
     for text in (f"患者，女，50岁，因腹痛、双下肢水肿、皮疹3天入院。{care}{course}",):
         for written in (text, _s2tw(text)):
             assert [o["direction"] for o in _outcomes(written)] == [direction], written
+
+
+def test_a_course_care_is_meant_to_prevent_is_no_outcome():
+    text = "患者，男，50岁，因腹痛入院。收入ICU抢救。尽早干预，以阻止胰腺炎进一步进展，防止病情恶化。"
+    assert _outcomes(text) == []
 
 
 def test_the_history_before_any_care_is_still_no_outcome():

@@ -134,7 +134,8 @@ def _care_given_before(doc: Doc, sentence: Sentence, lang) -> bool:
         if s.start >= sentence.start:
             return False
         if (
-            s.section == CASE
+            s.end <= sentence.start  # a sentence that holds this one is not before it
+            and s.section == CASE
             and s.patient == sentence.patient
             and lang.CARE_GIVEN_RE.search(doc.text, s.start, s.end)
         ):

@@ -691,7 +691,7 @@ OUTCOME_CUES = [
         # "肌力逐渐恢复" (not 恢复正常, resolved; nor 恢复期, 恢复治疗), "恢复顺利", "转危为安", "神志转清",
         # "预后良好", "病灶明显吸收" (not 吸收不良, malabsorption)
         r"|(?:逐渐|逐步|渐|明显|部分|有所|较前|基本|大部分?)恢复(?!正常|到|至|如|期|治疗|训练)|转危为安"
-        r"|(?:神志|意识)(?:转清|恢复|清醒)|预后(?:良好|佳)|(?:明显|部分|大部分?|逐渐|较前)吸收(?!不良|障碍)"
+        r"|(?:神志|意识)(?:转清|恢复|清醒)|恢复(?:意识|神志|自主呼吸)|脱离(?:险境|危险)|捡回一命|已?无大碍|预后(?:良好|佳)|(?:明显|部分|大部分?|逐渐|较前)吸收(?!不良|障碍)"
         r"|较前(?:明显)?(?:减小|消退|降低)"
         # becoming stable after treatment is an improvement: "病情逐渐稳定下来", "趋于平稳", "病情平稳后出院"
         # (the examination's 生命体征平稳 is no course)
@@ -704,10 +704,12 @@ OUTCOME_CUES = [
 OUTCOME_RE = re.compile("|".join(f"(?P<{direction}>{cues})" for direction, cues in OUTCOME_CUES))
 
 
-# "日晒后加重", "活动后加重", "遇冷加重": what makes a finding worse, not the course of the illness.
+# "日晒后加重", "活动后加重", "遇冷加重": what makes a finding worse, not the course of the illness;
+# nor a course care is meant to prevent ("以阻止胰腺炎进一步进展", "防止病情恶化", "以免复发").
 TRIGGER_RE = re.compile(
     r"(?:(?:日晒|光照|阳光|紫外线|活动|劳累|进食|饮食|饮酒|情绪激动|月经|体位改变|行走|站立|咳嗽|用力|排便)[后时]"
     r"|遇冷|遇热|受凉后?|受寒后?|寒冷时)$"
+    r"|(?:阻止|防止|预防|避免|延缓|以免|以防)[^，。；]*$"
 )
 # Words that place a sentence after the report's treatment: "治疗后", "after surgery", "随访".
 # Cues that name their finding themselves: "服药后热退", "36小时内退烧" (the fever went).
@@ -727,6 +729,9 @@ CARE_GIVEN_RE = re.compile(
     r"|行[^，。；]{0,20}(?:术|治疗|置换|透析|移植|放疗|化疗|切除|引流|介入|消融|栓塞|输血)"
     r"|手术|切除|透析|血浆置换|放疗|放射治疗|化疗|移植|吸氧|机械通气|呼吸机|输血|补液|支持治疗|对症治疗"
     r"|停用|停药|照护|住院期间|入院后|(?:入院|住院|治疗)第\s*\d+\s*[天日周]"
+    # the wording of Taiwan's reports and news: 开刀, 插管, 急救, 洗肾 (dialysis), 叶克膜 (ECMO),
+    # 经医师诊治, 住院治疗
+    r"|开刀|插管|急救|抢救|心肺复苏|电击|洗肾|叶克膜|经[^，。；]{0,20}(?:诊治|救治)|(?:住院|入院)(?:治疗|接受)"
 )
 
 

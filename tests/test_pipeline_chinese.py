@@ -986,3 +986,30 @@ def test_symptom_and_sign_wording_of_the_specialties(words, code):
     assert "HP:0001284" not in {
         f["code"] for f in _patient("患者，男，30岁。查体：瞳孔对光反射消失。")["features"]
     }
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("舌尖溃疡", "HP:0000155"),  # the mouth's ulcer, not the skin's
+        ("两侧舌缘见溃疡", "HP:0000155"),  # 见 written between the site and the lesion
+        ("颊黏膜溃疡", "HP:0000155"),
+        ("口唇破溃", "HP:0100825"),
+        ("唇部红肿", "HP:0100825"),
+        ("舌体红肿", "HP:0000206"),
+        ("咽后壁充血", "HP:0025439"),
+        ("角膜局部有溃破", "HP:0012804"),
+        ("角膜上皮糜烂", "HP:0200020"),
+        ("张口受限", "HP:0000211"),
+        ("吞咽疼痛", "HP:0032043"),
+        ("肺部见结节", "HP:0033608"),
+    ],
+)
+def test_a_lesion_of_a_mucosa_is_that_sites(words, code):
+    # s2tw: s2twp rewrites 局部 as 区域性, which no report writes there
+    opencc = pytest.importorskip("opencc")
+    text = f"患者，男，30岁。查体：{words}。"
+    for written in (text, opencc.OpenCC("s2tw").convert(text)):
+        features = {f["code"] for f in _patient(written)["features"] if not f["excluded"]}
+        assert code in features, (written, features)
+        assert not features & {"HP:0200042", "HP:0200041"}, written  # no skin ulcer or erosion

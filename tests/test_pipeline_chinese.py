@@ -1013,3 +1013,28 @@ def test_a_lesion_of_a_mucosa_is_that_sites(words, code):
         features = {f["code"] for f in _patient(written)["features"] if not f["excluded"]}
         assert code in features, (written, features)
         assert not features & {"HP:0200042", "HP:0200041"}, written  # no skin ulcer or erosion
+
+
+@pytest.mark.parametrize(
+    ("words", "code", "excluded"),
+    [
+        ("心率110次/分，律不齐", "HP:0011675", False),
+        ("移动性浊音阳性", "HP:0001541", False),
+        ("移动性浊音阴性", "HP:0001541", True),
+        ("肝肋下3 cm，质韧", "HP:0002240", False),  # the liver edge below the ribs: enlarged
+        ("肝脾肋下2 cm", "HP:0001433", False),
+        ("肝脾肋下未触及", "HP:0001433", True),
+        ("眼睑下垂，晨轻暮重", "HP:0003473", False),
+        ("上楼费力", "HP:0003551", False),
+        ("眼睑紫红色皮疹", "HP:0030845", False),
+        ("皮肤弹性差", "HP:6000303", False),
+        ("兴趣减退", "HP:0012154", False),
+        ("指甲顶针样凹陷", "HP:0001803", False),
+    ],
+)
+def test_examination_wording_of_the_specialties(words, code, excluded):
+    opencc = pytest.importorskip("opencc")
+    text = f"患者，男，30岁。查体：{words}。"
+    for written in (text, opencc.OpenCC("s2tw").convert(text)):
+        features = {f["code"]: f["excluded"] for f in _patient(written)["features"]}
+        assert features.get(code) is excluded, (written, features)

@@ -1038,3 +1038,18 @@ def test_examination_wording_of_the_specialties(words, code, excluded):
     for written in (text, opencc.OpenCC("s2tw").convert(text)):
         features = {f["code"]: f["excluded"] for f in _patient(written)["features"]}
         assert features.get(code) is excluded, (written, features)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("漸凍人", "ORPHA:803"),
+        ("地中海型貧血", "MONDO:0000984"),
+        ("骨髓增生不良症候群", "OMIM:614286"),
+        ("原發性血小板缺乏紫斑症", "ORPHA:3002"),
+        ("泡泡龍", "MONDO:0006541"),
+    ],
+)
+def test_taiwan_names_of_diseases_are_diagnoses(name, code):
+    patient = _patient(f"患者為男性，40歲。經檢查後診斷為{name}。")
+    assert code in {d["code"] for d in patient["diagnoses"]}

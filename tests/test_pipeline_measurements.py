@@ -720,3 +720,35 @@ def test_ecg_conduction_intervals_and_body_proportions():
         ("birth length", 49, "cm"),
         ("height", 112, "cm"),
     } <= values
+
+
+@pytest.mark.parametrize(
+    ("text", "analyte", "value", "finding"),
+    [
+        (
+            "A 3-year-old girl had developmental delay. Head circumference was 44 cm (-2.5 SD).",
+            "head circumference SDS",
+            -2.5,
+            "HP:0000252",
+        ),
+        (
+            "A 9-year-old boy was small. His height was 2.8 SD below the mean.",
+            "height SDS",
+            -2.8,
+            "HP:0004322",
+        ),
+        ("A 12-year-old boy was seen. His BMI was 32 kg/m2 (+3.2 SDS).", "BMI SDS", 3.2, "HP:0001513"),
+        ("患儿，女，3岁。身高85 cm（-2.5 SD）。", "height SDS", -2.5, "HP:0004322"),
+        ("患兒，女，3歲。頭圍低於同齡兒均值2個標準差。", "head circumference SDS", -2.0, "HP:0000252"),
+    ],
+)
+def test_a_growth_measure_as_a_standard_deviation_score_implies_its_finding(text, analyte, value, finding):
+    patient = extract(text)["patients"][0]
+    scores = [m for m in patient["measurements"] if m["analyte"] == analyte]
+    assert [(m["value"], m["unit"]) for m in scores] == [(value, "SD")]
+    assert finding in {f["code"] for f in patient["features"] if not f["excluded"]}
+
+
+def test_a_standard_deviation_of_no_growth_measure_is_no_result():
+    patient = extract("A 30-year-old woman was seen. Her IQ was 2 SD below the mean.")["patients"][0]
+    assert not [m for m in patient["measurements"] if m.get("unit") == "SD"]

@@ -39,7 +39,9 @@ UNIT = (
     + languages.literal_alternatives(languages.merged("UNIT_WORDS"))  # "bpm", "次/分"
     # "a QTc of 520 ms" (lower case only: "3 MS relapses" is multiple sclerosis)
     + r"|(?-i:ms)(?![A-Za-z])"
-    + r"|/min|°c|℃|°f|kg/m2|g/m2|g/m²|kg|cm|mm|fl|pg|sec|s|ml|%|db(?![a-z])|m(?![a-z])|g(?![a-z])"
+    # seconds only as a word of their own: "2.8 SD" is no 2.8 s
+    + r"|/min|°c|℃|°f|kg/m2|g/m2|g/m²|kg|cm|mm|fl|pg|sec(?:onds?)?(?![a-z])|s(?![a-z])|ml|%"
+    + r"|db(?![a-z])|m(?![a-z])|g(?![a-z])"
 )
 # What may stand between a test name and its value: "(IgG)", "level was", "为", ":" — a closed set
 # of filler tokens, so a value is never borrowed from the next test in a list.
@@ -72,10 +74,13 @@ VALUE_RE = re.compile(
     rf"(?P<cmp>[<>≤≥]=?|{languages.literal_alternatives(languages.merged('COMPARATOR_WORDS'))}|<=|>=)?\s*"
     # A minus sign only where a value may start: "BE -24.6 mmol/L", "T值为-3.1" (after a Chinese
     # word: Chinese writes no hyphen between a word and a number).
-    rf"(?P<val>(?:(?<=[\s:：={languages.CJK_CHARS}])[-−])?(?:{NUM})){SCIENTIFIC}"
+    # (atomic: "2.5 weeks" must not give up its ".5" to become the result 2)
+    rf"(?P<val>(?>(?:(?<=[\s:：={languages.CJK_CHARS}])[-−])?(?:{NUM}))){SCIENTIFIC}"
     rf"(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{UNIT})?"
-    # "thyroglobulin level at 4 weeks", "复查3次": a time or a count, not the result.
-    r"(?!\s*(?:weeks?|days?|months?|years?|hours?|hrs?|minutes?|times|cycles?|doses?|周|天|日|个月|月|年|小时|次))",
+    # "thyroglobulin level at 4 weeks", "复查3次": a time or a count, not the result; "height 2.8 SD
+    # below the mean": a score, read as one (`PATTERN_RESULTS`), not the height.
+    r"(?!\s*(?:weeks?|days?|months?|years?|hours?|hrs?|minutes?|times|cycles?|doses?|周|天|日|个月|月|年|小时|次"
+    r"|SDS?(?![a-z])|s\.d\.|standard deviations?|个?标准差))",
     re.I,
 )
 _REFERENCE = languages.alternatives("REFERENCE_WORDS")
@@ -122,7 +127,8 @@ def value_of(match: re.Match) -> float | None:
 
 def parse_number(text: str) -> float | None:
     try:
-        text = text.replace("−", "-").replace(" ", "").replace("\u2009", "").replace("\u202f", "")
+        text = text.replace("−", "-").replace("–", "-")
+        text = text.replace(" ", "").replace("\u2009", "").replace("\u202f", "")
         if re.fullmatch(r"-?\d+,\d{1,2}", text):
             return float(text.replace(",", "."))  # a decimal comma: "74,2 mm"
         return float(text.replace(",", ""))

@@ -213,10 +213,13 @@ def pattern_results(
                     continue
             value = _numeral(gm.group("val" + suffix))
             unit = normalise_unit(written) if written else fixed_unit
-            if named == "percentile" and _growth_percentile(
-                doc, patient, found, (s0, a, b), gm.group(group), value
-            ):
-                continue
+            if named in _GROWTH_SCALES:
+                if value is not None and "below" in pattern.groupindex and gm.group("below"):
+                    value = -abs(value)  # "2.5 SD below the mean"
+                if _growth_score(doc, patient, found, (s0, a, b), gm.group(group), value, named):
+                    continue
+                if named == "SD score":
+                    continue  # a standard deviation of no growth measure: a statistic, no result
             _record(doc, patient, found, onset_at, (a, b), named, value, None, unit, None)
     return found
 
@@ -237,33 +240,48 @@ _PERCENTILE_OF = {
 _LEADING_COMPARATOR = re.compile(rf"^\s*({languages.literal_alternatives(COMPARATORS)}|<|>)", re.I)
 
 
-def _growth_percentile(
+# The scales a growth measure is given on: the pattern result's name -> the suffix of the measure's
+# analyte in place of "percentile" ("head circumference percentile", "head circumference SDS").
+_GROWTH_SCALES = {"percentile": "percentile", "SD score": "SDS"}
+# "低于同龄儿均值2个标准差" / "below the mean": an unsigned score after a word for below is negative.
+_BELOW_WORDS = re.compile(r"^\s*(?:below|under|less than|低于|小于)", re.I)
+
+
+def _growth_score(
     doc: Doc,
     patient: Patient,
     found: list[tuple[int, int]],
     spans: tuple[int, int, int],
     written: str,
     value: float | None,
+    scale: str,
 ) -> bool:
-    """A percentile of the height, weight, head circumference or BMI named before it in its sentence
-    ("height 118 cm (>97th centile)"): a measurement of that percentile, with the finding its
-    result implies (above the 97th: tall stature). False when no such measure is named."""
+    """A percentile or SD score of the height, weight, head circumference or BMI named before it in
+    its sentence ("height 118 cm (>97th centile)", "head circumference 44 cm (-2.5 SD)"): a
+    measurement of that score, with the finding its result implies (above the 97th: tall stature;
+    below -2 SD: microcephaly). False when no such measure is named."""
     s0, a, b = spans
     before = doc.text[max(s0, a - 80) : a]
     named = [
         (m.end(), analyte) for analyte, pattern in _PERCENTILE_OF.items() for m in pattern.finditer(before)
     ]
-    info = doc.vocab.analytes.get(max(named)[1]) if named else None
+    analyte = max(named)[1].replace("percentile", _GROWTH_SCALES[scale]) if named else None
+    info = doc.vocab.analytes.get(analyte) if analyte else None
     if info is None or value is None:
         return False
     lead = _LEADING_COMPARATOR.match(written)
     comparator = COMPARATORS.get(lead.group(1).lower(), lead.group(1)) if lead else None
+    unit = "percentile" if scale == "percentile" else "SD"
+    if unit == "SD":
+        signed = re.search(r"[-−–+]\s?\d", written) is not None
+        if not signed and _BELOW_WORDS.match(written):
+            value, comparator = -abs(value), "<"  # "低于均值2个标准差": under the mean less that many SD
     interpretation = interpretation_from_range(value, info.ref_low, info.ref_high, comparator)
     fact = {
         "analyte": info.name,
         "value": value,
         "comparator": comparator,
-        "unit": "percentile",
+        "unit": unit,
         "interpretation": interpretation,
         "evidence": doc.ev(a, b),
     }

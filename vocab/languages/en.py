@@ -790,6 +790,19 @@ PATTERN_RESULTS = (
         "percentile",
         "percentile",
     ),
+    # A growth measure as a standard deviation score: "(-2.5 SD)", "+3.1 SDS", "below -2 SD",
+    # "2.5 SD below the mean" (a negative score).
+    (
+        re.compile(
+            r"(?P<res>(?:(?:[<>≤≥]|less than|below|under|above|over|greater than)\s*)?"
+            r"(?P<val>[-−–+]?\s?\d+(?:\.\d+)?)\s*(?:SDS?|s\.d\.|standard deviations?)"
+            r"(?P<below>\s+below\s+(?:the\s+)?(?:mean|average|normal))?)(?![\w])",
+            re.I,
+        ),
+        None,
+        "SD score",
+        "SD",
+    ),
     # The New York Heart Association functional class: "NYHA class III", "NYHA functional class II".
     (
         re.compile(

@@ -480,7 +480,20 @@ PRE_QUALIFIER_LIST_RE = None
 UNNAMED_RESULT_RE = None
 UNNAMED_RESULT_MEANINGS: dict[str, str] = {}
 subject_phrase = None
-PATTERN_RESULTS = ()  # Chinese results are all written after a test name
+# Chinese results are written after a test name, but for a growth measure's standard deviation
+# score: "身高85 cm（-2.5 SD）", "头围低于-2SD", "身高低于同龄儿均值2个标准差".
+PATTERN_RESULTS = (
+    (
+        re.compile(
+            r"(?P<res>(?:(?:[<>≤≥]|低于|小于|高于|大于|超过)\s*)?(?:同龄儿?童?(?:均值|平均值)?)?"
+            r"(?P<val>[-−–+]?\s?\d+(?:\.\d+)?)\s*(?:个)?\s*(?:SDS?|标准差))(?![A-Za-z])",
+            re.I,
+        ),
+        None,
+        "SD score",
+        "SD",
+    ),
+)
 
 # ----------------------------------------------------------------- treatments
 DOSE_UNIT_WORDS = {

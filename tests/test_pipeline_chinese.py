@@ -1053,3 +1053,22 @@ def test_examination_wording_of_the_specialties(words, code, excluded):
 def test_taiwan_names_of_diseases_are_diagnoses(name, code):
     patient = _patient(f"患者為男性，40歲。經檢查後診斷為{name}。")
     assert code in {d["code"] for d in patient["diagnoses"]}
+
+
+def test_pathogen_tests_are_read_by_their_result():
+    patient = _patient(
+        "患儿男，3岁。咽拭子肠道病毒通用型阳性，EV71阴性。甲型流感病毒抗原阳性，呼吸道合胞病毒抗原阴性。"
+        "巨细胞病毒DNA阳性，CMV-IgM阳性，EB病毒衣壳抗原IgM抗体阴性。隐球菌荚膜抗原阴性，RPR阴性。"
+    )
+    results = {m["analyte"]: m["interpretation"] for m in patient["measurements"]}
+    assert results == {
+        "enterovirus": "positive",
+        "EV71": "negative",
+        "influenza A antigen": "positive",
+        "RSV": "negative",  # not the respiratory rate (呼吸)
+        "CMV DNA": "positive",
+        "CMV IgM": "positive",  # not total IgM
+        "EBV VCA IgM": "negative",
+        "cryptococcal antigen": "negative",
+        "RPR": "negative",
+    }

@@ -171,6 +171,13 @@ def test_english_clause_scope(sentence, mention, negated):
         # … but before a singular verb, the item with the article is the subject alone
         ("He had fever and a murmur was not heard.", "fever", False),
         ("She had a cough and a rash resolved.", "cough", False),
+        # a finding that did not happen, a note without its copula, a list entry "none"
+        ("Seizures did not develop after the operation.", "Seizures", True),
+        ("The rash did not develop into ulcers.", "rash", False),
+        ("Ascites not seen on ultrasound.", "Ascites", True),
+        ("A new pleural effusion not seen on the prior CT was noted.", "pleural effusion", False),
+        ("Lymphadenopathy: none.", "Lymphadenopathy", True),
+        ("Evidence of malignancy was lacking.", "malignancy", True),
         # a review of systems of twenty items: every one is negated, however far from the cue
         (
             "She denied fever, chills, night sweats, weight loss, anorexia, cough, haemoptysis, chest pain, "
@@ -194,11 +201,11 @@ def test_findings_stated_absent_by_their_usual_clinical_words():
 
     record = extract(
         "A 60-year-old man. The abdomen was soft without organomegaly. After extubation there were no "
-        "signs of laryngeal spasm.",
+        "signs of laryngeal spasm. There were no palpable lymph nodes.",
         language="en",
     )
     excluded = {f["label"] for f in record["patients"][0]["features"] if f["excluded"]}
-    assert {"Visceromegaly", "Laryngospasm"} <= excluded
+    assert {"Visceromegaly", "Laryngospasm", "Lymphadenopathy"} <= excluded
 
 
 @pytest.mark.parametrize(

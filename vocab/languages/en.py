@@ -184,16 +184,24 @@ _NOT_FOUND = (
 _NOT_FOR = r"(?!\s+(?:for|to|in)\b)"
 _POST_NEGATION = (
     r"(?:(?:was|were|is|are|being|been|came back|tested|proved|remained|appeared)\s+(?:all\s+|also\s+|both\s+|completely\s+)?"  # noqa: E501 - a pattern reads best on one line
-    rf"(?:(?:negative|absent|unremarkable|within normal limits|normal){_NOT_FOR}|ruled out|excluded|"
+    rf"(?:(?:negative|absent|unremarkable|within normal limits|normal|lacking){_NOT_FOR}|ruled out|excluded|"
     rf"(?:not|never)\s+(?:been\s+)?{_NOT_FOUND})"
     rf"|(?:could|can|did)\s*not\s+be\s+{_NOT_FOUND}"
     # "the fever did not recur", "seizures never returned": not found again (not "returned to normal")
-    r"|(?:did|does|has|have|had)\s+not\s+(?:recur|reappear|return|relapse)\w*+(?!\s+to\b)"
-    r"|never\s+(?:recurred|reappeared|returned|relapsed)(?!\s+to\b)"
+    # … or did not happen at all: "seizures did not develop", "fever did not occur"
+    r"|(?:did|does|has|have|had)\s+not\s+(?:recur|reappear|return|relapse|occur|develop|appear|arise)\w*+"
+    r"(?!\s+(?:to|into)\b)"
+    r"|never\s+(?:recurred|reappeared|returned|relapsed|occurred|developed|appeared)(?!\s+(?:to|into)\b)"
+    # "ascites not seen on ultrasound": a note without its copula ("a lesion not seen on the prior
+    # scan" is a new lesion)
+    rf"|not\s+{_NOT_FOUND}(?!\s+(?:before|previously|earlier|(?:on|in|at)\s+(?:the\s+|a\s+)?"
+    r"(?:previous|prior|earlier|initial|first|preceding|last)))"
     # "seizure-free", "remained fever free": the finding's name with "free" after it
     r"|-?free(?![\w-])(?!\s+(?:of|from)\b)"
     # "HIV negative", "anti-HCV (-)": right after the mention
-    rf"|(?:negative|absent|\(\s*-\s*\))(?![\w-]){_NOT_FOR})"
+    rf"|(?:negative|absent|\(\s*-\s*\))(?![\w-]){_NOT_FOR}"
+    # "Lymphadenopathy: none" (the colon is read before the cue)
+    r"|(?:none|nil)(?![\w-]))"
 )
 # "hepatitis C serology was negative": the test of the finding may stand between them.
 _TEST_WORDS = r"(?:serology|serologies|antibod(?:y|ies)|antigen|tests?|testing|screen(?:ing)?|PCR|cultures?|titers?|titres?|levels?|stain(?:ing)?)"  # noqa: E501 - a pattern reads best on one line

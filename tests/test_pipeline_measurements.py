@@ -752,3 +752,18 @@ def test_a_growth_measure_as_a_standard_deviation_score_implies_its_finding(text
 def test_a_standard_deviation_of_no_growth_measure_is_no_result():
     patient = extract("A 30-year-old woman was seen. Her IQ was 2 SD below the mean.")["patients"][0]
     assert not [m for m in patient["measurements"] if m.get("unit") == "SD"]
+
+
+def test_a_value_after_the_result_word_is_the_tests():
+    results = _results(
+        _patient(
+            "患者男，70岁。肌酐明显升高（386 μmol/L），C反应蛋白升高，为86 mg/L；降钙素原升高达12.5 ng/mL。"
+            "血小板最低至12×10^9/L。白细胞升高（2周后复查），血糖升高3倍。"
+        )
+    )
+    assert ("creatinine", 386, "umol/L", "high") in results
+    assert ("CRP", 86, "mg/L", "high") in results
+    assert ("procalcitonin", 12.5, "ng/mL", "high") in results
+    assert ("platelets", 12, "10^9/L", "low") in results
+    # no value in a unit of the test after the word: the word alone is the result
+    assert ("WBC", None, None, "high") in results and ("glucose", None, None, "high") in results

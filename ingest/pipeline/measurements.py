@@ -33,6 +33,7 @@ from .quantities import (
     interpretation_from_range,
     normalise_unit,
     parse_number,
+    to_unit,
     value_of,
 )
 from .result_lists import further_values, respective_values
@@ -43,6 +44,7 @@ from .vocabulary import ANALYTE, DRUG, Concept, Mention
 _TITER_RE = re.compile(r"^[^\d;,，。]{0,12}?(1\s*[:∶/]\s*(\d{1,6}))(?!\d)")
 # "抗核抗体阳性，滴度1:1000", "ANA阳性（1:320）", "positive at a titre of 1:160": the titre after the
 # result word.
+_VALUE_AFTER_RESULT = re.compile(r"\s*(?:[,，]\s*(?:为|达|约为|约)|(?:达|至|到|为)?\s*[(（]|达|至|到)\s*")
 _TITER_AFTER = re.compile(
     rf"\s*[,，]?\s*(?:{languages.alternatives('TITER_WORDS')})?\s*(?:为|:|：)?\s*[(（]?\s*"
     r"1\s*[:∶]\s*(\d{1,6})(?!\d|\.\d)(?:\s*[)）])?",
@@ -201,6 +203,7 @@ def measurements(
         rm = RANGE_RE.search(tail) if value is not None else None
         upper = UPPER_LIMIT_RE.search(tail) if value is not None and not rm else None
         arrow = re.match(r"\s*(↑|↓|\(h\)|\(l\))", tail, re.I) if value is not None else None
+        said = None  # the result word, where one gives the result
         if arrow:
             interpretation = "high" if arrow.group(1).lower() in ("↑", "(h)") else "low"
             end = tail_start + arrow.end()
@@ -218,6 +221,7 @@ def measurements(
                 if qm:
                     interpretation = label
                     end = max(end, tail_start + qm.end())
+                    said = (tail_start + qm.start(), tail_start + qm.end())
                     break
         grade = _PLUS_GRADE.match(tail) if value is None and interpretation is None else None
         if grade:
@@ -229,6 +233,27 @@ def measurements(
             titer_after = _TITER_AFTER.match(doc.text, end, s1)
             if titer_after:
                 end = titer_after.end()
+        if (
+            said
+            and value is None
+            and not titer
+            and not titer_after
+            and info
+            and interpretation in ("high", "low")
+        ):
+            # "肌酐明显升高（386 μmol/L）", "C反应蛋白升高，为86 mg/L", "降钙素原升高达12.5 ng/mL": the value
+            # after the result word, in a unit the test is measured in.
+            lead = _VALUE_AFTER_RESULT.match(doc.text, said[1], s1)
+            later = VALUE_RE.match(doc.text[lead.end() : lead.end() + 40]) if lead else None
+            later_unit = normalise_unit(later.group("unit")) if later else None
+            if later_unit and to_unit(1.0, later_unit, info.ref_unit or info.unit, info.name) is not None:
+                value, unit = value_of(later), later_unit
+                written = later.group("cmp")
+                comparator = COMPARATORS.get(written.lower(), written) if written else None
+                value_start = said[0]
+                end = lead.end() + len(later.group(0).rstrip())
+                closing = re.match(r"\s*[)）]", doc.text[end : end + 3])
+                end += closing.end() if closing else 0
         start_pre = m.start
         pm = None
         if interpretation is None and lang.PRE_QUALIFIER_RE is not None:

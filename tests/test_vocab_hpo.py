@@ -47,6 +47,39 @@ def test_information_content_counts_each_disease_once_per_term(tmp_path):
     assert math.isclose(terms["HP:3"].ic, -math.log(1 / 2))
 
 
+def test_a_disease_whose_lines_are_apart_keeps_its_first_name_and_all_its_terms(tmp_path):
+    path = tmp_path / "phenotype.hpoa"
+    path.write_text(
+        "OMIM:1\tFirst name\t\tHP:2\n"
+        "OMIM:2\tOther\t\tHP:7\n"  # a term the release lacks: no annotation
+        "OMIM:1\tLater name\t\tHP:9\n"  # HP:9 redirects to HP:3
+        "OMIM:2\tOther\tNOT\tHP:2\n",
+        encoding="utf-8",
+    )
+    diseases = _parse_annotations(path, _terms(), {"HP:9": "HP:3"})
+    assert list(diseases) == ["OMIM:1", "OMIM:2"]
+    assert diseases["OMIM:1"].name == "First name" and diseases["OMIM:1"].term_ids == {"HP:2", "HP:3"}
+    assert diseases["OMIM:2"].term_ids == frozenset()
+
+
+def test_information_content_is_shared_through_a_diamond_once(tmp_path):
+    # HP:4 lies below both HP:2 and HP:3: a disease annotated with it and HP:2 counts once for HP:1.
+    terms = _terms()
+    terms["HP:4"] = HpoTerm(
+        "HP:4", "both", parents=["HP:2", "HP:3"], ancestors=frozenset({"HP:1", "HP:2", "HP:3", "HP:4"})
+    )
+    path = tmp_path / "phenotype.hpoa"
+    path.write_text(
+        "OMIM:1\tA\t\tHP:4\nOMIM:1\tA\t\tHP:2\nOMIM:2\tB\t\tHP:3\nOMIM:3\tC\t\tHP:8\n", encoding="utf-8"
+    )
+    diseases = _parse_annotations(path, terms, {})
+    _assign_information_content(terms, diseases)
+    assert math.isclose(terms["HP:1"].ic, -math.log(2 / 3))  # OMIM:1 and OMIM:2, not OMIM:1 twice
+    assert math.isclose(terms["HP:3"].ic, -math.log(2 / 3))
+    assert math.isclose(terms["HP:4"].ic, -math.log(1 / 3))
+    assert math.isclose(terms["HP:2"].ic, -math.log(1 / 3))
+
+
 def test_terms_and_diseases_pickle_as_their_fields():
     term = HpoTerm(
         "HP:2",

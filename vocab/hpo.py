@@ -190,6 +190,10 @@ def _parse_annotations(
 ) -> dict[str, AnnotatedDisease]:
     names: dict[str, str] = {}
     annotated: dict[str, set[str]] = defaultdict(set)
+    # A term id as written -> the current term (an alt or obsolete id redirected), None when the
+    # release lacks it: worked out once per distinct id (~10,000), not per line.
+    current: dict[str, str | None] = {}
+    disease_id, own = "", set()
     with path.open(encoding="utf-8") as handle:
         # 270,000 lines of which four cells are read: splitting off only those (maxsplit) and
         # testing the prefix of the line, not of a cell, keeps this a small share of the cold build.
@@ -199,13 +203,21 @@ def _parse_annotations(
             cols = line.split("\t", 4)
             if len(cols) < 4:
                 continue
-            disease_id, disease_name, qualifier, term_id = cols[0], cols[1], cols[2], cols[3]
+            term_id = cols[3]
             if len(cols) == 4:
                 term_id = term_id.rstrip("\n")  # a line that ends after the term
-            names.setdefault(disease_id, disease_name)
-            term_id = redirects.get(term_id, term_id)
-            if qualifier != "NOT" and term_id in terms:
-                annotated[disease_id].add(term_id)
+            if cols[0] != disease_id:  # a disease's lines are mostly together: looked up once a run
+                disease_id = cols[0]
+                names.setdefault(disease_id, cols[1])
+                own = annotated[disease_id]
+            if cols[2] == "NOT":
+                continue
+            found = current.get(term_id, "")
+            if found == "":
+                found = redirects.get(term_id, term_id)
+                found = current[term_id] = found if found in terms else None
+            if found is not None:
+                own.add(found)
     return {
         disease_id: AnnotatedDisease(disease_id, name, frozenset(annotated.get(disease_id, ())))
         for disease_id, name in names.items()

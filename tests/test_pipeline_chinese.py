@@ -549,7 +549,7 @@ def test_an_abnormal_examination_is_not_excluded():
         ("患者為62歲男性，確診為再生不良性貧血。", "HP:0001915", "final"),
         ("患者為12歲女孩，確診為海洋性貧血。", "ORPHA:848", "final"),
         ("患者為45歲男性，診斷為骨髓分化不良症候群。", "OMIM:614286", "final"),
-        ("患者為55歲男性，確診為IgA腎病變。", "OMIM:161950", "final"),
+        ("患者為55歲男性，確診為IgA腎病變。", "MONDO:0005342", "final"),
     ],
 )
 def test_diagnosis_wording_and_taiwan_disease_names(text, code, status):
@@ -1072,3 +1072,19 @@ def test_pathogen_tests_are_read_by_their_result():
         "cryptococcal antigen": "negative",
         "RPR": "negative",
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # not the broad Arthritis the word 关节炎 inside it names
+        ("患者，女，45岁，诊断为类风湿性关节炎。", "HP:0001370"),
+        # OMIM files these as susceptibility entries; the disease itself is MONDO's
+        ("患者，男，30岁，诊断为强直性脊柱炎。", "MONDO:0005306"),
+        ("患者為30歲男性，診斷為僵直性脊椎炎。", "MONDO:0005306"),
+        ("A 30-year-old man was diagnosed with ankylosing spondylitis.", "MONDO:0005306"),
+        ("患者，男，60岁，诊断为肺癌。", "MONDO:0008903"),
+    ],
+)
+def test_a_disease_keeps_its_own_code_not_a_broad_finding_or_a_susceptibility(text, code):
+    assert code in {d["code"] for d in _patient(text)["diagnoses"]}

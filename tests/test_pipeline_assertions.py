@@ -341,3 +341,19 @@ def test_a_term_that_holds_the_prefix_and_a_one_word_finding_keep_their_reading(
 )
 def test_a_chinese_history_word_reaches_back_over_its_list(sentence, mention, historical):
     assert _ctx(sentence, mention, "zh").historical is historical
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "negated"),
+    [
+        ("There was no cough, and a fever developed on day 3.", "fever", False),
+        ("He denied cough, and a rash appeared two days later.", "rash", False),
+        ("There was no cough, and fever was noted.", "fever", False),
+        # a list stays a list: a plural verb, "or", or no verb of its own
+        ("No fever and chills were reported.", "chills", True),
+        ("She had no cough or fever developed.", "fever", True),
+        ("No nausea, vomiting, and diarrhea.", "diarrhea", True),
+    ],
+)
+def test_a_finding_after_and_with_a_verb_of_its_own_starts_a_clause(sentence, mention, negated):
+    assert _ctx(sentence, mention, "en").negated is negated

@@ -119,7 +119,8 @@ def assertion_of(sentence: str, start: int, end: int, language: str, *, post: bo
     # Only the nearest real cue matters: a farther one has a longer gap to the mention.
     nearest = next((m for m in reversed(cues) if m.start() >= scope_start), None)
     if nearest is not None:
-        ctx.negated = lang.negation_reaches(nearest.group(0), before[nearest.end() :])
+        gap = before[nearest.end() :]
+        ctx.negated = lang.negation_reaches(nearest.group(0), gap) and not lang.starts_own_clause(gap, after)
     if post:
         _post_cues(lang, after, ctx)
     # A relative is the subject of the clause up to where the patient is again.

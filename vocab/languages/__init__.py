@@ -46,25 +46,29 @@ Checklist (the same names, by stage, are in `REQUIRED`):
 - vocabulary (`vocabulary_build.py`, all ∀): `AMBIGUOUS_NAMES` (frozenset of keys never matched);
   `name_variants(key) -> set[str]` (the key and its other spellings); `disease_name_stem(key) ->
   str | None` (the finding a disease name is built on: 高血压病 -> 高血压).
-- assertions: `CLAUSE_BREAK_RE` and `SCOPE_END_RE` (where a cue's scope starts); `NEGATION_RE`,
-  `PSEUDO_NEGATION_RE`, `POST_NEGATION_RE` and `POST_UNCERTAIN_RE` (anchored at the mention's
-  end); `negation_reaches(cue, gap) -> bool` (whether a cue still governs a mention after the words
-  `gap`); `POST_SCOPE_END_RE` or None; `LIST_NEGATION_RE` (group `items`) and `LIST_BREAK_RE`, both
-  or None, and `LIST_RESOLVED_RE` (group `items`) or None; `FAMILY_RE`, `FAMILY_SCOPE_END_RE` or
-  None (words after a relative that end its scope: "her mother noticed", "… and he presented"),
-  `UNCERTAIN_RE`, `HISTORY_RE`, `POST_HISTORY_RE` or None (anchored at the mention's end: 病史);
-  `RESOLVED_RE` or None (anchored at `$`: "resolution of") and `POST_RESOLVED_RE` ("… resolved",
-  消失); `INFIX_NEGATION_RE` or None (a negation written inside a finding's words: 双下肢无水肿);
+- assertions: `CLAUSE_BREAK_RE` and `SCOPE_END_RE` (where a cue's scope starts);
+  `NEGATION_RE`, `PSEUDO_NEGATION_RE`, `POST_NEGATION_RE` and `POST_UNCERTAIN_RE`
+  (anchored at the mention's end); `negation_reaches(cue, gap) -> bool` (whether a cue
+  still governs a mention after the words `gap`); `starts_own_clause(gap, after) ->
+  bool` (the mention, after the words `gap` from a negation cue and before the words
+  `after`, starts a clause of its own that the cue does not reach: "no cough, and a
+  fever developed"); `POST_SCOPE_END_RE` or None; `LIST_NEGATION_RE` (group `items`) and
+  `LIST_BREAK_RE`, both or None, and `LIST_RESOLVED_RE` (group `items`) or None;
+  `FAMILY_RE`, `FAMILY_SCOPE_END_RE` or None (words after a relative that end its scope:
+  "her mother noticed", "… and he presented"), `UNCERTAIN_RE`, `HISTORY_RE`,
+  `POST_HISTORY_RE` or None (anchored at the mention's end: 病史); `RESOLVED_RE` or None
+  (anchored at `$`: "resolution of") and `POST_RESOLVED_RE` ("… resolved", 消失);
+  `INFIX_NEGATION_RE` or None (a negation written inside a finding's words: 双下肢无水肿);
   `INFIX_MODIFIER_RE` or None (degree or course words inside a finding's words: 结膜明显充血);
-  `MODIFIER_NEGATION_RE` or None (anchored at `$`: a prefix that negates only the first word of
-  the finding after it: "non-bloody diarrhoea" is diarrhoea, 非化脓性 …);
-  `SHARED_PART_JOIN_RE` or None (the joiner of two findings that share the body part written once
-  before the first: 下肢麻木和无力 is 下肢麻木 and 下肢无力);
-  `not_enlarged(text) -> [(start, end, names)]` (organs stated not palpable or not enlarged, with
-  the names of their enlargement to look up: 肝、脾肋下未触及 -> 肝肿大 …); `normal_examinations(text)
-  -> [(start, end, names)]` (examinations stated normal, with the names of their abnormality:
-  头颅MRI未见异常 -> 头颅影像异常);
-  ∀ `AGED_RELATIVE_WORDS` (an age right before a relative makes the relative a patient).
+  `MODIFIER_NEGATION_RE` or None (anchored at `$`: a prefix that negates only the first
+  word of the finding after it: "non-bloody diarrhoea" is diarrhoea, 非化脓性 …);
+  `SHARED_PART_JOIN_RE` or None (the joiner of two findings that share the body part
+  written once before the first: 下肢麻木和无力 is 下肢麻木 and 下肢无力); `not_enlarged(text) ->
+  [(start, end, names)]` (organs stated not palpable or not enlarged, with the names of
+  their enlargement to look up: 肝、脾肋下未触及 -> 肝肿大 …); `normal_examinations(text) ->
+  [(start, end, names)]` (examinations stated normal, with the names of their
+  abnormality: 头颅MRI未见异常 -> 头颅影像异常); ∀ `AGED_RELATIVE_WORDS` (an age right before a
+  relative makes the relative a patient).
 - demographics: `find_age(chunk) -> (years, start, end) | None`; `find_sex(chunk) -> (sex, start,
   end) | None`; `sex_from_pronouns(text, spans) -> sex | None`.
 - dates: `YEAR_RE` (group 1 the year).
@@ -166,6 +170,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "POST_NEGATION_RE",
         "POST_UNCERTAIN_RE",
         "negation_reaches",
+        "starts_own_clause",
         "POST_SCOPE_END_RE",
         "LIST_NEGATION_RE",
         "LIST_BREAK_RE",

@@ -272,6 +272,22 @@ _RESOLVED_WORDS = (
 )
 POST_RESOLVED_RE = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?{_RESOLVED_WORDS}", re.I)
 # A post-cue reaches back only within its clause: "… but the cultures were negative".
+# "There was no cough, and a fever developed": after "and", a finding with a verb of its own (a
+# singular or event verb: "no fever and chills were reported" keeps its list) is a new clause.
+_OWN_VERB_AFTER = re.compile(
+    r"^\s+(?:had\s+|has\s+|then\s+|later\s+|subsequently\s+)?(?:developed|appeared|occurred|began|started|"
+    r"emerged|ensued|persisted|recurred|worsened|progressed|was\s+(?:noted|seen|found|observed|present|detected))\b",
+    re.I,
+)
+_AND_BEFORE = re.compile(r"\band\s+(?:(?:a|an|the|his|her|new|mild|severe|high)\s+){0,2}$", re.I)
+
+
+def starts_own_clause(gap: str, after: str) -> bool:
+    """Whether a mention joined by "and" to what a negation cue governs has a verb of its own after
+    it ("no cough, and a fever developed"): then it starts a clause the cue does not reach."""
+    return bool(_AND_BEFORE.search(gap)) and bool(_OWN_VERB_AFTER.match(after))
+
+
 POST_SCOPE_END_RE = re.compile(r"[;:]|\bbut\b|\band\b(?= (?:a|an|the|he|she|his|her) )")
 # "Patent foramen ovale (PFO), atrial septal defect and anomalous veins were ruled out": a post-cue
 # after a list reaches back over every item of it …

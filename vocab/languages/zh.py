@@ -169,6 +169,13 @@ POST_RESOLVED_RE = re.compile(
     r"^\s*(?:已|均|亦|完全|基本|逐渐|明显|迅速|随之|很快|渐|先后)*"
     r"(?:消失|消退|痊愈|治愈|愈合|恢复正常|降至正常|转阴|吸收|缓解消失|退)"
 )
+
+
+def starts_own_clause(gap: str, after: str) -> bool:
+    """A Chinese clause ends at its comma (CLAUSE_BREAK_RE): nothing more to tell."""
+    return False
+
+
 POST_SCOPE_END_RE = re.compile(r"[,，;；:：。]")
 # "肝、脾均未触及", "恶心、呕吐消失": a post-cue after a list reaches back over every item of it.
 _LIST_ITEMS = r"(?P<items>(?:[、和及与或]\s*[^,，;；:：。、和及与或]{1,10}?)+?)"

@@ -1088,3 +1088,16 @@ def test_pathogen_tests_are_read_by_their_result():
 )
 def test_a_disease_keeps_its_own_code_not_a_broad_finding_or_a_susceptibility(text, code):
     assert code in {d["code"] for d in _patient(text)["diagnoses"]}
+
+
+def test_taiwan_phrasing_of_hepatitis_tests_acyl_enzymes_and_csf_counts():
+    # OpenCC s2twp writes 乙肝 as B肝, 酰 as 醯 and 白细胞数 as 白血球數.
+    text = (
+        "病人女，35歲。B肝表面抗原陰性，C肝抗體陰性，γ-谷氨醯轉移酶 156 U/L。"
+        "腦脊液常規：白血球數 560×10^6/L。"
+    )
+    results = {m["analyte"]: (m["value"], m["interpretation"]) for m in _patient(text)["measurements"]}
+    assert results["HBsAg"] == (None, "negative")
+    assert results["anti-HCV"] == (None, "negative")
+    assert results["GGT"][0] == 156
+    assert results["CSF cell count"][0] == 560

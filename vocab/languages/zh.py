@@ -470,6 +470,7 @@ PANEL_MEMBER_WORDS = {
     "细胞数": "cell count",
     "细胞总数": "cell count",
     "白细胞数": "cell count",
+    "白血球数": "cell count",
     "有核细胞数": "cell count",
     "氯化物": "chloride",
 }

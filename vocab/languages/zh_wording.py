@@ -69,6 +69,13 @@ REGIONAL_WORDS: tuple[tuple[str, str], ...] = (
     ("脑性瘫痪", "脑性麻痹"),
     ("多动症", "过动症"),
     ("肠道病毒", "肠病毒"),
+    # Hepatitis viruses by their short names, letters in Taiwan (B肝表面抗原, C肝抗体), and 醯 for 酰
+    # (γ-谷氨醯转移酶).
+    ("甲肝", "a肝"),
+    ("乙肝", "b肝"),
+    ("丙肝", "c肝"),
+    ("戊肝", "e肝"),
+    ("酰", "醯"),
     # Peptides are 胜肽 and troponin 旋转蛋白 in Taiwan: B型利钠胜肽, C胜肽, 心肌旋转蛋白I.
     ("肽", "胜肽"),
     ("肌钙蛋白", "心肌旋转蛋白"),

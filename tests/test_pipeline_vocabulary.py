@@ -250,3 +250,18 @@ def test_cached_drug_names_are_those_that_end_like_an_inn():
 
     dictionary = reference_names(load_hpo()).drug_dictionary
     assert dictionary and all(INN_STEM.search(pattern_key(name)) for name in dictionary)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["ce", "f", "ph", "mab", "cept", "dronic", " acid", "x", "1", " ", "a", "sone", "\u00e9"]
+        ),
+        max_size=6,
+    ).map("".join)
+)
+def test_the_inn_ending_test_is_the_stem_pattern(key):
+    from ingest.pipeline.vocabulary_sources import INN_STEM, ends_like_inn
+
+    assert ends_like_inn(key) == bool(INN_STEM.search(key))

@@ -767,3 +767,19 @@ def test_a_value_after_the_result_word_is_the_tests():
     assert ("platelets", 12, "10^9/L", "low") in results
     # no value in a unit of the test after the word: the word alone is the result
     assert ("WBC", None, None, "high") in results and ("glucose", None, None, "high") in results
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 30-year-old man had headache. CSF analysis showed protein 1.2 g/L (lymphocytes 90%).",
+        "患者，男，30岁。脑脊液检查：蛋白1.2 g/L，淋巴细胞90%。",
+    ],
+)
+def test_a_differential_inside_a_csf_panel_is_the_csfs(text):
+    patient = extract(text)["patients"][0]
+    measured = {m["analyte"] for m in patient["measurements"]}
+    assert {"CSF lymphocytes", "CSF protein"} <= measured
+    codes = {f["code"] for f in patient["features"]}
+    assert "HP:0100827" not in codes  # no blood lymphocytosis
+    assert "HP:0002922" in codes  # increased CSF protein

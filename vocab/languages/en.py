@@ -654,6 +654,10 @@ PANEL_MEMBER_WORDS = {
     "rbc": "red blood cells",
     "rbcs": "red blood cells",
     "white blood cells": "white blood cells|cell count",
+    "white cells": "white blood cells|cell count",
+    # a differential inside a CSF panel is the CSF's ("lymphocytes 90%"), not a blood lymphocytosis
+    "lymphocytes": "lymphocytes",
+    "neutrophils": "neutrophils",
     "wbc": "white blood cells|cell count",
     "wbcs": "white blood cells|cell count",
     "leukocytes": "white blood cells|cell count",

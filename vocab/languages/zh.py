@@ -452,6 +452,8 @@ PANEL_WORDS = {
 }
 TITER_WORDS = r"滴度|效价|凝集价"
 PANEL_MEMBER_WORDS = {
+    "淋巴细胞": "lymphocytes",
+    "中性粒细胞": "neutrophils",
     "蛋白": "protein",
     "蛋白质": "protein",
     "潜血": "occult blood",

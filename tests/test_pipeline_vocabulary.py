@@ -265,3 +265,34 @@ def test_the_inn_ending_test_is_the_stem_pattern(key):
     from ingest.pipeline.vocabulary_sources import INN_STEM, ends_like_inn
 
     assert ends_like_inn(key) == bool(INN_STEM.search(key))
+
+
+@pytest.mark.parametrize(
+    ("key", "variants"),
+    [
+        ("ovarian cyst", {"ovarian cyst", "ovarian cysts"}),
+        ("anemia", {"anemia", "anemias", "anaemia", "anaemias"}),
+        (
+            "hemorrhagic edema",
+            {
+                "hemorrhagic edema",
+                "haemorrhagic edema",
+                "hemorrhagic oedema",
+                "haemorrhagic oedema",
+                "hemorrhagic edemas",
+                "haemorrhagic edemas",
+                "hemorrhagic oedemas",
+                "haemorrhagic oedemas",
+            },
+        ),
+        ("stenosis", {"stenosis", "stenoses"}),
+        ("exophthalmos", {"exophthalmos", "exophthalmoses"}),
+        ("biopsy", {"biopsy", "biopsies"}),
+        ("x ray", {"x ray"}),  # a last word under four letters takes no plural
+        ("发热", {"发热"}),
+    ],
+)
+def test_english_names_take_british_spellings_and_plurals(key, variants):
+    from vocab.languages import en
+
+    assert en.name_variants(key) == variants

@@ -101,27 +101,36 @@ _SPELLING_VARIANTS = (
 _AMERICAN_RE = re.compile("|".join(american for american, _ in _SPELLING_VARIANTS))
 
 
+def _plural(k: str) -> str | None:
+    last = k.rsplit(" ", 1)[-1]
+    if len(last) >= 4 and last.isalpha():
+        if k.endswith("y") and not k.endswith(("ay", "ey", "oy")):
+            return k[:-1] + "ies"
+        if k.endswith("sis"):
+            return k[:-3] + "ses"
+        if k.endswith("os"):
+            return k + "es"  # exophthalmos -> exophthalmoses
+        if not k.endswith("s"):
+            return k + "s"
+    return None
+
+
 def name_variants(key: str) -> set[str]:
     """A Latin-script vocabulary key with its British spellings and plurals."""
     if not key.isascii():
         return {key}
+    if not _AMERICAN_RE.search(key):  # most keys (~100,000 a cold build): the key and its plural
+        plural = _plural(key)
+        return {key} if plural is None else {key, plural}
     out = {key}
-    if _AMERICAN_RE.search(key):
-        for american, british in _SPELLING_VARIANTS:
-            for k in list(out):
-                if american in k:
-                    out.add(k.replace(american, british))
+    for american, british in _SPELLING_VARIANTS:
+        for k in list(out):
+            if american in k:
+                out.add(k.replace(american, british))
     for k in list(out):
-        last = k.rsplit(" ", 1)[-1]
-        if len(last) >= 4 and last.isalpha():
-            if k.endswith("y") and not k.endswith(("ay", "ey", "oy")):
-                out.add(k[:-1] + "ies")
-            elif k.endswith("sis"):
-                out.add(k[:-3] + "ses")
-            elif k.endswith("os"):
-                out.add(k + "es")  # exophthalmos -> exophthalmoses
-            elif not k.endswith("s"):
-                out.add(k + "s")
+        plural = _plural(k)
+        if plural is not None:
+            out.add(plural)
     return out
 
 

@@ -242,7 +242,12 @@ def test_chinese_words_containing_negation_characters_do_not_negate():
 def test_titer_is_not_read_as_the_number_one():
     patient = _patient("患者女，30岁。抗核抗体1∶320阳性。")
     ana = next(m for m in patient["measurements"] if m["analyte"] == "ANA")
-    assert ana["value"] is None and ana["titer"] == "1:320" and ana["interpretation"] == "positive"
+    assert (ana["value"], ana["unit"], ana["titer"], ana["interpretation"]) == (
+        320,
+        "titer",
+        "1:320",
+        "positive",
+    )
 
 
 def test_implausible_vital_sign_is_not_the_patients():

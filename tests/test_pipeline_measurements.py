@@ -655,9 +655,10 @@ def test_a_titre_after_the_result_word_or_a_result_after_the_titre():
         "抗AQP4抗体IgG：血清滴度1:100，阳性。抗dsDNA抗体阴性（阴性界值1:10）。"
     )
     got = {m["analyte"]: (m["interpretation"], m.get("titer"), m["value"]) for m in patient["measurements"]}
-    assert got["ANA"] == ("positive", "1:1000", None)
-    assert got["mycoplasma antibody"] == ("positive", "1:160", None)
-    assert got["anti-AQP4"] == ("positive", "1:100", None)
+    # a titre's value is its dilution's denominator
+    assert got["ANA"] == ("positive", "1:1000", 1000)
+    assert got["mycoplasma antibody"] == ("positive", "1:160", 160)
+    assert got["anti-AQP4"] == ("positive", "1:100", 100)
     assert got["anti-dsDNA"] == ("negative", None, None)  # a cut-off in brackets is no titre
     english = _patient("A 30-year-old woman. Antinuclear antibody was positive at a titer of 1:320.")
     assert [(m["analyte"], m.get("titer")) for m in english["measurements"]] == [("ANA", "1:320")]

@@ -356,10 +356,13 @@ def measurements(
             "evidence": evidence,
             "analyte_evidence": doc.ev(m.start, m.end),
         }
-        if titer:
-            fact["titer"] = "1:" + titer.group(2)
-        elif titer_after:
-            fact["titer"] = "1:" + titer_after.group(1)
+        dilution = titer.group(2) if titer else titer_after.group(1) if titer_after else None
+        if dilution:
+            fact["titer"] = "1:" + dilution
+            if value is None:
+                # A titre's value is its dilution's denominator (ANA 1:320 is 320), so titres compare
+                # and sort as numbers; "titer" keeps it as written.
+                fact["value"], fact["unit"] = float(dilution), unit or "titer"
         if vm and vm.group("specimen"):
             fact["specimen"] = SPECIMENS.get(vm.group("specimen").lower(), vm.group("specimen"))
         if diastolic is not None:

@@ -70,7 +70,8 @@ def _measurements(patient: dict) -> list[dict]:
         item: dict = {"assay": {"id": f"REGISTRY:{m['analyte']}", "label": m["analyte"]}}
         if m.get("value") is not None:
             unit = m.get("unit") or "1"
-            item["value"] = {"quantity": {"unit": {"id": f"UCUM:{unit}", "label": unit}, "value": m["value"]}}
+            ucum = "{titer}" if unit == "titer" else unit  # UCUM writes a titre as an annotation
+            item["value"] = {"quantity": {"unit": {"id": f"UCUM:{ucum}", "label": unit}, "value": m["value"]}}
         elif m.get("interpretation") in INTERPRETATIONS:
             code, label = INTERPRETATIONS[m["interpretation"]]
             item["value"] = {"ontologyClass": {"id": code, "label": label}}

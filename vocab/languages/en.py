@@ -823,7 +823,7 @@ PATTERN_RESULTS = (
             r"(?P<val>\d+(?:\.\d+)?)(?:st|nd|rd|th)?\s*(?:percentiles?|centiles?))\b",
             re.I,
         ),
-        None,
+        re.compile(r"centile", re.I),  # a quick test that spares most sentences the pattern
         "percentile",
         "percentile",
     ),
@@ -836,7 +836,7 @@ PATTERN_RESULTS = (
             r"(?P<below>\s+below\s+(?:the\s+)?(?:mean|average|normal))?)(?![\w])",
             re.I,
         ),
-        None,
+        re.compile(r"\bSDS?\b|s\.d\.|standard deviation", re.I),
         "SD score",
         "SD",
     ),

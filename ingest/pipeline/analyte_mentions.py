@@ -22,7 +22,7 @@ from vocab import languages
 
 from . import lexicons
 from .document import Doc
-from .quantities import QUALIFIERS, UNITLESS_OK, VALUE_RE, normalise_unit, to_unit
+from .quantities import QUALIFIERS, UNITLESS_OK, VALUE_RE, measured_in, normalise_unit
 from .structure import Sentence
 from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Analyte, Concept, Mention
 
@@ -297,7 +297,7 @@ def _symbols(doc: Doc, s0: int, s1: int, known: list[Mention]) -> list[Mention]:
             continue
         vm = VALUE_RE.match(doc.text[b : b + 40])
         unit = normalise_unit(vm.group("unit")) if vm else None
-        if unit is None or to_unit(1.0, unit, info.ref_unit or info.unit, info.name) is None:
+        if not measured_in(unit, info):
             continue  # "C3-C4 disc", "PT 3 times a week": no result in the test's unit
         out.append(Mention(a, b, (Concept(ANALYTE, info.name, info.name, 0),)))
     for em in _ELEMENT_RE.finditer(doc.text, s0, s1) if _ELEMENT_RE is not None else ():
@@ -369,7 +369,7 @@ def _named_by_finding(doc: Doc, mentions: list[Mention], known: list[Mention]) -
         reference = info.ref_unit or info.unit
         if unit is None and reference not in UNITLESS_OK:
             continue
-        if unit is not None and to_unit(1.0, unit, reference, info.name) is None:
+        if unit is not None and not measured_in(unit, info):
             continue  # "fever for 3 days", "hypertension of 10 years": no result of the test
         out.append(Mention(m.start, m.end, (Concept(ANALYTE, info.name, info.name, 0),)))
     return out

@@ -31,9 +31,9 @@ from .quantities import (
     UPPER_LIMIT_RE,
     VALUE_RE,
     interpretation_from_range,
+    measured_in,
     normalise_unit,
     parse_number,
-    to_unit,
     value_of,
 )
 from .result_lists import further_values, respective_values
@@ -246,7 +246,7 @@ def measurements(
             lead = _VALUE_AFTER_RESULT.match(doc.text, said[1], s1)
             later = VALUE_RE.match(doc.text[lead.end() : lead.end() + 40]) if lead else None
             later_unit = normalise_unit(later.group("unit")) if later else None
-            if later_unit and to_unit(1.0, later_unit, info.ref_unit or info.unit, info.name) is not None:
+            if measured_in(later_unit, info):
                 value, unit = value_of(later), later_unit
                 written = later.group("cmp")
                 comparator = COMPARATORS.get(written.lower(), written) if written else None

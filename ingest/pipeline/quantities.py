@@ -10,8 +10,12 @@ spelling of a unit and `to_unit` converts between the few scales reports mix.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from vocab import languages
+
+if TYPE_CHECKING:
+    from .vocabulary import Analyte
 
 # "1,763" (thousands) and "74,2 mm" (a decimal comma, as many European reports write it: one or two
 # digits after the comma, then a unit).
@@ -356,6 +360,12 @@ def to_unit(value: float, unit: str | None, target: str, analyte: str | None = N
     if u in _MOLES_PER_LITRE and t in _GRAMS_PER_LITRE:
         return value * _MOLES_PER_LITRE[u] * grams_per_mole / _GRAMS_PER_LITRE[t]
     return None
+
+
+def measured_in(unit: str | None, info: Analyte) -> bool:
+    """Whether `unit` is one the test `info` is measured in (its unit, or one `to_unit` converts
+    from): "Cr 186 μmol/L" is a creatinine result, "PT 3 times weekly" no prothrombin time."""
+    return unit is not None and to_unit(1.0, unit, info.ref_unit or info.unit, info.name) is not None
 
 
 def interpretation_from_range(

@@ -263,6 +263,16 @@ def test_chinese_clause_scope(sentence, mention, negated):
         ("诊断：①肺炎 ②结核可能 ③贫血", "贫血", "zh", "present"),  # an item number ends the clause
         ("诊断：1 肺炎 2 结核可能 3 贫血", "贫血", "zh", "present"),
         ("诊断：1 肺炎 2 结核可能 3 贫血", "结核", "zh", "hypothetical"),
+        # "to be told apart from": a differential, for every item of the list before the cue
+        ("本病需与结核相鉴别", "结核", "zh", "hypothetical"),
+        ("需与肺炎、结核及淋巴瘤等鉴别", "肺炎", "zh", "hypothetical"),
+        ("需与肺炎、结核及淋巴瘤等鉴别", "淋巴瘤", "zh", "hypothetical"),
+        ("肺炎、结核待排", "肺炎", "zh", "hypothetical"),
+        ("Lymphoma, sarcoidosis and tuberculosis were considered.", "Lymphoma", "en", "hypothetical"),
+        ("Lymphoma and sarcoidosis could not be excluded.", "Lymphoma", "en", "hypothetical"),
+        # … unless an item has a verb of its own: the list ends before it
+        ("She had fever, and tuberculosis was suspected.", "fever", "en", "present"),
+        ("患者发热、咳嗽加重，结核待排", "发热", "zh", "present"),
     ],
 )
 def test_assertion_values(sentence, mention, language, value):

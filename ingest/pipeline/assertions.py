@@ -155,6 +155,12 @@ def _post_cues(lang, after: str, ctx: Assertion) -> None:
     if lang.POST_UNCERTAIN_RE.match(tail):
         ctx.uncertain = True  # "lymphoma could not be excluded", 淋巴瘤不能排除: not a negation
         return
+    if lang.LIST_UNCERTAIN_RE is not None and lang.LIST_BREAK_RE is not None:
+        # "lymphoma and sarcoidosis were considered", 与淋巴瘤、结核相鉴别: the list's every item
+        lm = lang.LIST_UNCERTAIN_RE.match(after[:160])
+        if lm and not lang.LIST_BREAK_RE.search(lm.group("items")):
+            ctx.uncertain = True
+            return
     if not ctx.negated and lang.POST_NEGATION_RE.match(tail):
         ctx.negated = True
     if not ctx.negated and lang.LIST_NEGATION_RE is not None:

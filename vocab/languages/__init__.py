@@ -53,7 +53,7 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   bool` (the mention, after the words `gap` from a negation cue and before the words
   `after`, starts a clause of its own that the cue does not reach: "no cough, and a
   fever developed"); `POST_SCOPE_END_RE` or None; `LIST_NEGATION_RE` (group `items`) and
-  `LIST_BREAK_RE`, both or None, and `LIST_RESOLVED_RE` (group `items`) or None;
+  `LIST_BREAK_RE`, both or None, `LIST_RESOLVED_RE` and `LIST_UNCERTAIN_RE` (group `items`) or None;
   `FAMILY_RE`, `FAMILY_SCOPE_END_RE` or None (words after a relative that end its scope:
   "her mother noticed", "… and he presented"), `UNCERTAIN_RE`, `HISTORY_RE`,
   `POST_HISTORY_RE` or None (anchored at the mention's end: 病史); `RESOLVED_RE` or None
@@ -175,6 +175,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "LIST_NEGATION_RE",
         "LIST_BREAK_RE",
         "LIST_RESOLVED_RE",
+        "LIST_UNCERTAIN_RE",
         "FAMILY_RE",
         "FAMILY_SCOPE_END_RE",
         "UNCERTAIN_RE",
@@ -288,6 +289,7 @@ MAY_BE_NONE = frozenset(
         "LIST_NEGATION_RE",
         "LIST_BREAK_RE",
         "LIST_RESOLVED_RE",
+        "LIST_UNCERTAIN_RE",
         "FAMILY_SCOPE_END_RE",
         "POST_HISTORY_RE",
         "RESOLVED_RE",

@@ -215,12 +215,12 @@ _POST_NEGATION = (
 # "hepatitis C serology was negative": the test of the finding may stand between them.
 _TEST_WORDS = r"(?:serology|serologies|antibod(?:y|ies)|antigen|tests?|testing|screen(?:ing)?|PCR|cultures?|titers?|titres?|levels?|stain(?:ing)?)"  # noqa: E501 - a pattern reads best on one line
 POST_NEGATION_RE = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?(?:{_TEST_WORDS}\s+)?{_POST_NEGATION}", re.I)
-POST_UNCERTAIN_RE = re.compile(
-    r"^\s*(?:\([^)]{0,30}\)\s*)?(?:(?:was|were|is|are)\s+(?:(?:also|initially|first|strongly)\s+)?"
+_POST_UNCERTAIN_WORDS = (
+    r"(?:(?:was|were|is|are)\s+(?:(?:also|initially|first|strongly)\s+)?"
     r"(?:suspected|considered|possible|probable|likely|questioned|presumed|not (?:excluded|ruled out))"
-    r"|(?:could|can|cannot|could not)(?: not)? be (?:excluded|ruled out)|\?)",
-    re.I,
+    r"|(?:could|can|cannot|could not)(?: not)? be (?:excluded|ruled out)|\?)"
 )
+POST_UNCERTAIN_RE = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?{_POST_UNCERTAIN_WORDS}", re.I)
 # A clause ends at a new subject or predicate: a conjunction ("but", "whereas"), a relative
 # ("which", "who"), a finite verb ("presenting with", "was", "developed"). A causal link ends it
 # too: "was not tolerated secondary to hypotension" does not negate hypotension.
@@ -318,6 +318,15 @@ _NO_ARTICLE_ITEM = (
     r"(?!(?:(?!\b(?:resolved|disappeared|subsided|cleared|improved)\b)[^.;:])*?(?:,|\band|\bor)\s+an?\s)"
 )
 LIST_RESOLVED_RE = re.compile(rf"^{_NO_ARTICLE_ITEM}{_LIST_ITEMS}\s*,?\s*{_RESOLVED_WORDS}", re.I)
+# "Lymphoma, sarcoidosis and tuberculosis were considered": every item is a differential.
+# A plural verb: before "was suspected" the last item is the subject alone ("fever, and tuberculosis
+# was suspected").
+LIST_UNCERTAIN_RE = re.compile(
+    rf"^{_LIST_ITEMS}\s*,?\s*(?:(?:were|are)\s+(?:(?:also|initially|first|strongly|all|both)\s+)?"
+    r"(?:suspected|considered|possible|probable|likely|questioned|presumed|not (?:excluded|ruled out))"
+    r"|(?:could|can|cannot|could not)(?: not)? be (?:excluded|ruled out))",
+    re.I,
+)
 # … unless a verb, or "and the …", starts a new clause: "He had fever, and the cultures were negative."
 LIST_BREAK_RE = re.compile(
     r"\b(?:was|were|is|are|had|has|have|which|that|but|who|showed|revealed)\b"

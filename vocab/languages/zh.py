@@ -138,9 +138,9 @@ POST_NEGATION_RE = re.compile(
     r"(?:阴性|\(-\)|（-）|未见异常|未见明显异常|未见明显|不明显|正常|未触及|未扪及|未闻及|未见|未发现|"
     r"未引出|得以排除|已排除|被排除|可排除|除外(?!\S{0,2}(?:可能|诊断)))"
 )
-POST_UNCERTAIN_RE = re.compile(
-    r"^\s*(?:[(（][^)）]{0,20}[)）])?\s*(?:待排|待查|不除外|不能除外|不能排除|可能|可疑|\?|？)"
-)
+_POST_UNCERTAIN_WORDS = r"(?:待排|待查|不除外|不能除外|不能排除|可能|可疑|\?|？|(?:等)?(?:相)?鉴别)"
+# "淋巴瘤待排", "需与成人Still病相鉴别" (to be told apart from: a differential, not the diagnosis)
+POST_UNCERTAIN_RE = re.compile(rf"^\s*(?:[(（][^)）]{{0,20}}[)）])?\s*{_POST_UNCERTAIN_WORDS}")
 # A new predicate ends a cue's scope: 但/而 and a verb of onset ("出现", unless part of a cue:
 # "未出现").
 SCOPE_END_RE = re.compile(r"但|而|然而|后|出现|伴有|继而|随后|并且")
@@ -185,6 +185,8 @@ LIST_NEGATION_RE = re.compile(
 LIST_RESOLVED_RE = re.compile(
     rf"^{_LIST_ITEMS}(?:均|亦|也|都|已|完全|基本|逐渐|明显)*(?:消失|消退|痊愈|愈合|恢复正常|吸收)"
 )
+# "需与成人Still病、病毒感染及淋巴瘤相鉴别": every item of the list is a differential.
+LIST_UNCERTAIN_RE = re.compile(rf"^{_LIST_ITEMS}(?:等)?{_POST_UNCERTAIN_WORDS}")
 # … unless the items hold a verb of their own ("恶心加重、呕吐消失").
 # "高血压病史", and each item of a list the word ends: "高血压及2型糖尿病病史10年".
 POST_HISTORY_RE = re.compile(rf"^{_LIST_ITEMS}?(?:等)?(?:病史|史)")

@@ -273,6 +273,10 @@ def test_chinese_clause_scope(sentence, mention, negated):
         # … unless an item has a verb of its own: the list ends before it
         ("She had fever, and tuberculosis was suspected.", "fever", "en", "present"),
         ("患者发热、咳嗽加重，结核待排", "发热", "zh", "present"),
+        # no recurrence: the finding was there and has not come back
+        ("随访1年无再发血栓", "血栓", "zh", "resolved"),
+        ("术后2年未复发肺栓塞", "肺栓塞", "zh", "resolved"),
+        ("患者无血栓", "血栓", "zh", "negated"),
     ],
 )
 def test_assertion_values(sentence, mention, language, value):

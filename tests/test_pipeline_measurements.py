@@ -784,3 +784,18 @@ def test_a_differential_inside_a_csf_panel_is_the_csfs(text):
     codes = {f["code"] for f in patient["features"]}
     assert "HP:0100827" not in codes  # no blood lymphocytosis
     assert "HP:0002922" in codes  # increased CSF protein
+
+
+@pytest.mark.parametrize("script", ["simplified", "traditional"])
+def test_a_test_named_after_a_disease_or_a_drug_class_is_a_test(script):
+    # Lupus anticoagulant names lupus and an anticoagulant: it is neither the disease nor a drug.
+    text = {
+        "simplified": "患者，女，35岁。狼疮抗凝血因子阳性，抗心脂抗体IgG 80。",
+        "traditional": "患者，女，35歲。狼瘡抗凝血因子陽性，抗心脂抗體IgG 80。",
+    }[script]
+    patient = _patient(text)
+    assert {m["analyte"]: m["interpretation"] for m in patient["measurements"]}[
+        "lupus anticoagulant"
+    ] == "positive"
+    assert "anticardiolipin" in {m["analyte"] for m in patient["measurements"]}
+    assert not patient["diagnoses"] and not patient["treatments"]

@@ -98,7 +98,7 @@ def disease_name_stem(key: str) -> str | None:
 # ----------------------------------------------------------------- assertions
 # Words that contain a negation character without negating anything ("肌无力" is weakness).
 PSEUDO_NEGATION_RE = re.compile(
-    r"不能排除|不能除外|不除外|未能排除|无法排除|难以排除|无明显诱因|无诱因|无明显原因|无明显变化|未再|无新增|不详|无特殊|无力|不适|不全|不良|不齐|不规则|"
+    r"不能排除|不能除外|不除外|未能排除|无法排除|难以排除|无明显诱因|无诱因|无明显原因|无明显变化|未再|无再|没有再|无复发|未复发|无新增|不详|无特殊|无力|不适|不全|不良|不齐|不规则|"
     r"不能|不典型|不明|不清|未分化|无菌|无痛性|不对称|不稳定|不佳|无法|无效|不足|不均|不畅|不利|不振|"
     r"不完全|非常|并非|无论|不论|未经|未予|不久|从未|无需"
 )
@@ -164,7 +164,8 @@ UNCERTAIN_RE = re.compile(
 )
 HISTORY_RE = re.compile(r"既往|曾|病史|年前|个月前|多年|早年|素有")
 # "此后未再出现发热": the fever did not come back.
-RESOLVED_RE = re.compile(r"未再(?:出现|发作|发生|有|见)?$")
+# "随访1年无再发血栓", "未复发肺栓塞": the finding was there and has not come back.
+RESOLVED_RE = re.compile(r"(?:(?:未|无|没有)再次?|(?:无|未|没有)(?:复发|再发))(?:出现|发作|发生|发|有|见)?$")
 POST_RESOLVED_RE = re.compile(
     r"^\s*(?:已|均|亦|完全|基本|逐渐|明显|迅速|随之|很快|渐|先后)*"
     r"(?:消失|消退|痊愈|治愈|愈合|恢复正常|降至正常|转阴|吸收|缓解消失|退)"

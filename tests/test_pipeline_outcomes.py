@@ -287,3 +287,58 @@ def test_course_word_families(course, direction):
 def test_normal_temperature_is_about_the_fever():
     outcomes = _outcomes("患者，男，45岁，因发热入院。予头孢曲松2 g静脉滴注1次/d，3天后体温正常。")
     assert [(o["about"], o["direction"]) for o in outcomes] == [("Fever", "resolved")]
+
+
+@pytest.mark.parametrize(
+    "course, direction",
+    [
+        # no recurrence, no progression, no attack, no complaint since: a stable course
+        ("术后1年复查MRI未见肿瘤复发。", "stable"),
+        ("随访2年无复发迹象。", "stable"),
+        ("复查CT病灶无进展。", "stable"),
+        ("随访1年无腹痛发作。", "stable"),
+        ("出院后病情未再反复。", "stable"),
+        ("随访至今，患者无明显不适。", "stable"),
+        # a function regained
+        ("3个月后随访，患者已能独立行走。", "improved"),
+        # Taiwan's wording: 进步, 回复, 缓和, 转好, 获得控制, 复原, 没有再
+        ("病情逐渐进步，于住院第14天出院。", "improved"),
+        ("肝指数回复正常。", "resolved"),
+        ("症状缓和。", "improved"),
+        ("病况转好。", "improved"),
+        ("血压获得控制。", "improved"),
+        ("术后逐渐复原。", "resolved"),
+        ("之后没有再发烧。", "resolved"),
+    ],
+)
+def test_course_after_care_in_more_wordings(course, direction):
+    text = f"患者，女，50岁，因腹痛、发热入院。行手术治疗，并给予口服药物。{course}"
+    for written in (text, _s2tw(text)):
+        assert direction in {o["direction"] for o in _outcomes(written)}, written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "经…后", "行…后": after care the report names in its own words
+        "患者，女，21岁，因头痛入院。患者经休息后症状自行缓解。",
+        "患儿，女，8个月，因喂养困难入院。行鼻饲喂养后一般情况改善。",
+    ],
+)
+def test_after_any_care_the_sentence_names_is_the_course(text):
+    assert [o["direction"] for o in _outcomes(text)] == ["improved"]
+
+
+def test_no_further_worsening_is_stable_only():
+    text = "患者，女，40岁，因乏力入院。予甲泼尼龙治疗，症状不再加重。"
+    assert [o["direction"] for o in _outcomes(text)] == ["stable"]
+
+
+def test_improving_the_circulation_is_care_not_a_course():
+    # "营养神经、改善循环治疗" names the care; only the numbness that lessened is the course
+    text = "患者，男，62岁，因肢体麻木入院。予营养神经、改善循环治疗。患者肢体麻木较前减轻。"
+    assert [(o["direction"], o["about"]) for o in _outcomes(text)] == [("improved", "Paresthesia")]
+
+
+def test_walking_before_the_illness_is_no_course():
+    assert _outcomes("患者，男，70岁，因肢体无力1周入院。发病前能独立行走。") == []

@@ -55,7 +55,10 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
             continue  # "血小板减少", "视力下降", "腱反射消失": the cue is part of a finding's name
         # "无发热" is not an outcome; "未再加重" (no further worsening) is matched as stable.
         ctx = assertion_of(text, a, b, doc.language, post=False)
-        if (ctx.negated and direction != "stable") or ctx.family:
+        if ctx.negated and direction in ("recurred", "worsened"):
+            # "随访1年未见肿瘤复发", "病情无进展", "no progression": no recurrence is a stable course
+            direction = "stable"
+        elif (ctx.negated and direction != "stable") or ctx.family:
             continue  # "her mother died of breast cancer" is not this patient's outcome
         clause_start, clause_end = _clause(text, a, b)
         if lang.TRIGGER_RE.search(text[clause_start:a]) or lang.TRIGGER_RE.search(text[b:clause_end]):

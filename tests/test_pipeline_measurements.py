@@ -799,3 +799,24 @@ def test_a_test_named_after_a_disease_or_a_drug_class_is_a_test(script):
     ] == "positive"
     assert "anticardiolipin" in {m["analyte"] for m in patient["measurements"]}
     assert not patient["diagnoses"] and not patient["treatments"]
+
+
+def test_cell_shares_of_a_marrow_smear_or_flow_count():
+    # A cell type's share (占, 仅, 以…为主，占) is read; inside a marrow aspirate's panel the cells are
+    # the marrow's, in a peripheral smear the blood's; a low share alone is no neutropenia.
+    patient = _patient(
+        "患者，男，71岁。骨髓涂片：增生活跃，原始细胞约占21%，以成熟淋巴细胞为主，占88.5%；外周血涂片：幼稚细胞9%，"
+        "中性分叶核粒细胞仅4%。流式细胞术：异常B细胞占有核细胞的76.2%。"
+    )
+    values = {(m["analyte"], m["value"]) for m in patient["measurements"]}
+    assert {
+        ("bone marrow blasts", 21),
+        ("bone marrow lymphocytes", 88.5),
+        ("blasts", 9),
+        ("neutrophil percentage", 4),
+        ("clonal B cells", 76.2),
+    } <= values
+    assert "HP:0001875" not in {f["code"] for f in patient["features"] if not f["excluded"]}
+    traditional = _patient("患者，女，66歲。骨髓穿刺：漿細胞佔35%。")
+    marrow = {(m["analyte"], m["value"]) for m in traditional["measurements"]}
+    assert ("bone marrow plasma cells", 35) in marrow

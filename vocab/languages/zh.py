@@ -342,7 +342,10 @@ VALUE_FILLER_WORDS = (
     r"(?:升高|增高|上升|回升|增加|增多|下降|降低|减低|减少|回落|恢复)(?:至|到|为)|增至|减至|低至|(?:最高|最低)(?:至|到)|"
     # What was measured of the test, between its name and value: 24小时尿蛋白定量3.5 g, 血清铁蛋白
     # 水平1200 ng/mL, 血药浓度, 含量.
-    r"定量|水平|浓度|含量|测定|检测|数值|数目|数量"
+    r"定量|水平|浓度|含量|测定|检测|数值|数目|数量|"
+    # A cell type's share of a smear, marrow or flow count: 原始细胞占32%, 浆细胞约占35%, 以成熟淋巴细胞
+    # 为主，占94.5%, 异常B细胞占有核细胞的28.5%, 中性粒细胞仅3%.
+    r"(?:为主[，,]?\s*)?(?:约|仅)?占(?:[^\d，,；;。]{1,12}的)?|仅"
 )
 UNIT_WORDS = {
     "次/分": "/min",
@@ -410,6 +413,7 @@ SPECIMEN_WORDS = {
     "胸腔积液": "pleural fluid",
     "腹水": "ascites",
     "腹腔积液": "ascites",
+    "骨髓": "bone marrow",
 }
 WITHIN_RANGE_WORDS = r"正常范围|参考范围内|正常值范围|未见异常"
 RESPECTIVELY_WORDS = r"分别为|分别是|分别|依次为"
@@ -452,6 +456,19 @@ PANEL_WORDS = {
     "凝血功能": "",
     "电解质": "",
     "血清": "",
+    # A marrow aspirate's differential: 骨髓穿刺：原始细胞占32%, 浆细胞35% are the marrow's cells; a
+    # peripheral smear's are the blood's (and end the marrow's list).
+    "骨髓穿刺": "bone marrow",
+    "骨髓涂片": "bone marrow",
+    "骨髓细胞学": "bone marrow",
+    "骨髓细胞学检查": "bone marrow",
+    "骨髓形态学": "bone marrow",
+    "骨髓象": "bone marrow",
+    "骨髓检查": "bone marrow",
+    "骨髓": "bone marrow",
+    "外周血涂片": "",
+    "血涂片": "",
+    "外周血": "",
 }
 TITER_WORDS = r"滴度|效价|凝集价"
 PANEL_MEMBER_WORDS = {
@@ -478,6 +495,11 @@ PANEL_MEMBER_WORDS = {
     "白血球数": "cell count",
     "有核细胞数": "cell count",
     "氯化物": "chloride",
+    "原始细胞": "blasts",
+    "幼稚细胞": "blasts",
+    "原始幼稚细胞": "blasts",
+    "浆细胞": "plasma cells",
+    "成熟淋巴细胞": "lymphocytes",
 }
 DEVICE_SETTING_WORDS = r"消融|起搏|呼吸机|潮气量|呼气末正压|阻抗|功率|参数设置|设置为|设定为"
 SERIES_FROM_WORDS = r"由|从"

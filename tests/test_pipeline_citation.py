@@ -227,3 +227,38 @@ def test_dev_corpus_titles_are_first_lines_and_no_text_has_a_year() -> None:
             assert citation["title"] == text.lstrip().split("\n", 1)[0].strip(), path.name
     assert not [name for name in titles if not name.startswith("zh-")]  # English texts are bare narratives
     assert len(titles) >= 14  # most Chinese narratives open with their title ("成人Still病1例")
+
+
+def test_banners_on_one_line_are_skipped_and_the_title_under_them_is_read() -> None:
+    text = (
+        "Annals of Rare Skin Disease (2022) 7:41\n"
+        "https://doi.org/10.9999/ards.2022.041\n\n"
+        "CASE REPORT                         Open Access\n\n"
+        "Ulcerating nodules of the shins in a young farmer: a case report\n\n"
+        "Ana Pereira1*, Tomas Berg2 and Li Wen1,3\n\n"
+        "Abstract\nA 28-year-old man had painful nodules.\n"
+    )
+    citation = fields(text_citation(text))
+    assert citation["title"] == "Ulcerating nodules of the shins in a young farmer: a case report"
+    assert citation["authors"] == ["Ana Pereira", "Tomas Berg", "Li Wen"]
+
+
+def test_pubmed_abstract_format_title_with_full_stop_and_marked_authors() -> None:
+    text = (
+        "Clin Case Rep Rare. 2020 Jun 2;8(6):101-104. doi: 10.9999/ccrr.2020.17.\n\n"
+        "Recurrent fever and serositis in an adolescent with a novel MEFV variant.\n\n"
+        "Okafor N(1), Lindqvist E(2), Moreau P(1).\n\n"
+        "PMID: 31000001\n\n"
+        "A 15-year-old girl had recurrent fever.\n"
+    )
+    citation = fields(text_citation(text))
+    assert citation["title"] == "Recurrent fever and serositis in an adolescent with a novel MEFV variant"
+    assert citation["authors"] == ["Okafor N", "Lindqvist E", "Moreau P"]
+    assert citation["pmid"] == "31000001" and citation["year"] == 2020
+    # the front matter (title, byline, identifiers) is not the patient's story
+    assert text[front_matter_end(text) :].strip().startswith("A 15-year-old girl")
+
+
+def test_a_one_sentence_opening_without_a_byline_is_no_title() -> None:
+    text = "Fever of unknown origin in a farmer.\n\nA 40-year-old man had fever for a month.\n"
+    assert text_citation(text).get("title") is None

@@ -47,14 +47,17 @@ _NARRATIVE_EN = re.compile(
 _NARRATIVE_ZH = re.compile(
     r"^\s*(?:患者|患儿|患兒|病人|病患|病者|本例|我院|入院|[男女]性?患者|例\s*\d|[男女]\s*[，,、]|\d+\s*[岁歲]|于\s*\d|因)"
 )
-_CATEGORY = re.compile(
-    r"^[\s·•|]*(?:case\s+reports?|case\s+study|open\s+access|clinical\s+images?|images?\s+in\s+[a-z ]+|"
+_CATEGORY_WORDS = (
+    r"(?:case\s+reports?|case\s+study|open\s+access|clinical\s+images?|images?\s+in\s+[a-z ]+?|"
     r"brief\s+reports?|research\s+letters?|letters?(?:\s+to\s+the\s+editor)?|correspondence|"
     r"original\s+(?:article|research)|review(?:\s+article)?|short\s+communication|clinical\s+vignette|"
     r"病例报告|病例報告|个案报道|個案報導|病例报道|病例報導|临床病例讨论|臨床病例討論|短篇论著|短篇報導|"
-    r"论著|論著|病例分析|个案报告|個案報告)[\s·•|]*$",
-    re.I,
+    r"论著|論著|病例分析|个案报告|個案報告)"
 )
+# One banner or several on a line: "CASE REPORT          Open Access".
+_CATEGORY = re.compile(rf"^[\s·•|]*{_CATEGORY_WORDS}(?:[\s·•|]+{_CATEGORY_WORDS})*[\s·•|]*$", re.I)
+# PubMed's affiliation marks after a name: "Tanaka H(1), Suzuki K(1,2)".
+_AFFILIATION_MARKS = re.compile(r"\(\d{1,2}(?:\s*[,-]\s*\d{1,2})*\)")
 _HEADER_MARK = re.compile(
     r"\b10\.\d{4,9}/|\bPMID\b|\bPMC\d|\bISSN\b|\bISBN\b|https?://|www\.|@|\be-?mail\b|"
     r"^\s*(?:received|accepted|revised|published|available online|citation|cite this|to cite|copyright|©)|"
@@ -154,6 +157,7 @@ def is_affiliation(line: str) -> bool:
 def byline_names(line: str, *, labelled: bool = False) -> list[str]:
     """The authors' names of a byline as written, or [] when the line is not one."""
     text = _DEGREES.sub("", line)
+    text = _AFFILIATION_MARKS.sub(" ", text)
     text = _MARKS.sub(" ", text)
     if not labelled and re.search(r"[()（）【】\[\]:：。]", text):
         return []  # brackets, colons, sentences: an affiliation, a heading or prose
@@ -255,8 +259,23 @@ def front_matter(front: str, *, has_citation_marks: bool) -> FrontMatter:
             result.end = min(line_ends[index], len(front))
             skipped += 1
         index += 1
-    if result.title is not None or index >= len(lines) or not _title_like(lines[index], first=True):
+    if result.title is not None or index >= len(lines):
         return result
+    if not _title_like(lines[index], first=True):
+        # PubMed's format ends the title with a full stop; the byline right under it says so.
+        following = next((line for line in lines[index + 1 :] if line), "")
+        candidate = lines[index]
+        if not (
+            candidate.endswith(".")
+            and not candidate.endswith("..")
+            and _title_like(candidate[:-1], first=True)
+            and byline_names(following)
+        ):
+            return result
+        result.title = _join([written[index].rstrip(".")])
+        result.authors = result.authors or byline_names(following)
+        result.end = min(line_ends[index], len(front))
+        return _past_byline(result, lines, line_ends, index + 1, len(front))
     first = index
     index += 1
     while index < len(lines) and lines[index] and index - first <= MAX_TITLE_LINES:
@@ -279,7 +298,13 @@ def front_matter(front: str, *, has_citation_marks: bool) -> FrontMatter:
     if names and not result.authors:
         result.authors = names
     result.end = min(line_ends[index - 1], len(front))
-    # The byline, affiliations, DOI and dates under the title belong to the front matter too.
+    return _past_byline(result, lines, line_ends, index, len(front))
+
+
+def _past_byline(
+    result: FrontMatter, lines: list[str], line_ends: list[int], index: int, size: int
+) -> FrontMatter:
+    """The byline, affiliations, DOI and dates under the title belong to the front matter too."""
     for number in range(index, min(len(lines), index + MAX_HEADER_LINES)):
         line = lines[number]
         if not line:
@@ -292,7 +317,7 @@ def front_matter(front: str, *, has_citation_marks: bool) -> FrontMatter:
             )
         ):
             break
-        result.end = min(line_ends[number], len(front))
+        result.end = min(line_ends[number], size)
     return result
 
 

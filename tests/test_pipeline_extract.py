@@ -191,10 +191,29 @@ def test_abbreviation_defined_in_the_report_is_followed():
     text = "A 46-year-old woman had diabetic ketoacidosis (DKA). DKA resolved with insulin."
     patient = _patient(text)
     (dka,) = [f for f in patient["features"] if f["code"] == "HP:0001953"]
-    # One fact for the finding, both places as its mentions; "DKA resolved" is the same DKA.
-    assert [m["text"] for m in dka["mentions"]] == ["diabetic ketoacidosis", "DKA"]
+    # One fact for the finding, both places as its mentions; "DKA resolved" is the same DKA. The
+    # defining mention shows its abbreviation.
+    assert [m["text"] for m in dka["mentions"]] == ["diabetic ketoacidosis (DKA)", "DKA"]
     assert [m["assertion"] for m in dka["mentions"]] == ["present", "resolved"]
-    assert dka["assertion"] == "present" and dka["evidence"]["text"] == "diabetic ketoacidosis"
+    assert dka["assertion"] == "present" and dka["evidence"]["text"] == "diabetic ketoacidosis (DKA)"
+
+
+def test_a_bracketed_plain_word_after_a_finding_is_no_abbreviation():
+    # "(bilateral)", "(mild)" describe the finding; the later "bilateral" and "mild" name nothing.
+    text = (
+        "A 60-year-old man had pleural effusion (bilateral) and ascites (mild). "
+        "Both knees were mild in size, the bilateral wrists were normal."
+    )
+    patient = _patient(text)
+    assert [f["evidence"]["text"] for f in patient["features"]] == ["pleural effusion", "ascites"]
+    assert all("mentions" not in f for f in patient["features"])
+
+
+def test_an_abbreviation_stands_for_the_name_whose_word_it_begins_with():
+    text = "A 30-year-old woman had graft-versus-host disease (GVHD). The GVHD was treated with steroids."
+    (gvhd,) = _patient(text)["diagnoses"]
+    assert gvhd["evidence"]["text"] == "graft-versus-host disease (GVHD)"
+    assert [m["text"] for m in gvhd["mentions"]] == ["graft-versus-host disease (GVHD)", "GVHD"]
 
 
 @pytest.mark.parametrize("junk", ["", "   ", "\x00\x01\x02", "�" * 50, "1234567890", "lorem ipsum dolor"])

@@ -58,25 +58,45 @@ def most_specific(concepts: tuple[Concept, ...]) -> Concept:
 _ABBREVIATION = re.compile(r"\s*[(（]\s*([A-Za-z][A-Za-z0-9-]{1,9})\s*[)）]")
 
 
+def _defines(name: str, abbr: str) -> bool:
+    """Whether the bracketed word after a name is its abbreviation: mostly capitals ("DKA",
+    "cGVHD", "SSc", "C0") and, after a Latin-script name, starting with the first letter of one
+    of the name's words (as in the Schwartz-Hearst rule). A bracketed plain word ("effusion
+    (bilateral)", "ascites (mild)") is a description, not a name every later "mild" stands for."""
+    if abbr.isdigit() or abbr.lower() == name.lower():
+        return False
+    letters = [c for c in abbr if c.isalpha()]
+    capitals = sum(c.isupper() for c in letters)
+    if capitals == 0 or 2 * capitals < len(letters):
+        return False
+    initials = {w[0].lower() for w in re.findall(r"[A-Za-z]+", name)}
+    return not initials or abbr[0].lower() in initials  # a Chinese name (游离肉碱（C0）) has none
+
+
 def _with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Abbreviations the report defines ("diabetic ketoacidosis (DKA)") stand for the same concept
     wherever they are used later in that report."""
     aliases: dict[str, tuple] = {}
+    defined: dict[tuple[int, int], int] = {}  # the abbreviation's span -> the bracket's end
     for m in mentions:
         am = _ABBREVIATION.match(doc.text, m.end)
-        if am:
-            abbr = am.group(1)
-            if abbr.lower() != doc.text[m.start : m.end].lower() and not abbr.isdigit():
-                aliases.setdefault(abbr, m.concepts)
+        if am and _defines(doc.text[m.start : m.end], am.group(1)):
+            aliases.setdefault(am.group(1), m.concepts)
+            defined[am.span(1)] = am.end()
     if not aliases:
         return mentions
-    # The bracketed abbreviation right after its definition is the same mention, not a second one.
-    defined = set()
+    # The bracketed abbreviation right after its definition is the same mention, not a second
+    # one: the mention runs to the closing bracket, so its evidence shows the abbreviation a
+    # reader meets again later ("graft-versus-host disease (GVHD)").
+    kept: list[Mention] = []
     for m in mentions:
+        if (m.start, m.end) in defined:
+            continue
         am = _ABBREVIATION.match(doc.text, m.end)
-        if am:
-            defined.add((am.start(1), am.end(1)))
-    mentions = [m for m in mentions if (m.start, m.end) not in defined]
+        if am and am.span(1) in defined and m.kind in _ABBREVIATED_KINDS and doc.text[m.start].isascii():
+            m = Mention(m.start, am.end(), m.concepts)
+        kept.append(m)
+    mentions = kept
     taken = bytearray(len(doc.text) + 1)
     for a, b in [(m.start, m.end) for m in mentions] + list(defined):
         taken[a:b] = b"\x01" * (b - a)
@@ -92,8 +112,14 @@ def _with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
             continue
         extra.append(Mention(a, b, aliases[am.group(1)]))
     if not extra:
-        return mentions
+        return sorted(mentions, key=lambda m: (m.start, -m.end))
     return sorted(mentions + extra, key=lambda m: (m.start, -m.end))
+
+
+# Findings and diseases only: a test's or a drug's name stays as written, since its value or dose
+# is read from the words right after it ("C-reactive protein (CRP) 45 mg/L"). Latin-script names
+# only: a Chinese abbreviation may stand for more than the words matched (重症急性胰腺炎（SAP）).
+_ABBREVIATED_KINDS = frozenset({HPO, DISEASE, FINDING})
 
 
 # Blood components listed after a transfusion word ("transfusions of red cells and platelets",

@@ -1101,3 +1101,39 @@ def test_taiwan_phrasing_of_hepatitis_tests_acyl_enzymes_and_csf_counts():
     assert results["anti-HCV"] == (None, "negative")
     assert results["GGT"][0] == 156
     assert results["CSF cell count"][0] == 560
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("口腔黏膜可见多处溃疡", "HP:0000155"),  # how many, between the site and the lesion
+        ("颈部可触及多个肿大淋巴结", "HP:0025289"),  # the adjective before the nodes
+        ("腋窝可扪及数枚肿大的淋巴结", "HP:0034752"),
+        ("双侧颈部多发淋巴结肿大", "HP:0025289"),
+        ("腹股沟可触及2个肿大淋巴结", "HP:0034751"),
+        ("纵隔内见1枚肿大淋巴结", "HP:0100721"),
+        ("可触及散在肿大淋巴结", "HP:0002716"),
+    ],
+)
+def test_counts_and_word_order_between_a_site_and_its_finding(words, code):
+    opencc = pytest.importorskip("opencc")
+    text = f"患者，女，52岁。查体：{words}，质韧。"
+    for written in (text, opencc.OpenCC("s2tw").convert(text)):
+        features = {f["code"] for f in _patient(written)["features"] if not f["excluded"]}
+        assert code in features, (written, features)
+        assert "HP:0200042" not in features, written  # no skin ulcer
+
+
+def test_a_negation_read_into_a_term_gives_the_finding_after_it():
+    # 无尿 (anuria) must not take the 无 of "无尿频": urinary frequency, urgency and pain, absent
+    opencc = pytest.importorskip("opencc")
+    text = "患者，男，61岁，因发热3天入院。无尿频、尿急、尿痛，无腰痛。"
+    for written in (text, opencc.OpenCC("s2tw").convert(text)):
+        features = {f["code"]: f["excluded"] for f in _patient(written)["features"]}
+        assert features.get("HP:0100515") is True, (written, features)
+        assert features.get("HP:0000012") is True and features.get("HP:0100518") is True
+        assert "HP:0100519" not in features  # no anuria
+    features = {f["code"]: f["excluded"] for f in _patient("患者，男，61岁。少尿、无尿2天。")["features"]}
+    assert features.get("HP:0100519") is False  # anuria written as such stays
+    features = {f["code"]: f["excluded"] for f in _patient("患者，男，61岁。无尿少，无水肿。")["features"]}
+    assert features.get("HP:0100520") is True and "HP:0100519" not in features

@@ -39,6 +39,10 @@ def _general_variants(key: str) -> set[str]:
                 out |= {stem + "部疼痛", stem + "部痛", stem + "疼"}
         if k.endswith("疝"):
             out.add(k + "气")
+        nodes = zw._NODES_ENLARGED_RE.match(k)
+        if nodes:
+            site, node, enlarged = nodes.groups()
+            out |= {f"{site}{enlarged}{node}", f"{site}{enlarged}的{node}"}
         level = zw._ELECTROLYTE_RE.match(k)
         if level:
             out |= {f"{level.group(1)}血{level.group(2)}", f"{level.group(1)}血{level.group(2)}症"}
@@ -100,6 +104,11 @@ def test_fast_paths_on_written_names() -> None:
         assert zw.name_variants(key) == _general_variants(key), key
     assert {"背部疼痛", "背疼"} <= zw.name_variants("背痛")
     assert "marfan综合征" in zw.name_variants("marfan syndrome")
+    # enlarged lymph nodes with the adjective first, as examinations write them
+    assert {"颈部肿大淋巴结", "颈部肿大的淋巴结", "肿大淋巴腺"} <= zw.name_variants(
+        "颈部淋巴结肿大"
+    ) | zw.name_variants("淋巴结肿大")
+    assert zw.name_variants("淋巴结肿大\n") == _general_variants("淋巴结肿大\n")
 
 
 def test_an_eponym_takes_every_regional_form_of_its_head():

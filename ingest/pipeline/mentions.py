@@ -35,7 +35,7 @@ from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Concept, Mention
 
 def find_mentions(doc: Doc) -> list[Mention]:
     """All mentions of `doc`, sorted by (start, longest first)."""
-    mentions = _with_negated_modifier(doc, doc.vocab.find(doc.key))
+    mentions = _with_negated_modifier(doc, _with_released_negation(doc, doc.vocab.find(doc.key)))
     mentions = _with_shared_body_part(doc, _with_infix_modifiers(doc, mentions))
     mentions = _with_abbreviations(doc, mentions)
     mentions = _with_transfused_components(doc, _with_negated_phrases(doc, mentions))
@@ -235,6 +235,40 @@ def _infix_negations(doc: Doc) -> list[Mention]:
             concepts = tuple(dataclasses.replace(c, absent=True) for c in m.concepts)
             added.append(Mention(start, end, concepts))
     return added
+
+
+_RELEASE_REACH = 12  # characters after a negation cue that may name the finding it negates
+
+
+def _with_released_negation(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """ "无尿频、尿急", "无尿少": a term that starts with a negation character (无尿, anuria) and
+    ends inside a longer finding written right after the cue (尿频, urinary frequency) is the cue
+    and that finding: the longest-match rule, leftmost first, had taken the cue's character as the
+    term's own. The finding replaces the term, and the assertions read the cue before it."""
+    lang = languages.get(doc.language)
+    cue_re = lang.INFIX_NEGATION_RE
+    if cue_re is None:
+        return mentions
+    clinical = (HPO, FINDING, DISEASE)
+    taken = [(m.start, m.end) for m in mentions if m.kind in clinical]
+    out = []
+    for m in mentions:
+        cue = cue_re.match(doc.key, m.start) if m.kind in clinical else None
+        if cue is None or cue.end() >= m.end or lang.PSEUDO_NEGATION_RE.match(doc.key, m.start):
+            out.append(m)
+            continue
+        q = cue.end()
+        longer = [
+            f
+            for f in doc.vocab.find(doc.key[q : q + _RELEASE_REACH])
+            if f.kind in clinical and f.start == 0 and q + f.end > m.end
+        ]
+        end = q + max((f.end for f in longer), default=0)
+        if not longer or any(a < end and m.end <= a for a, b in taken if (a, b) != (m.start, m.end)):
+            out.append(m)  # a finding of its own (无尿 alone), or the longer one overlaps the next
+            continue
+        out.extend(Mention(q, q + f.end, f.concepts) for f in longer if q + f.end == end)
+    return sorted(out, key=lambda m: (m.start, -m.end))
 
 
 def _with_negated_modifier(doc: Doc, mentions: list[Mention]) -> list[Mention]:

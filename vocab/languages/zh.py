@@ -206,7 +206,13 @@ INFIX_MODIFIER_RE = re.compile(
     # 双下肢凹陷性水肿 (oedema of the legs), 双侧对称性肿大
     r"弥漫性|弥散性|凹陷性|对称性|"
     # a grade written inside: 甲状腺Ⅱ度肿大 (Ⅱ is II once normalised), 扁桃体3度肿大
-    r"(?:[iI]{1,3}|[iI][vV]|[1-4一二三四])\s*度)+"
+    r"(?:[iI]{1,3}|[iI][vV]|[1-4一二三四])\s*度|"
+    # how many and how spread, written between the part and the finding: 口腔黏膜可见多处溃疡 (oral
+    # ulcers), 双侧颈部多发淋巴结肿大, 腋窝可扪及数枚肿大淋巴结, 双下肢散在出血点
+    r"多处|多个|多枚|多发|数枚|数个|数处|散在|散发|少许|少量|大量|多量|片状|点状|"
+    # inside the part, before what was seen there: 纵隔内见1枚肿大淋巴结
+    r"内(?=可?见|可触及|可扪及|有)|"
+    r"(?:[1-9]\d?|[一二两三四五六七八九十])\s*(?:个|枚|处|颗))+"
 )
 # "非化脓性结膜炎", "非血性腹泻": 非 negates the quality written first, not the finding after it.
 MODIFIER_NEGATION_RE = re.compile(r"非$")

@@ -202,6 +202,9 @@ _NUMERALS = {
 }  # fmt: skip
 _TYPE_AFTER_RE = re.compile(r"^([\u4e00-\u9fff]{2,})(1|2|3|4|5|6|i{1,3}|iv|vi?|[ⅠⅡⅢⅣⅤⅥ])型$")
 _TYPE_BEFORE_RE = re.compile(r"^(1|2|3|4|5|6|i{1,3}|iv|vi?|[ⅠⅡⅢⅣⅤⅥ])型([\u4e00-\u9fff]{2,})$")
+# Enlarged lymph nodes are written with the adjective first as often as after: 颈部淋巴结肿大 =
+# 颈部肿大淋巴结 = 颈部肿大的淋巴结 ("可触及多个肿大淋巴结").
+_NODES_ENLARGED_RE = re.compile(r"^(.*?)(淋巴结|淋巴腺)(肿大|增大)$")
 # Only keys that hold one of these characters can have a variant: the rest return at once.
 _TRIGGERS = frozenset(
     "".join(a for a, _ in REGIONAL_WORDS) + "甲乙丙丁戊" + "肝肾脾胰心肺" + "痛" + "型" + "疝" + "血"
@@ -275,6 +278,10 @@ def name_variants(key: str) -> set[str]:
                 out |= {stem + "部疼痛", stem + "部痛", stem + "疼"}
         if k.endswith("疝"):
             out.add(k + "气")
+        nodes = _NODES_ENLARGED_RE.match(k) if "淋巴" in k else None
+        if nodes:
+            site, node, enlarged = nodes.groups()
+            out |= {f"{site}{enlarged}{node}", f"{site}{enlarged}的{node}"}
         level = _ELECTROLYTE_RE.match(k) if "症" in k[-2:] else None
         if level:
             out |= {f"{level.group(1)}血{level.group(2)}", f"{level.group(1)}血{level.group(2)}症"}

@@ -820,3 +820,18 @@ def test_cell_shares_of_a_marrow_smear_or_flow_count():
     traditional = _patient("患者，女，66歲。骨髓穿刺：漿細胞佔35%。")
     marrow = {(m["analyte"], m["value"]) for m in traditional["measurements"]}
     assert ("bone marrow plasma cells", 35) in marrow
+
+
+def test_heart_chamber_and_vessel_sizes_on_imaging():
+    patient = _patient(
+        "A 63-year-old woman with dyspnea. Echocardiography showed a dilated right atrium of 68,4 mm and a "
+        "left atrium of 49 mm; the inferior vena cava was dilated (27 mm) and a small pericardial effusion "
+        "(maximal diameter, 6 mm) was seen. A thrombus in the right atrium of 2 cm was removed."
+    )
+    results = _results(patient)
+    assert ("right atrial diameter", 68.4, "mm", None) in results
+    assert ("left atrial diameter", 49, "mm", None) in results
+    assert ("inferior vena cava diameter", 27, "mm", None) in results
+    assert ("pericardial effusion depth", 6, "mm", None) in results
+    # the thrombus's size is no size of the chamber it lies in
+    assert not any(r[0] == "right atrial diameter" and r[1] == 2 for r in results)

@@ -783,6 +783,42 @@ _HISTORY_SUBJECT = re.compile(r"\bhistory\b", re.I)
 
 _PATTERN_NUM = r"\d+(?:\.\d+)?(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?"
 _WEIGHT_UNIT = r"kg|kilograms?|lbs?|pounds?"
+# The size of a heart chamber or great vessel on imaging: "a dilated right atrium of 74,2 mm",
+# "the inferior vena cava (30 mm, without respiratory variation)", "the right ventricle measured
+# 44 mm". The structure is the subject of the size, not the place of something else in it
+# ("a thrombus in the right atrium of 2 cm" is the thrombus's size).
+_SIZE_IN_SENTENCE = re.compile(r"\d\s*[cm]m\b", re.I)
+_STRUCTURE_SIZES = tuple(
+    (
+        re.compile(
+            r"(?<!\bin the )(?<!\binto the )(?<!\bwithin the )(?<!\bfrom the )"
+            rf"\b(?:{words})(?:\s+(?:diameters?|dimensions?|size|width))?\s*"
+            # "the inferior vena cava was dilated (28 mm)": a word on the size before the value
+            r"(?:(?:was|is|appeared)\s+(?:(?:mildly|moderately|severely|markedly)\s+)?"
+            r"(?:dilated|enlarged|plethoric|small|normal)\s*(?=\())?"
+            r"(?:(?:of|measuring|measured|was|is|at|[:=])\s*|\(\s*(?:(?:max(?:imal|imum)?\s+)?"
+            r"(?:diameter|dimension|width|depth|thickness|size)\s*[,:]?\s*)?|,\s*)"
+            r"(?:about\s+|approximately\s+|up to\s+)?"
+            r"(?P<res>(?P<val>\d+(?:[.,]\d{1,2})?)(?:\s*/\s*\d+(?:[.,]\d{1,2})?)?\s*(?P<unit>mm|cm))(?![\w/])",
+            re.I,
+        ),
+        _SIZE_IN_SENTENCE,  # a quick test that spares most sentences the patterns
+        analyte,
+        None,
+    )
+    for analyte, words in {
+        "right atrial diameter": r"right atri(?:um|al)|RA",
+        "left atrial diameter": r"left atri(?:um|al)|LA",
+        "right ventricular diameter": r"right ventric(?:le|ular)|RV",
+        "left ventricular diameter": r"left ventric(?:le|ular)|LV",
+        "inferior vena cava diameter": r"inferior vena cava|IVC",
+        "aortic root diameter": r"aortic root",
+        "ascending aorta diameter": r"ascending aorta|ascending aortic",
+        "pulmonary artery diameter": r"(?:main\s+)?pulmonary (?:artery|trunk)",
+        "pericardial effusion depth": r"pericardial effusion",
+    }.items()
+)
+
 # Results written in a fixed phrase rather than "test value unit", with no test word the vocabulary
 # could claim: (pattern with group `res` the evidence and `val` the value, optional `unit`; a
 # pattern the sentence must also match, or None; the analyte, None for the phrase before the
@@ -895,6 +931,7 @@ PATTERN_RESULTS = (
         None,
         None,
     ),
+    *_STRUCTURE_SIZES,
 )
 
 

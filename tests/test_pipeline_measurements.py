@@ -835,3 +835,25 @@ def test_heart_chamber_and_vessel_sizes_on_imaging():
     assert ("pericardial effusion depth", 6, "mm", None) in results
     # the thrombus's size is no size of the chamber it lies in
     assert not any(r[0] == "right atrial diameter" and r[1] == 2 for r in results)
+
+
+def test_marker_expression_and_absent_results():
+    patient = _patient(
+        "A 58-year-old woman with a gastric mass. Tumour cells showed immunohistochemical expression of "
+        "vimentin. Desmin was diffusely expressed, cytokeratin was not expressed and there was no expression "
+        "of CK20. HBV DNA was not detected. Oligoclonal bands were absent. She expressed concern about "
+        "surgery."
+    )
+    results = {(m["analyte"], m["interpretation"], m["evidence"]["text"]) for m in patient["measurements"]}
+    assert ("vimentin", "positive", "expression") in results
+    assert ("desmin", "positive", "expressed") in results
+    assert ("cytokeratin", "negative", "not expressed") in results
+    assert ("ck20", "negative", "no expression") in results
+    assert ("HBV DNA", "negative", "not detected") in results  # not "detected", positive
+    assert ("oligoclonal bands", "negative", "absent") in results
+    assert sum(r[2] == "expressed" for r in results) == 1  # her concern is no marker result
+
+
+def test_absence_of_a_test_before_it():
+    patient = _patient("A 30-year-old woman. CSF analysis showed absence of oligoclonal bands.")
+    assert ("oligoclonal bands", None, None, "negative") in _results(patient)

@@ -597,8 +597,12 @@ REFERENCE_WORDS = r"normal|reference|ref\.?|range"
 RANGE_WORDS = r"to"
 UPPER_LIMIT_WORDS = r"less than|below|up to"
 RESULT_WORDS = {
-    "positive": r"(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|\bdetected\b|\breactive\b",  # noqa: E501 - a pattern reads best on one line
-    "negative": r"(?<![\w-])negative\b|\bnot detected\b|\bnon-?reactive\b|\bundetectable\b",
+    # "not detected", "not expressed" are negative: the positive words are not read after "not"/"no".
+    # Immunohistochemistry writes a marker's result as its expression: "CD20 was expressed",
+    # "immunopositive for S-100", "overexpression of p53".
+    "positive": r"(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|(?<!not )(?<!\bno )\b(?:detected|expressed|immunopositive|immunoreactive|overexpress(?:ed|ion))\b|\breactive\b",  # noqa: E501 - a pattern reads best on one line
+    # "oligoclonal bands were absent": a test read as found or not found, stated absent.
+    "negative": r"(?<![\w-])negative\b|\bnot (?:detected|expressed)\b|\bno expression\b|\bimmunonegative\b|\bnon-?reactive\b|\bundetectable\b|\babsent\b",  # noqa: E501 - a pattern reads best on one line
     "high": r"(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|above (?:the )?(?:upper limit of )?normal)\b(?!-|\s+power)",  # noqa: E501 - a pattern reads best on one line
     # "high-power field", "low-grade", "low-dose": a compound adjective, no result
     "low": r"(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b(?!-|\s+power)",
@@ -706,7 +710,7 @@ SERIES_WHEN_WORDS = r"at|on|in|after|before|during|following|within|with|respect
 # "elevated ESR", "raised levels of": the result written before the test.
 PRE_QUALIFIER_RE = re.compile(
     r"(elevated|raised|increased|high|higher|low|decreased|reduced|suppressed|positive|negative|normal|"
-    r"elevation|increase|rise|decrease|reduction|drop)\s+(?:(?:of|in)\s+)?"
+    r"elevation|increase|rise|decrease|reduction|drop|absence|absent)\s+(?:(?:of|in)\s+)?"
     r"(?:serum\s+|plasma\s+|blood\s+|levels? of\s+)?$",
     re.I,
 )
@@ -724,6 +728,8 @@ PRE_QUALIFIER_MEANINGS = {
     "decrease": "low",
     "reduction": "low",
     "drop": "low",
+    "absence": "negative",  # "absence of oligoclonal bands"
+    "absent": "negative",
 }
 # "elevated levels of anti-GAD antibody, anti-IA-2 antibody and insulin autoantibody": the
 # pre-qualifier reaches the next tests of a list.
@@ -732,6 +738,13 @@ PRE_QUALIFIER_LIST_RE = re.compile(r"[^.;]{0,25}?(?:,|\band\b|,\s*and\b)\s*")
 UNNAMED_RESULT_RE = re.compile(
     r"(?<![\w-])(?:(?:strongly|weakly|diffusely|focally)\s+)?(?:positive|positivity|negative|negativity|within normal (?:limits|ranges?)|"  # noqa: E501 - a pattern reads best on one line
     r"unremarkable|uneventful|elevated|increased|raised|reduced|decreased|normali[sz]ed|diminished|depressed|abnormal|normal)(?![\w-])"
+    # a marker's expression in immunohistochemistry: "vimentin was expressed", "not expressed",
+    # "immunopositive for S-100", "expression of hepatocyte antigen" (not a face's expression)
+    r"|(?<![\w-])(?:not expressed|no expression|immunopositive|immunonegative|"
+    # "expressed" of a marker is passive ("CD20 was expressed"; "he expressed concern" is no result)
+    r"(?:(?<=\bwas )|(?<=\bwere )|(?<=\bis )|(?<=\bare )|(?<=\bbeen )|(?<=\bstrongly )|(?<=\bdiffusely )|"
+    r"(?<=\bfocally ))expressed|"
+    r"immunoreactive|overexpression|expression(?=\s+(?:of|for)\b))(?![\w-])"
     r"|\(\s*(?:\+{1,4}|-)\s*\)"
     # Marker status written as a suffix: "CD56+ CD138+", "CD19-".
     r"|(?<=[A-Za-z0-9])(?<=\d|[A-Z])(?:\+{1,3}|-)(?=[\s,;.)]|$)",
@@ -757,6 +770,14 @@ UNNAMED_RESULT_MEANINGS = {
     "+": "positive",
     "-": "negative",
     "abnormal": "abnormal",
+    "expressed": "positive",
+    "expression": "positive",
+    "immunopositive": "positive",
+    "immunoreactive": "positive",
+    "overexpression": "positive",
+    "not expressed": "negative",
+    "no expression": "negative",
+    "immunonegative": "negative",
 }
 _SUBJECT_STOP = re.compile(
     r"\b(?:was|were|is|are|be|been|being|of|at|showed|revealed|demonstrated|came back|remained|became|with|and|had|has|found|to)\b|[,;:()]",  # noqa: E501 - a pattern reads best on one line
@@ -963,6 +984,9 @@ _ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s*$", re.I)
 _EXTENT_WORDS = frozenset({"size", "number", "extent", "severity", "intensity", "frequency"})
 
 
+_OF_THE_TEST = re.compile(r"\s*of\s+([\w\-/ ]{2,40}?)(?:[,.;(]|\s+(?:and|or|was|were|in|by|on)\b|$)", re.I)
+
+
 def subject_phrase(before: str, after: str) -> str | None:
     """The test a result is said of: the last words before "was/were/of…" ("the biopsy was
     positive" -> "biopsy"), else the words right after ("positive for S-100" -> "s-100"). None
@@ -970,6 +994,10 @@ def subject_phrase(before: str, after: str) -> str | None:
     when the result is said of a history ("family history was unremarkable"): no test at all."""
     if _RELATIVE_CHANGE.search(before):
         return ""  # "decreased by 50%": how much something changed, no result
+    of = _OF_THE_TEST.match(after)
+    if of:
+        # "no expression of CK7", "expression of vimentin and desmin": the test follows the result
+        return " ".join(_test_words(of.group(1).split())).lower() or None
     if _ARTICLE_BEFORE.search(before):
         # "an uneventful pregnancy", "an abnormal EEG": the result word stands before what it is of
         named: list[str] = []
@@ -983,7 +1011,7 @@ def subject_phrase(before: str, after: str) -> str | None:
         return " ".join(named).lower() or None
     chunk = before.rstrip()
     chunk = re.sub(
-        r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed|markedly|mildly|slightly|significantly|highly|strongly|weakly|also|all|both|found to be|noted to be))+$",  # noqa: E501 - a pattern reads best on one line
+        r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed|markedly|mildly|slightly|significantly|highly|strongly|weakly|diffusely|focally|also|all|both|found to be|noted to be))+$",  # noqa: E501 - a pattern reads best on one line
         "",
         chunk,
         flags=re.I,

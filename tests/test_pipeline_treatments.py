@@ -257,3 +257,31 @@ def test_a_drug_avoided_is_no_treatment():
         "of possible mitochondrial disease."
     )
     assert set(tx) == {"levetiracetam"}
+
+
+@pytest.mark.parametrize(
+    "text, agents",
+    [
+        # the class names again the drug given before it, in a later sentence or the same one
+        ("患者女，32岁。予地塞米松10 mg静脉滴注，共5天。激素治疗后体温恢复正常。", ["dexamethasone"]),
+        ("患者男，40岁。予泼尼松60 mg/d口服。出院时激素已减至20 mg/d。", ["prednisone"]),
+        ("患者男，50歲。給予萬古黴素1 g q12h靜脈滴注，抗生素治療2週後熱退。", ["vancomycin"]),
+        # a class with no drug of its own given stays: antivirals beside an antibiotic
+        ("患者女，60岁。予头孢曲松2 g静滴，并予抗病毒治疗。", ["ceftriaxone", "antivirals"]),
+    ],
+)
+def test_a_class_names_the_drug_of_that_class_given(text, agents):
+    assert list(_treatments(text)) == agents
+
+
+def test_a_dose_change_stated_of_the_class_is_the_drugs():
+    text = "患者男，40岁。予泼尼松60 mg/d口服。1个月后激素逐渐减量至20 mg/d。"
+    prednisone = _treatments(text)["prednisone"]
+    assert (prednisone["dose"], prednisone["route"]) == (60, "oral")
+    assert [(c["dose"], c["unit"]) for c in prednisone.get("dose_changes", [])] == [(20, "mg")]
+    assert len(prednisone["mentions"]) == 2  # the class's span is kept under the drug
+
+
+def test_english_keeps_a_class_beside_its_drug():
+    tx = _treatments("A 40-year-old man was given steroids; prednisone 40 mg daily was started.")
+    assert set(tx) == {"corticosteroids", "prednisone"}

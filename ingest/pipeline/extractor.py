@@ -39,7 +39,7 @@ from .mentions import find_mentions
 from .normalize import normalise
 from .outcomes import outcomes, tidy_outcomes
 from .structure import CASE, Sentence, layout
-from .treatment_agents import merge_treatments
+from .treatment_agents import fold_class_mentions, merge_treatments
 from .treatments import treatments
 from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Mention, Vocabulary, key_text
 from .vocabulary_build import load_vocabulary
@@ -108,7 +108,7 @@ class Extractor:
         for index, patient in enumerate(patients):
             tidy_findings(patient)
             sort_measurements(patient)
-            patient.treatments = merge_treatments(patient.treatments)
+            patient.treatments = merge_treatments(fold_class_mentions(doc, patient.treatments))
             if patient.outcomes:
                 # A measured series: sizes given for the same lesion in several sentences.
                 tidy_outcomes(doc, patient, index)

@@ -80,6 +80,47 @@ def is_treatment(doc: Doc, m: Mention, sentence_start: int) -> bool:
     return not procedural or bool(_STILL_A_TREATMENT.search(drug.drug_class or ""))
 
 
+def _class_words(name: str) -> frozenset[str]:
+    """The words of a drug class without plurals and the words that only say it is a treatment:
+    "corticosteroids" -> {corticosteroid}, "antiretroviral therapy" -> {antiretroviral}."""
+    words = re.findall(r"[a-z0-9-]+", name.lower())
+    return frozenset(w.removesuffix("s") for w in words if w not in _TREATMENT_WORDS)
+
+
+_TREATMENT_WORDS = {"therapy", "treatment", "drug", "drugs", "agent", "agents", "medication", "medications"}
+
+
+def fold_class_mentions(doc: Doc, facts: list[dict]) -> list[dict]:
+    """A drug class of a patient who is given a drug of that class names that drug: "激素治疗后体温
+    恢复正常" after dexamethasone, "出院时激素已减为泼尼松60 mg", "other antibiotics" after
+    vancomycin. Such a class mention becomes a mention of the nearest drug of its class (the last
+    named before it, else the first after it), so `merge_treatments` keeps its span and what it
+    says (a dose change, a stop reason) under that drug; a class with no drug of its own stays.
+    """
+    if not languages.get(doc.language).CLASS_NAMES_GIVEN_DRUG:
+        return facts
+    members = []
+    for fact in facts:
+        drug = doc.vocab.drugs.get(fact["agent"])
+        if drug is not None and drug.drug_class and drug.drug_class != "class":
+            members.append((fact, _class_words(drug.drug_class)))
+    if not members:
+        return facts
+    for fact in facts:
+        drug = doc.vocab.drugs.get(fact["agent"])
+        if drug is None or drug.drug_class != "class":
+            continue
+        words = _class_words(drug.inn)
+        of_class = [m for m, own in members if words and words <= own]
+        if not of_class:
+            continue
+        at = fact["evidence"]["start"]
+        before = [m for m in of_class if m["evidence"]["start"] < at]
+        member = before[-1] if before else min(of_class, key=lambda m: m["evidence"]["start"])
+        fact["agent"], fact["code"] = member["agent"], member["code"]
+    return facts
+
+
 # What a mention says about the administration, for choosing the clearest one.
 _DETAIL_KEYS = ("dose", "unit", "route", "frequency", "duration", "stopped_because")
 # Attributes one mention may add to the agent's fact when the clearest mention lacks them.

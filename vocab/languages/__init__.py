@@ -119,7 +119,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `administration_window(window, truncated) -> str`;
   `administration_before(before) -> str`; `DOSE_REACH` (characters) or None; `DURATION_RE`
   (groups: number, unit) with `NUMBER_NAMES` and `TIME_UNITS`; `STOP_RE` (its first non-empty group
-  is the reason); `STOP_BEFORE_RE` or None; `COORDINATION_RE`.
+  is the reason); `STOP_BEFORE_RE` or None; `COORDINATION_RE`; `CLASS_NAMES_GIVEN_DRUG` (bool:
+  a drug class of a patient given a drug of that class names that drug, "激素治疗后", rather than a
+  treatment of its own).
 - frequency: ∀ `FREQUENCY_RULES` (list of (pattern, answer or function of the match), specific
   before general; answers in the record's vocabulary, see `_common.times_per`).
 - outcomes: `OUTCOME_RE` (its named groups are the directions); `FOLLOW_UP_RE`;
@@ -268,6 +270,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "STOP_RE",
         "STOP_BEFORE_RE",
         "COORDINATION_RE",
+        "CLASS_NAMES_GIVEN_DRUG",
     ),
     "frequency": ("FREQUENCY_RULES",),
     "outcomes": (

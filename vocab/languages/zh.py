@@ -611,6 +611,9 @@ STOP_BEFORE_RE = re.compile(
     r"(?:停用|停药|停服|撤停|停止使用|停止服用)$"
 )
 COORDINATION_RE = re.compile(r"^\s*(?:联合|合并|加用|和|及|与|、|加|\+|/)\s*$")
+# "予地塞米松…。激素治疗后体温恢复正常", "出院时激素已减为醋酸泼尼松片": a Chinese report names the drug it
+# gave again by its class (激素, 抗感染治疗, 抗病毒治疗); that is no second treatment.
+CLASS_NAMES_GIVEN_DRUG = True
 
 _CLAUSE_SPLIT_RE = re.compile(r"[,，。;；]")
 _ADMINISTRATION_CLAUSE_RE = re.compile(

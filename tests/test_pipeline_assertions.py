@@ -273,6 +273,36 @@ def test_chinese_clause_scope(sentence, mention, negated):
         # … unless an item has a verb of its own: the list ends before it
         ("She had fever, and tuberculosis was suspected.", "fever", "en", "present"),
         ("患者发热、咳嗽加重，结核待排", "发热", "zh", "present"),
+        # a head opens a list of differentials: commas inside the list break no clause for it
+        (
+            "The differential diagnosis included lymphoma, tuberculosis, and sarcoidosis.",
+            "sarcoidosis",
+            "en",
+            "hypothetical",
+        ),
+        (
+            "Differential diagnosis: gout, septic arthritis and pseudogout.",
+            "pseudogout",
+            "en",
+            "hypothetical",
+        ),
+        (
+            "The differential diagnosis included gout; septic arthritis was confirmed.",
+            "septic arthritis",
+            "en",
+            "present",
+        ),
+        ("鉴别诊断：痛风、化脓性关节炎及假性痛风。", "假性痛风", "zh", "hypothetical"),
+        ("鉴别诊断包括痛风、化脓性关节炎，最终确诊为假性痛风。", "假性痛风", "zh", "present"),
+        # "which was excluded" says it of the mention (or the list) before it
+        (
+            "Crohn disease, which was excluded by colonoscopy, was considered.",
+            "Crohn disease",
+            "en",
+            "negated",
+        ),
+        ("Gout and pseudogout, which were ruled out by aspiration.", "Gout", "en", "negated"),
+        ("He had anemia, which was treated with iron.", "anemia", "en", "present"),
         # no recurrence: the finding was there and has not come back
         ("随访1年无再发血栓", "血栓", "zh", "resolved"),
         ("术后2年未复发肺栓塞", "肺栓塞", "zh", "resolved"),

@@ -149,6 +149,10 @@ def test_diagnosis_status_in_both_languages():
     assert statuses("患儿男，3岁。入院后诊断为不完全川崎病。")["ORPHA:2331"] == "final"
     assert statuses("患儿男，3岁。初步考虑川崎病。")["ORPHA:2331"] == "differential"
     assert statuses("患儿男，3岁。川崎病？")["ORPHA:2331"] == "differential"
+    listed = statuses(
+        "A 40-year-old man. Differential diagnosis: Kawasaki disease, Behçet disease and sarcoidosis."
+    )
+    assert set(listed.values()) == {"differential"} and "ORPHA:2331" in listed
     told_apart = statuses("患者男，30岁。最终诊断为系统性红斑狼疮。需与成人Still病、川崎病相鉴别。")
     assert told_apart["ORPHA:2331"] == "differential" and told_apart["ORPHA:536"] == "final"
     assert statuses("患者男，50岁。临床表现符合急性胰腺炎。")["HP:0001735"] == "final"

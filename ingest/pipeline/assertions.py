@@ -131,7 +131,11 @@ def assertion_of(sentence: str, start: int, end: int, language: str, *, post: bo
         if lang.FAMILY_SCOPE_END_RE is not None and lang.FAMILY_SCOPE_END_RE.search(family_scope, m.end()):
             continue
         ctx.family = True
-    ctx.uncertain = ctx.uncertain or bool(lang.UNCERTAIN_RE.search(scope[-50:]))
+    ctx.uncertain = (
+        ctx.uncertain
+        or bool(lang.UNCERTAIN_RE.search(scope[-50:]))
+        or _in_differential_list(lang, sentence, lo, start)
+    )
     ctx.historical = bool(lang.HISTORY_RE.search(scope[-40:])) and not _DURATION_HISTORY.search(scope)
     if not ctx.historical and post and lang.POST_HISTORY_RE is not None:
         hm = lang.POST_HISTORY_RE.match(after)
@@ -143,6 +147,14 @@ def assertion_of(sentence: str, start: int, end: int, language: str, *, post: bo
     if lang.RESOLVED_RE is not None and lang.RESOLVED_RE.search(before[max(clause, len(before) - 60) :]):
         ctx.resolved = True
     return ctx
+
+
+def _in_differential_list(lang, sentence: str, lo: int, start: int) -> bool:
+    """Whether the mention at `start` is an item of a list of differentials that a head opens
+    earlier in the sentence ("Differential diagnoses included lymphoma, tuberculosis and
+    sarcoidosis"): commas inside the list break no clause for the head."""
+    heads = list(lang.DIFFERENTIAL_HEAD_RE.finditer(sentence, lo, start))
+    return bool(heads) and not lang.DIFFERENTIAL_LIST_END_RE.search(sentence, heads[-1].end(), start)
 
 
 def _post_cues(lang, after: str, ctx: Assertion) -> None:

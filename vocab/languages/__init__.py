@@ -55,7 +55,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   fever developed"); `POST_SCOPE_END_RE` or None; `LIST_NEGATION_RE` (group `items`) and
   `LIST_BREAK_RE`, both or None, `LIST_RESOLVED_RE` and `LIST_UNCERTAIN_RE` (group `items`) or None;
   `FAMILY_RE`, `FAMILY_SCOPE_END_RE` or None (words after a relative that end its scope:
-  "her mother noticed", "… and he presented"), `UNCERTAIN_RE`, `HISTORY_RE`,
+  "her mother noticed", "… and he presented"), `UNCERTAIN_RE`, `DIFFERENTIAL_HEAD_RE` and
+  `DIFFERENTIAL_LIST_END_RE` (a head that makes a list of differentials, and where that list
+  ends: "Differential diagnoses included …", 鉴别诊断：…), `HISTORY_RE`,
   `POST_HISTORY_RE` or None (anchored at the mention's end: 病史); `RESOLVED_RE` or None
   (anchored at `$`: "resolution of") and `POST_RESOLVED_RE` ("… resolved", 消失);
   `INFIX_NEGATION_RE` or None (a negation written inside a finding's words: 双下肢无水肿);
@@ -181,6 +183,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "FAMILY_RE",
         "FAMILY_SCOPE_END_RE",
         "UNCERTAIN_RE",
+        "DIFFERENTIAL_HEAD_RE",
+        "DIFFERENTIAL_LIST_END_RE",
         "HISTORY_RE",
         "POST_HISTORY_RE",
         "RESOLVED_RE",

@@ -214,7 +214,11 @@ _POST_NEGATION = (
 )
 # "hepatitis C serology was negative": the test of the finding may stand between them.
 _TEST_WORDS = r"(?:serology|serologies|antibod(?:y|ies)|antigen|tests?|testing|screen(?:ing)?|PCR|cultures?|titers?|titres?|levels?|stain(?:ing)?)"  # noqa: E501 - a pattern reads best on one line
-POST_NEGATION_RE = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?(?:{_TEST_WORDS}\s+)?{_POST_NEGATION}", re.I)
+# "Crohn disease, which was excluded by colonoscopy": a relative clause says it of the mention.
+_WHICH = r"(?:,?\s*which\s+(?=(?:was|were|is|are|had been|has been|have been)\b))?"
+POST_NEGATION_RE = re.compile(
+    rf"^\s*(?:\([^)]{{0,30}}\)\s*)?(?:{_TEST_WORDS}\s+)?{_WHICH}{_POST_NEGATION}", re.I
+)
 _POST_UNCERTAIN_WORDS = (
     r"(?:(?:was|were|is|are)\s+(?:(?:also|initially|first|strongly)\s+)?"
     r"(?:suspected|considered|possible|probable|likely|questioned|presumed|not (?:excluded|ruled out))"
@@ -263,6 +267,19 @@ UNCERTAIN_RE = _words(
     r"prophyla\w+|risk of|at risk for|would|should|screen(?:ed|ing)? for|evaluat(?:e|ed|ion) for|"
     r"monitor(?:ed|ing)? for|watch(?:ed)? for|presumed|presumptive|impending|potential"
 )
+# "Differential diagnoses included herpes infection, Crohn disease and tuberculosis", "Differential
+# diagnosis: …": the head makes every item of the list after it a differential, up to where the
+# list ends (DIFFERENTIAL_LIST_END_RE: a new clause or sentence).
+DIFFERENTIAL_HEAD_RE = re.compile(
+    r"\bdifferential(?:\s+diagnos[ie]s)?(?:\s+(?:of|for)\s+[^.;:]{1,60}?)?\s*"
+    r"(?::|\b(?:included|includes|include|including|comprised|comprises|consisted of|were|was|are|is)\b)",
+    re.I,
+)
+DIFFERENTIAL_LIST_END_RE = re.compile(
+    r"[.;]|\b(?:but|however|although|whereas|which|who|was|were|is|are|had|has|showed|revealed|confirmed|"
+    r"diagnosed)\b",
+    re.I,
+)
 HISTORY_RE = _words(
     r"history of|previous|previously|prior|past|former|years? ago|months? ago|had been diagnosed"
 )
@@ -309,7 +326,7 @@ _LIST_ITEMS = (
 _SINGULAR_AFTER_ARTICLE = r"(?![^.;:]*?(?:,|\band|\bor)\s+an?\s[^.;:]*?\b(?:was|is|has been|had been)\s)"
 LIST_NEGATION_RE = re.compile(
     rf"^{_SINGULAR_AFTER_ARTICLE}{_LIST_ITEMS}"
-    r"\s*,?\s*(?:were|was|are|is|have been|had been)\s+(?:all\s+|also\s+|both\s+)?"
+    r"\s*,?\s*(?:which\s+)?(?:were|was|are|is|have been|had been)\s+(?:all\s+|also\s+|both\s+)?"
     rf"(?:ruled out|excluded|(?:not|never)\s+{_NOT_FOUND}|absent|negative)\b",
     re.I,
 )

@@ -162,6 +162,12 @@ FAMILY_SCOPE_END_RE = re.compile(
 UNCERTAIN_RE = re.compile(
     r"疑似|疑诊|可疑|怀疑|臆断|可能|待排|不除外|不能排除|不能除外|未能排除|无法排除|难以排除|鉴别|考虑|倾向|拟诊|如果|如出现|若|一旦|预防|以防|防止|警惕|筛查|风险"
 )
+# "鉴别诊断：结核、淋巴瘤及结节病", "鉴别诊断包括…": every item of the list after the head is a
+# differential, up to where the list ends (a new sentence or a conclusion).
+DIFFERENTIAL_HEAD_RE = re.compile(
+    r"鉴别诊断\s*(?:包括|主要有|有|为|考虑)?\s*[:：]?|需(?:要)?鉴别的疾病(?:包括|有)?[:：]?"
+)
+DIFFERENTIAL_LIST_END_RE = re.compile(r"[。；;]|但|而|最终|最后|确诊|诊断为|排除|除外")
 HISTORY_RE = re.compile(r"既往|曾|病史|年前|个月前|多年|早年|素有")
 # "此后未再出现发热": the fever did not come back.
 # "随访1年无再发血栓", "未复发肺栓塞": the finding was there and has not come back.

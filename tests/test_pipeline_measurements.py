@@ -857,3 +857,31 @@ def test_marker_expression_and_absent_results():
 def test_absence_of_a_test_before_it():
     patient = _patient("A 30-year-old woman. CSF analysis showed absence of oligoclonal bands.")
     assert ("oligoclonal bands", None, None, "negative") in _results(patient)
+
+
+@pytest.mark.parametrize(
+    ("text", "analyte", "interpretation"),
+    [
+        ("患者，男，52岁。痰培养示铜绿假单胞菌。", "sputum culture", "positive"),
+        ("患者，男，52岁。血培养：表皮葡萄球菌生长。", "blood culture", "positive"),
+        ("患者，女，40歲。尿培養為大腸埃希菌。", "urine culture", "positive"),
+        ("患者，男，52岁。血培养示无细菌生长。", "blood culture", "negative"),
+        ("患者，男，52岁。脑脊液培养未见细菌生长。", "CSF culture", "negative"),
+    ],
+)
+def test_a_culture_is_positive_when_it_names_the_organism_it_grew(text, analyte, interpretation):
+    results = {m["analyte"]: m["interpretation"] for m in _patient(text)["measurements"]}
+    assert results.get(analyte) == interpretation
+
+
+def test_titres_after_criteria_in_each_specimen_and_in_brackets():
+    # The cut-offs in brackets are no result; the titre after them is, in each specimen named.
+    patient = _patient(
+        "患者，女，29岁。抗MOG抗体IgG（阴性界值：脑脊液1:1，血清1:10）：脑脊液滴度1:32，阳性；血清滴度1:320，阳性。"
+        "抗心磷脂抗体阳性（滴度1:40）。"
+    )
+    measured = patient["measurements"]
+    got = {(m["analyte"], m.get("specimen"), m["value"], m["interpretation"]) for m in measured}
+    assert {("anti-MOG", "CSF", 32, "positive"), ("anti-MOG", "serum", 320, "positive")} <= got
+    assert ("anticardiolipin", None, 40, "positive") in got
+    assert not any(v in (1, 10) for _, _, v, _ in got)

@@ -42,11 +42,14 @@ from .unnamed_results import bracketed_result, holds_phrase_result, pattern_resu
 from .vocabulary import ANALYTE, DRUG, Concept, Mention
 
 _TITER_RE = re.compile(r"^[^\d;,，。]{0,12}?(1\s*[:∶/]\s*(\d{1,6}))(?!\d)")
+_TITER_AT = re.compile(_TITER_RE.pattern.removeprefix("^"))
+_CRITERIA = re.compile(r"\s*[(（][^()（）]{0,60}[)）]\s*[:：]")
 # "抗核抗体阳性，滴度1:1000", "ANA阳性（1:320）", "positive at a titre of 1:160": the titre after the
 # result word.
 _VALUE_AFTER_RESULT = re.compile(r"\s*(?:[,，]\s*(?:为|达|约为|约)|(?:达|至|到|为)?\s*[(（]|达|至|到)\s*")
 _TITER_AFTER = re.compile(
-    rf"\s*[,，]?\s*(?:{languages.alternatives('TITER_WORDS')})?\s*(?:为|:|：)?\s*[(（]?\s*"
+    rf"\s*[,，]?\s*(?:[(（]\s*(?={languages.alternatives('TITER_WORDS')}))?"  # "阳性（滴度1:80）"
+    rf"(?:{languages.alternatives('TITER_WORDS')})?\s*(?:为|:|：)?\s*[(（]?\s*"
     r"1\s*[:∶]\s*(\d{1,6})(?!\d|\.\d)(?:\s*[)）])?",
     re.I,
 )
@@ -113,6 +116,15 @@ _SPECIMEN_NEXT = re.compile(
     rf"(?P<cmp>[<>≤≥]=?)?\s*(?P<val>{NUM})\s*(?P<unit>{UNIT})?",
     re.I,
 )
+# After a titre in one specimen, the titre in another: "脑脊液滴度1:10，阳性；血清滴度1:1000，阳性".
+_SPECIMEN_WORDS_RE = languages.literal_alternatives(languages.merged("SPECIMEN_WORDS"))
+_SPECIMEN_NEXT_TITER = re.compile(
+    r"[^;；。]{0,16}?[;；,，]\s*"
+    rf"(?P<specimen>{_SPECIMEN_WORDS_RE})\s*(?:{languages.alternatives('TITER_WORDS')})?\s*(?:为|:|：)?\s*"
+    r"(?P<titer>1\s*[:∶]\s*(?P<val>\d{1,6}))(?!\d|\.\d)",
+    re.I,
+)
+_SPECIMEN_BEFORE_TITER = re.compile(rf"(?P<specimen>{_SPECIMEN_WORDS_RE})[^\d;；,，。]{{0,6}}$", re.I)
 _RESULT_CLAUSE = re.compile(
     r"\s*(?:结果|结论|提示|亦为|也为|为|呈|which (?:was|is)|that (?:was|is))?\s*(?:"
     + "|".join(p.pattern for _, p in QUALIFIERS)
@@ -166,7 +178,10 @@ def measurements(
             vm = None  # "尿蛋白3+", "proteinuria 2+": a grade, not a number
         titer = _TITER_RE.match(window)
         if titer and re.search(r"[(（][^)）]*$", window[: titer.start(1)]):
-            titer = None  # "（阴性界值：1:10）": a cut-off in brackets, not the result
+            # "（阴性界值：1:10）": a cut-off in brackets, not the result; the result may follow the
+            # criteria: "抗AQP4抗体IgG（阴性界值：血清1:10）：血清滴度1:100".
+            criteria = _CRITERIA.match(window)
+            titer = _TITER_AT.match(window, criteria.end()) if criteria else None
         if titer:
             vm = None  # "1:320" is a dilution, not the number 1
             end = m.end + titer.end()
@@ -365,6 +380,9 @@ def measurements(
                 fact["value"], fact["unit"] = float(dilution), unit or "titer"
         if vm and vm.group("specimen"):
             fact["specimen"] = SPECIMENS.get(vm.group("specimen").lower(), vm.group("specimen"))
+        titer_specimen = _SPECIMEN_BEFORE_TITER.search(window[: titer.start(1)]) if titer else None
+        if titer_specimen:
+            fact["specimen"] = SPECIMENS.get(titer_specimen.group("specimen").lower())  # "脑脊液滴度1:10"
         if diastolic is not None:
             fact["value2"] = diastolic  # the second number of "120/80 mmHg"
         when = onset_at(m.start)
@@ -437,6 +455,21 @@ def measurements(
                 )
                 emit_measurement(patient, other, info)
                 spans.append((more.start(), more.end()))
+        more_titer = _SPECIMEN_NEXT_TITER.match(doc.text, end, s1) if titer_specimen else None
+        if more_titer:
+            # "脑脊液滴度1:10，阳性；血清滴度1:1000，阳性": the same test's titre in another specimen.
+            tail_words = re.split(r"[;；。]", doc.text[more_titer.end() : more_titer.end() + 12])[0]
+            other = dict(
+                fact,
+                value=float(more_titer.group("val")),
+                titer="1:" + more_titer.group("val"),
+                specimen=SPECIMENS.get(more_titer.group("specimen").lower()),
+                evidence=doc.ev(more_titer.start("titer"), more_titer.end("titer")),
+                interpretation=next((label for label, p in QUALIFIERS if p.search(tail_words)), None),
+            )
+            other.pop("code", None)
+            emit_measurement(patient, other, info)
+            spans.append((more_titer.start(), more_titer.end()))
         if diastolic is not None and concept.code == "blood pressure":
             # "126/93 mmHg": the diastolic pressure is a measurement of its own.
             dm = re.search(r"/\s*(\d+(?:\.\d+)?)", doc.text[value_start:value_end])

@@ -387,7 +387,10 @@ RESULT_WORDS = {
     # A culture or smear names what it found: "痰培养检出白色假丝酵母菌" is a positive culture,
     # "未检出", "未找到抗酸杆菌" a negative one (negative is tried after positive: the look-behind
     # keeps "未检出" from reading as "检出").
-    "positive": r"弱阳性|阳性|(?<![未无没])(?:检出|查见|查到|找到|培养出|分离出)",
+    "positive": r"弱阳性|阳性|(?<![未无没])(?:检出|查见|查到|找到|培养出|分离出)"
+    # or names the organism it grew: "血培养示金黄色葡萄球菌", "痰培养：肺炎克雷伯菌生长", "有白色念珠菌生长"
+    # (no 未/无/阴 before it: "示无细菌生长" is negative).
+    r"|(?<=[示为:：有])\s*[^\s\d，,；;。:：未无阴]{1,16}?(?:菌|支原体|衣原体)(?![素苗剂])",
     "negative": r"阴性|未检出|未查见|未查到|未找到|未培养出|未分离出|无细菌生长|未见细菌生长|无菌生长",
     "high": r"升高|增高|偏高|增快|增加|超过正常上限|高于正常|超出正常",
     "low": r"降低|减低|偏低|减少|下降",

@@ -1137,3 +1137,12 @@ def test_a_negation_read_into_a_term_gives_the_finding_after_it():
     assert features.get("HP:0100519") is False  # anuria written as such stays
     features = {f["code"]: f["excluded"] for f in _patient("患者，男，61岁。无尿少，无水肿。")["features"]}
     assert features.get("HP:0100520") is True and "HP:0100519" not in features
+
+
+def test_a_disease_named_after_a_lesion_is_not_the_lesion():
+    # 结节病 is sarcoidosis: a disease name built on 结节 (nodule) names no nodule; 高血压病 is
+    # still hypertension.
+    patient = _patient("患者，女，45岁。诊断为结节病、高血压病。")
+    assert {d["code"] for d in patient["diagnoses"]} >= {"ORPHA:797"}
+    codes = {f["code"] for f in patient["features"]}
+    assert "HP:0200036" not in codes and "HP:0000822" in codes

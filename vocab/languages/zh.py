@@ -90,9 +90,16 @@ AMBIGUOUS_NAMES: frozenset[str] = frozenset()
 name_variants = zh_wording.name_variants
 
 
+# A lesion's name + 病 names a disease of its own, not the lesion: 结节病 is sarcoidosis, which
+# no skin nodule need accompany.
+_LESION_NOUNS = frozenset({"结节", "肿块", "包块", "斑块", "囊肿"})
+
+
 def disease_name_stem(key: str) -> str | None:
     """The finding a disease name is built on: "高血压病" -> "高血压"."""
-    return key[:-1] if key[-1:] in ("病", "症") else None
+    if key[-1:] not in ("病", "症") or key[:-1] in _LESION_NOUNS:
+        return None
+    return key[:-1]
 
 
 # ----------------------------------------------------------------- assertions

@@ -885,3 +885,29 @@ def test_titres_after_criteria_in_each_specimen_and_in_brackets():
     assert {("anti-MOG", "CSF", 32, "positive"), ("anti-MOG", "serum", 320, "positive")} <= got
     assert ("anticardiolipin", None, 40, "positive") in got
     assert not any(v in (1, 10) for _, _, v, _ in got)
+
+
+def test_st_deviation_fluid_volumes_and_suv():
+    patient = _patient(
+        "A 66-year-old man with chest pain. The ECG showed ST-segment elevation of 2,5 mm in V3 and 1-mm "
+        "ST-segment depression in aVF. CT showed a hydrothorax (650 mL); 1,900 mL of clear ascitic fluid "
+        "was drained and the estimated blood loss was 300 mL. PET showed uptake with an SUVmax of 9.4. He "
+        "received 500 mL of blood."
+    )
+    results = _results(patient)
+    assert ("ST-segment elevation", 2.5, "mm", None) in results
+    assert ("ST-segment depression", 1, "mm", None) in results
+    assert ("pleural fluid volume", 650, "mL", None) in results
+    assert ("ascites volume", 1900, "mL", None) in results
+    assert ("blood loss", 300, "mL", None) in results
+    assert ("SUVmax", 9.4, None, None) in results
+    assert not any(r[1] == 500 for r in results)  # blood given is no blood lost
+
+
+def test_expression_as_a_sign_and_absence_of_a_substance_are_no_results():
+    patient = _patient(
+        "A 52-year-old man with vocal cord paralysis, an expression of recurrent nerve injury. The "
+        "acidosis was due to the absence of bicarbonate in the stool."
+    )
+    assert not any(m["interpretation"] == "positive" for m in patient["measurements"])
+    assert not any(m["analyte"] == "bicarbonate" for m in patient["measurements"])

@@ -275,6 +275,14 @@ def measurements(
             # "elevated ESR": the result written before the test.
             pre_text = doc.text[max(s0, m.start - 30) : m.start]
             pm = lang.PRE_QUALIFIER_RE.search(pre_text)
+            if (
+                pm
+                and lang.PRE_QUALIFIER_MEANINGS.get(pm.group(1).lower()) == "negative"
+                and not (info and (info.hpo_positive or info.unit == "result"))
+            ):
+                # "absence of oligoclonal bands" is a result; "the absence of HCO3- from the gut"
+                # says nothing of a concentration test
+                pm = None
             if pm:
                 word = pm.group(1).lower()
                 interpretation = lang.PRE_QUALIFIER_MEANINGS.get(word, word)

@@ -761,7 +761,12 @@ UNNAMED_RESULT_RE = re.compile(
     # "expressed" of a marker is passive ("CD20 was expressed"; "he expressed concern" is no result)
     r"(?:(?<=\bwas )|(?<=\bwere )|(?<=\bis )|(?<=\bare )|(?<=\bbeen )|(?<=\bstrongly )|(?<=\bdiffusely )|"
     r"(?<=\bfocally ))expressed|"
-    r"immunoreactive|overexpression|expression(?=\s+(?:of|for)\b))(?![\w-])"
+    r"immunoreactive|overexpression|"
+    # the noun only as a stain's result ("showed expression of vimentin", "strong nuclear expression
+    # for p53"), not as a sign ("paralysis, expression of hypoglossal nerve injury")
+    r"(?:(?<=immunohistochemical )|(?<=protein )|(?<=strong )|(?<=diffuse )|(?<=focal )|(?<=nuclear )|"
+    r"(?<=cytoplasmic )|(?<=membranous )|(?<=weak )|(?<=showed )|(?<=revealed )|(?<=demonstrated ))"
+    r"expression(?=\s+(?:of|for)\b))(?![\w-])"
     r"|\(\s*(?:\+{1,4}|-)\s*\)"
     # Marker status written as a suffix: "CD56+ CD138+", "CD19-".
     r"|(?<=[A-Za-z0-9])(?<=\d|[A-Z])(?:\+{1,3}|-)(?=[\s,;.)]|$)",
@@ -855,6 +860,75 @@ _STRUCTURE_SIZES = tuple(
         "pulmonary artery diameter": r"(?:main\s+)?pulmonary (?:artery|trunk)",
         "pericardial effusion depth": r"pericardial effusion",
     }.items()
+)
+
+# ECG ST-segment deviation in millimetres: "ST-segment elevation of 1,5 mm", "ST elevation (2 mm)",
+# "2-mm ST-segment depression", "ST depression up to 3 mm in V4-V6".
+_ST_SEGMENT = tuple(
+    (
+        re.compile(
+            rf"\bST[\s-]*(?:segment[\s-]*)?{word}s?\s*(?:(?:of|by|up to|to|was|measuring|[:=])\s*|\(\s*)"
+            r"(?:about\s+|approximately\s+)?(?P<res>(?P<val>\d+(?:[.,]\d{1,2})?)(?:\s*(?:-|–|to)\s*\d+(?:[.,]\d)?)?"
+            r"\s*(?P<unit>mm|mV))(?![\w/])"
+            rf"|(?P<res2>(?P<val2>\d+(?:[.,]\d{{1,2}})?)[\s-]*(?P<unit2>mm|mV))\s+(?:of\s+)?ST[\s-]*(?:segment[\s-]*)?"
+            rf"{word}",
+            re.I,
+        ),
+        re.compile(r"\bST\b", re.I),  # a quick test that spares most sentences the pattern
+        analyte,
+        None,
+    )
+    for analyte, word in (("ST-segment elevation", "elevation"), ("ST-segment depression", "depression"))
+)
+# The volume of an effusion or of fluid drained or lost: "hydrothorax (900 mL)", "a pleural effusion
+# of 1.2 L", "3800 mL of serous ascitic fluid was drained", "estimated blood loss was 500 mL". (Blood
+# is named only as a loss: "500 mL of blood" may be a transfusion.)
+_FLUID_VOLUME_NUM = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
+_FLUID_VOLUMES = tuple(
+    (
+        re.compile(
+            rf"\b(?:{words})\s*"
+            r"(?:(?:of|was|were|measured|measuring|totall?ed|amounted to|[:=])\s*|\(\s*|,\s*)"
+            r"(?:about\s+|approximately\s+|nearly\s+|over\s+|more than\s+|~\s*)?"
+            rf"(?P<res>(?P<val>{_FLUID_VOLUME_NUM})\s*(?P<unit>ml|mL|l|L|cc))(?![\w/])"
+            + (
+                rf"|(?<![\w.,])(?P<res2>(?P<val2>{_FLUID_VOLUME_NUM})\s*(?P<unit2>ml|mL|l|L|cc))\s+of\s+"
+                rf"(?:[a-z-]+\s+){{0,2}}?(?:{fluid})\b"
+                if fluid
+                else ""
+            ),
+            re.I,
+        ),
+        re.compile(r"\d\s*(?:ml|l|cc)\b", re.I),  # a quick test that spares most sentences the pattern
+        analyte,
+        None,
+    )
+    for analyte, words, fluid in (
+        ("pleural fluid volume", r"pleural (?:effusions?|fluid)|hydrothorax", r"pleural (?:effusion|fluid)"),
+        (
+            "ascites volume",
+            r"ascites|ascitic fluid|hydroperitoneum|peritoneal fluid",
+            r"ascites|ascitic fluid|peritoneal fluid",
+        ),
+        (
+            "pericardial fluid volume",
+            r"pericardial (?:effusions?|fluid)|hydropericardium",
+            r"pericardial (?:effusion|fluid)",
+        ),
+        ("blood loss", r"(?:estimated\s+)?(?:blood loss|EBL|intraoperative bleeding)", None),
+    )
+)
+# The maximum standardized uptake value of a PET scan: "SUVmax 4.1", "(max SUV > 3.80)", "an SUV of 12".
+_SUV = (
+    re.compile(
+        r"\b(?:SUV\s*max|max(?:imum|imal)?\s+(?:SUV|standardi[sz]ed uptake value)|SUV)(?:\s*\(SUVmax\))?\s*"
+        r"(?:(?:of|was|were|is|at|up to|reaching)\s*|[:=]\s*|\(\s*)?"
+        r"(?P<res>(?:[<>≤≥]\s*)?(?P<val>\d+(?:\.\d+)?))(?![\w/%]|\.\d|\s*(?:mm|cm|ml|%))",
+        re.I,
+    ),
+    re.compile(r"SUV|standardi[sz]ed uptake", re.I),
+    "SUVmax",
+    None,
 )
 
 # Results written in a fixed phrase rather than "test value unit", with no test word the vocabulary
@@ -970,6 +1044,9 @@ PATTERN_RESULTS = (
         None,
     ),
     *_STRUCTURE_SIZES,
+    *_ST_SEGMENT,
+    *_FLUID_VOLUMES,
+    _SUV,
 )
 
 

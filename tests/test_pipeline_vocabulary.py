@@ -296,3 +296,24 @@ def test_english_names_take_british_spellings_and_plurals(key, variants):
     from vocab.languages import en
 
     assert en.name_variants(key) == variants
+
+
+@pytest.mark.parametrize(
+    ("key", "variants"),
+    [
+        ("bowen disease", {"bowen disease", "bowen diseases", "bowen's disease"}),
+        ("sjogren syndrome", {"sjogren syndrome", "sjogren syndromes", "sjogren's syndrome"}),
+        ("graves disease", {"graves disease", "graves diseases"}),  # a name ending in s: no 's
+        ("addison's disease", {"addison's disease", "addison's diseases"}),  # already possessive
+    ],
+)
+def test_an_eponymous_disease_takes_its_possessive_form(key, variants):
+    from vocab.languages import en
+
+    assert en.name_variants(key) == variants
+
+
+def test_an_eponym_written_with_a_curly_possessive_is_found():
+    text = "A 70-year-old man had a red patch on the shin; biopsy showed Bowen’s disease."
+    (patient,) = extract(text)["patients"]
+    assert [d["evidence"]["text"] for d in patient["diagnoses"]] == ["Bowen’s disease"]

@@ -115,10 +115,32 @@ def _plural(k: str) -> str | None:
     return None
 
 
+# An eponym is written with or without the possessive ("Bowen disease", "Bowen's disease"); the
+# sources often give one form only.
+_EPONYM_HEADS = (" disease", " syndrome")
+_EPONYM_RE = re.compile(r"(?<![\w'])([a-z]{3,}[a-rt-z]) (disease|syndrome)$")
+
+
+def _possessive(key: str) -> str | None:
+    """ "bowen disease" -> "bowen's disease"; None for a key with no such ending."""
+    if not key.endswith(_EPONYM_HEADS):
+        return None
+    m = _EPONYM_RE.search(key)
+    return None if m is None else f"{key[: m.start()]}{m.group(1)}'s {m.group(2)}"
+
+
 def name_variants(key: str) -> set[str]:
-    """A Latin-script vocabulary key with its British spellings and plurals."""
+    """A Latin-script vocabulary key with its British spellings, plurals and, for an eponymous
+    disease or syndrome, its possessive form."""
     if not key.isascii():
         return {key}
+    possessive = _possessive(key)
+    if possessive is not None:
+        return _spellings(key) | {possessive}
+    return _spellings(key)
+
+
+def _spellings(key: str) -> set[str]:
     if not _AMERICAN_RE.search(key):  # most keys (~100,000 a cold build): the key and its plural
         plural = _plural(key)
         return {key} if plural is None else {key, plural}

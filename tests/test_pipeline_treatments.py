@@ -285,3 +285,74 @@ def test_a_dose_change_stated_of_the_class_is_the_drugs():
 def test_english_keeps_a_class_beside_its_drug():
     tx = _treatments("A 40-year-old man was given steroids; prednisone 40 mg daily was started.")
     assert set(tx) == {"corticosteroids", "prednisone"}
+
+
+@pytest.mark.parametrize(
+    "text, agent, expected",
+    [
+        # Taiwan's units and a frequency in the clause after the dose
+        (
+            "患者，女，30歲。給予amoxicillin 500毫克，一天三次口服，共7天。",
+            "amoxicillin",
+            {
+                "dose": 500,
+                "unit": "mg",
+                "route": "oral",
+                "frequency": "three times daily",
+                "duration": "7 days",
+            },
+        ),
+        (
+            "患者，男，45歲。給予靜脈點滴ceftriaxone 2公克，每天一次。",
+            "ceftriaxone",
+            {"dose": 2, "unit": "g"},
+        ),
+        # the body the dose is by, written before the amount
+        (
+            "患者，女，7歲。給予靜脈免疫球蛋白每公斤2公克單次輸注。",
+            "intravenous immunoglobulin",
+            {"dose": 2, "unit": "g/kg", "route": "intravenous"},
+        ),
+        # ten thousands of units
+        (
+            "患者，男，55岁。予青霉素钠480万U静滴，每8小时1次。",
+            "benzylpenicillin",
+            {"dose": 4800000, "unit": "U"},
+        ),
+        ("患者，女，66岁。予肝素钠1万U皮下注射 q12h。", "heparin", {"dose": 10000, "route": "subcutaneous"}),
+        # morning and evening; a route written as an abbreviation in a clause of its own
+        ("患者，女，29岁。予硝苯地平30 mg，早晚各1次。", "nifedipine", {"frequency": "twice daily"}),
+        ("患者，女，52岁。予卡托普利12.5 mg，每日2次，po。", "captopril", {"route": "oral"}),
+        ("患者，男，70岁。予硝酸甘油0.5 mg舌下含服。", "glyceryl trinitrate", {"route": "sublingual"}),
+        ("患者，男，20歲。每日服用isoniazid 300毫克。", "isoniazid", {"route": "oral", "dose": 300}),
+        (
+            "患者，女，42岁。予丙种球蛋白20 g/d静滴，连用5天。",
+            "intravenous immunoglobulin",
+            {"duration": "5 days"},
+        ),
+    ],
+)
+def test_more_chinese_ways_of_writing_the_administration(text, agent, expected):
+    fact = _treatments(text)[agent]
+    assert {key: fact[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "text, agent, reason",
+    [
+        ("患者，女，48岁。予秋水仙碱0.5 mg口服，每日2次，因腹泻停用。", "colchicine", "diarrhea"),
+        (
+            "患者，女，34岁。给予羟氯喹200 mg，2次/d，服药2个月后出现视物模糊，遂停药。",
+            "hydroxychloroquine",
+            "blurred vision",
+        ),
+    ],
+)
+def test_a_stop_and_its_reason_in_a_later_clause(text, agent, reason):
+    fact = _treatments(text)[agent]
+    assert (fact["change"], fact["stopped_because"]) == ("stopped", reason)
+
+
+def test_a_stop_of_something_else_later_is_not_the_drugs():
+    fact = _treatments("患者，男，50岁。予甲泼尼龙40 mg静滴，病情好转后停用呼吸机。")["methylprednisolone"]
+    assert fact.get("change") is None and fact["stopped_because"] is None

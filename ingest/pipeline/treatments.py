@@ -50,10 +50,19 @@ _DOSE_UNIT = (
     + languages.literal_alternatives(languages.merged("DOSE_UNIT_WORDS"))
 )
 _RANGE = rf"-|–|~|{languages.alternatives('RANGE_WORDS')}"
+# "480万U": a count of ten thousands (`DOSE_MULTIPLIER_WORDS`) between the number and its unit.
+_MULTIPLIERS = languages.merged("DOSE_MULTIPLIER_WORDS")
+_MULTIPLIER = languages.literal_alternatives(_MULTIPLIERS)
 _DOSE_RE = re.compile(
-    rf"(?<![0-9A-Za-z.])(?P<val>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)(?:\s*(?:{_RANGE})\s*\d+(?:\.\d+)?)?\s*(?P<unit>{_DOSE_UNIT})(?![a-z])",
+    rf"(?<![0-9A-Za-z.])(?P<val>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)(?:\s*(?:{_RANGE})\s*\d+(?:\.\d+)?)?"
+    rf"\s*(?:(?P<mult>{_MULTIPLIER})\s*)?(?P<unit>{_DOSE_UNIT})(?![a-z])",
     re.I,
 )
+# "每公斤2公克": the body the dose is by, written before the amount (`PER_BODY_BEFORE_WORDS`).
+_PER_BODY_BEFORE = [
+    (body, re.compile(rf"(?:{words})\s*$", re.I))
+    for body, words in languages.merged("PER_BODY_BEFORE_WORDS").items()
+]
 # "20 mg/day of prednisone": the dose written before the drug.
 _DOSE_BEFORE_RE = re.compile(
     rf"(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>{_DOSE_UNIT})(?:\s*(?:/\s*(?:day|d)|{languages.alternatives('PER_DAY_WORDS')}))?"
@@ -62,7 +71,17 @@ _DOSE_BEFORE_RE = re.compile(
 )
 # The routes a language's `ROUTE_WORDS` may name (keys of `vocab.codes.ROUTES`), in the order they
 # are tried: the first route the words name wins.
-ROUTE_ORDER = ("intralesional", "intravenous", "intramuscular", "subcutaneous", "inhaled", "topical", "oral")
+ROUTE_ORDER = (
+    "intralesional",
+    "intrathecal",
+    "intravenous",
+    "intramuscular",
+    "subcutaneous",
+    "inhaled",
+    "topical",
+    "sublingual",
+    "oral",
+)
 _ROUTES = [(route, re.compile(languages.alternatives("ROUTE_WORDS", route), re.I)) for route in ROUTE_ORDER]
 # Words that imply the oral route only after the drug ("tablets") do not count before it.
 _STATED_ORAL = re.compile(languages.alternatives("STATED_ORAL_WORDS"), re.I)
@@ -188,6 +207,12 @@ def _treatments(doc: Doc, sentence: Sentence, drugs: list[Mention], patient: Pat
             joiner = list(_JOINER.finditer(own))
             before = own[joiner[-1].end() :] if joiner else ""
         facts.append(_administration(doc, m, window, before, lang))
+        if lang.STOP_LATER_RE is not None and facts[-1]["stopped_because"] is None:
+            # "予羟氯喹0.2 g…，3个月后因视物模糊停药": a stop in a later clause, before the next drug
+            later = lang.STOP_LATER_RE.search(doc.text, m.end, limit)
+            if later:
+                facts[-1]["change"] = "stopped"
+                facts[-1]["stopped_because"] = _reason(doc, later.start(1), later.group(1))
     # Coordinated agents share the administration written once after the last of them:
     # "洗必泰联合H2O2…局部换药1次/2d", "chlorhexidine and hydrogen peroxide dressings daily".
     coord = lang.COORDINATION_RE
@@ -232,6 +257,14 @@ def _administration(doc: Doc, m: Mention, window: str, before: str, lang) -> dic
     if dm:
         fact["dose"] = parse_number(dm.group("val"))
         fact["unit"] = _dose_unit(dm.group("unit"))
+        mult = dm.groupdict().get("mult")
+        if mult and fact["dose"] is not None:
+            fact["dose"] = round(fact["dose"] * float(_MULTIPLIERS[mult]), 4)
+        if dm.string is window and "/" not in fact["unit"]:
+            for body, pattern in _PER_BODY_BEFORE:
+                if pattern.search(window, 0, dm.start()):
+                    fact["unit"] += f"/{body}"
+                    break
     for route, pattern in _ROUTES:
         # A route is stated, or implied by the form ("tablets", "infusion", "cream"); before the
         # drug only its own words count (the route of a drug named earlier is that drug's).

@@ -107,7 +107,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   pattern or None, analyte or None for the phrase before the result, unit or None): results
   written as a fixed phrase, "lost 5 kg", "2/5 strength", "E/A ratio of 2.1"; () for none).
 - treatments: ∀ `DOSE_UNIT_WORDS` (written -> unit), `ROUTE_WORDS` (route -> alternatives),
-  `STATED_ORAL_WORDS`, `CHANGE_WORDS` (change -> alternatives), `DOSE_CHANGE_WORDS`, `AGAIN_WORDS`,
+  `STATED_ORAL_WORDS`, `DOSE_MULTIPLIER_WORDS` (written -> factor as text: 480万U),
+  `PER_BODY_BEFORE_WORDS` (kg/m2 -> alternatives written before the amount: 每公斤2公克),
+  `CHANGE_WORDS` (change -> alternatives), `DOSE_CHANGE_WORDS`, `AGAIN_WORDS`,
   `DOSE_CHANGE_TO_WORDS`, `INCREASE_WORDS`, `LAB_CONTEXT_WORDS`, `PER_DAY_WORDS`,
   `QUANTITY_OF_WORDS`, `GIVEN_WORDS` (a substance after them was given, not measured: the
   measurement stage leaves it to the treatments), `NOT_GIVEN_WORDS` (a drug after them is an
@@ -121,7 +123,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `administration_window(window, truncated) -> str`;
   `administration_before(before) -> str`; `DOSE_REACH` (characters) or None; `DURATION_RE`
   (groups: number, unit) with `NUMBER_NAMES` and `TIME_UNITS`; `STOP_RE` (its first non-empty group
-  is the reason); `STOP_BEFORE_RE` or None; `COORDINATION_RE`; `CLASS_NAMES_GIVEN_DRUG` (bool:
+  is the reason); `STOP_BEFORE_RE` or None; `STOP_LATER_RE` or None (group 1 the reason of a stop
+  in a later clause of the drug's sentence); `COORDINATION_RE`; `CLASS_NAMES_GIVEN_DRUG` (bool:
   a drug class of a patient given a drug of that class names that drug, "激素治疗后", rather than a
   treatment of its own).
 - frequency: ∀ `FREQUENCY_RULES` (list of (pattern, answer or function of the match), specific
@@ -275,6 +278,9 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "STOP_BEFORE_RE",
         "COORDINATION_RE",
         "CLASS_NAMES_GIVEN_DRUG",
+        "DOSE_MULTIPLIER_WORDS",
+        "PER_BODY_BEFORE_WORDS",
+        "STOP_LATER_RE",
     ),
     "frequency": ("FREQUENCY_RULES",),
     "outcomes": (
@@ -313,6 +319,7 @@ MAY_BE_NONE = frozenset(
         "subject_phrase",
         "DOSE_REACH",
         "STOP_BEFORE_RE",
+        "STOP_LATER_RE",
     }
 )
 # Names joined across all languages and used for every report (∀ in the checklist).

@@ -1174,6 +1174,8 @@ ROUTE_WORDS = {
     "oral": r"\boral(?:ly)?\b|\bp\.?o\.?(?![a-z])|\bby mouth\b|\btablets?\b",
 }
 STATED_ORAL_WORDS = r"oral|p\.?o"
+DOSE_MULTIPLIER_WORDS: dict[str, str] = {}
+PER_BODY_BEFORE_WORDS: dict[str, str] = {}
 CHANGE_WORDS = {
     "decreased": r"\btaper(?:ed|ing)?\b|\breduced to\b|\bdecreased to\b|\bweaned\b",
     "increased": r"\bincreased to\b|\bescalated\b|\buptitrated\b",
@@ -1278,6 +1280,7 @@ COORDINATION_RE = re.compile(r"^\s*(?:,|and|with|plus|\+|/|or|,\s*and)\s*$", re.
 # own, and folding it into the drug lowered the brat treatments F1 (tune 0.74 -> 0.71, held-out
 # 0.79 -> 0.74), so English keeps the class.
 CLASS_NAMES_GIVEN_DRUG = False
+STOP_LATER_RE = None  # "discontinued because of …" after the drug is `STOP_RE`
 # "loperamide 2 mg as needed and topical mupirocin": "topical" is the next drug's.
 _NEXT_DRUG_LEAD_RE = re.compile(r"(?:,|\band\b|\bplus\b|\bwith\b)(?:\s+[\w-]+){0,2}\s*$")
 _SENTENCE_PART_END_RE = re.compile(r"[;]|\.\s")

@@ -562,17 +562,29 @@ DOSE_UNIT_WORDS = {
     "克": "g",
     "毫克": "mg",
     "单位": "U",
+    # Taiwan's and the written-out units: 公克 (gram), 毫升, 微克, 国际单位
+    "公克": "g",
+    "毫升": "mL",
+    "微克": "ug",
+    "国际单位": "IU",
 }
+# "青霉素480万U", "肝素1万单位": a count of ten thousands before the unit.
+DOSE_MULTIPLIER_WORDS = {"万": "10000"}
+# "每公斤2公克" (Taiwan), "每平方米体表面积375 mg": the body the dose is by, written before it.
+PER_BODY_BEFORE_WORDS = {"kg": r"每(?:公斤|千克|kg)(?:体重)?", "m2": r"每平方米(?:体表面积)?"}
 ROUTE_WORDS = {
     "intralesional": r"病灶内注射|皮损内注射",
     "intravenous": r"静滴|静脉滴注|静脉注射|静注|静推|静脉输注|静脉泵入|静脉|ivgtt|iv\s*gtt(?![a-z])|ivdrip",
     "intramuscular": r"肌注|肌内注射|肌肉注射",
     "subcutaneous": r"皮下注射|皮下",
     "inhaled": r"吸入|雾化",
+    "sublingual": r"舌下含服|舌下含化|舌下含",
+    "intrathecal": r"鞘内注射|鞘内给药|鞘注",
     "topical": r"外用|外敷|湿敷|涂抹|涂擦|局部|换药|消毒",
-    "oral": r"口服|顿服|肠溶片|缓释片|控释片|片剂|胶囊|颗粒|口服液|片(?=[0-9,，、\s])",
+    # 服用/服药 (take a medicine) is by mouth: "每日服用异烟肼300毫克"
+    "oral": r"口服|顿服|服用|肠溶片|缓释片|控释片|片剂|胶囊|颗粒|口服液|片(?=[0-9,，、\s])",
 }
-STATED_ORAL_WORDS = r"口服"
+STATED_ORAL_WORDS = r"口服|服用"
 CHANGE_WORDS = {
     "decreased": r"减量|逐渐减|减至|减为",
     "increased": r"加量|增至|增加至|加至",
@@ -611,7 +623,7 @@ BLOOD_COMPONENT_WORDS = {
 
 DOSE_REACH = None  # a Chinese clause is short: the dose may sit anywhere in it
 DURATION_RE = re.compile(
-    r"(?:口服|服用|治疗|用药|使用|应用|连续|共|持续|滴注|静滴|静推|注射|输注|冲击|[×x*])\s*(\d+)\s*(?:个|多个)?\s*"
+    r"(?:口服|服用|治疗|用药|使用|应用|连续|连用|共用|疗程|共|持续|滴注|静滴|静推|注射|输注|冲击|[×x*])\s*(\d+)\s*(?:个|多个)?\s*"
     r"(天|日|周|月|年|d(?![a-z]))"
 )
 NUMBER_NAMES: dict[str, int] = {}
@@ -622,6 +634,13 @@ STOP_RE = re.compile(
 # "因出现肝功能异常停用甲氨蝶呤", "因出现视物模糊，停用羟氯喹": the reason comes before the drug, in
 # its own clause or not; "患者出现肝功能异常，停用环磷酰胺": an event the clause right before the
 # stop names is its reason.
+# "予羟氯喹0.2 g，每日2次口服，3个月后因视物模糊停药": the stop and its reason in a later clause of the
+# drug's sentence, with no drug named between (a stop with an object of its own, 停用呼吸机, is not
+# this drug's).
+STOP_LATER_RE = re.compile(
+    r"(?:(?:因|由于|鉴于)(?:出现|发生)?|出现|发生)([^,，。;；]{1,20}?)(?:而|之故)?\s*[,，]?\s*(?:故|遂|予以|予|即|立即|后)?"
+    r"(?:停用|停药|停服|撤药|撤停|停止使用|停止服用)(?:该药|此药|上述药物)?(?=[,，。;；]|$)"
+)
 STOP_BEFORE_RE = re.compile(
     r"(?:(?:因|由于|鉴于)(?:出现|发生)?|出现|发生)([^,，。;；]{1,20}?)(?:而|之故)?\s*[,，]?\s*(?:故|遂|予以|予|即|立即)?"
     r"(?:停用|停药|停服|撤停|停止使用|停止服用)$"
@@ -633,7 +652,8 @@ CLASS_NAMES_GIVEN_DRUG = True
 
 _CLAUSE_SPLIT_RE = re.compile(r"[,，。;；]")
 _ADMINISTRATION_CLAUSE_RE = re.compile(
-    r"\s*(?:每|隔|分\s*[2-4二三四]\s*次|[0-9]+\s*次|q[0-9dwh]|bid|tid|qid|qd|qod|静|口服|顿服|皮下|肌|雾化|外用|局部|疗程|共|连续|持续|"
+    r"\s*(?:每|隔|分\s*[2-4二三四]\s*次|[0-9一二两三四]+\s*次|一(?:日|天)|早晚|q[0-9dwh]|bid|tid|qid|qd|qod|"
+    r"(?:po|iv|ih|im|sc|ivgtt)(?![a-z])|静|口服|顿服|皮下|肌|雾化|外用|局部|舌下|鞘内|疗程|共|连续|连用|持续|"
     r"[0-9.]+\s*(?:mg|g|μg|ug|ml|片|粒|u|iu))",
     re.I,
 )
@@ -721,6 +741,9 @@ FREQUENCY_RULES = [
         re.compile(rf"(?:每|一)\s*(日|天|周|星期|月)\s*({_COUNT})\s*次"),
         lambda m: times_per(_count(m.group(2)), _PERIOD.get(m.group(1), "day")),
     ),
+    # 早晚各1次 (morning and evening), 早中晚各1次
+    (re.compile(r"早中晚各\s*(?:1|一)\s*次"), "three times daily"),
+    (re.compile(r"早晚各\s*(?:1|一)\s*次"), "twice daily"),
     (re.compile(r"隔日|隔天"), "every 2 days"),
     (re.compile(r"每周"), "once weekly"),
     (re.compile(r"每日|每天|每晚|睡前|每早|晨起"), "once daily"),

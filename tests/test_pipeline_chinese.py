@@ -1146,3 +1146,42 @@ def test_a_disease_named_after_a_lesion_is_not_the_lesion():
     assert {d["code"] for d in patient["diagnoses"]} >= {"ORPHA:797"}
     codes = {f["code"] for f in patient["features"]}
     assert "HP:0200036" not in codes and "HP:0000822" in codes
+
+
+@pytest.mark.parametrize(
+    ("words", "code", "excluded"),
+    [
+        ("心界向左下扩大", "HP:0001640", False),  # the direction of the enlargement, inside
+        ("夜间阵发性呼吸困难，不能平卧", "HP:0034807", False),
+        ("阵发性夜间呼吸困难", "HP:0034807", False),
+        ("肝颈静脉回流征阳性", "HP:0030849", False),
+        ("肝颈静脉回流征阴性", "HP:0030849", True),
+        ("双侧巴氏征未引出", "HP:0003487", True),  # a sign by its name, the result after it
+        ("巴氏征阴性", "HP:0003487", True),
+        ("左侧巴氏征阳性", "HP:0003487", False),
+        ("四肢肌力5级，未引出病理反射", "HP:0003487", True),  # 未引出 before the sign
+        ("腹部膨隆，无压痛", "HP:0003270", False),
+        ("前囟凹陷，眼窝凹陷", "HP:6000084", False),
+        ("前囟凹陷，眼窝凹陷", "HP:0000490", False),
+        ("肠鸣音活跃", "HP:0030143", False),
+        ("双足痛温觉减退", "HP:0007328", False),  # sensation, not foot pain
+        ("双足背动脉搏动减弱", "HP:0032553", False),
+        ("遇冷后手指变白", "HP:0030880", False),
+        ("左侧肢体无力", "HP:0001269", False),
+        ("面色潮红，大汗淋漓", "HP:0031284", False),
+        ("指趾端膜状脱皮", "HP:0040189", False),
+    ],
+)
+def test_examination_wording_of_cardiology_neurology_and_paediatrics(words, code, excluded):
+    opencc = pytest.importorskip("opencc")
+    text = f"患儿，男，3岁。查体：{words}。"
+    for written in (text, opencc.OpenCC("s2tw").convert(text)):
+        features = {f["code"]: f["excluded"] for f in _patient(written)["features"]}
+        assert features.get(code) is excluded, (written, features)
+        assert "HP:0025238" not in features  # no foot pain read out of 痛温觉
+
+
+@pytest.mark.parametrize("words", ["大便每日10余次，呈水样便", "稀水样便", "大便次数增多"])
+def test_loose_stools_are_diarrhoea(words):
+    features = {f["code"]: f["excluded"] for f in _patient(f"患儿，女，2岁，{words}3天。")["features"]}
+    assert features.get("HP:0002014") is False, features

@@ -111,7 +111,7 @@ PSEUDO_NEGATION_RE = re.compile(
 )
 # 无/没有/否认 ("no", "denies") reach over a list; 未/不/非 negate the word right after them.
 NEGATION_RE = re.compile(
-    r"未见|未闻及|未触及|未扪及|未发现|未出现|未诉|未有|未找到|未检出|未及|不伴有|不伴|不考虑|否认|没有|无|排除|除外|未|不|非"
+    r"未见|未闻及|未触及|未扪及|未引出|未发现|未出现|未诉|未有|未找到|未检出|未及|不伴有|不伴|不考虑|否认|没有|无|排除|除外|未|不|非"
 )
 _LIST_CUES = frozenset(
     {
@@ -124,6 +124,7 @@ _LIST_CUES = frozenset(
         "未闻及",
         "未触及",
         "未扪及",
+        "未引出",  # 未引出病理反射及脑膜刺激征
         "未发现",
         "未出现",
         "未诉",
@@ -223,6 +224,8 @@ INFIX_MODIFIER_RE = re.compile(
     # how many and how spread, written between the part and the finding: 口腔黏膜可见多处溃疡 (oral
     # ulcers), 双侧颈部多发淋巴结肿大, 腋窝可扪及数枚肿大淋巴结, 双下肢散在出血点
     r"多处|多个|多枚|多发|数枚|数个|数处|散在|散发|少许|少量|大量|多量|片状|点状|"
+    # the direction of an enlargement: 心界向左下扩大 (cardiomegaly)
+    r"向(?:左下|右下|左上|右上|左|右|两侧|双侧|下)|"
     # inside the part, before what was seen there: 纵隔内见1枚肿大淋巴结
     r"内(?=可?见|可触及|可扪及|有)|"
     r"(?:[1-9]\d?|[一二两三四五六七八九十])\s*(?:个|枚|处|颗))+"

@@ -169,6 +169,8 @@ REGIONAL_WORDS: tuple[tuple[str, str], ...] = (
     ("脑卒中", "中风"),
     # Everyday words of examination findings: 无法行走 (不能行走), 手肘无法完全打直 (肘关节不能完全
     # 伸直), 髋关节活动偏紧 (髋关节活动受限).
+    # OpenCC keeps 徵 after 流 (流徵 is a word of music): 肝頸靜脈迴流徵 converts to 肝颈静脉回流徵.
+    ("流征", "流徵"),
     ("不能", "无法"),
     ("伸直", "打直"),
     ("肘关节", "手肘"),

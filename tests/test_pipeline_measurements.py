@@ -911,3 +911,34 @@ def test_expression_as_a_sign_and_absence_of_a_substance_are_no_results():
     )
     assert not any(m["interpretation"] == "positive" for m in patient["measurements"])
     assert not any(m["analyte"] == "bicarbonate" for m in patient["measurements"])
+
+
+@pytest.mark.parametrize(
+    ("text", "analyte", "value", "unit"),
+    [
+        ("患者，男，70岁。超声心动图：左室舒张末期内径58 mm。", "LV end-diastolic diameter", 58, "mm"),
+        ("患者，男，70岁。肺功能：一秒率61%，一氧化碳弥散量48%。", "FEV1/FVC", 61, "%"),
+        ("患者，男，70岁。肺功能：一秒率61%，一氧化碳弥散量48%。", "DLCO", 48, "%"),
+        ("患者，女，80岁。入院时GCS评分9分，改良Rankin评分3分。", "GCS", 9, "score"),
+        ("患者，女，80岁。入院时GCS评分9分，改良Rankin评分3分。", "mRS score", 3, "score"),
+        ("患者，女，61岁。心电图：QTc间期498 ms。", "QTc", 498, "ms"),
+        ("患者，女，61岁。骨密度：股骨颈T值-2.8。", "BMD T-score", -2.8, None),
+        ("患者，男，66岁。血清游离κ轻链 412 mg/L。", "free kappa light chain", 412, "mg/L"),
+        ("患者，女，33岁。结合珠蛋白0.05 g/L，破碎红细胞3%。", "haptoglobin", 0.05, "g/L"),
+        ("患者，女，33岁。结合珠蛋白0.05 g/L，破碎红细胞3%。", "schistocytes", 3, "%"),
+        ("患者，男，45岁。SpO2 95%（吸入氧浓度40%）。", "FiO2", 40, "%"),
+        ("患者，男，45岁。eGFR 42 mL/(min·1.73 m2)。", "eGFR", 42, "mL/min/1.73m2"),
+        ("患者，女，30岁。血浆肾素活性0.2 ng/(mL·h)。", "renin", 0.2, "ng/mL/h"),
+    ],
+)
+def test_chinese_names_of_imaging_function_tests_and_bracketed_units(text, analyte, value, unit):
+    got = {(m["analyte"], m["value"], m["unit"]) for m in _patient(text)["measurements"]}
+    assert (analyte, value, unit) in got or (unit is None and any(g[:2] == (analyte, value) for g in got))
+
+
+def test_bence_jones_and_a_broken_red_cell_is_no_red_cell_count():
+    patient = _patient("患者，男，66岁。尿本周蛋白阳性；血涂片见破碎红细胞约4%；ADAMTS13抑制物阴性。")
+    got = {(m["analyte"], m["value"], m["interpretation"]) for m in patient["measurements"]}
+    assert ("Bence Jones protein", None, "positive") in got
+    assert ("ADAMTS13 inhibitor", None, "negative") in got
+    assert not any(a == "RBC" for a, _, _ in got)

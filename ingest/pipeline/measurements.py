@@ -29,6 +29,7 @@ from .quantities import (
     SPECIMENS,
     UNIT,
     UPPER_LIMIT_RE,
+    VALUE_AFTER_CJK_RE,
     VALUE_RE,
     interpretation_from_range,
     measured_in,
@@ -171,7 +172,8 @@ def measurements(
         value = comparator = unit = diastolic = None
         interpretation = None
         end = m.end
-        vm = VALUE_RE.match(window)
+        after_cjk = re.match(rf"[{languages.CJK_CHARS}]", doc.text[m.end - 1 : m.end]) is not None
+        vm = (VALUE_AFTER_CJK_RE if after_cjk else VALUE_RE).match(window)
         if vm and any(m.end <= a < m.end + vm.end() for a, _ in drug_spans):
             vm = None  # a drug between the test and the number: the number is the drug's dose
         if vm and not vm.group("unit") and window[vm.end() : vm.end() + 1] == "+":

@@ -30,7 +30,7 @@ LAB_UNIT = (
     r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:3|6)\s*/\s*(?:μl|µl|ul|mm3|mm³)|×10[³⁶]/(?:μl|µl|ul|mm3|mm³)|"
     r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:9|12|6|3)\s*/\s*l|×10⁹/l|×10¹²/l|"
     r"mmol/l|μmol/l|umol/l|nmol/l|pmol/l|mg/dl|mg/l|g/dl|g/l|ng/ml|ng/dl|pg/ml|μg/l|ug/l|μg/dl|ug/dl|"
-    r"ng/l|pg/l|μg/ml|ug/ml|mg/ml|g/mol|mg/mmol|μkat/l|ukat/l|l/min/m2|l/min/m²|ml/min/1\.73\s*m2|ml/min|l/min|"
+    r"ng/l|pg/l|μg/ml|ug/ml|mg/ml|g/mol|mg/mmol|μkat/l|ukat/l|l/min/m2|l/min/m²|ml/min/1\.73\s*m2|ml/\(min[·•.]?\s*1\.73\s*m2\)|ng/\(ml[·•.]?h\)|mosm/l|ml/min|l/min|"
     r"(?:ng|mg|pg|μg|ug) per (?:milliliter|millilitre|liter|litre|deciliter|decilitre)|"
     r"per (?:microliter|μl|mm3|cubic millimeter)|mg/liter|g/liter|"
     r"copies/ml|copy/ml|cp/ml|miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|"
@@ -85,6 +85,16 @@ VALUE_RE = re.compile(
     # below the mean": a score, read as one (`PATTERN_RESULTS`), not the height.
     r"(?!\s*(?:weeks?|days?|months?|years?|hours?|hrs?|minutes?|times|cycles?|doses?|周|天|日|个月|月|年|小时|次"
     r"|SDS?(?![a-z])|s\.d\.|standard deviations?|个?标准差))",
+    re.I,
+)
+# The same, for the words right after a test name that ends in a Chinese character: a minus at the
+# start is the value's sign ("骨密度T值-3.1"), as the look-behind above would say if it could see the name.
+VALUE_AFTER_CJK_RE = re.compile(
+    VALUE_RE.pattern.replace(
+        f"(?:(?<=[\\s:：={languages.CJK_CHARS}])[-−])?",
+        f"(?:(?:(?<=[\\s:：={languages.CJK_CHARS}])|^)[-−])?",
+        1,
+    ),
     re.I,
 )
 _REFERENCE = languages.alternatives("REFERENCE_WORDS")
@@ -184,6 +194,16 @@ _UNIT_SPELLING = {
     "mmhg": "mmHg",
     "cmh2o": "cmH2O",
     "mmh2o": "mmH2O",
+    # "eGFR 98 mL/(min·1.73 m2)", "肾素活性0.1 ng/(mL·h)": Chinese journals bracket the denominator.
+    "ml/(min·1.73m2)": "mL/min/1.73m2",
+    "ml/(min•1.73m2)": "mL/min/1.73m2",
+    "ml/(min.1.73m2)": "mL/min/1.73m2",
+    "ml/(min1.73m2)": "mL/min/1.73m2",
+    "ng/(ml·h)": "ng/mL/h",
+    "ng/(ml•h)": "ng/mL/h",
+    "ng/(ml.h)": "ng/mL/h",
+    "ng/(mlh)": "ng/mL/h",
+    "mosm/l": "mOsm/L",
     "ru/ml": "RU/mL",
     "au/ml": "AU/mL",
     "kpa": "kPa",

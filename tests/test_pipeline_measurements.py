@@ -942,3 +942,17 @@ def test_bence_jones_and_a_broken_red_cell_is_no_red_cell_count():
     assert ("Bence Jones protein", None, "positive") in got
     assert ("ADAMTS13 inhibitor", None, "negative") in got
     assert not any(a == "RBC" for a, _, _ in got)
+
+
+def test_a_count_or_share_written_before_its_cells():
+    patient = _patient(
+        "A 39-year-old man with fever. The white blood cell count was 14,200/µL with 82% neutrophils and "
+        "11% lymphocytes. CSF analysis showed 18 leukocytes/µL (75% lymphocytes). The tumor had spread "
+        "to 3 of the 14 lymph nodes."
+    )
+    results = _results(patient)
+    assert ("neutrophil percentage", 82, "%", "high") in results
+    assert ("lymphocyte percentage", 11, "%", "low") in results
+    assert ("CSF cell count", 18, "/uL", "high") in results
+    assert ("CSF lymphocytes", 75, "%", None) in results
+    assert not any(r[1] == 14 for r in results)  # lymph nodes are no lymphocytes

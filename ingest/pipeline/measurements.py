@@ -40,7 +40,7 @@ from .quantities import (
 from .result_lists import further_values, respective_values
 from .structure import Sentence
 from .unnamed_results import bracketed_result, holds_phrase_result, pattern_results, unnamed_results
-from .vocabulary import ANALYTE, DRUG, Concept, Mention
+from .vocabulary import ANALYTE, DRUG, Analyte, Concept, Mention
 
 _TITER_RE = re.compile(r"^[^\d;,，。]{0,12}?(1\s*[:∶/]\s*(\d{1,6}))(?!\d)")
 _TITER_AT = re.compile(_TITER_RE.pattern.removeprefix("^"))
@@ -160,6 +160,7 @@ def measurements(
         analytes = [m for m in analytes if m.concepts[0].code not in _VITAL_SIGNS]
     drug_spans = [(d.start, d.end) for d in mentions if d.kind == DRUG]
     spans: list[tuple[int, int]] = []
+    read_at: list[int] = []  # where the values read so far start
     listed = respective_values(doc, sentence, analytes)
     prev_pre: tuple[int, str] | None = None  # (end, interpretation) of a pre-qualified test
     pending: list[Mention] = []  # tests named without a result yet
@@ -200,6 +201,17 @@ def measurements(
             unit = normalise_unit(vm.group("unit"))
             value_start, value_end = m.end + vm.start("val"), m.end + len(vm.group(0).rstrip())
             diastolic = parse_number(vm.group("val2")) if vm.group("val2") else None
+        if value is None and not titer and info and _is_cell_count(info):
+            # "with 85% neutrophils", "CSF analysis showed 30 leukocytes/µL": a count or share of
+            # cells is often written before the cells it counts (a number no earlier test read).
+            before = _COUNT_BEFORE.search(doc.text, max(s0, m.start - 24), m.start)
+            per = _PER_VOLUME_AFTER.match(doc.text, m.end, s1)
+            if before and not (before.group("pct") or per or _in_fluid(info)):
+                before = None  # "32 lymph nodes": a bare number counts cells only in a fluid's panel
+            if before and before.start("val") not in read_at:
+                value = parse_number(before.group("val"))
+                unit = "%" if before.group("pct") else normalise_unit(per.group("unit")) if per else None
+                value_start, value_end = before.start("val"), per.end() if per else m.end
         if value_end is not None:
             end = value_end
         if unit == "%" and info and info.unit == "10^9/L":
@@ -401,8 +413,12 @@ def measurements(
         reference = re.match(r"\s*[(（][^()（）]{0,40}\d[^()（）]{0,20}[)）]", doc.text[end : end + 64])
         if reference and holds_phrase_result(doc, end, end + reference.end()):
             reference = None  # "2,330 g (<10th percentile)": a result of its own
-        spans.append((start_pre, end + (reference.end() if reference else 0)))  # "(normal <5)" is no result
+        # (a count written before its cells starts the result: "85% neutrophils")
+        first = min(start_pre, value_start) if value_start is not None else start_pre
+        spans.append((first, end + (reference.end() if reference else 0)))  # "(normal <5)" is no result
         emit_measurement(patient, fact, info)
+        if value_start is not None:
+            read_at.append(value_start)
         other = bracketed_result(doc, end, fact) if reference else None
         if other:
             patient.measurements.append(other)  # its findings are the first value's
@@ -541,6 +557,27 @@ def measurements(
         spans.extend(pattern_results(doc, sentence, patient, spans, onset_at))
         spans.extend(unnamed_results(doc, sentence, mentions, patient, spans, onset_at))
     return spans
+
+
+# A number right before a cell name, itself after a separator or a word ("with 85% neutrophils",
+# "showed 30 leukocytes"), and the per-volume unit after the name ("30 leukocytes/µL").
+_COUNT_BEFORE = re.compile(rf"(?<![\w.,/)\]-])(?P<val>{NUM})\s*(?P<pct>%)?\s*$")
+_PER_VOLUME_AFTER = re.compile(
+    r"\s*(?P<unit>/\s*(?:µl|μl|ul|mm3|mm³)|per\s+(?:µl|μl|microliter|microlitre|mm3|cubic millimeter))"
+    r"(?![a-z])",
+    re.I,
+)
+_CELL_COUNT_UNITS = frozenset({"10^9/L", "10^12/L", "10^6/L"})
+
+
+def _is_cell_count(info: Analyte) -> bool:
+    """Whether a test counts cells (blood or body-fluid counts and a fluid's cell shares)."""
+    return info.unit in _CELL_COUNT_UNITS or (info.unit == "%" and _in_fluid(info))
+
+
+def _in_fluid(info: Analyte) -> bool:
+    """Whether a test is a body fluid's (a CSF or urine panel's member, `analyte_mentions`)."""
+    return info.name.startswith(("CSF ", "urine "))
 
 
 def _list_gap(gap: str) -> bool:

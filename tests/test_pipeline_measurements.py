@@ -956,3 +956,22 @@ def test_a_count_or_share_written_before_its_cells():
     assert ("CSF cell count", 18, "/uL", "high") in results
     assert ("CSF lymphocytes", 75, "%", None) in results
     assert not any(r[1] == 14 for r in results)  # lymph nodes are no lymphocytes
+
+
+def test_a_result_word_after_by_or_with_is_said_of_the_test_after_it():
+    patient = _patient(
+        "A 61-year-old woman. Tuberculosis was ruled out by negative sputum cultures. "
+        "The echocardiogram was done despite normal troponin. A nodule with increased size was seen."
+    )
+    analytes = {m["analyte"] for m in patient["measurements"]}
+    assert "sputum culture" in analytes and "ruled out" not in analytes
+    assert not analytes & {"size", "increased size", None}
+
+
+def test_a_year_of_the_past_history_does_not_date_the_tests_that_follow():
+    patient = _patient(
+        "A 50-year-old man. His past history was notable for a myocardial infarction in 2009. "
+        "On admission the CRP was 80 mg/L. In March 2021 the CRP was 12 mg/L."
+    )
+    whens = [m.get("when") for m in patient["measurements"] if m["analyte"] == "CRP"]
+    assert None in whens and "2021" in whens and "2009" not in whens

@@ -154,4 +154,9 @@ def _sentence(
     ]
     outcomes(doc, sentence, about, patient)
     genetics(doc, sentence, mentions, patient)
-    return years[-1][1] if years else year
+    # A year of the past history ("past medical history notable for uveitis in 2015", 既往2015年…)
+    # dates that episode; the story does not move on to it, so the tests that follow keep the year
+    # the story had reached.
+    history = languages.get(doc.language).HISTORY_RE
+    story_years = [y for p, y in years if not history.search(doc.text, s0, p)]
+    return story_years[-1] if story_years else year

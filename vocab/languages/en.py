@@ -1097,6 +1097,9 @@ _RELATIVE_CHANGE = re.compile(
     re.I,
 )
 _ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s*$", re.I)
+# "excluded by negative PCR", "despite normal histology", "with negative T waves": after these a
+# result word stands before the test it is of, as after an article.
+_RESULT_FIRST_BEFORE = re.compile(r"\b(?:by|with|despite)(?:\s+(?:a|an|the))?\s*$", re.I)
 _EXTENT_WORDS = frozenset({"size", "number", "extent", "severity", "intensity", "frequency"})
 
 
@@ -1114,7 +1117,8 @@ def subject_phrase(before: str, after: str) -> str | None:
     if of:
         # "no expression of CK7", "expression of vimentin and desmin": the test follows the result
         return " ".join(_test_words(of.group(1).split())).lower() or None
-    if _ARTICLE_BEFORE.search(before):
+    after_preposition = not _ARTICLE_BEFORE.search(before) and _RESULT_FIRST_BEFORE.search(before)
+    if _ARTICLE_BEFORE.search(before) or (after.strip() and after_preposition):
         # "an uneventful pregnancy", "an abnormal EEG": the result word stands before what it is of
         named: list[str] = []
         for word in after.split()[:3]:
@@ -1124,6 +1128,8 @@ def subject_phrase(before: str, after: str) -> str | None:
             named.append(bare)
             if bare != word:
                 break  # punctuation ends the phrase
+        if after_preposition and named and named[-1].lower().rstrip("s") in _EXTENT_WORDS:
+            return ""  # "a mass with increased size": the lesion changed, no test was done
         return " ".join(named).lower() or None
     chunk = before.rstrip()
     chunk = re.sub(

@@ -356,3 +356,44 @@ def test_a_stop_and_its_reason_in_a_later_clause(text, agent, reason):
 def test_a_stop_of_something_else_later_is_not_the_drugs():
     fact = _treatments("患者，男，50岁。予甲泼尼龙40 mg静滴，病情好转后停用呼吸机。")["methylprednisolone"]
     assert fact.get("change") is None and fact["stopped_because"] is None
+
+
+@pytest.mark.parametrize(
+    "text, agent, expected",
+    [
+        # the negative powers of Chinese journals
+        (
+            "患者，男，30岁。予泼尼松1 mg·kg-1·d-1口服。",
+            "prednisone",
+            {"unit": "mg/kg/d", "frequency": "once daily"},
+        ),
+        ("患者，女，50岁。予环磷酰胺750 mg·m-2静脉滴注，每月1次。", "cyclophosphamide", {"unit": "mg/m2"}),
+        (
+            "患者，男，5岁。予IVIG 2 g·kg⁻¹静脉滴注。",
+            "intravenous immunoglobulin",
+            {"dose": 2, "unit": "g/kg"},
+        ),
+        # the dose before the drug; Taiwan's tablets
+        (
+            "患者，女，60歲。醫師開立每日60毫克的prednisolone口服。",
+            "prednisolone",
+            {"dose": 60, "unit": "mg"},
+        ),
+        ("患者，女，40歲。給予levothyroxine 每日1錠。", "levothyroxine", {"unit": "tablet", "route": "oral"}),
+    ],
+)
+def test_units_in_the_notation_of_chinese_journals(text, agent, expected):
+    fact = _treatments(text)[agent]
+    assert {key: fact[key] for key in expected} == expected
+
+
+def test_an_administration_said_of_all_drugs_of_a_list():
+    tx = _treatments("患者，男，40岁。予异烟肼0.3 g、利福平0.45 g、吡嗪酰胺1.5 g，均每日1次口服。")
+    assert [(t["dose"], t["route"], t["frequency"]) for t in tx.values()] == [
+        (0.3, "oral", "once daily"),
+        (0.45, "oral", "once daily"),
+        (1.5, "oral", "once daily"),
+    ]
+    # without 均 the frequency after the last drug is that drug's alone
+    tx = _treatments("患者，女，40岁。予泼尼松30 mg、甲氨蝶呤10 mg每周1次。")
+    assert (tx["prednisone"]["frequency"], tx["methotrexate"]["frequency"]) == (None, "once weekly")

@@ -41,9 +41,12 @@ _UNIT_NAMES = {
 # Doses by body weight or surface ("2 g/kg", "375 mg/m2", "30 mg/(kg·d)", "0.1 U/kg/h") before the
 # plain amounts, so that "2 g/kg" is never read as "2 g".
 _AMOUNT = r"mg|g|μg|ug|mcg|iu|u|ml|mmol|meq"
+_INVERSE = r"\^?[-−⁻]\s*1?"  # "-1", "−1", "^-1" (and the "-" of "m-2")
 _PER_BODY = (
     rf"(?:{_AMOUNT})\s*/\s*(?:\(\s*(?:kg|m2|m²)\s*[·.*]\s*(?:d|day|h|min)\s*\)|(?:kg|m2|m²)"
     r"(?:\s*/\s*(?:d|day|h|hr|min|dose|wk|week))?)"
+    # the negative powers of Chinese journals: "1 mg·kg-1·d-1", "375 mg·m-2" (NFKC: kg⁻¹ -> kg−1)
+    rf"|(?:{_AMOUNT})\s*[·•.*]\s*(?:kg\s*{_INVERSE}|m\s*{_INVERSE}2)(?:\s*[·•.*]\s*(?:d|h|min)\s*{_INVERSE})?"
 )
 _DOSE_UNIT = (
     rf"{_PER_BODY}|mg|mcg|μg|ug|ng|g(?![a-z])|ml|iu|u(?![a-z])|mmol|meq|"
@@ -66,7 +69,7 @@ _PER_BODY_BEFORE = [
 # "20 mg/day of prednisone": the dose written before the drug.
 _DOSE_BEFORE_RE = re.compile(
     rf"(?P<val>\d+(?:\.\d+)?)\s*(?P<unit>{_DOSE_UNIT})(?:\s*(?:/\s*(?:day|d)|{languages.alternatives('PER_DAY_WORDS')}))?"
-    rf"\s*(?:(?:{languages.alternatives('QUANTITY_OF_WORDS')})\s+)?(?:\w+\s+)?$",
+    rf"\s*(?:(?:{languages.alternatives('QUANTITY_OF_WORDS')})\s*)?(?:\w+\s+)?$",
     re.I,
 )
 # The routes a language's `ROUTE_WORDS` may name (keys of `vocab.codes.ROUTES`), in the order they
@@ -103,6 +106,8 @@ _ADVERSE_LINK = re.compile(languages.alternatives("ADVERSE_LINK_WORDS"), re.I)
 _JOINER = re.compile(
     rf"[,，、;；]|\b(?:and|or|with|plus|then)\b|{languages.alternatives('LIST_JOIN_WORDS')}", re.I
 )
+# "，均每日1次口服" (all of them) after a list of drugs, before the clause or sentence ends.
+_ALL_OF_THEM = re.compile(rf"[^。;；]*?[,，]\s*(?:{languages.alternatives('ALL_OF_THEM_WORDS')})")
 _PARTS = {"two": 2, "three": 3, "four": 4, "二": 2, "三": 3, "四": 4}
 
 
@@ -110,6 +115,9 @@ def _dose_unit(unit: str) -> str:
     """The record's spelling of a dose unit: "mg/(kg·d)" and "mg/kg/day" -> "mg/kg/d", "U/kg" ->
     "U/kg", "mg/m²" -> "mg/m2"."""
     u = re.sub(r"\s+", "", unit).lower().replace("μ", "u").replace("²", "2")
+    # "mg·kg-1·d-1" -> "mg/kg/d", "mg·m-2" -> "mg/m2"
+    u = re.sub(r"[·•.*](kg|d|h|min)\^?[-−⁻]1?", r"/\1", u)
+    u = re.sub(r"[·•.*]m\^?[-−⁻]2", "/m2", u)
     per_body = re.fullmatch(r"([a-z]+)/\(?(kg|m2)[·.*/]?(d|day|h|hr|min|dose|wk|week)?\)?", u)
     if per_body and u not in _UNIT_NAMES:
         amount, body, per = per_body.groups()
@@ -221,6 +229,11 @@ def _treatments(doc: Doc, sentence: Sentence, drugs: list[Mention], patient: Pat
         if not a or not b:
             continue
         gap = doc.text[drugs[i].end : drugs[i + 1].start]
+        # "异烟肼0.3 g、利福平0.45 g，均每日1次口服": each with its own dose, the rest shared when
+        # the words after the list say it is said of all of them (not "泼尼松30 mg、甲氨蝶呤10 mg每周1次")
+        own_dose = _DOSE_RE.match(gap.lstrip())
+        if own_dose and _ALL_OF_THEM.match(doc.text, drugs[-1].end, s1):
+            gap = gap.lstrip()[own_dose.end() :]
         if coord.match(gap):
             for key in ("route", "frequency", "duration", "stopped_because"):
                 if a.get(key) is None and b.get(key) is not None:

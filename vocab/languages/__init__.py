@@ -126,7 +126,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   is the reason); `STOP_BEFORE_RE` or None; `STOP_LATER_RE` or None (group 1 the reason of a stop
   in a later clause of the drug's sentence); `COORDINATION_RE`; `CLASS_NAMES_GIVEN_DRUG` (bool:
   a drug class of a patient given a drug of that class names that drug, "激素治疗后", rather than a
-  treatment of its own).
+  treatment of its own); `ALL_OF_THEM_WORDS` ("，均每日1次口服": the administration after a list of
+  drugs, each with its own dose, is said of them all).
 - frequency: ∀ `FREQUENCY_RULES` (list of (pattern, answer or function of the match), specific
   before general; answers in the record's vocabulary, see `_common.times_per`).
 - outcomes: `OUTCOME_RE` (its named groups are the directions); `FOLLOW_UP_RE`;
@@ -281,6 +282,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "DOSE_MULTIPLIER_WORDS",
         "PER_BODY_BEFORE_WORDS",
         "STOP_LATER_RE",
+        "ALL_OF_THEM_WORDS",
     ),
     "frequency": ("FREQUENCY_RULES",),
     "outcomes": (

@@ -562,6 +562,9 @@ DOSE_UNIT_WORDS = {
     "支": "vial",
     "袋": "bag",
     "丸": "pill",
+    # Taiwan's tablets: 锭 (錠), 颗 (顆)
+    "锭": "tablet",
+    "颗": "tablet",
     "克": "g",
     "毫克": "mg",
     "单位": "U",
@@ -584,8 +587,10 @@ ROUTE_WORDS = {
     "sublingual": r"舌下含服|舌下含化|舌下含",
     "intrathecal": r"鞘内注射|鞘内给药|鞘注",
     "topical": r"外用|外敷|湿敷|涂抹|涂擦|局部|换药|消毒",
-    # 服用/服药 (take a medicine) is by mouth: "每日服用异烟肼300毫克"
-    "oral": r"口服|顿服|服用|肠溶片|缓释片|控释片|片剂|胶囊|颗粒|口服液|片(?=[0-9,，、\s])",
+    # 服用 (take a medicine) is by mouth: "每日服用异烟肼300毫克"; so are Taiwan's tablets, "每日1锭"
+    "oral": (
+        r"口服|顿服|服用|(?<=[0-9])\s*(?:锭|颗)|肠溶片|缓释片|控释片|片剂|胶囊|颗粒|口服液|片(?=[0-9,，、\s])"
+    ),
 }
 STATED_ORAL_WORDS = r"口服|服用"
 CHANGE_WORDS = {
@@ -611,7 +616,7 @@ WITHHELD_BEFORE_WORDS = (
     r"未予以?|未给予|未用|未使用|未行|未接受|未能使用|未加用|拒绝使用|拒用|拒绝|不予|无法使用"
 )
 WITHHELD_AFTER_WORDS = r"(?:治疗)?(?:未予|未用|未使用|未能使用|属禁忌|禁用)"
-QUANTITY_OF_WORDS = ""
+QUANTITY_OF_WORDS = r"的"  # "每日60毫克的泼尼松": the dose before the drug
 # "输注红细胞、血小板", "输血浆400 ml": blood components after these words are the components given.
 TRANSFUSION_WORDS = r"输注|输入|(?<![运传灌])输(?=[^注入液])"
 BLOOD_COMPONENT_WORDS = {
@@ -652,10 +657,12 @@ COORDINATION_RE = re.compile(r"^\s*(?:联合|合并|加用|和|及|与|、|加|\
 # "予地塞米松…。激素治疗后体温恢复正常", "出院时激素已减为醋酸泼尼松片": a Chinese report names the drug it
 # gave again by its class (激素, 抗感染治疗, 抗病毒治疗); that is no second treatment.
 CLASS_NAMES_GIVEN_DRUG = True
+ALL_OF_THEM_WORDS = r"均|皆|都"  # "，均每日1次口服": said of every drug of the list before
 
 _CLAUSE_SPLIT_RE = re.compile(r"[,，。;；]")
 _ADMINISTRATION_CLAUSE_RE = re.compile(
-    r"\s*(?:每|隔|分\s*[2-4二三四]\s*次|[0-9一二两三四]+\s*次|一(?:日|天)|早晚|q[0-9dwh]|bid|tid|qid|qd|qod|"
+    # "均每日1次口服" (all of them), after a list of drugs each with its dose
+    r"\s*(?:均|皆|都)?(?:每|隔|分\s*[2-4二三四]\s*次|[0-9一二两三四]+\s*次|一(?:日|天)|早晚|q[0-9dwh]|bid|tid|qid|qd|qod|"
     r"(?:po|iv|ih|im|sc|ivgtt)(?![a-z])|静|口服|顿服|皮下|肌|雾化|外用|局部|舌下|鞘内|疗程|共|连续|连用|持续|"
     r"[0-9.]+\s*(?:mg|g|μg|ug|ml|片|粒|u|iu))",
     re.I,
@@ -750,6 +757,8 @@ FREQUENCY_RULES = [
     (re.compile(r"隔日|隔天"), "every 2 days"),
     (re.compile(r"每周"), "once weekly"),
     (re.compile(r"每日|每天|每晚|睡前|每早|晨起"), "once daily"),
+    # a dose per day in the negative powers of Chinese journals: "1 mg·kg-1·d-1"
+    (re.compile(r"[·•.*]\s*d\s*\^?[-−⁻]\s*1(?![0-9])"), "once daily"),
 ]
 
 # ----------------------------------------------------------------- outcomes

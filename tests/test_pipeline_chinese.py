@@ -1185,3 +1185,38 @@ def test_examination_wording_of_cardiology_neurology_and_paediatrics(words, code
 def test_loose_stools_are_diarrhoea(words):
     features = {f["code"]: f["excluded"] for f in _patient(f"患儿，女，2岁，{words}3天。")["features"]}
     assert features.get("HP:0002014") is False, features
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("十二指肠球部溃疡伴活动性出血", "HP:0002588"),  # a gut ulcer by its sub-site
+        ("胃窦溃疡", "HP:0002592"),
+        ("回肠末端溃疡", "HP:0032024"),
+        ("唇部溃疡", "HP:0100825"),
+        ("口唇红肿、破溃", "HP:0100825"),  # the lips written once, before the first finding
+        ("阴囊溃疡", "HP:0003249"),
+    ],
+)
+def test_an_ulcer_of_a_site_that_is_not_skin_is_no_skin_ulcer(words, code):
+    opencc = pytest.importorskip("opencc")
+    text = f"患者，男，50岁。查体：{words}。"
+    for written in (text, opencc.OpenCC("s2tw").convert(text)):
+        features = {f["code"] for f in _patient(written)["features"] if not f["excluded"]}
+        assert code in features, (written, features)
+        assert "HP:0200042" not in features, written
+
+
+def test_an_ulcer_named_for_its_cause_or_on_the_skin():
+    patient = _patient("患者，男，50岁。予奥美拉唑预防应激性溃疡。右小腿见一溃疡。")
+    assert "HP:0200042" in {f["code"] for f in patient["features"]}  # the leg's ulcer is the skin's
+    assert any(f["label"] == "ulcer" and f["code"] is None for f in patient["uncoded_findings"])
+    # 肝 of 肝硬化 is no body part of 脾大: no hepatosplenomegaly
+    codes = {f["code"] for f in _patient("患者，男，50岁。超声示肝硬化、脾大、腹水。")["features"]}
+    assert "HP:0001433" not in codes and "HP:0001744" in codes
+
+
+@pytest.mark.parametrize(("words", "code"), [("胫前黏液性水肿", "HP:0200028"), ("食欲亢进", "HP:0002591")])
+def test_endocrine_wording(words, code):
+    features = {f["code"] for f in _patient(f"患者，女，36岁。{words}2月。")["features"]}
+    assert code in features and "HP:0000969" not in features, features

@@ -363,7 +363,8 @@ def _with_shared_body_part(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         own = doc.key[m.start : m.end]
         for i, part in _runs(clause, _PART_REACH):
             a, b = base + i, base + i + len(part)
-            if any(f.start < b and a < f.end for f in findings):
+            at = joiner.start()
+            if any(f.start < b and a < f.end and not _leading_part(f, a, b, at) for f in findings):
                 continue  # a finding is no body part: 恶心、呕吐 are two findings, not 恶心呕吐
             found = _whole_term(doc, part + own)
             if found is not None:
@@ -372,6 +373,13 @@ def _with_shared_body_part(doc: Doc, mentions: list[Mention]) -> list[Mention]:
                 break
     mentions = [replaced.get(id(m), m) for m in mentions] if replaced else mentions
     return _with_finding_shared_by_parts(doc, mentions, join)
+
+
+def _leading_part(finding: Mention, a: int, b: int, joiner: int) -> bool:
+    """ "口唇红肿、破溃": the part may be the first words of the finding right before the joiner
+    (口唇 of 口唇红肿), when it stops short of the finding's last words: the second finding
+    (破溃) is the lips' too. Two characters at least: 肝 of 肝硬化 is no part of "肝硬化、脾大"."""
+    return finding.end == joiner and finding.start == a and a + 2 <= b < finding.end - 1
 
 
 def _with_finding_shared_by_parts(doc: Doc, mentions: list[Mention], join: re.Pattern[str]) -> list[Mention]:

@@ -975,3 +975,16 @@ def test_a_year_of_the_past_history_does_not_date_the_tests_that_follow():
     )
     whens = [m.get("when") for m in patient["measurements"] if m["analyte"] == "CRP"]
     assert None in whens and "2021" in whens and "2009" not in whens
+
+
+def test_drug_strengths_controls_and_symptom_courses_are_no_results():
+    patient = _patient(
+        "A 47-year-old man. He was given sodium bicarbonate (8.4%) and a 4% icodextrin solution. The "
+        "assay used water as a negative control and a known sample as a positive control. Her dyspnea "
+        "decreased. The biopsy was positive for CD30 and the tumor was negative for ALK."
+    )
+    got = {(m["analyte"], m["value"], m["interpretation"]) for m in patient["measurements"]}
+    assert not any(v in (8.4, 4) for _, v, _ in got)
+    assert not any(a in (None, "dyspnea") for a, _, _ in got)
+    assert ("cd30", None, "positive") in got or ("biopsy", None, "positive") in got
+    assert any(i == "negative" for _, _, i in got)  # the tumor's stain stays a result

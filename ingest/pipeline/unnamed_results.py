@@ -26,7 +26,7 @@ from .quantities import (
     parse_number,
 )
 from .structure import Sentence
-from .vocabulary import ANALYTE, Mention
+from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Mention
 
 
 def _value_pattern(unit_words: dict[str, str]) -> re.Pattern[str]:
@@ -54,6 +54,11 @@ _REFERENCE_AFTER = re.compile(
 )
 # "25(OH)D 30.4 ng/mL (20–50 ng/mL)": a range opening a bracket after a result is its reference.
 _BRACKETED_RANGE_TOP = re.compile(r"[(\[（]\s*\d[\d.,]*\s*(?:-|–|~|～)\s*$")
+# A value that is a drug's concentration, dose or flow: right before the drug, at most a short word
+# between ("4% icodextrin", "4 L/min of oxygen"), or in the bracket right after it ("sodium
+# bicarbonate (8.4%, ...)").
+_DRUG_NEXT = re.compile(r"\s*(?:\w{1,2}\s+)?")
+_DRUG_BRACKET = re.compile(r"\s*[(（]\s*")
 # "increased to 1 mg": a dose change, not a test result.
 _DOSE_AFTER = {
     code: re.compile(rf"\s+(?:{module.DOSE_CHANGE_TO_WORDS})\s+\d")
@@ -78,6 +83,8 @@ def unnamed_results(
     dose_after = _DOSE_AFTER.get(lang.CODE)
     s0, s1 = sentence.start, sentence.end
     blocked = known + [(m.start, m.end) for m in mentions if m.kind != ANALYTE]
+    drugs = [(m.start, m.end) for m in mentions if m.kind == DRUG]
+    clinical = [(m.start, m.end) for m in mentions if m.kind in (HPO, FINDING, DISEASE)]
 
     found: list[tuple[int, int]] = []
     for pattern, kind in ((_VALUE[lang.CODE], "value"), (lang.UNNAMED_RESULT_RE, "qual")):
@@ -89,6 +96,11 @@ def unnamed_results(
                 continue  # "increased to 1 mg": a dose change, not a test result
             if kind == "value" and _BRACKETED_RANGE_TOP.search(doc.text, max(s0, a - 16), a):
                 continue  # "(20–50 ng/mL)" after a result: its reference interval
+            if kind == "value" and any(
+                _DRUG_NEXT.fullmatch(doc.text, b, x) or _DRUG_BRACKET.fullmatch(doc.text, y, a)
+                for x, y in drugs
+            ):
+                continue  # "4% icodextrin", "4 L/min of oxygen", "sodium bicarbonate (8.4%": the drug's
             if _REFERENCE_BEFORE.search(doc.text, max(s0, a - 40), a) or (
                 kind == "qual" and gm.group(0).lower() == "normal" and _REFERENCE_AFTER.match(doc.text, b)
             ):
@@ -134,6 +146,17 @@ def unnamed_results(
             )
             if analyte == "":
                 continue  # said of a history ("family history was unremarkable"): no test
+            if (
+                kind == "qual"
+                and interpretation in ("high", "low")
+                and analyte
+                and not marker
+                and any(
+                    gm.start() - 60 <= x and y <= gm.start() and analyte.endswith(doc.text[x:y].lower())
+                    for x, y in clinical
+                )
+            ):
+                continue  # "her dyspnea decreased": the course of a finding, not a test's result
             _record(doc, patient, found, onset_at, (a, b), analyte, value, comparator, unit, interpretation)
     return found
 

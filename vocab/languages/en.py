@@ -1103,6 +1103,7 @@ _RESULT_FIRST_BEFORE = re.compile(r"\b(?:by|with|despite)(?:\s+(?:a|an|the))?\s*
 _EXTENT_WORDS = frozenset({"size", "number", "extent", "severity", "intensity", "frequency"})
 
 
+_CONTROL_AFTER = re.compile(r"\s*controls?\b", re.I)
 _OF_THE_TEST = re.compile(r"\s*of\s+([\w\-/ ]{2,40}?)(?:[,.;(]|\s+(?:and|or|was|were|in|by|on)\b|$)", re.I)
 
 
@@ -1111,6 +1112,8 @@ def subject_phrase(before: str, after: str) -> str | None:
     positive" -> "biopsy"), else the words right after ("positive for S-100" -> "s-100"). None
     when no words that could name a test stand there ("they were positive", "an increased"); ""
     when the result is said of a history ("family history was unremarkable"): no test at all."""
+    if _CONTROL_AFTER.match(after):
+        return ""  # "a positive control", "negative controls": the assay's check, no patient result
     if _RELATIVE_CHANGE.search(before):
         return ""  # "decreased by 50%": how much something changed, no result
     of = _OF_THE_TEST.match(after)

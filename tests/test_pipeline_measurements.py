@@ -988,3 +988,35 @@ def test_drug_strengths_controls_and_symptom_courses_are_no_results():
     assert not any(a in (None, "dyspnea") for a, _, _ in got)
     assert ("cd30", None, "positive") in got or ("biopsy", None, "positive") in got
     assert any(i == "negative" for _, _, i in got)  # the tumor's stain stays a result
+
+
+@pytest.mark.parametrize(
+    ("text", "analyte", "value"),
+    [
+        (
+            "患者，男，3岁。串联质谱：游离肉碱（C0）5.1 μmol/L，C5/C0 0.9（参考0.01～0.1）↑。",
+            "C5/C0 ratio",
+            0.9,
+        ),
+        ("患者，女，44岁。CD4/CD8 0.62。", "CD4/CD8 ratio", 0.62),
+        ("患者，女，44岁。AST/ALT 2.4。", "AST/ALT ratio", 2.4),
+        ("患者，男，50岁。BUN/Cr 28。", "BUN/Cr ratio", 28),
+        ("患者，女，25岁。醛固酮/肾素比值 62。", "aldosterone/renin ratio", 62),
+    ],
+)
+def test_two_tests_joined_by_a_slash_before_a_value_are_their_ratio(text, analyte, value):
+    got = {(m["analyte"], m["value"]) for m in _patient(text)["measurements"]}
+    assert (analyte, value) in got
+    assert len(got) == (2 if "C0）" in text else 1)  # neither test alone takes the ratio's value
+
+
+def test_tests_joined_by_a_slash_before_a_result_share_it():
+    got = {
+        (m["analyte"], m["interpretation"])
+        for m in _patient("患者，男，30岁。HBsAg/HBeAg阳性。")["measurements"]
+    }
+    assert got == {("HBsAg", "positive"), ("HBeAg", "positive")}
+    paired = {
+        (m["analyte"], m["value"]) for m in _patient("患者，男，30岁。PT/APTT 15.2/45.6 s。")["measurements"]
+    }
+    assert not any(a.endswith("ratio") for a, _ in paired)

@@ -90,6 +90,7 @@ def test_mentions(doc: Doc, sentence: Sentence, mentions: list[Mention]) -> list
     if members:
         found = [m for i, m in enumerate(found) if i not in replaced] + members
     found.sort(key=lambda m: (m.start, -m.end))
+    found = _ratios(doc, s1, found)
     analytes: list[Mention] = []
     for m in found:
         if any(a <= m.start and m.end <= b and b - a > m.end - m.start for a, b in drug_spans):
@@ -372,4 +373,74 @@ def _named_by_finding(doc: Doc, mentions: list[Mention], known: list[Mention]) -
         if unit is not None and not measured_in(unit, info):
             continue  # "fever for 3 days", "hypertension of 10 years": no result of the test
         out.append(Mention(m.start, m.end, (Concept(ANALYTE, info.name, info.name, 0),)))
+    return out
+
+
+# "C3/C0 1.29", "CD4/CD8比值0.45", "醛固酮/肾素比值 450": two tests joined by a slash, with a number
+# or a ratio word after them, are one test, their ratio ("CMV IgG/IgM阴性" names two tests with one
+# result and stays two). Abbreviations written in Latin letters name it as written (the usual name of
+# the ratio, "C3/C0 ratio"); otherwise the tests' names do ("aldosterone/renin ratio").
+_SLASH = re.compile(r"\s*[/／]\s*")
+_RATIO_AFTER = re.compile(
+    rf"\s*(?:(?P<word>{languages.alternatives('RATIO_WORDS')})(?![A-Za-z])|(?=[:：=]?\s*(?:为|约为|达)?\s*[<>≤≥]?\s*\d))",
+    re.I,
+)
+
+
+# One side of the ratio may be an abbreviation too short to be a name of its own ("C3/C0", "BUN/Cr").
+_TOKEN_BEFORE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9+]{0,7}\s*[/／]\s*$")
+_TOKEN_AFTER = re.compile(r"\s*[/／]\s*[A-Za-z][A-Za-z0-9+]{0,7}(?![A-Za-z0-9])")
+# "PT/APTT 15.2/45.6 s": two tests, two values.
+_PAIRED_VALUES = re.compile(r"[^\d]{0,8}\d+(?:\.\d+)?\s*[/／]\s*\d")
+
+
+def _ratio(doc: Doc, start: int, end: int, names: tuple[str, str], s1: int) -> Mention | None:
+    """The ratio of the tests written at start..end ("C3/C0"), when a ratio word or a value follows."""
+    after = _RATIO_AFTER.match(doc.text, end, s1)
+    if after is None or _PAIRED_VALUES.match(doc.text, end, s1):
+        return None
+    if re.match(r"\s*1\s*[:：∶]\s*\d", doc.text[end : end + 12]):
+        return None  # a titre: "IgG/IgM 1:320" are two tests
+    first, second = _SLASH.split(doc.text[start:end], maxsplit=1)
+    # Abbreviations as written ("C3/C0", "BUN/Cr"); words by the tests' names ("albumin/creatinine").
+    written = all(re.fullmatch(r"[A-Za-z0-9+]{1,8}", side) and not side.islower() for side in (first, second))
+    name = f"{first}/{second} ratio" if written else f"{names[0]}/{names[1]} ratio"
+    known = doc.vocab.analytes.get(name)
+    name = known.name if known else name
+    return Mention(
+        start, after.end("word") if after.group("word") else end, (Concept(ANALYTE, name, name, 0),)
+    )
+
+
+def _ratios(doc: Doc, s1: int, found: list[Mention]) -> list[Mention]:
+    out: list[Mention] = []
+    for m in found:
+        if out and out[-1].concepts[0].code.endswith(" ratio") and out[-1].start < m.start <= out[-1].end:
+            continue  # the second test of a ratio already read ("AST/ALT")
+        code = m.concepts[0].code
+        before = _TOKEN_BEFORE.search(doc.text, max(0, m.start - 12), m.start)
+        if before and before.group(0).islower():
+            before = None  # a word the vocabulary does not know ("albumine/creatinine") names no test
+        if (
+            before
+            and not any(k.end > before.start() for k in out[-1:])
+            and (ratio := _ratio(doc, before.start(), m.end, (before.group(0).rstrip("/／ "), code), s1))
+        ):
+            out.append(ratio)  # "C3/C0 1.29"
+            continue
+        after = _TOKEN_AFTER.match(doc.text, m.end, s1)
+        token = after.group(0).lstrip("/／ ") if after else ""
+        if after and not token.islower() and (ratio := _ratio(doc, m.start, after.end(), (code, token), s1)):
+            out.append(ratio)  # "BUN/Cr 25"
+            continue
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and previous.end <= m.start
+            and _SLASH.fullmatch(doc.text, previous.end, m.start)
+            and (ratio := _ratio(doc, previous.start, m.end, (previous.concepts[0].code, code), s1))
+        ):
+            out[-1] = ratio  # "醛固酮/肾素比值 450"
+            continue
+        out.append(m)
     return out

@@ -513,7 +513,15 @@ def measurements(
                     diastolic, dia_info.ref_low, dia_info.ref_high, None
                 )
             patient.measurements.append(dia)
-        shared = value is None and pending and _SHARED_RESULT.search(doc.text, pending[-1].end, result_start)
+        shared = (
+            value is None
+            and pending
+            and (
+                _SHARED_RESULT.search(doc.text, pending[-1].end, result_start)
+                # "CMV IgG/IgM阴性", "HBsAg/HBeAg阳性": tests joined by a slash share the result after them
+                or re.fullmatch(r"\s*[/／]\s*", doc.text[pending[-1].end : m.start])
+            )
+        )
         if shared:
             # "抗核抗体、抗dsDNA抗体均阴性", "ANA and anti-dsDNA were both negative"
             chain = [m]

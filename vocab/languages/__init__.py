@@ -99,6 +99,7 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   panel that only ends the one before) and `PANEL_MEMBER_WORDS` (written -> test: inside a panel
   the test is the specimen's, 尿常规：蛋白（++） is "urine protein"); `TITER_WORDS` (what may stand
   between a result word and the titre after it: "阳性，滴度1:1000", "positive at a titre of 1:320");
+  `RATIO_WORDS` (what says two tests joined by a slash are their ratio: "C3/C0比值", "CD4/CD8 ratio");
   `PRE_QUALIFIER_RE` (group 1 the word, anchored at `$`) with
   `PRE_QUALIFIER_MEANINGS` and `PRE_QUALIFIER_LIST_RE`, or None, {} and None; `UNNAMED_RESULT_RE`,
   `UNNAMED_RESULT_MEANINGS` and `subject_phrase(before, after) -> str | None` ("" when the result
@@ -241,6 +242,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "PANEL_WORDS",
         "PANEL_MEMBER_WORDS",
         "TITER_WORDS",
+        "RATIO_WORDS",
         "PRE_QUALIFIER_RE",
         "PRE_QUALIFIER_MEANINGS",
         "PRE_QUALIFIER_LIST_RE",

@@ -705,6 +705,7 @@ PANEL_WORDS = {
     "blood tests": "",
 }
 TITER_WORDS = r"(?:at\s+|with\s+)?(?:an?\s+)?(?:titers?|titres?)(?:\s+of)?"
+RATIO_WORDS = r"ratios?"
 PANEL_MEMBER_WORDS = {
     "protein": "protein",
     "blood": "occult blood",

@@ -496,6 +496,7 @@ PANEL_WORDS = {
     "外周血": "",
 }
 TITER_WORDS = r"滴度|效价|凝集价"
+RATIO_WORDS = r"比值|比例|比率|比"
 PANEL_MEMBER_WORDS = {
     "淋巴细胞": "lymphocytes",
     "中性粒细胞": "neutrophils",

@@ -397,3 +397,24 @@ def test_an_administration_said_of_all_drugs_of_a_list():
     # without 均 the frequency after the last drug is that drug's alone
     tx = _treatments("患者，女，40岁。予泼尼松30 mg、甲氨蝶呤10 mg每周1次。")
     assert (tx["prednisone"]["frequency"], tx["methotrexate"]["frequency"]) == (None, "once weekly")
+
+
+def test_a_bracketed_administration_with_a_comma_is_the_drugs_before_the_next():
+    tx = _treatments("患者，男，60岁。先用头孢唑肟钠（2 g/次，2次/d）加阿奇霉素（0.5 g/次，1次/d）。")
+    assert [(a, t["dose"], t["frequency"]) for a, t in tx.items()] == [
+        ("ceftizoxime", 2, "twice daily"),
+        ("azithromycin", 0.5, "once daily"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "name, agent",
+    [
+        ("头孢米诺钠", "cefminox"),
+        ("拉氧头孢", "latamoxef"),
+        ("去甲万古霉素", "norvancomycin"),
+        ("胞磷胆碱", "citicoline"),
+    ],
+)
+def test_chinese_names_of_agents_common_in_chinese_reports(name, agent):
+    assert agent in _treatments(f"患者，男，50岁。予{name}静脉滴注，每日1次。")

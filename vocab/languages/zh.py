@@ -670,6 +670,22 @@ _ADMINISTRATION_CLAUSE_RE = re.compile(
 )
 
 
+def _clauses(window: str) -> list[str]:
+    """The clauses of `window`; a comma inside brackets does not end one: "头孢地嗪钠（2 g/次，2次/d）加
+    莫西沙星": the bracket is the first drug's administration."""
+    clauses, start, depth = [], 0, 0
+    for i, ch in enumerate(window):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+        elif depth == 0 and _CLAUSE_SPLIT_RE.fullmatch(ch):
+            clauses.append(window[start:i])
+            start = i + 1
+    clauses.append(window[start:])
+    return clauses
+
+
 def administration_window(window: str, truncated: bool) -> str:
     """The words after a drug that describe its administration.
 
@@ -677,7 +693,7 @@ def administration_window(window: str, truncated: bool) -> str:
     in the next clauses. `truncated`: the window stops at the next drug, whose administration the
     last clause before it is ("，静脉滴注丙种球蛋白").
     """
-    clauses = _CLAUSE_SPLIT_RE.split(window)
+    clauses = _clauses(window)
     window = clauses[0]
     for k, clause in enumerate(clauses[1:], 1):
         if not _ADMINISTRATION_CLAUSE_RE.match(clause) or (truncated and k == len(clauses) - 1):

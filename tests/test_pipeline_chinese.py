@@ -1220,3 +1220,35 @@ def test_an_ulcer_named_for_its_cause_or_on_the_skin():
 def test_endocrine_wording(words, code):
     features = {f["code"] for f in _patient(f"患者，女，36岁。{words}2月。")["features"]}
     assert code in features and "HP:0000969" not in features, features
+
+
+def test_a_bare_lesion_on_a_mucosa_seen_by_endoscopy_is_not_coded_as_the_skins():
+    opencc = pytest.importorskip("opencc")
+    text = "患者，女，47岁。结肠镜示直肠黏膜弥漫性充血、水肿，可见多发浅溃疡及糜烂。双下肢无水肿。"
+    for written in (text, opencc.OpenCC("s2tw").convert(text)):
+        patient = _patient(written)
+        features = {f["code"]: f["excluded"] for f in patient["features"]}
+        assert not {"HP:0200042", "HP:0200041"} & set(features), (written, features)
+        assert features.get("HP:0010741") is True  # the legs' oedema, in its own sentence
+        assert "HP:0000969" not in features
+        assert {"HP:0200042", "HP:0000969"} <= {f["code"] for f in patient["uncoded_findings"]}
+    # skin and mucosae together (皮肤黏膜) are the skin: its ulcer stays
+    features = {f["code"] for f in _patient("患者，男，30岁。全身皮肤黏膜苍白，右足可见溃疡。")["features"]}
+    assert "HP:0200042" in features
+
+
+@pytest.mark.parametrize(
+    ("words", "code", "excluded"),
+    [
+        ("墨菲氏征阳性", "HP:0034753", False),
+        ("墨菲征阴性", "HP:0034753", True),
+        ("巴宾斯基反射阴性", "HP:0003487", True),
+        ("小便颜色变深", "HP:0040319", False),
+    ],
+)
+def test_taiwan_wording_of_signs(words, code, excluded):
+    opencc = pytest.importorskip("opencc")
+    text = f"一名57岁男性，{words}。"
+    for written in (text, opencc.OpenCC("s2twp").convert(text)):
+        features = {f["code"]: f["excluded"] for f in _patient(written)["features"]}
+        assert features.get(code) is excluded, (written, features)

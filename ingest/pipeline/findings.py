@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from types import ModuleType
 
 from vocab import languages
 
@@ -47,6 +48,15 @@ GENERIC_CODES = frozenset(
         "HP:0002664",  # Neoplasm
         "HP:0001892",  # Abnormal bleeding
         "HP:0012393",  # Allergy
+    }
+)
+# Findings of the skin or of the whole patient that a bare lesion word names (溃疡, 糜烂, 水肿): on a
+# mucosa seen by endoscopy (`MUCOSAL_CONTEXT_RE`) they say too little to code.
+SURFACE_CODES = frozenset(
+    {
+        "HP:0200042",  # Skin ulcer
+        "HP:0200041",  # Skin erosion
+        "HP:0000969",  # Edema
     }
 )
 # HPO files the way a child was delivered under "Abnormal delivery"; in a case report it is a
@@ -74,6 +84,17 @@ _WORD_RE = re.compile(rf"[A-Za-z0-9]+|[{languages.CJK_CHARS}]{{1,2}}")
 
 def _loose_word(surface: str) -> bool:
     return len(_WORD_RE.findall(surface)) <= 1
+
+
+def _on_a_mucosa(lang: ModuleType, code: str, surface: str, before: str) -> bool:
+    """A skin or whole-body finding named by one bare word after an endoscopy or a mucosa in its
+    sentence: 结肠镜示…可见多发浅溃疡 is an ulcer of the colon, not of the skin."""
+    return (
+        code in SURFACE_CODES
+        and lang.MUCOSAL_CONTEXT_RE is not None
+        and _loose_word(surface)
+        and lang.MUCOSAL_CONTEXT_RE.search(before) is not None
+    )
 
 
 def link_findings(
@@ -116,11 +137,10 @@ def link_findings(
                 "evidence": evidence,
             }
             # "no oedema" is a clear statement about the patient; "oedema" alone says too little.
+            surface = doc.text[m.start : m.end].lower()
             if (
-                concept.code in GENERIC_CODES
-                and not negated
-                and _LOOSE_NAME_RE.fullmatch(doc.text[m.start : m.end].lower())
-            ):
+                concept.code in GENERIC_CODES and not negated and _LOOSE_NAME_RE.fullmatch(surface)
+            ) or _on_a_mucosa(lang, concept.code, surface, text[:rel_start]):
                 patient.uncoded_findings.append({**feature, "reason": "generic"})
                 continue  # nor a diagnosis: "既往…疼痛" names no past disease
             patient.features.append(feature)

@@ -79,7 +79,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `DIAGNOSIS_LIST_RE` or None; `DIAGNOSIS_JOIN_RE` or None (the whole gap between two diagnoses
   named in a row: "诊断为肺炎、脓毒症", the finding after it is a diagnosis too);
   ∀ `DURATION_HISTORY_WORDS`; ∀ `LOOSE_FINDING_NAMES` (frozenset of lower-case words that name a
-  finding too loosely to code it with a generic term: "swelling").
+  finding too loosely to code it with a generic term: "swelling"); `MUCOSAL_CONTEXT_RE` or None
+  (words before a finding in its sentence that put it on a mucosa seen by endoscopy: 结肠镜…可见
+  溃疡 is no skin ulcer).
 - measurements: ∀ `VALUE_FILLER_WORDS`, `UNIT_WORDS` (written -> unit), `COMPARATOR_WORDS` (written
   -> symbol), `REFERENCE_WORDS`, `RANGE_WORDS`, `UPPER_LIMIT_WORDS`, `RESULT_WORDS` (interpretation
   -> alternatives), `FALLING_WORDS`, `RISING_WORDS`, `SHARED_RESULT_CUE_WORDS`,
@@ -213,6 +215,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "DIAGNOSIS_JOIN_RE",
         "DURATION_HISTORY_WORDS",
         "LOOSE_FINDING_NAMES",
+        "MUCOSAL_CONTEXT_RE",
     ),
     "measurements": (
         "VALUE_FILLER_WORDS",
@@ -317,6 +320,7 @@ MAY_BE_NONE = frozenset(
         "DIAGNOSIS_POST_RE",
         "DIAGNOSIS_LIST_RE",
         "DIAGNOSIS_JOIN_RE",
+        "MUCOSAL_CONTEXT_RE",
         "PRE_QUALIFIER_RE",
         "PRE_QUALIFIER_LIST_RE",
         "UNNAMED_RESULT_RE",

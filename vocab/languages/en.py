@@ -592,6 +592,7 @@ LOOSE_FINDING_NAMES = frozenset(
     hemorrhages haemorrhage haemorrhages allergy allergies allergic
     """.split()
 )
+MUCOSAL_CONTEXT_RE = None  # English names the site with the lesion ("mucosal ulcers"); "ulcer" is uncoded
 
 # ----------------------------------------------------------------- measurements
 VALUE_FILLER_WORDS = (

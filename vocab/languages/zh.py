@@ -353,6 +353,9 @@ DURATION_HISTORY_WORDS = ""
 LOOSE_FINDING_NAMES = frozenset(
     {"疼痛", "痛", "压痛", "触痛", "肿胀", "肿", "肿物", "肿块", "包块", "占位", "肿瘤", "出血", "过敏"}
 )
+# An endoscopy or a mucosa named earlier in the sentence: a bare 溃疡, 糜烂 or 水肿 after it is the
+# mucosa's ("结肠镜示直肠黏膜充血、水肿，可见多发浅溃疡"), not a skin ulcer or the patient's oedema.
+MUCOSAL_CONTEXT_RE = re.compile(r"[胃肠内腹喉支]镜|(?<!皮肤)(?:黏膜|粘膜)")  # not 皮肤黏膜 (skin and mucosae)
 
 # ----------------------------------------------------------------- measurements
 # "体温最高升至38.2 ℃", "血糖波动于15 mmol/L": words between a test and its value.

@@ -418,3 +418,19 @@ def test_a_bracketed_administration_with_a_comma_is_the_drugs_before_the_next():
 )
 def test_chinese_names_of_agents_common_in_chinese_reports(name, agent):
     assert agent in _treatments(f"患者，男，50岁。予{name}静脉滴注，每日1次。")
+
+
+def test_rare_disease_agents_are_treatments_with_their_codes():
+    # Haem therapy, enzyme replacement and other agents of rare diseases whose names carry no INN
+    # stem the drug dictionary is read by.
+    record = extract(
+        "A 30-year-old woman received intravenous hemin 3 mg/kg daily for 4 days, then agalsidase beta "
+        "1 mg/kg every 2 weeks, nitisinone and cholestyramine."
+    )
+    given = {t["agent"]: t.get("code") for t in record["patients"][0]["treatments"]}
+    assert given == {
+        "hemin": "B06AB01",
+        "agalsidase beta": "A16AB04",
+        "nitisinone": "A16AX04",
+        "colestyramine": "C10AC01",
+    }

@@ -1020,3 +1020,15 @@ def test_tests_joined_by_a_slash_before_a_result_share_it():
         (m["analyte"], m["value"]) for m in _patient("患者，男，30岁。PT/APTT 15.2/45.6 s。")["measurements"]
     }
     assert not any(a.endswith("ratio") for a, _ in paired)
+
+
+def test_sterile_cultures_shared_low_results_and_approximate_values():
+    patient = _patient(
+        "A 61-year-old woman with fever. Blood cultures were sterile and the urine culture showed no growth. "
+        "Serum IgG and IgA were low. The Ki-67 labelling index was approximately 35%."
+    )
+    got = {(m["analyte"], m["value"], m["interpretation"]) for m in patient["measurements"]}
+    assert ("blood culture", None, "negative") in got
+    assert ("urine culture", None, "negative") in got
+    assert ("IgG", None, "low") in got and ("IgA", None, "low") in got
+    assert ("ki-67 labelling index", 35, None) in got  # "approximately" names no test

@@ -642,7 +642,7 @@ RESULT_WORDS = {
     # "immunopositive for S-100", "overexpression of p53".
     "positive": r"(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|(?<!not )(?<!\bno )\b(?:detected|expressed|immunopositive|immunoreactive|overexpress(?:ed|ion))\b|\breactive\b",  # noqa: E501 - a pattern reads best on one line
     # "oligoclonal bands were absent": a test read as found or not found, stated absent.
-    "negative": r"(?<![\w-])negative\b|\bnot (?:detected|expressed)\b|\bno expression\b|\bimmunonegative\b|\bnon-?reactive\b|\bundetectable\b|\babsent\b",  # noqa: E501 - a pattern reads best on one line
+    "negative": r"(?<![\w-])negative\b|\bnot (?:detected|expressed)\b|\bno expression\b|\bimmunonegative\b|\bnon-?reactive\b|\bundetectable\b|\babsent\b|\bsterile\b|\bno growth\b",  # noqa: E501 - a pattern reads best on one line
     "high": r"(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|above (?:the )?(?:upper limit of )?normal)\b(?!-|\s+power)",  # noqa: E501 - a pattern reads best on one line
     # "high-power field", "low-grade", "low-dose": a compound adjective, no result
     "low": r"(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b(?!-|\s+power)",
@@ -662,6 +662,13 @@ SHARED_RESULT_WORDS = {
     "increased": "high",
     "decreased": "low",
     "unremarkable": "normal",
+    # "Complement levels (C3 and C4) were low", "IgG and IgA were raised"
+    "low": "low",
+    "high": "high",
+    "raised": "high",
+    "reduced": "low",
+    "undetectable": "negative",
+    "sterile": "negative",  # "blood and urine cultures were sterile"
 }
 SHARED_RESULT_MARKER_WORDS = r"\ball\b|\bboth\b|\bwere\b|\bare\b"
 LIST_JOIN_WORDS = r"\band\b|\bor\b|,\s*and\b"
@@ -1138,7 +1145,7 @@ def subject_phrase(before: str, after: str) -> str | None:
         return " ".join(named).lower() or None
     chunk = before.rstrip()
     chunk = re.sub(
-        r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed|markedly|mildly|slightly|significantly|highly|strongly|weakly|diffusely|focally|also|all|both|found to be|noted to be))+$",  # noqa: E501 - a pattern reads best on one line
+        r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed|markedly|mildly|slightly|significantly|highly|strongly|weakly|diffusely|focally|also|all|both|found to be|noted to be|approximately|about|around|nearly))+$",  # noqa: E501 - a pattern reads best on one line
         "",
         chunk,
         flags=re.I,

@@ -260,3 +260,32 @@ def test_a_dated_history_names_the_current_disease_not_a_past_one():
     status = {d["label"].lower(): d["status"] for d in extract(text)["patients"][0]["diagnoses"]}
     assert status["limited cutaneous systemic sclerosis"] == "final"
     assert status["asthma"] == "history"
+
+
+def test_clinical_english_the_hpo_labels_lack():
+    # Wording of examination, imaging and ECG findings as case reports write it.
+    text = (
+        "A 58-year-old man had polyarthralgias and visual disturbances for a month. On examination "
+        "there were weak breath sounds at the right base and dystonic posturing of the left hand. "
+        "The ECG showed frequent premature ventricular complexes and negative T waves in V1-V3. "
+        "CT showed pulmonary consolidation, lytic bone lesions and bone destruction of the pelvis; "
+        "a skin biopsy of the hyperpigmentation was done. He also had bilateral coxarthrosis."
+    )
+    codes = _codes(_patient(text))
+    assert {
+        "HP:0002829",  # Arthralgia
+        "HP:0000505",  # Visual impairment
+        "HP:4000214",  # Diminished breath sounds
+        "HP:0001332",  # Dystonia
+        "HP:0006682",  # Premature ventricular contraction
+        "HP:0010872",  # T-wave inversion
+        "HP:0032177",  # Parenchymal consolidation
+        "HP:0002797",  # Osteolysis
+        "HP:0000953",  # Hyperpigmentation of the skin
+        "HP:0008843",  # Hip osteoarthritis
+    } <= codes
+
+
+def test_consolidation_of_a_treatment_is_no_finding():
+    text = "A 40-year-old woman with leukaemia in remission received consolidation chemotherapy."
+    assert "HP:0032177" not in _codes(_patient(text))

@@ -1032,3 +1032,14 @@ def test_sterile_cultures_shared_low_results_and_approximate_values():
     assert ("urine culture", None, "negative") in got
     assert ("IgG", None, "low") in got and ("IgA", None, "low") in got
     assert ("ki-67 labelling index", 35, None) in got  # "approximately" names no test
+
+
+def test_a_second_value_after_when_the_first_was_taken():
+    patient = _patient(
+        "A 71-year-old man with melena. His hemoglobin was 5.8 g/dL on admission and 8.9 g/dL after "
+        "transfusion; the creatinine was 1.2 mg/dL at baseline and 40 patients were screened."
+    )
+    results = _results(patient)
+    assert ("hemoglobin", 5.8, "g/dL", "low") in results
+    assert ("hemoglobin", 8.9, "g/dL", "low") in results
+    assert not any(r[1] == 40 for r in results)

@@ -165,6 +165,13 @@ _NEXT_VALUE = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# "hemoglobin 6 g/dL on admission and 9 g/dL after transfusion": when the value was taken, written
+# after it, may stand before the next value of the test (only one in the same unit, see below).
+_WHEN_BEFORE_NEXT = re.compile(
+    rf"\s*(?:{languages.alternatives('SERIES_WHEN_WORDS')})\s+(?:[^\W\d]+\s+){{0,2}}?[^\W\d]+(?:\s+\d+)?"
+    + _NEXT_VALUE.pattern,
+    re.I,
+)
 
 
 def value_series(
@@ -178,6 +185,10 @@ def value_series(
     items: list[tuple[ListedValue, str | None]] = []
     while True:
         m = _NEXT_VALUE.match(doc.text, pos, limit)
+        if m is None and written:
+            m = _WHEN_BEFORE_NEXT.match(doc.text, pos, limit)
+            if m and re.sub(r"\s+", "", m.group("unit") or "").lower() != re.sub(r"\s+", "", written).lower():
+                m = None  # after a time, only the same unit again is the same test's value
         if m is None:
             break
         value = parse_number(m.group("val"))

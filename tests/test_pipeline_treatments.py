@@ -434,3 +434,16 @@ def test_rare_disease_agents_are_treatments_with_their_codes():
         "nitisinone": "A16AX04",
         "colestyramine": "C10AC01",
     }
+
+
+def test_parenteral_nutrition_is_given_and_an_amino_acid_screen_is_not():
+    tx = _treatments("患者，男，60岁。予静脉输注脂肪乳注射液250 ml、复方氨基酸注射液500 ml营养支持。")
+    assert [(a, t["dose"], t["unit"]) for a, t in tx.items()] == [
+        ("fat emulsion", 250, "mL"),
+        ("amino acid injection", 500, "mL"),
+    ]
+    assert _treatments("患儿，男，1岁。入院后予补液。行血氨基酸分析及尿有机酸检测。").keys() == {
+        "intravenous fluids"
+    }
+    # in English the words are mostly a measurement
+    assert _treatments("A 2-year-old boy. Plasma amino acids showed raised concentrations.") == {}

@@ -608,7 +608,11 @@ DOSE_CHANGE_TO_WORDS = r"至|到|为"
 INCREASE_WORDS = r"加|增"
 # "青霉素过敏", "万古霉素耐药", "胰高血糖素激发试验": a drug named as an allergen, a susceptibility or a
 # test agent is not given.
-LAB_CONTEXT_WORDS = r"过敏|耐药|敏感|激发试验|耐量试验|负荷试验|抑制试验|皮试|浓度|水平|抗体|基因|缺乏|增强"
+# "血氨基酸分析", "…谱", "…筛查", "…测定": a substance analysed is not given either.
+LAB_CONTEXT_WORDS = (
+    r"过敏|耐药|敏感|激发试验|耐量试验|负荷试验|抑制试验|皮试|浓度|水平|抗体|基因|缺乏|增强"
+    r"|分析|谱|筛查|检测|测定|代谢"
+)
 PER_DAY_WORDS = ""
 NOT_GIVEN_WORDS = r"血清|血浆"
 ADVERSE_LINK_WORDS = r"所致的?|引起的?|相关的?|导致的?"

@@ -1043,3 +1043,23 @@ def test_a_second_value_after_when_the_first_was_taken():
     assert ("hemoglobin", 5.8, "g/dL", "low") in results
     assert ("hemoglobin", 8.9, "g/dL", "low") in results
     assert not any(r[1] == 40 for r in results)
+
+
+def test_a_body_fluid_panel_names_its_own_cells_and_chemistry():
+    patient = _patient(
+        "患者，男，58岁。腹水常规：白细胞 380×10^6/L，多核细胞 62%，总蛋白 14 g/L，ADA 9 U/L。"
+        "胸水检查：有核细胞 1800×10^6/L，淋巴细胞 90%，腺苷脱氨酶 61 U/L。"
+    )
+    got = {(m["analyte"], m["value"]) for m in patient["measurements"]}
+    assert {
+        ("ascites cell count", 380),
+        ("ascites neutrophils", 62),
+        ("ascites protein", 14),
+        ("ascites adenosine deaminase", 9),
+        ("pleural fluid cell count", 1800),
+        ("pleural fluid lymphocytes", 90),
+        ("pleural fluid adenosine deaminase", 61),
+    } <= got
+    assert not {a for a, _ in got} & {"WBC", "lymphocytes", "lymphocyte percentage", "total protein"}
+    taiwan = _patient("患者，男，60歲。腹水檢查：白血球 450/μL，多形核白血球 35%。")
+    assert ("ascites neutrophils", 35) in {(m["analyte"], m["value"]) for m in taiwan["measurements"]}

@@ -494,6 +494,19 @@ PANEL_WORDS = {
     "骨髓象": "bone marrow",
     "骨髓检查": "bone marrow",
     "骨髓": "bone marrow",
+    # Body fluids: 腹水常规：白细胞450×10^6/L，多核细胞35% are the fluid's cells.
+    "腹水常规": "ascites",
+    "腹水生化": "ascites",
+    "腹水检查": "ascites",
+    "腹水化验": "ascites",
+    "腹腔积液检查": "ascites",
+    "腹腔积液常规": "ascites",
+    "胸水常规": "pleural fluid",
+    "胸水生化": "pleural fluid",
+    "胸水检查": "pleural fluid",
+    "胸水化验": "pleural fluid",
+    "胸腔积液检查": "pleural fluid",
+    "胸腔积液常规": "pleural fluid",
     "外周血涂片": "",
     "血涂片": "",
     "外周血": "",
@@ -529,6 +542,16 @@ PANEL_MEMBER_WORDS = {
     "原始幼稚细胞": "blasts",
     "浆细胞": "plasma cells",
     "成熟淋巴细胞": "lymphocytes",
+    "多核细胞": "neutrophils",
+    "多形核细胞": "neutrophils",
+    "多形核白细胞": "neutrophils",
+    "多形核白血球": "neutrophils",  # Taiwan usage
+    "有核细胞": "cell count",
+    "总蛋白": "protein",
+    "乳酸脱氢酶": "LDH",
+    "LDH": "LDH",
+    "腺苷脱氨酶": "adenosine deaminase",
+    "ADA": "adenosine deaminase",
 }
 DEVICE_SETTING_WORDS = r"消融|起搏|呼吸机|潮气量|呼气末正压|阻抗|功率|参数设置|设置为|设定为"
 SERIES_FROM_WORDS = r"由|从"

@@ -1063,3 +1063,19 @@ def test_a_body_fluid_panel_names_its_own_cells_and_chemistry():
     assert not {a for a, _ in got} & {"WBC", "lymphocytes", "lymphocyte percentage", "total protein"}
     taiwan = _patient("患者，男，60歲。腹水檢查：白血球 450/μL，多形核白血球 35%。")
     assert ("ascites neutrophils", 35) in {(m["analyte"], m["value"]) for m in taiwan["measurements"]}
+
+
+def test_differential_initials_results_and_peaks_after_a_result_word():
+    patient = _patient(
+        "患者，男，45岁。血常规：WBC 13.2×10^9/L，N 84.6%，L 9.8%。肌钙蛋白I检测结果为3.6 ng/mL。"
+        "血肌酐进行性升高，最高达412 μmol/L。"
+    )
+    got = {(m["analyte"], m["value"]) for m in patient["measurements"]}
+    assert {
+        ("neutrophil percentage", 84.6),
+        ("lymphocyte percentage", 9.8),
+        ("troponin I", 3.6),
+        ("creatinine", 412),
+    } <= got
+    given = _patient("患者，男，40岁。予500 mL 5%葡萄糖。A litre: 1 L 5% dextrose.")
+    assert not given["measurements"]  # a volume's litre is no lymphocyte share

@@ -59,9 +59,14 @@ _SYMBOLS = {
     "BE": ("base excess", _MOLAR),
     "HCO3": ("bicarbonate", _MOLAR),
     "HCO3-": ("bicarbonate", _MOLAR),
+    # A blood count's differential by its initial, read only as a share: "N 88.2%，L 6.1%".
+    "N": ("neutrophil percentage", r"%"),
+    "L": ("lymphocyte percentage", r"%"),
+    "N%": ("neutrophil percentage", r"%"),
+    "L%": ("lymphocyte percentage", r"%"),
 }
 _SYMBOL_RE = re.compile(
-    r"(?<![A-Za-z0-9])(?P<symbol>Tmax|HCO3-?|K\+?|Na\+?|Cl-?|HR|RR|PR|BE|T|P|R)"
+    r"(?<![A-Za-z0-9])(?P<symbol>Tmax|HCO3-?|K\+?|Na\+?|Cl-?|HR|RR|PR|BE|N%?|L%?|T|P|R)"
     r"(?=\s*[:：=]?\s*(?:为\s*)?[-−]?\d+(?:\.\d+)?(?:\s*/\s*\d+)?\s*(?P<unit>[^\s\d,，;；。)）]{1,12}))",
 )
 
@@ -279,6 +284,9 @@ def _symbols(doc: Doc, s0: int, s1: int, known: list[Mention]) -> list[Mention]:
         a, b = sm.span("symbol")
         if not re.match(units, sm.group("unit"), re.I) or any(k.start < b and a < k.end for k in known):
             continue
+        if units == "%" and re.search(r"\d\s*$", doc.text[max(s0, a - 4) : a]):
+            continue  # "1 L 5% dextrose": a volume's litre, not the lymphocytes'
+
         concept = _analyte(doc, name)
         if concept is not None:
             out.append(Mention(a, b, (concept,)))

@@ -45,9 +45,12 @@ from .vocabulary import ANALYTE, DRUG, Analyte, Concept, Mention
 _TITER_RE = re.compile(r"^[^\d;,，。]{0,12}?(1\s*[:∶/]\s*(\d{1,6}))(?!\d)")
 _TITER_AT = re.compile(_TITER_RE.pattern.removeprefix("^"))
 _CRITERIA = re.compile(r"\s*[(（][^()（）]{0,60}[)）]\s*[:：]")
+# "血肌酐进行性升高，最高达526 μmol/L" too.
 # "抗核抗体阳性，滴度1:1000", "ANA阳性（1:320）", "positive at a titre of 1:160": the titre after the
 # result word.
-_VALUE_AFTER_RESULT = re.compile(r"\s*(?:[,，]\s*(?:为|达|约为|约)|(?:达|至|到|为)?\s*[(（]|达|至|到)\s*")
+_VALUE_AFTER_RESULT = re.compile(
+    r"\s*(?:[,，]\s*(?:(?:最高|最低|峰值)?(?:为|达|至)|约为|约|最高|最低|峰值)|(?:达|至|到|为)?\s*[(（]|达|至|到)\s*"
+)
 _TITER_AFTER = re.compile(
     rf"\s*[,，]?\s*(?:[(（]\s*(?={languages.alternatives('TITER_WORDS')}))?"  # "阳性（滴度1:80）"
     rf"(?:{languages.alternatives('TITER_WORDS')})?\s*(?:为|:|：)?\s*[(（]?\s*"

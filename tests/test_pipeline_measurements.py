@@ -1079,3 +1079,20 @@ def test_differential_initials_results_and_peaks_after_a_result_word():
     } <= got
     given = _patient("患者，男，40岁。予500 mL 5%葡萄糖。A litre: 1 L 5% dextrose.")
     assert not given["measurements"]  # a volume's litre is no lymphocyte share
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("A 30-year-old woman. 24-hour urine protein was 3.5 g/24 h.", "g/24h"),
+        ("A 30-year-old woman. Urinary protein excretion of 4.2 g/24 hours.", "g/24h"),
+        ("患者女，30岁。24小时尿蛋白定量 3.5 g/24h。", "g/24h"),
+    ],
+)
+def test_a_24_hour_collection_keeps_its_per_day_unit(text, unit):
+    assert {m["unit"] for m in _patient(text)["measurements"]} == {unit}
+
+
+def test_a_dose_a_day_is_no_result():
+    patient = _patient("A 30-year-old woman was given prednisone 60 mg/day and morphine 10 mg/24 h.")
+    assert not patient["measurements"]

@@ -37,8 +37,13 @@ LAB_UNIT = (
     r"mmhg|mm hg|cmh2o|mmh2o|kpa|ru/ml|au/ml|"
     r"k/μl|k/ul|k/mm3|cells?/mm3|cells?/mm³|/mm3|/mm³|cells?/μl|cells?/ul|/μl|/ul|/hpf|/hp(?![a-z])|/lpf|/lp(?![a-z])|nm(?![a-z])"
 )
+# A 24-hour collection: "proteinuria 3.5 g/24 h", "porphobilinogen 45 mg/24 hours". Only after a
+# named test: without one, "10 mg/24 h" is more often a dose ("/d" and "/day" are left to doses).
+PER_DAY_UNIT = r"(?:mg|g|μg|ug|mmol|μmol|umol|meq|ml)\s*/\s*24\s*-?\s*h(?:ours?|rs?)?(?![a-z])"
 UNIT = (
-    LAB_UNIT
+    PER_DAY_UNIT
+    + "|"
+    + LAB_UNIT
     + "|"
     + languages.literal_alternatives(languages.merged("UNIT_WORDS"))  # "bpm", "次/分"
     # "a QTc of 520 ms" (lower case only: "3 MS relapses" is multiple sclerosis)
@@ -255,6 +260,9 @@ def normalise_unit(unit: str | None) -> str | None:
     low = u.lower()
     if low in _UNIT_SPELLING:
         return _UNIT_SPELLING[low]
+    per_day = re.fullmatch(r"(mg|g|ug|mmol|umol|meq|ml)/24-?h(?:ours?|rs?)?", low)
+    if per_day:
+        return _UNIT_SPELLING.get(per_day.group(1), per_day.group(1)) + "/24h"  # the dev golds' spelling
     if re.fullmatch(
         r"k/(?:ul|mm3)|(?:x|×|\*)?10(?:\^|e)?9/l|×10⁹/l|(?:x|×|\*)?10(?:\^|e)?3/(?:ul|mm3)|×10³/(?:ul|mm3)",
         low,

@@ -1145,7 +1145,7 @@ def subject_phrase(before: str, after: str) -> str | None:
         return " ".join(named).lower() or None
     chunk = before.rstrip()
     chunk = re.sub(
-        r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed|markedly|mildly|slightly|significantly|highly|strongly|weakly|diffusely|focally|also|all|both|found to be|noted to be|approximately|about|around|nearly))+$",  # noqa: E501 - a pattern reads best on one line
+        r"(?:\s+(?:was|were|is|are|came back|remained|became|of|at|showed|revealed|elevated|raised|increased|decreased|reduced|markedly|mildly|slightly|significantly|highly|strongly|weakly|diffusely|focally|also|all|both|found to be|noted to be|approximately|about|around|nearly))+$",  # noqa: E501 - a pattern reads best on one line
         "",
         chunk,
         flags=re.I,

@@ -289,3 +289,20 @@ def test_clinical_english_the_hpo_labels_lack():
 def test_consolidation_of_a_treatment_is_no_finding():
     text = "A 40-year-old woman with leukaemia in remission received consolidation chemotherapy."
     assert "HP:0032177" not in _codes(_patient(text))
+
+
+def test_the_adjective_a_clinician_writes_for_the_patient_names_the_finding():
+    text = (
+        "A 72-year-old quadriplegic man was admitted. He was oliguric, acidotic, hyponatraemic "
+        "and neutropenic, and his speech was dysarthric. He was not agitated."
+    )
+    patient = _patient(text)
+    assert {"HP:0002445", "HP:0100520", "HP:0001941", "HP:0002902", "HP:0001875", "HP:0001260"} <= {
+        f["code"] for f in patient["features"] if not f["excluded"]
+    }
+    assert _feature(patient, "HP:0000713")["excluded"]  # Agitation, stated absent
+
+
+def test_adjectives_that_also_name_a_drug_or_a_solution_stay_unread():
+    text = "A 50-year-old man on oral hypoglycemic agents received hypotonic saline."
+    assert not _patient(text)["features"]

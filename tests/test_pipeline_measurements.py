@@ -1096,3 +1096,14 @@ def test_a_24_hour_collection_keeps_its_per_day_unit(text, unit):
 def test_a_dose_a_day_is_no_result():
     patient = _patient("A 30-year-old woman was given prednisone 60 mg/day and morphine 10 mg/24 h.")
     assert not patient["measurements"]
+
+
+def test_prolonged_clotting_times_and_deranged_tests():
+    patient = _patient(
+        "A 55-year-old man with bleeding. The aPTT was prolonged and the ECG showed a prolonged QTc "
+        "interval. Liver enzymes were deranged. He had a prolonged hospital stay."
+    )
+    got = {(m["analyte"], m["interpretation"]) for m in patient["measurements"]}
+    assert ("APTT", "high") in got and ("QTc", "high") in got
+    assert ("liver enzymes", "abnormal") in got
+    assert not any("hospital" in (a or "") for a, _ in got)  # a long stay is no test

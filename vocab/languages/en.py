@@ -643,7 +643,8 @@ RESULT_WORDS = {
     "positive": r"(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|(?<!not )(?<!\bno )\b(?:detected|expressed|immunopositive|immunoreactive|overexpress(?:ed|ion))\b|\breactive\b",  # noqa: E501 - a pattern reads best on one line
     # "oligoclonal bands were absent": a test read as found or not found, stated absent.
     "negative": r"(?<![\w-])negative\b|\bnot (?:detected|expressed)\b|\bno expression\b|\bimmunonegative\b|\bnon-?reactive\b|\bundetectable\b|\babsent\b|\bsterile\b|\bno growth\b",  # noqa: E501 - a pattern reads best on one line
-    "high": r"(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|above (?:the )?(?:upper limit of )?normal)\b(?!-|\s+power)",  # noqa: E501 - a pattern reads best on one line
+    # "PT and aPTT were prolonged", "a prolonged QTc": a clotting time or an interval above its range
+    "high": r"(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|prolonged|above (?:the )?(?:upper limit of )?normal)\b(?!-|\s+power)",  # noqa: E501 - a pattern reads best on one line
     # "high-power field", "low-grade", "low-dose": a compound adjective, no result
     "low": r"(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b(?!-|\s+power)",
     "normal": r"(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b",  # noqa: E501 - a pattern reads best on one line
@@ -662,6 +663,7 @@ SHARED_RESULT_WORDS = {
     "increased": "high",
     "decreased": "low",
     "unremarkable": "normal",
+    "prolonged": "high",
     # "Complement levels (C3 and C4) were low", "IgG and IgA were raised"
     "low": "low",
     "high": "high",
@@ -758,7 +760,7 @@ SERIES_WHEN_WORDS = r"at|on|in|after|before|during|following|within|with|respect
 # "elevated ESR", "raised levels of": the result written before the test.
 PRE_QUALIFIER_RE = re.compile(
     r"(elevated|raised|increased|high|higher|low|decreased|reduced|suppressed|positive|negative|normal|"
-    r"elevation|increase|rise|decrease|reduction|drop|absence|absent)\s+(?:(?:of|in)\s+)?"
+    r"elevation|increase|rise|decrease|reduction|drop|absence|absent|prolonged|prolongation)\s+(?:(?:of|in)\s+)?"
     r"(?:serum\s+|plasma\s+|blood\s+|levels? of\s+)?$",
     re.I,
 )
@@ -776,6 +778,8 @@ PRE_QUALIFIER_MEANINGS = {
     "decrease": "low",
     "reduction": "low",
     "drop": "low",
+    "prolonged": "high",  # "a prolonged QTc", "prolongation of the PT"
+    "prolongation": "high",
     "absence": "negative",  # "absence of oligoclonal bands"
     "absent": "negative",
 }
@@ -785,7 +789,7 @@ PRE_QUALIFIER_LIST_RE = re.compile(r"[^.;]{0,25}?(?:,|\band\b|,\s*and\b)\s*")
 # Results of tests the vocabulary does not know ("the biopsy was positive", "CD56+").
 UNNAMED_RESULT_RE = re.compile(
     r"(?<![\w-])(?:(?:strongly|weakly|diffusely|focally)\s+)?(?:positive|positivity|negative|negativity|within normal (?:limits|ranges?)|"  # noqa: E501 - a pattern reads best on one line
-    r"unremarkable|uneventful|elevated|increased|raised|reduced|decreased|normali[sz]ed|diminished|depressed|abnormal|normal)(?![\w-])"
+    r"unremarkable|uneventful|elevated|increased|raised|reduced|decreased|normali[sz]ed|diminished|depressed|abnormal|deranged|normal)(?![\w-])"
     # a marker's expression in immunohistochemistry: "vimentin was expressed", "not expressed",
     # "immunopositive for S-100", "expression of hepatocyte antigen" (not a face's expression)
     r"|(?<![\w-])(?:not expressed|no expression|immunopositive|immunonegative|"
@@ -823,6 +827,7 @@ UNNAMED_RESULT_MEANINGS = {
     "+": "positive",
     "-": "negative",
     "abnormal": "abnormal",
+    "deranged": "abnormal",  # "liver enzymes were deranged"
     "expressed": "positive",
     "expression": "positive",
     "immunopositive": "positive",

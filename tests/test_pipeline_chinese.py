@@ -1252,3 +1252,21 @@ def test_taiwan_wording_of_signs(words, code, excluded):
     for written in (text, opencc.OpenCC("s2twp").convert(text)):
         features = {f["code"]: f["excluded"] for f in _patient(written)["features"]}
         assert features.get(code) is excluded, (written, features)
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("咳白色泡沫痰", "HP:0031245"),  # what the sputum looked like, between 咳 and 痰
+        ("咳出少量白色稀薄泡沫样\n痰", "HP:0031245"),  # and across a line break
+        ("咳黄色黏痰", "HP:0031245"),
+        ("眼裂外侧往下斜", "HP:0000494"),  # the slant's direction written inside
+        ("睑裂往上斜", "HP:0000582"),
+    ],
+)
+def test_qualities_and_directions_written_inside_a_finding(words, code):
+    opencc = pytest.importorskip("opencc")
+    text = f"患儿，男，5岁。{words}。"
+    for written in (text, opencc.OpenCC("s2tw").convert(text)):
+        features = {f["code"] for f in _patient(written)["features"] if not f["excluded"]}
+        assert code in features, (written, features)

@@ -224,8 +224,14 @@ INFIX_MODIFIER_RE = re.compile(
     # how many and how spread, written between the part and the finding: 口腔黏膜可见多处溃疡 (oral
     # ulcers), 双侧颈部多发淋巴结肿大, 腋窝可扪及数枚肿大淋巴结, 双下肢散在出血点
     r"多处|多个|多枚|多发|数枚|数个|数处|散在|散发|少许|少量|大量|多量|片状|点状|"
-    # the direction of an enlargement: 心界向左下扩大 (cardiomegaly)
-    r"向(?:左下|右下|左上|右上|左|右|两侧|双侧|下)|"
+    # the direction of an enlargement or a slant: 心界向左下扩大 (cardiomegaly), 眼裂外侧往下斜
+    r"(?:外侧|内侧)?向(?:左下|右下|左上|右上|左|右|两侧|双侧|下|上|外|内)|"
+    r"(?:外侧|内侧)?往(?=[上下])|"
+    # what the sputum looked like, between 咳 and 痰: 咳白色泡沫痰, 咳出白色稀薄泡沫样痰 (a productive
+    # cough); the look-ahead keeps each word to a sputum written after it in the same clause
+    r"出(?=[^,，。;；、]{0,12}痰)|(?:少量|较多)(?=[^,，。;；、]{0,10}痰)|"
+    r"(?:白色|黄色|黄绿色|绿色|铁锈色|粉红色|砖红色|灰色|白|黄)(?=[^,，。;；、]{0,8}痰)|"
+    r"(?:稀薄|黏稠|粘稠)(?=[^,，。;；、]{0,4}痰)|(?:泡沫样?|黏液样?|粘液样?|黏|粘)\s*(?=痰)|"
     # inside the part, before what was seen there: 纵隔内见1枚肿大淋巴结
     r"内(?=可?见|可触及|可扪及|有)|"
     r"(?:[1-9]\d?|[一二两三四五六七八九十])\s*(?:个|枚|处|颗))+"

@@ -1107,3 +1107,14 @@ def test_prolonged_clotting_times_and_deranged_tests():
     assert ("APTT", "high") in got and ("QTc", "high") in got
     assert ("liver enzymes", "abnormal") in got
     assert not any("hospital" in (a or "") for a, _ in got)  # a long stay is no test
+
+
+def test_multiples_of_the_upper_limit_and_bounded_scores():
+    patient = _patient(
+        "A 49-year-old woman with jaundice. Her ALT was 6 times the upper limit of normal and AST >8× ULN. "
+        "The Child-Pugh score was less than 7."
+    )
+    results = _results(patient)
+    assert ("ALT", 6, "xULN", "high") in results  # not "normal" from the words "of normal"
+    assert ("AST", 8, "xULN", "high") in results
+    assert ("child-pugh score", 7, None, None) in results

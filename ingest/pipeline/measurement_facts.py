@@ -26,6 +26,9 @@ _WITHIN_RANGE = re.compile(languages.alternatives("WITHIN_RANGE_WORDS"), re.I)
 def interpret(info: Analyte | None, value: float, unit: str | None, comparator: str | None) -> str | None:
     """high / low / normal against the test's usual reference interval, or None when the units
     cannot be compared."""
+    if unit == "xULN" and comparator not in ("<", "<="):
+        # "5 times the upper limit of normal": above the interval when more than once its limit
+        return "high" if value > 1 else "normal"
     if not info or not info.ref_unit:
         return None
     scaled = to_unit(value, unit, info.ref_unit, info.name)

@@ -620,6 +620,19 @@ UNIT_WORDS = {
     "milliseconds": "ms",
     "Hounsfield units": "HU",
     "HU": "HU",  # a CT attenuation: "a mass of 35 HU"
+    # a multiple of the reference interval's upper limit: "ALT 5 times the upper limit of normal"
+    "times the upper limit of normal": "xULN",
+    "times the upper limit of the normal range": "xULN",
+    "times the upper normal limit": "xULN",
+    "times the normal upper limit": "xULN",
+    "times the ULN": "xULN",
+    "times ULN": "xULN",
+    "times normal": "xULN",
+    "-fold the upper limit of normal": "xULN",
+    "× ULN": "xULN",
+    "×ULN": "xULN",
+    "x ULN": "xULN",
+    "xULN": "xULN",
 }
 COMPARATOR_WORDS = {
     "less than": "<",
@@ -1069,7 +1082,9 @@ PATTERN_RESULTS = (
     (
         re.compile(
             r"\b(?:ratios?|index|indices|scores?|IQ)\s+(?:(?:was|were|is|of|at)\s+|=\s*|:\s*)?"
-            r"(?P<res>(?P<val>\d+(?:\.\d+)?)(?:\s*/\s*\d+)?)"
+            # "the Child-Pugh score was less than 7": a bound is a result too
+            r"(?P<res>(?:(?:less than|greater than|more than|below|above|[<>≤≥])\s*)?"
+            r"(?P<val>\d+(?:\.\d+)?)(?:\s*/\s*\d+)?)"
             # a bare number: the clause ends or a function word follows, no unit
             r"(?=\s*(?:[,;)\]]|\.(?!\d)|$)|\s+(?:and|or|in|on|at|with|for|which|that|was|were|but|after|"
             r"before|while|whereas|compared|\())",

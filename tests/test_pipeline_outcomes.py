@@ -342,3 +342,24 @@ def test_improving_the_circulation_is_care_not_a_course():
 
 def test_walking_before_the_illness_is_no_course():
     assert _outcomes("患者，男，70岁，因肢体无力1周入院。发病前能独立行走。") == []
+
+
+@pytest.mark.parametrize(
+    "course, direction",
+    [
+        ("病情稳定后出院。", "improved"),  # becoming stable, then discharged
+        ("经治疗后病情有起色。", "improved"),
+        ("住院后病况每况愈下。", "worsened"),
+        ("入院后病情越来越严重。", "worsened"),
+        ("患儿于出院后1个月猝死。", "died"),
+        ("1个月后复诊，皮疹完全消退。", "resolved"),
+    ],
+)
+def test_more_course_wording_in_both_scripts(course, direction):
+    text = f"患者，女，50岁，因皮疹、乏力入院。{course}"
+    for written in (text, _s2tw(text)):
+        assert direction in {o["direction"] for o in _outcomes(written)}, written
+
+
+def test_a_relatives_sudden_death_is_no_outcome():
+    assert _outcomes("患儿，男，3岁，因晕厥入院。其兄于2岁时猝死。") == []

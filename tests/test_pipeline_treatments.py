@@ -447,3 +447,24 @@ def test_parenteral_nutrition_is_given_and_an_amino_acid_screen_is_not():
     }
     # in English the words are mostly a measurement
     assert _treatments("A 2-year-old boy. Plasma amino acids showed raised concentrations.") == {}
+
+
+@pytest.mark.parametrize(
+    "text, agent, expected",
+    [
+        ("患者，女，30岁。予泼尼松30 mg，1天1次。", "prednisone", {"frequency": "once daily"}),
+        ("患者，男，40岁。予硝普钠泵入控制血压。", "sodium nitroprusside", {"route": "intravenous"}),
+        ("患者，女，50岁。予人免疫球蛋白20 g输注。", "intravenous immunoglobulin", {"route": "intravenous"}),
+        # the form implies the route: an ointment the skin, eye drops the eye, a suppository the rectum
+        (
+            "患者，男，30岁。予他克莫司软膏外涂，每日2次。",
+            "tacrolimus",
+            {"route": "topical", "frequency": "twice daily"},
+        ),
+        ("患者，女，22岁。予左氧氟沙星滴眼液滴眼，每日4次。", "levofloxacin", {"route": "ophthalmic"}),
+        ("患者，男，65岁。予双氯芬酸钠栓50 mg纳肛。", "diclofenac", {"route": "rectal", "dose": 50}),
+    ],
+)
+def test_routes_a_chinese_report_writes_by_the_way_or_the_form(text, agent, expected):
+    fact = _treatments(text)[agent]
+    assert {key: fact[key] for key in expected} == expected

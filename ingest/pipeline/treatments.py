@@ -81,6 +81,8 @@ ROUTE_ORDER = (
     "intramuscular",
     "subcutaneous",
     "inhaled",
+    "ophthalmic",
+    "rectal",
     "topical",
     "sublingual",
     "oral",

@@ -1118,3 +1118,26 @@ def test_multiples_of_the_upper_limit_and_bounded_scores():
     assert ("ALT", 6, "xULN", "high") in results  # not "normal" from the words "of normal"
     assert ("AST", 8, "xULN", "high") in results
     assert ("child-pugh score", 7, None, None) in results
+
+
+def test_immunohistochemistry_markers_with_their_results():
+    patient = _patient(
+        "患者，女，47岁。病理示弥漫大B细胞淋巴瘤。免疫组化：CD20（+），CD3（-），Bcl-2（+，80%），"
+        "Ki-67约70%；MUM1阳性，CK（-），EBER原位杂交阴性。"
+    )
+    got = {(m["analyte"], m["value"], m["interpretation"]) for m in patient["measurements"]}
+    assert {
+        ("CD20", None, "positive"),
+        ("CD3", None, "negative"),
+        ("Bcl-2", 80, "positive"),
+        ("Ki-67", 70, None),
+        ("MUM1", None, "positive"),
+        ("CK", None, "negative"),
+        ("EBER", None, "negative"),
+    } <= got
+    traditional = _patient("患者，男，60歲。免疫組化染色：TTF-1（+），Napsin A（+），CK7陽性。")
+    got = {(m["analyte"], m["interpretation"]) for m in traditional["measurements"]}
+    assert {("TTF-1", "positive"), ("Napsin A", "positive"), ("CK7", "positive")} <= got
+    # Outside a passage about staining a bracketed sign is no marker's.
+    plain = _patient("患者，男，60岁。维生素C（+）片口服。")
+    assert not any(m["analyte"] == "C" for m in plain["measurements"])

@@ -20,6 +20,7 @@ from vocab import languages
 from .analyte_mentions import test_mentions
 from .assertions import assertion_of
 from .document import Doc, Patient
+from .marker_results import marker_results
 from .measurement_facts import emit_measurement, interpret
 from .quantities import (
     COMPARATORS,
@@ -567,6 +568,7 @@ def measurements(
     if not device:
         spans.extend(pattern_results(doc, sentence, patient, spans, onset_at))
         spans.extend(unnamed_results(doc, sentence, mentions, patient, spans, onset_at))
+        spans.extend(marker_results(doc, sentence, patient, spans, onset_at))
     return spans
 
 

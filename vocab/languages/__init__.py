@@ -102,6 +102,7 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   the test is the specimen's, 尿常规：蛋白（++） is "urine protein"); `TITER_WORDS` (what may stand
   between a result word and the titre after it: "阳性，滴度1:1000", "positive at a titre of 1:320");
   `RATIO_WORDS` (what says two tests joined by a slash are their ratio: "C3/C0比值", "CD4/CD8 ratio");
+  `MARKER_CUE_WORDS` (a passage about staining, where "CD20（+）", "Ki-67 40%" are marker results);
   `PRE_QUALIFIER_RE` (group 1 the word, anchored at `$`) with
   `PRE_QUALIFIER_MEANINGS` and `PRE_QUALIFIER_LIST_RE`, or None, {} and None; `UNNAMED_RESULT_RE`,
   `UNNAMED_RESULT_MEANINGS` and `subject_phrase(before, after) -> str | None` ("" when the result
@@ -246,6 +247,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "PANEL_MEMBER_WORDS",
         "TITER_WORDS",
         "RATIO_WORDS",
+        "MARKER_CUE_WORDS",
         "PRE_QUALIFIER_RE",
         "PRE_QUALIFIER_MEANINGS",
         "PRE_QUALIFIER_LIST_RE",

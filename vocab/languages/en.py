@@ -729,6 +729,9 @@ PANEL_WORDS = {
 }
 TITER_WORDS = r"(?:at\s+|with\s+)?(?:an?\s+)?(?:titers?|titres?)(?:\s+of)?"
 RATIO_WORDS = r"ratios?"
+MARKER_CUE_WORDS = (
+    r"immunohistochem\w*|\bIHC\b|immunostain\w*|immunophenotyp\w*|flow cytometr\w*|stain(?:ed|ing)\b"
+)
 PANEL_MEMBER_WORDS = {
     "protein": "protein",
     "blood": "occult blood",

@@ -519,6 +519,7 @@ PANEL_WORDS = {
 }
 TITER_WORDS = r"滴度|效价|凝集价"
 RATIO_WORDS = r"比值|比例|比率|比"
+MARKER_CUE_WORDS = r"免疫组化|免疫组织化学|免疫表型|免疫标记|免疫荧光|流式细胞|染色|表达"
 PANEL_MEMBER_WORDS = {
     "淋巴细胞": "lymphocytes",
     "中性粒细胞": "neutrophils",

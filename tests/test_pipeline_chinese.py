@@ -1137,6 +1137,9 @@ def test_a_negation_read_into_a_term_gives_the_finding_after_it():
     assert features.get("HP:0100519") is False  # anuria written as such stays
     features = {f["code"]: f["excluded"] for f in _patient("患者，男，61岁。无尿少，无水肿。")["features"]}
     assert features.get("HP:0100520") is True and "HP:0100519" not in features
+    # written without separators: 尿频尿急 also holds 频尿 (Taiwan's 尿频), read again from the cue
+    features = {f["code"]: f["excluded"] for f in _patient("患者，男，61岁。无尿频尿急尿痛。")["features"]}
+    assert features == {"HP:0100515": True, "HP:0000012": True, "HP:0100518": True}, features
 
 
 def test_a_disease_named_after_a_lesion_is_not_the_lesion():
@@ -1267,6 +1270,23 @@ def test_taiwan_wording_of_signs(words, code, excluded):
 def test_qualities_and_directions_written_inside_a_finding(words, code):
     opencc = pytest.importorskip("opencc")
     text = f"患儿，男，5岁。{words}。"
+    for written in (text, opencc.OpenCC("s2tw").convert(text)):
+        features = {f["code"] for f in _patient(written)["features"] if not f["excluded"]}
+        assert code in features, (written, features)
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("鼻翼扇动", "HP:0030863"),
+        ("可见三凹征", "HP:0030864"),
+        ("吃奶差", "HP:0011968"),
+        ("肝右肋下2 cm，质软", "HP:0002240"),
+    ],
+)
+def test_signs_of_infants(words, code):
+    opencc = pytest.importorskip("opencc")
+    text = f"患儿，男，8个月，因咳嗽3天入院。{words}。"
     for written in (text, opencc.OpenCC("s2tw").convert(text)):
         features = {f["code"] for f in _patient(written)["features"] if not f["excluded"]}
         assert code in features, (written, features)

@@ -237,38 +237,37 @@ def _infix_negations(doc: Doc) -> list[Mention]:
     return added
 
 
-_RELEASE_REACH = 12  # characters after a negation cue that may name the finding it negates
+_RELEASE_REACH = 30  # characters after a negation cue read again, up to the end of its clause
 
 
 def _with_released_negation(doc: Doc, mentions: list[Mention]) -> list[Mention]:
-    """ "无尿频、尿急", "无尿少": a term that starts with a negation character (无尿, anuria) and
-    ends inside a longer finding written right after the cue (尿频, urinary frequency) is the cue
-    and that finding: the longest-match rule, leftmost first, had taken the cue's character as the
-    term's own. The finding replaces the term, and the assertions read the cue before it."""
+    """ "无尿频、尿急", "无尿频尿急尿痛": a term that starts with a negation character (无尿, anuria)
+    and ends inside a longer finding written right after the cue (尿频, urinary frequency) is the
+    cue and that finding: the longest-match rule, leftmost first, had taken the cue's character
+    as the term's own. The rest of the clause after the cue is read again without it (尿频, 尿急,
+    尿痛 rather than 频尿, Taiwan's word for 尿频, across two of them), and the assertions read the
+    cue before the findings."""
     lang = languages.get(doc.language)
     cue_re = lang.INFIX_NEGATION_RE
     if cue_re is None:
         return mentions
     clinical = (HPO, FINDING, DISEASE)
-    taken = [(m.start, m.end) for m in mentions if m.kind in clinical]
-    out = []
+    out, changed = list(mentions), False
     for m in mentions:
         cue = cue_re.match(doc.key, m.start) if m.kind in clinical else None
         if cue is None or cue.end() >= m.end or lang.PSEUDO_NEGATION_RE.match(doc.key, m.start):
-            out.append(m)
             continue
         q = cue.end()
-        longer = [
-            f
-            for f in doc.vocab.find(doc.key[q : q + _RELEASE_REACH])
-            if f.kind in clinical and f.start == 0 and q + f.end > m.end
-        ]
-        end = q + max((f.end for f in longer), default=0)
-        if not longer or any(a < end and m.end <= a for a, b in taken if (a, b) != (m.start, m.end)):
-            out.append(m)  # a finding of its own (无尿 alone), or the longer one overlaps the next
-            continue
-        out.extend(Mention(q, q + f.end, f.concepts) for f in longer if q + f.end == end)
-    return sorted(out, key=lambda m: (m.start, -m.end))
+        clause = _CLAUSE_PUNCTUATION.search(doc.key, q, q + _RELEASE_REACH)
+        if clause is None:
+            continue  # no end of the clause in reach: the words are left as they were read
+        again = [f for f in doc.vocab.find(doc.key[q : clause.start()]) if f.kind in clinical]
+        if not any(f.start == 0 and q + f.end > m.end for f in again):
+            continue  # a finding of its own (无尿 alone, 无尿，…)
+        out = [o for o in out if o.kind not in clinical or not (m.start <= o.start < clause.start())]
+        out.extend(Mention(q + f.start, q + f.end, f.concepts) for f in again)
+        changed = True
+    return sorted(out, key=lambda m: (m.start, -m.end)) if changed else mentions
 
 
 def _with_negated_modifier(doc: Doc, mentions: list[Mention]) -> list[Mention]:

@@ -306,3 +306,26 @@ def test_the_adjective_a_clinician_writes_for_the_patient_names_the_finding():
 def test_adjectives_that_also_name_a_drug_or_a_solution_stay_unread():
     text = "A 50-year-old man on oral hypoglycemic agents received hypotonic saline."
     assert not _patient(text)["features"]
+
+
+def test_a_finding_of_a_named_part_is_the_finding_the_part_names():
+    text = (
+        "A 64-year-old woman had pain in the joints and weakness of both legs. Echocardiography "
+        "showed hypertrophy of the left ventricle and stenosis of the aortic valve. Fundoscopy "
+        "showed atrophy of the optic nerve. There was no enlargement of the liver."
+    )
+    patient = _patient(text)
+    present = {f["code"]: f["evidence"]["text"] for f in patient["features"] if not f["excluded"]}
+    assert present["HP:0002829"] == "pain in the joints"  # Arthralgia
+    assert present["HP:0001712"] == "hypertrophy of the left ventricle"
+    assert present["HP:0001650"] == "stenosis of the aortic valve"
+    assert present["HP:0000648"] == "atrophy of the optic nerve"
+    assert _feature(patient, "HP:0002240")["excluded"]  # Hepatomegaly, stated absent
+    # the bare nouns inside the phrases are no findings of their own
+    assert not {"HP:0012531", "HP:0001324"} & set(present)
+
+
+def test_a_finding_of_a_part_the_vocabulary_does_not_name_stays_as_it_was():
+    text = "A 30-year-old man had swelling of the right ring finger after an insect bite."
+    patient = _patient(text)
+    assert "ring finger swelling" not in {f["evidence"]["text"] for f in patient["features"]}

@@ -37,7 +37,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
     """All mentions of `doc`, sorted by (start, longest first)."""
     mentions = _with_negated_modifier(doc, _with_released_negation(doc, doc.vocab.find(doc.key)))
     mentions = _with_shared_body_part(doc, _with_infix_modifiers(doc, mentions))
-    mentions = _with_abbreviations(doc, mentions)
+    mentions = _with_abbreviations(doc, _with_site_findings(doc, mentions))
     mentions = _with_transfused_components(doc, _with_negated_phrases(doc, mentions))
     return _with_inn_stems(doc, mentions)
 
@@ -195,6 +195,20 @@ def _with_inn_stems(doc: Doc, mentions: list[Mention]) -> list[Mention]:
 
 _INFIX_REACH = 6  # characters of the finding's words on either side of the negation
 _CLAUSE_PUNCTUATION = re.compile(r"[,，;；:：。、.()（）\s]")
+
+
+def _with_site_findings(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """ "atrophy of the optic nerve", "hypertrophy of the left ventricle": the finding the
+    vocabulary names with the part first is a mention over the whole phrase, and the bare
+    "atrophy" or "hypertrophy" inside it goes. The longest part that names a term wins."""
+    added: list[Mention] = []
+    for start, end, names in languages.get(doc.language).site_findings(doc.key):
+        if added and added[-1].start == start:
+            continue  # a longer part of this phrase already named a term
+        found = next((t for name in names if (t := _whole_term(doc, name)) is not None), None)
+        if found is not None:
+            added.append(Mention(start, end, found.concepts))
+    return _replace_inside(mentions, added) if added else mentions
 
 
 def _with_negated_phrases(doc: Doc, mentions: list[Mention]) -> list[Mention]:

@@ -69,7 +69,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   [(start, end, names)]` (organs stated not palpable or not enlarged, with the names of
   their enlargement to look up: 肝、脾肋下未触及 -> 肝肿大 …); `normal_examinations(text) ->
   [(start, end, names)]` (examinations stated normal, with the names of their
-  abnormality: 头颅MRI未见异常 -> 头颅影像异常); ∀ `AGED_RELATIVE_WORDS` (an age right before a
+  abnormality: 头颅MRI未见异常 -> 头颅影像异常); `site_findings(text) -> [(start, end, names)]`
+  (a finding's noun with the part it is of after it, with the names to look up: "atrophy of the
+  optic nerve" -> optic nerve atrophy); ∀ `AGED_RELATIVE_WORDS` (an age right before a
   relative makes the relative a patient).
 - demographics: `find_age(chunk) -> (years, start, end) | None`; `find_sex(chunk) -> (sex, start,
   end) | None`; `sex_from_pronouns(text, spans) -> sex | None`.
@@ -203,6 +205,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "SHARED_PART_JOIN_RE",
         "not_enlarged",
         "normal_examinations",
+        "site_findings",
         "AGED_RELATIVE_WORDS",
     ),
     "demographics": ("find_age", "find_sex", "sex_from_pronouns"),

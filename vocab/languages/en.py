@@ -398,6 +398,103 @@ def not_enlarged(text: str) -> Iterable[tuple[int, int, list[str]]]:
             yield m.start("organs") + organ.start(), m.end(), ["enlarged " + organ.group(0).lower()]
 
 
+# "atrophy of the optic nerve", "hypertrophy of the left ventricle", "weakness of both legs": a
+# finding's noun with the part it is of after it names the finding the vocabulary writes part
+# first (optic nerve atrophy, left ventricular hypertrophy, leg weakness) or as a participle
+# before the part (enlarged liver, dilated common bile duct).
+_SITE_HEADS = {
+    "enlargement": "enlarged",
+    "dilatation": "dilated",
+    "dilation": "dilated",
+    "distension": "distended",
+    "distention": "distended",
+    "swelling": "swollen",
+    "thickening": "thickened",
+    "atrophy": "atrophic",
+    "hypertrophy": "hypertrophic",
+    "hypoplasia": "hypoplastic",
+    "paralysis": "paralysed",
+    "palsy": "",
+    "weakness": "weak",
+    "tenderness": "tender",
+    "stenosis": "stenotic",
+    "ulceration": "ulcerated",
+    "ulcer": "",
+    "ulcers": "",
+    "inflammation": "inflamed",
+    "edema": "edematous",
+    "oedema": "oedematous",
+    "deviation": "deviated",
+    "deformity": "deformed",
+    "rupture": "ruptured",
+    "calcification": "calcified",
+    "infarction": "",
+    "hemorrhage": "",
+    "haemorrhage": "",
+    "pain": "painful",
+    "erythema": "",
+    "necrosis": "necrotic",
+    "obstruction": "obstructed",
+    "perforation": "perforated",
+    "prolapse": "prolapsed",
+    "thrombosis": "",
+    "fibrosis": "",
+    "agenesis": "",
+    "aplasia": "",
+    "abscess": "",
+}
+# Body parts whose adjective the vocabulary writes ("left ventricular hypertrophy").
+_PART_ADJECTIVES = {
+    "ventricle": "ventricular",
+    "atrium": "atrial",
+    "liver": "hepatic",
+    "kidney": "renal",
+    "lung": "pulmonary",
+    "heart": "cardiac",
+    "spleen": "splenic",
+    "abdomen": "abdominal",
+    "stomach": "gastric",
+    "skin": "cutaneous",
+    "brain": "cerebral",
+    "thyroid": "thyroid",
+    "face": "facial",
+}
+# A word of the part: not a word that ends it ("hypertrophy of the left ventricle and stenosis of …").
+_SITE_WORD = (
+    r"(?!(?:and|or|with|without|in|of|on|at|to|was|were|is|are|had|has|which|that|but|as|after|due)\b)[a-z]+"
+)
+_SITE_OF_RE = re.compile(
+    rf"\b(?P<head>{'|'.join(sorted(_SITE_HEADS, key=len, reverse=True))}) (?:of|in|over) "
+    rf"(?:the |his |her |their |both |its )?(?P<site>(?:(?:left|right|bilateral|lower|upper) )?"
+    rf"{_SITE_WORD}(?: {_SITE_WORD}){{0,2}})"
+)
+
+
+def _singular(word: str) -> str:
+    if word == "feet":
+        return "foot"
+    return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def site_findings(text: str) -> Iterable[tuple[int, int, list[str]]]:
+    """(start, end, names to look up) for each "<finding> of <part>" of `text` (its key form),
+    longest part first: "atrophy of the optic nerve" gives "optic nerve atrophy" …"""
+    for m in _SITE_OF_RE.finditer(text):
+        head, participle = m.group("head"), _SITE_HEADS[m.group("head")]
+        words = m.group("site").split()
+        for k in range(len(words), 0, -1):
+            part = words[:k]
+            part[-1] = _singular(part[-1])
+            adjective = _PART_ADJECTIVES.get(part[-1])
+            names = [" ".join(part) + " " + head]
+            if adjective:
+                names.append(" ".join([*part[:-1], adjective, head]))
+            if participle:
+                names.append(participle + " " + " ".join(part))
+            end = m.start("site") + len(" ".join(words[:k]))
+            yield m.start(), end, names
+
+
 def normal_examinations(text: str) -> Iterable[tuple[int, int, list[str]]]:
     """Examinations stated normal, with the name of their abnormality: none read in English yet
     ("the ECG was normal" is left to the negation scopes)."""

@@ -290,6 +290,11 @@ _NORMAL_EXAMINATION_RE = re.compile(
 )
 
 
+def site_findings(text: str) -> Iterable[tuple[int, int, list[str]]]:
+    """Chinese writes the part first (视神经萎缩): no "<finding> of <part>" to turn round."""
+    return ()
+
+
 def normal_examinations(text: str) -> Iterable[tuple[int, int, list[str]]]:
     """(start, end, [the name of its abnormality]) for each examination `text` states normal."""
     for m in _NORMAL_EXAMINATION_RE.finditer(text):

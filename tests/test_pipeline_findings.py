@@ -329,3 +329,15 @@ def test_a_finding_of_a_part_the_vocabulary_does_not_name_stays_as_it_was():
     text = "A 30-year-old man had swelling of the right ring finger after an insect bite."
     patient = _patient(text)
     assert "ring finger swelling" not in {f["evidence"]["text"] for f in patient["features"]}
+
+
+def test_disease_abbreviations_written_without_their_definition():
+    text = (
+        "A 66-year-old man with stage IV NSCLC and OSA developed PRES. He also had GERD and "
+        "was lymphopenic, with worsening renal function."
+    )
+    patient = _patient(text)
+    assert {"MONDO:0005233", "MONDO:0007147", "MONDO:0044033", "MONDO:0007186"} <= {
+        d["code"] for d in patient["diagnoses"]
+    }
+    assert {"HP:0001888", "HP:0000083"} <= _codes(patient)  # Lymphopenia, Renal insufficiency

@@ -363,3 +363,24 @@ def test_more_course_wording_in_both_scripts(course, direction):
 
 def test_a_relatives_sudden_death_is_no_outcome():
     assert _outcomes("患儿，男，3岁，因晕厥入院。其兄于2岁时猝死。") == []
+
+
+@pytest.mark.parametrize(
+    "course, direction",
+    [
+        ("3个月后肌力恢复。", "improved"),  # a function back, without an adverb
+        ("患者精神及食欲都恢复了。", "improved"),
+        ("贫血逐渐纠正。", "improved"),
+        ("第5天成功拔管。", "improved"),
+        ("血压控制平稳。", "improved"),
+    ],
+)
+def test_a_function_back_and_a_disorder_corrected(course, direction):
+    text = f"患者，男，45岁，因乏力、贫血入院。予甲泼尼龙40 mg静脉滴注，每日1次。{course}"
+    for written in (text, _s2tw(text)):
+        assert direction in {o["direction"] for o in _outcomes(written)}, written
+
+
+def test_correcting_as_care_is_no_course():
+    text = "患者，男，45岁，因呕吐入院。予补液、纠正电解质紊乱治疗。"
+    assert "improved" not in {o["direction"] for o in _outcomes(text)}

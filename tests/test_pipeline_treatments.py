@@ -468,3 +468,24 @@ def test_parenteral_nutrition_is_given_and_an_amino_acid_screen_is_not():
 def test_routes_a_chinese_report_writes_by_the_way_or_the_form(text, agent, expected):
     fact = _treatments(text)[agent]
     assert {key: fact[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "text, agent, expected",
+    [
+        # the dose in a clause of its own that names it a dose
+        (
+            "患者，女，30岁。予泼尼松治疗，剂量为60 mg/d，口服。",
+            "prednisone",
+            {"dose": 60, "unit": "mg", "route": "oral", "frequency": "once daily"},
+        ),
+        (
+            "患者，男，40岁。予甲氨蝶呤治疗，起始剂量7.5 mg，每周1次。",
+            "methotrexate",
+            {"dose": 7.5, "frequency": "once weekly"},
+        ),
+    ],
+)
+def test_a_dose_stated_in_a_clause_after_the_treatment_word(text, agent, expected):
+    fact = _treatments(text)[agent]
+    assert {key: fact[key] for key in expected} == expected

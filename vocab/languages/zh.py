@@ -712,6 +712,8 @@ _CLAUSE_SPLIT_RE = re.compile(r"[,，。;；]")
 _ADMINISTRATION_CLAUSE_RE = re.compile(
     # "均每日1次口服" (all of them), after a list of drugs each with its dose
     r"\s*(?:均|皆|都)?(?:每|隔|分\s*[2-4二三四]\s*次|[0-9一二两三四]+\s*次|[一1](?:日|天)|早晚|q[0-9dwh]|bid|tid|qid|qd|qod|"
+    # "予泼尼松治疗，剂量为60 mg/d", "起始剂量7.5 mg"
+    r"(?:起始|初始|首次|维持|负荷)?(?:剂量|用量)|首剂|"
     r"(?:po|iv|ih|im|sc|ivgtt)(?![a-z])|静|口服|顿服|皮下|肌|雾化|外用|局部|舌下|鞘内|疗程|共|连续|连用|持续|"
     r"[0-9.]+\s*(?:mg|g|μg|ug|ml|片|粒|u|iu))",
     re.I,
@@ -868,7 +870,12 @@ OUTCOME_CUES = [
     ),
     (
         "improved",
-        r"好转|改善(?!(?:微)?循环)|缩小|减轻|缓解|减少|下降|控制(?:良好|尚可|稳定|可)|得到控制|疗效显著|疗效满意|恢复良好"
+        r"好转|改善(?!(?:微)?循环)|缩小|减轻|缓解|减少|下降|控制(?:良好|尚可|稳定|平稳|可)|得到控制|疗效显著|疗效满意|恢复良好"
+        # a function back ("肌力恢复", "听力恢复", "感觉恢复"), "恢复了", "恢复得不错"; corrected
+        # ("休克逐渐纠正", "贫血得到纠正"; not the care "予纠正电解质紊乱"); off the ventilator
+        # ("成功拔管", "脱离呼吸机")
+        r"|(?<=[力能觉])恢复(?!正常|到|至|如|期|治疗|训练)|恢复了|恢复得(?:不错|很好|良好|顺利|较好)"
+        r"|(?:得到|得以|逐渐|逐步|已|基本|均|明显)纠正|成功拔管|拔除气管插管|(?:脱离|撤离)呼吸(?:机|器)|成功撤机"
         # discharged without complication ("术后恢复顺利，顺利出院"), as English "was discharged";
         # not 出院 alone: 自动出院 (leaving against advice) and 出院诊断 say nothing of the course
         r"|顺利出院|恢复顺利"

@@ -1141,3 +1141,17 @@ def test_immunohistochemistry_markers_with_their_results():
     # Outside a passage about staining a bracketed sign is no marker's.
     plain = _patient("患者，男，60岁。维生素C（+）片口服。")
     assert not any(m["analyte"] == "C" for m in plain["measurements"])
+
+
+def test_a_range_as_the_result_and_a_stool_panel():
+    patient = _patient(
+        "患者，男，50岁。尿沉渣：红细胞8～10个/HP。血小板（40～55）×10^9/L。大便常规：白细胞10～15/HP，隐血阳性。"
+    )
+    got = {(m["analyte"], m["value"], m.get("value_high"), m["unit"]) for m in patient["measurements"]}
+    assert {
+        ("urine red blood cells", 8, 10, "/HPF"),
+        ("platelets", 40, 55, "10^9/L"),
+        ("fecal white blood cells", 10, 15, "/HPF"),
+        ("fecal occult blood", None, None, None),
+    } <= got
+    assert not any(a == "WBC" for a, *_ in got)  # the stool's cells, not the blood count

@@ -121,6 +121,8 @@ _SPECIMEN_NEXT = re.compile(
     rf"(?P<cmp>[<>≤≥]=?)?\s*(?P<val>{NUM})\s*(?P<unit>{UNIT})?",
     re.I,
 )
+# The top of a range right after a value, with the unit after it ("3～5个/HP", "(45～60)×10^9/L").
+_RANGE_NEXT = re.compile(rf"\s*(?:~|～|–|-)\s*(?P<hi>{NUM})\s*[)）]?\s*(?P<unit>{UNIT})", re.I)
 # After a titre in one specimen, the titre in another: "脑脊液滴度1:10，阳性；血清滴度1:1000，阳性".
 _SPECIMEN_WORDS_RE = languages.literal_alternatives(languages.merged("SPECIMEN_WORDS"))
 _SPECIMEN_NEXT_TITER = re.compile(
@@ -205,6 +207,13 @@ def measurements(
             unit = normalise_unit(vm.group("unit"))
             value_start, value_end = m.end + vm.start("val"), m.end + len(vm.group(0).rstrip())
             diastolic = parse_number(vm.group("val2")) if vm.group("val2") else None
+        value_high = None
+        if vm and value is not None and not vm.group("unit") and diastolic is None:
+            # "尿红细胞3～5个/HP", "血小板（45～60）×10^9/L": a range, its unit written once after it.
+            span = _RANGE_NEXT.match(window, vm.end("val"))
+            if span:
+                value_high, unit = parse_number(span.group("hi")), normalise_unit(span.group("unit"))
+                value_end = m.end + span.end()
         if value is None and not titer and info and _is_cell_count(info):
             # "with 85% neutrophils", "CSF analysis showed 30 leukocytes/µL": a count or share of
             # cells is often written before the cells it counts (a number no earlier test read).
@@ -320,6 +329,10 @@ def measurements(
                 interpretation = "normal"
         if value is not None and interpretation is None:
             interpretation = interpret(info, value, unit, comparator)
+            if value_high is not None and interpretation != "low":
+                # a range is high when its top is, low when its bottom is
+                top = interpret(info, value_high, unit, comparator)
+                interpretation = top if top == "high" or interpretation is None else interpretation
         if value is not None and interpretation is None and vm:
             # No reference to compare with: "had decreased to 2,800", "rose to 45" say which way.
             filler = window[: vm.start("val")]
@@ -411,6 +424,8 @@ def measurements(
             fact["specimen"] = SPECIMENS.get(titer_specimen.group("specimen").lower())  # "脑脊液滴度1:10"
         if diastolic is not None:
             fact["value2"] = diastolic  # the second number of "120/80 mmHg"
+        if value_high is not None:
+            fact["value_high"] = value_high  # the top of a range written as the result
         when = onset_at(m.start)
         if when:
             fact["when"] = when

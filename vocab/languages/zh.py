@@ -505,6 +505,12 @@ PANEL_WORDS = {
     "骨髓象": "bone marrow",
     "骨髓检查": "bone marrow",
     "骨髓": "bone marrow",
+    # Stool: 粪常规：白细胞3～5/HP，隐血阳性 are the stool's ("fecal …" tests).
+    "粪常规": "fecal",
+    "大便常规": "fecal",
+    "粪便常规": "fecal",
+    "粪便检查": "fecal",
+    "大便检查": "fecal",
     # Body fluids: 腹水常规：白细胞450×10^6/L，多核细胞35% are the fluid's cells.
     "腹水常规": "ascites",
     "腹水生化": "ascites",
@@ -554,6 +560,7 @@ PANEL_MEMBER_WORDS = {
     "原始幼稚细胞": "blasts",
     "浆细胞": "plasma cells",
     "成熟淋巴细胞": "lymphocytes",
+    "脓细胞": "white blood cells",
     "多核细胞": "neutrophils",
     "多形核细胞": "neutrophils",
     "多形核白细胞": "neutrophils",

@@ -1290,3 +1290,25 @@ def test_signs_of_infants(words, code):
     for written in (text, opencc.OpenCC("s2tw").convert(text)):
         features = {f["code"] for f in _patient(written)["features"] if not f["excluded"]}
         assert code in features, (written, features)
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("上腹部隐痛", "HP:0410019"),  # how the pain feels, between its site and 痛
+        ("左下腹阵发性绞痛", "HP:0002027"),
+        ("右上腹持续性胀痛", "HP:0002027"),
+        ("头部胀痛", "HP:0002315"),
+        ("胸部刺痛", "HP:0100749"),
+        ("喀血", "HP:0002105"),
+        ("灰白便", "HP:0011985"),
+        ("双脚水肿", "HP:0010741"),
+        ("双脚无力", "HP:0007340"),
+    ],
+)
+def test_pain_qualities_and_everyday_words(words, code):
+    opencc = pytest.importorskip("opencc")
+    text = f"一名40岁男性，主诉{words}3天。"
+    for written in (text, opencc.OpenCC("s2twp").convert(text)):
+        features = {f["code"] for f in _patient(written)["features"] if not f["excluded"]}
+        assert code in features, (written, features)

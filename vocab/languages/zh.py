@@ -215,7 +215,7 @@ INFIX_NEGATION_RE = re.compile(r"未见|未触及|未扪及|未闻及|没有|无
 # 疝" is 腹股沟疝. A run of them is read away (never after a negation: 未触及 is the negation's).
 INFIX_MODIFIER_RE = re.compile(
     r"(?<![未无不没])(?:也|亦|均|都|仍|又|更|较|稍|略|明显|显著|轻度|中度|重度|轻微|严重|极度|逐渐|日渐|"
-    r"日益|越来越|一天比一天|一日比一日|持续|进行性|反复|间断|可触及|可扪及|可闻及|可见|可及|见|有|局部|"
+    r"日益|越来越|一天比一天|一日比一日|持续性?|进行性|反复|间断性?|可触及|可扪及|可闻及|可见|可及|见|有|局部|"
     # extent and kind written between the part and the finding: 甲状腺弥漫性肿大 (goitre),
     # 双下肢凹陷性水肿 (oedema of the legs), 双侧对称性肿大
     r"弥漫性|弥散性|凹陷性|对称性|"
@@ -224,6 +224,10 @@ INFIX_MODIFIER_RE = re.compile(
     # how many and how spread, written between the part and the finding: 口腔黏膜可见多处溃疡 (oral
     # ulcers), 双侧颈部多发淋巴结肿大, 腋窝可扪及数枚肿大淋巴结, 双下肢散在出血点
     r"多处|多个|多枚|多发|数枚|数个|数处|散在|散发|少许|少量|大量|多量|片状|点状|"
+    # how a pain comes and feels, between its site and 痛: 左下腹阵发性绞痛, 上腹部隐痛, 头部胀痛
+    # (not 酸: 下肢酸痛 is as often the muscles' ache as the limb's pain)
+    r"阵发性|间歇性|针刺样|刀割样|烧灼样|压榨样|撕裂样|电击样|部(?=[胀绞隐刺钝灼剧]?痛)|"
+    r"[胀绞隐刺钝灼剧](?=痛)|"
     # the direction of an enlargement or a slant: 心界向左下扩大 (cardiomegaly), 眼裂外侧往下斜
     r"(?:外侧|内侧)?向(?:左下|右下|左上|右上|左|右|两侧|双侧|下|上|外|内)|"
     r"(?:外侧|内侧)?往(?=[上下])|"

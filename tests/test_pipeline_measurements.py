@@ -1155,3 +1155,13 @@ def test_a_range_as_the_result_and_a_stool_panel():
         ("fecal occult blood", None, None, None),
     } <= got
     assert not any(a == "WBC" for a, *_ in got)  # the stool's cells, not the blood count
+
+
+def test_a_direction_written_before_the_test():
+    patient = _patient(
+        "A 77-year-old man with sepsis. He had a rising creatinine and pulse oximetry showed decreasing "
+        "oxygen saturation."
+    )
+    got = {(m["analyte"], m["interpretation"], m["evidence"]["text"]) for m in patient["measurements"]}
+    assert ("creatinine", "high", "rising") in got
+    assert ("SpO2", "low", "decreasing") in got

@@ -873,7 +873,8 @@ SERIES_WHEN_WORDS = r"at|on|in|after|before|during|following|within|with|respect
 # "elevated ESR", "raised levels of": the result written before the test.
 PRE_QUALIFIER_RE = re.compile(
     r"(elevated|raised|increased|high|higher|low|decreased|reduced|suppressed|positive|negative|normal|"
-    r"elevation|increase|rise|decrease|reduction|drop|absence|absent|prolonged|prolongation)\s+(?:(?:of|in)\s+)?"
+    r"elevation|increase|rise|decrease|reduction|drop|absence|absent|prolonged|prolongation|rising|increasing|"
+    r"decreasing|falling|declining)\s+(?:(?:of|in)\s+)?"
     r"(?:serum\s+|plasma\s+|blood\s+|levels? of\s+)?$",
     re.I,
 )
@@ -891,6 +892,11 @@ PRE_QUALIFIER_MEANINGS = {
     "decrease": "low",
     "reduction": "low",
     "drop": "low",
+    "rising": "high",  # "a rising creatinine", "decreasing oxygen saturation"
+    "increasing": "high",
+    "decreasing": "low",
+    "falling": "low",
+    "declining": "low",
     "prolonged": "high",  # "a prolonged QTc", "prolongation of the PT"
     "prolongation": "high",
     "absence": "negative",  # "absence of oligoclonal bands"

@@ -50,3 +50,16 @@ from ingest.pipeline.frequency import frequency
 )
 def test_frequency(text, expected):
     assert frequency(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("40 mg每晨顿服", "once daily"),
+        ("60 mg顿服", "once daily"),
+        ("1 g，1次/12 h", "every 12 hours"),
+        ("1次/8小时", "every 8 hours"),
+    ],
+)
+def test_chinese_frequencies_of_a_morning_dose_and_hour_intervals(text, expected):
+    assert frequency(text) == expected

@@ -489,3 +489,14 @@ def test_routes_a_chinese_report_writes_by_the_way_or_the_form(text, agent, expe
 def test_a_dose_stated_in_a_clause_after_the_treatment_word(text, agent, expected):
     fact = _treatments(text)[agent]
     assert {key: fact[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    "text, agent",
+    [
+        ("患者，男，30岁。予甲硝唑0.5 g 静点 tid。", "metronidazole"),
+        ("患者，女，20歲。住院後打點滴給予cefazolin 1 g q8h。", "cefazolin"),
+    ],
+)
+def test_a_drip_is_intravenous(text, agent):
+    assert _treatments(text)[agent]["route"] == "intravenous"

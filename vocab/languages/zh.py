@@ -632,7 +632,7 @@ ROUTE_WORDS = {
     "intralesional": r"病灶内注射|皮损内注射",
     # 泵入 (by syringe pump) and 输注 (infusion) are into a vein
     "intravenous": (
-        r"静滴|静脉滴注|泵入|微泵|(?<![血])输注|静脉注射|静注|静推|静脉输注|静脉泵入|静脉|ivgtt|iv\s*gtt(?![a-z])|ivdrip"
+        r"静滴|静点|点滴|静脉滴注|泵入|微泵|(?<![血])输注|静脉注射|静注|静推|静脉输注|静脉泵入|静脉|ivgtt|iv\s*gtt(?![a-z])|ivdrip"
     ),
     "intramuscular": r"肌注|肌内注射|肌肉注射",
     "subcutaneous": r"皮下注射|皮下",
@@ -804,9 +804,9 @@ def _every(n: int, k: int, unit: str) -> str:
 
 
 FREQUENCY_RULES = [
-    # 1次/2d, 1次/2周
+    # 1次/2d, 1次/2周, 1次/12 h
     (
-        re.compile(r"(\d+)\s*次\s*/\s*(\d+)\s*(d|日|天|周|w|月)", re.I),
+        re.compile(r"(\d+)\s*次\s*/\s*(\d+)\s*(d|日|天|周|w|月|h|小时)(?![a-z])", re.I),
         lambda m: _every(int(m.group(1)), int(m.group(2)), _PERIOD.get(m.group(3).lower(), "day")),
     ),
     # 每2日1次, 每8小时一次
@@ -834,7 +834,8 @@ FREQUENCY_RULES = [
     (re.compile(r"早晚各\s*(?:1|一)\s*次"), "twice daily"),
     (re.compile(r"隔日|隔天"), "every 2 days"),
     (re.compile(r"每周"), "once weekly"),
-    (re.compile(r"每日|每天|每晚|睡前|每早|晨起"), "once daily"),
+    # 顿服: the day's dose taken at once
+    (re.compile(r"每日|每天|每晚|睡前|每早|每晨|晨起|晨服|顿服"), "once daily"),
     # a dose per day in the negative powers of Chinese journals: "1 mg·kg-1·d-1"
     (re.compile(r"[·•.*]\s*d\s*\^?[-−⁻]\s*1(?![0-9])"), "once daily"),
 ]

@@ -341,3 +341,11 @@ def test_disease_abbreviations_written_without_their_definition():
         d["code"] for d in patient["diagnoses"]
     }
     assert {"HP:0001888", "HP:0000083"} <= _codes(patient)  # Lymphopenia, Renal insufficiency
+
+
+def test_the_side_of_a_named_part_stays_in_the_evidence_but_not_in_the_name():
+    patient = _patient("A 50-year-old man had swelling of the right ankle and pain of the left hip.")
+    assert {(f["code"], f["evidence"]["text"]) for f in patient["features"]} == {
+        ("HP:0001785", "swelling of the right ankle"),  # Ankle swelling
+        ("HP:0030838", "pain of the left hip"),  # Hip pain
+    }

@@ -470,6 +470,9 @@ _SITE_OF_RE = re.compile(
 )
 
 
+_SIDES = frozenset({"left", "right", "bilateral"})
+
+
 def _singular(word: str) -> str:
     if word == "feet":
         return "foot"
@@ -485,12 +488,15 @@ def site_findings(text: str) -> Iterable[tuple[int, int, list[str]]]:
         for k in range(len(words), 0, -1):
             part = words[:k]
             part[-1] = _singular(part[-1])
-            adjective = _PART_ADJECTIVES.get(part[-1])
-            names = [" ".join(part) + " " + head]
-            if adjective:
-                names.append(" ".join([*part[:-1], adjective, head]))
-            if participle:
-                names.append(participle + " " + " ".join(part))
+            names: list[str] = []
+            # "swelling of the left knee": the side is named, the term may be the part's alone
+            for words_of_part in (part, part[1:]) if part[0] in _SIDES and k > 1 else (part,):
+                adjective = _PART_ADJECTIVES.get(words_of_part[-1])
+                names.append(" ".join(words_of_part) + " " + head)
+                if adjective:
+                    names.append(" ".join([*words_of_part[:-1], adjective, head]))
+                if participle:
+                    names.append(participle + " " + " ".join(words_of_part))
             end = m.start("site") + len(" ".join(words[:k]))
             yield m.start(), end, names
 

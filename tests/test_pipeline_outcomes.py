@@ -384,3 +384,12 @@ def test_a_function_back_and_a_disorder_corrected(course, direction):
 def test_correcting_as_care_is_no_course():
     text = "患者，男，45岁，因呕吐入院。予补液、纠正电解质紊乱治疗。"
     assert "improved" not in {o["direction"] for o in _outcomes(text)}
+
+
+def test_high_resolution_imaging_is_no_resolution():
+    record = extract(
+        "A 58-year-old woman had dyspnea. High-resolution CT showed ground-glass opacities. "
+        "She was treated with prednisolone. Her dyspnea improved."
+    )
+    directions = {o["direction"] for o in record["patients"][0]["outcomes"]}
+    assert directions == {"improved"}

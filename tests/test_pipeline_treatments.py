@@ -500,3 +500,19 @@ def test_a_dose_stated_in_a_clause_after_the_treatment_word(text, agent, expecte
 )
 def test_a_drip_is_intravenous(text, agent):
     assert _treatments(text)[agent]["route"] == "intravenous"
+
+
+def test_a_stop_reason_named_as_a_disease_or_cut_at_its_clause():
+    record = extract(
+        "A 58-year-old woman took methotrexate 15 mg weekly. Methotrexate-induced pneumonitis was "
+        "suspected and methotrexate was discontinued."
+    )
+    (mtx,) = [t for t in record["patients"][0]["treatments"] if t["agent"] == "methotrexate"]
+    assert mtx["stopped_because"] == "pneumonitis"
+
+
+def test_therapeutic_radiopharmaceuticals_are_treatments_tracers_are_not():
+    given = extract("A 30-year-old woman with Graves disease was treated with radioactive iodine.")
+    assert [t["agent"] for t in given["patients"][0]["treatments"]] == ["radioactive iodine"]
+    zh = extract("患者女，30岁，甲亢，改为131I治疗。")
+    assert [t["code"] for t in zh["patients"][0]["treatments"]] == ["V10XA01"]

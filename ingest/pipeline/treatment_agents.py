@@ -45,6 +45,8 @@ _WITHHELD_AFTER = re.compile(rf"\s*(?:{languages.alternatives('WITHHELD_AFTER_WO
 # ATC groups of agents that diagnose or enable a procedure rather than treat: diagnostic agents
 # (V04), contrast media (V08), radiopharmaceuticals (V09), anaesthetics (N01).
 _DIAGNOSTIC_ATC = ("V04", "V08", "V09", "N01")
+# … but therapeutic radiopharmaceuticals (V10: radioiodine, radium-223, lutetium-177) treat.
+_THERAPEUTIC_RADIOPHARMACEUTICAL_ATC = "V10"
 _PROCEDURAL_CLASS = re.compile(r"an(?:a)?esthe|contrast|radiopharmaceutical|diagnostic", re.I)
 # "under sedation", "under general anaesthesia": a state of a procedure, not an agent given.
 _PROCEDURAL_STATE = re.compile(r"^(?:sedation|an(?:a)?esthesia|narcosis|镇静|麻醉)$", re.I)
@@ -74,6 +76,8 @@ def is_treatment(doc: Doc, m: Mention, sentence_start: int) -> bool:
     drug = doc.vocab.drugs.get(agent)
     if drug is None:
         return True
+    if drug.code.startswith(_THERAPEUTIC_RADIOPHARMACEUTICAL_ATC):
+        return True  # radioiodine for Graves disease is a treatment, not a tracer
     procedural = drug.code.startswith(_DIAGNOSTIC_ATC) or (
         drug.drug_class and _PROCEDURAL_CLASS.search(drug.drug_class)
     )

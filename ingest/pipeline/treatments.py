@@ -22,7 +22,7 @@ from .mentions import most_specific
 from .quantities import parse_number
 from .structure import Sentence
 from .treatment_agents import is_treatment
-from .vocabulary import DRUG, HPO, Mention
+from .vocabulary import DISEASE, DRUG, HPO, Mention
 
 # Everything below is tried on every report whatever its language (a Chinese report writes "iv",
 # "bid" and "mg" as an English one does): the words come from every language module
@@ -366,10 +366,15 @@ def _stop_reason(doc: Doc, m: Mention, window: str, before: str, lang, stopped: 
     return None
 
 
+# Where a stop reason read as raw words ends: its clause ("pneumonitis was suspected and …").
+_REASON_END = re.compile(r"\s+(?:was|were|is|are|and|but|which|so)\b|[,;:.，；：。()（）]")
+
+
 def _reason(doc: Doc, pos: int, reason: str) -> str:
-    """The stop reason as an HPO label when the vocabulary knows it ("闭经" -> "amenorrhea",
-    "suspected neutropenia" -> "neutropenia")."""
+    """The stop reason as an HPO or disease label when the vocabulary knows it ("闭经" ->
+    "amenorrhea", "suspected neutropenia" -> "neutropenia"), else its words up to the end of its
+    clause."""
     for m in doc.mentions:
-        if m.kind == HPO and pos <= m.start < pos + len(reason) + 1:
+        if m.kind in (HPO, DISEASE) and pos <= m.start < pos + len(reason) + 1:
             return most_specific(m.concepts).label.lower()
-    return reason.strip()
+    return _REASON_END.split(reason.strip(), 1)[0].strip()

@@ -1560,8 +1560,8 @@ OUTCOME_CUES = [
     ("stable", r"\b(?:remained stable|stable|unchanged|no (?:further )?progression|no recurrence|no new)\b"),
     ("died", r"\b(?:died|death|passed away|expired|deceased|succumbed)\b"),
     (
-        "resolved",
-        r"\b(?:resolved|returned to normal|(?:became|turned) negative|cleared|resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation|(?:attack|symptom|disease|recurrence|seizure|pain)[- ]free|asymptomatic|in remission|became afebrile|defervesced|defervescence)\b",  # noqa: E501 - a pattern reads best on one line
+        "resolved",  # ("high-resolution CT" is an imaging technique, no resolution)
+        r"\b(?:resolved|returned to normal|(?:became|turned) negative|cleared|(?<!high-)(?<!high )resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation|(?:attack|symptom|disease|recurrence|seizure|pain)[- ]free|asymptomatic|in remission|became afebrile|defervesced|defervescence)\b",  # noqa: E501 - a pattern reads best on one line
     ),
     ("recurred", r"\b(?:recurred|recurrence|relapsed?|reappeared|recurrent)\b"),
     (

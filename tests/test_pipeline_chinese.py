@@ -1312,3 +1312,20 @@ def test_pain_qualities_and_everyday_words(words, code):
     for written in (text, opencc.OpenCC("s2twp").convert(text)):
         features = {f["code"] for f in _patient(written)["features"] if not f["excluded"]}
         assert code in features, (written, features)
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("右肺上叶空洞", "HP:0033655"),  # the lobe written between the lung and the finding
+        ("右肺下叶大片实变影", "HP:0032177"),
+        ("左肺上叶尖后段结节", "HP:0033608"),
+        ("舌体肥大", "HP:0000158"),
+    ],
+)
+def test_lung_lobes_and_the_tongue(words, code):
+    opencc = pytest.importorskip("opencc")
+    text = f"患者，男，29岁。胸部CT及查体：{words}。"
+    for written in (text, opencc.OpenCC("s2tw").convert(text)):
+        features = {f["code"] for f in _patient(written)["features"] if not f["excluded"]}
+        assert code in features, (written, features)

@@ -223,7 +223,9 @@ INFIX_MODIFIER_RE = re.compile(
     r"(?:[iI]{1,3}|[iI][vV]|[1-4一二三四])\s*度|"
     # how many and how spread, written between the part and the finding: 口腔黏膜可见多处溃疡 (oral
     # ulcers), 双侧颈部多发淋巴结肿大, 腋窝可扪及数枚肿大淋巴结, 双下肢散在出血点
-    r"多处|多个|多枚|多发|数枚|数个|数处|散在|散发|少许|少量|大量|多量|片状|点状|"
+    r"多处|多个|多枚|多发|数枚|数个|数处|散在|散发|少许|少量|大量|多量|大片|斑片状|片状|点状|"
+    # the lobe and segment of a lung: 右肺上叶空洞 (a pulmonary cavity), 右肺中叶不张
+    r"(?<=肺)[上中下]叶(?:尖后段|尖段|后段|前段|背段|舌段|内侧段|外侧段|[内外前后]?基底段)?|"
     # how a pain comes and feels, between its site and 痛: 左下腹阵发性绞痛, 上腹部隐痛, 头部胀痛
     # (not 酸: 下肢酸痛 is as often the muscles' ache as the limb's pain)
     r"阵发性|间歇性|针刺样|刀割样|烧灼样|压榨样|撕裂样|电击样|部(?=[胀绞隐刺钝灼剧]?痛)|"

@@ -1165,3 +1165,26 @@ def test_a_direction_written_before_the_test():
     got = {(m["analyte"], m["interpretation"], m["evidence"]["text"]) for m in patient["measurements"]}
     assert ("creatinine", "high", "rising") in got
     assert ("SpO2", "low", "decreasing") in got
+
+
+def test_panels_named_with_one_result_and_lists_joined_by_enumeration_commas():
+    patient = _patient(
+        "患者，男，35岁。血常规、尿常规、肝肾功能未见明显异常。凝血功能正常，甲状腺功能大致正常。自身抗体谱阴性。"
+        "血脂、血糖正常。ALT、AST升高。"
+    )
+    got = {(m["analyte"], m["interpretation"]) for m in patient["measurements"]}
+    assert {
+        ("complete blood count", "normal"),
+        ("urinalysis", "normal"),
+        ("liver and renal function", "normal"),
+        ("coagulation tests", "normal"),
+        ("thyroid function", "normal"),
+        ("autoantibodies", "negative"),
+        ("blood lipids", "normal"),
+        ("glucose", "normal"),
+        ("ALT", "high"),
+        ("AST", "high"),
+    } <= got
+    # A panel's name before its items is no result of its own.
+    listed = _patient("患者，男，35岁。血常规：WBC 12.3×10^9/L。尿常规：蛋白（++）。")
+    assert {m["analyte"] for m in listed["measurements"]} == {"WBC", "urine protein"}

@@ -537,8 +537,9 @@ def measurements(
             and pending
             and (
                 _SHARED_RESULT.search(doc.text, pending[-1].end, result_start)
-                # "CMV IgG/IgM阴性", "HBsAg/HBeAg阳性": tests joined by a slash share the result after them
-                or re.fullmatch(r"\s*[/／]\s*", doc.text[pending[-1].end : m.start])
+                # "CMV IgG/IgM阴性", "HBsAg/HBeAg阳性", "血常规、尿常规正常": tests joined by a slash or
+                # an enumeration comma share the result after them (Chinese needs no 均 for it)
+                or re.fullmatch(r"\s*[/／、]\s*", doc.text[pending[-1].end : m.start])
             )
         )
         if shared:

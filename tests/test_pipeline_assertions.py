@@ -401,3 +401,16 @@ def test_a_chinese_history_word_reaches_back_over_its_list(sentence, mention, hi
 )
 def test_a_finding_after_and_with_a_verb_of_its_own_starts_a_clause(sentence, mention, negated):
     assert _ctx(sentence, mention, "en").negated is negated
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "negated"),
+    [
+        # "with out", as authors writing in a second language split "without"
+        ("She had nausea with out vomiting or diarrhoea.", "diarrhoea", True),
+        ("She had nausea with out vomiting or diarrhoea.", "nausea", False),
+        ("He was seen with outpatient visits for his cough.", "cough", False),
+    ],
+)
+def test_a_split_without_negates_what_follows(sentence, mention, negated):
+    assert _ctx(sentence, mention, "en").negated is negated

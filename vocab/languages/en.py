@@ -170,7 +170,8 @@ PSEUDO_NEGATION_RE = _words(
     r"no (?:change|further change|longer|significant change|increase|decrease)|not only|without (?:difficulty|delay|complications? (?:during|after))|no doubt|not necessarily|gram[- ]negative|gram[- ]positive|not been (?:reported|described)"  # noqa: E501 - a pattern reads best on one line
 )
 NEGATION_RE = _words(
-    r"no|not|without|denie[sd]|denying|negative for|absence of|free of|ruled out|"
+    # "with out" is "without" as authors writing in a second language often split it
+    r"no|not|without|with out|denie[sd]|denying|negative for|absence of|free of|ruled out|"
     # "…, thus ruling out a carcinosarcoma"; "for ruling out" is a purpose (hypothetical)
     r"(?<!for )(?<!of )ruling out|"
     r"no evidence of|no signs? of|no history of|never|neither|nor|none|non|lack of|lacked|lacking|free from|"

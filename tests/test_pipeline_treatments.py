@@ -516,3 +516,11 @@ def test_therapeutic_radiopharmaceuticals_are_treatments_tracers_are_not():
     assert [t["agent"] for t in given["patients"][0]["treatments"]] == ["radioactive iodine"]
     zh = extract("患者女，30岁，甲亢，改为131I治疗。")
     assert [t["code"] for t in zh["patients"][0]["treatments"]] == ["V10XA01"]
+
+
+def test_the_vehicle_of_a_premixed_infusion_is_part_of_its_name():
+    tx = _treatments("患者，男，50岁。予盐酸莫西沙星氯化钠注射液0.4 g静滴，每日1次。")
+    assert [(a, t["dose"], t["route"]) for a, t in tx.items()] == [("moxifloxacin", 0.4, "intravenous")]
+    # saline the drug is given in is named on its own, and stays
+    tx = _treatments("患者，男，50岁。予甲泼尼龙40 mg加入氯化钠注射液100 ml静滴。")
+    assert list(tx) == ["methylprednisolone", "sodium chloride"]

@@ -144,7 +144,27 @@ def treatments(
         and not any(a <= m.start < b for a, b in taken)
         and is_treatment(doc, m, sentence.start)
     ]
-    _treatments(doc, sentence, _without_components(doc, _without_appositive_classes(doc, drugs)), patient)
+    drugs = _without_vehicles(doc, _without_components(doc, _without_appositive_classes(doc, drugs)))
+    _treatments(doc, sentence, drugs, patient)
+
+
+# "左氧氟沙星氯化钠注射液", "甲硝唑葡萄糖注射液": a premixed infusion names its vehicle right after the
+# drug, with the form after it (`VEHICLE_AFTER_WORDS`); the vehicle is part of the product's name.
+_VEHICLE_AFTER = re.compile(rf"\s*(?:{languages.alternatives('VEHICLE_AFTER_WORDS')})", re.I)
+_VEHICLES = ("sodium chloride", "glucose")
+
+
+def _without_vehicles(doc: Doc, drugs: list[Mention]) -> list[Mention]:
+    return [
+        m
+        for i, m in enumerate(drugs)
+        if not (
+            i
+            and m.concepts[0].code in _VEHICLES
+            and drugs[i - 1].end == m.start
+            and (_VEHICLE_AFTER.match(doc.text, m.end) or _VEHICLE_AFTER.search(doc.text, m.start, m.end))
+        )
+    ]
 
 
 # "口服類固醇prednisolone", "靜脈注射抗生素ceftriaxone", "激素（甲泼尼龙）": a drug class written

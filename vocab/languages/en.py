@@ -1431,6 +1431,9 @@ COORDINATION_RE = re.compile(r"^\s*(?:,|and|with|plus|\+|/|or|,\s*and)\s*$", re.
 # own, and folding it into the drug lowered the brat treatments F1 (tune 0.74 -> 0.71, held-out
 # 0.79 -> 0.74), so English keeps the class.
 CLASS_NAMES_GIVEN_DRUG = False
+VEHICLE_AFTER_WORDS = (
+    ""  # English names a premixed infusion's vehicle after "in" ("vancomycin in sodium chloride")
+)
 ALL_OF_THEM_WORDS = ""  # English writes the administration of each drug after it
 STOP_LATER_RE = None  # "discontinued because of …" after the drug is `STOP_RE`
 # "loperamide 2 mg as needed and topical mupirocin": "topical" is the next drug's.

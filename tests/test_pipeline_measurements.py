@@ -1188,3 +1188,9 @@ def test_panels_named_with_one_result_and_lists_joined_by_enumeration_commas():
     # A panel's name before its items is no result of its own.
     listed = _patient("患者，男，35岁。血常规：WBC 12.3×10^9/L。尿常规：蛋白（++）。")
     assert {m["analyte"] for m in listed["measurements"]} == {"WBC", "urine protein"}
+
+
+def test_sinus_rhythm_is_the_hearts_rhythm_on_an_ecg():
+    patient = _patient("A 59-year-old man. The ECG showed normal sinus rhythm. The sinus tract was excised.")
+    got = [(m["analyte"], m["evidence"]["text"]) for m in patient["measurements"]]
+    assert got == [("heart rhythm", "normal sinus rhythm")]

@@ -1207,6 +1207,14 @@ PATTERN_RESULTS = (
         None,
         None,
     ),
+    # The heart's rhythm on an ECG or monitor: "the ECG showed sinus rhythm", "in normal sinus rhythm"
+    # (an arrhythmia is a finding of its own; sinus rhythm is the test's normal result).
+    (
+        re.compile(r"\b(?P<res>(?:normal\s+)?sinus\s+rhythm)(?P<val>)\b", re.I),
+        re.compile(r"\bsinus\b", re.I),
+        "heart rhythm",
+        None,
+    ),
     *_STRUCTURE_SIZES,
     *_ST_SEGMENT,
     *_FLUID_VOLUMES,

@@ -1194,3 +1194,12 @@ def test_sinus_rhythm_is_the_hearts_rhythm_on_an_ecg():
     patient = _patient("A 59-year-old man. The ECG showed normal sinus rhythm. The sinus tract was excised.")
     got = [(m["analyte"], m["evidence"]["text"]) for m in patient["measurements"]]
     assert got == [("heart rhythm", "normal sinus rhythm")]
+
+
+def test_a_pnh_flow_count_and_antibody_classes_after_a_virus_antibody():
+    patient = _patient("患者，男，30岁。流式细胞术：CD55/CD59缺失的红细胞占12%、粒细胞占65%。")
+    got = {(m["analyte"], m["value"]) for m in patient["measurements"]}
+    assert got == {("PNH clone red cells", 12), ("PNH clone granulocytes", 65)}  # no red cell count
+    serology = _patient("患者，女，44岁。巨细胞病毒IgG阳性、IgM阴性。血清IgM 1.2 g/L。")
+    got = {(m["analyte"], m["interpretation"]) for m in serology["measurements"]}
+    assert {("CMV IgG", "positive"), ("CMV IgM", "negative"), ("IgM", "normal")} <= got

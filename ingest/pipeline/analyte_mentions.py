@@ -423,6 +423,18 @@ def _ratio(doc: Doc, start: int, end: int, names: tuple[str, str], s1: int) -> M
 def _ratios(doc: Doc, s1: int, found: list[Mention]) -> list[Mention]:
     out: list[Mention] = []
     for m in found:
+        previous_code = out[-1].concepts[0].code if out else ""
+        prefix = re.fullmatch(r"(.+) Ig[GMA]", previous_code)
+        if (
+            prefix
+            and _ANTIBODY_CLASS.fullmatch(doc.text, m.start, m.end)
+            and re.fullmatch(r"[^,，;；。]{0,10}?[/／、,，]\s*", doc.text[out[-1].end : m.start])
+            and (same := _analyte(doc, f"{prefix.group(1)} {doc.text[m.start : m.end]}"))
+        ):
+            # "巨细胞病毒IgG阳性、IgM阴性", "CMV IgG/IgM": the class after a virus's antibody is that
+            # virus's antibody, not the total immunoglobulin.
+            out.append(Mention(m.start, m.end, (same,)))
+            continue
         if out and out[-1].concepts[0].code.endswith(" ratio") and out[-1].start < m.start <= out[-1].end:
             continue  # the second test of a ratio already read ("AST/ALT")
         code = m.concepts[0].code

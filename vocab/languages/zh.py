@@ -511,6 +511,10 @@ PANEL_WORDS = {
     "骨髓象": "bone marrow",
     "骨髓检查": "bone marrow",
     "骨髓": "bone marrow",
+    # A PNH flow count: CD55/CD59缺失的红细胞占17%、粒细胞占78% are the clone's shares.
+    "CD55/CD59": "PNH clone",
+    "CD55、CD59": "PNH clone",
+    "FLAER": "PNH clone",
     # Stool: 粪常规：白细胞3～5/HP，隐血阳性 are the stool's ("fecal …" tests).
     "粪常规": "fecal",
     "大便常规": "fecal",
@@ -544,7 +548,7 @@ PANEL_MEMBER_WORDS = {
     "蛋白质": "protein",
     "潜血": "occult blood",
     "隐血": "occult blood",
-    "红细胞": "red blood cells",
+    "红细胞": "red blood cells|red cells",
     "红血球": "red blood cells",
     "白细胞": "white blood cells|cell count",  # the first that the specimen has
     "白血球": "white blood cells|cell count",  # Taiwan usage
@@ -567,6 +571,7 @@ PANEL_MEMBER_WORDS = {
     "浆细胞": "plasma cells",
     "成熟淋巴细胞": "lymphocytes",
     "脓细胞": "white blood cells",
+    "粒细胞": "granulocytes",
     "多核细胞": "neutrophils",
     "多形核细胞": "neutrophils",
     "多形核白细胞": "neutrophils",

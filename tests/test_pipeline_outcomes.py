@@ -393,3 +393,14 @@ def test_high_resolution_imaging_is_no_resolution():
     )
     directions = {o["direction"] for o in record["patients"][0]["outcomes"]}
     assert directions == {"improved"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "患者，男，50岁，1年前经当地医院诊断为银屑病后，皮疹反复加重。",
+        "患者，女，40岁，2个月前行胃镜检查后，腹痛逐渐加重。",
+    ],
+)
+def test_a_diagnosis_or_an_examination_in_the_history_starts_no_course(text):
+    assert _outcomes(text) == []

@@ -313,6 +313,27 @@ def test_assertion_values(sentence, mention, language, value):
     assert _ctx(sentence, mention, language).value == value
 
 
+@pytest.mark.parametrize(
+    ("sentence", "mention", "family"),
+    [
+        # whose child the patient is: the parents name no relative's finding …
+        (
+            "We report a boy, the first child of non-consanguineous parents, referred for seizures.",
+            "seizures",
+            False,
+        ),
+        ("The second child of a healthy mother had seizures.", "seizures", False),
+        ("A boy born to healthy parents, with seizures since birth.", "seizures", False),
+        # … unless the words after them are said of them
+        ("He was born to a mother with epilepsy.", "epilepsy", True),
+        ("A girl born to parents who had diabetes.", "diabetes", True),
+        ("His mother had seizures.", "seizures", True),
+    ],
+)
+def test_the_patients_parentage_is_no_family_history(sentence, mention, family):
+    assert _ctx(sentence, mention, "en").family is family
+
+
 def test_a_relative_who_only_tells_leaves_the_finding_to_the_patient():
     assert not _ctx("Her mother noticed a rash on the child's legs.", "rash", "en").family
     assert not _ctx("其母发现患儿皮疹", "皮疹", "zh").family

@@ -41,6 +41,9 @@ ASSERTIONS = (PRESENT, RESOLVED, HISTORICAL, HYPOTHETICAL, NEGATED, FAMILY)
 # "his 8-year-old sister had fever" in a case series: the relative is a patient of the report.
 # Written in any language, whatever the report's.
 _AGED_RELATIVE = re.compile(languages.alternatives("AGED_RELATIVE_WORDS"))
+_PARENTAGE = re.compile(languages.alternatives("PARENTAGE_WORDS"), re.I)
+# … unless the words after the relative are said of the relative ("born to a mother with epilepsy").
+_OF_THE_RELATIVE = re.compile(r"[^,;，；]*?\b(?:with|who|having|affected|suffering)\b", re.I)
 # "a 3-month history of dyspnea" dates the present illness; it is not a past finding.
 _DURATION_HISTORY = re.compile(languages.alternatives("DURATION_HISTORY_WORDS"), re.I)
 
@@ -128,6 +131,10 @@ def assertion_of(sentence: str, start: int, end: int, language: str, *, post: bo
     for m in lang.FAMILY_RE.finditer(family_scope):
         if _AGED_RELATIVE.search(family_scope[: m.start()][-20:]):
             continue  # the relative is a patient of a case series
+        if _PARENTAGE.search(family_scope[: m.start()][-60:]) and not _OF_THE_RELATIVE.match(
+            family_scope, m.end()
+        ):
+            continue  # "the first child of healthy parents": whose child the patient is
         if lang.FAMILY_SCOPE_END_RE is not None and lang.FAMILY_SCOPE_END_RE.search(family_scope, m.end()):
             continue
         ctx.family = True

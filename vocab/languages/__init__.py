@@ -72,7 +72,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   abnormality: 头颅MRI未见异常 -> 头颅影像异常); `site_findings(text) -> [(start, end, names)]`
   (a finding's noun with the part it is of after it, with the names to look up: "atrophy of the
   optic nerve" -> optic nerve atrophy); ∀ `AGED_RELATIVE_WORDS` (an age right before a
-  relative makes the relative a patient).
+  relative makes the relative a patient); ∀ `PARENTAGE_WORDS` (anchored at `$`: "the first
+  child of healthy parents" names the patient's parents, not a relative's finding).
 - demographics: `find_age(chunk) -> (years, start, end) | None`; `find_sex(chunk) -> (sex, start,
   end) | None`; `sex_from_pronouns(text, spans) -> sex | None`.
 - dates: `YEAR_RE` (group 1 the year).
@@ -208,6 +209,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "normal_examinations",
         "site_findings",
         "AGED_RELATIVE_WORDS",
+        "PARENTAGE_WORDS",
     ),
     "demographics": ("find_age", "find_sex", "sex_from_pronouns"),
     "dates": ("YEAR_RE",),

@@ -375,6 +375,12 @@ LIST_BREAK_RE = re.compile(
 )
 # "his 8-year-old sister had fever" in a case series: the relative is a patient of the report.
 AGED_RELATIVE_WORDS = r"(?:year|month|week)s?[- ]old\s+$"
+# "the first child of non-consanguineous parents", "a boy born to a healthy mother": the relative
+# names whose child the patient is; the findings after it are the patient's.
+PARENTAGE_WORDS = (
+    r"\b(?:child|son|daughter|offspring|baby|infant|boy|girl|born)\s+(?:[\w-]+\s+){0,2}?(?:of|to)\s+"
+    r"(?:an?\s+|the\s+|his\s+|her\s+)?(?:[\w-]+\s+){0,3}$"
+)
 INFIX_NEGATION_RE = None  # English puts the negation before the finding's words
 INFIX_MODIFIER_RE = None  # English puts degree words before the finding's words too
 # "non-bloody diarrhoea", "non-productive cough", "non-bilious vomiting": the prefix negates the

@@ -207,6 +207,7 @@ LIST_UNCERTAIN_RE = re.compile(rf"^{_LIST_ITEMS}(?:等)?{_POST_UNCERTAIN_WORDS}"
 POST_HISTORY_RE = re.compile(rf"^{_LIST_ITEMS}?(?:等)?(?:病史|史)")
 LIST_BREAK_RE = re.compile(r"加重|出现|伴|有|为|呈|见")
 AGED_RELATIVE_WORDS = r"岁的?$"
+PARENTAGE_WORDS = ""  # 父母 is no relative of FAMILY_RE; 其母 names a relative as the subject
 # A negation inside a finding's own words: "双下肢无水肿" (legs without oedema) is 双下肢水肿
 # negated, "肝脾未触及肿大" is 肝脾肿大 negated.
 INFIX_NEGATION_RE = re.compile(r"未见|未触及|未扪及|未闻及|没有|无|未|不")

@@ -1329,3 +1329,31 @@ def test_lung_lobes_and_the_tongue(words, code):
     for written in (text, opencc.OpenCC("s2tw").convert(text)):
         features = {f["code"] for f in _patient(written)["features"] if not f["excluded"]}
         assert code in features, (written, features)
+
+
+def test_a_local_swelling_stated_absent_is_no_oedema_of_the_patient():
+    # 局部不红、不肿、不痛 describes a lump; a part's swelling stated absent is that part's oedema
+    opencc = pytest.importorskip("opencc")
+    text = "患者，女，62岁。颈部触及肿物，局部不红、不肿、不痛。四肢不肿，眼睑不肿。"
+    for written in (text, opencc.OpenCC("s2tw").convert(text)):
+        features = {f["code"]: f["excluded"] for f in _patient(written)["features"]}
+        assert features.get("HP:0000969") is True  # 四肢不肿: the limbs' oedema, absent
+        assert features.get("HP:0100540") is True  # 眼睑不肿
+        evidence = [f["evidence"]["text"] for f in _patient(written)["features"]]
+        assert all(e not in ("不肿", "不腫") for e in evidence), evidence
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("大便干结", "HP:0002019"),
+        ("颈静脉充盈", "HP:0030848"),
+        ("水牛背", "HP:0025383"),
+        ("皮肤菲薄", "HP:0000963"),
+        ("反甲", "HP:0001598"),
+        ("角化过度", "HP:0000962"),
+    ],
+)
+def test_more_examination_wording(words, code):
+    features = {f["code"] for f in _patient(f"患者，女，40岁。查体：{words}。")["features"]}
+    assert code in features, features

@@ -39,6 +39,8 @@ def _general_variants(key: str) -> set[str]:
                 out |= {stem + "部疼痛", stem + "部痛", stem + "疼"}
         if k.endswith("疝"):
             out.add(k + "气")
+        if k.endswith("水肿") and len(k) > 3:
+            out.add(k[:-2] + "肿")
         nodes = zw._NODES_ENLARGED_RE.match(k)
         if nodes:
             site, node, enlarged = nodes.groups()

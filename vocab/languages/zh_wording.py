@@ -280,6 +280,8 @@ def name_variants(key: str) -> set[str]:
                 out |= {stem + "部疼痛", stem + "部痛", stem + "疼"}
         if k.endswith("疝"):
             out.add(k + "气")
+        if k.endswith("水肿") and len(k) > 3:
+            out.add(k[:-2] + "肿")  # a part's oedema is its swelling: 四肢水肿 = 四肢肿 ("四肢不肿")
         nodes = _NODES_ENLARGED_RE.match(k) if "淋巴" in k else None
         if nodes:
             site, node, enlarged = nodes.groups()

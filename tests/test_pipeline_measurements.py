@@ -1203,3 +1203,11 @@ def test_a_pnh_flow_count_and_antibody_classes_after_a_virus_antibody():
     serology = _patient("患者，女，44岁。巨细胞病毒IgG阳性、IgM阴性。血清IgM 1.2 g/L。")
     got = {(m["analyte"], m["interpretation"]) for m in serology["measurements"]}
     assert {("CMV IgG", "positive"), ("CMV IgM", "negative"), ("IgM", "normal")} <= got
+
+
+def test_a_change_verb_with_its_amount_after_it_is_no_result():
+    patient = _patient(
+        "A 3-year-old boy had seizures. The ketogenic diet reduced seizure frequency by 50%. "
+        "The biopsy was negative by immunohistochemistry."
+    )
+    assert [(m["analyte"], m["interpretation"]) for m in patient["measurements"]] == [("biopsy", "negative")]

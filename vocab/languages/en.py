@@ -1252,6 +1252,12 @@ _RELATIVE_CHANGE = re.compile(
     r"\b(?:decreased|increased|reduced|fell|rose|dropped|declined|improved|worsened)\s+by\s*(?:about\s+|nearly\s+|over\s+)?$",
     re.I,
 )
+# "the diet reduced seizure frequency by 50%": a change verb with its object and amount after it,
+# no result of a test.
+_CHANGED_BY_AFTER = re.compile(
+    r"\s*(?:(?:the|his|her|their|its)\s+)?(?:[\w-]+\s+){0,3}?by\s+(?:about\s+|nearly\s+|over\s+|more than\s+)?\d",
+    re.I,
+)
 _ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s*$", re.I)
 # "excluded by negative PCR", "despite normal histology", "with negative T waves": after these a
 # result word stands before the test it is of, as after an article.
@@ -1270,7 +1276,7 @@ def subject_phrase(before: str, after: str) -> str | None:
     when the result is said of a history ("family history was unremarkable"): no test at all."""
     if _CONTROL_AFTER.match(after):
         return ""  # "a positive control", "negative controls": the assay's check, no patient result
-    if _RELATIVE_CHANGE.search(before):
+    if _RELATIVE_CHANGE.search(before) or (after and _CHANGED_BY_AFTER.match(after)):
         return ""  # "decreased by 50%": how much something changed, no result
     of = _OF_THE_TEST.match(after)
     if of:

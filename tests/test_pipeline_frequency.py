@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pipeline.frequency import frequency
+from ingest.pipeline.frequency import frequency, frequency_before
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,16 @@ def test_frequency(text, expected):
 )
 def test_chinese_frequencies_of_a_morning_dose_and_hour_intervals(text, expected):
     assert frequency(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("每日服用", "once daily"),
+        ("每日60毫克的", "once daily"),
+        ("每日2次口服", "twice daily"),
+        ("每日饮酒，予", None),
+    ],
+)
+def test_a_frequency_just_before_the_drug(text, expected):
+    assert frequency_before(text) == expected

@@ -524,3 +524,14 @@ def test_the_vehicle_of_a_premixed_infusion_is_part_of_its_name():
     # saline the drug is given in is named on its own, and stays
     tx = _treatments("患者，男，50岁。予甲泼尼龙40 mg加入氯化钠注射液100 ml静滴。")
     assert list(tx) == ["methylprednisolone", "sodium chloride"]
+
+
+@pytest.mark.parametrize(
+    "text, agent",
+    [
+        ("患者，男，20歲。每日服用isoniazid 300毫克。", "isoniazid"),
+        ("患者，女，60歲。醫師開立每日60毫克的prednisolone口服。", "prednisolone"),
+    ],
+)
+def test_a_frequency_written_just_before_the_drug(text, agent):
+    assert _treatments(text)[agent]["frequency"] == "once daily"

@@ -8,6 +8,8 @@ tried on every report: a Chinese report writes "bid" as often as "2次/d".
 
 from __future__ import annotations
 
+import re
+
 from vocab import languages
 
 # Order matters: the first rule that matches wins, so each language lists its specific forms before
@@ -21,4 +23,21 @@ def frequency(text: str) -> str | None:
         m = pattern.search(text)
         if m:
             return answer if isinstance(answer, str) else answer(m)
+    return None
+
+
+# "每日服用异烟肼", "每日60毫克的泼尼松": a frequency right before the drug, with at most a verb of
+# giving or the dose between it and the drug's name.
+_LEAD_IN = re.compile(rf"\s*(?:{languages.alternatives('GIVEN_WORDS')}|服用|使用|应用)?\s*$", re.I)
+_DOSE_LEAD_IN = re.compile(r"\s*\d+(?:\.\d+)?\s*[^\W\d]{1,3}\s*的?\s*$")
+
+
+def frequency_before(text: str) -> str | None:
+    """The frequency written just before a drug's name at the end of `text`; None when there is
+    none there."""
+    for pattern, answer in _RULES:
+        for m in pattern.finditer(text):
+            rest = text[m.end() :]
+            if _LEAD_IN.fullmatch(rest) or _DOSE_LEAD_IN.fullmatch(rest):
+                return answer if isinstance(answer, str) else answer(m)
     return None

@@ -308,7 +308,7 @@ def _administration(doc: Doc, m: Mention, window: str, before: str, lang) -> dic
                 continue
             fact["route"] = route
             break
-    fact["frequency"] = freq.frequency(window)
+    fact["frequency"] = freq.frequency(window) or freq.frequency_before(before)
     split = lang.DIVIDED_DOSES_RE.search(window)
     if split:
         _divide(fact, split, lang)

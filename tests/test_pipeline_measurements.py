@@ -1211,3 +1211,20 @@ def test_a_change_verb_with_its_amount_after_it_is_no_result():
         "The biopsy was negative by immunohistochemistry."
     )
     assert [(m["analyte"], m["interpretation"]) for m in patient["measurements"]] == [("biopsy", "negative")]
+
+
+@pytest.mark.parametrize(
+    ("text", "analyte", "value", "unit"),
+    [
+        ("患者，男，50岁。白细胞计数为11.5×10^9个/L。", "WBC", 11.5, "10^9/L"),
+        ("患者，男，50岁。WBC 11.5 G/L，白蛋白 35 g/L。", "WBC", 11.5, "10^9/L"),
+        ("患者，男，50岁。WBC 11.5 G/L，白蛋白 35 g/L。", "albumin", 35, "g/L"),
+        ("患者，男，50岁。HBV DNA 定量 3.4E+05 IU/mL。", "HBV DNA", 340000, "IU/mL"),
+        ("患者，女，45歲。血球容積比 31%，D-雙合體 5.6 μg/mL。", "hematocrit", 31, "%"),
+        ("患者，女，45歲。血球容積比 31%，D-雙合體 5.6 μg/mL。", "D-dimer", 5.6, "ug/mL"),
+    ],
+)
+def test_count_units_with_ge_giga_per_litre_computer_exponents_and_taiwan_names(text, analyte, value, unit):
+    assert (analyte, value, unit) in {
+        (m["analyte"], m["value"], m["unit"]) for m in _patient(text)["measurements"]
+    }

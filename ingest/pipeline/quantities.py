@@ -28,7 +28,8 @@ NUM = (
 LAB_UNIT = (
     # "2.1 × 10^3/μL" is 2.1 x 10^9/L, "4.2 × 10^6/μL" 4.2 x 10^12/L (US reports count per microlitre)
     r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:3|6)\s*/\s*(?:μl|µl|ul|mm3|mm³)|×10[³⁶]/(?:μl|µl|ul|mm3|mm³)|"
-    r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:9|12|6|3)\s*/\s*l|×10⁹/l|×10¹²/l|"
+    # "×10^9个/L": Chinese may count the cells (个) in the unit
+    r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:9|12|6|3)\s*(?:个\s*)?/\s*l|×10⁹/l|×10¹²/l|"
     r"mmol/l|μmol/l|umol/l|nmol/l|pmol/l|mg/dl|mg/l|g/dl|g/l|ng/ml|ng/dl|pg/ml|μg/l|ug/l|μg/dl|ug/dl|"
     r"ng/l|pg/l|μg/ml|ug/ml|mg/ml|g/mol|mg/mmol|μkat/l|ukat/l|l/min/m2|l/min/m²|ml/min/1\.73\s*m2|ml/\(min[·•.]?\s*1\.73\s*m2\)|ng/\(ml[·•.]?h\)|mosm/l|ml/min|l/min|"
     r"(?:ng|mg|pg|μg|ug) per (?:milliliter|millilitre|liter|litre|deciliter|decilitre)|"
@@ -70,7 +71,8 @@ FILLER = (
 # cells/μL": a power of ten that is part of the number. Right before "/L", "/μL" or "/mm3" it is
 # part of a count's unit instead ("2.8×10⁹/L"), which `LAB_UNIT` reads.
 SCIENTIFIC = (
-    r"(?:\s*[x×*]\s*10\s*(?:\^|e)?\s*(?P<exp>[-−]?\d{1,2})(?!\d|\s*/\s*(?:l|ul|μl|µl|mm)(?![a-z]))"
+    # "5.6E+05 IU/mL": a computer's exponent.
+    r"(?:(?:\s*[x×*]\s*10\s*(?:\^|e)?\s*|e(?=[-+]\d))(?P<exp>[-−+]?\d{1,2})(?!\d|\s*/\s*(?:l|ul|μl|µl|mm)(?![a-z]))"
     rf"(?=\s*(?:{UNIT})))?"  # with no unit after it, "13 × 109" may be a count whose unit is left out
 )
 # Specimens as written ("脑脊液", "CSF") -> the record's word.
@@ -254,7 +256,11 @@ _UNIT_SPELLING = {
 def normalise_unit(unit: str | None) -> str | None:
     if not unit:
         return None
-    u = unit.strip().replace(" ", "").replace("μ", "u").replace("µ", "u")
+    u = unit.strip().replace(" ", "").replace("μ", "u").replace("µ", "u").replace("个/", "/")
+    if u in ("G/L", "G/l"):
+        return "10^9/L"  # giga per litre: "WBC 12.5 G/L" (grams are written g/L)
+    if u in ("T/L", "T/l"):
+        return "10^12/L"
     u = u.replace("cells/", "/").replace("Cells/", "/")
     u = u.replace("mm³", "mm3")
     low = u.lower()

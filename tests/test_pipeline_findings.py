@@ -349,3 +349,14 @@ def test_the_side_of_a_named_part_stays_in_the_evidence_but_not_in_the_name():
         ("HP:0001785", "swelling of the right ankle"),  # Ankle swelling
         ("HP:0030838", "pain of the left hip"),  # Hip pain
     }
+
+
+def test_a_lump_mass_or_nodule_in_a_named_organ():
+    text = (
+        "A 45-year-old woman presented with a lump in her right breast and a nodule in the thyroid. "
+        "Ultrasound showed a small amount of intraperitoneal fluid."
+    )
+    present = {f["code"]: f["evidence"]["text"] for f in _patient(text)["features"]}
+    assert present["HP:0032408"] == "lump in her right breast"  # Breast mass
+    assert present["HP:0025388"] == "nodule in the thyroid"  # Thyroid nodule
+    assert present["HP:0001541"] == "intraperitoneal fluid"  # Ascites

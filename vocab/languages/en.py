@@ -449,6 +449,14 @@ _SITE_HEADS = {
     "agenesis": "",
     "aplasia": "",
     "abscess": "",
+    "lump": "",
+    "lumps": "",
+    "mass": "",
+    "masses": "",
+    "nodule": "",
+    "nodules": "",
+    "cyst": "",
+    "cysts": "",
 }
 # Body parts whose adjective the vocabulary writes ("left ventricular hypertrophy").
 _PART_ADJECTIVES = {

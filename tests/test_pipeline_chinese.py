@@ -1357,3 +1357,18 @@ def test_a_local_swelling_stated_absent_is_no_oedema_of_the_patient():
 def test_more_examination_wording(words, code):
     features = {f["code"] for f in _patient(f"患者，女，40岁。查体：{words}。")["features"]}
     assert code in features, features
+
+
+@pytest.mark.parametrize(
+    ("word", "code"),
+    [
+        ("斜颈", "HP:0000473"),
+        ("倒睫", "HP:0001128"),
+        ("脓胸", "HP:0011919"),
+        ("打鼾", "HP:0025267"),
+        ("早饱", "HP:0033842"),
+    ],
+)
+def test_official_two_character_labels_that_are_clinical_words(word, code):
+    features = {f["code"] for f in _patient(f"患儿，男，6岁，{word}1年。")["features"]}
+    assert code in features, features

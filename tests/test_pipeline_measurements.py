@@ -1228,3 +1228,13 @@ def test_count_units_with_ge_giga_per_litre_computer_exponents_and_taiwan_names(
     assert (analyte, value, unit) in {
         (m["analyte"], m["value"], m["unit"]) for m in _patient(text)["measurements"]
     }
+
+
+def test_oxygen_given_is_no_measurement():
+    patient = _patient(
+        "A 68-year-old man with pneumonia. He required 4 L/min of oxygen via nasal cannula and oxygen was "
+        "later given at 10 L/min. His saturation was 90% on 2 L/min of supplemental O2."
+    )
+    results = _results(patient)
+    assert not any(r[2] == "L/min" for r in results)
+    assert ("SpO2", 90, "%", "low") in results

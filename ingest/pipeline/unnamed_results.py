@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from types import ModuleType
 
 from vocab import languages
 
@@ -100,7 +101,9 @@ def unnamed_results(
                 _DRUG_NEXT.fullmatch(doc.text, b, x) or _DRUG_BRACKET.fullmatch(doc.text, y, a)
                 for x, y in drugs
             ):
-                continue  # "4% icodextrin", "4 L/min of oxygen", "sodium bicarbonate (8.4%": the drug's
+                continue  # "4% icodextrin", "sodium bicarbonate (8.4%": the drug's
+            if kind == "value" and _supplied(lang, doc.text, s0, a, b):
+                continue  # "4 L/min of oxygen": given to the patient, not measured
             if _REFERENCE_BEFORE.search(doc.text, max(s0, a - 40), a) or (
                 kind == "qual" and gm.group(0).lower() == "normal" and _REFERENCE_AFTER.match(doc.text, b)
             ):
@@ -159,6 +162,16 @@ def unnamed_results(
                 continue  # "her dyspnea decreased": the course of a finding, not a test's result
             _record(doc, patient, found, onset_at, (a, b), analyte, value, comparator, unit, interpretation)
     return found
+
+
+def _supplied(lang: ModuleType, text: str, s0: int, a: int, b: int) -> bool:
+    """Whether the value at `a:b` is an amount given to the patient, such as a flow of oxygen
+    (`SUPPLIED_BEFORE_RE`, `SUPPLIED_AFTER_RE` of the report's language)."""
+    before, after = lang.SUPPLIED_BEFORE_RE, lang.SUPPLIED_AFTER_RE
+    return bool(
+        (before is not None and before.search(text, max(s0, a - 50), a))
+        or (after is not None and after.match(text, b))
+    )
 
 
 def _record(

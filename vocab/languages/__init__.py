@@ -110,6 +110,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `PRE_QUALIFIER_MEANINGS` and `PRE_QUALIFIER_LIST_RE`, or None, {} and None; `UNNAMED_RESULT_RE`,
   `UNNAMED_RESULT_MEANINGS` and `subject_phrase(before, after) -> str | None` ("" when the result
   is said of something that is no test, such as a history), or None, {} and None;
+  `SUPPLIED_BEFORE_RE` and `SUPPLIED_AFTER_RE` (around a value, anchored at `$` and at the value's
+  end: the value is an amount given to the patient, not measured: "4 L/min of oxygen", "oxygen
+  at 6 L/min"), or None and None;
   `PATTERN_RESULTS` (tuple of (pattern with groups `res`, `val` and optionally `unit`, sentence
   pattern or None, analyte or None for the phrase before the result, unit or None): results
   written as a fixed phrase, "lost 5 kg", "2/5 strength", "E/A ratio of 2.1"; () for none).
@@ -260,6 +263,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "UNNAMED_RESULT_RE",
         "UNNAMED_RESULT_MEANINGS",
         "subject_phrase",
+        "SUPPLIED_BEFORE_RE",
+        "SUPPLIED_AFTER_RE",
         "PATTERN_RESULTS",
     ),
     "treatments": (
@@ -334,6 +339,8 @@ MAY_BE_NONE = frozenset(
         "PRE_QUALIFIER_LIST_RE",
         "UNNAMED_RESULT_RE",
         "subject_phrase",
+        "SUPPLIED_BEFORE_RE",
+        "SUPPLIED_AFTER_RE",
         "DOSE_REACH",
         "STOP_BEFORE_RE",
         "STOP_LATER_RE",

@@ -1273,6 +1273,16 @@ _RESULT_FIRST_BEFORE = re.compile(r"\b(?:by|with|despite)(?:\s+(?:a|an|the))?\s*
 _EXTENT_WORDS = frozenset({"size", "number", "extent", "severity", "intensity", "frequency"})
 
 
+# Oxygen given is therapy, not a measurement of the patient: "required 4 L/min of oxygen", "oxygen
+# was given at 6 L/min", "on 2 L/min of supplemental O2".
+SUPPLIED_BEFORE_RE = re.compile(
+    r"\b(?:oxygen|O2)\s+(?:(?:was|is|were)\s+)?(?:(?:later|then|subsequently|initially|\w+ly)\s+)?(?:(?:given|delivered|administered|supplied|started|"
+    r"supplemented|increased|titrated)\s+)?(?:at|via|by|of)\s*(?:a\s+(?:rate|flow)\s+of\s*)?$",
+    re.I,
+)
+SUPPLIED_AFTER_RE = re.compile(
+    r"\s*(?:of\s+)?(?:supplemental\s+|supplementary\s+|nasal\s+|humidified\s+)?(?:oxygen|O2)\b", re.I
+)
 _CONTROL_AFTER = re.compile(r"\s*controls?\b", re.I)
 _OF_THE_TEST = re.compile(r"\s*of\s+([\w\-/ ]{2,40}?)(?:[,.;(]|\s+(?:and|or|was|were|in|by|on)\b|$)", re.I)
 

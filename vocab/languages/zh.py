@@ -598,6 +598,8 @@ PRE_QUALIFIER_LIST_RE = None
 UNNAMED_RESULT_RE = None
 UNNAMED_RESULT_MEANINGS: dict[str, str] = {}
 subject_phrase = None
+SUPPLIED_BEFORE_RE = None
+SUPPLIED_AFTER_RE = None
 # Chinese results are written after a test name, but for a growth measure's standard deviation
 # score: "身高85 cm（-2.5 SD）", "头围低于-2SD", "身高低于同龄儿均值2个标准差".
 PATTERN_RESULTS = (

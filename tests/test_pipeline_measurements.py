@@ -1238,3 +1238,9 @@ def test_oxygen_given_is_no_measurement():
     results = _results(patient)
     assert not any(r[2] == "L/min" for r in results)
     assert ("SpO2", 90, "%", "low") in results
+
+
+def test_apgar_scores_after_each_minute_and_minutes_are_no_values():
+    patient = _patient("患儿，男，出生1天。Apgar评分1分钟3分，5分钟6分，10 min 8分。")
+    got = [(m["analyte"], m["value"]) for m in patient["measurements"]]
+    assert sorted(got) == [("Apgar score", 3), ("Apgar score", 6), ("Apgar score", 8)]

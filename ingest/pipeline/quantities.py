@@ -90,7 +90,7 @@ VALUE_RE = re.compile(
     rf"(?:\s*/\s*(?P<val2>\d+(?:\.\d+)?))?\s*(?P<unit>{UNIT})?"
     # "thyroglobulin level at 4 weeks", "复查3次": a time or a count, not the result; "height 2.8 SD
     # below the mean": a score, read as one (`PATTERN_RESULTS`), not the height.
-    r"(?!\s*(?:weeks?|days?|months?|years?|hours?|hrs?|minutes?|times|cycles?|doses?|周|天|日|个月|月|年|小时|次"
+    r"(?!\s*(?:weeks?|days?|months?|years?|hours?|hrs?|minutes?|min(?![a-z/])|times|cycles?|doses?|周|天|日|个月|月|年|小时|分钟|钟|次"
     r"|SDS?(?![a-z])|s\.d\.|standard deviations?|个?标准差))",
     re.I,
 )

@@ -613,6 +613,13 @@ PATTERN_RESULTS = (
         "SD score",
         "SD",
     ),
+    (
+        # "Apgar评分1 min 5分、5 min 8分", "Apgar评分1分钟8分": the score after each minute.
+        re.compile(r"(?:(?<=min)|(?<=分钟))\s*[:：]?\s*(?P<res>(?P<val>10|[0-9])\s*分)", re.I),
+        re.compile(r"Apgar", re.I),
+        "Apgar score",
+        "score",
+    ),
 )
 
 # ----------------------------------------------------------------- treatments

@@ -3,6 +3,8 @@ assertions, diagnosis status, and what is no feature (issue 11)."""
 
 from __future__ import annotations
 
+import pytest
+
 from ingest.pipeline import extract
 from ingest.pipeline.merging import merge_facts, per_mention
 
@@ -360,3 +362,12 @@ def test_a_lump_mass_or_nodule_in_a_named_organ():
     assert present["HP:0032408"] == "lump in her right breast"  # Breast mass
     assert present["HP:0025388"] == "nodule in the thyroid"  # Thyroid nodule
     assert present["HP:0001541"] == "intraperitoneal fluid"  # Ascites
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["患者男，40岁，最终死于多脏器功能衰竭。", "A 40-year-old man developed multi-organ failure and died."],
+)
+def test_multiple_organ_failure_is_a_diagnosis_in_both_languages(text):
+    record = extract(text)
+    assert [d["code"] for d in record["patients"][0]["diagnoses"]] == ["MONDO:0043726"]

@@ -404,3 +404,10 @@ def test_high_resolution_imaging_is_no_resolution():
 )
 def test_a_diagnosis_or_an_examination_in_the_history_starts_no_course(text):
     assert _outcomes(text) == []
+
+
+def test_a_clause_with_its_own_cue_does_not_lend_its_finding_to_the_next():
+    text = "患者，女，30岁，因发热、颈部肿物入院。予头孢曲松2 g静滴。治疗后发热消退，肿物缩小。"
+    about = {(o["about"], o["direction"]) for o in _outcomes(text)}
+    assert ("Fever", "resolved") in about
+    assert ("Fever", "improved") not in about

@@ -48,6 +48,7 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
     after_words = lang.AFTER_TREATMENT_RE.search(text) is not None
     level_findings = _level_findings(patient, doc.ev(s0, s1))
     care_before: bool | None = None  # looked up at the first cue that needs it
+    claimed: set[tuple[int, int]] = set()  # mentions an earlier cue's own clause spoke of
     for om in lang.OUTCOME_RE.finditer(text):
         a, b = om.span()
         direction = om.lastgroup
@@ -69,7 +70,7 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
                 care_before = _care_given_before(doc, sentence, lang)
             if not care_before and not lang.CARE_GIVEN_RE.search(text, 0, a):
                 continue  # the history of the illness before any treatment
-        about_mention = _about(mentions, s0 + clause_start, s0 + a, s0 + b, s0 + clause_end)
+        about_mention = _about(mentions, s0 + clause_start, s0 + a, s0 + b, s0 + clause_end, claimed)
         outcome = {"about": "overall condition", "direction": direction, "evidence": doc.ev(s0 + a, s0 + b)}
         # a cue that names its finding ("seizure-free", "热退") is about it, whatever stands before
         own = _named_by_cue(om.group(0))
@@ -153,9 +154,13 @@ def _clause(text: str, a: int, b: int) -> tuple[int, int]:
     return (breaks[-1] if breaks else 0), (after.start() if after else len(text))
 
 
-def _about(mentions: list[Mention], c0: int, a: int, b: int, c1: int) -> Mention | None:
+def _about(
+    mentions: list[Mention], c0: int, a: int, b: int, c1: int, claimed: set[tuple[int, int]]
+) -> Mention | None:
     """The finding, disease or test the cue at [a, b) speaks of: the nearest named before it in
-    its clause, else after it in its clause, else the nearest before it in the sentence."""
+    its clause, else after it in its clause, else the nearest before it in the sentence that no
+    earlier cue's own clause spoke of ("发热消退，淋巴结缩小": the nodes shrank, not the fever).
+    What a clause speaks of is added to `claimed`."""
     coded = [m for m in mentions if m.kind != FINDING]
     in_clause_before = [m for m in coded if c0 <= m.start and m.end <= a]
     if in_clause_before:
@@ -163,11 +168,14 @@ def _about(mentions: list[Mention], c0: int, a: int, b: int, c1: int) -> Mention
         # reduced visual acuity, not the visual acuity test), the finding
         # (and of equal spans the last found, as the vocabulary orders them)
         ranked = enumerate(in_clause_before)
-        return max(ranked, key=lambda im: (im[1].end, im[1].kind != ANALYTE, -im[1].start, im[0]))[1]
+        found = max(ranked, key=lambda im: (im[1].end, im[1].kind != ANALYTE, -im[1].start, im[0]))[1]
+        claimed.add((found.start, found.end))
+        return found
     in_clause_after = [m for m in coded if b <= m.start and m.end <= c1]
     if in_clause_after:
+        claimed.add((in_clause_after[0].start, in_clause_after[0].end))
         return in_clause_after[0]
-    before = [m for m in coded if m.end <= a and m.kind != ANALYTE]
+    before = [m for m in coded if m.end <= a and m.kind != ANALYTE and (m.start, m.end) not in claimed]
     return before[-1] if before else None
 
 

@@ -1372,3 +1372,13 @@ def test_more_examination_wording(words, code):
 def test_official_two_character_labels_that_are_clinical_words(word, code):
     features = {f["code"] for f in _patient(f"患儿，男，6岁，{word}1年。")["features"]}
     assert code in features, features
+
+
+def test_suddenly_after_an_eye_is_no_proptosis_and_a_region_is_its_parts():
+    opencc = pytest.importorskip("opencc")
+    text = "患者，男，61岁，左眼突然视力下降3天。双眼无突出。眼底见黄斑区水肿，甲剥离。"
+    for written in (text, opencc.OpenCC("s2tw").convert(text)):
+        features = {f["code"]: f["excluded"] for f in _patient(written)["features"]}
+        assert features.get("HP:0000520") is True, features  # 眼突然 is "the eye suddenly"
+        assert features.get("HP:0040049") is False and features.get("HP:0001806") is False
+        assert "HP:0000969" not in features

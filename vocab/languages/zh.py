@@ -83,7 +83,9 @@ CASE_SERIES_RE = re.compile(
 CASE_OPENING_RE = zh_demographics.CASE_OPENING_RE  # "患者，男，58岁，因…入院" (zh_demographics.py)
 
 # ----------------------------------------------------------------- vocabulary
-AMBIGUOUS_NAMES: frozenset[str] = frozenset()
+# 眼突 (proptosis, colloquial) is matched inside "左眼突然视力下降" (突然, suddenly) far more often than
+# it is written for the finding, which reports call 眼球突出 or 突眼.
+AMBIGUOUS_NAMES: frozenset[str] = frozenset({"眼突"})
 
 
 # Other ways reports write a term: Taiwan/Hong Kong words, 疼痛/痛, 水肿/浮肿, 第一型 (zh_wording.py).
@@ -239,6 +241,8 @@ INFIX_MODIFIER_RE = re.compile(
     r"出(?=[^,，。;；、]{0,12}痰)|(?:少量|较多)(?=[^,，。;；、]{0,10}痰)|"
     r"(?:白色|黄色|黄绿色|绿色|铁锈色|粉红色|砖红色|灰色|白|黄)(?=[^,，。;；、]{0,8}痰)|"
     r"(?:稀薄|黏稠|粘稠)(?=[^,，。;；、]{0,4}痰)|(?:泡沫样?|黏液样?|粘液样?|黏|粘)\s*(?=痰)|"
+    # the region of a part: 黄斑区水肿 (macular oedema), 腹股沟区疝
+    r"区(?=[\u4e00-\u9fff])|"
     # inside the part, before what was seen there: 纵隔内见1枚肿大淋巴结
     r"内(?=可?见|可触及|可扪及|有)|"
     r"(?:[1-9]\d?|[一二两三四五六七八九十])\s*(?:个|枚|处|颗))+"

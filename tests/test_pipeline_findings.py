@@ -371,3 +371,22 @@ def test_a_lump_mass_or_nodule_in_a_named_organ():
 def test_multiple_organ_failure_is_a_diagnosis_in_both_languages(text):
     record = extract(text)
     assert [d["code"] for d in record["patients"][0]["diagnoses"]] == ["MONDO:0043726"]
+
+
+def test_a_participle_before_a_named_part_is_the_finding_of_that_part():
+    text = (
+        "A 59-year-old man had a dilated left atrium and a hypertrophied left ventricle, an "
+        "atrophic kidney and a thickened gallbladder wall. He had no dilated cardiomyopathy."
+    )
+    present = {f["label"]: f["evidence"]["text"] for f in _patient(text)["features"] if not f["excluded"]}
+    assert present["Left atrial enlargement"] == "dilated left atrium"
+    assert present["Left ventricular hypertrophy"] == "hypertrophied left ventricle"
+    assert present["Renal atrophy"] == "atrophic kidney"
+    assert present["Gallbladder wall thickening"] == "thickened gallbladder wall"
+
+
+def test_the_abbreviation_of_a_part_is_not_the_finding_of_that_part():
+    # "LV" abbreviates the left ventricle, not its dilatation: it starts no word but the second.
+    text = "A 40-year-old woman had a dilated left ventricle (LV). The LV ejection fraction was 35%."
+    (dilated,) = [f for f in _patient(text)["features"] if f["label"] == "Left ventricular dilatation"]
+    assert [m["text"] for m in dilated.get("mentions", [dilated["evidence"]])] == ["dilated left ventricle"]

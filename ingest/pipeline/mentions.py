@@ -60,8 +60,8 @@ _ABBREVIATION = re.compile(r"\s*[(（]\s*([A-Za-z][A-Za-z0-9-]{1,9})\s*[)）]")
 
 def _defines(name: str, abbr: str) -> bool:
     """Whether the bracketed word after a name is its abbreviation: mostly capitals ("DKA",
-    "cGVHD", "SSc", "C0") and, after a Latin-script name, starting with the first letter of one
-    of the name's words (as in the Schwartz-Hearst rule). A bracketed plain word ("effusion
+    "cGVHD", "SSc", "C0") and, after a Latin-script name, starting with the name's first letter
+    (as in the Schwartz-Hearst rule). A bracketed plain word ("effusion
     (bilateral)", "ascites (mild)") is a description, not a name every later "mild" stands for."""
     if abbr.isdigit() or abbr.lower() == name.lower():
         return False
@@ -69,8 +69,10 @@ def _defines(name: str, abbr: str) -> bool:
     capitals = sum(c.isupper() for c in letters)
     if capitals == 0 or 2 * capitals < len(letters):
         return False
-    initials = {w[0].lower() for w in re.findall(r"[A-Za-z]+", name)}
-    return not initials or abbr[0].lower() in initials  # a Chinese name (游离肉碱（C0）) has none
+    words = re.findall(r"[A-Za-z]+", name)
+    # a Chinese name (游离肉碱（C0）) has no initials; an English one begins with the abbreviation's
+    # letter ("dilated left ventricle (LV)": LV is the ventricle, not its dilatation)
+    return not words or abbr[0].lower() == words[0][0].lower()
 
 
 def _with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:

@@ -70,8 +70,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   their enlargement to look up: 肝、脾肋下未触及 -> 肝肿大 …); `normal_examinations(text) ->
   [(start, end, names)]` (examinations stated normal, with the names of their
   abnormality: 头颅MRI未见异常 -> 头颅影像异常); `site_findings(text) -> [(start, end, names)]`
-  (a finding's noun with the part it is of after it, with the names to look up: "atrophy of the
-  optic nerve" -> optic nerve atrophy); ∀ `AGED_RELATIVE_WORDS` (an age right before a
+  (a finding's noun with the part it is of after it, or its participle before the part, with the
+  names to look up: "atrophy of the optic nerve" -> optic nerve atrophy, "a dilated left atrium" ->
+  left atrial dilatation); ∀ `AGED_RELATIVE_WORDS` (an age right before a
   relative makes the relative a patient); ∀ `PARENTAGE_WORDS` (anchored at `$`: "the first
   child of healthy parents" names the patient's parents, not a relative's finding).
 - demographics: `find_age(chunk) -> (years, start, end) | None`; `find_sex(chunk) -> (sex, start,

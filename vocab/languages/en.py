@@ -494,9 +494,44 @@ def _singular(word: str) -> str:
     return word[:-1] if len(word) > 4 and word.endswith("s") and not word.endswith("ss") else word
 
 
+# "a dilated left atrium", "a hypertrophied left ventricle": the participle before the part names
+# the finding the vocabulary writes with the noun (left atrial dilatation, left ventricular
+# hypertrophy).
+_PARTICIPLE_NOUNS: dict[str, tuple[str, ...]] = {
+    "dilated": ("dilatation", "dilation", "enlargement"),
+    "enlarged": ("enlargement",),
+    "hypertrophied": ("hypertrophy",),
+    "hypertrophic": ("hypertrophy",),
+    "thickened": ("thickening",),
+    "atrophic": ("atrophy",),
+    "stenotic": ("stenosis",),
+    "calcified": ("calcification",),
+}
+_PARTICIPLE_PART_RE = re.compile(
+    rf"\b(?P<head>{'|'.join(_PARTICIPLE_NOUNS)}) "
+    rf"(?P<site>(?:(?:left|right) )?{_SITE_WORD}(?: {_SITE_WORD}){{0,2}})"
+)
+
+
+def _participle_findings(text: str) -> Iterable[tuple[int, int, list[str]]]:
+    for m in _PARTICIPLE_PART_RE.finditer(text):
+        words = m.group("site").split()
+        for k in range(len(words), 0, -1):
+            part = words[:k]
+            adjective = _PART_ADJECTIVES.get(part[-1])
+            names = []
+            for noun in _PARTICIPLE_NOUNS[m.group("head")]:
+                names.append(" ".join(part) + " " + noun)
+                if adjective:
+                    names.append(" ".join([*part[:-1], adjective, noun]))
+            yield m.start(), m.start("site") + len(" ".join(part)), names
+
+
 def site_findings(text: str) -> Iterable[tuple[int, int, list[str]]]:
     """(start, end, names to look up) for each "<finding> of <part>" of `text` (its key form),
-    longest part first: "atrophy of the optic nerve" gives "optic nerve atrophy" …"""
+    longest part first: "atrophy of the optic nerve" gives "optic nerve atrophy" …; then each
+    "<participle> <part>": "a dilated left atrium" gives "left atrial dilatation" …"""
+    yield from _participle_findings(text)
     for m in _SITE_OF_RE.finditer(text):
         head, participle = m.group("head"), _SITE_HEADS[m.group("head")]
         words = m.group("site").split()

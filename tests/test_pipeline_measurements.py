@@ -1244,3 +1244,17 @@ def test_apgar_scores_after_each_minute_and_minutes_are_no_values():
     patient = _patient("患儿，男，出生1天。Apgar评分1分钟3分，5分钟6分，10 min 8分。")
     got = [(m["analyte"], m["value"]) for m in patient["measurements"]]
     assert sorted(got) == [("Apgar score", 3), ("Apgar score", 6), ("Apgar score", 8)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("患者女，26岁，心悸、体重下降3个月。", []),  # weight loss (a feature), no low weight
+        ("患者女，26岁。体重下降约6 kg。", []),  # 6 kg is what was lost
+        ("患者女，26岁。体重偏低。", [("body weight", "low")]),  # a low weight is a level
+        ("患者女，26岁。血小板减少。", [("platelets", "low")]),  # a blood count's fall is its level
+    ],
+)
+def test_a_change_of_body_weight_is_no_level(text, expected):
+    patient = _patient(text)
+    assert [(m["analyte"], m["interpretation"]) for m in patient["measurements"]] == expected

@@ -60,6 +60,12 @@ _TITER_AFTER = re.compile(
 )
 
 # Values outside these bounds are not the patient's vital signs (a device setting, a typo).
+# Tests of the body's size whose change word without a value tells a change, not a level: "体重下降"
+# is weight loss, not a low weight.
+_CHANGES_NOT_LEVELS = frozenset({"body weight", "BMI"})
+_CHANGE_WORD = re.compile(
+    r"下降|减轻|减少|降低|减低|增加|增多|上升|升高|增高|decreas|reduc|increas|dropp|fell|rose|gain|lost", re.I
+)
 _PLAUSIBLE = {
     "body temperature": (30.0, 43.5),
     "heart rate": (15.0, 320.0),
@@ -350,6 +356,13 @@ def measurements(
             interpretation = prev_pre[1]
         if interpretation == "high" and value is None and info and info.hpo_positive and not info.hpo_high:
             interpretation = "positive"  # an antibody "elevated" is an antibody found
+        if (
+            value is None
+            and said
+            and concept.code in _CHANGES_NOT_LEVELS
+            and _CHANGE_WORD.search(doc.text, *said)
+        ):
+            continue  # "体重下降", "her weight decreased": weight lost (a finding), no low weight
         limits = _PLAUSIBLE.get(concept.code)
         celsius = (value - 32) * 5 / 9 if value is not None and unit == "F" else value
         if celsius is not None and limits and not limits[0] <= celsius <= limits[1]:

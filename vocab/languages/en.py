@@ -1298,7 +1298,8 @@ _RELATIVE_CHANGE = re.compile(
 # "the diet reduced seizure frequency by 50%": a change verb with its object and amount after it,
 # no result of a test.
 _CHANGED_BY_AFTER = re.compile(
-    r"\s*(?:(?:the|his|her|their|its)\s+)?(?:[\w-]+\s+){0,3}?by\s+(?:about\s+|nearly\s+|over\s+|more than\s+)?\d",
+    r"\s*(?:(?:the|his|her|their|its)\s+)?(?:[\w-]+\s+){0,3}?by\s+"
+    r"(?:about\s+|nearly\s+|over\s+|more than\s+)?\d",
     re.I,
 )
 _ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s*$", re.I)

@@ -1382,3 +1382,10 @@ def test_suddenly_after_an_eye_is_no_proptosis_and_a_region_is_its_parts():
         assert features.get("HP:0000520") is True, features  # 眼突然 is "the eye suddenly"
         assert features.get("HP:0040049") is False and features.get("HP:0001806") is False
         assert "HP:0000969" not in features
+
+
+def test_taiwan_specimen_and_panel_names_make_their_tests_the_specimens():
+    # 腦脊髓液 is Taiwan's 脑脊液: a white cell count under it is the CSF's, not a blood leukopenia.
+    patient = _patient("患者，男，30歲。腦脊髓液檢查：白血球350/μL，蛋白 120 mg/dL。")
+    assert {m["analyte"] for m in patient["measurements"]} == {"CSF cell count", "CSF protein"}
+    assert "HP:0001882" not in {f["code"] for f in patient["features"]}  # no leukopenia

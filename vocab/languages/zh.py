@@ -543,6 +543,14 @@ PANEL_WORDS = {
     "血涂片": "",
     "外周血": "",
 }
+# Taiwan and Hong Kong write the specimens and panels their own way (脑脊髓液检查, 肋膜积液): every
+# key also under its other wordings.
+SPECIMEN_WORDS = {
+    variant: specimen for key, specimen in SPECIMEN_WORDS.items() for variant in zh_wording.name_variants(key)
+}
+PANEL_WORDS = {
+    variant: specimen for key, specimen in PANEL_WORDS.items() for variant in zh_wording.name_variants(key)
+}
 TITER_WORDS = r"滴度|效价|凝集价"
 RATIO_WORDS = r"比值|比例|比率|比"
 MARKER_CUE_WORDS = r"免疫组化|免疫组织化学|免疫表型|免疫标记|免疫荧光|流式细胞|染色|表达"

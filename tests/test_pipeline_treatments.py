@@ -535,3 +535,21 @@ def test_the_vehicle_of_a_premixed_infusion_is_part_of_its_name():
 )
 def test_a_frequency_written_just_before_the_drug(text, agent):
     assert _treatments(text)[agent]["frequency"] == "once daily"
+
+
+@pytest.mark.parametrize(
+    "text, agent, dose",
+    [
+        ("患者，男，50歲。給予aspirin每天一顆口服。", "acetylsalicylic acid", 1),
+        ("患者，女，40岁。予甲巯咪唑片每次半片，每日3次。", "thiamazole", 0.5),
+        ("患者，女，40岁。予硝苯地平，一天两次，每次一片。", "nifedipine", 1),
+    ],
+)
+def test_a_count_of_tablets_written_as_a_word(text, agent, dose):
+    fact = _treatments(text)[agent]
+    assert (fact["dose"], fact["unit"]) == (dose, "tablet")
+
+
+def test_a_patch_of_rash_is_no_count_of_tablets():
+    fact = _treatments("患者，女，30岁。予卤米松乳膏外用，局部一片红斑消退。")["halometasone"]
+    assert fact["dose"] is None

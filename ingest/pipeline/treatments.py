@@ -61,6 +61,18 @@ _DOSE_RE = re.compile(
     rf"\s*(?:(?P<mult>{_MULTIPLIER})\s*)?(?P<unit>{_DOSE_UNIT})(?![a-z])",
     re.I,
 )
+# "每次一片", "每天兩顆": a count of tablets or capsules written as a word (`COUNT_NUMBER_WORDS`),
+# only after a word of dosing (一片红斑 is a patch of rash).
+_COUNT_NUMBERS = languages.merged("COUNT_NUMBER_WORDS")
+_COUNT_UNITS = {"tablet", "capsule", "pill", "vial", "bag"}
+_COUNT_DOSE_RE = re.compile(
+    r"(?<=每次|每日|每天|每晚|每晨|每早|服用|口服|顿服|给予|予以)\s*"
+    rf"(?P<val>{languages.literal_alternatives(_COUNT_NUMBERS)})\s*(?P<unit>"
+    + languages.literal_alternatives(
+        w for w, u in languages.merged("DOSE_UNIT_WORDS").items() if u in _COUNT_UNITS
+    )
+    + ")"
+)
 # "每公斤2公克": the body the dose is by, written before the amount (`PER_BODY_BEFORE_WORDS`).
 _PER_BODY_BEFORE = [
     (body, re.compile(rf"(?:{words})\s*$", re.I))
@@ -289,6 +301,11 @@ def _administration(doc: Doc, m: Mention, window: str, before: str, lang) -> dic
         dm = None
     if not dm:
         dm = _DOSE_BEFORE_RE.search(before)
+    if not dm:
+        counted = _COUNT_DOSE_RE.search(window)
+        if counted:
+            fact["dose"] = float(_COUNT_NUMBERS[counted.group("val")])
+            fact["unit"] = _dose_unit(counted.group("unit"))
     if dm:
         fact["dose"] = parse_number(dm.group("val"))
         fact["unit"] = _dose_unit(dm.group("unit"))

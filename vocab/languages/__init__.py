@@ -139,7 +139,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   a drug class of a patient given a drug of that class names that drug, "激素治疗后", rather than a
   treatment of its own); `ALL_OF_THEM_WORDS` ("，均每日1次口服": the administration after a list of
   drugs, each with its own dose, is said of them all); `VEHICLE_AFTER_WORDS` (the form after a
-  premixed infusion's vehicle glued to its drug: 左氧氟沙星氯化钠注射液).
+  premixed infusion's vehicle glued to its drug: 左氧氟沙星氯化钠注射液); `COUNT_NUMBER_WORDS` (a count
+  written as a word -> its value as text, before a tablet or capsule unit: 每次一片).
 - frequency: ∀ `FREQUENCY_RULES` (list of (pattern, answer or function of the match), specific
   before general; answers in the record's vocabulary, see `_common.times_per`).
 - outcomes: `OUTCOME_RE` (its named groups are the directions); `FOLLOW_UP_RE`;
@@ -303,6 +304,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "STOP_LATER_RE",
         "ALL_OF_THEM_WORDS",
         "VEHICLE_AFTER_WORDS",
+        "COUNT_NUMBER_WORDS",
     ),
     "frequency": ("FREQUENCY_RULES",),
     "outcomes": (

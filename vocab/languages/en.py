@@ -1505,6 +1505,7 @@ COORDINATION_RE = re.compile(r"^\s*(?:,|and|with|plus|\+|/|or|,\s*and)\s*$", re.
 # own, and folding it into the drug lowered the brat treatments F1 (tune 0.74 -> 0.71, held-out
 # 0.79 -> 0.74), so English keeps the class.
 CLASS_NAMES_GIVEN_DRUG = False
+COUNT_NUMBER_WORDS: dict[str, str] = {}  # "one tablet": English writes counts as "1 tablet" in reports
 VEHICLE_AFTER_WORDS = (
     ""  # English names a premixed infusion's vehicle after "in" ("vancomycin in sodium chloride")
 )

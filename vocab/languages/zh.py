@@ -746,6 +746,8 @@ COORDINATION_RE = re.compile(r"^\s*(?:联合|合并|加用|和|及|与|、|加|\
 # "予地塞米松…。激素治疗后体温恢复正常", "出院时激素已减为醋酸泼尼松片": a Chinese report names the drug it
 # gave again by its class (激素, 抗感染治疗, 抗病毒治疗); that is no second treatment.
 CLASS_NAMES_GIVEN_DRUG = True
+# "每次一片", "每天两颗", "半片": a count of tablets written as a word (the value as text)
+COUNT_NUMBER_WORDS = {"半": "0.5", "一": "1", "两": "2", "二": "2", "三": "3", "四": "4"}
 VEHICLE_AFTER_WORDS = r"注射液|输液|注射剂"  # "左氧氟沙星氯化钠注射液": the vehicle of a premixed infusion
 ALL_OF_THEM_WORDS = r"均|皆|都"  # "，均每日1次口服": said of every drug of the list before
 

@@ -390,3 +390,18 @@ def test_the_abbreviation_of_a_part_is_not_the_finding_of_that_part():
     text = "A 40-year-old woman had a dilated left ventricle (LV). The LV ejection fraction was 35%."
     (dilated,) = [f for f in _patient(text)["features"] if f["label"] == "Left ventricular dilatation"]
     assert [m["text"] for m in dilated.get("mentions", [dilated["evidence"]])] == ["dilated left ventricle"]
+
+
+def test_heart_chambers_by_their_echocardiography_abbreviations():
+    text = (
+        "A 70-year-old man had LVH with a dilated LV, RV dilatation and LA enlargement on "
+        "echocardiography. He had a history of RA."
+    )
+    labels = {f["label"] for f in _patient(text)["features"]}
+    assert {
+        "Left ventricular hypertrophy",
+        "Left ventricular dilatation",
+        "Right ventricular dilatation",
+        "Left atrial enlargement",
+    } <= labels
+    assert "Right atrial enlargement" not in labels  # "RA" alone names no chamber

@@ -352,7 +352,7 @@ def test_a_ratio_index_or_score_written_as_a_bare_number():
         text[m["evidence"]["start"] : m["evidence"]["end"]]: (m["analyte"], m["value"])
         for m in patient["measurements"]
     }
-    assert found["21/30"] == ("mini-mental state examination score", 21)
+    assert found["21/30"] == ("MMSE score", 21)  # a score the vocabulary knows, by its name
     assert found["0.7"] == ("mitral e/a ratio", 0.7)
     assert found["48"][1] == 48
     assert all(value != 31 or analyte == "BMI" for analyte, value in found.values())
@@ -1117,7 +1117,7 @@ def test_multiples_of_the_upper_limit_and_bounded_scores():
     results = _results(patient)
     assert ("ALT", 6, "xULN", "high") in results  # not "normal" from the words "of normal"
     assert ("AST", 8, "xULN", "high") in results
-    assert ("child-pugh score", 7, None, None) in results
+    assert ("Child-Pugh score", 7, None, None) in results
 
 
 def test_immunohistochemistry_markers_with_their_results():
@@ -1258,3 +1258,22 @@ def test_apgar_scores_after_each_minute_and_minutes_are_no_values():
 def test_a_change_of_body_weight_is_no_level(text, expected):
     patient = _patient(text)
     assert [(m["analyte"], m["interpretation"]) for m in patient["measurements"]] == expected
+
+
+def test_clinical_scores_of_many_specialties():
+    patient = _patient(
+        "患者，男，66岁。MMSE评分18分，MoCA 15分；HAMD评分28分；PASI评分24分；EDSS评分3.5分；SLEDAI评分16分；"
+        "Child-Pugh评分9分（B级），MELD评分18分；CURB-65评分3分。"
+    )
+    got = {(m["analyte"], m["value"]) for m in patient["measurements"]}
+    assert {
+        ("MMSE score", 18),
+        ("MoCA score", 15),
+        ("HAMD score", 28),
+        ("PASI score", 24),
+        ("EDSS score", 3.5),
+        ("SLEDAI score", 16),
+        ("Child-Pugh score", 9),
+        ("MELD score", 18),
+        ("CURB-65 score", 3),
+    } <= got

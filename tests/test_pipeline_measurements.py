@@ -1277,3 +1277,13 @@ def test_clinical_scores_of_many_specialties():
         ("MELD score", 18),
         ("CURB-65 score", 3),
     } <= got
+
+
+def test_a_result_word_dashed_onto_the_value():
+    patient = _patient("A 31-year-old woman. Her serum prolactin was very high—6120 µg/L (N<20).")
+    measured = patient["measurements"]
+    got = {(m["analyte"], m["value"], m["interpretation"], m["evidence"]["text"]) for m in measured}
+    assert ("prolactin", 6120, "high", "high—6120 µg/L") in got
+    # a compound stays a compound: "high-power field" gives no result word
+    patient = _patient("A 40-year-old man. The biopsy showed 12 mitoses per 10 high-power fields.")
+    assert not any(m["interpretation"] == "high" for m in patient["measurements"])

@@ -388,7 +388,8 @@ def measurements(
             result_start = m.end + titer.start(1)  # "1:320 (speckled)": the titre is the result
         if vm and value is not None:
             # "was increased to 312 ng/mL", "升高至300 μmol/L": the direction is part of the result.
-            said = _DIRECTION_BEFORE_VALUE.search(window, 0, vm.start("val"))
+            # (up to the value's first digit: "very high-7443" is a dash before the value, no compound)
+            said = _DIRECTION_BEFORE_VALUE.search(window, 0, vm.start("val") + 1)
             if said:
                 result_start = m.end + said.start()
             elif lang.PRE_QUALIFIER_RE is not None:

@@ -810,13 +810,14 @@ RESULT_WORDS = {
     # "oligoclonal bands were absent": a test read as found or not found, stated absent.
     "negative": r"(?<![\w-])negative\b|\bnot (?:detected|expressed)\b|\bno expression\b|\bimmunonegative\b|\bnon-?reactive\b|\bundetectable\b|\babsent\b|\bsterile\b|\bno growth\b",  # noqa: E501 - a pattern reads best on one line
     # "PT and aPTT were prolonged", "a prolonged QTc": a clotting time or an interval above its range
-    "high": r"(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|prolonged|above (?:the )?(?:upper limit of )?normal)\b(?!-|\s+power)",  # noqa: E501 - a pattern reads best on one line
+    "high": r"(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|prolonged|above (?:the )?(?:upper limit of )?normal)\b(?!-(?!\d)|\s+power)",  # noqa: E501 - a pattern reads best on one line
     # "high-power field", "low-grade", "low-dose": a compound adjective, no result
-    "low": r"(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b(?!-|\s+power)",
+    "low": r"(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b(?!-(?!\d)|\s+power)",
     "normal": r"(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b",  # noqa: E501 - a pattern reads best on one line
 }
-FALLING_WORDS = r"decreas|fell|dropped|reduc|declin|lower"
-RISING_WORDS = r"increas|elevat|rose|raised|higher"
+# ("was very high—7443 µg/L", "low at 2.1": a result word before a value the table cannot judge)
+FALLING_WORDS = r"decreas|fell|dropped|reduc|declin|lower|\blow\b"
+RISING_WORDS = r"increas|elevat|rose|raised|higher|\bhigh\b"
 SHARED_RESULT_CUE_WORDS = r"\b(?:were|are)\s+(?:all\s+|both\s+)?"
 SHARED_RESULT_WORDS = {
     "within normal limits": "normal",

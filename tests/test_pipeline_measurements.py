@@ -1287,3 +1287,12 @@ def test_a_result_word_dashed_onto_the_value():
     # a compound stays a compound: "high-power field" gives no result word
     patient = _patient("A 40-year-old man. The biopsy showed 12 mitoses per 10 high-power fields.")
     assert not any(m["interpretation"] == "high" for m in patient["measurements"])
+
+
+@pytest.mark.parametrize(
+    "text", ["患者，男，70岁。NYHA心功能III级。", "患者，男，70歲。心功能III級（NYHA分級）。"]
+)
+def test_the_nyha_class_in_chinese(text):
+    assert ("NYHA functional class", 3) in {
+        (m["analyte"], m["value"]) for m in _patient(text)["measurements"]
+    }

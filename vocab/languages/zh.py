@@ -626,6 +626,17 @@ PATTERN_RESULTS = (
         "SD",
     ),
     (
+        # The NYHA class: "NYHA心功能III级", "心功能IV级（NYHA分级）", "NYHA分级Ⅲ级".
+        re.compile(
+            r"(?:NYHA\s*(?:心功能)?\s*(?:分级|分级为|为)?|心功能\s*(?:NYHA)?\s*(?:分级|分级为|为)?)\s*"
+            r"(?P<res>(?P<val>IV|III|II|I|Ⅳ|Ⅲ|Ⅱ|Ⅰ|[1-4])\s*级)",
+            re.I,
+        ),
+        re.compile(r"NYHA|心功能", re.I),
+        "NYHA functional class",
+        None,
+    ),
+    (
         # "Apgar评分1 min 5分、5 min 8分", "Apgar评分1分钟8分": the score after each minute.
         re.compile(r"(?:(?<=min)|(?<=分钟))\s*[:：]?\s*(?P<res>(?P<val>10|[0-9])\s*分)", re.I),
         re.compile(r"Apgar", re.I),

@@ -411,3 +411,16 @@ def test_a_clause_with_its_own_cue_does_not_lend_its_finding_to_the_next():
     about = {(o["about"], o["direction"]) for o in _outcomes(text)}
     assert ("Fever", "resolved") in about
     assert ("Fever", "improved") not in about
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 70-year-old man with pedal edema was given furosemide; he continued to deteriorate and died.",
+        "患者男，70岁，下肢水肿，予呋塞米治疗，病情持续恶化，最终死亡。",
+    ],
+)
+def test_death_is_the_patients_not_a_findings(text):
+    outcomes = extract(text)["patients"][0]["outcomes"]
+    assert ("overall condition", "died") in [(o["about"], o["direction"]) for o in outcomes]
+    assert not [o for o in outcomes if o["direction"] == "died" and o["about"] != "overall condition"]

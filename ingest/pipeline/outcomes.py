@@ -74,7 +74,10 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
         outcome = {"about": "overall condition", "direction": direction, "evidence": doc.ev(s0 + a, s0 + b)}
         # a cue that names its finding ("seizure-free", "热退") is about it, whatever stands before
         own = _named_by_cue(om.group(0))
-        if own is None and about_mention is None:
+        if direction == "died":
+            # the patient died, not a finding: "the oedema persisted and she died" is no oedema's death
+            own = about_mention = None
+        elif own is None and about_mention is None:
             own = _named_by_its_head(doc, patient, mentions, s0 + clause_start, s0 + clause_end)
         elif own is None and about_mention.kind == ANALYTE:
             # "血小板减少好转": the thrombocytopenia the test's level word names improved

@@ -1296,3 +1296,14 @@ def test_the_nyha_class_in_chinese(text):
     assert ("NYHA functional class", 3) in {
         (m["analyte"], m["value"]) for m in _patient(text)["measurements"]
     }
+
+
+def test_a_result_word_before_a_list_is_each_tests_evidence():
+    patient = _patient(
+        "A 36-year-old man. He had normal hemoglobin and platelet levels; elevated levels of anti-GAD "
+        "antibody and insulin autoantibody were found."
+    )
+    got = {(m["analyte"], m["interpretation"], m["evidence"]["text"]) for m in patient["measurements"]}
+    assert ("hemoglobin", "normal", "normal") in got
+    assert ("platelets", "normal", "normal") in got  # the word, not the test's name
+    assert ("insulin autoantibodies", "positive", "elevated") in got

@@ -174,7 +174,8 @@ def measurements(
     spans: list[tuple[int, int]] = []
     read_at: list[int] = []  # where the values read so far start
     listed = respective_values(doc, sentence, analytes)
-    prev_pre: tuple[int, str] | None = None  # (end, interpretation) of a pre-qualified test
+    # (end, interpretation, evidence) of a test whose result word stands before it
+    prev_pre: tuple[int, str, dict] | None = None
     pending: list[Mention] = []  # tests named without a result yet
     for i, m in enumerate(analytes):
         concept = m.concepts[0]
@@ -346,6 +347,7 @@ def measurements(
                 interpretation = "low"
             elif _RISING.search(filler):
                 interpretation = "high"
+        shared_pre = None
         if (
             interpretation is None
             and value is None
@@ -354,6 +356,7 @@ def measurements(
         ):
             # "elevated levels of anti-GAD antibody, anti-IA-2 antibody and insulin autoantibody"
             interpretation = prev_pre[1]
+            shared_pre = prev_pre[2]
         if interpretation == "high" and value is None and info and info.hpo_positive and not info.hpo_high:
             interpretation = "positive"  # an antibody "elevated" is an antibody found
         if (
@@ -408,13 +411,19 @@ def measurements(
             result_start = qm2.start() if qm2 else m.start
         if start_pre < m.start and value is None:
             evidence = doc.ev(start_pre, start_pre + len(pm.group(1)))
+        elif shared_pre is not None:
+            evidence = shared_pre  # "normal hemoglobin and platelet levels": the one word is the result
         else:
             result_end = max(end, result_start + 1)
             sign = _BRACKETED_SIGN.fullmatch(doc.text, result_start, result_end)
             if sign:  # "(+)": the sign is the result, the brackets are typography
                 result_start, result_end = sign.span(1)
             evidence = doc.ev(result_start, result_end)
-        prev_pre = (end, interpretation) if (start_pre < m.start or prev_pre) and value is None else None
+        prev_pre = (
+            (end, interpretation, shared_pre or evidence)
+            if (start_pre < m.start or prev_pre) and value is None
+            else None
+        )
         fact = {
             "analyte": concept.code,
             "value": value,

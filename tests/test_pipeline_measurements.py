@@ -1307,3 +1307,19 @@ def test_a_result_word_before_a_list_is_each_tests_evidence():
     assert ("hemoglobin", "normal", "normal") in got
     assert ("platelets", "normal", "normal") in got  # the word, not the test's name
     assert ("insulin autoantibodies", "positive", "elevated") in got
+
+
+def test_markers_listed_before_one_result_share_it():
+    patient = _patient(
+        "患者，男，60岁。免疫组化：肿瘤细胞CD20、CD79a、PAX5阳性，CD3、CD5阴性；CK、EMA（+）。"
+    )
+    got = {(m["analyte"], m["interpretation"]) for m in patient["measurements"]}
+    assert {
+        ("CD20", "positive"),
+        ("CD79a", "positive"),
+        ("PAX5", "positive"),
+        ("CD3", "negative"),
+        ("CD5", "negative"),
+        ("CK", "positive"),
+        ("EMA", "positive"),
+    } <= got

@@ -46,6 +46,10 @@ _RESULT = re.compile(
     re.I,
 )
 _NEGATIVE_RE = re.compile(_NEGATIVE, re.I)
+# A marker right before another in a list: "CD20、" before "CD79a阳性".
+_LISTED_BEFORE = re.compile(
+    rf"{_MARKER}\s*(?:[、/]|和|及|与|,\s*(?:and\s+)?|\s+(?:and|or)\s+)\s*$",
+)
 _BACK = 8  # sentences a list of markers may continue over (split at semicolons)
 
 
@@ -91,6 +95,23 @@ def marker_results(
             fact["when"] = when
         patient.measurements.append(fact)
         found.append((a, b))
+        if interpretation is not None:
+            # "CD20、CD79a、PAX5阳性", "CK、EMA（+）": the markers listed before share the result (not
+            # the share of cells, which is the last marker's).
+            start = a
+            while (head := _LISTED_BEFORE.search(doc.text, max(s0, start - 30), start)) is not None:
+                if any(x < start and head.start() < y for x, y in known + found):
+                    break
+                earlier = dict(
+                    fact,
+                    value=None,
+                    unit=None,
+                    analyte=head.group("marker"),
+                    analyte_evidence=doc.ev(head.start("marker"), head.end("marker")),
+                )
+                patient.measurements.append(earlier)
+                found.append((head.start(), head.end()))
+                start = head.start()
     return found
 
 

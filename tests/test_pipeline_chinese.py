@@ -557,6 +557,33 @@ def test_diagnosis_wording_and_taiwan_disease_names(text, code, status):
     assert found.get(code) == status
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "患儿男，3岁，发热合并抽搐2次。",
+        "病童女，2歲，發燒合併抽筋，送至急診。",
+        "患者男，40岁，咳嗽并发咯血3天。",
+    ],
+)
+def test_a_symptom_joined_to_a_symptom_by_hebing_is_no_diagnosis(text):
+    # 合并 between two symptoms says they came together: the second is a feature, not a diagnosis
+    patient = _patient(text)
+    assert not patient["diagnoses"]
+    assert len(patient["features"]) >= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("患者女，50岁，系统性红斑狼疮合并血小板减少。", "HP:0001873"),
+        ("患者男，60岁，诊断为重症肺炎合并呼吸衰竭。", "HP:0002093"),
+        ("患者女，30岁，抽搐合并心肌炎诊断成立。", "HP:0012819"),
+    ],
+)
+def test_a_finding_joined_by_hebing_to_a_disease_is_a_diagnosis(text, code):
+    assert code in {d["code"] for d in _patient(text)["diagnoses"]}
+
+
 def test_a_normal_angiogram_with_its_result_after_a_comma():
     patient = _patient("患者女，45岁，胸痛。急诊行冠脉造影，结果正常，急性冠脉综合征得以排除。")
     excluded = {f["code"] for f in patient["features"] if f["excluded"]}

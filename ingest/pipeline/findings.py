@@ -113,6 +113,9 @@ def link_findings(
     lang = languages.get(doc.language)
     listed: bool | None = None  # whether the sentence is an item of a diagnosis list, once asked
     last_diagnosis: tuple[int, str] | None = None  # (end, status) of the diagnosis named last
+    # Where the finding named last ends, when it was named as no diagnosis: "发热合并抽搐" joins two
+    # symptoms, and a finding joined to a symptom that way is no diagnosis either.
+    last_symptom_end: int | None = None
     for m in clinical:
         rel_start, rel_end = m.start - s0, m.end - s0
         ctx = assertion_of(text, rel_start, rel_end, doc.language)
@@ -151,6 +154,20 @@ def link_findings(
                 end, previous = last_diagnosis
                 if previous != "excluded" and lang.DIAGNOSIS_JOIN_RE.fullmatch(text, end, rel_start):
                     status = previous  # "诊断为肺炎、脓毒症": named in a row with a diagnosis
+            if (
+                status
+                and not listed
+                and last_symptom_end is not None
+                and lang.DIAGNOSIS_JOIN_RE is not None
+                and lang.DIAGNOSIS_JOIN_RE.fullmatch(text, last_symptom_end, rel_start)
+                and not (lang.DIAGNOSIS_POST_RE and lang.DIAGNOSIS_POST_RE.match(text, rel_end))
+            ):
+                status = None  # "发热合并抽搐": 合并 joins a symptom to a symptom, not a diagnosis
+            # a disease's name (its own mention may come before or after this one) is no symptom
+            disease_named = any(c.kind == DISEASE for c in m.concepts) or any(
+                x.kind == DISEASE and (x.start, x.end) == (m.start, m.end) for x in clinical
+            )
+            last_symptom_end = rel_end if status is None and not disease_named else None
             if status and not negated:
                 last_diagnosis = (rel_end, status)
             if status and not negated and not any(c.kind == DISEASE for c in m.concepts):
@@ -179,6 +196,7 @@ def link_findings(
             status = _disease_status(lang, doc, before, ctx, onset)
             dx = {"code": concept.code, "label": concept.label, "status": status, "evidence": evidence}
             last_diagnosis = (rel_end, status)
+            last_symptom_end = None
             if status == "excluded":
                 dx["excluded"] = True
             patient.diagnoses.append(dx)

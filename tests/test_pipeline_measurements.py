@@ -1323,3 +1323,10 @@ def test_markers_listed_before_one_result_share_it():
         ("CK", "positive"),
         ("EMA", "positive"),
     } <= got
+
+
+def test_negative_for_a_list_of_tests_is_one_result_each():
+    patient = _patient("A 42-year-old woman. She was negative for ANA and anti-dsDNA.")
+    got = [(m["analyte"], m["interpretation"], m["evidence"]["text"]) for m in patient["measurements"]]
+    assert ("ANA", "negative", "negative") in got and ("anti-dsDNA", "negative", "negative") in got
+    assert len(got) == 2  # no second, unnamed "negative" of "ana"

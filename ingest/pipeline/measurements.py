@@ -148,6 +148,13 @@ _RESULT_CLAUSE = re.compile(
 _PLUS_GRADE = re.compile(
     r"\s*(?:[(（][A-Za-z0-9-]{1,10}[)）])?\s*[:：]?\s*[(（]?\s*(?:\d\s*)?\+{1,4}(?![\d+])"
 )
+# "negative for ANA and anti-dsDNA": the negative result word written before the tests it is of
+# (the list between them holds no clause break).
+_NEGATIVE_BEFORE = re.compile(
+    rf"(?P<word>{next(p.pattern for label, p in QUALIFIERS if label == 'negative')})"
+    rf"\s*(?:{languages.alternatives('RESULT_FOR_WORDS')})\s+[^.;:。；：]{{0,50}}$",
+    re.I,
+)
 # and what separates the tests of such a list.
 _LIST_GAP = re.compile(rf"\s*(?:[、,，/]|{languages.alternatives('LIST_JOIN_WORDS')})\s*", re.I)
 
@@ -348,6 +355,7 @@ def measurements(
             elif _RISING.search(filler):
                 interpretation = "high"
         shared_pre = None
+        negative_word = None
         if (
             interpretation is None
             and value is None
@@ -381,6 +389,10 @@ def measurements(
                 # "negative for ANA", "no anti-Scl-70", "痰涂片未找到抗酸杆菌": a test read as found
                 # or not found (its unit is "result") stated not found is negative.
                 interpretation = "negative"
+                # "negative for ANA and anti-dsDNA": the result word before the tests is the evidence
+                said_before = _NEGATIVE_BEFORE.search(doc.text, max(s0, m.start - 60), m.start)
+                if said_before:
+                    negative_word = said_before.span("word")
             else:
                 pending.append(m)  # may share the result of the next test: "A、B均阴性"
                 continue
@@ -411,6 +423,8 @@ def measurements(
             result_start = qm2.start() if qm2 else m.start
         if start_pre < m.start and value is None:
             evidence = doc.ev(start_pre, start_pre + len(pm.group(1)))
+        elif negative_word is not None:
+            evidence = doc.ev(*negative_word)
         elif shared_pre is not None:
             evidence = shared_pre  # "normal hemoglobin and platelet levels": the one word is the result
         else:
@@ -457,6 +471,7 @@ def measurements(
             reference = None  # "2,330 g (<10th percentile)": a result of its own
         # (a count written before its cells starts the result: "85% neutrophils")
         first = min(start_pre, value_start) if value_start is not None else start_pre
+        first = min(first, negative_word[0]) if negative_word else first
         spans.append((first, end + (reference.end() if reference else 0)))  # "(normal <5)" is no result
         emit_measurement(patient, fact, info)
         if value_start is not None:

@@ -111,6 +111,7 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `PRE_QUALIFIER_MEANINGS` and `PRE_QUALIFIER_LIST_RE`, or None, {} and None; `UNNAMED_RESULT_RE`,
   `UNNAMED_RESULT_MEANINGS` and `subject_phrase(before, after) -> str | None` ("" when the result
   is said of something that is no test, such as a history), or None, {} and None;
+  ∀ `RESULT_FOR_WORDS` (what joins a result word to the tests after it: "negative for ANA");
   `SUPPLIED_BEFORE_RE` and `SUPPLIED_AFTER_RE` (around a value, anchored at `$` and at the value's
   end: the value is an amount given to the patient, not measured: "4 L/min of oxygen", "oxygen
   at 6 L/min"), or None and None;
@@ -265,6 +266,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "UNNAMED_RESULT_RE",
         "UNNAMED_RESULT_MEANINGS",
         "subject_phrase",
+        "RESULT_FOR_WORDS",
         "SUPPLIED_BEFORE_RE",
         "SUPPLIED_AFTER_RE",
         "PATTERN_RESULTS",

@@ -1310,6 +1310,8 @@ _RESULT_FIRST_BEFORE = re.compile(r"\b(?:by|with|despite)(?:\s+(?:a|an|the))?\s*
 _EXTENT_WORDS = frozenset({"size", "number", "extent", "severity", "intensity", "frequency"})
 
 
+# "negative for ANA and anti-dsDNA": what joins a result word to the tests it is of, after it.
+RESULT_FOR_WORDS = r"for"
 # Oxygen given is therapy, not a measurement of the patient: "required 4 L/min of oxygen", "oxygen
 # was given at 6 L/min", "on 2 L/min of supplemental O2".
 SUPPLIED_BEFORE_RE = re.compile(

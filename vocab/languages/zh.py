@@ -610,6 +610,7 @@ PRE_QUALIFIER_LIST_RE = None
 UNNAMED_RESULT_RE = None
 UNNAMED_RESULT_MEANINGS: dict[str, str] = {}
 subject_phrase = None
+RESULT_FOR_WORDS = ""
 SUPPLIED_BEFORE_RE = None
 SUPPLIED_AFTER_RE = None
 # Chinese results are written after a test name, but for a growth measure's standard deviation

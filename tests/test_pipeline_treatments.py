@@ -553,3 +553,26 @@ def test_a_count_of_tablets_written_as_a_word(text, agent, dose):
 def test_a_patch_of_rash_is_no_count_of_tablets():
     fact = _treatments("患者，女，30岁。予卤米松乳膏外用，局部一片红斑消退。")["halometasone"]
     assert fact["dose"] is None
+
+
+def test_a_drugs_bracketed_abbreviation_is_a_mention_of_it():
+    # The name stays as written and the abbreviation the report defines in brackets right after it
+    # names the same drug: one fact per agent that keeps both spans, the dose read after either.
+    text = (
+        "A 52-year-old man was given tacrolimus (TAC) and azathioprine (AZA) 100 mg daily after his "
+        "transplant. TAC was later stopped because of tremor."
+    )
+    tx = _treatments(text)
+    aza = tx["azathioprine"]
+    assert [m["text"] for m in aza["mentions"]] == ["azathioprine", "AZA"]
+    assert (aza["dose"], aza["unit"]) == (100, "mg")
+    assert [m["text"] for m in tx["tacrolimus"]["mentions"]] == ["tacrolimus", "TAC", "TAC"]
+
+
+def test_folinic_acid_and_metyrapone_are_known_agents():
+    tx = _treatments(
+        "A 61-year-old woman with rectal cancer received fluorouracil, leucovorin and oxaliplatin every "
+        "2 weeks. Her hypercortisolism was treated with metyrapone 250 mg three times daily."
+    )
+    assert "calcium folinate" in tx
+    assert (tx["metyrapone"]["dose"], tx["metyrapone"]["frequency"]) == (250, "three times daily")

@@ -90,13 +90,18 @@ def _with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     # The bracketed abbreviation right after its definition is the same mention, not a second
     # one: the mention runs to the closing bracket, so its evidence shows the abbreviation a
     # reader meets again later ("graft-versus-host disease (GVHD)").
+    # A drug's name stays as written (its dose follows the bracket), so its bracketed abbreviation
+    # is a mention of its own ("methotrexate (MTX) 15 mg weekly": MTX names the drug again).
     kept: list[Mention] = []
     for m in mentions:
         if (m.start, m.end) in defined:
             continue
         am = _ABBREVIATION.match(doc.text, m.end)
-        if am and am.span(1) in defined and m.kind in _ABBREVIATED_KINDS and doc.text[m.start].isascii():
-            m = Mention(m.start, am.end(), m.concepts)
+        if am and am.span(1) in defined and doc.text[m.start].isascii():
+            if m.kind in _ABBREVIATED_KINDS:
+                m = Mention(m.start, am.end(), m.concepts)
+            elif m.kind == DRUG:
+                kept.append(Mention(*am.span(1), m.concepts))
         kept.append(m)
     mentions = kept
     taken = bytearray(len(doc.text) + 1)

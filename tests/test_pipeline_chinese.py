@@ -1416,3 +1416,20 @@ def test_taiwan_specimen_and_panel_names_make_their_tests_the_specimens():
     patient = _patient("患者，男，30歲。腦脊髓液檢查：白血球350/μL，蛋白 120 mg/dL。")
     assert {m["analyte"] for m in patient["measurements"]} == {"CSF cell count", "CSF protein"}
     assert "HP:0001882" not in {f["code"] for f in patient["features"]}  # no leukopenia
+
+
+@pytest.mark.parametrize(
+    ("text", "sex", "years"),
+    [
+        ("患兒，女，1歲半，因咳嗽入院。", "female", 1.5),  # a year and a half
+        ("一名二十歲的年輕女子，因頭痛就醫。", "female", 20.0),
+        ("一名45岁男子因胸痛入院。", "male", 45.0),
+        # a relative's age and sex named first are not the patient's
+        ("其父为一名50岁男子，患高血压。患者，女，20岁。", "female", 20.0),
+        ("其母为一名45岁妇女。患儿，男，5岁。", "male", 5.0),
+        ("患者，女，32岁，其母亲59岁，患糖尿病。", "female", 32.0),
+    ],
+)
+def test_age_and_sex_in_more_ways_and_never_a_relatives(text, sex, years):
+    patient = _patient(text)
+    assert (patient["sex"], patient["age"]["years"]) == (sex, years)

@@ -10,6 +10,8 @@ written is the report language's (`find_age`, `find_sex`, `sex_from_pronouns` of
 
 from __future__ import annotations
 
+import re
+
 from vocab import languages
 
 from .document import Doc, Patient
@@ -39,12 +41,40 @@ def _read(doc: Doc, patient: Patient, spans: list[tuple[int, int]]) -> None:
             return
         chunk = text[start:end]
         if patient.age is None:
-            age = lang.find_age(chunk)
+            age = _patients(lang, lang.find_age, chunk)
             if age:
                 years, a, b = age
                 patient.age = {"years": years, "evidence": doc.ev(start + a, start + b)}
         if patient.sex == "unknown":
-            sex = lang.find_sex(chunk)
+            sex = _patients(lang, lang.find_sex, chunk)
             if sex:
                 patient.sex, a, b = sex
                 patient.sex_evidence = doc.ev(start + a, start + b)
+
+
+def _patients(lang, find, chunk: str) -> tuple | None:
+    """The first (value, start, end) `find` reads in `chunk` that is not a relative's."""
+    offset = 0
+    while offset < len(chunk):
+        found = find(chunk[offset:])
+        if found is None:
+            return None
+        value, a, b = found
+        if not _of_a_relative(lang, chunk, offset + a):
+            return value, offset + a, offset + b
+        offset += max(b, 1)
+    return None
+
+
+def _of_a_relative(lang, chunk: str, at: int) -> bool:
+    """Whether the age or sex at `at` is a relative's: a relative is named before it in its sentence
+    ("其父为一名50岁男子", "Her mother, a 45-year-old teacher, …") and the patient is not named again
+    between them."""
+    relatives = list(lang.FAMILY_RE.finditer(chunk, 0, at))
+    return bool(relatives) and not _PATIENT_AGAIN.search(chunk, relatives[-1].end(), at)
+
+
+# The patient named again after a relative: the age that follows is the patient's.
+_PATIENT_AGAIN = re.compile(
+    r"患者|患儿|病人|病患|本例|\b(?:the|our|this) (?:patient|child|boy|girl|infant)\b", re.I
+)

@@ -16,7 +16,7 @@ _PATIENT_WORDS = r"患者|患儿|病人|病患|病者|病童|患童|个案"
 # ("45岁时发现", "自45岁起", "5岁以前"): the patient's age is the age the report is written at.
 _AGE_EVENT = r"(?!\s*(?:\d{1,2}\s*个?月)?\s*大?\s*(?:时|那年|起|以前|以后|之前|之后|开始|前|后))"
 AGE_RE = re.compile(
-    rf"(\d{{1,3}})\s*(?:周岁|岁)(?:\s*(\d{{1,2}})\s*个?月(?:大)?)?{_AGE_EVENT}"
+    rf"(\d{{1,3}})\s*(?:周岁|岁)(?:\s*(\d{{1,2}})\s*个?月(?:大)?|(半))?{_AGE_EVENT}"
     rf"|(\d{{1,2}})\s*个?月(?:龄|大|婴儿|患儿|(?=[,，])){_AGE_EVENT}"
     rf"|(\d{{1,3}})\s*(?:天|日)龄|(?:出?生后)\s*(\d{{1,3}})\s*(?:天|日)"
 )
@@ -28,7 +28,7 @@ SEX_RE = re.compile(
     r"|性别\s*[:：]?\s*(男|女)"
     r"|(男|女)(?:性|婴|孩|童|宝)"
     r"|[\u4e00-\u9fff](先生|女士|小姐|太太)"
-    r"|(妇人|妇女|孕妇|产妇|老妇|老翁|老汉)"
+    r"|(妇人|妇女|孕妇|产妇|老妇|老翁|老汉|女子|男子|少女|少妇|男士)"
 )
 # A sentence that introduces the patient, near its start: "患者，男，58岁，因…", "患儿为一名3岁男孩",
 # "女，32岁，…", "58岁男性，…". Where a report marks its case only by record fields ("查体："), the
@@ -55,6 +55,11 @@ _SEX_WORDS = {
     "老妇": "female",
     "老翁": "male",
     "老汉": "male",
+    "女子": "female",
+    "男子": "male",
+    "少女": "female",
+    "少妇": "female",
+    "男士": "male",
 }
 # An age in Chinese numerals ("三十五岁", "六十岁"), as some narratives write it.
 _CHINESE_AGE_RE = re.compile(rf"([一二两三四五六七八九十百零]{{1,6}})\s*(?:周岁|岁){_AGE_EVENT}")
@@ -87,11 +92,12 @@ def find_age(chunk: str) -> tuple[float, int, int] | None:
     if not m:
         return None
     if m.group(1):
-        years = float(m.group(1)) + (float(m.group(2)) / 12 if m.group(2) else 0)
-    elif m.group(3):
-        years = round(float(m.group(3)) / 12, 2)
+        # "1岁9个月", "1岁半" (a year and a half)
+        years = float(m.group(1)) + (float(m.group(2)) / 12 if m.group(2) else 0.5 if m.group(3) else 0)
+    elif m.group(4):
+        years = round(float(m.group(4)) / 12, 2)
     else:
-        years = round(float(m.group(4) or m.group(5)) / 365, 3)
+        years = round(float(m.group(5) or m.group(6)) / 365, 3)
     return round(years, 2), m.start(), m.end()
 
 

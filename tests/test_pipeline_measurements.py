@@ -1330,3 +1330,10 @@ def test_negative_for_a_list_of_tests_is_one_result_each():
     got = [(m["analyte"], m["interpretation"], m["evidence"]["text"]) for m in patient["measurements"]]
     assert ("ANA", "negative", "negative") in got and ("anti-dsDNA", "negative", "negative") in got
     assert len(got) == 2  # no second, unnamed "negative" of "ana"
+
+
+def test_a_test_not_found_is_negative():
+    patient = _patient("A 44-year-old man. HBsAg was not found and acid-fast bacilli were not identified.")
+    got = {(m["analyte"], m["interpretation"], m["evidence"]["text"]) for m in patient["measurements"]}
+    assert ("HBsAg", "negative", "not found") in got
+    assert ("acid-fast bacilli", "negative", "not identified") in got

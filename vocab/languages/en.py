@@ -808,7 +808,7 @@ RESULT_WORDS = {
     # "immunopositive for S-100", "overexpression of p53".
     "positive": r"(?<![\w-])(?:strongly |weakly |diffusely |focally )?positiv(?:e|ity)\b|(?<!not )(?<!\bno )\b(?:detected|expressed|immunopositive|immunoreactive|overexpress(?:ed|ion))\b|\breactive\b",  # noqa: E501 - a pattern reads best on one line
     # "oligoclonal bands were absent": a test read as found or not found, stated absent.
-    "negative": r"(?<![\w-])negative\b|\bnot (?:detected|expressed)\b|\bno expression\b|\bimmunonegative\b|\bnon-?reactive\b|\bundetectable\b|\babsent\b|\bsterile\b|\bno growth\b",  # noqa: E501 - a pattern reads best on one line
+    "negative": r"(?<![\w-])negative\b|\bnot (?:detected|expressed|found|identified|isolated)\b|\bno expression\b|\bimmunonegative\b|\bnon-?reactive\b|\bundetectable\b|\babsent\b|\bsterile\b|\bno growth\b",  # noqa: E501 - a pattern reads best on one line
     # "PT and aPTT were prolonged", "a prolonged QTc": a clotting time or an interval above its range
     "high": r"(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|prolonged|above (?:the )?(?:upper limit of )?normal)\b(?!-(?!\d)|\s+power)",  # noqa: E501 - a pattern reads best on one line
     # "high-power field", "low-grade", "low-dose": a compound adjective, no result

@@ -187,6 +187,9 @@ def test_age_and_sex_from_the_title_when_the_case_part_omits_them():
         ("特应性皮炎", "异位性皮肤炎"),
         ("强直性脊柱炎", "僵直性脊椎炎"),
         ("淋巴结肿大", "淋巴腺肿大"),
+        ("高安动脉炎", "高安氏动脉炎"),  # 氏 after the name of any eponymous disease
+        ("噬血细胞综合征", "噬血球症候群"),
+        ("隐球菌性脑膜炎", "隐球菌脑膜炎"),
     ],
 )
 def test_regional_and_everyday_variants_of_a_term(key, variant):
@@ -550,6 +553,15 @@ def test_an_abnormal_examination_is_not_excluded():
         ("患者為12歲女孩，確診為海洋性貧血。", "ORPHA:848", "final"),
         ("患者為45歲男性，診斷為骨髓分化不良症候群。", "OMIM:614286", "final"),
         ("患者為55歲男性，確診為IgA腎病變。", "MONDO:0005342", "final"),
+        ("患者為30歲女性，懷疑為高安氏動脈炎。", "ORPHA:3287", "differential"),
+        ("患者為8歲男童，確診為噬血球症候群。", "MONDO:0015540", "final"),
+        ("患者為60歲女性，診斷為尿道感染。", "MONDO:0100338", "final"),
+        ("患者為50歲男性，排除類肉瘤病。", "ORPHA:797", "excluded"),
+        ("患者為28歲孕婦，診斷為子癇前症。", "MONDO:0005081", "final"),
+        ("患者為45歲女性，診斷為毒性表皮溶解症。", "ORPHA:537", "final"),
+        ("患者女，30岁，孕32周，诊断为妊娠期糖尿病。", "MONDO:0005406", "final"),
+        ("患者男，20岁，考虑EB病毒感染。", "MONDO:0005111", "differential"),
+        ("患者男，15岁，确诊为威尔逊病。", "ORPHA:905", "final"),
     ],
 )
 def test_diagnosis_wording_and_taiwan_disease_names(text, code, status):

@@ -30,6 +30,8 @@ def _general_variants(key: str) -> set[str]:
         if zw._STEM_TYPE_RE.search(k)
     }
     out |= {zw._ORGAN_RE.sub(r"\1脏", k) for k in out if zw._ORGAN_RE.search(k)}
+    if not any("氏" in k for k in out):
+        out |= {f"{e.group(1)}氏{e.group(2)}" for k in list(out) if (e := zw._ZH_EPONYM_RE.match(k))}
     for k in list(out):
         pain = zw._PAIN_RE.match(k)
         if pain and pain.group(1)[-1] not in zw._PAIN_QUALIFIERS:
@@ -66,6 +68,7 @@ def _general_variants(key: str) -> set[str]:
 _PIECES = st.sampled_from(
     sorted({w for pair in zw.REGIONAL_WORDS[:40] for w in pair if w})
     + list("肝肾脾胰心肺痛疼型疝症血高低钾钠钙甲乙丙丁戊部背头关节炎衰竭肿大酸2iivⅡ 氏病")
+    + ["川崎", "高安", "动脉炎", "甲状腺炎", "综合征"]
     + [
         "衰竭",
         "功能",

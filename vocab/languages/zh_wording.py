@@ -30,6 +30,7 @@ REGIONAL_WORDS: tuple[tuple[str, str], ...] = (
     ("腹股沟", "鼠蹊部"),
     ("腹股沟", "腹股沟区"),
     ("白细胞", "白血球"),
+    ("血细胞", "血球"),  # 噬血细胞综合征 = 噬血球症候群
     ("全血细胞", "全血球"),
     ("红细胞", "红血球"),
     ("心律失常", "心律不整"),
@@ -94,6 +95,15 @@ REGIONAL_WORDS: tuple[tuple[str, str], ...] = (
     ("周围神经", "周边神经"),
     ("肌萎缩侧索硬化", "肌萎缩性脊髓侧索硬化"),
     ("硬皮病", "硬皮症"),
+    # More disease names of Taiwan usage: 子癇前症 (not 子痫, eclampsia, inside it), 肺高压, 尿道感染
+    # (for any urinary tract infection), 毒性表皮溶解症, 类肉瘤病.
+    ("子痫前期", "子痫前症"),
+    ("肺动脉高压", "肺高压"),
+    ("尿路感染", "尿道感染"),
+    ("中毒性表皮坏死松解症", "毒性表皮溶解症"),
+    ("结节病", "类肉瘤病"),
+    # The 性 after an organism is often left out: 隐球菌脑膜炎, 真菌肺炎, 细菌感染.
+    ("菌性", "菌"),
     # Obstetric, gynaecological, ear-nose-throat and eye words of Taiwan usage: 扁桃腺, 骨盆腔,
     # 视网膜剥离, 经血过多, 月经不规则.
     ("扁桃体", "扁桃腺"),
@@ -207,9 +217,20 @@ _TYPE_BEFORE_RE = re.compile(r"^(1|2|3|4|5|6|i{1,3}|iv|vi?|[ⅠⅡⅢⅣⅤⅥ])
 # Enlarged lymph nodes are written with the adjective first as often as after: 颈部淋巴结肿大 =
 # 颈部肿大淋巴结 = 颈部肿大的淋巴结 ("可触及多个肿大淋巴结").
 _NODES_ENLARGED_RE = re.compile(r"^(.*?)(淋巴结|淋巴腺)(肿大|增大)$")
+# A disease named after a person is written with 氏 after the name in Taiwan usage, whatever the
+# head: 川崎氏病, 高安氏动脉炎, 桥本氏甲状腺炎, 库欣氏症候群. The name is the two to four characters
+# before the head (a shorter start is an organ, not a name: 肾病).
+_ZH_EPONYM_RE = re.compile(r"^([\u4e00-\u9fff]{2,4})(病|症|综合征|症候群|综合症|动脉炎|甲状腺炎)$")
 # Only keys that hold one of these characters can have a variant: the rest return at once.
 _TRIGGERS = frozenset(
-    "".join(a for a, _ in REGIONAL_WORDS) + "甲乙丙丁戊" + "肝肾脾胰心肺" + "痛" + "型" + "疝" + "血"
+    "".join(a for a, _ in REGIONAL_WORDS)
+    + "甲乙丙丁戊"
+    + "肝肾脾胰心肺"
+    + "痛"
+    + "型"
+    + "疝"
+    + "血"
+    + "病症炎"  # the heads of `_ZH_EPONYM_RE`
 )
 
 
@@ -271,6 +292,8 @@ def name_variants(key: str) -> set[str]:
             _STEM_TYPE_RE.sub(lambda m: _STEM_TYPES[m.group(0)], k) for k in out if _STEM_TYPE_RE.search(k)
         }
     out |= {_ORGAN_RE.sub(r"\1脏", k) for k in out if k[:1] in _ORGANS and _ORGAN_RE.search(k)}
+    if "氏" not in forms:
+        out |= {f"{e.group(1)}氏{e.group(2)}" for k in list(out) if (e := _ZH_EPONYM_RE.match(k))}
     for k in list(out):
         pain = _PAIN_RE.match(k) if "痛" in k[-2:] else None
         if pain and pain.group(1)[-1] not in _PAIN_QUALIFIERS:

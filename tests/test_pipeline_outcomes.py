@@ -424,3 +424,39 @@ def test_death_is_the_patients_not_a_findings(text):
     outcomes = extract(text)["patients"][0]["outcomes"]
     assert ("overall condition", "died") in [(o["about"], o["direction"]) for o in outcomes]
     assert not [o for o in outcomes if o["direction"] == "died" and o["about"] != "overall condition"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a test's name, not a normalisation
+        "Her international normalized ratio was 3.1 on warfarin.",
+        # a lavage's return, not a recovery
+        "Bronchoscopy was done with 100 mL saline, and 55% of the lavage fluid was recovered.",
+        # a nerve's name, not a recurrence
+        "Hoarseness was attributed to a recurrent laryngeal nerve palsy.",
+        # a purpose, not an improvement
+        "An echocardiogram was obtained to better assess the valve.",
+        # the operative field, not the patient
+        "Division of the ligament improved exposure of the mass.",
+        # what changes a symptom, not its course
+        "The pain was relieved by leaning forward and worsened with deep inspiration.",
+        # the definitions of response criteria in the methods
+        "Response was graded by RECIST criteria: complete response, disappearance of all lesions; "
+        "partial response, a decrease of at least 30%; stable disease, neither; and progressive disease, "
+        "an increase of at least 20%.",
+    ],
+)
+def test_words_of_technique_names_or_definitions_are_no_outcome(sentence):
+    outcomes = _outcomes(
+        "A 58-year-old man with chest pain was treated with aspirin 100 mg daily and heparin. " + sentence
+    )
+    assert outcomes == []
+
+
+def test_a_response_after_treatment_still_counts_beside_the_criteria_word():
+    outcomes = _outcomes(
+        "A 58-year-old man with lung cancer was treated with pembrolizumab. By RECIST criteria he had a "
+        "partial response after four cycles."
+    )
+    assert [(o["direction"], o.get("after_treatment")) for o in outcomes] == [("improved", "pembrolizumab")]

@@ -1643,16 +1643,18 @@ OUTCOME_CUES = [
     ("died", r"\b(?:died|death|passed away|expired|deceased|succumbed)\b"),
     (
         "resolved",  # ("high-resolution CT" is an imaging technique, no resolution)
-        r"\b(?:resolved|returned to normal|(?:became|turned) negative|cleared|(?<!high-)(?<!high )resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|recovered|cured|healed|normali[sz]ed|normali[sz]ation|(?:attack|symptom|disease|recurrence|seizure|pain)[- ]free|asymptomatic|in remission|became afebrile|defervesced|defervescence)\b",  # noqa: E501 - a pattern reads best on one line
+        r"\b(?:resolved|returned to normal|(?:became|turned) negative|cleared|(?<!high-)(?<!high )resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|(?<!fluid was )(?<!fluid were )(?<!saline was )(?<!lavage was )recovered|cured|healed|(?<!international )normali[sz]ed|normali[sz]ation|(?:attack|symptom|disease|recurrence|seizure|pain)[- ]free|asymptomatic|in remission|became afebrile|defervesced|defervescence)\b",  # noqa: E501 - a pattern reads best on one line
     ),
-    ("recurred", r"\b(?:recurred|recurrence|relapsed?|reappeared|recurrent)\b"),
+    # ("the recurrent laryngeal nerve" is a nerve's name, no recurrence)
+    ("recurred", r"\b(?:recurred|recurrence|relapsed?|reappeared|recurrent(?! laryngeal| nerve| branch))\b"),
     (
         "worsened",
         r"\b(?:worsened|worsening|deteriorat(?:ed|ion)|progressed|progression|exacerbat(?:ed|ion)|aggravated)\b",
     ),
     (
         "improved",
-        r"\b(?:improved|improvement|improving|better|decreased in size|shrank|shrunk|regressed|regression|alleviated|relieved|subsided|partial (?:remission|response)|reduced in size|less frequent|less severe|decreased in frequency|good (?:general )?condition|"  # noqa: E501 - a pattern reads best on one line
+        # ("improved exposure" of the operative field; "to better assess": a purpose, no course)
+        r"\b(?:improved(?! exposure| visuali[sz]ation| access)|improvement|improving|(?<!\bto )better|decreased in size|shrank|shrunk|regressed|regression|alleviated|relieved|subsided|partial (?:remission|response)|reduced in size|less frequent|less severe|decreased in frequency|good (?:general )?condition|"  # noqa: E501 - a pattern reads best on one line
         r"recovered uneventfully|uneventful recovery|was discharged|discharged home|"
         # "seizure frequency decreased by 50%": fewer attacks
         r"frequency (?:decreased|declined|fell|was reduced|was halved))\b",
@@ -1682,7 +1684,10 @@ _LOWER_WORD_RE = re.compile(r"[a-z]+")
 TRIGGER_RE = re.compile(
     r"^\s*(?:by|with|on|upon|after|during|in)\s+(?:the\s+)?(?:exertion|exercise|activity|sunlight|sun|"
     r"sun exposure|light|cold|heat|eating|meals?|food|alcohol|standing|walking|lying|cough(?:ing)?|stress|"
-    r"menses|menstruation|movement|straining|palpation|pressure|swallowing)\b",
+    r"menses|menstruation|movement|straining|palpation|pressure|swallowing|"
+    # posture and breathing: "relieved by chest anteflexion", "worse with deep inspiration"
+    r"(?:(?:chest|trunk|forward|deep)\s+)?(?:anteflexion|inspiration|breathing|rest|sitting|leaning|bending|"
+    r"position(?:ing)?|posture))\b",
     re.I,
 )
 # Words that place a sentence after the report's treatment: "after treatment", "at follow-up".
@@ -1707,10 +1712,24 @@ CARE_GIVEN_RE = re.compile(
 )
 
 
+# A response category of tumour-response criteria (RECIST, Choi) followed by its definition:
+# "complete response, disappearance of all lesions", "partial response (PR), a decrease of 30%",
+# "stable disease, neither". The methods, not this patient's course.
+_RESPONSE_DEFINITION_RE = re.compile(
+    r"\b(?:(?:complete|partial) (?:response|remission)|(?:stable|progressive) disease)"
+    r"(?:\s*\([A-Za-z]{1,4}\))?\s*[,:]\s*(?:(?:a|an|the)\s+)?"
+    r"(?:disappearance|decrease|increase|reduction|absence|defined|neither|not|none|at least|[≥≤<>]|\d)",
+    re.I,
+)
+
+
 def may_state_outcome(sentence: str) -> bool:
     """False when `sentence` cannot hold an outcome cue. Most sentences carry no outcome word; a
-    set look-up spares them the long alternation."""
-    return not _OUTCOME_ANCHORS.isdisjoint(_LOWER_WORD_RE.findall(sentence.lower()))
+    set look-up spares them the long alternation. The definition of a response category (see
+    `_RESPONSE_DEFINITION_RE`) states no outcome either."""
+    if _OUTCOME_ANCHORS.isdisjoint(_LOWER_WORD_RE.findall(sentence.lower())):
+        return False
+    return _RESPONSE_DEFINITION_RE.search(sentence) is None
 
 
 FOLLOW_UP_RE = re.compile(

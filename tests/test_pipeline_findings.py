@@ -405,3 +405,16 @@ def test_heart_chambers_by_their_echocardiography_abbreviations():
         "Left atrial enlargement",
     } <= labels
     assert "Right atrial enlargement" not in labels  # "RA" alone names no chamber
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("A 60-year-old man. CT showed multiple liver metastases.", "HP:0002896"),
+        ("患者男，60岁。增强CT示肝内多发转移灶。", "HP:0002896"),
+        ("患者男，60岁。骨扫描示多发骨转移。", "HP:0010622"),
+        ("A 60-year-old man. MRI showed brain metastases.", "HP:0030692"),
+    ],
+)
+def test_a_metastasis_is_a_neoplasm_of_the_organ_it_grows_in(text, code):
+    assert code in {f["code"] for f in _patient(text)["features"]}

@@ -418,3 +418,15 @@ def test_heart_chambers_by_their_echocardiography_abbreviations():
 )
 def test_a_metastasis_is_a_neoplasm_of_the_organ_it_grows_in(text, code):
     assert code in {f["code"] for f in _patient(text)["features"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("A 40-year-old woman had morning stiffness of both hands.", "HP:0001387"),
+        ("A 40-year-old man had gum bleeding.", "HP:0000225"),
+        ("A 40-year-old man complained of leg cramps.", "HP:0003394"),
+    ],
+)
+def test_everyday_english_for_formal_terms(text, code):
+    assert code in {f["code"] for f in _patient(text)["features"]}

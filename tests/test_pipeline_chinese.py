@@ -1445,3 +1445,8 @@ def test_taiwan_specimen_and_panel_names_make_their_tests_the_specimens():
 def test_age_and_sex_in_more_ways_and_never_a_relatives(text, sex, years):
     patient = _patient(text)
     assert (patient["sex"], patient["age"]["years"]) == (sex, years)
+
+
+def test_common_complaints_in_chinese_are_features():
+    # From running 177 common complaints and signs through the pipeline: 头围增大 was the one miss.
+    assert "HP:0000256" in {f["code"] for f in _patient("患儿，男，1岁，因头围增大入院。")["features"]}

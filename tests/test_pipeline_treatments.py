@@ -576,3 +576,25 @@ def test_folinic_acid_and_metyrapone_are_known_agents():
     )
     assert "calcium folinate" in tx
     assert (tx["metyrapone"]["dose"], tx["metyrapone"]["frequency"]) == (250, "three times daily")
+
+
+def test_blood_components_after_an_infusion_or_a_hyphenated_plasma():
+    tx = _treatments(
+        "A 39-year-old woman with bleeding required transfusion of fresh-frozen plasma and platelets. "
+        "Later she was given an infusion of cryoprecipitate and platelet."
+    )
+    assert {"fresh frozen plasma", "platelet transfusion", "cryoprecipitate"} <= set(tx)
+    assert len(tx["platelet transfusion"]["mentions"]) == 2
+
+
+def test_a_lavage_fluid_a_drug_level_and_immunoglobulin_genes_are_not_treatments():
+    tx = _treatments(
+        "A 62-year-old man on tacrolimus 2 mg twice daily underwent bronchoalveolar lavage of the "
+        "right lower lobe with 120 mL saline. The tacrolimus trough concentration was 7.5 ng/mL. "
+        "Clonal rearrangement of the immunoglobulin heavy chain gene was found."
+    )
+    assert set(tx) == {"tacrolimus"}
+    assert (tx["tacrolimus"]["dose"], tx["tacrolimus"]["unit"]) == (2, "mg")
+    assert [m["text"] for m in tx["tacrolimus"].get("mentions", [])] in ([], ["tacrolimus"])
+    # fluids given to the patient stay
+    assert "intravenous fluids" in _treatments("A 30-year-old woman was given 2 L of normal saline.")

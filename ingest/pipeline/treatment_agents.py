@@ -55,6 +55,12 @@ _PROCEDURAL_BEFORE = re.compile(
     r"(?:an(?:a)?esthe(?:sia|tic)|sedation|麻醉|镇静)\s*(?:with|using|by|by means of|予|用)\s*$", re.I
 )
 
+# "bronchoalveolar lavage … with 150 mL saline", "irrigated with normal saline", "灌洗液为生理盐水":
+# the fluid is a procedure's medium, not fluid given to the patient (the fluids agent of the drug
+# supplement only: a drug instilled by irrigation, "bladder irrigation with amphotericin B", is given).
+_MEDIUM_BEFORE = re.compile(r"lavage|irrigat|flush|wash(?:ed|ing)|灌洗|冲洗", re.I)
+_FLUID_AGENTS = frozenset({"intravenous fluids"})
+
 
 def is_treatment(doc: Doc, m: Mention, sentence_start: int) -> bool:
     """Whether the drug mention `m` names something given to the patient as treatment."""
@@ -71,6 +77,8 @@ def is_treatment(doc: Doc, m: Mention, sentence_start: int) -> bool:
     if _PROCEDURAL_BEFORE.search(doc.text, max(sentence_start, m.start - 40), m.start):
         return False  # "under local anaesthesia with lidocaine"
     agent = m.concepts[0].code
+    if agent in _FLUID_AGENTS and _MEDIUM_BEFORE.search(doc.text, max(sentence_start, m.start - 80), m.start):
+        return False
     if _PROCEDURAL_CLASS.search(agent):
         return False  # the classes themselves: "local anaesthetics", "contrast media"
     drug = doc.vocab.drugs.get(agent)

@@ -1425,7 +1425,9 @@ LAB_CONTEXT_WORDS = (
     # a drug named as a test agent, a susceptibility, a gene or a deficiency: not given
     r"(?:stimulation|tolerance|challenge|suppression|loading|provocation|skin|patch|breath) tests?|"
     r"sensitivity|sensitive|resistance|resistant|susceptibility|etest|e-test|mic\b|"
-    r"deficiency|absence|antibod(?:y|ies)|genes?|receptors?|-?free\b|-?enhanced|uptake|allergy"
+    r"deficiency|absence|antibod(?:y|ies)|genes?|receptors?|-?free\b|-?enhanced|uptake|allergy|"
+    # a drug's level ("tacrolimus trough 6 ng/mL": no dose) and the immunoglobulin genes' chains
+    r"trough|(?:heavy|light)[- ]chains?"
 )
 PER_DAY_WORDS = r"daily|per day|a day"
 # Words that say a substance was given, not measured: "received intravenous glucose", "infusion of".
@@ -1463,11 +1465,12 @@ GIVEN_WORDS = (
 QUANTITY_OF_WORDS = r"of"
 # "transfusions of red blood cells and platelets", "2 units of packed red cells": blood components
 # after these words are the components given (agent -> the component's words).
-TRANSFUSION_WORDS = r"\btransfus(?:ed|ions?)\s+(?:of|with)|\btransfusing|\bunits?\s+of"
+# ("an infusion of platelets": only blood components are read after these words)
+TRANSFUSION_WORDS = r"\b(?:trans|in)fus(?:ed|ions?)\s+(?:of|with)|\btransfusing|\bunits?\s+of"
 BLOOD_COMPONENT_WORDS = {
     "red blood cell transfusion": r"(?:packed\s+)?red\s+(?:blood\s+)?cells|\bp?rbcs?\b|\berythrocytes",
     "platelet transfusion": r"\bplatelets?(?:\s+concentrates?)?",
-    "fresh frozen plasma": r"(?:fresh\s+frozen\s+)?\bplasma|\bffp\b",
+    "fresh frozen plasma": r"(?:fresh[\s-]+frozen\s+)?\bplasma|\bffp\b",
     "cryoprecipitate": r"\bcryoprecipitate",
 }
 

@@ -1337,3 +1337,9 @@ def test_a_test_not_found_is_negative():
     got = {(m["analyte"], m["interpretation"], m["evidence"]["text"]) for m in patient["measurements"]}
     assert ("HBsAg", "negative", "not found") in got
     assert ("acid-fast bacilli", "negative", "not identified") in got
+
+
+def test_digits_glued_to_a_test_name_are_no_value():
+    patient = _patient("A 52-year-old man. His 1,25 OH vitamin D3 41.2 ng/mL was normal.")
+    assert not any(m["value"] == 3 for m in patient["measurements"])
+    assert any(m["value"] == 41.2 for m in patient["measurements"])

@@ -155,6 +155,8 @@ _NEGATIVE_BEFORE = re.compile(
     rf"\s*(?:{languages.alternatives('RESULT_FOR_WORDS')})\s+[^.;:。；：]{{0,50}}$",
     re.I,
 )
+# Digits written onto a test's name, then a number of their own ("vitamin D3 33.7").
+_GLUED_DIGITS = re.compile(r"\d{1,2}(?=\s+[<>≤≥]?\s*\d)")
 # and what separates the tests of such a list.
 _LIST_GAP = re.compile(rf"\s*(?:[、,，/]|{languages.alternatives('LIST_JOIN_WORDS')})\s*", re.I)
 
@@ -185,6 +187,10 @@ def measurements(
     prev_pre: tuple[int, str, dict] | None = None
     pending: list[Mention] = []  # tests named without a result yet
     for i, m in enumerate(analytes):
+        glued = _GLUED_DIGITS.match(doc.text, m.end, s1)
+        if glued and re.match(r"[A-Za-z]", doc.text[m.end - 1 : m.end]):
+            # "vitamin D3 33.7 ng/mL": digits written onto the name are part of it, not its value
+            m = Mention(m.start, glued.end(), m.concepts)
         concept = m.concepts[0]
         info = doc.vocab.analytes.get(concept.code)
         limit = analytes[i + 1].start if i + 1 < len(analytes) else s1

@@ -190,6 +190,8 @@ def test_age_and_sex_from_the_title_when_the_case_part_omits_them():
         ("高安动脉炎", "高安氏动脉炎"),  # 氏 after the name of any eponymous disease
         ("噬血细胞综合征", "噬血球症候群"),
         ("隐球菌性脑膜炎", "隐球菌脑膜炎"),
+        ("巴金森氏症", "巴金森症"),
+        ("炎性肠病", "炎症性肠病"),
     ],
 )
 def test_regional_and_everyday_variants_of_a_term(key, variant):
@@ -562,6 +564,13 @@ def test_an_abnormal_examination_is_not_excluded():
         ("患者女，30岁，孕32周，诊断为妊娠期糖尿病。", "MONDO:0005406", "final"),
         ("患者男，20岁，考虑EB病毒感染。", "MONDO:0005111", "differential"),
         ("患者男，15岁，确诊为威尔逊病。", "ORPHA:905", "final"),
+        ("患者為9歲女童，臨床上懷疑為史蒂文生-強生症候群。", "ORPHA:36426", "differential"),  # no 氏
+        ("患者男，52岁，诊断为慢性炎症性脱髓鞘性多发性神经根神经病。", "ORPHA:2932", "final"),
+        ("患者女，41岁，符合特发性炎性肌病诊断。", "MONDO:0600023", "final"),
+        ("患者女，66岁，冠脉造影正常，诊断为Takotsubo心肌病。", "HP:0011665", "final"),
+        ("患者男，70岁，低钠血症，考虑抗利尿激素分泌失调综合征。", "HP:0031218", "differential"),
+        ("患者女，28岁，既往炎性肠病病史。", "MONDO:0005265", "history"),
+        ("患者男，60岁，血培养阳性，诊断为念珠菌血症。", "MONDO:0044070", "final"),
     ],
 )
 def test_diagnosis_wording_and_taiwan_disease_names(text, code, status):

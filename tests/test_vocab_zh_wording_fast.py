@@ -30,7 +30,9 @@ def _general_variants(key: str) -> set[str]:
         if zw._STEM_TYPE_RE.search(k)
     }
     out |= {zw._ORGAN_RE.sub(r"\1脏", k) for k in out if zw._ORGAN_RE.search(k)}
-    if not any("氏" in k for k in out):
+    if any("氏" in k for k in out):
+        out |= {zw._NAME_SHI_RE.sub("", k) for k in list(out) if "氏" in k}
+    else:
         out |= {f"{e.group(1)}氏{e.group(2)}" for k in list(out) if (e := zw._ZH_EPONYM_RE.match(k))}
     for k in list(out):
         pain = zw._PAIN_RE.match(k)

@@ -104,6 +104,7 @@ REGIONAL_WORDS: tuple[tuple[str, str], ...] = (
     ("结节病", "类肉瘤病"),
     # The 性 after an organism is often left out: 隐球菌脑膜炎, 真菌肺炎, 细菌感染.
     ("菌性", "菌"),
+    ("炎性", "炎症性"),  # 慢性炎症性脱髓鞘性多发性神经根神经病, 炎症性肠病
     # Obstetric, gynaecological, ear-nose-throat and eye words of Taiwan usage: 扁桃腺, 骨盆腔,
     # 视网膜剥离, 经血过多, 月经不规则.
     ("扁桃体", "扁桃腺"),
@@ -221,6 +222,9 @@ _NODES_ENLARGED_RE = re.compile(r"^(.*?)(淋巴结|淋巴腺)(肿大|增大)$")
 # head: 川崎氏病, 高安氏动脉炎, 桥本氏甲状腺炎, 库欣氏症候群. The name is the two to four characters
 # before the head (a shorter start is an organ, not a name: 肾病).
 _ZH_EPONYM_RE = re.compile(r"^([\u4e00-\u9fff]{2,4})(病|症|综合征|症候群|综合症|动脉炎|甲状腺炎)$")
+# The 氏 that follows a person's name before the head or a second name, not inside an organism's
+# name (布鲁氏菌病 is brucellosis, and 布鲁菌病 another source's name for it).
+_NAME_SHI_RE = re.compile(r"(?<=[\u4e00-\u9fff])氏(?=[ ]|病|症|综合|动脉炎|甲状腺炎)")
 # Only keys that hold one of these characters can have a variant: the rest return at once.
 _TRIGGERS = frozenset(
     "".join(a for a, _ in REGIONAL_WORDS)
@@ -230,7 +234,7 @@ _TRIGGERS = frozenset(
     + "型"
     + "疝"
     + "血"
-    + "病症炎"  # the heads of `_ZH_EPONYM_RE`
+    + "病症炎氏"  # the heads of `_ZH_EPONYM_RE`, and 氏
 )
 
 
@@ -292,7 +296,9 @@ def name_variants(key: str) -> set[str]:
             _STEM_TYPE_RE.sub(lambda m: _STEM_TYPES[m.group(0)], k) for k in out if _STEM_TYPE_RE.search(k)
         }
     out |= {_ORGAN_RE.sub(r"\1脏", k) for k in out if k[:1] in _ORGANS and _ORGAN_RE.search(k)}
-    if "氏" not in forms:
+    if "氏" in forms:  # and the other way round: 史蒂文生氏-强生症候群 is also written without it
+        out |= {_NAME_SHI_RE.sub("", k) for k in list(out) if "氏" in k}
+    else:
         out |= {f"{e.group(1)}氏{e.group(2)}" for k in list(out) if (e := _ZH_EPONYM_RE.match(k))}
     for k in list(out):
         pain = _PAIN_RE.match(k) if "痛" in k[-2:] else None

@@ -598,3 +598,14 @@ def test_a_lavage_fluid_a_drug_level_and_immunoglobulin_genes_are_not_treatments
     assert [m["text"] for m in tx["tacrolimus"].get("mentions", [])] in ([], ["tacrolimus"])
     # fluids given to the patient stay
     assert "intravenous fluids" in _treatments("A 30-year-old woman was given 2 L of normal saline.")
+
+
+def test_a_dose_after_of_and_a_decimal_comma():
+    # "of" before a dose is no lab value ("glucose of 472 mg/dL" is); "0,6 ml" is 0.6 ml, not 6
+    tx = _treatments(
+        "A 71-year-old woman with a glucose of 320 mg/dL was given insulin. Anticoagulation with "
+        "fraxiparine of 0,4 ml/day was started, and later enoxaparin of 40 mg/day."
+    )
+    assert (tx["nadroparin"]["dose"], tx["nadroparin"]["unit"]) == (0.4, "mL")
+    assert (tx["enoxaparin"]["dose"], tx["enoxaparin"]["unit"]) == (40, "mg")
+    assert "glucose" not in tx

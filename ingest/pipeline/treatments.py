@@ -56,8 +56,10 @@ _RANGE = rf"-|–|~|{languages.alternatives('RANGE_WORDS')}"
 # "480万U": a count of ten thousands (`DOSE_MULTIPLIER_WORDS`) between the number and its unit.
 _MULTIPLIERS = languages.merged("DOSE_MULTIPLIER_WORDS")
 _MULTIPLIER = languages.literal_alternatives(_MULTIPLIERS)
+# A dose with a decimal comma ("0,6 ml/day", as many European reports write it) is one number,
+# never the digits after its comma.
 _DOSE_RE = re.compile(
-    rf"(?<![0-9A-Za-z.])(?P<val>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:\.\d+)?)(?:\s*(?:{_RANGE})\s*\d+(?:\.\d+)?)?"
+    rf"(?<![0-9A-Za-z.])(?<!\d,)(?P<val>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+,\d{{1,2}}(?=\s*[A-Za-zμµ])|\d+(?:\.\d+)?)(?:\s*(?:{_RANGE})\s*\d+(?:\.\d+)?)?"
     rf"\s*(?:(?P<mult>{_MULTIPLIER})\s*)?(?P<unit>{_DOSE_UNIT})(?![a-z])",
     re.I,
 )

@@ -1418,8 +1418,10 @@ INCREASE_WORDS = r"inc|esc|rai|up"
 # A substance named as a test, not given: "aldosterone levels", "C-peptide was elevated".
 LAB_CONTEXT_WORDS = (
     r"levels?|concentrations?|assays?|tests?|testing|stain(?:ing)?|immunostaining|"
-    r"positive|negative|ratio|index|clearance|scan|scintigraphy|(?:was|were|is|of)\s+(?:\d|elevated|increased|decreased|"
-    r"low|high|normal|within)|"
+    r"positive|negative|ratio|index|clearance|scan|scintigraphy|(?:was|were|is|"
+    # ("glucose of 472 mg/dL" is a value; "enoxaparin of 40 mg/day" a dose: a dose unit follows)
+    r"of(?!\s+\d+(?:[.,]\d+)?\s*(?:mg|g|mcg|μg|µg|ug|ml|iu|u|units?)(?:\s*/\s*(?:kg|m2|m²|day|d|h|hr|min|week|wk))?(?![a-z/]))"
+    r")\s+(?:\d|elevated|increased|decreased|low|high|normal|within)|"
     # a substance's level said to change: "her calcium normalized", "potassium fell to", "rose"
     r"(?:had\s+|has\s+)?(?:normali[sz]ed|returned to normal|rose|fell|dropped|declined|peaked)\b|"
     # a drug named as a test agent, a susceptibility, a gene or a deficiency: not given

@@ -571,6 +571,11 @@ def test_an_abnormal_examination_is_not_excluded():
         ("患者男，70岁，低钠血症，考虑抗利尿激素分泌失调综合征。", "HP:0031218", "differential"),
         ("患者女，28岁，既往炎性肠病病史。", "MONDO:0005265", "history"),
         ("患者男，60岁，血培养阳性，诊断为念珠菌血症。", "MONDO:0044070", "final"),
+        ("患者女，12岁，血清MOG抗体阳性，诊断为MOG抗体相关疾病。", "MONDO:1040024", "final"),
+        ("患儿男，7岁，新冠感染后4周，诊断为儿童多系统炎症综合征。", "MONDO:0100163", "final"),
+        ("患者男，35岁，咯血、血尿，确诊为抗GBM病。", "ORPHA:375", "final"),
+        ("患者男，20岁，颈部淋巴结肿大，病理证实为Rosai-Dorfman病。", "MONDO:0006412", "final"),
+        ("患者女，45岁，颈部淋巴结肿大，需与淋巴瘤相鉴别。", "HP:0002665", "differential"),
     ],
 )
 def test_diagnosis_wording_and_taiwan_disease_names(text, code, status):

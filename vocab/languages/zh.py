@@ -175,7 +175,7 @@ UNCERTAIN_RE = re.compile(
 # "鉴别诊断：结核、淋巴瘤及结节病", "鉴别诊断包括…": every item of the list after the head is a
 # differential, up to where the list ends (a new sentence or a conclusion).
 DIFFERENTIAL_HEAD_RE = re.compile(
-    r"鉴别诊断\s*(?:包括|主要有|有|为|考虑)?\s*[:：]?|需(?:要)?鉴别的疾病(?:包括|有)?[:：]?"
+    r"鉴别诊断\s*(?:包括|主要有|有|为|(?:需|需要|应)?考虑)?\s*[:：]?|需(?:要)?鉴别的疾病(?:包括|有)?[:：]?"
 )
 DIFFERENTIAL_LIST_END_RE = re.compile(r"[。；;]|但|而|最终|最后|确诊|诊断为|排除|除外")
 HISTORY_RE = re.compile(r"既往|曾|病史|年前|个月前|多年|早年|素有")
@@ -361,7 +361,10 @@ DIAGNOSIS_CUE_RE = re.compile(
     rf"(?:{_DISEASE_MODIFIERS})*$"
 )
 # "重症急性胰腺炎诊断成立", "…可能性大": the status after the disease (group 1 when uncertain).
-DIAGNOSIS_POST_RE = re.compile(r"\s*(?:(可能性大|可能|待排|待查)|(?:的)?诊断(?:明确|成立|确立|基本明确))")
+# "需与淋巴瘤相鉴别": to be told apart from, a differential.
+DIAGNOSIS_POST_RE = re.compile(
+    r"\s*(?:(可能性大|可能|待排|待查|(?:等)?(?:疾病)?相鉴别)|(?:的)?诊断(?:明确|成立|确立|基本明确))"
+)
 DIAGNOSIS_LIST_RE = re.compile(r"(?:入院|出院|临床|最终|术后|初步)?诊断[:：]")  # "诊断：A，B，C"
 # "诊断为肺炎、脓毒症、急性肾损伤", "并发急性呼吸窘迫综合征及感染性休克", "…伴低钠血症": a finding
 # named right after a diagnosis, joined by an enumeration word (not a comma: "诊断为肺炎，咳嗽好转"),

@@ -609,3 +609,15 @@ def test_a_dose_after_of_and_a_decimal_comma():
     assert (tx["nadroparin"]["dose"], tx["nadroparin"]["unit"]) == (0.4, "mL")
     assert (tx["enoxaparin"]["dose"], tx["enoxaparin"]["unit"]) == (40, "mg")
     assert "glucose" not in tx
+
+
+
+def test_no_dose_from_a_concentration_measured_after_the_drug():
+    # per litre or millilitre is a level measured, not a dose given
+    tx = _treatments(
+        "A 50-year-old man with hypokalaemia was given potassium chloride until the serum potassium "
+        "was 4.3 mmol/L. Tacrolimus was continued; its level was 8.1 ng/mL. He later received "
+        "potassium chloride 20 mmol/h."
+    )
+    assert (tx["potassium chloride"]["dose"], tx["potassium chloride"]["unit"]) == (20, "mmol")
+    assert (tx["tacrolimus"]["dose"], tx["tacrolimus"]["unit"]) == (None, None)

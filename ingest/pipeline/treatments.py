@@ -60,7 +60,8 @@ _MULTIPLIER = languages.literal_alternatives(_MULTIPLIERS)
 # never the digits after its comma.
 _DOSE_RE = re.compile(
     rf"(?<![0-9A-Za-z.])(?<!\d,)(?P<val>\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+,\d{{1,2}}(?=\s*[A-Za-zμµ])|\d+(?:\.\d+)?)(?:\s*(?:{_RANGE})\s*\d+(?:\.\d+)?)?"
-    rf"\s*(?:(?P<mult>{_MULTIPLIER})\s*)?(?P<unit>{_DOSE_UNIT})(?![a-z])",
+    # ("4.1 mmol/L", "6.3 ng/mL": per litre or millilitre is a concentration measured, not a dose)
+    rf"\s*(?:(?P<mult>{_MULTIPLIER})\s*)?(?P<unit>{_DOSE_UNIT})(?![a-z])(?!\s*/\s*(?:d?l|ml)(?![a-z]))",
     re.I,
 )
 # "每次一片", "每天兩顆": a count of tablets or capsules written as a word (`COUNT_NUMBER_WORDS`),

@@ -109,6 +109,11 @@ def _fields(item: dict) -> dict[str, Any] | None:
     if unknown_comparator and not value_text:
         # Kept where a curator sees it rather than dropped: "≈ 12" as the value's text.
         value_text = text(f"{unknown_comparator} {item.get('value')}", 200)
+    value_high = number(item.get("value_high"))
+    if value is not None and value_high is not None and not value_text:
+        # A range as the result ("3～5个/HP"): `value` keeps its bottom for sorting and search, the
+        # text shows the whole range.
+        value_text = f"{value:g}–{value_high:g}"
     interpretation = item.get("interpretation") or ""
     return {
         "analyte": analyte,
@@ -220,7 +225,7 @@ class MeasurementSerializer(FactSerializer):
 
 
 def _csv_row(m: Measurement) -> list[str]:
-    value = f"{m.comparator}{m.value:g}" if m.value is not None else m.value_text
+    value = m.value_text or (f"{m.comparator}{m.value:g}" if m.value is not None else "")
     return [
         m.term.hpo_id if m.term else "",
         m.analyte,
@@ -234,8 +239,9 @@ _ROW = (
     '<td><a class="fact-link" href="{{ fact.href }}" data-anchor="{{ fact.anchor }}">'
     "{{ fact.analyte }}</a>{% if fact.term %} "
     '<span class="code" title="{{ fact.term.label }}">{{ fact.term.hpo_id }}</span>{% endif %}</td>\n'
-    '      <td>{% if fact.value is not None %}{{ fact.comparator }}{{ fact.value|stringformat:"g" }}'
-    "{% else %}{{ fact.value_text }}{% endif %} {{ fact.unit }}</td>"
+    "      <td>{% if fact.value_text %}{{ fact.value_text }}"
+    '{% elif fact.value is not None %}{{ fact.comparator }}{{ fact.value|stringformat:"g" }}{% endif %}'
+    " {{ fact.unit }}</td>"
     "<td>{{ fact.get_interpretation_display }}</td><td>{{ fact.observed }}</td>"
 )
 

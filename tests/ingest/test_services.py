@@ -405,3 +405,22 @@ def test_a_comparator_the_model_does_not_store_never_fails_the_report() -> None:
         ("CRP", ">=", ""),
         ("ESR", "", "≈ 12"),
     ]
+
+
+def test_a_range_result_keeps_its_top_on_the_stored_fact() -> None:
+    # "尿红细胞3～5个/HP": the record's value 3 and value_high 5; the stored fact keeps 3 for sorting
+    # and shows "3–5" (it showed 3).
+    from cases.facts.measurement import _csv_row
+    from ingest.services.facts import build_facts
+    from ingest.services.vocabulary import vocabulary_ids
+
+    vocabulary_ids.ensure()
+    report = Report.objects.create(raw=b"x", content_hash="d" * 64, format="text", text="x")
+    case = Case.objects.create(report=report)
+    patient = {
+        "measurements": [{"analyte": "urine red blood cells", "value": 3, "value_high": 5, "unit": "/HPF"}]
+    }
+    rows = build_facts(case, patient, provenance=Provenance.MACHINE, parser_version="t", text_length=1)
+    (saved,) = Measurement.objects.bulk_create(rows[Measurement])
+    assert (saved.value, saved.value_text) == (3, "3–5")
+    assert _csv_row(saved)[3] == "3–5 /HPF"

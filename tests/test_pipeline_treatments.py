@@ -611,7 +611,6 @@ def test_a_dose_after_of_and_a_decimal_comma():
     assert "glucose" not in tx
 
 
-
 def test_no_dose_from_a_concentration_measured_after_the_drug():
     # per litre or millilitre is a level measured, not a dose given
     tx = _treatments(

@@ -576,6 +576,12 @@ def test_an_abnormal_examination_is_not_excluded():
         ("患者男，35岁，咯血、血尿，确诊为抗GBM病。", "ORPHA:375", "final"),
         ("患者男，20岁，颈部淋巴结肿大，病理证实为Rosai-Dorfman病。", "MONDO:0006412", "final"),
         ("患者女，45岁，颈部淋巴结肿大，需与淋巴瘤相鉴别。", "HP:0002665", "differential"),
+        ("病童男，2歲，確診為熱痙攣。", "HP:0002373", "final"),
+        ("患者為70歲男性，過去有末期腎臟病，規律洗腎。", "HP:0003774", "history"),
+        ("患者為30歲女性，診斷為免疫性血小板低下紫斑症。", "ORPHA:3002", "final"),
+        ("患者為80歲男性，皮膚切片證實為類天皰瘡。", "ORPHA:703", "final"),
+        ("患者為6歲女童，診斷為亨諾克-舍恩萊因紫斑症。", "ORPHA:761", "final"),
+        ("患者男，30岁，发热、头痛，诊断为脑炎。", "MONDO:0019956", "final"),
     ],
 )
 def test_diagnosis_wording_and_taiwan_disease_names(text, code, status):

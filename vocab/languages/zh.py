@@ -370,7 +370,10 @@ DIAGNOSIS_LIST_RE = re.compile(r"(?:入院|出院|临床|最终|术后|初步)?�
 # named right after a diagnosis, joined by an enumeration word (not a comma: "诊断为肺炎，咳嗽好转"),
 # is a diagnosis of the same status.
 DIAGNOSIS_JOIN_RE = re.compile(r"\s*(?:、|及|和|与|以及|伴有?|并发|合并|继发)\s*")
-HISTORY_CUE_RE = re.compile(r"(?:既往|曾经?|素有|原有|早年|当时|此前|以往|先前)[^,，。]{0,12}$")
+# 过去有/过去病史 (Taiwan usage for 既往); not 过去3天 (the last three days, the illness of now).
+HISTORY_CUE_RE = re.compile(
+    r"(?:既往|曾经?|素有|原有|早年|当时|此前|以往|先前|过去(?:病史)?(?:有|曾|患|[:：]))[^,，。]{0,12}$"
+)
 DURATION_HISTORY_WORDS = ""
 # Words that name a finding too loosely to code it with the generic term they match (肿胀 may be
 # oedema, a mass or inflammation; 疼痛 says nothing of where): a feature only with a more specific

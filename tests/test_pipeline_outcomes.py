@@ -433,6 +433,8 @@ def test_death_is_the_patients_not_a_findings(text):
         "Her international normalized ratio was 3.1 on warfarin.",
         # a lavage's return, not a recovery
         "Bronchoscopy was done with 100 mL saline, and 55% of the lavage fluid was recovered.",
+        # a sign lost, no finding gone
+        "Two weeks later his ankle reflexes had disappeared.",
         # a nerve's name, not a recurrence
         "Hoarseness was attributed to a recurrent laryngeal nerve palsy.",
         # a purpose, not an improvement

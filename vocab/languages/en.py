@@ -1647,8 +1647,10 @@ OUTCOME_CUES = [
     ("stable", r"\b(?:remained stable|stable|unchanged|no (?:further )?progression|no recurrence|no new)\b"),
     ("died", r"\b(?:died|death|passed away|expired|deceased|succumbed)\b"),
     (
-        "resolved",  # ("high-resolution CT" is an imaging technique, no resolution)
-        r"\b(?:resolved|returned to normal|(?:became|turned) negative|cleared|(?<!high-)(?<!high )resolution|disappeared|complete(?:ly)? (?:remission|recovery|response)|(?<!fluid was )(?<!fluid were )(?<!saline was )(?<!lavage was )recovered|cured|healed|(?<!international )normali[sz]ed|normali[sz]ation|(?:attack|symptom|disease|recurrence|seizure|pain)[- ]free|asymptomatic|in remission|became afebrile|defervesced|defervescence)\b",  # noqa: E501 - a pattern reads best on one line
+        # ("high-resolution CT" is an imaging technique, no resolution; "the reflexes had
+        # disappeared" is a sign lost, no finding gone)
+        "resolved",
+        r"\b(?:resolved|returned to normal|(?:became|turned) negative|cleared|(?<!high-)(?<!high )resolution|(?<!reflexes )(?<!reflexes had )(?<!reflexes have )(?<!reflex )(?<!reflex had )(?<!pulses )(?<!pulses had )disappeared|complete(?:ly)? (?:remission|recovery|response)|(?<!fluid was )(?<!fluid were )(?<!saline was )(?<!lavage was )recovered|cured|healed|(?<!international )normali[sz]ed|normali[sz]ation|(?:attack|symptom|disease|recurrence|seizure|pain)[- ]free|asymptomatic|in remission|became afebrile|defervesced|defervescence)\b",  # noqa: E501 - a pattern reads best on one line
     ),
     # ("the recurrent laryngeal nerve" is a nerve's name, no recurrence)
     ("recurred", r"\b(?:recurred|recurrence|relapsed?|reappeared|recurrent(?! laryngeal| nerve| branch))\b"),

@@ -620,3 +620,13 @@ def test_no_dose_from_a_concentration_measured_after_the_drug():
     )
     assert (tx["potassium chloride"]["dose"], tx["potassium chloride"]["unit"]) == (20, "mmol")
     assert (tx["tacrolimus"]["dose"], tx["tacrolimus"]["unit"]) == (None, None)
+
+
+def test_drug_abbreviations_reports_leave_undefined():
+    tx = _treatments(
+        "A 33-year-old man with tuberculosis received INH 300 mg/d and RMP 450 mg/d. Mucormycosis was "
+        "treated with liposomal AmB 5 mg/kg daily. Pain in the right iliac fossa (RIF) was noted."
+    )
+    assert (tx["rifampicin"]["dose"], tx["rifampicin"]["unit"]) == (450, "mg")
+    assert (tx["amphotericin b"]["dose"], tx["amphotericin b"]["unit"]) == (5, "mg/kg")
+    assert set(tx) == {"isoniazid", "rifampicin", "amphotericin b"}

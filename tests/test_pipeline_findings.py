@@ -430,3 +430,18 @@ def test_a_metastasis_is_a_neoplasm_of_the_organ_it_grows_in(text, code):
 )
 def test_everyday_english_for_formal_terms(text, code):
     assert code in {f["code"] for f in _patient(text)["features"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 45-year-old woman had fever and lymphadenopathy. "
+        "Differential diagnoses included lymphoma and sarcoidosis.",
+        "患者女，45岁，发热、淋巴结肿大。鉴别诊断需考虑结核、淋巴瘤及结节病。",
+    ],
+)
+def test_a_finding_in_a_list_of_differentials_is_a_differential_diagnosis(text):
+    # lymphoma is an HPO term: named after a differential head it is a differential, not a feature alone
+    found = {d["code"]: d["status"] for d in _patient(text)["diagnoses"]}
+    assert found.get("HP:0002665") == "differential"
+    assert found.get("ORPHA:797") == "differential"

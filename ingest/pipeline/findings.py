@@ -253,7 +253,16 @@ def _feature_diagnosis_status(
         return "differential" if ctx.uncertain else "history" if history else "final"
     if post_dx and not ctx.negated:
         return "differential" if post_dx.group(1) or ctx.uncertain else "final"
+    if ctx.uncertain and not ctx.negated and _in_differential_list(lang, text, rel_start):
+        return "differential"  # "鉴别诊断需考虑结核、淋巴瘤及结节病": each item is one
     return "history" if history else None
+
+
+def _in_differential_list(lang, text: str, rel_start: int) -> bool:
+    """Whether a list of differentials that a head opens earlier in the sentence reaches the
+    mention at `rel_start` ("Differential diagnoses included …", 鉴别诊断：…)."""
+    heads = list(lang.DIFFERENTIAL_HEAD_RE.finditer(text, 0, rel_start))
+    return bool(heads) and not lang.DIFFERENTIAL_LIST_END_RE.search(text, heads[-1].end(), rel_start)
 
 
 def _disease_status(lang, doc: Doc, before: str, ctx, onset: str | None) -> str:

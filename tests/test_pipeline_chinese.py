@@ -582,6 +582,7 @@ def test_an_abnormal_examination_is_not_excluded():
         ("患者為80歲男性，皮膚切片證實為類天皰瘡。", "ORPHA:703", "final"),
         ("患者為6歲女童，診斷為亨諾克-舍恩萊因紫斑症。", "ORPHA:761", "final"),
         ("患者男，30岁，发热、头痛，诊断为脑炎。", "MONDO:0019956", "final"),
+        ("患者男，62岁，胸背痛，入院后明确为主动脉夹层。", "HP:0002647", "final"),
     ],
 )
 def test_diagnosis_wording_and_taiwan_disease_names(text, code, status):

@@ -356,7 +356,8 @@ _DISEASE_MODIFIERS = (
 )
 DIAGNOSIS_CUE_RE = re.compile(
     # 疑似/怀疑/臆断 (a presumptive diagnosis, Taiwan usage) give it as uncertain (UNCERTAIN_RE).
-    r"(?:诊断出?|确诊|诊为|拟诊|考虑|符合|证实|更正诊断|修正诊断|合并|并发|继发|疑似|疑诊|怀疑|臆断|判断)"
+    # 明确为 (made clear to be: "入院后明确为主动脉夹层"), only with 为: 明确 alone qualifies anything
+    r"(?:诊断出?|确诊|诊为|拟诊|考虑|符合|证实|更正诊断|修正诊断|合并|并发|继发|疑似|疑诊|怀疑|臆断|判断|明确(?=为))"
     r"(?:为|是|:|：)?\s*[\"“「]?\s*"
     rf"(?:{_DISEASE_MODIFIERS})*$"
 )

@@ -1343,3 +1343,14 @@ def test_digits_glued_to_a_test_name_are_no_value():
     patient = _patient("A 52-year-old man. His 1,25 OH vitamin D3 41.2 ng/mL was normal.")
     assert not any(m["value"] == 3 for m in patient["measurements"])
     assert any(m["value"] == 41.2 for m in patient["measurements"])
+
+
+def test_how_much_a_test_changed_is_not_its_level():
+    patient = _patient(
+        "A 60-year-old man. Creatinine was reduced by 30% after treatment. "
+        "Ejection fraction was reduced to 30%. His CRP was elevated."
+    )
+    assert [(m["analyte"], m["interpretation"]) for m in patient["measurements"]] == [
+        ("LVEF", "low"),
+        ("CRP", "high"),
+    ]

@@ -60,6 +60,8 @@ _TITER_AFTER = re.compile(
 )
 
 # Values outside these bounds are not the patient's vital signs (a device setting, a typo).
+# The amount of a change right after the word that says which way: "reduced by 30%".
+_CHANGED_BY = re.compile(r"\s+by\s+(?:about\s+|nearly\s+|over\s+|more than\s+|almost\s+)?\d", re.I)
 # Tests of the body's size whose change word without a value tells a change, not a level: "体重下降"
 # is weight loss, not a low weight.
 _CHANGES_NOT_LEVELS = frozenset({"body weight", "BMI"})
@@ -281,6 +283,8 @@ def measurements(
             for label, pattern in QUALIFIERS:
                 qm = pattern.search(qual_window)
                 if qm:
+                    if _CHANGED_BY.match(doc.text, tail_start + qm.end()):
+                        break  # "creatinine was reduced by 30%": how much it changed, not its level
                     interpretation = label
                     end = max(end, tail_start + qm.end())
                     said = (tail_start + qm.start(), tail_start + qm.end())

@@ -65,6 +65,7 @@ def build_facts(
     facts: dict[type[Fact], list[Fact]] = {}
     for kind in FACT_KINDS:
         rows: list[Fact] = []
+        unstored: list[str] = []  # extracted items the model cannot hold (a result of no named test)
         items = patient.get(kind.record_key) or []
         for item in items if isinstance(items, list) else []:
             if not isinstance(item, dict):
@@ -77,6 +78,16 @@ def build_facts(
                 context.warn(
                     f"{kind.record_key}: an element with nothing to store was not kept: {given[:200]}"
                 )
+            elif isinstance(item.get("evidence"), dict):
+                unstored.append(str(item["evidence"].get("text", ""))[:40])
+        if unstored:
+            # Said once per kind, not lost silently; the report's text keeps them for a re-parse.
+            context.warn(
+                f"{kind.record_key}: {len(unstored)} extracted that a case fact cannot hold (a result "
+                f"with no test named, say) were not stored; the report text keeps them: "
+                + ", ".join(repr(u) for u in unstored[:5])
+                + (", …" if len(unstored) > 5 else "")
+            )
         facts[kind.model] = rows
         context.built[kind.name] = rows
     return facts

@@ -424,3 +424,24 @@ def test_a_range_result_keeps_its_top_on_the_stored_fact() -> None:
     (saved,) = Measurement.objects.bulk_create(rows[Measurement])
     assert (saved.value, saved.value_text) == (3, "3–5")
     assert _csv_row(saved)[3] == "3–5 /HPF"
+
+
+def test_an_extracted_result_with_no_test_is_not_stored_silently() -> None:
+    from ingest.services.facts import build_facts
+    from ingest.services.vocabulary import vocabulary_ids
+
+    vocabulary_ids.ensure()
+    report = Report.objects.create(raw=b"x", content_hash="e" * 64, format="text", text="x" * 40)
+    case = Case.objects.create(report=report)
+    patient = {
+        "measurements": [
+            {"analyte": "CRP", "value": 10, "unit": "mg/L", "evidence": {"start": 0, "end": 2, "text": "10"}},
+            {"analyte": None, "value": 80, "unit": "%", "evidence": {"start": 5, "end": 8, "text": "80%"}},
+        ]
+    }
+    warnings: list[str] = []
+    rows = build_facts(
+        case, patient, provenance=Provenance.MACHINE, parser_version="t", text_length=40, warnings=warnings
+    )
+    assert [m.analyte for m in rows[Measurement]] == ["CRP"]
+    assert len(warnings) == 1 and "measurements: 1 extracted" in warnings[0] and "'80%'" in warnings[0]

@@ -231,9 +231,14 @@ def pattern_results(
     lang = languages.get(doc.language)
     s0, s1 = sentence.start, sentence.end
     found: list[tuple[int, int]] = []
+    tested: dict[int, bool] = {}  # a quick test several patterns share runs once a sentence
     for pattern, context, analyte, fixed_unit in lang.PATTERN_RESULTS:
-        if context is not None and not context.search(doc.text, s0, s1):
-            continue
+        if context is not None:
+            passed = tested.get(id(context))
+            if passed is None:
+                passed = tested[id(context)] = context.search(doc.text, s0, s1) is not None
+            if not passed:
+                continue
         for gm in pattern.finditer(doc.text, s0, s1):
             group = next(g for g in ("res", "res2") if g in pattern.groupindex and gm.group(g))
             suffix = group[3:]

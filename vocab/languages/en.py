@@ -1042,7 +1042,10 @@ _WEIGHT_UNIT = r"kg|kilograms?|lbs?|pounds?"
 # "the inferior vena cava (30 mm, without respiratory variation)", "the right ventricle measured
 # 44 mm". The structure is the subject of the size, not the place of something else in it
 # ("a thrombus in the right atrium of 2 cm" is the thrombus's size).
+# The quick tests below are one object per family, so `pattern_results` runs each once a sentence.
 _SIZE_IN_SENTENCE = re.compile(r"\d\s*[cm]m\b", re.I)
+_ST_IN_SENTENCE = re.compile(r"\bST\b", re.I)
+_VOLUME_IN_SENTENCE = re.compile(r"\d\s*(?:ml|l|cc)\b", re.I)
 _STRUCTURE_SIZES = tuple(
     (
         re.compile(
@@ -1086,7 +1089,7 @@ _ST_SEGMENT = tuple(
             rf"{word}",
             re.I,
         ),
-        re.compile(r"\bST\b", re.I),  # a quick test that spares most sentences the pattern
+        _ST_IN_SENTENCE,  # a quick test that spares most sentences the pattern
         analyte,
         None,
     )
@@ -1111,7 +1114,7 @@ _FLUID_VOLUMES = tuple(
             ),
             re.I,
         ),
-        re.compile(r"\d\s*(?:ml|l|cc)\b", re.I),  # a quick test that spares most sentences the pattern
+        _VOLUME_IN_SENTENCE,  # a quick test that spares most sentences the pattern
         analyte,
         None,
     )
@@ -1161,7 +1164,7 @@ PATTERN_RESULTS = (
             r"weight\s+(?:loss|gain|reduction)\b",
             re.I,
         ),
-        None,
+        re.compile(rf"\d[\s-]*(?:{_WEIGHT_UNIT})\b", re.I),  # a quick test: a weight in the sentence
         "body weight change",
         None,
     ),
@@ -1181,7 +1184,7 @@ PATTERN_RESULTS = (
             r"low[- ]power fields?))\b",
             re.I,
         ),
-        None,
+        re.compile(r"hpf|lpf|\bhp\b|\blp\b|power[- ]field", re.I),  # a quick test: a field named
         "count per microscope field",
         "/field",
     ),
@@ -1215,7 +1218,7 @@ PATTERN_RESULTS = (
             r"\bNYHA\s+(?:\([^)]{0,40}\)\s+)?(?:functional\s+)?(?:class|grade|stage)\s+"
             r"(?P<res>(?P<val>IV|III|II|I|Ⅳ|Ⅲ|Ⅱ|Ⅰ|[1-4])(?:\s*(?:-|–|to)\s*(?:IV|III|II|I|[1-4]))?)(?![\w])"
         ),
-        None,
+        re.compile(r"NYHA"),  # a quick test that spares most sentences the pattern
         "NYHA functional class",
         None,
     ),
@@ -1236,7 +1239,7 @@ PATTERN_RESULTS = (
             r"\b(?:ECOG|Eastern Cooperative Oncology Group)(?:\s*\(ECOG\))?\s+(?:performance status|PS)"
             r"(?:\s*\(PS\))?\s*(?:(?:was|of|score)\s+|[:=]\s*)?(?P<res>(?P<val>[0-5])(?:\s*[-–]\s*[0-5])?)(?!\d|[.,]\d)"
         ),
-        None,
+        re.compile(r"ECOG|Eastern Cooperative"),  # a quick test that spares most sentences the pattern
         "ECOG performance status",
         None,
     ),
@@ -1253,7 +1256,7 @@ PATTERN_RESULTS = (
             r"before|while|whereas|compared|\())",
             re.I,
         ),
-        None,
+        re.compile(r"ratio|ind(?:ex|ices)|score|\bIQ\b", re.I),  # a quick test: one of the words
         None,
         None,
     ),

@@ -63,6 +63,8 @@ class Doc:
     vocab: Vocabulary
     latest_year: int | None = None  # the last year the case part names: the report's "now"
     front_end: int = 0  # end of the front matter (journal header, title, byline): its years date the article
+    # What a stage finds once for the whole text and reads for every sentence (by the stage's key).
+    memo: dict[str, object] = field(default_factory=dict)
 
     def sentence_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.starts, pos) - 1)

@@ -9,6 +9,7 @@ sentences it continues over semicolons), so that "维生素C（+）" or a ward's
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 
@@ -62,7 +63,14 @@ def marker_results(
 ) -> list[tuple[int, int]]:
     """Marker results of one sentence in a passage about staining; the spans they occupy."""
     s0, s1 = sentence.start, sentence.end
-    if not _CUE.search(doc.text, _passage_start(doc, sentence), s1):
+    cues = doc.memo.get("marker cues")
+    if cues is None:
+        # Where the text speaks of staining, found once: most reports never do.
+        cues = doc.memo["marker cues"] = [m.start() for m in _CUE.finditer(doc.text)]
+    if not cues:
+        return []
+    first = bisect.bisect_left(cues, _passage_start(doc, sentence))
+    if first == len(cues) or cues[first] >= s1:
         return []
     found: list[tuple[int, int]] = []
     for rm in _RESULT.finditer(doc.text, s0, s1):

@@ -630,3 +630,25 @@ def test_drug_abbreviations_reports_leave_undefined():
     assert (tx["rifampicin"]["dose"], tx["rifampicin"]["unit"]) == (450, "mg")
     assert (tx["amphotericin b"]["dose"], tx["amphotericin b"]["unit"]) == (5, "mg/kg")
     assert set(tx) == {"isoniazid", "rifampicin", "amphotericin b"}
+
+
+@pytest.mark.parametrize(
+    ("text", "agents"),
+    [
+        (
+            "A 60-year-old man with DLBCL received six cycles of R-CHOP.",
+            {"rituximab", "cyclophosphamide", "doxorubicin", "vincristine", "prednisone"},
+        ),
+        ("患者男，60岁，予XELOX方案化疗。", {"capecitabine", "oxaliplatin"}),
+        (
+            "A 30-year-old man with tuberculosis was started on HRZE.",
+            {"isoniazid", "rifampicin", "pyrazinamide", "ethambutol"},
+        ),
+    ],
+)
+def test_a_regimen_named_by_its_acronym_gives_its_drugs(text, agents):
+    assert {t["agent"] for t in extract(text)["patients"][0]["treatments"]} >= agents
+
+
+def test_a_word_that_only_starts_like_a_regimen_is_none():
+    assert not extract("A 60-year-old man. The CHOPS score was 3.")["patients"][0]["treatments"]

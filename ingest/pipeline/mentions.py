@@ -39,7 +39,7 @@ def find_mentions(doc: Doc) -> list[Mention]:
     mentions = _with_shared_body_part(doc, _with_infix_modifiers(doc, mentions))
     mentions = _with_abbreviations(doc, _with_site_findings(doc, mentions))
     mentions = _with_transfused_components(doc, _with_negated_phrases(doc, mentions))
-    return _with_inn_stems(doc, mentions)
+    return _with_regimen_components(doc, _with_inn_stems(doc, mentions))
 
 
 def most_specific(concepts: tuple[Concept, ...]) -> Concept:
@@ -177,6 +177,57 @@ def _with_transfused_components(doc: Doc, mentions: list[Mention]) -> list[Menti
         )
     ]
     return sorted(kept + added, key=lambda m: (m.start, -m.end))
+
+
+# Multi-drug regimens by their acronym, as written in both languages ("six cycles of R-CHOP",
+# "予XELOX方案化疗"): a researcher asks what was given, so each component is a drug mention on the
+# acronym's span. Only acronyms that name nothing else (no two-letter ones: "AC", "EC", "TC").
+_REGIMENS = {
+    "R-CHOP": ("rituximab", "cyclophosphamide", "doxorubicin", "vincristine", "prednisone"),
+    "CHOP": ("cyclophosphamide", "doxorubicin", "vincristine", "prednisone"),
+    "R-CVP": ("rituximab", "cyclophosphamide", "vincristine", "prednisone"),
+    "ABVD": ("doxorubicin", "bleomycin", "vinblastine", "dacarbazine"),
+    "BEACOPP": (
+        "bleomycin",
+        "etoposide",
+        "doxorubicin",
+        "cyclophosphamide",
+        "vincristine",
+        "procarbazine",
+        "prednisone",
+    ),
+    "BEP": ("bleomycin", "etoposide", "cisplatin"),
+    "FOLFOX": ("leucovorin", "fluorouracil", "oxaliplatin"),
+    "FOLFIRI": ("leucovorin", "fluorouracil", "irinotecan"),
+    "FOLFIRINOX": ("leucovorin", "fluorouracil", "irinotecan", "oxaliplatin"),
+    "XELOX": ("capecitabine", "oxaliplatin"),
+    "CAPOX": ("capecitabine", "oxaliplatin"),
+    "GEMOX": ("gemcitabine", "oxaliplatin"),
+    "FLOT": ("fluorouracil", "leucovorin", "oxaliplatin", "docetaxel"),
+    "VRd": ("bortezomib", "lenalidomide", "dexamethasone"),
+    "CyBorD": ("cyclophosphamide", "bortezomib", "dexamethasone"),
+    "HRZE": ("isoniazid", "rifampicin", "pyrazinamide", "ethambutol"),
+}
+_REGIMEN_RE = re.compile(
+    r"(?<![A-Za-z0-9-])(?P<name>"
+    + "|".join(re.escape(name).replace(r"\-", "[-–]?") for name in sorted(_REGIMENS, key=len, reverse=True))
+    + r")(?:[-–]?\d{2})?(?![A-Za-z])"
+)
+
+
+def _with_regimen_components(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """Each component of a regimen named by its acronym, as a drug mention on the acronym."""
+    added: list[Mention] = []
+    for rm in _REGIMEN_RE.finditer(doc.text):
+        name = next(n for n in _REGIMENS if re.sub("[-–]", "", n) == re.sub("[-–]", "", rm.group("name")))
+        a, b = rm.span("name")
+        for agent in _REGIMENS[name]:
+            given = _whole_term(doc, agent, (DRUG,))
+            if given is not None:
+                added.append(Mention(a, b, given.concepts))
+    if not added:
+        return mentions
+    return sorted(mentions + added, key=lambda m: (m.start, -m.end))
 
 
 # Stems that only drug names have (targeted therapies are named faster than any list is updated).

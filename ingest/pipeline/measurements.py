@@ -60,14 +60,10 @@ _TITER_AFTER = re.compile(
 )
 
 # Values outside these bounds are not the patient's vital signs (a device setting, a typo).
-# The amount of a change right after the word that says which way: "reduced by 30%".
-_CHANGED_BY = re.compile(r"\s+by\s+(?:about\s+|nearly\s+|over\s+|more than\s+|almost\s+)?\d", re.I)
 # Tests of the body's size whose change word without a value tells a change, not a level: "体重下降"
 # is weight loss, not a low weight.
 _CHANGES_NOT_LEVELS = frozenset({"body weight", "BMI"})
-_CHANGE_WORD = re.compile(
-    r"下降|减轻|减少|降低|减低|增加|增多|上升|升高|增高|decreas|reduc|increas|dropp|fell|rose|gain|lost", re.I
-)
+_CHANGE_WORD = re.compile(languages.alternatives("LEVEL_CHANGE_WORDS"), re.I)
 _PLAUSIBLE = {
     "body temperature": (30.0, 43.5),
     "heart rate": (15.0, 320.0),
@@ -122,17 +118,17 @@ _DIRECTION_BEFORE_VALUE = re.compile(
 _TITER_CUTOFF = re.compile(
     rf"(?:{languages.alternatives('REFERENCE_WORDS')})[^)）]{{0,15}}<\s*1\s*[:∶/]\s*(\d+)", re.I
 )
+_SPECIMEN_WORDS_RE = languages.literal_alternatives(languages.merged("SPECIMEN_WORDS"))
 # After a value in one specimen, the same test's value in another: "；血清>80.00 u/mL".
 _SPECIMEN_NEXT = re.compile(
     r"[^;；。]{0,16}?[;；,，]\s*"
-    rf"(?P<specimen>{languages.literal_alternatives(languages.merged('SPECIMEN_WORDS'))})\s*[:：]?\s*"
+    rf"(?P<specimen>{_SPECIMEN_WORDS_RE})\s*[:：]?\s*"
     rf"(?P<cmp>[<>≤≥]=?)?\s*(?P<val>{NUM})\s*(?P<unit>{UNIT})?",
     re.I,
 )
 # The top of a range right after a value, with the unit after it ("3～5个/HP", "(45～60)×10^9/L").
 _RANGE_NEXT = re.compile(rf"\s*(?:~|～|–|-)\s*(?P<hi>{NUM})\s*[)）]?\s*(?P<unit>{UNIT})", re.I)
 # After a titre in one specimen, the titre in another: "脑脊液滴度1:10，阳性；血清滴度1:1000，阳性".
-_SPECIMEN_WORDS_RE = languages.literal_alternatives(languages.merged("SPECIMEN_WORDS"))
 _SPECIMEN_NEXT_TITER = re.compile(
     r"[^;；。]{0,16}?[;；,，]\s*"
     rf"(?P<specimen>{_SPECIMEN_WORDS_RE})\s*(?:{languages.alternatives('TITER_WORDS')})?\s*(?:为|:|：)?\s*"
@@ -283,7 +279,9 @@ def measurements(
             for label, pattern in QUALIFIERS:
                 qm = pattern.search(qual_window)
                 if qm:
-                    if _CHANGED_BY.match(doc.text, tail_start + qm.end()):
+                    if lang.CHANGE_AMOUNT_RE is not None and lang.CHANGE_AMOUNT_RE.match(
+                        doc.text, tail_start + qm.end()
+                    ):
                         break  # "creatinine was reduced by 30%": how much it changed, not its level
                     interpretation = label
                     end = max(end, tail_start + qm.end())

@@ -213,13 +213,15 @@ _REGIMEN_RE = re.compile(
     + "|".join(re.escape(name).replace(r"\-", "[-–]?") for name in sorted(_REGIMENS, key=len, reverse=True))
     + r")(?:[-–]?\d{2})?(?![A-Za-z])"
 )
+# The regimen of a match as written ("RCHOP", "R–CHOP"): its name without hyphens.
+_REGIMEN_BY_LETTERS = {name.replace("-", ""): name for name in _REGIMENS}
 
 
 def _with_regimen_components(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Each component of a regimen named by its acronym, as a drug mention on the acronym."""
     added: list[Mention] = []
     for rm in _REGIMEN_RE.finditer(doc.text):
-        name = next(n for n in _REGIMENS if re.sub("[-–]", "", n) == re.sub("[-–]", "", rm.group("name")))
+        name = _REGIMEN_BY_LETTERS[re.sub("[-–]", "", rm.group("name"))]
         a, b = rm.span("name")
         for agent in _REGIMENS[name]:
             given = _whole_term(doc, agent, (DRUG,))

@@ -88,7 +88,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   溃疡 is no skin ulcer).
 - measurements: ∀ `VALUE_FILLER_WORDS`, `UNIT_WORDS` (written -> unit), `COMPARATOR_WORDS` (written
   -> symbol), `REFERENCE_WORDS`, `RANGE_WORDS`, `UPPER_LIMIT_WORDS`, `RESULT_WORDS` (interpretation
-  -> alternatives), `FALLING_WORDS`, `RISING_WORDS`, `SHARED_RESULT_CUE_WORDS`,
+  -> alternatives), `FALLING_WORDS`, `RISING_WORDS`, ∀ `LEVEL_CHANGE_WORDS` (a word that tells a
+  change, not a level: 体重下降 is weight lost), `CHANGE_AMOUNT_RE` or None (anchored after a
+  direction word: the amount of a change, "reduced by 30%"), `SHARED_RESULT_CUE_WORDS`,
   `SHARED_RESULT_WORDS` (written -> interpretation), `SHARED_RESULT_MARKER_WORDS`,
   `LIST_JOIN_WORDS`, `RESPECTIVELY_WORDS` (pairs a list of values with a list of tests, in order),
   `WITHIN_RANGE_WORDS` (a result stated within the reference range: it excludes the abnormality
@@ -240,6 +242,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "RESULT_WORDS",
         "FALLING_WORDS",
         "RISING_WORDS",
+        "LEVEL_CHANGE_WORDS",
+        "CHANGE_AMOUNT_RE",
         "SHARED_RESULT_CUE_WORDS",
         "SHARED_RESULT_WORDS",
         "SHARED_RESULT_MARKER_WORDS",
@@ -323,6 +327,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 # Names a language may set to None: the stage has nothing of that kind to do in it.
 MAY_BE_NONE = frozenset(
     {
+        "CHANGE_AMOUNT_RE",
         "POST_SCOPE_END_RE",
         "CASE_OPENING_RE",
         "LIST_NEGATION_RE",

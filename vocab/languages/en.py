@@ -818,6 +818,10 @@ RESULT_WORDS = {
 # ("was very high—7443 µg/L", "low at 2.1": a result word before a value the table cannot judge)
 FALLING_WORDS = r"decreas|fell|dropped|reduc|declin|lower|\blow\b"
 RISING_WORDS = r"increas|elevat|rose|raised|higher|\bhigh\b"
+LEVEL_CHANGE_WORDS = r"decreas|reduc|increas|dropp|fell|rose|gain|lost"
+# "reduced by 30%", "increased by about 2 g/dL": how much a change was.
+_BY_AMOUNT = r"by\s+(?:about\s+|nearly\s+|almost\s+|over\s+|more than\s+)?\d"
+CHANGE_AMOUNT_RE = re.compile(rf"\s+{_BY_AMOUNT}", re.I)
 SHARED_RESULT_CUE_WORDS = r"\b(?:were|are)\s+(?:all\s+|both\s+)?"
 SHARED_RESULT_WORDS = {
     "within normal limits": "normal",
@@ -1302,9 +1306,7 @@ _RELATIVE_CHANGE = re.compile(
 # "the diet reduced seizure frequency by 50%": a change verb with its object and amount after it,
 # no result of a test.
 _CHANGED_BY_AFTER = re.compile(
-    r"\s*(?:(?:the|his|her|their|its)\s+)?(?:[\w-]+\s+){0,3}?by\s+"
-    r"(?:about\s+|nearly\s+|over\s+|more than\s+)?\d",
-    re.I,
+    rf"\s*(?:(?:the|his|her|their|its)\s+)?(?:[\w-]+\s+){{0,3}}?{_BY_AMOUNT}", re.I
 )
 _ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s*$", re.I)
 # "excluded by negative PCR", "despite normal histology", "with negative T waves": after these a

@@ -440,6 +440,8 @@ RESULT_WORDS = {
 }
 FALLING_WORDS = ""
 RISING_WORDS = ""
+LEVEL_CHANGE_WORDS = r"下降|减轻|减少|降低|减低|增加|增多|上升|升高|增高"
+CHANGE_AMOUNT_RE = None  # "下降30%" is as often a level's fall as a share: left to the value
 SHARED_RESULT_CUE_WORDS = r"均|都|皆"
 SHARED_RESULT_WORDS = {
     "正常": "normal",

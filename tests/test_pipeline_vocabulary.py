@@ -17,7 +17,9 @@ from ingest.pipeline.vocabulary import (
     HPO,
     MAX_KEY_LENGTH,
     Concept,
+    case_free,
     key_text,
+    lower_text,
     pack_value,
     pattern_key,
     pattern_key_batch,
@@ -317,3 +319,51 @@ def test_an_eponym_written_with_a_curly_possessive_is_found():
     text = "A 70-year-old man had a red patch on the shin; biopsy showed Bowen’s disease."
     (patient,) = extract(text)["patients"]
     assert [d["evidence"]["text"] for d in patient["diagnoses"]] == ["Bowen’s disease"]
+
+
+# ------------------------------------------------------------------ case-free twins
+_TWIN_TEXTS = [
+    "ECOG Performance Status 2; NYHA class III. SUVmax 12.4 in the LEFT lung.",
+    "Weight LOSS of 8 Kg over 3 Months; grade 3/6 Murmur; Sinus Rhythm; İstanbul.",
+    "MRC 4/5 strength, IQ 70, SDS -2.5; 基因检测示 FBN1 杂合突变 (De Novo).",
+    "A1B2 x_Y 9-9 ST-segment elevation, st elevation, ΣΑΣ σας.",
+]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        r"\bweight\s+loss\b",
+        r"(?P<Res>\d+)\s*(?P<unit>KG|kg)",  # a group name keeps its case
+        r"\D+\s\B[A-Z]",  # upper-case escapes are other classes than their lower case
+        r"[A-Z]{2,}\W",
+        r"nyha|ecog|suv\s*max",
+        r"σας|基因|de novo",
+        r"\bST\b",
+    ],
+)
+def test_case_free_twin_finds_what_the_ignore_case_pattern_finds(source: str) -> None:
+    import re
+
+    pattern = re.compile(source, re.I)
+    twin, lowered = case_free(pattern)
+    assert lowered and not twin.flags & re.I
+    assert twin.groupindex == pattern.groupindex
+    for text in _TWIN_TEXTS:
+        low = lower_text(text)
+        assert len(low) == len(text)
+        expected = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+        got = [
+            (m.span(), {k: v and text[m.start(k) : m.end(k)] for k, v in m.groupdict().items()})
+            for m in twin.finditer(low)
+        ]
+        assert got == expected, (source, text)
+
+
+def test_case_free_leaves_patterns_it_cannot_vouch_for() -> None:
+    import re
+
+    sensitive = re.compile(r"NYHA")  # case matters: read on the text itself
+    assert case_free(sensitive) == (sensitive, False)
+    coded = re.compile(r"\x41BC", re.I)  # "\x41" is "A": lower-casing the source would not make it "a"
+    assert case_free(coded) == (coded, False)

@@ -56,6 +56,7 @@ class Doc:
     norm: Normalised
     text: str  # normalised text
     key: str  # matcher view of it
+    lower: str  # it in lower case, same offsets: what `case_free` twins of ignore-case patterns read
     language: str
     sentences: list[Sentence]
     starts: list[int]
@@ -65,6 +66,10 @@ class Doc:
     front_end: int = 0  # end of the front matter (journal header, title, byline): its years date the article
     # What a stage finds once for the whole text and reads for every sentence (by the stage's key).
     memo: dict[str, object] = field(default_factory=dict)
+
+    def view(self, lowered: bool) -> str:
+        """The text a pattern reads: the lower-case view for a `case_free` twin, else the text."""
+        return self.lower if lowered else self.text
 
     def sentence_of(self, pos: int) -> int:
         return max(0, bisect.bisect_right(self.starts, pos) - 1)

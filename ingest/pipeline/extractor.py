@@ -41,7 +41,7 @@ from .outcomes import outcomes, tidy_outcomes
 from .structure import CASE, Sentence, layout
 from .treatment_agents import fold_class_mentions, merge_treatments
 from .treatments import treatments
-from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Mention, Vocabulary, key_text
+from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Mention, Vocabulary, key_text, lower_text
 from .vocabulary_build import load_vocabulary
 
 TIME_BUDGET = 20.0  # seconds of fact extraction per report before it stops and says so
@@ -68,6 +68,7 @@ class Extractor:
             norm=norm,
             text=norm.text,
             key=key_text(norm.text),
+            lower=lower_text(norm.text),
             language=lang,
             sentences=sentences,
             starts=[s.start for s in sentences],

@@ -279,7 +279,7 @@ def test_bare_test_words_inside_a_urine_or_csf_panel_are_the_specimens_tests():
     assert {
         ("urine protein", None, "positive"),
         ("urine occult blood", None, "positive"),
-        ("urine red blood cells", 20, None),
+        ("urine red blood cells", 20, "high"),
         ("WBC", 11.8, "high"),  # after 血常规 the blood count again
         ("CSF cell count", 30, "high"),  # x10^6/L against the usual 0-8
         ("CSF protein", 0.9, "high"),
@@ -1354,3 +1354,35 @@ def test_how_much_a_test_changed_is_not_its_level():
         ("LVEF", "low"),
         ("CRP", "high"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, analyte, interpretation",
+    [
+        # values given without the laboratory's interval, read against the table's usual one
+        ("患者女，52岁。肝功能：直接胆红素48.6 μmol/L。", "direct bilirubin", "high"),
+        ("患者男，61岁。凝血功能：APTT 62 s，PT 19.2 s。", "APTT", "high"),
+        ("患者男，61岁。凝血功能：APTT 62 s，PT 19.2 s。", "PT", "high"),
+        ("患者男，38岁。血氨 138 μmol/L。", "ammonia", "high"),
+        ("患者女，24岁。网织红细胞 9.6%。", "reticulocytes", "high"),
+        ("患者男，17岁。空腹C肽0.09 ng/ml。", "C-peptide", "low"),
+        ("患者男，66岁。血清IgG4 9.2 g/L。", "IgG4", "high"),
+        ("A 58-year-old man. His troponin I was 3.1 ng/mL.", "troponin I", "high"),
+        # Chinese laboratories give the free thyroid hormones in pmol/L, the table in ng/dL and pg/mL
+        ("患者女，33岁。甲状腺功能：FT4 52.3 pmol/L，FT3 21.6 pmol/L。", "free T4", "high"),
+        ("患者女，33岁。甲状腺功能：FT4 52.3 pmol/L，FT3 21.6 pmol/L。", "free T3", "high"),
+        ("患者女，41岁。FT4 14.8 pmol/L。", "free T4", "normal"),
+        ("患者男，46岁。24小时尿蛋白定量 4.2 g/24h。", "urine protein", "high"),
+        # an autoantibody titre of 1:80 or more with no cut-off written is a positive result
+        ("患者女，29岁。抗核抗体滴度1∶640。", "ANA", "positive"),
+        ("A 35-year-old woman. ANA 1:320 (speckled pattern).", "ANA", "positive"),
+    ],
+)
+def test_values_without_a_stated_interval_are_read_against_the_usual_one(text, analyte, interpretation):
+    got = {(m["analyte"], m["interpretation"]) for m in _patient(text)["measurements"]}
+    assert (analyte, interpretation) in got, got
+
+
+def test_a_low_titre_without_a_cut_off_is_left_unread():
+    patient = _patient("患者女，29岁。抗核抗体滴度1∶40。")
+    assert [(m["analyte"], m["interpretation"]) for m in patient["measurements"]] == [("ANA", None)]

@@ -43,6 +43,8 @@ from .structure import Sentence
 from .unnamed_results import bracketed_result, holds_phrase_result, pattern_results, unnamed_results
 from .vocabulary import ANALYTE, DRUG, Analyte, Concept, Mention
 
+# The lowest titre of an autoantibody read as positive when the report gives no cut-off.
+_POSITIVE_TITER = 80
 _TITER_RE = re.compile(r"^[^\d;,，。]{0,12}?(1\s*[:∶/]\s*(\d{1,6}))(?!\d)")
 _TITER_AT = re.compile(_TITER_RE.pattern.removeprefix("^"))
 _CRITERIA = re.compile(r"\s*[(（][^()（）]{0,60}[)）]\s*[:：]")
@@ -391,6 +393,12 @@ def measurements(
             cut = _TITER_CUTOFF.search(doc.text, end, end + 40)
             if cut:
                 interpretation = "positive" if int(titer.group(2)) > int(cut.group(1)) else "negative"
+            elif (
+                info and info.unit == "titer" and info.hpo_positive and int(titer.group(2)) >= _POSITIVE_TITER
+            ):
+                # "ANA 1:320", "抗核抗体滴度1∶1000": an autoantibody titre of 1:80 or more is
+                # reported as positive by laboratories that screen from 1:40-1:100
+                interpretation = "positive"
         if value is None and interpretation is None and not titer:
             ctx = assertion_of(doc.text[s0:s1], m.start - s0, m.end - s0, doc.language, post=False)
             if ctx.negated and info and (info.hpo_positive or info.unit == "result"):

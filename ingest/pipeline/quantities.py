@@ -346,6 +346,11 @@ MOLAR_MASS = {
     "lactate": 90.08,
     "iron": 55.845,
     "serum iron": 55.845,
+    # thyroxine and triiodothyronine: Chinese laboratories give FT4/FT3 in pmol/L, the table in ng/dL, pg/mL
+    "free T4": 776.87,
+    "total T4": 776.87,
+    "free T3": 650.97,
+    "total T3": 650.97,
 }
 
 

@@ -435,3 +435,33 @@ def test_a_finding_after_and_with_a_verb_of_its_own_starts_a_clause(sentence, me
 )
 def test_a_split_without_negates_what_follows(sentence, mention, negated):
     assert _ctx(sentence, mention, "en").negated is negated
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "negated"),
+    [
+        # "have" right after a verb's negation states every item of the list after it
+        ("The boy did not have fever or cough.", "cough", True),
+        ("She has not had headaches or seizures since May.", "seizures", True),
+        ("He had never had syncope or palpitations.", "palpitations", True),
+        # … but "have to" is another verb
+        ("She did not have to stop the drug because of nausea.", "nausea", False),
+    ],
+)
+def test_have_after_a_verb_negation_reaches_its_list(sentence, mention, negated):
+    assert _ctx(sentence, mention, "en").negated is negated
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "negated"),
+    [
+        # a place the negated thing would come from or lie around is not negated
+        ("There was no pus or bleeding from the ulcer.", "ulcer", False),
+        ("MRI showed no oedema around the tumour.", "tumour", False),
+        ("There was no pus or bleeding from the ulcer.", "bleeding", True),
+        # … only in the mention's own item of a list
+        ("There was no discharge from the ear, fever or headache.", "headache", True),
+    ],
+)
+def test_a_place_after_the_negated_noun_is_not_negated(sentence, mention, negated):
+    assert _ctx(sentence, mention, "en").negated is negated

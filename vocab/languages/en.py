@@ -183,6 +183,7 @@ NEGATION_RE = _words(
 _VERB_CUE_RE = _words(
     r"not|never|did not|does not|do not|was not|were not|is not|are not|cannot|could not|failed to|unable to"
 )
+_HAVE_WORDS = frozenset(("have", "has", "had"))
 _AUXILIARY_WORDS = frozenset(
     """be been being have had has any a an the further other obvious significant clinical definite
     overt apparent new signs sign of evidence with to also ever yet""".split()
@@ -204,6 +205,14 @@ _TAKING_WORDS = re.compile(
     r"tolerat\w*|prevent\w*|treat\w*|manag\w*|benefit\w*|effect|effects|effective|role|"
     # a place: "no vascularity within the cystic mass" does not negate the mass
     r"within|inside|into|throughout|in (?:the|his|her|their|both|either))(?![\w-])",
+    re.I,
+)
+# … nor a place where the negated thing would come from or lie around, right before the mention:
+# "no discharge from the wound", "no oedema around the tumour". Read in the mention's own item
+# only: "no discharge from the ear, fever or chills" still negates the fever.
+_PLACE_WORDS = re.compile(
+    r"(?<![\w-])(?:from|around|surrounding|over|near|beside|adjacent to) "
+    r"(?:the|his|her|their|both|either|its)(?![\w-])",
     re.I,
 )
 # "… was not seen", "… could not be elicited": the words that say a looked-for finding was not found.
@@ -600,9 +609,15 @@ def negation_reaches(cue: str, gap: str) -> bool:
     # the rash, fever …"; "negative for fever, visual changes, chest pain" lists "visual changes".
     if _TAKING_WORDS.search(_LIST_ITEM_SPLIT.split(gap.strip(), 1)[0] if listed else gap):
         return False
+    if _PLACE_WORDS.search(_LIST_ITEM_SPLIT.split(gap)[-1]):
+        return False
     if len(words) > NEGATION_REACH_WORDS and not (len(words) <= NEGATION_LIST_WORDS and listed):
         return False
     if _VERB_CUE_RE.fullmatch(cue.strip()):
+        # "did not have fever or cough", "has never had seizures or syncope": "have" right after the
+        # cue is the verb that states the list ("did not have to stop the drug" is no such verb).
+        if words and words[0].lower() in _HAVE_WORDS and not (len(words) > 1 and words[1].lower() == "to"):
+            return True
         if _COPULA_CUE_RE.fullmatch(cue.strip()) and _DESCRIPTIVE_LIST_RE.fullmatch(gap):
             return not any(_STATING_VERBS.fullmatch(w) for w in words)
         content = [w for w in words if w.lower() not in _AUXILIARY_WORDS]

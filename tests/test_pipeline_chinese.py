@@ -1471,3 +1471,72 @@ def test_age_and_sex_in_more_ways_and_never_a_relatives(text, sex, years):
 def test_common_complaints_in_chinese_are_features():
     # From running 177 common complaints and signs through the pipeline: 头围增大 was the one miss.
     assert "HP:0000256" in {f["code"] for f in _patient("患儿，男，1岁，因头围增大入院。")["features"]}
+
+
+# ------------------------------------------------------------------ ten specialties' wording (issue 11)
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("四肢近端无力", "HP:0003701"),  # proximal weakness, not asthenia from the bare 无力
+        ("蹲起困难", "HP:0008994"),  # rising from a squat: the legs' proximal weakness
+        ("浮髌试验阳性", "HP:6001020"),  # knee effusion
+        ("言语含糊", "HP:0001350"),
+        ("左侧鼻唇沟变浅", "HP:0010628"),  # facial palsy
+        ("视物重影", "HP:0000651"),
+        ("颈抵抗", "HP:0031179"),
+        ("呼吸深快", "HP:0002883"),
+        ("易激动", "HP:0000737"),
+        ("哭声弱", "HP:0001612"),
+        ("前囟饱满", "HP:6000647"),
+        ("眼裂小", "HP:0012745"),
+        ("不会说话", "HP:0001344"),
+        ("皮肤松弛", "HP:0000973"),  # cutis laxa (CHPO gives the words to anetoderma)
+        ("腹壁静脉曲张", "HP:0025203"),
+        ("四肢湿冷", "HP:6000500"),
+        ("腰酸", "HP:0003419"),
+        ("下背痛", "HP:0003419"),  # low back pain, not the back pain inside it
+        ("呕咖啡样物", "HP:0002248"),
+        ("尿呈洗肉水样", "HP:0012587"),
+        ("心律绝对不齐", "HP:0011675"),  # a degree word inside 心律不齐
+        ("胸骨后压榨样疼痛", "HP:0100749"),  # a site of the chest, a quality inside
+        ("剑突下隐痛", "HP:0410019"),
+        ("全面性强直阵挛发作", "HP:0002069"),  # a seizure, not rigidity and clonus
+    ],
+)
+def test_specialty_wording_of_our_own_passages(words, code):
+    text = f"患者，女，40岁。查体：{words}。"
+    patient = _patient(text)
+    assert code in {f["code"] for f in patient["features"] if not f["excluded"]}, patient["features"]
+    _evidence_is_original(text, patient)
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("双手掌指关节压痛", "HP:0002829"),  # a tender joint is joint pain as reports code it
+        ("左下腹压痛", "HP:0002027"),
+        ("剑突下压痛", "HP:0410019"),
+        ("肌肉压痛", "HP:0003326"),
+        ("双膝关节触痛", "HP:0030839"),
+    ],
+)
+def test_a_tender_part_is_that_parts_pain(words, code):
+    features = _patient(f"患者，男，50岁。查体：{words}。")["features"]
+    assert code in {f["code"] for f in features if not f["excluded"]}, features
+    negated = _patient(f"患者，男，50岁。查体：{words[:-2]}无{words[-2:]}。")["features"]  # 左下腹无压痛
+    assert code in {f["code"] for f in negated if f["excluded"]}, negated
+
+
+def test_tender_variants_only_for_a_pain_of_a_part():
+    assert {"关节压痛", "腹部压痛"} <= name_variants("关节痛") | name_variants("腹痛")
+    assert name_variants("触痛") == {"触痛"}  # a qualified pain word gets none
+
+
+def test_a_seizures_stiffening_is_no_rigidity_in_either_script():
+    opencc = pytest.importorskip("opencc")
+    text = "患儿，男，2岁。反复抽搐，发作时双眼上翻、四肢强直抖动。查体：四肢肌强直。"
+    for written in (text, opencc.OpenCC("s2twp").convert(text)):
+        patient = _patient(written)
+        rigid = [f for f in patient["features"] if f["code"] == "HP:0002063"]
+        assert [f["evidence"]["text"] for f in rigid] == ["肌強直" if written != text else "肌强直"]
+        assert "HP:0001250" in {f["code"] for f in patient["features"]}

@@ -232,6 +232,8 @@ INFIX_MODIFIER_RE = re.compile(
     # how a pain comes and feels, between its site and 痛: 左下腹阵发性绞痛, 上腹部隐痛, 头部胀痛
     # (not 酸: 下肢酸痛 is as often the muscles' ache as the limb's pain)
     r"阵发性|间歇性|针刺样|刀割样|烧灼样|压榨样|撕裂样|电击样|部(?=[胀绞隐刺钝灼剧]?痛)|"
+    # how irregular a rhythm is: 心律绝对不齐 (atrial fibrillation's) is an arrhythmia
+    r"绝对(?=不齐|不规则)|"
     r"[胀绞隐刺钝灼剧](?=痛)|"
     # the direction of an enlargement or a slant: 心界向左下扩大 (cardiomegaly), 眼裂外侧往下斜
     r"(?:外侧|内侧)?向(?:左下|右下|左上|右上|左|右|两侧|双侧|下|上|外|内)|"

@@ -202,8 +202,10 @@ _STEM_TYPE_RE = re.compile("|".join(_STEM_TYPES))
 # Organs written with or without 脏 before what happens to them: 肝衰竭 = 肝脏衰竭, 脾肿大 = 脾脏肿大.
 _ORGANS = "肝肾脾胰心肺"
 _ORGAN_RE = re.compile(rf"^([{_ORGANS}])(?=衰竭|功能|肿大|增大|损伤|损害|病变|脓肿|囊肿|破裂|大$)")
-# Pain: 背痛 = 背部疼痛 = 背部痛 = 背疼; 关节疼痛 = 关节痛.
+# Pain: 背痛 = 背部疼痛 = 背部痛 = 背疼; 关节疼痛 = 关节痛. A part tender to the touch is that part's
+# pain as reports code it: 关节压痛 (arthralgia), 腹部压痛 and 右下腹压痛 (abdominal pain), 剑突下压痛.
 _PAIN_RE = re.compile(r"^([\u4e00-\u9fff]{1,4}?)(疼痛|痛)$")
+_TENDER_WORDS = ("压痛", "触痛")
 _PAIN_QUALIFIERS = frozenset("酸胀绞刺隐钝剧灼疼压触")
 # An electrolyte disorder named by the blood level, as Taiwan reports write it: 高钾血症 = 高血钾(症),
 # 低钠血症 = 低血钠, 低磷血症 = 低血磷.
@@ -306,9 +308,10 @@ def name_variants(key: str) -> set[str]:
         pain = _PAIN_RE.match(k) if "痛" in k[-2:] else None
         if pain and pain.group(1)[-1] not in _PAIN_QUALIFIERS:
             stem = pain.group(1)
-            out |= {stem + "痛", stem + "疼痛"}
+            out |= {stem + "痛", stem + "疼痛", *(stem + tender for tender in _TENDER_WORDS)}
             if len(stem) == 1:
                 out |= {stem + "部疼痛", stem + "部痛", stem + "疼"}
+                out |= {stem + "部" + tender for tender in _TENDER_WORDS}
         if k.endswith("疝"):
             out.add(k + "气")
         if k.endswith("水肿") and len(k) > 3:

@@ -461,7 +461,24 @@ def test_have_after_a_verb_negation_reaches_its_list(sentence, mention, negated)
         ("There was no pus or bleeding from the ulcer.", "bleeding", True),
         # … only in the mention's own item of a list
         ("There was no discharge from the ear, fever or headache.", "headache", True),
+        # nor the event that dates it
+        ("There were no seizures after the stroke.", "stroke", False),
+        ("She had no fever until the onset of diarrhoea.", "diarrhoea", False),
+        ("He reported no headache since the fall.", "headache", True),
     ],
 )
-def test_a_place_after_the_negated_noun_is_not_negated(sentence, mention, negated):
+def test_a_place_or_an_event_after_the_negated_noun_is_not_negated(sentence, mention, negated):
+    assert _ctx(sentence, mention, "en").negated is negated
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "negated"),
+    [
+        # after a comma, a determiner or a pronoun starts a clause with a subject of its own
+        ("Without antibiotics, the pneumonia progressed.", "pneumonia", False),
+        ("There was no cough, her dyspnoea was worse.", "dyspnoea", False),
+        ("There was no cough, wheeze or dyspnoea.", "dyspnoea", True),
+    ],
+)
+def test_a_new_subject_after_a_comma_ends_the_negation(sentence, mention, negated):
     assert _ctx(sentence, mention, "en").negated is negated

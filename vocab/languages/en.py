@@ -208,11 +208,13 @@ _TAKING_WORDS = re.compile(
     re.I,
 )
 # … nor a place where the negated thing would come from or lie around, right before the mention:
-# "no discharge from the wound", "no oedema around the tumour". Read in the mention's own item
-# only: "no discharge from the ear, fever or chills" still negates the fever.
+# "no discharge from the wound", "no oedema around the tumour"; nor the event that dates it: "no
+# seizures after the stroke", "no fever until the onset of diarrhoea". Read in the mention's own
+# item only: "no discharge from the ear, fever or chills" still negates the fever.
 _PLACE_WORDS = re.compile(
-    r"(?<![\w-])(?:from|around|surrounding|over|near|beside|adjacent to) "
-    r"(?:the|his|her|their|both|either|its)(?![\w-])",
+    r"(?<![\w-])(?:(?:from|around|surrounding|over|near|beside|adjacent to) "
+    r"(?:the|his|her|their|both|either|its)|after|before|since|until|till|following|during|prior to)"
+    r"(?![\w-])",
     re.I,
 )
 # "… was not seen", "… could not be elicited": the words that say a looked-for finding was not found.
@@ -277,7 +279,10 @@ SCOPE_END_RE = _words(
     r"(?<=,)\s*(?:consistent with|compatible with|in keeping with|suggestive of|suggesting|indicating|"
     r"confirming|diagnostic of|typical of)|"
     # "no sign of haemolysis, elevated CRP, low albumin": a result word starts an item of its own
-    r"(?<=,)\s*(?:elevated|increased|decreased|low|high|normal|raised|reduced|positive|negative|abnormal|marked|markedly)"
+    r"(?<=,)\s*(?:elevated|increased|decreased|low|high|normal|raised|reduced|positive|negative|abnormal|marked|markedly)|"
+    # "Without antibiotics, the pneumonia progressed": after a comma, a determiner or a pronoun
+    # starts a clause with a subject of its own
+    r"(?<=,)\s*(?:the|his|her|their|this|these|he|she|they)"
 )
 CLAUSE_BREAK_RE = re.compile(r"[;:]|\.\s")
 FAMILY_RE = _words(

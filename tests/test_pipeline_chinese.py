@@ -547,6 +547,27 @@ def test_an_abnormal_examination_is_not_excluded():
 @pytest.mark.parametrize(
     ("text", "code", "status"),
     [
+        # a disease the vocabulary codes as a finding, not ruled out or ruled out as the diagnosis
+        ("患者男，50岁，发热1个月。不除外淋巴瘤。", "HP:0002665", "differential"),
+        ("患者男，50岁，发热1个月。不排除淋巴瘤可能。", "HP:0002665", "differential"),
+        ("患者男，50岁，发热1个月。骨髓穿刺未见异常，排除白血病。", "HP:0001909", "excluded"),
+        ("患者男，50岁。经骨髓检查除外白血病、淋巴瘤及多发性骨髓瘤。", "HP:0006775", "excluded"),
+        ("患者為50歲男性。骨髓檢查後排除白血病。", "HP:0001909", "excluded"),
+    ],
+)
+def test_a_disease_not_ruled_out_or_ruled_out_has_that_status(text, code, status):
+    found = {d["code"]: d for d in _patient(text)["diagnoses"]}
+    assert found[code]["status"] == status
+    assert found[code].get("excluded", False) == (status == "excluded")
+
+
+def test_a_finding_stated_absent_is_no_excluded_diagnosis():
+    assert _patient("患者男，50岁。无发热、咳嗽，无淋巴结肿大。")["diagnoses"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "status"),
+    [
         ("患童男，8歲，臆斷為腦膜炎，收入病房。", "HP:0001287", "differential"),  # presumptive
         ("患者男，8岁，怀疑为脑膜炎。", "HP:0001287", "differential"),
         ("患者女，50歲，診斷出乳癌。", "HP:0003002", "final"),
@@ -975,6 +996,21 @@ DIAGNOSIS_NAMES = [
     ("慢性胰腺炎", "MONDO:0005003", "HP:0006280"),
     ("IgA血管炎", "ORPHA:761", None),
     ("埃勒斯-当洛斯综合征", "MONDO:0020066", None),
+    # obstetrics, neurosurgery, infection, toxicology and gastroenterology names no source gave
+    ("妊娠期急性脂肪肝", "MONDO:0016573", None),
+    ("颅内动脉瘤", "MONDO:0005291", None),
+    ("自身免疫性胰腺炎", "MONDO:0015175", None),
+    ("肝小静脉闭塞病", "MONDO:0019514", None),
+    ("肾综合征出血热", "MONDO:0005784", None),
+    ("马尔尼菲篮状菌病", "MONDO:0000304", None),
+    ("弓形虫病", "MONDO:0005989", None),
+    ("绒毛膜癌", "MONDO:0005207", None),
+    ("一氧化碳中毒", "MONDO:0800373", None),
+    ("百草枯中毒", "MONDO:0017862", None),
+    ("Wernicke脑病", "MONDO:0007020", None),
+    ("糖原贮积病", "MONDO:0002412", None),
+    # 黏 and 粘 are one morpheme: the official label 心脏粘液瘤 names 心脏黏液瘤 too
+    ("心脏黏液瘤", None, "HP:0011672"),
 ]
 
 

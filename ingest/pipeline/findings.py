@@ -174,6 +174,22 @@ def link_findings(
                 patient.diagnoses.append(
                     {"code": concept.code, "label": concept.label, "status": status, "evidence": evidence}
                 )
+            elif (
+                negated
+                and lang.DIAGNOSIS_EXCLUDED_RE is not None
+                and not any(c.kind == DISEASE for c in m.concepts)
+                and lang.DIAGNOSIS_EXCLUDED_RE.search(before)
+            ):
+                # "排除白血病": a disease the vocabulary codes as a finding, ruled out as the diagnosis
+                patient.diagnoses.append(
+                    {
+                        "code": concept.code,
+                        "label": concept.label,
+                        "status": "excluded",
+                        "excluded": True,
+                        "evidence": evidence,
+                    }
+                )
         elif m.kind == FINDING:
             patient.uncoded_findings.append(
                 {

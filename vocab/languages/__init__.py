@@ -80,8 +80,10 @@ Checklist (the same names, by stage, are in `REQUIRED`):
 - dates: `YEAR_RE` (group 1 the year).
 - findings: `SUMMARY_CUE_RE`; `DIAGNOSIS_CUE_RE` and `HISTORY_CUE_RE` (both anchored at `$`, tried
   on the words before a mention); `DIAGNOSIS_POST_RE` or None (group 1 set when uncertain);
-  `DIAGNOSIS_LIST_RE` or None; `DIAGNOSIS_JOIN_RE` or None (the whole gap between two diagnoses
-  named in a row: "诊断为肺炎、脓毒症", the finding after it is a diagnosis too);
+  `DIAGNOSIS_EXCLUDED_RE` or None (anchored at `$`: the words before a negated finding that rule
+  it out as a diagnosis, 排除白血病); `DIAGNOSIS_LIST_RE` or None; `DIAGNOSIS_JOIN_RE` or None
+  (the whole gap between two diagnoses named in a row: "诊断为肺炎、脓毒症", the finding after it
+  is a diagnosis too);
   ∀ `DURATION_HISTORY_WORDS`; ∀ `LOOSE_FINDING_NAMES` (frozenset of lower-case words that name a
   finding too loosely to code it with a generic term: "swelling"); `MUCOSAL_CONTEXT_RE` or None
   (words before a finding in its sentence that put it on a mucosa seen by endoscopy: 结肠镜…可见
@@ -226,6 +228,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "DIAGNOSIS_CUE_RE",
         "HISTORY_CUE_RE",
         "DIAGNOSIS_POST_RE",
+        "DIAGNOSIS_EXCLUDED_RE",
         "DIAGNOSIS_LIST_RE",
         "DIAGNOSIS_JOIN_RE",
         "DURATION_HISTORY_WORDS",
@@ -342,6 +345,7 @@ MAY_BE_NONE = frozenset(
         "MODIFIER_NEGATION_RE",
         "SHARED_PART_JOIN_RE",
         "DIAGNOSIS_POST_RE",
+        "DIAGNOSIS_EXCLUDED_RE",
         "DIAGNOSIS_LIST_RE",
         "DIAGNOSIS_JOIN_RE",
         "MUCOSAL_CONTEXT_RE",

@@ -746,6 +746,9 @@ DIAGNOSIS_LIST_RE = re.compile(
 )
 # English lists ("pneumonia, sepsis and acute kidney injury") are left to the diagnosis cues.
 DIAGNOSIS_JOIN_RE = None
+# English rules a disease out after its name ("leukaemia was ruled out"), which the assertions read
+# as a negation; a finding so negated is left a finding.
+DIAGNOSIS_EXCLUDED_RE = None
 HISTORY_CUE_RE = re.compile(
     r"(?:history of|known|previous|prior|previously diagnosed)\s*(?:\w+\s+){0,3}$", re.I
 )

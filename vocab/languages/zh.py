@@ -107,7 +107,7 @@ def disease_name_stem(key: str) -> str | None:
 # ----------------------------------------------------------------- assertions
 # Words that contain a negation character without negating anything ("肌无力" is weakness).
 PSEUDO_NEGATION_RE = re.compile(
-    r"不能排除|不能除外|不除外|未能排除|无法排除|难以排除|无明显诱因|无诱因|无明显原因|无明显变化|未再|无再|没有再|无复发|未复发|无新增|不详|无特殊|无力|不适|不全|不良|不齐|不规则|"
+    r"不能排除|不能除外|不除外|不排除|未能排除|无法排除|难以排除|无明显诱因|无诱因|无明显原因|无明显变化|未再|无再|没有再|无复发|未复发|无新增|不详|无特殊|无力|不适|不全|不良|不齐|不规则|"
     r"不能|不典型|不明|不清|未分化|无菌|无痛性|不对称|不稳定|不佳|无法|无效|不足|不均|不畅|不利|不振|"
     r"不完全|非常|并非|无论|不论|未经|未予|不久|从未|无需"
 )
@@ -170,7 +170,7 @@ FAMILY_SCOPE_END_RE = re.compile(
     r"诉|述|发现|带(?:其|患儿|患者|来|至|到)|送|陪同|抱|称|注意到|患者|患儿|本人|但|而"
 )
 UNCERTAIN_RE = re.compile(
-    r"疑似|疑诊|可疑|怀疑|臆断|可能|待排|不除外|不能排除|不能除外|未能排除|无法排除|难以排除|鉴别|考虑|倾向|拟诊|如果|如出现|若|一旦|预防|以防|防止|警惕|筛查|风险"
+    r"疑似|疑诊|可疑|怀疑|臆断|可能|待排|不除外|不排除|不能排除|不能除外|未能排除|无法排除|难以排除|鉴别|考虑|倾向|拟诊|如果|如出现|若|一旦|预防|以防|防止|警惕|筛查|风险"
 )
 # "鉴别诊断：结核、淋巴瘤及结节病", "鉴别诊断包括…": every item of the list after the head is a
 # differential, up to where the list ends (a new sentence or a conclusion).
@@ -359,7 +359,9 @@ _DISEASE_MODIFIERS = (
 DIAGNOSIS_CUE_RE = re.compile(
     # 疑似/怀疑/臆断 (a presumptive diagnosis, Taiwan usage) give it as uncertain (UNCERTAIN_RE).
     # 明确为 (made clear to be: "入院后明确为主动脉夹层"), only with 为: 明确 alone qualifies anything
-    r"(?:诊断出?|确诊|诊为|拟诊|考虑|符合|证实|更正诊断|修正诊断|合并|并发|继发|疑似|疑诊|怀疑|臆断|判断|明确(?=为))"
+    # 不除外/不能排除 (cannot be ruled out): a differential (UNCERTAIN_RE gives it as uncertain)
+    r"(?:诊断出?|确诊|诊为|拟诊|考虑|符合|证实|更正诊断|修正诊断|合并|并发|继发|疑似|疑诊|怀疑|臆断|判断|明确(?=为)"
+    r"|不除外|不能除外|不排除|不能排除|未能排除|无法排除|难以排除)"
     r"(?:为|是|:|：)?\s*[\"“「]?\s*"
     rf"(?:{_DISEASE_MODIFIERS})*$"
 )
@@ -367,6 +369,12 @@ DIAGNOSIS_CUE_RE = re.compile(
 # "需与淋巴瘤相鉴别": to be told apart from, a differential.
 DIAGNOSIS_POST_RE = re.compile(
     r"\s*(?:(可能性大|可能|待排|待查|(?:等)?(?:疾病)?相鉴别)|(?:的)?诊断(?:明确|成立|确立|基本明确))"
+)
+# "排除白血病", "除外淋巴瘤、结核": a disease ruled out as the diagnosis (the mention is negated), also
+# each item of a list after the cue.
+DIAGNOSIS_EXCLUDED_RE = re.compile(
+    r"(?:排除|除外)了?(?:诊断)?\s*[\"“「]?(?:[^，,。；;：:]{1,15}?[、和及与或])*\s*"
+    rf"(?:{_DISEASE_MODIFIERS})*$"
 )
 DIAGNOSIS_LIST_RE = re.compile(r"(?:入院|出院|临床|最终|术后|初步)?诊断[:：]")  # "诊断：A，B，C"
 # "诊断为肺炎、脓毒症、急性肾损伤", "并发急性呼吸窘迫综合征及感染性休克", "…伴低钠血症": a finding

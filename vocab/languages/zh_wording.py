@@ -184,6 +184,10 @@ REGIONAL_WORDS: tuple[tuple[str, str], ...] = (
     # 伸直), 髋关节活动偏紧 (髋关节活动受限).
     # OpenCC keeps 徵 after 流 (流徵 is a word of music): 肝頸靜脈迴流徵 converts to 肝颈静脉回流徵.
     ("流征", "流徵"),
+    # 黏 and 粘 are one morpheme in medical words, written either way: 心脏黏液瘤 / 心脏粘液瘤,
+    # 口腔黏膜 / 口腔粘膜, 黏液便 / 粘液便
+    ("黏", "粘"),
+    ("粘", "黏"),
     ("不能", "无法"),
     ("伸直", "打直"),
     ("肘关节", "手肘"),

@@ -482,3 +482,19 @@ def test_a_place_or_an_event_after_the_negated_noun_is_not_negated(sentence, men
 )
 def test_a_new_subject_after_a_comma_ends_the_negation(sentence, mention, negated):
     assert _ctx(sentence, mention, "en").negated is negated
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "family"),
+    [
+        # where the patient's variant came from is no relative's finding
+        ("A deletion of maternal origin confirmed Angelman syndrome.", "Angelman syndrome", False),
+        ("The variant, inherited from his mother, confirmed Marfan syndrome.", "Marfan syndrome", False),
+        ("Paternal uniparental disomy confirmed Silver-Russell syndrome.", "Silver-Russell syndrome", False),
+        # … while a relative named by the side of the family still is one
+        ("Her maternal aunt had breast cancer.", "breast cancer", True),
+        ("His mother had Marfan syndrome.", "Marfan syndrome", True),
+    ],
+)
+def test_the_parent_a_variant_came_from_is_no_family_history(sentence, mention, family):
+    assert _ctx(sentence, mention, "en").family is family

@@ -445,3 +445,34 @@ def test_a_finding_in_a_list_of_differentials_is_a_differential_diagnosis(text):
     found = {d["code"]: d["status"] for d in _patient(text)["diagnoses"]}
     assert found.get("HP:0002665") == "differential"
     assert found.get("ORPHA:797") == "differential"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("A 60-year-old woman was diagnosed with stage IVB non-small cell lung cancer.", "HP:0030358"),
+        ("A 55-year-old man was diagnosed with metastatic non-small cell lung cancer.", "HP:0030358"),
+    ],
+)
+def test_a_stage_or_extent_between_the_cue_and_the_disease_keeps_the_diagnosis(text, code):
+    assert [(d["code"], d["status"]) for d in _patient(text)["diagnoses"]] == [(code, "final")]
+
+
+def test_hpo_synonyms_that_name_something_else_in_a_report():
+    # "eye drops" are no ptosis; "albuminocytologic dissociation" is the CSF's, not the mind's;
+    # a wall that moves too little is the heart's, not a movement disorder
+    patient = _patient(
+        "A 40-year-old woman with glaucoma used timolol eye drops. CSF showed albuminocytologic "
+        "dissociation. Echocardiography showed anterior wall hypokinesia."
+    )
+    assert _codes(patient) == {"HP:0000501", "HP:0002922", "HP:0012667"}
+
+
+def test_a_bare_ulcer_seen_at_endoscopy_is_not_the_skins():
+    patient = _patient(
+        "A 24-year-old man had bloody diarrhoea. Colonoscopy showed continuous inflammation with "
+        "superficial ulcerations. He also had painful ulcers on both shins."
+    )
+    ulcers = [f for f in patient["features"] if f["code"] == "HP:0200042"]
+    assert [m["text"] for f in ulcers for m in f.get("mentions") or [f["evidence"]]] == ["ulcers"]
+    assert "ulcerations" in [f["evidence"]["text"] for f in patient["uncoded_findings"]]

@@ -1386,3 +1386,8 @@ def test_values_without_a_stated_interval_are_read_against_the_usual_one(text, a
 def test_a_low_titre_without_a_cut_off_is_left_unread():
     patient = _patient("患者女，29岁。抗核抗体滴度1∶40。")
     assert [(m["analyte"], m["interpretation"]) for m in patient["measurements"]] == [("ANA", None)]
+
+
+def test_a_raised_antibody_is_a_positive_one():
+    patient = _patient("A 30-year-old woman. Anti-dsDNA antibodies were elevated at 210 IU/mL.")
+    assert [(f["code"], f["excluded"]) for f in patient["features"]] == [("HP:0020151", False)]

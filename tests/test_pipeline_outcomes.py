@@ -462,3 +462,10 @@ def test_a_response_after_treatment_still_counts_beside_the_criteria_word():
         "partial response after four cycles."
     )
     assert [(o["direction"], o.get("after_treatment")) for o in outcomes] == [("improved", "pembrolizumab")]
+
+
+def test_a_clinical_remission_is_a_course_resolved():
+    outcomes = _outcomes(
+        "A 24-year-old man with ulcerative colitis received infliximab and achieved clinical remission."
+    )
+    assert [(o["direction"], o.get("after_treatment")) for o in outcomes] == [("resolved", "infliximab")]

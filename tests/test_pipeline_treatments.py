@@ -652,3 +652,49 @@ def test_a_regimen_named_by_its_acronym_gives_its_drugs(text, agents):
 
 def test_a_word_that_only_starts_like_a_regimen_is_none():
     assert not extract("A 60-year-old man. The CHOPS score was 3.")["patients"][0]["treatments"]
+
+
+def test_a_drug_named_in_an_organism_or_an_illness_is_not_given():
+    # "methicillin-resistant", "steroid-refractory", "steroid-sparing": the drug is what the
+    # organism resists, the illness withstood or the one spared
+    tx = _treatments(
+        "A 40-year-old man had a wound culture that grew methicillin-resistant Staphylococcus aureus, "
+        "and vancomycin was started. His steroid-refractory colitis was treated with infliximab. "
+        "Azathioprine was added as a steroid-sparing agent."
+    )
+    assert set(tx) == {"vancomycin", "infliximab", "azathioprine"}
+
+
+def test_a_pair_of_tests_named_before_one_level_word_is_measured():
+    tx = _treatments("A 70-year-old woman with anaemia. Vitamin B12 and folate levels were normal.")
+    assert tx == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "agent", "route"),
+    [
+        ("A 50-year-old man applied clobetasol propionate 0.05% cream twice daily.", "clobetasol", "topical"),
+        ("A 66-year-old woman used timolol 0.5% eye drops twice daily.", "timolol", "ophthalmic"),
+        ("A 6-year-old boy was given diazepam 5 mg rectally.", "diazepam", "rectal"),
+        ("A 30-year-old man received intrathecal methotrexate 12 mg.", "methotrexate", "intrathecal"),
+        ("A 70-year-old man took nitroglycerin 0.4 mg sublingually.", "glyceryl trinitrate", "sublingual"),
+    ],
+)
+def test_a_strength_in_per_cent_and_the_form_it_is_given_in(text, agent, route):
+    patient = extract(text)["patients"][0]
+    assert not patient["measurements"]  # "0.05%" is the cream's strength, no level measured
+    (fact,) = [t for t in patient["treatments"] if t["agent"] == agent]
+    assert fact["route"] == route
+
+
+def test_a_stop_said_late_in_the_drugs_sentence_part_keeps_its_reason():
+    tx = _treatments(
+        "A 48-year-old woman with bullous pemphigoid. Methotrexate 10 mg weekly was introduced as a "
+        "second-line agent in May but was discontinued after 2 months because of elevated liver enzymes."
+    )
+    assert tx["methotrexate"]["stopped_because"] == "elevated circulating hepatic transaminase concentration"
+
+
+def test_an_insulin_is_named_by_its_own_inn():
+    tx = _treatments("A 16-year-old girl with type 1 diabetes received insulin glargine 20 units at bedtime.")
+    assert set(tx) == {"insulin glargine"}

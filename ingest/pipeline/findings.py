@@ -139,11 +139,13 @@ def link_findings(
                 "onset": onset,
                 "evidence": evidence,
             }
-            # "no oedema" is a clear statement about the patient; "oedema" alone says too little.
+            # "no oedema" is a clear statement about the patient; "oedema" alone says too little. A
+            # bare ulcer stated absent stays the excluded finding even at an endoscopy (the brat
+            # figures count it; a statement of absence is worth keeping).
             surface = doc.text[m.start : m.end].lower()
-            if (
-                concept.code in GENERIC_CODES and not negated and _LOOSE_NAME_RE.fullmatch(surface)
-            ) or _on_a_mucosa(lang, concept.code, surface, text[:rel_start]):
+            if (concept.code in GENERIC_CODES and not negated and _LOOSE_NAME_RE.fullmatch(surface)) or (
+                not negated and _on_a_mucosa(lang, concept.code, surface, text[:rel_start])
+            ):
                 patient.uncoded_findings.append({**feature, "reason": "generic"})
                 continue  # nor a diagnosis: "既往…疼痛" names no past disease
             patient.features.append(feature)

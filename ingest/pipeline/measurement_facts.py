@@ -57,7 +57,9 @@ def _implied(info: Analyte, interpretation: str | None, value: float | None = No
             )
         ]
     if interpretation == "high":
-        return [(info.hpo_high, False)]
+        # "anti-dsDNA antibodies elevated at 210 IU/mL": a test that only looks for a positive
+        # result (an antibody, urine glucose) is positive when raised.
+        return [(info.hpo_high or info.hpo_positive, False)]
     if interpretation == "low":
         return [(info.hpo_low, False)]
     if interpretation == "positive":

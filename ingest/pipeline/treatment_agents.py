@@ -34,6 +34,16 @@ _LAB_CONTEXT = re.compile(
     r"(?:mg/dl|mmol/l|g/dl|g/l|ng/ml|pg/ml|u/l|iu/l|%|μmol/l|umol/l))",
     re.I,
 )
+# "clobetasol 0.05% cream", "timolol 0.5% eye drops", "dextrose 10% infusion": a strength in per
+# cent before the form or route it is given by is the preparation's, not a level measured.
+_FORM_AFTER_PERCENT = re.compile(
+    r"\s*(?:[a-z]+\s+)?(?:"
+    + "|".join(words for lang in languages.LANGUAGES.values() for words in lang.ROUTE_WORDS.values() if words)
+    + "|"
+    + languages.literal_alternatives(languages.merged("DOSE_UNIT_WORDS"))
+    + ")",
+    re.I,
+)
 # "allergy to penicillin", "resistant to clindamycin, linezolid and oxacillin", "serum albumin".
 _NOT_GIVEN_BEFORE = re.compile(
     rf"(?:{languages.alternatives('NOT_GIVEN_WORDS')})\s*(?:[\w/-]+(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+|、))*$",
@@ -64,7 +74,8 @@ _FLUID_AGENTS = frozenset({"intravenous fluids"})
 
 def is_treatment(doc: Doc, m: Mention, sentence_start: int) -> bool:
     """Whether the drug mention `m` names something given to the patient as treatment."""
-    if _LAB_CONTEXT.match(doc.text, m.end):
+    lab = _LAB_CONTEXT.match(doc.text, m.end)
+    if lab and not (lab.group().endswith("%") and _FORM_AFTER_PERCENT.match(doc.text, lab.end())):
         return False
     if _NOT_GIVEN_BEFORE.search(doc.text, max(sentence_start, m.start - 80), m.start):
         return False

@@ -226,6 +226,10 @@ def _without_components(doc: Doc, drugs: list[Mention]) -> list[Mention]:
     return out
 
 
+_WINDOW = 100  # characters after a drug read for its administration
+_STOP_WINDOW = 220  # … and for a stop said later in its sentence part
+
+
 def _treatments(doc: Doc, sentence: Sentence, drugs: list[Mention], patient: Patient) -> None:
     s0, s1 = sentence.start, sentence.end
     text = doc.text[s0:s1]
@@ -241,8 +245,8 @@ def _treatments(doc: Doc, sentence: Sentence, drugs: list[Mention], patient: Pat
         # window stops there) and within what the language counts as the drug's clause; the words
         # before it reach back to the previous drug at most ("an infusion of hydrocortisone and
         # levothyroxine": the infusion is not the levothyroxine's).
-        truncated = i + 1 < len(drugs) and limit <= m.end + 100
-        window = lang.administration_window(doc.text[m.end : min(limit, m.end + 100)], truncated)
+        truncated = i + 1 < len(drugs) and limit <= m.end + _WINDOW
+        window = lang.administration_window(doc.text[m.end : min(limit, m.end + _WINDOW)], truncated)
         reach = max(s0, m.start - 40)
         before = lang.administration_before(doc.text[reach : m.start])
         if i and drugs[i - 1].end > reach:
@@ -252,6 +256,18 @@ def _treatments(doc: Doc, sentence: Sentence, drugs: list[Mention], patient: Pat
             joiner = list(_JOINER.finditer(own))
             before = own[joiner[-1].end() :] if joiner else ""
         facts.append(_administration(doc, m, window, before, lang))
+        if facts[-1]["stopped_because"] is None and limit > m.end + _WINDOW:
+            # "Methotrexate 10 mg weekly was introduced as a steroid-sparing agent but was
+            # discontinued after 2 months because of …": a stop said late in the drug's own
+            # sentence part, past the words read for its administration.
+            far = lang.administration_window(
+                doc.text[m.end : min(limit, m.end + _STOP_WINDOW)], limit <= m.end + _STOP_WINDOW
+            )
+            stop = lang.STOP_RE.search(far)
+            if stop:
+                reason = next(g for g in stop.groups() if g)
+                facts[-1]["change"] = "stopped"
+                facts[-1]["stopped_because"] = _reason(doc, m.end + far.find(reason), reason)
         if lang.STOP_LATER_RE is not None and facts[-1]["stopped_because"] is None:
             # "予羟氯喹0.2 g…，3个月后因视物模糊停药": a stop in a later clause, before the next drug
             later = lang.STOP_LATER_RE.search(doc.text, m.end, limit)

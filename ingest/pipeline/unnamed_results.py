@@ -98,10 +98,12 @@ def unnamed_results(
             if kind == "value" and _BRACKETED_RANGE_TOP.search(doc.text, max(s0, a - 16), a):
                 continue  # "(20–50 ng/mL)" after a result: its reference interval
             if kind == "value" and any(
-                _DRUG_NEXT.fullmatch(doc.text, b, x) or _DRUG_BRACKET.fullmatch(doc.text, y, a)
+                _DRUG_NEXT.fullmatch(doc.text, b, x)
+                or _DRUG_BRACKET.fullmatch(doc.text, y, a)
+                or (gm.group("unit") == "%" and doc.text[y:a].isspace())
                 for x, y in drugs
             ):
-                continue  # "4% icodextrin", "sodium bicarbonate (8.4%": the drug's
+                continue  # "4% icodextrin", "sodium bicarbonate (8.4%", "clobetasol 0.05%": the drug's
             if kind == "value" and _supplied(lang, doc.text, s0, a, b):
                 continue  # "4 L/min of oxygen": given to the patient, not measured
             if _REFERENCE_BEFORE.search(doc.text, max(s0, a - 40), a) or (

@@ -74,7 +74,14 @@ AMBIGUOUS_NAMES = frozenset(
     condition change changes stage stages relief fall falls sensation crisis crises wasting block
     blocks ca ct mri ace asa pt ptt pd ms as pe ra ad cd id it is in on at or an no not
     """.split()
-)
+) | {
+    # HPO synonyms that name something else in a case report: "eye drops" are a medicine (HPO gives
+    # "Eye drop" for ptosis), "dissociation" is the CSF's ("albuminocytologic"), the heart's
+    # ("atrioventricular") or a pupil's ("light-near") far more often than the mind's.
+    "eye drop",
+    "eye drops",
+    "dissociation",
+}
 
 # British spellings are common in case reports; HPO writes American.
 _SPELLING_VARIANTS = (
@@ -285,8 +292,12 @@ SCOPE_END_RE = _words(
     r"(?<=,)\s*(?:the|his|her|their|this|these|he|she|they)"
 )
 CLAUSE_BREAK_RE = re.compile(r"[;:]|\.\s")
+# ("a deletion of maternal origin", "inherited from his mother": where the patient's variant came
+# from, not a relative's finding)
+_FROM_PARENT = r"(?<!from his )(?<!from her )(?<!from the )(?<!from their )(?<!from both )"
 FAMILY_RE = _words(
-    r"family history|mother|father|sister|brother|sibling|siblings|son|daughter|aunt|uncle|grandmother|grandfather|cousin|parents|relatives?|maternal|paternal"  # noqa: E501 - a pattern reads best on one line
+    rf"family history|{_FROM_PARENT}(?:mother|father|parents)|sister|brother|sibling|siblings|son|daughter|aunt|uncle|grandmother|grandfather|cousin|relatives?|"  # noqa: E501 - a pattern reads best on one line
+    r"(?<!of )(?:maternal|paternal)(?!\s+(?:origin|inheritance|allele|alleles|copy|chromosome|uniparental|UPD|isodisomy|imprinting|transmission)\b)"  # noqa: E501 - a pattern reads best on one line
 )
 # Where a relative's scope ends: the relative only tells ("her mother noticed a rash"), or the
 # patient is the subject again ("his father has diabetes and he presented with fever").
@@ -732,6 +743,10 @@ SUMMARY_CUE_RE = re.compile(
 DIAGNOSIS_CUE_RE = re.compile(
     r"(?:diagnos(?:ed|is|es)\b(?:\s+(?:was|of|as|with|had|is))*|consistent with|compatible with|confirmed|suggestive of|impression of|"  # noqa: E501 - a pattern reads best on one line
     r"found to have|proven)\s*(?:an?|the|primary|secondary|acute|chronic|severe|typical|definite)?\s*"
+    # "diagnosed with stage IVB non-small cell lung cancer", "… with metastatic melanoma"
+    r"(?:(?:stage|grade|class)\s+[0-4IV]{1,4}[a-c]?\s+|(?:metastatic|advanced|locally advanced|"
+    r"early|early-stage|late-stage|new-onset|recurrent|relapsed|refractory|disseminated|invasive|"
+    r"localized|localised|extensive|limited)\s+){0,2}"
     # "diagnosed with DKA and thyroid storm": the cue covers every item of the list
     r"(?:[\w'-]+(?:\s+[\w'-]+){0,3}\s*(?:,\s*and|,|and|or)\s+(?:an?\s+|the\s+)?){0,3}$",
     re.I,
@@ -768,7 +783,13 @@ LOOSE_FINDING_NAMES = frozenset(
     hemorrhages haemorrhage haemorrhages allergy allergies allergic
     """.split()
 )
-MUCOSAL_CONTEXT_RE = None  # English names the site with the lesion ("mucosal ulcers"); "ulcer" is uncoded
+# "Colonoscopy showed … superficial ulcerations", "erosions of the gastric mucosa": a bare ulcer,
+# erosion or oedema after an endoscopy or a mucosa in its sentence is not the skin's.
+MUCOSAL_CONTEXT_RE = re.compile(
+    r"\b(?:\w*(?:endo|colono|gastro|sigmoido|procto|entero|broncho|laryngo|cysto|duodeno)scop\w*|EGD|"
+    r"mucosa|mucosal|gastric|duodenal|colonic|rectal|ileal|jejunal)\b",
+    re.I,
+)
 
 # ----------------------------------------------------------------- measurements
 VALUE_FILLER_WORDS = (
@@ -1422,11 +1443,15 @@ DOSE_UNIT_WORDS = {
 }
 ROUTE_WORDS = {
     "intralesional": r"intralesional",
+    "intrathecal": r"\bintrathecal(?:ly)?\b",
     "intravenous": r"\bintravenous(?:ly)?\b|\bi\.?v\.?(?![a-z])|\binfusions?\b|\bdrip\b",
     "intramuscular": r"\bintramuscular(?:ly)?\b|\bi\.?m\.?(?![a-z])",
     "subcutaneous": r"\bsubcutaneous(?:ly)?\b|\bs\.?c\.?(?![a-z])|\bsubcut\b",
     "inhaled": r"\binhal(?:ed|ation|er)\b|\bnebuli[sz]ed\b",
-    "topical": r"\btopical(?:ly)?\b|\bointment\b|\bcream\b|\bdressings?\b|\bwound care\b|\bapplied to\b",
+    "ophthalmic": r"\bophthalmic\b|\beye ?drops?\b|\beye ointment\b",
+    "rectal": r"\brectal(?:ly)?\b|\bper rectum\b|\bsuppositor(?:y|ies)\b|\benemas?\b",
+    "topical": r"\btopical(?:ly)?\b|\bointment\b|\bcream\b|\bgel\b|\blotion\b|\bshampoo\b|\bdressings?\b|\bwound care\b|\bapplied to\b",  # noqa: E501 - a pattern reads best on one line
+    "sublingual": r"\bsublingual(?:ly)?\b|\bunder the tongue\b",
     "oral": r"\boral(?:ly)?\b|\bp\.?o\.?(?![a-z])|\bby mouth\b|\btablets?\b",
 }
 STATED_ORAL_WORDS = r"oral|p\.?o"
@@ -1454,7 +1479,11 @@ LAB_CONTEXT_WORDS = (
     r"(?:had\s+|has\s+)?(?:normali[sz]ed|returned to normal|rose|fell|dropped|declined|peaked)\b|"
     # a drug named as a test agent, a susceptibility, a gene or a deficiency: not given
     r"(?:stimulation|tolerance|challenge|suppression|loading|provocation|skin|patch|breath) tests?|"
-    r"sensitivity|sensitive|resistance|resistant|susceptibility|etest|e-test|mic\b|"
+    # ("methicillin-resistant Staphylococcus aureus", "steroid-refractory colitis", "a steroid-sparing
+    # agent": the drug is what the organism resists, the illness withstood, the one spared)
+    r"sensitivity|sensitive|-?resistance|-?resistant|susceptibility|etest|e-test|mic\b|-refractory|-sparing|"
+    # "vitamin B12 and folate levels were normal": the level word after the last test of a pair
+    r"(?:and|or)\s+[\w-]+(?:\s+(?:acid|[A-Z]\d{1,2}))?\s+(?:levels?|concentrations?)\b|"
     r"deficiency|absence|antibod(?:y|ies)|genes?|receptors?|-?free\b|-?enhanced|uptake|allergy|"
     # a drug's level ("tacrolimus trough 6 ng/mL": no dose) and the immunoglobulin genes' chains
     r"trough|(?:heavy|light)[- ]chains?"
@@ -1678,7 +1707,7 @@ OUTCOME_CUES = [
         # ("high-resolution CT" is an imaging technique, no resolution; "the reflexes had
         # disappeared" is a sign lost, no finding gone)
         "resolved",
-        r"\b(?:resolved|returned to normal|(?:became|turned) negative|cleared|(?<!high-)(?<!high )resolution|(?<!reflexes )(?<!reflexes had )(?<!reflexes have )(?<!reflex )(?<!reflex had )(?<!pulses )(?<!pulses had )disappeared|complete(?:ly)? (?:remission|recovery|response)|(?<!fluid was )(?<!fluid were )(?<!saline was )(?<!lavage was )recovered|cured|healed|(?<!international )normali[sz]ed|normali[sz]ation|(?:attack|symptom|disease|recurrence|seizure|pain)[- ]free|asymptomatic|in remission|became afebrile|defervesced|defervescence)\b",  # noqa: E501 - a pattern reads best on one line
+        r"\b(?:resolved|returned to normal|(?:became|turned) negative|cleared|(?<!high-)(?<!high )resolution|(?<!reflexes )(?<!reflexes had )(?<!reflexes have )(?<!reflex )(?<!reflex had )(?<!pulses )(?<!pulses had )disappeared|complete(?:ly)? (?:remission|recovery|response)|(?:clinical|sustained|durable|achieved|into|entered) remission|(?<!fluid was )(?<!fluid were )(?<!saline was )(?<!lavage was )recovered|cured|healed|(?<!international )normali[sz]ed|normali[sz]ation|(?:attack|symptom|disease|recurrence|seizure|pain)[- ]free|asymptomatic|in remission|became afebrile|defervesced|defervescence)\b",  # noqa: E501 - a pattern reads best on one line
     ),
     # ("the recurrent laryngeal nerve" is a nerve's name, no recurrence)
     ("recurred", r"\b(?:recurred|recurrence|relapsed?|reappeared|recurrent(?! laryngeal| nerve| branch))\b"),

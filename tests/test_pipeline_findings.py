@@ -476,3 +476,18 @@ def test_a_bare_ulcer_seen_at_endoscopy_is_not_the_skins():
     ulcers = [f for f in patient["features"] if f["code"] == "HP:0200042"]
     assert [m["text"] for f in ulcers for m in f.get("mentions") or [f["evidence"]]] == ["ulcers"]
     assert "ulcerations" in [f["evidence"]["text"] for f in patient["uncoded_findings"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 50-year-old man had a cough. His CRP was not elevated.",
+        "A 50-year-old man had a cough. ALT was not significantly raised.",
+        "A 50-year-old man had a cough. Haemoglobin was not decreased.",
+    ],
+)
+def test_a_level_denied_is_no_abnormal_level(text):
+    # "not elevated" is a normal level: no elevated CRP, no anaemia stated present
+    patient = _patient(text)
+    assert not [f for f in patient["features"] if f.get("from_measurement") and not f["excluded"]]
+    assert [m["interpretation"] for m in patient["measurements"]] == ["normal"]

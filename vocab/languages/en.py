@@ -846,6 +846,16 @@ COMPARATOR_WORDS = {
 REFERENCE_WORDS = r"normal|reference|ref\.?|range"
 RANGE_WORDS = r"to"
 UPPER_LIMIT_WORDS = r"less than|below|up to"
+# "CRP was not elevated", "haemoglobin was not significantly reduced": a level denied is normal, never
+# high or low.
+_NOT_LEVEL_WORDS = r"(?:not|nor|never)\s+(?:(?:significantly|markedly|further|much|particularly|clearly)\s+)?"
+_NOT_A_LEVEL = "".join(
+    rf"(?<!\b{cue} {degree})"
+    for cue in ("not", "nor", "never")
+    for degree in ("", "significantly ", "markedly ", "further ", "much ", "particularly ", "clearly ")
+)
+_HIGH_LEVEL = r"elevated|raised|increased|high|prolonged"
+_LOW_LEVEL = r"decreased|reduced|low|depressed|diminished"
 RESULT_WORDS = {
     # "not detected", "not expressed" are negative: the positive words are not read after "not"/"no".
     # Immunohistochemistry writes a marker's result as its expression: "CD20 was expressed",
@@ -854,10 +864,13 @@ RESULT_WORDS = {
     # "oligoclonal bands were absent": a test read as found or not found, stated absent.
     "negative": r"(?<![\w-])negative\b|\bnot (?:detected|expressed|found|identified|isolated)\b|\bno expression\b|\bimmunonegative\b|\bnon-?reactive\b|\bundetectable\b|\babsent\b|\bsterile\b|\bno growth\b",  # noqa: E501 - a pattern reads best on one line
     # "PT and aPTT were prolonged", "a prolonged QTc": a clotting time or an interval above its range
-    "high": r"(?<![\w-])(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|prolonged|above (?:the )?(?:upper limit of )?normal)\b(?!-(?!\d)|\s+power)",  # noqa: E501 - a pattern reads best on one line
+    "high": rf"(?<![\w-]){_NOT_A_LEVEL}(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|prolonged|above (?:the )?(?:upper limit of )?normal)\b(?!-(?!\d)|\s+power)",  # noqa: E501 - a pattern reads best on one line
     # "high-power field", "low-grade", "low-dose": a compound adjective, no result
-    "low": r"(?<![\w-])(?:decreased|reduced|low|lower|depressed|diminished)\b(?!-(?!\d)|\s+power)",
-    "normal": r"(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b",  # noqa: E501 - a pattern reads best on one line
+    "low": rf"(?<![\w-]){_NOT_A_LEVEL}(?:decreased|reduced|low|lower|depressed|diminished)\b"
+    r"(?!-(?!\d)|\s+power)",
+    "normal": r"(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b"  # noqa: E501 - a pattern reads best on one line
+    # "CRP was not elevated": the level is not what the word says
+    rf"|\b{_NOT_LEVEL_WORDS}(?:{_HIGH_LEVEL}|{_LOW_LEVEL})\b",
 }
 # ("was very high—7443 µg/L", "low at 2.1": a result word before a value the table cannot judge)
 FALLING_WORDS = r"decreas|fell|dropped|reduc|declin|lower|\blow\b"

@@ -491,3 +491,13 @@ def test_a_level_denied_is_no_abnormal_level(text):
     patient = _patient(text)
     assert not [f for f in patient["features"] if f.get("from_measurement") and not f["excluded"]]
     assert [m["interpretation"] for m in patient["measurements"]] == ["normal"]
+
+
+def test_hepatitis_c_is_the_infection_not_a_bare_hepatitis():
+    # "hepatitis C" named alone was read as its first word: a hepatitis stated present
+    patient = _patient(
+        "A 50-year-old man had jaundice. Serologies for hepatitis B and hepatitis C were negative."
+    )
+    assert "HP:0012115" not in _codes(patient)
+    excluded = {d["code"] for d in patient["diagnoses"] if d.get("excluded")}
+    assert {"MONDO:0005344", "MONDO:0005231"} <= excluded

@@ -469,3 +469,56 @@ def test_a_clinical_remission_is_a_course_resolved():
         "A 24-year-old man with ulcerative colitis received infliximab and achieved clinical remission."
     )
     assert [(o["direction"], o.get("after_treatment")) for o in outcomes] == [("resolved", "infliximab")]
+
+
+@pytest.mark.parametrize(
+    "course, expected",
+    [
+        # a level now within its interval is resolved; one still outside it is better or worse
+        # than the test's earlier value, else by which way it moved
+        ("4周后复查血小板升至165×10^9/L。", ("platelets", "resolved")),
+        ("4周后复查血小板升至62×10^9/L。", ("platelets", "improved")),
+        ("复查肌酐由356 μmol/L降至98 μmol/L。", ("creatinine", "resolved")),
+        ("2周后肌酐由85 μmol/L升至356 μmol/L。", ("creatinine", "worsened")),
+        ("1周后血红蛋白下降至58 g/L。", ("hemoglobin", "worsened")),
+        ("3个月后糖化血红蛋白降至7.6%。", ("HbA1c", "improved")),
+    ],
+)
+def test_a_level_changed_to_a_value_after_treatment(course, expected):
+    text = (
+        "患者，男，52岁，因乏力入院。血小板28×10^9/L，肌酐356 μmol/L。"
+        f"予甲泼尼龙40 mg静脉滴注，每日1次。{course}"
+    )
+    for written in (text, _s2tw(text)):
+        got = {(o["about"], o["direction"]) for o in _outcomes(written) if o.get("about_measurement")}
+        assert expected in got, written
+        assert len(got) == 1, got
+
+
+def test_a_level_changed_in_the_history_is_no_outcome():
+    assert _outcomes("患者，男，52岁。1个月前外院查肌酐由85 μmol/L升至356 μmol/L，遂来我院。") == []
+
+
+@pytest.mark.parametrize(
+    "course, direction",
+    [
+        ("随访2年，患者无瘤生存。", "stable"),
+        ("术后带瘤生存至今。", "stable"),
+        ("患者视力无明显提高。", "stable"),
+        ("4周后血小板计数逐渐上升至正常。", "resolved"),
+        ("患者肌力逐渐恢复至Ⅳ级。", "improved"),
+        ("血糖达标后出院。", "improved"),
+        ("3天后酸中毒纠正，患者转出ICU。", "improved"),
+    ],
+)
+def test_course_wording_of_levels_and_survival(course, direction):
+    text = f"患者，男，60岁，因乏力入院。予甲泼尼龙40 mg静脉滴注，每日1次。{course}"
+    for written in (text, _s2tw(text)):
+        assert direction in {o["direction"] for o in _outcomes(written)}, written
+
+
+def test_a_follow_up_time_written_before_the_word():
+    outcomes = _outcomes(
+        "患者，女，40岁，因皮疹入院。予泼尼松30 mg每日1次口服。出院后3个月电话随访，皮疹未再复发。"
+    )
+    assert outcomes and outcomes[-1].get("follow_up") == "3个月电话随访"

@@ -48,12 +48,27 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
     after_words = lang.AFTER_TREATMENT_RE.search(text) is not None
     level_findings = _level_findings(patient, doc.ev(s0, s1))
     care_before: bool | None = None  # looked up at the first cue that needs it
+
+    def in_course(a: int, treatment: str | None) -> bool:
+        """Whether what the sentence states at `a` is the course after care, not the history."""
+        nonlocal care_before
+        if treatment is not None or after_words:
+            return True
+        if care_before is None:
+            care_before = _care_given_before(doc, sentence, lang)
+        return care_before or lang.CARE_GIVEN_RE.search(text, 0, a) is not None
+
+    changed: list[tuple[int, int]] = []
+    if lang.LEVEL_CHANGED_TO_RE is not None and patient.measurements:
+        changed = _level_changes(doc, sentence, patient, lang.LEVEL_CHANGED_TO_RE, in_course)
     claimed: set[tuple[int, int]] = set()  # mentions an earlier cue's own clause spoke of
     for om in lang.OUTCOME_RE.finditer(text):
         a, b = om.span()
         direction = om.lastgroup
         if _names_a_finding(doc, s0 + a, s0 + b, mentions, level_findings):
             continue  # "血小板减少", "视力下降", "腱反射消失": the cue is part of a finding's name
+        if changed and any(p <= a < q for p, q in changed):
+            continue  # "血红蛋白下降至60 g/L": the change was read with its value
         # "无发热" is not an outcome; "未再加重" (no further worsening) is matched as stable.
         ctx = assertion_of(text, a, b, doc.language, post=False)
         if ctx.negated and direction in ("recurred", "worsened"):
@@ -65,11 +80,8 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
         if lang.TRIGGER_RE.search(text[clause_start:a]) or lang.TRIGGER_RE.search(text[b:clause_end]):
             continue  # "日晒后加重", "worse with exertion": a trigger, not the course
         treatment = _last_treatment(patient, s0 + a)
-        if direction != "died" and treatment is None and not after_words:
-            if care_before is None:
-                care_before = _care_given_before(doc, sentence, lang)
-            if not care_before and not lang.CARE_GIVEN_RE.search(text, 0, a):
-                continue  # the history of the illness before any treatment
+        if direction != "died" and not in_course(a, treatment):
+            continue  # the history of the illness before any treatment
         about_mention = _about(mentions, s0 + clause_start, s0 + a, s0 + b, s0 + clause_end, claimed)
         outcome = {"about": "overall condition", "direction": direction, "evidence": doc.ev(s0 + a, s0 + b)}
         # a cue that names its finding ("seizure-free", "热退") is about it, whatever stands before
@@ -105,6 +117,81 @@ def outcomes(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Pat
         if follow:
             outcome["follow_up"] = follow.group(0).strip()
         patient.outcomes.append(outcome)
+
+
+def _level_changes(
+    doc: Doc, sentence: Sentence, patient: Patient, changed_to: re.Pattern[str], in_course
+) -> list[tuple[int, int]]:
+    """Outcomes about tests whose level changed to a value after care ("血小板升至120×10^9/L",
+    "肌酐由356降至98 μmol/L"), each better or worse by the value's interpretation and the test's
+    earlier value (`_level_direction`). Returns the spans of the change words read, relative to
+    the sentence."""
+    s0 = sentence.start
+    text = doc.text[s0 : sentence.end]
+    spans: list[tuple[int, int]] = []
+    for cm in changed_to.finditer(text):
+        value_at = doc.ev(s0 + cm.end(), s0 + cm.end() + 1)["start"]
+        fact = next(
+            (
+                f
+                for f in patient.measurements
+                if isinstance(f.get("value"), int | float)
+                and f["evidence"]["start"] <= value_at < f["evidence"]["end"]
+            ),
+            None,
+        )
+        if fact is None:
+            continue
+        treatment = _last_treatment(patient, s0 + cm.start())
+        if not in_course(cm.start(), treatment):
+            continue  # "入院前肌酐升至356": the history
+        direction = _level_direction(patient, fact, cm.lastgroup)
+        if direction is None:
+            continue
+        outcome = {
+            "about": fact["analyte"],
+            "about_measurement": fact["analyte"],
+            "direction": direction,
+            "evidence": doc.ev(s0 + cm.start(), s0 + cm.end()),
+        }
+        if treatment is not None:
+            outcome["after_treatment"] = treatment
+        patient.outcomes.append(outcome)
+        spans.append(cm.span())
+    return spans
+
+
+def _level_direction(patient: Patient, fact: dict, verb: str | None) -> str | None:
+    """resolved, improved or worsened: a level now within its interval is resolved (unless it was
+    there before); one still outside it is better or worse than the test's earlier value outside
+    it, else by which way it moved (a high level falling is improving); a level recovering to a
+    value is improving; None when neither the interval nor an earlier abnormal value tells."""
+    value, now = fact["value"], fact.get("interpretation")
+    start = fact["evidence"]["start"]
+    earlier = [
+        f
+        for f in patient.measurements
+        if f["analyte"] == fact["analyte"]
+        and f["evidence"]["start"] < start
+        and isinstance(f.get("value"), int | float)
+        and f.get("unit") == fact.get("unit")
+    ]
+    prior = max(earlier, key=lambda f: f["evidence"]["start"]) if earlier else None
+    before = prior.get("interpretation") if prior else None
+    if now == "normal":
+        return None if before == "normal" else "resolved"
+    if now in ("high", "low"):
+        if before == "normal":
+            return "worsened"
+        if before == now and value != prior["value"]:
+            better = value < prior["value"] if now == "high" else value > prior["value"]
+            return "improved" if better else "worsened"
+        if verb == "back":
+            return "improved"
+        return "improved" if (verb == "fall") == (now == "high") else "worsened"
+    if before in ("high", "low") and verb in ("rise", "fall"):
+        return "improved" if (verb == "fall") == (before == "high") else "worsened"
+    return "improved" if verb == "back" else None  # "肌力由2级恢复至4级": back towards what it was
 
 
 def _level_findings(patient: Patient, sentence: dict) -> list[tuple[int, int]]:

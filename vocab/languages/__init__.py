@@ -156,7 +156,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `CARE_GIVEN_RE` (care that no drug fact records, an operation, dialysis, supportive care, a drug
   stopped: a cue in a later sentence, or after it in the same one, is the course after it); ∀
   `OUTCOME_SUBJECT_WORDS` (HPO id -> cue words that name their finding themselves: 退烧, 热退, the
-  fever went).
+  fever went); `LEVEL_CHANGED_TO_RE` or None (the words right before a value that tell a test's
+  level changed to it, in named groups rise, fall and back: 升至, 降至, 恢复至).
 - genetics (all ∀): `GENETIC_CONTEXT_WORDS` (words that make a gene symbol nearby a gene),
   `GENE_ADJACENT_WORDS` (right after a symbol: even a symbol that is an English word or a lab
   test is then a gene), `ZYGOSITY_WORDS` and `ACMG_WORDS` (record value -> alternatives, tried in
@@ -324,12 +325,14 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "AFTER_TREATMENT_RE",
         "CARE_GIVEN_RE",
         "OUTCOME_SUBJECT_WORDS",
+        "LEVEL_CHANGED_TO_RE",
     ),
     "genetics": ("GENETIC_CONTEXT_WORDS", "GENE_ADJACENT_WORDS", "ZYGOSITY_WORDS", "ACMG_WORDS"),
 }
 # Names a language may set to None: the stage has nothing of that kind to do in it.
 MAY_BE_NONE = frozenset(
     {
+        "LEVEL_CHANGED_TO_RE",
         "CHANGE_AMOUNT_RE",
         "POST_SCOPE_END_RE",
         "CASE_OPENING_RE",

@@ -1809,6 +1809,8 @@ def may_state_outcome(sentence: str) -> bool:
     return _RESPONSE_DEFINITION_RE.search(sentence) is None
 
 
+# English levels after treatment are left to the outcome cues ("creatinine improved to 1.2 mg/dL").
+LEVEL_CHANGED_TO_RE = None
 FOLLOW_UP_RE = re.compile(
     r"(?:follow(?:ed)?[- ]up (?:of|for|after|at)?\s*|after\s+|at\s+)(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*[- ]?(days?|weeks?|months?|years?)(?:[- ]follow[- ]up)?",  # noqa: E501 - a pattern reads best on one line
     re.I,

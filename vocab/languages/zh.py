@@ -911,7 +911,9 @@ OUTCOME_CUES = [
         # "治疗后情况良好", "移植后追踪迄今状况良好" (doing well), and treatment that did not help:
         # "病情无明显好转", "未见改善" (no change, not an improvement).
         r"|(?:情况|状况|状态)(?:良好|稳定|尚可|佳)|(?:一直|仍然?|依然|持续)存在|(?:未见|没有|未有|无)再?复发"
-        r"|(?:无|未|未见|未有)(?:明显)?(?:好转|改善|缓解)"
+        r"|(?:无|未|未见|未有)(?:明显)?(?:好转|改善|缓解|提高|恢复)"
+        # alive with or without the tumour: "无瘤生存18个月", "带瘤生存至今", "存活至今"
+        r"|(?:无瘤|无病|带瘤)生存|(?:存活|生存)至今"
         r"|(?:病情|情况|状况)(?:基本|尚)平稳(?!后|下来)"
         # no attack and no complaint since: "随访1年无腹痛发作", "未再有抽搐发作", "病情未再反复",
         # "患者无明显不适" (a negated 复发/进展 is stable too: see outcomes.py)
@@ -923,7 +925,7 @@ OUTCOME_CUES = [
     # 康复 is recovery, but 康复治疗/康复训练 is rehabilitation, which says nothing of the course.
     (
         "resolved",
-        r"消失|痊愈|治愈|愈合|消退|恢复正常|(?:回|降|恢复)(?:到|至)正常|转阴|完全缓解|康复(?!治疗|训练|锻炼|科|医学)"
+        r"消失|痊愈|治愈|愈合|消退|恢复正常|(?:回|降|升|恢复|上升|下降|升高|降低|回升|回落)(?:到|至)正常|转阴|完全缓解|康复(?!治疗|训练|锻炼|科|医学)"
         # the fever went: "服药后烧退了", "热退", "体温降至正常" (退热药 is the drug, not the course)
         r"|(?:热|烧)退|退(?:热|烧)(?!药|剂|治疗|处理)|(?:完全|已经?|逐渐|逐步|顺利)复原"
         # Taiwan's 回復 (OpenCC: 回复) for 恢复: "肝指数回复正常"; "没有再发烧", "不再抽搐"
@@ -949,14 +951,18 @@ OUTCOME_CUES = [
         # a function back ("肌力恢复", "听力恢复", "感觉恢复"), "恢复了", "恢复得不错"; corrected
         # ("休克逐渐纠正", "贫血得到纠正"; not the care "予纠正电解质紊乱"); off the ventilator
         # ("成功拔管", "脱离呼吸机")
-        r"|(?<=[力能觉])恢复(?!正常|到|至|如|期|治疗|训练)|恢复了|恢复得(?:不错|很好|良好|顺利|较好)"
+        # (恢复至4级 is better, 恢复至正常 resolved)
+        r"|(?<=[力能觉])恢复(?!(?:到|至)?正常|如|期|治疗|训练)|恢复了|恢复得(?:不错|很好|良好|顺利|较好)"
         r"|(?:得到|得以|逐渐|逐步|已|基本|均|明显)纠正|成功拔管|拔除气管插管|(?:脱离|撤离)呼吸(?:机|器)|成功撤机"
         # discharged without complication ("术后恢复顺利，顺利出院"), as English "was discharged";
         # not 出院 alone: 自动出院 (leaving against advice) and 出院诊断 say nothing of the course
         r"|顺利出院|恢复顺利"
+        # "血糖达标" (at its target); "酸中毒纠正，" (corrected: the finding before it, not the care
+        # "予纠正酸中毒" before its object)
+        r"|(?<![未不没])达标|(?<=[\u4e00-\u9fff])纠正(?=[，,。；;]|$)"
         # "肌力逐渐恢复" (not 恢复正常, resolved; nor 恢复期, 恢复治疗), "恢复顺利", "转危为安", "神志转清",
         # "预后良好", "病灶明显吸收" (not 吸收不良, malabsorption)
-        r"|(?:逐渐|逐步|渐|明显|部分|有所|较前|基本|大部分?)恢复(?!正常|到|至|如|期|治疗|训练)|转危为安"
+        r"|(?:逐渐|逐步|渐|明显|部分|有所|较前|基本|大部分?)恢复(?!(?:到|至)?正常|如|期|治疗|训练)|转危为安"
         r"|(?:神志|意识)(?:转清|恢复|清醒)|恢复(?:意识|神志|自主呼吸)|脱离(?:险境|危险)|捡回一命|已?无大碍|预后(?:良好|佳)|(?:明显|部分|大部分?|逐渐|较前)吸收(?!不良|障碍)"
         r"|较前(?:明显)?(?:减小|消退|降低)"
         # Taiwan's wording of getting better: "病情逐渐进步", "症状缓和", "病况转好", "获得控制",
@@ -1019,8 +1025,20 @@ def may_state_outcome(sentence: str) -> bool:
     return True
 
 
+# A test's level changed to the value right after the words, after treatment: "血小板升至120×10^9/L",
+# "肌酐由356降至98 μmol/L", "白蛋白回升到38 g/L" (the value's interpretation and the test's earlier
+# value tell whether that was better or worse: `outcomes._level_changes`). Not after 未/没有
+# ("未降至正常").
+LEVEL_CHANGED_TO_RE = re.compile(
+    r"(?<![未没不])(?:逐渐|逐步|渐|明显|迅速|进一步|较前|已|均)?"
+    r"(?:(?P<rise>(?:升高|上升|增高|回升|提高|增加|升|增)(?:至|到))"
+    r"|(?P<fall>(?:下降|降低|减低|回落|减少|降|减)(?:至|到))|(?P<back>(?:恢复|回复)(?:至|到)))"
+    r"\s*(?:约\s*)?(?=\d)"
+)
 FOLLOW_UP_RE = re.compile(
     r"((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)\s*(?:随访|追踪)|(?:随访|追踪)\s*(\d+)\s*(?:个)?(天|周|月|年)"
+    # the time before the word: "出院后3个月随访", "半年后电话随访"
+    r"|(\d+|半)\s*(?:个)?(天|周|月|年)后?\s*(?:电话|门诊)?(?:随访|追踪)"
     r"|(?:随访|追踪)(?:时|至今|迄今)"
 )
 

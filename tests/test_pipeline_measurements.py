@@ -1391,3 +1391,25 @@ def test_a_low_titre_without_a_cut_off_is_left_unread():
 def test_a_raised_antibody_is_a_positive_one():
     patient = _patient("A 30-year-old woman. Anti-dsDNA antibodies were elevated at 210 IU/mL.")
     assert [(f["code"], f["excluded"]) for f in patient["features"]] == [("HP:0020151", False)]
+
+
+@pytest.mark.parametrize(
+    ("text", "analyte", "code"),
+    [
+        # an antibody named in the plural is the antibody's test
+        ("A 30-year-old woman. Acetylcholine receptor antibodies were positive.", "anti-AChR", "HP:6001064"),
+        ("A 41-year-old woman. TPO antibodies were elevated at 450 IU/mL.", "anti-TPO", "HP:0025379"),
+        # tests and units the table lacked
+        ("A 24-year-old man. Fecal calprotectin was 1840 μg/g.", "fecal calprotectin", "HP:0034056"),
+        ("A 50-year-old man on warfarin. INR was 4.3.", "INR", "HP:0008151"),
+        ("A 45-year-old man. Transferrin saturation was 92%.", "transferrin saturation", "HP:0012463"),
+    ],
+)
+def test_antibodies_in_the_plural_and_tests_the_table_lacked(text, analyte, code):
+    patient = _patient(text)
+    assert [(m["analyte"], m.get("code")) for m in patient["measurements"]] == [(analyte, code)]
+
+
+def test_a_ratio_per_gram_of_creatinine_is_a_lab_unit():
+    patient = _patient("A 40-year-old woman. Urine albumin-to-creatinine ratio was 1800 mg/g.")
+    assert _results(patient) == [("urine albumin-to-creatinine ratio", 1800, "mg/g", None)]

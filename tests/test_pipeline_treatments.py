@@ -698,3 +698,15 @@ def test_a_stop_said_late_in_the_drugs_sentence_part_keeps_its_reason():
 def test_an_insulin_is_named_by_its_own_inn():
     tx = _treatments("A 16-year-old girl with type 1 diabetes received insulin glargine 20 units at bedtime.")
     assert set(tx) == {"insulin glargine"}
+
+
+@pytest.mark.parametrize(
+    ("text", "agent"),
+    [
+        ("A 67-year-old woman received red cell transfusions.", "red blood cell transfusion"),
+        ("A 70-year-old man needed blood transfusions.", "red blood cell transfusion"),
+        ("A 5-year-old girl with leukaemia needed platelet transfusions.", "platelet transfusion"),
+    ],
+)
+def test_transfusions_named_in_the_plural(text, agent):
+    assert set(_treatments(text)) == {agent}

@@ -31,7 +31,7 @@ LAB_UNIT = (
     # "×10^9个/L": Chinese may count the cells (个) in the unit
     r"(?:x|×|\*)?\s*10\s*(?:\^|e)?\s*(?:9|12|6|3)\s*(?:个\s*)?/\s*l|×10⁹/l|×10¹²/l|"
     r"mmol/l|μmol/l|umol/l|nmol/l|pmol/l|mg/dl|mg/l|g/dl|g/l|ng/ml|ng/dl|pg/ml|μg/l|ug/l|μg/dl|ug/dl|"
-    r"ng/l|pg/l|μg/ml|ug/ml|mg/ml|g/mol|mg/mmol|μkat/l|ukat/l|l/min/m2|l/min/m²|ml/min/1\.73\s*m2|ml/\(min[·•.]?\s*1\.73\s*m2\)|ng/\(ml[·•.]?h\)|mosm/l|ml/min|l/min|"
+    r"ng/l|pg/l|μg/ml|ug/ml|mg/ml|g/mol|mg/mmol|μg/g|µg/g|ug/g|mg/g|μkat/l|ukat/l|l/min/m2|l/min/m²|ml/min/1\.73\s*m2|ml/\(min[·•.]?\s*1\.73\s*m2\)|ng/\(ml[·•.]?h\)|mosm/l|ml/min|l/min|"
     r"(?:ng|mg|pg|μg|ug) per (?:milliliter|millilitre|liter|litre|deciliter|decilitre)|"
     r"per (?:microliter|μl|mm3|cubic millimeter)|mg/liter|g/liter|"
     r"copies/ml|copy/ml|cp/ml|miu/l|miu/ml|μiu/ml|uiu/ml|iu/l|iu/ml|u/l|u/ml|meq/l|mosm/kg|mm/1h|mm/h|mm/hr|mm/hour|"

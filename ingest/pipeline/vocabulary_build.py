@@ -325,9 +325,13 @@ def _build(hpo: Hpo, without: frozenset[str] = frozenset()) -> Vocabulary:
         analytes[name] = Analyte(name, entry["unit"], low, high, *entry["hpo"], ref_unit=ref_unit)
         cid = b.concept(ANALYTE, name, name, 0)
         for n in entry["names"]:
-            # English test names take no plurals or respellings ("ast" must stay "ast"); Chinese
-            # ones take their regional forms (白血球 for 白细胞, 三酸甘油酯 for 甘油三酯).
+            # English test names take no plurals or respellings ("ast" must stay "ast") beyond the
+            # forms a language gives a test ("TPO antibodies"); Chinese ones take their regional
+            # forms (白血球 for 白细胞, 三酸甘油酯 for 甘油三酯).
             b.add(n, cid, variants=not n.isascii())
+            for module in languages.LANGUAGES.values():
+                for form in module.analyte_name_variants(b.key(n)) - {b.key(n)}:
+                    b.add(form, cid, variants=False)
 
     attach_head_findings(b.keys, b.concepts, hpo)
 

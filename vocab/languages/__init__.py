@@ -44,7 +44,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   "患者，男，58岁，因…入院": where the case begins when only record fields mark it); ∀
   `ABBREVIATION_WORDS` (words whose full stop ends no sentence).
 - vocabulary (`vocabulary_build.py`, all ∀): `AMBIGUOUS_NAMES` (frozenset of keys never matched);
-  `name_variants(key) -> set[str]` (the key and its other spellings); `disease_name_stem(key) ->
+  `name_variants(key) -> set[str]` (the key and its other spellings); `analyte_name_variants(key) ->
+  set[str]` (a test's name and the few other forms it takes, "TPO antibodies"); `disease_name_stem(key) ->
   str | None` (the finding a disease name is built on: 高血压病 -> 高血压).
 - assertions: `CLAUSE_BREAK_RE` and `SCOPE_END_RE` (where a cue's scope starts);
   `NEGATION_RE`, `PSEUDO_NEGATION_RE`, `POST_NEGATION_RE` and `POST_UNCERTAIN_RE`
@@ -188,7 +189,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "detection": ("CODE", "NAME", "share"),
     "normalise": ("GLYPH_REPAIRS", "CAPTION_WORDS", "LINE_REPAIRS", "NUMBER_REWRITES"),
     "structure": ("HEADING_PATTERNS", "CASE_SERIES_RE", "CASE_OPENING_RE", "ABBREVIATION_WORDS"),
-    "vocabulary": ("AMBIGUOUS_NAMES", "name_variants", "disease_name_stem"),
+    "vocabulary": ("AMBIGUOUS_NAMES", "name_variants", "analyte_name_variants", "disease_name_stem"),
     "assertions": (
         "CLAUSE_BREAK_RE",
         "SCOPE_END_RE",
@@ -371,6 +372,7 @@ FOR_EVERY_REPORT = frozenset(
         "AMBIGUOUS_NAMES",
         "LOOSE_FINDING_NAMES",
         "name_variants",
+        "analyte_name_variants",
         "disease_name_stem",
         "FREQUENCY_RULES",
     }

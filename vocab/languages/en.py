@@ -163,6 +163,15 @@ def _spellings(key: str) -> set[str]:
     return out
 
 
+def analyte_name_variants(key: str) -> set[str]:
+    """A test's name with the one other form reports give it: an antibody named in the plural
+    ("TPO antibodies", "acetylcholine receptor antibodies"). Test names take no other plural or
+    respelling ("ast" must stay "ast")."""
+    if key.endswith(" antibody") or key.endswith("-antibody"):
+        return {key, key[:-1] + "ies"}
+    return {key}
+
+
 def disease_name_stem(key: str) -> str | None:
     """The finding a disease name is built on: "hypertensive disease" -> "hypertensive"."""
     return key[: -len(" disease")] if key.endswith(" disease") else None

@@ -92,6 +92,11 @@ AMBIGUOUS_NAMES: frozenset[str] = frozenset({"眼突"})
 name_variants = zh_wording.name_variants
 
 
+def analyte_name_variants(key: str) -> set[str]:
+    """A Chinese test name takes its regional forms through `name_variants`; nothing more."""
+    return {key}
+
+
 # A lesion's name + 病 names a disease of its own, not the lesion: 结节病 is sarcoidosis, which
 # no skin nodule need accompany.
 _LESION_NOUNS = frozenset({"结节", "肿块", "包块", "斑块", "囊肿"})

@@ -498,3 +498,24 @@ def test_a_new_subject_after_a_comma_ends_the_negation(sentence, mention, negate
 )
 def test_the_parent_a_variant_came_from_is_no_family_history(sentence, mention, family):
     assert _ctx(sentence, mention, "en").family is family
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "value"),
+    [
+        # "denied" after the finding
+        ("Chest pain was denied.", "Chest pain", "negated"),
+        ("Asthma and eczema were denied by the mother.", "Asthma", "negated"),
+        # the part or the way of the finding between it and the cue
+        ("Oedema of both ankles was not seen.", "Oedema", "negated"),
+        ("Tenderness on deep palpation was absent.", "Tenderness", "negated"),
+        # suspected, then excluded: the last word is the exclusion
+        ("Appendicitis was suspected but excluded by ultrasound.", "Appendicitis", "negated"),
+        ("Gout and pseudogout were considered but later ruled out.", "Gout", "negated"),
+        # … and suspected only, or suspected before another finding, stays uncertain
+        ("Appendicitis was suspected but the scan showed a cyst.", "Appendicitis", "hypothetical"),
+        ("Appendicitis was suspected.", "Appendicitis", "hypothetical"),
+    ],
+)
+def test_post_cues_denied_of_a_part_and_suspected_but_excluded(sentence, mention, value):
+    assert _ctx(sentence, mention, "en").value == value

@@ -239,12 +239,19 @@ _NOT_FOUND = (
     r"elicited|demonstrated|audible|heard|felt|shown|documented|recorded|revealed|discovered|encountered|"
     r"apparent|visible|palpated)"
 )
+_SUSPECTED = r"(?:(?:also|initially|first|strongly)\s+)?(?:suspected|considered)"
+_THEN_EXCLUDED = (
+    r"(?:(?:was|were|later|subsequently|then|finally|eventually)\s+){0,2}(?:excluded|ruled out)\b"
+)
+_BUT_EXCLUDED = rf"\s*,?\s*but\s+{_THEN_EXCLUDED}"
 # "the tumour was negative for ER" says what the tumour lacks; "absent in", "normal for age" neither
 _NOT_FOR = r"(?!\s+(?:for|to|in)\b)"
 _POST_NEGATION = (
     r"(?:(?:was|were|is|are|being|been|came back|tested|proved|remained|appeared)\s+(?:all\s+|also\s+|both\s+|completely\s+)?"  # noqa: E501 - a pattern reads best on one line
     rf"(?:(?:negative|absent|unremarkable|within normal limits|normal|lacking){_NOT_FOR}|ruled out|excluded|"
-    rf"(?:not|never)\s+(?:been\s+)?{_NOT_FOUND})"
+    rf"denied|(?:not|never)\s+(?:been\s+)?{_NOT_FOUND})"
+    # "pulmonary embolism was suspected but excluded by CT": the last word is the exclusion
+    rf"|(?:was|were)\s+{_SUSPECTED}{_BUT_EXCLUDED}"
     rf"|(?:could|can|did)\s*not\s+be\s+{_NOT_FOUND}"
     # "the fever did not recur", "seizures never returned": not found again (not "returned to normal")
     # … or did not happen at all: "seizures did not develop", "fever did not occur"
@@ -266,12 +273,21 @@ _POST_NEGATION = (
 _TEST_WORDS = r"(?:serology|serologies|antibod(?:y|ies)|antigen|tests?|testing|screen(?:ing)?|PCR|cultures?|titers?|titres?|levels?|stain(?:ing)?)"  # noqa: E501 - a pattern reads best on one line
 # "Crohn disease, which was excluded by colonoscopy": a relative clause says it of the mention.
 _WHICH = r"(?:,?\s*which\s+(?=(?:was|were|is|are|had been|has been|have been)\b))?"
-POST_NEGATION_RE = re.compile(
-    rf"^\s*(?:\([^)]{{0,30}}\)\s*)?(?:{_TEST_WORDS}\s+)?{_WHICH}{_POST_NEGATION}", re.I
+# "Oedema of the legs was not seen", "tenderness on palpation was absent": the part or the way of
+# the finding may stand between them too.
+_PART_WORD = r"(?!(?:was|were|is|are|which|that|who|and|but|or)\b)[\w'-]+"
+_OF_PART = (
+    r"(?:of|in|on|over|at)\s+(?:the\s+|his\s+|her\s+|both\s+|either\s+)?"
+    rf"{_PART_WORD}(?:\s+{_PART_WORD}){{0,2}}?"
 )
+POST_NEGATION_RE = re.compile(
+    rf"^\s*(?:\([^)]{{0,30}}\)\s*)?(?:{_TEST_WORDS}\s+|{_OF_PART}\s+)?{_WHICH}{_POST_NEGATION}", re.I
+)
+_NOT_BUT_EXCLUDED = f"(?!{_BUT_EXCLUDED})"
 _POST_UNCERTAIN_WORDS = (
     r"(?:(?:was|were|is|are)\s+(?:(?:also|initially|first|strongly)\s+)?"
-    r"(?:suspected|considered|possible|probable|likely|questioned|presumed|not (?:excluded|ruled out))"
+    rf"(?:(?:suspected|considered){_NOT_BUT_EXCLUDED}|possible|probable|likely|questioned|presumed|"
+    r"not (?:excluded|ruled out))"
     r"|(?:could|can|cannot|could not)(?: not)? be (?:excluded|ruled out)|\?)"
 )
 POST_UNCERTAIN_RE = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?{_POST_UNCERTAIN_WORDS}", re.I)
@@ -371,7 +387,11 @@ def starts_own_clause(gap: str, after: str) -> bool:
     return bool(_AND_BEFORE.search(gap)) and bool(_OWN_VERB_AFTER.match(after))
 
 
-POST_SCOPE_END_RE = re.compile(r"[;:]|\bbut\b|\band\b(?= (?:a|an|the|he|she|his|her) )")
+# ("… was considered but excluded" is one statement: `_BUT_EXCLUDED`)
+POST_SCOPE_END_RE = re.compile(
+    rf"[;:]|\bbut\b(?!\s+{_THEN_EXCLUDED})"
+    r"|\band\b(?= (?:a|an|the|he|she|his|her) )"
+)
 # "Patent foramen ovale (PFO), atrial septal defect and anomalous veins were ruled out": a post-cue
 # after a list reaches back over every item of it …
 _LIST_ITEMS = (
@@ -384,7 +404,8 @@ _SINGULAR_AFTER_ARTICLE = r"(?![^.;:]*?(?:,|\band|\bor)\s+an?\s[^.;:]*?\b(?:was|
 LIST_NEGATION_RE = re.compile(
     rf"^{_SINGULAR_AFTER_ARTICLE}{_LIST_ITEMS}"
     r"\s*,?\s*(?:which\s+)?(?:were|was|are|is|have been|had been)\s+(?:all\s+|also\s+|both\s+)?"
-    rf"(?:ruled out|excluded|(?:not|never)\s+{_NOT_FOUND}|absent|negative)\b",
+    rf"(?:ruled out|excluded|denied|(?:not|never)\s+{_NOT_FOUND}|absent|negative|"
+    rf"{_SUSPECTED}{_BUT_EXCLUDED})\b",
     re.I,
 )
 # (a resolved verb says nothing of number: "he had fever and a rash resolved" ends the list at "a")
@@ -397,7 +418,8 @@ LIST_RESOLVED_RE = re.compile(rf"^{_NO_ARTICLE_ITEM}{_LIST_ITEMS}\s*,?\s*{_RESOL
 # was suspected").
 LIST_UNCERTAIN_RE = re.compile(
     rf"^{_LIST_ITEMS}\s*,?\s*(?:(?:were|are)\s+(?:(?:also|initially|first|strongly|all|both)\s+)?"
-    r"(?:suspected|considered|possible|probable|likely|questioned|presumed|not (?:excluded|ruled out))"
+    rf"(?:(?:suspected|considered){_NOT_BUT_EXCLUDED}|possible|probable|likely|questioned|presumed|"
+    r"not (?:excluded|ruled out))"
     r"|(?:could|can|cannot|could not)(?: not)? be (?:excluded|ruled out))",
     re.I,
 )

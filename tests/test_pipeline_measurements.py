@@ -1413,3 +1413,25 @@ def test_antibodies_in_the_plural_and_tests_the_table_lacked(text, analyte, code
 def test_a_ratio_per_gram_of_creatinine_is_a_lab_unit():
     patient = _patient("A 40-year-old woman. Urine albumin-to-creatinine ratio was 1800 mg/g.")
     assert _results(patient) == [("urine albumin-to-creatinine ratio", 1800, "mg/g", None)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a short test name is a test in a list of tests, though no value in its unit follows it
+        ("患者女，31岁。补体C3、C4降低。", {("C3", "low"), ("C4", "low")}),
+        ("患者女，31岁。补体C3、C4均降低。", {("C3", "low"), ("C4", "low")}),
+        # tests joined by a list word share the result after them, as with 、 and /
+        ("患者男，8岁。血常规示白细胞及中性粒细胞升高。", {("WBC", "high"), ("neutrophils", "high")}),
+        ("患者男，8岁。血常規示白血球及中性球升高。", {("WBC", "high"), ("neutrophils", "high")}),
+        # an antibody named by its Latin antigen without 抗体
+        ("患者女，27岁。抗ds-DNA阴性，抗Sm（+）。", {("anti-dsDNA", "negative"), ("anti-Sm", "positive")}),
+    ],
+)
+def test_tests_of_a_list_share_its_result(text, expected):
+    got = {(m["analyte"], m["interpretation"]) for m in _patient(text)["measurements"]}
+    assert expected <= got, got
+
+
+def test_a_vertebra_after_a_vertebra_is_no_test():
+    assert _patient("患者男，60岁。颈椎MRI示C3、C4椎间盘突出。")["measurements"] == []

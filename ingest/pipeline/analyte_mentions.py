@@ -144,6 +144,8 @@ _SHORT_NAMES = {
     for name in (e.analyte, *e.english_names, *e.chinese_names)
     if name.isascii() and len(name) == 2 and name.isalnum() and name.lower() not in ("hb", "ph", "ck", "rf")
 }
+# The join between a test and the next of a list of tests.
+_LISTED_AFTER = re.compile(r"\s*(?:[、/／]|和|及|与)\s*")
 _SHORT_NAME_RE = re.compile(
     rf"(?<![A-Za-z0-9+-])(?:{languages.literal_alternatives(_SHORT_NAMES)})(?![A-Za-z0-9+-])", re.I
 )
@@ -306,8 +308,12 @@ def _symbols(doc: Doc, s0: int, s1: int, known: list[Mention]) -> list[Mention]:
             continue
         vm = VALUE_RE.match(doc.text[b : b + 40])
         unit = normalise_unit(vm.group("unit")) if vm else None
-        if not measured_in(unit, info):
-            continue  # "C3-C4 disc", "PT 3 times a week": no result in the test's unit
+        if not measured_in(unit, info) and not any(
+            _LISTED_AFTER.fullmatch(doc.text, k.end, a) for k in known + out if k.end <= a
+        ):
+            # "C3-C4 disc", "PT 3 times a week": no result in the test's unit; but a list of
+            # tests names its short items too ("补体C3、C4降低", "IgG/IgM")
+            continue
         out.append(Mention(a, b, (Concept(ANALYTE, info.name, info.name, 0),)))
     for em in _ELEMENT_RE.finditer(doc.text, s0, s1) if _ELEMENT_RE is not None else ():
         a, b = em.span("symbol")

@@ -86,6 +86,7 @@ _SHARED_TAIL = re.compile(
     rf"(?P<result>{languages.literal_alternatives(_SHARED_WORDS)})",
     re.I,
 )
+_SHARED_JOIN = re.compile(rf"\s*(?:[/／、]|{languages.alternatives('LIST_JOIN_WORDS')})\s*", re.I)
 _SHARED_RESULT = re.compile(languages.alternatives("SHARED_RESULT_MARKER_WORDS"), re.I)
 _BRACKETED_SIGN = re.compile(r"[(（]\s*([+-]+)\s*[)）]")
 _BRACKETED = re.compile(r"[(（][^()（）]{0,20}[)）]")
@@ -591,9 +592,10 @@ def measurements(
             and pending
             and (
                 _SHARED_RESULT.search(doc.text, pending[-1].end, result_start)
-                # "CMV IgG/IgM阴性", "HBsAg/HBeAg阳性", "血常规、尿常规正常": tests joined by a slash or
-                # an enumeration comma share the result after them (Chinese needs no 均 for it)
-                or re.fullmatch(r"\s*[/／、]\s*", doc.text[pending[-1].end : m.start])
+                # "CMV IgG/IgM阴性", "HBsAg/HBeAg阳性", "血常规、尿常规正常", "白细胞及中性粒细胞升高":
+                # tests joined by a slash, an enumeration comma or a list word share the result
+                # after them (Chinese needs no 均 for it)
+                or _SHARED_JOIN.fullmatch(doc.text, pending[-1].end, m.start)
             )
         )
         if shared:

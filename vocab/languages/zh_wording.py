@@ -243,7 +243,12 @@ _TRIGGERS = frozenset(
     + "疝"
     + "血"
     + "病症炎氏"  # the heads of `_ZH_EPONYM_RE`, and 氏
+    + "抗"  # an antibody named without 抗体 (`_ANTIBODY_RE`)
 )
+# An antibody named by its Latin antigen is written without 抗体 as often as with it: 抗dsDNA抗体 is
+# 抗dsDNA (抗dsDNA阴性, 抗ds-DNA（+）), 抗SSA抗体 抗SSA. Not an antigen in Chinese words (抗核抗体 is
+# no 抗核).
+_ANTIBODY_RE = re.compile(r"^抗(?=[^\u4e00-\u9fff]*[a-z])(.+)抗体")
 
 
 # An eponymous disease or syndrome is written with its Latin name and a Chinese head in Chinese
@@ -324,6 +329,9 @@ def name_variants(key: str) -> set[str]:
         if nodes:
             site, node, enlarged = nodes.groups()
             out |= {f"{site}{enlarged}{node}", f"{site}{enlarged}的{node}"}
+        antibody = _ANTIBODY_RE.match(k) if k[:1] == "抗" else None
+        if antibody:
+            out.add(f"抗{antibody.group(1)}{k[antibody.end() :]}")
         level = _ELECTROLYTE_RE.match(k) if "症" in k[-2:] else None
         if level:
             out |= {f"{level.group(1)}血{level.group(2)}", f"{level.group(1)}血{level.group(2)}症"}

@@ -519,3 +519,18 @@ def test_the_parent_a_variant_came_from_is_no_family_history(sentence, mention, 
 )
 def test_post_cues_denied_of_a_part_and_suspected_but_excluded(sentence, mention, value):
     assert _ctx(sentence, mention, "en").value == value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "value"),
+    [
+        # a relative who only tells what they did not see speaks of the patient
+        ("His parents did not notice any seizures.", "seizures", "negated"),
+        ("Her mother did not observe any rash.", "rash", "negated"),
+        ("Her mother had epilepsy.", "epilepsy", "family"),
+        # "and … was diagnosed": a finding with a verb of its own is no item of the negated list
+        ("He denied smoking, and asthma was diagnosed.", "asthma", "present"),
+    ],
+)
+def test_a_relative_who_tells_and_a_diagnosis_of_its_own(sentence, mention, value):
+    assert _ctx(sentence, mention, "en").value == value

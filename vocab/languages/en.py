@@ -328,6 +328,7 @@ FAMILY_RE = _words(
 # patient is the subject again ("his father has diabetes and he presented with fever").
 FAMILY_SCOPE_END_RE = _words(
     r"noticed|noted|reported|brought|observed|said|says|stated|described|found|took|called|witnessed|"
+    r"notice|observe|report|recall|remember|"
     r"carried|accompanied|worried|concerned|he|she|the patient|our patient|the child|the infant|"
     r"the boy|the girl|presented|presenting|developed|complained|but|however|whereas|while|although"
 )
@@ -375,7 +376,7 @@ POST_RESOLVED_RE = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?{_RESOLVED_WORDS}",
 # singular or event verb: "no fever and chills were reported" keeps its list) is a new clause.
 _OWN_VERB_AFTER = re.compile(
     r"^\s+(?:had\s+|has\s+|then\s+|later\s+|subsequently\s+)?(?:developed|appeared|occurred|began|started|"
-    r"emerged|ensued|persisted|recurred|worsened|progressed|was\s+(?:noted|seen|found|observed|present|detected))\b",
+    r"emerged|ensued|persisted|recurred|worsened|progressed|was\s+(?:noted|seen|found|observed|present|detected|diagnosed))\b",
     re.I,
 )
 _AND_BEFORE = re.compile(r"\band\s+(?:(?:a|an|the|his|her|new|mild|severe|high)\s+){0,2}$", re.I)

@@ -315,7 +315,7 @@ def test_results_written_as_a_fixed_phrase():
         (m["analyte"], m["value"], m["unit"], text[m["evidence"]["start"] : m["evidence"]["end"]])
         for m in patient["measurements"]
     }
-    assert ("body weight change", 6, "kg", "6 kg") in found
+    assert ("body weight change", -6, "kg", "6 kg") in found  # a loss is a negative change
     assert ("body weight change", 4.5, "kg", "4.5 kg") in found
     assert ("muscle strength", 3, "/5", "3/5") in found
     assert ("muscle strength", 4, "/5", "4+/5") in found
@@ -547,7 +547,7 @@ def test_echocardiographic_dimensions():
 
 def test_a_weight_change_in_brackets_after_its_words():
     results = _results(_patient("A 47-year-old man. Weight loss (8 kg in 2 months) was noted."))
-    assert ("body weight change", 8, "kg", None) in results
+    assert ("body weight change", -8, "kg", "low") in results
     results = _results(_patient("A 47-year-old man. Weight loss (see above) and fever; 5 kg were given."))
     assert not any(a == "body weight change" for a, _, _, _ in results)
 
@@ -1250,7 +1250,7 @@ def test_apgar_scores_after_each_minute_and_minutes_are_no_values():
     ("text", "expected"),
     [
         ("患者女，26岁，心悸、体重下降3个月。", []),  # weight loss (a feature), no low weight
-        ("患者女，26岁。体重下降约6 kg。", []),  # 6 kg is what was lost
+        ("患者女，26岁。体重下降约6 kg。", [("body weight change", "low")]),  # 6 kg lost, not the weight
         ("患者女，26岁。体重偏低。", [("body weight", "low")]),  # a low weight is a level
         ("患者女，26岁。血小板减少。", [("platelets", "low")]),  # a blood count's fall is its level
     ],
@@ -1435,3 +1435,42 @@ def test_tests_of_a_list_share_its_result(text, expected):
 
 def test_a_vertebra_after_a_vertebra_is_no_test():
     assert _patient("患者男，60岁。颈椎MRI示C3、C4椎间盘突出。")["measurements"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "change"),
+    [
+        ("A 39-year-old woman. Her body weight decreased by 7 kg over four months.", -7),
+        ("A 39-year-old woman. She had lost about 12 kg since the spring.", -12),
+        ("A 39-year-old woman. A weight reduction of 4 kg followed the diet.", -4),
+        ("患者，女，39岁。近4个月体重下降约7 kg。", -7),
+        ("患者，女，39岁。半年来體重減輕8公斤。", -8),
+    ],
+)
+def test_a_weight_loss_is_a_negative_change_and_the_finding_weight_loss(text: str, change: float) -> None:
+    patient = _patient(text)
+    changes = [m for m in patient["measurements"] if m["analyte"] == "body weight change"]
+    assert [(m["value"], m["unit"], m["interpretation"]) for m in changes] == [(change, "kg", "low")]
+    weight_loss = [f for f in patient["features"] if f["code"] == "HP:0001824"]
+    assert weight_loss and not weight_loss[0]["excluded"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 39-year-old woman. She denied weight loss of more than 5 kg.",
+        "A 39-year-old woman. Her mother had lost 10 kg before her death.",
+        "患者，女，39岁。无体重下降5 kg以上。",
+    ],
+)
+def test_a_weight_loss_denied_or_a_relatives_is_no_change_of_the_patient(text: str) -> None:
+    patient = _patient(text)
+    assert not [m for m in patient["measurements"] if m["analyte"] == "body weight change"]
+    assert not [f for f in patient["features"] if f["code"] == "HP:0001824" and not f["excluded"]]
+
+
+def test_a_weight_gain_is_a_positive_change_with_no_finding_of_its_own() -> None:
+    patient = _patient("A 15-year-old boy. He gained 6 kg in a year; his weight increased by 2 kg more.")
+    changes = sorted(m["value"] for m in patient["measurements"] if m["analyte"] == "body weight change")
+    assert changes == [2, 6]
+    assert not any(f.get("from_measurement") == "body weight change" for f in patient["features"])

@@ -40,7 +40,7 @@ def merge_facts(
     facts: Iterable[dict],
     key: Callable[[dict], Hashable],
     *,
-    rank: Callable[[dict], int] | None = None,
+    rank: Callable[[dict], int | tuple[int, ...]] | None = None,
 ) -> list[dict]:
     """One fact per `key`, in the order of first mention.
 
@@ -87,7 +87,13 @@ def merge_features(features: Iterable[dict]) -> list[dict]:
     for f in features:
         # Facts from other stages (a result that implies a finding) state only `excluded`.
         f.setdefault("assertion", NEGATED if f.get("excluded") else PRESENT)
-    merged = merge_facts(features, key=lambda f: f.get("code") or f["label"].lower(), rank=assertion_rank)
+    # Of mentions that assert alike, the finding's own words are the clearer evidence than a result
+    # that implies it ("weight loss" rather than the "30 kg" written before it).
+    merged = merge_facts(
+        features,
+        key=lambda f: f.get("code") or f["label"].lower(),
+        rank=lambda f: (assertion_rank(f), bool(f.get("from_measurement"))),
+    )
     by_key: dict[Hashable, list[dict]] = {}
     for f in features:
         by_key.setdefault(f.get("code") or f["label"].lower(), []).append(f)

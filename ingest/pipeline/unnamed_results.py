@@ -15,6 +15,7 @@ from types import ModuleType
 
 from vocab import languages
 
+from .assertions import assertion_of
 from .document import Doc, Patient
 from .measurement_facts import emit_measurement
 from .quantities import (
@@ -27,7 +28,7 @@ from .quantities import (
     parse_number,
 )
 from .structure import Sentence
-from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Mention, case_free
+from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Analyte, Mention, case_free
 
 
 def _value_pattern(unit_words: dict[str, str]) -> re.Pattern[str]:
@@ -220,6 +221,10 @@ def holds_phrase_result(doc: Doc, start: int, end: int) -> bool:
     return any(pattern.search(doc.text, start, end) for pattern, *_ in lang.PATTERN_RESULTS)
 
 
+# Fixed-phrase results that are changes, signed (a loss negative), with the finding a fall is.
+_CHANGES = {
+    "body weight change": Analyte("body weight change", "kg", 0.0, 0.0, "", "HP:0001824", "", ref_unit="kg"),
+}
 # The quick test of each fixed-phrase result, as its case-free twin where it has one: it runs on
 # every case sentence, and an ignore-case pattern is several times slower.
 _QUICK_TESTS = {
@@ -254,7 +259,7 @@ def pattern_results(
             if not passed:
                 continue
         for gm in pattern.finditer(doc.text, s0, s1):
-            group = next(g for g in ("res", "res2") if g in pattern.groupindex and gm.group(g))
+            group = next(g for g in ("res", "res2", "res3") if g in pattern.groupindex and gm.group(g))
             suffix = group[3:]
             a, b = gm.span(group)
             if any(x < b and a < y for x, y in known + found):
@@ -268,13 +273,35 @@ def pattern_results(
                     continue
             value = _numeral(gm.group("val" + suffix))
             unit = normalise_unit(written) if written else fixed_unit
+            below = "below" + suffix
+            if value is not None and below in pattern.groupindex and gm.group(below):
+                value = -abs(value)  # "2.5 SD below the mean", "lost 6 kg"
             if named in _GROWTH_SCALES:
-                if value is not None and "below" in pattern.groupindex and gm.group("below"):
-                    value = -abs(value)  # "2.5 SD below the mean"
                 if _growth_score(doc, patient, found, (s0, a, b), gm.group(group), value, named):
                     continue
                 if named == "SD score":
                     continue  # a standard deviation of no growth measure: a statistic, no result
+            change = _CHANGES.get(named)
+            if change is not None and value is not None:
+                said = assertion_of(doc.text[s0:s1], gm.start() - s0, a - s0, doc.language, post=False)
+                if said.negated or said.uncertain or said.family:
+                    continue  # "denied weight loss of more than 5 kg", "her brother lost 10 kg"
+                # A change: a fall is "low" and implies its finding ("lost 6 kg": weight loss), a
+                # rise "high" (a gain of weight is no finding by itself).
+                fact = {
+                    "analyte": named,
+                    "value": value,
+                    "comparator": None,
+                    "unit": unit,
+                    "interpretation": interpretation_from_range(value, 0.0, 0.0, None),
+                    "evidence": doc.ev(a, b),
+                }
+                when = onset_at(a)
+                if when:
+                    fact["when"] = when
+                emit_measurement(patient, fact, change)
+                found.append((a, b))
+                continue
             _record(doc, patient, found, onset_at, (a, b), named, value, None, unit, None)
     return found
 

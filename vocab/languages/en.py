@@ -1245,16 +1245,22 @@ _SUV = (
 # result; the unit when the phrase has none).
 PATTERN_RESULTS = (
     # A change of body weight: "a weight loss of 8 kg", "lost 5 kg", "a 10-kg weight gain",
-    # "weight loss (8 kg in 2 months)".
+    # "weight loss (8 kg in 2 months)", "her body weight decreased by 6 kg". A loss (group `below`)
+    # is a negative change.
     (
         re.compile(
-            rf"\b(?:(?:body\s+)?weight\s+(?:loss|gain|reduction)|(?:lost|losing|gained|gaining))\s*"
+            r"\b(?:(?:body\s+)?weight\s+(?=loss|reduction|gain)|(?=lost|losing|gained|gaining))"
+            r"(?:(?P<below>loss|reduction|lost|losing)|gain|gained|gaining)\s*"
             # "weight loss (8 kg in 2 months)": the amount in brackets
             rf"(?:\(\s*|(?<=\s))(?:of\s+)?"
             rf"(?:about\s+|approximately\s+|nearly\s+|almost\s+|over\s+|more than\s+|~\s*)?"
             rf"(?P<res>(?P<val>{_PATTERN_NUM})\s*(?P<unit>{_WEIGHT_UNIT}))\b"
             rf"|(?P<res2>(?P<val2>{_PATTERN_NUM})[\s-]*(?P<unit2>{_WEIGHT_UNIT}))\s+(?:of\s+)?(?:body\s+)?"
-            r"weight\s+(?:loss|gain|reduction)\b",
+            r"weight\s+(?:(?P<below2>loss|reduction)|gain)\b"
+            r"|\b(?:body\s+)?weight\s+(?:had\s+|has\s+)?"
+            r"(?:(?P<below3>decreased|dropped|fell|declined|reduced)|increased|rose)\s+by\s+"
+            rf"(?:about\s+|approximately\s+|nearly\s+|almost\s+|over\s+|more than\s+|~\s*)?"
+            rf"(?P<res3>(?P<val3>{_PATTERN_NUM})\s*(?P<unit3>{_WEIGHT_UNIT}))\b",
             re.I,
         ),
         re.compile(rf"\d[\s-]*(?:{_WEIGHT_UNIT})\b", re.I),  # a quick test: a weight in the sentence

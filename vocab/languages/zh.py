@@ -638,8 +638,19 @@ RESULT_FOR_WORDS = ""
 SUPPLIED_BEFORE_RE = None
 SUPPLIED_AFTER_RE = None
 # Chinese results are written after a test name, but for a growth measure's standard deviation
-# score: "身高85 cm（-2.5 SD）", "头围低于-2SD", "身高低于同龄儿均值2个标准差".
+# score: "身高85 cm（-2.5 SD）", "头围低于-2SD", "身高低于同龄儿均值2个标准差"; and a change of
+# body weight, its loss (group `below`) a negative change: "体重下降约5 kg", "体重增加3公斤".
 PATTERN_RESULTS = (
+    (
+        re.compile(
+            r"体重(?:(?P<below>下降|减轻|减少|降低|丢失)|增加|增长|上升)了?\s*(?:约|近|达|超过|逾)?\s*"
+            r"(?P<res>(?P<val>\d+(?:\.\d+)?(?:\s*[-~～至]\s*\d+(?:\.\d+)?)?)\s*(?P<unit>kg|公斤|千克))",
+            re.I,
+        ),
+        re.compile(r"体重"),  # a quick test: the body weight named
+        "body weight change",
+        None,
+    ),
     (
         re.compile(
             r"(?P<res>(?:(?:[<>≤≥]|低于|小于|高于|大于|超过)\s*)?(?:同龄儿?童?(?:均值|平均值)?)?"

@@ -501,3 +501,21 @@ def test_hepatitis_c_is_the_infection_not_a_bare_hepatitis():
     assert "HP:0012115" not in _codes(patient)
     excluded = {d["code"] for d in patient["diagnoses"] if d.get("excluded")}
     assert {"MONDO:0005344", "MONDO:0005231"} <= excluded
+
+
+def test_a_finding_named_again_by_the_head_word_before_of():
+    # "her weakness improved" after "weakness of the lower limbs" is that weakness, not asthenia
+    patient = _patient(
+        "A 38-year-old woman had ascending weakness of the lower limbs. She received intravenous "
+        "immunoglobulin. Her weakness gradually improved."
+    )
+    assert _codes(patient) == {"HP:0007340"}
+    assert [o["about_code"] for o in patient["outcomes"]] == ["HP:0007340"]
+
+
+def test_clinical_english_for_vegetations_cavities_and_cracked_lips():
+    patient = _patient(
+        "A 29-year-old man. Echocardiography showed a 15-mm vegetation on the tricuspid valve. Chest "
+        "radiograph showed a cavitary lesion in the right upper lobe. He had cracked lips."
+    )
+    assert _codes(patient) == {"HP:6000326", "HP:0033655", "HP:0031250"}

@@ -76,3 +76,18 @@ def test_chinese_frequencies_of_a_morning_dose_and_hour_intervals(text, expected
 )
 def test_a_frequency_just_before_the_drug(text, expected):
     assert frequency_before(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("adalimumab 40 mg every other week", "every 2 weeks"),
+        ("40 mg subcutaneously fortnightly", "every 2 weeks"),
+        ("1 g on alternate weeks", "every 2 weeks"),
+        ("150 mg every second month", "every 2 months"),
+        ("ibuprofen 400 mg as required", "as needed"),
+        ("morphine 2 mg when required", "as needed"),
+    ],
+)
+def test_english_fortnightly_and_as_required(text, expected):
+    assert frequency(text) == expected

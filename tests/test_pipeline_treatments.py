@@ -710,3 +710,14 @@ def test_an_insulin_is_named_by_its_own_inn():
 )
 def test_transfusions_named_in_the_plural(text, agent):
     assert set(_treatments(text)) == {agent}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 72-year-old man with atrial fibrillation, not on anticoagulation, had a stroke.",
+        "A 60-year-old woman was not taking aspirin.",
+    ],
+)
+def test_a_drug_the_patient_was_not_on_is_no_treatment(text):
+    assert _treatments(text) == {}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 
+from vocab import languages
 from vocab.hpo import load_hpo
 
 from .assertions import ASSERTIONS, NEGATED, PRESENT
@@ -129,10 +130,17 @@ def _refers_to(spans: list[dict], named: list[dict]) -> bool:
     )
 
 
+# Languages that put a finding's head word first ("weakness of the lower limbs").
+_PHRASE_HEADS = [module.PHRASE_HEAD_RE for module in languages.LANGUAGES.values() if module.PHRASE_HEAD_RE]
+
+
 def head_word(text: str) -> str:
-    """The last word of a mention, lower case and singular: "left-sided weakness" -> "weakness",
-    "subcutaneous nodules" -> "nodule" (how a report names a finding again)."""
-    word = text.strip().lower().rsplit(" ", 1)[-1]
+    """The head word of a mention, lower case and singular: its last word ("left-sided weakness" ->
+    "weakness", "subcutaneous nodules" -> "nodule"), or the word a language puts first ("weakness
+    of the lower limbs" -> "weakness"): how a report names a finding again."""
+    text = text.strip().lower()
+    first = next((m for pattern in _PHRASE_HEADS if (m := pattern.match(text))), None)
+    word = first.group(1) if first else text.rsplit(" ", 1)[-1]
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 

@@ -88,7 +88,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   ∀ `DURATION_HISTORY_WORDS`; ∀ `LOOSE_FINDING_NAMES` (frozenset of lower-case words that name a
   finding too loosely to code it with a generic term: "swelling"); `MUCOSAL_CONTEXT_RE` or None
   (words before a finding in its sentence that put it on a mucosa seen by endoscopy: 结肠镜…可见
-  溃疡 is no skin ulcer).
+  溃疡 is no skin ulcer); ∀ `PHRASE_HEAD_RE` or None (group 1 the head word of a finding's words
+  when it comes first: "weakness of the lower limbs" -> weakness; a finding's last word is its head
+  otherwise).
 - measurements: ∀ `VALUE_FILLER_WORDS`, `UNIT_WORDS` (written -> unit), `COMPARATOR_WORDS` (written
   -> symbol), `REFERENCE_WORDS`, `RANGE_WORDS`, `UPPER_LIMIT_WORDS`, `RESULT_WORDS` (interpretation
   -> alternatives), `FALLING_WORDS`, `RISING_WORDS`, ∀ `LEVEL_CHANGE_WORDS` (a word that tells a
@@ -236,6 +238,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "DURATION_HISTORY_WORDS",
         "LOOSE_FINDING_NAMES",
         "MUCOSAL_CONTEXT_RE",
+        "PHRASE_HEAD_RE",
     ),
     "measurements": (
         "VALUE_FILLER_WORDS",
@@ -334,6 +337,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 MAY_BE_NONE = frozenset(
     {
         "LEVEL_CHANGED_TO_RE",
+        "PHRASE_HEAD_RE",
         "CHANGE_AMOUNT_RE",
         "POST_SCOPE_END_RE",
         "CASE_OPENING_RE",
@@ -371,6 +375,7 @@ FOR_EVERY_REPORT = frozenset(
         "GLYPH_REPAIRS",
         "AMBIGUOUS_NAMES",
         "LOOSE_FINDING_NAMES",
+        "PHRASE_HEAD_RE",
         "name_variants",
         "analyte_name_variants",
         "disease_name_stem",

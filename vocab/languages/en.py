@@ -815,6 +815,9 @@ LOOSE_FINDING_NAMES = frozenset(
     hemorrhages haemorrhage haemorrhages allergy allergies allergic
     """.split()
 )
+# "weakness of the lower limbs", "swelling of both ankles": the head word comes before "of" (and a
+# report names the finding again by it: "her weakness improved").
+PHRASE_HEAD_RE = re.compile(r"^([a-z-]+)\s+of\s", re.I)
 # "Colonoscopy showed … superficial ulcerations", "erosions of the gastric mucosa": a bare ulcer,
 # erosion or oedema after an endoscopy or a mucosa in its sentence is not the skin's.
 MUCOSAL_CONTEXT_RE = re.compile(
@@ -1560,7 +1563,8 @@ DIVIDED_DOSES_RE = re.compile(
 WITHHELD_BEFORE_WORDS = (
     r"\b(?:did not|didn't|could not|couldn't) (?:receive|get|tolerate)"
     r"|\b(?:was|were) not (?:given|started on|treated with|prescribed|offered)"
-    r"|\bnot (?:given|treated with|started on|offered)|\b(?:declined|refused)(?: further| additional| any)?"
+    r"|\bnot (?:given|treated with|started on|offered|on|taking|receiving)"
+    r"|\b(?:declined|refused)(?: further| additional| any)?"
     r"|\bcontraindication to|\bno (?:further |additional )?"
 )
 WITHHELD_AFTER_WORDS = (
@@ -1698,6 +1702,11 @@ FREQUENCY_RULES = [
         "every 2 days",
     ),
     (
+        re.compile(r"\bevery (?:other|second|alternate) week\b|\bon alternate weeks\b|\bfortnightly\b", re.I),
+        "every 2 weeks",
+    ),
+    (re.compile(r"\bevery (?:other|second|alternate) month\b", re.I), "every 2 months"),
+    (
         re.compile(r"(?<![a-z])(?:b\.?i\.?d\.?|twice (?:a |per |each )?day|twice daily)(?![a-z])", re.I),
         "twice daily",
     ),
@@ -1745,7 +1754,10 @@ FREQUENCY_RULES = [
         "once daily",
     ),
     (
-        re.compile(r"(?<![a-z])(?:prn|p\.r\.n\.|as needed|on demand|when necessary)(?![a-z])", re.I),
+        re.compile(
+            r"(?<![a-z])(?:prn|p\.r\.n\.|as needed|on demand|when necessary|as required|when required|if needed)(?![a-z])",  # noqa: E501 - a pattern reads best on one line
+            re.I,
+        ),
         "as needed",
     ),
 ]

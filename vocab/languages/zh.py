@@ -400,6 +400,7 @@ LOOSE_FINDING_NAMES = frozenset(
 # An endoscopy or a mucosa named earlier in the sentence: a bare 溃疡, 糜烂 or 水肿 after it is the
 # mucosa's ("结肠镜示直肠黏膜充血、水肿，可见多发浅溃疡"), not a skin ulcer or the patient's oedema.
 MUCOSAL_CONTEXT_RE = re.compile(r"[胃肠内腹喉支]镜|(?<!皮肤)(?:黏膜|粘膜)")  # not 皮肤黏膜 (skin and mucosae)
+PHRASE_HEAD_RE = None  # a Chinese finding's head comes last (双下肢无力: 无力)
 
 # ----------------------------------------------------------------- measurements
 # "体温最高升至38.2 ℃", "血糖波动于15 mmol/L": words between a test and its value.

@@ -1531,7 +1531,7 @@ def test_common_complaints_in_chinese_are_features():
         ("四肢湿冷", "HP:6000500"),
         ("腰酸", "HP:0003419"),
         ("下背痛", "HP:0003419"),  # low back pain, not the back pain inside it
-        ("呕咖啡样物", "HP:0002248"),
+        ("呕咖啡样物", "HP:0032144"),
         ("尿呈洗肉水样", "HP:0012587"),
         ("心律绝对不齐", "HP:0011675"),  # a degree word inside 心律不齐
         ("胸骨后压榨样疼痛", "HP:0100749"),  # a site of the chest, a quality inside

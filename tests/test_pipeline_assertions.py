@@ -534,3 +534,20 @@ def test_post_cues_denied_of_a_part_and_suspected_but_excluded(sentence, mention
 )
 def test_a_relative_who_tells_and_a_diagnosis_of_its_own(sentence, mention, value):
     assert _ctx(sentence, mention, "en").value == value
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "negated"),
+    [
+        # a verb that states the list after "had not" reaches every item
+        ("She had not experienced fever or weight loss.", "weight loss", True),
+        # "other than" ends the negation as "except" does
+        ("He had no complaints other than a headache.", "headache", False),
+        ("The X-ray showed no abnormality other than cardiomegaly.", "cardiomegaly", False),
+        # "not consistent with" denies the diagnosis
+        ("The rash was not consistent with psoriasis.", "psoriasis", True),
+        ("The biopsy was not compatible with lymphoma.", "lymphoma", True),
+    ],
+)
+def test_stating_verbs_other_than_and_not_consistent_with(sentence, mention, negated):
+    assert _ctx(sentence, mention, "en").negated is negated

@@ -209,6 +209,8 @@ _STATING_VERBS = re.compile(
     r"see|seen|saw|find|found|detect|observ|identif|display|manifest|suffer|feel|felt|describ|"
     r"mention|involv|contain|includ|appear|suggest|indicat|visuali[sz]|hear|heard|palpat|elicit|"
     r"associat|accompan|evident|recogni[sz]|document|confirm|record|had|has|look|seem|becom|"
+    # "the symptoms were not consistent with migraine"
+    r"consistent|compatib|diagnostic|characteristic|"
     r"sustain|acquir|requir)\w*",
     re.I,
 )
@@ -299,7 +301,7 @@ POST_UNCERTAIN_RE = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?{_POST_UNCERTAIN_W
 # receiving antibiotics, the fever resolved" starts one).
 _AFTER_NEGATION = r"(?<!\bnot )(?<!\bnever )(?<!\bwithout )"
 SCOPE_END_RE = _words(
-    r"but|however|although|though|except|apart from|aside from|which|whereas|while|yet|who|"
+    r"but|however|although|though|except|apart from|aside from|other than|which|whereas|while|yet|who|"
     rf"{_AFTER_NEGATION}(?:present(?:ed|ing|s)|develop(?:ed|ing|s)|show(?:ed|ing|s)|reveal(?:ed|ing|s)|"
     r"demonstrat(?:ed|ing|es)|complain(?:ed|ing|s)|had|has)|"
     r"confirm(?:ed|ing|s)|underw(?:ent)|undergoing|receiv(?:ed|ing)|admitted|"
@@ -666,7 +668,12 @@ def negation_reaches(cue: str, gap: str) -> bool:
         # cue is the verb that states the list ("did not have to stop the drug" is no such verb).
         if words and words[0].lower() in _HAVE_WORDS and not (len(words) > 1 and words[1].lower() == "to"):
             return True
-        if _COPULA_CUE_RE.fullmatch(cue.strip()) and _DESCRIPTIVE_LIST_RE.fullmatch(gap):
+        # (a verb that states the list is the cue's own: "had not experienced fever or weight loss")
+        if (
+            _COPULA_CUE_RE.fullmatch(cue.strip())
+            and _DESCRIPTIVE_LIST_RE.fullmatch(gap)
+            and not _STATING_VERBS.fullmatch(words[0])
+        ):
             return not any(_STATING_VERBS.fullmatch(w) for w in words)
         content = [w for w in words if w.lower() not in _AUXILIARY_WORDS]
         if content and not _STATING_VERBS.fullmatch(content[0]):

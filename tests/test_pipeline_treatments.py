@@ -654,6 +654,46 @@ def test_a_word_that_only_starts_like_a_regimen_is_none():
     assert not extract("A 60-year-old man. The CHOPS score was 3.")["patients"][0]["treatments"]
 
 
+@pytest.mark.parametrize(
+    ("text", "agents"),
+    [
+        (
+            "A 45-year-old woman received four cycles of AC, then weekly paclitaxel.",
+            {"doxorubicin", "cyclophosphamide"},
+        ),
+        ("A 62-year-old man was given EP chemotherapy.", {"etoposide", "cisplatin"}),
+        ("A 58-year-old man. The VMP regimen was started.", {"bortezomib", "melphalan", "prednisone"}),
+        ("患者男，55岁，予EP方案化疗4个周期。", {"etoposide", "cisplatin"}),
+        (
+            "患者女，48岁，行EC化疗，後改為TP方案。",
+            {"epirubicin", "cyclophosphamide", "paclitaxel", "cisplatin"},
+        ),
+    ],
+)
+def test_a_short_regimen_acronym_beside_a_regimen_word_gives_its_drugs(text, agents):
+    assert {t["agent"] for t in extract(text)["patients"][0]["treatments"]} >= agents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 50-year-old man. His AC joint was tender; a VAD was implanted later.",
+        "A 70-year-old man with PAD. GC levels and the EP study were normal.",
+        "患者男，60岁。TP 65 g/L，GP检查阴性。",
+    ],
+)
+def test_a_short_acronym_with_no_regimen_word_names_no_drug(text):
+    agents = {t["agent"] for t in extract(text)["patients"][0]["treatments"]}
+    assert not agents & {
+        "doxorubicin",
+        "cyclophosphamide",
+        "etoposide",
+        "cisplatin",
+        "gemcitabine",
+        "bortezomib",
+    }
+
+
 def test_a_drug_named_in_an_organism_or_an_illness_is_not_given():
     # "methicillin-resistant", "steroid-refractory", "steroid-sparing": the drug is what the
     # organism resists, the illness withstood or the one spared

@@ -181,7 +181,7 @@ def _with_transfused_components(doc: Doc, mentions: list[Mention]) -> list[Menti
 
 # Multi-drug regimens by their acronym, as written in both languages ("six cycles of R-CHOP",
 # "予XELOX方案化疗"): a researcher asks what was given, so each component is a drug mention on the
-# acronym's span. Only acronyms that name nothing else (no two-letter ones: "AC", "EC", "TC").
+# acronym's span. Only acronyms that name nothing else here; shorter ones below, beside a regimen word.
 _REGIMENS = {
     "R-CHOP": ("rituximab", "cyclophosphamide", "doxorubicin", "vincristine", "prednisone"),
     "CHOP": ("cyclophosphamide", "doxorubicin", "vincristine", "prednisone"),
@@ -215,15 +215,48 @@ _REGIMEN_RE = re.compile(
 )
 # The regimen of a match as written ("RCHOP", "R–CHOP"): its name without hyphens.
 _REGIMEN_BY_LETTERS = {name.replace("-", ""): name for name in _REGIMENS}
+# Short acronyms that also name other things ("AC" a joint, "VAD" a device, "PAD" a disease, "GC"
+# glucocorticoids): a regimen only beside a regimen word of the report's languages ("EP方案",
+# "AC chemotherapy", "four cycles of EC"). Not "TC": paclitaxel-carboplatin or
+# docetaxel-cyclophosphamide, by specialty.
+_WORDED_REGIMENS = {
+    "AC": ("doxorubicin", "cyclophosphamide"),
+    "EC": ("epirubicin", "cyclophosphamide"),
+    "FEC": ("fluorouracil", "epirubicin", "cyclophosphamide"),
+    "CMF": ("cyclophosphamide", "methotrexate", "fluorouracil"),
+    "EP": ("etoposide", "cisplatin"),
+    "GP": ("gemcitabine", "cisplatin"),
+    "GC": ("gemcitabine", "cisplatin"),
+    "TP": ("paclitaxel", "cisplatin"),
+    "DP": ("docetaxel", "cisplatin"),
+    "EPOCH": ("etoposide", "prednisone", "vincristine", "cyclophosphamide", "doxorubicin"),
+    "VAD": ("vincristine", "doxorubicin", "dexamethasone"),
+    "PAD": ("bortezomib", "doxorubicin", "dexamethasone"),
+    "MP": ("melphalan", "prednisone"),
+    "VMP": ("bortezomib", "melphalan", "prednisone"),
+}
+_WORDED_REGIMEN_RE = re.compile(
+    r"(?<![A-Za-z0-9-])(?P<name>"
+    + "|".join(sorted(_WORDED_REGIMENS, key=len, reverse=True))
+    + r")(?![A-Za-z0-9-])"
+)
+_REGIMEN_WORD_AFTER = re.compile(languages.alternatives("REGIMEN_AFTER_WORDS"), re.I)
+_REGIMEN_WORD_BEFORE = re.compile(rf"(?:{languages.alternatives('REGIMEN_BEFORE_WORDS')})$", re.I)
 
 
 def _with_regimen_components(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """Each component of a regimen named by its acronym, as a drug mention on the acronym."""
-    added: list[Mention] = []
+    found: list[tuple[int, int, tuple[str, ...]]] = []
     for rm in _REGIMEN_RE.finditer(doc.text):
         name = _REGIMEN_BY_LETTERS[re.sub("[-–]", "", rm.group("name"))]
+        found.append((*rm.span("name"), _REGIMENS[name]))
+    for rm in _WORDED_REGIMEN_RE.finditer(doc.text):
         a, b = rm.span("name")
-        for agent in _REGIMENS[name]:
+        if _REGIMEN_WORD_AFTER.match(doc.text, b) or _REGIMEN_WORD_BEFORE.search(doc.text, max(0, a - 30), a):
+            found.append((a, b, _WORDED_REGIMENS[rm.group("name")]))
+    added: list[Mention] = []
+    for a, b, agents in found:
+        for agent in agents:
             given = _whole_term(doc, agent, (DRUG,))
             if given is not None:
                 added.append(Mention(a, b, given.concepts))

@@ -1588,6 +1588,10 @@ QUANTITY_OF_WORDS = r"of"
 # after these words are the components given (agent -> the component's words).
 # ("an infusion of platelets": only blood components are read after these words)
 TRANSFUSION_WORDS = r"\b(?:trans|in)fus(?:ed|ions?)\s+(?:of|with)|\btransfusing|\bunits?\s+of"
+# A short regimen acronym ("AC", "EP") names its drugs only beside these words: "the EC regimen",
+# "AC chemotherapy" (after it), "four cycles of AC" (before it).
+REGIMEN_AFTER_WORDS = r"\s*(?:regimens?|chemotherapy|protocol)\b"
+REGIMEN_BEFORE_WORDS = r"\b(?:cycles?|courses?)\s+of\s+"
 BLOOD_COMPONENT_WORDS = {
     "red blood cell transfusion": r"(?:packed\s+)?red\s+(?:blood\s+)?cells|\bp?rbcs?\b|\berythrocytes",
     "platelet transfusion": r"\bplatelets?(?:\s+concentrates?)?",

@@ -522,3 +522,28 @@ def test_a_follow_up_time_written_before_the_word():
         "患者，女，40岁，因皮疹入院。予泼尼松30 mg每日1次口服。出院后3个月电话随访，皮疹未再复发。"
     )
     assert outcomes and outcomes[-1].get("follow_up") == "3个月电话随访"
+
+
+@pytest.mark.parametrize(
+    "course, direction",
+    [
+        ("经对症处理后恢复。", "improved"),  # recovered, said last in its clause
+        ("使用IVIG后，血小板回升，未再出血。", "improved"),
+        ("经规律治疗2年，患者达到临床缓解，停药观察。", "resolved"),  # as English "clinical remission"
+    ],
+)
+def test_recovery_said_last_and_clinical_remission(course, direction):
+    text = f"患者，女，35岁，因乏力入院。予泼尼松30 mg每日1次口服。{course}"
+    for written in (text, _s2tw(text)):
+        assert direction in {o["direction"] for o in _outcomes(written)}, written
+
+
+def test_a_follow_up_time_in_words():
+    text = "患者，女，35岁，因皮疹入院。予泼尼松30 mg每日1次口服，皮疹逐渐消退，门诊追踪半年无再发作。"
+    for written in (text, _s2tw(text)):
+        assert {o.get("follow_up") for o in _outcomes(written)} == {"追踪半年"}, written
+
+
+def test_recovery_not_yet_is_no_improvement():
+    text = "患者，女，35岁，因乏力入院。予泼尼松30 mg每日1次口服，2周后肌力尚未恢复。"
+    assert "improved" not in {o["direction"] for o in _outcomes(text)}

@@ -945,7 +945,7 @@ OUTCOME_CUES = [
     # 康复 is recovery, but 康复治疗/康复训练 is rehabilitation, which says nothing of the course.
     (
         "resolved",
-        r"消失|痊愈|治愈|愈合|消退|恢复正常|(?:回|降|升|恢复|上升|下降|升高|降低|回升|回落)(?:到|至)正常|转阴|完全缓解|康复(?!治疗|训练|锻炼|科|医学)"
+        r"消失|痊愈|治愈|愈合|消退|恢复正常|(?:回|降|升|恢复|上升|下降|升高|降低|回升|回落)(?:到|至)正常|转阴|完全缓解|临床缓解|康复(?!治疗|训练|锻炼|科|医学)"
         # the fever went: "服药后烧退了", "热退", "体温降至正常" (退热药 is the drug, not the course)
         r"|(?:热|烧)退|退(?:热|烧)(?!药|剂|治疗|处理)|(?:完全|已经?|逐渐|逐步|顺利)复原"
         # Taiwan's 回復 (OpenCC: 回复) for 恢复: "肝指数回复正常"; "没有再发烧", "不再抽搐"
@@ -977,6 +977,9 @@ OUTCOME_CUES = [
         # discharged without complication ("术后恢复顺利，顺利出院"), as English "was discharged";
         # not 出院 alone: 自动出院 (leaving against advice) and 出院诊断 say nothing of the course
         r"|顺利出院|恢复顺利"
+        # recovered, said last in its clause: "经对症处理后恢复。"; a low level back up: "血小板回升"
+        # (回升至 with a value is read with the value, `LEVEL_CHANGED_TO_RE`)
+        r"|恢复(?=[，,。；;]|$)|回升(?!至|到)"
         # "血糖达标" (at its target); "酸中毒纠正，" (corrected: the finding before it, not the care
         # "予纠正酸中毒" before its object)
         r"|(?<![未不没])达标|(?<=[\u4e00-\u9fff])纠正(?=[，,。；;]|$)"
@@ -1056,9 +1059,11 @@ LEVEL_CHANGED_TO_RE = re.compile(
     r"\s*(?:约\s*)?(?=\d)"
 )
 FOLLOW_UP_RE = re.compile(
-    r"((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)\s*(?:随访|追踪)|(?:随访|追踪)\s*(\d+)\s*(?:个)?(天|周|月|年)"
+    # a count in figures or words: "随访6个月", "追踪一年", "随访半年"
+    r"((?:19|20)\d\d年\d{1,2}月(?:\d{1,2}日)?)\s*(?:随访|追踪)"
+    r"|(?:随访|追踪)\s*(\d+|[一二两三四五六七八九十半]+)\s*(?:个)?(天|周|月|年)"
     # the time before the word: "出院后3个月随访", "半年后电话随访"
-    r"|(\d+|半)\s*(?:个)?(天|周|月|年)后?\s*(?:电话|门诊)?(?:随访|追踪)"
+    r"|(\d+|[一二两三四五六七八九十半]+)\s*(?:个)?(天|周|月|年)后?\s*(?:电话|门诊)?(?:随访|追踪)"
     r"|(?:随访|追踪)(?:时|至今|迄今)"
 )
 

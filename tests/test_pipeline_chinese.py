@@ -1576,3 +1576,19 @@ def test_a_seizures_stiffening_is_no_rigidity_in_either_script():
         rigid = [f for f in patient["features"] if f["code"] == "HP:0002063"]
         assert [f["evidence"]["text"] for f in rigid] == ["肌強直" if written != text else "肌强直"]
         assert "HP:0001250" in {f["code"] for f in patient["features"]}
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("嗅觉减退", "HP:0004409"),  # hyposmia: a decrease is not a loss (anosmia)
+        ("味觉减退", "HP:0000224"),  # hypogeusia, not ageusia
+        ("嗅觉丧失", "HP:0000458"),
+        ("满月脸", "HP:0500011"),  # moon facies has its own term
+        ("营养不良", "HP:0004395"),  # malnutrition, not cachexia
+        ("呕吐咖啡渣样物", "HP:0032144"),  # coffee ground vomitus (CHPO's own words)
+    ],
+)
+def test_curated_names_give_the_term_the_words_mean(words, code):
+    codes = {f["code"] for f in _patient(f"患者，男，60岁，{words}1月。")["features"]}
+    assert code in codes, codes

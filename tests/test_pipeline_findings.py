@@ -519,3 +519,8 @@ def test_clinical_english_for_vegetations_cavities_and_cracked_lips():
         "radiograph showed a cavitary lesion in the right upper lobe. He had cracked lips."
     )
     assert _codes(patient) == {"HP:6000326", "HP:0033655", "HP:0031250"}
+
+
+def test_malnutrition_is_not_cachexia():
+    codes = {f["code"] for f in _patient("A 70-year-old man had severe malnutrition.")["features"]}
+    assert "HP:0004395" in codes and "HP:0004326" not in codes, codes

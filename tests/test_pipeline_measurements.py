@@ -1412,7 +1412,7 @@ def test_antibodies_in_the_plural_and_tests_the_table_lacked(text, analyte, code
 
 def test_a_ratio_per_gram_of_creatinine_is_a_lab_unit():
     patient = _patient("A 40-year-old woman. Urine albumin-to-creatinine ratio was 1800 mg/g.")
-    assert _results(patient) == [("urine albumin-to-creatinine ratio", 1800, "mg/g", None)]
+    assert _results(patient) == [("urine albumin-to-creatinine ratio", 1800, "mg/g", "high")]  # usual < 30
 
 
 @pytest.mark.parametrize(
@@ -1474,3 +1474,23 @@ def test_a_weight_gain_is_a_positive_change_with_no_finding_of_its_own() -> None
     changes = sorted(m["value"] for m in patient["measurements"] if m["analyte"] == "body weight change")
     assert changes == [2, 6]
     assert not any(f.get("from_measurement") == "body weight change" for f in patient["features"])
+
+
+@pytest.mark.parametrize(
+    "text, analyte, interpretation",
+    [
+        # autoantibodies Chinese laboratories report in RU/mL (positive above 20 RU/mL)
+        ("患者男，66岁。MPO-ANCA 98 RU/ml，PR3-ANCA 3 RU/ml。", "anti-MPO", "high"),
+        ("患者男，66岁。MPO-ANCA 98 RU/ml，PR3-ANCA 3 RU/ml。", "anti-PR3", "normal"),
+        ("患者男，49岁。抗PLA2R抗体 86 RU/ml。", "anti-PLA2R", "high"),
+        ("患者女，58岁。尿白蛋白/肌酐比值 420 mg/g。", "urine albumin-to-creatinine ratio", "high"),
+    ],
+)
+def test_antibodies_in_ru_and_urine_ratios_are_read_against_usual_intervals(text, analyte, interpretation):
+    got = {(m["analyte"], m["interpretation"]) for m in _patient(text)["measurements"]}
+    assert (analyte, interpretation) in got, got
+
+
+def test_a_high_antibody_level_implies_its_positivity():
+    patient = _patient("患者男，66岁。MPO-ANCA 98 RU/ml。")
+    assert "HP:0033559" in {f["code"] for f in patient["features"] if not f["excluded"]}

@@ -288,6 +288,7 @@ def normalise_unit(unit: str | None) -> str | None:
 UNITLESS_OK = frozenset({"C", "/min", "mmHg", "%", "ratio", "score"})
 _UNIT_EQUIVALENT = {
     "uiu/ml": "miu/l",
+    "uu/ml": "miu/l",  # insulin: μU/mL and mU/L are one unit
     "mu/l": "miu/l",
     "ug/l": "ng/ml",
     "mcg/l": "ng/ml",

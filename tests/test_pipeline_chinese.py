@@ -1537,6 +1537,12 @@ def test_common_complaints_in_chinese_are_features():
         ("胸骨后压榨样疼痛", "HP:0100749"),  # a site of the chest, a quality inside
         ("剑突下隐痛", "HP:0410019"),
         ("全面性强直阵挛发作", "HP:0002069"),  # a seizure, not rigidity and clonus
+        ("足跟疼痛", "HP:0025238"),  # the pain of a part, in its 部/疼痛 forms
+        ("腕部疼痛", "HP:0030836"),
+        ("肘部疼痛", "HP:0030835"),
+        ("左侧乳房疼痛", "HP:0034265"),
+        ("盆腔疼痛", "HP:0034267"),
+        ("双手无力", "HP:0030237"),  # hand weakness, not asthenia from the bare 无力
     ],
 )
 def test_specialty_wording_of_our_own_passages(words, code):

@@ -551,3 +551,19 @@ def test_a_relative_who_tells_and_a_diagnosis_of_its_own(sentence, mention, valu
 )
 def test_stating_verbs_other_than_and_not_consistent_with(sentence, mention, negated):
     assert _ctx(sentence, mention, "en").negated is negated
+
+
+def test_a_personal_or_family_history_is_the_patients_too():
+    assert _ctx("She had no personal or family history of thrombosis.", "thrombosis", "en").value == "negated"
+    assert _ctx("There was a family history of thrombosis.", "thrombosis", "en").value == "family"
+
+
+def test_words_that_state_a_finding_absent_in_one_word():
+    from ingest.pipeline import extract
+
+    record = extract(
+        "A 30-year-old man. He was anicteric and acyanotic. The abdomen was soft and nontender.",
+        language="en",
+    )
+    excluded = {f["label"] for f in record["patients"][0]["features"] if f["excluded"]}
+    assert {"Jaundice", "Cyanosis", "Pain"} <= excluded

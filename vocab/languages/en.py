@@ -323,7 +323,9 @@ CLAUSE_BREAK_RE = re.compile(r"[;:]|\.\s")
 # from, not a relative's finding)
 _FROM_PARENT = r"(?<!from his )(?<!from her )(?<!from the )(?<!from their )(?<!from both )"
 FAMILY_RE = _words(
-    rf"family history|{_FROM_PARENT}(?:mother|father|parents)|sister|brother|sibling|siblings|son|daughter|aunt|uncle|grandmother|grandfather|cousin|relatives?|"  # noqa: E501 - a pattern reads best on one line
+    # ("no personal or family history of thrombosis" says it of the patient too)
+    r"(?<!personal or )(?<!personal and )(?<!personal nor )family history|"
+    rf"{_FROM_PARENT}(?:mother|father|parents)|sister|brother|sibling|siblings|son|daughter|aunt|uncle|grandmother|grandfather|cousin|relatives?|"
     r"(?<!of )(?:maternal|paternal)(?!\s+(?:origin|inheritance|allele|alleles|copy|chromosome|uniparental|UPD|isodisomy|imprinting|transmission)\b)"  # noqa: E501 - a pattern reads best on one line
 )
 # Where a relative's scope ends: the relative only tells ("her mother noticed a rash"), or the

@@ -1011,6 +1011,12 @@ DIAGNOSIS_NAMES = [
     ("糖原贮积病", "MONDO:0002412", None),
     # 黏 and 粘 are one morpheme: the official label 心脏粘液瘤 names 心脏黏液瘤 too
     ("心脏黏液瘤", None, "HP:0011672"),
+    # an eponymous arteritis or anaemia with its Chinese head, as eponymous syndromes are written
+    ("Takayasu动脉炎", "ORPHA:3287", None),
+    ("Fanconi贫血", "MONDO:0019391", None),
+    ("Diamond-Blackfan贫血", "MONDO:0015253", None),
+    ("Vogt-小柳-原田综合征", "MONDO:0018092", None),
+    ("Wegener肉芽肿", "MONDO:0012105", None),
 ]
 
 

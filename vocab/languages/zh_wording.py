@@ -252,12 +252,21 @@ _ANTIBODY_RE = re.compile(r"^抗(?=[^\u4e00-\u9fff]*[a-z])(.+)抗体")
 
 
 # An eponymous disease or syndrome is written with its Latin name and a Chinese head in Chinese
-# reports: Marfan综合征, Crohn病, Still氏病, Cushing氏症候群 (the 氏 forms are Taiwan usage). Keys are
+# reports: Marfan综合征, Crohn病, Still氏病, Cushing氏症候群 (the 氏 forms are Taiwan usage), and so are
+# an eponymous arteritis or anaemia: Takayasu动脉炎, Fanconi贫血, Diamond-Blackfan贫血. Keys are
 # lower case with hyphens as spaces ("guillain barré syndrome"); one to three Latin words.
 _LATIN_WORD = r"[a-zà-öø-ÿ][a-zà-öø-ÿ']*"
-_EPONYM_RE = re.compile(rf"^({_LATIN_WORD}(?: {_LATIN_WORD}){{0,2}}?)(?:'s)? (disease|syndrome)$")
-_EPONYM_HEADS = {"disease": ("病", "氏病", "氏症"), "syndrome": ("综合征",)}
-_EPONYM_ENDINGS = (" disease", " syndrome")
+_EPONYM_RE = re.compile(
+    rf"^({_LATIN_WORD}(?: {_LATIN_WORD}){{0,2}}?)(?:'s)? (disease|syndrome|arteritis|anemia|anaemia)$"
+)
+_EPONYM_HEADS = {
+    "disease": ("病", "氏病", "氏症"),
+    "syndrome": ("综合征",),
+    "arteritis": ("动脉炎",),
+    "anemia": ("贫血",),
+    "anaemia": ("贫血",),
+}
+_EPONYM_ENDINGS = (" disease", " syndrome", " arteritis", " anemia", " anaemia")
 
 
 def _eponym_forms(key: str) -> set[str]:

@@ -1604,3 +1604,25 @@ def test_a_seizures_stiffening_is_no_rigidity_in_either_script():
 def test_curated_names_give_the_term_the_words_mean(words, code):
     codes = {f["code"] for f in _patient(f"患者，男，60岁，{words}1月。")["features"]}
     assert code in codes, codes
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("双下肢无凹陷性水肿", "HP:0010741"),  # the legs' oedema, not oedema in general
+        ("双下肢未见明显水肿", "HP:0010741"),
+        ("甲状腺无明显肿大", "HP:0000853"),  # was an uncoded "enlargement", present
+        ("颈部无明显肿大淋巴结", "HP:0025289"),
+        ("眼睑无明显浮肿", "HP:0100540"),
+        ("口唇无明显发绀", "HP:0034030"),
+    ],
+)
+def test_a_degree_word_after_an_infix_negation_is_read_away(words, code):
+    opencc = pytest.importorskip("opencc")
+    text = f"患者，男，40岁。查体：{words}。"
+    for written in (text, opencc.OpenCC("s2tw").convert(text)):
+        patient = _patient(written)
+        assert code in {f["code"] for f in patient["features"] if f["excluded"]}, patient["features"]
+        assert not [f for f in patient["features"] if not f["excluded"]], patient["features"]
+        assert not patient.get("uncoded_findings"), patient["uncoded_findings"]
+        _evidence_is_original(written, patient)

@@ -323,6 +323,7 @@ def _infix_negations(doc: Doc) -> list[Mention]:
     lang = languages.get(doc.language)
     if lang.INFIX_NEGATION_RE is None:
         return []
+    modifiers = lang.INFIX_MODIFIER_RE
     added = []
     for cue in lang.INFIX_NEGATION_RE.finditer(doc.key):
         p, q = cue.span()
@@ -332,13 +333,18 @@ def _infix_negations(doc: Doc) -> list[Mention]:
         ):
             continue  # "肌无力", "无明显诱因": no negation here
         left = _CLAUSE_PUNCTUATION.split(doc.key[max(0, p - _INFIX_REACH) : p])[-1]
-        right = _CLAUSE_PUNCTUATION.split(doc.key[q : q + _INFIX_REACH])[0]
+        # Degree and extent words after the cue are read away ("双下肢无明显水肿", "甲状腺无明显肿大",
+        # "双下肢无凹陷性水肿"): the finding is the part's with or without them. Matched on the words
+        # after the cue alone, as the pattern reads no modifier right after a negation in the text.
+        degree = modifiers.match(doc.key[q : q + _INFIX_REACH]) if modifiers is not None else None
+        skip = degree.end() if degree else 0
+        right = _CLAUSE_PUNCTUATION.split(doc.key[q + skip : q + skip + _INFIX_REACH])[0]
         if not left or not right:
             continue
         for m in doc.vocab.find(left + right):
             if m.kind not in (HPO, FINDING) or not m.start < len(left) < m.end:
                 continue  # only a finding whose words the negation splits
-            start, end = p - len(left) + m.start, q + m.end - len(left)
+            start, end = p - len(left) + m.start, q + skip + m.end - len(left)
             concepts = tuple(dataclasses.replace(c, absent=True) for c in m.concepts)
             added.append(Mention(start, end, concepts))
     return added

@@ -547,3 +547,33 @@ def test_a_follow_up_time_in_words():
 def test_recovery_not_yet_is_no_improvement():
     text = "患者，女，35岁，因乏力入院。予泼尼松30 mg每日1次口服，2周后肌力尚未恢复。"
     assert "improved" not in {o["direction"] for o in _outcomes(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a level changed to a value after care: within its interval now is resolved
+        (
+            "A 45-year-old man received rituximab. His creatinine fell from 3.2 to 1.1 mg/dL.",
+            [("creatinine", "resolved", "rituximab")],
+        ),
+        (
+            "A 45-year-old man with a platelet count of 20 x 10^9/L received prednisone. After "
+            "treatment, his platelet count rose to 150 x 10^9/L.",
+            [("platelets", "resolved", "prednisone")],
+        ),
+        # … further from it than before is worse
+        (
+            "A 45-year-old man had a hemoglobin of 10 g/dL. He received chemotherapy. His hemoglobin "
+            "fell to 6.1 g/dL.",
+            [("hemoglobin", "worsened", "chemotherapy")],
+        ),
+        # a test with no usual interval: the word that moved it says nothing of better or worse
+        ("A 50-year-old man received chemotherapy. Serum VEGF decreased to 825 pg/mL.", []),
+        # the history before any care is no course
+        ("A 60-year-old man. Before admission, his creatinine rose to 3.2 mg/dL.", []),
+    ],
+)
+def test_an_english_level_changed_to_a_value_after_care(text, expected):
+    outcomes = [o for o in _outcomes(text) if o.get("about_measurement")]
+    assert [(o["about"], o["direction"], o.get("after_treatment")) for o in outcomes] == expected

@@ -145,6 +145,10 @@ def _level_changes(
         treatment = _last_treatment(patient, s0 + cm.start())
         if not in_course(cm.start(), treatment):
             continue  # "入院前肌酐升至356": the history
+        if not _judged(doc, fact["analyte"]):
+            # a level of a test with no usual interval was called high or low only by the word
+            # that moved it ("VEGF decreased to 825 pg/mL"): that says nothing of better or worse
+            fact = {**fact, "interpretation": None}
         direction = _level_direction(patient, fact, cm.lastgroup)
         if direction is None:
             continue
@@ -159,6 +163,18 @@ def _level_changes(
         patient.outcomes.append(outcome)
         spans.append(cm.span())
     return spans
+
+
+# Tests the measurement stage judges by cut-offs of its own, not by the table's interval.
+_JUDGED_BY_RULE = frozenset({"blood pressure"})
+
+
+def _judged(doc: Doc, analyte: str) -> bool:
+    """Whether a level of `analyte` is called high or low against an interval (the table's usual
+    one, or the stage's own cut-offs), not only by the word that moved it."""
+    info = doc.vocab.analytes.get(analyte)
+    has_interval = info is not None and (info.ref_low is not None or info.ref_high is not None)
+    return has_interval or analyte in _JUDGED_BY_RULE
 
 
 def _level_direction(patient: Patient, fact: dict, verb: str | None) -> str | None:

@@ -1867,13 +1867,30 @@ def may_state_outcome(sentence: str) -> bool:
     """False when `sentence` cannot hold an outcome cue. Most sentences carry no outcome word; a
     set look-up spares them the long alternation. The definition of a response category (see
     `_RESPONSE_DEFINITION_RE`) states no outcome either."""
-    if _OUTCOME_ANCHORS.isdisjoint(_LOWER_WORD_RE.findall(sentence.lower())):
+    words = _LOWER_WORD_RE.findall(sentence.lower())
+    if _OUTCOME_ANCHORS.isdisjoint(words) and (
+        _LEVEL_CHANGE_ANCHORS.isdisjoint(words) or LEVEL_CHANGED_TO_RE.search(sentence) is None
+    ):
         return False
     return _RESPONSE_DEFINITION_RE.search(sentence) is None
 
 
-# English levels after treatment are left to the outcome cues ("creatinine improved to 1.2 mg/dL").
-LEVEL_CHANGED_TO_RE = None
+# The words that start `LEVEL_CHANGED_TO_RE` and no outcome cue: a sentence with one of them may
+# state an outcome only when the pattern is found in it.
+_LEVEL_CHANGE_ANCHORS = frozenset(
+    "rose increased climbed went risen fell dropped declined came fallen".split()
+)
+# A test's level changed to the value right after the words, after treatment: "CRP decreased to 5
+# mg/L", "creatinine fell from 3.2 to 1.1 mg/dL", "the platelet count recovered to 150 x 10^9/L"
+# (the value's interpretation and the test's earlier value tell whether that was better or worse:
+# `outcomes._level_changes`). Not after "not"/"never" ("did not fall to normal").
+LEVEL_CHANGED_TO_RE = re.compile(
+    r"(?<!\bnot )(?<!\bnever )(?:gradually |further |rapidly |subsequently |then )?"
+    r"(?:(?P<rise>rose|increased|climbed|went up|risen)|(?P<fall>decreased|fell|dropped|declined|reduced|"
+    r"came down|went down|fallen)|(?P<back>returned|recovered|improved|normali[sz]ed))"
+    r"(?:\s+from\s+\d[\d.,]*\s*(?:[^\s\d;,]+\s*)?)?\s+to\s+(?:about\s+|approximately\s+)?(?=\d)",
+    re.I,
+)
 FOLLOW_UP_RE = re.compile(
     r"(?:follow(?:ed)?[- ]up (?:of|for|after|at)?\s*|after\s+|at\s+)(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s*[- ]?(days?|weeks?|months?|years?)(?:[- ]follow[- ]up)?",  # noqa: E501 - a pattern reads best on one line
     re.I,

@@ -137,14 +137,18 @@ def _possessive(key: str) -> str | None:
 
 
 def name_variants(key: str) -> set[str]:
-    """A Latin-script vocabulary key with its British spellings, plurals and, for an eponymous
-    disease or syndrome, its possessive form."""
+    """A Latin-script vocabulary key with its British spellings, plurals, for an eponymous
+    disease or syndrome its possessive form, and for a disease the same words with "disorder"."""
     if not key.isascii():
         return {key}
+    out = _spellings(key)
     possessive = _possessive(key)
     if possessive is not None:
-        return _spellings(key) | {possessive}
-    return _spellings(key)
+        out.add(possessive)
+    if key.endswith(" disease"):
+        # "thyroid disorder", "a liver disorder": reports say disorder for a disease
+        out |= _spellings(key[: -len("disease")] + "disorder")
+    return out
 
 
 def _spellings(key: str) -> set[str]:

@@ -1494,3 +1494,15 @@ def test_antibodies_in_ru_and_urine_ratios_are_read_against_usual_intervals(text
 def test_a_high_antibody_level_implies_its_positivity():
     patient = _patient("患者男，66岁。MPO-ANCA 98 RU/ml。")
     assert "HP:0033559" in {f["code"] for f in patient["features"] if not f["excluded"]}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "患者，男，40岁。尿量明显减少。",  # a degree word inside 尿量减少: the test's low result
+        "A 40-year-old man. His urine output decreased to 300 mL per day.",
+    ],
+)
+def test_a_low_urine_output_is_oliguria(text):
+    patient = _patient(text)
+    assert "HP:0100520" in {f["code"] for f in patient["features"] if not f["excluded"]}, patient

@@ -567,3 +567,22 @@ def test_words_that_state_a_finding_absent_in_one_word():
     )
     excluded = {f["label"] for f in record["patients"][0]["features"] if f["excluded"]}
     assert {"Jaundice", "Cyanosis", "Pain"} <= excluded
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "negated"),
+    [
+        # after a comma, the subject of the main clause with a verb of its own …
+        ("As she declined chemotherapy, relapse and ascites were found in May.", "ascites", False),
+        ("As he denied any trauma, a fracture was unexpected.", "fracture", False),
+        ("Without a history of smoking, lung cancer was unexpected.", "lung cancer", False),
+        # … but "no" determines the whole subject, and a list before the main clause stays a list
+        ("No fever, cough or rash were noted.", "rash", True),
+        ("Without fever, chills or rash, he was sent home.", "rash", True),
+        # "not yet" is no conjunction, "whether or not" no negation
+        ("He had not yet developed jaundice.", "jaundice", True),
+        ("Whether or not the fever was due to the drug is unclear.", "fever", False),
+    ],
+)
+def test_the_subject_of_a_main_clause_after_a_comma(sentence, mention, negated):
+    assert _ctx(sentence, mention, "en").negated is negated

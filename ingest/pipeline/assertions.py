@@ -123,7 +123,8 @@ def assertion_of(sentence: str, start: int, end: int, language: str, *, post: bo
     nearest = next((m for m in reversed(cues) if m.start() >= scope_start), None)
     if nearest is not None:
         gap = before[nearest.end() :]
-        ctx.negated = lang.negation_reaches(nearest.group(0), gap) and not lang.starts_own_clause(gap, after)
+        cue = nearest.group(0)
+        ctx.negated = lang.negation_reaches(cue, gap) and not lang.starts_own_clause(cue, gap, after)
     if post:
         _post_cues(lang, after, ctx)
     # A relative is the subject of the clause up to where the patient is again.

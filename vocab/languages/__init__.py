@@ -50,11 +50,12 @@ Checklist (the same names, by stage, are in `REQUIRED`):
 - assertions: `CLAUSE_BREAK_RE` and `SCOPE_END_RE` (where a cue's scope starts);
   `NEGATION_RE`, `PSEUDO_NEGATION_RE`, `POST_NEGATION_RE` and `POST_UNCERTAIN_RE`
   (anchored at the mention's end); `negation_reaches(cue, gap) -> bool` (whether a cue
-  still governs a mention after the words `gap`); `starts_own_clause(gap, after) ->
-  bool` (the mention, after the words `gap` from a negation cue and before the words
+  still governs a mention after the words `gap`); `starts_own_clause(cue, gap, after) ->
+  bool` (the mention, after the words `gap` from the negation cue `cue` and before the words
   `after`, starts a clause of its own that the cue does not reach: "no cough, and a
-  fever developed"); `POST_SCOPE_END_RE` or None; `LIST_NEGATION_RE` (group `items`) and
-  `LIST_BREAK_RE`, both or None, `LIST_RESOLVED_RE` and `LIST_UNCERTAIN_RE` (group `items`) or None;
+  fever developed", "without antibiotics, pneumonia developed"); `POST_SCOPE_END_RE` or None;
+  `LIST_NEGATION_RE` (group `items`) and `LIST_BREAK_RE`, both or None, `LIST_RESOLVED_RE` and
+  `LIST_UNCERTAIN_RE` (group `items`) or None;
   `FAMILY_RE`, `FAMILY_SCOPE_END_RE` or None (words after a relative that end its scope:
   "her mother noticed", "… and he presented"), `UNCERTAIN_RE`, `DIFFERENTIAL_HEAD_RE` and
   `DIFFERENTIAL_LIST_END_RE` (a head that makes a list of differentials, and where that list

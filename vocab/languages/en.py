@@ -187,7 +187,7 @@ def _words(pattern: str) -> re.Pattern[str]:
 
 
 PSEUDO_NEGATION_RE = _words(
-    r"no (?:change|further change|longer|significant change|increase|decrease)|not only|without (?:difficulty|delay|complications? (?:during|after))|no doubt|not necessarily|gram[- ]negative|gram[- ]positive|not been (?:reported|described)"  # noqa: E501 - a pattern reads best on one line
+    r"no (?:change|further change|longer|significant change|increase|decrease)|not only|whether or not|without (?:difficulty|delay|complications? (?:during|after))|no doubt|not necessarily|gram[- ]negative|gram[- ]positive|not been (?:reported|described)"  # noqa: E501 - a pattern reads best on one line
 )
 NEGATION_RE = _words(
     # "with out" is "without" as authors writing in a second language often split it
@@ -303,9 +303,12 @@ POST_UNCERTAIN_RE = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?{_POST_UNCERTAIN_W
 # A verb that states a finding right after a negation is the negation's own verb, no new clause:
 # "never developed jaundice", "has never had seizures", "without showing any rash" ("without
 # receiving antibiotics, the fever resolved" starts one).
-_AFTER_NEGATION = r"(?<!\bnot )(?<!\bnever )(?<!\bwithout )"
+_AFTER_NEGATION = (
+    r"(?<!\bnot )(?<!\bnever )(?<!\bwithout )(?<!\bnot yet )(?<!\bnot previously )(?<!\bnever previously )"
+)
 SCOPE_END_RE = _words(
-    r"but|however|although|though|except|apart from|aside from|other than|which|whereas|while|yet|who|"
+    r"but|however|although|though|except|apart from|aside from|other than|which|whereas|while|who|"
+    r"(?<!\bnot )yet|"
     rf"{_AFTER_NEGATION}(?:present(?:ed|ing|s)|develop(?:ed|ing|s)|show(?:ed|ing|s)|reveal(?:ed|ing|s)|"
     r"demonstrat(?:ed|ing|es)|complain(?:ed|ing|s)|had|has)|"
     r"confirm(?:ed|ing|s)|underw(?:ent)|undergoing|receiv(?:ed|ing)|admitted|"
@@ -390,10 +393,33 @@ _OWN_VERB_AFTER = re.compile(
 _AND_BEFORE = re.compile(r"\band\s+(?:(?:a|an|the|his|her|new|mild|severe|high)\s+){0,2}$", re.I)
 
 
-def starts_own_clause(gap: str, after: str) -> bool:
-    """Whether a mention joined by "and" to what a negation cue governs has a verb of its own after
-    it ("no cough, and a fever developed"): then it starts a clause the cue does not reach."""
-    return bool(_AND_BEFORE.search(gap)) and bool(_OWN_VERB_AFTER.match(after))
+# "As he denied adjuvant therapy, recurrence and metastases were found", "Without a history of
+# smoking, lung cancer was unexpected": after a comma, a mention with a finite verb of its own (or
+# the list it begins) is the subject of the main clause, which a cue that is no determiner of that
+# subject does not reach. ("No fever, chills or rash were noted": "no" determines the whole subject.)
+_DETERMINER_CUE_RE = _words(
+    r"no(?: evidence of| signs? of| history of| complaints? of)?|none|neither|nor|absence of|lack of|non|"
+    r"exclusion of"
+)
+_SUBJECT_VERB_AFTER = re.compile(
+    r"^(?:\s+(?:and|or)\s+[\w'-]+(?:\s+[\w'-]+){0,3}?)?\s+(?:was|were|is|are|had|has|have|developed|appeared|"
+    r"occurred|became|remained|persisted|progressed|recurred|worsened|resolved|improved|increased|decreased)\b",
+    re.I,
+)
+
+
+def starts_own_clause(cue: str, gap: str, after: str) -> bool:
+    """Whether the mention, after the words `gap` from the negation cue `cue` and before the words
+    `after`, starts a clause the cue does not reach: joined by "and" with a verb of its own ("no
+    cough, and a fever developed"), or after a comma, the subject of the main clause ("Without
+    antibiotics, pneumonia developed")."""
+    if _AND_BEFORE.search(gap) and _OWN_VERB_AFTER.match(after):
+        return True
+    return (
+        "," in gap
+        and not _DETERMINER_CUE_RE.fullmatch(cue.strip())
+        and bool(_SUBJECT_VERB_AFTER.match(after))
+    )
 
 
 # ("… was considered but excluded" is one statement: `_BUT_EXCLUDED`)

@@ -193,7 +193,7 @@ POST_RESOLVED_RE = re.compile(
 )
 
 
-def starts_own_clause(gap: str, after: str) -> bool:
+def starts_own_clause(cue: str, gap: str, after: str) -> bool:
     """A Chinese clause ends at its comma (CLAUSE_BREAK_RE): nothing more to tell."""
     return False
 

@@ -586,3 +586,15 @@ def test_words_that_state_a_finding_absent_in_one_word():
 )
 def test_the_subject_of_a_main_clause_after_a_comma(sentence, mention, negated):
     assert _ctx(sentence, mention, "en").negated is negated
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention"),
+    [
+        ("Magnesium sulfate was started for seizure prophylaxis.", "seizure"),
+        ("Enoxaparin was given for DVT prophylaxis.", "DVT"),
+        ("Apixaban was started for stroke prevention.", "stroke"),
+    ],
+)
+def test_what_care_is_to_prevent_is_not_present(sentence, mention):
+    assert _ctx(sentence, mention, "en").uncertain

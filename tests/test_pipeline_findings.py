@@ -524,3 +524,8 @@ def test_clinical_english_for_vegetations_cavities_and_cracked_lips():
 def test_malnutrition_is_not_cachexia():
     codes = {f["code"] for f in _patient("A 70-year-old man had severe malnutrition.")["features"]}
     assert "HP:0004395" in codes and "HP:0004326" not in codes, codes
+
+
+def test_laboratory_abnormalities_name_no_finding():
+    patient = _patient("A 32-year-old woman with HELLP syndrome. Her laboratory abnormalities resolved.")
+    assert "HP:0001939" not in _codes(patient)

@@ -1506,3 +1506,23 @@ def test_a_high_antibody_level_implies_its_positivity():
 def test_a_low_urine_output_is_oliguria(text):
     patient = _patient(text)
     assert "HP:0100520" in {f["code"] for f in patient["features"] if not f["excluded"]}, patient
+
+
+def test_a_result_word_right_before_the_next_test_is_that_tests():
+    patient = _patient(
+        "A 19-year-old man with petechiae. Platelet count was 4 x 10^9/L with normal hemoglobin and "
+        "white cell count."
+    )
+    assert _results(patient) == [
+        ("platelets", 4, "10^9/L", "low"),
+        ("hemoglobin", None, None, "normal"),
+        ("WBC", None, None, "normal"),
+    ]
+
+
+def test_schistocytes_counted_or_stated_absent():
+    assert [
+        (f["code"], f["excluded"]) for f in _patient("A 30-year-old woman. Schistocytes were 4%.")["features"]
+    ] == [("HP:0001981", False)]
+    patient = _patient("A 19-year-old man. The smear showed large platelets without schistocytes.")
+    assert ("HP:0001981", True) in [(f["code"], f["excluded"]) for f in patient["features"]]

@@ -761,3 +761,11 @@ def test_transfusions_named_in_the_plural(text, agent):
 )
 def test_a_drug_the_patient_was_not_on_is_no_treatment(text):
     assert _treatments(text) == {}
+
+
+def test_a_route_after_followed_by_is_the_next_drugs():
+    tx = _treatments(
+        "A 56-year-old man received pulse methylprednisolone 1 g daily for 3 days, followed by oral "
+        "prednisone 1 mg/kg/day."
+    )
+    assert (tx["methylprednisolone"]["route"], tx["prednisone"]["route"]) == (None, "oral")

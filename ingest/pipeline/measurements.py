@@ -286,6 +286,13 @@ def measurements(
                         doc.text, tail_start + qm.end()
                     ):
                         break  # "creatinine was reduced by 30%": how much it changed, not its level
+                    if (
+                        value is not None
+                        and i + 1 < len(analytes)
+                        and limit == analytes[i + 1].start
+                        and doc.text[tail_start + qm.end() : limit].isspace()
+                    ):
+                        break  # "4 x 10^9/L with normal hemoglobin": the word is the next test's
                     interpretation = label
                     end = max(end, tail_start + qm.end())
                     said = (tail_start + qm.start(), tail_start + qm.end())

@@ -81,6 +81,10 @@ AMBIGUOUS_NAMES = frozenset(
     "eye drop",
     "eye drops",
     "dissociation",
+    # HPO's "Laboratory abnormality" is the root of metabolism: "laboratory abnormalities resolved"
+    # names no finding
+    "laboratory abnormality",
+    "laboratory abnormalities",
 }
 
 # British spellings are common in case reports; HPO writes American.
@@ -294,7 +298,9 @@ _POST_UNCERTAIN_WORDS = (
     r"(?:(?:was|were|is|are)\s+(?:(?:also|initially|first|strongly)\s+)?"
     rf"(?:(?:suspected|considered){_NOT_BUT_EXCLUDED}|possible|probable|likely|questioned|presumed|"
     r"not (?:excluded|ruled out))"
-    r"|(?:could|can|cannot|could not)(?: not)? be (?:excluded|ruled out)|\?)"
+    r"|(?:could|can|cannot|could not)(?: not)? be (?:excluded|ruled out)|\?"
+    # "seizure prophylaxis", "stroke prevention": what the care was to prevent
+    r"|prophyla(?:xis|ctic)\b|prevention\b)"
 )
 POST_UNCERTAIN_RE = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?{_POST_UNCERTAIN_WORDS}", re.I)
 # A clause ends at a new subject or predicate: a conjunction ("but", "whereas"), a relative
@@ -1675,7 +1681,11 @@ VEHICLE_AFTER_WORDS = (
 ALL_OF_THEM_WORDS = ""  # English writes the administration of each drug after it
 STOP_LATER_RE = None  # "discontinued because of …" after the drug is `STOP_RE`
 # "loperamide 2 mg as needed and topical mupirocin": "topical" is the next drug's.
-_NEXT_DRUG_LEAD_RE = re.compile(r"(?:,|\band\b|\bplus\b|\bwith\b)(?:\s+[\w-]+){0,2}\s*$")
+# ("1 g daily for 3 days, followed by oral prednisone": "oral" is the prednisone's)
+_NEXT_DRUG_LEAD_RE = re.compile(
+    r"(?:,|\band\b|\bplus\b|\bwith\b|\bfollowed by\b|\bthen\b|\bswitched to\b|\bchanged to\b)"
+    r"(?:\s+[\w-]+){0,2}\s*$"
+)
 _SENTENCE_PART_END_RE = re.compile(r"[;]|\.\s")
 
 

@@ -579,6 +579,9 @@ def test_words_that_state_a_finding_absent_in_one_word():
         # … but "no" determines the whole subject, and a list before the main clause stays a list
         ("No fever, cough or rash were noted.", "rash", True),
         ("Without fever, chills or rash, he was sent home.", "rash", True),
+        # "with a" adds what was present
+        ("She had nausea without fever or chills, with a weight loss of 4 kg.", "weight loss", False),
+        ("She had nausea without fever or chills with a weight loss of 4 kg.", "chills", True),
         # "not yet" is no conjunction, "whether or not" no negation
         ("He had not yet developed jaundice.", "jaundice", True),
         ("Whether or not the fever was due to the drug is unclear.", "fever", False),

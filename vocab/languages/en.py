@@ -315,6 +315,8 @@ _AFTER_NEGATION = (
 SCOPE_END_RE = _words(
     r"but|however|although|though|except|apart from|aside from|other than|which|whereas|while|who|"
     r"(?<!\bnot )yet|"
+    # "vomiting without fever, with a weight loss of 5 kg": "with a" adds what was present
+    r"with (?:a|an|some|mild|moderate|severe|marked|significant)|"
     rf"{_AFTER_NEGATION}(?:present(?:ed|ing|s)|develop(?:ed|ing|s)|show(?:ed|ing|s)|reveal(?:ed|ing|s)|"
     r"demonstrat(?:ed|ing|es)|complain(?:ed|ing|s)|had|has)|"
     r"confirm(?:ed|ing|s)|underw(?:ent)|undergoing|receiv(?:ed|ing)|admitted|"

@@ -1015,8 +1015,21 @@ DIAGNOSIS_NAMES = [
     ("Takayasu动脉炎", "ORPHA:3287", None),
     ("Fanconi贫血", "MONDO:0019391", None),
     ("Diamond-Blackfan贫血", "MONDO:0015253", None),
-    ("Vogt-小柳-原田综合征", "MONDO:0018092", None),
-    ("Wegener肉芽肿", "MONDO:0012105", None),
+    ("Vogt-小柳-原田综合征", "ORPHA:3437", None),
+    ("Wegener肉芽肿", "ORPHA:900", None),
+    ("Kasabach-Merritt现象", "ORPHA:2330", None),
+    # infection, gastroenterology, cardiology, nephrology, neurology and paediatrics
+    ("坏死性筋膜炎", "MONDO:0004835", None),
+    ("毛霉菌病", "MONDO:0019136", None),
+    ("肝肾综合征", "MONDO:0001382", None),
+    ("食管裂孔疝", "MONDO:0007721", None),
+    ("致心律失常性右室心肌病", "MONDO:0016587", None),
+    ("微小病变型肾病", "ORPHA:69061", None),
+    ("渗透性脱髓鞘综合征", "MONDO:0006692", None),
+    ("支气管肺发育不良", "MONDO:0019091", None),
+    ("坏死性淋巴结炎", "ORPHA:50918", None),
+    ("黏液性水肿昏迷", "MONDO:1010100", None),
+    ("肾淀粉样变性", None, "HP:0001917"),
 ]
 
 

@@ -317,8 +317,8 @@ def test_results_written_as_a_fixed_phrase():
     }
     assert ("body weight change", -6, "kg", "6 kg") in found  # a loss is a negative change
     assert ("body weight change", 4.5, "kg", "4.5 kg") in found
-    assert ("muscle strength", 3, "/5", "3/5") in found
-    assert ("muscle strength", 4, "/5", "4+/5") in found
+    assert ("muscle strength", 3, "grade", "3/5") in found
+    assert ("muscle strength", 4, "grade", "4+/5") in found
     # a fraction in a sentence about no strength is no grade
     assert all(f[3] != "1/5" for f in found)
 
@@ -1526,3 +1526,32 @@ def test_schistocytes_counted_or_stated_absent():
     ] == [("HP:0001981", False)]
     patient = _patient("A 19-year-old man. The smear showed large platelets without schistocytes.")
     assert ("HP:0001981", True) in [(f["code"], f["excluded"]) for f in patient["features"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "grade", "weak"),
+    [
+        ("A 30-year-old man. Muscle strength was 4/5 in both legs.", 4, True),
+        (
+            "A 30-year-old man. Muscle strength was 5/5 in the lower limbs.",
+            5,
+            False,
+        ),  # "lower" is a body part
+        ("A 30-year-old man. On examination, strength was 3/5 in the right arm.", 3, True),
+        ("患者男，30岁。查体：双下肢肌力4级。", 4, True),
+    ],
+)
+def test_muscle_strength_is_a_grade_and_below_five_a_weakness(text, grade, weak):
+    patient = _patient(text)
+    strength = [m for m in patient["measurements"] if m["analyte"] == "muscle strength"]
+    assert [(m["value"], m["unit"], m.get("value2")) for m in strength] == [(grade, "grade", None)]
+    weakness = [f for f in patient["features"] if f["code"] == "HP:0001324" and not f["excluded"]]
+    assert bool(weakness) == weak
+
+
+def test_a_units_letter_ends_its_sentence():
+    # "mmol/L." is no initial: the next sentence's result is not the potassium's
+    patient = _patient("A 30-year-old man. Potassium 4.1 mmol/L. Strength was 4/5 in the lower extremities.")
+    results = _results(patient)
+    assert ("potassium", 4.1, "mmol/L", "normal") in results
+    assert ("muscle strength", 4, "grade", "low") in results

@@ -228,6 +228,9 @@ def measurements(
             unit = normalise_unit(vm.group("unit"))
             value_start, value_end = m.end + vm.start("val"), m.end + len(vm.group(0).rstrip())
             diastolic = parse_number(vm.group("val2")) if vm.group("val2") else None
+            if diastolic is not None and info and info.unit == "grade" and diastolic == info.ref_high:
+                # "muscle strength 4/5": a grade written over its scale's top, not two numbers
+                diastolic, unit = None, "grade"
         value_high = None
         if vm and value is not None and not vm.group("unit") and diastolic is None:
             # "尿红细胞3～5个/HP", "血小板（45～60）×10^9/L": a range, its unit written once after it.

@@ -40,7 +40,8 @@ def sections(text: str, language: str) -> list[tuple[int, str]]:
     return out
 
 
-_ABBREVIATIONS = re.compile(rf"(?:\b(?:{languages.alternatives('ABBREVIATION_WORDS')})|\b[A-Z])\.$")
+# An abbreviation or an initial ("J. Smith") ends no sentence; a unit's letter does ("mmol/L. Sodium").
+_ABBREVIATIONS = re.compile(rf"(?:\b(?:{languages.alternatives('ABBREVIATION_WORDS')})|(?<![/\w])[A-Z])\.$")
 _SENTENCE_END = re.compile(r"[。！？!?]+|\n+|\.(?=\s+[\"'(\[]?[A-Z0-9])|\.(?=\s*$)|;(?=\s)|；")
 
 

@@ -281,6 +281,23 @@ def pattern_results(
                     continue
                 if named == "SD score":
                     continue  # a standard deviation of no growth measure: a statistic, no result
+            info = doc.vocab.analytes.get(named)
+            if info is not None and value is not None and unit == info.ref_unit and info.hpo_low:
+                # A graded measure the table knows: "strength 3/5" is below its interval, a weakness.
+                fact = {
+                    "analyte": info.name,
+                    "value": value,
+                    "comparator": None,
+                    "unit": unit,
+                    "interpretation": interpretation_from_range(value, info.ref_low, info.ref_high, None),
+                    "evidence": doc.ev(a, b),
+                }
+                when = onset_at(a)
+                if when:
+                    fact["when"] = when
+                emit_measurement(patient, fact, info)
+                found.append((a, b))
+                continue
             change = _CHANGES.get(named)
             if change is not None and value is not None:
                 said = assertion_of(doc.text[s0:s1], gm.start() - s0, a - s0, doc.language, post=False)

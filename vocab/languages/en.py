@@ -938,6 +938,12 @@ _NOT_A_LEVEL = "".join(
 )
 _HIGH_LEVEL = r"elevated|raised|increased|high|prolonged"
 _LOW_LEVEL = r"decreased|reduced|low|depressed|diminished"
+# "lower limbs", "high thoracic", "lower lobe": low and high that name a part of the body.
+_BODY_PART_AFTER = (
+    r"(?!\s+(?:limbs?|extremit(?:y|ies)|legs?|lobes?|back|abdom\w*|quadrants?|lip|eyelids?|jaw|pole|"
+    r"gastrointestinal|gi|urinary|respiratory|airways?|esophag\w*|oesophag\w*|cervical|thoracic|"
+    r"lumbar|chest|ribs?|teeth|molars?|incisors?|motor neurons?|eyelid|face|body|trunk)\b)"
+)
 RESULT_WORDS = {
     # "not detected", "not expressed" are negative: the positive words are not read after "not"/"no".
     # Immunohistochemistry writes a marker's result as its expression: "CD20 was expressed",
@@ -946,10 +952,11 @@ RESULT_WORDS = {
     # "oligoclonal bands were absent": a test read as found or not found, stated absent.
     "negative": r"(?<![\w-])negative\b|\bnot (?:detected|expressed|found|identified|isolated)\b|\bno expression\b|\bimmunonegative\b|\bnon-?reactive\b|\bundetectable\b|\babsent\b|\bsterile\b|\bno growth\b",  # noqa: E501 - a pattern reads best on one line
     # "PT and aPTT were prolonged", "a prolonged QTc": a clotting time or an interval above its range
-    "high": rf"(?<![\w-]){_NOT_A_LEVEL}(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|prolonged|above (?:the )?(?:upper limit of )?normal)\b(?!-(?!\d)|\s+power)",  # noqa: E501 - a pattern reads best on one line
-    # "high-power field", "low-grade", "low-dose": a compound adjective, no result
+    "high": rf"(?<![\w-]){_NOT_A_LEVEL}(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|prolonged|above (?:the )?(?:upper limit of )?normal)\b(?!-(?!\d)|\s+power){_BODY_PART_AFTER}",  # noqa: E501 - a pattern reads best on one line
+    # "high-power field", "low-grade", "low-dose": a compound adjective, no result; "5/5 in the lower
+    # limbs", "the lower lobe": a part of the body
     "low": rf"(?<![\w-]){_NOT_A_LEVEL}(?:decreased|reduced|low|lower|depressed|diminished)\b"
-    r"(?!-(?!\d)|\s+power)",
+    rf"(?!-(?!\d)|\s+power){_BODY_PART_AFTER}",
     "normal": r"(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b"  # noqa: E501 - a pattern reads best on one line
     # "CRP was not elevated": the level is not what the word says
     rf"|\b{_NOT_LEVEL_WORDS}(?:{_HIGH_LEVEL}|{_LOW_LEVEL})\b",
@@ -1322,7 +1329,7 @@ PATTERN_RESULTS = (
         re.compile(r"(?<![\w/.])(?P<res>(?P<val>[0-5])[+-]?(?:\s*[-–]\s*[0-5][+-]?)?\s*/\s*5)(?![\d/])"),
         re.compile(r"\b(?:strength|power|motor|weakness|MRC|paresis)\b", re.I),
         "muscle strength",
-        "/5",
+        "grade",
     ),
     # A count per microscope field: "30 to 60 mitoses per 10 high-power fields", "RBC 10-15/HPF",
     # "2+/HP".

@@ -529,3 +529,20 @@ def test_malnutrition_is_not_cachexia():
 def test_laboratory_abnormalities_name_no_finding():
     patient = _patient("A 32-year-old woman with HELLP syndrome. Her laboratory abnormalities resolved.")
     assert "HP:0001939" not in _codes(patient)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "status"),
+    [
+        # a diagnosis the patient was wrongly given is none of theirs
+        ("A 40-year-old man. His rash was mistaken for psoriasis.", "MONDO:0005083", "excluded"),
+        # a diagnosis that stays possible is a differential
+        (
+            "A 40-year-old man. Autoimmune encephalitis remained a possibility.",
+            "MONDO:0020640",
+            "differential",
+        ),
+    ],
+)
+def test_a_misdiagnosis_and_a_remaining_possibility(text, code, status):
+    assert [(d["code"], d["status"]) for d in _patient(text)["diagnoses"]] == [(code, status)]

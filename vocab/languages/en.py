@@ -199,6 +199,8 @@ NEGATION_RE = _words(
     # "…, thus ruling out a carcinosarcoma"; "for ruling out" is a purpose (hypothetical)
     r"(?<!for )(?<!of )ruling out|"
     r"no evidence of|no signs? of|no history of|never|neither|nor|none|non|lack of|lacked|lacking|free from|"
+    # "initially misdiagnosed as migraine": a diagnosis the patient did not have
+    r"(?:mis|mistakenly |wrongly |erroneously )diagnosed (?:as|with)(?: an?)?|mistaken for|"
     r"exclusion of|excluded|unremarkable for|no complaints? of|did not|does not|do not|was not|were not|"
     r"is not|are not|cannot|could not|failed to|unable to"
 )
@@ -295,9 +297,9 @@ POST_NEGATION_RE = re.compile(
 )
 _NOT_BUT_EXCLUDED = f"(?!{_BUT_EXCLUDED})"
 _POST_UNCERTAIN_WORDS = (
-    r"(?:(?:was|were|is|are)\s+(?:(?:also|initially|first|strongly)\s+)?"
+    r"(?:(?:was|were|is|are|remained|remains)\s+(?:(?:also|initially|first|strongly|still)\s+)?"
     rf"(?:(?:suspected|considered){_NOT_BUT_EXCLUDED}|possible|probable|likely|questioned|presumed|"
-    r"not (?:excluded|ruled out))"
+    r"not (?:excluded|ruled out)|a (?:possibility|consideration|concern))"
     r"|(?:could|can|cannot|could not)(?: not)? be (?:excluded|ruled out)|\?"
     # "seizure prophylaxis", "stroke prevention": what the care was to prevent
     r"|prophyla(?:xis|ctic)\b|prevention\b)"

@@ -1639,3 +1639,50 @@ def test_a_degree_word_after_an_infix_negation_is_read_away(words, code):
         assert not [f for f in patient["features"] if not f["excluded"]], patient["features"]
         assert not patient.get("uncoded_findings"), patient["uncoded_findings"]
         _evidence_is_original(written, patient)
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("小眼球", "HP:0000568"),
+        ("连眉", "HP:0000664"),
+        ("眉毛稀疏", "HP:0045075"),
+        ("鼻孔前倾", "HP:0000463"),
+        ("鼻根部宽", "HP:0000431"),
+        ("耳前赘生物", "HP:0000384"),
+        ("颈短", "HP:0000470"),
+        ("颈蹼", "HP:0000465"),
+        ("乳头间距增宽", "HP:0006610"),
+        ("皮肤弹性过度", "HP:0000974"),
+        ("第五指内弯", "HP:0004209"),
+        ("枕部扁平", "HP:0005469"),
+        ("面中部发育不良", "HP:0011800"),
+        ("刻板动作", "HP:0000733"),
+        ("独走延迟", "HP:0031936"),
+        ("体重不增", "HP:0001508"),
+        ("智力发育落后", "HP:0001249"),  # intellectual disability, not the 发育落后 inside it
+    ],
+)
+def test_dysmorphology_and_development_wording(words, code):
+    codes = {f["code"] for f in _patient(f"患儿，男，3岁。查体：{words}。")["features"] if not f["excluded"]}
+    assert code in codes, codes
+
+
+def test_epilepsy_is_a_seizure_feature_and_a_diagnosis_as_in_english():
+    patient = _patient("患儿，男，5岁，反复癫痫1年。")
+    assert "HP:0001250" in {f["code"] for f in patient["features"]}
+    assert "MONDO:0005027" in {d["code"] for d in patient["diagnoses"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("患者，男，30岁，咳嗽。予抗癫痫治疗。", "HP:0001250"),
+        ("患者，男，30岁，咳嗽。予抗心律失常药物。", "HP:0011675"),
+    ],
+)
+def test_a_finding_inside_a_drug_class_is_what_the_drug_is_for(text, code):
+    patient = _patient(text)
+    assert code not in {f["code"] for f in patient["features"]}, patient["features"]
+    assert not patient["diagnoses"], patient["diagnoses"]
+    assert patient["treatments"], patient

@@ -186,6 +186,14 @@ def _resolve(raw: list[tuple[int, int, tuple[int, ...]]], concepts: list[Concept
             return not _inside(masks, kept_spans, ("analyte",), m.start, m.end)
 
         mentions = [m for m in mentions if keep(m)]
+    # A finding or disease inside a drug's name names what the drug is for, not what the patient was
+    # found to have: 抗心律失常药物 (no arrhythmia), 抗癫痫治疗 (no epilepsy), 抗过敏治疗.
+    if kept_spans.get("drug"):
+        mentions = [
+            m
+            for m in mentions
+            if m.kind in (ANALYTE, DRUG) or not _inside(masks, kept_spans, ("drug",), m.start, m.end)
+        ]
     mentions.sort(key=lambda m: (m.start, -m.end))
     return mentions
 

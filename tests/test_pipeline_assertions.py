@@ -601,3 +601,17 @@ def test_the_subject_of_a_main_clause_after_a_comma(sentence, mention, negated):
 )
 def test_what_care_is_to_prevent_is_not_present(sentence, mention):
     assert _ctx(sentence, mention, "en").uncertain
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "negated"),
+    [
+        # the full stop of "e.g.", "i.e." ends no clause
+        ("There were no signs of sepsis, e.g. fever or hypotension, on admission.", "hypotension", True),
+        ("He had no organomegaly, i.e. hepatomegaly or splenomegaly.", "splenomegaly", True),
+        # … a sentence's does
+        ("There was no rash. Fever was present.", "Fever", False),
+    ],
+)
+def test_an_abbreviation_full_stop_ends_no_clause(sentence, mention, negated):
+    assert _ctx(sentence, mention, "en").negated is negated

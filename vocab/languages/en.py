@@ -335,7 +335,8 @@ SCOPE_END_RE = _words(
     # starts a clause with a subject of its own
     r"(?<=,)\s*(?:the|his|her|their|this|these|he|she|they)"
 )
-CLAUSE_BREAK_RE = re.compile(r"[;:]|\.\s")
+# (not the full stop of "e.g.", "i.e.", "vs.": "no signs of infection, e.g. fever or leukocytosis")
+CLAUSE_BREAK_RE = re.compile(r"[;:]|(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bcf)(?<!\bapprox)\.\s", re.I)
 # ("a deletion of maternal origin", "inherited from his mother": where the patient's variant came
 # from, not a relative's finding)
 _FROM_PARENT = r"(?<!from his )(?<!from her )(?<!from the )(?<!from their )(?<!from both )"

@@ -1555,3 +1555,23 @@ def test_a_units_letter_ends_its_sentence():
     results = _results(patient)
     assert ("potassium", 4.1, "mmol/L", "normal") in results
     assert ("muscle strength", 4, "grade", "low") in results
+
+
+@pytest.mark.parametrize(
+    "text, analyte, interpretation",
+    [
+        # coagulation factors and anticoagulant proteins, copper, calcitonin, thyroid antibodies
+        ("患者男，8岁。凝血因子Ⅷ活性 2%。", "factor VIII activity", "low"),
+        ("患者女，36岁。蛋白C活性 35%，蛋白S活性 28%。", "protein S activity", "low"),
+        ("患者女，36岁。抗凝血酶Ⅲ活性 45%。", "antithrombin activity", "low"),
+        ("患者男，19岁。血清铜 4.8 μmol/L。", "serum copper", "low"),
+        ("患者女，52岁。降钙素 860 pg/ml，降钙素原 0.3 ng/ml。", "calcitonin", "high"),
+        ("患者女，52岁。降钙素 860 pg/ml，降钙素原 0.3 ng/ml。", "procalcitonin", "normal"),
+        ("患者女，41岁。甲状腺球蛋白抗体 >4000 IU/ml。", "anti-thyroglobulin", "high"),
+        ("患者女，30岁。抗β2糖蛋白Ⅰ抗体 64 RU/ml。", "anti-beta2 glycoprotein I", "high"),
+        ("患者男，60岁。骨髓穿刺示浆细胞占28%。", "bone marrow plasma cells", "high"),
+    ],
+)
+def test_coagulation_copper_and_hormone_tests_of_chinese_reports(text, analyte, interpretation):
+    got = {(m["analyte"], m["interpretation"]) for m in _patient(text)["measurements"]}
+    assert (analyte, interpretation) in got, got

@@ -577,3 +577,20 @@ def test_recovery_not_yet_is_no_improvement():
 def test_an_english_level_changed_to_a_value_after_care(text, expected):
     outcomes = [o for o in _outcomes(text) if o.get("about_measurement")]
     assert [(o["about"], o["direction"], o.get("after_treatment")) for o in outcomes] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "患者，男，46岁。2个月前出现双下肢水肿，未予重视。1周前水肿加重。",
+        "患者，男，46歲。2個月前出現雙下肢水腫，未予特殊處理，1週前水腫加重。",
+        "患者，女，30岁。反复发热1月，未经治疗，3天前发热加重。",
+    ],
+)
+def test_care_withheld_in_the_history_makes_no_course_after_treatment(text):
+    assert extract(text)["patients"][0]["outcomes"] == []
+
+
+def test_care_given_makes_the_course_after_it_an_outcome():
+    (outcome,) = extract("患者，男，46岁。双下肢水肿，予呋塞米利尿后水肿加重。")["patients"][0]["outcomes"]
+    assert (outcome["direction"], outcome["after_treatment"]) == ("worsened", "furosemide")

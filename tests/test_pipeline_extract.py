@@ -402,3 +402,18 @@ def test_diagnosis_lists_and_suspected_diagnoses():
     status = {(d["code"], d["status"]) for d in _patient(text)["diagnoses"]}
     assert ("HP:0000836", "final") in status  # the second item of "diagnosed with A and B"
     assert ("HP:0001875", "differential") in status
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("A male neonate born at 38 weeks developed poor feeding.", 0.0),
+        ("A newborn girl developed poor feeding on day 2 of life.", 0.0),
+        # an age in numbers wins, and "newborn screening" names no newborn patient
+        ("The newborn screening of a 5-year-old boy was normal.", 5.0),
+        ("A boy had an abnormal newborn screen.", None),
+    ],
+)
+def test_a_neonate_is_in_the_first_days_of_life(text, years):
+    age = extract(text)["patients"][0].get("age")
+    assert (age or {}).get("years") == years

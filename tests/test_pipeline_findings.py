@@ -546,3 +546,19 @@ def test_laboratory_abnormalities_name_no_finding():
 )
 def test_a_misdiagnosis_and_a_remaining_possibility(text, code, status):
     assert [(d["code"], d["status"]) for d in _patient(text)["diagnoses"]] == [(code, status)]
+
+
+def test_a_diagnosis_suspected_and_confirmed_is_final():
+    patient = _patient(
+        "A 3-day-old boy with hyperammonaemia. Ornithine transcarbamylase deficiency was suspected and "
+        "confirmed by genetic testing."
+    )
+    assert [d["status"] for d in patient["diagnoses"]] == ["final"]
+
+
+def test_clinical_english_for_lung_function_joint_motion_and_abdominal_discomfort():
+    patient = _patient(
+        "A 60-year-old man. Pulmonary function tests showed a restrictive pattern. He had limited range "
+        "of motion of the left knee and right upper quadrant discomfort."
+    )
+    assert _codes(patient) == {"HP:0002091", "HP:0001376", "HP:0002027"}

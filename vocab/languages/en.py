@@ -295,7 +295,11 @@ _OF_PART = (
 POST_NEGATION_RE = re.compile(
     rf"^\s*(?:\([^)]{{0,30}}\)\s*)?(?:{_TEST_WORDS}\s+|{_OF_PART}\s+)?{_WHICH}{_POST_NEGATION}", re.I
 )
-_NOT_BUT_EXCLUDED = f"(?!{_BUT_EXCLUDED})"
+# "… was suspected and confirmed by genetic testing": suspected first, then found (no differential)
+_AND_CONFIRMED = (
+    r"\s*,?\s*and\s+(?:(?:was|later|subsequently|then|finally|eventually)\s+){0,2}(?:confirmed|proven)\b"
+)
+_NOT_BUT_EXCLUDED = f"(?!{_BUT_EXCLUDED}|{_AND_CONFIRMED})"
 _POST_UNCERTAIN_WORDS = (
     r"(?:(?:was|were|is|are|remained|remains)\s+(?:(?:also|initially|first|strongly|still)\s+)?"
     rf"(?:(?:suspected|considered){_NOT_BUT_EXCLUDED}|possible|probable|likely|questioned|presumed|"
@@ -732,6 +736,12 @@ AGE_RE = re.compile(
     r"|\b(\d{1,3})\s*[- ]?\s*(y/?o|yo)\b",  # "45 y/o", "45-yo"
     re.I,
 )
+# "A male neonate born at 38 weeks", "a newborn girl": a patient in the first days of life, when the
+# text states no age in numbers (not "newborn screening", "the neonatal period").
+_NEONATE_RE = re.compile(
+    r"\b(?:newborn|new-born|neonate)\b(?!\s+(?:screen|screening|period|intensive|unit|care|nursery|hearing|exam))",
+    re.I,
+)
 SEX_RE = re.compile(
     r"\b(man|woman|male|female|boy|girl|gentleman|lady|men|women|mr|mrs|ms|gravida|pregnant|primigravida|"
     r"g\d+\s*p\d+)\b",  # "G3P2": obstetric history, a woman
@@ -766,7 +776,8 @@ def find_age(chunk: str) -> tuple[float, int, int] | None:
     """(age in years, start, end) of the first age `chunk` states, or None (also when implausible)."""
     m = AGE_RE.search(chunk)
     if not m:
-        return None
+        neonate = _NEONATE_RE.search(chunk)
+        return (0.0, neonate.start(), neonate.end()) if neonate else None
     number = m.group(1) or m.group(3) or m.group(5) or m.group(7)
     unit = m.group(2) or m.group(4) or m.group(6) or "years"
     years = _age_years(number, unit)

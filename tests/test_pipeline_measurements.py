@@ -1575,3 +1575,23 @@ def test_a_units_letter_ends_its_sentence():
 def test_coagulation_copper_and_hormone_tests_of_chinese_reports(text, analyte, interpretation):
     got = {(m["analyte"], m["interpretation"]) for m in _patient(text)["measurements"]}
     assert (analyte, interpretation) in got, got
+
+
+@pytest.mark.parametrize(
+    "text, analyte, interpretation",
+    [
+        # Taiwan's wording: electrolytes as ions, a culture that grew, glucose of the CSF in mg/dL
+        ("病人為50歲男性。腎功能：鉀離子 6.2 mmol/L，鈉離子 128 mmol/L。", "potassium", "high"),
+        ("病人為50歲男性。腎功能：鉀離子 6.2 mmol/L，鈉離子 128 mmol/L。", "sodium", "low"),
+        ("病人為50歲男性。血液培養長出金黃色葡萄球菌。", "blood culture", "positive"),
+        ("患者女，40岁。尿培养未长出细菌。", "urine culture", "negative"),
+        ("病童為3歲男童。腦脊髓液檢查：葡萄糖 25 mg/dL。", "CSF glucose", "low"),
+    ],
+)
+def test_taiwan_lab_wording(text, analyte, interpretation):
+    got = {(m["analyte"], m["interpretation"]) for m in _patient(text)["measurements"]}
+    assert (analyte, interpretation) in got, got
+
+
+def test_a_rash_that_grew_is_no_culture():
+    assert _patient("患者女，40岁。双下肢长出皮疹。")["measurements"] == []

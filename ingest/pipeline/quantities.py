@@ -330,6 +330,7 @@ MOLAR_MASS = {
     "indirect bilirubin": 584.66,
     "creatinine": 113.12,
     "glucose": 180.16,
+    "CSF glucose": 180.16,
     "BUN": 28.02,
     "uric acid": 168.11,
     "calcium": 40.08,

@@ -445,11 +445,12 @@ RESULT_WORDS = {
     # A culture or smear names what it found: "痰培养检出白色假丝酵母菌" is a positive culture,
     # "未检出", "未找到抗酸杆菌" a negative one (negative is tried after positive: the look-behind
     # keeps "未检出" from reading as "检出").
-    "positive": r"弱阳性|阳性|(?<![未无没])(?:检出|查见|查到|找到|培养出|分离出)"
+    # (长出: "血液培养长出金黄色葡萄球菌", Taiwan's wording of a culture that grew)
+    "positive": r"弱阳性|阳性|(?<![未无没])(?:检出|查见|查到|找到|培养出|分离出|长出)"
     # or names the organism it grew: "血培养示金黄色葡萄球菌", "痰培养：肺炎克雷伯菌生长", "有白色念珠菌生长"
     # (no 未/无/阴 before it: "示无细菌生长" is negative).
     r"|(?<=[示为:：有])\s*[^\s\d，,；;。:：未无阴]{1,16}?(?:菌|支原体|衣原体)(?![素苗剂])",
-    "negative": r"阴性|未检出|未查见|未查到|未找到|未培养出|未分离出|无细菌生长|未见细菌生长|无菌生长",
+    "negative": r"阴性|未检出|未查见|未查到|未找到|未培养出|未分离出|未长出|无细菌生长|未见细菌生长|无菌生长",
     "high": r"升高|增高|偏高|增快|增加|超过正常上限|高于正常|超出正常",
     "low": r"降低|减低|偏低|减少|下降",
     "normal": r"(?:在)?正常(?:值)?范围内?|参考范围内|未见(?:明显)?异常|无(?:明显)?异常|大致正常|正常",
@@ -496,6 +497,12 @@ RESPECTIVELY_WORDS = r"分别为|分别是|分别|依次为"
 # character is no name for the vocabulary (钾 is inside 氯化钾), so these are read only with a
 # concentration unit right after their value (`analyte_mentions`).
 ELEMENT_WORDS = {
+    # and as ions, as Taiwan reports write them: 鉀離子 6.2 mmol/L, 鈉離子 128 mmol/L (not 钙离子,
+    # which may be the ionized calcium)
+    "钾离子": "potassium",
+    "钠离子": "sodium",
+    "氯离子": "chloride",
+    "镁离子": "magnesium",
     "钾": "potassium",
     "钠": "sodium",
     "氯": "chloride",

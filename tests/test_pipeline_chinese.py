@@ -1686,3 +1686,26 @@ def test_a_finding_inside_a_drug_class_is_what_the_drug_is_for(text, code):
     assert code not in {f["code"] for f in patient["features"]}, patient["features"]
     assert not patient["diagnoses"], patient["diagnoses"]
     assert patient["treatments"], patient
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # a list of parts before one finding: each part's finding, walked back part by part
+        ("肝、脾、淋巴结肿大", {"HP:0002240", "HP:0001744", "HP:0002716"}),
+        ("颈部、腋窝及腹股沟淋巴结肿大", {"HP:0025289", "HP:0034752", "HP:0034751"}),
+        ("颜面、眼睑及双下肢水肿", {"HP:0000282", "HP:0100540", "HP:0010741"}),
+    ],
+)
+def test_every_part_of_a_list_before_one_finding_is_that_parts_finding(text, codes):
+    opencc = pytest.importorskip("opencc")
+    written = f"患者，男，40岁。查体：{text}。"
+    for version in (written, opencc.OpenCC("s2tw").convert(written)):
+        patient = _patient(version)
+        assert codes == {f["code"] for f in patient["features"] if not f["excluded"]}, patient["features"]
+        _evidence_is_original(version, patient)
+
+
+def test_two_findings_of_one_part_stay_two_findings():
+    codes = {f["code"] for f in _patient("患者，男，40岁。恶心、呕吐，双下肢麻木、无力。")["features"]}
+    assert {"HP:0002018", "HP:0002013", "HP:0003401", "HP:0007340"} <= codes, codes

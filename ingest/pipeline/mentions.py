@@ -467,8 +467,8 @@ def _with_shared_body_part(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     replaced: dict[int, Mention] = {}
     findings = [m for m in mentions if m.kind in (HPO, FINDING)]
     for m in findings:
-        joiner = join.search(doc.key, max(0, m.start - 3), m.start)
-        if joiner is None or joiner.end() != m.start or joiner.start() == m.start:
+        joiner = _joiner_ending_at(doc.key, join, m.start)
+        if joiner is None:
             continue
         clause = _CLAUSE_PUNCTUATION.split(doc.key[max(0, joiner.start() - 20) : joiner.start()])[-1]
         base = joiner.start() - len(clause)
@@ -497,30 +497,54 @@ def _leading_part(finding: Mention, a: int, b: int, joiner: int) -> bool:
 def _with_finding_shared_by_parts(doc: Doc, mentions: list[Mention], join: re.Pattern[str]) -> list[Mention]:
     """ "颜面及双下肢浮肿", "眼睑和双下肢水肿": a finding written once after two body parts is each
     part's. The part before the joiner, with the finding's words, names a finding of its own (颜面浮肿,
-    facial oedema; 眼睑水肿): a mention over that part."""
+    facial oedema; 眼睑水肿): a mention over that part. A list of parts is walked back part by part
+    ("颜面、眼睑及双下肢水肿", "肝、脾、淋巴结肿大") while each one names a finding with the words."""
     findings = [m for m in mentions if m.kind in (HPO, FINDING)]
     added = []
     for m in findings:
-        joiner = join.search(doc.key, max(0, m.start - 3), m.start)
-        if joiner is None or joiner.end() != m.start or joiner.start() == m.start:
-            continue
-        clause = _CLAUSE_PUNCTUATION.split(doc.key[max(0, joiner.start() - _PART_REACH) : joiner.start()])[-1]
-        base = joiner.start() - len(clause)
-        own = doc.key[m.start : m.end]
-        for i, part in _runs(clause, _PART_REACH):
-            a, b = base + i, base + i + len(part)
-            if b != joiner.start() or any(f.start < b and a < f.end for f in mentions):
-                continue  # the part must end at the joiner and name nothing itself
-            # the finding's words are an end of its mention, the longest that names a term with the part
-            named = next(
-                (t for k in range(1, len(own)) if (t := _whole_term(doc, part + own[k:])) is not None), None
-            )
-            if named is not None:
-                added.append(Mention(a, b, named.concepts))
+        own, at = doc.key[m.start : m.end], m.start
+        for _ in range(_LIST_PARTS):
+            part_mention = _shared_part_before(doc, mentions, join, at, own)
+            if part_mention is None:
                 break
+            added.append(part_mention)
+            at = part_mention.start
     return sorted(mentions + added, key=lambda m: (m.start, -m.end)) if added else mentions
 
 
+def _shared_part_before(
+    doc: Doc, mentions: list[Mention], join: re.Pattern[str], at: int, own: str
+) -> Mention | None:
+    """The mention of the part written before the joiner that ends at `at`, when the part with an
+    end of the finding's words `own` names a term; None when there is no such part."""
+    joiner = _joiner_ending_at(doc.key, join, at)
+    if joiner is None:
+        return None
+    clause = _CLAUSE_PUNCTUATION.split(doc.key[max(0, joiner.start() - _PART_REACH) : joiner.start()])[-1]
+    base = joiner.start() - len(clause)
+    for i, part in _runs(clause, _PART_REACH):
+        a, b = base + i, base + i + len(part)
+        if b != joiner.start() or any(f.start < b and a < f.end for f in mentions):
+            continue  # the part must end at the joiner and name nothing itself
+        # the finding's words are an end of its mention, the longest that names a term with the part
+        ends = (own[k:] for k in range(1, len(own)))
+        named = next((t for end in ends if (t := _whole_term(doc, part + end)) is not None), None)
+        if named is not None:
+            return Mention(a, b, named.concepts)
+    return None
+
+
+def _joiner_ending_at(text: str, join: re.Pattern[str], at: int) -> re.Match[str] | None:
+    """The longest joiner of at most 3 characters that ends right at `at` ("、" in "肝、脾、淋巴结":
+    not the first joiner of the window, which may end before it)."""
+    for start in range(max(0, at - 3), at):
+        found = join.fullmatch(text, start, at)
+        if found is not None:
+            return found
+    return None
+
+
+_LIST_PARTS = 4  # parts of a list walked back from the finding written after the last one
 _PART_REACH = 4  # characters that may name a body part (双下肢, 颜面, 胃部)
 
 

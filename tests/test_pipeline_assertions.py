@@ -615,3 +615,28 @@ def test_what_care_is_to_prevent_is_not_present(sentence, mention):
 )
 def test_an_abbreviation_full_stop_ends_no_clause(sentence, mention, negated):
     assert _ctx(sentence, mention, "en").negated is negated
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "value"),
+    [
+        # "was not confirmed" is no diagnosis confirmed
+        ("Brucellosis was not confirmed by culture.", "Brucellosis", "negated"),
+        ("The diagnosis of gout was not established.", "gout", "negated"),
+        ("Gout could not be proven.", "Gout", "negated"),
+        ("Brucellosis was confirmed by culture.", "Brucellosis", "present"),
+        # "deemed unlikely" is a doubt, as "considered unlikely" was
+        ("Sepsis was deemed unlikely.", "Sepsis", "hypothetical"),
+        ("Sepsis was thought to be unlikely.", "Sepsis", "hypothetical"),
+    ],
+)
+def test_not_confirmed_and_deemed_unlikely(sentence, mention, value):
+    assert _ctx(sentence, mention, "en").value == value
+
+
+def test_a_diagnosis_not_confirmed_is_not_final():
+    from ingest.pipeline import extract
+
+    record = extract("A 30-year-old man had fever. Brucellosis was not confirmed by culture.", language="en")
+    statuses = {d["label"].lower(): d["status"] for d in record["patients"][0]["diagnoses"]}
+    assert statuses["brucellosis"] == "excluded"

@@ -249,7 +249,9 @@ _PLACE_WORDS = re.compile(
 _NOT_FOUND = (
     r"(?:seen|found|detected|observed|present|identified|noted|evident|palpable|visuali[sz]ed|appreciated|"
     r"elicited|demonstrated|audible|heard|felt|shown|documented|recorded|revealed|discovered|encountered|"
-    r"apparent|visible|palpated)"
+    r"apparent|visible|palpated|"
+    # "tuberculosis was not confirmed", "malignancy was not suspected": not a diagnosis either
+    r"confirmed|proven|established|suspected)"
 )
 _SUSPECTED = r"(?:(?:also|initially|first|strongly)\s+)?(?:suspected|considered)"
 _THEN_EXCLUDED = (
@@ -303,7 +305,9 @@ _NOT_BUT_EXCLUDED = f"(?!{_BUT_EXCLUDED}|{_AND_CONFIRMED})"
 _POST_UNCERTAIN_WORDS = (
     r"(?:(?:was|were|is|are|remained|remains)\s+(?:(?:also|initially|first|strongly|still)\s+)?"
     rf"(?:(?:suspected|considered){_NOT_BUT_EXCLUDED}|possible|probable|likely|questioned|presumed|"
-    r"not (?:excluded|ruled out)|a (?:possibility|consideration|concern))"
+    r"not (?:excluded|ruled out)|a (?:possibility|consideration|concern)|"
+    # "sepsis was deemed unlikely"
+    r"(?:(?:deemed|thought|felt|judged)\s+(?:to be\s+)?)?(?:un)?likely)"
     r"|(?:could|can|cannot|could not)(?: not)? be (?:excluded|ruled out)|\?"
     # "seizure prophylaxis", "stroke prevention": what the care was to prevent
     r"|prophyla(?:xis|ctic)\b|prevention\b)"

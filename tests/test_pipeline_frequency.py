@@ -91,3 +91,9 @@ def test_a_frequency_just_before_the_drug(text, expected):
 )
 def test_english_fortnightly_and_as_required(text, expected):
     assert frequency(text) == expected
+
+
+def test_the_next_day_of_a_course_is_no_frequency():
+    assert frequency("隔天即退烧") is None
+    assert frequency("隔日就出院") is None
+    assert frequency("隔天1次") == "every 2 days"

@@ -922,7 +922,8 @@ FREQUENCY_RULES = [
     # 早晚各1次 (morning and evening), 早中晚各1次
     (re.compile(r"早中晚各\s*(?:1|一)\s*次"), "three times daily"),
     (re.compile(r"早晚各\s*(?:1|一)\s*次"), "twice daily"),
-    (re.compile(r"隔日|隔天"), "every 2 days"),
+    # not the next day of a course: "隔天即退烧", "隔日就出院"
+    (re.compile(r"隔[日天](?![即就便又后])"), "every 2 days"),
     (re.compile(r"每周"), "once weekly"),
     # 顿服: the day's dose taken at once
     (re.compile(r"每日|每天|每晚|睡前|每早|每晨|晨起|晨服|顿服"), "once daily"),

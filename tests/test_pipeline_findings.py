@@ -562,3 +562,26 @@ def test_clinical_english_for_lung_function_joint_motion_and_abdominal_discomfor
         "of motion of the left knee and right upper quadrant discomfort."
     )
     assert _codes(patient) == {"HP:0002091", "HP:0001376", "HP:0002027"}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("A 30-year-old man had a generalized tonic-clonic seizure.", "HP:0002069"),
+        ("A 50-year-old woman had jaundice and pale stools.", "HP:0011985"),
+        ("A 20-year-old man had a maculopapular rash.", "HP:0040186"),
+        ("A 6-year-old girl had a vesicular rash on the trunk.", "HP:0200037"),
+        ("A 70-year-old man had a systolic murmur at the apex.", "HP:0031664"),
+        ("A 55-year-old man with cirrhosis had spider angiomas.", "HP:0012522"),
+        ("A 65-year-old man had loss of vibration sense in both feet.", "HP:0002495"),
+        ("A 2-year-old boy had dysmorphic features.", "HP:0001999"),
+        ("A 40-year-old woman had vaginal bleeding.", "HP:0034263"),
+    ],
+)
+def test_clinical_english_of_signs_the_hpo_labels_write_otherwise(text, code):
+    assert code in _codes(_patient(text))
+
+
+def test_dullness_to_percussion_is_no_lethargy():
+    patient = _patient("A 60-year-old man. There was dullness to percussion at the right lung base.")
+    assert "HP:0001254" not in _codes(patient)

@@ -769,3 +769,11 @@ def test_a_route_after_followed_by_is_the_next_drugs():
         "prednisone 1 mg/kg/day."
     )
     assert (tx["methylprednisolone"]["route"], tx["prednisone"]["route"]) == (None, "oral")
+
+
+def test_ammonia_scavengers_and_antidotes_are_agents():
+    tx = _treatments(
+        "A male neonate with hyperammonaemia was treated with intravenous sodium benzoate and sodium "
+        "phenylacetate, and arginine hydrochloride. Pralidoxime 30 mg/kg was given."
+    )
+    assert set(tx) == {"sodium benzoate", "sodium phenylacetate", "arginine", "pralidoxime"}

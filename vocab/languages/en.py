@@ -85,6 +85,8 @@ AMBIGUOUS_NAMES = frozenset(
     # names no finding
     "laboratory abnormality",
     "laboratory abnormalities",
+    # HPO's synonym of lethargy; reports write it of percussion ("dullness to percussion")
+    "dullness",
 }
 
 # British spellings are common in case reports; HPO writes American.

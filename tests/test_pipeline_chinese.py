@@ -1709,3 +1709,30 @@ def test_every_part_of_a_list_before_one_finding_is_that_parts_finding(text, cod
 def test_two_findings_of_one_part_stay_two_findings():
     codes = {f["code"] for f in _patient("患者，男，40岁。恶心、呕吐，双下肢麻木、无力。")["features"]}
     assert {"HP:0002018", "HP:0002013", "HP:0003401", "HP:0007340"} <= codes, codes
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        # Taiwan and everyday wording, written in traditional script
+        ("病人，男，50歲。雙側頸部及腋下淋巴結腫大。", "HP:0034752"),  # 腋下, the armpit
+        ("病人，男，50歲。皮膚及鞏膜變黃。", "HP:0000952"),
+        ("病人，男，58歲。可見男性女乳症。", "HP:0000771"),
+        ("患童，男，3歲。發燒合併嘴唇紅裂。", "HP:0031250"),
+        ("病人，女，35歲。雙手細微顫抖。", "HP:0002378"),  # hand tremor, not shivering
+        ("病人，男，72歲。右側臉部下垂。", "HP:0010628"),
+        ("病人，女，45歲。小便泡泡增多兩週。", "HP:0031504"),
+    ],
+)
+def test_taiwan_examination_wording(text, code):
+    patient = _patient(text)
+    assert code in {f["code"] for f in patient["features"] if not f["excluded"]}, patient["features"]
+    _evidence_is_original(text, patient)
+
+
+def test_dotted_bleeding_is_petechiae_and_a_vessel_bruit_no_heart_murmur():
+    patient = _patient("病人，女，35歲。皮膚無點狀出血，甲狀腺可聽到血管雜音。")
+    features = {f["code"]: f["excluded"] for f in patient["features"]}
+    assert features.get("HP:0000967") is True and "HP:0001892" not in features, features
+    assert "HP:0030148" not in features, features  # a thyroid bruit is no heart murmur
+    assert "bruit" in {u["label"] for u in patient["uncoded_findings"]}

@@ -222,7 +222,7 @@ INFIX_NEGATION_RE = re.compile(r"未见|未触及|未扪及|未闻及|没有|无
 # "食欲也明显变差" and "食欲一天比一天差" are 食欲变差/食欲差, "心率较快" is 心率快, "右侧腹股沟区可触及
 # 疝" is 腹股沟疝. A run of them is read away (never after a negation: 未触及 is the negation's).
 INFIX_MODIFIER_RE = re.compile(
-    r"(?<![未无不没])(?:也|亦|均|都|仍|又|更|较|稍|略|明显|显著|轻度|中度|重度|轻微|严重|极度|逐渐|日渐|"
+    r"(?<![未无不没])(?:也|亦|均|都|仍|又|更|较|稍|略|明显|显著|轻度|中度|重度|轻微|细微|严重|极度|逐渐|日渐|"
     r"日益|越来越|一天比一天|一日比一日|持续性?|进行性|反复|间断性?|可触及|可扪及|可闻及|可见|可及|见|有|局部|"
     # extent and kind written between the part and the finding: 甲状腺弥漫性肿大 (goitre),
     # 双下肢凹陷性水肿 (oedema of the legs), 双侧对称性肿大

@@ -1595,3 +1595,18 @@ def test_taiwan_lab_wording(text, analyte, interpretation):
 
 def test_a_rash_that_grew_is_no_culture():
     assert _patient("患者女，40岁。双下肢长出皮疹。")["measurements"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "analyte", "value", "unit"),
+    [
+        ("A 56-year-old man. MPO-ANCA was positive at 120 U/mL.", "anti-MPO", 120, "U/mL"),
+        ("A 56-year-old man. PR3-ANCA was strongly positive at 85 IU/mL.", "anti-PR3", 85, "IU/mL"),
+    ],
+)
+def test_a_value_after_a_result_word_is_the_named_tests(text, analyte, value, unit):
+    # the value completes the test's result; the result word names no test of its own
+    patient = _patient(text)
+    assert [(m["analyte"], m["value"], m["unit"], m["interpretation"]) for m in patient["measurements"]] == [
+        (analyte, value, unit, "positive")
+    ]

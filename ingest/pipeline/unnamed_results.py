@@ -20,6 +20,7 @@ from .document import Doc, Patient
 from .measurement_facts import emit_measurement
 from .quantities import (
     COMPARATORS,
+    FILLER,
     LAB_UNIT,
     NUM,
     RANGE_RE,
@@ -107,6 +108,8 @@ def unnamed_results(
                 continue  # "4% icodextrin", "sodium bicarbonate (8.4%", "clobetasol 0.05%": the drug's
             if kind == "value" and _supplied(lang, doc.text, s0, a, b):
                 continue  # "4 L/min of oxygen": given to the patient, not measured
+            if kind == "value" and _value_of_a_result(doc, patient, known, gm):
+                continue  # "MPO-ANCA was positive at 120 U/mL": the named test's value
             if _REFERENCE_BEFORE.search(doc.text, max(s0, a - 40), a) or (
                 kind == "qual" and gm.group(0).lower() == "normal" and _REFERENCE_AFTER.match(doc.text, b)
             ):
@@ -165,6 +168,30 @@ def unnamed_results(
                 continue  # "her dyspnea decreased": the course of a finding, not a test's result
             _record(doc, patient, found, onset_at, (a, b), analyte, value, comparator, unit, interpretation)
     return found
+
+
+_FILLER_ONLY = re.compile(FILLER, re.I)
+
+
+def _value_of_a_result(doc: Doc, patient: Patient, known: list[tuple[int, int]], gm: re.Match[str]) -> bool:
+    """Whether the value `gm` completes a named test's result read just before it with no value
+    ("MPO-ANCA was positive at 120 U/mL", "anti-CCP antibodies were positive (250 U/mL)"): the
+    value and unit go to that result (True), and no test is named by the words before it."""
+    a = gm.start()
+    for x, y in known:
+        if not (y <= a <= y + 20) or not _FILLER_ONLY.fullmatch(doc.text, y, a):
+            continue
+        said_end = doc.ev(x, y)["end"]  # the span runs from the test's name to its result
+        owner = next(
+            (f for f in patient.measurements if f.get("value") is None and f["evidence"]["end"] == said_end),
+            None,
+        )
+        if owner is None:
+            return False
+        owner["value"] = parse_number(gm.group("val"))
+        owner["unit"] = normalise_unit(gm.group("unit"))
+        return True
+    return False
 
 
 def _supplied(lang: ModuleType, text: str, s0: int, a: int, b: int) -> bool:

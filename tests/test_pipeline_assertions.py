@@ -640,3 +640,17 @@ def test_a_diagnosis_not_confirmed_is_not_final():
     record = extract("A 30-year-old man had fever. Brucellosis was not confirmed by culture.", language="en")
     statuses = {d["label"].lower(): d["status"] for d in record["patients"][0]["diagnoses"]}
     assert statuses["brucellosis"] == "excluded"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "negated"),
+    [
+        # what a finding came from takes the negation: the finding itself is the patient's
+        ("She had no risk factors for thrombosis.", "thrombosis", False),
+        ("No trigger for the seizures was identified.", "seizures", False),
+        ("There was no predisposing factor for the infection.", "infection", False),
+        ("There was no thrombosis or infection.", "infection", True),
+    ],
+)
+def test_a_risk_factor_or_trigger_denied_is_no_finding_denied(sentence, mention, negated):
+    assert _ctx(sentence, mention, "en").negated is negated

@@ -233,6 +233,8 @@ _TAKING_WORDS = re.compile(
     r"decreas\w*|increas\w*|worsen\w*|caus\w*|source|etiology|aetiology|origin|reason|explanation|"
     r"explain\w*|associations?|relation\w*|correlat\w*|differen\w*|need\w*|possible|possibility|"
     r"tolerat\w*|prevent\w*|treat\w*|manag\w*|benefit\w*|effect|effects|effective|role|"
+    # "no risk factors for thrombosis", "no trigger for the seizures": what the finding came from
+    r"risk factors?|predispos\w*|trigger\w*|precipitat\w*|"
     # a place: "no vascularity within the cystic mass" does not negate the mass
     r"within|inside|into|throughout|in (?:the|his|her|their|both|either))(?![\w-])",
     re.I,

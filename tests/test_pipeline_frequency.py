@@ -97,3 +97,22 @@ def test_the_next_day_of_a_course_is_no_frequency():
     assert frequency("隔天即退烧") is None
     assert frequency("隔日就出院") is None
     assert frequency("隔天1次") == "every 2 days"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # British abbreviations and a morning dose
+        ("amoxicillin 500 mg bd", "twice daily"),
+        ("500 mg b.d.", "twice daily"),
+        ("1 g tds", "three times daily"),
+        ("1 g t.d.s.", "three times daily"),
+        ("2 g q.d.s.", "four times daily"),
+        ("2 g qds", "four times daily"),
+        ("prednisolone 10 mg mane", "once daily"),
+        ("prednisolone 20 mg in the morning", "once daily"),
+        ("levothyroxine 50 μg every morning", "once daily"),
+    ],
+)
+def test_english_british_abbreviations_and_a_morning_dose(text, expected):
+    assert frequency(text) == expected

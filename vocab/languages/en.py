@@ -1791,19 +1791,24 @@ FREQUENCY_RULES = [
     ),
     (re.compile(r"\bevery (?:other|second|alternate) month\b", re.I), "every 2 months"),
     (
-        re.compile(r"(?<![a-z])(?:b\.?i\.?d\.?|twice (?:a |per |each )?day|twice daily)(?![a-z])", re.I),
+        # ("bd", "tds", "qds": the British abbreviations)
+        re.compile(
+            r"(?<![a-z])(?:b\.?i\.?d\.?|b\.?d\.?|twice (?:a |per |each )?day|twice daily)(?![a-z])", re.I
+        ),
         "twice daily",
     ),
     (
         re.compile(
-            r"(?<![a-z])(?:t\.?i\.?d\.?|three times (?:a |per |each )?day|three times daily|thrice daily)(?![a-z])",  # noqa: E501 - a pattern reads best on one line
+            r"(?<![a-z])(?:t\.?i\.?d\.?|t\.?d\.?s\.?|three times (?:a |per |each )?day|three times daily|thrice daily)(?![a-z])",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
         "three times daily",
     ),
     (
         re.compile(
-            r"(?<![a-z])(?:q\.?i\.?d\.?|four times (?:a |per |each )?day|four times daily)(?![a-z])", re.I
+            r"(?<![a-z])(?:q\.?i\.?d\.?|q\.?d\.?s\.?|four times (?:a |per |each )?day|four times daily)"
+            r"(?![a-z])",
+            re.I,
         ),
         "four times daily",
     ),
@@ -1827,7 +1832,7 @@ FREQUENCY_RULES = [
     ),
     (
         re.compile(
-            r"(?<![a-z])(?:q\.?d\.?|o\.?d\.?|once (?:a |per |each )?day|once daily|daily|every day|per day|a day|/\s*day|/\s*d|qam|qpm|at bedtime|qhs|nightly|at night|every night|every evening|in the evening|nocte|qn)(?![a-z])",  # noqa: E501 - a pattern reads best on one line
+            r"(?<![a-z])(?:q\.?d\.?|o\.?d\.?|once (?:a |per |each )?day|once daily|daily|every day|per day|a day|/\s*day|/\s*d|qam|qpm|at bedtime|qhs|nightly|at night|every night|every evening|in the evening|nocte|qn|mane|every morning|each morning|in the morning)(?![a-z])",  # noqa: E501 - a pattern reads best on one line
             re.I,
         ),
         "once daily",

@@ -1740,3 +1740,18 @@ def test_dotted_bleeding_is_petechiae_and_a_vessel_bruit_no_heart_murmur():
     assert features.get("HP:0000967") is True and "HP:0001892" not in features, features
     assert "HP:0030148" not in features, features  # a thyroid bruit is no heart murmur
     assert "bruit" in {u["label"] for u in patient["uncoded_findings"]}
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("腊肠指", "HP:0031090"),  # dactylitis
+        ("腊肠趾", "HP:0031091"),
+        ("猖獗龋", "HP:0000670"),
+        ("天鹅颈样畸形", "HP:0006150"),  # was an uncoded "anomaly"
+        ("多浆膜炎", "HP:0045073"),
+    ],
+)
+def test_rheumatology_wording(words, code):
+    codes = {f["code"] for f in _patient(f"患者，女，35岁。查体：{words}。")["features"] if not f["excluded"]}
+    assert code in codes, codes

@@ -594,3 +594,11 @@ def test_care_withheld_in_the_history_makes_no_course_after_treatment(text):
 def test_care_given_makes_the_course_after_it_an_outcome():
     (outcome,) = extract("患者，男，46岁。双下肢水肿，予呋塞米利尿后水肿加重。")["patients"][0]["outcomes"]
     assert (outcome["direction"], outcome["after_treatment"]) == ("worsened", "furosemide")
+
+
+def test_a_finding_still_there_after_treatment_is_a_stable_course():
+    text = "患者，男，40岁，因发热入院。予泼尼松30 mg每日1次口服，2周后患者仍有间断低热。"
+    for written in (text, _s2tw(text)):
+        assert [(o["direction"], o["about"]) for o in _outcomes(written)] == [("stable", "Fever")], written
+    # in the history, before any care, it is no course
+    assert _outcomes("患者，男，40岁。2年前出现皮疹，仍有瘙痒，遂来我院。") == []

@@ -939,6 +939,8 @@ OUTCOME_CUES = [
         # "治疗后情况良好", "移植后追踪迄今状况良好" (doing well), and treatment that did not help:
         # "病情无明显好转", "未见改善" (no change, not an improvement).
         r"|(?:情况|状况|状态)(?:良好|稳定|尚可|佳)|(?:一直|仍然?|依然|持续)存在|(?:未见|没有|未有|无)再?复发"
+        # a finding still there after treatment: "治疗后仍有间断低热", "仍反复发热"
+        r"|(?<![不未])仍(?:然|旧)?(?:有|反复|间断|时有|偶有)"
         r"|(?:无|未|未见|未有)(?:明显)?(?:好转|改善|缓解|提高|恢复)"
         # alive with or without the tumour: "无瘤生存18个月", "带瘤生存至今", "存活至今"
         r"|(?:无瘤|无病|带瘤)生存|(?:存活|生存)至今"

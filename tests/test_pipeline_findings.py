@@ -585,3 +585,19 @@ def test_clinical_english_of_signs_the_hpo_labels_write_otherwise(text, code):
 def test_dullness_to_percussion_is_no_lethargy():
     patient = _patient("A 60-year-old man. There was dullness to percussion at the right lung base.")
     assert "HP:0001254" not in _codes(patient)
+
+
+def test_a_finding_named_with_its_abbreviation_inside_its_name():
+    from ingest.pipeline import extract
+
+    text = (
+        "A 70-year-old man. He had left ventricular (LV) systolic dysfunction; tacrolimus (FK506) levels "
+        "were low."
+    )
+    patient = extract(text)["patients"][0]
+    features = {f["code"]: f["evidence"]["text"] for f in patient["features"]}
+    assert features["HP:0025169"] == "left ventricular (LV) systolic dysfunction"
+    # a drug's own bracket: the drug stays the treatment stage's to read
+    assert "tacrolimus" in {t["agent"] for t in patient["treatments"]} or any(
+        m["analyte"].startswith("tacrolimus") for m in patient["measurements"]
+    )

@@ -1610,3 +1610,22 @@ def test_a_value_after_a_result_word_is_the_named_tests(text, analyte, value, un
     assert [(m["analyte"], m["value"], m["unit"], m["interpretation"]) for m in patient["measurements"]] == [
         (analyte, value, unit, "positive")
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "analyte", "interpretation"),
+    [
+        ("患者女，40岁。抗环瓜氨酸肽（CCP）抗体阳性。", "anti-CCP", "positive"),
+        ("患者男，46歲。抗磷脂酶A2受體（PLA2R）抗體312 RU/mL。", "anti-PLA2R", "high"),
+        ("患者男，30岁。抗肾小球基底膜（GBM）抗体阴性。", "anti-GBM", "negative"),
+        (
+            "A 40-year-old woman. Anti-glomerular basement membrane (GBM) antibodies were negative.",
+            "anti-GBM",
+            "negative",
+        ),
+    ],
+)
+def test_a_test_named_with_its_abbreviation_inside_its_name(text, analyte, interpretation):
+    # the bracketed abbreviation between the name's words: the whole name is the test
+    got = [(m["analyte"], m["interpretation"]) for m in _patient(text)["measurements"]]
+    assert got == [(analyte, interpretation)]

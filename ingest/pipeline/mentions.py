@@ -30,12 +30,14 @@ from vocab import languages
 from vocab.hpo import load_hpo
 
 from .document import Doc
+from .quantities import QUALIFIERS
 from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Concept, Mention
 
 
 def find_mentions(doc: Doc) -> list[Mention]:
     """All mentions of `doc`, sorted by (start, longest first)."""
     mentions = _with_negated_modifier(doc, _with_released_negation(doc, doc.vocab.find(doc.key)))
+    mentions = _with_names_around_abbreviations(doc, mentions)
     mentions = _with_shared_body_part(doc, _with_infix_modifiers(doc, mentions))
     mentions = _with_abbreviations(doc, _with_site_findings(doc, mentions))
     mentions = _with_transfused_components(doc, _with_negated_phrases(doc, mentions))
@@ -73,6 +75,51 @@ def _defines(name: str, abbr: str) -> bool:
     # a Chinese name (游离肉碱（C0）) has no initials; an English one begins with the abbreviation's
     # letter ("dilated left ventricle (LV)": LV is the ventricle, not its dilatation)
     return not words or abbr[0].lower() == words[0][0].lower()
+
+
+# A bracketed abbreviation written inside a name, between its words: "抗环瓜氨酸肽（CCP）抗体",
+# "抗磷脂酶A2受体（PLA2R）抗体", "heart failure (HF) with reduced ejection fraction".
+_INNER_ABBREVIATION = re.compile(r"\s*[(（]\s*[A-Za-z][A-Za-z0-9-]{1,9}\s*[)）]\s*")
+_AROUND = 30  # characters read on each side of such a bracket
+
+
+def _with_names_around_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """A name the vocabulary knows, read with the bracketed abbreviation inside it left out, is a
+    mention from its first word to its last (the bracket inside its evidence)."""
+    added: list[Mention] = []
+    # a test named whole before its abbreviation, its result word after ("抗核抗体（ANA）阳性"): the
+    # measurement stage reads that result (not "growth hormone (GH) deficiency", a finding)
+    tests_end = {m.end for m in mentions if m.kind == ANALYTE}
+    # a drug named whole before its abbreviation ("tacrolimus (FK506) levels", "growth hormone (GH)
+    # therapy"): the bracket is the drug's, and the drug stays the treatment stage's to read
+    drugs_end = {m.end for m in mentions if m.kind == DRUG}
+    for bm in _INNER_ABBREVIATION.finditer(doc.key):
+        a, b = bm.span()
+        if a in drugs_end or (
+            a in tests_end and any(pattern.match(doc.text, b) for _, pattern in QUALIFIERS)
+        ):
+            continue
+        before, after = doc.key[max(0, a - _AROUND) : a], doc.key[b : b + _AROUND]
+        joined = before + (" " if before[-1:].isascii() and after[:1].isascii() else "") + after
+        gap = len(joined) - len(before) - len(after)  # the space put back between Latin words
+        straddling = [
+            m
+            for m in doc.vocab.find(joined)
+            if m.kind != DRUG and m.start < len(before) and m.end > len(before) + gap
+        ]
+        if straddling:
+            # a test's name before a finding named with its result ("抗双链DNA抗体" in "…抗体阳性"):
+            # the measurement stage reads the result, and the finding it implies, after the test
+            m = max(straddling, key=lambda m: (m.kind == ANALYTE, m.end - m.start))
+            start = a - (len(before) - m.start)
+            added.append(Mention(start, b + m.end - len(before) - gap, m.concepts))
+    if not added:
+        return mentions
+    covered = [(m.start, m.end) for m in added]
+    kept = [  # a drug's mention stays, for the treatment stage to judge
+        m for m in mentions if m.kind == DRUG or not any(x <= m.start and m.end <= y for x, y in covered)
+    ]
+    return sorted(kept + added, key=lambda m: (m.start, -m.end))
 
 
 def _with_abbreviations(doc: Doc, mentions: list[Mention]) -> list[Mention]:

@@ -654,3 +654,20 @@ def test_a_diagnosis_not_confirmed_is_not_final():
 )
 def test_a_risk_factor_or_trigger_denied_is_no_finding_denied(sentence, mention, negated):
     assert _ctx(sentence, mention, "en").negated is negated
+
+
+@pytest.mark.parametrize(
+    ("sentence", "mention", "value"),
+    [
+        # a treatment or procedure not done for a finding does not deny the finding
+        ("He received no antibiotics for the pneumonia.", "pneumonia", "present"),
+        ("She denied taking any medications for hypertension.", "hypertension", "present"),
+        ("No biopsy of the ulcer was taken.", "ulcer", "present"),
+        ("He received no antibiotics and had no pneumonia.", "pneumonia", "negated"),
+        # a test or a vaccination names no finding of the patient
+        ("He had never been tested for syphilis.", "syphilis", "hypothetical"),
+        ("She was vaccinated against measles as a child.", "measles", "hypothetical"),
+    ],
+)
+def test_a_treatment_or_test_for_a_finding_names_no_finding_denied(sentence, mention, value):
+    assert _ctx(sentence, mention, "en").value == value

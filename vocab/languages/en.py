@@ -235,6 +235,9 @@ _TAKING_WORDS = re.compile(
     r"tolerat\w*|prevent\w*|treat\w*|manag\w*|benefit\w*|effect|effects|effective|role|"
     # "no risk factors for thrombosis", "no trigger for the seizures": what the finding came from
     r"risk factors?|predispos\w*|trigger\w*|precipitat\w*|"
+    # "no antibiotics for the pneumonia", "no biopsy of the lesion": what was not done for the finding
+    r"(?:medications?|medicines?|drugs?|antibiotics?|therapy|therapies|surgery|operation|intervention|"
+    r"biopsy|biopsies|resection|excision|drainage) (?:for|of|against)|"
     # a place: "no vascularity within the cystic mass" does not negate the mass
     r"within|inside|into|throughout|in (?:the|his|her|their|both|either))(?![\w-])",
     re.I,
@@ -373,7 +376,9 @@ UNCERTAIN_RE = _words(
     r"(?:for|of) ruling out|"
     r"r/o|consider(?:ed)?|concern for|versus|vs|if|unless|in case of|to prevent|prevention of|"
     r"prophyla\w+|risk of|at risk for|would|should|screen(?:ed|ing)? for|evaluat(?:e|ed|ion) for|"
-    r"monitor(?:ed|ing)? for|watch(?:ed)? for|presumed|presumptive|impending|potential"
+    r"monitor(?:ed|ing)? for|watch(?:ed)? for|presumed|presumptive|impending|potential|"
+    # "tested for HIV", "vaccinated against measles": a test or a prevention names no finding
+    r"tested for|testing for|vaccinated (?:against|for)|vaccination (?:against|for)|immuni[sz]ed against"
 )
 # "Differential diagnoses included herpes infection, Crohn disease and tuberculosis", "Differential
 # diagnosis: …": the head makes every item of the list after it a differential, up to where the

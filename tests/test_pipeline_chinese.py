@@ -1755,3 +1755,18 @@ def test_dotted_bleeding_is_petechiae_and_a_vessel_bruit_no_heart_murmur():
 def test_rheumatology_wording(words, code):
     codes = {f["code"] for f in _patient(f"患者，女，35岁。查体：{words}。")["features"] if not f["excluded"]}
     assert code in codes, codes
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("P2亢进", "HP:0031687"),  # a loud pulmonic second sound
+        ("水冲脉", "HP:0032555"),
+        ("甲床下线状出血", "HP:6000139"),  # splinter haemorrhages, not bleeding in general
+        ("左足背动脉搏动消失", "HP:0032554"),
+        ("双下肢皮温低", "HP:6000500"),
+    ],
+)
+def test_cardiac_and_vascular_examination_wording(words, code):
+    codes = {f["code"] for f in _patient(f"患者，男，60岁。查体：{words}。")["features"] if not f["excluded"]}
+    assert code in codes, codes

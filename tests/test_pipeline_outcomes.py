@@ -602,3 +602,15 @@ def test_a_finding_still_there_after_treatment_is_a_stable_course():
         assert [(o["direction"], o["about"]) for o in _outcomes(written)] == [("stable", "Fever")], written
     # in the history, before any care, it is no course
     assert _outcomes("患者，男，40岁。2年前出现皮疹，仍有瘙痒，遂来我院。") == []
+
+
+def test_a_finding_back_again_and_care_as_taiwan_writes_it():
+    text = "患者，女，40岁，因皮疹入院。予泼尼松30 mg每日1次口服，皮疹消退，停药2个月后又出现皮疹。"
+    for written in (text, _s2tw(text)):
+        got = {(o["direction"], o["about"]) for o in _outcomes(written)}
+        assert ("recurred", "Skin rash") in got, written
+    # 处置 is care given: the sentence after it is the course
+    outcomes = _outcomes("病人為40歲男性，因昏迷送急診。經急診處置。隔日意識轉清。")
+    assert [o["direction"] for o in outcomes] == ["improved"]
+    # "又出现" in the history is no course
+    assert _outcomes("患者，男，40岁。3年前曾患肺炎，1年前又出现咳嗽。") == []

@@ -777,3 +777,23 @@ def test_ammonia_scavengers_and_antidotes_are_agents():
         "phenylacetate, and arginine hydrochloride. Pralidoxime 30 mg/kg was given."
     )
     assert set(tx) == {"sodium benzoate", "sodium phenylacetate", "arginine", "pralidoxime"}
+
+
+@pytest.mark.parametrize(
+    ("text", "agent", "route"),
+    [
+        ("A 50-year-old man received morphine 10 mg per os.", "morphine", "oral"),
+        ("A 9-year-old boy received intranasal desmopressin.", "desmopressin", "nasal"),
+        (
+            "A 60-year-old woman had an intra-articular injection of triamcinolone.",
+            "triamcinolone",
+            "intra-articular",
+        ),
+        ("A 40-year-old man received a subcutaneous injection of adalimumab.", "adalimumab", "subcutaneous"),
+        ("A 70-year-old man received an intravenous bolus of furosemide.", "furosemide", "intravenous"),
+        # "stage IV" is a Roman four, no route
+        ("A 54-year-old woman with stage IV disease received cisplatin.", "cisplatin", None),
+    ],
+)
+def test_routes_before_the_words_of_giving_and_more_english_routes(text, agent, route):
+    assert _treatments(text)[agent]["route"] == route

@@ -92,12 +92,15 @@ _DOSE_BEFORE_RE = re.compile(
 ROUTE_ORDER = (
     "intralesional",
     "intrathecal",
+    "intra-articular",
     "intravenous",
     "intramuscular",
     "subcutaneous",
     "inhaled",
     "ophthalmic",
+    "nasal",
     "rectal",
+    "transdermal",
     "topical",
     "sublingual",
     "oral",
@@ -105,6 +108,7 @@ ROUTE_ORDER = (
 _ROUTES = [(route, re.compile(languages.alternatives("ROUTE_WORDS", route), re.I)) for route in ROUTE_ORDER]
 # Words that imply the oral route only after the drug ("tablets") do not count before it.
 _STATED_ORAL = re.compile(languages.alternatives("STATED_ORAL_WORDS"), re.I)
+_GIVEN_BEFORE = re.compile(rf"(?:{languages.alternatives('GIVEN_WORDS')})\s*$", re.I)
 # The dose changes a language's `CHANGE_WORDS` may name, in the order they are tried.
 CHANGE_ORDER = ("decreased", "increased", "stopped")
 _CHANGES = [
@@ -338,8 +342,13 @@ def _administration(doc: Doc, m: Mention, window: str, before: str, lang) -> dic
                     break
     for route, pattern in _ROUTES:
         # A route is stated, or implied by the form ("tablets", "infusion", "cream"); before the
-        # drug only its own words count (the route of a drug named earlier is that drug's).
-        if pattern.search(window) or pattern.search(before[-20:]):
+        # drug only its own words count (the route of a drug named earlier is that drug's), and
+        # the route of the words that say it was given ("a subcutaneous injection of adalimumab").
+        if (
+            pattern.search(window)
+            or pattern.search(before, max(0, len(before) - 20))  # (the words before it read too: "stage IV")
+            or _route_of_giving(pattern, before)
+        ):
             if route == "oral" and not pattern.search(window) and not _STATED_ORAL.search(before[-20:]):
                 continue
             fact["route"] = route
@@ -372,6 +381,19 @@ def _administration(doc: Doc, m: Mention, window: str, before: str, lang) -> dic
             break
     fact["stopped_because"] = _stop_reason(doc, m, window, before, lang, fact.get("change") == "stopped")
     return fact
+
+
+def _route_of_giving(route: re.Pattern[str], before: str) -> bool:
+    """Whether `route` is named right before the words that say the drug was given, with at most
+    one word between ("a subcutaneous injection of", "intravenous pulse infusion of")."""
+    given = _GIVEN_BEFORE.search(before)
+    if given is None:
+        return False
+    named = list(route.finditer(before, max(0, given.start() - 30), given.start()))
+    return bool(named) and _ONE_WORD.fullmatch(before, named[-1].end(), given.start()) is not None
+
+
+_ONE_WORD = re.compile(r"\s*(?:[\w-]+\s+)?")
 
 
 def _divide(fact: dict, split: re.Match[str], lang) -> None:

@@ -1579,7 +1579,12 @@ DOSE_UNIT_WORDS = {
 ROUTE_WORDS = {
     "intralesional": r"intralesional",
     "intrathecal": r"\bintrathecal(?:ly)?\b",
-    "intravenous": r"\bintravenous(?:ly)?\b|\bi\.?v\.?(?![a-z])|\binfusions?\b|\bdrip\b",
+    "intra-articular": r"\bintra-?articular(?:ly)?\b",
+    "transdermal": r"\btransdermal(?:ly)?\b",
+    "nasal": r"\bintranasal(?:ly)?\b|\bnasal spray\b|\bnasal drops\b",
+    # ("stage IV", "grade IV", "type IV": a Roman four, no route)
+    "intravenous": r"\bintravenous(?:ly)?\b|(?<!stage )(?<!grade )(?<!class )(?<!type )(?<!phase )"
+    r"\bi\.?v\.?(?![a-z])|\binfusions?\b|\bdrip\b",
     "intramuscular": r"\bintramuscular(?:ly)?\b|\bi\.?m\.?(?![a-z])",
     "subcutaneous": r"\bsubcutaneous(?:ly)?\b|\bs\.?c\.?(?![a-z])|\bsubcut\b",
     "inhaled": r"\binhal(?:ed|ation|er)\b|\bnebuli[sz]ed\b",
@@ -1587,7 +1592,7 @@ ROUTE_WORDS = {
     "rectal": r"\brectal(?:ly)?\b|\bper rectum\b|\bsuppositor(?:y|ies)\b|\benemas?\b",
     "topical": r"\btopical(?:ly)?\b|\bointment\b|\bcream\b|\bgel\b|\blotion\b|\bshampoo\b|\bdressings?\b|\bwound care\b|\bapplied to\b",  # noqa: E501 - a pattern reads best on one line
     "sublingual": r"\bsublingual(?:ly)?\b|\bunder the tongue\b",
-    "oral": r"\boral(?:ly)?\b|\bp\.?o\.?(?![a-z])|\bby mouth\b|\btablets?\b",
+    "oral": r"\boral(?:ly)?\b|\bper os\b|\bp\.?o\.?(?![a-z])|\bby mouth\b|\btablets?\b",
 }
 STATED_ORAL_WORDS = r"oral|p\.?o"
 DOSE_MULTIPLIER_WORDS: dict[str, str] = {}

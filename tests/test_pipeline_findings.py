@@ -601,3 +601,17 @@ def test_a_finding_named_with_its_abbreviation_inside_its_name():
     assert "tacrolimus" in {t["agent"] for t in patient["treatments"]} or any(
         m["analyte"].startswith("tacrolimus") for m in patient["measurements"]
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("A 70-year-old woman on methadone. ECG showed QTc prolongation.", "HP:0005184"),
+        ("A 60-year-old man. ECG showed QT prolongation.", "HP:0001657"),
+        ("A 40-year-old woman. MRI showed white matter lesions.", "HP:0007042"),
+        ("A 72-year-old man. CT revealed a small lacunar infarct in the left basal ganglia.", "HP:0032325"),
+        ("A 25-year-old obese woman with headaches had optic disc swelling.", "HP:0001085"),
+    ],
+)
+def test_clinical_english_of_ecg_imaging_and_fundus_findings(text, code):
+    assert code in _codes(_patient(text))

@@ -1770,3 +1770,17 @@ def test_rheumatology_wording(words, code):
 def test_cardiac_and_vascular_examination_wording(words, code):
     codes = {f["code"] for f in _patient(f"患者，男，60岁。查体：{words}。")["features"] if not f["excluded"]}
     assert code in codes, codes
+
+
+@pytest.mark.parametrize(
+    ("text", "fatigable"),
+    [
+        ("患者，男，30岁。眼睑下垂，晨轻暮重。", True),
+        ("患者，男，30歲。四肢無力，晨輕暮重。", True),
+        ("患者，男，46岁。双下肢水肿，晨轻暮重。", False),  # the oedema's course: no weakness
+        ("患者，男，46歲。頭痛，晨輕暮重。", False),
+    ],
+)
+def test_worse_as_the_day_goes_on_is_fatigable_weakness_only_after_a_weakness(text, fatigable):
+    codes = {f["code"] for f in _patient(text)["features"]}
+    assert ("HP:0003473" in codes) is fatigable

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from types import ModuleType
 
 from vocab import languages
+from vocab.languages.chinese_script import character_table
 
 from .assertions import NEGATED, PRESENT, assertion_of
 from .document import Doc, Patient
@@ -78,6 +79,12 @@ PROCEDURE_CODES = frozenset(
 _LOOSE_NAME_RE = re.compile(
     languages.literal_alternatives({w for m in languages.LANGUAGES.values() for w in m.LOOSE_FINDING_NAMES})
 )
+# Names that are their finding only after words of its kind in the sentence (in any language).
+_CONTEXT_BOUND = {
+    name: re.compile(context)
+    for m in languages.LANGUAGES.values()
+    for name, context in m.CONTEXT_BOUND_NAMES.items()
+}
 # One "word" of a surface form: a Latin word, or two Han characters (about one Chinese word).
 _WORD_RE = re.compile(rf"[A-Za-z0-9]+|[{languages.CJK_CHARS}]{{1,2}}")
 
@@ -143,6 +150,9 @@ def link_findings(
             # bare ulcer stated absent stays the excluded finding even at an endoscopy (the brat
             # figures count it; a statement of absence is worth keeping).
             surface = doc.text[m.start : m.end].lower()
+            bound = _CONTEXT_BOUND.get(surface.translate(character_table()))  # either script
+            if bound is not None and not bound.search(text[:rel_start].translate(character_table())):
+                continue  # "双下肢水肿，晨轻暮重": the oedema's course, no weakness
             if (concept.code in GENERIC_CODES and not negated and _LOOSE_NAME_RE.fullmatch(surface)) or (
                 not negated and _on_a_mucosa(lang, concept.code, surface, text[:rel_start])
             ):

@@ -87,7 +87,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   (the whole gap between two diagnoses named in a row: "诊断为肺炎、脓毒症", the finding after it
   is a diagnosis too);
   ∀ `DURATION_HISTORY_WORDS`; ∀ `LOOSE_FINDING_NAMES` (frozenset of lower-case words that name a
-  finding too loosely to code it with a generic term: "swelling"); `MUCOSAL_CONTEXT_RE` or None
+  finding too loosely to code it with a generic term: "swelling"); ∀ `CONTEXT_BOUND_NAMES` (written
+  name -> the words that must come before it in its sentence for it to be its finding: 晨轻暮重 is
+  fatigable weakness only after 无力); `MUCOSAL_CONTEXT_RE` or None
   (words before a finding in its sentence that put it on a mucosa seen by endoscopy: 结肠镜…可见
   溃疡 is no skin ulcer); ∀ `PHRASE_HEAD_RE` or None (group 1 the head word of a finding's words
   when it comes first: "weakness of the lower limbs" -> weakness; a finding's last word is its head
@@ -240,6 +242,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "DIAGNOSIS_JOIN_RE",
         "DURATION_HISTORY_WORDS",
         "LOOSE_FINDING_NAMES",
+        "CONTEXT_BOUND_NAMES",
         "MUCOSAL_CONTEXT_RE",
         "PHRASE_HEAD_RE",
     ),
@@ -380,6 +383,7 @@ FOR_EVERY_REPORT = frozenset(
         "GLYPH_REPAIRS",
         "AMBIGUOUS_NAMES",
         "LOOSE_FINDING_NAMES",
+        "CONTEXT_BOUND_NAMES",
         "PHRASE_HEAD_RE",
         "name_variants",
         "analyte_name_variants",

@@ -882,6 +882,7 @@ DURATION_HISTORY_WORDS = (
 # Words that name a finding too loosely to code it with the generic term they match ("swelling"
 # may be oedema, a mass or inflammation; "pain" says nothing of where): a feature only with a
 # more specific phrase ("chest pain", "pitting oedema"), or when stated absent ("no bleeding").
+CONTEXT_BOUND_NAMES: dict[str, str] = {}  # English names carry their kind in their own words
 LOOSE_FINDING_NAMES = frozenset(
     """
     pain pains painful ache aches tenderness tender swelling swellings swollen mass masses lump lumps

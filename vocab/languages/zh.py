@@ -397,6 +397,10 @@ DURATION_HISTORY_WORDS = ""
 LOOSE_FINDING_NAMES = frozenset(
     {"疼痛", "痛", "压痛", "触痛", "肿胀", "肿", "肿物", "肿块", "包块", "占位", "肿瘤", "出血", "过敏"}
 )
+# Words that name a finding only beside the words of its kind earlier in the sentence: 晨轻暮重 (worse
+# as the day goes on) is fatigable weakness after 无力 or 眼睑下垂, but says only when leg oedema or
+# a headache is worst after 水肿 or 头痛.
+CONTEXT_BOUND_NAMES = {"晨轻暮重": r"无力|乏力|下垂|复视|吞咽困难|构音|咀嚼|疲劳"}
 # An endoscopy or a mucosa named earlier in the sentence: a bare 溃疡, 糜烂 or 水肿 after it is the
 # mucosa's ("结肠镜示直肠黏膜充血、水肿，可见多发浅溃疡"), not a skin ulcer or the patient's oedema.
 MUCOSAL_CONTEXT_RE = re.compile(r"[胃肠内腹喉支]镜|(?<!皮肤)(?:黏膜|粘膜)")  # not 皮肤黏膜 (skin and mucosae)

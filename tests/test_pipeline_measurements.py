@@ -1629,3 +1629,13 @@ def test_a_test_named_with_its_abbreviation_inside_its_name(text, analyte, inter
     # the bracketed abbreviation between the name's words: the whole name is the test
     got = [(m["analyte"], m["interpretation"]) for m in _patient(text)["measurements"]]
     assert got == [(analyte, interpretation)]
+
+
+def test_the_date_of_a_test_is_not_its_value():
+    patient = _patient("患者男，61岁。血常规（2021-03-05）：WBC 2.1×10^9/L。CT（2020/8/19）示右肺结节。")
+    assert _results(patient) == [("WBC", 2.1, "10^9/L", "low")]
+
+
+def test_when_the_blood_was_drawn_may_stand_before_the_value():
+    patient = _patient("患者男，61岁。血糖：空腹6.8 mmol/L。")
+    assert _results(patient) == [("glucose", 6.8, "mmol/L", "high")]

@@ -118,6 +118,8 @@ _DIRECTION_BEFORE_VALUE = re.compile(
     + f"|{languages.alternatives('RISING_WORDS')}|{languages.alternatives('FALLING_WORDS')}",
     re.I,
 )
+# The rest of a date after its year: "2021-03-05", "2020/8/19", "2020.8.19".
+_DATE_AFTER_YEAR = re.compile(r"(?<=(?:19|20)\d\d)[-/.]\d{1,2}[-/.]\d{1,2}(?!\d)")
 _TITER_CUTOFF = re.compile(
     rf"(?:{languages.alternatives('REFERENCE_WORDS')})[^)）]{{0,15}}<\s*1\s*[:∶/]\s*(\d+)", re.I
 )
@@ -206,6 +208,8 @@ def measurements(
             vm = None  # a drug between the test and the number: the number is the drug's dose
         if vm and not vm.group("unit") and window[vm.end() : vm.end() + 1] == "+":
             vm = None  # "尿蛋白3+", "proteinuria 2+": a grade, not a number
+        if vm and not vm.group("unit") and _DATE_AFTER_YEAR.match(window, vm.end("val")):
+            vm = None  # "血常规（2021-03-05）：", "CT (2020/8/19)": the date of the test, not its value
         titer = _TITER_RE.match(window)
         if titer and re.search(r"[(（][^)）]*$", window[: titer.start(1)]):
             # "（阴性界值：1:10）": a cut-off in brackets, not the result; the result may follow the

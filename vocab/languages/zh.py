@@ -417,6 +417,8 @@ VALUE_FILLER_WORDS = (
     # What was measured of the test, between its name and value: 24小时尿蛋白定量3.5 g, 血清铁蛋白
     # 水平1200 ng/mL, 血药浓度, 含量.
     r"定量|水平|浓度|含量|测定|检测|数值|数目|数量|评分|得分|间期|结果|值|"
+    # when it was drawn: "血糖：空腹6.8 mmol/L", "随机血糖" written the other way, "血糖（随机）15 mmol/L"
+    r"空腹|随机|餐前|"
     # A cell type's share of a smear, marrow or flow count: 原始细胞占32%, 浆细胞约占35%, 以成熟淋巴细胞
     # 为主，占94.5%, 异常B细胞占有核细胞的28.5%, 中性粒细胞仅3%.
     r"(?:为主[，,]?\s*)?(?:约|仅)?占(?:[^\d，,；;。]{1,12}的)?|仅"

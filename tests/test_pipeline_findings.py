@@ -615,3 +615,8 @@ def test_a_finding_named_with_its_abbreviation_inside_its_name():
 )
 def test_clinical_english_of_ecg_imaging_and_fundus_findings(text, code):
     assert code in _codes(_patient(text))
+
+
+def test_non_caseating_granulomas_are_the_specific_term():
+    patient = _patient("A 45-year-old woman. Lymph node biopsy showed non-caseating granulomas.")
+    assert _codes(patient) == {"HP:0012220"}

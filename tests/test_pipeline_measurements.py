@@ -1639,3 +1639,14 @@ def test_the_date_of_a_test_is_not_its_value():
 def test_when_the_blood_was_drawn_may_stand_before_the_value():
     patient = _patient("患者男，61岁。血糖：空腹6.8 mmol/L。")
     assert _results(patient) == [("glucose", 6.8, "mmol/L", "high")]
+
+
+@pytest.mark.parametrize(
+    ("text", "analyte", "code"),
+    [
+        ("A 45-year-old woman. Serum angiotensin-converting enzyme was 98 U/L.", "ACE level", "HP:6000213"),
+        ("A 45-year-old woman. ECG showed a ventricular rate of 38 beats/min.", "heart rate", "HP:0001662"),
+    ],
+)
+def test_ace_level_and_a_ventricular_rate(text, analyte, code):
+    assert [(m["analyte"], m.get("code")) for m in _patient(text)["measurements"]] == [(analyte, code)]

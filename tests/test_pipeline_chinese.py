@@ -1784,3 +1784,20 @@ def test_cardiac_and_vascular_examination_wording(words, code):
 def test_worse_as_the_day_goes_on_is_fatigable_weakness_only_after_a_weakness(text, fatigable):
     codes = {f["code"] for f in _patient(text)["features"]}
     assert ("HP:0003473" in codes) is fatigable
+
+
+@pytest.mark.parametrize(
+    ("words", "code", "excluded"),
+    [
+        ("移动性浊音（+）", "HP:0001541", False),  # shifting dullness: ascites
+        ("移动性浊音（-）", "HP:0001541", True),
+        ("麦氏点压痛", "HP:0002027", False),
+        ("麦氏点无压痛", "HP:0002027", True),
+        ("Hoffmann征阳性", "HP:0031993", False),
+        ("双侧霍夫曼征阴性", "HP:0031993", True),
+        ("轮替动作笨拙", "HP:0002075", False),
+    ],
+)
+def test_signs_named_by_eponym_or_test(words, code, excluded):
+    features = {f["code"]: f["excluded"] for f in _patient(f"患者，男，40岁。查体：{words}。")["features"]}
+    assert features.get(code) is excluded, features

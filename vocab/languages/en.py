@@ -351,13 +351,16 @@ SCOPE_END_RE = _words(
     r"(?<=,)\s*(?:the|his|her|their|this|these|he|she|they)"
 )
 # (not the full stop of "e.g.", "i.e.", "vs.": "no signs of infection, e.g. fever or leukocytosis")
-CLAUSE_BREAK_RE = re.compile(r"[;:]|(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\bcf)(?<!\bapprox)\.\s", re.I)
+CLAUSE_BREAK_RE = re.compile(
+    r"[;:]|\.(?<!\b[Ee]\.[Gg]\.)(?<!\b[Ii]\.[Ee]\.)(?<!\b[Vv][Ss]\.)(?<!\b[Cc][Ff]\.)(?<!\bapprox\.)\s"
+)
 # ("a deletion of maternal origin", "inherited from his mother": where the patient's variant came
 # from, not a relative's finding)
 _FROM_PARENT = r"(?<!from his )(?<!from her )(?<!from the )(?<!from their )(?<!from both )"
 FAMILY_RE = _words(
     # ("no personal or family history of thrombosis" says it of the patient too)
-    r"(?<!personal or )(?<!personal and )(?<!personal nor )family history|"
+    r"family history(?<!personal or family history)(?<!personal and family history)"
+    r"(?<!personal nor family history)|"
     rf"{_FROM_PARENT}(?:mother|father|parents)|sister|brother|sibling|siblings|son|daughter|aunt|uncle|grandmother|grandfather|cousin|relatives?|"
     r"(?<!of )(?:maternal|paternal)(?!\s+(?:origin|inheritance|allele|alleles|copy|chromosome|uniparental|UPD|isodisomy|imprinting|transmission)\b)"  # noqa: E501 - a pattern reads best on one line
 )
@@ -959,6 +962,7 @@ UPPER_LIMIT_WORDS = r"less than|below|up to"
 # "CRP was not elevated", "haemoglobin was not significantly reduced": a level denied is normal, never
 # high or low.
 _NOT_LEVEL_WORDS = r"(?:not|nor|never)\s+(?:(?:significantly|markedly|further|much|particularly|clearly)\s+)?"
+# (read only where a level word starts: a look-behind at every position costs)
 _NOT_A_LEVEL = "".join(
     rf"(?<!\b{cue} {degree})"
     for cue in ("not", "nor", "never")
@@ -980,10 +984,10 @@ RESULT_WORDS = {
     # "oligoclonal bands were absent": a test read as found or not found, stated absent.
     "negative": r"(?<![\w-])negative\b|\bnot (?:detected|expressed|found|identified|isolated)\b|\bno expression\b|\bimmunonegative\b|\bnon-?reactive\b|\bundetectable\b|\babsent\b|\bsterile\b|\bno growth\b",  # noqa: E501 - a pattern reads best on one line
     # "PT and aPTT were prolonged", "a prolonged QTc": a clotting time or an interval above its range
-    "high": rf"(?<![\w-]){_NOT_A_LEVEL}(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|prolonged|above (?:the )?(?:upper limit of )?normal)\b(?!-(?!\d)|\s+power){_BODY_PART_AFTER}",  # noqa: E501 - a pattern reads best on one line
+    "high": rf"(?<![\w-])(?=elevated|raised|increased|high|abnormally|markedly|prolonged|above){_NOT_A_LEVEL}(?:elevated|raised|increased|high|higher|abnormally high|markedly elevated|prolonged|above (?:the )?(?:upper limit of )?normal)\b(?!-(?!\d)|\s+power){_BODY_PART_AFTER}",  # noqa: E501 - a pattern reads best on one line
     # "high-power field", "low-grade", "low-dose": a compound adjective, no result; "5/5 in the lower
     # limbs", "the lower lobe": a part of the body
-    "low": rf"(?<![\w-]){_NOT_A_LEVEL}(?:decreased|reduced|low|lower|depressed|diminished)\b"
+    "low": rf"(?<![\w-])(?=[drl]){_NOT_A_LEVEL}(?:decreased|reduced|low|lower|depressed|diminished)\b"
     rf"(?!-(?!\d)|\s+power){_BODY_PART_AFTER}",
     "normal": r"(?<![\w-])(?:normal|within normal limits|unremarkable|within (?:the )?(?:normal|reference) (?:range|limits|intervals?))\b"  # noqa: E501 - a pattern reads best on one line
     # "CRP was not elevated": the level is not what the word says

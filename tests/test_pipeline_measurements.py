@@ -1650,3 +1650,11 @@ def test_when_the_blood_was_drawn_may_stand_before_the_value():
 )
 def test_ace_level_and_a_ventricular_rate(text, analyte, code):
     assert [(m["analyte"], m.get("code")) for m in _patient(text)["measurements"]] == [(analyte, code)]
+
+
+def test_lung_function_as_a_share_of_the_predicted_and_an_infants_length():
+    patient = _patient("患者男，58岁。肺功能：FEV1/FVC 58%，DLCO占预计值 40%。")
+    assert ("DLCO", 40, "%", "low") in _results(patient)
+    assert ("FEV1/FVC", 58, "%", "low") in _results(patient)
+    patient = _patient("患儿男，1岁。体重 8 kg，身长 70 cm。")
+    assert ("height", 70, "cm", None) in _results(patient)

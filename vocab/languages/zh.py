@@ -421,7 +421,9 @@ VALUE_FILLER_WORDS = (
     r"空腹|随机|餐前|"
     # A cell type's share of a smear, marrow or flow count: 原始细胞占32%, 浆细胞约占35%, 以成熟淋巴细胞
     # 为主，占94.5%, 异常B细胞占有核细胞的28.5%, 中性粒细胞仅3%.
-    r"(?:为主[，,]?\s*)?(?:约|仅)?占(?:[^\d，,；;。]{1,12}的)?|仅"
+    r"(?:为主[，,]?\s*)?(?:约|仅)?占(?:[^\d，,；;。]{1,12}的)?|仅|"
+    # a share of the predicted value: "FEV1占预计值45%", "DLCO占预计值的40%"
+    r"占预计值?的?|预计值的?"
 )
 UNIT_WORDS = {
     "次/分": "/min",

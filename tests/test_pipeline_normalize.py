@@ -113,3 +113,17 @@ def test_without_a_case_heading_the_abstract_is_read_as_the_case():
     text = "Abstract\nA 30-year-old woman had fever.\nDiscussion\nFever is frequent."
     sentences, _ = layout(text, "en")
     assert [s.section for s in sentences] == [CASE, CASE, DISCUSSION, DISCUSSION]
+
+
+def test_a_title_line_stays_apart_from_the_patient_it_introduces():
+    # no sentence end after a title: the line break before "患儿，女，6岁" is still the title's end,
+    # so the history under it is the case, not the title's introduction
+    from ingest.pipeline import extract
+
+    text = (
+        "戈谢病1型1例报告并文献复习\n\n"
+        "患儿，女，6岁，因腹部膨隆1年就诊。2个月前出现面色苍白、乏力及鼻出血。\n"
+        "体格检查：贫血貌，脾肋下8 cm。\n"
+    )
+    codes = {f["code"] for f in extract(text)["patients"][0]["features"]}
+    assert {"HP:0003270", "HP:0000980", "HP:0012378", "HP:0000421", "HP:0001744"} <= codes

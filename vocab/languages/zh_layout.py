@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ._common import CASE, CASE_FIELD, DISCUSSION, INTRO, REFERENCES
+from .zh_demographics import CASE_OPENING_RE
 
 # CJK Unified Ideographs, Extension A and the compatibility ideographs (not the Yijing symbols
 # between A and the main block, which are no words); `zh.HAN_CHARS` is this.
@@ -44,6 +45,8 @@ def _join_unless_heading(match: re.Match[str]) -> str:
         return "\n"  # the next line is a heading: the line before it (a title) ends here
     if _FIELD_START.match(text, match.end()):
         return "\n"  # the next line opens a bracketed heading or a record field ("主诉：")
+    if CASE_OPENING_RE.match(text, match.end(), match.end() + 30):
+        return "\n"  # the next line introduces the patient ("患儿，女，6岁"): the line before is a title
     return ""
 
 

@@ -326,12 +326,14 @@ POST_UNCERTAIN_RE = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?{_POST_UNCERTAIN_W
 # A verb that states a finding right after a negation is the negation's own verb, no new clause:
 # "never developed jaundice", "has never had seizures", "without showing any rash" ("without
 # receiving antibiotics, the fever resolved" starts one).
+# (the look-ahead first: the look-behinds are read only where such a verb starts)
 _AFTER_NEGATION = (
+    r"(?=present|develop|show|reveal|demonstrat|complain|ha[ds])"
     r"(?<!\bnot )(?<!\bnever )(?<!\bwithout )(?<!\bnot yet )(?<!\bnot previously )(?<!\bnever previously )"
 )
 SCOPE_END_RE = _words(
     r"but|however|although|though|except|apart from|aside from|other than|which|whereas|while|who|"
-    r"(?<!\bnot )yet|"
+    r"yet(?<!\bnot yet)|"
     # "vomiting without fever, with a weight loss of 5 kg": "with a" adds what was present
     r"with (?:a|an|some|mild|moderate|severe|marked|significant)|"
     rf"{_AFTER_NEGATION}(?:present(?:ed|ing|s)|develop(?:ed|ing|s)|show(?:ed|ing|s)|reveal(?:ed|ing|s)|"

@@ -15,6 +15,7 @@ Pure functions over the record's dicts; no stage state.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
+from functools import lru_cache
 
 from vocab import languages
 from vocab.hpo import load_hpo
@@ -134,6 +135,7 @@ def _refers_to(spans: list[dict], named: list[dict]) -> bool:
 _PHRASE_HEADS = [module.PHRASE_HEAD_RE for module in languages.LANGUAGES.values() if module.PHRASE_HEAD_RE]
 
 
+@lru_cache(maxsize=8192)  # asked for every pair of a report's features: the same few words again
 def head_word(text: str) -> str:
     """The head word of a mention, lower case and singular: its last word ("left-sided weakness" ->
     "weakness", "subcutaneous nodules" -> "nodule"), or the word a language puts first ("weakness

@@ -797,3 +797,16 @@ def test_ammonia_scavengers_and_antidotes_are_agents():
 )
 def test_routes_before_the_words_of_giving_and_more_english_routes(text, agent, route):
     assert _treatments(text)[agent]["route"] == route
+
+
+@pytest.mark.parametrize(
+    ("text", "agent", "code"),
+    [
+        ("患儿，女，6岁。给予伊米苷酶60 U/kg静脉滴注，每2周1次。", "imiglucerase", "A16AB02"),
+        ("患儿，男，8月。予阿糖苷酶α 20 mg/kg治疗。", "alglucosidase alfa", "A16AB07"),
+        ("患者，男，50歲。予氯苯唑酸治療。", "tafamidis", "N07XX08"),
+        ("A 4-year-old girl with PKU started sapropterin 20 mg/kg daily.", "sapropterin", "A16AX07"),
+    ],
+)
+def test_rare_disease_drugs_by_their_chinese_and_english_names(text, agent, code):
+    assert {(t["agent"], t["code"]) for t in extract(text)["patients"][0]["treatments"]} >= {(agent, code)}

@@ -1801,3 +1801,17 @@ def test_worse_as_the_day_goes_on_is_fatigable_weakness_only_after_a_weakness(te
 def test_signs_named_by_eponym_or_test(words, code, excluded):
     features = {f["code"]: f["excluded"] for f in _patient(f"患者，男，40岁。查体：{words}。")["features"]}
     assert features.get(code) is excluded, features
+
+
+@pytest.mark.parametrize(
+    ("words", "code"),
+    [
+        ("发育停滞", "HP:0007281"),  # development at a standstill (CHPO's label), not failure to thrive
+        ("发育倒退", "HP:0002376"),
+        ("生长停滞", "HP:0001510"),  # growth: growth delay
+        ("体重不增", "HP:0001508"),  # weight: failure to thrive
+    ],
+)
+def test_development_growth_and_weight_are_three_findings(words, code):
+    codes = {f["code"] for f in _patient(f"患儿，女，2岁，{words}半年。")["features"]}
+    assert code in codes, codes

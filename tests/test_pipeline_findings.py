@@ -620,3 +620,15 @@ def test_clinical_english_of_ecg_imaging_and_fundus_findings(text, code):
 def test_non_caseating_granulomas_are_the_specific_term():
     patient = _patient("A 45-year-old woman. Lymph node biopsy showed non-caseating granulomas.")
     assert _codes(patient) == {"HP:0012220"}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("A 50-year-old man. Lymph nodes were not palpable.", "HP:0002716"),
+        ("A 50-year-old man. The liver, spleen and lymph nodes were not enlarged.", "HP:0002716"),
+        ("A 30-year-old woman with headache. Meningeal signs were absent.", "HP:0031179"),
+    ],
+)
+def test_lymph_nodes_not_palpable_and_meningeal_signs_absent(text, code):
+    assert (code, True) in {(f["code"], f["excluded"]) for f in _patient(text)["features"]}

@@ -512,13 +512,14 @@ INFIX_MODIFIER_RE = None  # English puts degree words before the finding's words
 MODIFIER_NEGATION_RE = re.compile(r"(?<![\w-])non-?\s?$", re.I)
 SHARED_PART_JOIN_RE = None  # English names the part after both ("numbness and weakness of the legs")
 # "the liver and spleen were not palpable": an organ without its enlargement.
+_ORGAN_WORDS = r"liver|spleen|kidneys?|thyroid(?: gland)?|lymph nodes?"
 _NOT_ENLARGED_RE = re.compile(
-    r"\b(?P<organs>(?:liver|spleen|kidneys?|thyroid(?: gland)?)(?:\s*(?:,|and|or|nor)\s*(?:the\s+)?"
-    r"(?:liver|spleen|kidneys?|thyroid(?: gland)?))*)\s+(?:was|were)\s+(?:not|neither)\s+"
+    rf"\b(?P<organs>(?:{_ORGAN_WORDS})(?:\s*(?:,|and|or|nor)\s*(?:the\s+)?(?:{_ORGAN_WORDS}))*)"
+    r"\s+(?:was|were)\s+(?:not|neither)\s+"
     r"(?:palpable|palpated|felt|enlarged)\b",
     re.I,
 )
-_ORGAN_RE = re.compile(r"liver|spleen|kidneys?|thyroid(?: gland)?", re.I)
+_ORGAN_RE = re.compile(_ORGAN_WORDS, re.I)
 
 
 def not_enlarged(text: str) -> Iterable[tuple[int, int, list[str]]]:

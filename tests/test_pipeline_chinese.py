@@ -1815,3 +1815,21 @@ def test_signs_named_by_eponym_or_test(words, code, excluded):
 def test_development_growth_and_weight_are_three_findings(words, code):
     codes = {f["code"] for f in _patient(f"患儿，女，2岁，{words}半年。")["features"]}
     assert code in codes, codes
+
+
+@pytest.mark.parametrize(
+    ("title", "codes"),
+    [
+        # a finding joined to the disease of the title by 合并/并发/伴 is a diagnosis of the case too
+        ("系统性红斑狼疮合并肺动脉高压1例报告", {"ORPHA:536", "HP:0002092"}),
+        ("兒童川崎氏症併發冠狀動脈瘤：病例報告", {"ORPHA:2331", "HP:0030882"}),
+    ],
+)
+def test_a_finding_joined_to_the_titles_disease_is_a_diagnosis(title, codes):
+    patient = _patient(f"{title}\n病例资料\n患者，女，30岁，因乏力1周入院。")
+    assert codes <= {d["code"] for d in patient["diagnoses"]}
+
+
+def test_symptoms_of_a_title_without_a_disease_are_no_diagnosis():
+    patient = _patient("发热伴皮疹1例\n病例资料\n患者，女，30岁，因乏力1周入院。")
+    assert patient["diagnoses"] == []

@@ -310,20 +310,32 @@ def summary_diagnoses(doc: Doc, by_sentence: dict[int, list[Mention]], patients:
     """The title or abstract often names the diagnosis that the case part never repeats ("We
     describe two siblings with familial Mediterranean fever"): diseases in a sentence that
     presents the case are the patients' final diagnoses."""
-    cue = languages.get(doc.language).SUMMARY_CUE_RE
+    lang = languages.get(doc.language)
+    cue = lang.SUMMARY_CUE_RE
     for si, sentence in enumerate(doc.sentences):
         if sentence.section == CASE:
             break  # only what precedes the case part
         if not cue.search(doc.text, sentence.start, sentence.end):
             continue
-        for m in by_sentence.get(si, []):
-            if m.kind != DISEASE:
-                continue
+        mentions = by_sentence.get(si, [])
+        disease_spans = {(m.start, m.end) for m in mentions if m.kind == DISEASE}
+        last_end: int | None = None  # where the diagnosis named last ends
+        for m in mentions:
+            joined = (
+                m.kind == HPO
+                and last_end is not None
+                and (m.start, m.end) not in disease_spans
+                and lang.DIAGNOSIS_JOIN_RE is not None
+                and lang.DIAGNOSIS_JOIN_RE.fullmatch(doc.text, last_end, m.start) is not None
+            )
+            if m.kind != DISEASE and not joined:
+                continue  # "系统性红斑狼疮合并肺动脉高压1例": a finding joined to a disease is one too
             text = doc.text[sentence.start : sentence.end]
             ctx = assertion_of(text, m.start - sentence.start, m.end - sentence.start, doc.language)
             if ctx.negated:
                 continue  # relatives here are the patients ("two siblings with ..."): no family filter
-            concept = m.concepts[0]
+            last_end = m.end
+            concept = most_specific(m.concepts) if joined else m.concepts[0]
             for patient in patients:
                 if concept.code not in {d["code"] for d in patient.diagnoses[:200]}:
                     patient.diagnoses.append(

@@ -465,12 +465,15 @@ POST_SCOPE_END_RE = re.compile(
 _LIST_ITEMS = (
     r"(?P<items>(?:(?:\s*(?:,|\band\b|\bor\b|\bnor\b|\([^)]{0,20}\)))+\s*[\w'/-]+(?:\s+[\w'/-]+){0,5})+?)"
 )
+# (what a list's first separator looks like, tried first: most mentions have no list after them, and
+# the look-aheads below read on to the clause's end)
+_LIST_STARTS = r"(?=\s*(?:,|\band\b|\bor\b|\bnor\b|\())"
 # "Calcification and a dilated duct were not observed": an item with "a" or "an" is still an item of
 # a list that is the subject of a plural verb; before a singular verb it is the subject alone ("he had
 # fever and a murmur was not heard"), and the list ends before it.
 _SINGULAR_AFTER_ARTICLE = r"(?![^.;:]*?(?:,|\band|\bor)\s+an?\s[^.;:]*?\b(?:was|is|has been|had been)\s)"
 LIST_NEGATION_RE = re.compile(
-    rf"^{_SINGULAR_AFTER_ARTICLE}{_LIST_ITEMS}"
+    rf"^{_LIST_STARTS}{_SINGULAR_AFTER_ARTICLE}{_LIST_ITEMS}"
     r"\s*,?\s*(?:which\s+)?(?:were|was|are|is|have been|had been)\s+(?:all\s+|also\s+|both\s+)?"
     rf"(?:ruled out|excluded|denied|(?:not|never)\s+{_NOT_FOUND}|absent|negative|"
     rf"{_SUSPECTED}{_BUT_EXCLUDED})\b",
@@ -480,12 +483,14 @@ LIST_NEGATION_RE = re.compile(
 _NO_ARTICLE_ITEM = (
     r"(?!(?:(?!\b(?:resolved|disappeared|subsided|cleared|improved)\b)[^.;:])*?(?:,|\band|\bor)\s+an?\s)"
 )
-LIST_RESOLVED_RE = re.compile(rf"^{_NO_ARTICLE_ITEM}{_LIST_ITEMS}\s*,?\s*{_RESOLVED_WORDS}", re.I)
+LIST_RESOLVED_RE = re.compile(
+    rf"^{_LIST_STARTS}{_NO_ARTICLE_ITEM}{_LIST_ITEMS}\s*,?\s*{_RESOLVED_WORDS}", re.I
+)
 # "Lymphoma, sarcoidosis and tuberculosis were considered": every item is a differential.
 # A plural verb: before "was suspected" the last item is the subject alone ("fever, and tuberculosis
 # was suspected").
 LIST_UNCERTAIN_RE = re.compile(
-    rf"^{_LIST_ITEMS}\s*,?\s*(?:(?:were|are)\s+(?:(?:also|initially|first|strongly|all|both)\s+)?"
+    rf"^{_LIST_STARTS}{_LIST_ITEMS}\s*,?\s*(?:(?:were|are)\s+(?:(?:also|initially|first|strongly|all|both)\s+)?"
     rf"(?:(?:suspected|considered){_NOT_BUT_EXCLUDED}|possible|probable|likely|questioned|presumed|"
     r"not (?:excluded|ruled out))"
     r"|(?:could|can|cannot|could not)(?: not)? be (?:excluded|ruled out))",

@@ -1658,3 +1658,12 @@ def test_lung_function_as_a_share_of_the_predicted_and_an_infants_length():
     assert ("FEV1/FVC", 58, "%", "low") in _results(patient)
     patient = _patient("患儿男，1岁。体重 8 kg，身长 70 cm。")
     assert ("height", 70, "cm", None) in _results(patient)
+
+
+def test_an_egfr_below_sixty_is_decreased():
+    assert _results(_patient("A 30-year-old woman. eGFR was 25 mL/min/1.73 m2.")) == [
+        ("eGFR", 25, "mL/min/1.73m2", "low")
+    ]
+    assert _results(_patient("A 30-year-old woman. Her eGFR was 95 mL/min/1.73 m2.")) == [
+        ("eGFR", 95, "mL/min/1.73m2", "normal")
+    ]

@@ -1833,3 +1833,16 @@ def test_a_finding_joined_to_the_titles_disease_is_a_diagnosis(title, codes):
 def test_symptoms_of_a_title_without_a_disease_are_no_diagnosis():
     patient = _patient("发热伴皮疹1例\n病例资料\n患者，女，30岁，因乏力1周入院。")
     assert patient["diagnoses"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("骨髓象示增生明显活跃。", "HP:0031020"),  # hypercellular marrow
+        ("骨髓增生极度减低。", "HP:0005528"),
+        ("骨髓增生活跃。", None),  # active: the normal grade names nothing
+    ],
+)
+def test_marrow_cellularity_grades(text, code):
+    codes = {f["code"] for f in _patient(f"患者，男，40岁。{text}")["features"]}
+    assert codes == ({code} if code else set()), codes

@@ -49,6 +49,7 @@ _DURATION_HISTORY = re.compile(languages.alternatives("DURATION_HISTORY_WORDS"),
 
 _LEADING_COLON = re.compile(r"^\s*[:：]")
 _BEFORE = 320  # characters of the sentence read before a mention: bounded cost per mention
+_NEAR_SCOPE_END = 80  # … of which the last are read first for where the mention's scope starts
 _AFTER = 200
 
 
@@ -84,14 +85,20 @@ def _scope_start(lang, before: str, mention: str, clause: int, cues: list[re.Mat
     The mention's own words are read too, for a clause that starts in `before` and ends inside
     the mention: "no sign of haemolysis, elevated CRP" — ", elevated" makes "elevated CRP" an
     item of its own, not one that "no sign of" reaches."""
-    start = clause
     text = before + mention
-    for m in lang.SCOPE_END_RE.finditer(text, clause):
-        if m.start() >= len(before):
-            break
-        if not any(c.start() <= m.start() < c.end() for c in cues):
-            start = max(start, m.end())
-    return start
+    # The last scope end wins, and most lie near the mention: the words just before it are read
+    # first, the whole clause only when they hold none (a bounded cost per mention).
+    near = max(clause, len(before) - _NEAR_SCOPE_END)
+    for lo in (near, clause) if near > clause else (clause,):
+        start = lo
+        for m in lang.SCOPE_END_RE.finditer(text, lo):
+            if m.start() >= len(before):
+                break
+            if not any(c.start() <= m.start() < c.end() for c in cues):
+                start = max(start, m.end())
+        if start > lo:
+            return start
+    return clause
 
 
 def assertion_of(sentence: str, start: int, end: int, language: str, *, post: bool = True) -> Assertion:

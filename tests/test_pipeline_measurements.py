@@ -1667,3 +1667,9 @@ def test_an_egfr_below_sixty_is_decreased():
     assert _results(_patient("A 30-year-old woman. Her eGFR was 95 mL/min/1.73 m2.")) == [
         ("eGFR", 95, "mL/min/1.73m2", "normal")
     ]
+
+
+def test_a_value_raised_or_recovered_to_another_is_a_second_result():
+    patient = _patient("患者女，60岁。治疗后右眼视力由0.1提高至0.6，血红蛋白由60 g/L回升至98 g/L。")
+    values = [(m["analyte"], m["value"]) for m in patient["measurements"]]
+    assert values == [("visual acuity", 0.1), ("visual acuity", 0.6), ("hemoglobin", 60), ("hemoglobin", 98)]

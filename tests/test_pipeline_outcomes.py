@@ -614,3 +614,18 @@ def test_a_finding_back_again_and_care_as_taiwan_writes_it():
     assert [o["direction"] for o in outcomes] == ["improved"]
     # "又出现" in the history is no course
     assert _outcomes("患者，男，40岁。3年前曾患肺炎，1年前又出现咳嗽。") == []
+
+
+@pytest.mark.parametrize(
+    "course, expected",
+    [
+        # "由A提高至B": both values are read, and the change is the course
+        ("患者肌力由2级恢复至4级。", ("muscle strength", "improved")),
+        ("血红蛋白由60 g/L回升至98 g/L。", ("hemoglobin", "improved")),
+    ],
+)
+def test_a_level_from_one_value_to_another_after_treatment(course, expected):
+    text = f"患者，男，52岁，因乏力入院。予甲泼尼龙40 mg静脉滴注，每日1次。{course}"
+    for written in (text, _s2tw(text)):
+        outcomes = _outcomes(written)
+        assert expected in {(o["about"], o["direction"]) for o in outcomes if o.get("about_measurement")}

@@ -638,7 +638,10 @@ PANEL_MEMBER_WORDS = {
 }
 DEVICE_SETTING_WORDS = r"消融|起搏|呼吸机|潮气量|呼气末正压|阻抗|功率|参数设置|设置为|设定为"
 SERIES_FROM_WORDS = r"由|从"
-SERIES_TO_WORDS = r"升高至|升高到|下降至|下降到|升至|降至|增至|减至|至|到"
+# ("视力由0.1提高至0.6", "肌力由2级恢复至4级", "血红蛋白由60 g/L回升至98 g/L")
+SERIES_TO_WORDS = (
+    r"(?:升高|上升|增高|提高|回升|增加|下降|降低|减低|减少|回落|恢复|回复)(?:至|到)|升至|降至|增至|减至|至|到"
+)
 # Values of one test listed after it: Chinese lists them with 、 and 分别为 (`RESPECTIVELY_WORDS`).
 # Chinese reports write the units of T/P/R (次/分, ℃), which make the symbols safe on their own.
 VITAL_SIGNS_WORDS = ""

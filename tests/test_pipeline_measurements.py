@@ -1673,3 +1673,18 @@ def test_a_value_raised_or_recovered_to_another_is_a_second_result():
     patient = _patient("患者女，60岁。治疗后右眼视力由0.1提高至0.6，血红蛋白由60 g/L回升至98 g/L。")
     values = [(m["analyte"], m["value"]) for m in patient["measurements"]]
     assert values == [("visual acuity", 0.1), ("visual acuity", 0.6), ("hemoglobin", 60), ("hemoglobin", 98)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 6-year-old girl. Platelet aggregation was reduced.",
+        "患儿，女，6岁。血小板聚集功能降低。",
+        "患儿，女，6岁。外周血白细胞β-葡萄糖脑苷脂酶活性明显降低。",
+    ],
+)
+def test_a_result_of_another_quantity_of_the_cells_is_not_their_count(text):
+    patient = _patient(text)
+    assert not [m for m in patient["measurements"] if m["analyte"] in ("platelets", "WBC")]
+    assert not {f["code"] for f in patient["features"]} & {"HP:0001873", "HP:0001882"}
+    assert not patient["treatments"]  # 葡萄糖 inside an enzyme's name is no glucose given

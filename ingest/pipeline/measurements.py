@@ -160,6 +160,8 @@ _NEGATIVE_BEFORE = re.compile(
 )
 # Digits written onto a test's name, then a number of their own ("vitamin D3 33.7").
 _GLUED_DIGITS = re.compile(r"\d{1,2}(?=\s+[<>≤≥]?\s*\d)")
+# Words between a test and a result word that make the result another quantity's (any language).
+_OTHER_QUANTITY = re.compile(languages.alternatives("OTHER_QUANTITY_WORDS"), re.I)
 # and what separates the tests of such a list.
 _LIST_GAP = re.compile(rf"\s*(?:[、,，/]|{languages.alternatives('LIST_JOIN_WORDS')})\s*", re.I)
 
@@ -293,6 +295,8 @@ def measurements(
                         doc.text, tail_start + qm.end()
                     ):
                         break  # "creatinine was reduced by 30%": how much it changed, not its level
+                    if value is None and _OTHER_QUANTITY.search(doc.text, m.end, tail_start + qm.start()):
+                        break  # "platelet aggregation was reduced": another quantity's result
                     if (
                         value is not None
                         and i + 1 < len(analytes)

@@ -97,7 +97,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
 - measurements: ∀ `VALUE_FILLER_WORDS`, `UNIT_WORDS` (written -> unit), `COMPARATOR_WORDS` (written
   -> symbol), `REFERENCE_WORDS`, `RANGE_WORDS`, `UPPER_LIMIT_WORDS`, `RESULT_WORDS` (interpretation
   -> alternatives), `FALLING_WORDS`, `RISING_WORDS`, ∀ `LEVEL_CHANGE_WORDS` (a word that tells a
-  change, not a level: 体重下降 is weight lost), `CHANGE_AMOUNT_RE` or None (anchored after a
+  change, not a level: 体重下降 is weight lost), ∀ `OTHER_QUANTITY_WORDS` (between a test and a
+  result word: the result is of another quantity of it, "platelet aggregation was reduced", 白细胞
+  β-葡萄糖脑苷脂酶活性降低), `CHANGE_AMOUNT_RE` or None (anchored after a
   direction word: the amount of a change, "reduced by 30%"), `SHARED_RESULT_CUE_WORDS`,
   `SHARED_RESULT_WORDS` (written -> interpretation), `SHARED_RESULT_MARKER_WORDS`,
   `LIST_JOIN_WORDS`, `RESPECTIVELY_WORDS` (pairs a list of values with a list of tests, in order),
@@ -257,6 +259,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "FALLING_WORDS",
         "RISING_WORDS",
         "LEVEL_CHANGE_WORDS",
+        "OTHER_QUANTITY_WORDS",
         "CHANGE_AMOUNT_RE",
         "SHARED_RESULT_CUE_WORDS",
         "SHARED_RESULT_WORDS",

@@ -466,6 +466,9 @@ RESULT_WORDS = {
 FALLING_WORDS = ""
 RISING_WORDS = ""
 LEVEL_CHANGE_WORDS = r"下降|减轻|减少|降低|减低|增加|增多|上升|升高|增高"
+# "血小板聚集功能降低", "白细胞β-葡萄糖脑苷脂酶活性降低": the result is of the function or the enzyme,
+# not the count of the cells named first.
+OTHER_QUANTITY_WORDS = r"活性|活力|聚集|功能|抗体"
 CHANGE_AMOUNT_RE = None  # "下降30%" is as often a level's fall as a share: left to the value
 SHARED_RESULT_CUE_WORDS = r"均|都|皆"
 SHARED_RESULT_WORDS = {
@@ -759,6 +762,8 @@ INCREASE_WORDS = r"加|增"
 LAB_CONTEXT_WORDS = (
     r"过敏|耐药|敏感|激发试验|耐量试验|负荷试验|抑制试验|皮试|浓度|水平|抗体|基因|缺乏|增强"
     r"|分析|谱|筛查|检测|测定|代谢"
+    # a substance's name inside an enzyme's (葡萄糖脑苷脂酶, 葡萄糖-6-磷酸脱氢酶): the enzyme is measured
+    r"|[^,，。；;、\s]{0,8}?酶"
 )
 PER_DAY_WORDS = ""
 NOT_GIVEN_WORDS = r"血清|血浆"

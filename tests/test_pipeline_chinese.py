@@ -1846,3 +1846,17 @@ def test_symptoms_of_a_title_without_a_disease_are_no_diagnosis():
 def test_marrow_cellularity_grades(text, code):
     codes = {f["code"] for f in _patient(f"患者，男，40岁。{text}")["features"]}
     assert codes == ({code} if code else set()), codes
+
+
+@pytest.mark.parametrize(
+    ("words", "excluded"),
+    [
+        ("发热未见好转", False),  # the fever did not improve: still there
+        ("皮疹未见明显消退", False),
+        ("皮疹未见", True),
+        ("皮疹未见明显", True),
+    ],
+)
+def test_not_seen_before_a_course_word_is_no_negation(words, excluded):
+    features = _patient(f"患者，男，40岁。{words}。")["features"]
+    assert [f["excluded"] for f in features] == [excluded], features

@@ -147,10 +147,13 @@ _LIST_CUES = frozenset(
 # After 未/不 the verb that states a finding keeps the negation going ("未再出现", "不伴发热" are cues
 # of their own); any other word takes it ("未能纠正酸中毒", "不完全川崎病").
 _STATING_VERBS = re.compile(r"^(?:曾|再|明显|见|出现|发现|诉|伴|有|闻及|触及|感|觉|发生|合并|发作|伴随)")
+# "发热未见好转", "皮疹未见明显消退": 未见 before a course word says the finding did not change, not
+# that it was not seen.
+_NOT_A_COURSE = r"(?!\s*(?:明显)?(?:好转|改善|缓解|减轻|减少|消退|消失|吸收|变化|缩小|增大|加重))"
 POST_NEGATION_RE = re.compile(
     r"^\s*(?:[(（][^)）]{0,20}[)）])?\s*(?:平扫|增强扫描|增强|检查|检测|筛查|培养|抗体|抗原|DNA|RNA)?"
     r"\s*(?:均|为|呈|亦|也|都|已|结果)?"
-    r"(?:阴性|\(-\)|（-）|未见异常|未见明显异常|未见明显|不明显|正常|未触及|未扪及|未闻及|未见|未发现|"
+    rf"(?:阴性|\(-\)|（-）|未见异常|未见明显异常|未见明显{_NOT_A_COURSE}|不明显|正常|未触及|未扪及|未闻及|未见{_NOT_A_COURSE}|未发现|"
     r"未引出|得以排除|已排除|被排除|可排除|除外(?!\S{0,2}(?:可能|诊断)))"
 )
 _POST_UNCERTAIN_WORDS = r"(?:待排|待查|不除外|不能除外|不能排除|可能|可疑|\?|？|(?:等)?(?:相)?鉴别)"

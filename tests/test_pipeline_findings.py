@@ -632,3 +632,24 @@ def test_non_caseating_granulomas_are_the_specific_term():
 )
 def test_lymph_nodes_not_palpable_and_meningeal_signs_absent(text, code):
     assert (code, True) in {(f["code"], f["excluded"]) for f in _patient(text)["features"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("A 40-year-old man with diabetes was diagnosed with rhinocerebral mucormycosis.", "MONDO:0019136"),
+        ("A 70-year-old woman was diagnosed with shingles.", "MONDO:0005609"),
+        ("A 6-year-old boy was diagnosed with varicella.", "MONDO:0005700"),
+        ("A 30-year-old man was diagnosed with acute hepatitis E.", "MONDO:0005788"),
+        ("A 45-year-old man was diagnosed with Pott disease.", "MONDO:0043836"),
+        ("A 70-year-old woman was diagnosed with Clostridioides difficile infection.", "MONDO:0000705"),
+        ("A 35-year-old man was diagnosed with acquired immunodeficiency syndrome.", "MONDO:0012268"),
+    ],
+)
+def test_english_names_of_infections_the_sources_gave_in_chinese_only(text, code):
+    assert code in {d["code"] for d in _patient(text)["diagnoses"]}
+
+
+def test_walking_aids_are_no_aids():
+    patient = _patient("A 19-year-old woman could walk only with ankle-foot orthotic aids.")
+    assert not patient["diagnoses"]

@@ -87,6 +87,8 @@ AMBIGUOUS_NAMES = frozenset(
     "laboratory abnormalities",
     # HPO's synonym of lethargy; reports write it of percussion ("dullness to percussion")
     "dullness",
+    # "walking aids", "hearing aids": the syndrome is matched by its full name
+    "aids",
 }
 
 # British spellings are common in case reports; HPO writes American.

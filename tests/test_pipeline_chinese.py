@@ -1860,3 +1860,16 @@ def test_marrow_cellularity_grades(text, code):
 def test_not_seen_before_a_course_word_is_no_negation(words, excluded):
     features = _patient(f"患者，男，40岁。{words}。")["features"]
     assert [f["excluded"] for f in features] == [excluded], features
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "excluded"),
+    [
+        ("患者，男，40岁。从未出现血尿。", "HP:0000790", True),  # never: a negation
+        ("病人，男，40歲。從未發燒。", "HP:0001945", True),
+        ("患者，男，40岁。从未规律服药，反复头痛。", "HP:0002315", False),
+    ],
+)
+def test_never_negates_a_finding_it_states(text, code, excluded):
+    features = {f["code"]: f["excluded"] for f in _patient(text)["features"]}
+    assert features.get(code) is excluded, features

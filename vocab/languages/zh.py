@@ -114,7 +114,7 @@ def disease_name_stem(key: str) -> str | None:
 PSEUDO_NEGATION_RE = re.compile(
     r"不能排除|不能除外|不除外|不排除|未能排除|无法排除|难以排除|无明显诱因|无诱因|无明显原因|无明显变化|未再|无再|没有再|无复发|未复发|无新增|不详|无特殊|无力|不适|不全|不良|不齐|不规则|"
     r"不能|不典型|不明|不清|未分化|无菌|无痛性|不对称|不稳定|不佳|无法|无效|不足|不均|不畅|不利|不振|"
-    r"不完全|非常|并非|无论|不论|未经|未予|不久|从未|无需"
+    r"不完全|非常|并非|无论|不论|未经|未予|不久|无需"
 )
 # 无/没有/否认 ("no", "denies") reach over a list; 未/不/非 negate the word right after them.
 NEGATION_RE = re.compile(

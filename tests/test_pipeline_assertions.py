@@ -671,3 +671,13 @@ def test_a_risk_factor_or_trigger_denied_is_no_finding_denied(sentence, mention,
 )
 def test_a_treatment_or_test_for_a_finding_names_no_finding_denied(sentence, mention, value):
     assert _ctx(sentence, mention, "en").value == value
+
+
+def test_the_first_letter_guard_of_english_cue_words():
+    # the look-ahead _words puts before its alternatives: every letter they can start with, or none
+    from vocab.languages.en import _first_letters
+
+    assert _first_letters(r"no|not|(?<!for )ruling out|(?:mis|wrongly )diagnosed|denie[sd]") == "dmnrw"
+    assert _first_letters(r"(?:,\s*)?and (?:the|his)|but") == ""  # an optional start tells nothing
+    assert _first_letters(r"\bfoo|bar") == ""
+    assert _first_letters(r"s?he|it") == ""

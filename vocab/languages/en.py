@@ -191,7 +191,58 @@ def disease_name_stem(key: str) -> str | None:
 
 # ----------------------------------------------------------------- assertions
 def _words(pattern: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w-])(?:{pattern})(?![\w])", re.I)
+    """Whole words or phrases of `pattern` (alternatives), in any case. Where every alternative
+    starts with a plain letter, a look-ahead for those letters comes first: the engine then leaves
+    most word starts at once instead of trying every alternative there."""
+    letters = _first_letters(pattern)
+    guard = f"(?=[{letters}{letters.upper()}])" if letters else ""
+    return re.compile(rf"(?<![\w-]){guard}(?:{pattern})(?![\w])", re.I)
+
+
+def _top_level(pattern: str) -> list[str]:
+    """The alternatives of `pattern` split at its top-level bars."""
+    parts, depth, start, escaped = [], 0, 0, False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+    return [*parts, pattern[start:]]
+
+
+def _first_letters(pattern: str) -> str:
+    """The lower-case letters every alternative of `pattern` can start with, or "" when one may
+    start otherwise (or its start is not plain enough to tell): then no look-ahead is used."""
+    letters: set[str] = set()
+    for alternative in _top_level(pattern):
+        # look-behinds read what precedes the alternative, not its first character
+        while (m := re.match(r"\(\?<[!=](?:[^()\\]|\\.)*\)", alternative)) is not None:
+            alternative = alternative[m.end() :]
+        if alternative.startswith("(?:"):
+            depth, end = 0, None
+            for i, ch in enumerate(alternative):
+                depth += ch == "("
+                depth -= ch == ")"
+                if depth == 0:
+                    end = i
+                    break
+            inner = _first_letters(alternative[3:end]) if end is not None else ""
+            # an optional group ("(?:,\s*)?and") may be left out: its start tells nothing
+            if not inner or alternative[end + 1 : end + 2] in ("?", "*", "{"):
+                return ""
+            letters.update(inner)
+        elif alternative[:1].isalpha() and alternative[1:2] not in ("?", "*", "{"):
+            letters.add(alternative[0].lower())
+        else:
+            return ""
+    return "".join(sorted(letters))
 
 
 PSEUDO_NEGATION_RE = _words(

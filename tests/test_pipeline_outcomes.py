@@ -629,3 +629,11 @@ def test_a_level_from_one_value_to_another_after_treatment(course, expected):
     for written in (text, _s2tw(text)):
         outcomes = _outcomes(written)
         assert expected in {(o["about"], o["direction"]) for o in outcomes if o.get("about_measurement")}
+
+
+def test_transaminases_that_normalize_are_the_liver_tests_course():
+    outcomes = _outcomes(
+        "A 48-year-old woman with autoimmune hepatitis received prednisolone 40 mg daily. Transaminases "
+        "normalized within 3 months."
+    )
+    assert [(o["about"], o["direction"]) for o in outcomes] == [("liver function", "resolved")]

@@ -1873,3 +1873,9 @@ def test_not_seen_before_a_course_word_is_no_negation(words, excluded):
 def test_never_negates_a_finding_it_states(text, code, excluded):
     features = {f["code"]: f["excluded"] for f in _patient(text)["features"]}
     assert features.get(code) is excluded, features
+
+
+@pytest.mark.parametrize("words", ["全身无力", "周身无力", "浑身无力", "周身乏力"])
+def test_weakness_of_the_whole_body_is_fatigue_as_whole_body_lassitude_is(words):
+    codes = {f["code"] for f in _patient(f"患者，男，40岁，{words}1周。")["features"]}
+    assert codes == {"HP:0012378"}, codes

@@ -681,3 +681,21 @@ def test_the_first_letter_guard_of_english_cue_words():
     assert _first_letters(r"(?:,\s*)?and (?:the|his)|but") == ""  # an optional start tells nothing
     assert _first_letters(r"\bfoo|bar") == ""
     assert _first_letters(r"s?he|it") == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 67-year-old man had bacteremia. At 6 months there was no recurrence of bacteremia.",
+        "A 30-year-old woman had seizures. She remained free of relapse of seizures.",
+    ],
+)
+def test_no_recurrence_of_a_finding_is_its_resolution_not_its_absence(text):
+    from ingest.pipeline import extract
+    from ingest.pipeline.merging import per_mention
+
+    record = extract(text, source="x.txt")
+    (feature,) = [f for f in record["patients"][0]["features"]]
+    assert not feature["excluded"]
+    assertions = [f["assertion"] for f in per_mention(record, uncoded=False)["patients"][0]["features"]]
+    assert assertions == ["present", "resolved"]

@@ -810,3 +810,11 @@ def test_routes_before_the_words_of_giving_and_more_english_routes(text, agent, 
 )
 def test_rare_disease_drugs_by_their_chinese_and_english_names(text, agent, code):
     assert {(t["agent"], t["code"]) for t in extract(text)["patients"][0]["treatments"]} >= {(agent, code)}
+
+
+def test_a_stop_reason_with_a_decimal_value_is_read_whole():
+    tx = _treatments(
+        "A 67-year-old man received gentamicin. Gentamicin was stopped because of a rise in creatinine "
+        "to 1.9 mg/dL."
+    )
+    assert tx["gentamicin"]["stopped_because"] == "a rise in creatinine to 1.9 mg/dL"

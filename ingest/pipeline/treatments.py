@@ -445,7 +445,10 @@ def _stop_reason(doc: Doc, m: Mention, window: str, before: str, lang, stopped: 
 
 
 # Where a stop reason read as raw words ends: its clause ("pneumonitis was suspected and …").
-_REASON_END = re.compile(r"\s+(?:was|were|is|are|and|but|which|so)\b|[,;:.，；：。()（）]")
+# (a decimal point or a thousands comma is no end: "a rise in creatinine to 1.9 mg/dL")
+_REASON_END = re.compile(
+    r"\s+(?:was|were|is|are|and|but|which|so)\b|(?<!\d)[,.]|[,.](?!\d)|[;:，；：。()（）]"
+)
 
 
 def _reason(doc: Doc, pos: int, reason: str) -> str:

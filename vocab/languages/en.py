@@ -245,7 +245,13 @@ def _first_letters(pattern: str) -> str:
     return "".join(sorted(letters))
 
 
+# "no recurrence of bacteremia": the finding was there and has gone (RESOLVED_RE), not absent
+_NO_RECURRENCE = (
+    r"(?:no|without|free of)\s+(?:further\s+|signs? of\s+|evidence of\s+)?"
+    r"(?:recurrences?|relapses?|reappearance|recrudescence)"
+)
 PSEUDO_NEGATION_RE = _words(
+    rf"{_NO_RECURRENCE}|"
     r"no (?:change|further change|longer|significant change|increase|decrease)|not only|whether or not|without (?:difficulty|delay|complications? (?:during|after))|no doubt|not necessarily|gram[- ]negative|gram[- ]positive|not been (?:reported|described)"  # noqa: E501 - a pattern reads best on one line
 )
 NEGATION_RE = _words(
@@ -459,6 +465,7 @@ POST_HISTORY_RE = None
 RESOLVED_RE = _words(
     r"(?:resolution|disappearance|normali[sz]ation|regression|clearance|cessation|remission|"
     r"recovery|healing|absorption) (?:of|from) (?:the |his |her |their |all )?(?:[\w-]+ ){0,3}$"
+    rf"|{_NO_RECURRENCE}\s+(?:of\s+)?(?:the |his |her |their )?(?:[\w-]+ ){{0,3}}$"
 )
 _RESOLVED_WORDS = (
     r"(?:(?:had|has|have|was|were|is|are|gradually|completely|rapidly|spontaneously|fully|totally|"
@@ -1767,8 +1774,10 @@ NUMBER_NAMES = {
 }
 TIME_UNITS: dict[str, str] = {}  # "days", "weeks" are already the record's words
 _STOPPED = r"discontinued|stopped|withdrawn|ceased|interrupted|withheld|held|switched|tapered off|not tolerated|poorly tolerated"  # noqa: E501 - a pattern reads best on one line
+# A reason's words run to the clause's end; a decimal point is no end ("a rise in creatinine to 1.9").
+_REASON_CHAR = r"(?:[^.;,]|(?<=\d)[.,](?=\d))"
 STOP_RE = re.compile(
-    rf"(?:{_STOPPED})\b[^.;]{{0,30}}?\b(?:due to|because(?: of)?|owing to|secondary to|after (?:the )?(?:development|onset|appearance) of|for|in view of)\s+([^.;,]{{3,60}})"  # noqa: E501 - a pattern reads best on one line
+    rf"(?:{_STOPPED})\b[^.;]{{0,30}}?\b(?:due to|because(?: of)?|owing to|secondary to|after (?:the )?(?:development|onset|appearance) of|for|in view of)\s+({_REASON_CHAR}{{3,60}})"  # noqa: E501 - a pattern reads best on one line
     r"|(?:due to|because of|owing to)\s+([^.;,]{3,60}?)[, ]+(?:\w+\s+){0,4}(?:was|were|had to be)\s+(?:discontinued|stopped|withdrawn|withheld)"  # noqa: E501 - a pattern reads best on one line
     # "was discontinued after neutropenia developed"
     rf"|(?:{_STOPPED})\b[^.;]{{0,20}}?\bafter\s+(?:the\s+)?([^.;,]{{3,40}}?)\s+(?:developed|occurred|appeared|was (?:noted|detected|found|diagnosed))",  # noqa: E501 - a pattern reads best on one line

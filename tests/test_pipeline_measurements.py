@@ -1688,3 +1688,25 @@ def test_a_result_of_another_quantity_of_the_cells_is_not_their_count(text):
     assert not [m for m in patient["measurements"] if m["analyte"] in ("platelets", "WBC")]
     assert not {f["code"] for f in patient["features"]} & {"HP:0001873", "HP:0001882"}
     assert not patient["treatments"]  # 葡萄糖 inside an enzyme's name is no glucose given
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a test the vocabulary does not know, named by its own words up to 试验/反应
+        ("患者女，35岁。行新斯的明试验阳性。", ("新斯的明试验", "positive")),
+        ("患者女，35岁。冰敷试验（+）。", ("冰敷试验", "positive")),
+        ("病人為45歲男性。外斐反應陰性。", ("外斐反应", "negative")),
+    ],
+)
+def test_a_test_the_vocabulary_lacks_is_named_by_its_own_words(text, expected):
+    got = {(m["analyte"], m["interpretation"]) for m in _patient(text)["measurements"]}
+    assert expected in got, got
+
+
+def test_a_known_test_before_the_head_word_is_read_once():
+    patient = _patient("患者女，35岁。Coombs试验阳性，结核菌素试验强阳性。")
+    assert sorted(m["analyte"] for m in patient["measurements"]) == [
+        "direct antiglobulin test",
+        "tuberculin skin test",
+    ]

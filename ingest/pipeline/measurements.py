@@ -22,6 +22,7 @@ from .assertions import assertion_of
 from .document import Doc, Patient
 from .marker_results import marker_results
 from .measurement_facts import emit_measurement, interpret
+from .named_tests import named_test_results
 from .quantities import (
     COMPARATORS,
     NUM,
@@ -659,6 +660,7 @@ def measurements(
         spans.extend(pattern_results(doc, sentence, patient, spans, onset_at))
         spans.extend(unnamed_results(doc, sentence, mentions, patient, spans, onset_at))
         spans.extend(marker_results(doc, sentence, patient, spans, onset_at))
+        spans.extend(named_test_results(doc, sentence, patient, spans, onset_at))
     return spans
 
 

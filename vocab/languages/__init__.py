@@ -123,6 +123,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   `PRE_QUALIFIER_MEANINGS` and `PRE_QUALIFIER_LIST_RE`, or None, {} and None; `UNNAMED_RESULT_RE`,
   `UNNAMED_RESULT_MEANINGS` and `subject_phrase(before, after) -> str | None` ("" when the result
   is said of something that is no test, such as a history), or None, {} and None;
+  `NAMED_TEST_RESULT_RE` (a test's head word, group head, and its result right after, in named
+  groups positive and negative: 新斯的明试验阳性) with `NAMED_TEST_LEAD_RE` (anchored at the start of the
+  words before the head: what is no part of the test's name), or None and None;
   ∀ `RESULT_FOR_WORDS` (what joins a result word to the tests after it: "negative for ANA");
   `SUPPLIED_BEFORE_RE` and `SUPPLIED_AFTER_RE` (around a value, anchored at `$` and at the value's
   end: the value is an amount given to the patient, not measured: "4 L/min of oxygen", "oxygen
@@ -287,6 +290,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "UNNAMED_RESULT_RE",
         "UNNAMED_RESULT_MEANINGS",
         "subject_phrase",
+        "NAMED_TEST_RESULT_RE",
+        "NAMED_TEST_LEAD_RE",
         "RESULT_FOR_WORDS",
         "SUPPLIED_BEFORE_RE",
         "SUPPLIED_AFTER_RE",
@@ -372,6 +377,8 @@ MAY_BE_NONE = frozenset(
         "PRE_QUALIFIER_LIST_RE",
         "UNNAMED_RESULT_RE",
         "subject_phrase",
+        "NAMED_TEST_RESULT_RE",
+        "NAMED_TEST_LEAD_RE",
         "SUPPLIED_BEFORE_RE",
         "SUPPLIED_AFTER_RE",
         "DOSE_REACH",

@@ -1216,6 +1216,9 @@ PRE_QUALIFIER_MEANINGS = {
 # pre-qualifier reaches the next tests of a list.
 PRE_QUALIFIER_LIST_RE = re.compile(r"[^.;]{0,25}?(?:,|\band\b|,\s*and\b)\s*")
 # Results of tests the vocabulary does not know ("the biopsy was positive", "CD56+").
+# English names an unknown test by the phrase a result is said of (`UNNAMED_RESULT_RE`).
+NAMED_TEST_RESULT_RE = None
+NAMED_TEST_LEAD_RE = None
 UNNAMED_RESULT_RE = re.compile(
     r"(?<![\w-])(?:(?:strongly|weakly|diffusely|focally)\s+)?(?:positive|positivity|negative|negativity|within normal (?:limits|ranges?)|"  # noqa: E501 - a pattern reads best on one line
     r"unremarkable|uneventful|elevated|increased|raised|reduced|decreased|normali[sz]ed|diminished|depressed|abnormal|deranged|normal)(?![\w-])"

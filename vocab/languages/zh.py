@@ -659,6 +659,14 @@ PRE_QUALIFIER_LIST_RE = None
 UNNAMED_RESULT_RE = None
 UNNAMED_RESULT_MEANINGS: dict[str, str] = {}
 subject_phrase = None
+# A test the vocabulary does not know, named by the words before 试验/反应 and read by the result
+# right after them: "新斯的明试验阳性", "冰敷试验（+）", "外斐反应阴性" (`NAMED_TEST_LEAD_RE`: words at
+# the start of those words that are no part of the name, 查, 复查, 行, 示).
+NAMED_TEST_RESULT_RE = re.compile(
+    r"(?P<head>试验|反应)\s*[:：]?\s*(?:(?P<positive>强阳性|弱阳性|阳性|[(（]\s*\+{1,4}\s*[)）])"
+    r"|(?P<negative>阴性|[(（]\s*[-−]\s*[)）]))"
+)
+NAMED_TEST_LEAD_RE = re.compile(r"^(?:复查|检查|查|行|示|见|做|为|及|和|与|并|且|后|呈)+")
 RESULT_FOR_WORDS = ""
 SUPPLIED_BEFORE_RE = None
 SUPPLIED_AFTER_RE = None

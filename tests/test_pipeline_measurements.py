@@ -1710,3 +1710,23 @@ def test_a_known_test_before_the_head_word_is_read_once():
         "direct antiglobulin test",
         "tuberculin skin test",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 58-year-old woman. Warfarin was started with a target INR of 2.0-3.0.",
+        "A 58-year-old man. His HbA1c target was <7%.",
+        "患者，女，58岁。华法林抗凝，目标INR 2.0-3.0。",
+        "患者，女，58歲。華法林抗凝，INR控制在2.0～3.0。",
+    ],
+)
+def test_a_target_value_is_no_result(text):
+    patient = _patient(text)
+    assert patient["measurements"] == []
+    assert not [f for f in patient["features"] if f.get("from_measurement")]
+
+
+def test_a_result_beside_its_target_is_still_a_result():
+    results = _results(_patient("A 58-year-old man. His HbA1c target was <7%; HbA1c was 9.1%."))
+    assert results == [("HbA1c", 9.1, "%", "high")]

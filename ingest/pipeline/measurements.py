@@ -161,6 +161,8 @@ _NEGATIVE_BEFORE = re.compile(
 )
 # Digits written onto a test's name, then a number of their own ("vitamin D3 33.7").
 _GLUED_DIGITS = re.compile(r"\d{1,2}(?=\s+[<>≤≥]?\s*\d)")
+# The value of a target after its test: "of 2.0-3.0", "控制在2.0～3.0" (the first number and a range).
+_TARGET_VALUE = re.compile(r"^[^\d,;，；。]{0,15}\d+(?:\.\d+)?(?:\s*(?:-|–|~|～|至|to)\s*\d+(?:\.\d+)?)?")
 # Words between a test and a result word that make the result another quantity's (any language).
 _OTHER_QUANTITY = re.compile(languages.alternatives("OTHER_QUANTITY_WORDS"), re.I)
 # and what separates the tests of such a list.
@@ -202,6 +204,13 @@ def measurements(
         limit = analytes[i + 1].start if i + 1 < len(analytes) else s1
         limit = min(limit, m.end + 70)
         window = doc.text[m.end : limit]
+        if lang.TARGET_BEFORE_RE.search(
+            doc.text, max(s0, m.start - 25), m.start
+        ) or lang.TARGET_AFTER_RE.match(window):
+            # "a target INR of 2.0-3.0", "INR控制在2.0-3.0": a value aimed at; no stage reads it as a result
+            aimed = _TARGET_VALUE.search(window)
+            spans.append((m.start, m.end + (aimed.end() if aimed else 0)))
+            continue
         value = comparator = unit = diastolic = None
         interpretation = None
         end = m.end

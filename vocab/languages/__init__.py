@@ -127,6 +127,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   groups positive and negative: 新斯的明试验阳性) with `NAMED_TEST_LEAD_RE` (anchored at the start of the
   words before the head: what is no part of the test's name), or None and None;
   ∀ `RESULT_FOR_WORDS` (what joins a result word to the tests after it: "negative for ANA");
+  `TARGET_BEFORE_RE` and `TARGET_AFTER_RE` (anchored at `$` before a test and right after it: the
+  value is a target, not a result: "a target INR of 2-3", INR控制在2-3);
   `SUPPLIED_BEFORE_RE` and `SUPPLIED_AFTER_RE` (around a value, anchored at `$` and at the value's
   end: the value is an amount given to the patient, not measured: "4 L/min of oxygen", "oxygen
   at 6 L/min"), or None and None;
@@ -295,6 +297,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "RESULT_FOR_WORDS",
         "SUPPLIED_BEFORE_RE",
         "SUPPLIED_AFTER_RE",
+        "TARGET_BEFORE_RE",
+        "TARGET_AFTER_RE",
         "PATTERN_RESULTS",
     ),
     "treatments": (

@@ -1575,6 +1575,12 @@ _EXTENT_WORDS = frozenset({"size", "number", "extent", "severity", "intensity", 
 
 # "negative for ANA and anti-dsDNA": what joins a result word to the tests it is of, after it.
 RESULT_FOR_WORDS = r"for"
+# "a target INR of 2.0-3.0", "an INR goal of 2.5": a value aimed at, not measured (anchored at `$`
+# before the test, and right after it).
+TARGET_BEFORE_RE = re.compile(
+    r"\b(?:target(?:ed)?|goal|desired|therapeutic)\s+(?:range\s+(?:of|for)\s+)?$", re.I
+)
+TARGET_AFTER_RE = re.compile(r"\s+(?:target|goal)s?\b", re.I)
 # Oxygen given is therapy, not a measurement of the patient: "required 4 L/min of oxygen", "oxygen
 # was given at 6 L/min", "on 2 L/min of supplemental O2".
 SUPPLIED_BEFORE_RE = re.compile(

@@ -668,6 +668,9 @@ NAMED_TEST_RESULT_RE = re.compile(
 )
 NAMED_TEST_LEAD_RE = re.compile(r"^(?:复查|检查|查|行|示|见|做|为|及|和|与|并|且|后|呈)+")
 RESULT_FOR_WORDS = ""
+# "目标INR 2.0-3.0", "INR控制在2.0-3.0", "维持INR于2-3": a value aimed at, not measured.
+TARGET_BEFORE_RE = re.compile(r"(?:目标(?:值)?(?:为|是)?|维持|控制)\s*$")
+TARGET_AFTER_RE = re.compile(r"\s*(?:目标(?:值)?|控制在|控制于|维持在|维持于)")
 SUPPLIED_BEFORE_RE = None
 SUPPLIED_AFTER_RE = None
 # Chinese results are written after a test name, but for a growth measure's standard deviation

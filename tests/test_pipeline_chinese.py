@@ -1879,3 +1879,10 @@ def test_never_negates_a_finding_it_states(text, code, excluded):
 def test_weakness_of_the_whole_body_is_fatigue_as_whole_body_lassitude_is(words):
     codes = {f["code"] for f in _patient(f"患者，男，40岁，{words}1周。")["features"]}
     assert codes == {"HP:0012378"}, codes
+
+
+def test_an_organ_named_with_nang_before_a_swelling_is_no_cyst():
+    # 阴囊肿胀 and 胆囊肿大 hold 囊肿 (a cyst) across their words.
+    patient = _patient("患者，男，40岁。查体：阴囊肿胀，胆囊肿大，右肾囊肿。")
+    assert {f["code"] for f in patient["features"]} == {"HP:0034506", "HP:0000107"}, patient["features"]
+    assert [u["label"] for u in patient["uncoded_findings"]] == ["scrotal swelling"]

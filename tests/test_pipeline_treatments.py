@@ -818,3 +818,25 @@ def test_a_stop_reason_with_a_decimal_value_is_read_whole():
         "to 1.9 mg/dL."
     )
     assert tx["gentamicin"]["stopped_because"] == "a rise in creatinine to 1.9 mg/dL"
+
+
+@pytest.mark.parametrize(
+    ("text", "routes"),
+    [
+        # a route written once before coordinated drugs is each one's …
+        ("A 45-year-old man had failed topical calcipotriol and betamethasone.", ("topical", "topical")),
+        ("A 60-year-old man received intravenous vancomycin and meropenem.", ("intravenous", "intravenous")),
+        # … unless the next drug has its own, or is not joined to the first
+        (
+            "A 60-year-old man received oral prednisone and intravenous cyclophosphamide.",
+            ("oral", "intravenous"),
+        ),
+        (
+            "A 60-year-old man received intravenous methylprednisolone, then prednisone.",
+            ("intravenous", None),
+        ),
+    ],
+)
+def test_a_route_before_coordinated_drugs(text, routes):
+    facts = extract(text)["patients"][0]["treatments"]
+    assert tuple(t["route"] for t in facts) == routes

@@ -295,6 +295,16 @@ def _treatments(doc: Doc, sentence: Sentence, drugs: list[Mention], patient: Pat
             for key in ("route", "frequency", "duration", "stopped_because"):
                 if a.get(key) is None and b.get(key) is not None:
                     a[key] = b[key]
+    # … and a route written once before the first of them: "topical calcipotriol and betamethasone",
+    # "intravenous vancomycin and meropenem".
+    for i in range(len(drugs) - 1):
+        a, b = facts[i], facts[i + 1]
+        if not a or not b or a["route"] is None or b["route"] is not None:
+            continue
+        if coord.match(doc.text[drugs[i].end : drugs[i + 1].start]) and _route_before(
+            doc, drugs[i], a["route"], s0
+        ):
+            b["route"] = a["route"]
     for m, fact in zip(drugs, facts, strict=True):
         if fact and fact["route"] is None:
             # A route the drug's own name states ("静脉注射免疫球蛋白", "intravenous immunoglobulin",
@@ -381,6 +391,12 @@ def _administration(doc: Doc, m: Mention, window: str, before: str, lang) -> dic
             break
     fact["stopped_because"] = _stop_reason(doc, m, window, before, lang, fact.get("change") == "stopped")
     return fact
+
+
+def _route_before(doc: Doc, m: Mention, route: str, s0: int) -> bool:
+    """Whether `route` is written in the words right before the drug `m`."""
+    pattern = dict(_ROUTES)[route]
+    return pattern.search(doc.text, max(s0, m.start - 20), m.start) is not None
 
 
 def _route_of_giving(route: re.Pattern[str], before: str) -> bool:

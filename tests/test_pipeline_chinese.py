@@ -1034,6 +1034,14 @@ DIAGNOSIS_NAMES = [
     ("甲状腺相关眼病", "MONDO:0001509", None),
     ("肝局灶性结节增生", "MONDO:0100549", None),
     ("结节性脂膜炎", "MONDO:0006591", None),
+    # haematology, dermatology and pulmonology
+    ("意义未明的单克隆丙种球蛋白病", "MONDO:0004225", None),
+    ("血管免疫母细胞性T细胞淋巴瘤", "MONDO:0004977", None),
+    ("纯红细胞再生障碍", "MONDO:0001705", None),
+    ("副肿瘤性天疱疮", "MONDO:0018974", None),
+    ("环状肉芽肿", "MONDO:0006554", None),
+    ("矽肺", "MONDO:0005960", None),
+    ("IgG4相关硬化性胆管炎", "MONDO:0018645", None),
 ]
 
 

@@ -1894,3 +1894,24 @@ def test_an_organ_named_with_nang_before_a_swelling_is_no_cyst():
     patient = _patient("患者，男，40岁。查体：阴囊肿胀，胆囊肿大，右肾囊肿。")
     assert {f["code"] for f in patient["features"]} == {"HP:0034506", "HP:0000107"}, patient["features"]
     assert [u["label"] for u in patient["uncoded_findings"]] == ["scrotal swelling"]
+
+
+@pytest.mark.parametrize(
+    ("text", "not_codes"),
+    [
+        ("痰培养示肺炎链球菌。", {"HP:0002090", "MONDO:0005249"}),  # an organism, not pneumonia
+        ("痰培养：肺炎克雷伯菌生长。", {"HP:0002090", "MONDO:0005249"}),
+        ("脑脊液培养：脑膜炎奈瑟菌。", {"HP:0001287"}),
+        ("咽拭子培养：流感嗜血杆菌。", {"MONDO:0005812"}),
+        ("肝炎病毒标志物阴性。", {"HP:0012115"}),
+    ],
+)
+def test_a_disease_inside_an_organisms_name_is_no_finding(text, not_codes):
+    patient = _patient(f"患者，男，40岁。{text}")
+    found = {f["code"] for f in patient["features"]} | {d["code"] for d in patient["diagnoses"]}
+    assert not found & not_codes, found
+
+
+def test_an_organism_still_makes_its_culture_positive():
+    patient = _patient("患者，男，40岁。痰培养：肺炎克雷伯菌生长。")
+    assert [m["interpretation"] for m in patient["measurements"]] == ["positive"]

@@ -653,3 +653,16 @@ def test_english_names_of_infections_the_sources_gave_in_chinese_only(text, code
 def test_walking_aids_are_no_aids():
     patient = _patient("A 19-year-old woman could walk only with ankle-foot orthotic aids.")
     assert not patient["diagnoses"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("A 16-year-old girl had increased thirst and polyuria.", "HP:0001959"),
+        ("A 45-year-old woman with Raynaud phenomenon had skin thickening of the fingers.", "HP:0001072"),
+        ("A 60-year-old man had exertional chest pain.", "HP:0001681"),
+        ("A 50-year-old woman had proximal muscle tenderness.", "HP:0003326"),
+    ],
+)
+def test_clinical_english_of_thirst_skin_angina_and_muscle_tenderness(text, code):
+    assert code in _codes(_patient(text))

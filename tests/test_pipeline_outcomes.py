@@ -637,3 +637,23 @@ def test_transaminases_that_normalize_are_the_liver_tests_course():
         "normalized within 3 months."
     )
     assert [(o["about"], o["direction"]) for o in outcomes] == [("liver function", "resolved")]
+
+
+@pytest.mark.parametrize(
+    "course, direction",
+    [
+        ("治疗后患者可正常生活和工作。", "improved"),
+        ("治疗后患者生活质量明显提高。", "improved"),
+        ("术后随访1年，患者肝功能持续正常。", "stable"),
+        ("治疗后患者仍处于昏迷状态。", "stable"),
+    ],
+)
+def test_life_back_to_normal_and_a_state_that_lasts(course, direction):
+    text = f"患者，男，60岁，因乏力入院。予甲泼尼龙40 mg静脉滴注，每日1次。{course}"
+    for written in (text, _s2tw(text)):
+        assert direction in {o["direction"] for o in _outcomes(written)}, written
+
+
+def test_a_dose_raised_is_no_improvement():
+    text = "患者，男，60岁，因乏力入院。予泼尼松20 mg每日1次口服，1周后剂量提高至30 mg。"
+    assert "improved" not in {o["direction"] for o in _outcomes(text)}

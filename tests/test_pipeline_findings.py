@@ -666,3 +666,11 @@ def test_walking_aids_are_no_aids():
 )
 def test_clinical_english_of_thirst_skin_angina_and_muscle_tenderness(text, code):
     assert code in _codes(_patient(text))
+
+
+def test_a_deficiency_named_with_a_drugs_abbreviation_inside_is_no_drug_given():
+    from ingest.pipeline import extract
+
+    patient = extract("A 10-year-old boy. He had growth hormone (GH) deficiency.")["patients"][0]
+    assert "HP:0034323" in {f["code"] for f in patient["features"]}
+    assert patient["treatments"] == []

@@ -37,9 +37,12 @@ from .vocabulary import ANALYTE, DISEASE, DRUG, FINDING, HPO, Concept, Mention
 def find_mentions(doc: Doc) -> list[Mention]:
     """All mentions of `doc`, sorted by (start, longest first)."""
     mentions = _with_negated_modifier(doc, _with_released_negation(doc, doc.vocab.find(doc.key)))
-    mentions = _with_names_around_abbreviations(doc, mentions)
     mentions = _with_shared_body_part(doc, _with_infix_modifiers(doc, mentions))
-    mentions = _with_abbreviations(doc, _with_site_findings(doc, mentions))
+    # (after the abbreviations a report defines, so that "growth hormone (GH)" still defines GH when
+    # the name across the bracket, "growth hormone (GH) deficiency", takes the drug's words)
+    mentions = _with_names_around_abbreviations(
+        doc, _with_abbreviations(doc, _with_site_findings(doc, mentions))
+    )
     mentions = _with_transfused_components(doc, _with_negated_phrases(doc, mentions))
     return _with_regimen_components(doc, _with_inn_stems(doc, mentions))
 
@@ -90,14 +93,12 @@ def _with_names_around_abbreviations(doc: Doc, mentions: list[Mention]) -> list[
     # a test named whole before its abbreviation, its result word after ("抗核抗体（ANA）阳性"): the
     # measurement stage reads that result (not "growth hormone (GH) deficiency", a finding)
     tests_end = {m.end for m in mentions if m.kind == ANALYTE}
-    # a drug named whole before its abbreviation ("tacrolimus (FK506) levels", "growth hormone (GH)
-    # therapy"): the bracket is the drug's, and the drug stays the treatment stage's to read
+    # a drug named whole before its abbreviation: "tacrolimus (FK506) levels" is the drug's bracket and
+    # the drug's level, no test read across it ("growth hormone (GH) deficiency" is a finding across it)
     drugs_end = {m.end for m in mentions if m.kind == DRUG}
     for bm in _INNER_ABBREVIATION.finditer(doc.key):
         a, b = bm.span()
-        if a in drugs_end or (
-            a in tests_end and any(pattern.match(doc.text, b) for _, pattern in QUALIFIERS)
-        ):
+        if a in tests_end and any(pattern.match(doc.text, b) for _, pattern in QUALIFIERS):
             continue
         before, after = doc.key[max(0, a - _AROUND) : a], doc.key[b : b + _AROUND]
         joined = before + (" " if before[-1:].isascii() and after[:1].isascii() else "") + after
@@ -107,6 +108,8 @@ def _with_names_around_abbreviations(doc: Doc, mentions: list[Mention]) -> list[
             for m in doc.vocab.find(joined)
             if m.kind != DRUG and m.start < len(before) and m.end > len(before) + gap
         ]
+        if a in drugs_end:
+            straddling = [m for m in straddling if m.kind != ANALYTE]
         if straddling:
             # a test's name before a finding named with its result ("抗双链DNA抗体" in "…抗体阳性"):
             # the measurement stage reads the result, and the finding it implies, after the test
@@ -116,9 +119,7 @@ def _with_names_around_abbreviations(doc: Doc, mentions: list[Mention]) -> list[
     if not added:
         return mentions
     covered = [(m.start, m.end) for m in added]
-    kept = [  # a drug's mention stays, for the treatment stage to judge
-        m for m in mentions if m.kind == DRUG or not any(x <= m.start and m.end <= y for x, y in covered)
-    ]
+    kept = [m for m in mentions if not any(x <= m.start and m.end <= y for x, y in covered)]
     return sorted(kept + added, key=lambda m: (m.start, -m.end))
 
 

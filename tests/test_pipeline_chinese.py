@@ -1915,3 +1915,25 @@ def test_a_disease_inside_an_organisms_name_is_no_finding(text, not_codes):
 def test_an_organism_still_makes_its_culture_positive():
     patient = _patient("患者，男，40岁。痰培养：肺炎克雷伯菌生长。")
     assert [m["interpretation"] for m in patient["measurements"]] == ["positive"]
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        "遂至我院发热门诊就诊",  # the fever clinic
+        "转入感染科",
+        "转至肿瘤科",
+        "于高血压科就诊",
+        "至糖尿病专科门诊随访",
+        "至結核病醫院就診",
+    ],
+)
+def test_a_clinic_named_after_a_disease_is_no_finding(place):
+    patient = _patient(f"患者，男，40岁，咳嗽3天，{place}。")
+    assert {f["code"] for f in patient["features"]} == {"HP:0012735"}, patient["features"]
+    assert not patient["diagnoses"] and not patient["uncoded_findings"], patient
+
+
+def test_the_centre_of_a_mass_is_still_a_mass():
+    patient = _patient("患者，男，40岁。CT示肿块中心坏死。")
+    assert "mass" in {u["label"] for u in patient["uncoded_findings"]}

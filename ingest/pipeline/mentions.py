@@ -44,7 +44,16 @@ def find_mentions(doc: Doc) -> list[Mention]:
         doc, _with_abbreviations(doc, _with_site_findings(doc, mentions))
     )
     mentions = _with_transfused_components(doc, _with_negated_phrases(doc, mentions))
-    return _with_regimen_components(doc, _with_inn_stems(doc, mentions))
+    return _with_regimen_components(doc, _with_inn_stems(doc, _without_places(doc, mentions)))
+
+
+def _without_places(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """The mentions less the findings that name a clinic or department with the word after them
+    (发热门诊, 感染科): the place the patient went, not a finding."""
+    place = languages.get(doc.language).PLACE_AFTER_FINDING_RE
+    if place is None:
+        return mentions
+    return [m for m in mentions if m.kind not in (HPO, FINDING, DISEASE) or not place.match(doc.key, m.end)]
 
 
 def most_specific(concepts: tuple[Concept, ...]) -> Concept:

@@ -64,6 +64,8 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   (anchored at `$`: "resolution of") and `POST_RESOLVED_RE` ("… resolved", 消失);
   `INFIX_NEGATION_RE` or None (a negation written inside a finding's words: 双下肢无水肿);
   `INFIX_MODIFIER_RE` or None (degree or course words inside a finding's words: 结膜明显充血);
+  `PLACE_AFTER_FINDING_RE` or None (anchored at a finding's end: the words that make it the
+  name of a clinic or department, 发热门诊, 感染科, not the patient's finding);
   `MODIFIER_NEGATION_RE` or None (anchored at `$`: a prefix that negates only the first
   word of the finding after it: "non-bloody diarrhoea" is diarrhoea, 非化脓性 …);
   `SHARED_PART_JOIN_RE` or None (the joiner of two findings that share the body part
@@ -231,6 +233,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "INFIX_MODIFIER_RE",
         "MODIFIER_NEGATION_RE",
         "SHARED_PART_JOIN_RE",
+        "PLACE_AFTER_FINDING_RE",
         "not_enlarged",
         "normal_examinations",
         "site_findings",
@@ -370,6 +373,7 @@ MAY_BE_NONE = frozenset(
         "RESOLVED_RE",
         "INFIX_NEGATION_RE",
         "INFIX_MODIFIER_RE",
+        "PLACE_AFTER_FINDING_RE",
         "MODIFIER_NEGATION_RE",
         "SHARED_PART_JOIN_RE",
         "DIAGNOSIS_POST_RE",

@@ -572,6 +572,7 @@ PARENTAGE_WORDS = (
 )
 INFIX_NEGATION_RE = None  # English puts the negation before the finding's words
 INFIX_MODIFIER_RE = None  # English puts degree words before the finding's words too
+PLACE_AFTER_FINDING_RE = None  # "the stroke unit" is left to the finding: the patient's often
 # "non-bloody diarrhoea", "non-productive cough", "non-bilious vomiting": the prefix negates the
 # quality the first word names, and the finding the other words name is present.
 MODIFIER_NEGATION_RE = re.compile(r"(?<![\w-])non-?\s?$", re.I)

@@ -257,6 +257,10 @@ INFIX_MODIFIER_RE = re.compile(
     r"内(?=可?见|可触及|可扪及|有)|"
     r"(?:[1-9]\d?|[一二两三四五六七八九十])\s*(?:个|枚|处|颗))+"
 )
+# A finding or disease before a clinic's or department's word names the place: 发热门诊 (the fever
+# clinic), 感染科, 肿瘤医院, 糖尿病专科门诊 are where the patient went, not what was found. Not 中心 (肿块中心
+# is the centre of a mass).
+PLACE_AFTER_FINDING_RE = re.compile(r"(?:专科)?(?:门诊|科(?!学)|医院|病房|病区)")
 # "非化脓性结膜炎", "非血性腹泻": 非 negates the quality written first, not the finding after it.
 MODIFIER_NEGATION_RE = re.compile(r"非$")
 # "下肢麻木和无力", "双腿麻木、无力", "皮肤瘙痒、脱屑": the body part written once before the first of

@@ -38,9 +38,11 @@ def _general_variants(key: str) -> set[str]:
         pain = zw._PAIN_RE.match(k)
         if pain and pain.group(1)[-1] not in zw._PAIN_QUALIFIERS:
             stem = pain.group(1)
-            out |= {stem + "痛", stem + "疼痛"}
+            # a part tender to the touch is that part's pain (关节压痛, 腹部触痛)
+            out |= {stem + "痛", stem + "疼痛", *(stem + tender for tender in zw._TENDER_WORDS)}
             if len(stem) == 1:
                 out |= {stem + "部疼痛", stem + "部痛", stem + "疼"}
+                out |= {stem + "部" + tender for tender in zw._TENDER_WORDS}
         if k.endswith("疝"):
             out.add(k + "气")
         if k.endswith("水肿") and len(k) > 3:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-PARSER_VERSION = "pipeline-3.01"
+PARSER_VERSION = "pipeline-3.10"
 
 logger = logging.getLogger(__name__)
 

@@ -674,3 +674,11 @@ def test_a_deficiency_named_with_a_drugs_abbreviation_inside_is_no_drug_given():
     patient = extract("A 10-year-old boy. He had growth hormone (GH) deficiency.")["patients"][0]
     assert "HP:0034323" in {f["code"] for f in patient["features"]}
     assert patient["treatments"] == []
+
+
+def test_a_weakness_a_strength_grade_implies_stays_beside_a_weakness_of_another_part():
+    from ingest.pipeline import extract
+
+    text = "A 24-year-old woman. She had bilateral facial weakness and muscle strength of 3/5 in the legs."
+    codes = {f["code"] for f in extract(text)["patients"][0]["features"]}
+    assert {"HP:0001349", "HP:0001324"} <= codes  # facial diplegia, and the legs' muscle weakness

@@ -127,8 +127,16 @@ def _refers_to(spans: list[dict], named: list[dict]) -> bool:
     acidosis"); a result beside a finding only another result implies (a lymphocyte count beside
     a white cell count) refers to nothing named."""
     return bool(named) and all(
-        s.get("from_measurement") or any(_head_of(s["text"], o["text"]) for o in named) for s in spans
+        (s.get("from_measurement") and s["from_measurement"] not in _MEASURED_AT_A_SITE)
+        or any(_head_of(s["text"], o["text"]) for o in named)
+        for s in spans
     )
+
+
+# Results taken at one part of the body: the weakness "strength 3/5 in the legs" implies is the legs',
+# not the same finding as a weakness of the face named beside it (Facial diplegia is a kind of
+# Muscle weakness in HPO, and would take it in).
+_MEASURED_AT_A_SITE = frozenset({"muscle strength"})
 
 
 # Languages that put a finding's head word first ("weakness of the lower limbs").

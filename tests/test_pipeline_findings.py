@@ -682,3 +682,30 @@ def test_a_weakness_a_strength_grade_implies_stays_beside_a_weakness_of_another_
     text = "A 24-year-old woman. She had bilateral facial weakness and muscle strength of 3/5 in the legs."
     codes = {f["code"] for f in extract(text)["patients"][0]["features"]}
     assert {"HP:0001349", "HP:0001324"} <= codes  # facial diplegia, and the legs' muscle weakness
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code"),
+    [
+        ("Deep tendon reflexes were absent.", "HP:0001284"),  # areflexia
+        ("The liver was enlarged.", "HP:0002240"),
+        ("The spleen was slightly enlarged.", "HP:0001744"),
+        ("Her left ventricle was dilated.", "HP:4000141"),
+        ("Vibration sense was absent at the ankles.", "HP:0002495"),
+        ("Knee reflexes were brisk.", "HP:0001348"),
+        ("The thyroid gland was diffusely enlarged.", "HP:0000853"),  # goitre, and no thyroid given
+    ],
+)
+def test_a_finding_written_as_a_predicate_of_its_part(sentence, code):
+    from ingest.pipeline import extract
+
+    patient = extract(f"A 24-year-old woman. {sentence}")["patients"][0]
+    assert {(f["code"], f["excluded"]) for f in patient["features"]} == {(code, False)}
+    assert patient["treatments"] == []
+
+
+def test_a_predicate_that_names_no_finding_gives_none():
+    from ingest.pipeline import extract
+
+    patient = extract("A 24-year-old woman. The dose was reduced and the pain was decreased.")["patients"][0]
+    assert not [f for f in patient["features"] if f["code"] != "HP:0012531"]  # at most the pain itself

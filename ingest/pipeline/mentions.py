@@ -351,13 +351,21 @@ def _with_site_findings(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """ "atrophy of the optic nerve", "hypertrophy of the left ventricle": the finding the
     vocabulary names with the part first is a mention over the whole phrase, and the bare
     "atrophy" or "hypertrophy" inside it goes. The longest part that names a term wins."""
+    lang = languages.get(doc.language)
     added: list[Mention] = []
-    for start, end, names in languages.get(doc.language).site_findings(doc.key):
+    for start, end, names in lang.site_findings(doc.key):
         if added and added[-1].start == start:
             continue  # a longer part of this phrase already named a term
         found = next((t for name in names if (t := _whole_term(doc, name)) is not None), None)
         if found is not None:
             added.append(Mention(start, end, found.concepts))
+    # "deep tendon reflexes were absent": the part and its predicate name the finding together
+    for candidates in lang.predicate_findings(doc.key):
+        for start, end, names in candidates:
+            found = next((t for name in names if (t := _whole_term(doc, name)) is not None), None)
+            if found is not None:
+                added.append(Mention(start, end, found.concepts))
+                break
     return _replace_inside(mentions, added) if added else mentions
 
 

@@ -76,7 +76,9 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   abnormality: 头颅MRI未见异常 -> 头颅影像异常); `site_findings(text) -> [(start, end, names)]`
   (a finding's noun with the part it is of after it, or its participle before the part, with the
   names to look up: "atrophy of the optic nerve" -> optic nerve atrophy, "a dilated left atrium" ->
-  left atrial dilatation); ∀ `AGED_RELATIVE_WORDS` (an age right before a
+  left atrial dilatation); `predicate_findings(text) -> [[(start, end, names)], …]` (a finding
+  written as a predicate of its part, "deep tendon reflexes were absent", with candidate spans and
+  names longest part first: absent deep tendon reflexes); ∀ `AGED_RELATIVE_WORDS` (an age right before a
   relative makes the relative a patient); ∀ `PARENTAGE_WORDS` (anchored at `$`: "the first
   child of healthy parents" names the patient's parents, not a relative's finding).
 - demographics: `find_age(chunk) -> (years, start, end) | None`; `find_sex(chunk) -> (sex, start,
@@ -237,6 +239,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "not_enlarged",
         "normal_examinations",
         "site_findings",
+        "predicate_findings",
         "AGED_RELATIVE_WORDS",
         "PARENTAGE_WORDS",
     ),

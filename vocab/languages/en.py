@@ -742,6 +742,73 @@ def site_findings(text: str) -> Iterable[tuple[int, int, list[str]]]:
             yield m.start(), end, names
 
 
+# "Deep tendon reflexes were absent", "the liver was enlarged", "vibration sense was reduced at the
+# ankles": a finding written as a predicate of its part, where the vocabulary names it with the
+# adjective first (absent deep tendon reflexes, enlarged liver) or with its noun after the part.
+_PREDICATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # written -> (the adjectives the vocabulary may use, the nouns after the part)
+    "enlarged": (("enlarged",), ("enlargement",)),
+    "dilated": (("dilated",), ("dilatation", "dilation")),
+    "absent": (("absent",), ()),
+    "lost": (("absent", "lost"), ()),
+    "reduced": (("reduced", "decreased", "diminished"), ()),
+    "decreased": (("decreased", "reduced", "diminished"), ()),
+    "diminished": (("diminished", "decreased", "reduced"), ()),
+    "impaired": (("impaired", "decreased"), ()),
+    "brisk": (("brisk", "increased", "exaggerated"), ()),
+    "exaggerated": (("exaggerated", "brisk", "increased"), ()),
+    "hyperactive": (("hyperactive", "increased"), ()),
+    "hypoactive": (("hypoactive", "decreased"), ()),
+    "sluggish": (("sluggish",), ()),
+    "thickened": (("thickened",), ("thickening",)),
+    "distended": (("distended",), ("distension", "distention")),
+    "swollen": (("swollen",), ("swelling",)),
+    "tender": (("tender",), ("tenderness",)),
+}
+_DEGREE = (
+    r"(?:(?:markedly|mildly|moderately|severely|significantly|slightly|bilaterally|diffusely|also|both|all|"
+    r"completely|partially|distally|symmetrically|globally|very|still|grossly|massively)\s+)*"
+)
+_PREDICATE_RE = re.compile(
+    r"\b(?P<subject>(?:[a-z][a-z0-9']*\s+){0,3}[a-z][a-z0-9']*)\s+(?:was|were|is|are|appeared|became)\s+"
+    rf"{_DEGREE}(?P<adj>{'|'.join(_PREDICATES)})\b"
+)
+# A part's last word that names no part by itself: "the thyroid gland" is the thyroid.
+_GENERIC_PART_NOUNS = frozenset({"gland", "region", "area"})
+# Words a subject's tail may not start with (a determiner or a verb is no part of a name).
+_NOT_NAME_START = frozenset(
+    "the his her their its a an and or both all of on in at with was were is are had has have that which "
+    "there also bilateral".split()
+)
+
+
+def predicate_findings(text: str) -> Iterable[list[tuple[int, int, list[str]]]]:
+    """For each "<part> was <adjective>" of `text` (its key form), the candidates to look up,
+    longest part first: [(start, end, names), …]; the first that names a term is the mention."""
+    for m in _PREDICATE_RE.finditer(text):
+        words = m.group("subject").split()
+        adjectives, nouns = _PREDICATES[m.group("adj")]
+        starts = [w.start() for w in re.finditer(r"\S+", m.group("subject"))]
+        candidates = []
+        for k in range(len(words), 0, -1):
+            tail = words[-k:]
+            if tail[0] in _NOT_NAME_START:
+                continue
+            part = " ".join(tail)
+            names = [f"{adjective} {part}" for adjective in adjectives] + [f"{part} {noun}" for noun in nouns]
+            if len(tail) > 1 and tail[-1] in _GENERIC_PART_NOUNS:  # "the thyroid gland": the thyroid
+                short = " ".join(tail[:-1])
+                names += [f"{adjective} {short}" for adjective in adjectives] + [
+                    f"{short} {n}" for n in nouns
+                ]
+            of_part = _PART_ADJECTIVES.get(tail[-1])
+            if of_part:  # "the left ventricle was dilated": left ventricular dilatation
+                names += [" ".join([*tail[:-1], of_part, noun]) for noun in nouns]
+            candidates.append((m.start("subject") + starts[len(words) - k], m.end("adj"), names))
+        if candidates:
+            yield candidates
+
+
 def normal_examinations(text: str) -> Iterable[tuple[int, int, list[str]]]:
     """Examinations stated normal, with the name of their abnormality: none read in English yet
     ("the ECG was normal" is left to the negation scopes)."""

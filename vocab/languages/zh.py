@@ -320,6 +320,11 @@ def site_findings(text: str) -> Iterable[tuple[int, int, list[str]]]:
     return ()
 
 
+def predicate_findings(text: str) -> Iterable[list[tuple[int, int, list[str]]]]:
+    """Chinese writes the finding after its part as one name already (肝脏肿大): none to turn."""
+    return ()
+
+
 def normal_examinations(text: str) -> Iterable[tuple[int, int, list[str]]]:
     """(start, end, [the name of its abnormality]) for each examination `text` states normal."""
     for m in _NORMAL_EXAMINATION_RE.finditer(text):

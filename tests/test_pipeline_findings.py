@@ -694,6 +694,9 @@ def test_a_weakness_a_strength_grade_implies_stays_beside_a_weakness_of_another_
         ("Vibration sense was absent at the ankles.", "HP:0002495"),
         ("Knee reflexes were brisk.", "HP:0001348"),
         ("The thyroid gland was diffusely enlarged.", "HP:0000853"),  # goitre, and no thyroid given
+        ("Her speech was slurred.", "HP:0001350"),
+        ("The neck was stiff.", "HP:0025258"),
+        ("Jugular venous pressure was elevated.", "HP:0030848"),
     ],
 )
 def test_a_finding_written_as_a_predicate_of_its_part(sentence, code):

@@ -359,9 +359,13 @@ def _with_site_findings(doc: Doc, mentions: list[Mention]) -> list[Mention]:
         found = next((t for name in names if (t := _whole_term(doc, name)) is not None), None)
         if found is not None:
             added.append(Mention(start, end, found.concepts))
-    # "deep tendon reflexes were absent": the part and its predicate name the finding together
+    # "deep tendon reflexes were absent": the part and its predicate name the finding together; not
+    # a test's ("his CRP was elevated" is the measurement stage's, with the finding it implies)
+    tests = [(m.start, m.end) for m in mentions if m.kind == ANALYTE]
     for candidates in lang.predicate_findings(doc.key):
         for start, end, names in candidates:
+            if any(start <= a < end for a, _ in tests):
+                break
             found = next((t for name in names if (t := _whole_term(doc, name)) is not None), None)
             if found is not None:
                 added.append(Mention(start, end, found.concepts))

@@ -764,6 +764,15 @@ _PREDICATES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "distended": (("distended",), ("distension", "distention")),
     "swollen": (("swollen",), ("swelling",)),
     "tender": (("tender",), ("tenderness",)),
+    "increased": (("increased",), ()),
+    "elevated": (("elevated", "raised"), ()),
+    "prolonged": (("prolonged",), ()),
+    "slurred": (("slurred",), ()),
+    "stiff": (("stiff",), ("stiffness",)),
+    "muffled": (("muffled", "distant"), ()),
+    "palpable": (("palpable",), ()),
+    "weak": (("weak", "decreased"), ("weakness",)),
+    "irregular": (("irregular",), ()),
 }
 _DEGREE = (
     r"(?:(?:markedly|mildly|moderately|severely|significantly|slightly|bilaterally|diffusely|also|both|all|"

@@ -778,10 +778,12 @@ _DEGREE = (
     r"(?:(?:markedly|mildly|moderately|severely|significantly|slightly|bilaterally|diffusely|also|both|all|"
     r"completely|partially|distally|symmetrically|globally|very|still|grossly|massively)\s+)*"
 )
+# Found by the verb and its adjective (a quick scan), then the part read back from the verb: a
+# pattern that started at every word would try each one as a part.
 _PREDICATE_RE = re.compile(
-    r"\b(?P<subject>(?:[a-z][a-z0-9']*\s+){0,3}[a-z][a-z0-9']*)\s+(?:was|were|is|are|appeared|became)\s+"
-    rf"{_DEGREE}(?P<adj>{'|'.join(_PREDICATES)})\b"
+    rf"\s(?:was|were|is|are|appeared|became)\s+{_DEGREE}(?P<adj>{'|'.join(_PREDICATES)})\b"
 )
+_SUBJECT_BEFORE = re.compile(r"(?<![a-z0-9'])(?:[a-z][a-z0-9']*\s+){0,3}[a-z][a-z0-9']*$")
 # A part's last word that names no part by itself: "the thyroid gland" is the thyroid.
 _GENERIC_PART_NOUNS = frozenset({"gland", "region", "area"})
 # Words a subject's tail may not start with (a determiner or a verb is no part of a name).
@@ -795,9 +797,12 @@ def predicate_findings(text: str) -> Iterable[list[tuple[int, int, list[str]]]]:
     """For each "<part> was <adjective>" of `text` (its key form), the candidates to look up,
     longest part first: [(start, end, names), …]; the first that names a term is the mention."""
     for m in _PREDICATE_RE.finditer(text):
-        words = m.group("subject").split()
+        subject = _SUBJECT_BEFORE.search(text, max(0, m.start() - 60), m.start())
+        if subject is None:
+            continue
+        words = subject.group(0).split()
         adjectives, nouns = _PREDICATES[m.group("adj")]
-        starts = [w.start() for w in re.finditer(r"\S+", m.group("subject"))]
+        starts = [subject.start() + w.start() for w in re.finditer(r"\S+", subject.group(0))]
         candidates = []
         for k in range(len(words), 0, -1):
             tail = words[-k:]
@@ -813,7 +818,7 @@ def predicate_findings(text: str) -> Iterable[list[tuple[int, int, list[str]]]]:
             of_part = _PART_ADJECTIVES.get(tail[-1])
             if of_part:  # "the left ventricle was dilated": left ventricular dilatation
                 names += [" ".join([*tail[:-1], of_part, noun]) for noun in nouns]
-            candidates.append((m.start("subject") + starts[len(words) - k], m.end("adj"), names))
+            candidates.append((starts[len(words) - k], m.end("adj"), names))
         if candidates:
             yield candidates
 

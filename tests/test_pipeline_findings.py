@@ -697,6 +697,8 @@ def test_a_weakness_a_strength_grade_implies_stays_beside_a_weakness_of_another_
         ("Her speech was slurred.", "HP:0001350"),
         ("The neck was stiff.", "HP:0025258"),
         ("Jugular venous pressure was elevated.", "HP:0030848"),
+        ("Sensation to pinprick was reduced distally.", "HP:0007328"),
+        ("Temperature sensation was reduced on the left.", "HP:0010829"),  # no low body temperature
     ],
 )
 def test_a_finding_written_as_a_predicate_of_its_part(sentence, code):

@@ -1149,7 +1149,7 @@ RISING_WORDS = r"increas|elevat|rose|raised|higher|\bhigh\b"
 LEVEL_CHANGE_WORDS = r"decreas|reduc|increas|dropp|fell|rose|gain|lost"
 # "platelet aggregation was reduced", "leukocyte glucocerebrosidase activity was low": the result is
 # of the aggregation or the enzyme, not the count of the cells named first.
-OTHER_QUANTITY_WORDS = r"\b(?:activit(?:y|ies)|aggregation|function|antibod(?:y|ies))\b"
+OTHER_QUANTITY_WORDS = r"\b(?:activit(?:y|ies)|aggregation|function|antibod(?:y|ies)|sensation|sense)\b"
 # "reduced by 30%", "increased by about 2 g/dL": how much a change was.
 _BY_AMOUNT = r"by\s+(?:about\s+|nearly\s+|almost\s+|over\s+|more than\s+)?\d"
 CHANGE_AMOUNT_RE = re.compile(rf"\s+{_BY_AMOUNT}", re.I)

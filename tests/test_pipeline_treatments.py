@@ -840,3 +840,14 @@ def test_a_stop_reason_with_a_decimal_value_is_read_whole():
 def test_a_route_before_coordinated_drugs(text, routes):
     facts = extract(text)["patients"][0]["treatments"]
     assert tuple(t["route"] for t in facts) == routes
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 40-year-old woman with Graves disease. Radioactive iodine was discussed but declined.",
+        "A 60-year-old man. Methotrexate was offered but declined by the patient.",
+    ],
+)
+def test_a_treatment_discussed_or_offered_but_declined_was_not_given(text):
+    assert extract(text)["patients"][0]["treatments"] == []

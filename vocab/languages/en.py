@@ -1824,6 +1824,10 @@ WITHHELD_AFTER_WORDS = (
     r"(?:therapy |treatment |infusion )?(?:was|were|has been|had been) (?:not|never) "
     r"(?:given|started|administered|used|prescribed|initiated|offered|commenced|attempted|considered)\b"
     r"|(?:therapy |treatment )?(?:was|were) (?:contraindicated|declined|refused|avoided|deferred)\b"
+    # "radioactive iodine was discussed but declined", "was offered but refused"
+    r"|(?:therapy |treatment )?(?:was|were) (?:discussed|offered|proposed|recommended|suggested)"
+    r"(?: with (?:her|him|the patient|the family))? but (?:was |were )?"
+    r"(?:declined|refused|not (?:given|accepted))\b"
 )
 GIVEN_WORDS = (
     r"\b(?:given|administered|received|receiving|infused|infusion of|treated with|started on|"

@@ -851,3 +851,23 @@ def test_a_route_before_coordinated_drugs(text, routes):
 )
 def test_a_treatment_discussed_or_offered_but_declined_was_not_given(text):
     assert extract(text)["patients"][0]["treatments"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "stopped", "reason"),
+    [
+        (
+            "A 35-year-old woman. She developed a pruritic rash, and methimazole was switched to "
+            "propylthiouracil.",
+            "thiamazole",
+            "skin rash",
+        ),
+        ("A 50-year-old man. Methotrexate was replaced by leflunomide.", "methotrexate", None),
+        ("患者，女，35岁。甲巯咪唑改为丙硫氧嘧啶。", "thiamazole", None),
+    ],
+)
+def test_a_drug_switched_for_another_is_stopped(text, stopped, reason):
+    tx = _treatments(text)
+    assert tx[stopped].get("change") == "stopped"
+    assert tx[stopped]["stopped_because"] == reason
+    assert len(tx) == 2 and all(t.get("change") is None for agent, t in tx.items() if agent != stopped)

@@ -389,6 +389,10 @@ def _administration(doc: Doc, m: Mention, window: str, before: str, lang) -> dic
         if pattern.search(window[:40]) or pattern.search(before[-12:]):
             fact["change"] = change
             break
+    else:
+        # "methimazole was switched to propylthiouracil": stopped for the drug after it
+        if lang.SWITCHED_TO_RE.search(doc.text, m.end, min(len(doc.text), m.end + len(window) + 16)):
+            fact["change"] = "stopped"
     fact["stopped_because"] = _stop_reason(doc, m, window, before, lang, fact.get("change") == "stopped")
     return fact
 

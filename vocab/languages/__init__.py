@@ -163,8 +163,10 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   drugs, each with its own dose, is said of them all); `VEHICLE_AFTER_WORDS` (the form after a
   premixed infusion's vehicle glued to its drug: 左氧氟沙星氯化钠注射液); `COUNT_NUMBER_WORDS` (a count
   written as a word -> its value as text, before a tablet or capsule unit: 每次一片);
-  ∀ `REGIMEN_AFTER_WORDS` and `REGIMEN_BEFORE_WORDS` (anchored right after and right before a short
-  regimen acronym, which names its drugs only beside them: "EP方案", "four cycles of AC").
+  `SWITCHED_TO_RE` (right after a drug's words: the drug is stopped for the next one, "was
+  switched to", 改为); ∀ `REGIMEN_AFTER_WORDS` and `REGIMEN_BEFORE_WORDS` (anchored right after
+  and right before a short regimen acronym, which names its drugs only beside them: "EP方案",
+  "four cycles of AC").
 - frequency: ∀ `FREQUENCY_RULES` (list of (pattern, answer or function of the match), specific
   before general; answers in the record's vocabulary, see `_common.times_per`).
 - outcomes: `OUTCOME_RE` (its named groups are the directions); `FOLLOW_UP_RE`;
@@ -345,6 +347,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "COUNT_NUMBER_WORDS",
         "REGIMEN_AFTER_WORDS",
         "REGIMEN_BEFORE_WORDS",
+        "SWITCHED_TO_RE",
     ),
     "frequency": ("FREQUENCY_RULES",),
     "outcomes": (

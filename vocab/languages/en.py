@@ -1769,6 +1769,9 @@ CHANGE_WORDS = {
     "increased": r"\bincreased to\b|\bescalated\b|\buptitrated\b",
     "stopped": r"\bdiscontinued\b|\bstopped\b|\bwithdrawn\b|\bceased\b|\bwithheld\b|\bheld\b",
 }
+# "methimazole was switched to propylthiouracil", "was replaced by leflunomide": the drug before is
+# stopped (the words lead into the next drug, so the drug's own window ends before them).
+SWITCHED_TO_RE = re.compile(r"\b(?:switched|changed)\s+to\b|\b(?:was|were)\s+replaced\s+(?:by|with)\b", re.I)
 DOSE_CHANGE_WORDS = (
     r"increased|decreased|reduced|tapered|titrated(?: up| down)?|escalated|raised|lowered|weaned"
 )
@@ -1868,7 +1871,7 @@ NUMBER_NAMES = {
     "twelve": 12,
 }
 TIME_UNITS: dict[str, str] = {}  # "days", "weeks" are already the record's words
-_STOPPED = r"discontinued|stopped|withdrawn|ceased|interrupted|withheld|held|switched|tapered off|not tolerated|poorly tolerated"  # noqa: E501 - a pattern reads best on one line
+_STOPPED = r"discontinued|stopped|withdrawn|ceased|interrupted|withheld|held|switched|replaced|tapered off|not tolerated|poorly tolerated"  # noqa: E501 - a pattern reads best on one line
 # A reason's words run to the clause's end; a decimal point is no end ("a rise in creatinine to 1.9").
 _REASON_CHAR = r"(?:[^.;,]|(?<=\d)[.,](?=\d))"
 STOP_RE = re.compile(
@@ -1880,8 +1883,12 @@ STOP_RE = re.compile(
 )
 # "Because of suspected agranulocytosis, methimazole was withheld": the reason before the drug (its
 # stop is said after it).
+# "She developed a pruritic rash, and methimazole was switched to …": what the patient developed
+# right before the stop, joined to it by "and".
 STOP_BEFORE_RE = re.compile(
-    r"(?:because of|due to|owing to|in view of)\s+([^.;,]{3,60}?)\s*,?\s*(?:the\s+|his\s+|her\s+)?$", re.I
+    r"(?:(?:because of|due to|owing to|in view of)\s+|\b(?:developed|experienced)\s+(?:an?\s+)?)"
+    r"([^.;,]{3,60}?)\s*,?\s*(?:and\s+(?:so\s+|therefore\s+|thus\s+)?)?(?:the\s+|his\s+|her\s+)?$",
+    re.I,
 )
 COORDINATION_RE = re.compile(r"^\s*(?:,|and|with|plus|\+|/|or|,\s*and)\s*$", re.I)
 # "steroids" beside "prednisone": English annotators (MACCROBAT) mark the class as a medication of its

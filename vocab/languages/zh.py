@@ -802,6 +802,8 @@ WITHHELD_AFTER_WORDS = r"(?:治疗)?(?:未予|未用|未使用|未能使用|属�
 QUANTITY_OF_WORDS = r"的"  # "每日60毫克的泼尼松": the dose before the drug
 # "输注红细胞、血小板", "输血浆400 ml": blood components after these words are the components given.
 TRANSFUSION_WORDS = r"输注|输入|(?<![运传灌])输(?=[^注入液])"
+# "甲巯咪唑改为丙硫氧嘧啶", "停用…换用…": the drug before these words is stopped for the next.
+SWITCHED_TO_RE = re.compile(r"改为|改用|换为|换用|更换为")
 # A short regimen acronym names its drugs only before these words: "EP方案化疗", "AC化疗4个周期".
 REGIMEN_AFTER_WORDS = r"\s*(?:方案|化疗)"
 REGIMEN_BEFORE_WORDS = ""

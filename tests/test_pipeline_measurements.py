@@ -1730,3 +1730,20 @@ def test_a_target_value_is_no_result(text):
 def test_a_result_beside_its_target_is_still_a_result():
     results = _results(_patient("A 58-year-old man. His HbA1c target was <7%; HbA1c was 9.1%."))
     assert results == [("HbA1c", 9.1, "%", "high")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "患者，男，62岁。基因检测示EGFR 19号外显子缺失突变。诊断：肺腺癌，EGFR突变阳性。",
+        "A 62-year-old man. Next-generation sequencing revealed an EGFR exon 19 deletion.",
+        "A 62-year-old man. An EGFR mutation was found.",
+    ],
+)
+def test_a_gene_written_in_capitals_before_genetic_words_is_no_test(text):
+    # EGFR the gene, not eGFR the filtration rate
+    assert not [m for m in _patient(text)["measurements"] if m["analyte"] == "eGFR"]
+
+
+def test_egfr_with_a_value_is_still_the_filtration_rate():
+    assert _results(_patient("A 62-year-old man. EGFR was 45 mL/min."))[0][:2] == ("eGFR", 45)

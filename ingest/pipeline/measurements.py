@@ -163,6 +163,11 @@ _NEGATIVE_BEFORE = re.compile(
 _GLUED_DIGITS = re.compile(r"\d{1,2}(?=\s+[<>≤≥]?\s*\d)")
 # The value of a target after its test: "of 2.0-3.0", "控制在2.0～3.0" (the first number and a range).
 _TARGET_VALUE = re.compile(r"^[^\d,;，；。]{0,15}\d+(?:\.\d+)?(?:\s*(?:-|–|~|～|至|to)\s*\d+(?:\.\d+)?)?")
+# The words of genetics right after a name in capitals ("EGFR exon 19", "EGFR突变", "EGFR 19号外显子"):
+# the name is a gene's.
+_GENE_WORDS_AFTER = re.compile(
+    rf"\s*(?:\d{{1,2}}\s*号?\s*)?(?:{languages.alternatives('GENETIC_CONTEXT_WORDS')})", re.I
+)
 # Words between a test and a result word that make the result another quantity's (any language).
 _OTHER_QUANTITY = re.compile(languages.alternatives("OTHER_QUANTITY_WORDS"), re.I)
 # and what separates the tests of such a list.
@@ -183,7 +188,12 @@ def measurements(
     """
     s0, s1 = sentence.start, sentence.end
     lang = languages.get(doc.language)
-    analytes = test_mentions(doc, sentence, mentions)
+    analytes = [
+        m
+        for m in test_mentions(doc, sentence, mentions)
+        # "EGFR 19号外显子缺失突变", "EGFR mutation": a gene written in capitals, no test (eGFR)
+        if not (doc.text[m.start : m.end].isupper() and _GENE_WORDS_AFTER.match(doc.text, m.end))
+    ]
     device = _DEVICE_SETTING.search(doc.text, s0, s1) is not None
     if device:
         analytes = [m for m in analytes if m.concepts[0].code not in _VITAL_SIGNS]

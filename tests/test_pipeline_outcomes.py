@@ -657,3 +657,15 @@ def test_life_back_to_normal_and_a_state_that_lasts(course, direction):
 def test_a_dose_raised_is_no_improvement():
     text = "患者，男，60岁，因乏力入院。予泼尼松20 mg每日1次口服，1周后剂量提高至30 mg。"
     assert "improved" not in {o["direction"] for o in _outcomes(text)}
+
+
+def test_progressive_disease_as_a_response_category_is_a_worsened_course():
+    text = (
+        "A 60-year-old man with lymphoma received chemotherapy. Restaging PET-CT demonstrated "
+        "progressive disease."
+    )
+    assert [(o["about"], o["direction"]) for o in extract(text)["patients"][0]["outcomes"]] == [
+        ("overall condition", "worsened")
+    ]
+    described = "A 60-year-old man received chemotherapy. He had a slowly progressive disease of the muscles."
+    assert extract(described)["patients"][0]["outcomes"] == []

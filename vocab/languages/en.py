@@ -2055,7 +2055,10 @@ OUTCOME_CUES = [
     ("recurred", r"\b(?:recurred|recurrence|relapsed?|reappeared|recurrent(?! laryngeal| nerve| branch))\b"),
     (
         "worsened",
-        r"\b(?:worsened|worsening|deteriorat(?:ed|ion)|progressed|progression|exacerbat(?:ed|ion)|aggravated)\b",
+        # "progressive disease": the response category (RECIST) of a tumour that grew (not "a slowly
+        # progressive disease of the muscles")
+        r"\b(?:worsened|worsening|deteriorat(?:ed|ion)|progressed|progression|exacerbat(?:ed|ion)|aggravated|"
+        r"(?<!slowly )(?<!rapidly )(?<!\ba )progressive disease(?! of))\b",
     ),
     (
         "improved",
@@ -2076,7 +2079,8 @@ _OUTCOME_ANCHORS = frozenset(
     resolution disappeared remission recovery response recovered cured healed normalized normalised
     normalization normalisation free asymptomatic afebrile defervesced defervescence recurred relapse
     relapsed reappeared recurrent
-    worsened worsening deteriorated deterioration progressed exacerbated exacerbation aggravated improved
+    worsened worsening deteriorated deterioration progressed progressive exacerbated exacerbation aggravated
+    improved
     improvement improving better decreased shrank shrunk regressed regression alleviated relieved subsided
     partial reduced less good uneventfully uneventful discharged returned negative became turned cleared
     frequency

@@ -91,7 +91,9 @@ def _defines(name: str, abbr: str) -> bool:
 
 # A bracketed abbreviation written inside a name, between its words: "抗环瓜氨酸肽（CCP）抗体",
 # "抗磷脂酶A2受体（PLA2R）抗体", "heart failure (HF) with reduced ejection fraction".
-_INNER_ABBREVIATION = re.compile(r"\s*[(（]\s*[A-Za-z][A-Za-z0-9-]{1,9}\s*[)）]\s*")
+# (found by its bracket, then widened over the spaces around it: a pattern that began with the
+# spaces would be tried at every character)
+_INNER_ABBREVIATION = re.compile(r"[(（]\s*[A-Za-z][A-Za-z0-9-]{1,9}\s*[)）]")
 _AROUND = 30  # characters read on each side of such a bracket
 
 
@@ -107,6 +109,10 @@ def _with_names_around_abbreviations(doc: Doc, mentions: list[Mention]) -> list[
     drugs_end = {m.end for m in mentions if m.kind == DRUG}
     for bm in _INNER_ABBREVIATION.finditer(doc.key):
         a, b = bm.span()
+        while a > 0 and doc.key[a - 1].isspace():
+            a -= 1
+        while b < len(doc.key) and doc.key[b].isspace():
+            b += 1
         if a in tests_end and any(pattern.match(doc.text, b) for _, pattern in QUALIFIERS):
             continue
         before, after = doc.key[max(0, a - _AROUND) : a], doc.key[b : b + _AROUND]

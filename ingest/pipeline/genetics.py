@@ -31,8 +31,8 @@ from .vocabulary import Mention, case_free
 ZYGOSITY_ORDER = ("compound heterozygous", "hemizygous", "homozygous", "heterozygous")
 ACMG_ORDER = ("likely pathogenic", "pathogenic", "uncertain significance", "likely benign", "benign")
 
-_CONTEXT = re.compile(languages.alternatives("GENETIC_CONTEXT_WORDS"), re.I)
-_CONTEXT_QUICK, _CONTEXT_ON_LOWER = case_free(_CONTEXT)  # read on every case sentence
+# (read on every case sentence: its case-free twin, on the lower-case view of the text)
+_CONTEXT, _CONTEXT_ON_LOWER = case_free(re.compile(languages.alternatives("GENETIC_CONTEXT_WORDS"), re.I))
 _ADJACENT = re.compile(languages.alternatives("GENE_ADJACENT_WORDS"), re.I)
 _ZYGOSITY = [
     (label, re.compile(languages.alternatives("ZYGOSITY_WORDS", label), re.I)) for label in ZYGOSITY_ORDER
@@ -71,7 +71,7 @@ _SHORT_PROTEIN = re.compile(
 def genetics(doc: Doc, sentence: Sentence, mentions: list[Mention], patient: Patient) -> None:
     """Genes and variants of `patient` from one case sentence."""
     s0, s1 = sentence.start, sentence.end
-    context = [m.span() for m in _CONTEXT_QUICK.finditer(doc.view(_CONTEXT_ON_LOWER), s0, s1)]
+    context = [m.span() for m in _CONTEXT.finditer(doc.view(_CONTEXT_ON_LOWER), s0, s1)]
     variants = _variants(doc, s0, s1)
     # A gene already named for this patient is the gene wherever it recurs ("her FBN1 status").
     known = {g.get("as_written") or g["symbol"] for g in patient.genes}

@@ -353,9 +353,6 @@ _INFIX_REACH = 6  # characters of the finding's words on either side of the nega
 _CLAUSE_PUNCTUATION = re.compile(r"[,，;；:：。、.()（）\s]")
 
 
-_VERB_NEXT = re.compile(r"\s+(?:was|were|is|are|appeared|became)\b")
-
-
 def _with_site_findings(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """ "atrophy of the optic nerve", "hypertrophy of the left ventricle": the finding the
     vocabulary names with the part first is a mention over the whole phrase, and the bare
@@ -371,11 +368,11 @@ def _with_site_findings(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     # "deep tendon reflexes were absent": the part and its predicate name the finding together; not
     # a test's ("his CRP was elevated" is the measurement stage's, with the finding it implies)
     tests = [(m.start, m.end) for m in mentions if m.kind == ANALYTE]
-    for candidates in lang.predicate_findings(doc.key):
+    for part_end, candidates in lang.predicate_findings(doc.key):
         for start, end, names in candidates:
             # the test is the part the verb is said of ("his CRP was elevated"), not a word of it
             # ("temperature sensation was reduced")
-            if any(start <= a < end and _VERB_NEXT.match(doc.key, b) for a, b in tests):
+            if any(start <= a and b == part_end for a, b in tests):
                 break
             found = next((t for name in names if (t := _whole_term(doc, name)) is not None), None)
             if found is not None:

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from vocab import languages
 
 from .document import Doc, Patient
-from .measurement_facts import emit_measurement
 from .structure import Sentence
+from .unnamed_results import record_result
 from .vocabulary import ANALYTE
 
 # The words of a test's name before its head word: letters, digits, hyphens.
@@ -50,18 +50,17 @@ def named_test_results(
             m.kind == ANALYTE and m.start < head_end and n0 < m.end for m in doc.mentions
         ):
             continue  # no words of its own, or a test the vocabulary knows (read by the stage before)
-        fact = {
-            "analyte": doc.text[n0:head_end],
-            "value": None,
-            "comparator": None,
-            "unit": None,
-            "interpretation": kind,
-            "evidence": doc.ev(a, b),
-            "analyte_evidence": doc.ev(n0, head_end),
-        }
-        when = onset_at(a)
-        if when:
-            fact["when"] = when
-        emit_measurement(patient, fact, None)
-        found.append((a, b))
+        record_result(
+            doc,
+            patient,
+            found,
+            onset_at,
+            (a, b),
+            doc.text[n0:head_end],
+            None,
+            None,
+            None,
+            kind,
+            analyte_span=(n0, head_end),
+        )
     return found

@@ -166,7 +166,9 @@ def unnamed_results(
                 )
             ):
                 continue  # "her dyspnea decreased": the course of a finding, not a test's result
-            _record(doc, patient, found, onset_at, (a, b), analyte, value, comparator, unit, interpretation)
+            record_result(
+                doc, patient, found, onset_at, (a, b), analyte, value, comparator, unit, interpretation
+            )
     return found
 
 
@@ -204,7 +206,7 @@ def _supplied(lang: ModuleType, text: str, s0: int, a: int, b: int) -> bool:
     )
 
 
-def _record(
+def record_result(
     doc: Doc,
     patient: Patient,
     found: list[tuple[int, int]],
@@ -215,8 +217,13 @@ def _record(
     comparator: str | None,
     unit: str | None,
     interpretation: str | None,
+    *,
+    info: Analyte | None = None,
+    analyte_span: tuple[int, int] | None = None,
 ) -> None:
-    """One result without a test word of its own, with its evidence and, when stated, its time."""
+    """One result read without the test word the vocabulary knows, with its evidence (and the
+    words that name the test, when given), its time when stated, and the findings `info` says its
+    result implies; `span` joins the spans read."""
     fact = {
         "analyte": analyte,
         "value": value,
@@ -225,10 +232,12 @@ def _record(
         "interpretation": interpretation,
         "evidence": doc.ev(*span),
     }
+    if analyte_span is not None:
+        fact["analyte_evidence"] = doc.ev(*analyte_span)
     when = onset_at(span[0])
     if when:
         fact["when"] = when
-    patient.measurements.append(fact)
+    emit_measurement(patient, fact, info)
     found.append(span)
 
 
@@ -308,45 +317,23 @@ def pattern_results(
                     continue
                 if named == "SD score":
                     continue  # a standard deviation of no growth measure: a statistic, no result
-            info = doc.vocab.analytes.get(named)
-            if info is not None and value is not None and unit == info.ref_unit and info.hpo_low:
-                # A graded measure the table knows: "strength 3/5" is below its interval, a weakness.
-                fact = {
-                    "analyte": info.name,
-                    "value": value,
-                    "comparator": None,
-                    "unit": unit,
-                    "interpretation": interpretation_from_range(value, info.ref_low, info.ref_high, None),
-                    "evidence": doc.ev(a, b),
-                }
-                when = onset_at(a)
-                if when:
-                    fact["when"] = when
-                emit_measurement(patient, fact, info)
-                found.append((a, b))
+            # A graded measure the table knows ("strength 3/5" is below its interval, a weakness),
+            # or a change, signed: a fall is "low" and implies its finding ("lost 6 kg": weight loss),
+            # a rise "high" (a gain of weight is no finding by itself).
+            scale = doc.vocab.analytes.get(named)
+            if scale is None or value is None or unit != scale.ref_unit or not scale.hpo_low:
+                scale = _CHANGES.get(named) if value is not None else None
+                if scale is not None:
+                    said = assertion_of(doc.text[s0:s1], gm.start() - s0, a - s0, doc.language, post=False)
+                    if said.negated or said.uncertain or said.family:
+                        continue  # "denied weight loss of more than 5 kg", "her brother lost 10 kg"
+            if scale is not None:
+                level = interpretation_from_range(value, scale.ref_low, scale.ref_high, None)
+                record_result(
+                    doc, patient, found, onset_at, (a, b), scale.name, value, None, unit, level, info=scale
+                )
                 continue
-            change = _CHANGES.get(named)
-            if change is not None and value is not None:
-                said = assertion_of(doc.text[s0:s1], gm.start() - s0, a - s0, doc.language, post=False)
-                if said.negated or said.uncertain or said.family:
-                    continue  # "denied weight loss of more than 5 kg", "her brother lost 10 kg"
-                # A change: a fall is "low" and implies its finding ("lost 6 kg": weight loss), a
-                # rise "high" (a gain of weight is no finding by itself).
-                fact = {
-                    "analyte": named,
-                    "value": value,
-                    "comparator": None,
-                    "unit": unit,
-                    "interpretation": interpretation_from_range(value, 0.0, 0.0, None),
-                    "evidence": doc.ev(a, b),
-                }
-                when = onset_at(a)
-                if when:
-                    fact["when"] = when
-                emit_measurement(patient, fact, change)
-                found.append((a, b))
-                continue
-            _record(doc, patient, found, onset_at, (a, b), named, value, None, unit, None)
+            record_result(doc, patient, found, onset_at, (a, b), named, value, None, unit, None)
     return found
 
 

@@ -76,7 +76,7 @@ Checklist (the same names, by stage, are in `REQUIRED`):
   abnormality: 头颅MRI未见异常 -> 头颅影像异常); `site_findings(text) -> [(start, end, names)]`
   (a finding's noun with the part it is of after it, or its participle before the part, with the
   names to look up: "atrophy of the optic nerve" -> optic nerve atrophy, "a dilated left atrium" ->
-  left atrial dilatation); `predicate_findings(text) -> [[(start, end, names)], …]` (a finding
+  left atrial dilatation); `predicate_findings(text) -> [(part_end, [(start, end, names)]), …]` (a finding
   written as a predicate of its part, "deep tendon reflexes were absent", with candidate spans and
   names longest part first: absent deep tendon reflexes); ∀ `AGED_RELATIVE_WORDS` (an age right before a
   relative makes the relative a patient); ∀ `PARENTAGE_WORDS` (anchored at `$`: "the first

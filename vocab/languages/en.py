@@ -793,9 +793,10 @@ _NOT_NAME_START = frozenset(
 )
 
 
-def predicate_findings(text: str) -> Iterable[list[tuple[int, int, list[str]]]]:
-    """For each "<part> was <adjective>" of `text` (its key form), the candidates to look up,
-    longest part first: [(start, end, names), …]; the first that names a term is the mention."""
+def predicate_findings(text: str) -> Iterable[tuple[int, list[tuple[int, int, list[str]]]]]:
+    """For each "<part> was <adjective>" of `text` (its key form), where the part ends and the
+    candidates to look up, longest part first: (part_end, [(start, end, names), …]); the first
+    candidate that names a term is the mention."""
     for m in _PREDICATE_RE.finditer(text):
         subject = _SUBJECT_BEFORE.search(text, max(0, m.start() - 60), m.start())
         if subject is None:
@@ -820,7 +821,7 @@ def predicate_findings(text: str) -> Iterable[list[tuple[int, int, list[str]]]]:
                 names += [" ".join([*tail[:-1], of_part, noun]) for noun in nouns]
             candidates.append((starts[len(words) - k], m.end("adj"), names))
         if candidates:
-            yield candidates
+            yield subject.end(), candidates
 
 
 def normal_examinations(text: str) -> Iterable[tuple[int, int, list[str]]]:

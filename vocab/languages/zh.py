@@ -320,7 +320,7 @@ def site_findings(text: str) -> Iterable[tuple[int, int, list[str]]]:
     return ()
 
 
-def predicate_findings(text: str) -> Iterable[list[tuple[int, int, list[str]]]]:
+def predicate_findings(text: str) -> Iterable[tuple[int, list[tuple[int, int, list[str]]]]]:
     """Chinese writes the finding after its part as one name already (肝脏肿大): none to turn."""
     return ()
 
